@@ -1,0 +1,136 @@
+/**
+ * Cartonization benchmark on the 489 shared orders (boxes.json, orders.json): our cartonize()
+ * against the volume lower bounds and against the npm package binpackingjs run in the same
+ * command with the same box-choice rule; both results go through the same validator.
+ */
+import { performance } from 'node:perf_hooks';
+import { figure, type Benchmark, type Figure } from '../lib/figure.js';
+import { cartonize, validatePacking } from '../../domain/packing/cartonize/index.js';
+import type { BoxType, CartonizeResult, PackItem, ViolationKind } from '../../domain/packing/cartonize/index.js';
+import { cartonizeWithBinpackingjs } from './binpackingjs-baseline.js';
+import { loadInstances, type BenchOrder } from './data.js';
+
+const BENCH = 'cartonization';
+const SUPPORT_RATIO = 0.5;
+
+const boxVolume = (b: BoxType) => b.innerLengthMm * b.innerWidthMm * b.innerHeightMm;
+const itemVolume = (i: PackItem) => i.lengthMm * i.widthMm * i.heightMm;
+
+export interface SolverTotals {
+  boxes: number;
+  boxVolumeMm3: number;
+  itemVolumeMm3: number;
+  fillRates: number[];
+  unpackedUnits: number;
+  violations: Map<ViolationKind, number>;
+  /** Items above the floor with less than SUPPORT_RATIO of their base carried (reported, not a hard rule for the package). */
+  unsupported: number;
+  durationMs: number;
+  ordersOneBox: number;
+}
+
+function emptyTotals(): SolverTotals {
+  return { boxes: 0, boxVolumeMm3: 0, itemVolumeMm3: 0, fillRates: [], unpackedUnits: 0, violations: new Map(), unsupported: 0, durationMs: 0, ordersOneBox: 0 };
+}
+
+function account(t: SolverTotals, result: CartonizeResult, order: BenchOrder, boxes: BoxType[], durationMs: number): void {
+  const byId = new Map(boxes.map((b) => [b.boxId, b]));
+  t.durationMs += durationMs;
+  t.boxes += result.cartons.length;
+  if (result.cartons.length === 1) t.ordersOneBox++;
+  t.unpackedUnits += result.unpacked.length;
+  for (const c of result.cartons) {
+    t.boxVolumeMm3 += boxVolume(byId.get(c.boxId)!);
+    t.itemVolumeMm3 += c.items.reduce((s, p) => s + p.lengthMm * p.widthMm * p.heightMm, 0);
+    t.fillRates.push(c.fillRate);
+  }
+  for (const v of validatePacking(result, order.items, boxes).violations) t.violations.set(v.kind, (t.violations.get(v.kind) ?? 0) + 1);
+  for (const v of validatePacking(result, order.items, boxes, { minSupportRatio: SUPPORT_RATIO }).violations) if (v.kind === 'unsupported') t.unsupported++;
+}
+
+/** Lower bounds over the units that fit some box alone (both solvers must leave the others out). */
+function lowerBounds(order: BenchOrder, boxes: BoxType[]): { boxesVolumeLb: number; boxesLb: number; volumeLbMm3: number; packable: PackItem[] } {
+  const fitsAlone = (i: PackItem, b: BoxType) => {
+    const s = [i.lengthMm, i.widthMm, i.heightMm].sort((p, q) => q - p);
+    const d = [b.innerLengthMm, b.innerWidthMm, b.innerHeightMm].sort((p, q) => q - p);
+    return s[0]! <= d[0]! && s[1]! <= d[1]! && s[2]! <= d[2]! && i.weightG + b.tareG <= b.maxWeightG;
+  };
+  const packable = order.items.filter((i) => boxes.some((b) => fitsAlone(i, b)));
+  if (packable.length === 0) return { boxesVolumeLb: 0, boxesLb: 0, volumeLbMm3: 0, packable };
+  const vol = packable.reduce((s, i) => s + itemVolume(i), 0);
+  const weightG = packable.reduce((s, i) => s + i.weightG, 0);
+  const maxVol = Math.max(...boxes.map(boxVolume));
+  const maxPayloadG = Math.max(...boxes.map((b) => b.maxWeightG - b.tareG));
+  const boxesVolumeLb = Math.ceil(vol / maxVol);
+  const boxesLb = Math.max(boxesVolumeLb, Math.ceil(weightG / maxPayloadG));
+  // Shipped volume: at least the item volume; when one box might do, at least the smallest box that passes the necessary checks.
+  const single = boxes.filter((b) => boxVolume(b) >= vol && weightG + b.tareG <= b.maxWeightG && packable.every((i) => fitsAlone(i, b))).map(boxVolume);
+  const volumeLbMm3 = boxesLb === 1 && single.length > 0 ? Math.min(...single) : vol;
+  return { boxesVolumeLb, boxesLb, volumeLbMm3, packable };
+}
+
+export interface CartonizationRun {
+  figures: Figure[];
+  ours: SolverTotals;
+  theirs: SolverTotals;
+  orders: number;
+  units: number;
+}
+
+/** Runs both solvers over the orders (all, or the first 100 when quick) and builds the figures. */
+export function runCartonization(opts: { quick?: boolean } = {}): CartonizationRun {
+  const { boxes, orders: all } = loadInstances();
+  const orders = opts.quick ? all.slice(0, 100) : all;
+  const ours = emptyTotals();
+  const theirs = emptyTotals();
+  let boxesVolumeLb = 0, boxesLb = 0, volumeLbMm3 = 0, units = 0, packableUnits = 0, oursBoxesAtLb = 0, oursFewer = 0, theirsFewer = 0;
+  for (const order of orders) {
+    units += order.items.length;
+    const lb = lowerBounds(order, boxes);
+    boxesVolumeLb += lb.boxesVolumeLb;
+    boxesLb += lb.boxesLb;
+    volumeLbMm3 += lb.volumeLbMm3;
+    packableUnits += lb.packable.length;
+
+    let t0 = performance.now();
+    const a = cartonize(order.items, boxes, { minSupportRatio: SUPPORT_RATIO });
+    account(ours, a, order, boxes, performance.now() - t0);
+    t0 = performance.now();
+    const b = cartonizeWithBinpackingjs(order.items, boxes);
+    account(theirs, b, order, boxes, performance.now() - t0);
+    if (a.cartons.length === lb.boxesLb) oursBoxesAtLb++;
+    if (a.cartons.length < b.cartons.length) oursFewer++;
+    if (b.cartons.length < a.cartons.length) theirsFewer++;
+  }
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : 0);
+  const violations = (t: SolverTotals) => [...t.violations.values()].reduce((s, n) => s + n, 0);
+  const m3 = (mm3: number) => mm3 / 1e9;
+  const figures: Figure[] = [
+    figure(BENCH, 'boxes used (ours) vs volume lower bound', ours.boxes, 'boxes', boxesVolumeLb, 'sum over orders of ceil(item volume / largest box volume)'),
+    figure(BENCH, 'boxes used (ours) vs volume+weight lower bound', ours.boxes, 'boxes', boxesLb, 'sum over orders of max(volume bound, ceil(weight / largest payload))'),
+    figure(BENCH, 'boxes used (ours) vs binpackingjs', ours.boxes, 'boxes', theirs.boxes, 'binpackingjs 4.1.0, same box-choice rule'),
+    figure(BENCH, 'total box volume (ours) vs min-volume lower bound', m3(ours.boxVolumeMm3), 'm3', m3(volumeLbMm3), 'per order: smallest box passing volume/weight/size checks if one box may do, else item volume'),
+    figure(BENCH, 'total box volume (ours) vs binpackingjs', m3(ours.boxVolumeMm3), 'm3', m3(theirs.boxVolumeMm3), 'binpackingjs 4.1.0, same box-choice rule'),
+    figure(BENCH, 'mean carton fill rate (ours) vs binpackingjs', mean(ours.fillRates), 'ratio', mean(theirs.fillRates), 'binpackingjs 4.1.0'),
+    figure(BENCH, 'overall fill rate (item volume / box volume, ours) vs binpackingjs', ours.itemVolumeMm3 / ours.boxVolumeMm3, 'ratio', theirs.itemVolumeMm3 / theirs.boxVolumeMm3, 'binpackingjs 4.1.0'),
+    figure(BENCH, 'units left unpacked (ours) vs binpackingjs', ours.unpackedUnits, 'units', theirs.unpackedUnits, 'binpackingjs 4.1.0'),
+    figure(BENCH, 'units that fit no box alone', units - packableUnits, 'units', null),
+    figure(BENCH, 'orders at the box lower bound (ours)', oursBoxesAtLb, 'orders', orders.length, 'orders'),
+    figure(BENCH, 'orders where ours uses fewer boxes than binpackingjs', oursFewer, 'orders', null),
+    figure(BENCH, 'orders where binpackingjs uses fewer boxes than ours', theirsFewer, 'orders', null),
+    figure(BENCH, 'validator violations (ours)', violations(ours), 'violations', null),
+    figure(BENCH, 'validator violations (binpackingjs)', violations(theirs), 'violations', null),
+    figure(BENCH, `items with < ${SUPPORT_RATIO * 100}% base support (ours) vs binpackingjs`, ours.unsupported, 'items', theirs.unsupported, 'binpackingjs 4.1.0 (enforces no support rule)'),
+    figure(BENCH, 'solve time, all orders (ours) vs binpackingjs', ours.durationMs, 'ms', theirs.durationMs, 'binpackingjs 4.1.0'),
+  ];
+  return { figures, ours, theirs, orders: orders.length, units };
+}
+
+const bench: Benchmark = {
+  name: BENCH,
+  budgetS: 60,
+  async run(opts) {
+    return runCartonization(opts).figures;
+  },
+};
+export default bench;

@@ -1,0 +1,85 @@
+import { readFileSync, existsSync, writeFileSync, mkdirSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { checkSolution } from '../../domain/routing/checker.js';
+import { cvrpToProblem, parseCvrplib } from '../../domain/routing/instances/cvrplib.js';
+import { parseSolomon, solomonToProblem, type SolomonConvention } from '../../domain/routing/instances/solomon.js';
+import { writeSol } from '../../domain/routing/instances/sol-writer.js';
+import { solve } from '../../domain/routing/solver.js';
+
+/** One benchmark result line, as printed by `npm run bench:routing -- --json`. */
+export interface InstanceResult {
+  instance: string;
+  cost: number;
+  bks: number | null;
+  gapPct: number | null;
+  timeS: number;
+  vehicles: number;
+  feasible: boolean;
+  seed: number;
+  bksVehicles?: number | null;
+  convention?: string;
+  iterations: number;
+  /** Time at which the final best was first reached. */
+  bestAtS: number;
+}
+
+export interface RunOptions {
+  timeLimitS: number;
+  seed: number;
+  solutionsDir?: string;
+  solomon: SolomonConvention;
+}
+
+type BksEntry = { bks?: number; bks_hierarchical?: { vehicles: number; distance: number }; bks_distance_only?: { vehicles: number; distance: number } };
+
+function loadBks(file: string): Record<string, BksEntry> {
+  const path = join(dirname(file), 'bks.json');
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, BksEntry>) : {};
+}
+
+/** Solves one instance file (CVRPLIB .vrp or Solomon .txt), checks it independently and compares with the BKS. */
+export function runInstance(file: string, o: RunOptions): InstanceResult {
+  const text = readFileSync(file, 'utf8');
+  const name = basename(file, extname(file));
+  const entry = loadBks(file)[name];
+  const isVrp = extname(file).toLowerCase() === '.vrp';
+  const problem = isVrp ? cvrpToProblem(parseCvrplib(text)) : solomonToProblem(parseSolomon(text), o.solomon);
+  let bestAtS = 0;
+  const sol = solve(problem, { seed: o.seed, timeLimitS: o.timeLimitS, onProgress: (_c, t) => (bestAtS = t) });
+  const check = checkSolution(problem, sol.routes.map((r) => ({ vehicleIndex: r.vehicleIndex, jobs: r.stops.map((s) => s.jobIndex) })));
+  // Reported cost is the checker's recomputation, not the solver's own figure.
+  let cost: number;
+  let bks: number | null = null;
+  let bksVehicles: number | null = null;
+  if (isVrp) {
+    cost = Math.round(check.distanceM);
+    bks = entry?.bks ?? null;
+  } else {
+    cost = Math.round(check.distanceM * 100) / 100;
+    const b = o.solomon === 'hierarchical' ? entry?.bks_hierarchical : entry?.bks_distance_only;
+    bks = b?.distance ?? null;
+    bksVehicles = b?.vehicles ?? null;
+  }
+  if (o.solutionsDir) {
+    mkdirSync(o.solutionsDir, { recursive: true });
+    const routes = sol.routes.map((r) => r.stops.map((s) => s.jobIndex + 1));
+    writeFileSync(join(o.solutionsDir, `${name}.sol`), writeSol(routes, cost));
+  }
+  const res: InstanceResult = {
+    instance: name,
+    cost,
+    bks,
+    gapPct: bks ? Math.round(((cost - bks) / bks) * 1e4) / 100 : null,
+    timeS: Math.round(sol.elapsedS * 100) / 100,
+    vehicles: check.vehiclesUsed,
+    feasible: check.feasible && sol.unassigned.length === 0,
+    seed: o.seed,
+    iterations: sol.iterations,
+    bestAtS: Math.round(bestAtS * 100) / 100,
+  };
+  if (!isVrp) {
+    res.bksVehicles = bksVehicles;
+    res.convention = o.solomon;
+  }
+  return res;
+}

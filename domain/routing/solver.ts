@@ -1,0 +1,212 @@
+import { compileModel, type Model } from './model.js';
+import { Rng } from './prng.js';
+import { localSearch } from './local-search.js';
+import { recreate } from './recreate.js';
+import { ruin } from './ruin.js';
+import { routingProblemSchema, type RoutingProblemInput, type RoutingSolution, type Route } from './routing.schemas.js';
+import { SolutionState } from './solution-state.js';
+
+/**
+ * Vehicle routing solver (CVRP, VRPTW, heterogeneous fleet, per-vehicle depots and shifts).
+ * Construction by greedy insertion, then SISR ruin-and-recreate (Christiaens & Vanden Berghe
+ * 2020, "Slack Induction by String Removals for Vehicle Routing Problems", Transportation
+ * Science 54(2):417–433) under simulated annealing, with a granular local search
+ * (local-search.ts) applied to each new best solution.
+ */
+
+export interface SolveOptions {
+  /** Seed of the PRNG; same seed + same iteration count = same solution. */
+  seed?: number;
+  /** Wall-clock budget in seconds (default 10). */
+  timeLimitS?: number;
+  /** Hard cap on ruin-and-recreate iterations; makes the run independent of the clock. */
+  maxIterations?: number;
+  /** Called on every new best solution (throttled by the caller if needed). */
+  onProgress?: (bestCost: number, elapsedS: number) => void;
+  /** Polled every few iterations; returning true stops the search with the best so far. */
+  shouldStop?: () => boolean;
+  /** Millisecond clock, injectable for tests; defaults to performance.now. */
+  now?: () => number;
+  /** SISR parameters (defaults from the paper). */
+  avgRemoved?: number;
+  maxStringLen?: number;
+  splitRate?: number;
+  blinkRate?: number;
+  /** Start and final SA temperatures as fractions of the average arc cost per job. */
+  tempStart?: number;
+  tempEnd?: number;
+}
+
+/** Solves a routing problem (plain data, validated with zod) and returns routes with timings, loads and costs. */
+export function solve(input: RoutingProblemInput, options: SolveOptions = {}): RoutingSolution {
+  const problem = routingProblemSchema.parse(input);
+  for (const v of problem.vehicles) {
+    if (v.startIndex >= problem.matrix.n || v.endIndex >= problem.matrix.n) throw new RangeError(`vehicle ${v.id}: location outside the matrix`);
+  }
+  for (const j of problem.jobs) if (j.locationIndex >= problem.matrix.n) throw new RangeError(`job ${j.id}: location outside the matrix`);
+  const now = options.now ?? (() => performance.now());
+  const t0 = now();
+  const model = compileModel(problem);
+  const { S, iterations } = search(model, options, now, t0);
+  return describe(problem, model, S, iterations, (now() - t0) / 1000);
+}
+
+interface SearchResult {
+  S: SolutionState;
+  iterations: number;
+}
+
+function search(m: Model, o: SolveOptions, now: () => number, t0: number): SearchResult {
+  const rng = new Rng(o.seed ?? 1);
+  const timeLimitMs = (o.timeLimitS ?? 10) * 1000;
+  const maxIter = o.maxIterations ?? Number.POSITIVE_INFINITY;
+  const params = { avgRemoved: o.avgRemoved ?? 10, maxStringLen: o.maxStringLen ?? 10, splitRate: o.splitRate ?? 0.01 };
+  const blink = o.blinkRate ?? 0.01;
+  const S = new SolutionState(m);
+  const nTypes = Math.max(...S.vType) + 1;
+  const emptySeen = new Uint8Array(nTypes);
+
+  const depot = m.vStart[0];
+  const far = new Float64Array(m.J);
+  const demand = new Float64Array(m.J);
+  let maxW = 0;
+  let maxV = 0;
+  for (let j = 0; j < m.J; j++) {
+    maxW = Math.max(maxW, m.weight[j]);
+    maxV = Math.max(maxV, m.volume[j]);
+  }
+  for (let j = 0; j < m.J; j++) {
+    far[j] = m.dist[depot * m.N + j];
+    demand[j] = (maxW > 0 ? m.weight[j] / maxW : 0) + (maxV > 0 ? m.volume[j] / maxV : 0);
+  }
+
+  // Construction: the recreate operator on an empty solution, farthest jobs first (as in SISR).
+  const all = Array.from({ length: m.J }, (_, j) => j).sort((a, b) => far[b] - far[a] || a - b);
+  S.updateAll();
+  recreate(S, all, 0, rng, emptySeen, () => {});
+  localSearch(S, rng);
+  let cur = S.totalCost();
+  let best = cur;
+  let bestSnap = S.snapshot();
+  o.onProgress?.(best, (now() - t0) / 1000);
+
+  let arcCost = 0;
+  for (const R of S.routes) if (R.nodes.length > 0) arcCost += R.cost - m.vFixed[R.v];
+  const scale = m.J > 0 ? arcCost / m.J : 1;
+  const T0 = Math.max(1e-9, (o.tempStart ?? 0.35) * scale);
+  const Tf = Math.max(1e-12, (o.tempEnd ?? 0.0035) * scale);
+
+  const touchedAt = new Int32Array(m.V).fill(-1);
+  const saved: number[][] = new Array(m.V);
+  const touched: number[] = [];
+  let iter = 0;
+  const onTouch = (r: number): void => {
+    if (touchedAt[r] === iter) return;
+    touchedAt[r] = iter;
+    saved[r] = S.routes[r].nodes.slice();
+    touched.push(r);
+  };
+  const removed: number[] = [];
+  let T = T0;
+  for (; iter < maxIter; iter++) {
+    if ((iter & 31) === 0) {
+      const elapsed = now() - t0;
+      if (elapsed >= timeLimitMs || o.shouldStop?.()) break;
+      // With an iteration cap the schedule follows iterations only, so the run is clock-independent.
+      const frac = Number.isFinite(maxIter) ? iter / maxIter : Math.min(1, elapsed / timeLimitMs);
+      T = T0 * Math.pow(Tf / T0, frac);
+    }
+    touched.length = 0;
+    const prevUnassigned = S.unassigned;
+    ruin(S, params, rng, onTouch, removed);
+    for (const j of prevUnassigned) removed.push(j);
+    S.unassigned = [];
+    sortRemoved(removed, rng, far, demand);
+    recreate(S, removed, blink, rng, emptySeen, onTouch);
+    const cost = S.totalCost();
+    if (cost < cur - T * Math.log(1 - rng.next())) {
+      cur = cost;
+      if (cost < best - 1e-9) {
+        localSearch(S, rng);
+        cur = S.totalCost();
+        best = cur;
+        bestSnap = S.snapshot();
+        o.onProgress?.(best, (now() - t0) / 1000);
+      }
+    } else {
+      for (const r of touched) {
+        S.routes[r].nodes = saved[r];
+        S.update(r);
+      }
+      for (const j of prevUnassigned) S.routeOf[j] = -1;
+      S.unassigned = prevUnassigned;
+    }
+  }
+  S.restore(bestSnap);
+  return { S, iterations: iter };
+}
+
+/** SISR's recreate orders (weights 4:4:2:1): random, largest demand, farthest, closest. */
+function sortRemoved(jobs: number[], rng: Rng, far: Float64Array, demand: Float64Array): void {
+  const x = rng.int(11);
+  if (x < 4) rng.shuffle(jobs);
+  else if (x < 8) jobs.sort((a, b) => demand[b] - demand[a]);
+  else if (x < 10) jobs.sort((a, b) => far[b] - far[a]);
+  else jobs.sort((a, b) => far[a] - far[b]);
+}
+
+function describe(p: ReturnType<typeof routingProblemSchema.parse>, m: Model, S: SolutionState, iterations: number, elapsedS: number): RoutingSolution {
+  const routes: Route[] = [];
+  let cost = 0;
+  let distanceM = 0;
+  let durationS = 0;
+  for (const R of S.routes) {
+    if (R.nodes.length === 0) continue;
+    const veh = p.vehicles[R.v];
+    let w = R.loadW;
+    let vol = R.loadV;
+    const stops = R.nodes.map((j, i) => {
+      const k = i + 1;
+      const prev = R.at(k - 1);
+      const arrivalS = R.fwd[k - 1] + m.service[prev] + m.time[prev * m.N + j];
+      w -= m.weight[j];
+      vol -= m.volume[j];
+      return {
+        jobIndex: j,
+        jobId: p.jobs[j].id,
+        arrivalS,
+        startS: R.fwd[k],
+        departureS: R.fwd[k] + m.service[j],
+        loadAfterWeightG: w,
+        loadAfterVolumeCm3: vol,
+      };
+    });
+    const endS = R.fwd[R.nodes.length + 1];
+    const route: Route = {
+      vehicleIndex: R.v,
+      vehicleId: veh.id,
+      stops,
+      startS: veh.shiftStartS,
+      endS,
+      loadWeightG: R.loadW,
+      loadVolumeCm3: R.loadV,
+      distanceM: R.distance,
+      durationS: endS - veh.shiftStartS,
+      cost: R.cost,
+    };
+    routes.push(route);
+    cost += R.cost;
+    distanceM += R.distance;
+    durationS += route.durationS;
+  }
+  return {
+    routes,
+    unassigned: S.unassigned.map((j) => ({ jobIndex: j, jobId: p.jobs[j].id })),
+    cost,
+    distanceM,
+    durationS,
+    vehiclesUsed: routes.length,
+    iterations,
+    elapsedS,
+  };
+}

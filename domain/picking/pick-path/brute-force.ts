@@ -1,0 +1,42 @@
+/**
+ * Exhaustive optimum over all visit orders (depth-first over permutations, pruning a branch once
+ * its partial length plus a triangle-inequality bound reaches the best complete tour). Exact but exponential: a reference for tests
+ * and benchmarks on small instances (up to ~11 nodes), never used on the picking path.
+ */
+
+/** Shortest closed tour from node 0 through nodes 1..n-1 of an n x n matrix, by exhaustive search. */
+export function bruteForceTour(matrix: Float64Array, n: number): { lengthMm: number; tour: number[] } {
+  if (n <= 1) return { lengthMm: 0, tour: [0] };
+  let best = Infinity;
+  let bestTour: number[] = [];
+  const path = [0];
+  const used = new Uint8Array(n);
+  used[0] = 1;
+  const dfs = (last: number, len: number) => {
+    if (len >= best) return;
+    // Triangle inequality: the rest of the tour is at least last -> v -> depot for every unvisited v.
+    let rest = 0;
+    for (let v = 1; v < n; v++) {
+      if (!used[v]) rest = Math.max(rest, matrix[last * n + v] + matrix[v * n]);
+    }
+    if (len + rest >= best) return;
+    if (path.length === n) {
+      const total = len + matrix[last * n];
+      if (total < best) {
+        best = total;
+        bestTour = path.slice();
+      }
+      return;
+    }
+    for (let v = 1; v < n; v++) {
+      if (used[v]) continue;
+      used[v] = 1;
+      path.push(v);
+      dfs(v, len + matrix[last * n + v]);
+      path.pop();
+      used[v] = 0;
+    }
+  };
+  dfs(0, 0);
+  return { lengthMm: best, tour: bestTour };
+}

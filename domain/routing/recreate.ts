@@ -79,10 +79,81 @@ export function findBestInsertion(S: SolutionState, j: number, blinkRate: number
   return bestPos;
 }
 
+/**
+ * Granular variant for large instances: only the positions next to j's `k` nearest assigned jobs
+ * (before and after each) plus one empty route per vehicle type; falls back to the full scan
+ * when none of those is feasible. Cuts the work per job from O(n) to O(k).
+ */
+export function findNearInsertion(S: SolutionState, j: number, k: number, blinkRate: number, rng: Rng, emptyTypeSeen: Uint8Array): typeof bestPos {
+  const m = S.m;
+  const N = m.N;
+  const { time, ready, due, service } = m;
+  const wj = m.weight[j];
+  const vj = m.volume[j];
+  const tw = m.hasTimeWindows;
+  bestPos.delta = Number.POSITIVE_INFINITY;
+  bestPos.route = -1;
+  bestPos.pos = -1;
+  const K = Math.min(k, m.K);
+  const nb = m.neighbours;
+  const base = j * m.K;
+  for (let i = 0; i < K; i++) {
+    const v = nb[base + i];
+    const r = S.routeOf[v];
+    if (r < 0) continue;
+    const R = S.routes[r];
+    const veh = R.v;
+    if (R.loadW + wj > m.vCapW[veh] + 1e-9 || R.loadV + vj > m.vCapV[veh] + 1e-9) continue;
+    const c = m.costByClass[m.vClass[veh]];
+    const pv = S.posOf[v];
+    for (let side = 0; side < 2; side++) {
+      if (blinkRate > 0 && rng.next() < blinkRate) continue;
+      const kk = side === 0 ? pv - 1 : pv;
+      const prev = R.at(kk);
+      const next = R.at(kk + 1);
+      const pn = prev * N;
+      const delta = c[pn + j] + c[j * N + next] - c[pn + next];
+      if (delta >= bestPos.delta) continue;
+      if (tw) {
+        let t = R.fwd[kk] + service[prev] + time[pn + j];
+        if (t < ready[j]) t = ready[j];
+        if (t > due[j] || t + service[j] + time[j * N + next] > R.bwd[kk + 1]) continue;
+      }
+      bestPos.delta = delta;
+      bestPos.route = r;
+      bestPos.pos = kk + 1;
+    }
+  }
+  // One empty route per vehicle type, so that opening a route is always an option.
+  emptyTypeSeen.fill(0);
+  for (let r = 0; r < S.routes.length; r++) {
+    const R = S.routes[r];
+    if (R.nodes.length !== 0) continue;
+    const t = S.vType[R.v];
+    if (emptyTypeSeen[t]) continue;
+    emptyTypeSeen[t] = 1;
+    const veh = R.v;
+    if (wj > m.vCapW[veh] + 1e-9 || vj > m.vCapV[veh] + 1e-9) continue;
+    const c = m.costByClass[m.vClass[veh]];
+    const delta = c[R.start * N + j] + c[j * N + R.end] - c[R.start * N + R.end] + m.vFixed[veh];
+    if (delta >= bestPos.delta) continue;
+    if (tw) {
+      let t = R.fwd[0] + service[R.start] + time[R.start * N + j];
+      if (t < ready[j]) t = ready[j];
+      if (t > due[j] || t + service[j] + time[j * N + R.end] > R.bwd[1]) continue;
+    }
+    bestPos.delta = delta;
+    bestPos.route = r;
+    bestPos.pos = 1;
+  }
+  if (bestPos.route < 0) return findBestInsertion(S, j, blinkRate, rng, emptyTypeSeen);
+  return bestPos;
+}
+
 /** Recreates: inserts every job of `jobs` in the given order; jobs with no feasible place stay unassigned. */
-export function recreate(S: SolutionState, jobs: number[], blinkRate: number, rng: Rng, emptyTypeSeen: Uint8Array, onTouch: (r: number) => void): void {
+export function recreate(S: SolutionState, jobs: number[], blinkRate: number, rng: Rng, emptyTypeSeen: Uint8Array, onTouch: (r: number) => void, granularK = 0): void {
   for (const j of jobs) {
-    const b = findBestInsertion(S, j, blinkRate, rng, emptyTypeSeen);
+    const b = granularK > 0 ? findNearInsertion(S, j, granularK, blinkRate, rng, emptyTypeSeen) : findBestInsertion(S, j, blinkRate, rng, emptyTypeSeen);
     if (b.route < 0) {
       S.unassigned.push(j);
       continue;

@@ -35,6 +35,8 @@ export interface SolveOptions {
   /** Start and final SA temperatures as fractions of the average arc cost per job. */
   tempStart?: number;
   tempEnd?: number;
+  /** Insertion looks only next to this many nearest jobs (0 = every position). Default: 0 up to 150 jobs, else 40. */
+  insertionNeighbours?: number;
 }
 
 /** Solves a routing problem (plain data, validated with zod) and returns routes with timings, loads and costs. */
@@ -107,6 +109,7 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number): Searc
     touched.push(r);
   };
   const removed: number[] = [];
+  const granularK = o.insertionNeighbours ?? (m.J > 150 ? 40 : 0);
   let T = T0;
   for (; iter < maxIter; iter++) {
     if ((iter & 31) === 0) {
@@ -122,7 +125,7 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number): Searc
     for (const j of prevUnassigned) removed.push(j);
     S.unassigned = [];
     sortRemoved(removed, rng, far, demand);
-    recreate(S, removed, blink, rng, emptySeen, onTouch);
+    recreate(S, removed, blink, rng, emptySeen, onTouch, granularK);
     const cost = S.totalCost();
     if (cost < cur - T * Math.log(1 - rng.next())) {
       cur = cost;

@@ -1,0 +1,179 @@
+// One entry point for whatever a handheld scanner sends: AIM prefix → GS1 element string (FNC1 as
+// GS or a substitute), bracketed GS1 text, GS1 Digital Link URI, our LPN and location codes, plain
+// GTIN / SSCC digits, else an `unknown` SKU candidate. Pure: no I/O and no clock (pass `now`).
+import { AI_TABLE } from './ai-table.js';
+import type { Gs1Element } from './ai-value.js';
+import { hasValidCheckDigit, isValidGtin, isValidSscc, toGtin14 } from './check-digit.js';
+import { looksLikeUri, parseDigitalLink } from './digital-link.js';
+import { GS, parseBracketForm, splitElementString } from './element-string.js';
+import { DEFAULT_REFERENCE_YEAR } from './gs1-dates.js';
+import { ScanError, isScanError } from './scan-error.js';
+import type { ScanKind, ScanResult } from './scanning.schemas.js';
+import { expandUpcE, splitSymbology } from './symbology.js';
+
+export interface ParseScanOptions {
+  /** A character some keyboard-wedge scanners send instead of GS for FNC1 (e.g. "~", "|", "^"). */
+  fnc1Substitute?: string;
+  /** Our location codes; default aisle-bay-level-position like A-01-02-03. */
+  locationPattern?: RegExp;
+  /** Our license plates; default LPN followed by digits. */
+  lpnPattern?: RegExp;
+  /** Reference for the two-digit-year window (GS1 §7.12); defaults to year DEFAULT_REFERENCE_YEAR. */
+  now?: Date;
+}
+
+export const DEFAULT_LOCATION_PATTERN = /^[A-Z][A-Z0-9]{0,2}-\d{2,3}-\d{2}-\d{2}$/;
+export const DEFAULT_LPN_PATTERN = /^LPN\d+$/;
+
+// Visible stand-in for GS (U+241D) that some apps and wedge profiles emit; never valid GS1 data.
+const GS_SYMBOL = '\u241d';
+
+// AIs that identify something on their own: a heuristic GS1 parse with one of them is convincing.
+const KEY_AIS = new Set(['02', '03', '410', '411', '412', '413', '415', '416', ...[...AI_TABLE.values()].filter((d) => d.dlQualifiers).map((d) => d.ai)]);
+
+interface Ctx {
+  base: number;
+  referenceYear: number;
+  symbology?: string;
+  opts: ParseScanOptions;
+}
+
+function matches(re: RegExp, s: string): boolean {
+  re.lastIndex = 0; // a /g or /y pattern would otherwise remember the previous scan
+  return re.test(s);
+}
+
+function grams(els: Gs1Element[]): number | undefined {
+  // Grams per unit of the AI family: kg, lb (exactly 453.59237 g), troy oz (31.1034768 g).
+  const perUnitG: [string, number][] = [['310', 1000], ['320', 453.59237], ['356', 31.1034768]];
+  for (const [prefix, g] of perUnitG) {
+    const el = els.find((e) => e.ai.startsWith(prefix));
+    if (el) return Math.round((Number(el.value) * g) / 10 ** Number(el.ai[3]));
+  }
+  return undefined;
+}
+
+/** Map validated elements to the scan result (every element also lands in `ais`). */
+export function resultFromElements(kind: ScanKind, els: Gs1Element[], symbology?: string): ScanResult {
+  const ais: Record<string, string> = {};
+  for (const e of els) ais[e.ai] = e.value;
+  const by = (ai: string) => els.find((e) => e.ai === ai);
+  const r: ScanResult = { kind, ais };
+  const gtin = ais['01'] ?? ais['02'] ?? ais['03'];
+  if (gtin !== undefined) r.gtin = gtin;
+  if (ais['00'] !== undefined) r.sscc = ais['00'];
+  if (ais['10'] !== undefined) r.lot = ais['10'];
+  if (ais['21'] !== undefined) r.serial = ais['21'];
+  const expiry = by('17')?.date;
+  if (expiry) r.expiry = expiry;
+  const bestBefore = by('15')?.date;
+  if (bestBefore) r.bestBefore = bestBefore;
+  const productionDate = by('11')?.date;
+  if (productionDate) r.productionDate = productionDate;
+  const qty = ais['37'] ?? ais['30'];
+  if (qty !== undefined) r.quantity = Number(qty);
+  const g = grams(els);
+  if (g !== undefined) r.netWeightG = g;
+  if (symbology) r.symbology = symbology;
+  return r;
+}
+
+function gtinResult(gtin: string, ctx: Ctx): ScanResult {
+  const gtin14 = toGtin14(gtin);
+  const r: ScanResult = { kind: 'gtin', gtin: gtin14, ais: { '01': gtin14 } };
+  if (ctx.symbology) r.symbology = ctx.symbology;
+  return r;
+}
+
+function strictGtin(data: string, ctx: Ctx, what: string, upcE = false): ScanResult {
+  const digits = upcE && data.length === 8 ? expandUpcE(data) : data;
+  if (digits === undefined || !/^(\d{8}|\d{12,14})$/.test(digits))
+    throw new ScanError('invalid-format', `${what} (${ctx.symbology}) must be 8, 12, 13 or 14 digits, got "${data}"`, { position: ctx.base });
+  if (!hasValidCheckDigit(digits))
+    throw new ScanError('bad-check-digit', `${what} (${ctx.symbology}) at position ${ctx.base}: check digit of ${data} is wrong`, { position: ctx.base });
+  return gtinResult(digits, ctx);
+}
+
+/** Element string without any GS1 evidence: accept only when the split is convincing. */
+function heuristicGs1(data: string, ctx: Ctx): Gs1Element[] | undefined {
+  if (!/^\d\d/.test(data)) return undefined;
+  // 00 + 18 digits or 01/02/03 + 14 digits is a GS1 message beyond reasonable doubt: report its errors.
+  const committed = /^(00\d{18}|0[123]\d{14})/.test(data);
+  try {
+    const els = splitElementString(data, { base: ctx.base, referenceYear: ctx.referenceYear });
+    if (AI_TABLE.get(els[0].ai)!.predefined || els.some((e) => KEY_AIS.has(e.ai))) return els;
+    return undefined;
+  } catch (err) {
+    if (committed || !isScanError(err)) throw err;
+    return undefined;
+  }
+}
+
+function unknownResult(data: string, ctx: Ctx): ScanResult {
+  const r: ScanResult = { kind: 'unknown', sku: data, ais: {} };
+  if (ctx.symbology) r.symbology = ctx.symbology;
+  return r;
+}
+
+function classify(data: string, ctx: Ctx): ScanResult {
+  const split = { base: ctx.base, referenceYear: ctx.referenceYear };
+  if (data.includes(GS)) return resultFromElements('gs1', splitElementString(data, split), ctx.symbology);
+  if (/^\(\d{2,4}\)/.test(data)) return resultFromElements('gs1', parseBracketForm(data, split), ctx.symbology);
+  if (looksLikeUri(data)) {
+    try {
+      return resultFromElements('digital_link', parseDigitalLink(data, split), ctx.symbology);
+    } catch (err) {
+      if (isScanError(err, 'invalid-digital-link')) return unknownResult(data, ctx);
+      throw err;
+    }
+  }
+  const o = ctx.opts;
+  if (matches(o.lpnPattern ?? DEFAULT_LPN_PATTERN, data)) return { kind: 'lpn', lpn: data, ais: {}, ...(ctx.symbology ? { symbology: ctx.symbology } : {}) };
+  if (matches(o.locationPattern ?? DEFAULT_LOCATION_PATTERN, data)) return { kind: 'location', location: data, ais: {}, ...(ctx.symbology ? { symbology: ctx.symbology } : {}) };
+  if (/^\d+$/.test(data)) {
+    if (isValidGtin(data)) return gtinResult(data, ctx);
+    if (isValidSscc(data)) {
+      const r: ScanResult = { kind: 'sscc', sscc: data, ais: { '00': data } };
+      if (ctx.symbology) r.symbology = ctx.symbology;
+      return r;
+    }
+  }
+  const els = heuristicGs1(data, ctx);
+  return els ? resultFromElements('gs1', els, ctx.symbology) : unknownResult(data, ctx);
+}
+
+/**
+ * Parse one scan. Returns what it is (kind) with the fields the warehouse needs; throws ScanError
+ * (stable `code`, human `detail`) when the scan claims to be GS1/GTIN/Digital Link but is malformed.
+ * Plain text that is none of these is never an error: it comes back as kind `unknown`, `sku` = text.
+ */
+export function parseScan(raw: string, opts: ParseScanOptions = {}): ScanResult {
+  // Scanners end scans with CR/LF/TAB; whitespace is outside CSET 82 so trimming never eats data.
+  const lead = raw.length - raw.trimStart().length;
+  let s = raw.trim();
+  if (s === '') throw new ScanError('empty', 'the scan is empty');
+  if (opts.fnc1Substitute) s = s.split(opts.fnc1Substitute).join(GS);
+  if (s.includes(GS_SYMBOL)) s = s.split(GS_SYMBOL).join(GS);
+  const { symbology, family, data } = splitSymbology(s);
+  const ctx: Ctx = {
+    base: lead + (symbology ? symbology.length : 0),
+    referenceYear: opts.now ? opts.now.getUTCFullYear() : DEFAULT_REFERENCE_YEAR,
+    symbology,
+    opts,
+  };
+  if (data === '' || data === GS) throw new ScanError('empty', `the scan holds only the symbology identifier ${symbology ?? ''}`.trim());
+  switch (family) {
+    case 'gs1':
+      return resultFromElements('gs1', splitElementString(data, ctx), symbology);
+    case 'ean': {
+      // ]E3 appends a 2- or 5-digit add-on (issue/price); the item is the leading EAN-13 or EAN-8.
+      const main = symbology === ']E3' ? data.slice(0, data.length === 15 || data.length === 18 ? 13 : 8) : data;
+      return strictGtin(main, ctx, 'EAN/UPC', symbology === ']E0');
+    }
+    case 'itf':
+      if (/^\d{14}$/.test(data)) return strictGtin(data, ctx, 'ITF-14');
+      return classify(data, ctx);
+    default:
+      return classify(data, ctx);
+  }
+}

@@ -22,8 +22,10 @@ import { distinctOrientations } from './orientations.js';
 import { SORT_RULES, sortItems } from './sort-rules.js';
 import type { BoxType, Carton, CartonizeOptions, CartonizeResult, PackItem, UnpackedItem } from './types.js';
 
-const MERITS: readonly Merit[] = ['bottomLeft', 'contact', 'compact'];
+const MERITS: readonly Merit[] = ['bottomLeft', 'contact', 'compact', 'wall'];
 const DEFAULT_MIN_SUPPORT_RATIO = 0.5;
+/** Partial fills completed by the pilot method at each multi-box step. */
+const PILOT_CANDIDATES = 8;
 
 interface Packed {
   box: BoxType;
@@ -90,30 +92,75 @@ function smallestBoxFor(items: readonly PackItem[], boxes: readonly BoxType[], m
   return null;
 }
 
-/** The one-box partial fill that takes the largest share of what remains (volume and weight, each against the catalogue's largest capacity). */
-function fillOneBox(items: readonly PackItem[], boxes: readonly BoxType[], minSupport: number): Packed {
+/** Candidate one-box partial fills of what remains, best share first, one per distinct unit set (in the smallest box seen for it). Share = packed volume and weight, each against the catalogue's largest capacity. */
+function partialFills(items: readonly PackItem[], boxes: readonly BoxType[], minSupport: number): Packed[] {
   const maxVol = Math.max(...boxes.map(boxVolume));
   const maxPayloadG = Math.max(...boxes.map((b) => b.maxWeightG - b.tareG));
   const sorted = orders(items);
-  let best: Packed | null = null;
-  let bestScore = -1;
+  const index = new Map(items.map((item, k) => [item, k]));
+  const seen = new Set<string>();
+  const found: { packed: Packed; score: number }[] = [];
   for (const box of boxes) {
     if (!items.some((i) => fitsAlone(i, box) && i.weightG + box.tareG <= box.maxWeightG)) continue;
     for (const order of sorted) {
       for (const merit of MERITS) {
         const packing = packBox(order, box, merit, minSupport, 'partial')!;
         if (packing.placements.length === 0) continue;
+        const key = packing.placements.map((p) => index.get(p.item)!).sort((a, b) => a - b).join(',');
+        if (seen.has(key)) continue;
+        seen.add(key);
         const score = sum(packing.placements.map((p) => itemVolume(p.item))) / maxVol + packing.contentWeightG / maxPayloadG;
-        // Strictly better only: with equal share the earlier (smaller) box wins.
-        if (score > bestScore + 1e-12) {
-          bestScore = score;
-          best = { box, packing };
-        }
+        found.push({ packed: { box, packing }, score });
       }
     }
   }
-  if (!best) throw new Error('cartonize: no box takes any remaining unit (classify should have excluded it)');
-  return best;
+  if (found.length === 0) throw new Error('cartonize: no box takes any remaining unit (classify should have excluded it)');
+  // Stable sort: with equal share the earlier (smaller) box keeps its place.
+  return found.sort((a, b) => b.score - a.score).map((f) => f.packed);
+}
+
+function without(items: readonly PackItem[], packed: Packed): PackItem[] {
+  const taken = new Set(packed.packing.placements.map((p) => p.item));
+  return items.filter((i) => !taken.has(i));
+}
+
+/** Greedy: all remaining units in the smallest box that holds them, else the best-share partial fill, repeated. */
+function greedy(items: readonly PackItem[], boxes: readonly BoxType[], minSupport: number): Packed[] {
+  const out: Packed[] = [];
+  let remaining = [...items];
+  while (remaining.length > 0) {
+    const all = smallestBoxFor(remaining, boxes, minSupport);
+    if (all) return [...out, all];
+    const first = partialFills(remaining, boxes, minSupport)[0]!;
+    out.push(first);
+    remaining = without(remaining, first);
+  }
+  return out;
+}
+
+const cost = (ps: readonly Packed[]): [number, number] => [ps.length, sum(ps.map((p) => boxVolume(p.box)))];
+const cheaper = (a: [number, number], b: [number, number]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+
+/**
+ * Pilot method (Voß, Fink & Duin, "Looking Ahead with the Pilot Method", Annals of OR 136, 2005):
+ * each carton is chosen among the best few partial fills by completing every one of them with the
+ * greedy and keeping the one whose completion needs the fewest boxes, then the least volume.
+ */
+function pilot(items: readonly PackItem[], boxes: readonly BoxType[], minSupport: number): Packed[] {
+  const out: Packed[] = [];
+  let remaining = [...items];
+  while (remaining.length > 0) {
+    const all = smallestBoxFor(remaining, boxes, minSupport);
+    if (all) return [...out, all];
+    let best: { first: Packed; cost: [number, number] } | null = null;
+    for (const first of partialFills(remaining, boxes, minSupport).slice(0, PILOT_CANDIDATES)) {
+      const c = cost([first, ...greedy(without(remaining, first), boxes, minSupport)]);
+      if (!best || cheaper(c, best.cost)) best = { first, cost: c };
+    }
+    out.push(best!.first);
+    remaining = without(remaining, best!.first);
+  }
+  return out;
 }
 
 function toCarton({ box, packing }: Packed): Carton {
@@ -170,21 +217,11 @@ export function cartonize(items: readonly PackItem[], boxes: readonly BoxType[],
   const catalogue = usableBoxes(boxes);
   const { packable, unpacked } = classify(items, catalogue);
 
-  let packed: Packed[] = [];
-  let remaining = packable;
-  while (remaining.length > 0 && packed.length < maxCartons) {
-    const all = smallestBoxFor(remaining, catalogue, minSupport);
-    if (all) {
-      packed.push(all);
-      remaining = [];
-      break;
-    }
-    const part = fillOneBox(remaining, catalogue, minSupport);
-    packed.push(part);
-    const taken = new Set(part.packing.placements.map((p) => p.item));
-    remaining = remaining.filter((i) => !taken.has(i));
+  let packed = pilot(packable, catalogue, minSupport);
+  for (const extra of packed.slice(maxCartons)) {
+    for (const p of extra.packing.placements) unpacked.push({ itemId: p.item.itemId, reason: 'no_room' });
   }
-  for (const item of remaining) unpacked.push({ itemId: item.itemId, reason: 'no_room' });
+  packed = packed.slice(0, maxCartons);
 
   packed = mergePairs(packed, catalogue, minSupport);
   packed = packed.map((p) => {

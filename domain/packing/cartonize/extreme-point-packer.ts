@@ -12,7 +12,12 @@
 import { distinctOrientations, type OrientedDims } from './orientations.js';
 import type { BoxType, Orientation, PackItem } from './types.js';
 
-export type Merit = 'bottomLeft' | 'compact' | 'contact';
+/**
+ * How a spot is scored. bottomLeft: lowest, then deepest; compact: smallest bounding box of the
+ * load; contact: most face area touching walls and items; wall: least reach along the box length,
+ * so items stand up in walls across the box (layer/wall building, George & Robinson 1980).
+ */
+export type Merit = 'bottomLeft' | 'compact' | 'contact' | 'wall';
 
 export interface Placement {
   item: PackItem;
@@ -164,7 +169,8 @@ export function packBox(items: readonly PackItem[], box: BoxType, merit: Merit, 
           else if (merit === 'compact') {
             const vol = Math.max(extX, p.x + dx) * Math.max(extY, p.y + dy) * Math.max(extZ, p.z + dz);
             score = [vol, p.z + dz, p.y, p.x];
-          } else score = [-contactArea(placed, box, p.x, p.y, p.z, dx, dy, dz), p.z, p.y, p.x];
+          } else if (merit === 'wall') score = [p.x + dx, p.z, p.y, p.x];
+          else score = [-contactArea(placed, box, p.x, p.y, p.z, dx, dy, dz), p.z, p.y, p.x];
           if (bestScore === null || better(score, bestScore)) {
             bestScore = score;
             best = { p, o };

@@ -29,7 +29,7 @@ function decode(part: string, what: string): string {
   try {
     return decodeURIComponent(part);
   } catch {
-    throw new ScanError('invalid-digital-link', `${what} "${part}" is not valid percent-encoding`);
+    throw new ScanError('invalid-format', `${what} "${part}" is not valid percent-encoding`);
   }
 }
 

@@ -86,7 +86,7 @@ export function parseDigitalLink(uri: string, opts: { referenceYear?: number } =
     const key = decode(eq < 0 ? pair : pair.slice(0, eq), 'query key');
     if (!/^\d{2,4}$/.test(key)) continue;
     const def = AI_TABLE.get(key);
-    if (!def) throw new ScanError('unknown-ai', `unknown AI "${key}" in the query of a Digital Link`, { ai: key });
+    if (!def) throw new ScanError('unknown-ai', `unknown AI (${key}) in the query of a Digital Link`, { ai: key });
     pushElement(out, element(def, decode(eq < 0 ? '' : pair.slice(eq + 1), `value of AI (${key})`), referenceYear));
   }
   return out;

@@ -80,7 +80,7 @@ export function parseBracketForm(data: string, opts: SplitOptions = {}): Gs1Elem
     const def = m ? AI_TABLE.get(m[1]) : undefined;
     if (m && def) openings.push({ at: i, def, len: m[0].length });
     // "(digits)" that names no AI is far likelier a wrong AI than a value containing brackets.
-    else if (m) throw new ScanError('unknown-ai', `unknown AI "${m[1]}" at position ${base + i}`, { ai: m[1], position: base + i });
+    else if (m) throw new ScanError('unknown-ai', `unknown AI (${m[1]}) at position ${base + i}`, { ai: m[1], position: base + i });
   }
   if (openings.length === 0 || openings[0].at !== 0)
     throw new ScanError('invalid-format', 'a bracketed GS1 string must start with "(AI)"', { position: base });

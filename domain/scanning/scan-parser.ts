@@ -88,7 +88,7 @@ function gtinResult(gtin: string, ctx: Ctx): ScanResult {
 function strictGtin(data: string, ctx: Ctx, what: string, upcE = false): ScanResult {
   const digits = upcE && data.length === 8 ? expandUpcE(data) : data;
   if (digits === undefined || !/^(\d{8}|\d{12,14})$/.test(digits))
-    throw new ScanError('invalid-format', `${what} (${ctx.symbology}) must be 8, 12, 13 or 14 digits, got "${data}"`, { position: ctx.base });
+    throw new ScanError('invalid-format', `${what} (${ctx.symbology}) at position ${ctx.base} must be 8, 12, 13 or 14 digits, got "${data}"`, { position: ctx.base });
   if (!hasValidCheckDigit(digits))
     throw new ScanError('bad-check-digit', `${what} (${ctx.symbology}) at position ${ctx.base}: check digit of ${data} is wrong`, { position: ctx.base });
   return gtinResult(digits, ctx);

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { checkSolution } from './checker.js';
+import { randomProblem } from './random-problem.js';
+import type { RoutingSolution } from './routing.schemas.js';
+import { solve } from './solver.js';
+
+const asChecked = (s: RoutingSolution) => s.routes.map((r) => ({ vehicleIndex: r.vehicleIndex, jobs: r.stops.map((x) => x.jobIndex) }));
+const fixed = { timeLimitS: Number.POSITIVE_INFINITY, maxIterations: 400 };
+
+describe('solve', () => {
+  const cases = [
+    { name: 'CVRP', seed: 1, o: { jobs: 40, vehicles: 8 } },
+    { name: 'VRPTW', seed: 2, o: { jobs: 40, vehicles: 10, timeWindows: true } },
+    { name: 'heterogeneous multi-depot VRPTW', seed: 3, o: { jobs: 50, vehicles: 12, timeWindows: true, heterogeneous: true } },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: serves every job feasibly and the checker agrees with the reported cost`, () => {
+      const p = randomProblem(c.seed, c.o);
+      const s = solve(p, { ...fixed, seed: 7 });
+      expect(s.unassigned).toEqual([]);
+      const report = checkSolution(p, asChecked(s));
+      expect(report.violations).toEqual([]);
+      expect(s.cost).toBeCloseTo(report.cost, 6);
+      expect(s.distanceM).toBeCloseTo(report.distanceM, 6);
+      expect(s.durationS).toBeCloseTo(report.durationS, 6);
+      expect(s.vehiclesUsed).toBe(report.vehiclesUsed);
+    });
+  }
+
+  it('is deterministic for a seed and differs across seeds', () => {
+    const p = randomProblem(4, { jobs: 45, vehicles: 10, timeWindows: true });
+    const a = solve(p, { ...fixed, seed: 11 });
+    const b = solve(p, { ...fixed, seed: 11 });
+    expect(asChecked(a)).toEqual(asChecked(b));
+    expect(a.cost).toBe(b.cost);
+    const costs = new Set([12, 13, 14, 15].map((seed) => solve(p, { ...fixed, seed, maxIterations: 30 }).cost));
+    expect(costs.size).toBeGreaterThan(1);
+  });
+
+  it('reports stop timings consistent with windows, service and loads', () => {
+    const p = randomProblem(5, { jobs: 30, vehicles: 8, timeWindows: true });
+    const s = solve(p, { ...fixed, seed: 1 });
+    for (const r of s.routes) {
+      let load = r.loadWeightG;
+      for (const stop of r.stops) {
+        const job = p.jobs[stop.jobIndex];
+        expect(stop.startS).toBeGreaterThanOrEqual(stop.arrivalS);
+        expect(stop.startS).toBeGreaterThanOrEqual(job.timeWindow!.startS);
+        expect(stop.startS).toBeLessThanOrEqual(job.timeWindow!.endS);
+        expect(stop.departureS).toBe(stop.startS + (job.serviceS ?? 0));
+        load -= job.weightG ?? 0;
+        expect(stop.loadAfterWeightG).toBeCloseTo(load, 9);
+      }
+      expect(r.endS).toBeGreaterThanOrEqual(r.stops[r.stops.length - 1].departureS);
+    }
+  });
+
+  it('improves on its construction and reports progress with decreasing best costs', () => {
+    const p = randomProblem(6, { jobs: 60, vehicles: 12 });
+    const seen: number[] = [];
+    const s = solve(p, { ...fixed, maxIterations: 1500, seed: 3, onProgress: (c) => seen.push(c) });
+    expect(seen.length).toBeGreaterThan(1);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeLessThan(seen[i - 1]);
+    expect(s.cost).toBeCloseTo(seen[seen.length - 1], 6);
+  });
+
+  it('stops when shouldStop says so and still returns a complete plan', () => {
+    const p = randomProblem(7, { jobs: 40, vehicles: 10 });
+    let polls = 0;
+    const s = solve(p, { timeLimitS: Number.POSITIVE_INFINITY, seed: 1, shouldStop: () => ++polls > 2 });
+    expect(s.iterations).toBeLessThanOrEqual(96);
+    expect(checkSolution(p, asChecked(s)).feasible).toBe(true);
+  });
+
+  it('leaves a job unassigned when no vehicle can take it', () => {
+    const p = randomProblem(8, { jobs: 10, vehicles: 3 });
+    p.jobs[0].weightG = 1e9;
+    const s = solve(p, { ...fixed, maxIterations: 50, seed: 1 });
+    expect(s.unassigned).toEqual([{ jobIndex: 0, jobId: 'j0' }]);
+    expect(checkSolution(p, asChecked(s), { allowUnassigned: true }).feasible).toBe(true);
+  });
+
+  it('rejects a problem that points outside its matrix', () => {
+    const p = randomProblem(9, { jobs: 3, vehicles: 1 });
+    p.jobs[0].locationIndex = 99;
+    expect(() => solve(p, fixed)).toThrow(RangeError);
+  });
+});

@@ -164,6 +164,7 @@ export function optimalSingleBlockTour(layout: WarehouseLayout, points: readonly
   const y0 = layout.crossAislesYMm[0];
   const lengthMm = layout.crossAislesYMm[1] - y0;
   if (points.length <= 1) return { lengthMm: 0, order: [] };
+  if (points.every((p) => p.xMm === points[0].xMm)) return singleColumnTour(points);
   const columns = buildColumns(layout, points, y0);
 
   // plus[j]: classes after column j's aisle edges; minus[j]: after the cross-aisle edges into column j.
@@ -230,6 +231,19 @@ export function optimalSingleBlockTour(layout: WarehouseLayout, points: readonly
   }
   const order = eulerOrder(columns, cfgOf, hfOf, hbOf);
   return { lengthMm: best, order };
+}
+
+/**
+ * All points on one aisle line: the DP's configurations all reach a cross aisle, but here the best
+ * tour stays inside the aisle - up to the highest point, down to the lowest, back: 2 (max - min).
+ */
+function singleColumnTour(points: readonly GraphPoint[]): OptimalTour {
+  const y0 = points[0].yMm;
+  const idx = points.map((_, i) => i).slice(1);
+  const up = idx.filter((i) => points[i].yMm >= y0).sort((a, b) => points[a].yMm - points[b].yMm);
+  const down = idx.filter((i) => points[i].yMm < y0).sort((a, b) => points[b].yMm - points[a].yMm);
+  const ys = points.map((p) => p.yMm);
+  return { lengthMm: 2 * (Math.max(...ys) - Math.min(...ys)), order: [...up, ...down] };
 }
 
 function buildColumns(layout: WarehouseLayout, points: readonly GraphPoint[], y0: number): Column[] {

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
+import type { Config } from '../platform/config.js';
+import type { Orm } from '../platform/db.js';
+import type { Logger } from '../platform/logger.js';
+import type { QueueRegistry } from '../platform/queues.js';
+import { systemClock, type Clock } from '../domain/shared/clock.js';
+import { problemErrorHandler, sendProblem } from './problem.js';
+import { authorize } from './auth/guard.js';
+import { jwtSettings, type JwtSettings } from './auth/jwt.js';
+import { registerMetrics } from './plugins/metrics.js';
+import { healthRoutes } from './routes/health.routes.js';
+import { routes } from './routes/index.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    orm: Orm;
+    redis: Redis;
+    config: Config;
+    jwt: JwtSettings;
+    clock: Clock;
+    queues: QueueRegistry;
+  }
+}
+
+export interface AppDeps {
+  config: Config;
+  orm: Orm;
+  redis: Redis;
+  queues: QueueRegistry;
+  logger: Logger;
+  clock?: Clock;
+}
+
+const consoleDist = fileURLToPath(new URL('../web-console/dist/', import.meta.url));
+
+/** Builds the HTTP API (no listen). Socket.IO is attached by api/server.ts. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 64 ? req.headers['x-request-id'] : randomUUID()),
+    trustProxy: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('orm', deps.orm);
+  app.decorate('redis', deps.redis);
+  app.decorate('config', config);
+  app.decorate('jwt', jwtSettings(config));
+  app.decorate('clock', deps.clock ?? systemClock);
+  app.decorate('queues', deps.queues);
+  app.setErrorHandler(problemErrorHandler);
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(reply, req, { type: 'not-found', title: 'Not found', status: 404, detail: `No route ${req.method} ${req.url.split('?')[0]}`, errors: [] }));
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  await app.register(cors, { origin: config.CORS_ORIGINS === '*' ? true : config.CORS_ORIGINS.split(',').map((s) => s.trim()), credentials: true });
+  await app.register(rateLimit, { global: false, redis: deps.redis, nameSpace: `${config.REDIS_PREFIX}:rl:` });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Dockside API', version: '0.1.0', description: 'Warehouse and delivery operations. Errors are application/problem+json (RFC 9457).' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  registerMetrics(app, deps.queues);
+  await app.register(healthRoutes);
+  await app.register(async (v1) => {
+    v1.addHook('onRequest', authorize);
+    for (const r of routes) await v1.register(r);
+  }, { prefix: '/v1' });
+
+  if (existsSync(consoleDist)) {
+    await app.register(fastifyStatic, { root: consoleDist, prefix: '/console/', decorateReply: false });
+    app.get('/', { config: { public: true }, schema: { hide: true } }, (_req, reply) => reply.redirect('/console/'));
+  }
+  return app;
+}

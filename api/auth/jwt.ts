@@ -1,0 +1,49 @@
+import jwt from 'jsonwebtoken';
+import { z } from 'zod';
+import { roleSchema } from '../../domain/shared/roles.js';
+import type { Config } from '../../platform/config.js';
+
+// The algorithm is pinned on both sides: a token claiming `alg: none` or RS256 is rejected.
+const ALG = 'HS256' as const;
+
+const claimsSchema = z.object({
+  sub: z.string(),
+  typ: z.literal('access'),
+  name: z.string(),
+  roles: z.array(roleSchema).min(1),
+  wh: z.array(z.string()),
+  did: z.string().optional(),
+  exp: z.number(),
+  iat: z.number(),
+});
+export type AccessClaims = z.infer<typeof claimsSchema>;
+
+export interface JwtSettings {
+  secret: string;
+  issuer: string;
+  audience: string;
+  ttlS: number;
+}
+
+export function jwtSettings(c: Config): JwtSettings {
+  return { secret: c.JWT_SECRET, issuer: c.JWT_ISSUER, audience: c.JWT_AUDIENCE, ttlS: c.ACCESS_TOKEN_TTL_S };
+}
+
+export function signAccessToken(s: JwtSettings, user: { id: string; username: string; roles: string[]; warehouseIds: string[] }, deviceId?: string): string {
+  return jwt.sign({ typ: 'access', name: user.username, roles: user.roles, wh: user.warehouseIds, ...(deviceId ? { did: deviceId } : {}) }, s.secret, {
+    algorithm: ALG, subject: user.id, issuer: s.issuer, audience: s.audience, expiresIn: s.ttlS,
+  });
+}
+
+/** Verifies signature, algorithm, exp, iat, aud and iss; returns undefined for any bad token. */
+export function verifyAccessToken(s: JwtSettings, token: string): AccessClaims | undefined {
+  try {
+    const decoded = jwt.verify(token, s.secret, { algorithms: [ALG], issuer: s.issuer, audience: s.audience, clockTolerance: 5 });
+    const claims = claimsSchema.safeParse(decoded);
+    if (!claims.success) return undefined;
+    if (claims.data.iat > Date.now() / 1000 + 60) return undefined; // issued in the future
+    return claims.data;
+  } catch {
+    return undefined;
+  }
+}

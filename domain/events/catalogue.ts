@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/**
+ * The typed catalogue of domain events: `context.noun.pastVerb` → payload schema.
+ * Every event written to the outbox is validated against its schema here.
+ */
+const id = z.string().min(1);
+
+const foundationEvents = {
+  'warehouse.note.posted': z.object({ text: z.string().max(500), by: z.string() }),
+  'user.logged_in': z.object({ userId: id, deviceId: z.string().optional() }),
+};
+
+/** Contexts add their `*.events.ts` maps here. */
+export const eventSchemas = {
+  ...foundationEvents,
+} satisfies Record<string, z.ZodType>;
+
+export type DomainEventType = keyof typeof eventSchemas;
+export type EventPayload<T extends DomainEventType> = z.infer<(typeof eventSchemas)[T]>;
+
+/** What the relay publishes and what clients receive. */
+export const relayedEventSchema = z.object({
+  id: z.string(),
+  seq: z.number().int(),
+  warehouseId: z.string(),
+  type: z.string(),
+  payload: z.unknown(),
+  occurredAt: z.string(),
+});
+export type RelayedEvent = z.infer<typeof relayedEventSchema>;

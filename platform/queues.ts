@@ -1,0 +1,65 @@
+import { Queue, type JobsOptions, type ConnectionOptions } from 'bullmq';
+import { z } from 'zod';
+import { relayedEventSchema } from '../domain/events/catalogue.js';
+import type { Config } from './config.js';
+
+/**
+ * One place naming every BullMQ queue, its payload schema and the domain events it subscribes to.
+ * Producers call `queues.add(name, payload)`, which validates the payload; processors parse it again.
+ */
+export const queueDefs = {
+  /** Generic domain-event fan-out for reactions that have no dedicated queue yet (e.g. audit projections). */
+  events: { payload: relayedEventSchema, subscribes: [] as string[] },
+  allocation: { payload: z.object({ orderId: z.string().uuid().optional(), warehouseId: z.string().uuid(), reason: z.string() }), subscribes: [] as string[] },
+  'webhook-intake': { payload: z.object({ deliveryId: z.string() }), subscribes: [] as string[] },
+  'outbound-webhooks': { payload: relayedEventSchema, subscribes: [] as string[] },
+  routing: { payload: z.object({ planId: z.string().uuid() }), subscribes: [] as string[] },
+} as const;
+
+export type QueueName = keyof typeof queueDefs;
+export type QueuePayload<N extends QueueName> = z.infer<(typeof queueDefs)[N]['payload']>;
+
+export function bullConnection(config: Pick<Config, 'REDIS_URL'>): ConnectionOptions {
+  const u = new URL(config.REDIS_URL);
+  return {
+    host: u.hostname, port: Number(u.port || 6379), username: u.username || undefined, password: u.password || undefined,
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0, maxRetriesPerRequest: null,
+  };
+}
+
+export class QueueRegistry {
+  private queues = new Map<QueueName, Queue>();
+
+  constructor(readonly connection: ConnectionOptions, readonly prefix: string) {}
+
+  get(name: QueueName): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.connection, prefix: this.prefix, defaultJobOptions: { attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 } });
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  async add<N extends QueueName>(name: N, payload: QueuePayload<N>, opts: JobsOptions = {}) {
+    const data = queueDefs[name].payload.parse(payload);
+    return this.get(name).add(name, data, opts);
+  }
+
+  /** Queues that want a given event type. */
+  subscribersOf(eventType: string): QueueName[] {
+    return (Object.keys(queueDefs) as QueueName[]).filter((n) => (queueDefs[n].subscribes as readonly string[]).some((p) => p === eventType || (p.endsWith('*') && eventType.startsWith(p.slice(0, -1)))));
+  }
+
+  all(): [QueueName, Queue][] {
+    return (Object.keys(queueDefs) as QueueName[]).map((n) => [n, this.get(n)]);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+}
+
+export function createQueues(config: Pick<Config, 'REDIS_URL' | 'REDIS_PREFIX'>): QueueRegistry {
+  return new QueueRegistry(bullConnection(config), `${config.REDIS_PREFIX}:bull`);
+}

@@ -1,0 +1,41 @@
+import type { Redis } from 'ioredis';
+import { loadConfig, type Config } from './config.js';
+import { createOrm, type Orm } from './db.js';
+import { createLogger, type Logger } from './logger.js';
+import { createQueues, type QueueRegistry } from './queues.js';
+import { createRedis } from './redis.js';
+
+/** The shared resources of an API or worker process. */
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  orm: Orm;
+  redis: Redis;
+  queues: QueueRegistry;
+  close(): Promise<void>;
+}
+
+export async function createRuntime(name: string, config: Config = loadConfig()): Promise<Runtime> {
+  const logger = createLogger(config, name);
+  const orm = await createOrm(config);
+  const redis = createRedis(config);
+  const queues = createQueues(config);
+  return {
+    config, logger, orm, redis, queues,
+    async close() {
+      await queues.close();
+      redis.disconnect();
+      await orm.close(true);
+    },
+  };
+}
+
+/** Exits with the configuration error named, instead of a stack trace, when env is invalid. */
+export function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(2);
+  }
+}

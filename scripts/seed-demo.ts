@@ -1,0 +1,20 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { seedIdentity } from './seed/identity.seed.js';
+
+/** Seeders in dependency order; each is idempotent and returns whether it wrote anything. */
+const seeders: ((em: EntityManager) => Promise<boolean>)[] = [seedIdentity];
+
+/** Loads the deterministic demo data set (never in production: config refuses DEMO_DATA there). */
+export async function seedDemo(em: EntityManager): Promise<boolean> {
+  let any = false;
+  for (const s of seeders) any = (await em.transactional((tx) => s(tx))) || any;
+  return any;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { loadConfig } = await import('../platform/config.js');
+  const { createOrm } = await import('../platform/db.js');
+  const orm = await createOrm(loadConfig());
+  console.log((await seedDemo(orm.em.fork())) ? 'demo data loaded' : 'demo data already present');
+  await orm.close();
+}

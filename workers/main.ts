@@ -1,0 +1,38 @@
+import { Worker } from 'bullmq';
+import { Emitter } from '@socket.io/redis-emitter';
+import { socketKey } from '../api/socket/gateway.js';
+import { configOrExit, createRuntime, type Runtime } from '../platform/runtime.js';
+import type { QueueName } from '../platform/queues.js';
+import { OutboxRelay } from './outbox-relay.js';
+import { processors } from './processors.js';
+
+/** Starts the outbox relay (leader-elected) and every queue processor. */
+export async function startWorkers(rt: Runtime) {
+  const emitter = new Emitter(rt.redis.duplicate(), { key: socketKey(rt.config.REDIS_PREFIX) });
+  const relay = new OutboxRelay(rt.orm, rt.config.DATABASE_URL, emitter, rt.queues, rt.logger.child({ component: 'relay' }), { pollMs: rt.config.RELAY_POLL_MS });
+  relay.start();
+  const workers = Object.entries(processors).map(([name, make]) =>
+    new Worker(name, make!(rt), { connection: rt.queues.connection, prefix: rt.queues.prefix, concurrency: 8 }));
+  for (const w of workers) w.on('failed', (job, err) => rt.logger.warn({ queue: w.name, jobId: job?.id, err }, 'job failed'));
+  return {
+    relay, workers,
+    async stop() {
+      await Promise.all(workers.map((w) => w.close()));
+      await relay.stop();
+    },
+    names: workers.map((w) => w.name as QueueName),
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const rt = await createRuntime('workers', configOrExit());
+  const w = await startWorkers(rt);
+  rt.logger.info({ queues: w.names }, 'workers started');
+  const shutdown = async () => {
+    await w.stop();
+    await rt.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}

@@ -1,0 +1,146 @@
+import pg from 'pg';
+import type { Emitter } from '@socket.io/redis-emitter';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { toRelayed } from '../domain/events/event-log.js';
+import type { RelayedEvent } from '../domain/events/catalogue.js';
+import { sql } from '../domain/shared/sql.js';
+import type { Orm } from '../platform/db.js';
+import type { Logger } from '../platform/logger.js';
+import type { QueueRegistry } from '../platform/queues.js';
+
+/**
+ * Outbox relay: the single leader (a PostgreSQL advisory lock) that orders and delivers events.
+ *
+ * Ordering without a writer-side sequence (the classic trap: a sequence taken inside concurrent
+ * transactions commits out of order, so "everything after the last id" skips late committers):
+ * a row is eligible only once its transaction id is below the xmin horizon of a fresh snapshot,
+ * i.e. every transaction that could still commit an older row has finished (the xid-horizon
+ * technique described by Oskar Dudycz, event-driven.io, 2022). Eligible rows are ordered by their
+ * insert clock time, which puts a transaction that waited on another's row lock after it. The relay
+ * then assigns the per-warehouse `seq` and commits it BEFORE delivering, so a crash between the two
+ * re-delivers the same seqs (at least once; consumers dedupe by seq / job id).
+ */
+export class OutboxRelay {
+  private client?: pg.Client;
+  private stopped = false;
+  private wake?: () => void;
+  private loop?: Promise<void>;
+  isLeader = false;
+
+  constructor(
+    private readonly orm: Orm,
+    private readonly databaseUrl: string,
+    private readonly emitter: Emitter,
+    private readonly queues: QueueRegistry,
+    private readonly log: Logger,
+    private readonly opts: { pollMs: number; batch?: number } = { pollMs: 250 },
+  ) {}
+
+  start(): void {
+    this.loop = this.run().catch((err) => this.log.error({ err }, 'outbox relay crashed'));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+    await this.client?.end().catch(() => undefined);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.wake = () => { clearTimeout(t); resolve(); };
+    });
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        if (!this.isLeader) await this.acquireLeadership();
+        if (this.isLeader) {
+          const n = await this.tick();
+          if (n > 0) continue; // drain backlog without waiting
+        }
+      } catch (err) {
+        this.log.warn({ err }, 'outbox relay iteration failed; retrying');
+        await this.dropLeadership();
+      }
+      await this.sleep(this.isLeader ? this.opts.pollMs : 1000);
+    }
+    await this.dropLeadership();
+  }
+
+  private async acquireLeadership(): Promise<void> {
+    if (!this.client) {
+      this.client = new pg.Client({ connectionString: this.databaseUrl, application_name: 'dockside-outbox-relay' });
+      this.client.on('error', () => void this.dropLeadership());
+      this.client.on('notification', () => this.wake?.());
+      await this.client.connect();
+    }
+    const r = await this.client.query<{ ok: boolean }>(`select pg_try_advisory_lock(hashtext('dockside.outbox-relay')) as ok`);
+    this.isLeader = r.rows[0]!.ok;
+    if (this.isLeader) {
+      await this.client.query('listen outbox');
+      this.log.info('outbox relay is the leader');
+    }
+  }
+
+  private async dropLeadership(): Promise<void> {
+    this.isLeader = false;
+    const c = this.client;
+    this.client = undefined;
+    await c?.end().catch(() => undefined);
+  }
+
+  /** One round: deliver anything sequenced but undelivered, then sequence and deliver new rows. */
+  async tick(): Promise<number> {
+    const em = this.orm.em.fork();
+    const undelivered = await this.undelivered(em);
+    if (undelivered.length) {
+      await this.deliver(em, undelivered);
+      return undelivered.length;
+    }
+    const sequenced = await this.sequence(em);
+    if (sequenced.length) await this.deliver(em, sequenced);
+    return sequenced.length;
+  }
+
+  private async undelivered(em: EntityManager) {
+    const rows = await sql<Parameters<typeof toRelayed>[0] & { rooms: string[] }>(em,
+      'select id, seq, warehouse_id, type, payload, created_at, rooms from outbox where seq is not null and relayed_at is null order by warehouse_id, seq limit ?', [this.opts.batch ?? 500]);
+    return rows.map((r) => ({ event: toRelayed(r), rooms: r.rooms }));
+  }
+
+  private async sequence(em: EntityManager) {
+    return em.transactional(async (tx) => {
+      const [h] = await sql<{ xmin: string }>(tx, 'select pg_snapshot_xmin(pg_current_snapshot())::text as xmin');
+      const rows = await sql<{ id: string; warehouse_id: string }>(tx,
+        `select id, warehouse_id from outbox where seq is null and tx_id < ?::xid8 order by created_at, id limit ? for update`, [h!.xmin, this.opts.batch ?? 500]);
+      if (!rows.length) return [];
+      const perWarehouse = new Map<string, string[]>();
+      for (const r of rows) perWarehouse.set(r.warehouse_id, [...(perWarehouse.get(r.warehouse_id) ?? []), r.id]);
+      for (const [wid, ids] of perWarehouse) {
+        const [s] = await sql<{ last_seq: string }>(tx,
+          `insert into event_stream (warehouse_id, last_seq) values (?, ?) on conflict (warehouse_id) do update set last_seq = event_stream.last_seq + excluded.last_seq returning last_seq`, [wid, ids.length]);
+        const first = Number(s!.last_seq) - ids.length + 1;
+        await sql(tx, `update outbox o set seq = v.seq from unnest(?::bigint[], ?::bigint[]) as v(id, seq) where o.id = v.id`, [
+          `{${ids.join(',')}}`, `{${ids.map((_, i) => first + i).join(',')}}`,
+        ]);
+      }
+      const out = await sql<Parameters<typeof toRelayed>[0] & { rooms: string[] }>(tx,
+        'select id, seq, warehouse_id, type, payload, created_at, rooms from outbox where id = any(?::bigint[]) order by warehouse_id, seq', [`{${rows.map((r) => r.id).join(',')}}`]);
+      return out.map((r) => ({ event: toRelayed(r), rooms: r.rooms }));
+    });
+  }
+
+  private async deliver(em: EntityManager, items: { event: RelayedEvent; rooms: string[] }[]): Promise<void> {
+    for (const { event, rooms } of items) {
+      this.emitter.to([`warehouse:${event.warehouseId}`, ...rooms]).emit('event', event);
+      for (const q of this.queues.subscribersOf(event.type)) {
+        await this.queues.get(q).add(event.type, event, { jobId: `evt-${event.id}` });
+      }
+    }
+    await sql(em, 'update outbox set relayed_at = now() where id = any(?::bigint[])', [`{${items.map((i) => i.event.id).join(',')}}`]);
+  }
+}

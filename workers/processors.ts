@@ -1,0 +1,6 @@
+import type { Processor } from 'bullmq';
+import type { QueueName } from '../platform/queues.js';
+import type { Runtime } from '../platform/runtime.js';
+
+/** Queue → processor factory. One file per queue under workers/; add it here to run it. */
+export const processors: Partial<Record<QueueName, (rt: Runtime) => Processor>> = {};

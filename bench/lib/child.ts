@@ -1,0 +1,40 @@
+/**
+ * Runs one benchmark module in its own process (spawned by bench/run.ts with an IPC channel), so
+ * the harness can stop it at its deadline and each benchmark starts on a fresh heap.
+ * argv: <module path> <json options>. Messages: {type:'budget'} after import, then {type:'done'}.
+ */
+import { pathToFileURL } from 'node:url';
+import type { Benchmark } from './figure.js';
+
+export type ChildMessage =
+  | { type: 'budget'; name: string; budgetS: number }
+  | { type: 'done'; figures: unknown[] }
+  | { type: 'error'; message: string };
+
+function send(msg: ChildMessage): Promise<void> {
+  return new Promise((resolve) => process.send!(msg, () => resolve()));
+}
+
+async function main(): Promise<void> {
+  const [modulePath, optsJson] = process.argv.slice(2);
+  const opts = JSON.parse(optsJson ?? '{}') as { quick?: boolean; seed?: number };
+  const mod = (await import(pathToFileURL(modulePath).href)) as { default?: Benchmark };
+  const bench = mod.default;
+  if (!bench || typeof bench.run !== 'function' || typeof bench.name !== 'string') {
+    throw new Error(`${modulePath} must default-export a Benchmark { name, budgetS, run }`);
+  }
+  await send({ type: 'budget', name: bench.name, budgetS: bench.budgetS });
+  // Same rule as run.ts: a full run that no longer fits in the time left becomes a quick one.
+  const remainingS = Number(process.env.BENCH_REMAINING_S ?? Infinity);
+  if (!opts.quick && bench.budgetS > remainingS) opts.quick = true;
+  const figures = await bench.run(opts);
+  await send({ type: 'done', figures });
+}
+
+main().then(
+  () => process.exit(0),
+  async (e) => {
+    await send({ type: 'error', message: (e as Error)?.stack ?? String(e) });
+    process.exit(1);
+  },
+);

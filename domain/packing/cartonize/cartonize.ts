@@ -26,6 +26,8 @@ const MERITS: readonly Merit[] = ['bottomLeft', 'contact', 'compact', 'wall'];
 const DEFAULT_MIN_SUPPORT_RATIO = 0.5;
 /** Partial fills completed by the pilot method at each multi-box step. */
 const PILOT_CANDIDATES = 8;
+/** Above this many units the leader orders (n extra orders per box) cost more than they find. */
+const LEADER_ORDERS_MAX_UNITS = 16;
 
 interface Packed {
   box: BoxType;
@@ -72,6 +74,16 @@ function orders(items: readonly PackItem[]): PackItem[][] {
   return SORT_RULES.map((r) => sortItems(items, r));
 }
 
+/**
+ * Extra orders for a box the sorted orders could not fill: the volume order with each other unit
+ * moved to the front, since the first unit's place and turn shape the whole load.
+ */
+function leaderOrders(items: readonly PackItem[]): PackItem[][] {
+  if (items.length > LEADER_ORDERS_MAX_UNITS) return [];
+  const base = sortItems(items, 'volume');
+  return base.slice(1).map((lead) => [lead, ...base.filter((i) => i !== lead)]);
+}
+
 /** Smallest box (catalogue order) in which some attempt places every unit, or null. */
 function smallestBoxFor(items: readonly PackItem[], boxes: readonly BoxType[], minSupport: number): Packed | null {
   const volume = sum(items.map(itemVolume));
@@ -81,7 +93,7 @@ function smallestBoxFor(items: readonly PackItem[], boxes: readonly BoxType[], m
     // Cheap necessary conditions before any geometry.
     if (volume > boxVolume(box) || weightG + box.tareG > box.maxWeightG) continue;
     if (!items.every((i) => fitsAlone(i, box))) continue;
-    sorted ??= orders(items);
+    sorted ??= [...orders(items), ...leaderOrders(items)];
     for (const order of sorted) {
       for (const merit of MERITS) {
         const packing = packBox(order, box, merit, minSupport, 'all');

@@ -40,3 +40,36 @@ export function bruteForceTour(matrix: Float64Array, n: number): { lengthMm: num
   dfs(0, 0);
   return { lengthMm: best, tour: bestTour };
 }
+
+/** Shortest open path from node 0 through all middle nodes to node n-1, by exhaustive search. */
+export function bruteForcePath(matrix: Float64Array, n: number): { lengthMm: number; path: number[] } {
+  if (n <= 2) return { lengthMm: n === 2 ? matrix[1] : 0, path: n === 2 ? [0, 1] : [0] };
+  const end = n - 1;
+  let best = Infinity;
+  let bestPath: number[] = [];
+  const path = [0];
+  const used = new Uint8Array(n);
+  used[0] = 1;
+  used[end] = 1;
+  const dfs = (last: number, len: number) => {
+    if (len >= best) return;
+    if (path.length === n - 1) {
+      const total = len + matrix[last * n + end];
+      if (total < best) {
+        best = total;
+        bestPath = [...path, end];
+      }
+      return;
+    }
+    for (let v = 1; v < end; v++) {
+      if (used[v]) continue;
+      used[v] = 1;
+      path.push(v);
+      dfs(v, len + matrix[last * n + v]);
+      path.pop();
+      used[v] = 0;
+    }
+  };
+  dfs(0, 0);
+  return { lengthMm: best, path: bestPath };
+}

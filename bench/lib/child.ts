@@ -1,7 +1,7 @@
 /**
  * Runs one benchmark module in its own process (spawned by bench/run.ts with an IPC channel), so
  * the harness can stop it at its deadline and each benchmark starts on a fresh heap.
- * argv: <module path> <json options>. Messages: {type:'budget'} after import, then {type:'done'}.
+ * argv: <module path> [json options]; also runnable by hand, e.g. under `node --cpu-prof`. Messages: {type:'budget'} after import, then {type:'done'}.
  */
 import { pathToFileURL } from 'node:url';
 import type { Benchmark } from './figure.js';
@@ -11,7 +11,12 @@ export type ChildMessage =
   | { type: 'done'; figures: unknown[] }
   | { type: 'error'; message: string };
 
+/** To bench/run.ts over IPC; started by hand (no IPC), the messages are printed as JSON lines. */
 function send(msg: ChildMessage): Promise<void> {
+  if (!process.send) {
+    console.log(JSON.stringify(msg));
+    return Promise.resolve();
+  }
   return new Promise((resolve) => process.send!(msg, () => resolve()));
 }
 

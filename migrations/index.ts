@@ -1,7 +1,17 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261125000001_foundation } from './Migration20261125000001_foundation.js';
+import { Migration20261125000002_catalog_layout } from './Migration20261125000002_catalog_layout.js';
+import { Migration20261125000003_inventory } from './Migration20261125000003_inventory.js';
+import { Migration20261125000004_orders } from './Migration20261125000004_orders.js';
+import { Migration20261125000005_tasks } from './Migration20261125000005_tasks.js';
+import { Migration20261125000006_routing } from './Migration20261125000006_routing.js';
 
 /** Every migration, in order. Add new ones at the end (the only way the schema changes). */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000001_foundation', class: Migration20261125000001_foundation },
+  { name: 'Migration20261125000002_catalog_layout', class: Migration20261125000002_catalog_layout },
+  { name: 'Migration20261125000003_inventory', class: Migration20261125000003_inventory },
+  { name: 'Migration20261125000004_orders', class: Migration20261125000004_orders },
+  { name: 'Migration20261125000005_tasks', class: Migration20261125000005_tasks },
+  { name: 'Migration20261125000006_routing', class: Migration20261125000006_routing },
 ];

@@ -2,6 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { authRoutes } from './auth.routes.js';
 import { userRoutes } from './users.routes.js';
 import { warehouseRoutes } from './warehouses.routes.js';
+import { inventoryRoutes } from './inventory.routes.js';
+import { ordersRoutes } from './orders.routes.js';
+import { floorRoutes } from './floor.routes.js';
+import { routingRoutes } from './routing.routes.js';
 
 /** Every /v1 route module. Each route declares its roles in `config.roles`. */
-export const routes: ((app: FastifyInstance) => Promise<void>)[] = [authRoutes, userRoutes, warehouseRoutes];
+export const routes: ((app: FastifyInstance) => Promise<void>)[] = [
+  authRoutes, userRoutes, warehouseRoutes, inventoryRoutes, ordersRoutes, floorRoutes, routingRoutes,
+];

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { inventoryEvents } from '../inventory/inventory.events.js';
+import { ordersEvents } from '../orders/orders.events.js';
+import { tasksEvents } from '../tasks/tasks.events.js';
+import { dispatchEvents } from '../dispatch/dispatch.events.js';
 
 /**
  * The typed catalogue of domain events: `context.noun.pastVerb` → payload schema.
@@ -14,6 +18,10 @@ const foundationEvents = {
 /** Contexts add their `*.events.ts` maps here. */
 export const eventSchemas = {
   ...foundationEvents,
+  ...inventoryEvents,
+  ...ordersEvents,
+  ...tasksEvents,
+  ...dispatchEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type DomainEventType = keyof typeof eventSchemas;

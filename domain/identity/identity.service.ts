@@ -96,13 +96,14 @@ export async function rotateRefreshToken(em: EntityManager, token: string, ttlS:
     const refreshToken = await issueRefreshToken(tx, user.id, ttlS, clock, row.family_id, row.device_id ?? undefined);
     return { user, refreshToken };
   });
-  if ('reused' in outcome) {
+  if ('reused' in outcome && outcome.reused) {
+    const { family_id: familyId, user_id: userId } = outcome.reused;
     // Committed on its own: the revocation must stand even though this request fails.
-    await sql(em, 'update refresh_token set revoked_at = now() where family_id = ? and revoked_at is null', [outcome.reused.family_id]);
-    await recordAudit(em, { actorType: 'user', actorId: outcome.reused.user_id, action: 'auth.refresh_reuse_detected', details: { familyId: outcome.reused.family_id } });
+    await sql(em, 'update refresh_token set revoked_at = now() where family_id = ? and revoked_at is null', [familyId]);
+    await recordAudit(em, { actorType: 'user', actorId: userId, action: 'auth.refresh_reuse_detected', details: { familyId } });
     throw new Unauthorized('Refresh token already used; sign in again');
   }
-  return outcome;
+  return outcome as { user: AuthenticatedUser; refreshToken: string };
 }
 
 export async function revokeRefreshToken(em: EntityManager, token: string): Promise<void> {

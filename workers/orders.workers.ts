@@ -1,0 +1,6 @@
+import type { Processor } from 'bullmq';
+import type { QueueName } from '../platform/queues.js';
+import type { Runtime } from '../platform/runtime.js';
+
+/** Queue processors of the orders area (one file per queue under workers/, collected here). */
+export const ordersProcessors: Partial<Record<QueueName, (rt: Runtime) => Processor>> = {};

@@ -80,14 +80,17 @@ export interface CartonizationRun {
   theirs: SolverTotals;
   orders: number;
   units: number;
+  /** Per order, both results (only when asked for: they are large). */
+  perOrder?: { orderId: string; ours: CartonizeResult; binpackingjs: CartonizeResult }[];
 }
 
 /** Runs both solvers over the orders (all, or the first 100 when quick) and builds the figures. */
-export function runCartonization(opts: { quick?: boolean } = {}): CartonizationRun {
+export function runCartonization(opts: { quick?: boolean; keepResults?: boolean } = {}): CartonizationRun {
   const { boxes, orders: all } = loadInstances();
   const orders = opts.quick ? all.slice(0, 100) : all;
   const ours = emptyTotals();
   const theirs = emptyTotals();
+  const perOrder: NonNullable<CartonizationRun['perOrder']> = [];
   let boxesVolumeLb = 0, boxesLb = 0, volumeLbMm3 = 0, units = 0, packableUnits = 0, oursBoxesAtLb = 0, oursFewer = 0, theirsFewer = 0, oneBoxOrders = 0, oneBoxOursMm3 = 0, oneBoxLbMm3 = 0;
   for (const order of orders) {
     units += order.items.length;
@@ -103,6 +106,7 @@ export function runCartonization(opts: { quick?: boolean } = {}): CartonizationR
     t0 = performance.now();
     const b = cartonizeWithBinpackingjs(order.items, boxes);
     account(theirs, b, order, boxes, performance.now() - t0);
+    if (opts.keepResults) perOrder.push({ orderId: order.id, ours: a, binpackingjs: b });
     if (a.cartons.length === lb.boxesLb) oursBoxesAtLb++;
     if (a.cartons.length === 1 && lb.singleLbMm3 !== null) {
       oneBoxOrders++;
@@ -134,7 +138,7 @@ export function runCartonization(opts: { quick?: boolean } = {}): CartonizationR
     figure(BENCH, `items with < ${SUPPORT_RATIO * 100}% base support (ours) vs binpackingjs`, ours.unsupported, 'items', theirs.unsupported, 'binpackingjs 4.1.0 (enforces no support rule)'),
     figure(BENCH, 'solve time, all orders (ours) vs binpackingjs', ours.durationMs, 'ms', theirs.durationMs, 'binpackingjs 4.1.0'),
   ];
-  return { figures, ours, theirs, orders: orders.length, units };
+  return { figures, ours, theirs, orders: orders.length, units, ...(opts.keepResults ? { perOrder } : {}) };
 }
 
 const bench: Benchmark = {

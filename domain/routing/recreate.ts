@@ -40,6 +40,7 @@ export function findBestInsertion(S: SolutionState, j: number, blinkRate: number
     const v = R.v;
     const len = R.nodes.length;
     if (len === 0) {
+      if (S.usedRoutes >= S.maxRoutes) continue;
       const t = S.vType[v];
       if (emptyTypeSeen[t]) continue;
       emptyTypeSeen[t] = 1;
@@ -126,12 +127,14 @@ export function findNearInsertion(S: SolutionState, j: number, k: number, blinkR
   }
   // One empty route per vehicle type, so that opening a route is always an option.
   emptyTypeSeen.fill(0);
-  for (let r = 0; r < S.routes.length; r++) {
+  let typesLeft = S.usedRoutes >= S.maxRoutes ? 0 : S.nTypes;
+  for (let r = 0; r < S.routes.length && typesLeft > 0; r++) {
     const R = S.routes[r];
     if (R.nodes.length !== 0) continue;
     const t = S.vType[R.v];
     if (emptyTypeSeen[t]) continue;
     emptyTypeSeen[t] = 1;
+    typesLeft--;
     const veh = R.v;
     if (wj > m.vCapW[veh] + 1e-9 || vj > m.vCapV[veh] + 1e-9) continue;
     const c = m.costByClass[m.vClass[veh]];

@@ -21,6 +21,8 @@ export class RouteState {
   cost = 0;
   distance = 0;
   feasible = true;
+  /** Whether the route counted as used at the last update. */
+  used = false;
 
   constructor(
     readonly v: number,
@@ -48,8 +50,13 @@ export class SolutionState {
   routeOf: Int32Array;
   posOf: Int32Array;
   unassigned: number[] = [];
+  /** Number of non-empty routes, kept by update(). */
+  usedRoutes = 0;
+  /** Recreate may not open a route beyond this many used routes (fleet minimisation lowers it). */
+  maxRoutes = Number.POSITIVE_INFINITY;
   /** Empty route chosen per vehicle type when a job needs a new route (first empty vehicle of that type). */
   readonly vType: Int32Array;
+  readonly nTypes: number;
 
   constructor(readonly m: Model) {
     this.routes = [];
@@ -68,6 +75,7 @@ export class SolutionState {
       }
       this.vType[v] = t;
     }
+    this.nTypes = seen.size;
   }
 
   /** Recomputes the cached arrays of route r in O(m) and re-indexes its jobs. */
@@ -126,6 +134,10 @@ export class SolutionState {
     R.distance = d;
     R.feasible = feasible && w <= m.vCapW[R.v] + 1e-9 && vol <= m.vCapV[R.v] + 1e-9;
     R.cost = len === 0 ? 0 : cost + m.vFixed[R.v];
+    if (R.used !== len > 0) {
+      R.used = len > 0;
+      this.usedRoutes += R.used ? 1 : -1;
+    }
   }
 
   updateAll(): void {

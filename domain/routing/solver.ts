@@ -1,5 +1,6 @@
 import { compileModel, type Model } from './model.js';
 import { Rng } from './prng.js';
+import { minimizeFleet } from './fleet-min.js';
 import { localSearch } from './local-search.js';
 import { recreate } from './recreate.js';
 import { ruin } from './ruin.js';
@@ -37,6 +38,11 @@ export interface SolveOptions {
   tempEnd?: number;
   /** Insertion looks only next to this many nearest jobs (0 = every position). Default: 0 up to 150 jobs, else 40. */
   insertionNeighbours?: number;
+  /**
+   * Share of the budget (time or iterations) spent first on removing routes (SISR fleet
+   * minimisation). Default 0.4 when some vehicle has a fixed cost, else 0.
+   */
+  fleetMinShare?: number;
 }
 
 /** Solves a routing problem (plain data, validated with zod) and returns routes with timings, loads and costs. */
@@ -87,6 +93,32 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number): Searc
   S.updateAll();
   recreate(S, all, 0, rng, emptySeen, () => {});
   localSearch(S, rng);
+  const granularK = o.insertionNeighbours ?? (m.J > 150 ? 40 : 0);
+  const removed: number[] = [];
+  const ruinRecreate = (onTouch: (r: number) => void, order: (jobs: number[]) => void): void => {
+    const prevUnassigned = S.unassigned;
+    ruin(S, params, rng, onTouch, removed);
+    for (const j of prevUnassigned) removed.push(j);
+    S.unassigned = [];
+    order(removed);
+    recreate(S, removed, blink, rng, emptySeen, onTouch, granularK);
+  };
+  const standardOrder = (jobs: number[]): void => sortRemoved(jobs, rng, far, demand);
+
+  let fmIter = 0;
+  let hasFixed = false;
+  for (let v = 0; v < m.V; v++) if (m.vFixed[v] > 0) hasFixed = true;
+  const fmShare = o.fleetMinShare ?? (hasFixed ? 0.4 : 0);
+  if (fmShare > 0 && S.unassigned.length === 0) {
+    const fmIters = maxIter * fmShare;
+    const fmMs = timeLimitMs * fmShare;
+    fmIter = minimizeFleet(S, {
+      rng,
+      ruinRecreate: (onTouch, byAbsence) => ruinRecreate(onTouch, rng.next() < 0.5 ? byAbsence : standardOrder),
+      done: (it) => it >= fmIters || ((it & 15) === 0 && (now() - t0 >= fmMs || (o.shouldStop?.() ?? false))),
+    });
+    localSearch(S, rng);
+  }
   let cur = S.totalCost();
   let best = cur;
   let bestSnap = S.snapshot();
@@ -95,37 +127,35 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number): Searc
   let arcCost = 0;
   for (const R of S.routes) if (R.nodes.length > 0) arcCost += R.cost - m.vFixed[R.v];
   const scale = m.J > 0 ? arcCost / m.J : 1;
-  const T0 = Math.max(1e-9, (o.tempStart ?? 0.35) * scale);
-  const Tf = Math.max(1e-12, (o.tempEnd ?? 0.0035) * scale);
+  const T0 = Math.max(1e-9, (o.tempStart ?? 1) * scale);
+  const Tf = Math.max(1e-12, (o.tempEnd ?? 0.005) * scale);
 
   const touchedAt = new Int32Array(m.V).fill(-1);
   const saved: number[][] = new Array(m.V);
   const touched: number[] = [];
-  let iter = 0;
+  let iter = fmIter;
   const onTouch = (r: number): void => {
     if (touchedAt[r] === iter) return;
     touchedAt[r] = iter;
     saved[r] = S.routes[r].nodes.slice();
     touched.push(r);
   };
-  const removed: number[] = [];
-  const granularK = o.insertionNeighbours ?? (m.J > 150 ? 40 : 0);
   let T = T0;
+  const saStartMs = now() - t0;
+  const saStartIter = iter;
   for (; iter < maxIter; iter++) {
     if ((iter & 31) === 0) {
       const elapsed = now() - t0;
       if (elapsed >= timeLimitMs || o.shouldStop?.()) break;
       // With an iteration cap the schedule follows iterations only, so the run is clock-independent.
-      const frac = Number.isFinite(maxIter) ? iter / maxIter : Math.min(1, elapsed / timeLimitMs);
+      const frac = Number.isFinite(maxIter)
+        ? (iter - saStartIter) / Math.max(1, maxIter - saStartIter)
+        : Math.min(1, (elapsed - saStartMs) / Math.max(1, timeLimitMs - saStartMs));
       T = T0 * Math.pow(Tf / T0, frac);
     }
     touched.length = 0;
     const prevUnassigned = S.unassigned;
-    ruin(S, params, rng, onTouch, removed);
-    for (const j of prevUnassigned) removed.push(j);
-    S.unassigned = [];
-    sortRemoved(removed, rng, far, demand);
-    recreate(S, removed, blink, rng, emptySeen, onTouch, granularK);
+    ruinRecreate(onTouch, standardOrder);
     const cost = S.totalCost();
     if (cost < cur - T * Math.log(1 - rng.next())) {
       cur = cost;

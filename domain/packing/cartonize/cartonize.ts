@@ -3,11 +3,12 @@
  * Objective, in order: fewest boxes, then least total shipped box volume.
  *
  * 1. Units that cannot ship in any box alone are set aside with a reason.
- * 2. Boxes are tried small to large; the first box in which some (sort rule × merit) extreme-point
- *    packing places every remaining unit is the answer for them.
- * 3. Otherwise one box is filled as much as it can be (first-fit decreasing in each sort order,
- *    over the whole catalogue, keeping the fill that takes the largest share of the remaining
- *    volume and weight), and step 2 repeats for the rest.
+ * 2. Boxes are tried small to large; the first box in which some (item order × merit)
+ *    extreme-point packing places every remaining unit is the answer for them.
+ * 3. Otherwise one carton is chosen among partial fills (first-fit decreasing in each item order,
+ *    over the whole catalogue, ranked by the share of remaining volume and weight they take) by
+ *    the pilot method: each of the best few is completed greedily and the one whose completion
+ *    needs the fewest boxes, then the least volume, is kept; step 2 repeats for the rest.
  * 4. Improvement: any two cartons whose units fit together in one box are merged; then each
  *    carton is repacked into the smallest box that holds it.
  *

@@ -60,10 +60,13 @@ function splitParts(def: AiDef, value: string, ctx: ValueContext): string[] {
   return parts;
 }
 
+// Top-level rather than a closure per call: tsx keeps function names by wrapping every closure it
+// creates, which costs more than the whole lint on the hot path.
+function failLint(def: AiDef, ctx: ValueContext, el: Gs1Element, code: 'invalid-date' | 'invalid-format', why: string): never {
+  throw new ScanError(code, `${where(def, ctx)} (${def.title}): ${why} ("${el.value}")`, { ai: def.ai, position: ctx.position });
+}
+
 function lint(def: AiDef, lintName: Lint, part: string, el: Gs1Element, ctx: ValueContext): void {
-  const fail = (code: 'invalid-date' | 'invalid-format', why: string): never => {
-    throw new ScanError(code, `${where(def, ctx)} (${def.title}): ${why} ("${el.value}")`, { ai: def.ai, position: ctx.position });
-  };
   switch (lintName) {
     case 'csum':
       if (!hasValidCheckDigit(part)) {
@@ -72,26 +75,26 @@ function lint(def: AiDef, lintName: Lint, part: string, el: Gs1Element, ctx: Val
       }
       return;
     case 'zero':
-      if (part !== '0') fail('invalid-format', 'the first digit must be 0');
+      if (part !== '0') failLint(def, ctx, el, 'invalid-format', 'the first digit must be 0');
       return;
     case 'yymmd0':
     case 'yymmdd':
     case 'yymmddhh': {
       const r = gs1DateToIso(part.slice(0, 6), ctx.referenceYear, lintName === 'yymmd0');
-      if ('reason' in r) fail('invalid-date', r.reason);
+      if ('reason' in r) failLint(def, ctx, el, 'invalid-date', r.reason);
       else if (el.date === undefined) el.date = r.iso;
-      if (lintName === 'yymmddhh' && Number(part.slice(6, 8)) > 23) fail('invalid-date', `hour ${part.slice(6, 8)} is not 00–23`);
+      if (lintName === 'yymmddhh' && Number(part.slice(6, 8)) > 23) failLint(def, ctx, el, 'invalid-date', `hour ${part.slice(6, 8)} is not 00–23`);
       return;
     }
     case 'hhmm':
-      if (Number(part.slice(0, 2)) > 23 || Number(part.slice(2, 4)) > 59) fail('invalid-date', `time ${part} is not HHMM`);
+      if (Number(part.slice(0, 2)) > 23 || Number(part.slice(2, 4)) > 59) failLint(def, ctx, el, 'invalid-date', `time ${part} is not HHMM`);
       return;
     case 'mmoptss':
       if ((part.length !== 2 && part.length !== 4) || Number(part.slice(0, 2)) > 59 || Number(part.slice(2, 4) || '0') > 59)
-        fail('invalid-date', `minutes/seconds ${part} are not MM or MMSS`);
+        failLint(def, ctx, el, 'invalid-date', `minutes/seconds ${part} are not MM or MMSS`);
       return;
     case 'hyphen':
-      if (part !== '-') fail('invalid-format', 'the optional last character must be "-"');
+      if (part !== '-') failLint(def, ctx, el, 'invalid-format', 'the optional last character must be "-"');
       return;
   }
 }
@@ -103,19 +106,22 @@ export function placeDecimal(digits: string, n: number): string {
   return n === 0 ? int : `${int}.${padded.slice(padded.length - n)}`;
 }
 
+function badCharacter(def: AiDef, ctx: ValueContext, c: AiComponent, part: string, value: string): never {
+  const bad = [...part].find((ch) => !CSET_PATTERN[c.cset].test(ch)) ?? '';
+  const shown = bad.charCodeAt(0) < 32 ? `\\x${bad.charCodeAt(0).toString(16).padStart(2, '0')}` : bad;
+  throw new ScanError('invalid-format', `${where(def, ctx)} (${def.title}): character "${shown}" is not allowed (${CSET_NAME[c.cset]}) in "${value}"`, { ai: def.ai, position: ctx.position });
+}
+
 /** Validate `value` for `def` and return the element; throws ScanError naming the AI and position. */
 export function validateAiValue(def: AiDef, value: string, ctx: ValueContext): Gs1Element {
   const parts = splitParts(def, value, ctx);
   const el: Gs1Element = { ai: def.ai, value, title: def.title, position: ctx.position };
-  parts.forEach((part, k) => {
+  for (let k = 0; k < parts.length; k++) {
+    const part = parts[k];
     const c: AiComponent = def.components[k];
-    if (!CSET_PATTERN[c.cset].test(part)) {
-      const bad = [...part].find((ch) => !CSET_PATTERN[c.cset].test(ch)) ?? '';
-      const shown = bad.charCodeAt(0) < 32 ? `\\x${bad.charCodeAt(0).toString(16).padStart(2, '0')}` : bad;
-      throw new ScanError('invalid-format', `${where(def, ctx)} (${def.title}): character "${shown}" is not allowed (${CSET_NAME[c.cset]}) in "${value}"`, { ai: def.ai, position: ctx.position });
-    }
+    if (!CSET_PATTERN[c.cset].test(part)) badCharacter(def, ctx, c, part, value);
     for (const l of c.lints) lint(def, l, part, el, ctx);
-  });
+  }
   if (def.decimal) {
     const n = Number(def.ai[3]);
     const amount = parts.length === 2 ? parts[1] : parts[0];

@@ -26,7 +26,8 @@ function aiDigitsAt(data: string, i: number): string {
 
 /** Add `el` to `out`, rejecting a repeated AI with another value (§4.14: one value per AI). */
 export function pushElement(out: Gs1Element[], el: Gs1Element): void {
-  const prev = out.find((e) => e.ai === el.ai);
+  let prev: Gs1Element | undefined;
+  for (const e of out) if (e.ai === el.ai) prev = e;
   if (!prev) out.push(el);
   else if (prev.value !== el.value)
     throw new ScanError('duplicate-ai', `AI (${el.ai}) appears twice with different values ("${prev.value}", "${el.value}")${el.position >= 0 ? ` at position ${el.position}` : ''}`, { ai: el.ai, position: el.position });

@@ -17,7 +17,8 @@ export function gs1FullYear(yy: number, referenceYear: number): number {
 
 /** Days in `month` (1–12) of `year` in the proleptic Gregorian calendar. */
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
 }
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');

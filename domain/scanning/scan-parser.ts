@@ -43,37 +43,30 @@ function matches(re: RegExp, s: string): boolean {
   return re.test(s);
 }
 
-function grams(els: Gs1Element[]): number | undefined {
-  // Grams per unit of the AI family: kg, lb (exactly 453.59237 g), troy oz (31.1034768 g).
-  const perUnitG: [string, number][] = [['310', 1000], ['320', 453.59237], ['356', 31.1034768]];
-  for (const [prefix, g] of perUnitG) {
-    const el = els.find((e) => e.ai.startsWith(prefix));
-    if (el) return Math.round((Number(el.value) * g) / 10 ** Number(el.ai[3]));
-  }
-  return undefined;
-}
+// Grams per unit of the net-weight AI families: kg, lb (exactly 453.59237 g), troy oz (31.1034768 g).
+const NET_WEIGHT_G_PER_UNIT: Readonly<Record<string, number>> = { '310': 1000, '320': 453.59237, '356': 31.1034768 };
 
 /** Map validated elements to the scan result (every element also lands in `ais`). */
 export function resultFromElements(kind: ScanKind, els: Gs1Element[], symbology?: string): ScanResult {
   const ais: Record<string, string> = {};
-  for (const e of els) ais[e.ai] = e.value;
-  const by = (ai: string) => els.find((e) => e.ai === ai);
   const r: ScanResult = { kind, ais };
+  let netWeightG: number | undefined;
+  for (const e of els) {
+    ais[e.ai] = e.value;
+    if (e.ai === '17') r.expiry = e.date;
+    else if (e.ai === '15') r.bestBefore = e.date;
+    else if (e.ai === '11') r.productionDate = e.date;
+    const gPerUnit = e.ai.length === 4 ? NET_WEIGHT_G_PER_UNIT[e.ai.slice(0, 3)] : undefined;
+    if (gPerUnit !== undefined && netWeightG === undefined) netWeightG = Math.round((Number(e.value) * gPerUnit) / 10 ** Number(e.ai[3]));
+  }
   const gtin = ais['01'] ?? ais['02'] ?? ais['03'];
   if (gtin !== undefined) r.gtin = gtin;
   if (ais['00'] !== undefined) r.sscc = ais['00'];
   if (ais['10'] !== undefined) r.lot = ais['10'];
   if (ais['21'] !== undefined) r.serial = ais['21'];
-  const expiry = by('17')?.date;
-  if (expiry) r.expiry = expiry;
-  const bestBefore = by('15')?.date;
-  if (bestBefore) r.bestBefore = bestBefore;
-  const productionDate = by('11')?.date;
-  if (productionDate) r.productionDate = productionDate;
   const qty = ais['37'] ?? ais['30'];
   if (qty !== undefined) r.quantity = Number(qty);
-  const g = grams(els);
-  if (g !== undefined) r.netWeightG = g;
+  if (netWeightG !== undefined) r.netWeightG = netWeightG;
   if (symbology) r.symbology = symbology;
   return r;
 }
@@ -101,7 +94,8 @@ function heuristicGs1(data: string, ctx: Ctx): Gs1Element[] | undefined {
   const committed = /^(00\d{18}|0[123]\d{14})/.test(data);
   try {
     const els = splitElementString(data, { base: ctx.base, referenceYear: ctx.referenceYear });
-    if (AI_TABLE.get(els[0].ai)!.predefined || els.some((e) => KEY_AIS.has(e.ai))) return els;
+    if (AI_TABLE.get(els[0].ai)!.predefined) return els;
+    for (const e of els) if (KEY_AIS.has(e.ai)) return els;
     return undefined;
   } catch (err) {
     if (committed || !isScanError(err)) throw err;

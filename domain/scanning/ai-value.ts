@@ -2,7 +2,7 @@
 // Specifications §7.11 CSET 82 / CSET 39 / CSET 64), check digits (§7.9) and dates (§7.12).
 import type { AiComponent, AiDef, Cset, Lint } from './ai-table.js';
 import { gs1CheckDigit, hasValidCheckDigit } from './check-digit.js';
-import { gs1DateToIso } from './gs1-dates.js';
+import { daysInMonth, gs1DateToIso } from './gs1-dates.js';
 import { ScanError } from './scan-error.js';
 
 /** One validated element of a GS1 message. */
@@ -84,6 +84,14 @@ function lint(def: AiDef, lintName: Lint, part: string, el: Gs1Element, ctx: Val
       if ('reason' in r) failLint(def, ctx, el, 'invalid-date', r.reason);
       else if (el.date === undefined) el.date = r.iso;
       if (lintName === 'yymmddhh' && Number(part.slice(6, 8)) > 23) failLint(def, ctx, el, 'invalid-date', `hour ${part.slice(6, 8)} is not 00–23`);
+      return;
+    }
+    case 'yyyymmdd': {
+      const year = Number(part.slice(0, 4));
+      const mm = Number(part.slice(4, 6));
+      const dd = Number(part.slice(6, 8));
+      if (mm < 1 || mm > 12 || dd < 1 || dd > daysInMonth(year, mm)) failLint(def, ctx, el, 'invalid-date', `${part.slice(0, 8)} is not a date YYYYMMDD`);
+      if (el.date === undefined) el.date = `${part.slice(0, 4)}-${part.slice(4, 6)}-${part.slice(6, 8)}`;
       return;
     }
     case 'hhmm':

@@ -46,6 +46,13 @@ describe('dates', () => {
     expect(parse(']C1010950600013435217800101', { now: new Date('2040-01-01T00:00:00Z') }).expiry).toBe('2080-01-01');
   });
 
+  it('reads four-digit-year dates (7250) and country lists in groups of three (423)', () => {
+    expect(elements('725020240229')[0].date).toBe('2024-02-29');
+    expect(() => elements('725020230229')).toThrowError(expect.objectContaining({ code: 'invalid-date', ai: '7250' }));
+    expect(elements('423276040250')[0].value).toBe('276040250');
+    expect(() => elements('4232760')).toThrowError(expect.objectContaining({ code: 'value-too-short', ai: '423' }));
+  });
+
   it('checks other date AIs (12, 13, 16, 7006, 7003, 4326, 7007)', () => {
     const els = elements(`1225033113250301162503017006250228${GS}70032503311230${GS}4326250101${GS}7007250101250131`);
     expect(Object.fromEntries(els.map((e) => [e.ai, e.date]))).toEqual({

@@ -63,7 +63,7 @@ function rate(inputs: string[], reps: number, fn: (s: string) => unknown): numbe
 
 const bench: Benchmark = {
   name: BENCH,
-  budgetS: 20,
+  budgetS: 10,
   async run({ quick, seed }): Promise<Figure[]> {
     const s = seed ?? 1;
     const scans = makeScans(2000, s);

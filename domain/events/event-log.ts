@@ -2,10 +2,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../shared/sql.js';
 import type { RelayedEvent } from './catalogue.js';
 
-interface Row { id: string; seq: string; warehouse_id: string; type: string; payload: unknown; created_at: Date }
+interface Row { id: string; seq: string; warehouse_id: string; type: string; payload: unknown; created_at: Date | string }
 
 export function toRelayed(r: Row): RelayedEvent {
-  return { id: String(r.id), seq: Number(r.seq), warehouseId: r.warehouse_id, type: r.type, payload: r.payload, occurredAt: r.created_at.toISOString() };
+  return { id: String(r.id), seq: Number(r.seq), warehouseId: r.warehouse_id, type: r.type, payload: r.payload, occurredAt: new Date(r.created_at).toISOString() };
 }
 
 /** Sequenced events of a warehouse after `afterSeq`, in order (reconnect catch-up and HTTP polling). */

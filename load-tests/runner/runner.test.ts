@@ -112,11 +112,17 @@ describe('k6-subset runner', () => {
 });
 
 describe('k6-subset runner exit codes', () => {
-  it('exits 99 when a threshold fails', async () => {
-    const r = await runCli([join(here, 'fixtures', 'failing.js'), '--builtin', '--env', `TARGET=${target}`]);
+  it('exits 99 when a threshold fails, and writes --out json samples', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'k6-out-')), 'samples.json');
+    const r = await runCli([join(here, 'fixtures', 'failing.js'), '--builtin', '--env', `TARGET=${target}`, '--out', `json=${out}`]);
     expect(r.code).toBe(99);
     expect(r.stderr).toContain('thresholds crossed');
     expect(r.stdout).toMatch(/✗ http_req_failed rate<0\.01/);
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const failed = lines.filter((l) => l.type === 'Point' && l.metric === 'http_req_failed');
+    expect(failed).toHaveLength(6);
+    expect(failed[0].data).toMatchObject({ value: 1, tags: { method: 'POST', status: '500', scenario: 'once' } });
+    expect(lines).toContainEqual({ type: 'Metric', metric: 'http_req_duration', data: { name: 'http_req_duration', type: 'trend', contains: 'time' } });
   }, 30_000);
 
   it('hands the script to a real k6 when one is on PATH', async () => {

@@ -204,6 +204,11 @@ describe('substitute FNC1', () => {
     expect(parse(raw, { fnc1Substitute: sub })).toMatchObject({ lot: 'AB', netWeightG: 500, serial: 'S1' });
   });
 
+  it('plain text that merely contains the substitute stays plain text', () => {
+    expect(parse('SKU^RED^M', { fnc1Substitute: '^' })).toMatchObject({ kind: 'unknown', sku: 'SKU^RED^M' });
+    expect(() => parse('10AB^17991399', { fnc1Substitute: '^' })).toThrowError(expect.objectContaining({ code: 'invalid-date', ai: '17' }));
+  });
+
   it('U+241D (the visible GS symbol) always stands for GS', () => {
     expect(parse('10AB\u241d0109506000134352')).toMatchObject({ kind: 'gs1', lot: 'AB' });
   });

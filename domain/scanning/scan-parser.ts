@@ -1,7 +1,7 @@
 // One entry point for whatever a handheld scanner sends: AIM prefix → GS1 element string (FNC1 as
 // GS or a substitute), bracketed GS1 text, GS1 Digital Link URI, our LPN and location codes, plain
 // GTIN / SSCC digits, else an `unknown` SKU candidate. Pure: no I/O and no clock (pass `now`).
-import { AI_TABLE } from './ai-table.js';
+import { AI_TABLE, lookupAiAt } from './ai-table.js';
 import type { Gs1Element } from './ai-value.js';
 import { hasValidCheckDigit, isValidGtin, isValidSscc, toGtin14 } from './check-digit.js';
 import { looksLikeUri, parseDigitalLink } from './digital-link.js';
@@ -12,7 +12,10 @@ import type { ScanKind, ScanResult } from './scanning.schemas.js';
 import { expandUpcE, splitSymbology } from './symbology.js';
 
 export interface ParseScanOptions {
-  /** A character some keyboard-wedge scanners send instead of GS for FNC1 (e.g. "~", "|", "^"). */
+  /**
+   * What some keyboard-wedge scanners send instead of GS for FNC1 (e.g. "~", "|", "^"); pick one outside
+   * GS1 CSET 82. Error positions count it as one character.
+   */
   fnc1Substitute?: string;
   /** Our location codes; default aisle-bay-level-position like A-01-02-03. */
   locationPattern?: RegExp;
@@ -32,6 +35,8 @@ const GS_SYMBOL = '\u241d';
 const KEY_AIS = new Set(['02', '03', '410', '411', '412', '413', '415', '416', ...[...AI_TABLE.values()].filter((d) => d.dlQualifiers).map((d) => d.ai)]);
 
 interface Ctx {
+  /** The data as received, before FNC1 substitutes were turned into GS. */
+  received: string;
   base: number;
   referenceYear: number;
   symbology?: string;
@@ -111,7 +116,12 @@ function unknownResult(data: string, ctx: Ctx): ScanResult {
 
 function classify(data: string, ctx: Ctx): ScanResult {
   const split = { base: ctx.base, referenceYear: ctx.referenceYear };
-  if (data.includes(GS)) return resultFromElements('gs1', splitElementString(data, split), ctx.symbology);
+  if (data.includes(GS)) {
+    // A GS that only a substitute produced, in text that does not even start with an AI, was
+    // plain text containing that character (e.g. "SKU^1" with "^" configured): classify it as sent.
+    if (!ctx.received.includes(GS) && lookupAiAt(ctx.received, 0) === undefined) return classify(ctx.received, ctx);
+    return resultFromElements('gs1', splitElementString(data, split), ctx.symbology);
+  }
   if (/^\(\d{2,4}\)/.test(data)) return resultFromElements('gs1', parseBracketForm(data, split), ctx.symbology);
   if (looksLikeUri(data)) {
     try {
@@ -144,18 +154,20 @@ function classify(data: string, ctx: Ctx): ScanResult {
 export function parseScan(raw: string, opts: ParseScanOptions = {}): ScanResult {
   // Scanners end scans with CR/LF/TAB; whitespace is outside CSET 82 so trimming never eats data.
   const lead = raw.length - raw.trimStart().length;
-  let s = raw.trim();
+  const s = raw.trim();
   if (s === '') throw new ScanError('empty', 'the scan is empty');
-  if (opts.fnc1Substitute) s = s.split(opts.fnc1Substitute).join(GS);
-  if (s.includes(GS_SYMBOL)) s = s.split(GS_SYMBOL).join(GS);
-  const { symbology, family, data } = splitSymbology(s);
+  const { symbology, family, data: received } = splitSymbology(s);
+  let data = received;
+  if (opts.fnc1Substitute) data = data.split(opts.fnc1Substitute).join(GS);
+  if (data.includes(GS_SYMBOL)) data = data.split(GS_SYMBOL).join(GS);
   const ctx: Ctx = {
+    received,
     base: lead + (symbology ? symbology.length : 0),
     referenceYear: opts.now ? opts.now.getUTCFullYear() : DEFAULT_REFERENCE_YEAR,
     symbology,
     opts,
   };
-  if (data === '' || data === GS) throw new ScanError('empty', `the scan holds only the symbology identifier ${symbology ?? ''}`.trim());
+  if (data === '' || data === GS) throw new ScanError('empty', symbology ? `the scan holds only the symbology identifier ${symbology}` : 'the scan holds no data');
   switch (family) {
     case 'gs1':
       return resultFromElements('gs1', splitElementString(data, ctx), symbology);

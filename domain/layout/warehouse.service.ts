@@ -33,9 +33,9 @@ export async function createWarehouse(em: EntityManager, actor: Actor, input: z.
 /** A note to everyone on the floor ("dock 3 closed"): a small state change that travels the outbox. */
 export async function postNote(em: EntityManager, actor: Actor, warehouseId: string, text: string) {
   await getWarehouse(em, actor, warehouseId);
-  const row = (await sqlOne<{ id: string; created_at: Date }>(em, 'insert into warehouse_note (warehouse_id, text, created_by) values (?, ?, ?) returning id, created_at', [
+  const row = (await sqlOne<{ id: string; created_at: string }>(em, 'insert into warehouse_note (warehouse_id, text, created_by) values (?, ?, ?) returning id, created_at', [
     warehouseId, text, actor.kind === 'user' ? actor.id : null,
   ]))!;
   await emit(em, { type: 'warehouse.note.posted', warehouseId, payload: { text, by: actor.username ?? actor.id }, actorId: actor.id });
-  return { id: row.id, createdAt: row.created_at.toISOString() };
+  return { id: row.id, createdAt: new Date(row.created_at).toISOString() };
 }

@@ -38,6 +38,25 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
+let running: number | undefined;
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+// The child is in its own process group, so Ctrl-C on the harness must end it explicitly.
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    killGroup(running);
+    process.exit(130);
+  });
+}
+
 interface Outcome { figures: Figure[]; quick: boolean; error?: string; seconds: number }
 
 function runOne(entry: BenchEntry, opts: { quick: boolean; seed?: number }, remainingS: number, reserveS: number): Promise<Outcome> {
@@ -51,13 +70,16 @@ function runOne(entry: BenchEntry, opts: { quick: boolean; seed?: number }, rema
     const child = fork(childPath, [entry.path, JSON.stringify(opts)], {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', process.stderr, process.stderr, 'ipc'],
+      // Own process group, so a stop also ends what the benchmark started (pgbench, servers).
+      detached: true,
       env: { ...process.env, BENCH_REMAINING_S: String(Math.max(0, remainingS - reserveS)) },
     });
     const kill = (why: string) => {
       if (settled) return;
       error = why;
-      child.kill('SIGKILL');
+      killGroup(child.pid);
     };
+    running = child.pid;
     let timer = setTimeout(() => kill('did not load within 120 s'), Math.min(120, remainingS) * 1000);
     child.on('message', (msg: ChildMessage) => {
       if (msg.type === 'budget') {
@@ -75,6 +97,7 @@ function runOne(entry: BenchEntry, opts: { quick: boolean; seed?: number }, rema
     });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
+      running = undefined;
       settled = true;
       if (!error && figures.length === 0 && code !== 0) error = `exited with ${code ?? signal}`;
       resolve({ figures, quick, error, seconds: (performance.now() - t0) / 1000 });

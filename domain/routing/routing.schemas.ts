@@ -36,6 +36,11 @@ export const vehicleSchema = z.object({
   shiftEndS: z.number().default(Number.POSITIVE_INFINITY),
   /** Longest allowed route (return time minus shiftStartS). */
   maxDurationS: z.number().positive().optional(),
+  /**
+   * Job indices already dispatched to this vehicle: they stay its first stops, in this order,
+   * and the solver plans only what follows (re-optimisation after new orders or a breakdown).
+   */
+  lockedJobs: z.array(z.number().int().nonnegative()).default([]),
 });
 
 export const jobSchema = z.object({

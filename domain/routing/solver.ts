@@ -4,7 +4,9 @@ import { minimizeFleet } from './fleet-min.js';
 import { localSearch } from './local-search.js';
 import { recreate } from './recreate.js';
 import { ruin } from './ruin.js';
-import { routingProblemSchema, type RoutingProblemInput, type RoutingSolution, type Route } from './routing.schemas.js';
+import { describeRoutes, type PlannedRoute } from './describe.js';
+import { reduceLocked } from './locked-prefix.js';
+import { routingProblemSchema, type RoutingProblemInput, type RoutingSolution } from './routing.schemas.js';
 import { SolutionState } from './solution-state.js';
 
 /**
@@ -43,20 +45,34 @@ export interface SolveOptions {
    * minimisation). Default 0.4 when some vehicle has a fixed cost, else 0.
    */
   fleetMinShare?: number;
+  /**
+   * Warm start, e.g. the current plan when re-optimising: job indices per vehicle. Jobs that no
+   * longer fit (or are locked) are dropped from it and inserted like new ones.
+   */
+  initialRoutes?: PlannedRoute[];
 }
 
 /** Solves a routing problem (plain data, validated with zod) and returns routes with timings, loads and costs. */
 export function solve(input: RoutingProblemInput, options: SolveOptions = {}): RoutingSolution {
   const problem = routingProblemSchema.parse(input);
+  const n = problem.matrix.n;
+  if (problem.matrix.distanceM.length < n * n || problem.matrix.durationS.length < n * n) throw new RangeError('matrix arrays shorter than n×n');
   for (const v of problem.vehicles) {
-    if (v.startIndex >= problem.matrix.n || v.endIndex >= problem.matrix.n) throw new RangeError(`vehicle ${v.id}: location outside the matrix`);
+    if (v.startIndex >= n || v.endIndex >= n) throw new RangeError(`vehicle ${v.id}: location outside the matrix`);
   }
-  for (const j of problem.jobs) if (j.locationIndex >= problem.matrix.n) throw new RangeError(`job ${j.id}: location outside the matrix`);
+  for (const j of problem.jobs) if (j.locationIndex >= n) throw new RangeError(`job ${j.id}: location outside the matrix`);
   const now = options.now ?? (() => performance.now());
   const t0 = now();
-  const model = compileModel(problem);
-  const { S, iterations } = search(model, options, now, t0);
-  return describe(problem, model, S, iterations, (now() - t0) / 1000);
+  const red = reduceLocked(problem);
+  const model = compileModel(red.problem);
+  const reducedOf = new Map(red.jobOf.map((orig, k) => [orig, k]));
+  const initial = options.initialRoutes?.map((r) => ({
+    vehicleIndex: r.vehicleIndex,
+    jobs: r.jobs.map((j) => reducedOf.get(j)).filter((j): j is number => j !== undefined),
+  }));
+  const { S, iterations } = search(model, options, now, t0, initial);
+  const planned = S.routes.map((R) => ({ vehicleIndex: R.v, jobs: [...red.lockedOf[R.v], ...R.nodes.map((j) => red.jobOf[j])] }));
+  return describeRoutes(problem, planned, S.unassigned.map((j) => red.jobOf[j]).sort((a, b) => a - b), iterations, (now() - t0) / 1000);
 }
 
 interface SearchResult {
@@ -64,7 +80,7 @@ interface SearchResult {
   iterations: number;
 }
 
-function search(m: Model, o: SolveOptions, now: () => number, t0: number): SearchResult {
+function search(m: Model, o: SolveOptions, now: () => number, t0: number, initial?: PlannedRoute[]): SearchResult {
   const rng = new Rng(o.seed ?? 1);
   const timeLimitMs = (o.timeLimitS ?? 10) * 1000;
   const maxIter = o.maxIterations ?? Number.POSITIVE_INFINITY;
@@ -89,8 +105,26 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number): Searc
   }
 
   // Construction: the recreate operator on an empty solution, farthest jobs first (as in SISR).
-  const all = Array.from({ length: m.J }, (_, j) => j).sort((a, b) => far[b] - far[a] || a - b);
   S.updateAll();
+  const placed = new Uint8Array(m.J);
+  for (const r of initial ?? []) {
+    const R = S.routes[r.vehicleIndex];
+    if (!R || R.nodes.length > 0) continue;
+    for (const j of r.jobs) {
+      if (placed[j]) continue;
+      R.nodes.push(j);
+      S.update(r.vehicleIndex);
+      if (R.feasible) placed[j] = 1;
+      else {
+        R.nodes.pop();
+        S.routeOf[j] = -1;
+        S.update(r.vehicleIndex);
+      }
+    }
+  }
+  const all = Array.from({ length: m.J }, (_, j) => j)
+    .filter((j) => !placed[j])
+    .sort((a, b) => far[b] - far[a] || a - b);
   recreate(S, all, 0, rng, emptySeen, () => {});
   localSearch(S, rng);
   const granularK = o.insertionNeighbours ?? (m.J > 150 ? 40 : 0);
@@ -186,60 +220,4 @@ function sortRemoved(jobs: number[], rng: Rng, far: Float64Array, demand: Float6
   else if (x < 8) jobs.sort((a, b) => demand[b] - demand[a]);
   else if (x < 10) jobs.sort((a, b) => far[b] - far[a]);
   else jobs.sort((a, b) => far[a] - far[b]);
-}
-
-function describe(p: ReturnType<typeof routingProblemSchema.parse>, m: Model, S: SolutionState, iterations: number, elapsedS: number): RoutingSolution {
-  const routes: Route[] = [];
-  let cost = 0;
-  let distanceM = 0;
-  let durationS = 0;
-  for (const R of S.routes) {
-    if (R.nodes.length === 0) continue;
-    const veh = p.vehicles[R.v];
-    let w = R.loadW;
-    let vol = R.loadV;
-    const stops = R.nodes.map((j, i) => {
-      const k = i + 1;
-      const prev = R.at(k - 1);
-      const arrivalS = R.fwd[k - 1] + m.service[prev] + m.time[prev * m.N + j];
-      w -= m.weight[j];
-      vol -= m.volume[j];
-      return {
-        jobIndex: j,
-        jobId: p.jobs[j].id,
-        arrivalS,
-        startS: R.fwd[k],
-        departureS: R.fwd[k] + m.service[j],
-        loadAfterWeightG: w,
-        loadAfterVolumeCm3: vol,
-      };
-    });
-    const endS = R.fwd[R.nodes.length + 1];
-    const route: Route = {
-      vehicleIndex: R.v,
-      vehicleId: veh.id,
-      stops,
-      startS: veh.shiftStartS,
-      endS,
-      loadWeightG: R.loadW,
-      loadVolumeCm3: R.loadV,
-      distanceM: R.distance,
-      durationS: endS - veh.shiftStartS,
-      cost: R.cost,
-    };
-    routes.push(route);
-    cost += R.cost;
-    distanceM += R.distance;
-    durationS += route.durationS;
-  }
-  return {
-    routes,
-    unassigned: S.unassigned.map((j) => ({ jobIndex: j, jobId: p.jobs[j].id })),
-    cost,
-    distanceM,
-    durationS,
-    vehiclesUsed: routes.length,
-    iterations,
-    elapsedS,
-  };
 }

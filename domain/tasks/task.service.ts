@@ -1,0 +1,183 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { emit } from '../events/outbox.js';
+import type { Clock } from '../shared/clock.js';
+import { Conflict, Forbidden, NotFound } from '../shared/errors.js';
+import { ROLES, canSeeWarehouse, type Actor } from '../shared/roles.js';
+import { sql, sqlOne } from '../shared/sql.js';
+import { TASK_COLUMNS, findTask, lockTask, pgArray, taskRef, taskRooms, taskWithLines, type TaskRow } from './task.repo.js';
+import { DEFAULT_TASK_ROLES, type ClaimInput, type CreateTaskInput, type TaskView } from './task.schemas.js';
+
+/**
+ * Claim scoring (one SQL expression, explainable on the supervisor board):
+ *   score = priority + min(ageS / 60, 30) - min(distanceMm / 5000, 20)  (+10000 when reserved for the claimer)
+ * Priority dominates; a task that has waited gains a point a minute (nothing starves); a task 5 m
+ * closer to where the worker last was gains a point (interleaving: a receiver finishing a putaway
+ * takes the replenishment next to it rather than one across the building of equal urgency).
+ */
+export const CLAIM_SCORE_DOC = 'priority + min(ageS/60, 30) - min(distanceMm/5000, 20)';
+
+export interface TaskEngineOptions {
+  leaseS: number;
+}
+
+/** Creates a task in the pool (status open) and announces it. */
+export async function createTask(em: EntityManager, warehouseId: string, input: CreateTaskInput, actorId?: string): Promise<TaskRow> {
+  let x = input.xMm ?? null;
+  let y = input.yMm ?? null;
+  if (x === null && input.fromLocationId) {
+    const loc = await sqlOne<{ x_mm: number; y_mm: number; warehouse_id: string }>(em, 'select x_mm, y_mm, warehouse_id from location where id = ?', [input.fromLocationId]);
+    if (!loc || loc.warehouse_id !== warehouseId) throw new NotFound('Location', input.fromLocationId);
+    x = loc.x_mm;
+    y = loc.y_mm;
+  }
+  const roles = input.roles ?? DEFAULT_TASK_ROLES[input.type];
+  const row = (await sqlOne<TaskRow>(em, `insert into task (warehouse_id, type, priority, roles, equipment, zone_id, wave_id, order_id, reserved_for, due_at,
+      from_location_id, to_location_id, sku_id, lot, qty, x_mm, y_mm, ref_type, ref_id, details)
+    values (?, ?, ?, ?::text[], ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) returning ${TASK_COLUMNS}`, [
+    warehouseId, input.type, input.priority ?? 50, pgArray(roles), input.equipment ?? null, input.zoneId ?? null, input.waveId ?? null,
+    input.orderId ?? null, input.reservedFor ?? null, input.dueAt ?? null, input.fromLocationId ?? null, input.toLocationId ?? null,
+    input.skuId ?? null, input.lot ?? null, input.qty ?? 0, x, y, input.refType ?? null, input.refId ?? null, JSON.stringify(input.details ?? {}),
+  ]))!;
+  await emit(em, { type: 'task.created', warehouseId, payload: { ...taskRef(row), zoneId: row.zone_id }, rooms: taskRooms(row, row.reserved_for), actorId });
+  return row;
+}
+
+/**
+ * Hands the caller the best open task they may do, or their current one if they already hold one.
+ * Never gives one task to two people: the candidate row is taken with FOR UPDATE SKIP LOCKED, and a
+ * unique index allows one active task per person. The worker's profile row is locked first, so two
+ * claims by the same person (a retried request) serialize and the second returns the first's task.
+ */
+export async function claimNext(em: EntityManager, actor: Actor, input: ClaimInput, clock: Clock, opts: TaskEngineOptions): Promise<TaskView | null> {
+  if (actor.kind !== 'user') throw new Forbidden('Only people claim tasks');
+  if (!canSeeWarehouse(actor, input.warehouseId)) throw new NotFound('Warehouse', input.warehouseId);
+  const now = clock.now();
+  const profile = (await sqlOne<{ equipment: string[]; zone_ids: string[]; last_x_mm: number | null; last_y_mm: number | null }>(em, `
+    insert into worker_profile (user_id) values (?) on conflict (user_id) do update set updated_at = excluded.updated_at
+    returning equipment, zone_ids, last_x_mm, last_y_mm`, [actor.id]))!;
+  const current = await sqlOne<TaskRow>(em, `select ${TASK_COLUMNS} from task where assignee_id = ? and status in ('claimed', 'in_progress')`, [actor.id]);
+  if (current) {
+    if (current.warehouse_id !== input.warehouseId) throw new Conflict('You already hold a task in another warehouse; finish or release it first', 'task-already-held', { taskId: current.id });
+    return taskWithLines(em, current);
+  }
+  const roles = actor.roles.includes('admin') ? [...ROLES] : actor.roles;
+  const zones = input.zoneIds ?? profile.zone_ids;
+  const pick = await sqlOne<{ id: string }>(em, `
+    select t.id from task t
+    where t.warehouse_id = ? and t.status = 'open'
+      and (t.reserved_for is null or t.reserved_for = ?)
+      and t.roles && ?::text[]
+      and (t.equipment is null or t.equipment = any(?::text[]))
+      and (cardinality(?::uuid[]) = 0 or t.zone_id is null or t.zone_id = any(?::uuid[]))
+      and (?::text[] is null or t.type = any(?::text[]))
+    order by
+      (case when t.reserved_for = ? then 10000 else 0 end)
+      + t.priority
+      + least(extract(epoch from (?::timestamptz - t.created_at)) / 60.0, 30)
+      - (case when ?::int is null or t.x_mm is null then 0
+              else least((abs(t.x_mm - ?::int) + abs(t.y_mm - ?::int)) / 5000.0, 20) end) desc,
+      t.due_at asc nulls last, t.created_at, t.id
+    limit 1
+    for update of t skip locked`, [
+    input.warehouseId, actor.id, pgArray(roles), pgArray(profile.equipment), pgArray(zones), pgArray(zones),
+    input.types ? pgArray(input.types) : null, input.types ? pgArray(input.types) : null,
+    actor.id, now.toISOString(), profile.last_x_mm, profile.last_x_mm, profile.last_y_mm,
+  ]);
+  if (!pick) return null;
+  const lease = new Date(now.getTime() + opts.leaseS * 1000);
+  const row = (await sqlOne<TaskRow>(em, `update task set status = 'claimed', assignee_id = ?, device_id = ?, lease_expires_at = ?, claimed_at = ?,
+      claim_count = claim_count + 1, version = version + 1, updated_at = ? where id = ? returning ${TASK_COLUMNS}`, [
+    actor.id, input.deviceId ?? actor.deviceId ?? null, lease.toISOString(), now.toISOString(), now.toISOString(), pick.id,
+  ]))!;
+  await emit(em, {
+    type: 'task.claimed', warehouseId: row.warehouse_id, rooms: taskRooms(row), actorId: actor.id,
+    payload: { ...taskRef(row), leaseExpiresAt: lease.toISOString(), deviceId: row.device_id },
+  });
+  return taskWithLines(em, row);
+}
+
+/** Locks a task the actor holds, extending its lease (any action by the holder proves the device is alive). */
+export async function lockHeldTask(em: EntityManager, actor: Actor, taskId: string, clock: Clock, opts: TaskEngineOptions): Promise<TaskRow> {
+  const row = await lockTask(em, taskId);
+  if (!canSeeWarehouse(actor, row.warehouse_id)) throw new NotFound('Task', taskId);
+  if (row.status !== 'claimed' && row.status !== 'in_progress') throw new Conflict(`Task ${taskId} is ${row.status}`, 'task-not-active', { taskStatus: row.status });
+  if (row.assignee_id !== actor.id) throw new Conflict(`Task ${taskId} is held by someone else`, 'task-not-yours');
+  const lease = new Date(clock.now().getTime() + opts.leaseS * 1000).toISOString();
+  await sql(em, 'update task set lease_expires_at = ? where id = ?', [lease, taskId]);
+  row.lease_expires_at = lease;
+  return row;
+}
+
+/** Keeps a claim alive while the holder works on it without scanning. */
+export async function heartbeat(em: EntityManager, actor: Actor, taskId: string, clock: Clock, opts: TaskEngineOptions): Promise<{ leaseExpiresAt: string }> {
+  const row = await lockHeldTask(em, actor, taskId, clock, opts);
+  return { leaseExpiresAt: new Date(row.lease_expires_at!).toISOString() };
+}
+
+/** First action on a claimed task moves it to in_progress (the board tells walking from working). */
+export async function markStarted(em: EntityManager, row: TaskRow, actorId: string, orderIds?: string[]): Promise<void> {
+  if (row.status !== 'claimed') return;
+  await sql(em, `update task set status = 'in_progress', version = version + 1, updated_at = now() where id = ?`, [row.id]);
+  row.status = 'in_progress';
+  await emit(em, { type: 'task.started', warehouseId: row.warehouse_id, payload: taskRef(row, orderIds), rooms: taskRooms(row), actorId });
+}
+
+/** Remembers where the worker last worked, for the proximity term of the next claim. */
+export async function recordPosition(em: EntityManager, userId: string, locationId: string | null): Promise<void> {
+  if (!locationId) return;
+  await sql(em, `update worker_profile p set last_x_mm = l.x_mm, last_y_mm = l.y_mm, updated_at = now() from location l where p.user_id = ? and l.id = ?`, [userId, locationId]);
+}
+
+/** Marks a task done (status, qty, time) and announces it. The caller has locked it. */
+export async function finishTask(em: EntityManager, row: TaskRow, actorId: string, qtyDone: number, orderIds?: string[]): Promise<TaskRow> {
+  // The holder stays on the row as who did it; the cleared lease takes it out of the active set.
+  const done = (await sqlOne<TaskRow>(em, `update task set status = 'done', qty_done = ?, lease_expires_at = null,
+      completed_at = now(), version = version + 1, updated_at = now() where id = ? returning ${TASK_COLUMNS}`, [Math.min(qtyDone, row.qty), row.id]))!;
+  await emit(em, { type: 'task.completed', warehouseId: row.warehouse_id, payload: { ...taskRef(done, orderIds), qtyDone: done.qty_done }, rooms: taskRooms(done), actorId });
+  return done;
+}
+
+/** Completes a non-pick task held by the actor (putaway, replenish, count, load, putback without lines, pack). */
+export async function completeTask(em: EntityManager, actor: Actor, taskId: string, qtyDone: number | undefined, clock: Clock, opts: TaskEngineOptions): Promise<TaskView> {
+  const row = await lockHeldTask(em, actor, taskId, clock, opts);
+  const lines = await sqlOne<{ open: number }>(em, `select count(*)::int as open from task_line where task_id = ? and status = 'open'`, [taskId]);
+  if (lines && lines.open > 0) throw new Conflict(`Task ${taskId} still has ${lines.open} open lines`, 'task-lines-open');
+  await recordPosition(em, actor.id, row.to_location_id ?? row.from_location_id);
+  const done = await finishTask(em, row, actor.id, qtyDone ?? row.qty);
+  return taskWithLines(em, done);
+}
+
+/** The holder gives a task back to the pool (going on break, wrong equipment). */
+export async function releaseTask(em: EntityManager, actor: Actor, taskId: string, clock: Clock, opts: TaskEngineOptions): Promise<TaskView> {
+  const row = await lockHeldTask(em, actor, taskId, clock, opts);
+  return taskWithLines(em, await returnToPool(em, row, 'released_by_user', actor.id));
+}
+
+/** Puts an active task back in the pool; picked lines stay picked, the next claimer carries on. */
+export async function returnToPool(em: EntityManager, row: TaskRow, reason: 'lease_expired' | 'released_by_user' | 'reassigned', actorId?: string): Promise<TaskRow> {
+  const back = (await sqlOne<TaskRow>(em, `update task set status = 'open', assignee_id = null, device_id = null, lease_expires_at = null,
+      version = version + 1, updated_at = now() where id = ? returning ${TASK_COLUMNS}`, [row.id]))!;
+  await emit(em, {
+    type: 'task.released', warehouseId: row.warehouse_id, rooms: taskRooms(row), actorId,
+    payload: { ...taskRef(back), reason, previousAssigneeId: row.assignee_id },
+  });
+  return back;
+}
+
+/** Records an exception on a task (damaged location, wrong item) and alerts the supervisor board. */
+export async function raiseException(em: EntityManager, actor: Actor, taskId: string, code: string, detail: string): Promise<TaskView> {
+  const row = await lockTask(em, taskId);
+  if (!canSeeWarehouse(actor, row.warehouse_id)) throw new NotFound('Task', taskId);
+  const upd = (await sqlOne<TaskRow>(em, `update task set exception = ?::jsonb, version = version + 1, updated_at = now() where id = ? returning ${TASK_COLUMNS}`, [
+    JSON.stringify({ code, detail, by: actor.id, at: new Date().toISOString() }), taskId,
+  ]))!;
+  await emit(em, { type: 'task.exception_raised', warehouseId: row.warehouse_id, payload: { ...taskRef(upd), code, detail }, rooms: taskRooms(upd), actorId: actor.id });
+  return taskWithLines(em, upd);
+}
+
+/** A task the actor may see (404 otherwise). */
+export async function getTask(em: EntityManager, actor: Actor, taskId: string): Promise<TaskView> {
+  const row = await findTask(em, taskId);
+  if (!row || !canSeeWarehouse(actor, row.warehouse_id)) throw new NotFound('Task', taskId);
+  return taskWithLines(em, row);
+}

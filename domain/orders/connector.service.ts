@@ -1,0 +1,133 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { z } from 'zod';
+import { recordAudit } from '../identity/audit.js';
+import { Conflict, NotFound, ValidationFailed } from '../shared/errors.js';
+import { canSeeWarehouse, type Actor } from '../shared/roles.js';
+import { sql, sqlOne } from '../shared/sql.js';
+import type { ConnectorView, CreateConnector, customerRuleBody, skuMappingsBody, updateConnectorBody } from './connector.schemas.js';
+import { openSecret, sealedKid, sealSecret, type KeyRing } from './secret-box.js';
+
+/** A connector row with its secrets still sealed. */
+export interface ConnectorRow {
+  id: string; warehouse_id: string; kind: 'shopify' | 'woocommerce' | 'api'; name: string; shop_domain: string | null; site_url: string | null;
+  callback_url: string | null; sku_mapping: 'sku' | 'barcode'; webhook_secret_enc: string; api_token_enc: string | null;
+  min_shelf_life_days: number | null; poll_enabled: boolean; poll_interval_s: number; poll_cursor: Date | string | null; last_polled_at: Date | string | null;
+  webhooks_enabled: boolean; active: boolean; created_at: Date | string;
+}
+
+// The AAD binds each ciphertext to its connector and field, so a sealed value cannot be swapped between rows.
+const aad = (id: string, field: string) => `connector:${id}:${field}`;
+
+/** The connector's webhook secret in clear (server-side use only). */
+export function webhookSecretOf(ring: KeyRing, c: Pick<ConnectorRow, 'id' | 'webhook_secret_enc'>): string {
+  return openSecret(ring, c.webhook_secret_enc, aad(c.id, 'webhook_secret'));
+}
+
+/** The connector's storefront API credential in clear, if any. */
+export function apiTokenOf(ring: KeyRing, c: Pick<ConnectorRow, 'id' | 'api_token_enc'>): string | undefined {
+  return c.api_token_enc ? openSecret(ring, c.api_token_enc, aad(c.id, 'api_token')) : undefined;
+}
+
+export function toConnectorView(c: ConnectorRow, publicBase = ''): ConnectorView {
+  return {
+    id: c.id, kind: c.kind, name: c.name, warehouseId: c.warehouse_id, shopDomain: c.shop_domain, siteUrl: c.site_url, callbackUrl: c.callback_url,
+    skuMapping: c.sku_mapping, minShelfLifeDays: c.min_shelf_life_days, pollEnabled: c.poll_enabled, pollIntervalS: c.poll_interval_s,
+    pollCursor: c.poll_cursor ? new Date(c.poll_cursor).toISOString() : null, webhooksEnabled: c.webhooks_enabled, active: c.active,
+    hasApiToken: !!c.api_token_enc, secretKeyId: sealedKid(c.webhook_secret_enc) ?? '',
+    webhookUrls: c.kind === 'api' ? {} : { [c.kind]: `${publicBase}/v1/webhooks/${c.kind}/${c.id}` },
+    createdAt: new Date(c.created_at).toISOString(),
+  };
+}
+
+export async function getConnectorRow(em: EntityManager, id: string): Promise<ConnectorRow | undefined> {
+  return sqlOne<ConnectorRow>(em, 'select * from connector where id = ?', [id]);
+}
+
+/** A connector the actor may see, else NotFound. */
+export async function getConnector(em: EntityManager, actor: Actor, id: string): Promise<ConnectorRow> {
+  const c = await getConnectorRow(em, id);
+  if (!c || !canSeeWarehouse(actor, c.warehouse_id)) throw new NotFound('Connector', id);
+  return c;
+}
+
+export async function createConnector(em: EntityManager, actor: Actor, ring: KeyRing, b: CreateConnector): Promise<ConnectorRow> {
+  if (!canSeeWarehouse(actor, b.warehouseId) || !(await sqlOne(em, 'select 1 from warehouse where id = ?', [b.warehouseId]))) throw new NotFound('Warehouse', b.warehouseId);
+  if (await sqlOne(em, 'select 1 from connector where warehouse_id = ? and name = ?', [b.warehouseId, b.name])) throw new Conflict(`A connector named ${b.name} exists in this warehouse`, 'connector-name-taken');
+  const [{ id }] = (await sql<{ id: string }>(em, 'select gen_random_uuid() as id')) as [{ id: string }];
+  const row = (await sqlOne<ConnectorRow>(em, `insert into connector (id, warehouse_id, kind, name, shop_domain, site_url, callback_url, sku_mapping,
+      webhook_secret_enc, api_token_enc, min_shelf_life_days, poll_enabled, poll_interval_s, webhooks_enabled)
+    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning *`, [
+    id, b.warehouseId, b.kind, b.name, b.shopDomain ?? null, b.siteUrl?.replace(/\/+$/, '') ?? null, b.callbackUrl?.replace(/\/+$/, '') ?? null, b.skuMapping,
+    sealSecret(ring, b.webhookSecret, aad(id, 'webhook_secret')), b.apiToken ? sealSecret(ring, b.apiToken, aad(id, 'api_token')) : null,
+    b.minShelfLifeDays ?? null, b.pollEnabled, b.pollIntervalS, b.webhooksEnabled,
+  ]))!;
+  await recordAudit(em, { actorType: actor.kind, actorId: actor.id, action: 'connector.created', objectType: 'connector', objectId: id, warehouseId: b.warehouseId, details: { kind: b.kind, name: b.name } });
+  return row;
+}
+
+export async function updateConnector(em: EntityManager, actor: Actor, ring: KeyRing, id: string, b: z.infer<typeof updateConnectorBody>): Promise<ConnectorRow> {
+  const c = await getConnector(em, actor, id);
+  const set: string[] = [];
+  const params: unknown[] = [];
+  const put = (col: string, v: unknown) => { set.push(`${col} = ?`); params.push(v); };
+  if (b.name !== undefined) put('name', b.name);
+  if (b.webhookSecret !== undefined) put('webhook_secret_enc', sealSecret(ring, b.webhookSecret, aad(id, 'webhook_secret')));
+  if (b.apiToken !== undefined) put('api_token_enc', b.apiToken === null ? null : sealSecret(ring, b.apiToken, aad(id, 'api_token')));
+  if (b.callbackUrl !== undefined) put('callback_url', b.callbackUrl?.replace(/\/+$/, '') ?? null);
+  if (b.skuMapping !== undefined) put('sku_mapping', b.skuMapping);
+  if (b.minShelfLifeDays !== undefined) put('min_shelf_life_days', b.minShelfLifeDays);
+  if (b.pollEnabled !== undefined) put('poll_enabled', b.pollEnabled);
+  if (b.pollIntervalS !== undefined) put('poll_interval_s', b.pollIntervalS);
+  if (b.webhooksEnabled !== undefined) put('webhooks_enabled', b.webhooksEnabled);
+  if (b.active !== undefined) put('active', b.active);
+  if (!set.length) return c;
+  const row = (await sqlOne<ConnectorRow>(em, `update connector set ${set.join(', ')} where id = ? returning *`, [...params, id]))!;
+  await recordAudit(em, { actorType: actor.kind, actorId: actor.id, action: 'connector.updated', objectType: 'connector', objectId: id, warehouseId: c.warehouse_id, details: { fields: Object.keys(b) } });
+  return row;
+}
+
+/** Re-encrypts every connector secret sealed with an older key (run after adding a new SECRETS_KEY). */
+export async function reencryptConnectorSecrets(em: EntityManager, ring: KeyRing): Promise<number> {
+  const rows = await sql<ConnectorRow>(em, 'select * from connector for update');
+  let n = 0;
+  for (const c of rows) {
+    if (sealedKid(c.webhook_secret_enc) === ring.currentKid && (!c.api_token_enc || sealedKid(c.api_token_enc) === ring.currentKid)) continue;
+    const token = apiTokenOf(ring, c);
+    await sql(em, 'update connector set webhook_secret_enc = ?, api_token_enc = ? where id = ?', [
+      sealSecret(ring, webhookSecretOf(ring, c), aad(c.id, 'webhook_secret')), token ? sealSecret(ring, token, aad(c.id, 'api_token')) : null, c.id]);
+    n++;
+  }
+  return n;
+}
+
+export async function listConnectors(em: EntityManager, actor: Actor, warehouseId?: string): Promise<ConnectorRow[]> {
+  const rows = await sql<ConnectorRow>(em, `select * from connector ${warehouseId ? 'where warehouse_id = ?' : ''} order by created_at, id`, warehouseId ? [warehouseId] : []);
+  return rows.filter((r) => canSeeWarehouse(actor, r.warehouse_id));
+}
+
+/** Upserts storefront-reference → SKU mappings; unknown SKU codes are reported, nothing is written for them. */
+export async function putSkuMappings(em: EntityManager, actor: Actor, connectorId: string, b: z.infer<typeof skuMappingsBody>): Promise<number> {
+  const c = await getConnector(em, actor, connectorId);
+  const codes = [...new Set(b.mappings.map((m) => m.skuCode))];
+  const skus = await sql<{ id: string; code: string }>(em, 'select id, code from sku where code = any(?::text[])', [pgArray(codes)]);
+  const byCode = new Map(skus.map((s) => [s.code, s.id]));
+  const missing = codes.filter((code) => !byCode.has(code));
+  if (missing.length) throw new ValidationFailed(`Unknown SKU codes: ${missing.join(', ')}`, missing.map((m) => ({ path: 'mappings.skuCode', message: `unknown SKU ${m}` })));
+  for (const m of b.mappings) {
+    await sql(em, `insert into connector_sku_map (connector_id, external_ref, sku_id) values (?, ?, ?)
+      on conflict (connector_id, external_ref) do update set sku_id = excluded.sku_id`, [connectorId, m.externalRef, byCode.get(m.skuCode)]);
+  }
+  await recordAudit(em, { actorType: actor.kind, actorId: actor.id, action: 'connector.sku_mapped', objectType: 'connector', objectId: connectorId, warehouseId: c.warehouse_id, details: { count: b.mappings.length } });
+  return b.mappings.length;
+}
+
+export async function putCustomerRule(em: EntityManager, actor: Actor, connectorId: string, b: z.infer<typeof customerRuleBody>): Promise<void> {
+  await getConnector(em, actor, connectorId);
+  await sql(em, `insert into customer_allocation_rule (connector_id, customer_key, min_shelf_life_days) values (?, ?, ?)
+    on conflict (connector_id, customer_key) do update set min_shelf_life_days = excluded.min_shelf_life_days`, [connectorId, b.customerKey.toLowerCase(), b.minShelfLifeDays]);
+}
+
+/** Postgres array literal of text values (quoted, escaped). */
+export function pgArray(items: readonly string[]): string {
+  return `{${items.map((s) => `"${s.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/**
+ * Tunables of the orders area read from the environment (retry schedule, SSRF allow-list, sweeps).
+ * Kept here rather than in platform/config.ts so tests can shorten the backoff; parse once at the edge.
+ */
+const settingsSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  OUTBOUND_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(5_000),
+  OUTBOUND_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(4 * 3600_000),
+  /** After this long since the first attempt a delivery is dead-lettered (48 h). */
+  OUTBOUND_RETRY_WINDOW_S: z.coerce.number().int().min(1).default(48 * 3600),
+  OUTBOUND_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Comma list of CIDRs that outbound calls may reach although private; default: loopback outside production. */
+  OUTBOUND_ALLOW_PRIVATE: z.string().optional(),
+  RECONCILE_EVERY_MS: z.coerce.number().int().min(100).default(30_000),
+  /** A delivery/order untouched this long is assumed to have lost its job and is re-enqueued. */
+  INTAKE_STALE_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Previous SECRETS_KEY values (comma list, base64), still accepted for decryption after rotation. */
+  SECRETS_KEYS_PREVIOUS: z.string().default(''),
+  IDEMPOTENCY_TTL_S: z.coerce.number().int().min(86_400).default(86_400),
+});
+
+export interface OrdersSettings {
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  retryWindowS: number;
+  timeoutMs: number;
+  allowPrivate: string[];
+  reconcileEveryMs: number;
+  intakeStaleMs: number;
+  previousSecretKeys: string[];
+  idempotencyTtlS: number;
+}
+
+/** Parses the orders tunables from an environment object. */
+export function ordersSettings(env: Record<string, string | undefined>): OrdersSettings {
+  const e = settingsSchema.parse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  const list = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  return {
+    backoffBaseMs: e.OUTBOUND_BACKOFF_BASE_MS,
+    backoffMaxMs: e.OUTBOUND_BACKOFF_MAX_MS,
+    retryWindowS: e.OUTBOUND_RETRY_WINDOW_S,
+    timeoutMs: e.OUTBOUND_TIMEOUT_MS,
+    allowPrivate: e.OUTBOUND_ALLOW_PRIVATE !== undefined ? list(e.OUTBOUND_ALLOW_PRIVATE) : e.NODE_ENV === 'production' ? [] : ['127.0.0.0/8', '::1/128'],
+    reconcileEveryMs: e.RECONCILE_EVERY_MS,
+    intakeStaleMs: e.INTAKE_STALE_MS,
+    previousSecretKeys: list(e.SECRETS_KEYS_PREVIOUS),
+    idempotencyTtlS: e.IDEMPOTENCY_TTL_S,
+  };
+}
+
+/**
+ * Delay before retry number `attempt` (1-based): exponential with "equal jitter"
+ * (AWS Architecture Blog, "Exponential Backoff and Jitter", Brooker 2015) — uniform in [base·2^(n-1)/2, base·2^(n-1)],
+ * capped; `u` in [0,1) is the caller's random draw (keeps this pure).
+ */
+export function backoffMs(attempt: number, baseMs: number, maxMs: number, u: number): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + (ceiling / 2) * u);
+}

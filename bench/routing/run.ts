@@ -51,7 +51,9 @@ async function runParallel(files: string[], opts: RunOptions, n: number, onResul
     shards.filter((s) => s.length > 0).map(
       (shard) =>
         new Promise<void>((done, fail) => {
-          const w = new Worker(new URL('./worker.ts', import.meta.url), { workerData: { files: shard, opts }, execArgv: ['--import', 'tsx'] });
+          // Worker threads do not inherit tsx's loader on Node 20: register it inside the thread first.
+          const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((t) => { t.register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}); })`;
+          const w = new Worker(boot, { eval: true, workerData: { files: shard, opts } });
           w.on('message', onResult);
           w.on('error', fail);
           w.on('exit', () => done());

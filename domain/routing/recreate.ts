@@ -35,6 +35,9 @@ export function findBestInsertion(S: SolutionState, j: number, blinkRate: number
   bestPos.pos = -1;
   emptyTypeSeen.fill(0);
   const routes = S.routes;
+  // Blinks drawn as geometric gaps between skipped positions: one random draw per blink, not per position.
+  const logKeep = blinkRate > 0 ? Math.log(1 - blinkRate) : 0;
+  let untilBlink = blinkRate > 0 ? Math.floor(Math.log(1 - rng.next()) / logKeep) : Number.POSITIVE_INFINITY;
   for (let r = 0; r < routes.length; r++) {
     const R = routes[r];
     const v = R.v;
@@ -54,7 +57,8 @@ export function findBestInsertion(S: SolutionState, j: number, blinkRate: number
     let prev = R.start;
     for (let k = 0; k <= len; k++) {
       const next = k < len ? nodes[k] : R.end;
-      if (blinkRate > 0 && rng.next() < blinkRate) {
+      if (untilBlink-- === 0) {
+        untilBlink = Math.floor(Math.log(1 - rng.next()) / logKeep);
         prev = next;
         continue;
       }

@@ -161,8 +161,8 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
   let arcCost = 0;
   for (const R of S.routes) if (R.nodes.length > 0) arcCost += R.cost - m.vFixed[R.v];
   const scale = m.J > 0 ? arcCost / m.J : 1;
-  const T0 = Math.max(1e-9, (o.tempStart ?? 1) * scale);
-  const Tf = Math.max(1e-12, (o.tempEnd ?? 0.005) * scale);
+  const T0 = Math.max(1e-9, (o.tempStart ?? 1.3) * scale);
+  const Tf = Math.max(1e-12, (o.tempEnd ?? 0.01) * scale);
 
   const touchedAt = new Int32Array(m.V).fill(-1);
   const saved: number[][] = new Array(m.V);

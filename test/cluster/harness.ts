@@ -1,0 +1,156 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export interface Proc {
+  name: string;
+  kind: 'api' | 'worker' | 'redis';
+  port?: number;
+  child?: ChildProcess;
+  logs: string[];
+}
+
+/**
+ * Starts K API and M worker processes (real `tsx api/server.ts` / `tsx workers/main.ts`) against one
+ * Postgres database and one Redis, optionally its own redis-server on a free port so a test may kill it.
+ * Helpers kill (SIGKILL), restart, pause (SIGSTOP) and resume any process.
+ */
+export class Cluster {
+  readonly procs = new Map<string, Proc>();
+  redisUrl = '';
+
+  private constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  static async start(opts: { apis: number; workers: number; databaseUrl: string; redisUrl?: string; ownRedis?: boolean; env?: Record<string, string> }): Promise<Cluster> {
+    const c = new Cluster({ ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', DATABASE_URL: opts.databaseUrl, RELAY_POLL_MS: '50', ...opts.env });
+    if (opts.ownRedis) await c.startRedis();
+    else c.redisUrl = opts.redisUrl ?? 'redis://127.0.0.1:6379';
+    c.env.REDIS_URL = c.redisUrl;
+    await Promise.all([
+      ...Array.from({ length: opts.apis }, (_, i) => c.spawnApi(`api${i}`)),
+      ...Array.from({ length: opts.workers }, (_, i) => c.spawnWorker(`worker${i}`)),
+    ]);
+    return c;
+  }
+
+  private async startRedis(): Promise<void> {
+    const port = await freePort();
+    const p: Proc = { name: 'redis', kind: 'redis', port, logs: [] };
+    p.child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.procs.set('redis', p);
+    this.redisUrl = `redis://127.0.0.1:${port}`;
+    await waitFor(() => p.child!.stdout!.readableLength > 0 || p.logs.length > 0 || false, 100).catch(() => undefined);
+    p.child.stdout!.on('data', (d) => p.logs.push(String(d)));
+    await waitFor(async () => p.logs.join('').includes('Ready to accept connections'), 10_000, 'redis-server');
+  }
+
+  private watch(p: Proc): void {
+    const push = (d: Buffer) => {
+      for (const line of String(d).split('\n')) if (line) p.logs.push(line);
+      if (p.logs.length > 2000) p.logs.splice(0, p.logs.length - 2000);
+    };
+    p.child!.stdout!.on('data', push);
+    p.child!.stderr!.on('data', push);
+  }
+
+  private async spawnApi(name: string, port?: number): Promise<Proc> {
+    const p: Proc = { name, kind: 'api', port: port ?? (await freePort()), logs: [] };
+    p.child = spawn(TSX, ['api/server.ts'], { cwd: ROOT, env: { ...this.env, PORT: String(p.port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.watch(p);
+    this.procs.set(name, p);
+    await waitFor(async () => {
+      try {
+        return (await fetch(`http://127.0.0.1:${p.port}/health/ready`)).status === 200;
+      } catch {
+        return false;
+      }
+    }, 90_000, `${name} ready`).catch((e) => {
+      throw new Error(`${e.message}; last output:\n${p.logs.slice(-10).join('\n')}`);
+    });
+    return p;
+  }
+
+  private async spawnWorker(name: string): Promise<Proc> {
+    const p: Proc = { name, kind: 'worker', logs: [] };
+    p.child = spawn(TSX, ['workers/main.ts'], { cwd: ROOT, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.watch(p);
+    this.procs.set(name, p);
+    await waitFor(() => p.logs.some((l) => l.includes('workers started')), 90_000, `${name} started`).catch((e) => {
+      throw new Error(`${e.message}; last output:\n${p.logs.slice(-10).join('\n')}`);
+    });
+    return p;
+  }
+
+  url(name: string): string {
+    return `http://127.0.0.1:${this.procs.get(name)!.port}`;
+  }
+
+  /** SIGKILL: no shutdown hooks run, as when a machine dies. */
+  async kill(name: string): Promise<void> {
+    const p = this.procs.get(name)!;
+    if (!p.child || p.child.exitCode !== null || p.child.signalCode !== null) return;
+    const exited = new Promise((r) => p.child!.once('exit', r));
+    p.child.kill('SIGKILL');
+    await exited;
+  }
+
+  async restart(name: string): Promise<void> {
+    const p = this.procs.get(name)!;
+    await this.kill(name);
+    if (p.kind === 'api') await this.spawnApi(name, p.port);
+    else if (p.kind === 'worker') await this.spawnWorker(name);
+    else throw new Error('restart redis: not supported; start a new cluster');
+  }
+
+  pause(name: string): void {
+    this.procs.get(name)!.child!.kill('SIGSTOP');
+  }
+
+  resume(name: string): void {
+    this.procs.get(name)!.child!.kill('SIGCONT');
+  }
+
+  /** Which worker currently leads the outbox relay (from its log). */
+  leader(): string | undefined {
+    let best: { name: string; at: number } | undefined;
+    for (const p of this.procs.values()) {
+      if (p.kind !== 'worker' || !p.child || p.child.exitCode !== null || p.child.signalCode) continue;
+      const i = p.logs.findLastIndex((l) => l.includes('outbox relay is the leader'));
+      if (i >= 0 && (!best || i > best.at)) best = { name: p.name, at: i };
+    }
+    return best?.name;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.procs.values()].map(async (p) => {
+      if (!p.child || p.child.exitCode !== null || p.child.signalCode) return;
+      p.child.kill('SIGCONT');
+      const exited = new Promise((r) => p.child!.once('exit', r));
+      p.child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    }));
+  }
+}

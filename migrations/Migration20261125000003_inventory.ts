@@ -13,6 +13,7 @@ export class Migration20261125000003_inventory extends Migration {
     this.addSql(`create index if not exists location_wh_type_idx on location (warehouse_id, type, code);`);
     this.addSql(`create index if not exists sku_category_idx on sku (category, code);`);
 
+    this.addSql(`create sequence lpn_code_seq start 1000000001;`);
     this.addSql(`
       create table license_plate (
         id uuid primary key default gen_random_uuid(),
@@ -168,6 +169,7 @@ export class Migration20261125000003_inventory extends Migration {
   override async down(): Promise<void> {
     this.addSql(`drop table if exists count_line, count_task, stock_hold, stock_reservation, stock_movement, stock_balance, license_plate cascade;`);
     this.addSql(`drop function if exists stock_movement_immutable();`);
+    this.addSql(`drop sequence if exists lpn_code_seq;`);
     this.addSql(`alter table sku drop column if exists min_stock_qty;`);
     this.addSql(`alter table location drop column if exists pick_sequence;`);
   }

@@ -1,0 +1,105 @@
+/**
+ * CSV import and export of the catalog, both streaming. Import is all-or-nothing: rows are validated
+ * and written in batches inside the caller's transaction as they stream in; any bad row makes the
+ * whole import fail with a report of every bad row (line, code, column, why), and the transaction
+ * rolls back, so nothing is half-imported. Once a bad row is seen, later batches are only validated.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ValidationFailed, type FieldError } from '../shared/errors.js';
+import { sql } from '../shared/sql.js';
+import { barcodeConflicts, barcodesOf, skuViews, upsertSkus } from './catalog.service.js';
+import type { SkuInput } from './catalog.schemas.js';
+import { csvLine, parseCsv } from './csv.js';
+import { SKU_CSV_COLUMNS, checkHeader, rowToSku, skuToRow } from './sku-csv.js';
+
+export interface RowReport { line: number; row: number; code: string | null; errors: FieldError[] }
+export interface ImportResult { rows: number; created: number; updated: number }
+
+/** Imports SKUs from a CSV stream; throws ValidationFailed (422, type csv-import-failed) with `rows` listing every bad row. */
+export async function importSkusCsv(tx: EntityManager, body: AsyncIterable<string | Buffer>, o: { batchSize?: number; maxReportedRows?: number } = {}): Promise<ImportResult> {
+  const batchSize = o.batchSize ?? 1000;
+  const maxReported = o.maxReportedRows ?? 1000;
+  let header: string[] | null = null;
+  const bad: RowReport[] = [];
+  let badCount = 0;
+  let rows = 0;
+  let created = 0;
+  let updated = 0;
+  const seenCodes = new Map<string, number>();
+  const seenBarcodes = new Map<string, number>();
+  let batch: { line: number; row: number; sku: SkuInput }[] = [];
+
+  const report = (r: RowReport) => {
+    badCount++;
+    if (bad.length < maxReported) bad.push(r);
+  };
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const conflicts = await barcodeConflicts(tx, batch.map((b) => b.sku));
+    for (const [i, errors] of conflicts) report({ line: batch[i]!.line, row: batch[i]!.row, code: batch[i]!.sku.code, errors });
+    if (badCount === 0) {
+      const r = await upsertSkus(tx, batch.map((b) => b.sku));
+      created += r.created;
+      updated += r.updated;
+    }
+    batch = [];
+  };
+
+  for await (const rec of parseCsv(body)) {
+    if (!header) {
+      header = rec.fields.map((h) => h.trim().toLowerCase().replace(/^name_([a-z]{2,3})-([a-z]{2})$/, (_m, a, b) => `name_${a}-${b.toUpperCase()}`));
+      const errs = checkHeader(header);
+      if (errs.length) throw new ValidationFailed(`The CSV header is invalid: ${errs.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errs, 'csv-import-failed');
+      continue;
+    }
+    rows++;
+    const r = rowToSku(header, rec.fields);
+    const code = r.ok ? r.sku.code : (rec.fields[header.indexOf('code')] ?? null);
+    if (!r.ok) {
+      report({ line: rec.line, row: rows, code, errors: r.errors });
+      continue;
+    }
+    const dupErrors: FieldError[] = [];
+    const prev = seenCodes.get(r.sku.code);
+    if (prev !== undefined) dupErrors.push({ path: 'code', message: `code ${r.sku.code} already on line ${prev}`, code: 'duplicate' });
+    for (const b of barcodesOf(r.sku)) {
+      const other = seenBarcodes.get(b.barcode);
+      if (other !== undefined) dupErrors.push({ path: b.kind === 'internal' ? 'barcodes' : 'gtin', message: `barcode ${b.barcode} already on line ${other}`, code: 'duplicate' });
+    }
+    if (dupErrors.length) {
+      report({ line: rec.line, row: rows, code, errors: dupErrors });
+      continue;
+    }
+    seenCodes.set(r.sku.code, rec.line);
+    for (const b of barcodesOf(r.sku)) seenBarcodes.set(b.barcode, rec.line);
+    batch.push({ line: rec.line, row: rows, sku: r.sku });
+    if (batch.length >= batchSize) await flush();
+  }
+  await flush();
+  if (!header) throw new ValidationFailed('The CSV is empty', [{ path: 'body', message: 'no header row' }], 'csv-import-failed');
+  if (badCount > 0) {
+    bad.sort((a, b) => a.line - b.line);
+    const err = new ValidationFailed(
+      `${badCount} of ${rows} rows are invalid; nothing was imported`,
+      bad.flatMap((b) => b.errors.map((e) => ({ path: `line ${b.line}.${e.path}`, message: e.message, code: e.code }))).slice(0, 5000),
+      'csv-import-failed',
+    );
+    Object.assign(err.extra, { rowsRead: rows, invalidRows: badCount, rows: bad });
+    throw err;
+  }
+  return { rows, created, updated };
+}
+
+/** The catalog as CSV text chunks (header, then SKUs in code order, 500 per query). */
+export async function* exportSkusCsv(em: EntityManager): AsyncGenerator<string> {
+  const langs = (await sql<{ k: string }>(em, 'select distinct jsonb_object_keys(name_i18n) as k from sku order by 1')).map((r) => r.k);
+  yield csvLine([...SKU_CSV_COLUMNS, ...langs.map((l) => `name_${l}`)]);
+  let after: string | null = null;
+  for (;;) {
+    const ids: { id: string; code: string }[] = await sql<{ id: string; code: string }>(em, 'select id, code from sku where (?::text is null or code > ?) order by code limit 500', [after, after]);
+    if (ids.length === 0) return;
+    const views = await skuViews(em, ids.map((r) => r.id));
+    yield views.map((v) => csvLine(skuToRow(v, langs))).join('');
+    after = ids[ids.length - 1]!.code;
+  }
+}

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { dispatchRoutes } from './dispatch.routes.js';
 
 /** /v1 routes of the routing area; the owning context registers its route plugins here. */
 export async function routingRoutes(app: FastifyInstance): Promise<void> {
-  void app;
+  await app.register(dispatchRoutes);
 }

@@ -1,4 +1,22 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+
+const id = z.string().min(1);
 
 /** Domain events of the dispatch context: `context.noun.pastVerb` → payload schema. */
-export const dispatchEvents = {} satisfies Record<string, z.ZodType>;
+export const dispatchEvents = {
+  'route_plan.requested': z.object({ planId: id, deliveryDate: z.string(), version: z.number().int(), reason: z.enum(['plan', 'reoptimize']) }),
+  /** Best cost so far of a running solve (throttled to about one per second). */
+  'route_plan.progress': z.object({ planId: id, version: z.number().int(), bestCost: z.number(), elapsedS: z.number() }),
+  'route_plan.solved': z.object({
+    planId: id, version: z.number().int(), cost: z.number(), distanceM: z.number(), durationS: z.number(),
+    vehiclesUsed: z.number().int(), routes: z.number().int(), stops: z.number().int(), unassigned: z.number().int(), elapsedS: z.number(),
+  }),
+  'route_plan.failed': z.object({ planId: id, version: z.number().int(), error: z.string() }),
+  'route_plan.cancelled': z.object({ planId: id, version: z.number().int() }),
+  'route.dispatched': z.object({ planId: id, routeId: id, vehicleId: id, driverId: id.nullable(), stops: z.number().int() }),
+  'route.stop_moved': z.object({ planId: id, stopId: id, fromRouteId: id, toRouteId: id, position: z.number().int(), costDelta: z.number() }),
+  'stop.delivered': z.object({ planId: id, routeId: id, stopId: id, shipmentId: id }),
+  'stop.failed': z.object({ planId: id, routeId: id, stopId: id, shipmentId: id, reason: z.string() }),
+  'shipment.delivered': z.object({ shipmentId: id, orderId: id.nullable(), carrierCode: z.string().optional(), trackingNumber: z.string().optional() }),
+  'shipment.delivery_failed': z.object({ shipmentId: id, orderId: id.nullable(), reason: z.string(), carrierCode: z.string().optional(), trackingNumber: z.string().optional() }),
+} satisfies Record<string, z.ZodType>;

@@ -1,0 +1,162 @@
+import type { GeoPoint, TravelMatrix } from '../routing/matrix/provider.js';
+import type { RoutingProblem, RoutingProblemInput, RoutingSolution } from '../routing/routing.schemas.js';
+import { evaluateRoute, type RouteEvaluation } from './route-eval.js';
+
+/**
+ * Pure mapping between a delivery day (vehicles, shipments, stops already locked on a vehicle)
+ * and the routing solver's plain-data problem. Locked stops go to the solver as
+ * `vehicle.lockedJobs` (kept first, in order); the current plan is its warm start.
+ */
+
+export interface DayVehicle {
+  id: string;
+  capacityWeightG: number;
+  capacityVolumeMm3: number;
+  costPerKmMinor: number;
+  costPerHourMinor: number;
+  fixedCostMinor: number;
+  shiftStartS: number;
+  shiftEndS: number;
+  maxDurationS: number | null;
+  depotLat: number;
+  depotLng: number;
+}
+
+export interface DayShipment {
+  id: string;
+  lat: number;
+  lng: number;
+  windowStartS: number | null;
+  windowEndS: number | null;
+  serviceTimeS: number;
+  weightG: number;
+  volumeMm3: number;
+}
+
+export interface DayPlanInput {
+  vehicles: DayVehicle[];
+  /** Every shipment the plan may route, locked ones included. */
+  shipments: DayShipment[];
+  /** Vehicle id → shipment ids that must stay first on that vehicle, in this order. */
+  locked: Record<string, string[]>;
+}
+
+export interface Indexed {
+  /** Matrix rows: distinct depots first, then one per shipment in input order. */
+  points: GeoPoint[];
+  depotIndexOf: number[];
+  shipmentIndex: Map<string, number>;
+}
+
+const MM3_PER_CM3 = 1000;
+
+/** Point list of a day: a stable order, so equal days hit the same cached matrix. */
+export function indexDay(input: DayPlanInput): Indexed {
+  const points: GeoPoint[] = [];
+  const depotKey = new Map<string, number>();
+  const depotIndexOf = input.vehicles.map((v) => {
+    const key = `${v.depotLat.toFixed(6)},${v.depotLng.toFixed(6)}`;
+    let i = depotKey.get(key);
+    if (i === undefined) {
+      i = points.length;
+      depotKey.set(key, i);
+      points.push({ lat: v.depotLat, lon: v.depotLng });
+    }
+    return i;
+  });
+  const shipmentIndex = new Map<string, number>();
+  input.shipments.forEach((s, k) => {
+    shipmentIndex.set(s.id, k);
+    points.push({ lat: s.lat, lon: s.lng });
+  });
+  return { points, depotIndexOf, shipmentIndex };
+}
+
+/** The whole day as a solver problem: every vehicle from its depot, one job per shipment (job k = shipment k). */
+export function fullProblem(input: DayPlanInput, ix: Indexed, matrix: TravelMatrix): RoutingProblem {
+  const D = ix.points.length - input.shipments.length;
+  return {
+    matrix,
+    vehicles: input.vehicles.map((v, i) => ({
+      id: v.id,
+      startIndex: ix.depotIndexOf[i]!,
+      endIndex: ix.depotIndexOf[i]!,
+      capacityWeightG: v.capacityWeightG,
+      capacityVolumeCm3: v.capacityVolumeMm3 / MM3_PER_CM3,
+      costPerKm: v.costPerKmMinor,
+      costPerHour: v.costPerHourMinor,
+      fixedCost: v.fixedCostMinor,
+      shiftStartS: v.shiftStartS,
+      shiftEndS: v.shiftEndS,
+      maxDurationS: v.maxDurationS ?? undefined,
+      lockedJobs: [],
+    })),
+    jobs: input.shipments.map((s, k) => ({
+      id: s.id,
+      locationIndex: D + k,
+      weightG: s.weightG,
+      volumeCm3: s.volumeMm3 / MM3_PER_CM3,
+      serviceS: s.serviceTimeS,
+      timeWindow: s.windowStartS !== null || s.windowEndS !== null
+        ? { startS: s.windowStartS ?? Number.NEGATIVE_INFINITY, endS: s.windowEndS ?? Number.POSITIVE_INFINITY }
+        : undefined,
+    })),
+  };
+}
+
+function lockedJobs(input: DayPlanInput, ix: Indexed, vehicleId: string): number[] {
+  return (input.locked[vehicleId] ?? []).map((id) => {
+    const k = ix.shipmentIndex.get(id);
+    if (k === undefined) throw new RangeError(`locked shipment ${id} is not in the day's shipments`);
+    return k;
+  });
+}
+
+/** What the solver gets: the whole day with each vehicle's locked prefix (job k = shipment k). */
+export function solverProblem(input: DayPlanInput, ix: Indexed, full: RoutingProblem): RoutingProblem {
+  return { ...full, vehicles: full.vehicles.map((veh) => ({ ...veh, lockedJobs: lockedJobs(input, ix, veh.id) })) };
+}
+
+/** Warm start for a re-solve: the current sequences (shipment ids per vehicle) as job indices. */
+export function initialRoutes(full: RoutingProblem, ix: Indexed, current: Record<string, string[]>): { vehicleIndex: number; jobs: number[] }[] {
+  const out: { vehicleIndex: number; jobs: number[] }[] = [];
+  full.vehicles.forEach((veh, vehicleIndex) => {
+    const jobs = (current[veh.id] ?? []).map((id) => ix.shipmentIndex.get(id)).filter((k): k is number => k !== undefined);
+    if (jobs.length) out.push({ vehicleIndex, jobs });
+  });
+  return out;
+}
+
+export interface AssembledDay {
+  /** One entry per vehicle that has stops, evaluated over the full day (locked stops first). */
+  routes: (RouteEvaluation & { vehicleId: string; lockedCount: number })[];
+  unassignedShipmentIds: string[];
+  cost: number;
+  distanceM: number;
+  durationS: number;
+}
+
+/** The solver's routes (locked prefixes first), re-evaluated from each depot (ETAs, loads, totals). */
+export function assembleDay(input: DayPlanInput, ix: Indexed, full: RoutingProblem, solution: Pick<RoutingSolution, 'routes' | 'unassigned'>): AssembledDay {
+  const solved = new Map<string, number[]>();
+  for (const r of solution.routes) {
+    solved.set(r.vehicleId, r.stops.map((s) => ix.shipmentIndex.get(s.jobId)!));
+  }
+  const routes: AssembledDay['routes'] = [];
+  full.vehicles.forEach((veh, i) => {
+    const prefix = lockedJobs(input, ix, veh.id);
+    const got = solved.get(veh.id) ?? [];
+    // The solver keeps locked stops first; re-assert it rather than trust it with the driver's day.
+    const rest = got.filter((k) => !prefix.includes(k));
+    const seq = [...prefix, ...rest];
+    if (seq.length === 0) return;
+    routes.push({ ...evaluateRoute(full, i, seq), vehicleId: veh.id, lockedCount: prefix.length });
+  });
+  return {
+    routes,
+    unassignedShipmentIds: solution.unassigned.map((u) => u.jobId),
+    cost: routes.reduce((a, r) => a + r.cost, 0),
+    distanceM: routes.reduce((a, r) => a + r.distanceM, 0),
+    durationS: routes.reduce((a, r) => a + r.durationS, 0),
+  };
+}

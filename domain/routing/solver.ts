@@ -1,5 +1,6 @@
 import { compileModel, type Model } from './model.js';
 import { Rng } from './prng.js';
+import { regretInsertion } from './construction.js';
 import { minimizeFleet } from './fleet-min.js';
 import { localSearch } from './local-search.js';
 import { recreate } from './recreate.js';
@@ -11,7 +12,7 @@ import { SolutionState } from './solution-state.js';
 
 /**
  * Vehicle routing solver (CVRP, VRPTW, heterogeneous fleet, per-vehicle depots and shifts).
- * Construction by greedy insertion, then SISR ruin-and-recreate (Christiaens & Vanden Berghe
+ * Construction by regret-2 insertion, then SISR ruin-and-recreate (Christiaens & Vanden Berghe
  * 2020, "Slack Induction by String Removals for Vehicle Routing Problems", Transportation
  * Science 54(2):417–433) under simulated annealing, with a granular local search
  * (local-search.ts) applied to each new best solution.
@@ -104,7 +105,6 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
     demand[j] = (maxW > 0 ? m.weight[j] / maxW : 0) + (maxV > 0 ? m.volume[j] / maxV : 0);
   }
 
-  // Construction: the recreate operator on an empty solution, farthest jobs first (as in SISR).
   S.updateAll();
   const placed = new Uint8Array(m.J);
   for (const r of initial ?? []) {
@@ -125,7 +125,9 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
   const all = Array.from({ length: m.J }, (_, j) => j)
     .filter((j) => !placed[j])
     .sort((a, b) => far[b] - far[a] || a - b);
-  recreate(S, all, 0, rng, emptySeen, () => {});
+  // Regret-2 costs O(J²·m) in all; beyond a few thousand jobs plain greedy insertion is used.
+  if (m.J <= 3000) regretInsertion(S, all);
+  else recreate(S, all, 0, rng, emptySeen, () => {});
   localSearch(S, rng);
   const granularK = o.insertionNeighbours ?? (m.J > 150 ? 40 : 0);
   const removed: number[] = [];

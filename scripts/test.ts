@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureServices, ROOT } from './lib/services.js';
 import { buildConsoleIfStale } from './lib/prepare.js';
+import { ensureChromium } from './lib/browser.js';
 
 // `npm test`: reach or start Postgres/Redis, lint + type-check, then the whole vitest suite.
 const args = process.argv.slice(2);
@@ -11,6 +12,7 @@ try {
   process.env.DATABASE_URL = s.databaseUrl;
   process.env.REDIS_URL = s.redisUrl;
   buildConsoleIfStale();
+  ensureChromium((m) => console.log(`[dockside] ${m}`));
 } catch (err) {
   console.error(`[dockside] cannot run tests: ${(err as Error).message}`);
   process.exit(1);

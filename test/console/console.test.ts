@@ -1,0 +1,58 @@
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM } from '../../scripts/lib/browser.js';
+import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
+
+let sys: TestSystem;
+let sup: TestUser;
+let browser: BrowserContext;
+
+beforeAll(async () => {
+  sys = await startTestSystem({ workers: true });
+  sup = await sys.user('floor.sup', ['supervisor'], [sys.wh1], { password: 'console-pass' });
+  browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'dockside-chromium-')), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await sys?.close();
+});
+
+describe('web console', () => {
+  it('signs in, shows the live connection and events as they happen', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${sys.url}/console/`);
+    await page.fill('input[name=username]', 'floor.sup');
+    await page.fill('input[name=password]', 'console-pass');
+    await page.click('button[type=submit]');
+    await page.getByTestId('connection-state').filter({ hasText: 'Live' }).waitFor({ timeout: 15_000 });
+
+    // A state change made elsewhere (the API) reaches the screen.
+    await http('POST', `${sys.url}/v1/warehouses/${sys.wh1}/notes`, { token: sup.token, body: { text: 'Dock 3 closed for cleaning' } });
+    await page.getByText('Dock 3 closed for cleaning').waitFor({ timeout: 15_000 });
+    // And one made from the console itself.
+    await page.fill('input[aria-label="Note to the floor"]', 'Wave 12 released');
+    await page.click('form.note button[type=submit]');
+    await page.getByText('Wave 12 released').waitFor({ timeout: 15_000 });
+    const items = await page.locator('[data-testid=event-feed] li').count();
+    expect(items).toBe(2);
+    const dir = join(process.cwd(), '.data', 'screenshots');
+    mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: join(dir, 'console-live.png'), fullPage: true });
+  });
+
+  it('shows a readable error for a wrong password', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${sys.url}/console/`);
+    await page.fill('input[name=username]', 'floor.sup');
+    await page.fill('input[name=password]', 'wrong');
+    await page.click('button[type=submit]');
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('Invalid username or password');
+  });
+});

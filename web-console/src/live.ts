@@ -1,0 +1,36 @@
+import { io, type Socket } from 'socket.io-client';
+import { SequenceBuffer } from '../../domain/events/sequence-buffer';
+
+export interface LiveEvent { id: string; seq: number; warehouseId: string; type: string; payload: unknown; occurredAt: string }
+export type ConnectionState = 'connecting' | 'live' | 'catching-up' | 'offline' | 'expired';
+
+const seqKey = (wid: string) => `dockside.lastSeq.${wid}`;
+
+/**
+ * Subscribes to a warehouse's event stream. Remembers the last seq seen so a reconnect (Wi-Fi dead
+ * spot, reload) replays what was missed, and releases events exactly once, in seq order.
+ */
+export function connectLive(opts: {
+  token: () => string;
+  warehouseId: string;
+  onEvent: (e: LiveEvent) => void;
+  onState: (s: ConnectionState) => void;
+}): { socket: Socket; close: () => void } {
+  const last = Number(localStorage.getItem(seqKey(opts.warehouseId)) ?? 0);
+  const buffer = new SequenceBuffer<LiveEvent>(last, (e) => {
+    localStorage.setItem(seqKey(opts.warehouseId), String(e.seq));
+    opts.onEvent(e);
+  });
+  const socket = io({ auth: (cb) => cb({ token: opts.token() }), transports: ['websocket'] });
+  opts.onState('connecting');
+  socket.on('connect', async () => {
+    opts.onState('catching-up');
+    await socket.timeout(10_000).emitWithAck('subscribe', { rooms: [`warehouse:${opts.warehouseId}`], lastSeq: { [opts.warehouseId]: buffer.lastSeq } }).catch(() => undefined);
+    opts.onState('live');
+  });
+  socket.on('event', (e: LiveEvent) => buffer.push(e));
+  socket.on('disconnect', () => opts.onState('offline'));
+  socket.on('auth_expired', () => opts.onState('expired'));
+  socket.on('connect_error', () => opts.onState('offline'));
+  return { socket, close: () => socket.close() };
+}

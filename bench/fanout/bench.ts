@@ -1,0 +1,92 @@
+/**
+ * Socket fan-out: N connected clients; time from a state change (POST that commits a row and its
+ * outbox event) to receipt on every client, through relay → Redis adapter → Socket.IO.
+ * Baseline in the same run: a raw Redis PUBLISH to the same number of subscriber connections,
+ * i.e. the transport floor under the outbox and Socket.IO layers.
+ */
+import { Redis } from 'ioredis';
+import { io, type Socket } from 'socket.io-client';
+import { figure, type Benchmark, type Figure } from '../lib/figure.js';
+import { percentile, startBenchSystem } from '../lib/system.js';
+
+async function redisFanout(url: string, clients: number, messages: number): Promise<number[]> {
+  const pub = new Redis(url);
+  const subs = await Promise.all(Array.from({ length: clients }, async () => {
+    const s = new Redis(url);
+    await s.subscribe('dockside-bench-fanout');
+    return s;
+  }));
+  const samples: number[] = [];
+  for (let m = 0; m < messages; m++) {
+    const t0 = performance.now();
+    let left = clients;
+    const done = new Promise<void>((resolve) => {
+      for (const s of subs) s.once('message', () => {
+        samples.push(performance.now() - t0);
+        if (--left === 0) resolve();
+      });
+    });
+    await pub.publish('dockside-bench-fanout', String(m));
+    await done;
+  }
+  for (const s of subs) s.disconnect();
+  pub.disconnect();
+  return samples.sort((a, b) => a - b);
+}
+
+const bench: Benchmark = {
+  name: 'fanout',
+  budgetS: 60,
+  async run({ quick }) {
+    const clients = quick ? 50 : 200;
+    const messages = quick ? 20 : 50;
+    const sys = await startBenchSystem();
+    const out: Figure[] = [];
+    try {
+      const sockets: Socket[] = await Promise.all(Array.from({ length: clients }, () => new Promise<Socket>((resolve, reject) => {
+        const s = io(sys.url, { auth: { token: sys.token }, transports: ['websocket'], forceNew: true, reconnection: false });
+        s.once('connect', async () => {
+          await s.timeout(10_000).emitWithAck('subscribe', { rooms: [`warehouse:${sys.warehouseId}`] });
+          resolve(s);
+        });
+        s.once('connect_error', reject);
+      })));
+      const samples: number[] = [];
+      const lastClient: number[] = [];
+      for (let m = 0; m < messages; m++) {
+        const t0 = performance.now();
+        let left = clients;
+        const done = new Promise<void>((resolve) => {
+          for (const s of sockets) s.once('event', () => {
+            const dt = performance.now() - t0;
+            samples.push(dt);
+            if (--left === 0) {
+              lastClient.push(dt);
+              resolve();
+            }
+          });
+        });
+        const res = await fetch(`${sys.url}/v1/warehouses/${sys.warehouseId}/notes`, {
+          method: 'POST', headers: { authorization: `Bearer ${sys.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ text: `fanout ${m}` }),
+        });
+        if (res.status !== 201) throw new Error(`note failed: ${res.status}`);
+        await done;
+      }
+      for (const s of sockets) s.disconnect();
+      samples.sort((a, b) => a - b);
+      lastClient.sort((a, b) => a - b);
+      const base = await redisFanout(sys.config.REDIS_URL, clients, messages);
+      const b50 = percentile(base, 50);
+      const b99 = percentile(base, 99);
+      out.push(
+        figure('fanout', `state change → client p50 (${clients} clients)`, percentile(samples, 50), 'ms', b50, 'raw Redis pub/sub p50, same clients'),
+        figure('fanout', `state change → client p99 (${clients} clients)`, percentile(samples, 99), 'ms', b99, 'raw Redis pub/sub p99, same clients'),
+        figure('fanout', `state change → last of ${clients} clients p50`, percentile(lastClient, 50), 'ms', b50, 'raw Redis pub/sub p50, same clients'),
+      );
+    } finally {
+      await sys.close();
+    }
+    return out;
+  },
+};
+export default bench;

@@ -20,7 +20,8 @@ export function verifyBase64Hmac(secret: string, raw: Buffer, header: string | u
  * keyed with the base64 part of a `whsec_` secret.
  */
 export function standardWebhookSignature(secret: string, msgId: string, timestampS: number, body: string): string {
-  const key = Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');
+  // whsec_<base64> per the spec; any other shared secret (a connector's) is used as its UTF-8 bytes.
+  const key = secret.startsWith('whsec_') ? Buffer.from(secret.slice(6), 'base64') : Buffer.from(secret, 'utf8');
   return `v1,${createHmac('sha256', key).update(`${msgId}.${timestampS}.${body}`).digest('base64')}`;
 }
 

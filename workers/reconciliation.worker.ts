@@ -1,0 +1,88 @@
+import type { Processor } from 'bullmq';
+import { apiTokenOf, type ConnectorRow } from '../domain/orders/connector.service.js';
+import { dueDeliveries } from '../domain/orders/outbound.service.js';
+import { ordersSettings } from '../domain/orders/orders.settings.js';
+import { advancePollCursor, ingestPolled, nextPollUrl, pollUrl, POLL_OVERLAP_S } from '../domain/orders/reconciliation.js';
+import { keyRing } from '../domain/orders/secret-box.js';
+import { sql, sqlOne } from '../domain/shared/sql.js';
+import { queueDefs } from '../platform/queues.js';
+import type { Runtime } from '../platform/runtime.js';
+import { guardedAgent, safeRequest } from './outbound-webhooks.worker.js';
+
+const MAX_PAGES = 50;
+
+/** Pulls the store's recently modified orders into the idempotent import path; returns how many were new. */
+async function pollConnector(rt: Runtime, connectorId: string) {
+  const settings = ordersSettings(process.env);
+  const ring = keyRing(rt.config.SECRETS_KEY, settings.previousSecretKeys);
+  const em = rt.orm.em.fork();
+  const c = await sqlOne<ConnectorRow>(em, 'select * from connector where id = ?', [connectorId]);
+  if (!c || !c.active || !c.poll_enabled || c.kind === 'api') return { skipped: 'not pollable' };
+  const cursor = c.poll_cursor ? new Date(c.poll_cursor) : new Date(new Date(c.created_at).getTime() - 86_400_000);
+  // Overlap the window: the store's clock and its indexing lag can surface an order a little late.
+  let url = pollUrl(c, new Date(cursor.getTime() - POLL_OVERLAP_S * 1000).toISOString());
+  const token = apiTokenOf(ring, c);
+  const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'Dockside-Reconciliation/1' };
+  if (token && c.kind === 'shopify') headers['x-shopify-access-token'] = token;
+  if (token && c.kind === 'woocommerce') headers.authorization = `Basic ${Buffer.from(token).toString('base64')}`;
+  const agent = pollAgent(settings.allowPrivate);
+  let imported = 0;
+  let newest: string | undefined;
+  for (let page = 0; url && page < MAX_PAGES; page++) {
+    const r = await safeRequest(agent, settings, url, { method: 'GET', headers }, 20_000_000);
+    if (r.status !== 200) throw new Error(`poll of connector ${c.id} failed: ${r.error ?? `HTTP ${r.status}`}`);
+    const body = JSON.parse(r.body) as unknown;
+    const orders = (Array.isArray(body) ? body : ((body as { orders?: unknown[] }).orders ?? [])) as Record<string, unknown>[];
+    const got = await ingestPolled(em, c, orders);
+    for (const id of got.deliveryIds) await rt.queues.add('webhook-intake', { deliveryId: id }, { jobId: `wh-${id}` });
+    imported += got.deliveryIds.length;
+    if (got.newest && (!newest || got.newest > newest)) newest = got.newest;
+    url = nextPollUrl(c.kind, url, { link: r.headers.link, totalPages: r.headers['x-wp-totalpages'] }, orders.length);
+  }
+  await advancePollCursor(em, c.id, newest);
+  return { imported, newest };
+}
+
+let agentCache: ReturnType<typeof guardedAgent> | undefined;
+function pollAgent(allow: string[]) {
+  return (agentCache ??= guardedAgent(allow));
+}
+
+/**
+ * The repair sweep (Postgres is the source of truth; Redis may lose jobs): re-enqueues deliveries and orders whose
+ * jobs went missing and outbound deliveries that are due, keeps one poll scheduler per pollable connector, and
+ * prunes idempotency keys past their retention.
+ */
+async function sweep(rt: Runtime) {
+  const s = ordersSettings(process.env);
+  const em = rt.orm.em.fork();
+  const bucket = Math.floor(Date.now() / s.intakeStaleMs);
+  const stuck = await sql<{ id: string }>(em, `select id from webhook_delivery where status = 'received' and received_at < now() - make_interval(secs => ?) order by received_at limit 1000`, [s.intakeStaleMs / 1000]);
+  for (const d of stuck) await rt.queues.add('webhook-intake', { deliveryId: d.id }, { jobId: `wh-${d.id}-s${bucket}` });
+  const waiting = await sql<{ id: string; warehouse_id: string }>(em, `select id, warehouse_id from sales_order where status = 'pending' and updated_at < now() - make_interval(secs => ?) order by created_at limit 1000`, [s.intakeStaleMs / 1000]);
+  for (const o of waiting) await rt.queues.add('allocation', { orderId: o.id, warehouseId: o.warehouse_id, reason: 'sweep: pending without a job' }, { jobId: `alloc-${o.id}-s${bucket}` });
+  const due = await dueDeliveries(em);
+  for (const d of due) await rt.queues.add('webhook-delivery', { deliveryId: d.id }, { jobId: `wd-${d.id}-${d.attempts}-s${bucket}` });
+  const q = rt.queues.get('reconciliation');
+  const connectors = await sql<{ id: string; poll_enabled: boolean; active: boolean; kind: string; poll_interval_s: number }>(em, 'select id, poll_enabled, active, kind, poll_interval_s from connector');
+  for (const c of connectors) {
+    if (c.poll_enabled && c.active && c.kind !== 'api') await q.upsertJobScheduler(`poll-${c.id}`, { every: c.poll_interval_s * 1000 }, { name: 'poll', data: { kind: 'poll', connectorId: c.id } });
+    else await q.removeJobScheduler(`poll-${c.id}`);
+  }
+  const pruned = await sql(em, 'delete from idempotency_key where created_at < now() - make_interval(secs => ?) returning 1', [s.idempotencyTtlS]);
+  return { stuck: stuck.length, waiting: waiting.length, due: due.length, connectors: connectors.length, pruned: pruned.length };
+}
+
+/** Registers the sweep scheduler once per worker process (upsert: idempotent across processes and restarts). */
+export const reconciliationProcessor = (rt: Runtime): Processor => {
+  const s = ordersSettings(process.env);
+  void rt.queues.get('reconciliation').upsertJobScheduler('sweep', { every: s.reconcileEveryMs }, { name: 'sweep', data: { kind: 'sweep' } })
+    .catch((err: unknown) => rt.logger.error({ err }, 'could not schedule the orders sweep'));
+  return async (job) => {
+    const p = queueDefs.reconciliation.payload.parse(job.data);
+    if (p.kind === 'poll' && p.connectorId) return pollConnector(rt, p.connectorId);
+    return sweep(rt);
+  };
+};
+
+export { pollConnector, sweep };

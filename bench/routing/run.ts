@@ -72,13 +72,23 @@ async function main(): Promise<void> {
   };
   if (parallel > 1) await runParallel(files, opts, parallel, print);
   else for (const f of files) print(runInstance(f, opts));
-  const gaps = results.map((r) => r.gapPct).filter((g): g is number => g !== null);
+  const stats = (rs: InstanceResult[]) => {
+    const gaps = rs.map((r) => r.gapPct).filter((g): g is number => g !== null);
+    return {
+      instances: rs.length,
+      feasible: rs.filter((r) => r.feasible).length,
+      meanGapPct: gaps.length ? Math.round((gaps.reduce((a, b) => a + b, 0) / gaps.length) * 100) / 100 : null,
+      maxGapPct: gaps.length ? Math.max(...gaps) : null,
+    };
+  };
+  const cvrp = results.filter((r) => r.convention === undefined);
+  const vrptw = results.filter((r) => r.convention !== undefined);
   const summary = {
     summary: true,
-    instances: results.length,
-    feasible: results.filter((r) => r.feasible).length,
-    meanGapPct: gaps.length ? Math.round((gaps.reduce((a, b) => a + b, 0) / gaps.length) * 100) / 100 : null,
-    maxGapPct: gaps.length ? Math.max(...gaps) : null,
+    ...stats(results),
+    cvrp: stats(cvrp),
+    // Solomon: how many instances use more vehicles than the BKS, and the worst excess.
+    vrptw: { ...stats(vrptw), overBksVehicles: vrptw.filter((r) => r.bksVehicles != null && r.vehicles > r.bksVehicles).length, maxExtraVehicles: vrptw.length ? Math.max(...vrptw.map((r) => r.vehicles - (r.bksVehicles ?? r.vehicles))) : null },
     timeLimitS: opts.timeLimitS,
     seed: opts.seed,
   };

@@ -88,8 +88,7 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
   const params = { avgRemoved: o.avgRemoved ?? 10, maxStringLen: o.maxStringLen ?? 10, splitRate: o.splitRate ?? 0.01 };
   const blink = o.blinkRate ?? 0.01;
   const S = new SolutionState(m);
-  const nTypes = Math.max(...S.vType) + 1;
-  const emptySeen = new Uint8Array(nTypes);
+  const emptySeen = new Uint8Array(S.nTypes);
 
   const depot = m.vStart[0];
   const far = new Float64Array(m.J);

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { exportSkusCsv, importSkusCsv } from '../../domain/catalog/catalog-csv.service.js';
-import { skuInput, skuView } from '../../domain/catalog/catalog.schemas.js';
+import { skuBody, skuView } from '../../domain/catalog/catalog.schemas.js';
 import { getSku, listSkus, upsertSkus, barcodeConflicts } from '../../domain/catalog/catalog.service.js';
 import { pageOf, pageQuery } from '../../domain/inventory/inventory.schemas.js';
 import { Conflict } from '../../domain/shared/errors.js';
@@ -30,7 +30,7 @@ export async function catalogRoutes(fastify: FastifyInstance) {
 
   app.put('/catalog/skus/:code', {
     config: { roles: ['supervisor'], scopes: ['catalog:write'] },
-    schema: { tags: ['catalog'], summary: 'Create or replace a SKU by code (pack levels and barcodes replaced)', params: z.object({ code: z.string().min(1).max(64) }), body: skuInput, response: { 200: skuView, 201: skuView, ...problems } },
+    schema: { tags: ['catalog'], summary: 'Create or replace a SKU by code (pack levels and barcodes replaced)', params: z.object({ code: z.string().min(1).max(64) }), body: skuBody, response: { 200: skuView, 201: skuView, ...problems } },
   }, async (req, reply) => {
     const sku = { ...req.body, code: req.params.code };
     const r = await withTx(app.orm.em, async (tx) => {

@@ -16,7 +16,7 @@ export const uomSchema = z.object({
   weightG: z.number().int().min(0).max(10_000_000).default(0),
 });
 
-export const skuInput = z.object({
+const skuFields = z.object({
   code: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]{0,63}$/, 'letters, digits, . _ - /; up to 64'),
   name: z.string().min(1).max(200),
   /** Translations by BCP 47 language tag, e.g. {"de": "Schraube", "fr": "Vis"}. */
@@ -38,7 +38,9 @@ export const skuInput = z.object({
   /** Internal (non-GTIN) barcodes of the each level. */
   barcodes: z.array(z.string().min(1).max(64)).max(20).default([]),
   active: z.boolean().default(true),
-}).superRefine((s, ctx) => {
+});
+
+function checkSku(s: Pick<z.infer<typeof skuFields>, 'uoms' | 'trackExpiry' | 'shelfLifeDays'>, ctx: z.RefinementCtx) {
   const levels = new Set<string>();
   let prev = 0;
   const sorted = [...s.uoms].sort((a, b) => UOM_LEVELS.indexOf(a.level) - UOM_LEVELS.indexOf(b.level));
@@ -50,7 +52,11 @@ export const skuInput = z.object({
     prev = u.qtyEach;
   }
   if (s.trackExpiry && !s.shelfLifeDays) ctx.addIssue({ code: 'custom', path: ['shelfLifeDays'], message: 'expiry-tracked SKUs need a shelf life' });
-});
+}
+
+export const skuInput = skuFields.superRefine(checkSku);
+/** PUT body: the code comes from the path. */
+export const skuBody = skuFields.omit({ code: true }).superRefine(checkSku);
 export type SkuInput = z.infer<typeof skuInput>;
 
 export const skuView = z.object({

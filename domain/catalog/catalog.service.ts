@@ -86,11 +86,10 @@ export async function upsertSkus(tx: EntityManager, inputs: SkuInput[]): Promise
 export async function skuViews(em: EntityManager, ids: string[]): Promise<SkuView[]> {
   if (ids.length === 0) return [];
   const arr = `{${ids.join(',')}}`;
-  const [skus, uoms, codes] = await Promise.all([
-    sql<Record<string, any>>(em, 'select * from sku where id = any(?::uuid[])', [arr]),
-    sql<Record<string, any>>(em, `select * from sku_uom where sku_id = any(?::uuid[]) order by array_position(array['each','inner','case','pallet'], level)`, [arr]),
-    sql<Record<string, any>>(em, 'select * from sku_barcode where sku_id = any(?::uuid[]) order by barcode', [arr]),
-  ]);
+  // Sequential on purpose: inside a transaction the three queries share one connection.
+  const skus = await sql<Record<string, any>>(em, 'select * from sku where id = any(?::uuid[])', [arr]);
+  const uoms = await sql<Record<string, any>>(em, `select * from sku_uom where sku_id = any(?::uuid[]) order by array_position(array['each','inner','case','pallet'], level)`, [arr]);
+  const codes = await sql<Record<string, any>>(em, 'select * from sku_barcode where sku_id = any(?::uuid[]) order by barcode', [arr]);
   const byId = new Map(skus.map((s) => [s.id, s]));
   return ids.filter((id) => byId.has(id)).map((id) => {
     const s = byId.get(id)!;

@@ -50,36 +50,33 @@ export async function resolveScan(em: EntityManager, warehouseId: string, raw: s
   const hit = await lookup(em, warehouseId, scan);
   if (!hit) return { scan, match: { kind: 'none', stock: [] } };
   if (hit.what === 'sku') {
-    const [sku, rows] = await Promise.all([
-      sqlOne<Record<string, any>>(em, `select s.id, s.code, s.name, s.track_lot, s.track_expiry, s.track_serial, coalesce(u.qty_each, 1) as qty_each
-        from sku s left join sku_uom u on u.sku_id = s.id and u.level = ? where s.id = ?`, [hit.uom_level ?? 'each', hit.id]),
-      sql<any>(em, `${BAL_SELECT} where b.sku_id = ? and b.warehouse_id = ? and b.on_hand > 0 and (?::text is null or b.lot = ?)
-        order by b.expiry nulls last, l.code limit ${STOCK_LIMIT}`, [hit.id, warehouseId, scan.lot ?? null, scan.lot ?? null]),
-    ]);
-    const totals = await sqlOne<{ on_hand: string; reserved: string; available: string }>(em, `select coalesce(sum(on_hand),0) as on_hand, coalesce(sum(reserved),0) as reserved,
-      coalesce(sum(case when status = 'available' then on_hand - reserved else 0 end),0) as available
-      from stock_balance where sku_id = ? and warehouse_id = ? and on_hand > 0`, [hit.id, warehouseId]);
+    // Sequential, few round trips: SKU + pack level + warehouse totals in one statement, then the balances.
+    const sku = (await sqlOne<Record<string, any>>(em, `select s.id, s.code, s.name, s.track_lot, s.track_expiry, s.track_serial, coalesce(u.qty_each, 1) as qty_each,
+        t.on_hand, t.reserved, t.available
+      from sku s left join sku_uom u on u.sku_id = s.id and u.level = ?
+      cross join lateral (select coalesce(sum(on_hand),0) as on_hand, coalesce(sum(reserved),0) as reserved,
+        coalesce(sum(case when status = 'available' then on_hand - reserved else 0 end),0) as available
+        from stock_balance where sku_id = s.id and warehouse_id = ? and on_hand > 0) t
+      where s.id = ?`, [hit.uom_level ?? 'each', warehouseId, hit.id]))!;
+    const rows = await sql<any>(em, `${BAL_SELECT} where b.sku_id = ? and b.warehouse_id = ? and b.on_hand > 0 and (?::text is null or b.lot = ?)
+        order by b.expiry nulls last, l.code limit ${STOCK_LIMIT}`, [hit.id, warehouseId, scan.lot ?? null, scan.lot ?? null]);
     return {
       scan,
       match: {
         kind: 'sku',
-        sku: { id: sku!.id, code: sku!.code, name: sku!.name, uomLevel: hit.uom_level ?? 'each', qtyEach: sku!.qty_each, trackLot: sku!.track_lot, trackExpiry: sku!.track_expiry, trackSerial: sku!.track_serial },
-        totals: { onHand: Number(totals!.on_hand), reserved: Number(totals!.reserved), available: Number(totals!.available) },
+        sku: { id: sku.id, code: sku.code, name: sku.name, uomLevel: hit.uom_level ?? 'each', qtyEach: sku.qty_each, trackLot: sku.track_lot, trackExpiry: sku.track_expiry, trackSerial: sku.track_serial },
+        totals: { onHand: Number(sku.on_hand), reserved: Number(sku.reserved), available: Number(sku.available) },
         stock: rows.map(toBalanceView),
       },
     };
   }
   if (hit.what === 'location') {
-    const [loc, rows] = await Promise.all([
-      sqlOne<Record<string, any>>(em, 'select id, code, type from location where id = ?', [hit.id]),
-      sql<any>(em, `${BAL_SELECT} where b.location_id = ? and b.on_hand > 0 order by s.code, b.lot limit ${STOCK_LIMIT}`, [hit.id]),
-    ]);
+    const loc = await sqlOne<Record<string, any>>(em, 'select id, code, type from location where id = ?', [hit.id]);
+    const rows = await sql<any>(em, `${BAL_SELECT} where b.location_id = ? and b.on_hand > 0 order by s.code, b.lot limit ${STOCK_LIMIT}`, [hit.id]);
     return { scan, match: { kind: 'location', location: { id: loc!.id, code: loc!.code, type: loc!.type }, stock: rows.map(toBalanceView) } };
   }
-  const [lpn, rows] = await Promise.all([
-    sqlOne<Record<string, any>>(em, 'select id, code, sscc, type, location_id from license_plate where id = ?', [hit.id]),
-    sql<any>(em, `with recursive t as (select ?::uuid as id union all select p.id from license_plate p join t on p.parent_id = t.id)
-      ${BAL_SELECT} join t on t.id = b.lpn_id where b.on_hand > 0 order by lp.code, s.code limit ${STOCK_LIMIT}`, [hit.id]),
-  ]);
+  const lpn = await sqlOne<Record<string, any>>(em, 'select id, code, sscc, type, location_id from license_plate where id = ?', [hit.id]);
+  const rows = await sql<any>(em, `with recursive t as (select ?::uuid as id union all select p.id from license_plate p join t on p.parent_id = t.id)
+      ${BAL_SELECT} join t on t.id = b.lpn_id where b.on_hand > 0 order by lp.code, s.code limit ${STOCK_LIMIT}`, [hit.id]);
   return { scan, match: { kind: 'lpn', lpn: { id: lpn!.id, code: lpn!.code, sscc: lpn!.sscc, type: lpn!.type, locationId: lpn!.location_id }, stock: rows.map(toBalanceView) } };
 }

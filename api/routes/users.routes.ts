@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { apiClientCreated, createApiClientBody, createUserBody, userView } from '../../domain/identity/identity.schemas.js';
 import { createApiClient, createUser, listUsers } from '../../domain/identity/identity.service.js';
 import { withTx } from '../../platform/db.js';
+import { listAudit } from '../../domain/identity/audit.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
 import { problemSchema } from '../problem.schema.js';
 
@@ -25,6 +26,21 @@ export async function userRoutes(fastify: FastifyInstance) {
     const u = await withTx(app.orm.em, (tx) => createUser(tx, req.body, actor));
     return reply.status(201).send({ ...u, active: true, hasBadge: Boolean(req.body.badgeCode) });
   });
+
+  app.get('/audit', {
+    config: { roles: ['supervisor'] },
+    schema: {
+      tags: ['identity'], summary: 'Audit log: who did what, when, from which device (newest first)',
+      querystring: z.object({ cursor: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(500).default(100), action: z.string().max(100).optional(), objectType: z.string().max(50).optional(), objectId: z.string().max(100).optional() }),
+      response: {
+        200: z.object({
+          items: z.array(z.object({ id: z.number(), at: z.string(), actorType: z.string(), actorId: z.string().nullable(), action: z.string(), objectType: z.string().nullable(), objectId: z.string().nullable(), warehouseId: z.string().nullable(), deviceId: z.string().nullable(), ip: z.string().nullable(), details: z.record(z.string(), z.unknown()) })),
+          nextCursor: z.string().nullable(),
+        }),
+        ...problems,
+      },
+    },
+  }, async (req) => listAudit(app.orm.em.fork(), actorOf(req), req.query));
 
   app.post('/api-clients', {
     config: { roles: ['admin'] },

@@ -21,3 +21,25 @@ export async function recordAudit(em: EntityManager, e: AuditEntry): Promise<voi
     e.deviceId ?? null, e.ip ?? null, JSON.stringify(e.details ?? {}),
   ]);
 }
+
+export interface AuditQuery { cursor?: number; limit: number; action?: string; objectType?: string; objectId?: string }
+
+/** Newest first, cursor = last id seen. Non-admins see entries of their warehouses and their own actions. */
+export async function listAudit(em: EntityManager, actor: { id: string; allWarehouses: boolean; warehouseIds: string[] }, q: AuditQuery) {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (q.cursor) (where.push('id < ?'), params.push(q.cursor));
+  if (q.action) (where.push('action = ?'), params.push(q.action));
+  if (q.objectType) (where.push('object_type = ?'), params.push(q.objectType));
+  if (q.objectId) (where.push('object_id = ?'), params.push(q.objectId));
+  if (!actor.allWarehouses) (where.push('(warehouse_id = any(?::uuid[]) or actor_id = ?)'), params.push(`{${actor.warehouseIds.join(',')}}`, actor.id));
+  const rows = await sql<{ id: string; at: string; actor_type: string; actor_id: string | null; action: string; object_type: string | null; object_id: string | null; warehouse_id: string | null; device_id: string | null; ip: string | null; details: Record<string, unknown> }>(
+    em, `select * from audit_log ${where.length ? 'where ' + where.join(' and ') : ''} order by id desc limit ?`, [...params, q.limit]);
+  return {
+    items: rows.map((r) => ({
+      id: Number(r.id), at: new Date(r.at).toISOString(), actorType: r.actor_type, actorId: r.actor_id, action: r.action, objectType: r.object_type,
+      objectId: r.object_id, warehouseId: r.warehouse_id, deviceId: r.device_id, ip: r.ip, details: r.details,
+    })),
+    nextCursor: rows.length === q.limit ? String(rows.at(-1)!.id) : null,
+  };
+}

@@ -159,3 +159,19 @@ describe('identity', () => {
     expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['body.username', 'body.password', 'body.roles.0']));
   });
 });
+
+describe('audit log', () => {
+  it('lists who did what and from which device, newest first, paginated, admin-only beyond own scope', async () => {
+    await http('POST', `${sys.url}/v1/auth/badge`, { body: { badge: 'BADGE-1', pin: '4321', deviceId: 'TC52-99' } });
+    const page = await http('GET', `${sys.url}/v1/audit?limit=2&action=auth.badge_login`, { token: admin.token });
+    expect(page.status).toBe(200);
+    expect(page.body.items[0]).toMatchObject({ action: 'auth.badge_login', deviceId: 'TC52-99', actorId: picker.id });
+    const ids = page.body.items.map((i: { id: number }) => i.id);
+    expect(ids).toEqual([...ids].sort((a: number, b: number) => b - a));
+    if (page.body.nextCursor) {
+      const next = await http('GET', `${sys.url}/v1/audit?limit=2&action=auth.badge_login&cursor=${page.body.nextCursor}`, { token: admin.token });
+      expect(next.body.items.every((i: { id: number }) => i.id < ids.at(-1))).toBe(true);
+    }
+    expect((await http('GET', `${sys.url}/v1/audit`, { token: picker.token })).status).toBe(403);
+  });
+});

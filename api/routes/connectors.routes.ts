@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { connectorView, createConnectorBody, customerRuleBody, skuMappingsBody, updateConnectorBody } from '../../domain/orders/connector.schemas.js';
 import { createConnector, getConnector, listConnectors, putCustomerRule, putSkuMappings, toConnectorView, updateConnector } from '../../domain/orders/connector.service.js';
-import { listDeadLetters, replayDeadLetter } from '../../domain/orders/intake.service.js';
+import { intakeStats, listDeadLetters, replayDeadLetter } from '../../domain/orders/intake.service.js';
 import { releaseConnectorHolds } from '../../domain/orders/order-import.service.js';
 import { ordersSettings } from '../../domain/orders/orders.settings.js';
 import { keyRing } from '../../domain/orders/secret-box.js';
@@ -73,6 +73,14 @@ export async function connectorRoutes(fastify: FastifyInstance) {
     const c = await getConnector(app.orm.em.fork(), actorOf(req), req.params.connectorId);
     await app.queues.add('reconciliation', { kind: 'poll', connectorId: c.id }, { jobId: `poll-now-${c.id}-${Date.now()}` });
     return reply.status(202).send({ queued: true });
+  });
+
+  app.get('/connectors/:connectorId/stats', {
+    config: { roles: ['supervisor'] },
+    schema: { tags: ['connectors'], summary: 'Deliveries and orders of a connector by status', params, response: { 200: z.object({ deliveries: z.record(z.string(), z.number()), orders: z.record(z.string(), z.number()) }), ...problems } },
+  }, async (req) => {
+    const c = await getConnector(app.orm.em.fork(), actorOf(req), req.params.connectorId);
+    return intakeStats(app.orm.em.fork(), c.id);
   });
 
   app.get('/intake/dead-letters', {

@@ -135,3 +135,12 @@ export async function replayDeadLetter(tx: EntityManager, actor: Actor, id: stri
   await recordAudit(tx, { actorType: actor.kind, actorId: actor.id, action: 'intake.dead_letter_replayed', objectType: 'intake_dead_letter', objectId: id, warehouseId: dl.warehouse_id, details: { result } });
   return { result, orderId };
 }
+
+/** Counts of a connector's deliveries and orders by status (operations dashboard, load tests). */
+export async function intakeStats(em: EntityManager, connectorId: string): Promise<{ deliveries: Record<string, number>; orders: Record<string, number> }> {
+  const [d, o] = await Promise.all([
+    sql<{ status: string; n: string }>(em, 'select status, count(*) as n from webhook_delivery where connector_id = ? group by status', [connectorId]),
+    sql<{ status: string; n: string }>(em, 'select status, count(*) as n from sales_order where connector_id = ? group by status', [connectorId]),
+  ]);
+  return { deliveries: Object.fromEntries(d.map((r) => [r.status, Number(r.n)])), orders: Object.fromEntries(o.map((r) => [r.status, Number(r.n)])) };
+}

@@ -1,8 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { seedIdentity } from './seed/identity.seed.js';
+import { seedLayout } from './seed/layout.seed.js';
+import { seedCatalog } from './seed/catalog.seed.js';
+import { seedStock } from './seed/stock.seed.js';
+import { seedOrders } from './seed/orders.seed.js';
 
 /** Seeders in dependency order; each is idempotent and returns whether it wrote anything. */
-const seeders: ((em: EntityManager) => Promise<boolean>)[] = [seedIdentity];
+const seeders: ((em: EntityManager) => Promise<boolean>)[] = [seedIdentity, seedLayout, seedCatalog, seedStock, seedOrders];
 
 /** Loads the deterministic demo data set (never in production: config refuses DEMO_DATA there). */
 export async function seedDemo(em: EntityManager): Promise<boolean> {

@@ -8,20 +8,11 @@
 import { performance } from 'node:perf_hooks';
 import { figure, type Benchmark, type Figure } from '../lib/figure.js';
 import { encodeDigitalLink, encodeGs1, gs1CheckDigit, parseScan } from '../../domain/scanning/index.js';
+import { mulberry32 } from '../../domain/shared/rng.js';
 
 const BENCH = 'scanning';
 
-/** mulberry32: a tiny seeded PRNG (Tommy Ettinger, public domain) so the mix is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 function makeScans(count: number, seed: number): string[] {
   const rnd = prng(seed);

@@ -1,11 +1,2 @@
-/** Seeded PRNG (mulberry32): returns a function yielding floats in [0, 1); same seed, same sequence. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The one seeded PRNG lives in domain/shared/rng.ts.
+export { mulberry32 } from '../../shared/rng.js';

@@ -27,6 +27,15 @@ describe('solve', () => {
     });
   }
 
+  for (const construction of ['regret', 'greedy'] as const) {
+    it(`serves every job exactly once when constructed by ${construction} insertion only`, () => {
+      const p = randomProblem(12, { jobs: 40, vehicles: 10, timeWindows: true });
+      const s = solve(p, { ...fixed, seed: 2, construction });
+      expect(s.unassigned).toEqual([]);
+      expect(checkSolution(p, asChecked(s)).violations).toEqual([]);
+    });
+  }
+
   it('is deterministic for a seed and differs across seeds', () => {
     const p = randomProblem(4, { jobs: 45, vehicles: 10, timeWindows: true });
     const a = solve(p, { ...fixed, seed: 11 });

@@ -51,6 +51,8 @@ export interface SolveOptions {
    * longer fit (or are locked) are dropped from it and inserted like new ones.
    */
   initialRoutes?: PlannedRoute[];
+  /** Initial construction: the cheaper of both (default), or only one of them. */
+  construction?: 'best' | 'regret' | 'greedy';
 }
 
 /** Solves a routing problem (plain data, validated with zod) and returns routes with timings, loads and costs. */
@@ -124,9 +126,18 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
   const all = Array.from({ length: m.J }, (_, j) => j)
     .filter((j) => !placed[j])
     .sort((a, b) => far[b] - far[a] || a - b);
-  // Regret-2 costs O(J²·m) in all; beyond a few thousand jobs plain greedy insertion is used.
-  if (m.J <= 3000) regretInsertion(S, all);
-  else recreate(S, all, 0, rng, emptySeen, () => {});
+  // Two constructions, keep the cheaper: regret-2 (O(J²·m), skipped beyond a few thousand jobs)
+  // and SISR's greedy farthest-first insertion; neither dominates on the X instances.
+  const start = S.snapshot();
+  recreate(S, all, 0, rng, emptySeen, () => {});
+  if (m.J <= 3000 && o.construction !== 'greedy') {
+    const greedy = S.snapshot();
+    const greedyCost = S.totalCost();
+    S.restore(start);
+    S.unassigned = [];
+    regretInsertion(S, all);
+    if (o.construction !== 'regret' && S.totalCost() > greedyCost) S.restore(greedy);
+  }
   localSearch(S, rng);
   const granularK = o.insertionNeighbours ?? (m.J > 150 ? 40 : 0);
   const removed: number[] = [];

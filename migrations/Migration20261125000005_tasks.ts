@@ -153,6 +153,9 @@ export class Migration20261125000005_tasks extends Migration {
         qty_short int not null default 0 check (qty_short >= 0),
         tote_code text,
         cart_slot int,
+        -- Put-back lines: where the goods are now (a tote on the cart or a packed carton).
+        from_location_id uuid references location(id),
+        from_lpn_id uuid references license_plate(id),
         status text not null default 'open' check (status in ('open', 'picked', 'short', 'cancelled')),
         picked_by uuid,
         picked_at timestamptz,

@@ -22,6 +22,12 @@ export const queueDefs = {
   /** Orders: storefront reconciliation polls and the repair sweep (lost jobs, due retries, key pruning). */
   reconciliation: { payload: z.object({ kind: z.enum(['poll', 'sweep']), connectorId: z.string().uuid().optional() }), subscribes: [] as string[] },
   routing: { payload: z.object({ planId: z.string().uuid() }), subscribes: [] as string[] },
+  /** Floor: returns tasks whose lease ran out to the pool (repeatable tick). */
+  'task-timeouts': { payload: z.object({ kind: z.literal('tick') }), subscribes: [] as string[] },
+  /** Floor: scheduled wave templates (tick) and waveless order streaming (order.allocated). */
+  'wave-release': { payload: z.union([relayedEventSchema, z.object({ kind: z.literal('tick') })]), subscribes: ['order.allocated'] as string[] },
+  /** Floor: cancelled orders leave the floor; picked goods of cancelled orders get a put-back task. */
+  'floor-events': { payload: relayedEventSchema, subscribes: ['order.cancelled', 'order.putback_requested'] as string[] },
 } as const;
 
 export type QueueName = keyof typeof queueDefs;

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { confirmPick, shortPick } from '../../domain/picking/pick.service.js';
+import { confirmPutback } from '../../domain/picking/putback.service.js';
 import { listWavesQuery, planWaveBody, waveTemplateBody, waveTemplateView, waveView } from '../../domain/picking/wave.schemas.js';
 import { cancelWave, createWaveTemplate, getWave, listWaveTemplates, listWaves, planWave, releaseWave } from '../../domain/picking/wave.service.js';
 import { taskView } from '../../domain/tasks/task.schemas.js';
@@ -78,4 +79,13 @@ export async function pickingRoutes(fastify: FastifyInstance) {
       params: lineParams, body: shortBody, response: { 200: taskView, ...problems },
     },
   }, async (req) => withTx(app.orm.em, (tx) => shortPick(tx, actorOf(req), req.params.taskId, req.params.lineId, req.body, app.clock, engine())));
+
+  app.post('/tasks/:taskId/lines/:lineId/putback', {
+    config: { roles: ['picker', 'receiver', 'supervisor'] },
+    schema: {
+      tags: ['picking'], summary: 'Put a cancelled order\'s goods back: scan the location and the item',
+      params: lineParams, body: z.object({ locationScan: z.string().min(1).max(200), itemScan: z.string().min(1).max(400), qty: z.number().int().min(1).max(100_000) }),
+      response: { 200: taskView, ...problems },
+    },
+  }, async (req) => withTx(app.orm.em, (tx) => confirmPutback(tx, actorOf(req), req.params.taskId, req.params.lineId, req.body, app.clock, engine())));
 }

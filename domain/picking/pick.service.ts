@@ -8,7 +8,7 @@ import type { Clock } from '../shared/clock.js';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors.js';
 import type { Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
-import { loadLines, taskRooms, taskWithLines, type TaskRow } from '../tasks/task.repo.js';
+import { loadLines, lockTask, taskRooms, taskWithLines, type TaskRow } from '../tasks/task.repo.js';
 import type { TaskView } from '../tasks/task.schemas.js';
 import { createTask, finishTask, lockHeldTask, markStarted, recordPosition, type TaskEngineOptions } from '../tasks/task.service.js';
 import { CARTS_CODE, floorLocation } from './floor-locations.js';
@@ -76,13 +76,14 @@ async function bindTote(em: EntityManager, row: TaskRow, line: LineRow, code: st
  * consumed into the tote's LPN on the cart). The task completes with its last line.
  */
 export async function confirmPick(em: EntityManager, actor: Actor, taskId: string, lineId: string, cmd: ConfirmPickCmd, clock: Clock, opts: TaskEngineOptions): Promise<TaskView> {
+  const prior = await sqlOne<{ status: string; tote_code: string | null; picked_by: string | null }>(em, 'select status, tote_code, picked_by from task_line where id = ? and task_id = ?', [lineId, taskId]);
+  if (prior && prior.status === 'picked' && prior.picked_by === actor.id && prior.tote_code === scannedTote(cmd.toteScan)) {
+    // A handheld retrying after a lost response (even the one that finished the task): answered, not repeated.
+    return taskWithLines(em, (await lockTask(em, taskId)));
+  }
   const row = await lockHeldTask(em, actor, taskId, clock, opts);
   const line = await lockLine(em, taskId, lineId);
-  if (line.status !== 'open') {
-    // A handheld retrying after a lost response: the same confirmation again is answered, not repeated.
-    if (line.status === 'picked' && line.tote_code === scannedTote(cmd.toteScan)) return taskWithLines(em, row);
-    throw new Conflict(`Line ${line.seq} is already ${line.status}`, 'line-closed');
-  }
+  if (line.status !== 'open') throw new Conflict(`Line ${line.seq} is already ${line.status}`, 'line-closed');
   if (scannedLocation(cmd.locationScan) !== line.location_code) throw new ValidationFailed(`Wrong location: go to ${line.location_code}`, [{ path: 'body.locationScan', message: `expected ${line.location_code}` }], 'wrong-location');
   const item = await resolveItemScan(em, cmd.itemScan);
   if (item.skuId !== line.sku_id) throw new ValidationFailed('Wrong item for this line', [{ path: 'body.itemScan', message: 'another SKU' }], 'wrong-item');

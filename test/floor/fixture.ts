@@ -8,7 +8,7 @@ import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { rng } from '../../scripts/seed/rng.js';
 
 export interface FloorSku { id: string; code: string; gtin13: string; lotTracked: boolean; weightG: number }
-export interface FloorFixture { skus: FloorSku[]; orderIds: string[]; receivedUnits: number; lots: Map<string, { lot: string; expiry: string }[]> }
+export interface FloorFixture { zoneIds: string[]; skus: FloorSku[]; orderIds: string[]; receivedUnits: number; lots: Map<string, { lot: string; expiry: string }[]> }
 
 /** Loads the shared box catalogue (global boxes) if not present. */
 export async function loadBoxes(em: EntityManager): Promise<void> {
@@ -27,13 +27,17 @@ const pad = (n: number, w: number) => String(n).padStart(w, '0');
  * level 02 (for re-allocation after short picks), stock received through the ledger, the box
  * catalogue, and `orders` allocated orders of 1-3 lines. Seeded: the same data every run.
  */
-export async function buildFloor(em: EntityManager, warehouseId: string, opts: { skus?: number; orders?: number; seed?: number; prefix?: string } = {}): Promise<FloorFixture> {
+export async function buildFloor(em: EntityManager, warehouseId: string, opts: { skus?: number; orders?: number; seed?: number; prefix?: string; zones?: number } = {}): Promise<FloorFixture> {
   const nSku = opts.skus ?? 40;
   const nOrders = opts.orders ?? 200;
   const prefix = opts.prefix ?? 'F';
   const r = rng(opts.seed ?? 7);
   await loadBoxes(em);
-  const zone = (await sqlOne<{ id: string }>(em, `insert into zone (warehouse_id, code, name) values (?, 'PICK', 'Pick area') on conflict (warehouse_id, code) do update set name = excluded.name returning id`, [warehouseId]))!;
+  const zones: { id: string }[] = [];
+  for (let z = 0; z < (opts.zones ?? 1); z++) {
+    zones.push((await sqlOne<{ id: string }>(em, `insert into zone (warehouse_id, code, name) values (?, ?, 'Pick area') on conflict (warehouse_id, code) do update set name = excluded.name returning id`, [warehouseId, `PICK-${z}`]))!);
+  }
+  const zone = zones[0]!;
   await sql(em, `insert into location (warehouse_id, zone_id, code, type, x_mm, y_mm) values (?, ?, 'PACK-01', 'pack', 0, 1000) on conflict do nothing`, [warehouseId, zone.id]);
   const skus: FloorSku[] = [];
   const lots = new Map<string, { lot: string; expiry: string }[]>();
@@ -51,10 +55,11 @@ export async function buildFloor(em: EntityManager, warehouseId: string, opts: {
     ]))!;
     await sql(em, `insert into sku_barcode (barcode, sku_id, kind) values (?, ?, 'gtin13')`, [gtin13, sku.id]);
     skus.push({ id: sku.id, code: `${prefix}-SKU-${pad(i, 4)}`, gtin13, lotTracked, weightG });
+    const zoneOf = zones[Math.floor(i / 10) % zones.length]!;
     const locs = await sql<{ id: string }>(em, `insert into location (warehouse_id, zone_id, code, type, aisle, bay, level, x_mm, y_mm)
       values (?, ?, ?, 'pick_face', ?, ?, 1, ?, ?), (?, ?, ?, 'reserve', ?, ?, 2, ?, ?) returning id`, [
-      warehouseId, zone.id, `${aisle}-${pad(bay, 2)}-01-01`, aisle, bay, 2000 + (aisle.charCodeAt(0) - 65) * 3000, 3000 + bay * 1200,
-      warehouseId, zone.id, `${aisle}-${pad(bay, 2)}-02-01`, aisle, bay, 2000 + (aisle.charCodeAt(0) - 65) * 3000, 3000 + bay * 1200,
+      warehouseId, zoneOf.id, `${aisle}-${pad(bay, 2)}-01-01`, aisle, bay, 2000 + (aisle.charCodeAt(0) - 65) * 3000, 3000 + bay * 1200,
+      warehouseId, zoneOf.id, `${aisle}-${pad(bay, 2)}-02-01`, aisle, bay, 2000 + (aisle.charCodeAt(0) - 65) * 3000, 3000 + bay * 1200,
     ]);
     if (lotTracked) {
       const l = [{ lot: `L${i}A`, expiry: '2027-03-31' }, { lot: `L${i}B`, expiry: '2027-09-30' }];
@@ -86,7 +91,7 @@ export async function buildFloor(em: EntityManager, warehouseId: string, opts: {
     orderIds.push(order.id);
   }
   for (const id of orderIds) await allocateOrder(em, id, systemClock);
-  return { skus, orderIds, receivedUnits, lots };
+  return { zoneIds: zones.map((z) => z.id), skus, orderIds, receivedUnits, lots };
 }
 
 /** What a handheld sends for an item: a GS1-128 element string with lot (AI 10) for lot-tracked SKUs, else the EAN-13. */

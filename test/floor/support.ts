@@ -22,3 +22,27 @@ export async function call(method: string, url: string, token: string, body?: un
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
+
+/** Scans every open line of a pick task through the API (location, item, qty, tote) until it is done. */
+export async function pickWholeTask(url: string, token: string, task: any, scanFor: (line: any) => string, toteFor: (taskId: string, orderId: string) => string): Promise<any> {
+  while (task.status !== 'done') {
+    const line = task.lines.find((l: { status: string }) => l.status === 'open');
+    const r = await call('POST', `${url}/v1/tasks/${task.id}/lines/${line.id}/confirm`, token, {
+      locationScan: line.locationCode, itemScan: scanFor(line), qty: line.qty - line.qtyPicked, toteScan: toteFor(task.id, line.orderId),
+    });
+    if (r.status !== 200) throw new Error(`confirm failed ${r.status}: ${JSON.stringify(r.body)}`);
+    task = r.body;
+  }
+  return task;
+}
+
+/** Polls until cond() holds (for effects of background workers). */
+export async function eventually<T>(fn: () => Promise<T>, cond: (v: T) => boolean, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (cond(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out; last value ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -4,9 +4,10 @@ import { seedLayout } from './seed/layout.seed.js';
 import { seedCatalog } from './seed/catalog.seed.js';
 import { seedStock } from './seed/stock.seed.js';
 import { seedOrders } from './seed/orders.seed.js';
+import { seedFloor } from './seed/floor.seed.js';
 
 /** Seeders in dependency order; each is idempotent and returns whether it wrote anything. */
-const seeders: ((em: EntityManager) => Promise<boolean>)[] = [seedIdentity, seedLayout, seedCatalog, seedStock, seedOrders];
+const seeders: ((em: EntityManager) => Promise<boolean>)[] = [seedIdentity, seedLayout, seedCatalog, seedStock, seedOrders, seedFloor];
 
 /** Loads the deterministic demo data set (never in production: config refuses DEMO_DATA there). */
 export async function seedDemo(em: EntityManager): Promise<boolean> {

@@ -1,10 +1,11 @@
 import type { Processor } from 'bullmq';
-import { apiTokenOf, type ConnectorRow } from '../domain/orders/connector.service.js';
+import { apiTokenOf, reencryptSecrets, type ConnectorRow } from '../domain/orders/connector.service.js';
 import { dueDeliveries } from '../domain/orders/outbound.service.js';
 import { ordersSettings } from '../domain/orders/orders.settings.js';
 import { advancePollCursor, ingestPolled, nextPollUrl, pollUrl, POLL_OVERLAP_S } from '../domain/orders/reconciliation.js';
 import { keyRing } from '../domain/orders/secret-box.js';
 import { sql, sqlOne } from '../domain/shared/sql.js';
+import { withTx } from '../platform/db.js';
 import { queueDefs } from '../platform/queues.js';
 import type { Runtime } from '../platform/runtime.js';
 import { guardedAgent, safeRequest } from './outbound-webhooks.worker.js';
@@ -70,7 +71,9 @@ async function sweep(rt: Runtime) {
     else await q.removeJobScheduler(`poll-${c.id}`);
   }
   const pruned = await sql(em, 'delete from idempotency_key where created_at < now() - make_interval(secs => ?) returning 1', [s.idempotencyTtlS]);
-  return { stuck: stuck.length, waiting: waiting.length, due: due.length, connectors: connectors.length, pruned: pruned.length };
+  // After a key rotation (old key kept in SECRETS_KEYS_PREVIOUS) secrets move to the current key.
+  const reencrypted = s.previousSecretKeys.length ? await withTx(rt.orm.em, (tx) => reencryptSecrets(tx, keyRing(rt.config.SECRETS_KEY, s.previousSecretKeys))) : 0;
+  return { stuck: stuck.length, waiting: waiting.length, due: due.length, connectors: connectors.length, pruned: pruned.length, reencrypted };
 }
 
 /** Registers the sweep scheduler once per worker process (upsert: idempotent across processes and restarts). */

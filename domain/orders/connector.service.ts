@@ -86,9 +86,20 @@ export async function updateConnector(em: EntityManager, actor: Actor, ring: Key
   return row;
 }
 
-/** Re-encrypts every connector secret sealed with an older key (run after adding a new SECRETS_KEY). */
-export async function reencryptConnectorSecrets(em: EntityManager, ring: KeyRing): Promise<number> {
-  const rows = await sql<ConnectorRow>(em, 'select * from connector for update');
+/** Re-encrypts every connector and subscription secret sealed with an older key (after a SECRETS_KEY rotation). */
+export async function reencryptSecrets(em: EntityManager, ring: KeyRing): Promise<number> {
+  let n = await reencryptConnectorSecrets(em, ring);
+  const subs = await sql<{ id: string; secret_enc: string }>(em, 'select id, secret_enc from webhook_subscription where split_part(secret_enc, \'.\', 2) <> ? for update', [ring.currentKid]);
+  for (const s of subs) {
+    const aadSub = `subscription:${s.id}:secret`;
+    await sql(em, 'update webhook_subscription set secret_enc = ? where id = ?', [sealSecret(ring, openSecret(ring, s.secret_enc, aadSub), aadSub), s.id]);
+    n++;
+  }
+  return n;
+}
+
+async function reencryptConnectorSecrets(em: EntityManager, ring: KeyRing): Promise<number> {
+  const rows = await sql<ConnectorRow>(em, `select * from connector where split_part(webhook_secret_enc, '.', 2) <> ? or split_part(coalesce(api_token_enc, ''), '.', 2) not in ('', ?) for update`, [ring.currentKid, ring.currentKid]);
   let n = 0;
   for (const c of rows) {
     if (sealedKid(c.webhook_secret_enc) === ring.currentKid && (!c.api_token_enc || sealedKid(c.api_token_enc) === ring.currentKid)) continue;

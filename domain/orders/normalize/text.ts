@@ -4,6 +4,7 @@
  * control and bidi-override characters are removed, whitespace is collapsed, length is capped by code points.
  */
 // C0/C1 controls, and bidi overrides/isolates (U+202A–202E, U+2066–2069) that can spoof a label.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Cleaned text or undefined when nothing meaningful remains. */
@@ -18,6 +19,7 @@ export function cleanText(v: unknown, maxCodePoints = 200): string | undefined {
 /** Multi-line text (notes): keeps newlines, drops other controls. */
 export function cleanNote(v: unknown, maxCodePoints = 2000): string | undefined {
   if (v === null || v === undefined) return undefined;
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   const s = String(v).normalize('NFC').replace(/\r\n?/g, '\n').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ' ').trim();
   if (!s) return undefined;
   const cps = Array.from(s);

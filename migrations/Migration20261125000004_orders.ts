@@ -8,7 +8,8 @@ import { Migration } from '@mikro-orm/migrations';
  *   external_id, status, priority_rank (0 = express, 1 = standard), promise_date, ship_to jsonb, created_at.
  *   Statuses: pending (awaiting allocation) → allocated (every line fully reserved) | backordered (some qty short,
  *   retried when stock arrives) | on_hold (exception, see hold_reason) → released (in a wave) → picking → picked →
- *   packed → shipped (labelled) → delivered; cancelled from any stage before shipped.
+ *   packed → shipped (a shipment got its label: the storefront is told, with tracking) → delivered; cancelled from any
+ *   stage before shipped. shipment.packed/labelled/delivered events move the status forward (never back).
  * - `order_line`: id, order_id, line_no, sku_id (null while unmapped), qty, allocated_qty (reserved through the
  *   ledger with refType 'order_line', refId = order_line.id), picked_qty, shipped_qty. Backorder = qty - allocated_qty.
  * - `order_log`: the explainable timeline (category 'allocation' = the allocation log).

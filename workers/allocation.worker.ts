@@ -2,6 +2,7 @@ import type { Processor } from 'bullmq';
 import { relayedEventSchema } from '../domain/events/catalogue.js';
 import { allocateOrder, ordersAwaitingStock } from '../domain/orders/allocation.service.js';
 import { systemClock } from '../domain/shared/clock.js';
+import { sql } from '../domain/shared/sql.js';
 import { withTx } from '../platform/db.js';
 import { queueDefs } from '../platform/queues.js';
 import type { Runtime } from '../platform/runtime.js';
@@ -39,6 +40,13 @@ export const allocationTriggersProcessor = (rt: Runtime): Processor => async (jo
       return retryWaiting(rt, e.warehouseId, p.skuId, `stock arrived (${e.type})`);
     case 'stock.hold_released':
       return retryWaiting(rt, e.warehouseId, p.skuId, 'stock hold released');
+    case 'stock.reservation_released': {
+      // Only the SKUs whose reservations were freed can help a backorder.
+      const ids = (e.payload as { reservationIds?: string[] }).reservationIds ?? [];
+      const skus = await sql<{ sku_id: string }>(rt.orm.em.fork(), 'select distinct sku_id from stock_reservation where id = any(?::uuid[])', [`{${ids.join(',')}}`]);
+      for (const s of skus) await retryWaiting(rt, e.warehouseId, s.sku_id, 'reserved stock released');
+      return { skus: skus.length };
+    }
     default:
       return retryWaiting(rt, e.warehouseId, undefined, `stock freed (${e.type})`);
   }

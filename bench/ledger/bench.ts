@@ -1,0 +1,107 @@
+/**
+ * Ledger throughput and reservation latency with 16 concurrent clients, against pgbench's built-in
+ * simple-update (-N) with 16 clients run in the same command on the same server.
+ * - moves/s: each client loops one transaction = postMovement (move 1 unit between a SKU's two
+ *   locations: debit with CHECKs, upsert credit, immutable row, outbox event) over 100 SKUs.
+ * - reserve p50/p99: each client loops reserve(1 unit) in its own transaction (FIFO candidate scan
+ *   with FOR UPDATE, balance update, reservation row, event), timed; released outside the timing.
+ * Ratios: moves/s ÷ pgbench tps (higher is better); reserve latency ÷ pgbench average latency.
+ */
+import { performance } from 'node:perf_hooks';
+import { pgbenchSimpleUpdate } from '../baselines/index.js';
+import { figure, type Benchmark, type Figure } from '../lib/figure.js';
+import { postMovement, releaseReservations, reserve } from '../../domain/inventory/ledger.service.js';
+import { ledgerMismatches } from '../../domain/inventory/ledger-audit.js';
+import { sql, sqlOne } from '../../domain/shared/sql.js';
+import { withTx, type Orm } from '../../platform/db.js';
+import { baseDbUrl, freshScratchDb, percentile } from './scratch-db.js';
+
+const CLIENTS = 16;
+const SKUS = 100;
+
+async function setup(orm: Orm): Promise<{ wh: string; skus: { id: string; a: string; b: string }[] }> {
+  const em = orm.em.fork();
+  const wh = (await sqlOne<{ id: string }>(em, `insert into warehouse (code, name) values ('BENCH', 'Bench DC') returning id`))!.id;
+  await sql(em, 'insert into event_stream (warehouse_id) values (?)', [wh]);
+  await sql(em, `insert into sku (code, name) select 'B-' || n, 'Bench ' || n from generate_series(1, ?) n`, [SKUS]);
+  await sql(em, `insert into location (warehouse_id, code, type) select ?, 'BL-' || n, 'pick_face' from generate_series(1, ?) n`, [wh, SKUS * 2]);
+  const skuRows = await sql<{ id: string }>(em, 'select id from sku order by code');
+  const locs = await sql<{ id: string }>(em, 'select id from location where warehouse_id = ? order by code', [wh]);
+  const skus = skuRows.map((s, i) => ({ id: s.id, a: locs[2 * i]!.id, b: locs[2 * i + 1]!.id }));
+  for (const s of skus) {
+    await withTx(orm.em, async (tx) => {
+      await postMovement(tx, { warehouseId: wh, type: 'receipt', skuId: s.id, qty: 1_000_000, to: { locationId: s.a } });
+      await postMovement(tx, { warehouseId: wh, type: 'receipt', skuId: s.id, qty: 1_000_000, to: { locationId: s.b } });
+    });
+  }
+  return { wh, skus };
+}
+
+/** Runs `clients` loops of fn for durationS; returns completed calls, failures and per-call latencies (ms). */
+async function loadLoop(clients: number, durationS: number, fn: (client: number, i: number) => Promise<void>) {
+  const end = performance.now() + durationS * 1000;
+  const lat: number[] = [];
+  let ok = 0;
+  let failed = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: clients }, async (_, c) => {
+    for (let i = 0; performance.now() < end; i++) {
+      const t = performance.now();
+      try {
+        await fn(c, i);
+        ok++;
+        lat.push(performance.now() - t);
+      } catch {
+        failed++;
+      }
+    }
+  }));
+  return { ok, failed, lat, elapsedS: (performance.now() - t0) / 1000 };
+}
+
+const bench: Benchmark = {
+  name: 'ledger',
+  budgetS: 75,
+  async run({ quick, seed }): Promise<Figure[]> {
+    const durationS = quick ? 4 : 12;
+    let rnd = (seed ?? 1) >>> 0;
+    const next = () => ((rnd = (Math.imul(rnd, 1664525) + 1013904223) >>> 0) / 2 ** 32); // LCG (Numerical Recipes)
+    const { orm } = await freshScratchDb('dockside_bench_ledger', CLIENTS + 2);
+    try {
+      const { wh, skus } = await setup(orm);
+      console.error(`[ledger] pgbench -N, ${CLIENTS} clients, ${durationS} s`);
+      const base = await pgbenchSimpleUpdate({ clients: CLIENTS, durationS, dbUrl: baseDbUrl() });
+      console.error(`[ledger] pgbench: ${base.tps.toFixed(0)} tps, ${base.latencyAvgMs.toFixed(2)} ms avg`);
+
+      const moves = await loadLoop(CLIENTS, durationS, async () => {
+        const s = skus[Math.floor(next() * skus.length)]!;
+        const flip = next() < 0.5;
+        await withTx(orm.em, (tx) => postMovement(tx, { warehouseId: wh, type: 'move', skuId: s.id, qty: 1, from: { locationId: flip ? s.a : s.b }, to: { locationId: flip ? s.b : s.a } }));
+      });
+      const movesPerS = moves.ok / moves.elapsedS;
+      console.error(`[ledger] moves: ${moves.ok} ok, ${moves.failed} failed, ${movesPerS.toFixed(0)}/s, p50 ${percentile(moves.lat, 50).toFixed(2)} ms`);
+
+      const toRelease: string[] = [];
+      const res = await loadLoop(CLIENTS, durationS, async (c, i) => {
+        const s = skus[Math.floor(next() * skus.length)]!;
+        const r = await withTx(orm.em, (tx) => reserve(tx, { warehouseId: wh, skuId: s.id, qty: 1, refType: 'bench', refId: `${c}-${i}` }));
+        toRelease.push(...r.reservations.map((x) => x.id));
+      });
+      console.error(`[ledger] reserve: ${res.ok} ok, ${res.failed} failed, p50 ${percentile(res.lat, 50).toFixed(2)} ms, p99 ${percentile(res.lat, 99).toFixed(2)} ms`);
+      for (let i = 0; i < toRelease.length; i += 1000) await withTx(orm.em, (tx) => releaseReservations(tx, { reservationIds: toRelease.slice(i, i + 1000) }));
+      const bad = await ledgerMismatches(orm.em.fork(), wh);
+      if (bad.length) throw new Error(`ledger and balances disagree after the run: ${bad.length} balances`);
+
+      const b = 'pgbench simple-update (-N, 16 clients)';
+      return [
+        figure('ledger', `move tx/s (${CLIENTS} clients)`, movesPerS, 'tx/s', base.tps, `${b} tps`),
+        figure('ledger', `reserve p50 (${CLIENTS} clients)`, percentile(res.lat, 50), 'ms', base.latencyAvgMs, `${b} avg latency`),
+        figure('ledger', `reserve p99 (${CLIENTS} clients)`, percentile(res.lat, 99), 'ms', base.latencyAvgMs, `${b} avg latency`),
+        figure('ledger', `reserve tx/s (${CLIENTS} clients)`, res.ok / res.elapsedS, 'tx/s', base.tps, `${b} tps`),
+      ];
+    } finally {
+      await orm.close(true);
+    }
+  },
+};
+export default bench;

@@ -30,7 +30,7 @@ describe('regret-2 insertion', () => {
           }
         }
       }),
-      { numRuns: 30 },
+      { numRuns: 15 },
     );
   });
 

@@ -73,7 +73,7 @@ describe('O(1) time-window insertion check (forward time / backward slack)', () 
           else expect(near.delta).toBeGreaterThanOrEqual(best - 1e-6);
         }
       }),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
   });
 });
@@ -103,7 +103,7 @@ describe('local search', () => {
         expect(report.violations).toEqual([]);
         expect(report.cost + m.unassignedPenalty * S.unassigned.length).toBeCloseTo(after, 6);
       }),
-      { numRuns: 40 },
+      { numRuns: 25 },
     );
   });
 });

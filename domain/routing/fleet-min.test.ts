@@ -11,7 +11,7 @@ import { SolutionState } from './solution-state.js';
 
 describe('fleet minimisation', () => {
   it('turns one-job-per-route plans into far fewer complete, feasible routes', () => {
-    for (const seed of [1, 2, 3]) {
+    for (const seed of [1, 2]) {
       const input = randomProblem(seed, { jobs: 24, vehicles: 24, timeWindows: seed !== 1 });
       const m = compileModel(routingProblemSchema.parse(input));
       const S = new SolutionState(m);
@@ -29,7 +29,7 @@ describe('fleet minimisation', () => {
           order(removed);
           recreate(S, removed, 0.01, rng, seen, onTouch);
         },
-        done: (it) => it >= 3000,
+        done: (it) => it >= 1500,
       });
       expect(S.unassigned).toEqual([]);
       expect(S.usedRoutes).toBeLessThanOrEqual(8);

@@ -37,6 +37,9 @@ export interface Model {
   unassignedPenalty: number;
 }
 
+/** Stand-in for an unreachable pair: 10⁹ m / 10⁹ s, beyond any shift or sensible cost. */
+export const UNREACHABLE = 1e9;
+
 /** Compiles a parsed problem into typed arrays; `maxNeighbours` bounds the neighbour lists. */
 export function compileModel(p: RoutingProblem, maxNeighbours = 100): Model {
   const J = p.jobs.length;
@@ -69,8 +72,11 @@ export function compileModel(p: RoutingProblem, maxNeighbours = 100): Model {
   for (let i = 0; i < N; i++) {
     for (let j = 0; j < N; j++) {
       const k = loc[i] * n + loc[j];
-      dist[i * N + j] = p.matrix.distanceM[k];
-      time[i * N + j] = p.matrix.durationS[k];
+      const d = p.matrix.distanceM[k];
+      const t = p.matrix.durationS[k];
+      // Unreachable pairs (OSRM null → Infinity) become huge but finite, so cost deltas never turn into NaN or -Infinity.
+      dist[i * N + j] = Number.isFinite(d) ? d : UNREACHABLE;
+      time[i * N + j] = Number.isFinite(t) ? t : UNREACHABLE;
     }
   }
 

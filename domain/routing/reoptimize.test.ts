@@ -5,7 +5,7 @@ import type { RoutingSolution } from './routing.schemas.js';
 import { solve } from './solver.js';
 
 const asChecked = (s: RoutingSolution) => s.routes.map((r) => ({ vehicleIndex: r.vehicleIndex, jobs: r.stops.map((x) => x.jobIndex) }));
-const fixed = { timeLimitS: Number.POSITIVE_INFINITY, maxIterations: 300, seed: 5 };
+const fixed = { timeLimitS: Number.POSITIVE_INFINITY, maxIterations: 150, seed: 5 };
 
 describe('re-optimisation', () => {
   it('keeps dispatched stops first and in order after a vehicle breakdown', () => {

@@ -103,3 +103,24 @@ describe('solve edge cases', () => {
     expect(s).toMatchObject({ routes: [], unassigned: [], cost: 0, vehiclesUsed: 0, iterations: 0 });
   });
 });
+
+describe('solve with unreachable pairs', () => {
+  it('routes around an Infinity leg instead of producing NaN costs', () => {
+    const p = randomProblem(30, { jobs: 12, vehicles: 4 });
+    const n = p.matrix.n;
+    const d = Array.from(p.matrix.distanceM);
+    const t = Array.from(p.matrix.durationS);
+    // Jobs 0 and 1 (locations 1 and 2) cannot reach each other directly.
+    d[1 * n + 2] = d[2 * n + 1] = Infinity;
+    t[1 * n + 2] = t[2 * n + 1] = Infinity;
+    p.matrix = { n, distanceM: d, durationS: t };
+    const s = solve(p, { ...fixed, seed: 4 });
+    expect(Number.isFinite(s.cost)).toBe(true);
+    expect(s.unassigned).toEqual([]);
+    for (const r of s.routes) {
+      const ids = r.stops.map((x) => x.jobIndex);
+      for (let i = 1; i < ids.length; i++) expect([ids[i - 1], ids[i]].sort().join()).not.toBe('0,1');
+    }
+    expect(checkSolution(p, asChecked(s)).violations).toEqual([]);
+  });
+});

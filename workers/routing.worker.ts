@@ -35,7 +35,7 @@ export function routingProcessor(rt: Runtime): Processor {
       for (const s of await planStops(em.fork(), planId)) if (!plan.broken_vehicle_ids.includes(s.vehicle_id)) (current[s.vehicle_id] ??= []).push(s.shipment_id);
       const problem = solverProblem(input, ix, full);
 
-      let pending: { bestCost: number; elapsedS: number } | undefined;
+      let pending: { bestCost: number | null; elapsedS: number } | undefined;
       let writing = Promise.resolve();
       const flush = () => {
         const p = pending;

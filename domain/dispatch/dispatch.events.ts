@@ -5,8 +5,11 @@ const id = z.string().min(1);
 /** Domain events of the dispatch context: `context.noun.pastVerb` → payload schema. */
 export const dispatchEvents = {
   'route_plan.requested': z.object({ planId: id, deliveryDate: z.string(), version: z.number().int(), reason: z.enum(['plan', 'reoptimize']) }),
-  /** Best cost so far of a running solve (throttled to about one per second). */
-  'route_plan.progress': z.object({ planId: id, version: z.number().int(), bestCost: z.number(), elapsedS: z.number() }),
+  /**
+   * A running solve's heartbeat, about once per second: the best cost so far, or null while the
+   * solver has no solution to report yet (construction, fleet minimisation).
+   */
+  'route_plan.progress': z.object({ planId: id, version: z.number().int(), bestCost: z.number().nullable(), elapsedS: z.number() }),
   'route_plan.solved': z.object({
     planId: id, version: z.number().int(), cost: z.number(), distanceM: z.number(), durationS: z.number(),
     vehiclesUsed: z.number().int(), routes: z.number().int(), stops: z.number().int(), unassigned: z.number().int(), elapsedS: z.number(),

@@ -29,8 +29,8 @@ export async function solveWanted(em: EntityManager, planId: string, version: nu
 }
 
 /** Records the best cost so far and pushes it to the plan's room. */
-export async function recordProgress(em: EntityManager, plan: PlanRow, bestCost: number, elapsedS: number): Promise<void> {
-  await sql(em, 'update route_plan set best_cost = ? where id = ? and version = ?', [bestCost, plan.id, plan.version]);
+export async function recordProgress(em: EntityManager, plan: PlanRow, bestCost: number | null, elapsedS: number): Promise<void> {
+  if (bestCost !== null) await sql(em, 'update route_plan set best_cost = ? where id = ? and version = ?', [bestCost, plan.id, plan.version]);
   await emit(em, { type: 'route_plan.progress', warehouseId: plan.warehouse_id, payload: { planId: plan.id, version: plan.version, bestCost, elapsedS }, rooms: [`route:${plan.id}`] });
 }
 

@@ -1,3 +1,6 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RoutingSolution } from '../../domain/routing/routing.schemas.js';
 import type { SolveThreadInput, SolveThreadMessage } from './solve-thread.js';
@@ -19,14 +22,21 @@ export interface SolveRun {
 
 const active = new Map<number, Worker>();
 
+// The thread runs the TypeScript sources like the rest of the system: a small bootstrap registers
+// tsx's ESM hooks inside the thread first (`execArgv: ['--import', 'tsx']` is not honoured by
+// worker threads on Node 20 unless the parent was started by the tsx CLI).
+const tsxApi = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+const entry = new URL('./solve-thread.ts', import.meta.url).href;
+const bootstrap = `import(${JSON.stringify(tsxApi)}).then((t) => { t.register(); return import(${JSON.stringify(entry)}); })
+  .catch((err) => require('node:worker_threads').parentPort.postMessage({ type: 'error', message: String(err && err.stack || err) }));`;
+
 /** Solver threads alive in this process (tests check that cancel really ends one). */
 export function activeSolveThreads(): number {
   return active.size;
 }
 
-export function solveInThread(input: SolveThreadInput, onProgress: (bestCost: number, elapsedS: number) => void): SolveRun {
-  // The thread runs the TypeScript sources through tsx, like the rest of the system.
-  const worker = new Worker(new URL('./solve-thread.ts', import.meta.url), { workerData: input, execArgv: ['--import', 'tsx'] });
+export function solveInThread(input: SolveThreadInput, onProgress: (bestCost: number | null, elapsedS: number) => void): SolveRun {
+  const worker = new Worker(bootstrap, { eval: true, workerData: input });
   active.set(worker.threadId, worker);
   const threadId = worker.threadId;
   let cancelled = false;

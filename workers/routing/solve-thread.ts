@@ -6,6 +6,10 @@ import type { RoutingProblemInput } from '../../domain/routing/routing.schemas.j
  * Worker-thread entry: solves one problem and posts `progress` messages (at most every
  * `progressEveryMs`) and one `done` or `error` message. The solve is synchronous, so the only way
  * to stop it early from outside is `Worker.terminate()` (see run-in-thread.ts).
+ *
+ * The solver reports a cost only on a new best after its fleet-minimisation phase, which can be
+ * long (40% of the budget when vehicles have fixed costs); its `shouldStop` poll doubles as a
+ * heartbeat so the dispatcher sees the solve alive (bestCost null) until the first cost arrives.
  */
 export interface SolveThreadInput {
   problem: RoutingProblemInput;
@@ -14,21 +18,32 @@ export interface SolveThreadInput {
 }
 
 export type SolveThreadMessage =
-  | { type: 'progress'; bestCost: number; elapsedS: number }
+  | { type: 'progress'; bestCost: number | null; elapsedS: number }
   | { type: 'done'; solution: ReturnType<typeof solve> }
   | { type: 'error'; message: string };
 
 const { problem, options, progressEveryMs } = workerData as SolveThreadInput;
 const post = (m: SolveThreadMessage) => parentPort!.postMessage(m);
-let lastPostMs = Number.NEGATIVE_INFINITY;
+const t0 = performance.now();
+let best: number | null = null;
+let lastPostMs = t0;
+const report = (force: boolean) => {
+  const now = performance.now();
+  if (!force && now - lastPostMs < progressEveryMs) return;
+  lastPostMs = now;
+  post({ type: 'progress', bestCost: best, elapsedS: (now - t0) / 1000 });
+};
 try {
   const solution = solve(problem, {
     ...options,
-    onProgress: (bestCost, elapsedS) => {
-      const now = performance.now();
-      if (now - lastPostMs < progressEveryMs) return;
-      lastPostMs = now;
-      post({ type: 'progress', bestCost, elapsedS });
+    onProgress: (bestCost) => {
+      const first = best === null;
+      best = bestCost;
+      report(first);
+    },
+    shouldStop: () => {
+      report(false);
+      return false;
     },
   });
   post({ type: 'done', solution });

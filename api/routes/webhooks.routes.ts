@@ -94,8 +94,9 @@ export async function webhookRoutes(fastify: FastifyInstance) {
     }
     const d = await recordDelivery(app.orm.em.fork(), { connectorId, source: kind, deliveryId, topic: topic!, rawBody: text, triggeredAt: header(req, 'x-shopify-triggered-at') });
     if (d.inserted) {
-      // The row is durable already; a lost enqueue is repaired by the reconciliation sweep.
-      await app.queues.add('webhook-intake', { deliveryId: d.id }, { jobId: `wh-${d.id}` }).catch((err: unknown) => req.log.warn({ err, deliveryId }, 'enqueue failed; the sweep will pick the delivery up'));
+      // The row is durable already, so the acknowledgement does not wait for Redis; a lost enqueue is repaired
+      // by the reconciliation sweep (deliveries still 'received' after INTAKE_STALE_MS).
+      void app.queues.add('webhook-intake', { deliveryId: d.id }, { jobId: `wh-${d.id}` }).catch((err: unknown) => req.log.warn({ err, deliveryId }, 'enqueue failed; the sweep will pick the delivery up'));
     }
     return { ok: true, duplicate: !d.inserted, deliveryId };
   }

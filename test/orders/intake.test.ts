@@ -205,8 +205,8 @@ describe('crash between acknowledge and processing', () => {
     expect(await count(sys, `select count(*) as n from sales_order where external_id in ('123456789', '123456790')`)).toBe(0);
     // Lose one job entirely (as a Redis restart without persistence would): only the sweep can bring it back.
     const [row] = await sys.rt.orm.em.fork().execute(`select id from webhook_delivery where delivery_id = 'crash-2'`);
-    const job = await sys.rt.queues.get('webhook-intake').getJob(`wh-${row.id}`);
-    await job!.remove();
+    const job = await waitFor(() => sys.rt.queues.get('webhook-intake').getJob(`wh-${row.id}`), 'job enqueued');
+    await job.remove();
     const w = await sys.startWorkers();
     try {
       await drained(sys, shop.id);

@@ -8,7 +8,7 @@ import type { Clock } from '../shared/clock.js';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors.js';
 import type { Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
-import { loadLines, lockTask, taskRooms, taskWithLines, type TaskRow } from '../tasks/task.repo.js';
+import { TASK_COLUMNS, loadLines, lockTask, taskRooms, taskWithLines, toTaskView, type TaskRow } from '../tasks/task.repo.js';
 import type { TaskView } from '../tasks/task.schemas.js';
 import { createTask, finishTask, lockHeldTask, markStarted, recordPosition, type TaskEngineOptions } from '../tasks/task.service.js';
 import { CARTS_CODE, floorLocation } from './floor-locations.js';
@@ -31,13 +31,13 @@ export interface ShortPickCmd {
 }
 
 interface LineRow {
-  id: string; task_id: string; seq: number; order_id: string | null; order_line_id: string | null; reservation_id: string | null; sku_id: string;
+  id: string; task_id: string; seq: number; expiry: string | null; picked_by: string | null; order_id: string | null; order_line_id: string | null; reservation_id: string | null; sku_id: string;
   location_id: string; location_code: string; lot: string | null; qty: number; qty_picked: number; qty_short: number; tote_code: string | null;
   cart_slot: number | null; status: string;
 }
 
 async function lockLine(em: EntityManager, taskId: string, lineId: string): Promise<LineRow> {
-  const l = await sqlOne<LineRow>(em, `select l.*, loc.code as location_code from task_line l join location loc on loc.id = l.location_id
+  const l = await sqlOne<LineRow>(em, `select l.*, to_char(l.expiry, 'YYYY-MM-DD') as expiry, loc.code as location_code from task_line l join location loc on loc.id = l.location_id
     where l.id = ? and l.task_id = ? for update of l`, [lineId, taskId]);
   if (!l) throw new NotFound('Task line', lineId);
   return l;
@@ -47,13 +47,12 @@ async function lockLine(em: EntityManager, taskId: string, lineId: string): Prom
  * The tote for an order on this task: the one already bound to the order (must match the scan), or
  * the scanned tote if it is free (bound now: one tote per order, in the order's cart slot).
  */
-async function bindTote(em: EntityManager, row: TaskRow, line: LineRow, code: string): Promise<{ code: string; lpnId: string }> {
+async function bindTote(em: EntityManager, row: TaskRow, line: LineRow, code: string, carts: string): Promise<{ code: string; lpnId: string }> {
   const bound = await sqlOne<{ code: string; lpn_id: string }>(em, `select code, lpn_id from tote where warehouse_id = ? and order_id = ? and task_id = ?`, [row.warehouse_id, line.order_id, row.id]);
   if (bound) {
     if (bound.code !== code) throw new ValidationFailed(`Order in cart slot ${line.cart_slot} goes into tote ${bound.code}, not ${code}`, [{ path: 'body.toteScan', message: `expected ${bound.code}` }], 'wrong-tote');
     return { code, lpnId: bound.lpn_id };
   }
-  const carts = await floorLocation(em, row.warehouse_id, CARTS_CODE);
   let tote = await sqlOne<{ status: string; lpn_id: string | null; order_id: string | null }>(em, 'select status, lpn_id, order_id from tote where warehouse_id = ? and code = ? for update', [row.warehouse_id, code]);
   if (!tote) {
     await sql(em, `insert into tote (warehouse_id, code) values (?, ?) on conflict do nothing`, [row.warehouse_id, code]);
@@ -76,13 +75,14 @@ async function bindTote(em: EntityManager, row: TaskRow, line: LineRow, code: st
  * consumed into the tote's LPN on the cart). The task completes with its last line.
  */
 export async function confirmPick(em: EntityManager, actor: Actor, taskId: string, lineId: string, cmd: ConfirmPickCmd, clock: Clock, opts: TaskEngineOptions): Promise<TaskView> {
-  const prior = await sqlOne<{ status: string; tote_code: string | null; picked_by: string | null }>(em, 'select status, tote_code, picked_by from task_line where id = ? and task_id = ?', [lineId, taskId]);
-  if (prior && prior.status === 'picked' && prior.picked_by === actor.id && prior.tote_code === scannedTote(cmd.toteScan)) {
-    // A handheld retrying after a lost response (even the one that finished the task): answered, not repeated.
-    return taskWithLines(em, (await lockTask(em, taskId)));
-  }
-  const row = await lockHeldTask(em, actor, taskId, clock, opts);
+  const toteCode = scannedTote(cmd.toteScan);
+  const task = await lockTask(em, taskId);
   const line = await lockLine(em, taskId, lineId);
+  if (line.status === 'picked' && line.picked_by === actor.id && line.tote_code === toteCode) {
+    // A handheld retrying after a lost response (even the one that finished the task): answered, not repeated.
+    return taskWithLines(em, task);
+  }
+  const row = await lockHeldTask(em, actor, taskId, clock, opts, task);
   if (line.status !== 'open') throw new Conflict(`Line ${line.seq} is already ${line.status}`, 'line-closed');
   if (scannedLocation(cmd.locationScan) !== line.location_code) throw new ValidationFailed(`Wrong location: go to ${line.location_code}`, [{ path: 'body.locationScan', message: `expected ${line.location_code}` }], 'wrong-location');
   const item = await resolveItemScan(em, cmd.itemScan);
@@ -91,11 +91,11 @@ export async function confirmPick(em: EntityManager, actor: Actor, taskId: strin
   if (line.lot && lot !== line.lot) throw new ValidationFailed(`Pick lot ${line.lot} (first expiry first)${lot ? `, not ${lot}` : ''}`, [{ path: 'body.itemScan', message: `expected lot ${line.lot}` }], 'wrong-lot');
   const open = line.qty - line.qty_picked - line.qty_short;
   if (cmd.qty > open) throw new ValidationFailed(`Only ${open} to pick on this line`, [{ path: 'body.qty', message: `at most ${open}` }], 'over-pick');
-  const tote = await bindTote(em, row, line, scannedTote(cmd.toteScan));
   const carts = await floorLocation(em, row.warehouse_id, CARTS_CODE);
+  const tote = await bindTote(em, row, line, toteCode, carts);
   const done = line.qty_picked + cmd.qty === line.qty;
   if (line.reservation_id) {
-    await consumeReservation(em, line.reservation_id, { qty: cmd.qty, to: { locationId: carts, lpnId: tote.lpnId, lot: line.lot, expiry: await expiryOf(em, line) }, userId: actor.id, deviceId: actor.deviceId, keepRemainder: !done });
+    await consumeReservation(em, line.reservation_id, { qty: cmd.qty, to: { locationId: carts, lpnId: tote.lpnId, lot: line.lot, expiry: line.expiry }, userId: actor.id, deviceId: actor.deviceId, keepRemainder: !done });
   }
   await sql(em, `update task_line set qty_picked = qty_picked + ?, tote_code = ?, status = ?, picked_by = ?, picked_at = now() where id = ?`, [cmd.qty, tote.code, done ? 'picked' : 'open', actor.id, lineId]);
   await sql(em, 'update task set qty_done = qty_done + ?, updated_at = now() where id = ?', [cmd.qty, taskId]);
@@ -110,16 +110,11 @@ export async function confirmPick(em: EntityManager, actor: Actor, taskId: strin
   return afterLine(em, row, actor.id);
 }
 
-async function expiryOf(em: EntityManager, line: LineRow): Promise<string | null> {
-  const r = await sqlOne<{ expiry: string | null }>(em, `select to_char(expiry, 'YYYY-MM-DD') as expiry from task_line where id = ?`, [line.id]);
-  return r?.expiry ?? null;
-}
-
 /** After a line closes: finish the task when nothing is open, and move orders/wave on. */
 async function afterLine(em: EntityManager, row: TaskRow, actorId: string): Promise<TaskView> {
   const lines = await loadLines(em, row.id);
-  if (lines.some((l) => l.status === 'open')) return taskWithLines(em, (await sqlOne<TaskRow>(em, 'select * from task where id = ?', [row.id]))!);
-  const fresh = (await sqlOne<TaskRow>(em, 'select * from task where id = ?', [row.id]))!;
+  const fresh = (await sqlOne<TaskRow>(em, `select ${TASK_COLUMNS} from task where id = ?`, [row.id]))!;
+  if (lines.some((l) => l.status === 'open')) return toTaskView(fresh, lines);
   const orderIds = [...new Set(lines.map((l) => l.orderId).filter((o): o is string => !!o))];
   const done = await finishTask(em, { ...fresh, qty: fresh.qty }, actorId, fresh.qty_done, orderIds);
   // Orders whose every pick line (on any task) is closed are picked.
@@ -154,10 +149,10 @@ export async function shortPick(em: EntityManager, actor: Actor, taskId: string,
   let toteCode = line.tote_code;
   if (cmd.qtyFound > 0) {
     if (!cmd.toteScan) throw new ValidationFailed('Scan the tote the found units go into', [{ path: 'body.toteScan', message: 'required when qtyFound > 0' }]);
-    const tote = await bindTote(em, row, line, scannedTote(cmd.toteScan));
-    toteCode = tote.code;
     const carts = await floorLocation(em, row.warehouse_id, CARTS_CODE);
-    if (line.reservation_id) await consumeReservation(em, line.reservation_id, { qty: cmd.qtyFound, to: { locationId: carts, lpnId: tote.lpnId, lot: line.lot, expiry: await expiryOf(em, line) }, userId: actor.id, deviceId: actor.deviceId });
+    const tote = await bindTote(em, row, line, scannedTote(cmd.toteScan), carts);
+    toteCode = tote.code;
+    if (line.reservation_id) await consumeReservation(em, line.reservation_id, { qty: cmd.qtyFound, to: { locationId: carts, lpnId: tote.lpnId, lot: line.lot, expiry: line.expiry }, userId: actor.id, deviceId: actor.deviceId });
     if (line.order_line_id) await sql(em, 'update order_line set picked_qty = picked_qty + ? where id = ?', [cmd.qtyFound, line.order_line_id]);
   } else if (line.reservation_id) {
     await consumeReservation(em, line.reservation_id, { qty: 0, to: { locationId: line.location_id }, userId: actor.id });

@@ -97,8 +97,8 @@ export async function claimNext(em: EntityManager, actor: Actor, input: ClaimInp
 }
 
 /** Locks a task the actor holds, extending its lease (any action by the holder proves the device is alive). */
-export async function lockHeldTask(em: EntityManager, actor: Actor, taskId: string, clock: Clock, opts: TaskEngineOptions): Promise<TaskRow> {
-  const row = await lockTask(em, taskId);
+export async function lockHeldTask(em: EntityManager, actor: Actor, taskId: string, clock: Clock, opts: TaskEngineOptions, locked?: TaskRow): Promise<TaskRow> {
+  const row = locked ?? (await lockTask(em, taskId));
   if (!canSeeWarehouse(actor, row.warehouse_id)) throw new NotFound('Task', taskId);
   if (row.status !== 'claimed' && row.status !== 'in_progress') throw new Conflict(`Task ${taskId} is ${row.status}`, 'task-not-active', { taskStatus: row.status });
   if (row.assignee_id !== actor.id) throw new Conflict(`Task ${taskId} is held by someone else`, 'task-not-yours');

@@ -27,7 +27,7 @@ const pad = (n: number, w: number) => String(n).padStart(w, '0');
  * level 02 (for re-allocation after short picks), stock received through the ledger, the box
  * catalogue, and `orders` allocated orders of 1-3 lines. Seeded: the same data every run.
  */
-export async function buildFloor(em: EntityManager, warehouseId: string, opts: { skus?: number; orders?: number; seed?: number; prefix?: string; zones?: number } = {}): Promise<FloorFixture> {
+export async function buildFloor(em: EntityManager, warehouseId: string, opts: { skus?: number; orders?: number; seed?: number; prefix?: string; zones?: number; gtinPrefix?: string } = {}): Promise<FloorFixture> {
   const nSku = opts.skus ?? 40;
   const nOrders = opts.orders ?? 200;
   const prefix = opts.prefix ?? 'F';
@@ -45,7 +45,7 @@ export async function buildFloor(em: EntityManager, warehouseId: string, opts: {
   for (let i = 0; i < nSku; i++) {
     const aisle = String.fromCharCode(65 + Math.floor(i / 10));
     const bay = (i % 10) + 1;
-    const body = `400${pad(Number(prefix.charCodeAt(0)), 3)}${pad(i, 6)}`;
+    const body = `400${opts.gtinPrefix ?? pad(Number(prefix.charCodeAt(0)), 3)}${pad(i, 6)}`;
     const gtin13 = body + gs1CheckDigit(body);
     const lotTracked = i % 10 === 3;
     const weightG = 100 + Math.floor(r() * 900);

@@ -79,7 +79,7 @@ const bench: Benchmark = {
         await withTx(orm.em, (tx) => postMovement(tx, { warehouseId: wh, type: 'move', skuId: s.id, qty: 1, from: { locationId: flip ? s.a : s.b }, to: { locationId: flip ? s.b : s.a } }));
       });
       const movesPerS = moves.ok / moves.elapsedS;
-      console.error(`[ledger] moves: ${moves.ok} ok, ${moves.failed} failed, ${movesPerS.toFixed(0)}/s, p50 ${percentile(moves.lat, 50).toFixed(2)} ms`);
+      console.error(`[ledger] moves: ${moves.ok} ok, ${moves.failed} failed, ${movesPerS.toFixed(0)}/s, p50 ${percentile(moves.lat, 50).toFixed(2)} ms, p99 ${percentile(moves.lat, 99).toFixed(2)} ms, max ${Math.max(...moves.lat).toFixed(0)} ms, ${moves.elapsedS.toFixed(1)} s`);
 
       const toRelease: string[] = [];
       const res = await loadLoop(CLIENTS, durationS, async (c, i) => {

@@ -30,6 +30,8 @@ function norm(k: StockKey): NormKey {
   return { locationId: k.locationId, lot: k.lot ? k.lot : null, expiry: k.expiry ?? null, lpnId: k.lpnId ?? null, status: k.status ?? 'available' };
 }
 
+const keyString = (k: NormKey) => `${k.locationId}|${k.status}|${k.lot ?? ''}|${k.expiry ?? ''}|${k.lpnId ?? ''}`;
+
 function sameKey(a: NormKey, b: NormKey): boolean {
   return a.locationId === b.locationId && a.lot === b.lot && a.expiry === b.expiry && a.lpnId === b.lpnId && a.status === b.status;
 }
@@ -80,7 +82,7 @@ export async function postMovement(tx: EntityManager, cmd: PostMovementCmd, inte
   if (to && ctx.held && to.status === 'available') to = { ...to, status: 'quarantine' };
 
   let fromBalanceId: string | null = null;
-  if (from) {
+  const debit = async (from: NormKey) => {
     const consume = internal.consumeReservedQty ?? 0;
     const row = await sqlOne<{ id: string }>(tx, `
       update stock_balance set on_hand = on_hand - ?, reserved = reserved - ?, updated_at = now()
@@ -95,10 +97,10 @@ export async function postMovement(tx: EntityManager, cmd: PostMovementCmd, inte
       });
     }
     fromBalanceId = row.id;
-  }
+  };
 
   let toBalanceId: string | null = null;
-  if (to) {
+  const credit = async (to: NormKey) => {
     const row = await sqlOne<{ id: string }>(tx, `
       insert into stock_balance (warehouse_id, location_id, sku_id, lot, expiry, lpn_id, status, on_hand)
       values (?, ?, ?, ?, ?::date, ?::uuid, ?, ?)
@@ -108,6 +110,16 @@ export async function postMovement(tx: EntityManager, cmd: PostMovementCmd, inte
         updated_at = now()
       returning id`, [cmd.warehouseId, to.locationId, cmd.skuId, to.lot, to.expiry, to.lpnId, to.status, cmd.qty]);
     toBalanceId = row!.id;
+  };
+
+  // Lock the two balances in one global order (by key), so opposite moves between the same two
+  // balances wait for each other instead of deadlocking.
+  if (from && to && keyString(to) < keyString(from)) {
+    await credit(to);
+    await debit(from);
+  } else {
+    if (from) await debit(from);
+    if (to) await credit(to);
   }
 
   const fromVirtual = from ? null : (cmd.fromVirtual ?? defaultVirtual('from', cmd.type));
@@ -143,12 +155,14 @@ export async function postMovement(tx: EntityManager, cmd: PostMovementCmd, inte
   };
 }
 
-/** Balances reserve() may draw from, in allocation order: FEFO (expiry-tracked) else FIFO; held stock excluded. */
-function candidateSql(fefo: boolean): string {
-  return `
-    select b.id, b.location_id, l.code as location_code, b.lot, b.expiry::text as expiry, b.on_hand, b.reserved
-    from stock_balance b join location l on l.id = b.location_id
-    where b.warehouse_id = ? and b.sku_id = ? and b.status = 'available' and b.on_hand > b.reserved
+/**
+ * Balances reserve() may draw from, in allocation order: FEFO when the SKU is expiry-tracked, else
+ * FIFO by first receipt; held stock excluded. The SKU's code rides along (one round trip).
+ */
+const CANDIDATES_SQL = `
+    select b.id, b.location_id, l.code as location_code, b.lot, b.expiry::text as expiry, b.on_hand, b.reserved, s.code as sku_code
+    from stock_balance b join location l on l.id = b.location_id join sku s on s.id = b.sku_id
+    where b.warehouse_id = ? and b.sku_id = ? and b.status = 'available' and b.on_hand > 0 and b.on_hand > b.reserved
       and l.active and l.type = any(?::text[])
       and (?::uuid is null or b.location_id = ?::uuid)
       and (?::text is null or b.lot = ?)
@@ -156,10 +170,9 @@ function candidateSql(fefo: boolean): string {
       and not (b.location_id = any(?::uuid[]))
       and not exists (select 1 from stock_hold h where h.active and h.sku_id = b.sku_id and (h.lot is null or h.lot = b.lot)
         and (h.warehouse_id is null or h.warehouse_id = b.warehouse_id) and (h.location_id is null or h.location_id = b.location_id))
-    order by ${fefo ? 'b.expiry asc nulls last, ' : ''}b.first_received_at asc, b.id asc
+    order by case when s.track_expiry then b.expiry end asc nulls last, b.first_received_at asc, b.id asc
     limit 500
     for update of b`;
-}
 
 /**
  * Reserves qty of a SKU against available balances: FEFO for expiry-tracked SKUs, FIFO otherwise.
@@ -168,10 +181,8 @@ function candidateSql(fefo: boolean): string {
  */
 export async function reserve(tx: EntityManager, cmd: ReserveCmd): Promise<ReserveResult> {
   if (!Number.isInteger(cmd.qty) || cmd.qty <= 0) throw new BadRequest(`qty must be a positive integer, got ${cmd.qty}`);
-  const sku = await sqlOne<{ code: string; track_expiry: boolean }>(tx, 'select code, track_expiry from sku where id = ?', [cmd.skuId]);
-  if (!sku) throw new NotFound('SKU', cmd.skuId);
-  const rows = await sql<{ id: string; location_id: string; location_code: string; lot: string | null; expiry: string | null; on_hand: number; reserved: number }>(
-    tx, candidateSql(sku.track_expiry), [
+  const rows = await sql<{ id: string; location_id: string; location_code: string; lot: string | null; expiry: string | null; on_hand: number; reserved: number; sku_code: string }>(
+    tx, CANDIDATES_SQL, [
       cmd.warehouseId, cmd.skuId, ALLOCATABLE, cmd.locationId ?? null, cmd.locationId ?? null, cmd.lot ?? null, cmd.lot ?? null,
       cmd.minExpiryDate ?? null, cmd.minExpiryDate ?? null, `{${(cmd.excludeLocationIds ?? []).join(',')}}`,
     ]);
@@ -186,11 +197,16 @@ export async function reserve(tx: EntityManager, cmd: ReserveCmd): Promise<Reser
     }
   }
   if (need > 0 && !cmd.allowPartial) {
-    throw new InsufficientStock(`SKU ${sku.code} has ${cmd.qty - need} available, ${cmd.qty} requested`, {
+    const code = rows[0]?.sku_code ?? (await sqlOne<{ code: string }>(tx, 'select code from sku where id = ?', [cmd.skuId]))?.code;
+    if (!code) throw new NotFound('SKU', cmd.skuId);
+    throw new InsufficientStock(`SKU ${code} has ${cmd.qty - need} available, ${cmd.qty} requested`, {
       skuId: cmd.skuId, available: cmd.qty - need, requested: cmd.qty,
     });
   }
-  if (take.length === 0) return { reservations: [], shortQty: need };
+  if (take.length === 0) {
+    if (!(await sqlOne(tx, 'select 1 from sku where id = ?', [cmd.skuId]))) throw new NotFound('SKU', cmd.skuId);
+    return { reservations: [], shortQty: need };
+  }
   const ids = `{${take.map((t) => t.row.id).join(',')}}`;
   const qtys = `{${take.map((t) => t.qty).join(',')}}`;
   await sql(tx, `update stock_balance b set reserved = b.reserved + t.q, updated_at = now()

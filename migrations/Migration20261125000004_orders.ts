@@ -195,11 +195,17 @@ export class Migration20261125000004_orders extends Migration {
         delivered_at timestamptz,
         check ((connector_id is null) <> (subscription_id is null))
       );`);
+    // Subscription fan-out reads the outbox by per-warehouse seq (a pull: no queue job per event).
+    this.addSql(`
+      create table webhook_dispatch_cursor (
+        warehouse_id uuid primary key references warehouse(id),
+        last_seq bigint not null default 0
+      );`);
     this.addSql(`create index outbound_delivery_due_idx on outbound_delivery (next_attempt_at) where status = 'pending';`);
     this.addSql(`create index outbound_delivery_dead_idx on outbound_delivery (created_at desc) where status = 'dead';`);
   }
 
   override async down(): Promise<void> {
-    this.addSql(`drop table if exists outbound_delivery, webhook_subscription, order_log, order_line, sales_order, intake_dead_letter, webhook_delivery, customer_allocation_rule, connector_sku_map, connector cascade;`);
+    this.addSql(`drop table if exists webhook_dispatch_cursor, outbound_delivery, webhook_subscription, order_log, order_line, sales_order, intake_dead_letter, webhook_delivery, customer_allocation_rule, connector_sku_map, connector cascade;`);
   }
 }

@@ -12,7 +12,7 @@ export const queueDefs = {
   events: { payload: relayedEventSchema, subscribes: [] as string[] },
   allocation: { payload: z.object({ orderId: z.string().uuid().optional(), warehouseId: z.string().uuid(), reason: z.string() }), subscribes: [] as string[] },
   'webhook-intake': { payload: z.object({ deliveryId: z.string() }), subscribes: [] as string[] },
-  'outbound-webhooks': { payload: relayedEventSchema, subscribes: ['*'] as string[] },
+  'outbound-webhooks': { payload: relayedEventSchema, subscribes: [] as string[] },
   /** Orders: events that can change what is allocatable (new/changed orders, stock arriving or freed). */
   'allocation-triggers': { payload: relayedEventSchema, subscribes: ['order.created', 'order.updated', 'order.hold_released', 'stock.moved', 'stock.reservation_released', 'stock.hold_released', 'count.completed'] as string[] },
   /** Orders: shipment progress reported back to the storefront. */
@@ -20,7 +20,7 @@ export const queueDefs = {
   /** Orders: one HTTP attempt of an outbound_delivery row (retries are rescheduled from Postgres). */
   'webhook-delivery': { payload: z.object({ deliveryId: z.string().uuid() }), subscribes: [] as string[] },
   /** Orders: storefront reconciliation polls and the repair sweep (lost jobs, due retries, key pruning). */
-  reconciliation: { payload: z.object({ kind: z.enum(['poll', 'sweep']), connectorId: z.string().uuid().optional() }), subscribes: [] as string[] },
+  reconciliation: { payload: z.object({ kind: z.enum(['poll', 'sweep', 'dispatch']), connectorId: z.string().uuid().optional() }), subscribes: [] as string[] },
   routing: { payload: z.object({ planId: z.string().uuid() }), subscribes: [] as string[] },
   /** Floor: returns tasks whose lease ran out to the pool (repeatable tick). */
   'task-timeouts': { payload: z.object({ kind: z.literal('tick') }), subscribes: [] as string[] },

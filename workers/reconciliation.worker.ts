@@ -1,6 +1,6 @@
 import type { Processor } from 'bullmq';
 import { apiTokenOf, reencryptSecrets, type ConnectorRow } from '../domain/orders/connector.service.js';
-import { dueDeliveries } from '../domain/orders/outbound.service.js';
+import { dispatchToSubscriptions, dueDeliveries } from '../domain/orders/outbound.service.js';
 import { ordersSettings } from '../domain/orders/orders.settings.js';
 import { advancePollCursor, ingestPolled, nextPollUrl, pollUrl, POLL_OVERLAP_S } from '../domain/orders/reconciliation.js';
 import { keyRing } from '../domain/orders/secret-box.js';
@@ -79,13 +79,29 @@ async function sweep(rt: Runtime) {
 /** Registers the sweep scheduler once per worker process (upsert: idempotent across processes and restarts). */
 export const reconciliationProcessor = (rt: Runtime): Processor => {
   const s = ordersSettings(process.env);
-  void rt.queues.get('reconciliation').upsertJobScheduler('sweep', { every: s.reconcileEveryMs }, { name: 'sweep', data: { kind: 'sweep' } })
-    .catch((err: unknown) => rt.logger.error({ err }, 'could not schedule the orders sweep'));
+  const q = rt.queues.get('reconciliation');
+  void Promise.all([
+    q.upsertJobScheduler('sweep', { every: s.reconcileEveryMs }, { name: 'sweep', data: { kind: 'sweep' } }),
+    q.upsertJobScheduler('dispatch', { every: s.dispatchEveryMs }, { name: 'dispatch', data: { kind: 'dispatch' } }),
+  ]).catch((err: unknown) => rt.logger.error({ err }, 'could not schedule the orders sweep'));
   return async (job) => {
     const p = queueDefs.reconciliation.payload.parse(job.data);
     if (p.kind === 'poll' && p.connectorId) return pollConnector(rt, p.connectorId);
+    if (p.kind === 'dispatch') return dispatch(rt);
     return sweep(rt);
   };
 };
 
-export { pollConnector, sweep };
+/** Subscription fan-out for every warehouse (cheap when nobody subscribed: the cursor just moves). */
+async function dispatch(rt: Runtime) {
+  const whs = await sql<{ id: string }>(rt.orm.em.fork(), 'select id from warehouse');
+  let n = 0;
+  for (const w of whs) {
+    const ids = await withTx(rt.orm.em, (tx) => dispatchToSubscriptions(tx, w.id));
+    for (const id of ids) await rt.queues.add('webhook-delivery', { deliveryId: id }, { jobId: `wd-${id}-0` });
+    n += ids.length;
+  }
+  return { deliveries: n };
+}
+
+export { dispatch, pollConnector, sweep };

@@ -14,6 +14,8 @@ const settingsSchema = z.object({
   /** Comma list of CIDRs that outbound calls may reach although private; default: loopback outside production. */
   OUTBOUND_ALLOW_PRIVATE: z.string().optional(),
   RECONCILE_EVERY_MS: z.coerce.number().int().min(100).default(30_000),
+  /** How often the outbox is fanned out to webhook subscriptions. */
+  DISPATCH_EVERY_MS: z.coerce.number().int().min(50).default(1_000),
   /** A delivery/order untouched this long is assumed to have lost its job and is re-enqueued. */
   INTAKE_STALE_MS: z.coerce.number().int().min(100).default(15_000),
   /** Previous SECRETS_KEY values (comma list, base64), still accepted for decryption after rotation. */
@@ -28,6 +30,7 @@ export interface OrdersSettings {
   timeoutMs: number;
   allowPrivate: string[];
   reconcileEveryMs: number;
+  dispatchEveryMs: number;
   intakeStaleMs: number;
   previousSecretKeys: string[];
   idempotencyTtlS: number;
@@ -44,6 +47,7 @@ export function ordersSettings(env: Record<string, string | undefined>): OrdersS
     timeoutMs: e.OUTBOUND_TIMEOUT_MS,
     allowPrivate: e.OUTBOUND_ALLOW_PRIVATE !== undefined ? list(e.OUTBOUND_ALLOW_PRIVATE) : e.NODE_ENV === 'production' ? [] : ['127.0.0.0/8', '::1/128'],
     reconcileEveryMs: e.RECONCILE_EVERY_MS,
+    dispatchEveryMs: e.DISPATCH_EVERY_MS,
     intakeStaleMs: e.INTAKE_STALE_MS,
     previousSecretKeys: list(e.SECRETS_KEYS_PREVIOUS),
     idempotencyTtlS: e.IDEMPOTENCY_TTL_S,

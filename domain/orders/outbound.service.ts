@@ -136,3 +136,30 @@ export async function recordFulfilment(tx: EntityManager, e: EventEnvelope): Pro
 export async function dueDeliveries(em: EntityManager, limit = 500): Promise<{ id: string; attempts: number }[]> {
   return sql(em, `select id, attempts from outbound_delivery where status = 'pending' and next_attempt_at <= now() order by next_attempt_at limit ?`, [limit]);
 }
+
+/**
+ * Fans the outbox out to webhook subscriptions by reading it in per-warehouse seq order from a cursor (one query per
+ * batch instead of one queue job per event, and nothing is lost if Redis is). Only events recorded after a
+ * subscription was created reach it. Returns the new delivery ids; the caller enqueues their first attempt.
+ */
+export async function dispatchToSubscriptions(tx: EntityManager, warehouseId: string, limit = 1000): Promise<string[]> {
+  await sql(tx, 'insert into webhook_dispatch_cursor (warehouse_id) values (?) on conflict do nothing', [warehouseId]);
+  const cur = (await sqlOne<{ last_seq: string }>(tx, 'select last_seq from webhook_dispatch_cursor where warehouse_id = ? for update skip locked', [warehouseId]));
+  if (!cur) return [];
+  const subs = await sql<{ id: string; url: string; event_types: string[]; warehouse_id: string | null; created_at: Date | string }>(tx,
+    'select id, url, event_types, warehouse_id, created_at from webhook_subscription where active and (warehouse_id is null or warehouse_id = ?)', [warehouseId]);
+  if (!subs.length) {
+    await sql(tx, `update webhook_dispatch_cursor set last_seq = greatest(last_seq, coalesce((select max(seq) from outbox where warehouse_id = ? and seq is not null), 0)) where warehouse_id = ?`, [warehouseId, warehouseId]);
+    return [];
+  }
+  const events = await sql<{ id: string; seq: string; type: string; payload: unknown; created_at: Date | string }>(tx,
+    'select id, seq, type, payload, created_at from outbox where warehouse_id = ? and seq > ? order by seq limit ?', [warehouseId, cur.last_seq, limit]);
+  const ids: string[] = [];
+  for (const e of events) {
+    const at = new Date(e.created_at);
+    const env: EventEnvelope = { id: String(e.id), seq: Number(e.seq), warehouseId, type: e.type, payload: e.payload, occurredAt: at.toISOString() };
+    ids.push(...await fanOutToSubscriptions(tx, env, subs.filter((s) => new Date(s.created_at) <= at)));
+  }
+  if (events.length) await sql(tx, 'update webhook_dispatch_cursor set last_seq = ? where warehouse_id = ?', [events.at(-1)!.seq, warehouseId]);
+  return ids;
+}

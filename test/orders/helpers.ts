@@ -44,7 +44,7 @@ export async function createConnector(sys: TestSystem, token: string, body: Reco
 }
 
 /** Polls until fn returns a truthy value (real workers run asynchronously). */
-export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, what = 'condition', timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, what = 'condition', timeoutMs = 45_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

@@ -5,9 +5,10 @@ import { seedCatalog } from './seed/catalog.seed.js';
 import { seedStock } from './seed/stock.seed.js';
 import { seedOrders } from './seed/orders.seed.js';
 import { seedFloor } from './seed/floor.seed.js';
+import { seedDispatch } from './seed/dispatch.seed.js';
 
 /** Seeders in dependency order; each is idempotent and returns whether it wrote anything. */
-const seeders: ((em: EntityManager) => Promise<boolean>)[] = [seedIdentity, seedLayout, seedCatalog, seedStock, seedOrders, seedFloor];
+const seeders: ((em: EntityManager) => Promise<boolean>)[] = [seedIdentity, seedLayout, seedCatalog, seedStock, seedOrders, seedFloor, seedDispatch];
 
 /** Loads the deterministic demo data set (never in production: config refuses DEMO_DATA there). */
 export async function seedDemo(em: EntityManager): Promise<boolean> {

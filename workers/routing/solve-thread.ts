@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { solve, type SolveOptions } from '../../domain/routing/solver.js';
 import type { RoutingProblemInput } from '../../domain/routing/routing.schemas.js';
@@ -15,6 +17,8 @@ export interface SolveThreadInput {
   problem: RoutingProblemInput;
   options: Pick<SolveOptions, 'seed' | 'timeLimitS' | 'maxIterations' | 'initialRoutes'>;
   progressEveryMs: number;
+  /** Nice value for the solver thread (0 = normal priority, 19 = lowest). */
+  niceness: number;
 }
 
 export type SolveThreadMessage =
@@ -22,7 +26,18 @@ export type SolveThreadMessage =
   | { type: 'done'; solution: ReturnType<typeof solve> }
   | { type: 'error'; message: string };
 
-const { problem, options, progressEveryMs } = workerData as SolveThreadInput;
+const { problem, options, progressEveryMs, niceness } = workerData as SolveThreadInput;
+
+// Background priority for this thread only (Linux: setpriority on the thread id applies to that
+// thread), so on a busy machine the process's event loop wins the CPU over the solver. Best effort.
+if (niceness > 0) {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, niceness);
+  } catch {
+    // not Linux, or not permitted: run at normal priority
+  }
+}
 const post = (m: SolveThreadMessage) => parentPort!.postMessage(m);
 const t0 = performance.now();
 let best: number | null = null;

@@ -5,6 +5,7 @@
  *   locations: debit with CHECKs, upsert credit, immutable row, outbox event) over 100 SKUs.
  * - reserve p50/p99: each client loops reserve(1 unit) in its own transaction (FIFO candidate scan
  *   with FOR UPDATE, balance update, reservation row, event), timed; released outside the timing.
+ * - the same moves without the outbox event, to show what the outbox's NOTIFY trigger costs.
  * Ratios: moves/s ÷ pgbench tps (higher is better); reserve latency ÷ pgbench average latency.
  */
 import { performance } from 'node:perf_hooks';
@@ -61,7 +62,7 @@ async function loadLoop(clients: number, durationS: number, fn: (client: number,
 
 const bench: Benchmark = {
   name: 'ledger',
-  budgetS: 75,
+  budgetS: 90,
   async run({ quick, seed }): Promise<Figure[]> {
     const durationS = quick ? 4 : 12;
     let rnd = (seed ?? 1) >>> 0;
@@ -81,6 +82,16 @@ const bench: Benchmark = {
       const movesPerS = moves.ok / moves.elapsedS;
       console.error(`[ledger] moves: ${moves.ok} ok, ${moves.failed} failed, ${movesPerS.toFixed(0)}/s, p50 ${percentile(moves.lat, 50).toFixed(2)} ms, p99 ${percentile(moves.lat, 99).toFixed(2)} ms, max ${Math.max(...moves.lat).toFixed(0)} ms, ${moves.elapsedS.toFixed(1)} s`);
 
+      // The same moves without the outbox event: isolates the cost of the outbox's NOTIFY trigger,
+      // which makes every emitting transaction take PostgreSQL's global notify lock at commit.
+      const quiet = await loadLoop(CLIENTS, durationS, async () => {
+        const s = skus[Math.floor(next() * skus.length)]!;
+        const flip = next() < 0.5;
+        await withTx(orm.em, (tx) => postMovement(tx, { warehouseId: wh, type: 'move', skuId: s.id, qty: 1, from: { locationId: flip ? s.a : s.b }, to: { locationId: flip ? s.b : s.a } }, { emitEvent: false }));
+      });
+      const quietPerS = quiet.ok / quiet.elapsedS;
+      console.error(`[ledger] moves without event: ${quiet.ok} ok, ${quiet.failed} failed, ${quietPerS.toFixed(0)}/s, p50 ${percentile(quiet.lat, 50).toFixed(2)} ms`);
+
       const toRelease: string[] = [];
       const res = await loadLoop(CLIENTS, durationS, async (c, i) => {
         const s = skus[Math.floor(next() * skus.length)]!;
@@ -95,6 +106,7 @@ const bench: Benchmark = {
       const b = 'pgbench simple-update (-N, 16 clients)';
       return [
         figure('ledger', `move tx/s (${CLIENTS} clients)`, movesPerS, 'tx/s', base.tps, `${b} tps`),
+        figure('ledger', `move tx/s without outbox event (${CLIENTS} clients)`, quietPerS, 'tx/s', base.tps, `${b} tps`),
         figure('ledger', `reserve p50 (${CLIENTS} clients)`, percentile(res.lat, 50), 'ms', base.latencyAvgMs, `${b} avg latency`),
         figure('ledger', `reserve p99 (${CLIENTS} clients)`, percentile(res.lat, 99), 'ms', base.latencyAvgMs, `${b} avg latency`),
         figure('ledger', `reserve tx/s (${CLIENTS} clients)`, res.ok / res.elapsedS, 'tx/s', base.tps, `${b} tps`),

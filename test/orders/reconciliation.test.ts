@@ -75,7 +75,7 @@ describe('reconciliation poll against a fake WooCommerce store', () => {
 
   it('runs on its own schedule (repeatable job registered by the sweep)', async () => {
     const c = await createConnector(sys, admin.token, { kind: 'woocommerce', name: 'scheduled', siteUrl: store.url, webhookSecret: SECRET, pollIntervalS: 5 });
-    await waitFor(async () => (await sql<{ t: string | null }>(sys.rt.orm.em.fork(), 'select last_polled_at as t from connector where id = ?', [c.id]))[0]?.t, 'scheduled poll', 15_000);
+    await waitFor(async () => (await sql<{ t: string | null }>(sys.rt.orm.em.fork(), 'select last_polled_at as t from connector where id = ?', [c.id]))[0]?.t, 'scheduled poll', 40_000);
     const schedulers = await sys.rt.queues.get('reconciliation').getJobSchedulers();
     expect(schedulers.map((s) => s.key)).toEqual(expect.arrayContaining(['sweep', `poll-${c.id}`]));
   });

@@ -48,6 +48,22 @@ describe('outbox relay ordering', () => {
     await b.end();
   });
 
+  it('is not stalled by a long transaction in another database on the same server', async () => {
+    const { seen, emitter } = capture();
+    const relay = new OutboxRelay(sys.rt.orm, sys.config.DATABASE_URL, emitter, sys.rt.queues, sys.rt.logger, { pollMs: 10 });
+    const other = new pg.Client({ connectionString: sys.config.DATABASE_URL.replace(/\/[^/]+$/, '/postgres') });
+    await other.connect();
+    await other.query('begin');
+    await other.query('select pg_current_xact_id()'); // an old, open transaction elsewhere
+    const c = await client();
+    await insert(c, sys.wh1, 'not held back');
+    while ((await relay.tick()) > 0);
+    expect(seen.map((e) => (e.payload as { text: string }).text)).toContain('not held back');
+    await other.query('rollback');
+    await other.end();
+    await c.end();
+  });
+
   it('orders a transaction that waited on a lock after the one holding it', async () => {
     const { seen, emitter } = capture();
     const relay = new OutboxRelay(sys.rt.orm, sys.config.DATABASE_URL, emitter, sys.rt.queues, sys.rt.logger, { pollMs: 10 });

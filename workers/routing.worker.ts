@@ -11,6 +11,8 @@ import { solveInThread } from './routing/run-in-thread.js';
 /** How often progress reaches the plan's room, and how often a running solve looks for a cancel. */
 const PROGRESS_EVERY_MS = 1000;
 const CANCEL_POLL_MS = 250;
+/** The solver thread yields the CPU to the event loop of its process (API or worker) when both want it. */
+const SOLVER_NICENESS = 10;
 
 /**
  * `routing` queue: solves one route-plan version. Idempotent: the job id is plan + version, and
@@ -33,6 +35,12 @@ export function routingProcessor(rt: Runtime): Processor {
       const full = fullProblem(input, ix, matrix);
       const current: Record<string, string[]> = {};
       for (const s of await planStops(em.fork(), planId)) if (!plan.broken_vehicle_ids.includes(s.vehicle_id)) (current[s.vehicle_id] ??= []).push(s.shipment_id);
+      if (input.shipments.length === 0 || input.vehicles.length === 0) {
+        // Nothing to route (or nothing to route with): an empty plan, every shipment unassigned.
+        const day = assembleDay(input, ix, full, { routes: [], unassigned: input.shipments.map((s, k) => ({ jobIndex: k, jobId: s.id })) });
+        await withTx(rt.orm.em.fork(), (tx) => storeSolution(tx, plan, day, { iterations: 0, elapsedS: 0 }));
+        return { planId, stored: true, empty: true };
+      }
       const problem = solverProblem(input, ix, full);
 
       let pending: { bestCost: number | null; elapsedS: number } | undefined;
@@ -47,6 +55,7 @@ export function routingProcessor(rt: Runtime): Processor {
         problem,
         options: { seed: plan.seed, timeLimitS: plan.time_limit_s, initialRoutes: initialRoutes(full, ix, current) },
         progressEveryMs: 200,
+        niceness: SOLVER_NICENESS,
       }, (bestCost, elapsedS) => { pending = { bestCost, elapsedS }; });
       const progressTimer = setInterval(flush, PROGRESS_EVERY_MS);
       let polling = false;

@@ -1,5 +1,5 @@
 import type { GeoPoint, TravelMatrix } from '../routing/matrix/provider.js';
-import type { RoutingProblem, RoutingProblemInput, RoutingSolution } from '../routing/routing.schemas.js';
+import type { RoutingProblem, RoutingSolution } from '../routing/routing.schemas.js';
 import { evaluateRoute, type RouteEvaluation } from './route-eval.js';
 
 /**

@@ -203,25 +203,32 @@ describe('dispatch, breakdown and re-optimisation', () => {
   });
 
   it('moves a stop by hand with a dry-run preview, the cost change, and a 422 naming the violated constraint', async () => {
-    const open = plan.routes.filter((r: any) => r.status === 'planned' && r.stops.length >= 2);
+    const open = plan.routes.filter((r: any) => r.status === 'planned' && r.stops.length >= 2).sort((a: any, b: any) => a.endS - b.endS);
     expect(open.length).toBeGreaterThanOrEqual(2);
-    const [r1, r2] = open;
-    const stop = r1.stops.at(-1);
-    const body = { stopId: stop.id, toRouteId: r2.id, position: 1 };
-    const preview = await http('POST', `${sys.url}/v1/route-plans/${plan.id}/move-stop`, { token: dispatcher.token, body: { ...body, dryRun: true } });
-    if (preview.status === 422) {
+    // Find a feasible move by previewing: a stop without a window, next to its nearest stop on another route.
+    let preview: Awaited<ReturnType<typeof http>> | undefined;
+    let body: { stopId: string; toRouteId: string; position: number } | undefined;
+    let r2: any;
+    const d2 = (a: any, b: any) => (a.lat - b.lat) ** 2 + (a.lng - b.lng) ** 2;
+    const tries = open.flatMap((to: any) => open.filter((r: any) => r !== to).flatMap((from: any) => from.stops.filter((x: any) => x.windowEndS === null).map((x: any) => ({ x, to }))));
+    for (const { x, to } of tries.slice(0, 80)) {
+      const near = to.stops.reduce((best: any, y: any) => (d2(x, y) < d2(x, best) ? y : best), to.stops[0]);
+      r2 = to;
+      body = { stopId: x.id, toRouteId: to.id, position: near.seq + 1 };
+      preview = await http('POST', `${sys.url}/v1/route-plans/${plan.id}/move-stop`, { token: dispatcher.token, body: { ...body, dryRun: true } });
+      if (preview.status === 200) break;
+      expect(preview.status).toBe(422);
       expect(preview.body.constraint).toBeTruthy();
-    } else {
-      expect(preview.status).toBe(200);
-      expect(preview.body.applied).toBe(false);
-      expect((await getPlan(plan.id)).cost).toBeCloseTo(plan.cost, 6);
-      const done = await http('POST', `${sys.url}/v1/route-plans/${plan.id}/move-stop`, { token: dispatcher.token, body });
-      expect(done.body).toMatchObject({ applied: true, costDelta: preview.body.costDelta });
-      const now = await getPlan(plan.id);
-      expect(now.routes.find((r: any) => r.id === r2.id).stops[0].id).toBe(stop.id);
-      expect(now.cost - plan.cost).toBeCloseTo(preview.body.costDelta, 3);
-      plan = now;
     }
+    expect(preview!.status).toBe(200);
+    expect(preview!.body.applied).toBe(false);
+    expect((await getPlan(plan.id)).cost).toBeCloseTo(plan.cost, 6);
+    const done = await http('POST', `${sys.url}/v1/route-plans/${plan.id}/move-stop`, { token: dispatcher.token, body });
+    expect(done.body).toMatchObject({ applied: true, costDelta: preview!.body.costDelta });
+    const now = await getPlan(plan.id);
+    expect(now.routes.find((r: any) => r.id === r2.id).stops[body!.position - 1].id).toBe(body!.stopId);
+    expect(now.cost - plan.cost).toBeCloseTo(preview!.body.costDelta, 3);
+    plan = now;
     // An early-window stop moved to the end of a long day cannot be served in time.
     const early = plan.routes.flatMap((r: any) => r.stops.filter((s: any) => s.status === 'planned' && s.windowEndS !== null && s.windowEndS <= 10 * 3600).map((s: any) => ({ s, r })))[0];
     const late = plan.routes.filter((r: any) => r.status !== 'broken_down' && r.id !== early.r.id).sort((a: any, b: any) => b.endS - a.endS)[0];
@@ -249,6 +256,8 @@ describe('dispatch, breakdown and re-optimisation', () => {
     expect(ack.refused).toEqual([`route:${plan.id}`]);
     const picker = await sys.user('pick', ['picker'], [sys.wh1]);
     expect((await http('POST', `${sys.url}/v1/route-plans`, { token: picker.token, body: { warehouseId: sys.wh1, deliveryDate: DAY } })).status).toBe(403);
+    const doc = await http('GET', `${sys.url}/openapi.json`);
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/route-plans', '/v1/route-plans/{id}/move-stop', '/v1/stops/{id}/delivered']));
     const list = await http('GET', `${sys.url}/v1/route-plans?warehouseId=${sys.wh1}&limit=1`, { token: dispatcher.token });
     expect(list.body.items).toHaveLength(1);
     const page2 = await http('GET', `${sys.url}/v1/route-plans?warehouseId=${sys.wh1}&limit=1&cursor=${list.body.nextCursor}`, { token: dispatcher.token });

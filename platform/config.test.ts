@@ -10,13 +10,13 @@ describe('configuration', () => {
   });
 
   it('names every invalid variable in one message', () => {
-    const env = { PORT: 'eighty', DATABASE_URL: 'not a url', JWT_SECRET: 'short', SECRETS_KEY: 'abc' };
+    const env = { PORT: 'eighty', DATABASE_URL: 'not a url', JWT_SECRET: 'short', SECRETS_KEY: 'abc', OUTBOUND_TIMEOUT_MS: 'soon' };
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
       loadConfig(env);
     } catch (e) {
       const msg = (e as Error).message;
-      for (const name of ['PORT', 'DATABASE_URL', 'JWT_SECRET', 'SECRETS_KEY']) expect(msg).toContain(name);
+      for (const name of ['PORT', 'DATABASE_URL', 'JWT_SECRET', 'SECRETS_KEY', 'OUTBOUND_TIMEOUT_MS']) expect(msg).toContain(name);
     }
   });
 

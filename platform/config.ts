@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { z, ZodError } from 'zod';
+import { ordersSettings } from '../domain/orders/orders.settings.js';
 
 const DEV_JWT_SECRET = 'dockside-dev-only-jwt-secret-change-me-0123456789';
 const DEV_SECRETS_KEY = 'ZG9ja3NpZGUtZGV2LW9ubHktc2VjcmV0cy1rZXktMzI='; // 32 bytes, base64; dev only
@@ -34,7 +35,7 @@ export const envSchema = z
     AUTH_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(30),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DEMO_DATA: bool.default(true),
-    RELAY_POLL_MS: z.coerce.number().int().min(10).default(250),
+    RELAY_POLL_MS: z.coerce.number().int().min(10).default(50),
     TASK_LEASE_S: z.coerce.number().int().min(5).default(300),
   })
   .superRefine((env, ctx) => {
@@ -55,8 +56,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const source: Record<string, string | undefined> = { ...env, ...overrides };
   for (const k of Object.keys(source)) if (source[k] === '') source[k] = undefined;
   const parsed = envSchema.safeParse(source);
-  if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  const issues = parsed.success ? [] : [...parsed.error.issues];
+  // Context tunables parsed at the edge (domain/orders/orders.settings.ts) are validated at start too.
+  try {
+    ordersSettings(source);
+  } catch (err) {
+    if (err instanceof ZodError) issues.push(...err.issues);
+  }
+  if (parsed.success && issues.length === 0) return parsed.data;
+  const lines = issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
 }
 

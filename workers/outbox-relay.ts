@@ -91,15 +91,11 @@ export class OutboxRelay {
     if (!this.client) {
       this.client = new pg.Client({ connectionString: this.databaseUrl, application_name: 'dockside-outbox-relay' });
       this.client.on('error', () => void this.dropLeadership());
-      this.client.on('notification', () => this.wake?.());
       await this.client.connect();
     }
     const r = await this.client.query<{ ok: boolean }>(`select pg_try_advisory_lock(hashtext('dockside.outbox-relay')) as ok`);
     this.isLeader = r.rows[0]!.ok;
-    if (this.isLeader) {
-      await this.client.query('listen outbox');
-      this.log.info('outbox relay is the leader');
-    }
+    if (this.isLeader) this.log.info('outbox relay is the leader');
   }
 
   private async dropLeadership(): Promise<void> {

@@ -36,7 +36,7 @@ describe('two API and two worker processes', () => {
     const socket = io(cluster.url('api1'), { auth: { token }, transports: ['websocket'], forceNew: true });
     const got: RelayedEvent[] = [];
     socket.on('event', (e: RelayedEvent) => got.push(e));
-    await new Promise((r) => socket.once('connect', r));
+    await new Promise<void>((r) => socket.once('connect', () => r()));
     await socket.timeout(5000).emitWithAck('subscribe', { rooms: [`warehouse:${wh}`] });
 
     const post = (api: string, text: string) => fetch(`${cluster.url(api)}/v1/warehouses/${wh}/notes`, {

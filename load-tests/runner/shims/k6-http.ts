@@ -84,7 +84,7 @@ function encodeBody(body: Body, headers: Record<string, string>): string | Uint8
   if (body instanceof Uint8Array) return body;
   // k6 sends a plain object as an HTML form.
   if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/x-www-form-urlencoded';
-  return new URLSearchParams(Object.entries(body).map(([k, v]) => [k, String(v)])).toString();
+  return new URLSearchParams(Object.entries(body).map(([k, v]): [string, string] => [k, String(v)])).toString();
 }
 
 const HINT = 'k6/http under the Dockside runner returns a Promise: write `const res = await http.get(...)` (valid in k6 too)';

@@ -37,6 +37,8 @@ export const envSchema = z
     DEMO_DATA: bool.default(true),
     RELAY_POLL_MS: z.coerce.number().int().min(10).default(50),
     TASK_LEASE_S: z.coerce.number().int().min(5).default(300),
+    /** Base URL of a local OSRM for road distances (route planning); great-circle × road factor when unset. */
+    OSRM_URL: z.string().url().optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;

@@ -1,11 +1,11 @@
 // Handheld picking under 300 concurrent pickers (k6 script; runs under k6 or `npm run load -- picker`).
 //
 //   tsx bench/claim/prepare-picker-load.ts           # against the running system: warehouse, released wave, 300 picker tokens
-//   npm run load -- picker [--env DURATION=30s] [--env THINK_S=1]
+//   npm run load -- picker [--env DURATION=60s] [--env THINK_S=10]
 //
 // Each VU is one picker: claim the next task (POST /v1/tasks/claim), then scan-confirm its lines one by
 // one (POST /v1/tasks/:id/lines/:lineId/confirm with location, item, quantity and tote scans), with a
-// think time between scans, and claim again when the task is done. A second scenario hits the trivial
+// think time between scans (default 10 s: walk to the next location, reach, scan), and claim again when the task is done. A second scenario hits the trivial
 // GET /health/live at a fixed rate in the same run: the baseline the confirm latency is reported against
 // (`confirm p50/p99 ÷ health p50/p99`). Data comes from .load/picker-data.json (DATA env to override).
 import http from 'k6/http';
@@ -16,8 +16,10 @@ import exec from 'k6/execution';
 const DATA = JSON.parse(open(__ENV.DATA || '../.load/picker-data.json'));
 const BASE = __ENV.BASE_URL || DATA.baseUrl;
 const PICKERS = Math.min(Number(__ENV.PICKERS || 300), DATA.tokens.length);
-const DURATION = __ENV.DURATION || '30s';
-const THINK_S = Number(__ENV.THINK_S || 1);
+const DURATION = __ENV.DURATION || '60s';
+const THINK_S = Number(__ENV.THINK_S || 10);
+// Tote labels unique to this run, so a re-run against the same data never scans a tote still holding another order.
+const RUN = (__ENV.RUN_ID || Date.now().toString(36)).toUpperCase();
 
 export const options = {
   scenarios: {
@@ -54,7 +56,12 @@ function itemScan(line) {
 export async function picker() {
   const vu = exec.vu.idInTest;
   const token = DATA.tokens[(vu - 1) % DATA.tokens.length];
-  const me = state[vu] || (state[vu] = { task: null, totes: {}, n: 0 });
+  const me = state[vu] || (state[vu] = { task: null, totes: {}, n: 0, started: false });
+  if (!me.started) {
+    // A shift does not start in one millisecond: pickers log on spread over one think time.
+    me.started = true;
+    await sleep(Math.random() * THINK_S);
+  }
   if (!me.task || me.task.status === 'done') {
     const res = await http.post(`${BASE}/v1/tasks/claim`, JSON.stringify({ warehouseId: DATA.warehouseId, types: ['pick'], deviceId: `HH-${vu}` }), { ...headers(token), tags: { name: 'claim' } });
     claimMs.add(res.timings.duration);
@@ -71,7 +78,10 @@ export async function picker() {
     return;
   }
   const key = line.orderId;
-  if (!me.totes[key]) me.totes[key] = `V${vu}-${++me.n}`;
+  // The order's tote on this task, if a line of it is already picked (also after a re-claim); else a new one.
+  const bound = me.task.lines.find((l) => l.orderId === key && l.toteCode);
+  if (bound) me.totes[key] = bound.toteCode;
+  if (!me.totes[key]) me.totes[key] = `R${RUN}-${vu}-${++me.n}`;
   await sleep(THINK_S * (0.5 + Math.random()));
   const body = { locationScan: line.locationCode, itemScan: itemScan(line), qty: line.qty - line.qtyPicked, toteScan: me.totes[key] };
   const res = await http.post(`${BASE}/v1/tasks/${me.task.id}/lines/${line.id}/confirm`, JSON.stringify(body), { ...headers(token), tags: { name: 'confirm' } });
@@ -99,8 +109,8 @@ export function handleSummary(data) {
   const h50 = m('health_ms', 'med');
   const h99 = m('health_ms', 'p(99)');
   const lines = [
-    `pickers=${PICKERS} duration=${DURATION} think=${THINK_S}s lines_picked=${m('lines_picked', 'count')} tasks_done=${m('tasks_done', 'count')}`,
-    `scan-confirm  p50=${c50.toFixed(1)} ms  p99=${c99.toFixed(1)} ms  (n=${m('scan_confirm_ms', 'count') || data.metrics.scan_confirm_ms?.values?.count || '?'})`,
+    `pickers=${PICKERS} duration=${DURATION} think=${THINK_S}s lines_picked=${m('lines_picked', 'count')} tasks_done=${m('tasks_done', 'count') || 0}`,
+    `scan-confirm  p50=${c50.toFixed(1)} ms  p99=${c99.toFixed(1)} ms`,
     `claim         p50=${m('claim_ms', 'med').toFixed(1)} ms  p99=${m('claim_ms', 'p(99)').toFixed(1)} ms`,
     `health/live   p50=${h50.toFixed(1)} ms  p99=${h99.toFixed(1)} ms`,
     `ratio confirm/health  p50 ×${(c50 / h50).toFixed(1)}  p99 ×${(c99 / h99).toFixed(1)}`,

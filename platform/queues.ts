@@ -26,8 +26,8 @@ export const queueDefs = {
   'task-timeouts': { payload: z.object({ kind: z.literal('tick') }), subscribes: [] as string[] },
   /** Floor: scheduled wave templates (tick) and waveless order streaming (order.allocated). */
   'wave-release': { payload: z.union([relayedEventSchema, z.object({ kind: z.literal('tick') })]), subscribes: ['order.allocated'] as string[] },
-  /** Floor: cancelled orders leave the floor; picked goods of cancelled orders get a put-back task. */
-  'floor-events': { payload: relayedEventSchema, subscribes: ['order.cancelled', 'order.putback_requested'] as string[] },
+  /** Floor: cancelled orders leave the floor; picked goods of cancelled orders get a put-back task; waves settle. */
+  'floor-events': { payload: relayedEventSchema, subscribes: ['order.cancelled', 'order.putback_requested', 'task.completed', 'shipment.packed'] as string[] },
 } as const;
 
 export type QueueName = keyof typeof queueDefs;

@@ -174,12 +174,9 @@ export async function packOrder(em: EntityManager, actor: Actor, sessionId: stri
   await sql(em, `update tote set status = 'free', order_id = null, task_id = null, updated_at = now() where warehouse_id = ? and order_id = ?`, [s.warehouse_id, s.order_id]);
   await sql(em, `update sales_order set status = 'packed', updated_at = now() where id = ? and status in ('picked', 'picking', 'released')`, [s.order_id]);
   await logOrder(em, s.order_id, { category: 'fulfilment', action: 'packed', message: `Packed in ${plan.length} carton(s): ${plan.map((c) => c.box.code).join(', ')}`, data: { shipmentIds } });
-  if (wave) {
-    await sql(em, `update wave_order set status = 'packed' where wave_id = ? and order_id = ?`, [wave.wave_id, s.order_id]);
-    const done = await sqlOne<{ id: string }>(em, `update wave set status = 'completed', completed_at = now() where id = ? and status in ('released', 'picked')
-      and not exists (select 1 from wave_order where wave_id = ? and status not in ('packed', 'removed')) returning id`, [wave.wave_id, wave.wave_id]);
-    if (done) await emit(em, { type: 'wave.completed', warehouseId: s.warehouse_id, payload: { waveId: done.id } });
-  }
+  // The wave's completion is settled after commit by the floor-events worker (settleWave), so the last packs of a
+  // wave never deadlock on the wave row while holding stock locks.
+  if (wave) await sql(em, `update wave_order set status = 'packed' where wave_id = ? and order_id = ?`, [wave.wave_id, s.order_id]);
   return sessionView(em, { ...s, status: 'packed' });
 }
 

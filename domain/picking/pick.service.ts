@@ -10,7 +10,7 @@ import type { Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { TASK_COLUMNS, loadLines, lockTask, taskRooms, taskWithLines, toTaskView, type TaskRow } from '../tasks/task.repo.js';
 import type { TaskView } from '../tasks/task.schemas.js';
-import { createTask, finishTask, lockHeldTask, markStarted, recordPosition, type TaskEngineOptions } from '../tasks/task.service.js';
+import { createTask, finishTask, lockHeldTask, markStarted, type TaskEngineOptions } from '../tasks/task.service.js';
 import { CARTS_CODE, floorLocation } from './floor-locations.js';
 import { loadPickGraph, resequenceStops } from './path.service.js';
 import { resolveItemScan, scannedLocation, scannedTote } from './scan-match.js';
@@ -47,11 +47,11 @@ async function lockLine(em: EntityManager, taskId: string, lineId: string): Prom
  * The tote for an order on this task: the one already bound to the order (must match the scan), or
  * the scanned tote if it is free (bound now: one tote per order, in the order's cart slot).
  */
-async function bindTote(em: EntityManager, row: TaskRow, line: LineRow, code: string, carts: string): Promise<{ code: string; lpnId: string }> {
+async function bindTote(em: EntityManager, row: TaskRow, line: LineRow, code: string, carts: string): Promise<{ code: string; lpnId: string; fresh: boolean }> {
   const bound = await sqlOne<{ code: string; lpn_id: string }>(em, `select code, lpn_id from tote where warehouse_id = ? and order_id = ? and task_id = ?`, [row.warehouse_id, line.order_id, row.id]);
   if (bound) {
     if (bound.code !== code) throw new ValidationFailed(`Order in cart slot ${line.cart_slot} goes into tote ${bound.code}, not ${code}`, [{ path: 'body.toteScan', message: `expected ${bound.code}` }], 'wrong-tote');
-    return { code, lpnId: bound.lpn_id };
+    return { code, lpnId: bound.lpn_id, fresh: false };
   }
   let tote = await sqlOne<{ status: string; lpn_id: string | null; order_id: string | null }>(em, 'select status, lpn_id, order_id from tote where warehouse_id = ? and code = ? for update', [row.warehouse_id, code]);
   if (!tote) {
@@ -66,7 +66,7 @@ async function bindTote(em: EntityManager, row: TaskRow, line: LineRow, code: st
     lpnId = existing?.id ?? (await createLpn(em, { warehouseId: row.warehouse_id, type: 'tote', locationId: carts, code })).id;
   }
   await sql(em, `update tote set status = 'in_use', order_id = ?, task_id = ?, lpn_id = ?, updated_at = now() where warehouse_id = ? and code = ?`, [line.order_id, row.id, lpnId, row.warehouse_id, code]);
-  return { code, lpnId };
+  return { code, lpnId, fresh: true };
 }
 
 /**
@@ -97,23 +97,28 @@ export async function confirmPick(em: EntityManager, actor: Actor, taskId: strin
   if (line.reservation_id) {
     await consumeReservation(em, line.reservation_id, { qty: cmd.qty, to: { locationId: carts, lpnId: tote.lpnId, lot: line.lot, expiry: line.expiry }, userId: actor.id, deviceId: actor.deviceId, keepRemainder: !done });
   }
-  await sql(em, `update task_line set qty_picked = qty_picked + ?, tote_code = ?, status = ?, picked_by = ?, picked_at = now() where id = ?`, [cmd.qty, tote.code, done ? 'picked' : 'open', actor.id, lineId]);
-  await sql(em, 'update task set qty_done = qty_done + ?, updated_at = now() where id = ?', [cmd.qty, taskId]);
-  if (line.order_line_id) await sql(em, 'update order_line set picked_qty = picked_qty + ? where id = ?', [cmd.qty, line.order_line_id]);
+  // One round trip for the line, the order line, the order's first pick, the picker's position and the task:
+  // on a busy handheld floor each round trip inside the transaction costs more than the SQL itself.
+  const fresh = (await sqlOne<TaskRow>(em, `
+    with l as (update task_line set qty_picked = qty_picked + ?, tote_code = ?, status = ?, picked_by = ?, picked_at = now() where id = ? returning 1),
+      ol as (update order_line set picked_qty = picked_qty + ? where id = ?::uuid returning 1),
+      so as (update sales_order set status = 'picking', updated_at = now() where id = ?::uuid and status = 'released' returning 1),
+      wp as (update worker_profile p set last_x_mm = loc.x_mm, last_y_mm = loc.y_mm, updated_at = now() from location loc where p.user_id = ? and loc.id = ? returning 1)
+    update task set qty_done = qty_done + ?, updated_at = now() where id = ? returning ${TASK_COLUMNS}`, [
+    cmd.qty, tote.code, done ? 'picked' : 'open', actor.id, lineId, cmd.qty, line.order_line_id, tote.fresh ? line.order_id : null, actor.id, line.location_id, cmd.qty, taskId,
+  ]))!;
   await markStarted(em, row, actor.id, line.order_id ? [line.order_id] : undefined);
-  if (line.order_id) await sql(em, `update sales_order set status = 'picking', updated_at = now() where id = ? and status = 'released'`, [line.order_id]);
-  await recordPosition(em, actor.id, line.location_id);
   await emit(em, {
     type: 'task.line_picked', warehouseId: row.warehouse_id, rooms: taskRooms(row), actorId: actor.id,
     payload: { taskId, lineId, orderId: line.order_id, skuId: line.sku_id, locationId: line.location_id, qty: cmd.qty, toteCode: tote.code, lot: line.lot, assigneeId: actor.id },
   });
-  return afterLine(em, row, actor.id);
+  return afterLine(em, row, actor.id, { ...fresh, status: row.status });
 }
 
 /** After a line closes: finish the task when nothing is open, and move orders/wave on. */
-async function afterLine(em: EntityManager, row: TaskRow, actorId: string): Promise<TaskView> {
+async function afterLine(em: EntityManager, row: TaskRow, actorId: string, current?: TaskRow): Promise<TaskView> {
   const lines = await loadLines(em, row.id);
-  const fresh = (await sqlOne<TaskRow>(em, `select ${TASK_COLUMNS} from task where id = ?`, [row.id]))!;
+  const fresh = current ?? (await sqlOne<TaskRow>(em, `select ${TASK_COLUMNS} from task where id = ?`, [row.id]))!;
   if (lines.some((l) => l.status === 'open')) return toTaskView(fresh, lines);
   const orderIds = [...new Set(lines.map((l) => l.orderId).filter((o): o is string => !!o))];
   const done = await finishTask(em, { ...fresh, qty: fresh.qty }, actorId, fresh.qty_done, orderIds);
@@ -126,11 +131,7 @@ async function afterLine(em: EntityManager, row: TaskRow, actorId: string): Prom
     await sql(em, `update wave_order set status = 'picked' where order_id = any(?::uuid[]) and status = 'released'`, [`{${picked.map((p) => p.order_id).join(',')}}`]);
     await sql(em, `update tote set status = 'at_pack', updated_at = now() where order_id = any(?::uuid[])`, [`{${picked.map((p) => p.order_id).join(',')}}`]);
   }
-  if (row.wave_id) {
-    const w = await sqlOne<{ id: string }>(em, `update wave set status = 'picked' where id = ? and status = 'released'
-      and not exists (select 1 from task where wave_id = ? and status in ('open', 'claimed', 'in_progress')) returning id`, [row.wave_id, row.wave_id]);
-    if (w) await emit(em, { type: 'wave.picked', warehouseId: row.warehouse_id, payload: { waveId: w.id } });
-  }
+  // The wave's own progress (picked, completed) is settled after commit by the floor-events worker (settleWave).
   return taskWithLines(em, done);
 }
 

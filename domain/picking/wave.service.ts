@@ -240,3 +240,26 @@ export async function releaseDueTemplates(em: EntityManager, clock: Clock): Prom
   }
   return waves;
 }
+
+/**
+ * Moves a wave on once its work is done: released → picked when no pick task is open, → completed when
+ * every order is packed (or removed). Runs in its own short transaction after the task/pack commits
+ * (the wave row lock is the only lock taken, so it cannot deadlock with floor work); the status
+ * predicates make it idempotent. Returns the new status, or null when nothing changed.
+ */
+export async function settleWave(em: EntityManager, waveId: string): Promise<string | null> {
+  const w = await sqlOne<{ warehouse_id: string; status: string }>(em, 'select warehouse_id, status from wave where id = ? for update', [waveId]);
+  if (!w || (w.status !== 'released' && w.status !== 'picked')) return null;
+  let status: string | null = null;
+  if (w.status === 'released' && !(await sqlOne(em, `select 1 from task where wave_id = ? and type = 'pick' and status in ('open', 'claimed', 'in_progress') limit 1`, [waveId]))) {
+    await sql(em, `update wave set status = 'picked' where id = ?`, [waveId]);
+    await emit(em, { type: 'wave.picked', warehouseId: w.warehouse_id, payload: { waveId } });
+    status = 'picked';
+  }
+  if (!(await sqlOne(em, `select 1 from wave_order where wave_id = ? and status not in ('packed', 'removed') limit 1`, [waveId])) && (status === 'picked' || w.status === 'picked')) {
+    await sql(em, `update wave set status = 'completed', completed_at = now() where id = ?`, [waveId]);
+    await emit(em, { type: 'wave.completed', warehouseId: w.warehouse_id, payload: { waveId } });
+    status = 'completed';
+  }
+  return status;
+}

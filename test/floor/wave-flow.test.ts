@@ -6,7 +6,7 @@ import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { withTx } from '../../platform/db.js';
 import { startTestSystem, type TestSystem } from '../harness/context.js';
 import { buildFloor, itemScanFor, type FloorFixture } from './fixture.js';
-import { bulkUsers, call, type BulkUser } from './support.js';
+import { bulkUsers, call, eventually, type BulkUser } from './support.js';
 
 let sys: TestSystem;
 let fx: FloorFixture;
@@ -148,7 +148,8 @@ describe('a wave of 200 orders: release → handheld picking → packing → shi
     const ships = await sql<{ status: string; orders: number; bad: number }>(em, `select status, count(distinct order_id)::int as orders,
       count(*) filter (where weight_g <= 0 or length_mm <= 0 or box_id is null)::int as bad from shipment where warehouse_id = ? group by status`, [sys.wh1]);
     expect(ships).toEqual([{ status: 'packed', orders: 200, bad: 0 }]);
-    expect((await sqlOne<{ status: string }>(em, 'select status from wave where warehouse_id = ?', [sys.wh1]))!.status).toBe('completed');
+    // The wave settles after commit (floor-events worker).
+    await eventually(() => sqlOne<{ status: string }>(em, 'select status from wave where warehouse_id = ?', [sys.wh1]), (w) => w!.status === 'completed');
   });
 
   it('leaves the ledger balanced: every unit received is on a shelf or in a packed carton, nothing left in totes or reserved', async () => {

@@ -85,10 +85,12 @@ export async function listTasks(em: EntityManager, actor: Actor, warehouseId: st
   if (!canSeeWarehouse(actor, warehouseId)) throw new NotFound('Warehouse', warehouseId);
   const where = ['warehouse_id = ?'];
   const params: unknown[] = [warehouseId];
-  if (q.status) (where.push('status = ?'), params.push(q.status));
-  if (q.type) (where.push('type = ?'), params.push(q.type));
-  if (q.waveId) (where.push('wave_id = ?'), params.push(q.waveId));
-  if (q.assigneeId) (where.push('assignee_id = ?'), params.push(q.assigneeId));
+  const filters: [string, unknown][] = [['status = ?', q.status], ['type = ?', q.type], ['wave_id = ?', q.waveId], ['assignee_id = ?', q.assigneeId]];
+  for (const [clause, value] of filters) {
+    if (value === undefined) continue;
+    where.push(clause);
+    params.push(value);
+  }
   if (q.cursor) {
     if (!/^[0-9a-f-]{36}$/i.test(q.cursor)) throw new BadRequest('Malformed cursor', [{ path: 'querystring.cursor', message: 'malformed' }]);
     where.push('(created_at, id) < (select created_at, id from task where id = ?::uuid)');

@@ -81,9 +81,9 @@ describe('zone picking with consolidation at packing', () => {
     expect(new Set(tasks.map((t) => t.zoneId)).size).toBe(2);
     // Pick the first zone only.
     await call('POST', `${sys.url}/v1/tasks/${tasks[0].id}/reprioritise`, sup!.token, { priority: 999 });
-    let t0 = (await claim(pick[0]!, ['pick'])).body;
+    const t0 = (await claim(pick[0]!, ['pick'])).body;
     expect(t0.id).toBe(tasks[0].id);
-    t0 = await pickWholeTask(sys.url, pick[0]!.token, t0, scanFor, toteFor);
+    await pickWholeTask(sys.url, pick[0]!.token, t0, scanFor, toteFor);
     const orderId = multi[0]!;
     const early = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/pack-sessions`, packer!.token, { stationCode: 'PS-1', toteScan: toteFor(tasks[0].id, orderId) });
     expect(early.status).toBe(409);

@@ -49,7 +49,7 @@ export function runInstance(file: string, o: RunOptions): InstanceResult {
   const check = checkSolution(problem, sol.routes.map((r) => ({ vehicleIndex: r.vehicleIndex, jobs: r.stops.map((s) => s.jobIndex) })));
   // Reported cost is the checker's recomputation, not the solver's own figure.
   let cost: number;
-  let bks: number | null = null;
+  let bks: number | null;
   let bksVehicles: number | null = null;
   if (isVrp) {
     cost = Math.round(check.distanceM);

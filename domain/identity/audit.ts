@@ -28,11 +28,15 @@ export interface AuditQuery { cursor?: number; limit: number; action?: string; o
 export async function listAudit(em: EntityManager, actor: { id: string; allWarehouses: boolean; warehouseIds: string[] }, q: AuditQuery) {
   const where: string[] = [];
   const params: unknown[] = [];
-  if (q.cursor) (where.push('id < ?'), params.push(q.cursor));
-  if (q.action) (where.push('action = ?'), params.push(q.action));
-  if (q.objectType) (where.push('object_type = ?'), params.push(q.objectType));
-  if (q.objectId) (where.push('object_id = ?'), params.push(q.objectId));
-  if (!actor.allWarehouses) (where.push('(warehouse_id = any(?::uuid[]) or actor_id = ?)'), params.push(`{${actor.warehouseIds.join(',')}}`, actor.id));
+  const add = (clause: string, ...values: unknown[]) => {
+    where.push(clause);
+    params.push(...values);
+  };
+  if (q.cursor) add('id < ?', q.cursor);
+  if (q.action) add('action = ?', q.action);
+  if (q.objectType) add('object_type = ?', q.objectType);
+  if (q.objectId) add('object_id = ?', q.objectId);
+  if (!actor.allWarehouses) add('(warehouse_id = any(?::uuid[]) or actor_id = ?)', `{${actor.warehouseIds.join(',')}}`, actor.id);
   const rows = await sql<{ id: string; at: string; actor_type: string; actor_id: string | null; action: string; object_type: string | null; object_id: string | null; warehouse_id: string | null; device_id: string | null; ip: string | null; details: Record<string, unknown> }>(
     em, `select * from audit_log ${where.length ? 'where ' + where.join(' and ') : ''} order by id desc limit ?`, [...params, q.limit]);
   return {

@@ -25,7 +25,7 @@ export interface CreateCountsCmd {
 
 /** Creates count tasks (one per location); an open task on the same location/SKU is not duplicated. */
 export async function createCountTasks(tx: EntityManager, cmd: CreateCountsCmd): Promise<CountTaskView[]> {
-  let targets: { locationId: string; skuId: string | null; abc: string | null }[] = [];
+  let targets: { locationId: string; skuId: string | null; abc: string | null }[];
   if (cmd.kind === 'location') {
     if (!cmd.locationIds?.length) throw new BadRequest('locationIds are required for a location count', [{ path: 'body.locationIds', message: 'required' }]);
     const locs = await sql<{ id: string }>(tx, 'select id from location where warehouse_id = ? and id = any(?::uuid[])', [cmd.warehouseId, `{${cmd.locationIds.join(',')}}`]);

@@ -5,6 +5,7 @@ const shims = {
   'k6/http': 'k6-http.ts',
   'k6/metrics': 'k6-metrics.ts',
   'k6/execution': 'k6-execution.ts',
+  'k6/crypto': 'k6-crypto.ts',
 };
 
 export async function resolve(specifier, context, nextResolve) {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { setPriority } from 'node:os';
 import { loadConfig } from '../platform/config.js';
 import { prepare } from './lib/prepare.js';
 import { ROOT } from './lib/services.js';
@@ -19,9 +20,16 @@ const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
 const children: ChildProcess[] = [];
 let stopping = false;
 
-function run(name: string, file: string): void {
+function run(name: string, file: string, niceness = 0): void {
   const child = spawn(tsx, [...(watch ? ['watch', '--clear-screen=false'] : []), file], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
   children.push(child);
+  // Background work yields the CPU to request handling: under a burst, acknowledgements stay fast
+  // and the queue absorbs the processing (best effort; tsx re-execs node as a child that inherits it).
+  if (niceness && child.pid) {
+    try {
+      setPriority(child.pid, niceness);
+    } catch {}
+  }
   child.on('exit', (code, signal) => {
     if (stopping) return;
     console.error(`[dockside] ${name} exited (${signal ?? code}); stopping`);
@@ -38,7 +46,7 @@ function shutdown(code = 0): void {
 }
 
 run('api', 'api/server.ts');
-run('workers', 'workers/main.ts');
+run('workers', 'workers/main.ts', 10);
 process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
 

@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+// Spawn node itself with the tsx loader (not the tsx CLI, which forks a child): a SIGKILL must hit the
+// process that serves, or a "killed" API or relay would quietly keep running.
+const NODE_ARGS = ['--import', 'tsx'];
 
 export function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -77,7 +79,7 @@ export class Cluster {
 
   private async spawnApi(name: string, port?: number): Promise<Proc> {
     const p: Proc = { name, kind: 'api', port: port ?? (await freePort()), logs: [] };
-    p.child = spawn(TSX, ['api/server.ts'], { cwd: ROOT, env: { ...this.env, PORT: String(p.port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    p.child = spawn(process.execPath, [...NODE_ARGS, 'api/server.ts'], { cwd: ROOT, env: { ...this.env, PORT: String(p.port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.watch(p);
     this.procs.set(name, p);
     await waitFor(async () => {
@@ -94,7 +96,7 @@ export class Cluster {
 
   private async spawnWorker(name: string): Promise<Proc> {
     const p: Proc = { name, kind: 'worker', logs: [] };
-    p.child = spawn(TSX, ['workers/main.ts'], { cwd: ROOT, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    p.child = spawn(process.execPath, [...NODE_ARGS, 'workers/main.ts'], { cwd: ROOT, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.watch(p);
     this.procs.set(name, p);
     await waitFor(() => p.logs.some((l) => l.includes('workers started')), 90_000, `${name} started`).catch((e) => {

@@ -47,10 +47,16 @@ describe('two API and two worker processes', () => {
     for (let i = 0; i < total; i++) {
       if (i === 30) {
         await waitFor(() => cluster.leader() !== undefined, 10_000, 'a relay leader');
-        await cluster.kill(cluster.leader()!); // kill the relay mid-stream
+        const leader = cluster.leader()!;
+        const pid = cluster.procs.get(leader)!.child!.pid!;
+        await cluster.kill(leader); // kill the relay mid-stream
+        expect(() => process.kill(pid, 0)).toThrow(); // the relay process itself is dead
       }
       if (i === 45) await cluster.restart('worker0').catch(() => undefined);
-      if (i === 60) await cluster.kill('api0'); // the API we were posting through dies; carry on through B
+      if (i === 60) {
+        await cluster.kill('api0'); // the API we were posting through dies; carry on through B
+        await expect(fetch(`${cluster.url('api0')}/health/live`)).rejects.toThrow(); // really gone
+      }
       await post(i < 60 ? 'api0' : 'api1', `n${i}`);
     }
     // Make sure some relay is alive to finish the stream.

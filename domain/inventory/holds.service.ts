@@ -30,19 +30,7 @@ export async function placeHold(tx: EntityManager, cmd: PlaceHoldCmd): Promise<{
     where ${match()} and status = 'available' and on_hand > 0 order by id for update`, matchParams(h));
   const pending = await sql<{ id: string }>(tx, `select id from stock_reservation where status = 'pending' and balance_id = any(?::uuid[])`, [`{${balances.map((b) => b.id).join(',')}}`]);
   const { released } = await releaseReservations(tx, { reservationIds: pending.map((p) => p.id) }, `hold:${hold.id}`);
-  let qty = 0;
-  const byWh = new Map<string, { balances: number; qty: number }>();
-  for (const b of balances) {
-    const key = { locationId: b.location_id, lot: b.lot, expiry: b.expiry, lpnId: b.lpn_id };
-    await postMovement(tx, {
-      warehouseId: b.warehouse_id, type: 'adjust', skuId: cmd.skuId, qty: b.on_hand, from: { ...key, status: 'available' }, to: { ...key, status: 'quarantine' },
-      reasonCode: 'hold', refType: 'hold', refId: hold.id, userId: cmd.userId,
-    }, { emitEvent: false });
-    qty += b.on_hand;
-    const w = byWh.get(b.warehouse_id) ?? { balances: 0, qty: 0 };
-    byWh.set(b.warehouse_id, { balances: w.balances + 1, qty: w.qty + b.on_hand });
-  }
-  if (h.warehouseId && !byWh.has(h.warehouseId)) byWh.set(h.warehouseId, { balances: 0, qty: 0 });
+  const { qty, byWh } = await moveStatus(tx, balances, { skuId: cmd.skuId, from: 'available', to: 'quarantine', reasonCode: 'hold', holdId: hold.id, userId: cmd.userId, warehouseId: h.warehouseId });
   for (const [warehouseId, w] of byWh) {
     await emit(tx, {
       type: 'stock.held', warehouseId, actorId: cmd.userId,
@@ -64,19 +52,7 @@ export async function releaseHold(tx: EntityManager, holdId: string, userId?: st
       and not exists (select 1 from stock_hold o where o.active and o.sku_id = b.sku_id and (o.lot is null or o.lot = b.lot)
         and (o.warehouse_id is null or o.warehouse_id = b.warehouse_id) and (o.location_id is null or o.location_id = b.location_id))
     order by b.id for update of b`, matchParams(h));
-  let qty = 0;
-  const byWh = new Map<string, { balances: number; qty: number }>();
-  for (const b of balances) {
-    const key = { locationId: b.location_id, lot: b.lot, expiry: b.expiry, lpnId: b.lpn_id };
-    await postMovement(tx, {
-      warehouseId: b.warehouse_id, type: 'adjust', skuId: h.skuId, qty: b.on_hand, from: { ...key, status: 'quarantine' }, to: { ...key, status: 'available' },
-      reasonCode: 'hold-released', refType: 'hold', refId: holdId, userId,
-    }, { emitEvent: false });
-    qty += b.on_hand;
-    const w = byWh.get(b.warehouse_id) ?? { balances: 0, qty: 0 };
-    byWh.set(b.warehouse_id, { balances: w.balances + 1, qty: w.qty + b.on_hand });
-  }
-  if (h.warehouseId && !byWh.has(h.warehouseId)) byWh.set(h.warehouseId, { balances: 0, qty: 0 });
+  const { qty, byWh } = await moveStatus(tx, balances, { skuId: h.skuId, from: 'quarantine', to: 'available', reasonCode: 'hold-released', holdId, userId, warehouseId: h.warehouseId });
   for (const [warehouseId, w] of byWh) {
     await emit(tx, { type: 'stock.hold_released', warehouseId, actorId: userId, payload: { holdId, skuId: h.skuId, lot: h.lot, balances: w.balances, qty: w.qty } });
   }
@@ -107,4 +83,29 @@ function toView(r: Record<string, any>): HoldView {
     id: r.id, warehouseId: r.warehouse_id, skuId: r.sku_id, lot: r.lot, locationId: r.location_id, reason: r.reason, active: r.active,
     createdAt: new Date(r.created_at).toISOString(), releasedAt: r.released_at ? new Date(r.released_at).toISOString() : null,
   };
+}
+
+/**
+ * Moves each balance's whole on-hand between statuses through the ledger (one adjust movement each)
+ * and totals per warehouse for the events; the hold's own warehouse is always reported.
+ */
+async function moveStatus(
+  tx: EntityManager,
+  balances: Bal[],
+  o: { skuId: string; from: 'available' | 'quarantine'; to: 'available' | 'quarantine'; reasonCode: string; holdId: string; userId?: string; warehouseId?: string | null },
+): Promise<{ qty: number; byWh: Map<string, { balances: number; qty: number }> }> {
+  let qty = 0;
+  const byWh = new Map<string, { balances: number; qty: number }>();
+  for (const b of balances) {
+    const key = { locationId: b.location_id, lot: b.lot, expiry: b.expiry, lpnId: b.lpn_id };
+    await postMovement(tx, {
+      warehouseId: b.warehouse_id, type: 'adjust', skuId: o.skuId, qty: b.on_hand, from: { ...key, status: o.from }, to: { ...key, status: o.to },
+      reasonCode: o.reasonCode, refType: 'hold', refId: o.holdId, userId: o.userId,
+    }, { emitEvent: false });
+    qty += b.on_hand;
+    const w = byWh.get(b.warehouse_id) ?? { balances: 0, qty: 0 };
+    byWh.set(b.warehouse_id, { balances: w.balances + 1, qty: w.qty + b.on_hand });
+  }
+  if (o.warehouseId && !byWh.has(o.warehouseId)) byWh.set(o.warehouseId, { balances: 0, qty: 0 });
+  return { qty, byWh };
 }

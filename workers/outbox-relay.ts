@@ -6,7 +6,7 @@ import type { RelayedEvent } from '../domain/events/catalogue.js';
 import { sql } from '../domain/shared/sql.js';
 import type { Orm } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
-import type { QueueRegistry } from '../platform/queues.js';
+import type { QueueName, QueueRegistry } from '../platform/queues.js';
 
 /**
  * Outbox relay: the single leader (a PostgreSQL advisory lock) that orders and delivers events.
@@ -147,12 +147,17 @@ export class OutboxRelay {
   }
 
   private async deliver(em: EntityManager, items: { event: RelayedEvent; rooms: string[] }[]): Promise<void> {
+    // One Redis round trip per subscribing queue per batch, not one per event.
+    const jobs = new Map<QueueName, { name: string; data: RelayedEvent; opts: { jobId: string } }[]>();
     for (const { event, rooms } of items) {
       this.emitter.to([`warehouse:${event.warehouseId}`, ...rooms]).emit('event', event);
       for (const q of this.queues.subscribersOf(event.type)) {
-        await this.queues.get(q).add(event.type, event, { jobId: `evt-${event.id}` });
+        const list = jobs.get(q) ?? [];
+        list.push({ name: event.type, data: event, opts: { jobId: `evt-${event.id}` } });
+        jobs.set(q, list);
       }
     }
+    for (const [q, batch] of jobs) await this.queues.get(q).addBulk(batch);
     await sql(em, 'update outbox set relayed_at = now() where id = any(?::bigint[])', [`{${items.map((i) => i.event.id).join(',')}}`]);
   }
 }

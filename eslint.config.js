@@ -2,14 +2,45 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const transport = ['fastify', 'fastify-*', '@fastify/*', 'bullmq', 'socket.io', 'socket.io-*', '@socket.io/*', 'ioredis', 'jsonwebtoken', 'undici'];
+const transport = [
+  'fastify',
+  'fastify-*',
+  '@fastify/*',
+  'bullmq',
+  'socket.io',
+  'socket.io-*',
+  '@socket.io/*',
+  'ioredis',
+  'jsonwebtoken',
+  'undici',
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'web-console/dist/', '.data/', 'coverage/', 'bench/results/', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', performance: 'readonly', fetch: 'readonly', AbortController: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', setImmediate: 'readonly', queueMicrotask: 'readonly', structuredClone: 'readonly', AbortSignal: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        performance: 'readonly',
+        fetch: 'readonly',
+        AbortController: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        setImmediate: 'readonly',
+        queueMicrotask: 'readonly',
+        structuredClone: 'readonly',
+        AbortSignal: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
@@ -21,12 +52,18 @@ export default tseslint.config(
   {
     files: ['domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: transport, message: 'domain/ must stay free of transport: no fastify, bullmq, socket.io, ioredis, jsonwebtoken (DESIGN.md).' },
-          { group: ['**/api/**', '**/workers/**'], message: 'domain/ must not import the edges (api/, workers/).' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: transport,
+              message: 'domain/ must stay free of transport: no fastify, bullmq, socket.io, ioredis, jsonwebtoken (DESIGN.md).',
+            },
+            { group: ['**/api/**', '**/workers/**'], message: 'domain/ must not import the edges (api/, workers/).' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -35,6 +72,17 @@ export default tseslint.config(
   },
   {
     files: ['web-console/**/*.{ts,tsx}'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', localStorage: 'readonly', navigator: 'readonly', location: 'readonly', HTMLInputElement: 'readonly', KeyboardEvent: 'readonly', Event: 'readonly' } },
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        localStorage: 'readonly',
+        navigator: 'readonly',
+        location: 'readonly',
+        HTMLInputElement: 'readonly',
+        KeyboardEvent: 'readonly',
+        Event: 'readonly',
+      },
+    },
   },
 );

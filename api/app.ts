@@ -49,7 +49,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
-    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 64 ? req.headers['x-request-id'] : randomUUID()),
+    genReqId: (req) =>
+      typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 64
+        ? req.headers['x-request-id']
+        : randomUUID(),
     trustProxy: true,
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -63,18 +66,37 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('queues', deps.queues);
   app.setErrorHandler(problemErrorHandler);
   app.setNotFoundHandler((req, reply) =>
-    sendProblem(reply, req, { type: 'not-found', title: 'Not found', status: 404, detail: `No route ${req.method} ${req.url.split('?')[0]}`, errors: [] }));
+    sendProblem(reply, req, {
+      type: 'not-found',
+      title: 'Not found',
+      status: 404,
+      detail: `No route ${req.method} ${req.url.split('?')[0]}`,
+      errors: [],
+    }),
+  );
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
 
-  await app.register(cors, { origin: config.CORS_ORIGINS === '*' ? true : config.CORS_ORIGINS.split(',').map((s) => s.trim()), credentials: true });
+  await app.register(cors, {
+    origin: config.CORS_ORIGINS === '*' ? true : config.CORS_ORIGINS.split(',').map((s) => s.trim()),
+    credentials: true,
+  });
   await app.register(rateLimit, { global: false, redis: deps.redis, nameSpace: `${config.REDIS_PREFIX}:rl:` });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Dockside API', version: '0.1.0', description: 'Warehouse and delivery operations. Errors are application/problem+json (RFC 9457).' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' } } },
+      info: {
+        title: 'Dockside API',
+        version: '0.1.0',
+        description: 'Warehouse and delivery operations. Errors are application/problem+json (RFC 9457).',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' },
+        },
+      },
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
@@ -84,10 +106,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerMetrics(app, deps.queues);
   await app.register(healthRoutes);
-  await app.register(async (v1) => {
-    v1.addHook('onRequest', authorize);
-    for (const r of routes) await v1.register(r);
-  }, { prefix: '/v1' });
+  await app.register(
+    async (v1) => {
+      v1.addHook('onRequest', authorize);
+      for (const r of routes) await v1.register(r);
+    },
+    { prefix: '/v1' },
+  );
 
   if (existsSync(consoleDist)) {
     await app.register(fastifyStatic, { root: consoleDist, prefix: '/console/', decorateReply: false });

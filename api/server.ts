@@ -11,7 +11,9 @@ export async function startApi(rt: Runtime, port = rt.config.PORT, host = rt.con
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   return {
-    app, io, port: actualPort,
+    app,
+    io,
+    port: actualPort,
     async stop() {
       io.close();
       await app.close();

@@ -22,7 +22,13 @@ const childPath = join(benchDir, 'lib', 'child.ts');
 /** Time kept back for each benchmark still waiting, so one slow module cannot starve the rest. */
 const RESERVE_PER_BENCH_S = 15;
 
-interface Args { names: string[]; quick: boolean; seed?: number; maxS: number; list: boolean }
+interface Args {
+  names: string[];
+  quick: boolean;
+  seed?: number;
+  maxS: number;
+  list: boolean;
+}
 
 function parseArgs(argv: string[]): Args {
   const a: Args = { names: [], quick: false, maxS: 570, list: false };
@@ -57,7 +63,12 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-interface Outcome { figures: Figure[]; quick: boolean; error?: string; seconds: number }
+interface Outcome {
+  figures: Figure[];
+  quick: boolean;
+  error?: string;
+  seconds: number;
+}
 
 function runOne(entry: BenchEntry, opts: { quick: boolean; seed?: number }, remainingS: number, reserveS: number): Promise<Outcome> {
   const t0 = performance.now();
@@ -87,7 +98,9 @@ function runOne(entry: BenchEntry, opts: { quick: boolean; seed?: number }, rema
         const availableS = remainingS - reserveS;
         if (!quick && msg.budgetS > availableS) quick = true; // child.ts applies the same rule
         const limitS = Math.min(remainingS, Math.max(2 * msg.budgetS, msg.budgetS + 30));
-        console.error(`bench: ${entry.name}: budget ${msg.budgetS} s${quick && !opts.quick ? ' (over the time left: quick mode)' : ''}, stopped after ${Math.round(limitS)} s`);
+        console.error(
+          `bench: ${entry.name}: budget ${msg.budgetS} s${quick && !opts.quick ? ' (over the time left: quick mode)' : ''}, stopped after ${Math.round(limitS)} s`,
+        );
         timer = setTimeout(() => kill(`stopped after ${Math.round(limitS)} s (budget ${msg.budgetS} s)`), limitS * 1000);
       } else if (msg.type === 'done') {
         const bad = msg.figures.flatMap((f, i) => figureProblems(f).map((p) => `figure ${i}: ${p}`));
@@ -127,7 +140,9 @@ async function main(): Promise<number> {
       continue;
     }
     const outcome = await runOne(entry, { quick: args.quick, seed: args.seed }, remainingS, reserveS);
-    console.error(`bench: ${entry.name}: ${outcome.figures.length} figure(s) in ${outcome.seconds.toFixed(1)} s${outcome.error ? ' — FAILED' : ''}`);
+    console.error(
+      `bench: ${entry.name}: ${outcome.figures.length} figure(s) in ${outcome.seconds.toFixed(1)} s${outcome.error ? ' — FAILED' : ''}`,
+    );
     if (outcome.error) failures.push(`${entry.name}: ${outcome.error.split('\n').slice(0, 6).join('\n  ')}`);
     const records: HistoryRecord[] = [];
     for (const f of outcome.figures) {
@@ -140,7 +155,10 @@ async function main(): Promise<number> {
   console.log('');
   console.log(markdownTable(all));
   const missingRatio = all.filter((f) => f.ratio === null);
-  if (missingRatio.length) console.error(`bench: ${missingRatio.length} figure(s) without a baseline ratio: ${missingRatio.map((f) => `${f.bench}/${f.metric}`).join(', ')}`);
+  if (missingRatio.length)
+    console.error(
+      `bench: ${missingRatio.length} figure(s) without a baseline ratio: ${missingRatio.map((f) => `${f.bench}/${f.metric}`).join(', ')}`,
+    );
   console.error(`bench: done in ${((performance.now() - start) / 1000).toFixed(1)} s; history appended to ${historyPath}`);
   if (failures.length) {
     console.error(`bench: ${failures.length} failure(s):\n- ${failures.join('\n- ')}`);

@@ -23,7 +23,15 @@ const DRAIN_TIMEOUT_S = Number(__ENV.DRAIN_TIMEOUT_S || 600);
 
 export const options = {
   scenarios: {
-    intake: { executor: 'constant-arrival-rate', rate: RATE, timeUnit: '1s', duration: DURATION, preAllocatedVUs: Math.min(200, RATE), maxVUs: Math.max(400, RATE * 2), gracefulStop: '10s' },
+    intake: {
+      executor: 'constant-arrival-rate',
+      rate: RATE,
+      timeUnit: '1s',
+      duration: DURATION,
+      preAllocatedVUs: Math.min(200, RATE),
+      maxVUs: Math.max(400, RATE * 2),
+      gracefulStop: '10s',
+    },
   },
   thresholds: {
     'http_req_duration{scenario:intake}': [`p(99)<${P99_MS}`],
@@ -44,22 +52,53 @@ function json(res, what) {
 }
 
 export async function setup() {
-  const login = json(await http.post(`${BASE}/v1/auth/login`, JSON.stringify({ username: __ENV.ADMIN_USER || 'admin', password: __ENV.ADMIN_PASSWORD || 'admin' }), { headers: { 'Content-Type': 'application/json' } }), 'login');
+  const login = json(
+    await http.post(
+      `${BASE}/v1/auth/login`,
+      JSON.stringify({ username: __ENV.ADMIN_USER || 'admin', password: __ENV.ADMIN_PASSWORD || 'admin' }),
+      { headers: { 'Content-Type': 'application/json' } },
+    ),
+    'login',
+  );
   const auth = { headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${login.accessToken}` } };
   const whs = json(await http.get(`${BASE}/v1/warehouses`, auth), 'warehouses');
   const warehouseId = __ENV.WAREHOUSE_ID || whs.items[0].id;
   const run = Date.now();
   const stockPerSku = Math.ceil((RATE * parseDurationS(DURATION) * LINES * 3) / SKU_COUNT) + 100;
-  const loc = json(await http.post(`${BASE}/v1/warehouses/${warehouseId}/locations`, JSON.stringify({ code: `LT-${run % 1e8}`, type: 'pick_face' }), auth), 'location');
+  const loc = json(
+    await http.post(`${BASE}/v1/warehouses/${warehouseId}/locations`, JSON.stringify({ code: `LT-${run % 1e8}`, type: 'pick_face' }), auth),
+    'location',
+  );
   const skus = [];
   for (let i = 0; i < SKU_COUNT; i++) {
     const code = `LT-${run % 1e8}-${i}`;
     const sku = json(await http.put(`${BASE}/v1/catalog/skus/${code}`, JSON.stringify({ name: `Load test item ${i}` }), auth), 'sku');
-    json(await http.post(`${BASE}/v1/stock/movements`, JSON.stringify({ warehouseId, type: 'receipt', skuId: sku.id, qty: stockPerSku, to: { locationId: loc.id } }), auth), 'receipt');
+    json(
+      await http.post(
+        `${BASE}/v1/stock/movements`,
+        JSON.stringify({ warehouseId, type: 'receipt', skuId: sku.id, qty: stockPerSku, to: { locationId: loc.id } }),
+        auth,
+      ),
+      'receipt',
+    );
     skus.push(code);
   }
   const secret = `lt-${run}-${Math.random().toString(36).slice(2)}`;
-  const connector = json(await http.post(`${BASE}/v1/connectors`, JSON.stringify({ kind: 'shopify', name: `load ${run}`, warehouseId, shopDomain: 'load-test.myshopify.com', webhookSecret: secret, pollEnabled: false }), auth), 'connector');
+  const connector = json(
+    await http.post(
+      `${BASE}/v1/connectors`,
+      JSON.stringify({
+        kind: 'shopify',
+        name: `load ${run}`,
+        warehouseId,
+        shopDomain: 'load-test.myshopify.com',
+        webhookSecret: secret,
+        pollEnabled: false,
+      }),
+      auth,
+    ),
+    'connector',
+  );
   return { run, skus, secret, connectorId: connector.id, token: login.accessToken };
 }
 
@@ -74,20 +113,54 @@ export default async function (data) {
   const id = data.run * 1000 + n;
   const lines = [];
   for (let l = 0; l < LINES; l++) {
-    lines.push({ id: id * 10 + l, sku: data.skus[(n * 7 + l * 3) % data.skus.length], name: `Item ${l}`, title: `Item ${l}`, quantity: 1 + (l % 2), price: '12.50', total_discount: '0.00', requires_shipping: true, variant_id: 1000 + l });
+    lines.push({
+      id: id * 10 + l,
+      sku: data.skus[(n * 7 + l * 3) % data.skus.length],
+      name: `Item ${l}`,
+      title: `Item ${l}`,
+      quantity: 1 + (l % 2),
+      price: '12.50',
+      total_discount: '0.00',
+      requires_shipping: true,
+      variant_id: 1000 + l,
+    });
   }
   const order = {
-    id, name: `#LT${n}`, order_number: n, currency: 'EUR', email: 'buyer@example.com', created_at: new Date().toISOString(), updated_at: new Date().toISOString(),
-    subtotal_price: '37.50', total_price: '42.40', total_tax: '0.00', total_discounts: '0.00', total_shipping_price_set: { shop_money: { amount: '4.90', currency_code: 'EUR' } },
-    tags: n % 10 === 0 ? 'express' : '', note: null, customer: { id: 5000 + (n % 100), email: 'buyer@example.com', first_name: 'Zoë', last_name: 'Load' },
-    shipping_address: { name: 'Zoë Load', address1: 'Keizersgracht 1', city: 'Amsterdam', zip: '1015 CJ', country: 'Netherlands', country_code: 'NL', phone: '+31 20 123 4567' },
-    shipping_lines: [{ title: n % 10 === 0 ? 'Express' : 'Standard', price: '4.90' }], line_items: lines,
+    id,
+    name: `#LT${n}`,
+    order_number: n,
+    currency: 'EUR',
+    email: 'buyer@example.com',
+    created_at: new Date().toISOString(),
+    updated_at: new Date().toISOString(),
+    subtotal_price: '37.50',
+    total_price: '42.40',
+    total_tax: '0.00',
+    total_discounts: '0.00',
+    total_shipping_price_set: { shop_money: { amount: '4.90', currency_code: 'EUR' } },
+    tags: n % 10 === 0 ? 'express' : '',
+    note: null,
+    customer: { id: 5000 + (n % 100), email: 'buyer@example.com', first_name: 'Zoë', last_name: 'Load' },
+    shipping_address: {
+      name: 'Zoë Load',
+      address1: 'Keizersgracht 1',
+      city: 'Amsterdam',
+      zip: '1015 CJ',
+      country: 'Netherlands',
+      country_code: 'NL',
+      phone: '+31 20 123 4567',
+    },
+    shipping_lines: [{ title: n % 10 === 0 ? 'Express' : 'Standard', price: '4.90' }],
+    line_items: lines,
   };
   const body = JSON.stringify(order);
   const res = await http.post(`${BASE}/v1/webhooks/shopify/${data.connectorId}`, body, {
     headers: {
-      'Content-Type': 'application/json', 'X-Shopify-Topic': 'orders/create', 'X-Shopify-Webhook-Id': `lt-${data.run}-${n}`,
-      'X-Shopify-Hmac-Sha256': crypto.hmac('sha256', data.secret, body, 'base64'), 'X-Shopify-Shop-Domain': 'load-test.myshopify.com',
+      'Content-Type': 'application/json',
+      'X-Shopify-Topic': 'orders/create',
+      'X-Shopify-Webhook-Id': `lt-${data.run}-${n}`,
+      'X-Shopify-Hmac-Sha256': crypto.hmac('sha256', data.secret, body, 'base64'),
+      'X-Shopify-Shop-Domain': 'load-test.myshopify.com',
     },
     tags: { name: 'shopify-webhook' },
   });
@@ -106,5 +179,7 @@ export async function teardown(data) {
   }
   drainMs.add(Date.now() - start);
   ordersAllocated.add(stats.orders.allocated || 0);
-  console.log(`intake drain: ${Date.now() - start} ms after the last acknowledge; deliveries ${JSON.stringify(stats.deliveries)}; orders ${JSON.stringify(stats.orders)}`);
+  console.log(
+    `intake drain: ${Date.now() - start} ms after the last acknowledge; deliveries ${JSON.stringify(stats.deliveries)}; orders ${JSON.stringify(stats.orders)}`,
+  );
 }

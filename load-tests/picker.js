@@ -24,7 +24,15 @@ const RUN = (__ENV.RUN_ID || Date.now().toString(36)).toUpperCase();
 export const options = {
   scenarios: {
     pickers: { executor: 'constant-vus', vus: PICKERS, duration: DURATION, exec: 'picker', gracefulStop: '10s' },
-    baseline: { executor: 'constant-arrival-rate', rate: 50, timeUnit: '1s', duration: DURATION, preAllocatedVUs: 10, maxVUs: 100, exec: 'health' },
+    baseline: {
+      executor: 'constant-arrival-rate',
+      rate: 50,
+      timeUnit: '1s',
+      duration: DURATION,
+      preAllocatedVUs: 10,
+      maxVUs: 100,
+      exec: 'health',
+    },
   },
   thresholds: {
     'http_req_failed{name:confirm}': ['rate<0.01'],
@@ -63,7 +71,11 @@ export async function picker() {
     await sleep(Math.random() * THINK_S);
   }
   if (!me.task || me.task.status === 'done') {
-    const res = await http.post(`${BASE}/v1/tasks/claim`, JSON.stringify({ warehouseId: DATA.warehouseId, types: ['pick'], deviceId: `HH-${vu}` }), { ...headers(token), tags: { name: 'claim' } });
+    const res = await http.post(
+      `${BASE}/v1/tasks/claim`,
+      JSON.stringify({ warehouseId: DATA.warehouseId, types: ['pick'], deviceId: `HH-${vu}` }),
+      { ...headers(token), tags: { name: 'claim' } },
+    );
     claimMs.add(res.timings.duration);
     check(res, { 'claim answered': (r) => r.status === 200 || r.status === 204 });
     if (res.status !== 200) {
@@ -84,7 +96,10 @@ export async function picker() {
   if (!me.totes[key]) me.totes[key] = `R${RUN}-${vu}-${++me.n}`;
   await sleep(THINK_S * (0.5 + Math.random()));
   const body = { locationScan: line.locationCode, itemScan: itemScan(line), qty: line.qty - line.qtyPicked, toteScan: me.totes[key] };
-  const res = await http.post(`${BASE}/v1/tasks/${me.task.id}/lines/${line.id}/confirm`, JSON.stringify(body), { ...headers(token), tags: { name: 'confirm' } });
+  const res = await http.post(`${BASE}/v1/tasks/${me.task.id}/lines/${line.id}/confirm`, JSON.stringify(body), {
+    ...headers(token),
+    tags: { name: 'confirm' },
+  });
   confirmMs.add(res.timings.duration);
   const ok = check(res, { 'confirm accepted': (r) => r.status === 200 });
   if (!ok) {

@@ -19,8 +19,24 @@ const QUERY_P99_MS = Number(__ENV.QUERY_P99_MS || 150);
 
 export const options = {
   scenarios: {
-    scans: { executor: 'constant-arrival-rate', rate: Math.ceil(RATE * 0.8), timeUnit: '1s', duration: DURATION, preAllocatedVUs: 20, maxVUs: 200, exec: 'scan' },
-    queries: { executor: 'constant-arrival-rate', rate: Math.max(1, Math.floor(RATE * 0.2)), timeUnit: '1s', duration: DURATION, preAllocatedVUs: 10, maxVUs: 100, exec: 'query' },
+    scans: {
+      executor: 'constant-arrival-rate',
+      rate: Math.ceil(RATE * 0.8),
+      timeUnit: '1s',
+      duration: DURATION,
+      preAllocatedVUs: 20,
+      maxVUs: 200,
+      exec: 'scan',
+    },
+    queries: {
+      executor: 'constant-arrival-rate',
+      rate: Math.max(1, Math.floor(RATE * 0.2)),
+      timeUnit: '1s',
+      duration: DURATION,
+      preAllocatedVUs: 10,
+      maxVUs: 100,
+      exec: 'query',
+    },
   },
   thresholds: {
     'http_req_duration{scenario:scans}': [`p(99)<${SCAN_P99_MS}`],
@@ -35,7 +51,11 @@ const scanMs = new Trend('scan_resolve_ms', true);
 const json = (token) => ({ headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` } });
 
 export async function setup() {
-  const login = await http.post(`${BASE}/v1/auth/login`, JSON.stringify({ username: __ENV.ADMIN_USER || 'admin', password: __ENV.ADMIN_PASSWORD || 'admin' }), { headers: { 'Content-Type': 'application/json' } });
+  const login = await http.post(
+    `${BASE}/v1/auth/login`,
+    JSON.stringify({ username: __ENV.ADMIN_USER || 'admin', password: __ENV.ADMIN_PASSWORD || 'admin' }),
+    { headers: { 'Content-Type': 'application/json' } },
+  );
   const token = login.json().accessToken;
   const whs = (await http.get(`${BASE}/v1/warehouses`, json(token))).json().items;
   const warehouseId = whs[0].id;
@@ -52,7 +72,10 @@ export async function setup() {
 
 export async function scan(data) {
   const raw = data.scans[Math.floor(Math.random() * data.scans.length)];
-  const res = await http.post(`${BASE}/v1/scans/resolve`, JSON.stringify({ warehouseId: data.warehouseId, raw }), { ...json(data.token), tags: { name: 'scan-resolve' } });
+  const res = await http.post(`${BASE}/v1/scans/resolve`, JSON.stringify({ warehouseId: data.warehouseId, raw }), {
+    ...json(data.token),
+    tags: { name: 'scan-resolve' },
+  });
   check(res, { 'scan resolved': (r) => r.status === 200 && r.json('match.kind') !== 'none' });
   scanMs.add(res.timings.duration);
 }
@@ -61,10 +84,14 @@ export async function query(data) {
   const sku = data.skuIds[Math.floor(Math.random() * data.skuIds.length)];
   const wh = data.warehouseId;
   const pick = Math.random();
-  const url = pick < 0.4 ? `${BASE}/v1/stock/balances?warehouseId=${wh}&skuId=${sku}`
-    : pick < 0.7 ? `${BASE}/v1/stock/by-sku?warehouseId=${wh}&skuId=${sku}`
-    : pick < 0.9 ? `${BASE}/v1/stock/movements?warehouseId=${wh}&skuId=${sku}&limit=50`
-    : `${BASE}/v1/stock/near-expiry?warehouseId=${wh}&withinDays=90`;
+  const url =
+    pick < 0.4
+      ? `${BASE}/v1/stock/balances?warehouseId=${wh}&skuId=${sku}`
+      : pick < 0.7
+        ? `${BASE}/v1/stock/by-sku?warehouseId=${wh}&skuId=${sku}`
+        : pick < 0.9
+          ? `${BASE}/v1/stock/movements?warehouseId=${wh}&skuId=${sku}&limit=50`
+          : `${BASE}/v1/stock/near-expiry?warehouseId=${wh}&withinDays=90`;
   const res = await http.get(url, { ...json(data.token), tags: { name: 'stock-query' } });
   check(res, { 'query ok': (r) => r.status === 200 });
 }

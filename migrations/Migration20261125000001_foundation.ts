@@ -118,7 +118,9 @@ export class Migration20261125000001_foundation extends Migration {
   }
 
   override async down(): Promise<void> {
-    this.addSql(`drop table if exists warehouse_note, idempotency_key, event_stream, outbox, audit_log, api_client, refresh_token, app_user, warehouse cascade;`);
+    this.addSql(
+      `drop table if exists warehouse_note, idempotency_key, event_stream, outbox, audit_log, api_client, refresh_token, app_user, warehouse cascade;`,
+    );
     this.addSql(`drop function if exists outbox_notify();`);
   }
 }

@@ -101,7 +101,9 @@ export class Migration20261125000003_inventory extends Migration {
         constraint stock_balance_key unique nulls not distinct (location_id, sku_id, lot, expiry, lpn_id, status)
       );`);
     // Scan resolution and stock queries: by SKU within a warehouse, by location, by LPN, by lot (recalls).
-    this.addSql(`create index stock_balance_sku_idx on stock_balance (sku_id, warehouse_id) include (on_hand, reserved) where on_hand > 0;`);
+    this.addSql(
+      `create index stock_balance_sku_idx on stock_balance (sku_id, warehouse_id) include (on_hand, reserved) where on_hand > 0;`,
+    );
     this.addSql(`create index stock_balance_location_idx on stock_balance (location_id) where on_hand > 0;`);
     this.addSql(`create index stock_balance_lpn_idx on stock_balance (lpn_id) where lpn_id is not null;`);
     this.addSql(`create index stock_balance_lot_idx on stock_balance (sku_id, lot) where lot is not null;`);
@@ -137,7 +139,9 @@ export class Migration20261125000003_inventory extends Migration {
       );`);
     this.addSql(`create index stock_movement_wh_idx on stock_movement (warehouse_id, id desc);`);
     this.addSql(`create index stock_movement_sku_idx on stock_movement (sku_id, id desc);`);
-    this.addSql(`create index stock_movement_from_bal_idx on stock_movement (from_balance_id, created_at) where from_balance_id is not null;`);
+    this.addSql(
+      `create index stock_movement_from_bal_idx on stock_movement (from_balance_id, created_at) where from_balance_id is not null;`,
+    );
     this.addSql(`create index stock_movement_to_bal_idx on stock_movement (to_balance_id, created_at) where to_balance_id is not null;`);
     this.addSql(`create index stock_movement_created_idx on stock_movement (warehouse_id, created_at);`);
     this.addSql(`create index stock_movement_ref_idx on stock_movement (ref_type, ref_id) where ref_id is not null;`);
@@ -145,7 +149,9 @@ export class Migration20261125000003_inventory extends Migration {
     this.addSql(`
       create function stock_movement_immutable() returns trigger language plpgsql as $$
       begin raise exception 'stock_movement is append-only' using errcode = 'P0001'; end $$;`);
-    this.addSql(`create trigger stock_movement_no_update before update or delete on stock_movement for each row execute function stock_movement_immutable();`);
+    this.addSql(
+      `create trigger stock_movement_no_update before update or delete on stock_movement for each row execute function stock_movement_immutable();`,
+    );
 
     this.addSql(`
       create table stock_reservation (
@@ -222,7 +228,9 @@ export class Migration20261125000003_inventory extends Migration {
   }
 
   override async down(): Promise<void> {
-    this.addSql(`drop table if exists count_line, count_task, stock_hold, stock_reservation, stock_movement, stock_balance, license_plate cascade;`);
+    this.addSql(
+      `drop table if exists count_line, count_task, stock_hold, stock_reservation, stock_movement, stock_balance, license_plate cascade;`,
+    );
     this.addSql(`drop function if exists stock_movement_immutable();`);
     this.addSql(`drop function if exists inventory_scan_resolve(text, text, uuid, text);`);
     this.addSql(`drop sequence if exists lpn_code_seq;`);

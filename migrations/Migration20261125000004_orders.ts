@@ -122,10 +122,14 @@ export class Migration20261125000004_orders extends Migration {
         updated_at timestamptz not null default now(),
         check ((status = 'on_hold') = (hold_reason is not null))
       );`);
-    this.addSql(`create unique index sales_order_connector_ext_uq on sales_order (connector_id, external_id) where connector_id is not null;`);
+    this.addSql(
+      `create unique index sales_order_connector_ext_uq on sales_order (connector_id, external_id) where connector_id is not null;`,
+    );
     this.addSql(`create unique index sales_order_wh_ext_uq on sales_order (warehouse_id, external_id) where connector_id is null;`);
     this.addSql(`create index sales_order_list_idx on sales_order (warehouse_id, created_at desc, id desc);`);
-    this.addSql(`create index sales_order_alloc_idx on sales_order (warehouse_id, priority_rank, promise_date, created_at) where status in ('pending', 'backordered');`);
+    this.addSql(
+      `create index sales_order_alloc_idx on sales_order (warehouse_id, priority_rank, promise_date, created_at) where status in ('pending', 'backordered');`,
+    );
     this.addSql(`
       create table order_line (
         id uuid primary key default gen_random_uuid(),
@@ -206,6 +210,8 @@ export class Migration20261125000004_orders extends Migration {
   }
 
   override async down(): Promise<void> {
-    this.addSql(`drop table if exists webhook_dispatch_cursor, outbound_delivery, webhook_subscription, order_log, order_line, sales_order, intake_dead_letter, webhook_delivery, customer_allocation_rule, connector_sku_map, connector cascade;`);
+    this.addSql(
+      `drop table if exists webhook_dispatch_cursor, outbound_delivery, webhook_subscription, order_log, order_line, sales_order, intake_dead_letter, webhook_delivery, customer_allocation_rule, connector_sku_map, connector cascade;`,
+    );
   }
 }

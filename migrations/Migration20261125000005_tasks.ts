@@ -134,7 +134,9 @@ export class Migration20261125000005_tasks extends Migration {
     // One task at a time per person: the database refuses a second active claim.
     this.addSql(`create unique index task_one_active_uq on task (assignee_id) where status in ('claimed', 'in_progress');`);
     // A putback/count raised for the same reference is raised once (idempotent event consumers).
-    this.addSql(`create unique index task_ref_uq on task (warehouse_id, type, ref_type, ref_id) where ref_type is not null and status <> 'cancelled';`);
+    this.addSql(
+      `create unique index task_ref_uq on task (warehouse_id, type, ref_type, ref_id) where ref_type is not null and status <> 'cancelled';`,
+    );
     this.addSql(`
       create table task_line (
         id uuid primary key default gen_random_uuid(),
@@ -223,6 +225,8 @@ export class Migration20261125000005_tasks extends Migration {
   override async down(): Promise<void> {
     this.addSql(`alter table shipment drop column if exists wave_id, drop column if exists pack_session_id, drop column if exists carton_no,
       drop column if exists expected_weight_g, drop column if exists contents, drop column if exists packed_by, drop column if exists packed_at;`);
-    this.addSql(`drop table if exists pack_item, pack_session, floor_settings, tote, task_line, task, wave_order, wave, wave_template, box_type, worker_profile cascade;`);
+    this.addSql(
+      `drop table if exists pack_item, pack_session, floor_settings, tote, task_line, task, wave_order, wave, wave_template, box_type, worker_profile cascade;`,
+    );
   }
 }

@@ -11,7 +11,9 @@ export class Migration20261125000007_outbox_polling extends Migration {
   }
 
   override async down(): Promise<void> {
-    this.addSql(`create function outbox_notify() returns trigger language plpgsql as $$ begin perform pg_notify('outbox', ''); return null; end $$;`);
+    this.addSql(
+      `create function outbox_notify() returns trigger language plpgsql as $$ begin perform pg_notify('outbox', ''); return null; end $$;`,
+    );
     this.addSql(`create trigger outbox_notify after insert on outbox for each statement execute function outbox_notify();`);
   }
 }

@@ -22,7 +22,12 @@ describe('configuration', () => {
 
   it('refuses development secrets and demo data in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET[\s\S]*SECRETS_KEY[\s\S]*DEMO_DATA/);
-    const ok = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'), DEMO_DATA: 'false' });
+    const ok = loadConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(40),
+      SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
+      DEMO_DATA: 'false',
+    });
     expect(ok.NODE_ENV).toBe('production');
   });
 });

@@ -4,9 +4,7 @@ import { ordersSettings } from '../domain/orders/orders.settings.js';
 const DEV_JWT_SECRET = 'dockside-dev-only-jwt-secret-change-me-0123456789';
 const DEV_SECRETS_KEY = 'ZG9ja3NpZGUtZGV2LW9ubHktc2VjcmV0cy1rZXktMzI='; // 32 bytes, base64; dev only
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /** Every environment variable the system reads, with local defaults. One place, validated at start. */
 export const envSchema = z
@@ -19,19 +17,30 @@ export const envSchema = z
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
     REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
     /** Prefix for every Redis key (BullMQ queues, socket channels, rate limits): lets tests and tenants share one Redis. */
-    REDIS_PREFIX: z.string().regex(/^[a-zA-Z0-9:_-]*$/).default('dockside'),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[a-zA-Z0-9:_-]*$/)
+      .default('dockside'),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
     JWT_ISSUER: z.string().default('dockside'),
     JWT_AUDIENCE: z.string().default('dockside-api'),
     ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(30).max(86400).default(900),
-    REFRESH_TOKEN_TTL_S: z.coerce.number().int().min(300).default(30 * 86400),
+    REFRESH_TOKEN_TTL_S: z.coerce
+      .number()
+      .int()
+      .min(300)
+      .default(30 * 86400),
     /** AES-256-GCM key (base64 of 32 bytes) for secrets at rest, e.g. storefront webhook secrets. */
     SECRETS_KEY: z
       .string()
       .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be base64 of exactly 32 bytes')
       .default(DEV_SECRETS_KEY),
     CORS_ORIGINS: z.string().default('*'),
-    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+    BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(1024 * 1024),
     AUTH_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(30),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DEMO_DATA: bool.default(true),
@@ -42,10 +51,8 @@ export const envSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
-    if (env.JWT_SECRET === DEV_JWT_SECRET)
-      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must be set in production' });
-    if (env.SECRETS_KEY === DEV_SECRETS_KEY)
-      ctx.addIssue({ code: 'custom', path: ['SECRETS_KEY'], message: 'must be set in production' });
+    if (env.JWT_SECRET === DEV_JWT_SECRET) ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must be set in production' });
+    if (env.SECRETS_KEY === DEV_SECRETS_KEY) ctx.addIssue({ code: 'custom', path: ['SECRETS_KEY'], message: 'must be set in production' });
     if (env.DEMO_DATA) ctx.addIssue({ code: 'custom', path: ['DEMO_DATA'], message: 'must be false in production' });
   });
 

@@ -10,24 +10,50 @@ import type { Config } from './config.js';
 export const queueDefs = {
   /** Generic domain-event fan-out for reactions that have no dedicated queue yet (e.g. audit projections). */
   events: { payload: relayedEventSchema, subscribes: [] as string[] },
-  allocation: { payload: z.object({ orderId: z.string().uuid().optional(), warehouseId: z.string().uuid(), reason: z.string() }), subscribes: [] as string[] },
+  allocation: {
+    payload: z.object({ orderId: z.string().uuid().optional(), warehouseId: z.string().uuid(), reason: z.string() }),
+    subscribes: [] as string[],
+  },
   'webhook-intake': { payload: z.object({ deliveryId: z.string() }), subscribes: [] as string[] },
   'outbound-webhooks': { payload: relayedEventSchema, subscribes: [] as string[] },
   /** Orders: events that can change what is allocatable (new/changed orders, stock arriving or freed). */
-  'allocation-triggers': { payload: relayedEventSchema, subscribes: ['order.created', 'order.updated', 'order.hold_released', 'stock.moved', 'stock.reservation_released', 'stock.hold_released', 'count.completed'] as string[] },
+  'allocation-triggers': {
+    payload: relayedEventSchema,
+    subscribes: [
+      'order.created',
+      'order.updated',
+      'order.hold_released',
+      'stock.moved',
+      'stock.reservation_released',
+      'stock.hold_released',
+      'count.completed',
+    ] as string[],
+  },
   /** Orders: shipment progress reported back to the storefront. */
-  'fulfilment-callbacks': { payload: relayedEventSchema, subscribes: ['shipment.created', 'shipment.packed', 'shipment.labelled', 'shipment.delivered', 'order.cancel_refused'] as string[] },
+  'fulfilment-callbacks': {
+    payload: relayedEventSchema,
+    subscribes: ['shipment.created', 'shipment.packed', 'shipment.labelled', 'shipment.delivered', 'order.cancel_refused'] as string[],
+  },
   /** Orders: one HTTP attempt of an outbound_delivery row (retries are rescheduled from Postgres). */
   'webhook-delivery': { payload: z.object({ deliveryId: z.string().uuid() }), subscribes: [] as string[] },
   /** Orders: storefront reconciliation polls and the repair sweep (lost jobs, due retries, key pruning). */
-  reconciliation: { payload: z.object({ kind: z.enum(['poll', 'sweep', 'dispatch']), connectorId: z.string().uuid().optional() }), subscribes: [] as string[] },
+  reconciliation: {
+    payload: z.object({ kind: z.enum(['poll', 'sweep', 'dispatch']), connectorId: z.string().uuid().optional() }),
+    subscribes: [] as string[],
+  },
   routing: { payload: z.object({ planId: z.string().uuid() }), subscribes: [] as string[] },
   /** Floor: returns tasks whose lease ran out to the pool (repeatable tick). */
   'task-timeouts': { payload: z.object({ kind: z.literal('tick') }), subscribes: [] as string[] },
   /** Floor: scheduled wave templates (tick) and waveless order streaming (order.allocated). */
-  'wave-release': { payload: z.union([relayedEventSchema, z.object({ kind: z.literal('tick') })]), subscribes: ['order.allocated'] as string[] },
+  'wave-release': {
+    payload: z.union([relayedEventSchema, z.object({ kind: z.literal('tick') })]),
+    subscribes: ['order.allocated'] as string[],
+  },
   /** Floor: cancelled orders leave the floor; picked goods of cancelled orders get a put-back task; waves settle. */
-  'floor-events': { payload: relayedEventSchema, subscribes: ['order.cancelled', 'order.putback_requested', 'task.completed', 'shipment.packed'] as string[] },
+  'floor-events': {
+    payload: relayedEventSchema,
+    subscribes: ['order.cancelled', 'order.putback_requested', 'task.completed', 'shipment.packed'] as string[],
+  },
 } as const;
 
 export type QueueName = keyof typeof queueDefs;
@@ -36,20 +62,31 @@ export type QueuePayload<N extends QueueName> = z.infer<(typeof queueDefs)[N]['p
 export function bullConnection(config: Pick<Config, 'REDIS_URL'>): ConnectionOptions {
   const u = new URL(config.REDIS_URL);
   return {
-    host: u.hostname, port: Number(u.port || 6379), username: u.username || undefined, password: u.password || undefined,
-    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0, maxRetriesPerRequest: null,
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    username: u.username || undefined,
+    password: u.password || undefined,
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
+    maxRetriesPerRequest: null,
   };
 }
 
 export class QueueRegistry {
   private queues = new Map<QueueName, Queue>();
 
-  constructor(readonly connection: ConnectionOptions, readonly prefix: string) {}
+  constructor(
+    readonly connection: ConnectionOptions,
+    readonly prefix: string,
+  ) {}
 
   get(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.connection, prefix: this.prefix, defaultJobOptions: { attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 } });
+      q = new Queue(name, {
+        connection: this.connection,
+        prefix: this.prefix,
+        defaultJobOptions: { attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 },
+      });
       this.queues.set(name, q);
     }
     return q;
@@ -62,7 +99,11 @@ export class QueueRegistry {
 
   /** Queues that want a given event type. */
   subscribersOf(eventType: string): QueueName[] {
-    return (Object.keys(queueDefs) as QueueName[]).filter((n) => (queueDefs[n].subscribes as readonly string[]).some((p) => p === eventType || (p.endsWith('*') && eventType.startsWith(p.slice(0, -1)))));
+    return (Object.keys(queueDefs) as QueueName[]).filter((n) =>
+      (queueDefs[n].subscribes as readonly string[]).some(
+        (p) => p === eventType || (p.endsWith('*') && eventType.startsWith(p.slice(0, -1))),
+      ),
+    );
   }
 
   all(): [QueueName, Queue][] {

@@ -21,7 +21,11 @@ export async function createRuntime(name: string, config: Config = loadConfig())
   const redis = createRedis(config);
   const queues = createQueues(config);
   return {
-    config, logger, orm, redis, queues,
+    config,
+    logger,
+    orm,
+    redis,
+    queues,
     async close() {
       await queues.close();
       redis.disconnect();

@@ -9,13 +9,18 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [major] = process.versions.node.split('.').map(Number);
 if (major < 20) {
-  console.error(`Dockside needs Node.js 20 or newer; this is ${process.version}. Install it from https://nodejs.org or with your package manager.`);
+  console.error(
+    `Dockside needs Node.js 20 or newer; this is ${process.version}. Install it from https://nodejs.org or with your package manager.`,
+  );
   process.exit(1);
 }
 
 const marker = join(root, 'node_modules', '.package-lock.json');
 const lock = join(root, 'package-lock.json');
-const stale = !existsSync(join(root, 'node_modules', '.bin', 'tsx')) || !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs + 1000);
+const stale =
+  !existsSync(join(root, 'node_modules', '.bin', 'tsx')) ||
+  !existsSync(marker) ||
+  (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs + 1000);
 if (stale) {
   console.log('[dockside] installing dependencies (npm ci)…');
   const r = spawnSync('npm', [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
@@ -28,6 +33,9 @@ if (!script) {
   console.error(`unknown command ${cmd}`);
   process.exit(2);
 }
-const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [script, ...(cmd === 'dev' ? ['--watch'] : []), ...args], { cwd: root, stdio: 'inherit' });
+const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [script, ...(cmd === 'dev' ? ['--watch'] : []), ...args], {
+  cwd: root,
+  stdio: 'inherit',
+});
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

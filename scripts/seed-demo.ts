@@ -8,7 +8,15 @@ import { seedFloor } from './seed/floor.seed.js';
 import { seedDispatch } from './seed/dispatch.seed.js';
 
 /** Seeders in dependency order; each is idempotent and returns whether it wrote anything. */
-const seeders: ((em: EntityManager) => Promise<boolean>)[] = [seedIdentity, seedLayout, seedCatalog, seedStock, seedOrders, seedFloor, seedDispatch];
+const seeders: ((em: EntityManager) => Promise<boolean>)[] = [
+  seedIdentity,
+  seedLayout,
+  seedCatalog,
+  seedStock,
+  seedOrders,
+  seedFloor,
+  seedDispatch,
+];
 
 /** Loads the deterministic demo data set (never in production: config refuses DEMO_DATA there). */
 export async function seedDemo(em: EntityManager): Promise<boolean> {

@@ -21,7 +21,11 @@ const children: ChildProcess[] = [];
 let stopping = false;
 
 function run(name: string, file: string, niceness = 0): void {
-  const child = spawn(tsx, [...(watch ? ['watch', '--clear-screen=false'] : []), file], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(tsx, [...(watch ? ['watch', '--clear-screen=false'] : []), file], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   children.push(child);
   // Background work yields the CPU to request handling: under a burst, acknowledgements stay fast
   // and the queue absorbs the processing (best effort; tsx re-execs node as a child that inherits it).

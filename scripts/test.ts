@@ -19,13 +19,19 @@ try {
 }
 
 if (!args.includes('--no-lint')) {
-  console.log('[dockside] lint (eslint) and type-check (tsc)…');
-  for (const [cmd, cmdArgs] of [[bin('eslint'), ['.']], [bin('tsc'), ['-p', '.']]] as const) {
+  console.log('[dockside] lint (eslint), formatting (prettier) and type-check (tsc)…');
+  for (const [cmd, cmdArgs] of [
+    [bin('eslint'), ['.']],
+    [bin('prettier'), ['--check', '.', '--log-level', 'warn']],
+    [bin('tsc'), ['-p', '.']],
+  ] as const) {
     const r = spawnSync(cmd, [...cmdArgs], { cwd: ROOT, stdio: 'inherit' });
     if (r.status !== 0) process.exit(r.status ?? 1);
   }
 }
 const r = spawnSync(bin('vitest'), ['run', ...args.filter((a) => a !== '--no-lint')], {
-  cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import tsx`.trim() },
+  cwd: ROOT,
+  stdio: 'inherit',
+  env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import tsx`.trim() },
 });
 process.exit(r.status ?? 1);

@@ -19,35 +19,43 @@ async function retryWaiting(rt: Runtime, warehouseId: string, skuId: string | un
 }
 
 /** Explicit allocation jobs: one order, or every backorder of a warehouse. */
-export const allocationProcessor = (rt: Runtime): Processor => async (job) => {
-  const p = queueDefs.allocation.payload.parse(job.data);
-  if (p.orderId) return withTx(rt.orm.em, (tx) => allocateOrder(tx, p.orderId!, systemClock, { trigger: p.reason }));
-  return retryWaiting(rt, p.warehouseId, undefined, p.reason);
-};
+export const allocationProcessor =
+  (rt: Runtime): Processor =>
+  async (job) => {
+    const p = queueDefs.allocation.payload.parse(job.data);
+    if (p.orderId) return withTx(rt.orm.em, (tx) => allocateOrder(tx, p.orderId!, systemClock, { trigger: p.reason }));
+    return retryWaiting(rt, p.warehouseId, undefined, p.reason);
+  };
 
 /** Events that can make an order allocatable: new/changed/released orders, and stock that arrives or is freed. */
-export const allocationTriggersProcessor = (rt: Runtime): Processor => async (job) => {
-  const e = relayedEventSchema.parse(job.data);
-  const p = (e.payload ?? {}) as { orderId?: string; skuId?: string; to?: { locationId?: string | null } };
-  switch (e.type) {
-    case 'order.created':
-    case 'order.updated':
-    case 'order.hold_released':
-      return withTx(rt.orm.em, (tx) => allocateOrder(tx, p.orderId!, systemClock, { trigger: e.type }));
-    case 'stock.moved':
-      // Only stock landing in a real location can be allocated (a pick or ship leaves to a tote or a virtual location).
-      if (!p.to?.locationId) return { skipped: 'stock left the warehouse' };
-      return retryWaiting(rt, e.warehouseId, p.skuId, `stock arrived (${e.type})`);
-    case 'stock.hold_released':
-      return retryWaiting(rt, e.warehouseId, p.skuId, 'stock hold released');
-    case 'stock.reservation_released': {
-      // Only the SKUs whose reservations were freed can help a backorder.
-      const ids = (e.payload as { reservationIds?: string[] }).reservationIds ?? [];
-      const skus = await sql<{ sku_id: string }>(rt.orm.em.fork(), 'select distinct sku_id from stock_reservation where id = any(?::uuid[])', [`{${ids.join(',')}}`]);
-      for (const s of skus) await retryWaiting(rt, e.warehouseId, s.sku_id, 'reserved stock released');
-      return { skus: skus.length };
+export const allocationTriggersProcessor =
+  (rt: Runtime): Processor =>
+  async (job) => {
+    const e = relayedEventSchema.parse(job.data);
+    const p = (e.payload ?? {}) as { orderId?: string; skuId?: string; to?: { locationId?: string | null } };
+    switch (e.type) {
+      case 'order.created':
+      case 'order.updated':
+      case 'order.hold_released':
+        return withTx(rt.orm.em, (tx) => allocateOrder(tx, p.orderId!, systemClock, { trigger: e.type }));
+      case 'stock.moved':
+        // Only stock landing in a real location can be allocated (a pick or ship leaves to a tote or a virtual location).
+        if (!p.to?.locationId) return { skipped: 'stock left the warehouse' };
+        return retryWaiting(rt, e.warehouseId, p.skuId, `stock arrived (${e.type})`);
+      case 'stock.hold_released':
+        return retryWaiting(rt, e.warehouseId, p.skuId, 'stock hold released');
+      case 'stock.reservation_released': {
+        // Only the SKUs whose reservations were freed can help a backorder.
+        const ids = (e.payload as { reservationIds?: string[] }).reservationIds ?? [];
+        const skus = await sql<{ sku_id: string }>(
+          rt.orm.em.fork(),
+          'select distinct sku_id from stock_reservation where id = any(?::uuid[])',
+          [`{${ids.join(',')}}`],
+        );
+        for (const s of skus) await retryWaiting(rt, e.warehouseId, s.sku_id, 'reserved stock released');
+        return { skus: skus.length };
+      }
+      default:
+        return retryWaiting(rt, e.warehouseId, undefined, `stock freed (${e.type})`);
     }
-    default:
-      return retryWaiting(rt, e.warehouseId, undefined, `stock freed (${e.type})`);
-  }
-};
+  };

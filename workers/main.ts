@@ -9,13 +9,17 @@ import { processors } from './processors.js';
 /** Starts the outbox relay (leader-elected) and every queue processor. */
 export async function startWorkers(rt: Runtime) {
   const emitter = new Emitter(rt.redis.duplicate(), { key: socketKey(rt.config.REDIS_PREFIX) });
-  const relay = new OutboxRelay(rt.orm, rt.config.DATABASE_URL, emitter, rt.queues, rt.logger.child({ component: 'relay' }), { pollMs: rt.config.RELAY_POLL_MS });
+  const relay = new OutboxRelay(rt.orm, rt.config.DATABASE_URL, emitter, rt.queues, rt.logger.child({ component: 'relay' }), {
+    pollMs: rt.config.RELAY_POLL_MS,
+  });
   relay.start();
-  const workers = Object.entries(processors).map(([name, make]) =>
-    new Worker(name, make!(rt), { connection: rt.queues.connection, prefix: rt.queues.prefix, concurrency: 8 }));
+  const workers = Object.entries(processors).map(
+    ([name, make]) => new Worker(name, make!(rt), { connection: rt.queues.connection, prefix: rt.queues.prefix, concurrency: 8 }),
+  );
   for (const w of workers) w.on('failed', (job, err) => rt.logger.warn({ queue: w.name, jobId: job?.id, err }, 'job failed'));
   return {
-    relay, workers,
+    relay,
+    workers,
     async stop() {
       await Promise.all(workers.map((w) => w.close()));
       await relay.stop();

@@ -24,7 +24,11 @@ export class SsrfBlocked extends Error {
  * resolves — or re-resolves (DNS rebinding) — to an internal address is refused at connect time.
  */
 export function guardedAgent(allow: string[]): Agent {
-  const lookup = (hostname: string, options: { family?: number; all?: boolean }, cb: (err: Error | null, address?: string | LookupAddress[], family?: number) => void) => {
+  const lookup = (
+    hostname: string,
+    options: { family?: number; all?: boolean },
+    cb: (err: Error | null, address?: string | LookupAddress[], family?: number) => void,
+  ) => {
     dnsLookup(hostname, { all: true, family: options?.family ?? 0 }, (err, addrs) => {
       if (err) return cb(err);
       const bad = addrs.find((a) => isBlockedAddress(a.address, allow));
@@ -42,13 +46,32 @@ export function assertUrlAllowed(url: string, allow: string[]): void {
   if (isIP(host) && isBlockedAddress(host, allow)) throw new SsrfBlocked(`refused: ${host} is a private address`);
 }
 
-export interface HttpResult { status: number; body: string; headers: Record<string, string>; retryAfterS?: number; error?: string }
+export interface HttpResult {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+  retryAfterS?: number;
+  error?: string;
+}
 
 /** One outbound HTTP call: SSRF-guarded, no redirects followed, bounded time and body. */
-export async function safeRequest(agent: Agent, s: OrdersSettings, url: string, init: { method: string; headers: Record<string, string>; body?: string }, maxBodyChars = 2000): Promise<HttpResult> {
+export async function safeRequest(
+  agent: Agent,
+  s: OrdersSettings,
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+  maxBodyChars = 2000,
+): Promise<HttpResult> {
   try {
     assertUrlAllowed(url, s.allowPrivate);
-    const res = await request(url, { method: init.method as 'POST', headers: init.headers, body: init.body, dispatcher: agent, headersTimeout: s.timeoutMs, bodyTimeout: s.timeoutMs });
+    const res = await request(url, {
+      method: init.method as 'POST',
+      headers: init.headers,
+      body: init.body,
+      dispatcher: agent,
+      headersTimeout: s.timeoutMs,
+      bodyTimeout: s.timeoutMs,
+    });
     const text = await res.body.text();
     if (text.length > maxBodyChars && maxBodyChars > 2000) throw new Error(`response larger than ${maxBodyChars} characters`);
     const headers = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v ?? '')]));
@@ -82,15 +105,28 @@ async function enqueueDeliveries(rt: Runtime, ids: string[]) {
 export async function attemptDelivery(rt: Runtime, deliveryId: string): Promise<string> {
   const { agent, settings, ring } = ctx(rt);
   const em = rt.orm.em.fork();
-  const d = await sqlOne<OutboundRow>(em, `update outbound_delivery set next_attempt_at = now() + make_interval(secs => ?), attempts = attempts + 1
-    where id = ? and status = 'pending' and next_attempt_at <= now() returning *`, [Math.ceil(settings.timeoutMs / 1000) * 2 + 5, deliveryId]);
+  const d = await sqlOne<OutboundRow>(
+    em,
+    `update outbound_delivery set next_attempt_at = now() + make_interval(secs => ?), attempts = attempts + 1
+    where id = ? and status = 'pending' and next_attempt_at <= now() returning *`,
+    [Math.ceil(settings.timeoutMs / 1000) * 2 + 5, deliveryId],
+  );
   if (!d) return 'not due';
   const body = JSON.stringify(d.body);
   const ts = Math.floor(Date.now() / 1000);
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Dockside-Webhooks/1', 'webhook-id': `msg_${d.id}`, 'webhook-timestamp': String(ts) };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': 'Dockside-Webhooks/1',
+    'webhook-id': `msg_${d.id}`,
+    'webhook-timestamp': String(ts),
+  };
   let secret: string | undefined;
   if (d.subscription_id) {
-    const sub = await sqlOne<{ secret_enc: string; active: boolean }>(em, 'select secret_enc, active from webhook_subscription where id = ?', [d.subscription_id]);
+    const sub = await sqlOne<{ secret_enc: string; active: boolean }>(
+      em,
+      'select secret_enc, active from webhook_subscription where id = ?',
+      [d.subscription_id],
+    );
     if (!sub?.active) {
       await sql(em, `update outbound_delivery set status = 'dead', last_error = 'subscription disabled' where id = ?`, [d.id]);
       return 'dead';
@@ -106,7 +142,11 @@ export async function attemptDelivery(rt: Runtime, deliveryId: string): Promise<
   headers['webhook-signature'] = standardWebhookSignature(secret, headers['webhook-id']!, ts, body);
   const r = await safeRequest(agent, settings, d.url, { method: d.method, headers, body });
   if (r.status >= 200 && r.status < 300) {
-    await sql(em, `update outbound_delivery set status = 'delivered', delivered_at = now(), last_status = ?, last_error = null where id = ?`, [r.status, d.id]);
+    await sql(
+      em,
+      `update outbound_delivery set status = 'delivered', delivered_at = now(), last_status = ?, last_error = null where id = ?`,
+      [r.status, d.id],
+    );
     return 'delivered';
   }
   const error = r.error ?? `HTTP ${r.status}: ${r.body.slice(0, 300)}`;
@@ -116,18 +156,34 @@ export async function attemptDelivery(rt: Runtime, deliveryId: string): Promise<
   const delay = Math.max((r.retryAfterS ?? 0) * 1000, backoffMs(attempts, settings.backoffBaseMs, settings.backoffMaxMs, Math.random()));
   if (gone || r.error?.startsWith('refused:') || ageS + delay / 1000 > settings.retryWindowS) {
     await withTx(rt.orm.em, async (tx) => {
-      await sql(tx, `update outbound_delivery set status = 'dead', last_status = ?, last_error = ? where id = ?`, [r.status || null, error, d.id]);
+      await sql(tx, `update outbound_delivery set status = 'dead', last_status = ?, last_error = ? where id = ?`, [
+        r.status || null,
+        error,
+        d.id,
+      ]);
       if (gone) await sql(tx, 'update webhook_subscription set active = false where id = ?', [d.subscription_id]);
-      if (d.order_id) await logOrder(tx, d.order_id, { category: 'fulfilment', action: 'callback_dead', message: `Storefront callback ${d.event_type} gave up after ${attempts} attempt(s): ${error}` });
+      if (d.order_id)
+        await logOrder(tx, d.order_id, {
+          category: 'fulfilment',
+          action: 'callback_dead',
+          message: `Storefront callback ${d.event_type} gave up after ${attempts} attempt(s): ${error}`,
+        });
     });
     return 'dead';
   }
-  await sql(em, `update outbound_delivery set next_attempt_at = now() + make_interval(secs => ?), last_status = ?, last_error = ? where id = ?`, [delay / 1000, r.status || null, error, d.id]);
+  await sql(
+    em,
+    `update outbound_delivery set next_attempt_at = now() + make_interval(secs => ?), last_status = ?, last_error = ? where id = ?`,
+    [delay / 1000, r.status || null, error, d.id],
+  );
   await rt.queues.add('webhook-delivery', { deliveryId: d.id }, { jobId: `wd-${d.id}-${attempts}`, delay });
   return `retry in ${delay} ms`;
 }
 
-export const webhookDeliveryProcessor = (rt: Runtime): Processor => async (job) => attemptDelivery(rt, queueDefs['webhook-delivery'].payload.parse(job.data).deliveryId);
+export const webhookDeliveryProcessor =
+  (rt: Runtime): Processor =>
+  async (job) =>
+    attemptDelivery(rt, queueDefs['webhook-delivery'].payload.parse(job.data).deliveryId);
 
 /** Fans every domain event out to the webhook subscriptions that want it (subscriptions cached for 1 s). */
 export const outboundWebhooksProcessor = (rt: Runtime): Processor => {
@@ -147,9 +203,11 @@ export const outboundWebhooksProcessor = (rt: Runtime): Processor => {
 };
 
 /** Shipment progress → order status + storefront callbacks. */
-export const fulfilmentCallbacksProcessor = (rt: Runtime): Processor => async (job) => {
-  const e = relayedEventSchema.parse(job.data);
-  const ids = await withTx(rt.orm.em, (tx) => recordFulfilment(tx, e));
-  await enqueueDeliveries(rt, ids);
-  return ids.length;
-};
+export const fulfilmentCallbacksProcessor =
+  (rt: Runtime): Processor =>
+  async (job) => {
+    const e = relayedEventSchema.parse(job.data);
+    const ids = await withTx(rt.orm.em, (tx) => recordFulfilment(tx, e));
+    await enqueueDeliveries(rt, ids);
+    return ids.length;
+  };

@@ -66,7 +66,10 @@ export class OutboxRelay {
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const t = setTimeout(resolve, ms);
-      this.wake = () => { clearTimeout(t); resolve(); };
+      this.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
     });
   }
 
@@ -119,29 +122,42 @@ export class OutboxRelay {
   }
 
   private async undelivered(em: EntityManager) {
-    const rows = await sql<Parameters<typeof toRelayed>[0] & { rooms: string[] }>(em,
-      'select id, seq, warehouse_id, type, payload, created_at, rooms from outbox where seq is not null and relayed_at is null order by warehouse_id, seq limit ?', [this.opts.batch ?? 500]);
+    const rows = await sql<Parameters<typeof toRelayed>[0] & { rooms: string[] }>(
+      em,
+      'select id, seq, warehouse_id, type, payload, created_at, rooms from outbox where seq is not null and relayed_at is null order by warehouse_id, seq limit ?',
+      [this.opts.batch ?? 500],
+    );
     return rows.map((r) => ({ event: toRelayed(r), rooms: r.rooms }));
   }
 
   private async sequence(em: EntityManager) {
     return em.transactional(async (tx) => {
       const [h] = await sql<{ horizon: string }>(tx, HORIZON_SQL);
-      const rows = await sql<{ id: string; warehouse_id: string }>(tx,
-        `select id, warehouse_id from outbox where seq is null and tx_id < ?::xid8 order by created_at, id limit ? for update`, [h!.horizon, this.opts.batch ?? 500]);
+      const rows = await sql<{ id: string; warehouse_id: string }>(
+        tx,
+        `select id, warehouse_id from outbox where seq is null and tx_id < ?::xid8 order by created_at, id limit ? for update`,
+        [h!.horizon, this.opts.batch ?? 500],
+      );
       if (!rows.length) return [];
       const perWarehouse = new Map<string, string[]>();
       for (const r of rows) perWarehouse.set(r.warehouse_id, [...(perWarehouse.get(r.warehouse_id) ?? []), r.id]);
       for (const [wid, ids] of perWarehouse) {
-        const [s] = await sql<{ last_seq: string }>(tx,
-          `insert into event_stream (warehouse_id, last_seq) values (?, ?) on conflict (warehouse_id) do update set last_seq = event_stream.last_seq + excluded.last_seq returning last_seq`, [wid, ids.length]);
+        const [s] = await sql<{ last_seq: string }>(
+          tx,
+          `insert into event_stream (warehouse_id, last_seq) values (?, ?) on conflict (warehouse_id) do update set last_seq = event_stream.last_seq + excluded.last_seq returning last_seq`,
+          [wid, ids.length],
+        );
         const first = Number(s!.last_seq) - ids.length + 1;
         await sql(tx, `update outbox o set seq = v.seq from unnest(?::bigint[], ?::bigint[]) as v(id, seq) where o.id = v.id`, [
-          `{${ids.join(',')}}`, `{${ids.map((_, i) => first + i).join(',')}}`,
+          `{${ids.join(',')}}`,
+          `{${ids.map((_, i) => first + i).join(',')}}`,
         ]);
       }
-      const out = await sql<Parameters<typeof toRelayed>[0] & { rooms: string[] }>(tx,
-        'select id, seq, warehouse_id, type, payload, created_at, rooms from outbox where id = any(?::bigint[]) order by warehouse_id, seq', [`{${rows.map((r) => r.id).join(',')}}`]);
+      const out = await sql<Parameters<typeof toRelayed>[0] & { rooms: string[] }>(
+        tx,
+        'select id, seq, warehouse_id, type, payload, created_at, rooms from outbox where id = any(?::bigint[]) order by warehouse_id, seq',
+        [`{${rows.map((r) => r.id).join(',')}}`],
+      );
       return out.map((r) => ({ event: toRelayed(r), rooms: r.rooms }));
     });
   }

@@ -58,22 +58,54 @@ async function sweep(rt: Runtime) {
   const s = ordersSettings(process.env);
   const em = rt.orm.em.fork();
   const bucket = Math.floor(Date.now() / s.intakeStaleMs);
-  const stuck = await sql<{ id: string }>(em, `select id from webhook_delivery where status = 'received' and received_at < now() - make_interval(secs => ?) order by received_at limit 1000`, [s.intakeStaleMs / 1000]);
+  const stuck = await sql<{ id: string }>(
+    em,
+    `select id from webhook_delivery where status = 'received' and received_at < now() - make_interval(secs => ?) order by received_at limit 1000`,
+    [s.intakeStaleMs / 1000],
+  );
   for (const d of stuck) await rt.queues.add('webhook-intake', { deliveryId: d.id }, { jobId: `wh-${d.id}-s${bucket}` });
-  const waiting = await sql<{ id: string; warehouse_id: string }>(em, `select id, warehouse_id from sales_order where status = 'pending' and updated_at < now() - make_interval(secs => ?) order by created_at limit 1000`, [s.intakeStaleMs / 1000]);
-  for (const o of waiting) await rt.queues.add('allocation', { orderId: o.id, warehouseId: o.warehouse_id, reason: 'sweep: pending without a job' }, { jobId: `alloc-${o.id}-s${bucket}` });
+  const waiting = await sql<{ id: string; warehouse_id: string }>(
+    em,
+    `select id, warehouse_id from sales_order where status = 'pending' and updated_at < now() - make_interval(secs => ?) order by created_at limit 1000`,
+    [s.intakeStaleMs / 1000],
+  );
+  for (const o of waiting)
+    await rt.queues.add(
+      'allocation',
+      { orderId: o.id, warehouseId: o.warehouse_id, reason: 'sweep: pending without a job' },
+      { jobId: `alloc-${o.id}-s${bucket}` },
+    );
   const due = await dueDeliveries(em);
   for (const d of due) await rt.queues.add('webhook-delivery', { deliveryId: d.id }, { jobId: `wd-${d.id}-${d.attempts}-s${bucket}` });
   const q = rt.queues.get('reconciliation');
-  const connectors = await sql<{ id: string; poll_enabled: boolean; active: boolean; kind: string; poll_interval_s: number }>(em, 'select id, poll_enabled, active, kind, poll_interval_s from connector');
+  const connectors = await sql<{ id: string; poll_enabled: boolean; active: boolean; kind: string; poll_interval_s: number }>(
+    em,
+    'select id, poll_enabled, active, kind, poll_interval_s from connector',
+  );
   for (const c of connectors) {
-    if (c.poll_enabled && c.active && c.kind !== 'api') await q.upsertJobScheduler(`poll-${c.id}`, { every: c.poll_interval_s * 1000 }, { name: 'poll', data: { kind: 'poll', connectorId: c.id } });
+    if (c.poll_enabled && c.active && c.kind !== 'api')
+      await q.upsertJobScheduler(
+        `poll-${c.id}`,
+        { every: c.poll_interval_s * 1000 },
+        { name: 'poll', data: { kind: 'poll', connectorId: c.id } },
+      );
     else await q.removeJobScheduler(`poll-${c.id}`);
   }
-  const pruned = await sql(em, 'delete from idempotency_key where created_at < now() - make_interval(secs => ?) returning 1', [s.idempotencyTtlS]);
+  const pruned = await sql(em, 'delete from idempotency_key where created_at < now() - make_interval(secs => ?) returning 1', [
+    s.idempotencyTtlS,
+  ]);
   // After a key rotation (old key kept in SECRETS_KEYS_PREVIOUS) secrets move to the current key.
-  const reencrypted = s.previousSecretKeys.length ? await withTx(rt.orm.em, (tx) => reencryptSecrets(tx, keyRing(rt.config.SECRETS_KEY, s.previousSecretKeys))) : 0;
-  return { stuck: stuck.length, waiting: waiting.length, due: due.length, connectors: connectors.length, pruned: pruned.length, reencrypted };
+  const reencrypted = s.previousSecretKeys.length
+    ? await withTx(rt.orm.em, (tx) => reencryptSecrets(tx, keyRing(rt.config.SECRETS_KEY, s.previousSecretKeys)))
+    : 0;
+  return {
+    stuck: stuck.length,
+    waiting: waiting.length,
+    due: due.length,
+    connectors: connectors.length,
+    pruned: pruned.length,
+    reencrypted,
+  };
 }
 
 /** Registers the sweep scheduler once per worker process (upsert: idempotent across processes and restarts). */

@@ -34,7 +34,8 @@ export function routingProcessor(rt: Runtime): Processor {
       const matrix = await dayMatrixProvider().matrix(ix.points);
       const full = fullProblem(input, ix, matrix);
       const current: Record<string, string[]> = {};
-      for (const s of await planStops(em.fork(), planId)) if (!plan.broken_vehicle_ids.includes(s.vehicle_id)) (current[s.vehicle_id] ??= []).push(s.shipment_id);
+      for (const s of await planStops(em.fork(), planId))
+        if (!plan.broken_vehicle_ids.includes(s.vehicle_id)) (current[s.vehicle_id] ??= []).push(s.shipment_id);
       if (input.shipments.length === 0 || input.vehicles.length === 0) {
         // Nothing to route (or nothing to route with): an empty plan, every shipment unassigned.
         const day = assembleDay(input, ix, full, { routes: [], unassigned: input.shipments.map((s, k) => ({ jobIndex: k, jobId: s.id })) });
@@ -49,14 +50,21 @@ export function routingProcessor(rt: Runtime): Processor {
         const p = pending;
         pending = undefined;
         if (!p) return;
-        writing = writing.then(() => withTx(rt.orm.em.fork(), (tx) => recordProgress(tx, plan, p.bestCost, p.elapsedS))).catch((err) => log.warn({ err }, 'progress not recorded'));
+        writing = writing
+          .then(() => withTx(rt.orm.em.fork(), (tx) => recordProgress(tx, plan, p.bestCost, p.elapsedS)))
+          .catch((err) => log.warn({ err }, 'progress not recorded'));
       };
-      const run = solveInThread({
-        problem,
-        options: { seed: plan.seed, timeLimitS: plan.time_limit_s, initialRoutes: initialRoutes(full, ix, current) },
-        progressEveryMs: 200,
-        niceness: SOLVER_NICENESS,
-      }, (bestCost, elapsedS) => { pending = { bestCost, elapsedS }; });
+      const run = solveInThread(
+        {
+          problem,
+          options: { seed: plan.seed, timeLimitS: plan.time_limit_s, initialRoutes: initialRoutes(full, ix, current) },
+          progressEveryMs: 200,
+          niceness: SOLVER_NICENESS,
+        },
+        (bestCost, elapsedS) => {
+          pending = { bestCost, elapsedS };
+        },
+      );
       const progressTimer = setInterval(flush, PROGRESS_EVERY_MS);
       let polling = false;
       const cancelTimer = setInterval(() => {
@@ -65,7 +73,9 @@ export function routingProcessor(rt: Runtime): Processor {
         solveWanted(rt.orm.em.fork(), planId, plan.version)
           .then((wanted) => (wanted ? undefined : run.cancel()))
           .catch((err) => log.warn({ err }, 'cancel poll failed'))
-          .finally(() => { polling = false; });
+          .finally(() => {
+            polling = false;
+          });
       }, CANCEL_POLL_MS);
       const outcome = await run.outcome.finally(() => {
         clearInterval(progressTimer);
@@ -79,7 +89,9 @@ export function routingProcessor(rt: Runtime): Processor {
         return { planId, cancelled: true };
       }
       const day = assembleDay(input, ix, full, outcome.solution);
-      const stored = await withTx(rt.orm.em.fork(), (tx) => storeSolution(tx, plan, day, { iterations: outcome.solution.iterations, elapsedS: outcome.solution.elapsedS }));
+      const stored = await withTx(rt.orm.em.fork(), (tx) =>
+        storeSolution(tx, plan, day, { iterations: outcome.solution.iterations, elapsedS: outcome.solution.elapsedS }),
+      );
       log.info({ cost: day.cost, routes: day.routes.length, unassigned: day.unassignedShipmentIds.length, stored }, 'route plan solved');
       return { planId, stored, cost: day.cost };
     } catch (err) {

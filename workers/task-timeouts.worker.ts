@@ -10,7 +10,9 @@ export const TASK_TIMEOUT_TICK_MS = 5_000;
 
 /** Registers the repeatable tick once per worker process (upsert: idempotent across processes) and returns leased-out tasks to the pool. */
 export const taskTimeoutsProcessor = (rt: Runtime): Processor => {
-  void rt.queues.get('task-timeouts').upsertJobScheduler('lease-sweep', { every: TASK_TIMEOUT_TICK_MS }, { name: 'tick', data: { kind: 'tick' } })
+  void rt.queues
+    .get('task-timeouts')
+    .upsertJobScheduler('lease-sweep', { every: TASK_TIMEOUT_TICK_MS }, { name: 'tick', data: { kind: 'tick' } })
     .catch((err: unknown) => rt.logger.error({ err }, 'could not schedule the task lease sweep'));
   return async (job) => {
     queueDefs['task-timeouts'].payload.parse(job.data);

@@ -15,7 +15,9 @@ export const WAVE_TICK_MS = 10_000;
  * (each `order.allocated` goes straight to the floor through the warehouse's streaming templates).
  */
 export const waveReleaseProcessor = (rt: Runtime): Processor => {
-  void rt.queues.get('wave-release').upsertJobScheduler('template-tick', { every: WAVE_TICK_MS }, { name: 'tick', data: { kind: 'tick' } })
+  void rt.queues
+    .get('wave-release')
+    .upsertJobScheduler('template-tick', { every: WAVE_TICK_MS }, { name: 'tick', data: { kind: 'tick' } })
     .catch((err: unknown) => rt.logger.error({ err }, 'could not schedule wave release'));
   return async (job) => {
     const data = queueDefs['wave-release'].payload.parse(job.data);
@@ -23,10 +25,16 @@ export const waveReleaseProcessor = (rt: Runtime): Processor => {
     const e = relayedEventSchema.parse(data);
     const orderId = (e.payload as { orderId?: string }).orderId;
     if (!orderId) return { skipped: 'no order' };
-    const templates = await sql<{ id: string }>(rt.orm.em.fork(), 'select id from wave_template where warehouse_id = ? and active and streaming order by priority desc, name', [e.warehouseId]);
+    const templates = await sql<{ id: string }>(
+      rt.orm.em.fork(),
+      'select id from wave_template where warehouse_id = ? and active and streaming order by priority desc, name',
+      [e.warehouseId],
+    );
     for (const t of templates) {
       try {
-        const w = await withTx(rt.orm.em, (tx) => planWave(tx, null, e.warehouseId, { templateId: t.id, orderIds: [orderId], release: true }, systemClock));
+        const w = await withTx(rt.orm.em, (tx) =>
+          planWave(tx, null, e.warehouseId, { templateId: t.id, orderIds: [orderId], release: true }, systemClock),
+        );
         return { waveId: w.id };
       } catch (err) {
         // The order does not fit this template (or is already in a wave): try the next one.

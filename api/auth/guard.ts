@@ -32,8 +32,14 @@ export async function resolveActor(req: FastifyRequest): Promise<Actor | undefin
   const claims = verifyAccessToken(req.server.jwt, m[1]!);
   if (!claims) throw new Unauthorized('Invalid or expired access token');
   return {
-    kind: 'user', id: claims.sub, username: claims.name, roles: claims.roles, warehouseIds: claims.wh,
-    allWarehouses: claims.roles.includes('admin'), scopes: [], deviceId: claims.did ?? (req.headers['x-device-id'] as string | undefined),
+    kind: 'user',
+    id: claims.sub,
+    username: claims.name,
+    roles: claims.roles,
+    warehouseIds: claims.wh,
+    allWarehouses: claims.roles.includes('admin'),
+    scopes: [],
+    deviceId: claims.did ?? (req.headers['x-device-id'] as string | undefined),
   };
 }
 

@@ -29,10 +29,22 @@ export function jwtSettings(c: Config): JwtSettings {
   return { secret: c.JWT_SECRET, issuer: c.JWT_ISSUER, audience: c.JWT_AUDIENCE, ttlS: c.ACCESS_TOKEN_TTL_S };
 }
 
-export function signAccessToken(s: JwtSettings, user: { id: string; username: string; roles: string[]; warehouseIds: string[] }, deviceId?: string): string {
-  return jwt.sign({ typ: 'access', name: user.username, roles: user.roles, wh: user.warehouseIds, ...(deviceId ? { did: deviceId } : {}) }, s.secret, {
-    algorithm: ALG, subject: user.id, issuer: s.issuer, audience: s.audience, expiresIn: s.ttlS,
-  });
+export function signAccessToken(
+  s: JwtSettings,
+  user: { id: string; username: string; roles: string[]; warehouseIds: string[] },
+  deviceId?: string,
+): string {
+  return jwt.sign(
+    { typ: 'access', name: user.username, roles: user.roles, wh: user.warehouseIds, ...(deviceId ? { did: deviceId } : {}) },
+    s.secret,
+    {
+      algorithm: ALG,
+      subject: user.id,
+      issuer: s.issuer,
+      audience: s.audience,
+      expiresIn: s.ttlS,
+    },
+  );
 }
 
 /** Verifies signature, algorithm, exp, iat, aud and iss; returns undefined for any bad token. */

@@ -19,19 +19,28 @@ import { sendProblem } from '../problem.js';
 const LOCK_S = 30;
 const WAIT_MS = 3000;
 
-interface IdemState { scope: string; key: string }
+interface IdemState {
+  scope: string;
+  key: string;
+}
 const STATE = Symbol('idempotency');
 type WithState = FastifyRequest & { [STATE]?: IdemState };
 
 /** Canonical JSON (sorted keys) so semantically equal bodies fingerprint the same. */
 export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v as object).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v as object)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v) ?? 'null';
 }
 
 function fingerprint(req: FastifyRequest): string {
-  return createHash('sha256').update(`${req.method} ${req.routeOptions.url}\n${canonicalJson(req.params)}\n${canonicalJson(req.body ?? null)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${req.method} ${req.routeOptions.url}\n${canonicalJson(req.params)}\n${canonicalJson(req.body ?? null)}`)
+    .digest('hex');
 }
 
 function scopeOf(req: FastifyRequest): string {
@@ -39,32 +48,81 @@ function scopeOf(req: FastifyRequest): string {
   return `${a ? `${a.kind}:${a.id}` : `anon:${req.ip}`}|${req.method} ${req.routeOptions.url}`;
 }
 
-interface KeyRow { request_hash: string; status_code: number | null; response_body: unknown; response_headers: Record<string, string> | null; locked: boolean; expired: boolean }
+interface KeyRow {
+  request_hash: string;
+  status_code: number | null;
+  response_body: unknown;
+  response_headers: Record<string, string> | null;
+  locked: boolean;
+  expired: boolean;
+}
 
 /** Route-level hooks implementing Idempotency-Key for one route. */
-export function idempotent(opts: { required?: boolean; ttlS?: number } = {}): { preHandler: preHandlerAsyncHookHandler; onSend: onSendHookHandler } {
+export function idempotent(opts: { required?: boolean; ttlS?: number } = {}): {
+  preHandler: preHandlerAsyncHookHandler;
+  onSend: onSendHookHandler;
+} {
   const ttlS = opts.ttlS ?? 86_400;
   const preHandler: preHandlerAsyncHookHandler = async function (req: FastifyRequest, reply: FastifyReply) {
     const raw = req.headers['idempotency-key'];
     const key = Array.isArray(raw) ? raw[0] : raw;
     if (!key) {
-      if (opts.required) return sendProblem(reply, req, { type: 'idempotency-key-missing', title: 'Idempotency-Key required', status: 400, detail: 'This operation requires an Idempotency-Key header (e.g. a UUID) so retries are safe', errors: [{ path: 'headers.idempotency-key', message: 'required' }] });
+      if (opts.required)
+        return sendProblem(reply, req, {
+          type: 'idempotency-key-missing',
+          title: 'Idempotency-Key required',
+          status: 400,
+          detail: 'This operation requires an Idempotency-Key header (e.g. a UUID) so retries are safe',
+          errors: [{ path: 'headers.idempotency-key', message: 'required' }],
+        });
       return;
     }
-    if (key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) return sendProblem(reply, req, { type: 'idempotency-key-invalid', title: 'Bad request', status: 400, detail: 'Idempotency-Key must be 1–255 visible ASCII characters', errors: [{ path: 'headers.idempotency-key', message: 'invalid' }] });
+    if (key.length > 255 || !/^[\x21-\x7e]+$/.test(key))
+      return sendProblem(reply, req, {
+        type: 'idempotency-key-invalid',
+        title: 'Bad request',
+        status: 400,
+        detail: 'Idempotency-Key must be 1–255 visible ASCII characters',
+        errors: [{ path: 'headers.idempotency-key', message: 'invalid' }],
+      });
     const em = req.server.orm.em.fork();
     const scope = scopeOf(req);
     const hash = fingerprint(req);
     const deadline = Date.now() + WAIT_MS;
     for (;;) {
-      const claimed = await sqlOne(em, `insert into idempotency_key (scope, key, request_hash, locked_until) values (?, ?, ?, now() + make_interval(secs => ?))
-        on conflict (scope, key) do nothing returning key`, [scope, key, hash, LOCK_S]);
-      if (claimed) { (req as WithState)[STATE] = { scope, key }; return; }
-      const row = await sqlOne<KeyRow>(em, `select request_hash, status_code, response_body, response_headers, coalesce(locked_until > now(), false) as locked,
-          created_at < now() - make_interval(secs => ?) as expired from idempotency_key where scope = ? and key = ?`, [ttlS, scope, key]);
+      const claimed = await sqlOne(
+        em,
+        `insert into idempotency_key (scope, key, request_hash, locked_until) values (?, ?, ?, now() + make_interval(secs => ?))
+        on conflict (scope, key) do nothing returning key`,
+        [scope, key, hash, LOCK_S],
+      );
+      if (claimed) {
+        (req as WithState)[STATE] = { scope, key };
+        return;
+      }
+      const row = await sqlOne<KeyRow>(
+        em,
+        `select request_hash, status_code, response_body, response_headers, coalesce(locked_until > now(), false) as locked,
+          created_at < now() - make_interval(secs => ?) as expired from idempotency_key where scope = ? and key = ?`,
+        [ttlS, scope, key],
+      );
       if (!row) continue;
-      if (row.expired) { await sql(em, 'delete from idempotency_key where scope = ? and key = ? and created_at < now() - make_interval(secs => ?)', [scope, key, ttlS]); continue; }
-      if (row.request_hash !== hash) return sendProblem(reply, req, { type: 'idempotency-key-reused', title: 'Unprocessable content', status: 422, detail: 'This Idempotency-Key was already used with a different request; use a new key for a new request', errors: [] });
+      if (row.expired) {
+        await sql(em, 'delete from idempotency_key where scope = ? and key = ? and created_at < now() - make_interval(secs => ?)', [
+          scope,
+          key,
+          ttlS,
+        ]);
+        continue;
+      }
+      if (row.request_hash !== hash)
+        return sendProblem(reply, req, {
+          type: 'idempotency-key-reused',
+          title: 'Unprocessable content',
+          status: 422,
+          detail: 'This Idempotency-Key was already used with a different request; use a new key for a new request',
+          errors: [],
+        });
       if (row.status_code !== null) {
         const headers = row.response_headers ?? {};
         reply.code(row.status_code).header('idempotent-replayed', 'true');
@@ -73,11 +131,25 @@ export function idempotent(opts: { required?: boolean; ttlS?: number } = {}): { 
       }
       if (!row.locked) {
         // The first request died without an answer: take the key over and run the handler again.
-        const took = await sqlOne(em, `update idempotency_key set locked_until = now() + make_interval(secs => ?) where scope = ? and key = ? and status_code is null and (locked_until is null or locked_until <= now()) returning key`, [LOCK_S, scope, key]);
-        if (took) { (req as WithState)[STATE] = { scope, key }; return; }
+        const took = await sqlOne(
+          em,
+          `update idempotency_key set locked_until = now() + make_interval(secs => ?) where scope = ? and key = ? and status_code is null and (locked_until is null or locked_until <= now()) returning key`,
+          [LOCK_S, scope, key],
+        );
+        if (took) {
+          (req as WithState)[STATE] = { scope, key };
+          return;
+        }
         continue;
       }
-      if (Date.now() > deadline) return sendProblem(reply, req, { type: 'idempotency-key-in-use', title: 'Conflict', status: 409, detail: 'A request with this Idempotency-Key is still being processed; retry shortly', errors: [] });
+      if (Date.now() > deadline)
+        return sendProblem(reply, req, {
+          type: 'idempotency-key-in-use',
+          title: 'Conflict',
+          status: 409,
+          detail: 'A request with this Idempotency-Key is still being processed; retry shortly',
+          errors: [],
+        });
       await new Promise((r) => setTimeout(r, 25 + Math.random() * 25));
     }
   };
@@ -90,11 +162,21 @@ export function idempotent(opts: { required?: boolean; ttlS?: number } = {}): { 
       await sql(em, 'delete from idempotency_key where scope = ? and key = ?', [st.scope, st.key]);
       return payload;
     }
-    const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : JSON.stringify(payload ?? null);
+    const body =
+      typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : JSON.stringify(payload ?? null);
     // Stored as a JSON string scalar so the replay is byte-identical (jsonb would reorder an object's keys).
     const json = JSON.stringify(body);
-    await sql(em, `update idempotency_key set status_code = ?, response_body = ?::jsonb, response_headers = ?::jsonb, locked_until = null where scope = ? and key = ?`, [
-      reply.statusCode, json, JSON.stringify({ 'content-type': String(reply.getHeader('content-type') ?? 'application/json') }), st.scope, st.key]);
+    await sql(
+      em,
+      `update idempotency_key set status_code = ?, response_body = ?::jsonb, response_headers = ?::jsonb, locked_until = null where scope = ? and key = ?`,
+      [
+        reply.statusCode,
+        json,
+        JSON.stringify({ 'content-type': String(reply.getHeader('content-type') ?? 'application/json') }),
+        st.scope,
+        st.key,
+      ],
+    );
     return payload;
   };
   return { preHandler, onSend };

@@ -12,8 +12,16 @@ const httpDuration = new Histogram({
   buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
   registers: [metricsRegistry],
 });
-export const socketConnections = new Gauge({ name: 'socket_connections', help: 'Connected Socket.IO clients on this process', registers: [metricsRegistry] });
-export const socketEventsSent = new Counter({ name: 'socket_catchup_events_total', help: 'Events replayed to reconnecting clients', registers: [metricsRegistry] });
+export const socketConnections = new Gauge({
+  name: 'socket_connections',
+  help: 'Connected Socket.IO clients on this process',
+  registers: [metricsRegistry],
+});
+export const socketEventsSent = new Counter({
+  name: 'socket_catchup_events_total',
+  help: 'Events replayed to reconnecting clients',
+  registers: [metricsRegistry],
+});
 
 /** Prometheus metrics: HTTP latency, queue depths (read at scrape), socket connections. */
 export function registerMetrics(app: FastifyInstance, queues: QueueRegistry): void {
@@ -32,7 +40,10 @@ export function registerMetrics(app: FastifyInstance, queues: QueueRegistry): vo
   });
   void queueDepth;
   app.addHook('onResponse', async (req, reply) => {
-    httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: reply.statusCode }, reply.elapsedTime / 1000);
+    httpDuration.observe(
+      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: reply.statusCode },
+      reply.elapsedTime / 1000,
+    );
   });
   app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
     reply.type(metricsRegistry.contentType);

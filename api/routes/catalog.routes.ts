@@ -18,45 +18,87 @@ export async function catalogRoutes(fastify: FastifyInstance) {
   // The import reads the body as a stream (no size cap from bodyLimit, no buffering of the file).
   app.addContentTypeParser(['text/csv', 'text/plain'], (_req, payload, done) => done(null, payload));
 
-  app.get('/catalog/skus', {
-    config: { roles: ['any'], scopes: ['catalog:read'] },
-    schema: { tags: ['catalog'], querystring: z.object({ q: z.string().max(64).optional(), category: z.string().optional(), velocityClass: z.enum(['A', 'B', 'C']).optional(), ...pageQuery }), response: { 200: pageOf(skuView), ...problems } },
-  }, async (req) => listSkus(app.orm.em.fork(), req.query));
+  app.get(
+    '/catalog/skus',
+    {
+      config: { roles: ['any'], scopes: ['catalog:read'] },
+      schema: {
+        tags: ['catalog'],
+        querystring: z.object({
+          q: z.string().max(64).optional(),
+          category: z.string().optional(),
+          velocityClass: z.enum(['A', 'B', 'C']).optional(),
+          ...pageQuery,
+        }),
+        response: { 200: pageOf(skuView), ...problems },
+      },
+    },
+    async (req) => listSkus(app.orm.em.fork(), req.query),
+  );
 
-  app.get('/catalog/skus/:idOrCode', {
-    config: { roles: ['any'], scopes: ['catalog:read'] },
-    schema: { tags: ['catalog'], params: z.object({ idOrCode: z.string().min(1).max(64) }), response: { 200: skuView, ...problems } },
-  }, async (req) => getSku(app.orm.em.fork(), req.params.idOrCode));
+  app.get(
+    '/catalog/skus/:idOrCode',
+    {
+      config: { roles: ['any'], scopes: ['catalog:read'] },
+      schema: { tags: ['catalog'], params: z.object({ idOrCode: z.string().min(1).max(64) }), response: { 200: skuView, ...problems } },
+    },
+    async (req) => getSku(app.orm.em.fork(), req.params.idOrCode),
+  );
 
-  app.put('/catalog/skus/:code', {
-    config: { roles: ['supervisor'], scopes: ['catalog:write'] },
-    schema: { tags: ['catalog'], summary: 'Create or replace a SKU by code (pack levels and barcodes replaced)', params: z.object({ code: z.string().min(1).max(64) }), body: skuBody, response: { 200: skuView, 201: skuView, ...problems } },
-  }, async (req, reply) => {
-    const sku = { ...req.body, code: req.params.code };
-    const r = await withTx(app.orm.em, async (tx) => {
-      const conflicts = await barcodeConflicts(tx, [sku]);
-      const first = conflicts.get(0)?.[0];
-      if (first) throw new Conflict(first.message, 'barcode-taken');
-      const res = await upsertSkus(tx, [sku]);
-      return { created: res.created > 0, view: await getSku(tx, res.ids[0]!) };
-    });
-    return reply.status(r.created ? 201 : 200).send(r.view);
-  });
+  app.put(
+    '/catalog/skus/:code',
+    {
+      config: { roles: ['supervisor'], scopes: ['catalog:write'] },
+      schema: {
+        tags: ['catalog'],
+        summary: 'Create or replace a SKU by code (pack levels and barcodes replaced)',
+        params: z.object({ code: z.string().min(1).max(64) }),
+        body: skuBody,
+        response: { 200: skuView, 201: skuView, ...problems },
+      },
+    },
+    async (req, reply) => {
+      const sku = { ...req.body, code: req.params.code };
+      const r = await withTx(app.orm.em, async (tx) => {
+        const conflicts = await barcodeConflicts(tx, [sku]);
+        const first = conflicts.get(0)?.[0];
+        if (first) throw new Conflict(first.message, 'barcode-taken');
+        const res = await upsertSkus(tx, [sku]);
+        return { created: res.created > 0, view: await getSku(tx, res.ids[0]!) };
+      });
+      return reply.status(r.created ? 201 : 200).send(r.view);
+    },
+  );
 
-  app.post('/catalog/skus/import', {
-    config: { roles: ['supervisor'], scopes: ['catalog:write'] },
-    schema: { tags: ['catalog'], summary: 'Import SKUs from CSV (text/csv, streamed). All or nothing: any bad row → 422 listing every bad row',
-      response: { 200: z.object({ rows: z.number(), created: z.number(), updated: z.number() }), ...problems } },
-  }, async (req) => {
-    // No retry wrapper: the body stream can be read only once.
-    return app.orm.em.fork().transactional((tx) => importSkusCsv(tx, req.body as AsyncIterable<Buffer>));
-  });
+  app.post(
+    '/catalog/skus/import',
+    {
+      config: { roles: ['supervisor'], scopes: ['catalog:write'] },
+      schema: {
+        tags: ['catalog'],
+        summary: 'Import SKUs from CSV (text/csv, streamed). All or nothing: any bad row → 422 listing every bad row',
+        response: { 200: z.object({ rows: z.number(), created: z.number(), updated: z.number() }), ...problems },
+      },
+    },
+    async (req) => {
+      // No retry wrapper: the body stream can be read only once.
+      return app.orm.em.fork().transactional((tx) => importSkusCsv(tx, req.body as AsyncIterable<Buffer>));
+    },
+  );
 
-  app.get('/catalog/skus.csv', {
-    config: { roles: ['any'], scopes: ['catalog:read'] },
-    schema: { tags: ['catalog'], summary: 'The whole catalog as CSV (streamed, same columns as the import)', response: { 200: z.string(), ...problems } },
-  }, async (_req, reply) => {
-    reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="skus.csv"');
-    return reply.send(Readable.from(exportSkusCsv(app.orm.em.fork())) as unknown as string);
-  });
+  app.get(
+    '/catalog/skus.csv',
+    {
+      config: { roles: ['any'], scopes: ['catalog:read'] },
+      schema: {
+        tags: ['catalog'],
+        summary: 'The whole catalog as CSV (streamed, same columns as the import)',
+        response: { 200: z.string(), ...problems },
+      },
+    },
+    async (_req, reply) => {
+      reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="skus.csv"');
+      return reply.send(Readable.from(exportSkusCsv(app.orm.em.fork())) as unknown as string);
+    },
+  );
 }

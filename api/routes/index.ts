@@ -9,5 +9,11 @@ import { routingRoutes } from './routing.routes.js';
 
 /** Every /v1 route module. Each route declares its roles in `config.roles`. */
 export const routes: ((app: FastifyInstance) => Promise<void>)[] = [
-  authRoutes, userRoutes, warehouseRoutes, inventoryRoutes, ordersRoutes, floorRoutes, routingRoutes,
+  authRoutes,
+  userRoutes,
+  warehouseRoutes,
+  inventoryRoutes,
+  ordersRoutes,
+  floorRoutes,
+  routingRoutes,
 ];

@@ -4,7 +4,16 @@ import { z } from 'zod';
 import { allocateOrder } from '../../domain/orders/allocation.service.js';
 import { cancelOrderTx } from '../../domain/orders/cancellation.js';
 import { releaseHoldIfResolved } from '../../domain/orders/order-import.service.js';
-import { allocationLog, getAllocationLog, getOrder, listOrders, orderDetail, orderListQuery, orderSummary, orderWarehouse } from '../../domain/orders/order-queries.js';
+import {
+  allocationLog,
+  getAllocationLog,
+  getOrder,
+  listOrders,
+  orderDetail,
+  orderListQuery,
+  orderSummary,
+  orderWarehouse,
+} from '../../domain/orders/order-queries.js';
 import { sqlOne } from '../../domain/shared/sql.js';
 import { Conflict } from '../../domain/shared/errors.js';
 import { withTx } from '../../platform/db.js';
@@ -19,57 +28,126 @@ const READ = ['supervisor', 'dispatcher', 'picker', 'packer'] as const;
 export async function orderQueryRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
 
-  app.get('/orders', {
-    config: { roles: READ, scopes: ['orders:read', 'orders:write'] },
-    schema: { tags: ['orders'], summary: 'Orders, newest first (filters: connector, external id, status, creation dates)', querystring: orderListQuery, response: { 200: z.object({ items: z.array(orderSummary), nextCursor: z.string().nullable() }), ...problems } },
-  }, async (req) => {
-    if (req.query.warehouseId) assertWarehouse(actorOf(req), req.query.warehouseId, 'Warehouse', req.query.warehouseId);
-    return listOrders(app.orm.em.fork(), actorOf(req), req.query);
-  });
-
-  app.get('/orders/:orderId', {
-    config: { roles: READ, scopes: ['orders:read', 'orders:write'] },
-    schema: { tags: ['orders'], summary: 'One order: lines, allocation, shipments, event timeline', params, response: { 200: orderDetail, ...problems } },
-  }, async (req) => getOrder(app.orm.em.fork(), actorOf(req), req.params.orderId));
-
-  app.get('/orders/:orderId/allocation-log', {
-    config: { roles: READ, scopes: ['orders:read', 'orders:write'] },
-    schema: { tags: ['orders'], summary: 'Why the order was or was not allocated, held and released', params, response: { 200: allocationLog, ...problems } },
-  }, async (req) => getAllocationLog(app.orm.em.fork(), actorOf(req), req.params.orderId));
-
-  app.post('/orders/:orderId/cancel', {
-    config: { roles: ['supervisor'], scopes: ['orders:write'] },
-    schema: {
-      tags: ['orders'], summary: 'Cancel: before pick releases reservations, after pick requests a put-back, after ship is refused (409)', params,
-      body: z.object({ reason: z.string().min(1).max(500) }), response: { 200: z.object({ status: z.string(), stage: z.string() }), ...problems },
+  app.get(
+    '/orders',
+    {
+      config: { roles: READ, scopes: ['orders:read', 'orders:write'] },
+      schema: {
+        tags: ['orders'],
+        summary: 'Orders, newest first (filters: connector, external id, status, creation dates)',
+        querystring: orderListQuery,
+        response: { 200: z.object({ items: z.array(orderSummary), nextCursor: z.string().nullable() }), ...problems },
+      },
     },
-  }, async (req) => {
-    const actor = actorOf(req);
-    await orderWarehouse(app.orm.em.fork(), actor, req.params.orderId);
-    const r = await withTx(app.orm.em, (tx) => cancelOrderTx(tx, req.params.orderId, { reason: req.body.reason, source: actor.kind === 'user' ? `user ${actor.username ?? actor.id}` : `api client ${actor.username ?? actor.id}`, actorId: actor.id }));
-    // The refusal is committed (log + event for the storefront) before it is reported.
-    if (!r.cancelled) throw new Conflict(r.reason ?? 'The order cannot be cancelled', 'order-already-shipped', { stage: r.stage });
-    return { status: r.status, stage: r.stage };
-  });
+    async (req) => {
+      if (req.query.warehouseId) assertWarehouse(actorOf(req), req.query.warehouseId, 'Warehouse', req.query.warehouseId);
+      return listOrders(app.orm.em.fork(), actorOf(req), req.query);
+    },
+  );
 
-  app.post('/orders/:orderId/allocate', {
-    config: { roles: ['supervisor'] },
-    schema: { tags: ['orders'], summary: 'Try allocation again now', params, response: { 200: z.object({ status: z.string(), allocatedQty: z.number().int(), shortQty: z.number().int(), skipped: z.string().optional() }), ...problems } },
-  }, async (req) => {
-    await orderWarehouse(app.orm.em.fork(), actorOf(req), req.params.orderId);
-    return withTx(app.orm.em, (tx) => allocateOrder(tx, req.params.orderId, app.clock, { trigger: `manual by ${actorOf(req).username ?? actorOf(req).id}` }));
-  });
+  app.get(
+    '/orders/:orderId',
+    {
+      config: { roles: READ, scopes: ['orders:read', 'orders:write'] },
+      schema: {
+        tags: ['orders'],
+        summary: 'One order: lines, allocation, shipments, event timeline',
+        params,
+        response: { 200: orderDetail, ...problems },
+      },
+    },
+    async (req) => getOrder(app.orm.em.fork(), actorOf(req), req.params.orderId),
+  );
 
-  app.post('/orders/:orderId/release-hold', {
-    config: { roles: ['supervisor'] },
-    schema: { tags: ['orders'], summary: 'Re-check an on_hold order (after a catalog or mapping fix) and release it when it resolves', params, response: { 200: z.object({ released: z.boolean(), holdReason: z.string().nullable() }), ...problems } },
-  }, async (req) => {
-    const w = await orderWarehouse(app.orm.em.fork(), actorOf(req), req.params.orderId);
-    return withTx(app.orm.em, async (tx) => {
-      const c = w.connectorId ? await sqlOne<{ id: string; sku_mapping: 'sku' | 'barcode' }>(tx, 'select id, sku_mapping from connector where id = ?', [w.connectorId]) : null;
-      const released = await releaseHoldIfResolved(tx, req.params.orderId, c ?? null);
-      const o = await sqlOne<{ hold_reason: string | null }>(tx, 'select hold_reason from sales_order where id = ?', [req.params.orderId]);
-      return { released, holdReason: o?.hold_reason ?? null };
-    });
-  });
+  app.get(
+    '/orders/:orderId/allocation-log',
+    {
+      config: { roles: READ, scopes: ['orders:read', 'orders:write'] },
+      schema: {
+        tags: ['orders'],
+        summary: 'Why the order was or was not allocated, held and released',
+        params,
+        response: { 200: allocationLog, ...problems },
+      },
+    },
+    async (req) => getAllocationLog(app.orm.em.fork(), actorOf(req), req.params.orderId),
+  );
+
+  app.post(
+    '/orders/:orderId/cancel',
+    {
+      config: { roles: ['supervisor'], scopes: ['orders:write'] },
+      schema: {
+        tags: ['orders'],
+        summary: 'Cancel: before pick releases reservations, after pick requests a put-back, after ship is refused (409)',
+        params,
+        body: z.object({ reason: z.string().min(1).max(500) }),
+        response: { 200: z.object({ status: z.string(), stage: z.string() }), ...problems },
+      },
+    },
+    async (req) => {
+      const actor = actorOf(req);
+      await orderWarehouse(app.orm.em.fork(), actor, req.params.orderId);
+      const r = await withTx(app.orm.em, (tx) =>
+        cancelOrderTx(tx, req.params.orderId, {
+          reason: req.body.reason,
+          source: actor.kind === 'user' ? `user ${actor.username ?? actor.id}` : `api client ${actor.username ?? actor.id}`,
+          actorId: actor.id,
+        }),
+      );
+      // The refusal is committed (log + event for the storefront) before it is reported.
+      if (!r.cancelled) throw new Conflict(r.reason ?? 'The order cannot be cancelled', 'order-already-shipped', { stage: r.stage });
+      return { status: r.status, stage: r.stage };
+    },
+  );
+
+  app.post(
+    '/orders/:orderId/allocate',
+    {
+      config: { roles: ['supervisor'] },
+      schema: {
+        tags: ['orders'],
+        summary: 'Try allocation again now',
+        params,
+        response: {
+          200: z.object({ status: z.string(), allocatedQty: z.number().int(), shortQty: z.number().int(), skipped: z.string().optional() }),
+          ...problems,
+        },
+      },
+    },
+    async (req) => {
+      await orderWarehouse(app.orm.em.fork(), actorOf(req), req.params.orderId);
+      return withTx(app.orm.em, (tx) =>
+        allocateOrder(tx, req.params.orderId, app.clock, { trigger: `manual by ${actorOf(req).username ?? actorOf(req).id}` }),
+      );
+    },
+  );
+
+  app.post(
+    '/orders/:orderId/release-hold',
+    {
+      config: { roles: ['supervisor'] },
+      schema: {
+        tags: ['orders'],
+        summary: 'Re-check an on_hold order (after a catalog or mapping fix) and release it when it resolves',
+        params,
+        response: { 200: z.object({ released: z.boolean(), holdReason: z.string().nullable() }), ...problems },
+      },
+    },
+    async (req) => {
+      const w = await orderWarehouse(app.orm.em.fork(), actorOf(req), req.params.orderId);
+      return withTx(app.orm.em, async (tx) => {
+        const c = w.connectorId
+          ? await sqlOne<{ id: string; sku_mapping: 'sku' | 'barcode' }>(tx, 'select id, sku_mapping from connector where id = ?', [
+              w.connectorId,
+            ])
+          : null;
+        const released = await releaseHoldIfResolved(tx, req.params.orderId, c ?? null);
+        const o = await sqlOne<{ hold_reason: string | null }>(tx, 'select hold_reason from sales_order where id = ?', [
+          req.params.orderId,
+        ]);
+        return { released, holdReason: o?.hold_reason ?? null };
+      });
+    },
+  );
 }

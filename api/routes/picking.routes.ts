@@ -4,7 +4,15 @@ import { z } from 'zod';
 import { confirmPick, shortPick } from '../../domain/picking/pick.service.js';
 import { confirmPutback } from '../../domain/picking/putback.service.js';
 import { listWavesQuery, planWaveBody, waveTemplateBody, waveTemplateView, waveView } from '../../domain/picking/wave.schemas.js';
-import { cancelWave, createWaveTemplate, getWave, listWaveTemplates, listWaves, planWave, releaseWave } from '../../domain/picking/wave.service.js';
+import {
+  cancelWave,
+  createWaveTemplate,
+  getWave,
+  listWaveTemplates,
+  listWaves,
+  planWave,
+  releaseWave,
+} from '../../domain/picking/wave.service.js';
 import { taskView } from '../../domain/tasks/task.schemas.js';
 import { withTx } from '../../platform/db.js';
 import { actorOf } from '../auth/guard.js';
@@ -29,63 +37,147 @@ export async function pickingRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const engine = () => ({ leaseS: app.config.TASK_LEASE_S });
 
-  app.post('/warehouses/:warehouseId/wave-templates', {
-    config: { roles: ['supervisor'] },
-    schema: { tags: ['waves'], params: whParams, body: waveTemplateBody, response: { 201: waveTemplateView, ...problems } },
-  }, async (req, reply) => reply.status(201).send(await withTx(app.orm.em, (tx) => createWaveTemplate(tx, actorOf(req), req.params.warehouseId, req.body, app.clock))));
-
-  app.get('/warehouses/:warehouseId/wave-templates', {
-    config: { roles: ['any'] },
-    schema: { tags: ['waves'], params: whParams, response: { 200: z.object({ items: z.array(waveTemplateView), nextCursor: z.null() }), ...problems } },
-  }, async (req) => ({ items: await listWaveTemplates(app.orm.em.fork(), actorOf(req), req.params.warehouseId), nextCursor: null }));
-
-  app.post('/warehouses/:warehouseId/waves', {
-    config: { roles: ['supervisor'] },
-    schema: { tags: ['waves'], summary: 'Plan a wave (template filters or an order list), optionally releasing it at once', params: whParams, body: planWaveBody, response: { 201: waveView, ...problems } },
-  }, async (req, reply) => reply.status(201).send(await withTx(app.orm.em, (tx) => planWave(tx, actorOf(req), req.params.warehouseId, req.body, app.clock))));
-
-  app.get('/warehouses/:warehouseId/waves', {
-    config: { roles: ['any'] },
-    schema: { tags: ['waves'], params: whParams, querystring: listWavesQuery, response: { 200: z.object({ items: z.array(waveView), nextCursor: z.string().nullable() }), ...problems } },
-  }, async (req) => listWaves(app.orm.em.fork(), actorOf(req), req.params.warehouseId, req.query));
-
-  app.get('/waves/:waveId', {
-    config: { roles: ['any'] },
-    schema: { tags: ['waves'], params: waveParams, response: { 200: waveView, ...problems } },
-  }, async (req) => getWave(app.orm.em.fork(), actorOf(req), req.params.waveId));
-
-  app.post('/waves/:waveId/release', {
-    config: { roles: ['supervisor'] },
-    schema: { tags: ['waves'], summary: 'Release a planned wave: pick lists sequenced on the layout go to the task pool', params: waveParams, response: { 200: waveView, ...problems } },
-  }, async (req) => withTx(app.orm.em, (tx) => releaseWave(tx, actorOf(req), req.params.waveId, app.clock)));
-
-  app.post('/waves/:waveId/cancel', {
-    config: { roles: ['supervisor'] },
-    schema: { tags: ['waves'], params: waveParams, body: z.object({ reason: z.string().min(1).max(200) }), response: { 200: waveView, ...problems } },
-  }, async (req) => withTx(app.orm.em, (tx) => cancelWave(tx, actorOf(req), req.params.waveId, req.body.reason)));
-
-  app.post('/tasks/:taskId/lines/:lineId/confirm', {
-    config: { roles: ['picker', 'supervisor'] },
-    schema: {
-      tags: ['picking'], summary: 'Confirm a pick: location scan, item scan (GS1/SKU barcode, lot enforced), quantity, tote scan; idempotent',
-      params: lineParams, body: confirmBody, response: { 200: taskView, ...problems },
+  app.post(
+    '/warehouses/:warehouseId/wave-templates',
+    {
+      config: { roles: ['supervisor'] },
+      schema: { tags: ['waves'], params: whParams, body: waveTemplateBody, response: { 201: waveTemplateView, ...problems } },
     },
-  }, async (req) => withTx(app.orm.em, (tx) => confirmPick(tx, actorOf(req), req.params.taskId, req.params.lineId, req.body, app.clock, engine())));
+    async (req, reply) =>
+      reply
+        .status(201)
+        .send(await withTx(app.orm.em, (tx) => createWaveTemplate(tx, actorOf(req), req.params.warehouseId, req.body, app.clock))),
+  );
 
-  app.post('/tasks/:taskId/lines/:lineId/short', {
-    config: { roles: ['picker', 'supervisor'] },
-    schema: {
-      tags: ['picking'], summary: 'Report a short pick: how many were there; the rest is re-allocated or backordered, a count is raised',
-      params: lineParams, body: shortBody, response: { 200: taskView, ...problems },
+  app.get(
+    '/warehouses/:warehouseId/wave-templates',
+    {
+      config: { roles: ['any'] },
+      schema: {
+        tags: ['waves'],
+        params: whParams,
+        response: { 200: z.object({ items: z.array(waveTemplateView), nextCursor: z.null() }), ...problems },
+      },
     },
-  }, async (req) => withTx(app.orm.em, (tx) => shortPick(tx, actorOf(req), req.params.taskId, req.params.lineId, req.body, app.clock, engine())));
+    async (req) => ({ items: await listWaveTemplates(app.orm.em.fork(), actorOf(req), req.params.warehouseId), nextCursor: null }),
+  );
 
-  app.post('/tasks/:taskId/lines/:lineId/putback', {
-    config: { roles: ['picker', 'receiver', 'supervisor'] },
-    schema: {
-      tags: ['picking'], summary: 'Put a cancelled order\'s goods back: scan the location and the item',
-      params: lineParams, body: z.object({ locationScan: z.string().min(1).max(200), itemScan: z.string().min(1).max(400), qty: z.number().int().min(1).max(100_000) }),
-      response: { 200: taskView, ...problems },
+  app.post(
+    '/warehouses/:warehouseId/waves',
+    {
+      config: { roles: ['supervisor'] },
+      schema: {
+        tags: ['waves'],
+        summary: 'Plan a wave (template filters or an order list), optionally releasing it at once',
+        params: whParams,
+        body: planWaveBody,
+        response: { 201: waveView, ...problems },
+      },
     },
-  }, async (req) => withTx(app.orm.em, (tx) => confirmPutback(tx, actorOf(req), req.params.taskId, req.params.lineId, req.body, app.clock, engine())));
+    async (req, reply) =>
+      reply.status(201).send(await withTx(app.orm.em, (tx) => planWave(tx, actorOf(req), req.params.warehouseId, req.body, app.clock))),
+  );
+
+  app.get(
+    '/warehouses/:warehouseId/waves',
+    {
+      config: { roles: ['any'] },
+      schema: {
+        tags: ['waves'],
+        params: whParams,
+        querystring: listWavesQuery,
+        response: { 200: z.object({ items: z.array(waveView), nextCursor: z.string().nullable() }), ...problems },
+      },
+    },
+    async (req) => listWaves(app.orm.em.fork(), actorOf(req), req.params.warehouseId, req.query),
+  );
+
+  app.get(
+    '/waves/:waveId',
+    {
+      config: { roles: ['any'] },
+      schema: { tags: ['waves'], params: waveParams, response: { 200: waveView, ...problems } },
+    },
+    async (req) => getWave(app.orm.em.fork(), actorOf(req), req.params.waveId),
+  );
+
+  app.post(
+    '/waves/:waveId/release',
+    {
+      config: { roles: ['supervisor'] },
+      schema: {
+        tags: ['waves'],
+        summary: 'Release a planned wave: pick lists sequenced on the layout go to the task pool',
+        params: waveParams,
+        response: { 200: waveView, ...problems },
+      },
+    },
+    async (req) => withTx(app.orm.em, (tx) => releaseWave(tx, actorOf(req), req.params.waveId, app.clock)),
+  );
+
+  app.post(
+    '/waves/:waveId/cancel',
+    {
+      config: { roles: ['supervisor'] },
+      schema: {
+        tags: ['waves'],
+        params: waveParams,
+        body: z.object({ reason: z.string().min(1).max(200) }),
+        response: { 200: waveView, ...problems },
+      },
+    },
+    async (req) => withTx(app.orm.em, (tx) => cancelWave(tx, actorOf(req), req.params.waveId, req.body.reason)),
+  );
+
+  app.post(
+    '/tasks/:taskId/lines/:lineId/confirm',
+    {
+      config: { roles: ['picker', 'supervisor'] },
+      schema: {
+        tags: ['picking'],
+        summary: 'Confirm a pick: location scan, item scan (GS1/SKU barcode, lot enforced), quantity, tote scan; idempotent',
+        params: lineParams,
+        body: confirmBody,
+        response: { 200: taskView, ...problems },
+      },
+    },
+    async (req) =>
+      withTx(app.orm.em, (tx) => confirmPick(tx, actorOf(req), req.params.taskId, req.params.lineId, req.body, app.clock, engine())),
+  );
+
+  app.post(
+    '/tasks/:taskId/lines/:lineId/short',
+    {
+      config: { roles: ['picker', 'supervisor'] },
+      schema: {
+        tags: ['picking'],
+        summary: 'Report a short pick: how many were there; the rest is re-allocated or backordered, a count is raised',
+        params: lineParams,
+        body: shortBody,
+        response: { 200: taskView, ...problems },
+      },
+    },
+    async (req) =>
+      withTx(app.orm.em, (tx) => shortPick(tx, actorOf(req), req.params.taskId, req.params.lineId, req.body, app.clock, engine())),
+  );
+
+  app.post(
+    '/tasks/:taskId/lines/:lineId/putback',
+    {
+      config: { roles: ['picker', 'receiver', 'supervisor'] },
+      schema: {
+        tags: ['picking'],
+        summary: "Put a cancelled order's goods back: scan the location and the item",
+        params: lineParams,
+        body: z.object({
+          locationScan: z.string().min(1).max(200),
+          itemScan: z.string().min(1).max(400),
+          qty: z.number().int().min(1).max(100_000),
+        }),
+        response: { 200: taskView, ...problems },
+      },
+    },
+    async (req) =>
+      withTx(app.orm.em, (tx) => confirmPutback(tx, actorOf(req), req.params.taskId, req.params.lineId, req.body, app.clock, engine())),
+  );
 }

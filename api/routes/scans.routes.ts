@@ -13,7 +13,9 @@ const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 4
 /** A rejected scan as a 422 problem whose type names the reason (scan-bad-check-digit, scan-unknown-ai, …). */
 function scanProblem(e: ScanError): DomainError {
   return new DomainError(`scan-${e.code}`, 422, 'Scan rejected', e.detail, [{ path: 'body.raw', message: e.detail, code: e.code }], {
-    code: e.code, ...(e.ai !== undefined ? { ai: e.ai } : {}), ...(e.position !== undefined ? { position: e.position } : {}),
+    code: e.code,
+    ...(e.ai !== undefined ? { ai: e.ai } : {}),
+    ...(e.position !== undefined ? { position: e.position } : {}),
   });
 }
 
@@ -30,9 +32,22 @@ async function mapScanErrors<T>(fn: () => Promise<T> | T): Promise<T> {
 const resolveBody = ScanRequestSchema.extend({ warehouseId: z.uuid(), fnc1Substitute: z.string().length(1).optional() });
 const matchView = z.object({
   kind: z.enum(['sku', 'location', 'lpn', 'none']),
-  sku: z.object({ id: z.string(), code: z.string(), name: z.string(), uomLevel: z.string(), qtyEach: z.number(), trackLot: z.boolean(), trackExpiry: z.boolean(), trackSerial: z.boolean() }).optional(),
+  sku: z
+    .object({
+      id: z.string(),
+      code: z.string(),
+      name: z.string(),
+      uomLevel: z.string(),
+      qtyEach: z.number(),
+      trackLot: z.boolean(),
+      trackExpiry: z.boolean(),
+      trackSerial: z.boolean(),
+    })
+    .optional(),
   location: z.object({ id: z.string(), code: z.string(), type: z.string() }).optional(),
-  lpn: z.object({ id: z.string(), code: z.string(), sscc: z.string().nullable(), type: z.string(), locationId: z.string().nullable() }).optional(),
+  lpn: z
+    .object({ id: z.string(), code: z.string(), sscc: z.string().nullable(), type: z.string(), locationId: z.string().nullable() })
+    .optional(),
   totals: z.object({ onHand: z.number(), reserved: z.number(), available: z.number() }).optional(),
   stock: z.array(balanceView),
 });
@@ -41,18 +56,39 @@ const matchView = z.object({
 export async function scanRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
 
-  app.post('/scans/parse', {
-    config: { roles: ['any'], scopes: ['inventory:read'] },
-    schema: { tags: ['scanning'], summary: 'Parse a raw scan (GS1-128/DataMatrix/QR element strings, Digital Link, GTIN, SSCC, location, LPN)',
-      body: ScanRequestSchema.extend({ fnc1Substitute: z.string().length(1).optional() }), response: { 200: ScanResultSchema, ...problems } },
-  }, async (req) => mapScanErrors(() => parseScan(req.body.raw, { fnc1Substitute: req.body.fnc1Substitute, now: app.clock.now() })));
+  app.post(
+    '/scans/parse',
+    {
+      config: { roles: ['any'], scopes: ['inventory:read'] },
+      schema: {
+        tags: ['scanning'],
+        summary: 'Parse a raw scan (GS1-128/DataMatrix/QR element strings, Digital Link, GTIN, SSCC, location, LPN)',
+        body: ScanRequestSchema.extend({ fnc1Substitute: z.string().length(1).optional() }),
+        response: { 200: ScanResultSchema, ...problems },
+      },
+    },
+    async (req) => mapScanErrors(() => parseScan(req.body.raw, { fnc1Substitute: req.body.fnc1Substitute, now: app.clock.now() })),
+  );
 
-  app.post('/scans/resolve', {
-    config: { roles: ['any'], scopes: ['inventory:read'] },
-    schema: { tags: ['scanning'], summary: 'Resolve a scan to the SKU / location / LPN it names, with its stock in the warehouse',
-      body: resolveBody, response: { 200: z.object({ scan: ScanResultSchema, match: matchView }), ...problems } },
-  }, async (req) => {
-    assertWarehouse(actorOf(req), req.body.warehouseId, 'Warehouse', req.body.warehouseId);
-    return mapScanErrors(() => resolveScan(app.orm.em.fork(), req.body.warehouseId, req.body.raw, { fnc1Substitute: req.body.fnc1Substitute, now: app.clock.now() }));
-  });
+  app.post(
+    '/scans/resolve',
+    {
+      config: { roles: ['any'], scopes: ['inventory:read'] },
+      schema: {
+        tags: ['scanning'],
+        summary: 'Resolve a scan to the SKU / location / LPN it names, with its stock in the warehouse',
+        body: resolveBody,
+        response: { 200: z.object({ scan: ScanResultSchema, match: matchView }), ...problems },
+      },
+    },
+    async (req) => {
+      assertWarehouse(actorOf(req), req.body.warehouseId, 'Warehouse', req.body.warehouseId);
+      return mapScanErrors(() =>
+        resolveScan(app.orm.em.fork(), req.body.warehouseId, req.body.raw, {
+          fnc1Substitute: req.body.fnc1Substitute,
+          now: app.clock.now(),
+        }),
+      );
+    },
+  );
 }

@@ -7,8 +7,23 @@ import { getHold, listHolds, placeHold, releaseHold } from '../../domain/invento
 import { createLpn, lpnContents, moveLpn, nestLpn } from '../../domain/inventory/lpn.service.js';
 import { listBalances, listMovements, lowStock, nearExpiry, stockAsOf, stockBySku } from '../../domain/inventory/stock-queries.js';
 import {
-  asOfView, balanceView, consumeBody, createLpnBody, holdBody, holdView, lowStockView, lpnView, movementHistoryView, movementView, pageOf, pageQuery,
-  postMovementBody, releaseBody, reserveBody, reserveResultView, skuStockView,
+  asOfView,
+  balanceView,
+  consumeBody,
+  createLpnBody,
+  holdBody,
+  holdView,
+  lowStockView,
+  lpnView,
+  movementHistoryView,
+  movementView,
+  pageOf,
+  pageQuery,
+  postMovementBody,
+  releaseBody,
+  reserveBody,
+  reserveResultView,
+  skuStockView,
 } from '../../domain/inventory/inventory.schemas.js';
 import { BadRequest, NotFound } from '../../domain/shared/errors.js';
 import { sqlOne } from '../../domain/shared/sql.js';
@@ -29,147 +44,307 @@ export async function stockRoutes(fastify: FastifyInstance) {
     return { userId: a.kind === 'user' ? a.id : undefined, deviceId: a.deviceId };
   };
 
-  app.post('/stock/movements', {
-    config: { roles: FLOOR, scopes: ['inventory:write'] },
-    schema: { tags: ['inventory'], summary: 'Post one ledger movement (receipt, putaway, move, pick, …)', body: postMovementBody, response: { 201: movementView, ...problems } },
-  }, async (req, reply) => {
-    assertWarehouse(actorOf(req), req.body.warehouseId, 'Warehouse', req.body.warehouseId);
-    const mv = await withTx(app.orm.em, (tx) => postMovement(tx, { ...req.body, ...who(req) }));
-    return reply.status(201).send(mv);
-  });
+  app.post(
+    '/stock/movements',
+    {
+      config: { roles: FLOOR, scopes: ['inventory:write'] },
+      schema: {
+        tags: ['inventory'],
+        summary: 'Post one ledger movement (receipt, putaway, move, pick, …)',
+        body: postMovementBody,
+        response: { 201: movementView, ...problems },
+      },
+    },
+    async (req, reply) => {
+      assertWarehouse(actorOf(req), req.body.warehouseId, 'Warehouse', req.body.warehouseId);
+      const mv = await withTx(app.orm.em, (tx) => postMovement(tx, { ...req.body, ...who(req) }));
+      return reply.status(201).send(mv);
+    },
+  );
 
-  app.post('/stock/reservations', {
-    config: { roles: ['supervisor', 'picker'], scopes: ['inventory:write'] },
-    schema: { tags: ['inventory'], summary: 'Reserve stock (FEFO/FIFO) for an order line or task; 409 insufficient-stock when short', body: reserveBody, response: { 201: reserveResultView, ...problems } },
-  }, async (req, reply) => {
-    assertWarehouse(actorOf(req), req.body.warehouseId, 'Warehouse', req.body.warehouseId);
-    const r = await withTx(app.orm.em, (tx) => reserve(tx, { ...req.body, userId: who(req).userId }));
-    return reply.status(201).send(r);
-  });
+  app.post(
+    '/stock/reservations',
+    {
+      config: { roles: ['supervisor', 'picker'], scopes: ['inventory:write'] },
+      schema: {
+        tags: ['inventory'],
+        summary: 'Reserve stock (FEFO/FIFO) for an order line or task; 409 insufficient-stock when short',
+        body: reserveBody,
+        response: { 201: reserveResultView, ...problems },
+      },
+    },
+    async (req, reply) => {
+      assertWarehouse(actorOf(req), req.body.warehouseId, 'Warehouse', req.body.warehouseId);
+      const r = await withTx(app.orm.em, (tx) => reserve(tx, { ...req.body, userId: who(req).userId }));
+      return reply.status(201).send(r);
+    },
+  );
 
-  app.post('/stock/reservations/release', {
-    config: { roles: ['supervisor', 'picker'], scopes: ['inventory:write'] },
-    schema: { tags: ['inventory'], summary: 'Release pending reservations by reference or ids (idempotent)', body: releaseBody, response: { 200: z.object({ released: z.array(z.string()) }), ...problems } },
-  }, async (req) => {
-    const actor = actorOf(req);
-    return withTx(app.orm.em, async (tx) => {
-      if ('reservationIds' in req.body) {
-        for (const id of req.body.reservationIds) {
-          const r = await sqlOne<{ warehouse_id: string }>(tx, 'select warehouse_id from stock_reservation where id = ?', [id]);
-          if (!r) throw new NotFound('Reservation', id);
-          assertWarehouse(actor, r.warehouse_id, 'Reservation', id);
+  app.post(
+    '/stock/reservations/release',
+    {
+      config: { roles: ['supervisor', 'picker'], scopes: ['inventory:write'] },
+      schema: {
+        tags: ['inventory'],
+        summary: 'Release pending reservations by reference or ids (idempotent)',
+        body: releaseBody,
+        response: { 200: z.object({ released: z.array(z.string()) }), ...problems },
+      },
+    },
+    async (req) => {
+      const actor = actorOf(req);
+      return withTx(app.orm.em, async (tx) => {
+        if ('reservationIds' in req.body) {
+          for (const id of req.body.reservationIds) {
+            const r = await sqlOne<{ warehouse_id: string }>(tx, 'select warehouse_id from stock_reservation where id = ?', [id]);
+            if (!r) throw new NotFound('Reservation', id);
+            assertWarehouse(actor, r.warehouse_id, 'Reservation', id);
+          }
+        } else if (!actor.allWarehouses) {
+          const foreign = await sqlOne(
+            tx,
+            `select 1 from stock_reservation where ref_type = ? and ref_id = ? and status = 'pending' and not (warehouse_id = any(?::uuid[]))`,
+            [req.body.refType, req.body.refId, `{${actor.warehouseIds.join(',')}}`],
+          );
+          if (foreign) throw new NotFound('Reservation');
         }
-      } else if (!actor.allWarehouses) {
-        const foreign = await sqlOne(tx, `select 1 from stock_reservation where ref_type = ? and ref_id = ? and status = 'pending' and not (warehouse_id = any(?::uuid[]))`, [req.body.refType, req.body.refId, `{${actor.warehouseIds.join(',')}}`]);
-        if (foreign) throw new NotFound('Reservation');
-      }
-      return releaseReservations(tx, req.body);
-    });
-  });
+        return releaseReservations(tx, req.body);
+      });
+    },
+  );
 
-  app.post('/stock/reservations/:id/consume', {
-    config: { roles: FLOOR, scopes: ['inventory:write'] },
-    schema: { tags: ['inventory'], summary: 'Post a pending reservation in full or part (pick); the rest is released unless keepRemainder', params: z.object({ id: z.uuid() }), body: consumeBody,
-      response: { 200: z.object({ movement: movementView.nullable(), releasedQty: z.number(), remainingQty: z.number() }), ...problems } },
-  }, async (req) => withTx(app.orm.em, async (tx) => {
-    const r = await sqlOne<{ warehouse_id: string }>(tx, 'select warehouse_id from stock_reservation where id = ?', [req.params.id]);
-    if (!r) throw new NotFound('Reservation', req.params.id);
-    assertWarehouse(actorOf(req), r.warehouse_id, 'Reservation', req.params.id);
-    return consumeReservation(tx, req.params.id, { ...req.body, ...who(req) });
-  }));
+  app.post(
+    '/stock/reservations/:id/consume',
+    {
+      config: { roles: FLOOR, scopes: ['inventory:write'] },
+      schema: {
+        tags: ['inventory'],
+        summary: 'Post a pending reservation in full or part (pick); the rest is released unless keepRemainder',
+        params: z.object({ id: z.uuid() }),
+        body: consumeBody,
+        response: { 200: z.object({ movement: movementView.nullable(), releasedQty: z.number(), remainingQty: z.number() }), ...problems },
+      },
+    },
+    async (req) =>
+      withTx(app.orm.em, async (tx) => {
+        const r = await sqlOne<{ warehouse_id: string }>(tx, 'select warehouse_id from stock_reservation where id = ?', [req.params.id]);
+        if (!r) throw new NotFound('Reservation', req.params.id);
+        assertWarehouse(actorOf(req), r.warehouse_id, 'Reservation', req.params.id);
+        return consumeReservation(tx, req.params.id, { ...req.body, ...who(req) });
+      }),
+  );
 
-  app.get('/stock/balances', {
-    config: { roles: ['any'], scopes: ['inventory:read'] },
-    schema: { tags: ['inventory'], summary: 'Balances by SKU / location / lot / status / LPN (cursor-paginated)',
-      querystring: z.object({ ...wh, skuId: z.uuid().optional(), locationId: z.uuid().optional(), lot: z.string().optional(), status: z.enum(STOCK_STATUSES).optional(), lpnId: z.uuid().optional(), includeZero: z.coerce.boolean().optional(), ...pageQuery }),
-      response: { 200: pageOf(balanceView), ...problems } },
-  }, async (req) => {
-    assertWarehouse(actorOf(req), req.query.warehouseId, 'Warehouse', req.query.warehouseId);
-    return listBalances(em(), req.query);
-  });
+  app.get(
+    '/stock/balances',
+    {
+      config: { roles: ['any'], scopes: ['inventory:read'] },
+      schema: {
+        tags: ['inventory'],
+        summary: 'Balances by SKU / location / lot / status / LPN (cursor-paginated)',
+        querystring: z.object({
+          ...wh,
+          skuId: z.uuid().optional(),
+          locationId: z.uuid().optional(),
+          lot: z.string().optional(),
+          status: z.enum(STOCK_STATUSES).optional(),
+          lpnId: z.uuid().optional(),
+          includeZero: z.coerce.boolean().optional(),
+          ...pageQuery,
+        }),
+        response: { 200: pageOf(balanceView), ...problems },
+      },
+    },
+    async (req) => {
+      assertWarehouse(actorOf(req), req.query.warehouseId, 'Warehouse', req.query.warehouseId);
+      return listBalances(em(), req.query);
+    },
+  );
 
-  app.get('/stock/by-sku', {
-    config: { roles: ['any'], scopes: ['inventory:read'] },
-    schema: { tags: ['inventory'], summary: 'On hand / reserved / available per SKU', querystring: z.object({ ...wh, skuId: z.uuid().optional(), lot: z.string().optional(), ...pageQuery }), response: { 200: pageOf(skuStockView), ...problems } },
-  }, async (req) => {
-    assertWarehouse(actorOf(req), req.query.warehouseId, 'Warehouse', req.query.warehouseId);
-    return stockBySku(em(), req.query);
-  });
+  app.get(
+    '/stock/by-sku',
+    {
+      config: { roles: ['any'], scopes: ['inventory:read'] },
+      schema: {
+        tags: ['inventory'],
+        summary: 'On hand / reserved / available per SKU',
+        querystring: z.object({ ...wh, skuId: z.uuid().optional(), lot: z.string().optional(), ...pageQuery }),
+        response: { 200: pageOf(skuStockView), ...problems },
+      },
+    },
+    async (req) => {
+      assertWarehouse(actorOf(req), req.query.warehouseId, 'Warehouse', req.query.warehouseId);
+      return stockBySku(em(), req.query);
+    },
+  );
 
-  app.get('/stock/as-of', {
-    config: { roles: ['any'], scopes: ['inventory:read'] },
-    schema: { tags: ['inventory'], summary: 'Stock at a past moment, by replaying the ledger', querystring: z.object({ ...wh, at: z.iso.datetime({ offset: true }), skuId: z.uuid().optional(), locationId: z.uuid().optional(), ...pageQuery }), response: { 200: pageOf(asOfView), ...problems } },
-  }, async (req) => {
-    assertWarehouse(actorOf(req), req.query.warehouseId, 'Warehouse', req.query.warehouseId);
-    return stockAsOf(em(), req.query);
-  });
+  app.get(
+    '/stock/as-of',
+    {
+      config: { roles: ['any'], scopes: ['inventory:read'] },
+      schema: {
+        tags: ['inventory'],
+        summary: 'Stock at a past moment, by replaying the ledger',
+        querystring: z.object({
+          ...wh,
+          at: z.iso.datetime({ offset: true }),
+          skuId: z.uuid().optional(),
+          locationId: z.uuid().optional(),
+          ...pageQuery,
+        }),
+        response: { 200: pageOf(asOfView), ...problems },
+      },
+    },
+    async (req) => {
+      assertWarehouse(actorOf(req), req.query.warehouseId, 'Warehouse', req.query.warehouseId);
+      return stockAsOf(em(), req.query);
+    },
+  );
 
-  app.get('/stock/movements', {
-    config: { roles: ['any'], scopes: ['inventory:read'] },
-    schema: { tags: ['inventory'], summary: 'Movement history, newest first',
-      querystring: z.object({ ...wh, skuId: z.uuid().optional(), locationId: z.uuid().optional(), type: z.enum(MOVEMENT_TYPES).optional(), refType: z.string().optional(), refId: z.string().optional(),
-        from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional(), ...pageQuery }),
-      response: { 200: pageOf(movementHistoryView), ...problems } },
-  }, async (req) => {
-    assertWarehouse(actorOf(req), req.query.warehouseId, 'Warehouse', req.query.warehouseId);
-    return listMovements(em(), req.query);
-  });
+  app.get(
+    '/stock/movements',
+    {
+      config: { roles: ['any'], scopes: ['inventory:read'] },
+      schema: {
+        tags: ['inventory'],
+        summary: 'Movement history, newest first',
+        querystring: z.object({
+          ...wh,
+          skuId: z.uuid().optional(),
+          locationId: z.uuid().optional(),
+          type: z.enum(MOVEMENT_TYPES).optional(),
+          refType: z.string().optional(),
+          refId: z.string().optional(),
+          from: z.iso.datetime({ offset: true }).optional(),
+          to: z.iso.datetime({ offset: true }).optional(),
+          ...pageQuery,
+        }),
+        response: { 200: pageOf(movementHistoryView), ...problems },
+      },
+    },
+    async (req) => {
+      assertWarehouse(actorOf(req), req.query.warehouseId, 'Warehouse', req.query.warehouseId);
+      return listMovements(em(), req.query);
+    },
+  );
 
-  app.get('/stock/low', {
-    config: { roles: ['any'], scopes: ['inventory:read'] },
-    schema: { tags: ['inventory'], summary: 'SKUs below their minimum stock', querystring: z.object({ ...wh, ...pageQuery }), response: { 200: pageOf(lowStockView), ...problems } },
-  }, async (req) => {
-    assertWarehouse(actorOf(req), req.query.warehouseId, 'Warehouse', req.query.warehouseId);
-    return lowStock(em(), req.query);
-  });
+  app.get(
+    '/stock/low',
+    {
+      config: { roles: ['any'], scopes: ['inventory:read'] },
+      schema: {
+        tags: ['inventory'],
+        summary: 'SKUs below their minimum stock',
+        querystring: z.object({ ...wh, ...pageQuery }),
+        response: { 200: pageOf(lowStockView), ...problems },
+      },
+    },
+    async (req) => {
+      assertWarehouse(actorOf(req), req.query.warehouseId, 'Warehouse', req.query.warehouseId);
+      return lowStock(em(), req.query);
+    },
+  );
 
-  app.get('/stock/near-expiry', {
-    config: { roles: ['any'], scopes: ['inventory:read'] },
-    schema: { tags: ['inventory'], summary: 'Stock expiring within N days, soonest first', querystring: z.object({ ...wh, withinDays: z.coerce.number().int().min(0).max(3650).default(30), ...pageQuery }), response: { 200: pageOf(balanceView), ...problems } },
-  }, async (req) => {
-    assertWarehouse(actorOf(req), req.query.warehouseId, 'Warehouse', req.query.warehouseId);
-    const until = new Date(app.clock.now().getTime() + req.query.withinDays * 86_400_000).toISOString().slice(0, 10);
-    return nearExpiry(em(), { ...req.query, until });
-  });
+  app.get(
+    '/stock/near-expiry',
+    {
+      config: { roles: ['any'], scopes: ['inventory:read'] },
+      schema: {
+        tags: ['inventory'],
+        summary: 'Stock expiring within N days, soonest first',
+        querystring: z.object({ ...wh, withinDays: z.coerce.number().int().min(0).max(3650).default(30), ...pageQuery }),
+        response: { 200: pageOf(balanceView), ...problems },
+      },
+    },
+    async (req) => {
+      assertWarehouse(actorOf(req), req.query.warehouseId, 'Warehouse', req.query.warehouseId);
+      const until = new Date(app.clock.now().getTime() + req.query.withinDays * 86_400_000).toISOString().slice(0, 10);
+      return nearExpiry(em(), { ...req.query, until });
+    },
+  );
 
-  app.post('/stock/holds', {
-    config: { roles: ['supervisor'] },
-    schema: { tags: ['inventory'], summary: 'Hold (quarantine) a SKU or lot everywhere, in a warehouse or at a location: the recall command', body: holdBody,
-      response: { 201: z.object({ hold: holdView, balances: z.number(), qty: z.number(), releasedReservations: z.number() }), ...problems } },
-  }, async (req, reply) => {
-    const actor = actorOf(req);
-    const warehouseId = req.body.warehouseId ?? null;
-    if (warehouseId) assertWarehouse(actor, warehouseId, 'Warehouse', warehouseId);
-    else if (!actor.allWarehouses) throw new BadRequest('only an admin may place a hold in every warehouse; give warehouseId', [{ path: 'body.warehouseId', message: 'required' }]);
-    return reply.status(201).send(await withTx(app.orm.em, (tx) => placeHold(tx, { ...req.body, warehouseId, userId: who(req).userId })));
-  });
+  app.post(
+    '/stock/holds',
+    {
+      config: { roles: ['supervisor'] },
+      schema: {
+        tags: ['inventory'],
+        summary: 'Hold (quarantine) a SKU or lot everywhere, in a warehouse or at a location: the recall command',
+        body: holdBody,
+        response: {
+          201: z.object({ hold: holdView, balances: z.number(), qty: z.number(), releasedReservations: z.number() }),
+          ...problems,
+        },
+      },
+    },
+    async (req, reply) => {
+      const actor = actorOf(req);
+      const warehouseId = req.body.warehouseId ?? null;
+      if (warehouseId) assertWarehouse(actor, warehouseId, 'Warehouse', warehouseId);
+      else if (!actor.allWarehouses)
+        throw new BadRequest('only an admin may place a hold in every warehouse; give warehouseId', [
+          { path: 'body.warehouseId', message: 'required' },
+        ]);
+      return reply.status(201).send(await withTx(app.orm.em, (tx) => placeHold(tx, { ...req.body, warehouseId, userId: who(req).userId })));
+    },
+  );
 
-  app.post('/stock/holds/:id/release', {
-    config: { roles: ['supervisor'] },
-    schema: { tags: ['inventory'], params: z.object({ id: z.uuid() }), response: { 200: z.object({ hold: holdView, balances: z.number(), qty: z.number() }), ...problems } },
-  }, async (req) => withTx(app.orm.em, async (tx) => {
-    const h = await getHold(tx, req.params.id);
-    const actor = actorOf(req);
-    if (h.warehouseId) assertWarehouse(actor, h.warehouseId, 'Hold', h.id);
-    else if (!actor.allWarehouses) throw new NotFound('Hold', h.id);
-    return releaseHold(tx, req.params.id, who(req).userId);
-  }));
+  app.post(
+    '/stock/holds/:id/release',
+    {
+      config: { roles: ['supervisor'] },
+      schema: {
+        tags: ['inventory'],
+        params: z.object({ id: z.uuid() }),
+        response: { 200: z.object({ hold: holdView, balances: z.number(), qty: z.number() }), ...problems },
+      },
+    },
+    async (req) =>
+      withTx(app.orm.em, async (tx) => {
+        const h = await getHold(tx, req.params.id);
+        const actor = actorOf(req);
+        if (h.warehouseId) assertWarehouse(actor, h.warehouseId, 'Hold', h.id);
+        else if (!actor.allWarehouses) throw new NotFound('Hold', h.id);
+        return releaseHold(tx, req.params.id, who(req).userId);
+      }),
+  );
 
-  app.get('/stock/holds', {
-    config: { roles: ['any'] },
-    schema: { tags: ['inventory'], querystring: z.object({ active: z.enum(['true', 'false']).optional(), ...pageQuery }), response: { 200: pageOf(holdView), ...problems } },
-  }, async (req) => {
-    const a = actorOf(req);
-    return listHolds(em(), { warehouseIds: a.allWarehouses ? null : a.warehouseIds, active: req.query.active === undefined ? undefined : req.query.active === 'true', limit: req.query.limit, cursor: req.query.cursor });
-  });
+  app.get(
+    '/stock/holds',
+    {
+      config: { roles: ['any'] },
+      schema: {
+        tags: ['inventory'],
+        querystring: z.object({ active: z.enum(['true', 'false']).optional(), ...pageQuery }),
+        response: { 200: pageOf(holdView), ...problems },
+      },
+    },
+    async (req) => {
+      const a = actorOf(req);
+      return listHolds(em(), {
+        warehouseIds: a.allWarehouses ? null : a.warehouseIds,
+        active: req.query.active === undefined ? undefined : req.query.active === 'true',
+        limit: req.query.limit,
+        cursor: req.query.cursor,
+      });
+    },
+  );
 
-  app.post('/lpns', {
-    config: { roles: FLOOR },
-    schema: { tags: ['inventory'], summary: 'Create a license plate (pallet, tote, carton) at a location or inside another', body: createLpnBody, response: { 201: lpnView, ...problems } },
-  }, async (req, reply) => {
-    assertWarehouse(actorOf(req), req.body.warehouseId, 'Warehouse', req.body.warehouseId);
-    return reply.status(201).send(await withTx(app.orm.em, (tx) => createLpn(tx, req.body)));
-  });
+  app.post(
+    '/lpns',
+    {
+      config: { roles: FLOOR },
+      schema: {
+        tags: ['inventory'],
+        summary: 'Create a license plate (pallet, tote, carton) at a location or inside another',
+        body: createLpnBody,
+        response: { 201: lpnView, ...problems },
+      },
+    },
+    async (req, reply) => {
+      assertWarehouse(actorOf(req), req.body.warehouseId, 'Warehouse', req.body.warehouseId);
+      return reply.status(201).send(await withTx(app.orm.em, (tx) => createLpn(tx, req.body)));
+    },
+  );
 
   const lpnGuard = async (req: Parameters<typeof actorOf>[0], tx: ReturnType<typeof em>, id: string) => {
     const r = await sqlOne<{ warehouse_id: string }>(tx, 'select warehouse_id from license_plate where id = ?', [id]);
@@ -177,30 +352,59 @@ export async function stockRoutes(fastify: FastifyInstance) {
     assertWarehouse(actorOf(req), r.warehouse_id, 'LPN', id);
   };
 
-  app.get('/lpns/:id', {
-    config: { roles: ['any'] },
-    schema: { tags: ['inventory'], summary: 'A license plate with nested plates and contents', params: z.object({ id: z.uuid() }),
-      response: { 200: z.object({ lpn: lpnView, children: z.array(lpnView), balances: z.array(balanceView) }), ...problems } },
-  }, async (req) => {
-    const e = em();
-    await lpnGuard(req, e, req.params.id);
-    return lpnContents(e, req.params.id);
-  });
+  app.get(
+    '/lpns/:id',
+    {
+      config: { roles: ['any'] },
+      schema: {
+        tags: ['inventory'],
+        summary: 'A license plate with nested plates and contents',
+        params: z.object({ id: z.uuid() }),
+        response: { 200: z.object({ lpn: lpnView, children: z.array(lpnView), balances: z.array(balanceView) }), ...problems },
+      },
+    },
+    async (req) => {
+      const e = em();
+      await lpnGuard(req, e, req.params.id);
+      return lpnContents(e, req.params.id);
+    },
+  );
 
-  app.post('/lpns/:id/move', {
-    config: { roles: FLOOR },
-    schema: { tags: ['inventory'], summary: 'Move a plate and everything nested in it as one', params: z.object({ id: z.uuid() }), body: z.object({ toLocationId: z.uuid(), type: z.enum(['move', 'putaway']).optional() }),
-      response: { 200: z.object({ lpn: lpnView, movements: z.number() }), ...problems } },
-  }, async (req) => withTx(app.orm.em, async (tx) => {
-    await lpnGuard(req, tx, req.params.id);
-    return moveLpn(tx, { lpnId: req.params.id, toLocationId: req.body.toLocationId, type: req.body.type, ...who(req) });
-  }));
+  app.post(
+    '/lpns/:id/move',
+    {
+      config: { roles: FLOOR },
+      schema: {
+        tags: ['inventory'],
+        summary: 'Move a plate and everything nested in it as one',
+        params: z.object({ id: z.uuid() }),
+        body: z.object({ toLocationId: z.uuid(), type: z.enum(['move', 'putaway']).optional() }),
+        response: { 200: z.object({ lpn: lpnView, movements: z.number() }), ...problems },
+      },
+    },
+    async (req) =>
+      withTx(app.orm.em, async (tx) => {
+        await lpnGuard(req, tx, req.params.id);
+        return moveLpn(tx, { lpnId: req.params.id, toLocationId: req.body.toLocationId, type: req.body.type, ...who(req) });
+      }),
+  );
 
-  app.post('/lpns/:id/nest', {
-    config: { roles: FLOOR },
-    schema: { tags: ['inventory'], summary: 'Put a plate inside another (parentId null takes it out)', params: z.object({ id: z.uuid() }), body: z.object({ parentId: z.uuid().nullable() }), response: { 200: lpnView, ...problems } },
-  }, async (req) => withTx(app.orm.em, async (tx) => {
-    await lpnGuard(req, tx, req.params.id);
-    return nestLpn(tx, { lpnId: req.params.id, parentId: req.body.parentId, userId: who(req).userId });
-  }));
+  app.post(
+    '/lpns/:id/nest',
+    {
+      config: { roles: FLOOR },
+      schema: {
+        tags: ['inventory'],
+        summary: 'Put a plate inside another (parentId null takes it out)',
+        params: z.object({ id: z.uuid() }),
+        body: z.object({ parentId: z.uuid().nullable() }),
+        response: { 200: lpnView, ...problems },
+      },
+    },
+    async (req) =>
+      withTx(app.orm.em, async (tx) => {
+        await lpnGuard(req, tx, req.params.id);
+        return nestLpn(tx, { lpnId: req.params.id, parentId: req.body.parentId, userId: who(req).userId });
+      }),
+  );
 }

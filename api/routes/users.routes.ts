@@ -12,38 +12,84 @@ export async function userRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 409: problemSchema };
 
-  app.get('/users', {
-    config: { roles: ['supervisor'] },
-    schema: { tags: ['identity'], summary: 'Users sharing a warehouse with the caller', response: { 200: z.object({ items: z.array(userView) }), ...problems } },
-  }, async (req) => ({ items: await listUsers(app.orm.em.fork(), actorOf(req)) }));
-
-  app.post('/users', {
-    config: { roles: ['admin'] },
-    schema: { tags: ['identity'], summary: 'Create a user', body: createUserBody, response: { 201: userView, ...problems } },
-  }, async (req, reply) => {
-    const actor = actorOf(req);
-    for (const w of req.body.warehouseIds) assertWarehouse(actor, w, 'Warehouse', w);
-    const u = await withTx(app.orm.em, (tx) => createUser(tx, req.body, actor));
-    return reply.status(201).send({ ...u, active: true, hasBadge: Boolean(req.body.badgeCode) });
-  });
-
-  app.get('/audit', {
-    config: { roles: ['supervisor'] },
-    schema: {
-      tags: ['identity'], summary: 'Audit log: who did what, when, from which device (newest first)',
-      querystring: z.object({ cursor: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(500).default(100), action: z.string().max(100).optional(), objectType: z.string().max(50).optional(), objectId: z.string().max(100).optional() }),
-      response: {
-        200: z.object({
-          items: z.array(z.object({ id: z.number(), at: z.string(), actorType: z.string(), actorId: z.string().nullable(), action: z.string(), objectType: z.string().nullable(), objectId: z.string().nullable(), warehouseId: z.string().nullable(), deviceId: z.string().nullable(), ip: z.string().nullable(), details: z.record(z.string(), z.unknown()) })),
-          nextCursor: z.string().nullable(),
-        }),
-        ...problems,
+  app.get(
+    '/users',
+    {
+      config: { roles: ['supervisor'] },
+      schema: {
+        tags: ['identity'],
+        summary: 'Users sharing a warehouse with the caller',
+        response: { 200: z.object({ items: z.array(userView) }), ...problems },
       },
     },
-  }, async (req) => listAudit(app.orm.em.fork(), actorOf(req), req.query));
+    async (req) => ({ items: await listUsers(app.orm.em.fork(), actorOf(req)) }),
+  );
 
-  app.post('/api-clients', {
-    config: { roles: ['admin'] },
-    schema: { tags: ['identity'], summary: 'Create an integration API client (key shown once)', body: createApiClientBody, response: { 201: apiClientCreated, ...problems } },
-  }, async (req, reply) => reply.status(201).send(await withTx(app.orm.em, (tx) => createApiClient(tx, req.body, actorOf(req)))));
+  app.post(
+    '/users',
+    {
+      config: { roles: ['admin'] },
+      schema: { tags: ['identity'], summary: 'Create a user', body: createUserBody, response: { 201: userView, ...problems } },
+    },
+    async (req, reply) => {
+      const actor = actorOf(req);
+      for (const w of req.body.warehouseIds) assertWarehouse(actor, w, 'Warehouse', w);
+      const u = await withTx(app.orm.em, (tx) => createUser(tx, req.body, actor));
+      return reply.status(201).send({ ...u, active: true, hasBadge: Boolean(req.body.badgeCode) });
+    },
+  );
+
+  app.get(
+    '/audit',
+    {
+      config: { roles: ['supervisor'] },
+      schema: {
+        tags: ['identity'],
+        summary: 'Audit log: who did what, when, from which device (newest first)',
+        querystring: z.object({
+          cursor: z.coerce.number().int().positive().optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+          action: z.string().max(100).optional(),
+          objectType: z.string().max(50).optional(),
+          objectId: z.string().max(100).optional(),
+        }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                id: z.number(),
+                at: z.string(),
+                actorType: z.string(),
+                actorId: z.string().nullable(),
+                action: z.string(),
+                objectType: z.string().nullable(),
+                objectId: z.string().nullable(),
+                warehouseId: z.string().nullable(),
+                deviceId: z.string().nullable(),
+                ip: z.string().nullable(),
+                details: z.record(z.string(), z.unknown()),
+              }),
+            ),
+            nextCursor: z.string().nullable(),
+          }),
+          ...problems,
+        },
+      },
+    },
+    async (req) => listAudit(app.orm.em.fork(), actorOf(req), req.query),
+  );
+
+  app.post(
+    '/api-clients',
+    {
+      config: { roles: ['admin'] },
+      schema: {
+        tags: ['identity'],
+        summary: 'Create an integration API client (key shown once)',
+        body: createApiClientBody,
+        response: { 201: apiClientCreated, ...problems },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await withTx(app.orm.em, (tx) => createApiClient(tx, req.body, actorOf(req)))),
+  );
 }

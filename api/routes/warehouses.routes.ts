@@ -15,37 +15,73 @@ export async function warehouseRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };
 
-  app.get('/warehouses', {
-    config: { roles: ['any'] },
-    schema: { tags: ['layout'], summary: 'Warehouses the caller may see', response: { 200: z.object({ items: z.array(warehouseView) }), ...problems } },
-  }, async (req) => ({ items: await listWarehouses(app.orm.em.fork(), actorOf(req)) }));
-
-  app.get('/warehouses/:warehouseId', {
-    config: { roles: ['any'] },
-    schema: { tags: ['layout'], params: idParams, response: { 200: warehouseView, ...problems } },
-  }, async (req) => getWarehouse(app.orm.em.fork(), actorOf(req), req.params.warehouseId));
-
-  app.post('/warehouses', {
-    config: { roles: ['admin'] },
-    schema: { tags: ['layout'], body: createWarehouseBody, response: { 201: warehouseView, ...problems } },
-  }, async (req, reply) => reply.status(201).send(await withTx(app.orm.em, (tx) => createWarehouse(tx, actorOf(req), req.body))));
-
-  app.post('/warehouses/:warehouseId/notes', {
-    config: { roles: ['supervisor', 'dispatcher'] },
-    schema: { tags: ['layout'], summary: 'Post a note to everyone in the warehouse (live event)', params: idParams, body: postNoteBody, response: { 201: z.object({ id: z.string(), createdAt: z.string() }), ...problems } },
-  }, async (req, reply) => reply.status(201).send(await withTx(app.orm.em, (tx) => postNote(tx, actorOf(req), req.params.warehouseId, req.body.text))));
-
-  app.get('/warehouses/:warehouseId/events', {
-    config: { roles: ['any'] },
-    schema: {
-      tags: ['events'], summary: 'Sequenced domain events after a given seq (catch-up without a socket)', params: idParams,
-      querystring: z.object({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
-      response: { 200: z.object({ items: z.array(relayedEventSchema), nextAfter: z.number().int() }), ...problems },
+  app.get(
+    '/warehouses',
+    {
+      config: { roles: ['any'] },
+      schema: {
+        tags: ['layout'],
+        summary: 'Warehouses the caller may see',
+        response: { 200: z.object({ items: z.array(warehouseView) }), ...problems },
+      },
     },
-  }, async (req) => {
-    const em = app.orm.em.fork();
-    await getWarehouse(em, actorOf(req), req.params.warehouseId);
-    const items = await eventsAfter(em, req.params.warehouseId, req.query.after, req.query.limit);
-    return { items, nextAfter: items.at(-1)?.seq ?? req.query.after };
-  });
+    async (req) => ({ items: await listWarehouses(app.orm.em.fork(), actorOf(req)) }),
+  );
+
+  app.get(
+    '/warehouses/:warehouseId',
+    {
+      config: { roles: ['any'] },
+      schema: { tags: ['layout'], params: idParams, response: { 200: warehouseView, ...problems } },
+    },
+    async (req) => getWarehouse(app.orm.em.fork(), actorOf(req), req.params.warehouseId),
+  );
+
+  app.post(
+    '/warehouses',
+    {
+      config: { roles: ['admin'] },
+      schema: { tags: ['layout'], body: createWarehouseBody, response: { 201: warehouseView, ...problems } },
+    },
+    async (req, reply) => reply.status(201).send(await withTx(app.orm.em, (tx) => createWarehouse(tx, actorOf(req), req.body))),
+  );
+
+  app.post(
+    '/warehouses/:warehouseId/notes',
+    {
+      config: { roles: ['supervisor', 'dispatcher'] },
+      schema: {
+        tags: ['layout'],
+        summary: 'Post a note to everyone in the warehouse (live event)',
+        params: idParams,
+        body: postNoteBody,
+        response: { 201: z.object({ id: z.string(), createdAt: z.string() }), ...problems },
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await withTx(app.orm.em, (tx) => postNote(tx, actorOf(req), req.params.warehouseId, req.body.text))),
+  );
+
+  app.get(
+    '/warehouses/:warehouseId/events',
+    {
+      config: { roles: ['any'] },
+      schema: {
+        tags: ['events'],
+        summary: 'Sequenced domain events after a given seq (catch-up without a socket)',
+        params: idParams,
+        querystring: z.object({
+          after: z.coerce.number().int().min(0).default(0),
+          limit: z.coerce.number().int().min(1).max(1000).default(200),
+        }),
+        response: { 200: z.object({ items: z.array(relayedEventSchema), nextAfter: z.number().int() }), ...problems },
+      },
+    },
+    async (req) => {
+      const em = app.orm.em.fork();
+      await getWarehouse(em, actorOf(req), req.params.warehouseId);
+      const items = await eventsAfter(em, req.params.warehouseId, req.query.after, req.query.limit);
+      return { items, nextAfter: items.at(-1)?.seq ?? req.query.after };
+    },
+  );
 }

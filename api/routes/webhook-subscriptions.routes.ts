@@ -4,7 +4,17 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ordersSettings } from '../../domain/orders/orders.settings.js';
 import { keyRing } from '../../domain/orders/secret-box.js';
-import { createdSubscriptionView, createSubscription, createSubscriptionBody, deactivateSubscription, deliveryView, listDeliveries, listSubscriptions, retryDelivery, subscriptionView } from '../../domain/orders/subscription.service.js';
+import {
+  createdSubscriptionView,
+  createSubscription,
+  createSubscriptionBody,
+  deactivateSubscription,
+  deliveryView,
+  listDeliveries,
+  listSubscriptions,
+  retryDelivery,
+  subscriptionView,
+} from '../../domain/orders/subscription.service.js';
 import { withTx } from '../../platform/db.js';
 import { actorOf } from '../auth/guard.js';
 import { problemSchema } from '../problem.schema.js';
@@ -17,44 +27,90 @@ export async function webhookSubscriptionRoutes(fastify: FastifyInstance) {
   const settings = ordersSettings(process.env);
   const ring = keyRing(app.config.SECRETS_KEY, settings.previousSecretKeys);
   const net = {
-    allowHttp: app.config.NODE_ENV !== 'production', allowPrivate: settings.allowPrivate,
+    allowHttp: app.config.NODE_ENV !== 'production',
+    allowPrivate: settings.allowPrivate,
     resolve: async (host: string) => (await lookup(host, { all: true })).map((a) => a.address),
   };
 
-  app.post('/webhook-subscriptions', {
-    config: { roles: ['admin'], scopes: ['webhooks:write'] },
-    schema: { tags: ['webhooks'], summary: 'Subscribe a URL to domain events, signed per Standard Webhooks (secret returned once)', body: createSubscriptionBody, response: { 201: createdSubscriptionView, ...problems } },
-  }, async (req, reply) => reply.status(201).send(await withTx(app.orm.em, (tx) => createSubscription(tx, actorOf(req), ring, req.body, net))));
+  app.post(
+    '/webhook-subscriptions',
+    {
+      config: { roles: ['admin'], scopes: ['webhooks:write'] },
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Subscribe a URL to domain events, signed per Standard Webhooks (secret returned once)',
+        body: createSubscriptionBody,
+        response: { 201: createdSubscriptionView, ...problems },
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await withTx(app.orm.em, (tx) => createSubscription(tx, actorOf(req), ring, req.body, net))),
+  );
 
-  app.get('/webhook-subscriptions', {
-    config: { roles: ['admin'], scopes: ['webhooks:write'] },
-    schema: { tags: ['webhooks'], querystring: z.object({ cursor: z.string().optional(), limit: z.coerce.number().int().min(1).max(200).default(100) }), response: { 200: z.object({ items: z.array(subscriptionView), nextCursor: z.string().nullable() }), ...problems } },
-  }, async (req) => {
-    const all = await listSubscriptions(app.orm.em.fork(), actorOf(req));
-    const start = req.query.cursor ? Math.max(0, all.findIndex((s) => s.id === req.query.cursor) + 1) : 0;
-    const page = all.slice(start, start + req.query.limit);
-    return { items: page, nextCursor: start + req.query.limit < all.length ? page.at(-1)!.id : null };
-  });
+  app.get(
+    '/webhook-subscriptions',
+    {
+      config: { roles: ['admin'], scopes: ['webhooks:write'] },
+      schema: {
+        tags: ['webhooks'],
+        querystring: z.object({ cursor: z.string().optional(), limit: z.coerce.number().int().min(1).max(200).default(100) }),
+        response: { 200: z.object({ items: z.array(subscriptionView), nextCursor: z.string().nullable() }), ...problems },
+      },
+    },
+    async (req) => {
+      const all = await listSubscriptions(app.orm.em.fork(), actorOf(req));
+      const start = req.query.cursor ? Math.max(0, all.findIndex((s) => s.id === req.query.cursor) + 1) : 0;
+      const page = all.slice(start, start + req.query.limit);
+      return { items: page, nextCursor: start + req.query.limit < all.length ? page.at(-1)!.id : null };
+    },
+  );
 
-  app.delete('/webhook-subscriptions/:subscriptionId', {
-    config: { roles: ['admin'], scopes: ['webhooks:write'] },
-    schema: { tags: ['webhooks'], params: z.object({ subscriptionId: z.uuid() }), response: { 204: z.null(), ...problems } },
-  }, async (req, reply) => {
-    await withTx(app.orm.em, (tx) => deactivateSubscription(tx, actorOf(req), req.params.subscriptionId));
-    return reply.status(204).send(null);
-  });
+  app.delete(
+    '/webhook-subscriptions/:subscriptionId',
+    {
+      config: { roles: ['admin'], scopes: ['webhooks:write'] },
+      schema: { tags: ['webhooks'], params: z.object({ subscriptionId: z.uuid() }), response: { 204: z.null(), ...problems } },
+    },
+    async (req, reply) => {
+      await withTx(app.orm.em, (tx) => deactivateSubscription(tx, actorOf(req), req.params.subscriptionId));
+      return reply.status(204).send(null);
+    },
+  );
 
-  app.get('/outbound-deliveries', {
-    config: { roles: ['supervisor'], scopes: ['webhooks:write'] },
-    schema: { tags: ['webhooks'], summary: 'Storefront callbacks and webhook deliveries; status=dead lists the dead letters', querystring: z.object({ status: z.enum(['pending', 'delivered', 'dead']).optional(), orderId: z.uuid().optional(), cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }), response: { 200: z.object({ items: z.array(deliveryView), nextCursor: z.string().nullable() }), ...problems } },
-  }, async (req) => listDeliveries(app.orm.em.fork(), actorOf(req), req.query));
+  app.get(
+    '/outbound-deliveries',
+    {
+      config: { roles: ['supervisor'], scopes: ['webhooks:write'] },
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Storefront callbacks and webhook deliveries; status=dead lists the dead letters',
+        querystring: z.object({
+          status: z.enum(['pending', 'delivered', 'dead']).optional(),
+          orderId: z.uuid().optional(),
+          cursor: z.string().max(200).optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+        }),
+        response: { 200: z.object({ items: z.array(deliveryView), nextCursor: z.string().nullable() }), ...problems },
+      },
+    },
+    async (req) => listDeliveries(app.orm.em.fork(), actorOf(req), req.query),
+  );
 
-  app.post('/outbound-deliveries/:deliveryId/retry', {
-    config: { roles: ['admin'], scopes: ['webhooks:write'] },
-    schema: { tags: ['webhooks'], summary: 'Replay a dead delivery now (fresh retry window)', params: z.object({ deliveryId: z.uuid() }), response: { 200: deliveryView, ...problems } },
-  }, async (req) => {
-    const d = await withTx(app.orm.em, (tx) => retryDelivery(tx, actorOf(req), req.params.deliveryId));
-    await app.queues.add('webhook-delivery', { deliveryId: d.id }, { jobId: `wd-${d.id}-manual-${Date.now()}` });
-    return d;
-  });
+  app.post(
+    '/outbound-deliveries/:deliveryId/retry',
+    {
+      config: { roles: ['admin'], scopes: ['webhooks:write'] },
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Replay a dead delivery now (fresh retry window)',
+        params: z.object({ deliveryId: z.uuid() }),
+        response: { 200: deliveryView, ...problems },
+      },
+    },
+    async (req) => {
+      const d = await withTx(app.orm.em, (tx) => retryDelivery(tx, actorOf(req), req.params.deliveryId));
+      await app.queues.add('webhook-delivery', { deliveryId: d.id }, { jobId: `wd-${d.id}-manual-${Date.now()}` });
+      return d;
+    },
+  );
 }

@@ -12,7 +12,13 @@ import { BadRequest, DomainError, NotFound, Unauthorized } from '../../domain/sh
 import { problemSchema } from '../problem.schema.js';
 
 const CACHE_MS = 5_000;
-const ackView = z.object({ ok: z.boolean(), duplicate: z.boolean().optional(), ignored: z.string().optional(), ping: z.boolean().optional(), deliveryId: z.string().optional() });
+const ackView = z.object({
+  ok: z.boolean(),
+  duplicate: z.boolean().optional(),
+  ignored: z.string().optional(),
+  ping: z.boolean().optional(),
+  deliveryId: z.string().optional(),
+});
 
 /**
  * Storefront webhooks in. The raw bytes are kept (a content-type parser scoped to this plugin only) because the
@@ -43,11 +49,27 @@ export async function webhookRoutes(fastify: FastifyInstance) {
     return Array.isArray(v) ? v[0] : v;
   };
 
-  async function reject(req: FastifyRequest, kind: string, connectorId: string, warehouseId: string | undefined, reason: string): Promise<never> {
+  async function reject(
+    req: FastifyRequest,
+    kind: string,
+    connectorId: string,
+    warehouseId: string | undefined,
+    reason: string,
+  ): Promise<never> {
     // Outside any transaction: the audit entry is the only trace a rejected delivery leaves.
     await recordAudit(app.orm.em.fork(), {
-      actorType: 'anonymous', action: 'webhook.rejected', objectType: 'connector', objectId: connectorId, warehouseId, ip: req.ip,
-      details: { kind, reason, topic: header(req, kind === 'shopify' ? 'x-shopify-topic' : 'x-wc-webhook-topic') ?? null, bytes: (req.body as Buffer | undefined)?.length ?? 0 },
+      actorType: 'anonymous',
+      action: 'webhook.rejected',
+      objectType: 'connector',
+      objectId: connectorId,
+      warehouseId,
+      ip: req.ip,
+      details: {
+        kind,
+        reason,
+        topic: header(req, kind === 'shopify' ? 'x-shopify-topic' : 'x-wc-webhook-topic') ?? null,
+        bytes: (req.body as Buffer | undefined)?.length ?? 0,
+      },
     });
     throw new Unauthorized(reason);
   }
@@ -56,7 +78,14 @@ export async function webhookRoutes(fastify: FastifyInstance) {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const c = await connector(connectorId);
     if (!c || c.row.kind !== kind || !c.row.active) {
-      await recordAudit(app.orm.em.fork(), { actorType: 'anonymous', action: 'webhook.unknown_connector', objectType: 'connector', objectId: connectorId, ip: req.ip, details: { kind } });
+      await recordAudit(app.orm.em.fork(), {
+        actorType: 'anonymous',
+        action: 'webhook.unknown_connector',
+        objectType: 'connector',
+        objectId: connectorId,
+        ip: req.ip,
+        details: { kind },
+      });
       throw new NotFound('Connector', connectorId);
     }
     const topic = header(req, kind === 'shopify' ? 'x-shopify-topic' : 'x-wc-webhook-topic');
@@ -67,12 +96,20 @@ export async function webhookRoutes(fastify: FastifyInstance) {
       return { ok: true, ping: true };
     }
     if (!signature) return reject(req, kind, connectorId, c.row.warehouse_id, 'Missing webhook signature header');
-    if (!verifyBase64Hmac(c.secret, raw, signature)) return reject(req, kind, connectorId, c.row.warehouse_id, 'Webhook signature does not match the body');
-    const deliveryId = kind === 'shopify' ? (header(req, 'x-shopify-webhook-id') ?? header(req, 'x-shopify-event-id')) : header(req, 'x-wc-webhook-delivery-id');
-    if (!deliveryId || deliveryId.length > 200) throw new BadRequest(`Missing or oversized ${kind === 'shopify' ? 'X-Shopify-Webhook-Id' : 'X-WC-Webhook-Delivery-ID'} header`);
+    if (!verifyBase64Hmac(c.secret, raw, signature))
+      return reject(req, kind, connectorId, c.row.warehouse_id, 'Webhook signature does not match the body');
+    const deliveryId =
+      kind === 'shopify'
+        ? (header(req, 'x-shopify-webhook-id') ?? header(req, 'x-shopify-event-id'))
+        : header(req, 'x-wc-webhook-delivery-id');
+    if (!deliveryId || deliveryId.length > 200)
+      throw new BadRequest(`Missing or oversized ${kind === 'shopify' ? 'X-Shopify-Webhook-Id' : 'X-WC-Webhook-Delivery-ID'} header`);
     const action = topicAction(kind, topic);
     if (action === 'unknown' || action === 'ignore') {
-      req.log.info({ connectorId, topic, deliveryId }, action === 'unknown' ? 'unknown webhook topic acknowledged' : 'webhook topic ignored');
+      req.log.info(
+        { connectorId, topic, deliveryId },
+        action === 'unknown' ? 'unknown webhook topic acknowledged' : 'webhook topic ignored',
+      );
       return { ok: true, ignored: topic ?? '(no topic)', deliveryId };
     }
     if (!c.row.webhooks_enabled) return { ok: true, ignored: 'webhooks disabled for this connector', deliveryId };
@@ -84,27 +121,57 @@ export async function webhookRoutes(fastify: FastifyInstance) {
       if (action === 'delete') deletedOrderId(body);
       else mapByKind(kind, body);
     } catch (err) {
-      if (err instanceof SyntaxError) { reason = `Body is not valid JSON: ${err.message}`; status = 400; }
-      else if (err instanceof NotAnOrder) reason = err.reason;
+      if (err instanceof SyntaxError) {
+        reason = `Body is not valid JSON: ${err.message}`;
+        status = 400;
+      } else if (err instanceof NotAnOrder) reason = err.reason;
       else throw err;
     }
     if (reason) {
-      await recordDeadLetter(app.orm.em.fork(), { connectorId, warehouseId: c.row.warehouse_id, source: kind, deliveryId, topic, reason, rawBody: text });
-      throw new DomainError(status === 400 ? 'malformed-json' : 'not-an-order', status, status === 400 ? 'Bad request' : 'Unprocessable content', reason);
+      await recordDeadLetter(app.orm.em.fork(), {
+        connectorId,
+        warehouseId: c.row.warehouse_id,
+        source: kind,
+        deliveryId,
+        topic,
+        reason,
+        rawBody: text,
+      });
+      throw new DomainError(
+        status === 400 ? 'malformed-json' : 'not-an-order',
+        status,
+        status === 400 ? 'Bad request' : 'Unprocessable content',
+        reason,
+      );
     }
-    const d = await recordDelivery(app.orm.em.fork(), { connectorId, source: kind, deliveryId, topic: topic!, rawBody: text, triggeredAt: header(req, 'x-shopify-triggered-at') });
+    const d = await recordDelivery(app.orm.em.fork(), {
+      connectorId,
+      source: kind,
+      deliveryId,
+      topic: topic!,
+      rawBody: text,
+      triggeredAt: header(req, 'x-shopify-triggered-at'),
+    });
     if (d.inserted) {
       // The row is durable already, so the acknowledgement does not wait for Redis; a lost enqueue is repaired
       // by the reconciliation sweep (deliveries still 'received' after INTAKE_STALE_MS).
-      void app.queues.add('webhook-intake', { deliveryId: d.id }, { jobId: `wh-${d.id}` }).catch((err: unknown) => req.log.warn({ err, deliveryId }, 'enqueue failed; the sweep will pick the delivery up'));
+      void app.queues
+        .add('webhook-intake', { deliveryId: d.id }, { jobId: `wh-${d.id}` })
+        .catch((err: unknown) => req.log.warn({ err, deliveryId }, 'enqueue failed; the sweep will pick the delivery up'));
     }
     return { ok: true, duplicate: !d.inserted, deliveryId };
   }
 
   const schema = (kind: string) => ({
-    tags: ['webhooks'], summary: `${kind} webhook receiver (HMAC-verified, acknowledged once stored)`, params: z.object({ connectorId: z.string().max(64) }),
+    tags: ['webhooks'],
+    summary: `${kind} webhook receiver (HMAC-verified, acknowledged once stored)`,
+    params: z.object({ connectorId: z.string().max(64) }),
     response: { 200: ackView, 400: problemSchema, 401: problemSchema, 404: problemSchema, 422: problemSchema },
   });
-  app.post('/webhooks/shopify/:connectorId', { config: { public: true }, schema: schema('Shopify') }, (req) => handle('shopify', req, req.params.connectorId));
-  app.post('/webhooks/woocommerce/:connectorId', { config: { public: true }, schema: schema('WooCommerce') }, (req) => handle('woocommerce', req, req.params.connectorId));
+  app.post('/webhooks/shopify/:connectorId', { config: { public: true }, schema: schema('Shopify') }, (req) =>
+    handle('shopify', req, req.params.connectorId),
+  );
+  app.post('/webhooks/woocommerce/:connectorId', { config: { public: true }, schema: schema('WooCommerce') }, (req) =>
+    handle('woocommerce', req, req.params.connectorId),
+  );
 }

@@ -16,7 +16,10 @@ const subscribeMsg = z.object({
   lastSeq: z.record(z.string(), z.number().int().min(0)).default({}),
 });
 
-interface SocketData { actor: Actor; expiryTimer?: NodeJS.Timeout }
+interface SocketData {
+  actor: Actor;
+  expiryTimer?: NodeJS.Timeout;
+}
 
 export function socketKey(prefix: string): string {
   return `${prefix}:sio`;
@@ -29,28 +32,41 @@ export function socketKey(prefix: string): string {
  */
 export function attachSocketGateway(app: FastifyInstance, server: HttpServer, pub: Redis): Server {
   const sub = pub.duplicate();
-  const io = new Server<Record<string, (...a: any[]) => void>, Record<string, (...a: any[]) => void>, Record<string, never>, SocketData>(server, {
-    cors: { origin: app.config.CORS_ORIGINS === '*' ? true : app.config.CORS_ORIGINS.split(',') },
-    adapter: createAdapter(pub, sub, { key: socketKey(app.config.REDIS_PREFIX) }),
-    maxHttpBufferSize: 64 * 1024,
-  });
+  const io = new Server<Record<string, (...a: any[]) => void>, Record<string, (...a: any[]) => void>, Record<string, never>, SocketData>(
+    server,
+    {
+      cors: { origin: app.config.CORS_ORIGINS === '*' ? true : app.config.CORS_ORIGINS.split(',') },
+      adapter: createAdapter(pub, sub, { key: socketKey(app.config.REDIS_PREFIX) }),
+      maxHttpBufferSize: 64 * 1024,
+    },
+  );
 
   const armExpiry = (socket: Socket, exp: number) => {
     clearTimeout(socket.data.expiryTimer);
     const ms = Math.max(0, exp * 1000 - Date.now());
-    socket.data.expiryTimer = setTimeout(() => {
-      socket.emit('auth_expired', { reason: 'access token expired' });
-      socket.disconnect(true);
-    }, Math.min(ms, 2 ** 31 - 1));
+    socket.data.expiryTimer = setTimeout(
+      () => {
+        socket.emit('auth_expired', { reason: 'access token expired' });
+        socket.disconnect(true);
+      },
+      Math.min(ms, 2 ** 31 - 1),
+    );
   };
 
   io.use((socket, next) => {
     const token = socket.handshake.auth?.token;
     const claims = typeof token === 'string' ? verifyAccessToken(app.jwt, token) : undefined;
-    if (!claims) return next(Object.assign(new Error('unauthorized'), { data: { status: 401, detail: 'A valid access token is required' } }));
+    if (!claims)
+      return next(Object.assign(new Error('unauthorized'), { data: { status: 401, detail: 'A valid access token is required' } }));
     socket.data.actor = {
-      kind: 'user', id: claims.sub, username: claims.name, roles: claims.roles, warehouseIds: claims.wh,
-      allWarehouses: claims.roles.includes('admin'), scopes: [], deviceId: claims.did,
+      kind: 'user',
+      id: claims.sub,
+      username: claims.name,
+      roles: claims.roles,
+      warehouseIds: claims.wh,
+      allWarehouses: claims.roles.includes('admin'),
+      scopes: [],
+      deviceId: claims.did,
     };
     (socket.data as SocketData & { exp: number }).exp = claims.exp;
     next();
@@ -67,7 +83,8 @@ export function attachSocketGateway(app: FastifyInstance, server: HttpServer, pu
 
     socket.on('subscribe', async (raw: unknown, ack?: (r: unknown) => void) => {
       const parsed = subscribeMsg.safeParse(raw);
-      if (!parsed.success) return ack?.({ error: 'invalid subscribe message', issues: parsed.error.issues.map((i) => i.path.join('.') + ': ' + i.message) });
+      if (!parsed.success)
+        return ack?.({ error: 'invalid subscribe message', issues: parsed.error.issues.map((i) => i.path.join('.') + ': ' + i.message) });
       const em = app.orm.em.fork();
       const joined: string[] = [];
       const refused: string[] = [];

@@ -5,8 +5,10 @@ import { canSeeWarehouse, type Actor } from '../../domain/shared/roles.js';
 /** Finds the warehouse an object-room belongs to; contexts add their object kinds here. */
 const objectRooms: Record<string, (em: EntityManager, id: string) => Promise<string | undefined>> = {
   task: async (em, id) => (await sqlOne<{ warehouse_id: string }>(em, `select warehouse_id from task where id = ?`, [id]))?.warehouse_id,
-  shipment: async (em, id) => (await sqlOne<{ warehouse_id: string }>(em, `select warehouse_id from shipment where id = ?`, [id]))?.warehouse_id,
-  route: async (em, id) => (await sqlOne<{ warehouse_id: string }>(em, `select warehouse_id from route_plan where id = ?`, [id]))?.warehouse_id,
+  shipment: async (em, id) =>
+    (await sqlOne<{ warehouse_id: string }>(em, `select warehouse_id from shipment where id = ?`, [id]))?.warehouse_id,
+  route: async (em, id) =>
+    (await sqlOne<{ warehouse_id: string }>(em, `select warehouse_id from route_plan where id = ?`, [id]))?.warehouse_id,
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

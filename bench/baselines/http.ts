@@ -34,7 +34,14 @@ export async function httpLoad(url: string, o: HttpLoadOptions = {}): Promise<Ht
     headers: o.headers,
     body: o.body,
   });
-  return { reqPerS: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, requests: r.requests.total, errors: r.errors, non2xx: r.non2xx };
+  return {
+    reqPerS: r.requests.average,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    requests: r.requests.total,
+    errors: r.errors,
+    non2xx: r.non2xx,
+  };
 }
 
 /** Req/s and latency of `GET /ping → {"ok":true}` on a bare Fastify 5 app without logging. */

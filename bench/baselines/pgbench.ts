@@ -36,7 +36,8 @@ export function findPgbench(): string {
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'pgbench'))) : [];
   versions.sort((a, b) => Number(b) - Number(a));
-  if (versions.length === 0) throw new Error('pgbench not found on PATH or under /usr/lib/postgresql/*/bin (install the PostgreSQL server package)');
+  if (versions.length === 0)
+    throw new Error('pgbench not found on PATH or under /usr/lib/postgresql/*/bin (install the PostgreSQL server package)');
   return join(root, versions[0], 'bin', 'pgbench');
 }
 
@@ -87,7 +88,9 @@ function prepare(dbUrl: string): Promise<void> {
     const scratch = new pg.Client({ connectionString: scratchUrl(dbUrl) });
     await scratch.connect();
     try {
-      await scratch.query('CREATE TABLE IF NOT EXISTS bench_insert (id bigserial PRIMARY KEY, k integer NOT NULL, payload text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())');
+      await scratch.query(
+        'CREATE TABLE IF NOT EXISTS bench_insert (id bigserial PRIMARY KEY, k integer NOT NULL, payload text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())',
+      );
     } finally {
       await scratch.end();
     }
@@ -102,7 +105,10 @@ async function pgbench(extra: string[], o: PgbenchOptions): Promise<PgbenchResul
   const durationS = o.durationS ?? 10;
   await prepare(dbUrl);
   const threads = String(Math.max(1, Math.min(clients, cpus().length)));
-  const { stdout } = await run(findPgbench(), [...extra, '-c', String(clients), '-j', threads, '-T', String(durationS)], { env: connEnv(dbUrl), maxBuffer: 16 << 20 });
+  const { stdout } = await run(findPgbench(), [...extra, '-c', String(clients), '-j', threads, '-T', String(durationS)], {
+    env: connEnv(dbUrl),
+    maxBuffer: 16 << 20,
+  });
   return { ...parsePgbenchOutput(stdout), clients, durationS };
 }
 

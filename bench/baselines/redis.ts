@@ -22,14 +22,15 @@ export async function redisRoundTrip(o: { n?: number; url?: string; command?: 'p
   const redis = new Redis(o.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   try {
-    const op = o.command === 'setget'
-      ? async (i: number) => {
-          await redis.set('dockside:bench:rtt', String(i));
-          await redis.get('dockside:bench:rtt');
-        }
-      : async () => {
-          await redis.ping();
-        };
+    const op =
+      o.command === 'setget'
+        ? async (i: number) => {
+            await redis.set('dockside:bench:rtt', String(i));
+            await redis.get('dockside:bench:rtt');
+          }
+        : async () => {
+            await redis.ping();
+          };
     for (let i = 0; i < 200; i++) await op(i);
     const lat = new Float64Array(n);
     const t0 = performance.now();

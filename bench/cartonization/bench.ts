@@ -31,7 +31,17 @@ export interface SolverTotals {
 }
 
 function emptyTotals(): SolverTotals {
-  return { boxes: 0, boxVolumeMm3: 0, itemVolumeMm3: 0, fillRates: [], unpackedUnits: 0, violations: new Map(), unsupported: 0, durationMs: 0, ordersOneBox: 0 };
+  return {
+    boxes: 0,
+    boxVolumeMm3: 0,
+    itemVolumeMm3: 0,
+    fillRates: [],
+    unpackedUnits: 0,
+    violations: new Map(),
+    unsupported: 0,
+    durationMs: 0,
+    ordersOneBox: 0,
+  };
 }
 
 function account(t: SolverTotals, result: CartonizeResult, order: BenchOrder, boxes: BoxType[], durationMs: number): void {
@@ -46,11 +56,15 @@ function account(t: SolverTotals, result: CartonizeResult, order: BenchOrder, bo
     t.fillRates.push(c.fillRate);
   }
   for (const v of validatePacking(result, order.items, boxes).violations) t.violations.set(v.kind, (t.violations.get(v.kind) ?? 0) + 1);
-  for (const v of validatePacking(result, order.items, boxes, { minSupportRatio: SUPPORT_RATIO }).violations) if (v.kind === 'unsupported') t.unsupported++;
+  for (const v of validatePacking(result, order.items, boxes, { minSupportRatio: SUPPORT_RATIO }).violations)
+    if (v.kind === 'unsupported') t.unsupported++;
 }
 
 /** Lower bounds over the units that fit some box alone (both solvers must leave the others out). */
-function lowerBounds(order: BenchOrder, boxes: BoxType[]): { boxesVolumeLb: number; boxesLb: number; volumeLbMm3: number; singleLbMm3: number | null; packable: PackItem[] } {
+function lowerBounds(
+  order: BenchOrder,
+  boxes: BoxType[],
+): { boxesVolumeLb: number; boxesLb: number; volumeLbMm3: number; singleLbMm3: number | null; packable: PackItem[] } {
   const fitsAlone = (i: PackItem, b: BoxType) => {
     const s = [i.lengthMm, i.widthMm, i.heightMm].sort((p, q) => q - p);
     const d = [b.innerLengthMm, b.innerWidthMm, b.innerHeightMm].sort((p, q) => q - p);
@@ -67,7 +81,9 @@ function lowerBounds(order: BenchOrder, boxes: BoxType[]): { boxesVolumeLb: numb
   // Shipped volume of the lexicographic optimum: at least the item volume. When one box might do,
   // the optimum is either one box passing the necessary checks, or (if none truly holds the order)
   // two or more boxes, which take at least the two smallest catalogue volumes.
-  const single = boxes.filter((b) => boxVolume(b) >= vol && weightG + b.tareG <= b.maxWeightG && packable.every((i) => fitsAlone(i, b))).map(boxVolume);
+  const single = boxes
+    .filter((b) => boxVolume(b) >= vol && weightG + b.tareG <= b.maxWeightG && packable.every((i) => fitsAlone(i, b)))
+    .map(boxVolume);
   const volumes = boxes.map(boxVolume).sort((p, q) => p - q);
   const multiLb = Math.max(vol, volumes[0]! + (volumes[1] ?? volumes[0]!));
   const volumeLbMm3 = boxesLb === 1 && single.length > 0 ? Math.min(Math.min(...single), multiLb) : vol;
@@ -91,7 +107,17 @@ export function runCartonization(opts: { quick?: boolean; keepResults?: boolean 
   const ours = emptyTotals();
   const theirs = emptyTotals();
   const perOrder: NonNullable<CartonizationRun['perOrder']> = [];
-  let boxesVolumeLb = 0, boxesLb = 0, volumeLbMm3 = 0, units = 0, packableUnits = 0, oursBoxesAtLb = 0, oursFewer = 0, theirsFewer = 0, oneBoxOrders = 0, oneBoxOursMm3 = 0, oneBoxLbMm3 = 0;
+  let boxesVolumeLb = 0,
+    boxesLb = 0,
+    volumeLbMm3 = 0,
+    units = 0,
+    packableUnits = 0,
+    oursBoxesAtLb = 0,
+    oursFewer = 0,
+    theirsFewer = 0,
+    oneBoxOrders = 0,
+    oneBoxOursMm3 = 0,
+    oneBoxLbMm3 = 0;
   for (const order of orders) {
     units += order.items.length;
     const lb = lowerBounds(order, boxes);
@@ -120,14 +146,63 @@ export function runCartonization(opts: { quick?: boolean; keepResults?: boolean 
   const violations = (t: SolverTotals) => [...t.violations.values()].reduce((s, n) => s + n, 0);
   const m3 = (mm3: number) => mm3 / 1e9;
   const figures: Figure[] = [
-    figure(BENCH, 'boxes used (ours) vs volume lower bound', ours.boxes, 'boxes', boxesVolumeLb, 'sum over orders of ceil(item volume / largest box volume)'),
-    figure(BENCH, 'boxes used (ours) vs combined lower bound', ours.boxes, 'boxes', boxesLb, 'sum over orders of max(volume bound, ceil(weight / largest payload), items pairwise unable to share a box)'),
+    figure(
+      BENCH,
+      'boxes used (ours) vs volume lower bound',
+      ours.boxes,
+      'boxes',
+      boxesVolumeLb,
+      'sum over orders of ceil(item volume / largest box volume)',
+    ),
+    figure(
+      BENCH,
+      'boxes used (ours) vs combined lower bound',
+      ours.boxes,
+      'boxes',
+      boxesLb,
+      'sum over orders of max(volume bound, ceil(weight / largest payload), items pairwise unable to share a box)',
+    ),
     figure(BENCH, 'boxes used (ours) vs binpackingjs', ours.boxes, 'boxes', theirs.boxes, 'binpackingjs 4.1.0, same box-choice rule'),
-    figure(BENCH, 'total box volume (ours) vs min-volume lower bound', m3(ours.boxVolumeMm3), 'm3', m3(volumeLbMm3), 'per order: min(smallest box passing volume/weight/size checks, two-box bound) if one box may do, else item volume'),
-    figure(BENCH, `box volume on the ${oneBoxOrders} orders ours ships in one box vs smallest box passing the checks`, m3(oneBoxOursMm3), 'm3', m3(oneBoxLbMm3), 'per order: smallest box with enough volume, payload and room for each item alone'),
-    figure(BENCH, 'total box volume (ours) vs binpackingjs', m3(ours.boxVolumeMm3), 'm3', m3(theirs.boxVolumeMm3), 'binpackingjs 4.1.0, same box-choice rule'),
-    figure(BENCH, 'mean carton fill rate (ours) vs binpackingjs', mean(ours.fillRates), 'ratio', mean(theirs.fillRates), 'binpackingjs 4.1.0'),
-    figure(BENCH, 'overall fill rate (item volume / box volume, ours) vs binpackingjs', ours.itemVolumeMm3 / ours.boxVolumeMm3, 'ratio', theirs.itemVolumeMm3 / theirs.boxVolumeMm3, 'binpackingjs 4.1.0'),
+    figure(
+      BENCH,
+      'total box volume (ours) vs min-volume lower bound',
+      m3(ours.boxVolumeMm3),
+      'm3',
+      m3(volumeLbMm3),
+      'per order: min(smallest box passing volume/weight/size checks, two-box bound) if one box may do, else item volume',
+    ),
+    figure(
+      BENCH,
+      `box volume on the ${oneBoxOrders} orders ours ships in one box vs smallest box passing the checks`,
+      m3(oneBoxOursMm3),
+      'm3',
+      m3(oneBoxLbMm3),
+      'per order: smallest box with enough volume, payload and room for each item alone',
+    ),
+    figure(
+      BENCH,
+      'total box volume (ours) vs binpackingjs',
+      m3(ours.boxVolumeMm3),
+      'm3',
+      m3(theirs.boxVolumeMm3),
+      'binpackingjs 4.1.0, same box-choice rule',
+    ),
+    figure(
+      BENCH,
+      'mean carton fill rate (ours) vs binpackingjs',
+      mean(ours.fillRates),
+      'ratio',
+      mean(theirs.fillRates),
+      'binpackingjs 4.1.0',
+    ),
+    figure(
+      BENCH,
+      'overall fill rate (item volume / box volume, ours) vs binpackingjs',
+      ours.itemVolumeMm3 / ours.boxVolumeMm3,
+      'ratio',
+      theirs.itemVolumeMm3 / theirs.boxVolumeMm3,
+      'binpackingjs 4.1.0',
+    ),
     figure(BENCH, 'units left unpacked (ours) vs binpackingjs', ours.unpackedUnits, 'units', theirs.unpackedUnits, 'binpackingjs 4.1.0'),
     figure(BENCH, 'units that fit no box alone', units - packableUnits, 'units', units, 'all units'),
     figure(BENCH, 'orders at the box lower bound (ours)', oursBoxesAtLb, 'orders', orders.length, 'orders'),
@@ -135,7 +210,14 @@ export function runCartonization(opts: { quick?: boolean; keepResults?: boolean 
     figure(BENCH, 'orders where binpackingjs uses fewer boxes than ours', theirsFewer, 'orders', orders.length, 'all orders'),
     figure(BENCH, 'validator violations (ours)', violations(ours), 'violations', units, 'units checked'),
     figure(BENCH, 'validator violations (binpackingjs)', violations(theirs), 'violations', units, 'units checked'),
-    figure(BENCH, `items with < ${SUPPORT_RATIO * 100}% base support (ours) vs binpackingjs`, ours.unsupported, 'items', theirs.unsupported, 'binpackingjs 4.1.0 (enforces no support rule)'),
+    figure(
+      BENCH,
+      `items with < ${SUPPORT_RATIO * 100}% base support (ours) vs binpackingjs`,
+      ours.unsupported,
+      'items',
+      theirs.unsupported,
+      'binpackingjs 4.1.0 (enforces no support rule)',
+    ),
     figure(BENCH, 'solve time, all orders (ours) vs binpackingjs', ours.durationMs, 'ms', theirs.durationMs, 'binpackingjs 4.1.0'),
   ];
   return { figures, ours, theirs, orders: orders.length, units, ...(opts.keepResults ? { perOrder } : {}) };

@@ -10,10 +10,28 @@ import type { BoxType, Carton, CartonizeResult, Orientation, PackItem } from '..
 
 // The package's .d.ts files use extensionless relative imports that NodeNext cannot follow, so its
 // types resolve to `any`; these mirror the part of its documented 3D API we use.
-interface Item3D { name: string; width: number; height: number; depth: number; weight: number }
-interface Bin3D { name: string; width: number; height: number; depth: number; maxWeight: number }
-interface PackedItem3D { name: string; position: readonly [number, number, number]; dimension: readonly [number, number, number] }
-interface PackedBin3D { items: readonly PackedItem3D[] }
+interface Item3D {
+  name: string;
+  width: number;
+  height: number;
+  depth: number;
+  weight: number;
+}
+interface Bin3D {
+  name: string;
+  width: number;
+  height: number;
+  depth: number;
+  maxWeight: number;
+}
+interface PackedItem3D {
+  name: string;
+  position: readonly [number, number, number];
+  dimension: readonly [number, number, number];
+}
+interface PackedBin3D {
+  items: readonly PackedItem3D[];
+}
 const pack3D = binpacking.pack3D as (o: { bins: Bin3D[]; items: Item3D[] }) => { packedBins: PackedBin3D[]; unfitItems: Item3D[] };
 
 const ORIENTATIONS: readonly Orientation[] = ['LWH', 'WLH', 'LHW', 'HLW', 'WHL', 'HWL'];
@@ -38,7 +56,17 @@ function toCarton(box: BoxType, bin: PackedBin3D, byId: Map<string, PackItem>): 
     const [lx, lz, ly] = p.dimension; // package order: width, height, depth
     const side = { L: item.lengthMm, W: item.widthMm, H: item.heightMm };
     const orientation = ORIENTATIONS.find((o) => side[o[0] as 'L'] === lx && side[o[1] as 'L'] === ly && side[o[2] as 'L'] === lz) ?? 'LWH';
-    return { itemId: p.name, xMm: p.position[0], yMm: p.position[2], zMm: p.position[1], lengthMm: lx, widthMm: ly, heightMm: lz, orientation, weightG: item.weightG };
+    return {
+      itemId: p.name,
+      xMm: p.position[0],
+      yMm: p.position[2],
+      zMm: p.position[1],
+      lengthMm: lx,
+      widthMm: ly,
+      heightMm: lz,
+      orientation,
+      weightG: item.weightG,
+    };
   });
   const vol = placed.reduce((s, p) => s + p.lengthMm * p.widthMm * p.heightMm, 0);
   const contentG = placed.reduce((s, p) => s + p.weightG, 0);

@@ -13,8 +13,12 @@ const DEFAULT_DIR = fileURLToPath(new URL('../../../shared/bench-data/cartonizat
 
 /** The 12-box catalogue and 489 orders, each order's lines expanded to units. */
 export function loadInstances(dir = process.env.CARTONIZATION_DATA_DIR ?? DEFAULT_DIR): { boxes: BoxType[]; orders: BenchOrder[] } {
-  const rawBoxes = JSON.parse(readFileSync(`${dir}/boxes.json`, 'utf8')) as { boxes: { code: string; innerLengthMm: number; innerWidthMm: number; innerHeightMm: number; maxWeightG: number; tareG: number }[] };
-  const rawOrders = JSON.parse(readFileSync(`${dir}/orders.json`, 'utf8')) as { orders: { id: string; items: { sku: string; lengthMm: number; widthMm: number; heightMm: number; weightG: number; qty: number }[] }[] };
+  const rawBoxes = JSON.parse(readFileSync(`${dir}/boxes.json`, 'utf8')) as {
+    boxes: { code: string; innerLengthMm: number; innerWidthMm: number; innerHeightMm: number; maxWeightG: number; tareG: number }[];
+  };
+  const rawOrders = JSON.parse(readFileSync(`${dir}/orders.json`, 'utf8')) as {
+    orders: { id: string; items: { sku: string; lengthMm: number; widthMm: number; heightMm: number; weightG: number; qty: number }[] }[];
+  };
   const boxes = rawBoxes.boxes.map(({ code, ...b }) => ({ boxId: code, ...b }));
   const orders = rawOrders.orders.map((o) => ({ id: o.id, items: expandLines(o.items) }));
   return { boxes, orders };

@@ -11,7 +11,19 @@ type Dims = [number, number, number];
 
 function rotations(i: PackItem): Dims[] {
   const { lengthMm: l, widthMm: w, heightMm: h } = i;
-  return i.thisSideUp ? [[l, w, h], [w, l, h]] : [[l, w, h], [w, l, h], [l, h, w], [h, l, w], [w, h, l], [h, w, l]];
+  return i.thisSideUp
+    ? [
+        [l, w, h],
+        [w, l, h],
+      ]
+    : [
+        [l, w, h],
+        [w, l, h],
+        [l, h, w],
+        [h, l, w],
+        [w, h, l],
+        [h, w, l],
+      ];
 }
 
 function pairFits(a: PackItem, b: PackItem, box: BoxType): boolean {

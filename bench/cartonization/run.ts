@@ -21,6 +21,7 @@ const fmt = (n: number | null) => (n === null ? '' : Number.isInteger(n) ? Strin
 console.log(`\n## Cartonization: ${run.orders} orders, ${run.units} units (${wallS.toFixed(1)} s wall, ${machine})\n`);
 console.log('| metric | value | unit | baseline | ratio | baseline is |');
 console.log('|---|---:|---|---:|---:|---|');
-for (const f of run.figures) console.log(`| ${f.metric} | ${fmt(f.value)} | ${f.unit} | ${fmt(f.baseline)} | ${fmt(f.ratio)} | ${f.baselineName ?? ''} |`);
+for (const f of run.figures)
+  console.log(`| ${f.metric} | ${fmt(f.value)} | ${f.unit} | ${fmt(f.baseline)} | ${fmt(f.ratio)} | ${f.baselineName ?? ''} |`);
 const kinds = (m: Map<string, number>) => [...m].map(([k, n]) => `${k}: ${n}`).join(', ') || 'none';
 console.log(`\nViolations by kind: ours ${kinds(run.ours.violations)}; binpackingjs ${kinds(run.theirs.violations)}`);

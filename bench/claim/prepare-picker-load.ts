@@ -25,18 +25,46 @@ const config = loadConfig();
 const orm = await createOrm(config);
 const tag = randomBytes(3).toString('hex').toUpperCase();
 const t0 = Date.now();
-const wh = (await sqlOne<{ id: string }>(orm.em.fork(), `insert into warehouse (code, name) values (?, 'Picker load test') returning id`, [`LD${tag}`]))!.id;
+const wh = (await sqlOne<{ id: string }>(orm.em.fork(), `insert into warehouse (code, name) values (?, 'Picker load test') returning id`, [
+  `LD${tag}`,
+]))!.id;
 await sql(orm.em.fork(), 'insert into event_stream (warehouse_id) values (?)', [wh]);
-const fx = await withTx(orm.em, (tx) => buildFloor(tx, wh, { skus: 100, orders: ORDERS, seed: 5, prefix: `L${tag}`, gtinPrefix: String(parseInt(tag, 16) % 1000).padStart(3, '0') }));
-const wave = await withTx(orm.em, (tx) => planWave(tx, null, wh, { pickMode: 'batch', cartSlots: 8, maxOrders: 5000, release: true }, systemClock));
-const users = await sql<{ id: string; username: string }>(orm.em.fork(), `insert into app_user (username, display_name, password_hash, roles, warehouse_ids)
-  select 'ld' || ? || '-' || g, 'Load picker ' || g, 'x', '{picker}', ?::uuid[] from generate_series(1, ?) g returning id, username`, [tag.toLowerCase(), `{${wh}}`, PICKERS]);
+const fx = await withTx(orm.em, (tx) =>
+  buildFloor(tx, wh, {
+    skus: 100,
+    orders: ORDERS,
+    seed: 5,
+    prefix: `L${tag}`,
+    gtinPrefix: String(parseInt(tag, 16) % 1000).padStart(3, '0'),
+  }),
+);
+const wave = await withTx(orm.em, (tx) =>
+  planWave(tx, null, wh, { pickMode: 'batch', cartSlots: 8, maxOrders: 5000, release: true }, systemClock),
+);
+const users = await sql<{ id: string; username: string }>(
+  orm.em.fork(),
+  `insert into app_user (username, display_name, password_hash, roles, warehouse_ids)
+  select 'ld' || ? || '-' || g, 'Load picker ' || g, 'x', '{picker}', ?::uuid[] from generate_series(1, ?) g returning id, username`,
+  [tag.toLowerCase(), `{${wh}}`, PICKERS],
+);
 const settings = { ...jwtSettings(config), ttlS: 3600 };
 const tokens = users.map((u) => signAccessToken(settings, { id: u.id, username: u.username, roles: ['picker'], warehouseIds: [wh] }));
 mkdirSync('.load', { recursive: true });
-writeFileSync('.load/picker-data.json', JSON.stringify({
-  baseUrl: BASE_URL, warehouseId: wh, tokens, gtinBySku: Object.fromEntries(fx.skus.map((s) => [s.id, s.gtin13])),
-}));
-const lines = await sqlOne<{ n: number }>(orm.em.fork(), 'select count(*)::int as n from task_line l join task t on t.id = l.task_id where t.wave_id = ?', [wave.id]);
-console.log(`warehouse LD${tag}: ${ORDERS} orders, wave ${wave.number} with ${wave.taskIds.length} pick tasks / ${lines!.n} lines, ${PICKERS} pickers; ${((Date.now() - t0) / 1000).toFixed(1)} s → .load/picker-data.json`);
+writeFileSync(
+  '.load/picker-data.json',
+  JSON.stringify({
+    baseUrl: BASE_URL,
+    warehouseId: wh,
+    tokens,
+    gtinBySku: Object.fromEntries(fx.skus.map((s) => [s.id, s.gtin13])),
+  }),
+);
+const lines = await sqlOne<{ n: number }>(
+  orm.em.fork(),
+  'select count(*)::int as n from task_line l join task t on t.id = l.task_id where t.wave_id = ?',
+  [wave.id],
+);
+console.log(
+  `warehouse LD${tag}: ${ORDERS} orders, wave ${wave.number} with ${wave.taskIds.length} pick tasks / ${lines!.n} lines, ${PICKERS} pickers; ${((Date.now() - t0) / 1000).toFixed(1)} s → .load/picker-data.json`,
+);
 await orm.close(true);

@@ -35,10 +35,18 @@ const bench: Benchmark = {
       await httpLoad(health, { durationS: 1, connections: 10 }); // warm-up: JIT and sockets
       const idle = await measured(health, loadS);
 
-      const api = (path: string, body?: unknown) => fetch(`${sys.url}/v1${path}`, {
-        method: body ? 'POST' : 'GET', headers: { authorization: `Bearer ${sys.token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
-      }).then((r) => r.json() as Promise<any>);
-      const planned = await api('/route-plans', { warehouseId: sys.warehouseId, deliveryDate: DAY, timeLimitS: loadS + 8, seed: seed ?? 1 });
+      const api = (path: string, body?: unknown) =>
+        fetch(`${sys.url}/v1${path}`, {
+          method: body ? 'POST' : 'GET',
+          headers: { authorization: `Bearer ${sys.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+          body: body ? JSON.stringify(body) : undefined,
+        }).then((r) => r.json() as Promise<any>);
+      const planned = await api('/route-plans', {
+        warehouseId: sys.warehouseId,
+        deliveryDate: DAY,
+        timeLimitS: loadS + 8,
+        seed: seed ?? 1,
+      });
       const status = async () => (await api(`/route-plans/${planned.id}`)).status as string;
       while ((await status()) !== 'solving') await new Promise((r) => setTimeout(r, 50));
       await new Promise((r) => setTimeout(r, 1000)); // the thread is booted and searching
@@ -53,16 +61,40 @@ const bench: Benchmark = {
       if (plan.status !== 'solved') throw new Error(`plan ended ${plan.status}: ${plan.error}`);
       if (!stillSolving) console.error('dispatch bench: the solve ended before the load did; the busy figures include idle time');
       const routed = plan.routes.reduce((a: number, r: any) => a + r.stops.length, 0);
-      console.error(`dispatch bench: ${stops} stops, ${plan.routes.length} routes, cost ${plan.cost.toFixed(0)}, ${routed} routed, solve ${plan.iterations} iterations; health idle ${JSON.stringify(idle.load)} busy ${JSON.stringify(busy.load)}`);
+      console.error(
+        `dispatch bench: ${stops} stops, ${plan.routes.length} routes, cost ${plan.cost.toFixed(0)}, ${routed} routed, solve ${plan.iterations} iterations; health idle ${JSON.stringify(idle.load)} busy ${JSON.stringify(busy.load)}`,
+      );
       const tag = `${stops}-stop solve`;
       out.push(
         figure('dispatch', `/health/live p99 during a ${tag}`, busy.load.p99Ms, 'ms', idle.load.p99Ms, '/health/live p99, no solve'),
-        figure('dispatch', `/health/live req/s during a ${tag}`, busy.load.reqPerS, 'req/s', idle.load.reqPerS, '/health/live req/s, no solve'),
-        figure('dispatch', `API event-loop max delay during a ${tag}`, busy.loopMaxMs, 'ms', idle.loopMaxMs, 'event-loop max delay, no solve'),
-        figure('dispatch', `API event-loop p99 delay during a ${tag}`, busy.loopP99Ms, 'ms', idle.loopP99Ms, 'event-loop p99 delay, no solve'),
+        figure(
+          'dispatch',
+          `/health/live req/s during a ${tag}`,
+          busy.load.reqPerS,
+          'req/s',
+          idle.load.reqPerS,
+          '/health/live req/s, no solve',
+        ),
+        figure(
+          'dispatch',
+          `API event-loop max delay during a ${tag}`,
+          busy.loopMaxMs,
+          'ms',
+          idle.loopMaxMs,
+          'event-loop max delay, no solve',
+        ),
+        figure(
+          'dispatch',
+          `API event-loop p99 delay during a ${tag}`,
+          busy.loopP99Ms,
+          'ms',
+          idle.loopP99Ms,
+          'event-loop p99 delay, no solve',
+        ),
         figure('dispatch', `stops routed in a ${tag} (${loadS + 8} s limit)`, routed, 'stops', stops, 'stops in the day'),
       );
-      if (busy.load.errors || busy.load.non2xx) throw new Error(`health errors during the solve: ${busy.load.errors} errors, ${busy.load.non2xx} non-2xx`);
+      if (busy.load.errors || busy.load.non2xx)
+        throw new Error(`health errors during the solve: ${busy.load.errors} errors, ${busy.load.non2xx} non-2xx`);
     } finally {
       await sys.close();
     }

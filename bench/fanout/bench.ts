@@ -11,20 +11,23 @@ import { percentile, startBenchSystem } from '../lib/system.js';
 
 async function redisFanout(url: string, clients: number, messages: number): Promise<number[]> {
   const pub = new Redis(url);
-  const subs = await Promise.all(Array.from({ length: clients }, async () => {
-    const s = new Redis(url);
-    await s.subscribe('dockside-bench-fanout');
-    return s;
-  }));
+  const subs = await Promise.all(
+    Array.from({ length: clients }, async () => {
+      const s = new Redis(url);
+      await s.subscribe('dockside-bench-fanout');
+      return s;
+    }),
+  );
   const samples: number[] = [];
   for (let m = 0; m < messages; m++) {
     const t0 = performance.now();
     let left = clients;
     const done = new Promise<void>((resolve) => {
-      for (const s of subs) s.once('message', () => {
-        samples.push(performance.now() - t0);
-        if (--left === 0) resolve();
-      });
+      for (const s of subs)
+        s.once('message', () => {
+          samples.push(performance.now() - t0);
+          if (--left === 0) resolve();
+        });
     });
     await pub.publish('dockside-bench-fanout', String(m));
     await done;
@@ -43,31 +46,40 @@ const bench: Benchmark = {
     const sys = await startBenchSystem();
     const out: Figure[] = [];
     try {
-      const sockets: Socket[] = await Promise.all(Array.from({ length: clients }, () => new Promise<Socket>((resolve, reject) => {
-        const s = io(sys.url, { auth: { token: sys.token }, transports: ['websocket'], forceNew: true, reconnection: false });
-        s.once('connect', async () => {
-          await s.timeout(10_000).emitWithAck('subscribe', { rooms: [`warehouse:${sys.warehouseId}`] });
-          resolve(s);
-        });
-        s.once('connect_error', reject);
-      })));
+      const sockets: Socket[] = await Promise.all(
+        Array.from(
+          { length: clients },
+          () =>
+            new Promise<Socket>((resolve, reject) => {
+              const s = io(sys.url, { auth: { token: sys.token }, transports: ['websocket'], forceNew: true, reconnection: false });
+              s.once('connect', async () => {
+                await s.timeout(10_000).emitWithAck('subscribe', { rooms: [`warehouse:${sys.warehouseId}`] });
+                resolve(s);
+              });
+              s.once('connect_error', reject);
+            }),
+        ),
+      );
       const samples: number[] = [];
       const lastClient: number[] = [];
       for (let m = 0; m < messages; m++) {
         const t0 = performance.now();
         let left = clients;
         const done = new Promise<void>((resolve) => {
-          for (const s of sockets) s.once('event', () => {
-            const dt = performance.now() - t0;
-            samples.push(dt);
-            if (--left === 0) {
-              lastClient.push(dt);
-              resolve();
-            }
-          });
+          for (const s of sockets)
+            s.once('event', () => {
+              const dt = performance.now() - t0;
+              samples.push(dt);
+              if (--left === 0) {
+                lastClient.push(dt);
+                resolve();
+              }
+            });
         });
         const res = await fetch(`${sys.url}/v1/warehouses/${sys.warehouseId}/notes`, {
-          method: 'POST', headers: { authorization: `Bearer ${sys.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ text: `fanout ${m}` }),
+          method: 'POST',
+          headers: { authorization: `Bearer ${sys.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ text: `fanout ${m}` }),
         });
         if (res.status !== 201) throw new Error(`note failed: ${res.status}`);
         await done;
@@ -79,9 +91,30 @@ const bench: Benchmark = {
       const b50 = percentile(base, 50);
       const b99 = percentile(base, 99);
       out.push(
-        figure('fanout', `state change → client p50 (${clients} clients)`, percentile(samples, 50), 'ms', b50, 'raw Redis pub/sub p50, same clients'),
-        figure('fanout', `state change → client p99 (${clients} clients)`, percentile(samples, 99), 'ms', b99, 'raw Redis pub/sub p99, same clients'),
-        figure('fanout', `state change → last of ${clients} clients p50`, percentile(lastClient, 50), 'ms', b50, 'raw Redis pub/sub p50, same clients'),
+        figure(
+          'fanout',
+          `state change → client p50 (${clients} clients)`,
+          percentile(samples, 50),
+          'ms',
+          b50,
+          'raw Redis pub/sub p50, same clients',
+        ),
+        figure(
+          'fanout',
+          `state change → client p99 (${clients} clients)`,
+          percentile(samples, 99),
+          'ms',
+          b99,
+          'raw Redis pub/sub p99, same clients',
+        ),
+        figure(
+          'fanout',
+          `state change → last of ${clients} clients p50`,
+          percentile(lastClient, 50),
+          'ms',
+          b50,
+          'raw Redis pub/sub p50, same clients',
+        ),
       );
     } finally {
       await sys.close();

@@ -25,7 +25,10 @@ async function setup(orm: Orm): Promise<{ wh: string; skus: { id: string; a: str
   const wh = (await sqlOne<{ id: string }>(em, `insert into warehouse (code, name) values ('BENCH', 'Bench DC') returning id`))!.id;
   await sql(em, 'insert into event_stream (warehouse_id) values (?)', [wh]);
   await sql(em, `insert into sku (code, name) select 'B-' || n, 'Bench ' || n from generate_series(1, ?) n`, [SKUS]);
-  await sql(em, `insert into location (warehouse_id, code, type) select ?, 'BL-' || n, 'pick_face' from generate_series(1, ?) n`, [wh, SKUS * 2]);
+  await sql(em, `insert into location (warehouse_id, code, type) select ?, 'BL-' || n, 'pick_face' from generate_series(1, ?) n`, [
+    wh,
+    SKUS * 2,
+  ]);
   const skuRows = await sql<{ id: string }>(em, 'select id from sku order by code');
   const locs = await sql<{ id: string }>(em, 'select id from location where warehouse_id = ? order by code', [wh]);
   const skus = skuRows.map((s, i) => ({ id: s.id, a: locs[2 * i]!.id, b: locs[2 * i + 1]!.id }));
@@ -45,18 +48,20 @@ async function loadLoop(clients: number, durationS: number, fn: (client: number,
   let ok = 0;
   let failed = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: clients }, async (_, c) => {
-    for (let i = 0; performance.now() < end; i++) {
-      const t = performance.now();
-      try {
-        await fn(c, i);
-        ok++;
-        lat.push(performance.now() - t);
-      } catch {
-        failed++;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      for (let i = 0; performance.now() < end; i++) {
+        const t = performance.now();
+        try {
+          await fn(c, i);
+          ok++;
+          lat.push(performance.now() - t);
+        } catch {
+          failed++;
+        }
       }
-    }
-  }));
+    }),
+  );
   return { ok, failed, lat, elapsedS: (performance.now() - t0) / 1000 };
 }
 
@@ -66,7 +71,7 @@ const bench: Benchmark = {
   async run({ quick, seed }): Promise<Figure[]> {
     const durationS = quick ? 4 : 12;
     let rnd = (seed ?? 1) >>> 0;
-    const next = () => ((rnd = (Math.imul(rnd, 1664525) + 1013904223) >>> 0) / 2 ** 32); // LCG (Numerical Recipes)
+    const next = () => (rnd = (Math.imul(rnd, 1664525) + 1013904223) >>> 0) / 2 ** 32; // LCG (Numerical Recipes)
     const { orm } = await freshScratchDb('dockside_bench_ledger', CLIENTS + 2);
     try {
       const { wh, skus } = await setup(orm);
@@ -77,20 +82,46 @@ const bench: Benchmark = {
       const moves = await loadLoop(CLIENTS, durationS, async () => {
         const s = skus[Math.floor(next() * skus.length)]!;
         const flip = next() < 0.5;
-        await withTx(orm.em, (tx) => postMovement(tx, { warehouseId: wh, type: 'move', skuId: s.id, qty: 1, from: { locationId: flip ? s.a : s.b }, to: { locationId: flip ? s.b : s.a } }));
+        await withTx(orm.em, (tx) =>
+          postMovement(tx, {
+            warehouseId: wh,
+            type: 'move',
+            skuId: s.id,
+            qty: 1,
+            from: { locationId: flip ? s.a : s.b },
+            to: { locationId: flip ? s.b : s.a },
+          }),
+        );
       });
       const movesPerS = moves.ok / moves.elapsedS;
-      console.error(`[ledger] moves: ${moves.ok} ok, ${moves.failed} failed, ${movesPerS.toFixed(0)}/s, p50 ${percentile(moves.lat, 50).toFixed(2)} ms, p99 ${percentile(moves.lat, 99).toFixed(2)} ms, max ${Math.max(...moves.lat).toFixed(0)} ms, ${moves.elapsedS.toFixed(1)} s`);
+      console.error(
+        `[ledger] moves: ${moves.ok} ok, ${moves.failed} failed, ${movesPerS.toFixed(0)}/s, p50 ${percentile(moves.lat, 50).toFixed(2)} ms, p99 ${percentile(moves.lat, 99).toFixed(2)} ms, max ${Math.max(...moves.lat).toFixed(0)} ms, ${moves.elapsedS.toFixed(1)} s`,
+      );
 
       // The same moves without the outbox event: isolates the cost of the outbox's NOTIFY trigger,
       // which makes every emitting transaction take PostgreSQL's global notify lock at commit.
       const quiet = await loadLoop(CLIENTS, durationS, async () => {
         const s = skus[Math.floor(next() * skus.length)]!;
         const flip = next() < 0.5;
-        await withTx(orm.em, (tx) => postMovement(tx, { warehouseId: wh, type: 'move', skuId: s.id, qty: 1, from: { locationId: flip ? s.a : s.b }, to: { locationId: flip ? s.b : s.a } }, { emitEvent: false }));
+        await withTx(orm.em, (tx) =>
+          postMovement(
+            tx,
+            {
+              warehouseId: wh,
+              type: 'move',
+              skuId: s.id,
+              qty: 1,
+              from: { locationId: flip ? s.a : s.b },
+              to: { locationId: flip ? s.b : s.a },
+            },
+            { emitEvent: false },
+          ),
+        );
       });
       const quietPerS = quiet.ok / quiet.elapsedS;
-      console.error(`[ledger] moves without event: ${quiet.ok} ok, ${quiet.failed} failed, ${quietPerS.toFixed(0)}/s, p50 ${percentile(quiet.lat, 50).toFixed(2)} ms`);
+      console.error(
+        `[ledger] moves without event: ${quiet.ok} ok, ${quiet.failed} failed, ${quietPerS.toFixed(0)}/s, p50 ${percentile(quiet.lat, 50).toFixed(2)} ms`,
+      );
 
       const toRelease: string[] = [];
       const res = await loadLoop(CLIENTS, durationS, async (c, i) => {
@@ -98,8 +129,11 @@ const bench: Benchmark = {
         const r = await withTx(orm.em, (tx) => reserve(tx, { warehouseId: wh, skuId: s.id, qty: 1, refType: 'bench', refId: `${c}-${i}` }));
         toRelease.push(...r.reservations.map((x) => x.id));
       });
-      console.error(`[ledger] reserve: ${res.ok} ok, ${res.failed} failed, p50 ${percentile(res.lat, 50).toFixed(2)} ms, p99 ${percentile(res.lat, 99).toFixed(2)} ms`);
-      for (let i = 0; i < toRelease.length; i += 1000) await withTx(orm.em, (tx) => releaseReservations(tx, { reservationIds: toRelease.slice(i, i + 1000) }));
+      console.error(
+        `[ledger] reserve: ${res.ok} ok, ${res.failed} failed, p50 ${percentile(res.lat, 50).toFixed(2)} ms, p99 ${percentile(res.lat, 99).toFixed(2)} ms`,
+      );
+      for (let i = 0; i < toRelease.length; i += 1000)
+        await withTx(orm.em, (tx) => releaseReservations(tx, { reservationIds: toRelease.slice(i, i + 1000) }));
       const bad = await ledgerMismatches(orm.em.fork(), wh);
       if (bad.length) throw new Error(`ledger and balances disagree after the run: ${bad.length} balances`);
 

@@ -7,9 +7,7 @@ import { pathToFileURL } from 'node:url';
 import type { Benchmark } from './figure.js';
 
 export type ChildMessage =
-  | { type: 'budget'; name: string; budgetS: number }
-  | { type: 'done'; figures: unknown[] }
-  | { type: 'error'; message: string };
+  { type: 'budget'; name: string; budgetS: number } | { type: 'done'; figures: unknown[] } | { type: 'error'; message: string };
 
 /** To bench/run.ts over IPC; started by hand (no IPC), the messages are printed as JSON lines. */
 function send(msg: ChildMessage): Promise<void> {

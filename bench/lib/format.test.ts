@@ -9,8 +9,25 @@ import { appendHistory, type HistoryRecord } from './history.js';
 describe('figureLine', () => {
   it('prints the contract fields in a fixed order with commit and machine', () => {
     const line = figureLine(figure('routing', 'distance gap', 1.05, 'ratio', 1, 'BKS'), 'abc1234', 'vm cpu x2');
-    expect(Object.keys(JSON.parse(line))).toEqual(['bench', 'metric', 'value', 'unit', 'baseline', 'ratio', 'commit', 'machine', 'baselineName']);
-    expect(JSON.parse(line)).toMatchObject({ bench: 'routing', value: 1.05, baseline: 1, ratio: 1.05, commit: 'abc1234', machine: 'vm cpu x2' });
+    expect(Object.keys(JSON.parse(line))).toEqual([
+      'bench',
+      'metric',
+      'value',
+      'unit',
+      'baseline',
+      'ratio',
+      'commit',
+      'machine',
+      'baselineName',
+    ]);
+    expect(JSON.parse(line)).toMatchObject({
+      bench: 'routing',
+      value: 1.05,
+      baseline: 1,
+      ratio: 1.05,
+      commit: 'abc1234',
+      machine: 'vm cpu x2',
+    });
   });
 
   it('keeps a null baseline and ratio', () => {
@@ -56,10 +73,19 @@ describe('figureProblems', () => {
 describe('appendHistory', () => {
   it('creates the folder and appends one JSON line per record', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'bench-history-')), 'results', 'history.jsonl');
-    const rec = { ...figure('a', 'b', 1, 'ms', 2), commit: 'c', machine: 'm', time: '2025-01-01T00:00:00.000Z', quick: false } as HistoryRecord;
+    const rec = {
+      ...figure('a', 'b', 1, 'ms', 2),
+      commit: 'c',
+      machine: 'm',
+      time: '2025-01-01T00:00:00.000Z',
+      quick: false,
+    } as HistoryRecord;
     appendHistory(path, [rec]);
     appendHistory(path, [rec, { ...rec, value: 2 }]);
-    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.value)).toEqual([1, 1, 2]);
   });
 });

@@ -38,7 +38,15 @@ const cell = (s: string) => s.replace(/\|/g, '\\|');
 /** A GitHub-flavoured markdown table of the figures, one row each. */
 export function markdownTable(figures: Figure[]): string {
   const head = ['bench', 'metric', 'value', 'unit', 'baseline', 'ratio', 'baseline is'];
-  const rows = figures.map((f) => [f.bench, f.metric, formatNumber(f.value), f.unit, formatNumber(f.baseline), f.ratio === null ? '—' : f.ratio.toFixed(3), f.baselineName ?? '']);
+  const rows = figures.map((f) => [
+    f.bench,
+    f.metric,
+    formatNumber(f.value),
+    f.unit,
+    formatNumber(f.baseline),
+    f.ratio === null ? '—' : f.ratio.toFixed(3),
+    f.baselineName ?? '',
+  ]);
   const lines = [head, head.map(() => '---'), ...rows].map((r) => `| ${r.map(cell).join(' | ')} |`);
   return lines.join('\n');
 }

@@ -20,8 +20,13 @@ export async function startBenchSystem(opts: { workers?: boolean } = {}) {
   await admin.query(`create database ${name}`);
   const databaseUrl = withDatabase(services.databaseUrl, name);
   const config = loadConfig({
-    NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, REDIS_URL: services.redisUrl,
-    REDIS_PREFIX: `dockside-bench:${randomBytes(4).toString('hex')}`, RELAY_POLL_MS: '20', AUTH_RATE_LIMIT_PER_MIN: '100000',
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: services.redisUrl,
+    REDIS_PREFIX: `dockside-bench:${randomBytes(4).toString('hex')}`,
+    RELAY_POLL_MS: '20',
+    AUTH_RATE_LIMIT_PER_MIN: '100000',
   } as NodeJS.ProcessEnv);
   const rt = await createRuntime('bench', config);
   await migrate(rt.orm);
@@ -30,10 +35,18 @@ export async function startBenchSystem(opts: { workers?: boolean } = {}) {
   const em = rt.orm.em.fork();
   const [w] = (await em.execute(`insert into warehouse (code, name) values ('B1', 'Bench DC') returning id`)) as { id: string }[];
   await em.execute('insert into event_stream (warehouse_id) values (?)', [w!.id]);
-  const [u] = (await em.execute(`insert into app_user (username, display_name, password_hash, roles, warehouse_ids) values ('bench', 'Bench', 'x', '{supervisor}', ?::uuid[]) returning id`, [`{${w!.id}}`])) as { id: string }[];
+  const [u] = (await em.execute(
+    `insert into app_user (username, display_name, password_hash, roles, warehouse_ids) values ('bench', 'Bench', 'x', '{supervisor}', ?::uuid[]) returning id`,
+    [`{${w!.id}}`],
+  )) as { id: string }[];
   const token = signAccessToken(jwtSettings(config), { id: u!.id, username: 'bench', roles: ['supervisor'], warehouseIds: [w!.id] });
   return {
-    rt, config, url: `http://127.0.0.1:${api.port}`, warehouseId: w!.id, userId: u!.id, token,
+    rt,
+    config,
+    url: `http://127.0.0.1:${api.port}`,
+    warehouseId: w!.id,
+    userId: u!.id,
+    token,
     async close() {
       await workers?.stop();
       await api.stop();

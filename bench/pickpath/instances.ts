@@ -44,7 +44,13 @@ export function loadSingleBlock(dir = SINGLE_BLOCK_DIR): PickInstance[] {
  * aisles 3 m apart, blocks 10 m deep (cross-aisle width not modelled), depot at the front-left
  * corner, picks uniform over aisles and depth (integer mm).
  */
-export function generateMultiBlock(seed: number, aisleCounts = [10, 20], blockCounts = [2, 3, 4], pickCounts = [10, 30, 60], perCell = 10): PickInstance[] {
+export function generateMultiBlock(
+  seed: number,
+  aisleCounts = [10, 20],
+  blockCounts = [2, 3, 4],
+  pickCounts = [10, 30, 60],
+  perCell = 10,
+): PickInstance[] {
   const out: PickInstance[] = [];
   for (const aisles of aisleCounts) {
     for (const blocks of blockCounts) {

@@ -88,14 +88,40 @@ export function measureSingleBlock(quick: boolean): { figures: Figure[]; table: 
     }
   }
   const figures: Figure[] = [
-    { ...figure(BENCH, `single-block: instances where DP = exhaustive optimum (of ${verifiable} with <= 10 picks)`, verified, 'instances', verifiable, 'instances checked'), },
+    {
+      ...figure(
+        BENCH,
+        `single-block: instances where DP = exhaustive optimum (of ${verifiable} with <= 10 picks)`,
+        verified,
+        'instances',
+        verifiable,
+        'instances checked',
+      ),
+    },
     figure(BENCH, 'single-block: DP total length on <= 10-pick instances', dpSum, 'mm', bfSum, 'exhaustive optimum'),
     // Totals over all instances, so each heuristic is a ratio to the optimum (mean % per route is in the table).
-    ...names.map((n) => figure(BENCH, `single-block: ${n} total length (mean ${r2(mean(longer[n]))}% longer per route)`, heuristicSum[n]!, 'mm', optimalSum, 'optimal DP total length')),
-    figure(BENCH, 'single-block: optimal DP runtime per route', r2(mean(dpMs) * 1000) / 1000, 'ms', r2(mean(sShapeMs) * 1000) / 1000, 'S-shape heuristic per route'),
+    ...names.map((n) =>
+      figure(
+        BENCH,
+        `single-block: ${n} total length (mean ${r2(mean(longer[n]))}% longer per route)`,
+        heuristicSum[n]!,
+        'mm',
+        optimalSum,
+        'optimal DP total length',
+      ),
+    ),
+    figure(
+      BENCH,
+      'single-block: optimal DP runtime per route',
+      r2(mean(dpMs) * 1000) / 1000,
+      'ms',
+      r2(mean(sShapeMs) * 1000) / 1000,
+      'S-shape heuristic per route',
+    ),
   ];
   const rows = [...groups.entries()].map(
-    ([k, g]) => `| ${k} | ${Math.round(mean(g.opt))} | ${names.map((n) => r2(mean(g.longer[n])).toFixed(2)).join(' | ')} | ${mean(g.dpMs).toFixed(3)} |`,
+    ([k, g]) =>
+      `| ${k} | ${Math.round(mean(g.opt))} | ${names.map((n) => r2(mean(g.longer[n])).toFixed(2)).join(' | ')} | ${mean(g.dpMs).toFixed(3)} |`,
   );
   const table = [
     '| single-block group | optimal mean mm | ' + names.map((n) => `${n} %`).join(' | ') + ' | DP ms |',
@@ -157,14 +183,50 @@ export function measureMultiBlock(quick: boolean, seed: number): { figures: Figu
   }
   const figures: Figure[] = [
     // Total lengths as ratios; the mean per-route % is in the metric name.
-    figure(BENCH, `multi-block: our total length vs best classic heuristic route (mean ${r2(mean(gapLiteral))}% per route)`, sums.ours, 'mm', sums.literal, 'best classic heuristic total'),
-    figure(BENCH, `multi-block: our total length vs best classic order on shortest paths (mean ${r2(mean(gapMetric))}% per route)`, sums.ours, 'mm', sums.metric, 'best classic order on shortest paths total'),
-    figure(BENCH, `multi-block: our total length vs Held-Karp lower bound (mean ${r2(mean(gapLb))}% per route)`, sums.ours, 'mm', sums.lb, 'Held-Karp lower bound total'),
-    figure(BENCH, `multi-block: our total length vs exact optimum, ${gapOpt.length} instances with <= 12 stops (mean ${r2(mean(gapOpt))}% per route)`, sums.oursOnOpt, 'mm', sums.opt, 'exact optimum total'),
-    figure(BENCH, 'multi-block: our heuristic runtime per route', r2(mean(ours)), 'ms', r2(mean(constrMs)), 'the 4 classic heuristics per route'),
+    figure(
+      BENCH,
+      `multi-block: our total length vs best classic heuristic route (mean ${r2(mean(gapLiteral))}% per route)`,
+      sums.ours,
+      'mm',
+      sums.literal,
+      'best classic heuristic total',
+    ),
+    figure(
+      BENCH,
+      `multi-block: our total length vs best classic order on shortest paths (mean ${r2(mean(gapMetric))}% per route)`,
+      sums.ours,
+      'mm',
+      sums.metric,
+      'best classic order on shortest paths total',
+    ),
+    figure(
+      BENCH,
+      `multi-block: our total length vs Held-Karp lower bound (mean ${r2(mean(gapLb))}% per route)`,
+      sums.ours,
+      'mm',
+      sums.lb,
+      'Held-Karp lower bound total',
+    ),
+    figure(
+      BENCH,
+      `multi-block: our total length vs exact optimum, ${gapOpt.length} instances with <= 12 stops (mean ${r2(mean(gapOpt))}% per route)`,
+      sums.oursOnOpt,
+      'mm',
+      sums.opt,
+      'exact optimum total',
+    ),
+    figure(
+      BENCH,
+      'multi-block: our heuristic runtime per route',
+      r2(mean(ours)),
+      'ms',
+      r2(mean(constrMs)),
+      'the 4 classic heuristics per route',
+    ),
   ];
   const rows = [...groups.entries()].map(
-    ([k, g]) => `| ${k} | ${mean(g.lit).toFixed(2)} | ${mean(g.lb).toFixed(2)} | ${g.opt.length ? mean(g.opt).toFixed(2) : '-'} | ${mean(g.ms).toFixed(1)} |`,
+    ([k, g]) =>
+      `| ${k} | ${mean(g.lit).toFixed(2)} | ${mean(g.lb).toFixed(2)} | ${g.opt.length ? mean(g.opt).toFixed(2) : '-'} | ${mean(g.ms).toFixed(1)} |`,
   );
   const table = [
     '| multi-block group | vs best classic % | above lower bound % | above optimum % | ms per route |',

@@ -14,10 +14,14 @@ const t0 = Date.now();
 const { figures, markdown } = measurePickpath({ quick, seed });
 const wallS = (Date.now() - t0) / 1000;
 for (const f of figures) console.log(JSON.stringify({ ...f, seed }));
-console.log(`\n# pick-path benchmark (seed ${seed}${quick ? ', quick' : ''}; ${wallS.toFixed(1)} s; ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}; node ${process.version})\n`);
+console.log(
+  `\n# pick-path benchmark (seed ${seed}${quick ? ', quick' : ''}; ${wallS.toFixed(1)} s; ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}; node ${process.version})\n`,
+);
 console.log('| metric | value | unit | baseline | ratio |');
 console.log('|---|---:|---|---:|---:|');
 for (const f of figures) {
-  console.log(`| ${f.metric} | ${f.value} | ${f.unit} | ${f.baseline ?? '-'}${f.baselineName ? ` (${f.baselineName})` : ''} | ${f.ratio === null ? '-' : f.ratio.toFixed(3)} |`);
+  console.log(
+    `| ${f.metric} | ${f.value} | ${f.unit} | ${f.baseline ?? '-'}${f.baselineName ? ` (${f.baselineName})` : ''} | ${f.ratio === null ? '-' : f.ratio.toFixed(3)} |`,
+  );
 }
 console.log(`\n${markdown}`);

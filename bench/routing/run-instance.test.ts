@@ -18,7 +18,10 @@ describe('runInstance', () => {
     const sol = parseSol(readFileSync(join(dir, 'X-n101-k25.sol'), 'utf8'));
     expect(sol.cost).toBe(r.cost);
     const problem = cvrpToProblem(parseCvrplib(readFileSync(`${DATA}/X-n101-k25.vrp`, 'utf8')));
-    const report = checkSolution(problem, sol.routes.map((route, i) => ({ vehicleIndex: i, jobs: route.map((c) => c - 1) })));
+    const report = checkSolution(
+      problem,
+      sol.routes.map((route, i) => ({ vehicleIndex: i, jobs: route.map((c) => c - 1) })),
+    );
     expect(report.violations).toEqual([]);
     expect(report.distanceM).toBe(r.cost);
     expect(report.vehiclesUsed).toBe(r.vehicles);

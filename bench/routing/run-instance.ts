@@ -30,7 +30,11 @@ export interface RunOptions {
   solomon: SolomonConvention;
 }
 
-type BksEntry = { bks?: number; bks_hierarchical?: { vehicles: number; distance: number }; bks_distance_only?: { vehicles: number; distance: number } };
+type BksEntry = {
+  bks?: number;
+  bks_hierarchical?: { vehicles: number; distance: number };
+  bks_distance_only?: { vehicles: number; distance: number };
+};
 
 function loadBks(file: string): Record<string, BksEntry> {
   const path = join(dirname(file), 'bks.json');
@@ -46,7 +50,10 @@ export function runInstance(file: string, o: RunOptions): InstanceResult {
   const problem = isVrp ? cvrpToProblem(parseCvrplib(text)) : solomonToProblem(parseSolomon(text), o.solomon);
   let bestAtS = 0;
   const sol = solve(problem, { seed: o.seed, timeLimitS: o.timeLimitS, onProgress: (_c, t) => (bestAtS = t) });
-  const check = checkSolution(problem, sol.routes.map((r) => ({ vehicleIndex: r.vehicleIndex, jobs: r.stops.map((s) => s.jobIndex) })));
+  const check = checkSolution(
+    problem,
+    sol.routes.map((r) => ({ vehicleIndex: r.vehicleIndex, jobs: r.stops.map((s) => s.jobIndex) })),
+  );
   // Reported cost is the checker's recomputation, not the solver's own figure.
   let cost: number;
   let bks: number | null;

@@ -48,17 +48,19 @@ async function runParallel(files: string[], opts: RunOptions, n: number, onResul
   const shards: string[][] = Array.from({ length: n }, () => []);
   files.forEach((f, i) => shards[i % n].push(f));
   await Promise.all(
-    shards.filter((s) => s.length > 0).map(
-      (shard) =>
-        new Promise<void>((done, fail) => {
-          // Worker threads do not inherit tsx's loader on Node 20: register it inside the thread first.
-          const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((t) => { t.register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}); })`;
-          const w = new Worker(boot, { eval: true, workerData: { files: shard, opts } });
-          w.on('message', onResult);
-          w.on('error', fail);
-          w.on('exit', () => done());
-        }),
-    ),
+    shards
+      .filter((s) => s.length > 0)
+      .map(
+        (shard) =>
+          new Promise<void>((done, fail) => {
+            // Worker threads do not inherit tsx's loader on Node 20: register it inside the thread first.
+            const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((t) => { t.register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}); })`;
+            const w = new Worker(boot, { eval: true, workerData: { files: shard, opts } });
+            w.on('message', onResult);
+            w.on('error', fail);
+            w.on('exit', () => done());
+          }),
+      ),
   );
 }
 
@@ -68,7 +70,10 @@ async function main(): Promise<void> {
   const print = (r: InstanceResult): void => {
     results.push(r);
     if (json) console.log(JSON.stringify(r));
-    else console.log(`${r.instance.padEnd(12)} cost ${r.cost} bks ${r.bks ?? '-'} gap ${r.gapPct ?? '-'}% time ${r.timeS}s vehicles ${r.vehicles}${r.bksVehicles != null ? `/${r.bksVehicles}` : ''} feasible ${r.feasible}`);
+    else
+      console.log(
+        `${r.instance.padEnd(12)} cost ${r.cost} bks ${r.bks ?? '-'} gap ${r.gapPct ?? '-'}% time ${r.timeS}s vehicles ${r.vehicles}${r.bksVehicles != null ? `/${r.bksVehicles}` : ''} feasible ${r.feasible}`,
+      );
   };
   if (parallel > 1) await runParallel(files, opts, parallel, print);
   else for (const f of files) print(runInstance(f, opts));
@@ -88,7 +93,11 @@ async function main(): Promise<void> {
     ...stats(results),
     cvrp: stats(cvrp),
     // Solomon: how many instances use more vehicles than the BKS, and the worst excess.
-    vrptw: { ...stats(vrptw), overBksVehicles: vrptw.filter((r) => r.bksVehicles != null && r.vehicles > r.bksVehicles).length, maxExtraVehicles: vrptw.length ? Math.max(...vrptw.map((r) => r.vehicles - (r.bksVehicles ?? r.vehicles))) : null },
+    vrptw: {
+      ...stats(vrptw),
+      overBksVehicles: vrptw.filter((r) => r.bksVehicles != null && r.vehicles > r.bksVehicles).length,
+      maxExtraVehicles: vrptw.length ? Math.max(...vrptw.map((r) => r.vehicles - (r.bksVehicles ?? r.vehicles))) : null,
+    },
     timeLimitS: opts.timeLimitS,
     seed: opts.seed,
   };

@@ -23,25 +23,46 @@ const wantScale = () => process.argv.includes('--scale') || process.env.DOCKSIDE
 
 function makeScans(nSku: number, nLoc: number, count: number, seed: number) {
   let s = seed >>> 0;
-  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32); // LCG (Numerical Recipes)
+  const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32; // LCG (Numerical Recipes)
   const int = (n: number) => Math.floor(rnd() * n);
-  const g13 = (n: number) => { const b = `87${String(n).padStart(10, '0')}`; return b + gs1CheckDigit(b); };
-  const g14case = (n: number) => { const b = `1${g13(n).slice(0, 12)}`; return b + gs1CheckDigit(b); };
+  const g13 = (n: number) => {
+    const b = `87${String(n).padStart(10, '0')}`;
+    return b + gs1CheckDigit(b);
+  };
+  const g14case = (n: number) => {
+    const b = `1${g13(n).slice(0, 12)}`;
+    return b + gs1CheckDigit(b);
+  };
   const loc = (n: number) => {
     const perAisle = 1000;
     const aisle = Math.floor(n / perAisle);
-    return `${String.fromCharCode(65 + (aisle % 26))}${Math.floor(aisle / 26)}-${String(Math.floor(n / 10) % 100 + 1).padStart(3, '0')}-${String(Math.floor((n % 10) / 2) + 1).padStart(2, '0')}-${String((n % 2) + 1).padStart(2, '0')}`;
+    return `${String.fromCharCode(65 + (aisle % 26))}${Math.floor(aisle / 26)}-${String((Math.floor(n / 10) % 100) + 1).padStart(3, '0')}-${String(Math.floor((n % 10) / 2) + 1).padStart(2, '0')}-${String((n % 2) + 1).padStart(2, '0')}`;
   };
   const makers: [string, () => string][] = [
     ['ean13', () => g13(1 + int(nSku))],
     ['case-gtin14', () => g14case(1 + int(nSku))],
-    ['gs1-128', () => { const n = 1 + int(nSku); return encodeGs1([['01', `0${g13(n)}`], ['10', `L${n % 97}`]], { symbology: ']C1' }); }],
+    [
+      'gs1-128',
+      () => {
+        const n = 1 + int(nSku);
+        return encodeGs1(
+          [
+            ['01', `0${g13(n)}`],
+            ['10', `L${n % 97}`],
+          ],
+          { symbology: ']C1' },
+        );
+      },
+    ],
     ['location', () => loc(int(nLoc))],
     ['lpn', () => `LPN${2_000_000_000 + 1 + int(Math.floor(nSku / 10))}`],
     ['internal', () => `INT${String(1 + int(nSku)).padStart(8, '0')}`],
     ['sku-code', () => `SKU-${String(1 + int(nSku)).padStart(7, '0')}`],
   ];
-  return Array.from({ length: count }, () => { const [kind, make] = makers[int(makers.length)]!; return { kind, raw: make() }; });
+  return Array.from({ length: count }, () => {
+    const [kind, make] = makers[int(makers.length)]!;
+    return { kind, raw: make() };
+  });
 }
 
 const bench: Benchmark = {
@@ -54,7 +75,7 @@ const bench: Benchmark = {
     const orm = await createOrm(loadConfig({ ...process.env, DATABASE_URL: url, DATABASE_POOL_MAX: '4' } as NodeJS.ProcessEnv));
     try {
       const em = orm.em.fork();
-      const label = `${Math.round(o.skus / 1000)}k SKUs, ${Math.round(o.locations / 1000)}k locations, ${(o.skus * o.movementsPerSku / 1e6).toFixed(1)}M ledger rows`;
+      const label = `${Math.round(o.skus / 1000)}k SKUs, ${Math.round(o.locations / 1000)}k locations, ${((o.skus * o.movementsPerSku) / 1e6).toFixed(1)}M ledger rows`;
       const n = quick ? 700 : 3000;
       const scans = makeScans(o.skus, o.locations, n + 300, seed ?? 1);
       for (const s of scans.slice(0, 300)) await resolveScan(em, SCALE_WAREHOUSE_ID, s.raw); // warm caches and JIT
@@ -76,8 +97,12 @@ const bench: Benchmark = {
         await sqlOne(em, 'select 1');
         base.push(performance.now() - t);
       }
-      const codes = makeScans(o.skus, o.locations, 400, (seed ?? 1) + 1).filter((x) => x.kind === 'sku-code').map((x) => x.raw);
-      const skuIds = (await sql<{ id: string }>(em, 'select id from sku where code = any(?::text[])', [`{${codes.join(',')}}`])).map((r) => r.id);
+      const codes = makeScans(o.skus, o.locations, 400, (seed ?? 1) + 1)
+        .filter((x) => x.kind === 'sku-code')
+        .map((x) => x.raw);
+      const skuIds = (await sql<{ id: string }>(em, 'select id from sku where code = any(?::text[])', [`{${codes.join(',')}}`])).map(
+        (r) => r.id,
+      );
       const bal: number[] = [];
       const mov: number[] = [];
       for (const id of skuIds) {
@@ -90,8 +115,11 @@ const bench: Benchmark = {
       }
       const b1 = percentile(base, 99);
       const baseName = 'select 1 round trip p99';
-      console.error(`[scan] ${label}: p50 ${percentile(lat, 50).toFixed(2)} ms, p99 ${percentile(lat, 99).toFixed(2)} ms; select 1 p99 ${b1.toFixed(2)} ms`);
-      for (const [k, xs] of byKind) console.error(`[scan]   ${k.padEnd(12)} p50 ${percentile(xs, 50).toFixed(2)} ms  p99 ${percentile(xs, 99).toFixed(2)} ms`);
+      console.error(
+        `[scan] ${label}: p50 ${percentile(lat, 50).toFixed(2)} ms, p99 ${percentile(lat, 99).toFixed(2)} ms; select 1 p99 ${b1.toFixed(2)} ms`,
+      );
+      for (const [k, xs] of byKind)
+        console.error(`[scan]   ${k.padEnd(12)} p50 ${percentile(xs, 50).toFixed(2)} ms  p99 ${percentile(xs, 99).toFixed(2)} ms`);
       return [
         figure('scan', `resolve p50 (${label})`, percentile(lat, 50), 'ms', percentile(base, 50), 'select 1 round trip p50'),
         figure('scan', `resolve p99 (${label})`, percentile(lat, 99), 'ms', b1, baseName),

@@ -23,14 +23,54 @@ function makeScans(count: number, seed: number): string[] {
   const date = () => `${20 + int(10)}${String(1 + int(12)).padStart(2, '0')}${String(int(29)).padStart(2, '0')}`;
   const lot = () => `L${digits(2 + int(6))}`;
   const makers: (() => string)[] = [
-    () => encodeGs1([['01', gtin()], ['17', date()], ['10', lot()]], { symbology: ']C1' }),
-    () => encodeGs1([['01', gtin()], ['17', date()], ['10', lot()], ['21', digits(12)]], { symbology: ']d2' }),
-    () => encodeGs1([['00', withCheck('3' + digits(16))], ['02', gtin()], ['37', String(1 + int(200))], ['10', lot()]], { symbology: ']C1' }),
-    () => encodeGs1([['01', gtin()], ['3103', digits(6)], ['15', date()]]),
-    () => encodeDigitalLink([['01', gtin()], ['10', lot()], ['17', date()]], 'https://brand.example.com'),
+    () =>
+      encodeGs1(
+        [
+          ['01', gtin()],
+          ['17', date()],
+          ['10', lot()],
+        ],
+        { symbology: ']C1' },
+      ),
+    () =>
+      encodeGs1(
+        [
+          ['01', gtin()],
+          ['17', date()],
+          ['10', lot()],
+          ['21', digits(12)],
+        ],
+        { symbology: ']d2' },
+      ),
+    () =>
+      encodeGs1(
+        [
+          ['00', withCheck('3' + digits(16))],
+          ['02', gtin()],
+          ['37', String(1 + int(200))],
+          ['10', lot()],
+        ],
+        { symbology: ']C1' },
+      ),
+    () =>
+      encodeGs1([
+        ['01', gtin()],
+        ['3103', digits(6)],
+        ['15', date()],
+      ]),
+    () =>
+      encodeDigitalLink(
+        [
+          ['01', gtin()],
+          ['10', lot()],
+          ['17', date()],
+        ],
+        'https://brand.example.com',
+      ),
     () => `]E0${withCheck(digits(12))}`,
     () => withCheck(digits(12)),
-    () => `${'ABCDEFGH'[int(8)]}-${String(1 + int(20)).padStart(2, '0')}-${String(1 + int(5)).padStart(2, '0')}-${String(1 + int(4)).padStart(2, '0')}`,
+    () =>
+      `${'ABCDEFGH'[int(8)]}-${String(1 + int(20)).padStart(2, '0')}-${String(1 + int(5)).padStart(2, '0')}-${String(1 + int(4)).padStart(2, '0')}`,
     () => `LPN${digits(10)}`,
     () => `SKU-${digits(5)}-${'SML'[int(3)]}`,
   ];
@@ -78,7 +118,14 @@ const bench: Benchmark = {
     console.error(`[scanning] seed=${s} scans=${scans.length} avgLen=${avgLen.toFixed(1)} rounds=${rounds}x${reps}`);
     return [
       figure(BENCH, 'parse_mixed_per_s', Math.round(median(ours)), 'scans/s', Math.round(baseline), 'JSON.parse of same-size string /s'),
-      figure(BENCH, 'parse_gs1_element_string_per_s', Math.round(median(gs1)), 'scans/s', Math.round(baseline), 'JSON.parse of same-size string /s'),
+      figure(
+        BENCH,
+        'parse_gs1_element_string_per_s',
+        Math.round(median(gs1)),
+        'scans/s',
+        Math.round(baseline),
+        'JSON.parse of same-size string /s',
+      ),
       figure(BENCH, 'parse_mixed_mean_us', 1e6 / median(ours), 'µs/scan', 1e6 / baseline, 'JSON.parse of same-size string µs'),
     ];
   },

@@ -12,11 +12,24 @@ import type { SkuInput } from './catalog.schemas.js';
 import { csvLine, parseCsv } from './csv.js';
 import { SKU_CSV_COLUMNS, checkHeader, rowToSku, skuToRow } from './sku-csv.js';
 
-export interface RowReport { line: number; row: number; code: string | null; errors: FieldError[] }
-export interface ImportResult { rows: number; created: number; updated: number }
+export interface RowReport {
+  line: number;
+  row: number;
+  code: string | null;
+  errors: FieldError[];
+}
+export interface ImportResult {
+  rows: number;
+  created: number;
+  updated: number;
+}
 
 /** Imports SKUs from a CSV stream; throws ValidationFailed (422, type csv-import-failed) with `rows` listing every bad row. */
-export async function importSkusCsv(tx: EntityManager, body: AsyncIterable<string | Buffer>, o: { batchSize?: number; maxReportedRows?: number } = {}): Promise<ImportResult> {
+export async function importSkusCsv(
+  tx: EntityManager,
+  body: AsyncIterable<string | Buffer>,
+  o: { batchSize?: number; maxReportedRows?: number } = {},
+): Promise<ImportResult> {
   const batchSize = o.batchSize ?? 1000;
   const maxReported = o.maxReportedRows ?? 1000;
   let header: string[] | null = null;
@@ -35,10 +48,16 @@ export async function importSkusCsv(tx: EntityManager, body: AsyncIterable<strin
   };
   const flush = async () => {
     if (batch.length === 0) return;
-    const conflicts = await barcodeConflicts(tx, batch.map((b) => b.sku));
+    const conflicts = await barcodeConflicts(
+      tx,
+      batch.map((b) => b.sku),
+    );
     for (const [i, errors] of conflicts) report({ line: batch[i]!.line, row: batch[i]!.row, code: batch[i]!.sku.code, errors });
     if (badCount === 0) {
-      const r = await upsertSkus(tx, batch.map((b) => b.sku));
+      const r = await upsertSkus(
+        tx,
+        batch.map((b) => b.sku),
+      );
       created += r.created;
       updated += r.updated;
     }
@@ -47,9 +66,19 @@ export async function importSkusCsv(tx: EntityManager, body: AsyncIterable<strin
 
   for await (const rec of parseCsv(body)) {
     if (!header) {
-      header = rec.fields.map((h) => h.trim().toLowerCase().replace(/^name_([a-z]{2,3})-([a-z]{2})$/, (_m, a, b) => `name_${a}-${b.toUpperCase()}`));
+      header = rec.fields.map((h) =>
+        h
+          .trim()
+          .toLowerCase()
+          .replace(/^name_([a-z]{2,3})-([a-z]{2})$/, (_m, a, b) => `name_${a}-${b.toUpperCase()}`),
+      );
       const errs = checkHeader(header);
-      if (errs.length) throw new ValidationFailed(`The CSV header is invalid: ${errs.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errs, 'csv-import-failed');
+      if (errs.length)
+        throw new ValidationFailed(
+          `The CSV header is invalid: ${errs.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+          errs,
+          'csv-import-failed',
+        );
       continue;
     }
     rows++;
@@ -64,7 +93,12 @@ export async function importSkusCsv(tx: EntityManager, body: AsyncIterable<strin
     if (prev !== undefined) dupErrors.push({ path: 'code', message: `code ${r.sku.code} already on line ${prev}`, code: 'duplicate' });
     for (const b of barcodesOf(r.sku)) {
       const other = seenBarcodes.get(b.barcode);
-      if (other !== undefined) dupErrors.push({ path: b.kind === 'internal' ? 'barcodes' : 'gtin', message: `barcode ${b.barcode} already on line ${other}`, code: 'duplicate' });
+      if (other !== undefined)
+        dupErrors.push({
+          path: b.kind === 'internal' ? 'barcodes' : 'gtin',
+          message: `barcode ${b.barcode} already on line ${other}`,
+          code: 'duplicate',
+        });
     }
     if (dupErrors.length) {
       report({ line: rec.line, row: rows, code, errors: dupErrors });
@@ -96,9 +130,16 @@ export async function* exportSkusCsv(em: EntityManager): AsyncGenerator<string> 
   yield csvLine([...SKU_CSV_COLUMNS, ...langs.map((l) => `name_${l}`)]);
   let after: string | null = null;
   for (;;) {
-    const ids: { id: string; code: string }[] = await sql<{ id: string; code: string }>(em, 'select id, code from sku where (?::text is null or code > ?) order by code limit 500', [after, after]);
+    const ids: { id: string; code: string }[] = await sql<{ id: string; code: string }>(
+      em,
+      'select id, code from sku where (?::text is null or code > ?) order by code limit 500',
+      [after, after],
+    );
     if (ids.length === 0) return;
-    const views = await skuViews(em, ids.map((r) => r.id));
+    const views = await skuViews(
+      em,
+      ids.map((r) => r.id),
+    );
     yield views.map((v) => csvLine(skuToRow(v, langs))).join('');
     after = ids[ids.length - 1]!.code;
   }

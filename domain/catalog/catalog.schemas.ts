@@ -6,13 +6,18 @@ export const UOM_LEVELS = ['each', 'inner', 'case', 'pallet'] as const;
 export const STORAGE_CONDITIONS = ['ambient', 'chilled', 'frozen'] as const;
 
 const mm = z.number().int().min(0).max(100_000);
-export const gtinSchema = z.string().regex(/^(\d{8}|\d{12,14})$/, 'GTIN-8, -12, -13 or -14 digits').refine(isValidGtin, 'bad GTIN check digit');
+export const gtinSchema = z
+  .string()
+  .regex(/^(\d{8}|\d{12,14})$/, 'GTIN-8, -12, -13 or -14 digits')
+  .refine(isValidGtin, 'bad GTIN check digit');
 
 export const uomSchema = z.object({
   level: z.enum(UOM_LEVELS),
   qtyEach: z.number().int().min(1).max(1_000_000),
   gtin: gtinSchema.nullable().optional(),
-  lengthMm: mm.default(0), widthMm: mm.default(0), heightMm: mm.default(0),
+  lengthMm: mm.default(0),
+  widthMm: mm.default(0),
+  heightMm: mm.default(0),
   weightG: z.number().int().min(0).max(10_000_000).default(0),
 });
 
@@ -22,13 +27,19 @@ const skuFields = z.object({
   /** Translations by BCP 47 language tag, e.g. {"de": "Schraube", "fr": "Vis"}. */
   nameI18n: z.record(z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/), z.string().min(1).max(200)).default({}),
   category: z.string().max(100).nullable().optional(),
-  lengthMm: mm.default(0), widthMm: mm.default(0), heightMm: mm.default(0),
+  lengthMm: mm.default(0),
+  widthMm: mm.default(0),
+  heightMm: mm.default(0),
   weightG: z.number().int().min(0).max(10_000_000).default(0),
   trackLot: z.boolean().default(false),
   trackExpiry: z.boolean().default(false),
   trackSerial: z.boolean().default(false),
   shelfLifeDays: z.number().int().min(1).max(36_500).nullable().optional(),
-  hazmatClass: z.string().regex(/^[1-9](\.[1-6])?[A-Z]?$/, 'UN hazard class like 3, 2.1, 4.3').nullable().optional(),
+  hazmatClass: z
+    .string()
+    .regex(/^[1-9](\.[1-6])?[A-Z]?$/, 'UN hazard class like 3, 2.1, 4.3')
+    .nullable()
+    .optional(),
   storageCondition: z.enum(STORAGE_CONDITIONS).default('ambient'),
   velocityClass: z.enum(['A', 'B', 'C']).nullable().optional(),
   minStockQty: z.number().int().min(0).default(0),
@@ -51,7 +62,8 @@ function checkSku(s: Pick<z.infer<typeof skuFields>, 'uoms' | 'trackExpiry' | 's
     if (u.qtyEach <= prev) ctx.addIssue({ code: 'custom', path: ['uoms'], message: `${u.level} must hold more than the level below it` });
     prev = u.qtyEach;
   }
-  if (s.trackExpiry && !s.shelfLifeDays) ctx.addIssue({ code: 'custom', path: ['shelfLifeDays'], message: 'expiry-tracked SKUs need a shelf life' });
+  if (s.trackExpiry && !s.shelfLifeDays)
+    ctx.addIssue({ code: 'custom', path: ['shelfLifeDays'], message: 'expiry-tracked SKUs need a shelf life' });
 }
 
 export const skuInput = skuFields.superRefine(checkSku);
@@ -60,12 +72,36 @@ export const skuBody = skuFields.omit({ code: true }).superRefine(checkSku);
 export type SkuInput = z.infer<typeof skuInput>;
 
 export const skuView = z.object({
-  id: z.string(), code: z.string(), name: z.string(), nameI18n: z.record(z.string(), z.string()), category: z.string().nullable(),
-  lengthMm: z.number(), widthMm: z.number(), heightMm: z.number(), weightG: z.number(),
-  trackLot: z.boolean(), trackExpiry: z.boolean(), trackSerial: z.boolean(), shelfLifeDays: z.number().nullable(),
-  hazmatClass: z.string().nullable(), storageCondition: z.string(), velocityClass: z.string().nullable(), minStockQty: z.number(), fragile: z.boolean(),
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  nameI18n: z.record(z.string(), z.string()),
+  category: z.string().nullable(),
+  lengthMm: z.number(),
+  widthMm: z.number(),
+  heightMm: z.number(),
+  weightG: z.number(),
+  trackLot: z.boolean(),
+  trackExpiry: z.boolean(),
+  trackSerial: z.boolean(),
+  shelfLifeDays: z.number().nullable(),
+  hazmatClass: z.string().nullable(),
+  storageCondition: z.string(),
+  velocityClass: z.string().nullable(),
+  minStockQty: z.number(),
+  fragile: z.boolean(),
   active: z.boolean(),
-  uoms: z.array(z.object({ level: z.string(), qtyEach: z.number(), gtin: z.string().nullable(), lengthMm: z.number(), widthMm: z.number(), heightMm: z.number(), weightG: z.number() })),
+  uoms: z.array(
+    z.object({
+      level: z.string(),
+      qtyEach: z.number(),
+      gtin: z.string().nullable(),
+      lengthMm: z.number(),
+      widthMm: z.number(),
+      heightMm: z.number(),
+      weightG: z.number(),
+    }),
+  ),
   barcodes: z.array(z.object({ barcode: z.string(), kind: z.string(), uomLevel: z.string() })),
 });
 export type SkuView = z.infer<typeof skuView>;

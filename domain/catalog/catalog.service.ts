@@ -12,7 +12,12 @@ import type { SkuInput, SkuView } from './catalog.schemas.js';
 
 const gtinKind = (g: string) => (g.length === 8 ? 'gtin8' : g.length === 12 ? 'gtin12' : g.length === 13 ? 'gtin13' : 'gtin14');
 
-interface BarcodeRow { barcode: string; code: string; kind: string; uom_level: string }
+interface BarcodeRow {
+  barcode: string;
+  code: string;
+  kind: string;
+  uom_level: string;
+}
 
 /** Barcodes a set of SKU inputs would own (GTINs normalized to 14 digits). */
 export function barcodesOf(s: SkuInput): BarcodeRow[] {
@@ -30,12 +35,24 @@ export async function barcodeConflicts(tx: EntityManager, inputs: SkuInput[]): P
   const all = inputs.flatMap((s, i) => barcodesOf(s).map((b) => ({ ...b, i })));
   const errs = new Map<number, FieldError[]>();
   if (all.length === 0) return errs;
-  const owners = await sql<{ barcode: string; code: string }>(tx, `select b.barcode, s.code from sku_barcode b join sku s on s.id = b.sku_id
-    where b.barcode in (select unnest(?::text[]))`, [pgArray(all.map((b) => b.barcode))]);
+  const owners = await sql<{ barcode: string; code: string }>(
+    tx,
+    `select b.barcode, s.code from sku_barcode b join sku s on s.id = b.sku_id
+    where b.barcode in (select unnest(?::text[]))`,
+    [pgArray(all.map((b) => b.barcode))],
+  );
   const owner = new Map(owners.map((o) => [o.barcode, o.code]));
   for (const b of all) {
     const o = owner.get(b.barcode);
-    if (o && o !== b.code) errs.set(b.i, [...(errs.get(b.i) ?? []), { path: b.kind === 'internal' ? 'barcodes' : `gtin_${b.uom_level}`, message: `barcode ${b.barcode} belongs to SKU ${o}`, code: 'barcode-taken' }]);
+    if (o && o !== b.code)
+      errs.set(b.i, [
+        ...(errs.get(b.i) ?? []),
+        {
+          path: b.kind === 'internal' ? 'barcodes' : `gtin_${b.uom_level}`,
+          message: `barcode ${b.barcode} belongs to SKU ${o}`,
+          code: 'barcode-taken',
+        },
+      ]);
   }
   return errs;
 }
@@ -44,12 +61,28 @@ export async function barcodeConflicts(tx: EntityManager, inputs: SkuInput[]): P
 export async function upsertSkus(tx: EntityManager, inputs: SkuInput[]): Promise<{ created: number; updated: number; ids: string[] }> {
   if (inputs.length === 0) return { created: 0, updated: 0, ids: [] };
   const recs = inputs.map((s) => ({
-    code: s.code, name: s.name, name_i18n: s.nameI18n, category: s.category ?? null, length_mm: s.lengthMm, width_mm: s.widthMm, height_mm: s.heightMm,
-    weight_g: s.weightG, track_lot: s.trackLot, track_expiry: s.trackExpiry, track_serial: s.trackSerial, shelf_life_days: s.shelfLifeDays ?? null,
-    hazmat_class: s.hazmatClass ?? null, storage_condition: s.storageCondition, velocity_class: s.velocityClass ?? null, min_stock_qty: s.minStockQty,
-    fragile: s.fragile, active: s.active,
+    code: s.code,
+    name: s.name,
+    name_i18n: s.nameI18n,
+    category: s.category ?? null,
+    length_mm: s.lengthMm,
+    width_mm: s.widthMm,
+    height_mm: s.heightMm,
+    weight_g: s.weightG,
+    track_lot: s.trackLot,
+    track_expiry: s.trackExpiry,
+    track_serial: s.trackSerial,
+    shelf_life_days: s.shelfLifeDays ?? null,
+    hazmat_class: s.hazmatClass ?? null,
+    storage_condition: s.storageCondition,
+    velocity_class: s.velocityClass ?? null,
+    min_stock_qty: s.minStockQty,
+    fragile: s.fragile,
+    active: s.active,
   }));
-  const rows = await sql<{ id: string; code: string; inserted: boolean }>(tx, `
+  const rows = await sql<{ id: string; code: string; inserted: boolean }>(
+    tx,
+    `
     insert into sku (code, name, name_i18n, category, length_mm, width_mm, height_mm, weight_g, track_lot, track_expiry, track_serial,
       shelf_life_days, hazmat_class, storage_condition, velocity_class, min_stock_qty, fragile, active)
     select code, name, name_i18n, category, length_mm, width_mm, height_mm, weight_g, track_lot, track_expiry, track_serial,
@@ -62,21 +95,55 @@ export async function upsertSkus(tx: EntityManager, inputs: SkuInput[]): Promise
       track_lot = excluded.track_lot, track_expiry = excluded.track_expiry, track_serial = excluded.track_serial, shelf_life_days = excluded.shelf_life_days,
       hazmat_class = excluded.hazmat_class, storage_condition = excluded.storage_condition, velocity_class = excluded.velocity_class,
       min_stock_qty = excluded.min_stock_qty, fragile = excluded.fragile, active = excluded.active, updated_at = now()
-    returning id, code, (xmax = 0) as inserted`, [JSON.stringify(recs)]);
+    returning id, code, (xmax = 0) as inserted`,
+    [JSON.stringify(recs)],
+  );
   const idByCode = new Map(rows.map((r) => [r.code, r.id]));
   const ids = `{${rows.map((r) => r.id).join(',')}}`;
   await sql(tx, 'delete from sku_uom where sku_id = any(?::uuid[])', [ids]);
   await sql(tx, 'delete from sku_barcode where sku_id = any(?::uuid[])', [ids]);
   const uoms = inputs.flatMap((s) => {
-    const levels = s.uoms.some((u) => u.level === 'each') ? s.uoms : [{ level: 'each' as const, qtyEach: 1, gtin: null, lengthMm: s.lengthMm, widthMm: s.widthMm, heightMm: s.heightMm, weightG: s.weightG }, ...s.uoms];
-    return levels.map((u) => ({ sku_id: idByCode.get(s.code), level: u.level, qty_each: u.qtyEach, gtin: u.gtin ? toGtin14(u.gtin) : null, length_mm: u.lengthMm, width_mm: u.widthMm, height_mm: u.heightMm, weight_g: u.weightG }));
+    const levels = s.uoms.some((u) => u.level === 'each')
+      ? s.uoms
+      : [
+          {
+            level: 'each' as const,
+            qtyEach: 1,
+            gtin: null,
+            lengthMm: s.lengthMm,
+            widthMm: s.widthMm,
+            heightMm: s.heightMm,
+            weightG: s.weightG,
+          },
+          ...s.uoms,
+        ];
+    return levels.map((u) => ({
+      sku_id: idByCode.get(s.code),
+      level: u.level,
+      qty_each: u.qtyEach,
+      gtin: u.gtin ? toGtin14(u.gtin) : null,
+      length_mm: u.lengthMm,
+      width_mm: u.widthMm,
+      height_mm: u.heightMm,
+      weight_g: u.weightG,
+    }));
   });
-  await sql(tx, `insert into sku_uom (sku_id, level, qty_each, gtin, length_mm, width_mm, height_mm, weight_g)
-    select * from jsonb_to_recordset(?::jsonb) as r(sku_id uuid, level text, qty_each int, gtin text, length_mm int, width_mm int, height_mm int, weight_g int)`, [JSON.stringify(uoms)]);
-  const codes = inputs.flatMap(barcodesOf).map((b) => ({ barcode: b.barcode, sku_id: idByCode.get(b.code), uom_level: b.uom_level, kind: b.kind }));
+  await sql(
+    tx,
+    `insert into sku_uom (sku_id, level, qty_each, gtin, length_mm, width_mm, height_mm, weight_g)
+    select * from jsonb_to_recordset(?::jsonb) as r(sku_id uuid, level text, qty_each int, gtin text, length_mm int, width_mm int, height_mm int, weight_g int)`,
+    [JSON.stringify(uoms)],
+  );
+  const codes = inputs
+    .flatMap(barcodesOf)
+    .map((b) => ({ barcode: b.barcode, sku_id: idByCode.get(b.code), uom_level: b.uom_level, kind: b.kind }));
   if (codes.length) {
-    await sql(tx, `insert into sku_barcode (barcode, sku_id, uom_level, kind)
-      select * from jsonb_to_recordset(?::jsonb) as r(barcode text, sku_id uuid, uom_level text, kind text)`, [JSON.stringify(codes)]);
+    await sql(
+      tx,
+      `insert into sku_barcode (barcode, sku_id, uom_level, kind)
+      select * from jsonb_to_recordset(?::jsonb) as r(barcode text, sku_id uuid, uom_level text, kind text)`,
+      [JSON.stringify(codes)],
+    );
   }
   const created = rows.filter((r) => r.inserted).length;
   return { created, updated: rows.length - created, ids: rows.map((r) => r.id) };
@@ -88,40 +155,97 @@ export async function skuViews(em: EntityManager, ids: string[]): Promise<SkuVie
   const arr = `{${ids.join(',')}}`;
   // Sequential on purpose: inside a transaction the three queries share one connection.
   const skus = await sql<Record<string, any>>(em, 'select * from sku where id = any(?::uuid[])', [arr]);
-  const uoms = await sql<Record<string, any>>(em, `select * from sku_uom where sku_id = any(?::uuid[]) order by array_position(array['each','inner','case','pallet'], level)`, [arr]);
+  const uoms = await sql<Record<string, any>>(
+    em,
+    `select * from sku_uom where sku_id = any(?::uuid[]) order by array_position(array['each','inner','case','pallet'], level)`,
+    [arr],
+  );
   const codes = await sql<Record<string, any>>(em, 'select * from sku_barcode where sku_id = any(?::uuid[]) order by barcode', [arr]);
   const byId = new Map(skus.map((s) => [s.id, s]));
-  return ids.filter((id) => byId.has(id)).map((id) => {
-    const s = byId.get(id)!;
-    return {
-      id: s.id, code: s.code, name: s.name, nameI18n: s.name_i18n ?? {}, category: s.category, lengthMm: s.length_mm, widthMm: s.width_mm, heightMm: s.height_mm,
-      weightG: s.weight_g, trackLot: s.track_lot, trackExpiry: s.track_expiry, trackSerial: s.track_serial, shelfLifeDays: s.shelf_life_days,
-      hazmatClass: s.hazmat_class, storageCondition: s.storage_condition, velocityClass: s.velocity_class, minStockQty: s.min_stock_qty, fragile: s.fragile, active: s.active,
-      uoms: uoms.filter((u) => u.sku_id === id).map((u) => ({ level: u.level, qtyEach: u.qty_each, gtin: u.gtin, lengthMm: u.length_mm, widthMm: u.width_mm, heightMm: u.height_mm, weightG: u.weight_g })),
-      barcodes: codes.filter((c) => c.sku_id === id).map((c) => ({ barcode: c.barcode, kind: c.kind, uomLevel: c.uom_level })),
-    };
-  });
+  return ids
+    .filter((id) => byId.has(id))
+    .map((id) => {
+      const s = byId.get(id)!;
+      return {
+        id: s.id,
+        code: s.code,
+        name: s.name,
+        nameI18n: s.name_i18n ?? {},
+        category: s.category,
+        lengthMm: s.length_mm,
+        widthMm: s.width_mm,
+        heightMm: s.height_mm,
+        weightG: s.weight_g,
+        trackLot: s.track_lot,
+        trackExpiry: s.track_expiry,
+        trackSerial: s.track_serial,
+        shelfLifeDays: s.shelf_life_days,
+        hazmatClass: s.hazmat_class,
+        storageCondition: s.storage_condition,
+        velocityClass: s.velocity_class,
+        minStockQty: s.min_stock_qty,
+        fragile: s.fragile,
+        active: s.active,
+        uoms: uoms
+          .filter((u) => u.sku_id === id)
+          .map((u) => ({
+            level: u.level,
+            qtyEach: u.qty_each,
+            gtin: u.gtin,
+            lengthMm: u.length_mm,
+            widthMm: u.width_mm,
+            heightMm: u.height_mm,
+            weightG: u.weight_g,
+          })),
+        barcodes: codes.filter((c) => c.sku_id === id).map((c) => ({ barcode: c.barcode, kind: c.kind, uomLevel: c.uom_level })),
+      };
+    });
 }
 
 /** One SKU by id or code. */
 export async function getSku(em: EntityManager, idOrCode: string): Promise<SkuView> {
   const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrCode);
-  const row = await sqlOne<{ id: string }>(em, isUuid ? 'select id from sku where id = ?::uuid or code = ?' : 'select id from sku where code = ?', isUuid ? [idOrCode, idOrCode] : [idOrCode]);
+  const row = await sqlOne<{ id: string }>(
+    em,
+    isUuid ? 'select id from sku where id = ?::uuid or code = ?' : 'select id from sku where code = ?',
+    isUuid ? [idOrCode, idOrCode] : [idOrCode],
+  );
   if (!row) throw new NotFound('SKU', idOrCode);
   return (await skuViews(em, [row.id]))[0]!;
 }
 
 /** SKUs by code order, filtered by text (code/name prefix), category, velocity class. */
-export async function listSkus(em: EntityManager, f: { q?: string; category?: string; velocityClass?: string; cursor?: string; limit: number }) {
+export async function listSkus(
+  em: EntityManager,
+  f: { q?: string; category?: string; velocityClass?: string; cursor?: string; limit: number },
+) {
   const after = decodeCursor(f.cursor, 1);
-  const rows = await sql<{ id: string; code: string }>(em, `select id, code from sku
+  const rows = await sql<{ id: string; code: string }>(
+    em,
+    `select id, code from sku
     where (?::text is null or code ilike ? or name ilike ?) and (?::text is null or category = ?) and (?::text is null or velocity_class = ?)
-      and (?::text is null or code > ?) order by code limit ?`, [
-    f.q ?? null, `${escapeLike(f.q ?? '')}%`, `%${escapeLike(f.q ?? '')}%`, f.category ?? null, f.category ?? null, f.velocityClass ?? null, f.velocityClass ?? null,
-    (after?.[0] as string) ?? null, (after?.[0] as string) ?? null, f.limit + 1,
-  ]);
+      and (?::text is null or code > ?) order by code limit ?`,
+    [
+      f.q ?? null,
+      `${escapeLike(f.q ?? '')}%`,
+      `%${escapeLike(f.q ?? '')}%`,
+      f.category ?? null,
+      f.category ?? null,
+      f.velocityClass ?? null,
+      f.velocityClass ?? null,
+      (after?.[0] as string) ?? null,
+      (after?.[0] as string) ?? null,
+      f.limit + 1,
+    ],
+  );
   const p = page(rows, f.limit, (r) => [r.code]);
-  return { items: await skuViews(em, p.items.map((r) => r.id)), nextCursor: p.nextCursor };
+  return {
+    items: await skuViews(
+      em,
+      p.items.map((r) => r.id),
+    ),
+    nextCursor: p.nextCursor,
+  };
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -3,7 +3,10 @@
  * quotes. Pure state machine over text chunks; yields each record with its 1-based starting line.
  */
 
-export interface CsvRecord { line: number; fields: string[] }
+export interface CsvRecord {
+  line: number;
+  fields: string[];
+}
 
 /** Parses chunks of CSV text as they arrive (a request body stream); never buffers the whole file. */
 export async function* parseCsv(chunks: AsyncIterable<string | Buffer>): AsyncGenerator<CsvRecord> {

@@ -11,14 +11,38 @@ const PACK_LEVELS = ['inner', 'case', 'pallet'] as const;
 const DIMS = ['length_mm', 'width_mm', 'height_mm', 'weight_g'] as const;
 
 export const SKU_CSV_COLUMNS = [
-  'code', 'name', 'category', 'length_mm', 'width_mm', 'height_mm', 'weight_g', 'track_lot', 'track_expiry', 'track_serial',
-  'shelf_life_days', 'hazmat_class', 'storage_condition', 'velocity_class', 'min_stock_qty', 'fragile', 'active', 'gtin',
+  'code',
+  'name',
+  'category',
+  'length_mm',
+  'width_mm',
+  'height_mm',
+  'weight_g',
+  'track_lot',
+  'track_expiry',
+  'track_serial',
+  'shelf_life_days',
+  'hazmat_class',
+  'storage_condition',
+  'velocity_class',
+  'min_stock_qty',
+  'fragile',
+  'active',
+  'gtin',
   ...PACK_LEVELS.flatMap((l) => [`${l}_qty`, `${l}_gtin`, ...DIMS.map((d) => `${l}_${d}`)]),
   'barcodes',
 ] as const;
 
 const KNOWN = new Set<string>(SKU_CSV_COLUMNS);
-const INT_COLS = new Set(['length_mm', 'width_mm', 'height_mm', 'weight_g', 'shelf_life_days', 'min_stock_qty', ...PACK_LEVELS.flatMap((l) => [`${l}_qty`, ...DIMS.map((d) => `${l}_${d}`)])]);
+const INT_COLS = new Set([
+  'length_mm',
+  'width_mm',
+  'height_mm',
+  'weight_g',
+  'shelf_life_days',
+  'min_stock_qty',
+  ...PACK_LEVELS.flatMap((l) => [`${l}_qty`, ...DIMS.map((d) => `${l}_${d}`)]),
+]);
 const BOOL_COLS = new Set(['track_lot', 'track_expiry', 'track_serial', 'fragile', 'active']);
 
 /** Checks a header row: `code` and `name` required, unknown columns rejected, `name_<lang>` allowed. */
@@ -44,7 +68,8 @@ function parseBool(v: string): boolean | undefined {
 /** Maps one CSV record to a validated SkuInput, or the list of what is wrong with it (paths are column names). */
 export function rowToSku(header: string[], fields: string[]): { ok: true; sku: SkuInput } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
-  if (fields.length !== header.length) return { ok: false, errors: [{ path: 'row', message: `expected ${header.length} fields, got ${fields.length}` }] };
+  if (fields.length !== header.length)
+    return { ok: false, errors: [{ path: 'row', message: `expected ${header.length} fields, got ${fields.length}` }] };
   const get = new Map<string, string>();
   header.forEach((h, i) => get.set(h, fields[i]!.trim()));
   const int = (col: string): number | undefined => {
@@ -71,7 +96,15 @@ export function rowToSku(header: string[], fields: string[]): { ok: true; sku: S
   const uoms: SkuInput['uoms'] = [];
   const levelOfIndex: string[] = [];
   const gtin = str('gtin');
-  uoms.push({ level: 'each', qtyEach: 1, gtin: gtin ?? null, lengthMm: int('length_mm') ?? 0, widthMm: int('width_mm') ?? 0, heightMm: int('height_mm') ?? 0, weightG: int('weight_g') ?? 0 });
+  uoms.push({
+    level: 'each',
+    qtyEach: 1,
+    gtin: gtin ?? null,
+    lengthMm: int('length_mm') ?? 0,
+    widthMm: int('width_mm') ?? 0,
+    heightMm: int('height_mm') ?? 0,
+    weightG: int('weight_g') ?? 0,
+  });
   levelOfIndex.push('each');
   for (const l of PACK_LEVELS) {
     const qty = int(`${l}_qty`);
@@ -79,18 +112,43 @@ export function rowToSku(header: string[], fields: string[]): { ok: true; sku: S
       if (str(`${l}_gtin`)) errors.push({ path: `${l}_qty`, message: `${l}_gtin given without ${l}_qty` });
       continue;
     }
-    uoms.push({ level: l, qtyEach: qty, gtin: str(`${l}_gtin`) ?? null, lengthMm: int(`${l}_length_mm`) ?? 0, widthMm: int(`${l}_width_mm`) ?? 0, heightMm: int(`${l}_height_mm`) ?? 0, weightG: int(`${l}_weight_g`) ?? 0 });
+    uoms.push({
+      level: l,
+      qtyEach: qty,
+      gtin: str(`${l}_gtin`) ?? null,
+      lengthMm: int(`${l}_length_mm`) ?? 0,
+      widthMm: int(`${l}_width_mm`) ?? 0,
+      heightMm: int(`${l}_height_mm`) ?? 0,
+      weightG: int(`${l}_weight_g`) ?? 0,
+    });
     levelOfIndex.push(l);
   }
   const nameI18n: Record<string, string> = {};
   for (const [h, v] of get) if (h.startsWith('name_') && v) nameI18n[h.slice(5)] = v;
   const raw = {
-    code: get.get('code') ?? '', name: get.get('name') ?? '', nameI18n, category: str('category') ?? null,
-    lengthMm: int('length_mm') ?? 0, widthMm: int('width_mm') ?? 0, heightMm: int('height_mm') ?? 0, weightG: int('weight_g') ?? 0,
-    trackLot: bool('track_lot') ?? false, trackExpiry: bool('track_expiry') ?? false, trackSerial: bool('track_serial') ?? false,
-    shelfLifeDays: int('shelf_life_days') ?? null, hazmatClass: str('hazmat_class') ?? null, storageCondition: str('storage_condition') ?? 'ambient',
-    velocityClass: str('velocity_class') ?? null, minStockQty: int('min_stock_qty') ?? 0, fragile: bool('fragile') ?? false, active: bool('active') ?? true,
-    uoms, barcodes: (str('barcodes') ?? '').split('|').map((s) => s.trim()).filter(Boolean),
+    code: get.get('code') ?? '',
+    name: get.get('name') ?? '',
+    nameI18n,
+    category: str('category') ?? null,
+    lengthMm: int('length_mm') ?? 0,
+    widthMm: int('width_mm') ?? 0,
+    heightMm: int('height_mm') ?? 0,
+    weightG: int('weight_g') ?? 0,
+    trackLot: bool('track_lot') ?? false,
+    trackExpiry: bool('track_expiry') ?? false,
+    trackSerial: bool('track_serial') ?? false,
+    shelfLifeDays: int('shelf_life_days') ?? null,
+    hazmatClass: str('hazmat_class') ?? null,
+    storageCondition: str('storage_condition') ?? 'ambient',
+    velocityClass: str('velocity_class') ?? null,
+    minStockQty: int('min_stock_qty') ?? 0,
+    fragile: bool('fragile') ?? false,
+    active: bool('active') ?? true,
+    uoms,
+    barcodes: (str('barcodes') ?? '')
+      .split('|')
+      .map((s) => s.trim())
+      .filter(Boolean),
   };
   if (errors.length) return { ok: false, errors };
   const parsed = skuInput.safeParse(raw);
@@ -102,9 +160,21 @@ export function rowToSku(header: string[], fields: string[]): { ok: true; sku: S
 }
 
 const FIELD_COL: Record<string, string> = {
-  lengthMm: 'length_mm', widthMm: 'width_mm', heightMm: 'height_mm', weightG: 'weight_g', trackLot: 'track_lot', trackExpiry: 'track_expiry',
-  trackSerial: 'track_serial', shelfLifeDays: 'shelf_life_days', hazmatClass: 'hazmat_class', storageCondition: 'storage_condition',
-  velocityClass: 'velocity_class', minStockQty: 'min_stock_qty', nameI18n: 'name_*', qtyEach: 'qty', gtin: 'gtin',
+  lengthMm: 'length_mm',
+  widthMm: 'width_mm',
+  heightMm: 'height_mm',
+  weightG: 'weight_g',
+  trackLot: 'track_lot',
+  trackExpiry: 'track_expiry',
+  trackSerial: 'track_serial',
+  shelfLifeDays: 'shelf_life_days',
+  hazmatClass: 'hazmat_class',
+  storageCondition: 'storage_condition',
+  velocityClass: 'velocity_class',
+  minStockQty: 'min_stock_qty',
+  nameI18n: 'name_*',
+  qtyEach: 'qty',
+  gtin: 'gtin',
 };
 
 function columnOf(path: PropertyKey[], levelOfIndex: string[]): string {
@@ -122,18 +192,38 @@ export function skuToRow(s: SkuView, langs: string[]): unknown[] {
   const lvl = new Map(s.uoms.map((u) => [u.level, u]));
   const each = lvl.get('each');
   const base: Record<string, unknown> = {
-    code: s.code, name: s.name, category: s.category, length_mm: s.lengthMm, width_mm: s.widthMm, height_mm: s.heightMm, weight_g: s.weightG,
-    track_lot: s.trackLot, track_expiry: s.trackExpiry, track_serial: s.trackSerial, shelf_life_days: s.shelfLifeDays, hazmat_class: s.hazmatClass,
-    storage_condition: s.storageCondition, velocity_class: s.velocityClass, min_stock_qty: s.minStockQty, fragile: s.fragile, active: s.active,
+    code: s.code,
+    name: s.name,
+    category: s.category,
+    length_mm: s.lengthMm,
+    width_mm: s.widthMm,
+    height_mm: s.heightMm,
+    weight_g: s.weightG,
+    track_lot: s.trackLot,
+    track_expiry: s.trackExpiry,
+    track_serial: s.trackSerial,
+    shelf_life_days: s.shelfLifeDays,
+    hazmat_class: s.hazmatClass,
+    storage_condition: s.storageCondition,
+    velocity_class: s.velocityClass,
+    min_stock_qty: s.minStockQty,
+    fragile: s.fragile,
+    active: s.active,
     gtin: each?.gtin ? stripGtin(each.gtin, s, 'each') : null,
-    barcodes: s.barcodes.filter((b) => b.kind === 'internal').map((b) => b.barcode).join('|'),
+    barcodes: s.barcodes
+      .filter((b) => b.kind === 'internal')
+      .map((b) => b.barcode)
+      .join('|'),
   };
   for (const l of PACK_LEVELS) {
     const u = lvl.get(l);
     if (!u) continue;
     base[`${l}_qty`] = u.qtyEach;
     base[`${l}_gtin`] = u.gtin ? stripGtin(u.gtin, s, l) : null;
-    base[`${l}_length_mm`] = u.lengthMm; base[`${l}_width_mm`] = u.widthMm; base[`${l}_height_mm`] = u.heightMm; base[`${l}_weight_g`] = u.weightG;
+    base[`${l}_length_mm`] = u.lengthMm;
+    base[`${l}_width_mm`] = u.widthMm;
+    base[`${l}_height_mm`] = u.heightMm;
+    base[`${l}_weight_g`] = u.weightG;
   }
   return [...SKU_CSV_COLUMNS.map((c) => base[c]), ...langs.map((l) => s.nameI18n[l] ?? null)];
 }

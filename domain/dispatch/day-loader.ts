@@ -37,26 +37,42 @@ const SHIPMENT_COLUMNS = `id, lat, lng, window_start_s, window_end_s, service_ti
 
 function toVehicle(r: Record<string, unknown>): DayVehicle {
   return {
-    id: r.id as string, capacityWeightG: Number(r.capacity_weight_g), capacityVolumeMm3: Number(r.capacity_volume_mm3),
-    costPerKmMinor: Number(r.cost_per_km_minor), costPerHourMinor: Number(r.cost_per_hour_minor), fixedCostMinor: Number(r.fixed_cost_minor),
-    shiftStartS: Number(r.shift_start_s), shiftEndS: Number(r.shift_end_s), maxDurationS: r.max_duration_s == null ? null : Number(r.max_duration_s),
-    depotLat: Number(r.depot_lat), depotLng: Number(r.depot_lng),
+    id: r.id as string,
+    capacityWeightG: Number(r.capacity_weight_g),
+    capacityVolumeMm3: Number(r.capacity_volume_mm3),
+    costPerKmMinor: Number(r.cost_per_km_minor),
+    costPerHourMinor: Number(r.cost_per_hour_minor),
+    fixedCostMinor: Number(r.fixed_cost_minor),
+    shiftStartS: Number(r.shift_start_s),
+    shiftEndS: Number(r.shift_end_s),
+    maxDurationS: r.max_duration_s == null ? null : Number(r.max_duration_s),
+    depotLat: Number(r.depot_lat),
+    depotLng: Number(r.depot_lng),
   };
 }
 
 function toShipment(r: Record<string, unknown>): DayShipment {
   return {
-    id: r.id as string, lat: Number(r.lat), lng: Number(r.lng),
-    windowStartS: r.window_start_s == null ? null : Number(r.window_start_s), windowEndS: r.window_end_s == null ? null : Number(r.window_end_s),
-    serviceTimeS: Number(r.service_time_s), weightG: Number(r.weight_g), volumeMm3: Number(r.volume_mm3),
+    id: r.id as string,
+    lat: Number(r.lat),
+    lng: Number(r.lng),
+    windowStartS: r.window_start_s == null ? null : Number(r.window_start_s),
+    windowEndS: r.window_end_s == null ? null : Number(r.window_end_s),
+    serviceTimeS: Number(r.service_time_s),
+    weightG: Number(r.weight_g),
+    volumeMm3: Number(r.volume_mm3),
   };
 }
 
 const uuidArray = (ids: Iterable<string>) => `{${[...ids].join(',')}}`;
 
 export async function planStops(em: EntityManager, planId: string): Promise<StopRow[]> {
-  return sql<StopRow>(em, `select s.id as stop_id, s.route_id, r.vehicle_id, r.status as route_status, s.shipment_id, s.seq, s.status
-    from route_stop s join route r on r.id = s.route_id where s.plan_id = ? order by r.vehicle_id, s.seq`, [planId]);
+  return sql<StopRow>(
+    em,
+    `select s.id as stop_id, s.route_id, r.vehicle_id, r.status as route_status, s.shipment_id, s.seq, s.status
+    from route_stop s join route r on r.id = s.route_id where s.plan_id = ? order by r.vehicle_id, s.seq`,
+    [planId],
+  );
 }
 
 export async function loadVehicles(em: EntityManager, ids: Iterable<string>): Promise<DayVehicle[]> {
@@ -87,7 +103,9 @@ export async function loadDayForSolve(em: EntityManager, plan: PlanRow): Promise
       continue;
     }
     let last = -1;
-    seq.forEach((s, i) => { if (s.status !== 'planned') last = i; });
+    seq.forEach((s, i) => {
+      if (s.status !== 'planned') last = i;
+    });
     if (last >= 0) locked[vehicleId] = seq.slice(0, last + 1).map((s) => s.shipment_id);
     for (const s of seq.slice(last + 1)) carried.add(s.shipment_id);
   }
@@ -95,15 +113,23 @@ export async function loadDayForSolve(em: EntityManager, plan: PlanRow): Promise
 
   const vehicleIds = plan.vehicle_ids
     ? new Set(plan.vehicle_ids)
-    : new Set((await sql<{ id: string }>(em, 'select id from vehicle where warehouse_id = ? and active', [plan.warehouse_id])).map((r) => r.id));
+    : new Set(
+        (await sql<{ id: string }>(em, 'select id from vehicle where warehouse_id = ? and active', [plan.warehouse_id])).map((r) => r.id),
+      );
   for (const v of Object.keys(locked)) vehicleIds.add(v);
   for (const b of broken) vehicleIds.delete(b);
 
-  const shipments = (await sql(em, `select ${SHIPMENT_COLUMNS} from shipment
+  const shipments = (
+    await sql(
+      em,
+      `select ${SHIPMENT_COLUMNS} from shipment
     where warehouse_id = ? and lat is not null and lng is not null and (
       (delivery_date = ?::date and carrier_code = 'own-fleet' and status in ('created', 'packed', 'labelled', 'planned'))
       or id = any(?::uuid[]))
-    order by id`, [plan.warehouse_id, plan.delivery_date, uuidArray(carried)])).map(toShipment);
+    order by id`,
+      [plan.warehouse_id, plan.delivery_date, uuidArray(carried)],
+    )
+  ).map(toShipment);
   return { vehicles: await loadVehicles(em, vehicleIds), shipments, locked };
 }
 
@@ -113,6 +139,9 @@ export async function loadDayAsPlanned(em: EntityManager, planId: string): Promi
   const sequences: Record<string, string[]> = {};
   for (const s of stops) (sequences[s.vehicle_id] ??= []).push(s.shipment_id);
   const vehicles = await loadVehicles(em, Object.keys(sequences));
-  const shipments = await loadShipments(em, stops.map((s) => s.shipment_id));
+  const shipments = await loadShipments(
+    em,
+    stops.map((s) => s.shipment_id),
+  );
   return { input: { vehicles, shipments, locked: sequences }, stops };
 }

@@ -10,7 +10,12 @@ export const createPlanBody = z.object({
   deliveryDate: dateOnly,
   vehicleIds: z.array(z.uuid()).min(1).max(500).optional(),
   timeLimitS: z.number().int().min(1).max(600).default(30),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(1),
 });
 export type CreatePlan = z.infer<typeof createPlanBody>;
 
@@ -31,61 +36,124 @@ export type MoveStopCmd = z.infer<typeof moveStopBody>;
 
 export const stopOutcomeBody = z.object({ reason: z.string().min(1).max(500) });
 
-export const createVehicleBody = z.object({
-  warehouseId: z.uuid(),
-  code: z.string().regex(/^[A-Z0-9_-]{1,32}$/),
-  name: z.string().min(1).max(100),
-  capacityWeightG: z.number().int().positive(),
-  capacityVolumeMm3: z.number().int().positive(),
-  costPerKmMinor: z.number().int().min(0).default(0),
-  costPerHourMinor: z.number().int().min(0).default(0),
-  fixedCostMinor: z.number().int().min(0).default(0),
-  shiftStartS: dayS,
-  shiftEndS: dayS,
-  maxDurationS: z.number().int().positive().nullable().default(null),
-  depotLat: z.number().min(-90).max(90),
-  depotLng: z.number().min(-180).max(180),
-}).refine((v) => v.shiftEndS > v.shiftStartS, { message: 'shift must end after it starts', path: ['shiftEndS'] });
+export const createVehicleBody = z
+  .object({
+    warehouseId: z.uuid(),
+    code: z.string().regex(/^[A-Z0-9_-]{1,32}$/),
+    name: z.string().min(1).max(100),
+    capacityWeightG: z.number().int().positive(),
+    capacityVolumeMm3: z.number().int().positive(),
+    costPerKmMinor: z.number().int().min(0).default(0),
+    costPerHourMinor: z.number().int().min(0).default(0),
+    fixedCostMinor: z.number().int().min(0).default(0),
+    shiftStartS: dayS,
+    shiftEndS: dayS,
+    maxDurationS: z.number().int().positive().nullable().default(null),
+    depotLat: z.number().min(-90).max(90),
+    depotLng: z.number().min(-180).max(180),
+  })
+  .refine((v) => v.shiftEndS > v.shiftStartS, { message: 'shift must end after it starts', path: ['shiftEndS'] });
 export type CreateVehicle = z.infer<typeof createVehicleBody>;
 
 export const vehicleView = z.object({
-  id: z.string(), warehouseId: z.string(), code: z.string(), name: z.string(),
-  capacityWeightG: z.number(), capacityVolumeMm3: z.number(), costPerKmMinor: z.number(), costPerHourMinor: z.number(), fixedCostMinor: z.number(),
-  shiftStartS: z.number(), shiftEndS: z.number(), maxDurationS: z.number().nullable(), depotLat: z.number(), depotLng: z.number(), active: z.boolean(),
+  id: z.string(),
+  warehouseId: z.string(),
+  code: z.string(),
+  name: z.string(),
+  capacityWeightG: z.number(),
+  capacityVolumeMm3: z.number(),
+  costPerKmMinor: z.number(),
+  costPerHourMinor: z.number(),
+  fixedCostMinor: z.number(),
+  shiftStartS: z.number(),
+  shiftEndS: z.number(),
+  maxDurationS: z.number().nullable(),
+  depotLat: z.number(),
+  depotLng: z.number(),
+  active: z.boolean(),
 });
 export type VehicleView = z.infer<typeof vehicleView>;
 
-export const createDriverBody = z.object({ warehouseId: z.uuid(), userId: z.uuid(), name: z.string().min(1).max(100), vehicleId: z.uuid().nullable().default(null) });
-export const driverView = z.object({ id: z.string(), warehouseId: z.string(), userId: z.string(), name: z.string(), vehicleId: z.string().nullable() });
+export const createDriverBody = z.object({
+  warehouseId: z.uuid(),
+  userId: z.uuid(),
+  name: z.string().min(1).max(100),
+  vehicleId: z.uuid().nullable().default(null),
+});
+export const driverView = z.object({
+  id: z.string(),
+  warehouseId: z.string(),
+  userId: z.string(),
+  name: z.string(),
+  vehicleId: z.string().nullable(),
+});
 
 export const stopView = z.object({
-  id: z.string(), seq: z.number().int(), shipmentId: z.string(), status: z.enum(['planned', 'dispatched', 'delivered', 'failed']),
-  lat: z.number(), lng: z.number(),
-  arrivalS: z.number(), etaS: z.number(), departureS: z.number(), loadAfterWeightG: z.number(), loadAfterVolumeMm3: z.number(),
-  windowStartS: z.number().nullable(), windowEndS: z.number().nullable(), failureReason: z.string().nullable(),
+  id: z.string(),
+  seq: z.number().int(),
+  shipmentId: z.string(),
+  status: z.enum(['planned', 'dispatched', 'delivered', 'failed']),
+  lat: z.number(),
+  lng: z.number(),
+  arrivalS: z.number(),
+  etaS: z.number(),
+  departureS: z.number(),
+  loadAfterWeightG: z.number(),
+  loadAfterVolumeMm3: z.number(),
+  windowStartS: z.number().nullable(),
+  windowEndS: z.number().nullable(),
+  failureReason: z.string().nullable(),
 });
 
 export const routeView = z.object({
-  id: z.string(), planId: z.string(), vehicleId: z.string(), vehicleCode: z.string(), driverId: z.string().nullable(),
+  id: z.string(),
+  planId: z.string(),
+  vehicleId: z.string(),
+  vehicleCode: z.string(),
+  driverId: z.string().nullable(),
   status: z.enum(['planned', 'dispatched', 'completed', 'broken_down']),
-  startS: z.number(), endS: z.number(), loadWeightG: z.number(), loadVolumeMm3: z.number(), distanceM: z.number(), durationS: z.number(), cost: z.number(),
+  startS: z.number(),
+  endS: z.number(),
+  loadWeightG: z.number(),
+  loadVolumeMm3: z.number(),
+  distanceM: z.number(),
+  durationS: z.number(),
+  cost: z.number(),
   stops: z.array(stopView),
 });
 export type RouteView = z.infer<typeof routeView>;
 
 export const planSummaryView = z.object({
-  id: z.string(), warehouseId: z.string(), deliveryDate: z.string(),
-  status: z.enum(['queued', 'solving', 'solved', 'failed', 'cancelled']), version: z.number().int(), solvedVersion: z.number().int().nullable(),
-  timeLimitS: z.number().int(), seed: z.number().int(), brokenVehicleIds: z.array(z.string()),
-  bestCost: z.number().nullable(), cost: z.number().nullable(), distanceM: z.number().nullable(), durationS: z.number().nullable(),
-  vehiclesUsed: z.number().nullable(), iterations: z.number().nullable(), unassignedShipmentIds: z.array(z.string()), error: z.string().nullable(),
-  createdAt: z.string(), startedAt: z.string().nullable(), finishedAt: z.string().nullable(),
+  id: z.string(),
+  warehouseId: z.string(),
+  deliveryDate: z.string(),
+  status: z.enum(['queued', 'solving', 'solved', 'failed', 'cancelled']),
+  version: z.number().int(),
+  solvedVersion: z.number().int().nullable(),
+  timeLimitS: z.number().int(),
+  seed: z.number().int(),
+  brokenVehicleIds: z.array(z.string()),
+  bestCost: z.number().nullable(),
+  cost: z.number().nullable(),
+  distanceM: z.number().nullable(),
+  durationS: z.number().nullable(),
+  vehiclesUsed: z.number().nullable(),
+  iterations: z.number().nullable(),
+  unassignedShipmentIds: z.array(z.string()),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
 });
 export const planView = planSummaryView.extend({ routes: z.array(routeView) });
 export type PlanView = z.infer<typeof planView>;
 
 export const moveStopResult = z.object({
-  applied: z.boolean(), feasible: z.literal(true), costBefore: z.number(), costAfter: z.number(), costDelta: z.number(),
+  applied: z.boolean(),
+  feasible: z.literal(true),
+  costBefore: z.number(),
+  costAfter: z.number(),
+  costDelta: z.number(),
   from: z.object({ routeId: z.string(), cost: z.number(), endS: z.number() }),
   to: z.object({ routeId: z.string(), cost: z.number(), endS: z.number() }),
 });

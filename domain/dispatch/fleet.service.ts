@@ -13,21 +13,56 @@ const VEHICLE_VIEW = `id, warehouse_id, code, name, capacity_weight_g, capacity_
 
 function toView(r: Record<string, any>): VehicleView {
   return {
-    id: r.id, warehouseId: r.warehouse_id, code: r.code, name: r.name, capacityWeightG: Number(r.capacity_weight_g), capacityVolumeMm3: Number(r.capacity_volume_mm3),
-    costPerKmMinor: r.cost_per_km_minor, costPerHourMinor: r.cost_per_hour_minor, fixedCostMinor: r.fixed_cost_minor, shiftStartS: r.shift_start_s, shiftEndS: r.shift_end_s,
-    maxDurationS: r.max_duration_s ?? null, depotLat: Number(r.depot_lat), depotLng: Number(r.depot_lng), active: r.active,
+    id: r.id,
+    warehouseId: r.warehouse_id,
+    code: r.code,
+    name: r.name,
+    capacityWeightG: Number(r.capacity_weight_g),
+    capacityVolumeMm3: Number(r.capacity_volume_mm3),
+    costPerKmMinor: r.cost_per_km_minor,
+    costPerHourMinor: r.cost_per_hour_minor,
+    fixedCostMinor: r.fixed_cost_minor,
+    shiftStartS: r.shift_start_s,
+    shiftEndS: r.shift_end_s,
+    maxDurationS: r.max_duration_s ?? null,
+    depotLat: Number(r.depot_lat),
+    depotLng: Number(r.depot_lng),
+    active: r.active,
   };
 }
 
 export async function createVehicle(em: EntityManager, actor: Actor, v: CreateVehicle): Promise<VehicleView> {
   if (!canSeeWarehouse(actor, v.warehouseId)) throw new NotFound('Warehouse', v.warehouseId);
-  if (await sqlOne(em, 'select 1 from vehicle where warehouse_id = ? and code = ?', [v.warehouseId, v.code])) throw new Conflict(`Vehicle ${v.code} exists`, 'vehicle-code-taken');
-  const row = (await sqlOne<Record<string, any>>(em, `insert into vehicle (warehouse_id, code, name, capacity_weight_g, capacity_volume_mm3, cost_per_km_minor, cost_per_hour_minor,
-    fixed_cost_minor, shift_start_s, shift_end_s, max_duration_s, depot_lat, depot_lng) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning ${VEHICLE_VIEW}`, [
-    v.warehouseId, v.code, v.name, v.capacityWeightG, v.capacityVolumeMm3, v.costPerKmMinor, v.costPerHourMinor, v.fixedCostMinor, v.shiftStartS, v.shiftEndS,
-    v.maxDurationS, v.depotLat, v.depotLng,
-  ]))!;
-  await recordAudit(em, { actorType: actor.kind, actorId: actor.id, action: 'vehicle.created', objectType: 'vehicle', objectId: row.id, warehouseId: v.warehouseId });
+  if (await sqlOne(em, 'select 1 from vehicle where warehouse_id = ? and code = ?', [v.warehouseId, v.code]))
+    throw new Conflict(`Vehicle ${v.code} exists`, 'vehicle-code-taken');
+  const row = (await sqlOne<Record<string, any>>(
+    em,
+    `insert into vehicle (warehouse_id, code, name, capacity_weight_g, capacity_volume_mm3, cost_per_km_minor, cost_per_hour_minor,
+    fixed_cost_minor, shift_start_s, shift_end_s, max_duration_s, depot_lat, depot_lng) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning ${VEHICLE_VIEW}`,
+    [
+      v.warehouseId,
+      v.code,
+      v.name,
+      v.capacityWeightG,
+      v.capacityVolumeMm3,
+      v.costPerKmMinor,
+      v.costPerHourMinor,
+      v.fixedCostMinor,
+      v.shiftStartS,
+      v.shiftEndS,
+      v.maxDurationS,
+      v.depotLat,
+      v.depotLng,
+    ],
+  ))!;
+  await recordAudit(em, {
+    actorType: actor.kind,
+    actorId: actor.id,
+    action: 'vehicle.created',
+    objectType: 'vehicle',
+    objectId: row.id,
+    warehouseId: v.warehouseId,
+  });
   return toView(row);
 }
 
@@ -35,7 +70,11 @@ export async function createVehicle(em: EntityManager, actor: Actor, v: CreateVe
 export async function listVehicles(em: EntityManager, actor: Actor, q: { warehouseId: string; cursor?: string; limit: number }) {
   if (!canSeeWarehouse(actor, q.warehouseId)) throw new NotFound('Warehouse', q.warehouseId);
   const after = q.cursor ? Buffer.from(q.cursor, 'base64url').toString() : '';
-  const rows = await sql<Record<string, any>>(em, `select ${VEHICLE_VIEW} from vehicle where warehouse_id = ? and code > ? order by code limit ?`, [q.warehouseId, after, q.limit + 1]);
+  const rows = await sql<Record<string, any>>(
+    em,
+    `select ${VEHICLE_VIEW} from vehicle where warehouse_id = ? and code > ? order by code limit ?`,
+    [q.warehouseId, after, q.limit + 1],
+  );
   const page = rows.slice(0, q.limit);
   return { items: page.map(toView), nextCursor: rows.length > q.limit ? Buffer.from(page.at(-1)!.code).toString('base64url') : null };
 }
@@ -45,12 +84,28 @@ export async function createDriver(em: EntityManager, actor: Actor, d: z.infer<t
   if (!canSeeWarehouse(actor, d.warehouseId)) throw new NotFound('Warehouse', d.warehouseId);
   const user = await sqlOne<{ roles: string[] }>(em, 'select roles from app_user where id = ?', [d.userId]);
   if (!user) throw new NotFound('User', d.userId);
-  if (!user.roles.includes('driver')) throw new ValidationFailed('The user does not have the driver role', [{ path: 'body.userId', message: 'not a driver' }], 'not-a-driver');
-  if (d.vehicleId && !(await sqlOne(em, 'select 1 from vehicle where id = ? and warehouse_id = ?', [d.vehicleId, d.warehouseId]))) throw new NotFound('Vehicle', d.vehicleId);
-  if (await sqlOne(em, 'select 1 from driver where user_id = ? or (vehicle_id is not null and vehicle_id = ?)', [d.userId, d.vehicleId])) throw new Conflict('The user or the vehicle already has a driver record', 'driver-taken');
-  const row = (await sqlOne<Record<string, any>>(em, 'insert into driver (warehouse_id, user_id, name, vehicle_id) values (?, ?, ?, ?) returning id, warehouse_id, user_id, name, vehicle_id', [
-    d.warehouseId, d.userId, d.name, d.vehicleId,
-  ]))!;
-  await recordAudit(em, { actorType: actor.kind, actorId: actor.id, action: 'driver.created', objectType: 'driver', objectId: row.id, warehouseId: d.warehouseId });
+  if (!user.roles.includes('driver'))
+    throw new ValidationFailed(
+      'The user does not have the driver role',
+      [{ path: 'body.userId', message: 'not a driver' }],
+      'not-a-driver',
+    );
+  if (d.vehicleId && !(await sqlOne(em, 'select 1 from vehicle where id = ? and warehouse_id = ?', [d.vehicleId, d.warehouseId])))
+    throw new NotFound('Vehicle', d.vehicleId);
+  if (await sqlOne(em, 'select 1 from driver where user_id = ? or (vehicle_id is not null and vehicle_id = ?)', [d.userId, d.vehicleId]))
+    throw new Conflict('The user or the vehicle already has a driver record', 'driver-taken');
+  const row = (await sqlOne<Record<string, any>>(
+    em,
+    'insert into driver (warehouse_id, user_id, name, vehicle_id) values (?, ?, ?, ?) returning id, warehouse_id, user_id, name, vehicle_id',
+    [d.warehouseId, d.userId, d.name, d.vehicleId],
+  ))!;
+  await recordAudit(em, {
+    actorType: actor.kind,
+    actorId: actor.id,
+    action: 'driver.created',
+    objectType: 'driver',
+    objectId: row.id,
+    warehouseId: d.warehouseId,
+  });
   return { id: row.id, warehouseId: row.warehouse_id, userId: row.user_id, name: row.name, vehicleId: row.vehicle_id ?? null };
 }

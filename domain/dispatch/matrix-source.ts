@@ -13,7 +13,9 @@ let shared: MatrixProvider | undefined;
 export function dayMatrixProvider(): MatrixProvider {
   // OSRM_URL is read here until platform/config.ts declares it (reported to the lead).
   shared ??= new CachedMatrixProvider(
-    process.env.OSRM_URL ? new OsrmMatrixProvider({ baseUrl: process.env.OSRM_URL }) : new GreatCircleMatrixProvider({ defaultArea: 'urban' }),
+    process.env.OSRM_URL
+      ? new OsrmMatrixProvider({ baseUrl: process.env.OSRM_URL })
+      : new GreatCircleMatrixProvider({ defaultArea: 'urban' }),
     16,
   );
   return shared;

@@ -9,8 +9,22 @@ function day(): RoutingProblem {
   const d = xs.flatMap((a) => xs.map((b) => Math.abs(a - b)));
   return routingProblemSchema.parse({
     matrix: { n: xs.length, distanceM: d, durationS: d.map((m) => m / 10) },
-    vehicles: [0, 1].map((v) => ({ id: `v${v}`, startIndex: 0, endIndex: 0, capacityWeightG: 3, costPerKm: 100, shiftStartS: 0, shiftEndS: 5000 })),
-    jobs: [1, 2, 3, 4, 5].map((loc) => ({ id: `s${loc}`, locationIndex: loc, weightG: 1, serviceS: 60, timeWindow: loc === 5 ? { startS: 0, endS: 600 } : undefined })),
+    vehicles: [0, 1].map((v) => ({
+      id: `v${v}`,
+      startIndex: 0,
+      endIndex: 0,
+      capacityWeightG: 3,
+      costPerKm: 100,
+      shiftStartS: 0,
+      shiftEndS: 5000,
+    })),
+    jobs: [1, 2, 3, 4, 5].map((loc) => ({
+      id: `s${loc}`,
+      locationIndex: loc,
+      weightG: 1,
+      serviceS: 60,
+      timeWindow: loc === 5 ? { startS: 0, endS: 600 } : undefined,
+    })),
   });
 }
 
@@ -22,7 +36,11 @@ describe('moveStop', () => {
     const out = moveStop(p, a, b, 2, 1);
     if ('kind' in out) throw new Error(out.detail);
     expect(out.feasible).toBe(true);
-    const expected = evaluateRoute(p, 0, [0, 1]).cost + evaluateRoute(p, 1, [2, 3]).cost - evaluateRoute(p, 0, [0, 1, 2]).cost - evaluateRoute(p, 1, [3]).cost;
+    const expected =
+      evaluateRoute(p, 0, [0, 1]).cost +
+      evaluateRoute(p, 1, [2, 3]).cost -
+      evaluateRoute(p, 0, [0, 1, 2]).cost -
+      evaluateRoute(p, 1, [3]).cost;
     expect(out.costDelta).toBeCloseTo(expected, 9);
     expect(out.to.stops.map((s) => s.jobId)).toEqual(['s3', 's4']);
   });

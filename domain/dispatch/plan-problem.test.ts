@@ -8,7 +8,9 @@ import { assembleDay, fullProblem, indexDay, initialRoutes, solverProblem, type 
 
 function day(stops: number, seed: number, vehicles = 4): DayPlanInput {
   return {
-    vehicles: demoFleet().slice(0, vehicles).map((v, i) => ({ ...v, id: `veh-${i}`, depotLat: DEMO_DEPOT.lat, depotLng: DEMO_DEPOT.lng })),
+    vehicles: demoFleet()
+      .slice(0, vehicles)
+      .map((v, i) => ({ ...v, id: `veh-${i}`, depotLat: DEMO_DEPOT.lat, depotLng: DEMO_DEPOT.lng })),
     shipments: demoDeliveries(stops, seed).map((d, k) => ({ ...d, id: `shp-${String(k).padStart(3, '0')}` })),
     locked: {},
   };
@@ -28,28 +30,39 @@ describe('delivery day → solver problem', () => {
   });
 
   it('re-solving after a breakdown keeps locked stops first, in order; every shipment is routed or reported once', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 4 }), (seed, lockN) => {
-      const input = day(24, seed);
-      let ix = indexDay(input);
-      let full = fullProblem(input, ix, gc.compute(ix.points));
-      const first = assembleDay(input, ix, full, solve(solverProblem(input, ix, full), { seed, maxIterations: 100, timeLimitS: 30 }));
-      // The first route is dispatched up to lockN stops; the last used vehicle breaks down.
-      const kept = first.routes[0]!;
-      const broken = first.routes.at(-1)!.vehicleId;
-      const lockedIds = kept.stops.slice(0, lockN).map((s) => s.jobId);
-      const next: DayPlanInput = { ...input, vehicles: input.vehicles.filter((v) => v.id !== broken || v.id === kept.vehicleId), locked: { [kept.vehicleId]: lockedIds } };
-      ix = indexDay(next);
-      full = fullProblem(next, ix, gc.compute(ix.points));
-      const out = assembleDay(next, ix, full, solve(solverProblem(next, ix, full), { seed, maxIterations: 100, timeLimitS: 30 }));
-      const route = out.routes.find((r) => r.vehicleId === kept.vehicleId)!;
-      expect(route.stops.slice(0, lockedIds.length).map((s) => s.jobId)).toEqual(lockedIds);
-      expect(route.lockedCount).toBe(lockedIds.length);
-      const seen = [...out.routes.flatMap((r) => r.stops.map((s) => s.jobId)), ...out.unassignedShipmentIds].sort();
-      expect(seen).toEqual(input.shipments.map((s) => s.id));
-      const report = checkSolution(full, out.routes.map((r) => ({ vehicleIndex: r.vehicleIndex, jobs: r.stops.map((s) => s.jobIndex) })), { allowUnassigned: true });
-      expect(report.violations).toEqual([]);
-      expect(out.cost).toBeCloseTo(report.cost, 6);
-    }), { numRuns: 6 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 4 }), (seed, lockN) => {
+        const input = day(24, seed);
+        let ix = indexDay(input);
+        let full = fullProblem(input, ix, gc.compute(ix.points));
+        const first = assembleDay(input, ix, full, solve(solverProblem(input, ix, full), { seed, maxIterations: 100, timeLimitS: 30 }));
+        // The first route is dispatched up to lockN stops; the last used vehicle breaks down.
+        const kept = first.routes[0]!;
+        const broken = first.routes.at(-1)!.vehicleId;
+        const lockedIds = kept.stops.slice(0, lockN).map((s) => s.jobId);
+        const next: DayPlanInput = {
+          ...input,
+          vehicles: input.vehicles.filter((v) => v.id !== broken || v.id === kept.vehicleId),
+          locked: { [kept.vehicleId]: lockedIds },
+        };
+        ix = indexDay(next);
+        full = fullProblem(next, ix, gc.compute(ix.points));
+        const out = assembleDay(next, ix, full, solve(solverProblem(next, ix, full), { seed, maxIterations: 100, timeLimitS: 30 }));
+        const route = out.routes.find((r) => r.vehicleId === kept.vehicleId)!;
+        expect(route.stops.slice(0, lockedIds.length).map((s) => s.jobId)).toEqual(lockedIds);
+        expect(route.lockedCount).toBe(lockedIds.length);
+        const seen = [...out.routes.flatMap((r) => r.stops.map((s) => s.jobId)), ...out.unassignedShipmentIds].sort();
+        expect(seen).toEqual(input.shipments.map((s) => s.id));
+        const report = checkSolution(
+          full,
+          out.routes.map((r) => ({ vehicleIndex: r.vehicleIndex, jobs: r.stops.map((s) => s.jobIndex) })),
+          { allowUnassigned: true },
+        );
+        expect(report.violations).toEqual([]);
+        expect(out.cost).toBeCloseTo(report.cost, 6);
+      }),
+      { numRuns: 6 },
+    );
   });
 
   it('maps the current plan to a warm start by shipment id', () => {

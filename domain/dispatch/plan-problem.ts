@@ -97,9 +97,10 @@ export function fullProblem(input: DayPlanInput, ix: Indexed, matrix: TravelMatr
       weightG: s.weightG,
       volumeCm3: s.volumeMm3 / MM3_PER_CM3,
       serviceS: s.serviceTimeS,
-      timeWindow: s.windowStartS !== null || s.windowEndS !== null
-        ? { startS: s.windowStartS ?? Number.NEGATIVE_INFINITY, endS: s.windowEndS ?? Number.POSITIVE_INFINITY }
-        : undefined,
+      timeWindow:
+        s.windowStartS !== null || s.windowEndS !== null
+          ? { startS: s.windowStartS ?? Number.NEGATIVE_INFINITY, endS: s.windowEndS ?? Number.POSITIVE_INFINITY }
+          : undefined,
     })),
   };
 }
@@ -118,7 +119,11 @@ export function solverProblem(input: DayPlanInput, ix: Indexed, full: RoutingPro
 }
 
 /** Warm start for a re-solve: the current sequences (shipment ids per vehicle) as job indices. */
-export function initialRoutes(full: RoutingProblem, ix: Indexed, current: Record<string, string[]>): { vehicleIndex: number; jobs: number[] }[] {
+export function initialRoutes(
+  full: RoutingProblem,
+  ix: Indexed,
+  current: Record<string, string[]>,
+): { vehicleIndex: number; jobs: number[] }[] {
   const out: { vehicleIndex: number; jobs: number[] }[] = [];
   full.vehicles.forEach((veh, vehicleIndex) => {
     const jobs = (current[veh.id] ?? []).map((id) => ix.shipmentIndex.get(id)).filter((k): k is number => k !== undefined);
@@ -137,10 +142,18 @@ export interface AssembledDay {
 }
 
 /** The solver's routes (locked prefixes first), re-evaluated from each depot (ETAs, loads, totals). */
-export function assembleDay(input: DayPlanInput, ix: Indexed, full: RoutingProblem, solution: Pick<RoutingSolution, 'routes' | 'unassigned'>): AssembledDay {
+export function assembleDay(
+  input: DayPlanInput,
+  ix: Indexed,
+  full: RoutingProblem,
+  solution: Pick<RoutingSolution, 'routes' | 'unassigned'>,
+): AssembledDay {
   const solved = new Map<string, number[]>();
   for (const r of solution.routes) {
-    solved.set(r.vehicleId, r.stops.map((s) => ix.shipmentIndex.get(s.jobId)!));
+    solved.set(
+      r.vehicleId,
+      r.stops.map((s) => ix.shipmentIndex.get(s.jobId)!),
+    );
   }
   const routes: AssembledDay['routes'] = [];
   full.vehicles.forEach((veh, i) => {

@@ -11,11 +11,26 @@ const num = (v: unknown) => (v == null ? null : Number(v));
 
 function toSummary(r: Record<string, any>): Omit<PlanView, 'routes'> {
   return {
-    id: r.id, warehouseId: r.warehouse_id, deliveryDate: r.delivery_date, status: r.status, version: r.version, solvedVersion: r.solved_version,
-    timeLimitS: r.time_limit_s, seed: r.seed, brokenVehicleIds: r.broken_vehicle_ids ?? [],
-    bestCost: num(r.best_cost), cost: num(r.cost), distanceM: num(r.distance_m), durationS: num(r.duration_s), vehiclesUsed: num(r.vehicles_used),
-    iterations: num(r.iterations), unassignedShipmentIds: r.unassigned_shipment_ids ?? [], error: r.error ?? null,
-    createdAt: iso(r.created_at)!, startedAt: iso(r.started_at), finishedAt: iso(r.finished_at),
+    id: r.id,
+    warehouseId: r.warehouse_id,
+    deliveryDate: r.delivery_date,
+    status: r.status,
+    version: r.version,
+    solvedVersion: r.solved_version,
+    timeLimitS: r.time_limit_s,
+    seed: r.seed,
+    brokenVehicleIds: r.broken_vehicle_ids ?? [],
+    bestCost: num(r.best_cost),
+    cost: num(r.cost),
+    distanceM: num(r.distance_m),
+    durationS: num(r.duration_s),
+    vehiclesUsed: num(r.vehicles_used),
+    iterations: num(r.iterations),
+    unassignedShipmentIds: r.unassigned_shipment_ids ?? [],
+    error: r.error ?? null,
+    createdAt: iso(r.created_at)!,
+    startedAt: iso(r.started_at),
+    finishedAt: iso(r.finished_at),
   };
 }
 
@@ -23,25 +38,54 @@ const SUMMARY = `id, warehouse_id, to_char(delivery_date, 'YYYY-MM-DD') as deliv
   broken_vehicle_ids, best_cost, cost, distance_m, duration_s, vehicles_used, iterations, unassigned_shipment_ids, error, created_at, started_at, finished_at`;
 
 async function routesOf(em: EntityManager, where: string, params: unknown[]): Promise<RouteView[]> {
-  const routes = await sql<Record<string, any>>(em, `select r.*, v.code as vehicle_code from route r join vehicle v on v.id = r.vehicle_id where ${where} order by v.code`, params);
+  const routes = await sql<Record<string, any>>(
+    em,
+    `select r.*, v.code as vehicle_code from route r join vehicle v on v.id = r.vehicle_id where ${where} order by v.code`,
+    params,
+  );
   if (routes.length === 0) return [];
-  const stops = await sql<Record<string, any>>(em, `select s.*, sh.lat, sh.lng, sh.window_start_s, sh.window_end_s from route_stop s join shipment sh on sh.id = s.shipment_id
-    where s.route_id = any(?::uuid[]) order by s.route_id, s.seq`, [`{${routes.map((r) => r.id).join(',')}}`]);
+  const stops = await sql<Record<string, any>>(
+    em,
+    `select s.*, sh.lat, sh.lng, sh.window_start_s, sh.window_end_s from route_stop s join shipment sh on sh.id = s.shipment_id
+    where s.route_id = any(?::uuid[]) order by s.route_id, s.seq`,
+    [`{${routes.map((r) => r.id).join(',')}}`],
+  );
   const byRoute = new Map<string, RouteView['stops']>();
   for (const s of stops) {
     const list = byRoute.get(s.route_id) ?? [];
     list.push({
-      id: s.id, seq: s.seq, shipmentId: s.shipment_id, status: s.status, lat: Number(s.lat), lng: Number(s.lng),
-      arrivalS: Number(s.arrival_s), etaS: Number(s.eta_s), departureS: Number(s.departure_s),
-      loadAfterWeightG: Number(s.load_after_weight_g), loadAfterVolumeMm3: Number(s.load_after_volume_mm3),
-      windowStartS: num(s.window_start_s), windowEndS: num(s.window_end_s), failureReason: s.failure_reason ?? null,
+      id: s.id,
+      seq: s.seq,
+      shipmentId: s.shipment_id,
+      status: s.status,
+      lat: Number(s.lat),
+      lng: Number(s.lng),
+      arrivalS: Number(s.arrival_s),
+      etaS: Number(s.eta_s),
+      departureS: Number(s.departure_s),
+      loadAfterWeightG: Number(s.load_after_weight_g),
+      loadAfterVolumeMm3: Number(s.load_after_volume_mm3),
+      windowStartS: num(s.window_start_s),
+      windowEndS: num(s.window_end_s),
+      failureReason: s.failure_reason ?? null,
     });
     byRoute.set(s.route_id, list);
   }
   return routes.map((r) => ({
-    id: r.id, planId: r.plan_id, vehicleId: r.vehicle_id, vehicleCode: r.vehicle_code, driverId: r.driver_id ?? null, status: r.status,
-    startS: Number(r.start_s), endS: Number(r.end_s), loadWeightG: Number(r.load_weight_g), loadVolumeMm3: Number(r.load_volume_mm3),
-    distanceM: Number(r.distance_m), durationS: Number(r.duration_s), cost: Number(r.cost), stops: byRoute.get(r.id) ?? [],
+    id: r.id,
+    planId: r.plan_id,
+    vehicleId: r.vehicle_id,
+    vehicleCode: r.vehicle_code,
+    driverId: r.driver_id ?? null,
+    status: r.status,
+    startS: Number(r.start_s),
+    endS: Number(r.end_s),
+    loadWeightG: Number(r.load_weight_g),
+    loadVolumeMm3: Number(r.load_volume_mm3),
+    distanceM: Number(r.distance_m),
+    durationS: Number(r.duration_s),
+    cost: Number(r.cost),
+    stops: byRoute.get(r.id) ?? [],
   }));
 }
 
@@ -53,7 +97,11 @@ export async function getPlan(em: EntityManager, actor: Actor, planId: string): 
 }
 
 /** Plans of a warehouse, newest first, keyset-paginated on (created_at, id). */
-export async function listPlans(em: EntityManager, actor: Actor, q: { warehouseId: string; deliveryDate?: string; cursor?: string; limit: number }) {
+export async function listPlans(
+  em: EntityManager,
+  actor: Actor,
+  q: { warehouseId: string; deliveryDate?: string; cursor?: string; limit: number },
+) {
   if (!canSeeWarehouse(actor, q.warehouseId)) throw new NotFound('Warehouse', q.warehouseId);
   const params: unknown[] = [q.warehouseId];
   let where = 'warehouse_id = ?';
@@ -67,16 +115,25 @@ export async function listPlans(em: EntityManager, actor: Actor, q: { warehouseI
     params.push(at, id);
   }
   params.push(q.limit + 1);
-  const rows = await sql<Record<string, any>>(em, `select ${SUMMARY} from route_plan where ${where} order by created_at desc, id desc limit ?`, params);
+  const rows = await sql<Record<string, any>>(
+    em,
+    `select ${SUMMARY} from route_plan where ${where} order by created_at desc, id desc limit ?`,
+    params,
+  );
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
-  const nextCursor = rows.length > q.limit && last ? Buffer.from(`${new Date(last.created_at).toISOString()}|${last.id}`).toString('base64url') : null;
+  const nextCursor =
+    rows.length > q.limit && last ? Buffer.from(`${new Date(last.created_at).toISOString()}|${last.id}`).toString('base64url') : null;
   return { items: page.map(toSummary), nextCursor };
 }
 
 /** One route; a driver sees only the routes assigned to them. */
 export async function getRoute(em: EntityManager, actor: Actor, routeId: string): Promise<RouteView> {
-  const row = await sqlOne<{ warehouse_id: string; driver_user_id: string | null }>(em, `select r.warehouse_id, d.user_id as driver_user_id from route r left join driver d on d.id = r.driver_id where r.id = ?`, [routeId]);
+  const row = await sqlOne<{ warehouse_id: string; driver_user_id: string | null }>(
+    em,
+    `select r.warehouse_id, d.user_id as driver_user_id from route r left join driver d on d.id = r.driver_id where r.id = ?`,
+    [routeId],
+  );
   if (!row || !canSeeWarehouse(actor, row.warehouse_id) || !mayActOnRoute(actor, row.driver_user_id)) throw new NotFound('Route', routeId);
   return (await routesOf(em, 'r.id = ?', [routeId]))[0]!;
 }

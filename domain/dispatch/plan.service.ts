@@ -32,18 +32,48 @@ export async function lockPlan(em: EntityManager, actor: Actor | undefined, plan
 export async function requestPlan(em: EntityManager, actor: Actor, cmd: CreatePlan): Promise<SolveRequest> {
   if (!canSeeWarehouse(actor, cmd.warehouseId)) throw new NotFound('Warehouse', cmd.warehouseId);
   if (cmd.vehicleIds) {
-    const found = await sql<{ id: string }>(em, 'select id from vehicle where id = any(?::uuid[]) and warehouse_id = ? and active', [`{${cmd.vehicleIds.join(',')}}`, cmd.warehouseId]);
+    const found = await sql<{ id: string }>(em, 'select id from vehicle where id = any(?::uuid[]) and warehouse_id = ? and active', [
+      `{${cmd.vehicleIds.join(',')}}`,
+      cmd.warehouseId,
+    ]);
     const missing = cmd.vehicleIds.filter((id) => !found.some((f) => f.id === id));
-    if (missing.length) throw new ValidationFailed(`Unknown or inactive vehicles: ${missing.join(', ')}`, missing.map((id) => ({ path: 'body.vehicleIds', message: `vehicle ${id} not found in this warehouse` })), 'unknown-vehicle');
+    if (missing.length)
+      throw new ValidationFailed(
+        `Unknown or inactive vehicles: ${missing.join(', ')}`,
+        missing.map((id) => ({ path: 'body.vehicleIds', message: `vehicle ${id} not found in this warehouse` })),
+        'unknown-vehicle',
+      );
   } else if (!(await sqlOne(em, 'select 1 from vehicle where warehouse_id = ? and active', [cmd.warehouseId]))) {
     throw new ValidationFailed('The warehouse has no active vehicles to plan with', [], 'no-vehicles');
   }
-  const row = (await sqlOne<{ id: string }>(em, `insert into route_plan (warehouse_id, delivery_date, vehicle_ids, time_limit_s, seed, created_by)
-    values (?, ?::date, ?::uuid[], ?, ?, ?) returning id`, [
-    cmd.warehouseId, cmd.deliveryDate, cmd.vehicleIds ? `{${cmd.vehicleIds.join(',')}}` : null, cmd.timeLimitS, cmd.seed, actor.kind === 'user' ? actor.id : null,
-  ]))!;
-  await recordAudit(em, { actorType: actor.kind, actorId: actor.id, action: 'route_plan.requested', objectType: 'route_plan', objectId: row.id, warehouseId: cmd.warehouseId });
-  await emit(em, { type: 'route_plan.requested', warehouseId: cmd.warehouseId, payload: { planId: row.id, deliveryDate: cmd.deliveryDate, version: 1, reason: 'plan' }, rooms: [`route:${row.id}`], actorId: actor.id });
+  const row = (await sqlOne<{ id: string }>(
+    em,
+    `insert into route_plan (warehouse_id, delivery_date, vehicle_ids, time_limit_s, seed, created_by)
+    values (?, ?::date, ?::uuid[], ?, ?, ?) returning id`,
+    [
+      cmd.warehouseId,
+      cmd.deliveryDate,
+      cmd.vehicleIds ? `{${cmd.vehicleIds.join(',')}}` : null,
+      cmd.timeLimitS,
+      cmd.seed,
+      actor.kind === 'user' ? actor.id : null,
+    ],
+  ))!;
+  await recordAudit(em, {
+    actorType: actor.kind,
+    actorId: actor.id,
+    action: 'route_plan.requested',
+    objectType: 'route_plan',
+    objectId: row.id,
+    warehouseId: cmd.warehouseId,
+  });
+  await emit(em, {
+    type: 'route_plan.requested',
+    warehouseId: cmd.warehouseId,
+    payload: { planId: row.id, deliveryDate: cmd.deliveryDate, version: 1, reason: 'plan' },
+    rooms: [`route:${row.id}`],
+    actorId: actor.id,
+  });
   return { planId: row.id, version: 1, jobId: solveJobId(row.id, 1) };
 }
 
@@ -53,21 +83,46 @@ export async function requestPlan(em: EntityManager, actor: Actor, cmd: CreatePl
  */
 export async function requestReoptimize(em: EntityManager, actor: Actor, planId: string, cmd: Reoptimize): Promise<SolveRequest> {
   const plan = await lockPlan(em, actor, planId);
-  if (plan.status === 'queued' || plan.status === 'solving') throw new Conflict(`Route plan ${planId} is ${plan.status}; cancel it or wait`, 'plan-busy');
+  if (plan.status === 'queued' || plan.status === 'solving')
+    throw new Conflict(`Route plan ${planId} is ${plan.status}; cancel it or wait`, 'plan-busy');
   if (cmd.brokenVehicleIds.length) {
-    const known = await sql<{ id: string }>(em, 'select id from vehicle where id = any(?::uuid[]) and warehouse_id = ?', [`{${cmd.brokenVehicleIds.join(',')}}`, plan.warehouse_id]);
+    const known = await sql<{ id: string }>(em, 'select id from vehicle where id = any(?::uuid[]) and warehouse_id = ?', [
+      `{${cmd.brokenVehicleIds.join(',')}}`,
+      plan.warehouse_id,
+    ]);
     const missing = cmd.brokenVehicleIds.filter((id) => !known.some((k) => k.id === id));
     if (missing.length) throw new ValidationFailed(`Unknown vehicles: ${missing.join(', ')}`, [], 'unknown-vehicle');
   }
   const broken = [...new Set([...plan.broken_vehicle_ids, ...cmd.brokenVehicleIds])];
   const version = plan.version + 1;
-  await sql(em, `update route_plan set status = 'queued', version = ?, broken_vehicle_ids = ?::uuid[], cancel_requested = false, error = null, best_cost = null,
-    time_limit_s = coalesce(?, time_limit_s), updated_at = now() where id = ?`, [version, `{${broken.join(',')}}`, cmd.timeLimitS ?? null, planId]);
+  await sql(
+    em,
+    `update route_plan set status = 'queued', version = ?, broken_vehicle_ids = ?::uuid[], cancel_requested = false, error = null, best_cost = null,
+    time_limit_s = coalesce(?, time_limit_s), updated_at = now() where id = ?`,
+    [version, `{${broken.join(',')}}`, cmd.timeLimitS ?? null, planId],
+  );
   if (cmd.brokenVehicleIds.length) {
-    await sql(em, `update route set status = 'broken_down' where plan_id = ? and vehicle_id = any(?::uuid[])`, [planId, `{${cmd.brokenVehicleIds.join(',')}}`]);
+    await sql(em, `update route set status = 'broken_down' where plan_id = ? and vehicle_id = any(?::uuid[])`, [
+      planId,
+      `{${cmd.brokenVehicleIds.join(',')}}`,
+    ]);
   }
-  await recordAudit(em, { actorType: actor.kind, actorId: actor.id, action: 'route_plan.reoptimize_requested', objectType: 'route_plan', objectId: planId, warehouseId: plan.warehouse_id, details: { brokenVehicleIds: cmd.brokenVehicleIds } });
-  await emit(em, { type: 'route_plan.requested', warehouseId: plan.warehouse_id, payload: { planId, deliveryDate: plan.delivery_date, version, reason: 'reoptimize' }, rooms: [`route:${planId}`], actorId: actor.id });
+  await recordAudit(em, {
+    actorType: actor.kind,
+    actorId: actor.id,
+    action: 'route_plan.reoptimize_requested',
+    objectType: 'route_plan',
+    objectId: planId,
+    warehouseId: plan.warehouse_id,
+    details: { brokenVehicleIds: cmd.brokenVehicleIds },
+  });
+  await emit(em, {
+    type: 'route_plan.requested',
+    warehouseId: plan.warehouse_id,
+    payload: { planId, deliveryDate: plan.delivery_date, version, reason: 'reoptimize' },
+    rooms: [`route:${planId}`],
+    actorId: actor.id,
+  });
   return { planId, version, jobId: solveJobId(planId, version) };
 }
 
@@ -78,7 +133,8 @@ export async function requestReoptimize(em: EntityManager, actor: Actor, planId:
  */
 export async function requestCancel(em: EntityManager, actor: Actor, planId: string): Promise<{ status: string }> {
   const plan = await lockPlan(em, actor, planId);
-  if (plan.status !== 'queued' && plan.status !== 'solving') throw new Conflict(`Route plan ${planId} is ${plan.status}; nothing to cancel`, 'plan-not-running');
+  if (plan.status !== 'queued' && plan.status !== 'solving')
+    throw new Conflict(`Route plan ${planId} is ${plan.status}; nothing to cancel`, 'plan-not-running');
   await sql(em, `update route_plan set cancel_requested = true, updated_at = now() where id = ?`, [planId]);
   return { status: plan.status };
 }

@@ -54,10 +54,29 @@ export function evaluateRoute(p: RoutingProblem, vehicleIndex: number, jobs: rea
     loadV += p.jobs[j]!.volumeCm3;
   }
   if (jobs.length === 0) {
-    return { vehicleIndex, stops: [], startS: veh.shiftStartS, endS: veh.shiftStartS, loadWeightG: 0, loadVolumeCm3: 0, distanceM: 0, durationS: 0, cost: 0, violations };
+    return {
+      vehicleIndex,
+      stops: [],
+      startS: veh.shiftStartS,
+      endS: veh.shiftStartS,
+      loadWeightG: 0,
+      loadVolumeCm3: 0,
+      distanceM: 0,
+      durationS: 0,
+      cost: 0,
+      violations,
+    };
   }
-  if (loadW > veh.capacityWeightG + 1e-6) violations.push({ constraint: 'capacity_weight', detail: `load ${loadW} g exceeds the capacity ${veh.capacityWeightG} g of vehicle ${veh.id}` });
-  if (loadV > veh.capacityVolumeCm3 + 1e-6) violations.push({ constraint: 'capacity_volume', detail: `load ${loadV} cm³ exceeds the capacity ${veh.capacityVolumeCm3} cm³ of vehicle ${veh.id}` });
+  if (loadW > veh.capacityWeightG + 1e-6)
+    violations.push({
+      constraint: 'capacity_weight',
+      detail: `load ${loadW} g exceeds the capacity ${veh.capacityWeightG} g of vehicle ${veh.id}`,
+    });
+  if (loadV > veh.capacityVolumeCm3 + 1e-6)
+    violations.push({
+      constraint: 'capacity_volume',
+      detail: `load ${loadV} cm³ exceeds the capacity ${veh.capacityVolumeCm3} cm³ of vehicle ${veh.id}`,
+    });
 
   let here = veh.startIndex;
   let clock = veh.shiftStartS;
@@ -76,7 +95,11 @@ export function evaluateRoute(p: RoutingProblem, vehicleIndex: number, jobs: rea
     if (job.timeWindow) {
       if (etaS < job.timeWindow.startS) etaS = job.timeWindow.startS;
       if (etaS > job.timeWindow.endS + 1e-6) {
-        violations.push({ constraint: 'time_window', jobId: job.id, detail: `stop ${job.id} would start at ${clockText(etaS)}, after its window closes at ${clockText(job.timeWindow.endS)}` });
+        violations.push({
+          constraint: 'time_window',
+          jobId: job.id,
+          detail: `stop ${job.id} would start at ${clockText(etaS)}, after its window closes at ${clockText(job.timeWindow.endS)}`,
+        });
       }
     }
     const departureS = etaS + job.serviceS;
@@ -90,13 +113,31 @@ export function evaluateRoute(p: RoutingProblem, vehicleIndex: number, jobs: rea
   meters += D[back]!;
   workS += T[back]!;
   const endS = clock + T[back]!;
-  if (endS > veh.shiftEndS + 1e-6) violations.push({ constraint: 'shift_end', detail: `vehicle ${veh.id} would return at ${clockText(endS)}, after its shift ends at ${clockText(veh.shiftEndS)}` });
+  if (endS > veh.shiftEndS + 1e-6)
+    violations.push({
+      constraint: 'shift_end',
+      detail: `vehicle ${veh.id} would return at ${clockText(endS)}, after its shift ends at ${clockText(veh.shiftEndS)}`,
+    });
   const durationS = endS - veh.shiftStartS;
   if (veh.maxDurationS !== undefined && durationS > veh.maxDurationS + 1e-6) {
-    violations.push({ constraint: 'max_duration', detail: `route of vehicle ${veh.id} would last ${Math.round(durationS)} s, more than ${veh.maxDurationS} s` });
+    violations.push({
+      constraint: 'max_duration',
+      detail: `route of vehicle ${veh.id} would last ${Math.round(durationS)} s, more than ${veh.maxDurationS} s`,
+    });
   }
   const cost = veh.fixedCost + (veh.costPerKm * meters) / 1000 + (veh.costPerHour * workS) / 3600;
-  return { vehicleIndex, stops, startS: veh.shiftStartS, endS, loadWeightG: loadW, loadVolumeCm3: loadV, distanceM: meters, durationS, cost, violations };
+  return {
+    vehicleIndex,
+    stops,
+    startS: veh.shiftStartS,
+    endS,
+    loadWeightG: loadW,
+    loadVolumeCm3: loadV,
+    distanceM: meters,
+    durationS,
+    cost,
+    violations,
+  };
 }
 
 /** Seconds since midnight as HH:MM (for problem details a dispatcher reads). */

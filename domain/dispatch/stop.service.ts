@@ -18,18 +18,50 @@ import { lockPlan } from './plan.service.js';
 
 /** Releases a route to its driver: its planned stops become dispatched (and locked for re-optimisation). */
 export async function dispatchRoute(em: EntityManager, actor: Actor, routeId: string) {
-  const route = await sqlOne<{ id: string; plan_id: string; warehouse_id: string; vehicle_id: string; driver_id: string | null; status: string; driver_user_id: string | null }>(em,
-    `select r.*, d.user_id as driver_user_id from route r left join driver d on d.id = r.driver_id where r.id = ? for update of r`, [routeId]);
+  const route = await sqlOne<{
+    id: string;
+    plan_id: string;
+    warehouse_id: string;
+    vehicle_id: string;
+    driver_id: string | null;
+    status: string;
+    driver_user_id: string | null;
+  }>(em, `select r.*, d.user_id as driver_user_id from route r left join driver d on d.id = r.driver_id where r.id = ? for update of r`, [
+    routeId,
+  ]);
   if (!route || !canSeeWarehouse(actor, route.warehouse_id)) throw new NotFound('Route', routeId);
   const plan = await lockPlan(em, actor, route.plan_id);
-  if (plan.status !== 'solved') throw new Conflict(`Route plan ${plan.id} is ${plan.status}; routes can be dispatched once it is solved`, 'plan-busy');
-  if (route.status === 'broken_down' || route.status === 'completed') throw new Conflict(`Route ${routeId} is ${route.status}`, 'route-closed');
-  const stops = await sql<{ shipment_id: string }>(em, `update route_stop set status = 'dispatched' where route_id = ? and status = 'planned' returning shipment_id`, [routeId]);
+  if (plan.status !== 'solved')
+    throw new Conflict(`Route plan ${plan.id} is ${plan.status}; routes can be dispatched once it is solved`, 'plan-busy');
+  if (route.status === 'broken_down' || route.status === 'completed')
+    throw new Conflict(`Route ${routeId} is ${route.status}`, 'route-closed');
+  const stops = await sql<{ shipment_id: string }>(
+    em,
+    `update route_stop set status = 'dispatched' where route_id = ? and status = 'planned' returning shipment_id`,
+    [routeId],
+  );
   await sql(em, `update route set status = 'dispatched', dispatched_at = coalesce(dispatched_at, now()) where id = ?`, [routeId]);
-  await sql(em, `update shipment set status = 'dispatched', updated_at = now() where id = any(?::uuid[]) and status in ('created', 'packed', 'labelled', 'planned')`, [`{${stops.map((s) => s.shipment_id).join(',')}}`]);
-  await recordAudit(em, { actorType: actor.kind, actorId: actor.id, action: 'route.dispatched', objectType: 'route', objectId: routeId, warehouseId: route.warehouse_id });
+  await sql(
+    em,
+    `update shipment set status = 'dispatched', updated_at = now() where id = any(?::uuid[]) and status in ('created', 'packed', 'labelled', 'planned')`,
+    [`{${stops.map((s) => s.shipment_id).join(',')}}`],
+  );
+  await recordAudit(em, {
+    actorType: actor.kind,
+    actorId: actor.id,
+    action: 'route.dispatched',
+    objectType: 'route',
+    objectId: routeId,
+    warehouseId: route.warehouse_id,
+  });
   const rooms = [`route:${route.plan_id}`, ...(route.driver_user_id ? [`user:${route.driver_user_id}`] : [])];
-  await emit(em, { type: 'route.dispatched', warehouseId: route.warehouse_id, rooms, actorId: actor.id, payload: { planId: route.plan_id, routeId, vehicleId: route.vehicle_id, driverId: route.driver_id, stops: stops.length } });
+  await emit(em, {
+    type: 'route.dispatched',
+    warehouseId: route.warehouse_id,
+    rooms,
+    actorId: actor.id,
+    payload: { planId: route.plan_id, routeId, vehicleId: route.vehicle_id, driverId: route.driver_id, stops: stops.length },
+  });
   return { id: routeId, status: 'dispatched' as const, stopsDispatched: stops.length };
 }
 
@@ -46,15 +78,26 @@ const TITLES: Record<string, string> = {
  * time windows and shift on both routes. Infeasible → 422 whose `type` names the first violated
  * constraint and whose `violations` list them all. `dryRun` previews without writing.
  */
-export async function moveStopCommand(em: EntityManager, actor: Actor, planId: string, cmd: MoveStopCmd, matrices: MatrixProvider = dayMatrixProvider()) {
+export async function moveStopCommand(
+  em: EntityManager,
+  actor: Actor,
+  planId: string,
+  cmd: MoveStopCmd,
+  matrices: MatrixProvider = dayMatrixProvider(),
+) {
   const plan = await lockPlan(em, actor, planId);
   if (plan.status !== 'solved') throw new Conflict(`Route plan ${planId} is ${plan.status}; edit it once it is solved`, 'plan-busy');
   const { input, stops } = await loadDayAsPlanned(em, planId);
   const stop = stops.find((s) => s.stop_id === cmd.stopId);
   if (!stop) throw new NotFound('Stop', cmd.stopId);
-  const toRoute = await sqlOne<{ id: string; vehicle_id: string; status: string }>(em, 'select id, vehicle_id, status from route where id = ? and plan_id = ?', [cmd.toRouteId, planId]);
+  const toRoute = await sqlOne<{ id: string; vehicle_id: string; status: string }>(
+    em,
+    'select id, vehicle_id, status from route where id = ? and plan_id = ?',
+    [cmd.toRouteId, planId],
+  );
   if (!toRoute) throw new NotFound('Route', cmd.toRouteId);
-  if (toRoute.status === 'broken_down' || toRoute.status === 'completed') throw new Conflict(`Route ${toRoute.id} is ${toRoute.status}`, 'route-closed');
+  if (toRoute.status === 'broken_down' || toRoute.status === 'completed')
+    throw new Conflict(`Route ${toRoute.id} is ${toRoute.status}`, 'route-closed');
   if (!input.locked[toRoute.vehicle_id]) input.locked[toRoute.vehicle_id] = [];
   if (!input.vehicles.some((v) => v.id === toRoute.vehicle_id)) {
     input.vehicles.push(...(await loadVehicles(em, [toRoute.vehicle_id])));
@@ -65,43 +108,100 @@ export async function moveStopCommand(em: EntityManager, actor: Actor, planId: s
     const vehicleIndex = input.vehicles.findIndex((v) => v.id === vehicleId);
     const list = stops.filter((s) => s.vehicle_id === vehicleId);
     let lockedCount = 0;
-    list.forEach((s, i) => { if (s.status !== 'planned') lockedCount = i + 1; });
+    list.forEach((s, i) => {
+      if (s.status !== 'planned') lockedCount = i + 1;
+    });
     return { vehicleIndex, jobs: list.map((s) => ix.shipmentIndex.get(s.shipment_id)!), lockedCount };
   };
   const from = seqOf(stop.vehicle_id);
   const to = toRoute.vehicle_id === stop.vehicle_id ? from : seqOf(toRoute.vehicle_id);
   const out = moveStop(full, from, to, ix.shipmentIndex.get(stop.shipment_id)!, cmd.position);
-  if ('kind' in out) throw new DomainError(out.kind.replace(/_/g, '-'), out.kind === 'position_out_of_range' ? 422 : 409, out.kind === 'position_out_of_range' ? 'Position out of range' : 'Stop is locked', out.detail);
+  if ('kind' in out)
+    throw new DomainError(
+      out.kind.replace(/_/g, '-'),
+      out.kind === 'position_out_of_range' ? 422 : 409,
+      out.kind === 'position_out_of_range' ? 'Position out of range' : 'Stop is locked',
+      out.detail,
+    );
   if (!out.feasible) {
     const first = out.violations[0]!;
-    throw new DomainError(`infeasible-${first.constraint.replace(/_/g, '-')}`, 422, TITLES[first.constraint] ?? 'Infeasible move', first.detail, [],
-      { constraint: first.constraint, violations: out.violations, costDelta: out.costDelta });
+    throw new DomainError(
+      `infeasible-${first.constraint.replace(/_/g, '-')}`,
+      422,
+      TITLES[first.constraint] ?? 'Infeasible move',
+      first.detail,
+      [],
+      { constraint: first.constraint, violations: out.violations, costDelta: out.costDelta },
+    );
   }
   const result = {
-    applied: !cmd.dryRun, feasible: true as const, costBefore: out.costBefore, costAfter: out.costAfter, costDelta: out.costDelta,
+    applied: !cmd.dryRun,
+    feasible: true as const,
+    costBefore: out.costBefore,
+    costAfter: out.costAfter,
+    costDelta: out.costDelta,
     from: { routeId: stop.route_id, cost: out.from.cost, endS: out.from.endS },
     to: { routeId: toRoute.id, cost: out.to.cost, endS: out.to.endS },
   };
   if (cmd.dryRun) return result;
   await writeRoute(em, stop.route_id, out.from);
   if (toRoute.id !== stop.route_id) await writeRoute(em, toRoute.id, out.to);
-  await sql(em, `update route_plan set cost = (select coalesce(sum(cost), 0) from route where plan_id = ? and status <> 'broken_down'),
-    distance_m = (select coalesce(sum(distance_m), 0) from route where plan_id = ? and status <> 'broken_down'), updated_at = now() where id = ?`, [planId, planId, planId]);
-  await recordAudit(em, { actorType: actor.kind, actorId: actor.id, action: 'route.stop_moved', objectType: 'route_stop', objectId: cmd.stopId, warehouseId: plan.warehouse_id, details: { toRouteId: cmd.toRouteId, position: cmd.position, costDelta: out.costDelta } });
-  await emit(em, { type: 'route.stop_moved', warehouseId: plan.warehouse_id, rooms: [`route:${planId}`], actorId: actor.id, payload: { planId, stopId: cmd.stopId, fromRouteId: stop.route_id, toRouteId: toRoute.id, position: cmd.position, costDelta: out.costDelta } });
+  await sql(
+    em,
+    `update route_plan set cost = (select coalesce(sum(cost), 0) from route where plan_id = ? and status <> 'broken_down'),
+    distance_m = (select coalesce(sum(distance_m), 0) from route where plan_id = ? and status <> 'broken_down'), updated_at = now() where id = ?`,
+    [planId, planId, planId],
+  );
+  await recordAudit(em, {
+    actorType: actor.kind,
+    actorId: actor.id,
+    action: 'route.stop_moved',
+    objectType: 'route_stop',
+    objectId: cmd.stopId,
+    warehouseId: plan.warehouse_id,
+    details: { toRouteId: cmd.toRouteId, position: cmd.position, costDelta: out.costDelta },
+  });
+  await emit(em, {
+    type: 'route.stop_moved',
+    warehouseId: plan.warehouse_id,
+    rooms: [`route:${planId}`],
+    actorId: actor.id,
+    payload: {
+      planId,
+      stopId: cmd.stopId,
+      fromRouteId: stop.route_id,
+      toRouteId: toRoute.id,
+      position: cmd.position,
+      costDelta: out.costDelta,
+    },
+  });
   return result;
 }
 
 /** Rewrites a route's stop order, ETAs and totals from an evaluation (job ids are shipment ids). */
 async function writeRoute(em: EntityManager, routeId: string, ev: RouteEvaluation): Promise<void> {
-  await sql(em, `update route set end_s = ?, load_weight_g = ?, load_volume_mm3 = ?, distance_m = ?, duration_s = ?, cost = ? where id = ?`, [
-    ev.endS, Math.round(ev.loadWeightG), Math.round(ev.loadVolumeCm3 * 1000), ev.distanceM, ev.durationS, ev.cost, routeId,
-  ]);
+  await sql(
+    em,
+    `update route set end_s = ?, load_weight_g = ?, load_volume_mm3 = ?, distance_m = ?, duration_s = ?, cost = ? where id = ?`,
+    [ev.endS, Math.round(ev.loadWeightG), Math.round(ev.loadVolumeCm3 * 1000), ev.distanceM, ev.durationS, ev.cost, routeId],
+  );
   for (const [i, s] of ev.stops.entries()) {
-    await sql(em, `update route_stop set route_id = ?, seq = ?, arrival_s = ?, eta_s = ?, departure_s = ?, load_after_weight_g = ?, load_after_volume_mm3 = ?
-      where plan_id = (select plan_id from route where id = ?) and shipment_id = ?`, [
-      routeId, i + 1, s.arrivalS, s.etaS, s.departureS, Math.round(s.loadAfterWeightG), Math.round(s.loadAfterVolumeCm3 * 1000), routeId, s.jobId,
-    ]);
+    await sql(
+      em,
+      `update route_stop set route_id = ?, seq = ?, arrival_s = ?, eta_s = ?, departure_s = ?, load_after_weight_g = ?, load_after_volume_mm3 = ?
+      where plan_id = (select plan_id from route where id = ?) and shipment_id = ?`,
+      [
+        routeId,
+        i + 1,
+        s.arrivalS,
+        s.etaS,
+        s.departureS,
+        Math.round(s.loadAfterWeightG),
+        Math.round(s.loadAfterVolumeCm3 * 1000),
+        routeId,
+        s.jobId,
+      ],
+    );
   }
 }
 
@@ -109,30 +209,89 @@ async function writeRoute(em: EntityManager, routeId: string, ev: RouteEvaluatio
  * Records the outcome of a stop (driver of the route, or a planner): delivered, or failed with a
  * reason. Emits stop.* and shipment.* events (the storefront hears about the delivery).
  */
-export async function completeStop(em: EntityManager, actor: Actor, stopId: string, outcome: { delivered: true } | { delivered: false; reason: string }) {
-  const s = await sqlOne<{ id: string; plan_id: string; route_id: string; status: string; warehouse_id: string; shipment_id: string; route_status: string; driver_user_id: string | null;
-    order_id: string | null; carrier_code: string | null; tracking_number: string | null }>(em,
+export async function completeStop(
+  em: EntityManager,
+  actor: Actor,
+  stopId: string,
+  outcome: { delivered: true } | { delivered: false; reason: string },
+) {
+  const s = await sqlOne<{
+    id: string;
+    plan_id: string;
+    route_id: string;
+    status: string;
+    warehouse_id: string;
+    shipment_id: string;
+    route_status: string;
+    driver_user_id: string | null;
+    order_id: string | null;
+    carrier_code: string | null;
+    tracking_number: string | null;
+  }>(
+    em,
     `select s.id, s.plan_id, s.route_id, s.status, s.warehouse_id, s.shipment_id, r.status as route_status, d.user_id as driver_user_id,
        sh.order_id, sh.carrier_code, sh.tracking_number
      from route_stop s join route r on r.id = s.route_id left join driver d on d.id = r.driver_id join shipment sh on sh.id = s.shipment_id
-     where s.id = ? for update of s`, [stopId]);
+     where s.id = ? for update of s`,
+    [stopId],
+  );
   if (!s || !canSeeWarehouse(actor, s.warehouse_id) || !mayActOnRoute(actor, s.driver_user_id)) throw new NotFound('Stop', stopId);
   if (s.status === 'delivered' || s.status === 'failed') throw new Conflict(`Stop ${stopId} is already ${s.status}`, 'stop-closed');
-  if (s.route_status !== 'dispatched') throw new Conflict(`Route ${s.route_id} is ${s.route_status}; only stops of dispatched routes can be completed`, 'route-not-dispatched');
+  if (s.route_status !== 'dispatched')
+    throw new Conflict(
+      `Route ${s.route_id} is ${s.route_status}; only stops of dispatched routes can be completed`,
+      'route-not-dispatched',
+    );
   const status = outcome.delivered ? 'delivered' : 'failed';
   const reason = outcome.delivered ? null : outcome.reason;
   await sql(em, `update route_stop set status = ?, failure_reason = ?, completed_at = now() where id = ?`, [status, reason, stopId]);
   await sql(em, `update shipment set status = ?, updated_at = now() where id = ?`, [status, s.shipment_id]);
-  await sql(em, `update route set status = 'completed' where id = ? and not exists (select 1 from route_stop where route_id = ? and status in ('planned', 'dispatched'))`, [s.route_id, s.route_id]);
-  await recordAudit(em, { actorType: actor.kind, actorId: actor.id, action: `stop.${status}`, objectType: 'route_stop', objectId: stopId, warehouseId: s.warehouse_id, deviceId: actor.deviceId, details: reason ? { reason } : {} });
+  await sql(
+    em,
+    `update route set status = 'completed' where id = ? and not exists (select 1 from route_stop where route_id = ? and status in ('planned', 'dispatched'))`,
+    [s.route_id, s.route_id],
+  );
+  await recordAudit(em, {
+    actorType: actor.kind,
+    actorId: actor.id,
+    action: `stop.${status}`,
+    objectType: 'route_stop',
+    objectId: stopId,
+    warehouseId: s.warehouse_id,
+    deviceId: actor.deviceId,
+    details: reason ? { reason } : {},
+  });
   const rooms = [`route:${s.plan_id}`, `shipment:${s.shipment_id}`];
-  const ship = { shipmentId: s.shipment_id, orderId: s.order_id, ...(s.carrier_code ? { carrierCode: s.carrier_code } : {}), ...(s.tracking_number ? { trackingNumber: s.tracking_number } : {}) };
+  const ship = {
+    shipmentId: s.shipment_id,
+    orderId: s.order_id,
+    ...(s.carrier_code ? { carrierCode: s.carrier_code } : {}),
+    ...(s.tracking_number ? { trackingNumber: s.tracking_number } : {}),
+  };
   if (outcome.delivered) {
-    await emit(em, { type: 'stop.delivered', warehouseId: s.warehouse_id, rooms, actorId: actor.id, payload: { planId: s.plan_id, routeId: s.route_id, stopId, shipmentId: s.shipment_id } });
+    await emit(em, {
+      type: 'stop.delivered',
+      warehouseId: s.warehouse_id,
+      rooms,
+      actorId: actor.id,
+      payload: { planId: s.plan_id, routeId: s.route_id, stopId, shipmentId: s.shipment_id },
+    });
     await emit(em, { type: 'shipment.delivered', warehouseId: s.warehouse_id, rooms, actorId: actor.id, payload: ship });
   } else {
-    await emit(em, { type: 'stop.failed', warehouseId: s.warehouse_id, rooms, actorId: actor.id, payload: { planId: s.plan_id, routeId: s.route_id, stopId, shipmentId: s.shipment_id, reason: reason! } });
-    await emit(em, { type: 'shipment.delivery_failed', warehouseId: s.warehouse_id, rooms, actorId: actor.id, payload: { ...ship, reason: reason! } });
+    await emit(em, {
+      type: 'stop.failed',
+      warehouseId: s.warehouse_id,
+      rooms,
+      actorId: actor.id,
+      payload: { planId: s.plan_id, routeId: s.route_id, stopId, shipmentId: s.shipment_id, reason: reason! },
+    });
+    await emit(em, {
+      type: 'shipment.delivery_failed',
+      warehouseId: s.warehouse_id,
+      rooms,
+      actorId: actor.id,
+      payload: { ...ship, reason: reason! },
+    });
   }
   return { id: stopId, status: status as 'delivered' | 'failed' };
 }

@@ -15,14 +15,31 @@ export interface AuditEntry {
 
 /** Who did what, when, from which device. Written in the caller's transaction. */
 export async function recordAudit(em: EntityManager, e: AuditEntry): Promise<void> {
-  await sql(em, `insert into audit_log (actor_type, actor_id, action, object_type, object_id, warehouse_id, device_id, ip, details)
-    values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)`, [
-    e.actorType, e.actorId ?? null, e.action, e.objectType ?? null, e.objectId ?? null, e.warehouseId ?? null,
-    e.deviceId ?? null, e.ip ?? null, JSON.stringify(e.details ?? {}),
-  ]);
+  await sql(
+    em,
+    `insert into audit_log (actor_type, actor_id, action, object_type, object_id, warehouse_id, device_id, ip, details)
+    values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)`,
+    [
+      e.actorType,
+      e.actorId ?? null,
+      e.action,
+      e.objectType ?? null,
+      e.objectId ?? null,
+      e.warehouseId ?? null,
+      e.deviceId ?? null,
+      e.ip ?? null,
+      JSON.stringify(e.details ?? {}),
+    ],
+  );
 }
 
-export interface AuditQuery { cursor?: number; limit: number; action?: string; objectType?: string; objectId?: string }
+export interface AuditQuery {
+  cursor?: number;
+  limit: number;
+  action?: string;
+  objectType?: string;
+  objectId?: string;
+}
 
 /** Newest first, cursor = last id seen. Non-admins see entries of their warehouses and their own actions. */
 export async function listAudit(em: EntityManager, actor: { id: string; allWarehouses: boolean; warehouseIds: string[] }, q: AuditQuery) {
@@ -37,12 +54,32 @@ export async function listAudit(em: EntityManager, actor: { id: string; allWareh
   if (q.objectType) add('object_type = ?', q.objectType);
   if (q.objectId) add('object_id = ?', q.objectId);
   if (!actor.allWarehouses) add('(warehouse_id = any(?::uuid[]) or actor_id = ?)', `{${actor.warehouseIds.join(',')}}`, actor.id);
-  const rows = await sql<{ id: string; at: string; actor_type: string; actor_id: string | null; action: string; object_type: string | null; object_id: string | null; warehouse_id: string | null; device_id: string | null; ip: string | null; details: Record<string, unknown> }>(
-    em, `select * from audit_log ${where.length ? 'where ' + where.join(' and ') : ''} order by id desc limit ?`, [...params, q.limit]);
+  const rows = await sql<{
+    id: string;
+    at: string;
+    actor_type: string;
+    actor_id: string | null;
+    action: string;
+    object_type: string | null;
+    object_id: string | null;
+    warehouse_id: string | null;
+    device_id: string | null;
+    ip: string | null;
+    details: Record<string, unknown>;
+  }>(em, `select * from audit_log ${where.length ? 'where ' + where.join(' and ') : ''} order by id desc limit ?`, [...params, q.limit]);
   return {
     items: rows.map((r) => ({
-      id: Number(r.id), at: new Date(r.at).toISOString(), actorType: r.actor_type, actorId: r.actor_id, action: r.action, objectType: r.object_type,
-      objectId: r.object_id, warehouseId: r.warehouse_id, deviceId: r.device_id, ip: r.ip, details: r.details,
+      id: Number(r.id),
+      at: new Date(r.at).toISOString(),
+      actorType: r.actor_type,
+      actorId: r.actor_id,
+      action: r.action,
+      objectType: r.object_type,
+      objectId: r.object_id,
+      warehouseId: r.warehouse_id,
+      deviceId: r.device_id,
+      ip: r.ip,
+      details: r.details,
     })),
     nextCursor: rows.length === q.limit ? String(rows.at(-1)!.id) : null,
   };

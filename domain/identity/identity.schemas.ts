@@ -17,7 +17,13 @@ export const tokenResponse = z.object({
   refreshToken: z.string(),
   expiresIn: z.number().int().describe('seconds until the access token expires'),
   tokenType: z.literal('Bearer'),
-  user: z.object({ id: z.string(), username: z.string(), displayName: z.string(), roles: z.array(roleSchema), warehouseIds: z.array(z.string()) }),
+  user: z.object({
+    id: z.string(),
+    username: z.string(),
+    displayName: z.string(),
+    roles: z.array(roleSchema),
+    warehouseIds: z.array(z.string()),
+  }),
 });
 
 export const createUserBody = z.object({
@@ -27,7 +33,10 @@ export const createUserBody = z.object({
   roles: z.array(roleSchema).min(1),
   warehouseIds: z.array(z.uuid()).default([]),
   badgeCode: z.string().min(4).max(50).optional(),
-  pin: z.string().regex(/^\d{4,8}$/).optional(),
+  pin: z
+    .string()
+    .regex(/^\d{4,8}$/)
+    .optional(),
 });
 export const userView = z.object({
   id: z.string(),
@@ -44,4 +53,9 @@ export const createApiClientBody = z.object({
   scopes: z.array(z.string().regex(/^[a-z_]+:(read|write)$/)).min(1),
   warehouseIds: z.array(z.uuid()).min(1),
 });
-export const apiClientCreated = z.object({ id: z.string(), name: z.string(), apiKey: z.string().describe('shown once'), scopes: z.array(z.string()) });
+export const apiClientCreated = z.object({
+  id: z.string(),
+  name: z.string(),
+  apiKey: z.string().describe('shown once'),
+  scopes: z.array(z.string()),
+});

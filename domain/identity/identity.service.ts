@@ -31,22 +31,43 @@ export interface AuthenticatedUser {
 }
 
 const toUser = (r: UserRow): AuthenticatedUser => ({
-  id: r.id, username: r.username, displayName: r.display_name, roles: r.roles, warehouseIds: r.warehouse_ids,
+  id: r.id,
+  username: r.username,
+  displayName: r.display_name,
+  roles: r.roles,
+  warehouseIds: r.warehouse_ids,
 });
 
 export function actorFromUser(u: AuthenticatedUser, deviceId?: string): Actor {
   return {
-    kind: 'user', id: u.id, username: u.username, roles: u.roles, warehouseIds: u.warehouseIds,
-    allWarehouses: u.roles.includes('admin'), scopes: [], deviceId,
+    kind: 'user',
+    id: u.id,
+    username: u.username,
+    roles: u.roles,
+    warehouseIds: u.warehouseIds,
+    allWarehouses: u.roles.includes('admin'),
+    scopes: [],
+    deviceId,
   };
 }
 
 /** Password login. Same error and similar timing for unknown user and wrong password. */
-export async function loginWithPassword(em: EntityManager, username: string, password: string, ctx: { deviceId?: string; ip?: string }): Promise<AuthenticatedUser> {
+export async function loginWithPassword(
+  em: EntityManager,
+  username: string,
+  password: string,
+  ctx: { deviceId?: string; ip?: string },
+): Promise<AuthenticatedUser> {
   const row = await sqlOne<UserRow>(em, 'select * from app_user where username = ?', [username.toLowerCase()]);
   const ok = await verifySecret(password, row?.password_hash ?? (await dummySecretHash()));
   if (!row || !ok || !row.active) {
-    await recordAudit(em, { actorType: 'anonymous', action: 'auth.login_failed', details: { username }, deviceId: ctx.deviceId, ip: ctx.ip });
+    await recordAudit(em, {
+      actorType: 'anonymous',
+      action: 'auth.login_failed',
+      details: { username },
+      deviceId: ctx.deviceId,
+      ip: ctx.ip,
+    });
     throw new Unauthorized('Invalid username or password');
   }
   await recordAudit(em, { actorType: 'user', actorId: row.id, action: 'auth.login', deviceId: ctx.deviceId, ip: ctx.ip });
@@ -54,11 +75,22 @@ export async function loginWithPassword(em: EntityManager, username: string, pas
 }
 
 /** Handheld login: scan a badge and type a PIN. */
-export async function loginWithBadge(em: EntityManager, badge: string, pin: string, ctx: { deviceId?: string; ip?: string }): Promise<AuthenticatedUser> {
+export async function loginWithBadge(
+  em: EntityManager,
+  badge: string,
+  pin: string,
+  ctx: { deviceId?: string; ip?: string },
+): Promise<AuthenticatedUser> {
   const row = await sqlOne<UserRow>(em, 'select * from app_user where badge_code = ?', [badge]);
   const ok = await verifySecret(pin, row?.pin_hash ?? (await dummySecretHash()));
   if (!row || !ok || !row.active) {
-    await recordAudit(em, { actorType: 'anonymous', action: 'auth.badge_login_failed', details: { badge: badge.slice(0, 4) + '…' }, deviceId: ctx.deviceId, ip: ctx.ip });
+    await recordAudit(em, {
+      actorType: 'anonymous',
+      action: 'auth.badge_login_failed',
+      details: { badge: badge.slice(0, 4) + '…' },
+      deviceId: ctx.deviceId,
+      ip: ctx.ip,
+    });
     throw new Unauthorized('Invalid badge or PIN');
   }
   await recordAudit(em, { actorType: 'user', actorId: row.id, action: 'auth.badge_login', deviceId: ctx.deviceId, ip: ctx.ip });
@@ -71,10 +103,21 @@ export async function getUser(em: EntityManager, id: string): Promise<Authentica
 }
 
 /** Issues a refresh token in a (new or existing) rotation family. */
-export async function issueRefreshToken(em: EntityManager, userId: string, ttlS: number, clock: Clock, familyId: string = randomUUID(), deviceId?: string): Promise<string> {
+export async function issueRefreshToken(
+  em: EntityManager,
+  userId: string,
+  ttlS: number,
+  clock: Clock,
+  familyId: string = randomUUID(),
+  deviceId?: string,
+): Promise<string> {
   const token = newOpaqueToken('rt_');
   await sql(em, `insert into refresh_token (user_id, family_id, token_hash, device_id, expires_at) values (?, ?, ?, ?, ?)`, [
-    userId, familyId, sha256(token), deviceId ?? null, new Date(clock.now().getTime() + ttlS * 1000),
+    userId,
+    familyId,
+    sha256(token),
+    deviceId ?? null,
+    new Date(clock.now().getTime() + ttlS * 1000),
   ]);
   return token;
 }
@@ -83,10 +126,22 @@ export async function issueRefreshToken(em: EntityManager, userId: string, ttlS:
  * Rotates a refresh token: the presented one is used up and a new one issued in the same family.
  * Presenting a token twice (a stolen copy) revokes the whole family (OAuth 2.0 Security BCP §4.14).
  */
-export async function rotateRefreshToken(em: EntityManager, token: string, ttlS: number, clock: Clock): Promise<{ user: AuthenticatedUser; refreshToken: string }> {
+export async function rotateRefreshToken(
+  em: EntityManager,
+  token: string,
+  ttlS: number,
+  clock: Clock,
+): Promise<{ user: AuthenticatedUser; refreshToken: string }> {
   const outcome = await em.transactional(async (tx) => {
-    const row = await sqlOne<{ id: string; user_id: string; family_id: string; expires_at: string; used_at: string | null; revoked_at: string | null; device_id: string | null }>(
-      tx, 'select * from refresh_token where token_hash = ? for update', [sha256(token)]);
+    const row = await sqlOne<{
+      id: string;
+      user_id: string;
+      family_id: string;
+      expires_at: string;
+      used_at: string | null;
+      revoked_at: string | null;
+      device_id: string | null;
+    }>(tx, 'select * from refresh_token where token_hash = ? for update', [sha256(token)]);
     if (!row) throw new Unauthorized('Unknown refresh token');
     if (row.used_at || row.revoked_at) return { reused: row };
     if (new Date(row.expires_at).getTime() <= clock.now().getTime()) throw new Unauthorized('Refresh token expired');
@@ -107,18 +162,43 @@ export async function rotateRefreshToken(em: EntityManager, token: string, ttlS:
 }
 
 export async function revokeRefreshToken(em: EntityManager, token: string): Promise<void> {
-  await sql(em, `update refresh_token set revoked_at = now() where family_id = (select family_id from refresh_token where token_hash = ?) and revoked_at is null`, [sha256(token)]);
+  await sql(
+    em,
+    `update refresh_token set revoked_at = now() where family_id = (select family_id from refresh_token where token_hash = ?) and revoked_at is null`,
+    [sha256(token)],
+  );
 }
 
-export async function createUser(em: EntityManager, input: z.infer<typeof createUserBody>, by: Actor, cost?: { N?: number }): Promise<AuthenticatedUser> {
+export async function createUser(
+  em: EntityManager,
+  input: z.infer<typeof createUserBody>,
+  by: Actor,
+  cost?: { N?: number },
+): Promise<AuthenticatedUser> {
   const exists = await sqlOne(em, 'select 1 from app_user where username = ?', [input.username]);
   if (exists) throw new Conflict(`Username ${input.username} is taken`, 'username-taken');
-  const row = await sqlOne<UserRow>(em, `insert into app_user (username, display_name, password_hash, badge_code, pin_hash, roles, warehouse_ids)
-      values (?, ?, ?, ?, ?, ?::text[], ?::uuid[]) returning *`, [
-    input.username, input.displayName, await hashSecret(input.password, cost), input.badgeCode ?? null,
-    input.pin ? await hashSecret(input.pin, cost) : null, `{${input.roles.join(',')}}`, `{${input.warehouseIds.join(',')}}`,
-  ]);
-  await recordAudit(em, { actorType: by.kind, actorId: by.id, action: 'user.created', objectType: 'user', objectId: row!.id, deviceId: by.deviceId });
+  const row = await sqlOne<UserRow>(
+    em,
+    `insert into app_user (username, display_name, password_hash, badge_code, pin_hash, roles, warehouse_ids)
+      values (?, ?, ?, ?, ?, ?::text[], ?::uuid[]) returning *`,
+    [
+      input.username,
+      input.displayName,
+      await hashSecret(input.password, cost),
+      input.badgeCode ?? null,
+      input.pin ? await hashSecret(input.pin, cost) : null,
+      `{${input.roles.join(',')}}`,
+      `{${input.warehouseIds.join(',')}}`,
+    ],
+  );
+  await recordAudit(em, {
+    actorType: by.kind,
+    actorId: by.id,
+    action: 'user.created',
+    objectType: 'user',
+    objectId: row!.id,
+    deviceId: by.deviceId,
+  });
   return toUser(row!);
 }
 
@@ -133,9 +213,11 @@ export async function listUsers(em: EntityManager, actor: Actor) {
 export async function createApiClient(em: EntityManager, input: z.infer<typeof createApiClientBody>, by: Actor) {
   const prefix = newOpaqueToken().slice(0, 8).replace(/[-_]/g, 'x');
   const apiKey = `dk_${prefix}_${newOpaqueToken()}`;
-  const row = await sqlOne<{ id: string }>(em, `insert into api_client (name, key_prefix, key_hash, scopes, warehouse_ids) values (?, ?, ?, ?::text[], ?::uuid[]) returning id`, [
-    input.name, prefix, sha256(apiKey), `{${input.scopes.join(',')}}`, `{${input.warehouseIds.join(',')}}`,
-  ]);
+  const row = await sqlOne<{ id: string }>(
+    em,
+    `insert into api_client (name, key_prefix, key_hash, scopes, warehouse_ids) values (?, ?, ?, ?::text[], ?::uuid[]) returning id`,
+    [input.name, prefix, sha256(apiKey), `{${input.scopes.join(',')}}`, `{${input.warehouseIds.join(',')}}`],
+  );
   await recordAudit(em, { actorType: by.kind, actorId: by.id, action: 'api_client.created', objectType: 'api_client', objectId: row!.id });
   return { id: row!.id, name: input.name, apiKey, scopes: input.scopes };
 }
@@ -145,7 +227,18 @@ export async function authenticateApiKey(em: EntityManager, apiKey: string): Pro
   const m = /^dk_([A-Za-z0-9]{8})_[A-Za-z0-9_-]{20,}$/.exec(apiKey);
   if (!m) return undefined;
   const row = await sqlOne<{ id: string; key_hash: string; scopes: string[]; warehouse_ids: string[]; name: string }>(
-    em, 'select * from api_client where key_prefix = ? and active', [m[1]]);
+    em,
+    'select * from api_client where key_prefix = ? and active',
+    [m[1]],
+  );
   if (!row || row.key_hash !== sha256(apiKey)) return undefined;
-  return { kind: 'api_client', id: row.id, username: row.name, roles: [], warehouseIds: row.warehouse_ids, allWarehouses: false, scopes: row.scopes };
+  return {
+    kind: 'api_client',
+    id: row.id,
+    username: row.name,
+    roles: [],
+    warehouseIds: row.warehouse_ids,
+    allWarehouses: false,
+    scopes: row.scopes,
+  };
 }

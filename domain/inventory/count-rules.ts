@@ -1,7 +1,13 @@
 /** Pure rules of cycle counting: variance tolerance, ABC schedule, accuracy KPI. No I/O, no clock. */
 
-export interface CountLineInput { expected: number; counted: number }
-export interface VarianceThreshold { pct: number; qty: number }
+export interface CountLineInput {
+  expected: number;
+  counted: number;
+}
+export interface VarianceThreshold {
+  pct: number;
+  qty: number;
+}
 
 /**
  * A line is over tolerance when |counted − expected| exceeds both the absolute allowance and the
@@ -13,7 +19,10 @@ export function lineOverThreshold(l: CountLineInput, t: VarianceThreshold): bool
 }
 
 /** Summary of a count round: absolute and net variance, and whether any line needs a recount. */
-export function evaluateCount(lines: CountLineInput[], t: VarianceThreshold): { absVarianceQty: number; netVarianceQty: number; overThreshold: boolean; exactLines: number } {
+export function evaluateCount(
+  lines: CountLineInput[],
+  t: VarianceThreshold,
+): { absVarianceQty: number; netVarianceQty: number; overThreshold: boolean; exactLines: number } {
   let abs = 0;
   let net = 0;
   let over = false;
@@ -28,7 +37,10 @@ export function evaluateCount(lines: CountLineInput[], t: VarianceThreshold): { 
 }
 
 /** What happens after a round: recount once when over tolerance, approval when still over, else post. */
-export function nextCountStatus(round: number, e: { overThreshold: boolean; absVarianceQty: number }): 'recount' | 'pending_approval' | 'completed' {
+export function nextCountStatus(
+  round: number,
+  e: { overThreshold: boolean; absVarianceQty: number },
+): 'recount' | 'pending_approval' | 'completed' {
   if (!e.overThreshold) return 'completed';
   return round === 1 ? 'recount' : 'pending_approval';
 }
@@ -36,7 +48,11 @@ export function nextCountStatus(round: number, e: { overThreshold: boolean; absV
 /** Count interval per velocity class in days (A counted monthly, B quarterly, C twice a year). */
 export const DEFAULT_ABC_INTERVAL_DAYS: Readonly<Record<'A' | 'B' | 'C', number>> = { A: 30, B: 90, C: 180 };
 
-export interface AbcCandidate { skuId: string; velocityClass: 'A' | 'B' | 'C' | null; lastCountedAt: Date | null }
+export interface AbcCandidate {
+  skuId: string;
+  velocityClass: 'A' | 'B' | 'C' | null;
+  lastCountedAt: Date | null;
+}
 
 /**
  * SKUs due for a count on `today`: never counted, or last counted longer ago than their class
@@ -60,7 +76,12 @@ export function abcDue(cands: AbcCandidate[], today: Date, max: number, interval
  * Inventory record accuracy (APICS): share of counted records (location × SKU × lot) whose system
  * quantity matched the first count, and quantity accuracy = 1 − Σ|variance| / Σ expected.
  */
-export function accuracyKpi(firstRoundLines: CountLineInput[]): { records: number; exactRecords: number; recordAccuracyPct: number; qtyAccuracyPct: number } {
+export function accuracyKpi(firstRoundLines: CountLineInput[]): {
+  records: number;
+  exactRecords: number;
+  recordAccuracyPct: number;
+  qtyAccuracyPct: number;
+} {
   const records = firstRoundLines.length;
   if (records === 0) return { records: 0, exactRecords: 0, recordAccuracyPct: 100, qtyAccuracyPct: 100 };
   const e = evaluateCount(firstRoundLines, { pct: 0, qty: 0 });

@@ -12,125 +12,286 @@ import { accuracyKpi, abcDue, evaluateCount, nextCountStatus } from './count-rul
 import { postMovement, releaseReservations } from './ledger.service.js';
 
 export interface CountTaskView {
-  id: string; warehouseId: string; kind: string; locationId: string; locationCode: string; skuId: string | null; blind: boolean; status: string; round: number;
-  varianceThresholdPct: number; varianceThresholdQty: number; createdAt: string; countedAt: string | null; completedAt: string | null;
+  id: string;
+  warehouseId: string;
+  kind: string;
+  locationId: string;
+  locationCode: string;
+  skuId: string | null;
+  blind: boolean;
+  status: string;
+  round: number;
+  varianceThresholdPct: number;
+  varianceThresholdQty: number;
+  createdAt: string;
+  countedAt: string | null;
+  completedAt: string | null;
   expected?: { skuId: string; skuCode: string; lot: string | null; expiry: string | null; lpnId: string | null; qty: number }[];
-  lines?: { round: number; skuId: string; lot: string | null; expiry: string | null; lpnId: string | null; expectedQty: number; countedQty: number }[];
+  lines?: {
+    round: number;
+    skuId: string;
+    lot: string | null;
+    expiry: string | null;
+    lpnId: string | null;
+    expectedQty: number;
+    countedQty: number;
+  }[];
 }
 
 export interface CreateCountsCmd {
-  warehouseId: string; kind: 'location' | 'sku' | 'abc'; locationIds?: string[]; skuId?: string; maxSkus?: number;
-  blind?: boolean; varianceThresholdPct?: number; varianceThresholdQty?: number; userId?: string; today?: Date;
+  warehouseId: string;
+  kind: 'location' | 'sku' | 'abc';
+  locationIds?: string[];
+  skuId?: string;
+  maxSkus?: number;
+  blind?: boolean;
+  varianceThresholdPct?: number;
+  varianceThresholdQty?: number;
+  userId?: string;
+  today?: Date;
 }
 
 /** Creates count tasks (one per location); an open task on the same location/SKU is not duplicated. */
 export async function createCountTasks(tx: EntityManager, cmd: CreateCountsCmd): Promise<CountTaskView[]> {
   let targets: { locationId: string; skuId: string | null; abc: string | null }[];
   if (cmd.kind === 'location') {
-    if (!cmd.locationIds?.length) throw new BadRequest('locationIds are required for a location count', [{ path: 'body.locationIds', message: 'required' }]);
-    const locs = await sql<{ id: string }>(tx, 'select id from location where warehouse_id = ? and id = any(?::uuid[])', [cmd.warehouseId, `{${cmd.locationIds.join(',')}}`]);
+    if (!cmd.locationIds?.length)
+      throw new BadRequest('locationIds are required for a location count', [{ path: 'body.locationIds', message: 'required' }]);
+    const locs = await sql<{ id: string }>(tx, 'select id from location where warehouse_id = ? and id = any(?::uuid[])', [
+      cmd.warehouseId,
+      `{${cmd.locationIds.join(',')}}`,
+    ]);
     if (locs.length !== new Set(cmd.locationIds).size) throw new NotFound('Location');
     targets = locs.map((l) => ({ locationId: l.id, skuId: null, abc: null }));
   } else if (cmd.kind === 'sku') {
     if (!cmd.skuId) throw new BadRequest('skuId is required for a SKU count', [{ path: 'body.skuId', message: 'required' }]);
-    const locs = await sql<{ location_id: string }>(tx, 'select distinct location_id from stock_balance where warehouse_id = ? and sku_id = ? and on_hand > 0', [cmd.warehouseId, cmd.skuId]);
+    const locs = await sql<{ location_id: string }>(
+      tx,
+      'select distinct location_id from stock_balance where warehouse_id = ? and sku_id = ? and on_hand > 0',
+      [cmd.warehouseId, cmd.skuId],
+    );
     targets = locs.map((l) => ({ locationId: l.location_id, skuId: cmd.skuId!, abc: null }));
   } else {
-    const cands = await sql<{ sku_id: string; velocity_class: 'A' | 'B' | 'C' | null; last: Date | string | null }>(tx, `
+    const cands = await sql<{ sku_id: string; velocity_class: 'A' | 'B' | 'C' | null; last: Date | string | null }>(
+      tx,
+      `
       select s.id as sku_id, s.velocity_class, (select max(t.completed_at) from count_task t join count_line cl on cl.task_id = t.id
         where t.warehouse_id = ? and t.status = 'completed' and cl.sku_id = s.id) as last
-      from sku s where s.active and exists (select 1 from stock_balance b where b.sku_id = s.id and b.warehouse_id = ? and b.on_hand > 0)`, [cmd.warehouseId, cmd.warehouseId]);
-    const due = abcDue(cands.map((c) => ({ skuId: c.sku_id, velocityClass: c.velocity_class, lastCountedAt: c.last ? new Date(c.last) : null })), cmd.today ?? new Date(), cmd.maxSkus ?? 20);
+      from sku s where s.active and exists (select 1 from stock_balance b where b.sku_id = s.id and b.warehouse_id = ? and b.on_hand > 0)`,
+      [cmd.warehouseId, cmd.warehouseId],
+    );
+    const due = abcDue(
+      cands.map((c) => ({ skuId: c.sku_id, velocityClass: c.velocity_class, lastCountedAt: c.last ? new Date(c.last) : null })),
+      cmd.today ?? new Date(),
+      cmd.maxSkus ?? 20,
+    );
     const cls = new Map(cands.map((c) => [c.sku_id, c.velocity_class]));
-    const locs = await sql<{ location_id: string; sku_id: string }>(tx, 'select distinct location_id, sku_id from stock_balance where warehouse_id = ? and sku_id = any(?::uuid[]) and on_hand > 0', [cmd.warehouseId, `{${due.join(',')}}`]);
+    const locs = await sql<{ location_id: string; sku_id: string }>(
+      tx,
+      'select distinct location_id, sku_id from stock_balance where warehouse_id = ? and sku_id = any(?::uuid[]) and on_hand > 0',
+      [cmd.warehouseId, `{${due.join(',')}}`],
+    );
     targets = locs.map((l) => ({ locationId: l.location_id, skuId: l.sku_id, abc: cls.get(l.sku_id) ?? 'C' }));
   }
   const created: CountTaskView[] = [];
   for (const t of targets) {
-    const open = await sqlOne(tx, `select 1 from count_task where location_id = ? and sku_id is not distinct from ?::uuid and status in ('open', 'recount', 'pending_approval')`, [t.locationId, t.skuId]);
+    const open = await sqlOne(
+      tx,
+      `select 1 from count_task where location_id = ? and sku_id is not distinct from ?::uuid and status in ('open', 'recount', 'pending_approval')`,
+      [t.locationId, t.skuId],
+    );
     if (open) continue;
-    const row = await sqlOne<{ id: string }>(tx, `insert into count_task (warehouse_id, kind, location_id, sku_id, blind, variance_threshold_pct, variance_threshold_qty, abc_class, created_by)
-      values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`, [
-      cmd.warehouseId, cmd.kind, t.locationId, t.skuId, cmd.blind ?? true, cmd.varianceThresholdPct ?? 5, cmd.varianceThresholdQty ?? 2, t.abc, cmd.userId ?? null,
-    ]);
-    await emit(tx, { type: 'count.task_created', warehouseId: cmd.warehouseId, actorId: cmd.userId, payload: { taskId: row!.id, locationId: t.locationId, skuId: t.skuId, kind: cmd.kind, blind: cmd.blind ?? true } });
+    const row = await sqlOne<{ id: string }>(
+      tx,
+      `insert into count_task (warehouse_id, kind, location_id, sku_id, blind, variance_threshold_pct, variance_threshold_qty, abc_class, created_by)
+      values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
+      [
+        cmd.warehouseId,
+        cmd.kind,
+        t.locationId,
+        t.skuId,
+        cmd.blind ?? true,
+        cmd.varianceThresholdPct ?? 5,
+        cmd.varianceThresholdQty ?? 2,
+        t.abc,
+        cmd.userId ?? null,
+      ],
+    );
+    await emit(tx, {
+      type: 'count.task_created',
+      warehouseId: cmd.warehouseId,
+      actorId: cmd.userId,
+      payload: { taskId: row!.id, locationId: t.locationId, skuId: t.skuId, kind: cmd.kind, blind: cmd.blind ?? true },
+    });
     created.push(await getCountTask(tx, row!.id, { showExpected: false }));
   }
   return created;
 }
 
-type ExpectedRow = { balance_id: string; sku_id: string; sku_code: string; lot: string | null; expiry: string | null; lpn_id: string | null; on_hand: number };
+type ExpectedRow = {
+  balance_id: string;
+  sku_id: string;
+  sku_code: string;
+  lot: string | null;
+  expiry: string | null;
+  lpn_id: string | null;
+  on_hand: number;
+};
 
 async function expectedAt(tx: EntityManager, locationId: string, skuId: string | null, lock: boolean): Promise<ExpectedRow[]> {
-  return sql<ExpectedRow>(tx, `select b.id as balance_id, b.sku_id, s.code as sku_code, b.lot, b.expiry::text as expiry, b.lpn_id, b.on_hand
+  return sql<ExpectedRow>(
+    tx,
+    `select b.id as balance_id, b.sku_id, s.code as sku_code, b.lot, b.expiry::text as expiry, b.lpn_id, b.on_hand
     from stock_balance b join sku s on s.id = b.sku_id
     where b.location_id = ? and b.status = 'available' and b.on_hand > 0 and (?::uuid is null or b.sku_id = ?::uuid)
-    order by b.id ${lock ? 'for update of b' : ''}`, [locationId, skuId, skuId]);
+    order by b.id ${lock ? 'for update of b' : ''}`,
+    [locationId, skuId, skuId],
+  );
 }
 
 /** The task; expected quantities only when showExpected (never to the counter of a blind count). */
 export async function getCountTask(em: EntityManager, id: string, o: { showExpected: boolean }): Promise<CountTaskView> {
-  const t = await sqlOne<Record<string, any>>(em, 'select t.*, l.code as location_code from count_task t join location l on l.id = t.location_id where t.id = ?', [id]);
+  const t = await sqlOne<Record<string, any>>(
+    em,
+    'select t.*, l.code as location_code from count_task t join location l on l.id = t.location_id where t.id = ?',
+    [id],
+  );
   if (!t) throw new NotFound('Count task', id);
   const view: CountTaskView = {
-    id: t.id, warehouseId: t.warehouse_id, kind: t.kind, locationId: t.location_id, locationCode: t.location_code, skuId: t.sku_id, blind: t.blind, status: t.status,
-    round: t.round, varianceThresholdPct: Number(t.variance_threshold_pct), varianceThresholdQty: t.variance_threshold_qty, createdAt: new Date(t.created_at).toISOString(),
-    countedAt: t.counted_at ? new Date(t.counted_at).toISOString() : null, completedAt: t.completed_at ? new Date(t.completed_at).toISOString() : null,
+    id: t.id,
+    warehouseId: t.warehouse_id,
+    kind: t.kind,
+    locationId: t.location_id,
+    locationCode: t.location_code,
+    skuId: t.sku_id,
+    blind: t.blind,
+    status: t.status,
+    round: t.round,
+    varianceThresholdPct: Number(t.variance_threshold_pct),
+    varianceThresholdQty: t.variance_threshold_qty,
+    createdAt: new Date(t.created_at).toISOString(),
+    countedAt: t.counted_at ? new Date(t.counted_at).toISOString() : null,
+    completedAt: t.completed_at ? new Date(t.completed_at).toISOString() : null,
   };
   if (o.showExpected || !t.blind) {
-    view.expected = (await expectedAt(em, t.location_id, t.sku_id, false)).map((r) => ({ skuId: r.sku_id, skuCode: r.sku_code, lot: r.lot, expiry: r.expiry, lpnId: r.lpn_id, qty: r.on_hand }));
-    const lines = await sql<Record<string, any>>(em, 'select round, sku_id, lot, expiry::text as expiry, lpn_id, expected_qty, counted_qty from count_line where task_id = ? order by round, sku_id, lot', [id]);
-    view.lines = lines.map((l) => ({ round: l.round, skuId: l.sku_id, lot: l.lot, expiry: l.expiry, lpnId: l.lpn_id, expectedQty: l.expected_qty, countedQty: l.counted_qty }));
+    view.expected = (await expectedAt(em, t.location_id, t.sku_id, false)).map((r) => ({
+      skuId: r.sku_id,
+      skuCode: r.sku_code,
+      lot: r.lot,
+      expiry: r.expiry,
+      lpnId: r.lpn_id,
+      qty: r.on_hand,
+    }));
+    const lines = await sql<Record<string, any>>(
+      em,
+      'select round, sku_id, lot, expiry::text as expiry, lpn_id, expected_qty, counted_qty from count_line where task_id = ? order by round, sku_id, lot',
+      [id],
+    );
+    view.lines = lines.map((l) => ({
+      round: l.round,
+      skuId: l.sku_id,
+      lot: l.lot,
+      expiry: l.expiry,
+      lpnId: l.lpn_id,
+      expectedQty: l.expected_qty,
+      countedQty: l.counted_qty,
+    }));
   }
   return view;
 }
 
-export interface CountedLine { skuId: string; lot?: string | null; expiry?: string | null; lpnId?: string | null; qty: number }
+export interface CountedLine {
+  skuId: string;
+  lot?: string | null;
+  expiry?: string | null;
+  lpnId?: string | null;
+  qty: number;
+}
 
-const keyOf = (k: { skuId: string; lot?: string | null; expiry?: string | null; lpnId?: string | null }) => `${k.skuId}|${k.lot ?? ''}|${k.expiry ?? ''}|${k.lpnId ?? ''}`;
+const keyOf = (k: { skuId: string; lot?: string | null; expiry?: string | null; lpnId?: string | null }) =>
+  `${k.skuId}|${k.lot ?? ''}|${k.expiry ?? ''}|${k.lpnId ?? ''}`;
 
 /**
  * Records one count round. Expected quantities are snapshotted under row locks at this moment; a
  * record the counter did not report counts as 0. Within tolerance the adjustments post right away;
  * over tolerance the first round asks for a recount and the second waits for approval.
  */
-export async function submitCount(tx: EntityManager, taskId: string, lines: CountedLine[], o: { userId?: string; deviceId?: string }): Promise<CountTaskView> {
+export async function submitCount(
+  tx: EntityManager,
+  taskId: string,
+  lines: CountedLine[],
+  o: { userId?: string; deviceId?: string },
+): Promise<CountTaskView> {
   const t = await sqlOne<Record<string, any>>(tx, 'select * from count_task where id = ? for update', [taskId]);
   if (!t) throw new NotFound('Count task', taskId);
   if (t.status !== 'open' && t.status !== 'recount') throw new Conflict(`Count task ${taskId} is ${t.status}`, 'count-not-open');
-  for (const l of lines) if (t.sku_id && l.skuId !== t.sku_id) throw new BadRequest(`this task counts SKU ${t.sku_id} only`, [{ path: 'body.lines', message: 'other SKU' }]);
+  for (const l of lines)
+    if (t.sku_id && l.skuId !== t.sku_id)
+      throw new BadRequest(`this task counts SKU ${t.sku_id} only`, [{ path: 'body.lines', message: 'other SKU' }]);
   const seen = new Set<string>();
   for (const l of lines) {
     const k = keyOf(l);
-    if (seen.has(k)) throw new BadRequest('each SKU/lot/expiry/LPN may appear once per count', [{ path: 'body.lines', message: `duplicate ${k}` }]);
+    if (seen.has(k))
+      throw new BadRequest('each SKU/lot/expiry/LPN may appear once per count', [{ path: 'body.lines', message: `duplicate ${k}` }]);
     seen.add(k);
   }
   const expected = await expectedAt(tx, t.location_id, t.sku_id, true);
-  const merged = new Map<string, { skuId: string; lot: string | null; expiry: string | null; lpnId: string | null; expected: number; counted: number }>();
-  for (const e of expected) merged.set(keyOf({ skuId: e.sku_id, lot: e.lot, expiry: e.expiry, lpnId: e.lpn_id }), { skuId: e.sku_id, lot: e.lot, expiry: e.expiry, lpnId: e.lpn_id, expected: e.on_hand, counted: 0 });
+  const merged = new Map<
+    string,
+    { skuId: string; lot: string | null; expiry: string | null; lpnId: string | null; expected: number; counted: number }
+  >();
+  for (const e of expected)
+    merged.set(keyOf({ skuId: e.sku_id, lot: e.lot, expiry: e.expiry, lpnId: e.lpn_id }), {
+      skuId: e.sku_id,
+      lot: e.lot,
+      expiry: e.expiry,
+      lpnId: e.lpn_id,
+      expected: e.on_hand,
+      counted: 0,
+    });
   for (const l of lines) {
     const k = keyOf(l);
-    const m = merged.get(k) ?? { skuId: l.skuId, lot: l.lot || null, expiry: l.expiry ?? null, lpnId: l.lpnId ?? null, expected: 0, counted: 0 };
+    const m = merged.get(k) ?? {
+      skuId: l.skuId,
+      lot: l.lot || null,
+      expiry: l.expiry ?? null,
+      lpnId: l.lpnId ?? null,
+      expected: 0,
+      counted: 0,
+    };
     m.counted = l.qty;
     merged.set(k, m);
   }
   const rows = [...merged.values()];
   for (const r of rows) {
-    await sql(tx, `insert into count_line (task_id, round, sku_id, lot, expiry, lpn_id, expected_qty, counted_qty, counted_by) values (?, ?, ?, ?, ?::date, ?::uuid, ?, ?, ?)`,
-      [taskId, t.round, r.skuId, r.lot, r.expiry, r.lpnId, r.expected, r.counted, o.userId ?? null]);
+    await sql(
+      tx,
+      `insert into count_line (task_id, round, sku_id, lot, expiry, lpn_id, expected_qty, counted_qty, counted_by) values (?, ?, ?, ?, ?::date, ?::uuid, ?, ?, ?)`,
+      [taskId, t.round, r.skuId, r.lot, r.expiry, r.lpnId, r.expected, r.counted, o.userId ?? null],
+    );
   }
   const ev = evaluateCount(rows, { pct: Number(t.variance_threshold_pct), qty: t.variance_threshold_qty });
   const next = nextCountStatus(t.round, ev);
   if (next === 'recount') {
     await sql(tx, `update count_task set status = 'recount', round = round + 1, counted_at = now() where id = ?`, [taskId]);
-    await emit(tx, { type: 'count.recount_requested', warehouseId: t.warehouse_id, actorId: o.userId, payload: { taskId, round: t.round + 1, varianceQty: ev.netVarianceQty } });
+    await emit(tx, {
+      type: 'count.recount_requested',
+      warehouseId: t.warehouse_id,
+      actorId: o.userId,
+      payload: { taskId, round: t.round + 1, varianceQty: ev.netVarianceQty },
+    });
   } else if (next === 'pending_approval') {
     await sql(tx, `update count_task set status = 'pending_approval', counted_at = now() where id = ?`, [taskId]);
   } else {
     await sql(tx, 'update count_task set counted_at = now() where id = ?', [taskId]);
     await applyCount(tx, t, t.round, o.userId ?? null, null, o.deviceId);
   }
-  await emit(tx, { type: 'count.submitted', warehouseId: t.warehouse_id, actorId: o.userId, payload: { taskId, round: t.round, status: next } });
+  await emit(tx, {
+    type: 'count.submitted',
+    warehouseId: t.warehouse_id,
+    actorId: o.userId,
+    payload: { taskId, round: t.round, status: next },
+  });
   return getCountTask(tx, taskId, { showExpected: false });
 }
 
@@ -149,9 +310,26 @@ export async function approveCount(tx: EntityManager, taskId: string, approve: b
  * so stock moved after the count is kept. A loss that would cut into reserved stock first releases
  * that balance's reservations (allocation re-runs on the event).
  */
-async function applyCount(tx: EntityManager, t: Record<string, any>, round: number, userId: string | null, approvedBy: string | null, deviceId?: string): Promise<void> {
-  const lines = await sql<{ sku_id: string; lot: string | null; expiry: string | null; lpn_id: string | null; expected_qty: number; counted_qty: number }>(tx,
-    'select sku_id, lot, expiry::text as expiry, lpn_id, expected_qty, counted_qty from count_line where task_id = ? and round = ? order by sku_id, lot', [t.id, round]);
+async function applyCount(
+  tx: EntityManager,
+  t: Record<string, any>,
+  round: number,
+  userId: string | null,
+  approvedBy: string | null,
+  deviceId?: string,
+): Promise<void> {
+  const lines = await sql<{
+    sku_id: string;
+    lot: string | null;
+    expiry: string | null;
+    lpn_id: string | null;
+    expected_qty: number;
+    counted_qty: number;
+  }>(
+    tx,
+    'select sku_id, lot, expiry::text as expiry, lpn_id, expected_qty, counted_qty from count_line where task_id = ? and round = ? order by sku_id, lot',
+    [t.id, round],
+  );
   let adjustments = 0;
   let net = 0;
   for (const l of lines) {
@@ -159,31 +337,67 @@ async function applyCount(tx: EntityManager, t: Record<string, any>, round: numb
     if (delta === 0) continue;
     const key = { locationId: t.location_id, lot: l.lot, expiry: l.expiry, lpnId: l.lpn_id, status: 'available' as const };
     if (delta < 0) {
-      const bal = await sqlOne<{ id: string; on_hand: number; reserved: number }>(tx, `select id, on_hand, reserved from stock_balance where location_id = ? and sku_id = ?
+      const bal = await sqlOne<{ id: string; on_hand: number; reserved: number }>(
+        tx,
+        `select id, on_hand, reserved from stock_balance where location_id = ? and sku_id = ?
         and lot is not distinct from ? and expiry is not distinct from ?::date and lpn_id is not distinct from ?::uuid and status = 'available' for update`,
-      [t.location_id, l.sku_id, l.lot, l.expiry, l.lpn_id]);
+        [t.location_id, l.sku_id, l.lot, l.expiry, l.lpn_id],
+      );
       const take = Math.min(-delta, bal?.on_hand ?? 0);
       if (take === 0) continue;
       if (bal && bal.on_hand - bal.reserved < take) {
-        const pend = await sql<{ id: string }>(tx, `select id from stock_reservation where balance_id = ? and status = 'pending'`, [bal.id]);
+        const pend = await sql<{ id: string }>(tx, `select id from stock_reservation where balance_id = ? and status = 'pending'`, [
+          bal.id,
+        ]);
         await releaseReservations(tx, { reservationIds: pend.map((p) => p.id) }, `count:${t.id}`);
       }
-      await postMovement(tx, { warehouseId: t.warehouse_id, type: 'count', skuId: l.sku_id, qty: take, from: key, reasonCode: 'cycle-count', refType: 'count_task', refId: t.id, userId: userId ?? undefined, deviceId });
+      await postMovement(tx, {
+        warehouseId: t.warehouse_id,
+        type: 'count',
+        skuId: l.sku_id,
+        qty: take,
+        from: key,
+        reasonCode: 'cycle-count',
+        refType: 'count_task',
+        refId: t.id,
+        userId: userId ?? undefined,
+        deviceId,
+      });
       net -= take;
     } else {
-      await postMovement(tx, { warehouseId: t.warehouse_id, type: 'count', skuId: l.sku_id, qty: delta, to: key, reasonCode: 'cycle-count', refType: 'count_task', refId: t.id, userId: userId ?? undefined, deviceId });
+      await postMovement(tx, {
+        warehouseId: t.warehouse_id,
+        type: 'count',
+        skuId: l.sku_id,
+        qty: delta,
+        to: key,
+        reasonCode: 'cycle-count',
+        refType: 'count_task',
+        refId: t.id,
+        userId: userId ?? undefined,
+        deviceId,
+      });
       net += delta;
     }
     adjustments++;
   }
   await sql(tx, `update count_task set status = 'completed', completed_at = now(), approved_by = ? where id = ?`, [approvedBy, t.id]);
-  await emit(tx, { type: 'count.completed', warehouseId: t.warehouse_id, actorId: userId ?? undefined, payload: { taskId: t.id, locationId: t.location_id, adjustments, netVarianceQty: net, approvedBy } });
+  await emit(tx, {
+    type: 'count.completed',
+    warehouseId: t.warehouse_id,
+    actorId: userId ?? undefined,
+    payload: { taskId: t.id, locationId: t.location_id, adjustments, netVarianceQty: net, approvedBy },
+  });
 }
 
 /** Open / waiting tasks of a warehouse, oldest first (the counter's queue). */
 export async function listCountTasks(em: EntityManager, f: { warehouseId: string; status?: string; cursor?: string; limit: number }) {
-  const rows = await sql<{ id: string; created_at: Date | string }>(em, `select id, created_at from count_task where warehouse_id = ? and (?::text is null or status = ?)
-    and (?::uuid is null or id > ?::uuid) order by id limit ?`, [f.warehouseId, f.status ?? null, f.status ?? null, f.cursor ?? null, f.cursor ?? null, f.limit + 1]);
+  const rows = await sql<{ id: string; created_at: Date | string }>(
+    em,
+    `select id, created_at from count_task where warehouse_id = ? and (?::text is null or status = ?)
+    and (?::uuid is null or id > ?::uuid) order by id limit ?`,
+    [f.warehouseId, f.status ?? null, f.status ?? null, f.cursor ?? null, f.cursor ?? null, f.limit + 1],
+  );
   const items: CountTaskView[] = [];
   for (const r of rows.slice(0, f.limit)) items.push(await getCountTask(em, r.id, { showExpected: false }));
   return { items, nextCursor: rows.length > f.limit ? items[items.length - 1]!.id : null };
@@ -191,11 +405,18 @@ export async function listCountTasks(em: EntityManager, f: { warehouseId: string
 
 /** Inventory record accuracy over completed counts (first rounds) in a time range. */
 export async function countAccuracy(em: EntityManager, f: { warehouseId: string; from?: string; to?: string }) {
-  const lines = await sql<{ expected_qty: number; counted_qty: number }>(em, `select cl.expected_qty, cl.counted_qty from count_line cl join count_task t on t.id = cl.task_id
+  const lines = await sql<{ expected_qty: number; counted_qty: number }>(
+    em,
+    `select cl.expected_qty, cl.counted_qty from count_line cl join count_task t on t.id = cl.task_id
     where t.warehouse_id = ? and t.status in ('completed', 'rejected') and cl.round = 1
       and (?::timestamptz is null or t.completed_at >= ?::timestamptz) and (?::timestamptz is null or t.completed_at <= ?::timestamptz)`,
-  [f.warehouseId, f.from ?? null, f.from ?? null, f.to ?? null, f.to ?? null]);
-  const tasks = await sqlOne<{ n: number }>(em, `select count(*)::int as n from count_task where warehouse_id = ? and status = 'completed'
-    and (?::timestamptz is null or completed_at >= ?::timestamptz) and (?::timestamptz is null or completed_at <= ?::timestamptz)`, [f.warehouseId, f.from ?? null, f.from ?? null, f.to ?? null, f.to ?? null]);
+    [f.warehouseId, f.from ?? null, f.from ?? null, f.to ?? null, f.to ?? null],
+  );
+  const tasks = await sqlOne<{ n: number }>(
+    em,
+    `select count(*)::int as n from count_task where warehouse_id = ? and status = 'completed'
+    and (?::timestamptz is null or completed_at >= ?::timestamptz) and (?::timestamptz is null or completed_at <= ?::timestamptz)`,
+    [f.warehouseId, f.from ?? null, f.from ?? null, f.to ?? null, f.to ?? null],
+  );
   return { tasks: tasks?.n ?? 0, ...accuracyKpi(lines.map((l) => ({ expected: l.expected_qty, counted: l.counted_qty }))) };
 }

@@ -4,65 +4,249 @@ import { MOVEMENT_TYPES, STOCK_STATUSES, VIRTUAL_LOCATIONS } from './ledger.type
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'yyyy-mm-dd');
 export const stockKeySchema = z.object({
-  locationId: z.uuid(), lot: z.string().max(64).nullable().optional(), expiry: isoDate.nullable().optional(),
-  lpnId: z.uuid().nullable().optional(), status: z.enum(STOCK_STATUSES).optional(),
+  locationId: z.uuid(),
+  lot: z.string().max(64).nullable().optional(),
+  expiry: isoDate.nullable().optional(),
+  lpnId: z.uuid().nullable().optional(),
+  status: z.enum(STOCK_STATUSES).optional(),
 });
 
 export const postMovementBody = z.object({
-  warehouseId: z.uuid(), type: z.enum(MOVEMENT_TYPES), skuId: z.uuid(), qty: z.number().int().positive().max(10_000_000),
-  from: stockKeySchema.optional(), to: stockKeySchema.optional(),
-  fromVirtual: z.enum(VIRTUAL_LOCATIONS).optional(), toVirtual: z.enum(VIRTUAL_LOCATIONS).optional(),
-  reasonCode: z.string().max(64).optional(), refType: z.string().max(64).optional(), refId: z.string().max(128).optional(),
+  warehouseId: z.uuid(),
+  type: z.enum(MOVEMENT_TYPES),
+  skuId: z.uuid(),
+  qty: z.number().int().positive().max(10_000_000),
+  from: stockKeySchema.optional(),
+  to: stockKeySchema.optional(),
+  fromVirtual: z.enum(VIRTUAL_LOCATIONS).optional(),
+  toVirtual: z.enum(VIRTUAL_LOCATIONS).optional(),
+  reasonCode: z.string().max(64).optional(),
+  refType: z.string().max(64).optional(),
+  refId: z.string().max(128).optional(),
 });
 export const movementView = z.object({
-  id: z.string(), warehouseId: z.string(), type: z.string(), skuId: z.string(), qty: z.number(),
-  fromBalanceId: z.string().nullable(), toBalanceId: z.string().nullable(), fromLocationId: z.string().nullable(), toLocationId: z.string().nullable(), createdAt: z.string(),
+  id: z.string(),
+  warehouseId: z.string(),
+  type: z.string(),
+  skuId: z.string(),
+  qty: z.number(),
+  fromBalanceId: z.string().nullable(),
+  toBalanceId: z.string().nullable(),
+  fromLocationId: z.string().nullable(),
+  toLocationId: z.string().nullable(),
+  createdAt: z.string(),
 });
 
 export const reserveBody = z.object({
-  warehouseId: z.uuid(), skuId: z.uuid(), qty: z.number().int().positive().max(10_000_000), refType: z.string().min(1).max(64), refId: z.string().min(1).max(128),
-  locationId: z.uuid().optional(), lot: z.string().max(64).optional(), minExpiryDate: isoDate.optional(), allowPartial: z.boolean().optional(),
+  warehouseId: z.uuid(),
+  skuId: z.uuid(),
+  qty: z.number().int().positive().max(10_000_000),
+  refType: z.string().min(1).max(64),
+  refId: z.string().min(1).max(128),
+  locationId: z.uuid().optional(),
+  lot: z.string().max(64).optional(),
+  minExpiryDate: isoDate.optional(),
+  allowPartial: z.boolean().optional(),
   excludeLocationIds: z.array(z.uuid()).max(500).optional(),
 });
-export const reservationView = z.object({ id: z.string(), balanceId: z.string(), locationId: z.string(), locationCode: z.string(), lot: z.string().nullable(), expiry: z.string().nullable(), qty: z.number() });
+export const reservationView = z.object({
+  id: z.string(),
+  balanceId: z.string(),
+  locationId: z.string(),
+  locationCode: z.string(),
+  lot: z.string().nullable(),
+  expiry: z.string().nullable(),
+  qty: z.number(),
+});
 export const reserveResultView = z.object({ reservations: z.array(reservationView), shortQty: z.number() });
-export const releaseBody = z.union([z.object({ refType: z.string().min(1), refId: z.string().min(1) }), z.object({ reservationIds: z.array(z.uuid()).min(1).max(1000) })]);
-export const consumeBody = z.object({ qty: z.number().int().min(0), to: stockKeySchema, type: z.enum(MOVEMENT_TYPES).optional(), keepRemainder: z.boolean().optional() });
+export const releaseBody = z.union([
+  z.object({ refType: z.string().min(1), refId: z.string().min(1) }),
+  z.object({ reservationIds: z.array(z.uuid()).min(1).max(1000) }),
+]);
+export const consumeBody = z.object({
+  qty: z.number().int().min(0),
+  to: stockKeySchema,
+  type: z.enum(MOVEMENT_TYPES).optional(),
+  keepRemainder: z.boolean().optional(),
+});
 
 export const balanceView = z.object({
-  id: z.string(), locationId: z.string(), locationCode: z.string(), skuId: z.string(), skuCode: z.string(), lot: z.string().nullable(), expiry: z.string().nullable(),
-  lpnId: z.string().nullable(), lpnCode: z.string().nullable(), status: z.string(), onHand: z.number(), reserved: z.number(), available: z.number(), updatedAt: z.string(),
+  id: z.string(),
+  locationId: z.string(),
+  locationCode: z.string(),
+  skuId: z.string(),
+  skuCode: z.string(),
+  lot: z.string().nullable(),
+  expiry: z.string().nullable(),
+  lpnId: z.string().nullable(),
+  lpnCode: z.string().nullable(),
+  status: z.string(),
+  onHand: z.number(),
+  reserved: z.number(),
+  available: z.number(),
+  updatedAt: z.string(),
 });
-export const skuStockView = z.object({ skuId: z.string(), skuCode: z.string(), name: z.string(), onHand: z.number(), reserved: z.number(), available: z.number(), quarantined: z.number(), damaged: z.number(), locations: z.number() });
-export const asOfView = z.object({ balanceId: z.string(), locationId: z.string(), locationCode: z.string(), skuId: z.string(), lot: z.string().nullable(), expiry: z.string().nullable(), lpnId: z.string().nullable(), status: z.string(), onHand: z.number() });
+export const skuStockView = z.object({
+  skuId: z.string(),
+  skuCode: z.string(),
+  name: z.string(),
+  onHand: z.number(),
+  reserved: z.number(),
+  available: z.number(),
+  quarantined: z.number(),
+  damaged: z.number(),
+  locations: z.number(),
+});
+export const asOfView = z.object({
+  balanceId: z.string(),
+  locationId: z.string(),
+  locationCode: z.string(),
+  skuId: z.string(),
+  lot: z.string().nullable(),
+  expiry: z.string().nullable(),
+  lpnId: z.string().nullable(),
+  status: z.string(),
+  onHand: z.number(),
+});
 export const movementHistoryView = z.object({
-  id: z.string(), type: z.string(), skuId: z.string(), skuCode: z.string(), qty: z.number(),
-  fromLocationId: z.string().nullable(), fromLocationCode: z.string().nullable(), fromVirtual: z.string().nullable(),
-  toLocationId: z.string().nullable(), toLocationCode: z.string().nullable(), toVirtual: z.string().nullable(),
-  lot: z.string().nullable(), expiry: z.string().nullable(), reasonCode: z.string().nullable(), userId: z.string().nullable(), deviceId: z.string().nullable(),
-  refType: z.string().nullable(), refId: z.string().nullable(), createdAt: z.string(),
+  id: z.string(),
+  type: z.string(),
+  skuId: z.string(),
+  skuCode: z.string(),
+  qty: z.number(),
+  fromLocationId: z.string().nullable(),
+  fromLocationCode: z.string().nullable(),
+  fromVirtual: z.string().nullable(),
+  toLocationId: z.string().nullable(),
+  toLocationCode: z.string().nullable(),
+  toVirtual: z.string().nullable(),
+  lot: z.string().nullable(),
+  expiry: z.string().nullable(),
+  reasonCode: z.string().nullable(),
+  userId: z.string().nullable(),
+  deviceId: z.string().nullable(),
+  refType: z.string().nullable(),
+  refId: z.string().nullable(),
+  createdAt: z.string(),
 });
-export const lowStockView = z.object({ skuId: z.string(), skuCode: z.string(), name: z.string(), minStockQty: z.number(), available: z.number(), shortQty: z.number() });
+export const lowStockView = z.object({
+  skuId: z.string(),
+  skuCode: z.string(),
+  name: z.string(),
+  minStockQty: z.number(),
+  available: z.number(),
+  shortQty: z.number(),
+});
 
-export const holdBody = z.object({ warehouseId: z.uuid().nullable().optional(), skuId: z.uuid(), lot: z.string().max(64).nullable().optional(), locationId: z.uuid().nullable().optional(), reason: z.string().min(1).max(500) });
-export const holdView = z.object({ id: z.string(), warehouseId: z.string().nullable(), skuId: z.string(), lot: z.string().nullable(), locationId: z.string().nullable(), reason: z.string(), active: z.boolean(), createdAt: z.string(), releasedAt: z.string().nullable() });
+export const holdBody = z.object({
+  warehouseId: z.uuid().nullable().optional(),
+  skuId: z.uuid(),
+  lot: z.string().max(64).nullable().optional(),
+  locationId: z.uuid().nullable().optional(),
+  reason: z.string().min(1).max(500),
+});
+export const holdView = z.object({
+  id: z.string(),
+  warehouseId: z.string().nullable(),
+  skuId: z.string(),
+  lot: z.string().nullable(),
+  locationId: z.string().nullable(),
+  reason: z.string(),
+  active: z.boolean(),
+  createdAt: z.string(),
+  releasedAt: z.string().nullable(),
+});
 
-export const lpnView = z.object({ id: z.string(), warehouseId: z.string(), code: z.string(), sscc: z.string().nullable(), type: z.string(), parentId: z.string().nullable(), locationId: z.string().nullable(), locationCode: z.string().nullable(), status: z.string(), createdAt: z.string() });
-export const createLpnBody = z.object({ warehouseId: z.uuid(), type: z.enum(['pallet', 'tote', 'carton', 'case']).default('pallet'), locationId: z.uuid().optional(), parentId: z.uuid().optional(), sscc: z.string().regex(/^\d{18}$/).optional(), code: z.string().regex(/^LPN\d+$/).optional() });
+export const lpnView = z.object({
+  id: z.string(),
+  warehouseId: z.string(),
+  code: z.string(),
+  sscc: z.string().nullable(),
+  type: z.string(),
+  parentId: z.string().nullable(),
+  locationId: z.string().nullable(),
+  locationCode: z.string().nullable(),
+  status: z.string(),
+  createdAt: z.string(),
+});
+export const createLpnBody = z.object({
+  warehouseId: z.uuid(),
+  type: z.enum(['pallet', 'tote', 'carton', 'case']).default('pallet'),
+  locationId: z.uuid().optional(),
+  parentId: z.uuid().optional(),
+  sscc: z
+    .string()
+    .regex(/^\d{18}$/)
+    .optional(),
+  code: z
+    .string()
+    .regex(/^LPN\d+$/)
+    .optional(),
+});
 
 export const countTaskView = z.object({
-  id: z.string(), warehouseId: z.string(), kind: z.string(), locationId: z.string(), locationCode: z.string(), skuId: z.string().nullable(), blind: z.boolean(), status: z.string(), round: z.number(),
-  varianceThresholdPct: z.number(), varianceThresholdQty: z.number(), createdAt: z.string(), countedAt: z.string().nullable(), completedAt: z.string().nullable(),
-  expected: z.array(z.object({ skuId: z.string(), skuCode: z.string(), lot: z.string().nullable(), expiry: z.string().nullable(), lpnId: z.string().nullable(), qty: z.number() })).optional(),
-  lines: z.array(z.object({ round: z.number(), skuId: z.string(), lot: z.string().nullable(), expiry: z.string().nullable(), lpnId: z.string().nullable(), expectedQty: z.number(), countedQty: z.number() })).optional(),
+  id: z.string(),
+  warehouseId: z.string(),
+  kind: z.string(),
+  locationId: z.string(),
+  locationCode: z.string(),
+  skuId: z.string().nullable(),
+  blind: z.boolean(),
+  status: z.string(),
+  round: z.number(),
+  varianceThresholdPct: z.number(),
+  varianceThresholdQty: z.number(),
+  createdAt: z.string(),
+  countedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  expected: z
+    .array(
+      z.object({
+        skuId: z.string(),
+        skuCode: z.string(),
+        lot: z.string().nullable(),
+        expiry: z.string().nullable(),
+        lpnId: z.string().nullable(),
+        qty: z.number(),
+      }),
+    )
+    .optional(),
+  lines: z
+    .array(
+      z.object({
+        round: z.number(),
+        skuId: z.string(),
+        lot: z.string().nullable(),
+        expiry: z.string().nullable(),
+        lpnId: z.string().nullable(),
+        expectedQty: z.number(),
+        countedQty: z.number(),
+      }),
+    )
+    .optional(),
 });
 export const createCountsBody = z.object({
-  warehouseId: z.uuid(), kind: z.enum(['location', 'sku', 'abc']), locationIds: z.array(z.uuid()).max(1000).optional(), skuId: z.uuid().optional(),
-  maxSkus: z.number().int().min(1).max(1000).optional(), blind: z.boolean().optional(),
-  varianceThresholdPct: z.number().min(0).max(1000).optional(), varianceThresholdQty: z.number().int().min(0).optional(),
+  warehouseId: z.uuid(),
+  kind: z.enum(['location', 'sku', 'abc']),
+  locationIds: z.array(z.uuid()).max(1000).optional(),
+  skuId: z.uuid().optional(),
+  maxSkus: z.number().int().min(1).max(1000).optional(),
+  blind: z.boolean().optional(),
+  varianceThresholdPct: z.number().min(0).max(1000).optional(),
+  varianceThresholdQty: z.number().int().min(0).optional(),
 });
 export const submitCountBody = z.object({
-  lines: z.array(z.object({ skuId: z.uuid(), lot: z.string().max(64).nullable().optional(), expiry: isoDate.nullable().optional(), lpnId: z.uuid().nullable().optional(), qty: z.number().int().min(0) })).max(1000),
+  lines: z
+    .array(
+      z.object({
+        skuId: z.uuid(),
+        lot: z.string().max(64).nullable().optional(),
+        expiry: isoDate.nullable().optional(),
+        lpnId: z.uuid().nullable().optional(),
+        qty: z.number().int().min(0),
+      }),
+    )
+    .max(1000),
 });
 
 export const pageQuery = { cursor: z.string().max(512).optional(), limit: z.coerce.number().int().min(1).max(500).default(50) };

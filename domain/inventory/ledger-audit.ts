@@ -5,11 +5,19 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../shared/sql.js';
 
-export interface BalanceMismatch { balanceId: string; onHand: number; ledgerQty: number; reserved: number; pendingQty: number }
+export interface BalanceMismatch {
+  balanceId: string;
+  onHand: number;
+  ledgerQty: number;
+  reserved: number;
+  pendingQty: number;
+}
 
 /** Balances of a warehouse whose on_hand or reserved disagree with the ledger / reservations (empty = consistent). */
 export async function ledgerMismatches(em: EntityManager, warehouseId: string): Promise<BalanceMismatch[]> {
-  const rows = await sql<{ id: string; on_hand: number | null; ledger: string | null; reserved: number | null; pending: string | null }>(em, `
+  const rows = await sql<{ id: string; on_hand: number | null; ledger: string | null; reserved: number | null; pending: string | null }>(
+    em,
+    `
     with d as (
       select to_balance_id as bid, qty as q from stock_movement where warehouse_id = ? and to_balance_id is not null
       union all
@@ -19,6 +27,14 @@ export async function ledgerMismatches(em: EntityManager, warehouseId: string): 
     b as (select id, on_hand, reserved from stock_balance where warehouse_id = ?)
     select coalesce(b.id, s.bid) as id, b.on_hand, s.q as ledger, b.reserved, p.q as pending
     from b full join s on s.bid = b.id left join p on p.balance_id = coalesce(b.id, s.bid)
-    where coalesce(b.on_hand, 0) <> coalesce(s.q, 0) or coalesce(b.reserved, 0) <> coalesce(p.q, 0)`, [warehouseId, warehouseId, warehouseId, warehouseId]);
-  return rows.map((r) => ({ balanceId: r.id, onHand: Number(r.on_hand ?? 0), ledgerQty: Number(r.ledger ?? 0), reserved: Number(r.reserved ?? 0), pendingQty: Number(r.pending ?? 0) }));
+    where coalesce(b.on_hand, 0) <> coalesce(s.q, 0) or coalesce(b.reserved, 0) <> coalesce(p.q, 0)`,
+    [warehouseId, warehouseId, warehouseId, warehouseId],
+  );
+  return rows.map((r) => ({
+    balanceId: r.id,
+    onHand: Number(r.on_hand ?? 0),
+    ledgerQty: Number(r.ledger ?? 0),
+    reserved: Number(r.reserved ?? 0),
+    pendingQty: Number(r.pending ?? 0),
+  }));
 }

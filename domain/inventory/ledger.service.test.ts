@@ -10,7 +10,11 @@ let sys: TestSystem;
 let wh: string;
 const tx = <T>(fn: Parameters<typeof withTx<T>>[1]) => withTx(sys.rt.orm.em, fn);
 const balance = async (locationId: string, skuId: string) =>
-  sqlOne<{ on_hand: number; reserved: number }>(sys.rt.orm.em.fork(), 'select coalesce(sum(on_hand),0)::int as on_hand, coalesce(sum(reserved),0)::int as reserved from stock_balance where location_id = ? and sku_id = ?', [locationId, skuId]);
+  sqlOne<{ on_hand: number; reserved: number }>(
+    sys.rt.orm.em.fork(),
+    'select coalesce(sum(on_hand),0)::int as on_hand, coalesce(sum(reserved),0)::int as reserved from stock_balance where location_id = ? and sku_id = ?',
+    [locationId, skuId],
+  );
 
 beforeAll(async () => {
   sys = await startTestSystem();
@@ -25,17 +29,37 @@ describe('postMovement', () => {
     const a = await makeLocation(em, wh);
     const b = await makeLocation(em, wh);
     await tx((t) => postMovement(t, { warehouseId: wh, type: 'receipt', skuId: sku.id, qty: 10, to: { locationId: a.id } }));
-    const mv = await tx((t) => postMovement(t, { warehouseId: wh, type: 'move', skuId: sku.id, qty: 4, from: { locationId: a.id }, to: { locationId: b.id }, reasonCode: 'consolidate' }));
+    const mv = await tx((t) =>
+      postMovement(t, {
+        warehouseId: wh,
+        type: 'move',
+        skuId: sku.id,
+        qty: 4,
+        from: { locationId: a.id },
+        to: { locationId: b.id },
+        reasonCode: 'consolidate',
+      }),
+    );
     await tx((t) => postMovement(t, { warehouseId: wh, type: 'pick', skuId: sku.id, qty: 3, from: { locationId: b.id } }));
     expect(await balance(a.id, sku.id)).toEqual({ on_hand: 6, reserved: 0 });
     expect(await balance(b.id, sku.id)).toEqual({ on_hand: 1, reserved: 0 });
-    const row = await sqlOne<{ type: string; reason_code: string; to_virtual: string | null }>(em, 'select type, reason_code, to_virtual from stock_movement where id = ?', [mv.id]);
+    const row = await sqlOne<{ type: string; reason_code: string; to_virtual: string | null }>(
+      em,
+      'select type, reason_code, to_virtual from stock_movement where id = ?',
+      [mv.id],
+    );
     expect(row).toMatchObject({ type: 'move', reason_code: 'consolidate' });
-    const pick = await sqlOne<{ to_virtual: string }>(em, `select to_virtual from stock_movement where sku_id = ? and type = 'pick'`, [sku.id]);
+    const pick = await sqlOne<{ to_virtual: string }>(em, `select to_virtual from stock_movement where sku_id = ? and type = 'pick'`, [
+      sku.id,
+    ]);
     expect(pick!.to_virtual).toBe('customer');
     await expect(sql(em, 'update stock_movement set qty = 99 where id = ?', [mv.id])).rejects.toThrow(/append-only/);
     await expect(sql(em, 'delete from stock_movement where id = ?', [mv.id])).rejects.toThrow(/append-only/);
-    const events = await sql<{ n: number }>(em, `select count(*)::int as n from outbox where type = 'stock.moved' and payload->>'skuId' = ?`, [sku.id]);
+    const events = await sql<{ n: number }>(
+      em,
+      `select count(*)::int as n from outbox where type = 'stock.moved' and payload->>'skuId' = ?`,
+      [sku.id],
+    );
     expect(events[0]!.n).toBe(3);
     expect(await ledgerMismatches(em, wh)).toEqual([]);
   });
@@ -45,12 +69,23 @@ describe('postMovement', () => {
     const sku = await makeSku(em);
     const a = await makeLocation(em, wh);
     await tx((t) => postMovement(t, { warehouseId: wh, type: 'receipt', skuId: sku.id, qty: 5, to: { locationId: a.id } }));
-    await expect(tx((t) => postMovement(t, { warehouseId: wh, type: 'pick', skuId: sku.id, qty: 6, from: { locationId: a.id } })))
-      .rejects.toMatchObject({ type: 'insufficient-stock', status: 409 });
+    await expect(
+      tx((t) => postMovement(t, { warehouseId: wh, type: 'pick', skuId: sku.id, qty: 6, from: { locationId: a.id } })),
+    ).rejects.toMatchObject({ type: 'insufficient-stock', status: 409 });
     await tx((t) => reserve(t, { warehouseId: wh, skuId: sku.id, qty: 4, refType: 'order_line', refId: 'o1' }));
     // Reserved stock cannot be moved away by a plain movement.
-    await expect(tx((t) => postMovement(t, { warehouseId: wh, type: 'move', skuId: sku.id, qty: 2, from: { locationId: a.id }, to: { locationId: a.id, status: 'damaged' } })))
-      .rejects.toMatchObject({ type: 'insufficient-stock' });
+    await expect(
+      tx((t) =>
+        postMovement(t, {
+          warehouseId: wh,
+          type: 'move',
+          skuId: sku.id,
+          qty: 2,
+          from: { locationId: a.id },
+          to: { locationId: a.id, status: 'damaged' },
+        }),
+      ),
+    ).rejects.toMatchObject({ type: 'insufficient-stock' });
     expect(await balance(a.id, sku.id)).toEqual({ on_hand: 5, reserved: 4 });
   });
 
@@ -60,7 +95,9 @@ describe('postMovement', () => {
     const a = await makeLocation(em, wh);
     await tx((t) => postMovement(t, { warehouseId: wh, type: 'receipt', skuId: sku.id, qty: 2, to: { locationId: a.id } }));
     await expect(sql(em, 'update stock_balance set on_hand = -1 where sku_id = ?', [sku.id])).rejects.toThrow(/stock_balance/);
-    await expect(sql(em, 'update stock_balance set reserved = 3 where sku_id = ?', [sku.id])).rejects.toThrow(/stock_balance_reserved_range/);
+    await expect(sql(em, 'update stock_balance set reserved = 3 where sku_id = ?', [sku.id])).rejects.toThrow(
+      /stock_balance_reserved_range/,
+    );
   });
 
   it('requires lot and expiry on receipts of tracked SKUs and rejects foreign locations', async () => {
@@ -68,10 +105,20 @@ describe('postMovement', () => {
     const sku = await makeSku(em, { trackLot: true, trackExpiry: true });
     const a = await makeLocation(em, wh);
     const other = await makeLocation(em, sys.wh2);
-    await expect(tx((t) => postMovement(t, { warehouseId: wh, type: 'receipt', skuId: sku.id, qty: 1, to: { locationId: a.id, lot: 'L1' } })))
-      .rejects.toMatchObject({ status: 422 });
-    await expect(tx((t) => postMovement(t, { warehouseId: wh, type: 'receipt', skuId: sku.id, qty: 1, to: { locationId: other.id, lot: 'L1', expiry: '2030-01-01' } })))
-      .rejects.toMatchObject({ status: 404 });
+    await expect(
+      tx((t) => postMovement(t, { warehouseId: wh, type: 'receipt', skuId: sku.id, qty: 1, to: { locationId: a.id, lot: 'L1' } })),
+    ).rejects.toMatchObject({ status: 422 });
+    await expect(
+      tx((t) =>
+        postMovement(t, {
+          warehouseId: wh,
+          type: 'receipt',
+          skuId: sku.id,
+          qty: 1,
+          to: { locationId: other.id, lot: 'L1', expiry: '2030-01-01' },
+        }),
+      ),
+    ).rejects.toMatchObject({ status: 404 });
   });
 });
 
@@ -88,10 +135,16 @@ describe('reservations', () => {
     await rcv(q.id, 'EARLIEST', '2029-01-01', 9, 'quarantine');
     const r = await tx((t) => reserve(t, { warehouseId: wh, skuId: sku.id, qty: 8, refType: 'order_line', refId: 'fefo-1' }));
     expect(r.shortQty).toBe(0);
-    expect(r.reservations.map((x) => [x.lot, x.qty])).toEqual([['EARLY', 3], ['MID', 4], ['LATE', 1]]);
+    expect(r.reservations.map((x) => [x.lot, x.qty])).toEqual([
+      ['EARLY', 3],
+      ['MID', 4],
+      ['LATE', 1],
+    ]);
     expect(r.reservations[0]!.locationCode).toBe(b.code);
     await tx((t) => releaseReservations(t, { refType: 'order_line', refId: 'fefo-1' }));
-    const min = await tx((t) => reserve(t, { warehouseId: wh, skuId: sku.id, qty: 2, refType: 'task', refId: 'min', minExpiryDate: '2031-01-01' }));
+    const min = await tx((t) =>
+      reserve(t, { warehouseId: wh, skuId: sku.id, qty: 2, refType: 'task', refId: 'min', minExpiryDate: '2031-01-01' }),
+    );
     expect(min.reservations.map((x) => x.lot)).toEqual(['LATE']);
     expect(await tx((t) => availableAt(t, { warehouseId: wh, skuId: sku.id }))).toBe(10);
   });
@@ -102,13 +155,26 @@ describe('reservations', () => {
     const [a, b] = [await makeLocation(em, wh), await makeLocation(em, wh)];
     await tx((t) => postMovement(t, { warehouseId: wh, type: 'receipt', skuId: sku.id, qty: 2, to: { locationId: b.id } }));
     await tx((t) => postMovement(t, { warehouseId: wh, type: 'receipt', skuId: sku.id, qty: 2, to: { locationId: a.id } }));
-    await expect(tx((t) => reserve(t, { warehouseId: wh, skuId: sku.id, qty: 5, refType: 'order_line', refId: 'x' })))
-      .rejects.toMatchObject({ type: 'insufficient-stock', status: 409 });
+    await expect(
+      tx((t) => reserve(t, { warehouseId: wh, skuId: sku.id, qty: 5, refType: 'order_line', refId: 'x' })),
+    ).rejects.toMatchObject({ type: 'insufficient-stock', status: 409 });
     expect(await balance(a.id, sku.id)).toEqual({ on_hand: 2, reserved: 0 });
-    const r = await tx((t) => reserve(t, { warehouseId: wh, skuId: sku.id, qty: 5, refType: 'order_line', refId: 'x', allowPartial: true }));
+    const r = await tx((t) =>
+      reserve(t, { warehouseId: wh, skuId: sku.id, qty: 5, refType: 'order_line', refId: 'x', allowPartial: true }),
+    );
     expect(r.shortQty).toBe(1);
     expect(r.reservations.map((x) => x.locationId)).toEqual([b.id, a.id]);
-    const ex = await tx((t) => reserve(t, { warehouseId: wh, skuId: sku.id, qty: 1, refType: 'x', refId: 'y', allowPartial: true, excludeLocationIds: [a.id, b.id] }));
+    const ex = await tx((t) =>
+      reserve(t, {
+        warehouseId: wh,
+        skuId: sku.id,
+        qty: 1,
+        refType: 'x',
+        refId: 'y',
+        allowPartial: true,
+        excludeLocationIds: [a.id, b.id],
+      }),
+    );
     expect(ex).toEqual({ reservations: [], shortQty: 1 });
   });
 
@@ -132,8 +198,14 @@ describe('reservations', () => {
     expect(c2).toMatchObject({ releasedQty: 1, remainingQty: 0 });
     expect(await balance(a.id, sku.id)).toEqual({ on_hand: 15, reserved: 0 });
     expect(await balance(tote.id, sku.id)).toEqual({ on_hand: 5, reserved: 0 });
-    await expect(tx((t) => consumeReservation(t, id2, { qty: 1, to: { locationId: tote.id } }))).rejects.toMatchObject({ type: 'reservation-closed' });
-    const st = await sqlOne<{ status: string; consumed_qty: number }>(em, 'select status, consumed_qty from stock_reservation where id = ?', [id2]);
+    await expect(tx((t) => consumeReservation(t, id2, { qty: 1, to: { locationId: tote.id } }))).rejects.toMatchObject({
+      type: 'reservation-closed',
+    });
+    const st = await sqlOne<{ status: string; consumed_qty: number }>(
+      em,
+      'select status, consumed_qty from stock_reservation where id = ?',
+      [id2],
+    );
     expect(st).toEqual({ status: 'posted', consumed_qty: 5 });
     expect(await ledgerMismatches(em, wh)).toEqual([]);
   });

@@ -12,7 +12,16 @@ import { emit } from '../events/outbox.js';
 import { BadRequest, Conflict, InsufficientStock, NotFound, ValidationFailed } from '../shared/errors.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import type {
-  ConsumeCmd, Movement, PostMovementCmd, ReleaseSelector, Reservation, ReserveCmd, ReserveResult, StockKey, StockStatus, VirtualLocation,
+  ConsumeCmd,
+  Movement,
+  PostMovementCmd,
+  ReleaseSelector,
+  Reservation,
+  ReserveCmd,
+  ReserveResult,
+  StockKey,
+  StockStatus,
+  VirtualLocation,
 } from './ledger.types.js';
 
 export * from './ledger.types.js';
@@ -23,11 +32,23 @@ const ALLOCATABLE = `{${ALLOCATABLE_LOCATION_TYPES.join(',')}}`;
 /** Movement types that take stock out towards a customer: never from held or quarantined stock. */
 const OUTBOUND = new Set(['pick', 'pack', 'ship']);
 
-interface NormKey { locationId: string; lot: string | null; expiry: string | null; lpnId: string | null; status: StockStatus }
+interface NormKey {
+  locationId: string;
+  lot: string | null;
+  expiry: string | null;
+  lpnId: string | null;
+  status: StockStatus;
+}
 
 function norm(k: StockKey): NormKey {
   if (k.expiry != null && !/^\d{4}-\d{2}-\d{2}$/.test(k.expiry)) throw new BadRequest(`expiry must be yyyy-mm-dd, got ${k.expiry}`);
-  return { locationId: k.locationId, lot: k.lot ? k.lot : null, expiry: k.expiry ?? null, lpnId: k.lpnId ?? null, status: k.status ?? 'available' };
+  return {
+    locationId: k.locationId,
+    lot: k.lot ? k.lot : null,
+    expiry: k.expiry ?? null,
+    lpnId: k.lpnId ?? null,
+    status: k.status ?? 'available',
+  };
 }
 
 const keyString = (k: NormKey) => `${k.locationId}|${k.status}|${k.lot ?? ''}|${k.expiry ?? ''}|${k.lpnId ?? ''}`;
@@ -41,7 +62,8 @@ function defaultVirtual(side: 'from' | 'to', type: PostMovementCmd['type']): Vir
   return type === 'scrap' ? 'scrap' : OUTBOUND.has(type) ? 'customer' : 'adjustment';
 }
 
-const keyWhere = (a = '') => `${a}location_id = ? and ${a}sku_id = ? and ${a}lot is not distinct from ? and ${a}expiry is not distinct from ?::date and ${a}lpn_id is not distinct from ?::uuid and ${a}status = ?`;
+const keyWhere = (a = '') =>
+  `${a}location_id = ? and ${a}sku_id = ? and ${a}lot is not distinct from ? and ${a}expiry is not distinct from ?::date and ${a}lpn_id is not distinct from ?::uuid and ${a}status = ?`;
 const keyParams = (k: NormKey, skuId: string) => [k.locationId, skuId, k.lot, k.expiry, k.lpnId, k.status];
 
 interface Internal {
@@ -59,56 +81,98 @@ export async function postMovement(tx: EntityManager, cmd: PostMovementCmd, inte
   if (from && to && sameKey(from, to)) throw new BadRequest('from and to are the same stock key');
 
   // One round trip validates the SKU, both locations' warehouse and any active hold on the incoming lot.
-  const ctx = await sqlOne<{ code: string | null; track_lot: boolean; track_expiry: boolean; from_ok: boolean; to_ok: boolean; held: boolean }>(tx, `
+  const ctx = await sqlOne<{
+    code: string | null;
+    track_lot: boolean;
+    track_expiry: boolean;
+    from_ok: boolean;
+    to_ok: boolean;
+    held: boolean;
+  }>(
+    tx,
+    `
     select s.code, s.track_lot, s.track_expiry,
       (?::uuid is null or exists (select 1 from location where id = ?::uuid and warehouse_id = ?)) as from_ok,
       (?::uuid is null or exists (select 1 from location where id = ?::uuid and warehouse_id = ?)) as to_ok,
       exists (select 1 from stock_hold h where h.active and h.sku_id = s.id and (h.lot is null or h.lot = ?)
         and (h.warehouse_id is null or h.warehouse_id = ?) and (h.location_id is null or h.location_id = ?::uuid)) as held
-    from sku s where s.id = ?`, [
-    from?.locationId ?? null, from?.locationId ?? null, cmd.warehouseId,
-    to?.locationId ?? null, to?.locationId ?? null, cmd.warehouseId,
-    to?.lot ?? null, cmd.warehouseId, to?.locationId ?? null, cmd.skuId,
-  ]);
+    from sku s where s.id = ?`,
+    [
+      from?.locationId ?? null,
+      from?.locationId ?? null,
+      cmd.warehouseId,
+      to?.locationId ?? null,
+      to?.locationId ?? null,
+      cmd.warehouseId,
+      to?.lot ?? null,
+      cmd.warehouseId,
+      to?.locationId ?? null,
+      cmd.skuId,
+    ],
+  );
   if (!ctx) throw new NotFound('SKU', cmd.skuId);
   if (!ctx.from_ok) throw new NotFound('Location', from!.locationId);
   if (!ctx.to_ok) throw new NotFound('Location', to!.locationId);
   if (to && !from) {
-    if (ctx.track_lot && !to.lot) throw new ValidationFailed(`SKU ${ctx.code} is lot-tracked: a lot is required`, [{ path: 'to.lot', message: 'required for lot-tracked SKUs' }]);
-    if (ctx.track_expiry && !to.expiry) throw new ValidationFailed(`SKU ${ctx.code} is expiry-tracked: an expiry date is required`, [{ path: 'to.expiry', message: 'required for expiry-tracked SKUs' }]);
+    if (ctx.track_lot && !to.lot)
+      throw new ValidationFailed(`SKU ${ctx.code} is lot-tracked: a lot is required`, [
+        { path: 'to.lot', message: 'required for lot-tracked SKUs' },
+      ]);
+    if (ctx.track_expiry && !to.expiry)
+      throw new ValidationFailed(`SKU ${ctx.code} is expiry-tracked: an expiry date is required`, [
+        { path: 'to.expiry', message: 'required for expiry-tracked SKUs' },
+      ]);
   }
-  if (from && OUTBOUND.has(cmd.type) && from.status !== 'available') throw new Conflict(`Stock in status ${from.status} cannot be ${cmd.type}ed`, 'stock-on-hold');
+  if (from && OUTBOUND.has(cmd.type) && from.status !== 'available')
+    throw new Conflict(`Stock in status ${from.status} cannot be ${cmd.type}ed`, 'stock-on-hold');
   // Stock of a held SKU/lot that arrives anywhere lands in quarantine (a recall keeps catching returns).
   if (to && ctx.held && to.status === 'available') to = { ...to, status: 'quarantine' };
 
   let fromBalanceId: string | null = null;
   const debit = async (from: NormKey) => {
     const consume = internal.consumeReservedQty ?? 0;
-    const row = await sqlOne<{ id: string }>(tx, `
+    const row = await sqlOne<{ id: string }>(
+      tx,
+      `
       update stock_balance set on_hand = on_hand - ?, reserved = reserved - ?, updated_at = now()
       where ${keyWhere()} and on_hand - (reserved - ?) >= ? and reserved >= ?
-      returning id`, [cmd.qty, consume, ...keyParams(from, cmd.skuId), consume, cmd.qty, consume]);
+      returning id`,
+      [cmd.qty, consume, ...keyParams(from, cmd.skuId), consume, cmd.qty, consume],
+    );
     if (!row) {
-      const cur = await sqlOne<{ on_hand: number; reserved: number; code: string }>(tx,
-        `select b.on_hand, b.reserved, l.code from stock_balance b join location l on l.id = b.location_id where ${keyWhere('b.')}`, keyParams(from, cmd.skuId));
+      const cur = await sqlOne<{ on_hand: number; reserved: number; code: string }>(
+        tx,
+        `select b.on_hand, b.reserved, l.code from stock_balance b join location l on l.id = b.location_id where ${keyWhere('b.')}`,
+        keyParams(from, cmd.skuId),
+      );
       const avail = cur ? cur.on_hand - cur.reserved + consume : 0;
-      throw new InsufficientStock(`SKU ${ctx.code} has ${avail} available${cur ? ` at ${cur.code}` : ' at that location/lot'}, ${cmd.qty} requested`, {
-        skuId: cmd.skuId, locationId: from.locationId, available: avail, requested: cmd.qty,
-      });
+      throw new InsufficientStock(
+        `SKU ${ctx.code} has ${avail} available${cur ? ` at ${cur.code}` : ' at that location/lot'}, ${cmd.qty} requested`,
+        {
+          skuId: cmd.skuId,
+          locationId: from.locationId,
+          available: avail,
+          requested: cmd.qty,
+        },
+      );
     }
     fromBalanceId = row.id;
   };
 
   let toBalanceId: string | null = null;
   const credit = async (to: NormKey) => {
-    const row = await sqlOne<{ id: string }>(tx, `
+    const row = await sqlOne<{ id: string }>(
+      tx,
+      `
       insert into stock_balance (warehouse_id, location_id, sku_id, lot, expiry, lpn_id, status, on_hand)
       values (?, ?, ?, ?, ?::date, ?::uuid, ?, ?)
       on conflict on constraint stock_balance_key do update set
         on_hand = stock_balance.on_hand + excluded.on_hand,
         first_received_at = case when stock_balance.on_hand = 0 then now() else stock_balance.first_received_at end,
         updated_at = now()
-      returning id`, [cmd.warehouseId, to.locationId, cmd.skuId, to.lot, to.expiry, to.lpnId, to.status, cmd.qty]);
+      returning id`,
+      [cmd.warehouseId, to.locationId, cmd.skuId, to.lot, to.expiry, to.lpnId, to.status, cmd.qty],
+    );
     toBalanceId = row!.id;
   };
 
@@ -124,33 +188,69 @@ export async function postMovement(tx: EntityManager, cmd: PostMovementCmd, inte
 
   const fromVirtual = from ? null : (cmd.fromVirtual ?? defaultVirtual('from', cmd.type));
   const toVirtual = to ? null : (cmd.toVirtual ?? defaultVirtual('to', cmd.type));
-  const mv = (await sqlOne<{ id: string; created_at: Date | string }>(tx, `
+  const mv = (await sqlOne<{ id: string; created_at: Date | string }>(
+    tx,
+    `
     insert into stock_movement (warehouse_id, type, sku_id, qty,
       from_balance_id, from_location_id, from_virtual, from_lot, from_expiry, from_lpn_id, from_status,
       to_balance_id, to_location_id, to_virtual, to_lot, to_expiry, to_lpn_id, to_status,
       reason_code, user_id, device_id, ref_type, ref_id)
     values (?, ?, ?, ?, ?, ?, ?, ?, ?::date, ?::uuid, ?, ?, ?, ?, ?, ?::date, ?::uuid, ?, ?, ?::uuid, ?, ?, ?)
-    returning id::text, created_at`, [
-    cmd.warehouseId, cmd.type, cmd.skuId, cmd.qty,
-    fromBalanceId, from?.locationId ?? null, fromVirtual, from?.lot ?? null, from?.expiry ?? null, from?.lpnId ?? null, from?.status ?? null,
-    toBalanceId, to?.locationId ?? null, toVirtual, to?.lot ?? null, to?.expiry ?? null, to?.lpnId ?? null, to?.status ?? null,
-    cmd.reasonCode ?? null, cmd.userId ?? null, cmd.deviceId ?? null, cmd.refType ?? null, cmd.refId ?? null,
-  ]))!;
+    returning id::text, created_at`,
+    [
+      cmd.warehouseId,
+      cmd.type,
+      cmd.skuId,
+      cmd.qty,
+      fromBalanceId,
+      from?.locationId ?? null,
+      fromVirtual,
+      from?.lot ?? null,
+      from?.expiry ?? null,
+      from?.lpnId ?? null,
+      from?.status ?? null,
+      toBalanceId,
+      to?.locationId ?? null,
+      toVirtual,
+      to?.lot ?? null,
+      to?.expiry ?? null,
+      to?.lpnId ?? null,
+      to?.status ?? null,
+      cmd.reasonCode ?? null,
+      cmd.userId ?? null,
+      cmd.deviceId ?? null,
+      cmd.refType ?? null,
+      cmd.refId ?? null,
+    ],
+  ))!;
 
   if (internal.emitEvent !== false) {
     await emit(tx, {
-      type: 'stock.moved', warehouseId: cmd.warehouseId, actorId: cmd.userId,
+      type: 'stock.moved',
+      warehouseId: cmd.warehouseId,
+      actorId: cmd.userId,
       payload: {
-        movementId: mv.id, type: cmd.type, skuId: cmd.skuId, qty: cmd.qty,
+        movementId: mv.id,
+        type: cmd.type,
+        skuId: cmd.skuId,
+        qty: cmd.qty,
         from: from ? { ...from } : { locationId: null, virtual: fromVirtual },
         to: to ? { ...to } : { locationId: null, virtual: toVirtual },
-        refType: cmd.refType ?? null, refId: cmd.refId ?? null,
+        refType: cmd.refType ?? null,
+        refId: cmd.refId ?? null,
       },
     });
   }
   return {
-    id: mv.id, warehouseId: cmd.warehouseId, type: cmd.type, skuId: cmd.skuId, qty: cmd.qty,
-    fromBalanceId, toBalanceId, fromLocationId: from?.locationId ?? null, toLocationId: to?.locationId ?? null,
+    id: mv.id,
+    warehouseId: cmd.warehouseId,
+    type: cmd.type,
+    skuId: cmd.skuId,
+    qty: cmd.qty,
+    fromBalanceId,
+    toBalanceId,
+    fromLocationId: from?.locationId ?? null,
+    toLocationId: to?.locationId ?? null,
     createdAt: new Date(mv.created_at).toISOString(),
   };
 }
@@ -181,11 +281,27 @@ const CANDIDATES_SQL = `
  */
 export async function reserve(tx: EntityManager, cmd: ReserveCmd): Promise<ReserveResult> {
   if (!Number.isInteger(cmd.qty) || cmd.qty <= 0) throw new BadRequest(`qty must be a positive integer, got ${cmd.qty}`);
-  const rows = await sql<{ id: string; location_id: string; location_code: string; lot: string | null; expiry: string | null; on_hand: number; reserved: number; sku_code: string }>(
-    tx, CANDIDATES_SQL, [
-      cmd.warehouseId, cmd.skuId, ALLOCATABLE, cmd.locationId ?? null, cmd.locationId ?? null, cmd.lot ?? null, cmd.lot ?? null,
-      cmd.minExpiryDate ?? null, cmd.minExpiryDate ?? null, `{${(cmd.excludeLocationIds ?? []).join(',')}}`,
-    ]);
+  const rows = await sql<{
+    id: string;
+    location_id: string;
+    location_code: string;
+    lot: string | null;
+    expiry: string | null;
+    on_hand: number;
+    reserved: number;
+    sku_code: string;
+  }>(tx, CANDIDATES_SQL, [
+    cmd.warehouseId,
+    cmd.skuId,
+    ALLOCATABLE,
+    cmd.locationId ?? null,
+    cmd.locationId ?? null,
+    cmd.lot ?? null,
+    cmd.lot ?? null,
+    cmd.minExpiryDate ?? null,
+    cmd.minExpiryDate ?? null,
+    `{${(cmd.excludeLocationIds ?? []).join(',')}}`,
+  ]);
   let need = cmd.qty;
   const take: { row: (typeof rows)[number]; qty: number }[] = [];
   for (const row of rows) {
@@ -200,7 +316,9 @@ export async function reserve(tx: EntityManager, cmd: ReserveCmd): Promise<Reser
     const code = rows[0]?.sku_code ?? (await sqlOne<{ code: string }>(tx, 'select code from sku where id = ?', [cmd.skuId]))?.code;
     if (!code) throw new NotFound('SKU', cmd.skuId);
     throw new InsufficientStock(`SKU ${code} has ${cmd.qty - need} available, ${cmd.qty} requested`, {
-      skuId: cmd.skuId, available: cmd.qty - need, requested: cmd.qty,
+      skuId: cmd.skuId,
+      available: cmd.qty - need,
+      requested: cmd.qty,
     });
   }
   if (take.length === 0) {
@@ -209,20 +327,42 @@ export async function reserve(tx: EntityManager, cmd: ReserveCmd): Promise<Reser
   }
   const ids = `{${take.map((t) => t.row.id).join(',')}}`;
   const qtys = `{${take.map((t) => t.qty).join(',')}}`;
-  await sql(tx, `update stock_balance b set reserved = b.reserved + t.q, updated_at = now()
-    from unnest(?::uuid[], ?::int[]) as t(id, q) where b.id = t.id`, [ids, qtys]);
-  const inserted = await sql<{ id: string; balance_id: string }>(tx, `
+  await sql(
+    tx,
+    `update stock_balance b set reserved = b.reserved + t.q, updated_at = now()
+    from unnest(?::uuid[], ?::int[]) as t(id, q) where b.id = t.id`,
+    [ids, qtys],
+  );
+  const inserted = await sql<{ id: string; balance_id: string }>(
+    tx,
+    `
     insert into stock_reservation (warehouse_id, balance_id, sku_id, qty, ref_type, ref_id)
     select ?, t.id, ?, t.q, ?, ? from unnest(?::uuid[], ?::int[]) with ordinality as t(id, q, n) order by t.n
-    returning id, balance_id`, [cmd.warehouseId, cmd.skuId, cmd.refType, cmd.refId, ids, qtys]);
+    returning id, balance_id`,
+    [cmd.warehouseId, cmd.skuId, cmd.refType, cmd.refId, ids, qtys],
+  );
   const byBalance = new Map(inserted.map((r) => [r.balance_id, r.id]));
   const reservations: Reservation[] = take.map((t) => ({
-    id: byBalance.get(t.row.id)!, balanceId: t.row.id, locationId: t.row.location_id, locationCode: t.row.location_code,
-    lot: t.row.lot, expiry: t.row.expiry, qty: t.qty,
+    id: byBalance.get(t.row.id)!,
+    balanceId: t.row.id,
+    locationId: t.row.location_id,
+    locationCode: t.row.location_code,
+    lot: t.row.lot,
+    expiry: t.row.expiry,
+    qty: t.qty,
   }));
   await emit(tx, {
-    type: 'stock.reserved', warehouseId: cmd.warehouseId, actorId: cmd.userId,
-    payload: { skuId: cmd.skuId, refType: cmd.refType, refId: cmd.refId, qty: cmd.qty - need, shortQty: need, reservationIds: reservations.map((r) => r.id) },
+    type: 'stock.reserved',
+    warehouseId: cmd.warehouseId,
+    actorId: cmd.userId,
+    payload: {
+      skuId: cmd.skuId,
+      refType: cmd.refType,
+      refId: cmd.refId,
+      qty: cmd.qty - need,
+      shortQty: need,
+      reservationIds: reservations.map((r) => r.id),
+    },
   });
   return { reservations, shortQty: need };
 }
@@ -231,19 +371,24 @@ export async function reserve(tx: EntityManager, cmd: ReserveCmd): Promise<Reser
 export async function releaseReservations(tx: EntityManager, sel: ReleaseSelector, reason?: string): Promise<{ released: string[] }> {
   const byIds = 'reservationIds' in sel;
   if (byIds && sel.reservationIds.length === 0) return { released: [] };
-  const rows = await sql<{ id: string; warehouse_id: string }>(tx, `
+  const rows = await sql<{ id: string; warehouse_id: string }>(
+    tx,
+    `
     with r as (
       update stock_reservation set status = 'released', closed_at = now()
       where status = 'pending' and ${byIds ? 'id = any(?::uuid[])' : 'ref_type = ? and ref_id = ?'}
       returning id, warehouse_id, balance_id, qty - consumed_qty as q
     ), s as (select balance_id, sum(q)::int as q from r group by balance_id),
     u as (update stock_balance b set reserved = b.reserved - s.q, updated_at = now() from s where b.id = s.balance_id returning b.id)
-    select r.id, r.warehouse_id from r`, byIds ? [`{${sel.reservationIds.join(',')}}`] : [sel.refType, sel.refId]);
+    select r.id, r.warehouse_id from r`,
+    byIds ? [`{${sel.reservationIds.join(',')}}`] : [sel.refType, sel.refId],
+  );
   const byWh = new Map<string, string[]>();
   for (const r of rows) byWh.set(r.warehouse_id, [...(byWh.get(r.warehouse_id) ?? []), r.id]);
   for (const [warehouseId, reservationIds] of byWh) {
     await emit(tx, {
-      type: 'stock.reservation_released', warehouseId,
+      type: 'stock.reservation_released',
+      warehouseId,
       payload: { reservationIds, ...(byIds ? {} : { refType: sel.refType, refId: sel.refId }), ...(reason ? { reason } : {}) },
     });
   }
@@ -255,45 +400,88 @@ export async function releaseReservations(tx: EntityManager, sel: ReleaseSelecto
  * movement (default type pick) and marks the reservation posted. The unconsumed rest is released,
  * unless keepRemainder keeps it pending for a later trip. qty 0 with keepRemainder false = a full short.
  */
-export async function consumeReservation(tx: EntityManager, reservationId: string, cmd: ConsumeCmd): Promise<{ movement: Movement | null; releasedQty: number; remainingQty: number }> {
+export async function consumeReservation(
+  tx: EntityManager,
+  reservationId: string,
+  cmd: ConsumeCmd,
+): Promise<{ movement: Movement | null; releasedQty: number; remainingQty: number }> {
   if (!Number.isInteger(cmd.qty) || cmd.qty < 0) throw new BadRequest(`qty must be a non-negative integer, got ${cmd.qty}`);
   const r = await sqlOne<{
-    id: string; warehouse_id: string; status: string; qty: number; consumed_qty: number; sku_id: string; ref_type: string; ref_id: string;
-    balance_id: string; location_id: string; lot: string | null; expiry: string | null; lpn_id: string | null; b_status: StockStatus;
-  }>(tx, `select r.id, r.warehouse_id, r.status, r.qty, r.consumed_qty, r.sku_id, r.ref_type, r.ref_id, r.balance_id,
+    id: string;
+    warehouse_id: string;
+    status: string;
+    qty: number;
+    consumed_qty: number;
+    sku_id: string;
+    ref_type: string;
+    ref_id: string;
+    balance_id: string;
+    location_id: string;
+    lot: string | null;
+    expiry: string | null;
+    lpn_id: string | null;
+    b_status: StockStatus;
+  }>(
+    tx,
+    `select r.id, r.warehouse_id, r.status, r.qty, r.consumed_qty, r.sku_id, r.ref_type, r.ref_id, r.balance_id,
       b.location_id, b.lot, b.expiry::text as expiry, b.lpn_id, b.status as b_status
-    from stock_reservation r join stock_balance b on b.id = r.balance_id where r.id = ? for update of r`, [reservationId]);
+    from stock_reservation r join stock_balance b on b.id = r.balance_id where r.id = ? for update of r`,
+    [reservationId],
+  );
   if (!r) throw new NotFound('Reservation', reservationId);
   if (r.status !== 'pending') throw new Conflict(`Reservation ${reservationId} is already ${r.status}`, 'reservation-closed');
   const open = r.qty - r.consumed_qty;
   if (cmd.qty > open) throw new Conflict(`Reservation ${reservationId} has ${open} left, ${cmd.qty} requested`, 'reservation-exceeded');
   let movement: Movement | null = null;
   if (cmd.qty > 0) {
-    movement = await postMovement(tx, {
-      warehouseId: r.warehouse_id, type: cmd.type ?? 'pick', skuId: r.sku_id, qty: cmd.qty,
-      from: { locationId: r.location_id, lot: r.lot, expiry: r.expiry, lpnId: r.lpn_id, status: r.b_status },
-      to: cmd.to, userId: cmd.userId, deviceId: cmd.deviceId, refType: r.ref_type, refId: r.ref_id,
-    }, { consumeReservedQty: cmd.qty });
+    movement = await postMovement(
+      tx,
+      {
+        warehouseId: r.warehouse_id,
+        type: cmd.type ?? 'pick',
+        skuId: r.sku_id,
+        qty: cmd.qty,
+        from: { locationId: r.location_id, lot: r.lot, expiry: r.expiry, lpnId: r.lpn_id, status: r.b_status },
+        to: cmd.to,
+        userId: cmd.userId,
+        deviceId: cmd.deviceId,
+        refType: r.ref_type,
+        refId: r.ref_id,
+      },
+      { consumeReservedQty: cmd.qty },
+    );
   }
   const consumed = r.consumed_qty + cmd.qty;
   const rest = r.qty - consumed;
   const keep = cmd.keepRemainder && rest > 0;
-  await sql(tx, `update stock_reservation set consumed_qty = ?, status = ?, closed_at = ${keep ? 'null' : 'now()'} where id = ?`,
-    [consumed, keep ? 'pending' : consumed > 0 ? 'posted' : 'released', reservationId]);
-  if (!keep && rest > 0) await sql(tx, 'update stock_balance set reserved = reserved - ?, updated_at = now() where id = ?', [rest, r.balance_id]);
-  await emit(tx, { type: 'stock.reservation_consumed', warehouseId: r.warehouse_id, actorId: cmd.userId, payload: { reservationId, qty: cmd.qty, releasedQty: keep ? 0 : rest } });
+  await sql(tx, `update stock_reservation set consumed_qty = ?, status = ?, closed_at = ${keep ? 'null' : 'now()'} where id = ?`, [
+    consumed,
+    keep ? 'pending' : consumed > 0 ? 'posted' : 'released',
+    reservationId,
+  ]);
+  if (!keep && rest > 0)
+    await sql(tx, 'update stock_balance set reserved = reserved - ?, updated_at = now() where id = ?', [rest, r.balance_id]);
+  await emit(tx, {
+    type: 'stock.reservation_consumed',
+    warehouseId: r.warehouse_id,
+    actorId: cmd.userId,
+    payload: { reservationId, qty: cmd.qty, releasedQty: keep ? 0 : rest },
+  });
   return { movement, releasedQty: keep ? 0 : rest, remainingQty: keep ? rest : 0 };
 }
 
 /** Quantity reserve() could take right now for a SKU in a warehouse (optionally at one location). */
 export async function availableAt(tx: EntityManager, q: { warehouseId: string; skuId: string; locationId?: string }): Promise<number> {
-  const row = await sqlOne<{ n: string | number }>(tx, `
+  const row = await sqlOne<{ n: string | number }>(
+    tx,
+    `
     select coalesce(sum(b.on_hand - b.reserved), 0) as n
     from stock_balance b join location l on l.id = b.location_id
     where b.warehouse_id = ? and b.sku_id = ? and b.status = 'available' and b.on_hand > 0
       and l.active and l.type = any(?::text[]) and (?::uuid is null or b.location_id = ?::uuid)
       and not exists (select 1 from stock_hold h where h.active and h.sku_id = b.sku_id and (h.lot is null or h.lot = b.lot)
         and (h.warehouse_id is null or h.warehouse_id = b.warehouse_id) and (h.location_id is null or h.location_id = b.location_id))`,
-  [q.warehouseId, q.skuId, ALLOCATABLE, q.locationId ?? null, q.locationId ?? null]);
+    [q.warehouseId, q.skuId, ALLOCATABLE, q.locationId ?? null, q.locationId ?? null],
+  );
   return Number(row?.n ?? 0);
 }

@@ -10,52 +10,99 @@ import { sql, sqlOne } from '../shared/sql.js';
 import { postMovement } from './ledger.service.js';
 import { toBalanceView, type BalanceView } from './stock-queries.js';
 
-export interface LpnView { id: string; warehouseId: string; code: string; sscc: string | null; type: string; parentId: string | null; locationId: string | null; locationCode: string | null; status: string; createdAt: string }
+export interface LpnView {
+  id: string;
+  warehouseId: string;
+  code: string;
+  sscc: string | null;
+  type: string;
+  parentId: string | null;
+  locationId: string | null;
+  locationCode: string | null;
+  status: string;
+  createdAt: string;
+}
 
 const LPN_COLS = `p.id, p.warehouse_id, p.code, p.sscc, p.type, p.parent_id, p.location_id, l.code as location_code, p.status, p.created_at`;
 
 function toView(r: Record<string, any>): LpnView {
   return {
-    id: r.id, warehouseId: r.warehouse_id, code: r.code, sscc: r.sscc, type: r.type, parentId: r.parent_id, locationId: r.location_id,
-    locationCode: r.location_code ?? null, status: r.status, createdAt: new Date(r.created_at).toISOString(),
+    id: r.id,
+    warehouseId: r.warehouse_id,
+    code: r.code,
+    sscc: r.sscc,
+    type: r.type,
+    parentId: r.parent_id,
+    locationId: r.location_id,
+    locationCode: r.location_code ?? null,
+    status: r.status,
+    createdAt: new Date(r.created_at).toISOString(),
   };
 }
 
 /** Creates a plate with the next `LPN<digits>` code (or the given code / SSCC) at a location or inside a parent. */
-export async function createLpn(tx: EntityManager, cmd: { warehouseId: string; type: string; locationId?: string; parentId?: string; sscc?: string; code?: string }): Promise<LpnView> {
+export async function createLpn(
+  tx: EntityManager,
+  cmd: { warehouseId: string; type: string; locationId?: string; parentId?: string; sscc?: string; code?: string },
+): Promise<LpnView> {
   let locationId = cmd.locationId ?? null;
   if (cmd.parentId) {
-    const parent = await sqlOne<{ warehouse_id: string; location_id: string | null }>(tx, 'select warehouse_id, location_id from license_plate where id = ?', [cmd.parentId]);
+    const parent = await sqlOne<{ warehouse_id: string; location_id: string | null }>(
+      tx,
+      'select warehouse_id, location_id from license_plate where id = ?',
+      [cmd.parentId],
+    );
     if (!parent || parent.warehouse_id !== cmd.warehouseId) throw new NotFound('LPN', cmd.parentId);
-    if (locationId && parent.location_id && locationId !== parent.location_id) throw new BadRequest('a nested LPN sits where its parent is');
+    if (locationId && parent.location_id && locationId !== parent.location_id)
+      throw new BadRequest('a nested LPN sits where its parent is');
     locationId = parent.location_id;
   }
-  if (locationId && !(await sqlOne(tx, 'select 1 from location where id = ? and warehouse_id = ?', [locationId, cmd.warehouseId]))) throw new NotFound('Location', locationId);
-  if (cmd.code && (await sqlOne(tx, 'select 1 from license_plate where code = ?', [cmd.code]))) throw new Conflict(`LPN ${cmd.code} exists`, 'lpn-code-taken');
-  const row = await sqlOne<{ id: string }>(tx, `insert into license_plate (warehouse_id, code, sscc, type, parent_id, location_id)
+  if (locationId && !(await sqlOne(tx, 'select 1 from location where id = ? and warehouse_id = ?', [locationId, cmd.warehouseId])))
+    throw new NotFound('Location', locationId);
+  if (cmd.code && (await sqlOne(tx, 'select 1 from license_plate where code = ?', [cmd.code])))
+    throw new Conflict(`LPN ${cmd.code} exists`, 'lpn-code-taken');
+  const row = await sqlOne<{ id: string }>(
+    tx,
+    `insert into license_plate (warehouse_id, code, sscc, type, parent_id, location_id)
     values (?, coalesce(?, 'LPN' || nextval('lpn_code_seq')), ?, ?, ?, ?) returning id`,
-  [cmd.warehouseId, cmd.code ?? null, cmd.sscc ?? null, cmd.type, cmd.parentId ?? null, locationId]);
+    [cmd.warehouseId, cmd.code ?? null, cmd.sscc ?? null, cmd.type, cmd.parentId ?? null, locationId],
+  );
   return getLpn(tx, row!.id);
 }
 
 export async function getLpn(em: EntityManager, idOrCode: string): Promise<LpnView> {
   const isUuid = /^[0-9a-f-]{36}$/i.test(idOrCode);
-  const row = await sqlOne<Record<string, any>>(em, `select ${LPN_COLS} from license_plate p left join location l on l.id = p.location_id
-    where ${isUuid ? 'p.id = ?::uuid' : 'p.code = ? or p.sscc = ?'}`, isUuid ? [idOrCode] : [idOrCode, idOrCode]);
+  const row = await sqlOne<Record<string, any>>(
+    em,
+    `select ${LPN_COLS} from license_plate p left join location l on l.id = p.location_id
+    where ${isUuid ? 'p.id = ?::uuid' : 'p.code = ? or p.sscc = ?'}`,
+    isUuid ? [idOrCode] : [idOrCode, idOrCode],
+  );
   if (!row) throw new NotFound('LPN', idOrCode);
   return toView(row);
 }
 
 /** The plate, its nested plates (any depth) and every balance inside them. */
-export async function lpnContents(em: EntityManager, lpnId: string): Promise<{ lpn: LpnView; children: LpnView[]; balances: BalanceView[] }> {
+export async function lpnContents(
+  em: EntityManager,
+  lpnId: string,
+): Promise<{ lpn: LpnView; children: LpnView[]; balances: BalanceView[] }> {
   const lpn = await getLpn(em, lpnId);
-  const children = await sql<Record<string, any>>(em, `with recursive t as (select id from license_plate where parent_id = ? union all select p.id from license_plate p join t on p.parent_id = t.id)
-    select ${LPN_COLS} from license_plate p join t on t.id = p.id left join location l on l.id = p.location_id order by p.code`, [lpn.id]);
-  const balances = await sql<any>(em, `with recursive t as (select ?::uuid as id union all select p.id from license_plate p join t on p.parent_id = t.id)
+  const children = await sql<Record<string, any>>(
+    em,
+    `with recursive t as (select id from license_plate where parent_id = ? union all select p.id from license_plate p join t on p.parent_id = t.id)
+    select ${LPN_COLS} from license_plate p join t on t.id = p.id left join location l on l.id = p.location_id order by p.code`,
+    [lpn.id],
+  );
+  const balances = await sql<any>(
+    em,
+    `with recursive t as (select ?::uuid as id union all select p.id from license_plate p join t on p.parent_id = t.id)
     select b.id, b.location_id, l.code as location_code, b.sku_id, s.code as sku_code, b.lot, b.expiry::text as expiry, b.lpn_id, lp.code as lpn_code,
       b.status, b.on_hand, b.reserved, b.updated_at
     from stock_balance b join t on t.id = b.lpn_id join location l on l.id = b.location_id join sku s on s.id = b.sku_id join license_plate lp on lp.id = b.lpn_id
-    where b.on_hand > 0 order by lp.code, s.code`, [lpn.id]);
+    where b.on_hand > 0 order by lp.code, s.code`,
+    [lpn.id],
+  );
   return { lpn, children: children.map(toView), balances: balances.map(toBalanceView) };
 }
 
@@ -64,34 +111,74 @@ export async function lpnContents(em: EntityManager, lpnId: string): Promise<{ l
  * parent that stays behind is taken out of it. Reserved stock inside refuses the move (the
  * reservation points at the old balance): release or pick it first.
  */
-export async function moveLpn(tx: EntityManager, cmd: { lpnId: string; toLocationId: string; userId?: string; deviceId?: string; type?: 'move' | 'putaway' }): Promise<{ lpn: LpnView; movements: number }> {
-  const lpn = await sqlOne<{ id: string; warehouse_id: string; code: string; location_id: string | null; parent_id: string | null }>(tx,
-    'select id, warehouse_id, code, location_id, parent_id from license_plate where id = ? for update', [cmd.lpnId]);
+export async function moveLpn(
+  tx: EntityManager,
+  cmd: { lpnId: string; toLocationId: string; userId?: string; deviceId?: string; type?: 'move' | 'putaway' },
+): Promise<{ lpn: LpnView; movements: number }> {
+  const lpn = await sqlOne<{ id: string; warehouse_id: string; code: string; location_id: string | null; parent_id: string | null }>(
+    tx,
+    'select id, warehouse_id, code, location_id, parent_id from license_plate where id = ? for update',
+    [cmd.lpnId],
+  );
   if (!lpn) throw new NotFound('LPN', cmd.lpnId);
-  if (!(await sqlOne(tx, 'select 1 from location where id = ? and warehouse_id = ?', [cmd.toLocationId, lpn.warehouse_id]))) throw new NotFound('Location', cmd.toLocationId);
-  const tree = await sql<{ id: string }>(tx, `with recursive t as (select ?::uuid as id union all select p.id from license_plate p join t on p.parent_id = t.id)
-    select p.id from license_plate p join t on t.id = p.id order by p.id for update of p`, [lpn.id]);
+  if (!(await sqlOne(tx, 'select 1 from location where id = ? and warehouse_id = ?', [cmd.toLocationId, lpn.warehouse_id])))
+    throw new NotFound('Location', cmd.toLocationId);
+  const tree = await sql<{ id: string }>(
+    tx,
+    `with recursive t as (select ?::uuid as id union all select p.id from license_plate p join t on p.parent_id = t.id)
+    select p.id from license_plate p join t on t.id = p.id order by p.id for update of p`,
+    [lpn.id],
+  );
   const treeIds = `{${tree.map((t) => t.id).join(',')}}`;
-  const balances = await sql<{ id: string; sku_id: string; location_id: string; lot: string | null; expiry: string | null; lpn_id: string; status: 'available' | 'quarantine' | 'damaged'; on_hand: number; reserved: number }>(tx,
+  const balances = await sql<{
+    id: string;
+    sku_id: string;
+    location_id: string;
+    lot: string | null;
+    expiry: string | null;
+    lpn_id: string;
+    status: 'available' | 'quarantine' | 'damaged';
+    on_hand: number;
+    reserved: number;
+  }>(
+    tx,
     `select id, sku_id, location_id, lot, expiry::text as expiry, lpn_id, status, on_hand, reserved from stock_balance
-     where lpn_id = any(?::uuid[]) and on_hand > 0 order by id for update`, [treeIds]);
+     where lpn_id = any(?::uuid[]) and on_hand > 0 order by id for update`,
+    [treeIds],
+  );
   const reserved = balances.find((b) => b.reserved > 0);
-  if (reserved) throw new Conflict(`LPN ${lpn.code} holds reserved stock (${reserved.reserved}); release or pick it before moving the plate`, 'lpn-has-reservations');
+  if (reserved)
+    throw new Conflict(
+      `LPN ${lpn.code} holds reserved stock (${reserved.reserved}); release or pick it before moving the plate`,
+      'lpn-has-reservations',
+    );
   let movements = 0;
   for (const b of balances) {
     if (b.location_id === cmd.toLocationId) continue;
-    await postMovement(tx, {
-      warehouseId: lpn.warehouse_id, type: cmd.type ?? 'move', skuId: b.sku_id, qty: b.on_hand,
-      from: { locationId: b.location_id, lot: b.lot, expiry: b.expiry, lpnId: b.lpn_id, status: b.status },
-      to: { locationId: cmd.toLocationId, lot: b.lot, expiry: b.expiry, lpnId: b.lpn_id, status: b.status },
-      userId: cmd.userId, deviceId: cmd.deviceId, refType: 'lpn', refId: lpn.id,
-    }, { emitEvent: false });
+    await postMovement(
+      tx,
+      {
+        warehouseId: lpn.warehouse_id,
+        type: cmd.type ?? 'move',
+        skuId: b.sku_id,
+        qty: b.on_hand,
+        from: { locationId: b.location_id, lot: b.lot, expiry: b.expiry, lpnId: b.lpn_id, status: b.status },
+        to: { locationId: cmd.toLocationId, lot: b.lot, expiry: b.expiry, lpnId: b.lpn_id, status: b.status },
+        userId: cmd.userId,
+        deviceId: cmd.deviceId,
+        refType: 'lpn',
+        refId: lpn.id,
+      },
+      { emitEvent: false },
+    );
     movements++;
   }
   await sql(tx, 'update license_plate set location_id = ? where id = any(?::uuid[])', [cmd.toLocationId, treeIds]);
   if (lpn.parent_id) await sql(tx, 'update license_plate set parent_id = null where id = ?', [lpn.id]);
   await emit(tx, {
-    type: 'lpn.moved', warehouseId: lpn.warehouse_id, actorId: cmd.userId,
+    type: 'lpn.moved',
+    warehouseId: lpn.warehouse_id,
+    actorId: cmd.userId,
     payload: { lpnId: lpn.id, code: lpn.code, fromLocationId: lpn.location_id, toLocationId: cmd.toLocationId, movements },
   });
   return { lpn: await getLpn(tx, lpn.id), movements };
@@ -99,19 +186,32 @@ export async function moveLpn(tx: EntityManager, cmd: { lpnId: string; toLocatio
 
 /** Puts a plate inside another (moving it to the parent's location first); parentId null takes it out. */
 export async function nestLpn(tx: EntityManager, cmd: { lpnId: string; parentId: string | null; userId?: string }): Promise<LpnView> {
-  const child = await sqlOne<{ id: string; warehouse_id: string; location_id: string | null }>(tx, 'select id, warehouse_id, location_id from license_plate where id = ? for update', [cmd.lpnId]);
+  const child = await sqlOne<{ id: string; warehouse_id: string; location_id: string | null }>(
+    tx,
+    'select id, warehouse_id, location_id from license_plate where id = ? for update',
+    [cmd.lpnId],
+  );
   if (!child) throw new NotFound('LPN', cmd.lpnId);
   if (cmd.parentId === null) {
     await sql(tx, 'update license_plate set parent_id = null where id = ?', [child.id]);
     return getLpn(tx, child.id);
   }
-  const parent = await sqlOne<{ id: string; warehouse_id: string; location_id: string | null }>(tx, 'select id, warehouse_id, location_id from license_plate where id = ?', [cmd.parentId]);
+  const parent = await sqlOne<{ id: string; warehouse_id: string; location_id: string | null }>(
+    tx,
+    'select id, warehouse_id, location_id from license_plate where id = ?',
+    [cmd.parentId],
+  );
   if (!parent || parent.warehouse_id !== child.warehouse_id) throw new NotFound('LPN', cmd.parentId);
   // No cycles: the new parent must not be the child itself or inside it.
-  const cyc = await sqlOne(tx, `with recursive up as (select id, parent_id from license_plate where id = ? union all
-    select p.id, p.parent_id from license_plate p join up on p.id = up.parent_id) select 1 from up where id = ?`, [parent.id, child.id]);
+  const cyc = await sqlOne(
+    tx,
+    `with recursive up as (select id, parent_id from license_plate where id = ? union all
+    select p.id, p.parent_id from license_plate p join up on p.id = up.parent_id) select 1 from up where id = ?`,
+    [parent.id, child.id],
+  );
   if (cyc) throw new Conflict('an LPN cannot be nested inside itself', 'lpn-cycle');
-  if (parent.location_id && parent.location_id !== child.location_id) await moveLpn(tx, { lpnId: child.id, toLocationId: parent.location_id, userId: cmd.userId });
+  if (parent.location_id && parent.location_id !== child.location_id)
+    await moveLpn(tx, { lpnId: child.id, toLocationId: parent.location_id, userId: cmd.userId });
   await sql(tx, 'update license_plate set parent_id = ? where id = ?', [parent.id, child.id]);
   return getLpn(tx, child.id);
 }

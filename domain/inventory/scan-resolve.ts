@@ -11,13 +11,21 @@ import { toBalanceView, type BalanceView } from './stock-queries.js';
 
 export interface ScanMatch {
   kind: 'sku' | 'location' | 'lpn' | 'none';
-  sku?: { id: string; code: string; name: string; uomLevel: string; qtyEach: number; trackLot: boolean; trackExpiry: boolean; trackSerial: boolean };
+  sku?: {
+    id: string;
+    code: string;
+    name: string;
+    uomLevel: string;
+    qtyEach: number;
+    trackLot: boolean;
+    trackExpiry: boolean;
+    trackSerial: boolean;
+  };
   location?: { id: string; code: string; type: string };
   lpn?: { id: string; code: string; sscc: string | null; type: string; locationId: string | null };
   totals?: { onHand: number; reserved: number; available: number };
   stock: BalanceView[];
 }
-
 
 /** What to look up for a parsed scan: the kind of key and the key itself (GTINs as GTIN-14). */
 function lookupKey(scan: ScanResult): { kind: 'gtin' | 'sscc' | 'lpn' | 'location' | 'text'; key: string } | undefined {
@@ -34,12 +42,18 @@ function lookupKey(scan: ScanResult): { kind: 'gtin' | 'sscc' | 'lpn' | 'locatio
  * lookup by index, then the matched object's header, totals and stock. A malformed GS1/GTIN scan
  * throws ScanError.
  */
-export async function resolveScan(em: EntityManager, warehouseId: string, raw: string, opts: ParseScanOptions = {}): Promise<{ scan: ScanResult; match: ScanMatch }> {
+export async function resolveScan(
+  em: EntityManager,
+  warehouseId: string,
+  raw: string,
+  opts: ParseScanOptions = {},
+): Promise<{ scan: ScanResult; match: ScanMatch }> {
   const scan = parseScan(raw, opts);
   const look = lookupKey(scan);
   if (!look) return { scan, match: { kind: 'none', stock: [] } };
-  const res = await sqlOne<{ r: { what: 'sku' | 'location' | 'lpn'; id: string; uom_level: string | null; head: any; totals: any; stock: any[] } | null }>(em,
-    'select inventory_scan_resolve(?, ?, ?::uuid, ?) as r', [look.kind, look.key, warehouseId, scan.lot ?? null]);
+  const res = await sqlOne<{
+    r: { what: 'sku' | 'location' | 'lpn'; id: string; uom_level: string | null; head: any; totals: any; stock: any[] } | null;
+  }>(em, 'select inventory_scan_resolve(?, ?, ?::uuid, ?) as r', [look.kind, look.key, warehouseId, scan.lot ?? null]);
   const row = res?.r;
   if (!row) return { scan, match: { kind: 'none', stock: [] } };
   const stock = (row.stock ?? []).map(toBalanceView);
@@ -49,7 +63,16 @@ export async function resolveScan(em: EntityManager, warehouseId: string, raw: s
       scan,
       match: {
         kind: 'sku',
-        sku: { id: h.id, code: h.code, name: h.name, uomLevel: row.uom_level ?? 'each', qtyEach: h.qtyEach, trackLot: h.trackLot, trackExpiry: h.trackExpiry, trackSerial: h.trackSerial },
+        sku: {
+          id: h.id,
+          code: h.code,
+          name: h.name,
+          uomLevel: row.uom_level ?? 'each',
+          qtyEach: h.qtyEach,
+          trackLot: h.trackLot,
+          trackExpiry: h.trackExpiry,
+          trackSerial: h.trackSerial,
+        },
         totals: { onHand: Number(row.totals.onHand), reserved: Number(row.totals.reserved), available: Number(row.totals.available) },
         stock,
       },

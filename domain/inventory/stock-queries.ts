@@ -8,25 +8,68 @@ import { sql } from '../shared/sql.js';
 import { decodeCursor, page } from './cursor.js';
 
 export interface BalanceView {
-  id: string; locationId: string; locationCode: string; skuId: string; skuCode: string; lot: string | null; expiry: string | null;
-  lpnId: string | null; lpnCode: string | null; status: string; onHand: number; reserved: number; available: number; updatedAt: string;
+  id: string;
+  locationId: string;
+  locationCode: string;
+  skuId: string;
+  skuCode: string;
+  lot: string | null;
+  expiry: string | null;
+  lpnId: string | null;
+  lpnCode: string | null;
+  status: string;
+  onHand: number;
+  reserved: number;
+  available: number;
+  updatedAt: string;
 }
 
 export interface BalanceFilter {
-  warehouseId: string; skuId?: string; locationId?: string; lot?: string; status?: string; lpnId?: string; includeZero?: boolean;
-  cursor?: string; limit: number;
+  warehouseId: string;
+  skuId?: string;
+  locationId?: string;
+  lot?: string;
+  status?: string;
+  lpnId?: string;
+  includeZero?: boolean;
+  cursor?: string;
+  limit: number;
 }
 
 const BALANCE_COLS = `b.id, b.location_id, l.code as location_code, b.sku_id, s.code as sku_code, b.lot, b.expiry::text as expiry,
   b.lpn_id, lp.code as lpn_code, b.status, b.on_hand, b.reserved, b.updated_at`;
 
-type BalanceRow = { id: string; location_id: string; location_code: string; sku_id: string; sku_code: string; lot: string | null; expiry: string | null;
-  lpn_id: string | null; lpn_code: string | null; status: string; on_hand: number; reserved: number; updated_at: Date | string };
+type BalanceRow = {
+  id: string;
+  location_id: string;
+  location_code: string;
+  sku_id: string;
+  sku_code: string;
+  lot: string | null;
+  expiry: string | null;
+  lpn_id: string | null;
+  lpn_code: string | null;
+  status: string;
+  on_hand: number;
+  reserved: number;
+  updated_at: Date | string;
+};
 
 export function toBalanceView(r: BalanceRow): BalanceView {
   return {
-    id: r.id, locationId: r.location_id, locationCode: r.location_code, skuId: r.sku_id, skuCode: r.sku_code, lot: r.lot, expiry: r.expiry,
-    lpnId: r.lpn_id, lpnCode: r.lpn_code, status: r.status, onHand: r.on_hand, reserved: r.reserved, available: r.status === 'available' ? r.on_hand - r.reserved : 0,
+    id: r.id,
+    locationId: r.location_id,
+    locationCode: r.location_code,
+    skuId: r.sku_id,
+    skuCode: r.sku_code,
+    lot: r.lot,
+    expiry: r.expiry,
+    lpnId: r.lpn_id,
+    lpnCode: r.lpn_code,
+    status: r.status,
+    onHand: r.on_hand,
+    reserved: r.reserved,
+    available: r.status === 'available' ? r.on_hand - r.reserved : 0,
     updatedAt: new Date(r.updated_at).toISOString(),
   };
 }
@@ -34,28 +77,69 @@ export function toBalanceView(r: BalanceRow): BalanceView {
 /** Balance rows by SKU / location / lot / status / LPN, ordered by id for stable keyset pages. */
 export async function listBalances(em: EntityManager, f: BalanceFilter): Promise<{ items: BalanceView[]; nextCursor: string | null }> {
   const after = decodeCursor(f.cursor, 1);
-  const rows = await sql<BalanceRow>(em, `
+  const rows = await sql<BalanceRow>(
+    em,
+    `
     select ${BALANCE_COLS}
     from stock_balance b join location l on l.id = b.location_id join sku s on s.id = b.sku_id left join license_plate lp on lp.id = b.lpn_id
     where b.warehouse_id = ? and (? or b.on_hand > 0)
       and (?::uuid is null or b.sku_id = ?::uuid) and (?::uuid is null or b.location_id = ?::uuid)
       and (?::text is null or b.lot = ?) and (?::text is null or b.status = ?) and (?::uuid is null or b.lpn_id = ?::uuid)
       and (?::uuid is null or b.id > ?::uuid)
-    order by b.id limit ?`, [
-    f.warehouseId, !!f.includeZero, f.skuId ?? null, f.skuId ?? null, f.locationId ?? null, f.locationId ?? null,
-    f.lot ?? null, f.lot ?? null, f.status ?? null, f.status ?? null, f.lpnId ?? null, f.lpnId ?? null,
-    (after?.[0] as string) ?? null, (after?.[0] as string) ?? null, f.limit + 1,
-  ]);
+    order by b.id limit ?`,
+    [
+      f.warehouseId,
+      !!f.includeZero,
+      f.skuId ?? null,
+      f.skuId ?? null,
+      f.locationId ?? null,
+      f.locationId ?? null,
+      f.lot ?? null,
+      f.lot ?? null,
+      f.status ?? null,
+      f.status ?? null,
+      f.lpnId ?? null,
+      f.lpnId ?? null,
+      (after?.[0] as string) ?? null,
+      (after?.[0] as string) ?? null,
+      f.limit + 1,
+    ],
+  );
   const p = page(rows, f.limit, (r) => [r.id]);
   return { items: p.items.map(toBalanceView), nextCursor: p.nextCursor };
 }
 
-export interface SkuStockView { skuId: string; skuCode: string; name: string; onHand: number; reserved: number; available: number; quarantined: number; damaged: number; locations: number }
+export interface SkuStockView {
+  skuId: string;
+  skuCode: string;
+  name: string;
+  onHand: number;
+  reserved: number;
+  available: number;
+  quarantined: number;
+  damaged: number;
+  locations: number;
+}
 
 /** On hand / reserved / available per SKU in a warehouse (optionally one SKU or one lot). */
-export async function stockBySku(em: EntityManager, f: { warehouseId: string; skuId?: string; lot?: string; cursor?: string; limit: number }) {
+export async function stockBySku(
+  em: EntityManager,
+  f: { warehouseId: string; skuId?: string; lot?: string; cursor?: string; limit: number },
+) {
   const after = decodeCursor(f.cursor, 1);
-  const rows = await sql<{ sku_id: string; code: string; name: string; on_hand: string; reserved: string; available: string; quarantined: string; damaged: string; locations: string }>(em, `
+  const rows = await sql<{
+    sku_id: string;
+    code: string;
+    name: string;
+    on_hand: string;
+    reserved: string;
+    available: string;
+    quarantined: string;
+    damaged: string;
+    locations: string;
+  }>(
+    em,
+    `
     select s.id as sku_id, s.code, s.name,
       sum(b.on_hand) as on_hand, sum(b.reserved) as reserved,
       sum(case when b.status = 'available' then b.on_hand - b.reserved else 0 end) as available,
@@ -65,28 +149,69 @@ export async function stockBySku(em: EntityManager, f: { warehouseId: string; sk
     from stock_balance b join sku s on s.id = b.sku_id
     where b.warehouse_id = ? and b.on_hand > 0 and (?::uuid is null or b.sku_id = ?::uuid) and (?::text is null or b.lot = ?)
       and (?::text is null or s.code > ?)
-    group by s.id, s.code, s.name order by s.code limit ?`, [
-    f.warehouseId, f.skuId ?? null, f.skuId ?? null, f.lot ?? null, f.lot ?? null, (after?.[0] as string) ?? null, (after?.[0] as string) ?? null, f.limit + 1,
-  ]);
+    group by s.id, s.code, s.name order by s.code limit ?`,
+    [
+      f.warehouseId,
+      f.skuId ?? null,
+      f.skuId ?? null,
+      f.lot ?? null,
+      f.lot ?? null,
+      (after?.[0] as string) ?? null,
+      (after?.[0] as string) ?? null,
+      f.limit + 1,
+    ],
+  );
   const p = page(rows, f.limit, (r) => [r.code]);
   return {
     items: p.items.map((r): SkuStockView => ({
-      skuId: r.sku_id, skuCode: r.code, name: r.name, onHand: Number(r.on_hand), reserved: Number(r.reserved), available: Number(r.available),
-      quarantined: Number(r.quarantined), damaged: Number(r.damaged), locations: Number(r.locations),
+      skuId: r.sku_id,
+      skuCode: r.code,
+      name: r.name,
+      onHand: Number(r.on_hand),
+      reserved: Number(r.reserved),
+      available: Number(r.available),
+      quarantined: Number(r.quarantined),
+      damaged: Number(r.damaged),
+      locations: Number(r.locations),
     })),
     nextCursor: p.nextCursor,
   };
 }
 
-export interface AsOfRow { balanceId: string; locationId: string; locationCode: string; skuId: string; lot: string | null; expiry: string | null; lpnId: string | null; status: string; onHand: number }
+export interface AsOfRow {
+  balanceId: string;
+  locationId: string;
+  locationCode: string;
+  skuId: string;
+  lot: string | null;
+  expiry: string | null;
+  lpnId: string | null;
+  status: string;
+  onHand: number;
+}
 
 /**
  * Stock at a past moment by replaying the ledger: for every balance, movements in minus out with
  * created_at <= at. Movements carry their transaction's timestamp, so a transaction is in or out whole.
  */
-export async function stockAsOf(em: EntityManager, f: { warehouseId: string; at: string; skuId?: string; locationId?: string; cursor?: string; limit: number }) {
+export async function stockAsOf(
+  em: EntityManager,
+  f: { warehouseId: string; at: string; skuId?: string; locationId?: string; cursor?: string; limit: number },
+) {
   const after = decodeCursor(f.cursor, 1);
-  const rows = await sql<{ balance_id: string; location_id: string; location_code: string; sku_id: string; lot: string | null; expiry: string | null; lpn_id: string | null; status: string; on_hand: string }>(em, `
+  const rows = await sql<{
+    balance_id: string;
+    location_id: string;
+    location_code: string;
+    sku_id: string;
+    lot: string | null;
+    expiry: string | null;
+    lpn_id: string | null;
+    status: string;
+    on_hand: string;
+  }>(
+    em,
+    `
     with d as (
       select to_balance_id as bid, qty as q from stock_movement
       where warehouse_id = ? and created_at <= ?::timestamptz and to_balance_id is not null
@@ -99,35 +224,84 @@ export async function stockAsOf(em: EntityManager, f: { warehouseId: string; at:
     select b.id as balance_id, b.location_id, l.code as location_code, b.sku_id, b.lot, b.expiry::text as expiry, b.lpn_id, b.status, s.q as on_hand
     from s join stock_balance b on b.id = s.bid join location l on l.id = b.location_id
     where (?::uuid is null or b.id > ?::uuid)
-    order by b.id limit ?`, [
-    f.warehouseId, f.at, f.skuId ?? null, f.skuId ?? null, f.locationId ?? null, f.locationId ?? null,
-    f.warehouseId, f.at, f.skuId ?? null, f.skuId ?? null, f.locationId ?? null, f.locationId ?? null,
-    (after?.[0] as string) ?? null, (after?.[0] as string) ?? null, f.limit + 1,
-  ]);
+    order by b.id limit ?`,
+    [
+      f.warehouseId,
+      f.at,
+      f.skuId ?? null,
+      f.skuId ?? null,
+      f.locationId ?? null,
+      f.locationId ?? null,
+      f.warehouseId,
+      f.at,
+      f.skuId ?? null,
+      f.skuId ?? null,
+      f.locationId ?? null,
+      f.locationId ?? null,
+      (after?.[0] as string) ?? null,
+      (after?.[0] as string) ?? null,
+      f.limit + 1,
+    ],
+  );
   const p = page(rows, f.limit, (r) => [r.balance_id]);
   return {
     items: p.items.map((r): AsOfRow => ({
-      balanceId: r.balance_id, locationId: r.location_id, locationCode: r.location_code, skuId: r.sku_id, lot: r.lot, expiry: r.expiry,
-      lpnId: r.lpn_id, status: r.status, onHand: Number(r.on_hand),
+      balanceId: r.balance_id,
+      locationId: r.location_id,
+      locationCode: r.location_code,
+      skuId: r.sku_id,
+      lot: r.lot,
+      expiry: r.expiry,
+      lpnId: r.lpn_id,
+      status: r.status,
+      onHand: Number(r.on_hand),
     })),
     nextCursor: p.nextCursor,
   };
 }
 
 export interface MovementView {
-  id: string; type: string; skuId: string; skuCode: string; qty: number;
-  fromLocationId: string | null; fromLocationCode: string | null; fromVirtual: string | null;
-  toLocationId: string | null; toLocationCode: string | null; toVirtual: string | null;
-  lot: string | null; expiry: string | null; reasonCode: string | null; userId: string | null; deviceId: string | null;
-  refType: string | null; refId: string | null; createdAt: string;
+  id: string;
+  type: string;
+  skuId: string;
+  skuCode: string;
+  qty: number;
+  fromLocationId: string | null;
+  fromLocationCode: string | null;
+  fromVirtual: string | null;
+  toLocationId: string | null;
+  toLocationCode: string | null;
+  toVirtual: string | null;
+  lot: string | null;
+  expiry: string | null;
+  reasonCode: string | null;
+  userId: string | null;
+  deviceId: string | null;
+  refType: string | null;
+  refId: string | null;
+  createdAt: string;
 }
 
 /** Movement history, newest first, filtered by SKU / location (either side) / type / ref / time range. */
-export async function listMovements(em: EntityManager, f: {
-  warehouseId: string; skuId?: string; locationId?: string; type?: string; refType?: string; refId?: string; from?: string; to?: string; cursor?: string; limit: number;
-}) {
+export async function listMovements(
+  em: EntityManager,
+  f: {
+    warehouseId: string;
+    skuId?: string;
+    locationId?: string;
+    type?: string;
+    refType?: string;
+    refId?: string;
+    from?: string;
+    to?: string;
+    cursor?: string;
+    limit: number;
+  },
+) {
   const after = decodeCursor(f.cursor, 1);
-  const rows = await sql<Record<string, any>>(em, `
+  const rows = await sql<Record<string, any>>(
+    em,
+    `
     select m.id::text as id, m.type, m.sku_id, s.code as sku_code, m.qty, m.from_location_id, fl.code as from_code, m.from_virtual,
       m.to_location_id, tl.code as to_code, m.to_virtual, coalesce(m.from_lot, m.to_lot) as lot, coalesce(m.from_expiry, m.to_expiry)::text as expiry,
       m.reason_code, m.user_id, m.device_id, m.ref_type, m.ref_id, m.created_at
@@ -138,17 +312,51 @@ export async function listMovements(em: EntityManager, f: {
       and (?::text is null or m.type = ?) and (?::text is null or m.ref_type = ?) and (?::text is null or m.ref_id = ?)
       and (?::timestamptz is null or m.created_at >= ?::timestamptz) and (?::timestamptz is null or m.created_at <= ?::timestamptz)
       and (?::bigint is null or m.id < ?::bigint)
-    order by m.id desc limit ?`, [
-    f.warehouseId, f.skuId ?? null, f.skuId ?? null, f.locationId ?? null, f.locationId ?? null, f.locationId ?? null,
-    f.type ?? null, f.type ?? null, f.refType ?? null, f.refType ?? null, f.refId ?? null, f.refId ?? null,
-    f.from ?? null, f.from ?? null, f.to ?? null, f.to ?? null, (after?.[0] as string) ?? null, (after?.[0] as string) ?? null, f.limit + 1,
-  ]);
+    order by m.id desc limit ?`,
+    [
+      f.warehouseId,
+      f.skuId ?? null,
+      f.skuId ?? null,
+      f.locationId ?? null,
+      f.locationId ?? null,
+      f.locationId ?? null,
+      f.type ?? null,
+      f.type ?? null,
+      f.refType ?? null,
+      f.refType ?? null,
+      f.refId ?? null,
+      f.refId ?? null,
+      f.from ?? null,
+      f.from ?? null,
+      f.to ?? null,
+      f.to ?? null,
+      (after?.[0] as string) ?? null,
+      (after?.[0] as string) ?? null,
+      f.limit + 1,
+    ],
+  );
   const p = page(rows, f.limit, (r) => [r.id]);
   return {
     items: p.items.map((r): MovementView => ({
-      id: r.id, type: r.type, skuId: r.sku_id, skuCode: r.sku_code, qty: r.qty, fromLocationId: r.from_location_id, fromLocationCode: r.from_code,
-      fromVirtual: r.from_virtual, toLocationId: r.to_location_id, toLocationCode: r.to_code, toVirtual: r.to_virtual, lot: r.lot, expiry: r.expiry,
-      reasonCode: r.reason_code, userId: r.user_id, deviceId: r.device_id, refType: r.ref_type, refId: r.ref_id, createdAt: new Date(r.created_at).toISOString(),
+      id: r.id,
+      type: r.type,
+      skuId: r.sku_id,
+      skuCode: r.sku_code,
+      qty: r.qty,
+      fromLocationId: r.from_location_id,
+      fromLocationCode: r.from_code,
+      fromVirtual: r.from_virtual,
+      toLocationId: r.to_location_id,
+      toLocationCode: r.to_code,
+      toVirtual: r.to_virtual,
+      lot: r.lot,
+      expiry: r.expiry,
+      reasonCode: r.reason_code,
+      userId: r.user_id,
+      deviceId: r.device_id,
+      refType: r.ref_type,
+      refId: r.ref_id,
+      createdAt: new Date(r.created_at).toISOString(),
     })),
     nextCursor: p.nextCursor,
   };
@@ -157,17 +365,28 @@ export async function listMovements(em: EntityManager, f: {
 /** SKUs whose available quantity in the warehouse is below their min_stock_qty (replenish / reorder). */
 export async function lowStock(em: EntityManager, f: { warehouseId: string; cursor?: string; limit: number }) {
   const after = decodeCursor(f.cursor, 1);
-  const rows = await sql<{ sku_id: string; code: string; name: string; min_stock_qty: number; available: string }>(em, `
+  const rows = await sql<{ sku_id: string; code: string; name: string; min_stock_qty: number; available: string }>(
+    em,
+    `
     select s.id as sku_id, s.code, s.name, s.min_stock_qty, coalesce(a.available, 0) as available
     from sku s left join lateral (
       select sum(b.on_hand - b.reserved) as available from stock_balance b
       where b.sku_id = s.id and b.warehouse_id = ? and b.status = 'available' and b.on_hand > 0
     ) a on true
     where s.active and s.min_stock_qty > 0 and coalesce(a.available, 0) < s.min_stock_qty and (?::text is null or s.code > ?)
-    order by s.code limit ?`, [f.warehouseId, (after?.[0] as string) ?? null, (after?.[0] as string) ?? null, f.limit + 1]);
+    order by s.code limit ?`,
+    [f.warehouseId, (after?.[0] as string) ?? null, (after?.[0] as string) ?? null, f.limit + 1],
+  );
   const p = page(rows, f.limit, (r) => [r.code]);
   return {
-    items: p.items.map((r) => ({ skuId: r.sku_id, skuCode: r.code, name: r.name, minStockQty: r.min_stock_qty, available: Number(r.available), shortQty: r.min_stock_qty - Number(r.available) })),
+    items: p.items.map((r) => ({
+      skuId: r.sku_id,
+      skuCode: r.code,
+      name: r.name,
+      minStockQty: r.min_stock_qty,
+      available: Number(r.available),
+      shortQty: r.min_stock_qty - Number(r.available),
+    })),
     nextCursor: p.nextCursor,
   };
 }
@@ -175,14 +394,16 @@ export async function lowStock(em: EntityManager, f: { warehouseId: string; curs
 /** Balances expiring on or before `until` (yyyy-mm-dd), soonest first: pull, discount or scrap. */
 export async function nearExpiry(em: EntityManager, f: { warehouseId: string; until: string; cursor?: string; limit: number }) {
   const after = decodeCursor(f.cursor, 2);
-  const rows = await sql<BalanceRow>(em, `
+  const rows = await sql<BalanceRow>(
+    em,
+    `
     select ${BALANCE_COLS}
     from stock_balance b join location l on l.id = b.location_id join sku s on s.id = b.sku_id left join license_plate lp on lp.id = b.lpn_id
     where b.warehouse_id = ? and b.on_hand > 0 and b.expiry is not null and b.expiry <= ?::date
       and (?::date is null or (b.expiry, b.id) > (?::date, ?::uuid))
-    order by b.expiry, b.id limit ?`, [
-    f.warehouseId, f.until, (after?.[0] as string) ?? null, (after?.[0] as string) ?? null, (after?.[1] as string) ?? null, f.limit + 1,
-  ]);
+    order by b.expiry, b.id limit ?`,
+    [f.warehouseId, f.until, (after?.[0] as string) ?? null, (after?.[0] as string) ?? null, (after?.[1] as string) ?? null, f.limit + 1],
+  );
   const p = page(rows, f.limit, (r) => [r.expiry, r.id]);
   return { items: p.items.map(toBalanceView), nextCursor: p.nextCursor };
 }

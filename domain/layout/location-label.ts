@@ -6,7 +6,16 @@ import bwipjs from 'bwip-js';
 
 export type LabelFormat = 'svg' | 'png';
 
-const opts = (text: string) => ({ bcid: 'code128', text, scale: 3, height: 12, includetext: true, textxalign: 'center' as const, paddingwidth: 4, paddingheight: 4 });
+const opts = (text: string) => ({
+  bcid: 'code128',
+  text,
+  scale: 3,
+  height: 12,
+  includetext: true,
+  textxalign: 'center' as const,
+  paddingwidth: 4,
+  paddingheight: 4,
+});
 
 /** Code 128 label of a location code: SVG text or PNG bytes. */
 export async function locationLabel(code: string, format: LabelFormat): Promise<{ contentType: string; body: string | Buffer }> {

@@ -13,9 +13,17 @@ import { PatternError, expandRackPattern, placeSlots } from './rack-pattern.js';
 export const LOCATION_TYPES = ['dock', 'staging', 'reserve', 'pick_face', 'pack', 'ship', 'quarantine', 'returns', 'virtual'] as const;
 
 export const zoneInput = z.object({
-  code: z.string().regex(/^[A-Z0-9_-]{1,16}$/), name: z.string().min(1).max(100), temperatureClass: z.enum(['ambient', 'chilled', 'frozen']).default('ambient'),
+  code: z.string().regex(/^[A-Z0-9_-]{1,16}$/),
+  name: z.string().min(1).max(100),
+  temperatureClass: z.enum(['ambient', 'chilled', 'frozen']).default('ambient'),
 });
-export const zoneView = z.object({ id: z.string(), warehouseId: z.string(), code: z.string(), name: z.string(), temperatureClass: z.string() });
+export const zoneView = z.object({
+  id: z.string(),
+  warehouseId: z.string(),
+  code: z.string(),
+  name: z.string(),
+  temperatureClass: z.string(),
+});
 
 const capacity = {
   maxVolumeMm3: z.number().int().positive().nullable().optional(),
@@ -25,9 +33,15 @@ const capacity = {
 };
 export const locationInput = z.object({
   code: z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,31}$/, 'uppercase letters, digits and dashes'),
-  type: z.enum(LOCATION_TYPES), zoneId: z.uuid().nullable().optional(),
-  aisle: z.string().max(8).nullable().optional(), bay: z.number().int().nullable().optional(), level: z.number().int().nullable().optional(), position: z.number().int().nullable().optional(),
-  xMm: z.number().int().default(0), yMm: z.number().int().default(0), zMm: z.number().int().default(0),
+  type: z.enum(LOCATION_TYPES),
+  zoneId: z.uuid().nullable().optional(),
+  aisle: z.string().max(8).nullable().optional(),
+  bay: z.number().int().nullable().optional(),
+  level: z.number().int().nullable().optional(),
+  position: z.number().int().nullable().optional(),
+  xMm: z.number().int().default(0),
+  yMm: z.number().int().default(0),
+  zMm: z.number().int().default(0),
   pickSequence: z.number().int().nullable().optional(),
   ...capacity,
 });
@@ -37,31 +51,67 @@ export const rackRunInput = z.object({
   pattern: z.string().min(3).max(64),
   type: z.enum(LOCATION_TYPES).default('pick_face'),
   zoneId: z.uuid().nullable().optional(),
-  aisleXMm: z.number().int().default(0), originYMm: z.number().int().default(0),
-  bayWidthMm: z.number().int().positive().default(2700), levelHeightMm: z.number().int().positive().default(1500),
+  aisleXMm: z.number().int().default(0),
+  originYMm: z.number().int().default(0),
+  bayWidthMm: z.number().int().positive().default(2700),
+  levelHeightMm: z.number().int().positive().default(1500),
   faceOffsetMm: z.number().int().min(0).default(1500),
   ...capacity,
 });
 
 export const locationView = z.object({
-  id: z.string(), warehouseId: z.string(), zoneId: z.string().nullable(), code: z.string(), type: z.string(),
-  aisle: z.string().nullable(), bay: z.number().nullable(), level: z.number().nullable(), position: z.number().nullable(),
-  xMm: z.number(), yMm: z.number(), zMm: z.number(), pickSequence: z.number().nullable(),
-  maxVolumeMm3: z.number().nullable(), maxWeightG: z.number().nullable(), maxSkus: z.number().nullable(), mixedLots: z.boolean(), active: z.boolean(),
+  id: z.string(),
+  warehouseId: z.string(),
+  zoneId: z.string().nullable(),
+  code: z.string(),
+  type: z.string(),
+  aisle: z.string().nullable(),
+  bay: z.number().nullable(),
+  level: z.number().nullable(),
+  position: z.number().nullable(),
+  xMm: z.number(),
+  yMm: z.number(),
+  zMm: z.number(),
+  pickSequence: z.number().nullable(),
+  maxVolumeMm3: z.number().nullable(),
+  maxWeightG: z.number().nullable(),
+  maxSkus: z.number().nullable(),
+  mixedLots: z.boolean(),
+  active: z.boolean(),
 });
 export type LocationView = z.infer<typeof locationView>;
 
 export function toLocationView(r: Record<string, any>): LocationView {
   return {
-    id: r.id, warehouseId: r.warehouse_id, zoneId: r.zone_id, code: r.code, type: r.type, aisle: r.aisle, bay: r.bay, level: r.level, position: r.position,
-    xMm: r.x_mm, yMm: r.y_mm, zMm: r.z_mm, pickSequence: r.pick_sequence ?? null, maxVolumeMm3: r.max_volume_mm3 == null ? null : Number(r.max_volume_mm3),
-    maxWeightG: r.max_weight_g, maxSkus: r.max_skus, mixedLots: r.mixed_lots, active: r.active,
+    id: r.id,
+    warehouseId: r.warehouse_id,
+    zoneId: r.zone_id,
+    code: r.code,
+    type: r.type,
+    aisle: r.aisle,
+    bay: r.bay,
+    level: r.level,
+    position: r.position,
+    xMm: r.x_mm,
+    yMm: r.y_mm,
+    zMm: r.z_mm,
+    pickSequence: r.pick_sequence ?? null,
+    maxVolumeMm3: r.max_volume_mm3 == null ? null : Number(r.max_volume_mm3),
+    maxWeightG: r.max_weight_g,
+    maxSkus: r.max_skus,
+    mixedLots: r.mixed_lots,
+    active: r.active,
   };
 }
 
 export async function createZone(tx: EntityManager, warehouseId: string, z0: z.infer<typeof zoneInput>) {
-  if (await sqlOne(tx, 'select 1 from zone where warehouse_id = ? and code = ?', [warehouseId, z0.code])) throw new Conflict(`Zone ${z0.code} exists`, 'zone-code-taken');
-  const r = (await sqlOne<Record<string, any>>(tx, 'insert into zone (warehouse_id, code, name, temperature_class) values (?, ?, ?, ?) returning *', [warehouseId, z0.code, z0.name, z0.temperatureClass]))!;
+  if (await sqlOne(tx, 'select 1 from zone where warehouse_id = ? and code = ?', [warehouseId, z0.code]))
+    throw new Conflict(`Zone ${z0.code} exists`, 'zone-code-taken');
+  const r = (await sqlOne<Record<string, any>>(
+    tx,
+    'insert into zone (warehouse_id, code, name, temperature_class) values (?, ?, ?, ?) returning *',
+    [warehouseId, z0.code, z0.name, z0.temperatureClass],
+  ))!;
   return { id: r.id, warehouseId: r.warehouse_id, code: r.code, name: r.name, temperatureClass: r.temperature_class };
 }
 
@@ -77,20 +127,44 @@ export async function insertLocations(tx: EntityManager, warehouseId: string, lo
   if (locs.length === 0) return 0;
   const zoneIds = [...new Set(locs.map((l) => l.zoneId).filter(Boolean))] as string[];
   if (zoneIds.length) {
-    const found = await sql(tx, 'select id from zone where warehouse_id = ? and id = any(?::uuid[])', [warehouseId, `{${zoneIds.join(',')}}`]);
+    const found = await sql(tx, 'select id from zone where warehouse_id = ? and id = any(?::uuid[])', [
+      warehouseId,
+      `{${zoneIds.join(',')}}`,
+    ]);
     if (found.length !== zoneIds.length) throw new NotFound('Zone');
   }
   const recs = locs.map((l) => ({
-    warehouse_id: warehouseId, zone_id: l.zoneId ?? null, code: l.code, type: l.type, aisle: l.aisle ?? null, bay: l.bay ?? null, level: l.level ?? null,
-    position: l.position ?? null, x_mm: l.xMm, y_mm: l.yMm, z_mm: l.zMm, max_volume_mm3: l.maxVolumeMm3 ?? null, max_weight_g: l.maxWeightG ?? null,
-    max_skus: l.maxSkus ?? null, mixed_lots: l.mixedLots, pick_sequence: l.pickSequence ?? null,
+    warehouse_id: warehouseId,
+    zone_id: l.zoneId ?? null,
+    code: l.code,
+    type: l.type,
+    aisle: l.aisle ?? null,
+    bay: l.bay ?? null,
+    level: l.level ?? null,
+    position: l.position ?? null,
+    x_mm: l.xMm,
+    y_mm: l.yMm,
+    z_mm: l.zMm,
+    max_volume_mm3: l.maxVolumeMm3 ?? null,
+    max_weight_g: l.maxWeightG ?? null,
+    max_skus: l.maxSkus ?? null,
+    mixed_lots: l.mixedLots,
+    pick_sequence: l.pickSequence ?? null,
   }));
-  const dup = await sql<{ code: string }>(tx, 'select code from location where warehouse_id = ? and code in (select jsonb_array_elements_text(?::jsonb)) limit 5', [warehouseId, JSON.stringify(recs.map((r) => r.code))]);
+  const dup = await sql<{ code: string }>(
+    tx,
+    'select code from location where warehouse_id = ? and code in (select jsonb_array_elements_text(?::jsonb)) limit 5',
+    [warehouseId, JSON.stringify(recs.map((r) => r.code))],
+  );
   if (dup.length) throw new Conflict(`Location codes exist already: ${dup.map((d) => d.code).join(', ')}`, 'location-code-taken');
-  await sql(tx, `insert into location (warehouse_id, zone_id, code, type, aisle, bay, level, position, x_mm, y_mm, z_mm, max_volume_mm3, max_weight_g, max_skus, mixed_lots, pick_sequence)
+  await sql(
+    tx,
+    `insert into location (warehouse_id, zone_id, code, type, aisle, bay, level, position, x_mm, y_mm, z_mm, max_volume_mm3, max_weight_g, max_skus, mixed_lots, pick_sequence)
     select warehouse_id, zone_id, code, type, aisle, bay, level, position, x_mm, y_mm, z_mm, max_volume_mm3, max_weight_g, max_skus, mixed_lots, pick_sequence
     from jsonb_to_recordset(?::jsonb) as r(warehouse_id uuid, zone_id uuid, code text, type text, aisle text, bay int, level int, position int,
-      x_mm int, y_mm int, z_mm int, max_volume_mm3 bigint, max_weight_g int, max_skus int, mixed_lots boolean, pick_sequence int)`, [JSON.stringify(recs)]);
+      x_mm int, y_mm int, z_mm int, max_volume_mm3 bigint, max_weight_g int, max_skus int, mixed_lots boolean, pick_sequence int)`,
+    [JSON.stringify(recs)],
+  );
   return recs.length;
 }
 
@@ -108,30 +182,73 @@ export async function createRackRun(tx: EntityManager, warehouseId: string, inpu
     if (e instanceof PatternError) throw new BadRequest(e.message, [{ path: 'body.pattern', message: e.message }], 'invalid-pattern');
     throw e;
   }
-  const placed = placeSlots(slots, { aisleXMm: input.aisleXMm, originYMm: input.originYMm, bayWidthMm: input.bayWidthMm, levelHeightMm: input.levelHeightMm, faceOffsetMm: input.faceOffsetMm });
-  const count = await insertLocations(tx, warehouseId, placed.map((s) => ({
-    code: s.code, type: input.type, zoneId: input.zoneId ?? null, aisle: s.aisle, bay: s.bay, level: s.level, position: s.position,
-    xMm: s.xMm, yMm: s.yMm, zMm: s.zMm, maxVolumeMm3: input.maxVolumeMm3 ?? null, maxWeightG: input.maxWeightG ?? null, maxSkus: input.maxSkus ?? null, mixedLots: input.mixedLots,
-  })));
+  const placed = placeSlots(slots, {
+    aisleXMm: input.aisleXMm,
+    originYMm: input.originYMm,
+    bayWidthMm: input.bayWidthMm,
+    levelHeightMm: input.levelHeightMm,
+    faceOffsetMm: input.faceOffsetMm,
+  });
+  const count = await insertLocations(
+    tx,
+    warehouseId,
+    placed.map((s) => ({
+      code: s.code,
+      type: input.type,
+      zoneId: input.zoneId ?? null,
+      aisle: s.aisle,
+      bay: s.bay,
+      level: s.level,
+      position: s.position,
+      xMm: s.xMm,
+      yMm: s.yMm,
+      zMm: s.zMm,
+      maxVolumeMm3: input.maxVolumeMm3 ?? null,
+      maxWeightG: input.maxWeightG ?? null,
+      maxSkus: input.maxSkus ?? null,
+      mixedLots: input.mixedLots,
+    })),
+  );
   await emit(tx, { type: 'layout.locations_created', warehouseId, actorId, payload: { count, pattern: input.pattern } });
   return { count, first: placed[0]!.code, last: placed[placed.length - 1]!.code };
 }
 
 export async function getLocation(em: EntityManager, warehouseId: string, idOrCode: string): Promise<LocationView> {
   const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrCode);
-  const r = await sqlOne<Record<string, any>>(em, `select * from location where warehouse_id = ? and ${isUuid ? 'id = ?::uuid' : 'code = ?'}`, [warehouseId, idOrCode]);
+  const r = await sqlOne<Record<string, any>>(
+    em,
+    `select * from location where warehouse_id = ? and ${isUuid ? 'id = ?::uuid' : 'code = ?'}`,
+    [warehouseId, idOrCode],
+  );
   if (!r) throw new NotFound('Location', idOrCode);
   return toLocationView(r);
 }
 
 /** Locations of a warehouse in code order, filtered by type / zone / aisle / code prefix. */
-export async function listLocations(em: EntityManager, f: { warehouseId: string; type?: string; zoneId?: string; aisle?: string; prefix?: string; cursor?: string; limit: number }) {
+export async function listLocations(
+  em: EntityManager,
+  f: { warehouseId: string; type?: string; zoneId?: string; aisle?: string; prefix?: string; cursor?: string; limit: number },
+) {
   const after = decodeCursor(f.cursor, 1);
-  const rows = await sql<Record<string, any>>(em, `select * from location where warehouse_id = ? and (?::text is null or type = ?) and (?::uuid is null or zone_id = ?::uuid)
-    and (?::text is null or aisle = ?) and (?::text is null or code like ?) and (?::text is null or code > ?) order by code limit ?`, [
-    f.warehouseId, f.type ?? null, f.type ?? null, f.zoneId ?? null, f.zoneId ?? null, f.aisle ?? null, f.aisle ?? null,
-    f.prefix ?? null, `${(f.prefix ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%`, (after?.[0] as string) ?? null, (after?.[0] as string) ?? null, f.limit + 1,
-  ]);
+  const rows = await sql<Record<string, any>>(
+    em,
+    `select * from location where warehouse_id = ? and (?::text is null or type = ?) and (?::uuid is null or zone_id = ?::uuid)
+    and (?::text is null or aisle = ?) and (?::text is null or code like ?) and (?::text is null or code > ?) order by code limit ?`,
+    [
+      f.warehouseId,
+      f.type ?? null,
+      f.type ?? null,
+      f.zoneId ?? null,
+      f.zoneId ?? null,
+      f.aisle ?? null,
+      f.aisle ?? null,
+      f.prefix ?? null,
+      `${(f.prefix ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+      (after?.[0] as string) ?? null,
+      (after?.[0] as string) ?? null,
+      f.limit + 1,
+    ],
+  );
   const p = page(rows, f.limit, (r) => [r.code]);
   return { items: p.items.map(toLocationView), nextCursor: p.nextCursor };
 }

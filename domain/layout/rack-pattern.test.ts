@@ -26,7 +26,13 @@ describe('expandRackPattern', () => {
 
 describe('placeSlots', () => {
   it('puts odd bays on the left face and even bays on the right, facing each other along the aisle', () => {
-    const slots = placeSlots(expandRackPattern('A-01..04-01..02'), { aisleXMm: 10_000, originYMm: 2_000, bayWidthMm: 2_700, levelHeightMm: 1_500, faceOffsetMm: 1_500 });
+    const slots = placeSlots(expandRackPattern('A-01..04-01..02'), {
+      aisleXMm: 10_000,
+      originYMm: 2_000,
+      bayWidthMm: 2_700,
+      levelHeightMm: 1_500,
+      faceOffsetMm: 1_500,
+    });
     const at = (code: string) => slots.find((s) => s.code === code)!;
     expect(at('A-01-01')).toMatchObject({ xMm: 8_500, yMm: 3_350, zMm: 0 });
     expect(at('A-02-01')).toMatchObject({ xMm: 11_500, yMm: 3_350 });

@@ -4,7 +4,13 @@
  * width of its first bound) or a letter range (`A..D`). Pure: no I/O.
  */
 
-export interface RackSlot { code: string; aisle: string; bay: number | null; level: number | null; position: number | null }
+export interface RackSlot {
+  code: string;
+  aisle: string;
+  bay: number | null;
+  level: number | null;
+  position: number | null;
+}
 
 export class PatternError extends Error {}
 
@@ -38,7 +44,8 @@ export function expandRackPattern(pattern: string): RackSlot[] {
   let combos: string[][] = [[]];
   for (const p of parts) combos = combos.flatMap((c) => p.map((v) => [...c, v]));
   return combos.map((c) => ({
-    code: c.join('-'), aisle: c[0]!,
+    code: c.join('-'),
+    aisle: c[0]!,
     bay: c[1] !== undefined && /^\d+$/.test(c[1]) ? Number(c[1]) : null,
     level: c[2] !== undefined && /^\d+$/.test(c[2]) ? Number(c[2]) : null,
     position: c[3] !== undefined && /^\d+$/.test(c[3]) ? Number(c[3]) : null,

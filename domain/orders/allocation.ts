@@ -2,7 +2,12 @@
  * Allocation rules (pure): order priority and the minimum expiry a customer's shelf-life rule implies.
  * Priority: express first, then the earliest promise date (none = last), then age (first come, first served).
  */
-export interface AllocCandidate { id: string; priorityRank: number; promiseDate: string | null; createdAt: string }
+export interface AllocCandidate {
+  id: string;
+  priorityRank: number;
+  promiseDate: string | null;
+  createdAt: string;
+}
 
 /** Comparator for allocation order; ties broken by id so the order is total and deterministic. */
 export function byAllocationPriority(a: AllocCandidate, b: AllocCandidate): number {

@@ -15,44 +15,104 @@ export type CancelStage = 'cancelled' | 'before_pick' | 'after_pick' | 'shipped'
  */
 export function cancelStage(status: string, pickedQty: number, shipmentStatuses: string[]): CancelStage {
   if (status === 'cancelled') return 'cancelled';
-  if (status === 'shipped' || status === 'delivered' || shipmentStatuses.some((s) => s === 'dispatched' || s === 'delivered')) return 'shipped';
-  if (pickedQty > 0 || ['picking', 'picked', 'packed'].includes(status) || shipmentStatuses.some((s) => s === 'packed' || s === 'labelled')) return 'after_pick';
+  if (status === 'shipped' || status === 'delivered' || shipmentStatuses.some((s) => s === 'dispatched' || s === 'delivered'))
+    return 'shipped';
+  if (pickedQty > 0 || ['picking', 'picked', 'packed'].includes(status) || shipmentStatuses.some((s) => s === 'packed' || s === 'labelled'))
+    return 'after_pick';
   return 'before_pick';
 }
 
-export interface CancelResult { cancelled: boolean; status: string; stage: CancelStage; reason?: string }
+export interface CancelResult {
+  cancelled: boolean;
+  status: string;
+  stage: CancelStage;
+  reason?: string;
+}
 
 /**
  * Cancels an order inside the caller's transaction according to `cancelStage`. A refusal is recorded (log +
  * `order.cancel_refused`, which the storefront callback reports back) and returned, not thrown, so it commits.
  */
-export async function cancelOrderTx(tx: EntityManager, orderId: string, cmd: { reason: string; source: string; actorId?: string; refuseQuietly?: boolean }): Promise<CancelResult> {
-  const o = await sqlOne<{ id: string; warehouse_id: string; status: string }>(tx, 'select id, warehouse_id, status from sales_order where id = ? for update', [orderId]);
+export async function cancelOrderTx(
+  tx: EntityManager,
+  orderId: string,
+  cmd: { reason: string; source: string; actorId?: string; refuseQuietly?: boolean },
+): Promise<CancelResult> {
+  const o = await sqlOne<{ id: string; warehouse_id: string; status: string }>(
+    tx,
+    'select id, warehouse_id, status from sales_order where id = ? for update',
+    [orderId],
+  );
   if (!o) throw new NotFound('Order', orderId);
-  const lines = await sql<{ id: string; sku_id: string | null; picked_qty: number; allocated_qty: number }>(tx, 'select id, sku_id, picked_qty, allocated_qty from order_line where order_id = ? order by line_no', [orderId]);
+  const lines = await sql<{ id: string; sku_id: string | null; picked_qty: number; allocated_qty: number }>(
+    tx,
+    'select id, sku_id, picked_qty, allocated_qty from order_line where order_id = ? order by line_no',
+    [orderId],
+  );
   const shipments = await sql<{ status: string }>(tx, 'select status from shipment where order_id = ?', [orderId]);
   const picked = lines.reduce((s, l) => s + l.picked_qty, 0);
-  const stage = cancelStage(o.status, picked, shipments.map((s) => s.status));
+  const stage = cancelStage(
+    o.status,
+    picked,
+    shipments.map((s) => s.status),
+  );
   if (stage === 'cancelled') return { cancelled: true, status: 'cancelled', stage };
   if (stage === 'shipped') {
     const reason = `Order is already ${o.status === 'delivered' ? 'delivered' : 'shipped'}; it cannot be cancelled. Start a return instead.`;
-    await logOrder(tx, orderId, { category: 'cancellation', action: 'refused', message: `Cancellation from ${cmd.source} refused: ${reason}`, data: { requestedReason: cmd.reason } });
-    await emit(tx, { type: 'order.cancel_refused', warehouseId: o.warehouse_id, payload: { orderId, reason, source: cmd.source }, actorId: cmd.actorId });
+    await logOrder(tx, orderId, {
+      category: 'cancellation',
+      action: 'refused',
+      message: `Cancellation from ${cmd.source} refused: ${reason}`,
+      data: { requestedReason: cmd.reason },
+    });
+    await emit(tx, {
+      type: 'order.cancel_refused',
+      warehouseId: o.warehouse_id,
+      payload: { orderId, reason, source: cmd.source },
+      actorId: cmd.actorId,
+    });
     return { cancelled: false, status: o.status, stage, reason };
   }
   // Pending reservations are voided in both cases; picked quantity is already out of its reservation.
   let released = 0;
-  for (const l of lines) released += (await releaseReservations(tx, { refType: 'order_line', refId: l.id }, `order cancelled: ${cmd.reason}`)).released.length;
+  for (const l of lines)
+    released += (await releaseReservations(tx, { refType: 'order_line', refId: l.id }, `order cancelled: ${cmd.reason}`)).released.length;
   await sql(tx, 'update order_line set allocated_qty = picked_qty where order_id = ?', [orderId]);
-  await sql(tx, `update sales_order set status = 'cancelled', hold_reason = null, cancelled_at = now(), cancel_reason = ?, updated_at = now() where id = ?`, [cmd.reason, orderId]);
-  const entries = [{ category: 'cancellation' as const, action: 'cancelled', message: `Cancelled by ${cmd.source} (${stage.replace('_', ' ')}): ${cmd.reason}; ${released} reservation(s) released` }];
-  await emit(tx, { type: 'order.cancelled', warehouseId: o.warehouse_id, payload: { orderId, stage, reason: cmd.reason, source: cmd.source }, actorId: cmd.actorId });
+  await sql(
+    tx,
+    `update sales_order set status = 'cancelled', hold_reason = null, cancelled_at = now(), cancel_reason = ?, updated_at = now() where id = ?`,
+    [cmd.reason, orderId],
+  );
+  const entries = [
+    {
+      category: 'cancellation' as const,
+      action: 'cancelled',
+      message: `Cancelled by ${cmd.source} (${stage.replace('_', ' ')}): ${cmd.reason}; ${released} reservation(s) released`,
+    },
+  ];
+  await emit(tx, {
+    type: 'order.cancelled',
+    warehouseId: o.warehouse_id,
+    payload: { orderId, stage, reason: cmd.reason, source: cmd.source },
+    actorId: cmd.actorId,
+  });
   if (stage === 'after_pick') {
     // Without picked_qty from the floor (status or shipment says picked), the reserved quantity is what was taken.
-    const back = lines.map((l) => ({ lineId: l.id, skuId: l.sku_id, qty: picked > 0 ? l.picked_qty : l.allocated_qty })).filter((l) => l.qty > 0);
+    const back = lines
+      .map((l) => ({ lineId: l.id, skuId: l.sku_id, qty: picked > 0 ? l.picked_qty : l.allocated_qty }))
+      .filter((l) => l.qty > 0);
     if (back.length) {
-      entries.push({ category: 'cancellation', action: 'putback_requested', message: `Put-back requested for ${back.reduce((s, l) => s + l.qty, 0)} picked unit(s)` });
-      await emit(tx, { type: 'order.putback_requested', warehouseId: o.warehouse_id, payload: { orderId, lines: back }, actorId: cmd.actorId });
+      entries.push({
+        category: 'cancellation',
+        action: 'putback_requested',
+        message: `Put-back requested for ${back.reduce((s, l) => s + l.qty, 0)} picked unit(s)`,
+      });
+      await emit(tx, {
+        type: 'order.putback_requested',
+        warehouseId: o.warehouse_id,
+        payload: { orderId, lines: back },
+        actorId: cmd.actorId,
+      });
     }
   }
   await logOrder(tx, orderId, ...entries);

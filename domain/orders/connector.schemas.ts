@@ -2,24 +2,41 @@ import { z } from 'zod';
 
 export const connectorKind = z.enum(['shopify', 'woocommerce', 'api']);
 
-export const createConnectorBody = z.object({
-  kind: connectorKind,
-  name: z.string().min(1).max(100),
-  warehouseId: z.uuid(),
-  webhookSecret: z.string().min(8).max(500).describe('Shared secret the storefront signs webhooks with; stored encrypted, never returned'),
-  apiToken: z.string().min(1).max(500).optional().describe('Storefront API credential for the reconciliation poll and callbacks (Shopify access token, or WooCommerce "ck_…:cs_…")'),
-  shopDomain: z.string().regex(/^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}$/i).optional(),
-  siteUrl: z.url().optional(),
-  callbackUrl: z.url().optional().describe('Base URL for fulfilment callbacks (api kind: where signed webhooks go; others: overrides the store URL)'),
-  skuMapping: z.enum(['sku', 'barcode']).default('sku'),
-  minShelfLifeDays: z.number().int().min(0).max(3650).optional(),
-  pollEnabled: z.boolean().default(true),
-  pollIntervalS: z.number().int().min(5).max(86400).default(300),
-  webhooksEnabled: z.boolean().default(true),
-}).superRefine((b, ctx) => {
-  if (b.kind === 'shopify' && !b.shopDomain) ctx.addIssue({ code: 'custom', path: ['shopDomain'], message: 'required for shopify' });
-  if (b.kind === 'woocommerce' && !b.siteUrl) ctx.addIssue({ code: 'custom', path: ['siteUrl'], message: 'required for woocommerce' });
-});
+export const createConnectorBody = z
+  .object({
+    kind: connectorKind,
+    name: z.string().min(1).max(100),
+    warehouseId: z.uuid(),
+    webhookSecret: z
+      .string()
+      .min(8)
+      .max(500)
+      .describe('Shared secret the storefront signs webhooks with; stored encrypted, never returned'),
+    apiToken: z
+      .string()
+      .min(1)
+      .max(500)
+      .optional()
+      .describe('Storefront API credential for the reconciliation poll and callbacks (Shopify access token, or WooCommerce "ck_…:cs_…")'),
+    shopDomain: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}$/i)
+      .optional(),
+    siteUrl: z.url().optional(),
+    callbackUrl: z
+      .url()
+      .optional()
+      .describe('Base URL for fulfilment callbacks (api kind: where signed webhooks go; others: overrides the store URL)'),
+    skuMapping: z.enum(['sku', 'barcode']).default('sku'),
+    minShelfLifeDays: z.number().int().min(0).max(3650).optional(),
+    pollEnabled: z.boolean().default(true),
+    pollIntervalS: z.number().int().min(5).max(86400).default(300),
+    webhooksEnabled: z.boolean().default(true),
+  })
+  .superRefine((b, ctx) => {
+    if (b.kind === 'shopify' && !b.shopDomain) ctx.addIssue({ code: 'custom', path: ['shopDomain'], message: 'required for shopify' });
+    if (b.kind === 'woocommerce' && !b.siteUrl) ctx.addIssue({ code: 'custom', path: ['siteUrl'], message: 'required for woocommerce' });
+  });
 export type CreateConnector = z.infer<typeof createConnectorBody>;
 
 export const updateConnectorBody = z.object({
@@ -58,7 +75,10 @@ export const connectorView = z.object({
 export type ConnectorView = z.infer<typeof connectorView>;
 
 export const skuMappingsBody = z.object({
-  mappings: z.array(z.object({ externalRef: z.string().min(1).max(200), skuCode: z.string().min(1).max(100) })).min(1).max(1000),
+  mappings: z
+    .array(z.object({ externalRef: z.string().min(1).max(200), skuCode: z.string().min(1).max(100) }))
+    .min(1)
+    .max(1000),
 });
 
 export const customerRuleBody = z.object({ customerKey: z.string().min(1).max(254), minShelfLifeDays: z.number().int().min(0).max(3650) });

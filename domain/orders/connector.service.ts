@@ -9,10 +9,24 @@ import { openSecret, sealedKid, sealSecret, type KeyRing } from './secret-box.js
 
 /** A connector row with its secrets still sealed. */
 export interface ConnectorRow {
-  id: string; warehouse_id: string; kind: 'shopify' | 'woocommerce' | 'api'; name: string; shop_domain: string | null; site_url: string | null;
-  callback_url: string | null; sku_mapping: 'sku' | 'barcode'; webhook_secret_enc: string; api_token_enc: string | null;
-  min_shelf_life_days: number | null; poll_enabled: boolean; poll_interval_s: number; poll_cursor: Date | string | null; last_polled_at: Date | string | null;
-  webhooks_enabled: boolean; active: boolean; created_at: Date | string;
+  id: string;
+  warehouse_id: string;
+  kind: 'shopify' | 'woocommerce' | 'api';
+  name: string;
+  shop_domain: string | null;
+  site_url: string | null;
+  callback_url: string | null;
+  sku_mapping: 'sku' | 'barcode';
+  webhook_secret_enc: string;
+  api_token_enc: string | null;
+  min_shelf_life_days: number | null;
+  poll_enabled: boolean;
+  poll_interval_s: number;
+  poll_cursor: Date | string | null;
+  last_polled_at: Date | string | null;
+  webhooks_enabled: boolean;
+  active: boolean;
+  created_at: Date | string;
 }
 
 // The AAD binds each ciphertext to its connector and field, so a sealed value cannot be swapped between rows.
@@ -30,10 +44,22 @@ export function apiTokenOf(ring: KeyRing, c: Pick<ConnectorRow, 'id' | 'api_toke
 
 export function toConnectorView(c: ConnectorRow, publicBase = ''): ConnectorView {
   return {
-    id: c.id, kind: c.kind, name: c.name, warehouseId: c.warehouse_id, shopDomain: c.shop_domain, siteUrl: c.site_url, callbackUrl: c.callback_url,
-    skuMapping: c.sku_mapping, minShelfLifeDays: c.min_shelf_life_days, pollEnabled: c.poll_enabled, pollIntervalS: c.poll_interval_s,
-    pollCursor: c.poll_cursor ? new Date(c.poll_cursor).toISOString() : null, webhooksEnabled: c.webhooks_enabled, active: c.active,
-    hasApiToken: !!c.api_token_enc, secretKeyId: sealedKid(c.webhook_secret_enc) ?? '',
+    id: c.id,
+    kind: c.kind,
+    name: c.name,
+    warehouseId: c.warehouse_id,
+    shopDomain: c.shop_domain,
+    siteUrl: c.site_url,
+    callbackUrl: c.callback_url,
+    skuMapping: c.sku_mapping,
+    minShelfLifeDays: c.min_shelf_life_days,
+    pollEnabled: c.poll_enabled,
+    pollIntervalS: c.poll_interval_s,
+    pollCursor: c.poll_cursor ? new Date(c.poll_cursor).toISOString() : null,
+    webhooksEnabled: c.webhooks_enabled,
+    active: c.active,
+    hasApiToken: !!c.api_token_enc,
+    secretKeyId: sealedKid(c.webhook_secret_enc) ?? '',
     webhookUrls: c.kind === 'api' ? {} : { [c.kind]: `${publicBase}/v1/webhooks/${c.kind}/${c.id}` },
     createdAt: new Date(c.created_at).toISOString(),
   };
@@ -51,25 +77,59 @@ export async function getConnector(em: EntityManager, actor: Actor, id: string):
 }
 
 export async function createConnector(em: EntityManager, actor: Actor, ring: KeyRing, b: CreateConnector): Promise<ConnectorRow> {
-  if (!canSeeWarehouse(actor, b.warehouseId) || !(await sqlOne(em, 'select 1 from warehouse where id = ?', [b.warehouseId]))) throw new NotFound('Warehouse', b.warehouseId);
-  if (await sqlOne(em, 'select 1 from connector where warehouse_id = ? and name = ?', [b.warehouseId, b.name])) throw new Conflict(`A connector named ${b.name} exists in this warehouse`, 'connector-name-taken');
+  if (!canSeeWarehouse(actor, b.warehouseId) || !(await sqlOne(em, 'select 1 from warehouse where id = ?', [b.warehouseId])))
+    throw new NotFound('Warehouse', b.warehouseId);
+  if (await sqlOne(em, 'select 1 from connector where warehouse_id = ? and name = ?', [b.warehouseId, b.name]))
+    throw new Conflict(`A connector named ${b.name} exists in this warehouse`, 'connector-name-taken');
   const [{ id }] = (await sql<{ id: string }>(em, 'select gen_random_uuid() as id')) as [{ id: string }];
-  const row = (await sqlOne<ConnectorRow>(em, `insert into connector (id, warehouse_id, kind, name, shop_domain, site_url, callback_url, sku_mapping,
+  const row = (await sqlOne<ConnectorRow>(
+    em,
+    `insert into connector (id, warehouse_id, kind, name, shop_domain, site_url, callback_url, sku_mapping,
       webhook_secret_enc, api_token_enc, min_shelf_life_days, poll_enabled, poll_interval_s, webhooks_enabled)
-    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning *`, [
-    id, b.warehouseId, b.kind, b.name, b.shopDomain ?? null, b.siteUrl?.replace(/\/+$/, '') ?? null, b.callbackUrl?.replace(/\/+$/, '') ?? null, b.skuMapping,
-    sealSecret(ring, b.webhookSecret, aad(id, 'webhook_secret')), b.apiToken ? sealSecret(ring, b.apiToken, aad(id, 'api_token')) : null,
-    b.minShelfLifeDays ?? null, b.pollEnabled, b.pollIntervalS, b.webhooksEnabled,
-  ]))!;
-  await recordAudit(em, { actorType: actor.kind, actorId: actor.id, action: 'connector.created', objectType: 'connector', objectId: id, warehouseId: b.warehouseId, details: { kind: b.kind, name: b.name } });
+    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning *`,
+    [
+      id,
+      b.warehouseId,
+      b.kind,
+      b.name,
+      b.shopDomain ?? null,
+      b.siteUrl?.replace(/\/+$/, '') ?? null,
+      b.callbackUrl?.replace(/\/+$/, '') ?? null,
+      b.skuMapping,
+      sealSecret(ring, b.webhookSecret, aad(id, 'webhook_secret')),
+      b.apiToken ? sealSecret(ring, b.apiToken, aad(id, 'api_token')) : null,
+      b.minShelfLifeDays ?? null,
+      b.pollEnabled,
+      b.pollIntervalS,
+      b.webhooksEnabled,
+    ],
+  ))!;
+  await recordAudit(em, {
+    actorType: actor.kind,
+    actorId: actor.id,
+    action: 'connector.created',
+    objectType: 'connector',
+    objectId: id,
+    warehouseId: b.warehouseId,
+    details: { kind: b.kind, name: b.name },
+  });
   return row;
 }
 
-export async function updateConnector(em: EntityManager, actor: Actor, ring: KeyRing, id: string, b: z.infer<typeof updateConnectorBody>): Promise<ConnectorRow> {
+export async function updateConnector(
+  em: EntityManager,
+  actor: Actor,
+  ring: KeyRing,
+  id: string,
+  b: z.infer<typeof updateConnectorBody>,
+): Promise<ConnectorRow> {
   const c = await getConnector(em, actor, id);
   const set: string[] = [];
   const params: unknown[] = [];
-  const put = (col: string, v: unknown) => { set.push(`${col} = ?`); params.push(v); };
+  const put = (col: string, v: unknown) => {
+    set.push(`${col} = ?`);
+    params.push(v);
+  };
   if (b.name !== undefined) put('name', b.name);
   if (b.webhookSecret !== undefined) put('webhook_secret_enc', sealSecret(ring, b.webhookSecret, aad(id, 'webhook_secret')));
   if (b.apiToken !== undefined) put('api_token_enc', b.apiToken === null ? null : sealSecret(ring, b.apiToken, aad(id, 'api_token')));
@@ -82,60 +142,117 @@ export async function updateConnector(em: EntityManager, actor: Actor, ring: Key
   if (b.active !== undefined) put('active', b.active);
   if (!set.length) return c;
   const row = (await sqlOne<ConnectorRow>(em, `update connector set ${set.join(', ')} where id = ? returning *`, [...params, id]))!;
-  await recordAudit(em, { actorType: actor.kind, actorId: actor.id, action: 'connector.updated', objectType: 'connector', objectId: id, warehouseId: c.warehouse_id, details: { fields: Object.keys(b) } });
+  await recordAudit(em, {
+    actorType: actor.kind,
+    actorId: actor.id,
+    action: 'connector.updated',
+    objectType: 'connector',
+    objectId: id,
+    warehouseId: c.warehouse_id,
+    details: { fields: Object.keys(b) },
+  });
   return row;
 }
 
 /** Re-encrypts every connector and subscription secret sealed with an older key (after a SECRETS_KEY rotation). */
 export async function reencryptSecrets(em: EntityManager, ring: KeyRing): Promise<number> {
   let n = await reencryptConnectorSecrets(em, ring);
-  const subs = await sql<{ id: string; secret_enc: string }>(em, 'select id, secret_enc from webhook_subscription where split_part(secret_enc, \'.\', 2) <> ? for update', [ring.currentKid]);
+  const subs = await sql<{ id: string; secret_enc: string }>(
+    em,
+    "select id, secret_enc from webhook_subscription where split_part(secret_enc, '.', 2) <> ? for update",
+    [ring.currentKid],
+  );
   for (const s of subs) {
     const aadSub = `subscription:${s.id}:secret`;
-    await sql(em, 'update webhook_subscription set secret_enc = ? where id = ?', [sealSecret(ring, openSecret(ring, s.secret_enc, aadSub), aadSub), s.id]);
+    await sql(em, 'update webhook_subscription set secret_enc = ? where id = ?', [
+      sealSecret(ring, openSecret(ring, s.secret_enc, aadSub), aadSub),
+      s.id,
+    ]);
     n++;
   }
   return n;
 }
 
 async function reencryptConnectorSecrets(em: EntityManager, ring: KeyRing): Promise<number> {
-  const rows = await sql<ConnectorRow>(em, `select * from connector where split_part(webhook_secret_enc, '.', 2) <> ? or split_part(coalesce(api_token_enc, ''), '.', 2) not in ('', ?) for update`, [ring.currentKid, ring.currentKid]);
+  const rows = await sql<ConnectorRow>(
+    em,
+    `select * from connector where split_part(webhook_secret_enc, '.', 2) <> ? or split_part(coalesce(api_token_enc, ''), '.', 2) not in ('', ?) for update`,
+    [ring.currentKid, ring.currentKid],
+  );
   let n = 0;
   for (const c of rows) {
-    if (sealedKid(c.webhook_secret_enc) === ring.currentKid && (!c.api_token_enc || sealedKid(c.api_token_enc) === ring.currentKid)) continue;
+    if (sealedKid(c.webhook_secret_enc) === ring.currentKid && (!c.api_token_enc || sealedKid(c.api_token_enc) === ring.currentKid))
+      continue;
     const token = apiTokenOf(ring, c);
     await sql(em, 'update connector set webhook_secret_enc = ?, api_token_enc = ? where id = ?', [
-      sealSecret(ring, webhookSecretOf(ring, c), aad(c.id, 'webhook_secret')), token ? sealSecret(ring, token, aad(c.id, 'api_token')) : null, c.id]);
+      sealSecret(ring, webhookSecretOf(ring, c), aad(c.id, 'webhook_secret')),
+      token ? sealSecret(ring, token, aad(c.id, 'api_token')) : null,
+      c.id,
+    ]);
     n++;
   }
   return n;
 }
 
 export async function listConnectors(em: EntityManager, actor: Actor, warehouseId?: string): Promise<ConnectorRow[]> {
-  const rows = await sql<ConnectorRow>(em, `select * from connector ${warehouseId ? 'where warehouse_id = ?' : ''} order by created_at, id`, warehouseId ? [warehouseId] : []);
+  const rows = await sql<ConnectorRow>(
+    em,
+    `select * from connector ${warehouseId ? 'where warehouse_id = ?' : ''} order by created_at, id`,
+    warehouseId ? [warehouseId] : [],
+  );
   return rows.filter((r) => canSeeWarehouse(actor, r.warehouse_id));
 }
 
 /** Upserts storefront-reference → SKU mappings; unknown SKU codes are reported, nothing is written for them. */
-export async function putSkuMappings(em: EntityManager, actor: Actor, connectorId: string, b: z.infer<typeof skuMappingsBody>): Promise<number> {
+export async function putSkuMappings(
+  em: EntityManager,
+  actor: Actor,
+  connectorId: string,
+  b: z.infer<typeof skuMappingsBody>,
+): Promise<number> {
   const c = await getConnector(em, actor, connectorId);
   const codes = [...new Set(b.mappings.map((m) => m.skuCode))];
   const skus = await sql<{ id: string; code: string }>(em, 'select id, code from sku where code = any(?::text[])', [pgArray(codes)]);
   const byCode = new Map(skus.map((s) => [s.code, s.id]));
   const missing = codes.filter((code) => !byCode.has(code));
-  if (missing.length) throw new ValidationFailed(`Unknown SKU codes: ${missing.join(', ')}`, missing.map((m) => ({ path: 'mappings.skuCode', message: `unknown SKU ${m}` })));
+  if (missing.length)
+    throw new ValidationFailed(
+      `Unknown SKU codes: ${missing.join(', ')}`,
+      missing.map((m) => ({ path: 'mappings.skuCode', message: `unknown SKU ${m}` })),
+    );
   for (const m of b.mappings) {
-    await sql(em, `insert into connector_sku_map (connector_id, external_ref, sku_id) values (?, ?, ?)
-      on conflict (connector_id, external_ref) do update set sku_id = excluded.sku_id`, [connectorId, m.externalRef, byCode.get(m.skuCode)]);
+    await sql(
+      em,
+      `insert into connector_sku_map (connector_id, external_ref, sku_id) values (?, ?, ?)
+      on conflict (connector_id, external_ref) do update set sku_id = excluded.sku_id`,
+      [connectorId, m.externalRef, byCode.get(m.skuCode)],
+    );
   }
-  await recordAudit(em, { actorType: actor.kind, actorId: actor.id, action: 'connector.sku_mapped', objectType: 'connector', objectId: connectorId, warehouseId: c.warehouse_id, details: { count: b.mappings.length } });
+  await recordAudit(em, {
+    actorType: actor.kind,
+    actorId: actor.id,
+    action: 'connector.sku_mapped',
+    objectType: 'connector',
+    objectId: connectorId,
+    warehouseId: c.warehouse_id,
+    details: { count: b.mappings.length },
+  });
   return b.mappings.length;
 }
 
-export async function putCustomerRule(em: EntityManager, actor: Actor, connectorId: string, b: z.infer<typeof customerRuleBody>): Promise<void> {
+export async function putCustomerRule(
+  em: EntityManager,
+  actor: Actor,
+  connectorId: string,
+  b: z.infer<typeof customerRuleBody>,
+): Promise<void> {
   await getConnector(em, actor, connectorId);
-  await sql(em, `insert into customer_allocation_rule (connector_id, customer_key, min_shelf_life_days) values (?, ?, ?)
-    on conflict (connector_id, customer_key) do update set min_shelf_life_days = excluded.min_shelf_life_days`, [connectorId, b.customerKey.toLowerCase(), b.minShelfLifeDays]);
+  await sql(
+    em,
+    `insert into customer_allocation_rule (connector_id, customer_key, min_shelf_life_days) values (?, ?, ?)
+    on conflict (connector_id, customer_key) do update set min_shelf_life_days = excluded.min_shelf_life_days`,
+    [connectorId, b.customerKey.toLowerCase(), b.minShelfLifeDays],
+  );
 }
 
 /** Postgres array literal of text values (quoted, escaped). */

@@ -26,7 +26,13 @@ export function standardWebhookSignature(secret: string, msgId: string, timestam
 }
 
 /** Verifies a Standard Webhooks signature header (space-separated list) in constant time, with a timestamp tolerance. */
-export function verifyStandardWebhook(secret: string, headers: { id: string; timestamp: string; signature: string }, body: string, nowS: number, toleranceS = 300): boolean {
+export function verifyStandardWebhook(
+  secret: string,
+  headers: { id: string; timestamp: string; signature: string },
+  body: string,
+  nowS: number,
+  toleranceS = 300,
+): boolean {
   const ts = Number(headers.timestamp);
   if (!Number.isInteger(ts) || Math.abs(nowS - ts) > toleranceS) return false;
   const expected = Buffer.from(standardWebhookSignature(secret, headers.id, ts, body).slice(3), 'base64');

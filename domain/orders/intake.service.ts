@@ -15,10 +15,21 @@ import { logOrder } from './order-log.js';
 export type TopicAction = 'import' | 'delete' | 'ignore' | 'unknown';
 
 const SHOPIFY: Record<string, TopicAction> = {
-  'orders/create': 'import', 'orders/updated': 'import', 'orders/cancelled': 'import', 'orders/paid': 'import', 'orders/edited': 'ignore',
-  'orders/fulfilled': 'ignore', 'orders/partially_fulfilled': 'ignore', 'orders/delete': 'delete',
+  'orders/create': 'import',
+  'orders/updated': 'import',
+  'orders/cancelled': 'import',
+  'orders/paid': 'import',
+  'orders/edited': 'ignore',
+  'orders/fulfilled': 'ignore',
+  'orders/partially_fulfilled': 'ignore',
+  'orders/delete': 'delete',
 };
-const WOO: Record<string, TopicAction> = { 'order.created': 'import', 'order.updated': 'import', 'order.restored': 'import', 'order.deleted': 'delete' };
+const WOO: Record<string, TopicAction> = {
+  'order.created': 'import',
+  'order.updated': 'import',
+  'order.restored': 'import',
+  'order.deleted': 'delete',
+};
 
 /** The action for a storefront's topic header (pure). */
 export function topicAction(kind: 'shopify' | 'woocommerce', topic: string | undefined): TopicAction {
@@ -41,17 +52,48 @@ export function deletedOrderId(body: unknown): string {
 }
 
 /** Persists a verified delivery once (unique per connector + delivery id); `inserted` false for a re-delivery. */
-export async function recordDelivery(em: EntityManager, d: { connectorId: string; source: 'shopify' | 'woocommerce' | 'poll'; deliveryId: string; topic: string; rawBody: string; triggeredAt?: string }): Promise<{ id: string; inserted: boolean }> {
-  const ins = await sqlOne<{ id: string }>(em, `insert into webhook_delivery (connector_id, source, delivery_id, topic, raw_body, triggered_at)
-    values (?, ?, ?, ?, ?, ?) on conflict (connector_id, delivery_id) do nothing returning id`, [d.connectorId, d.source, d.deliveryId, d.topic, d.rawBody, d.triggeredAt ?? null]);
+export async function recordDelivery(
+  em: EntityManager,
+  d: {
+    connectorId: string;
+    source: 'shopify' | 'woocommerce' | 'poll';
+    deliveryId: string;
+    topic: string;
+    rawBody: string;
+    triggeredAt?: string;
+  },
+): Promise<{ id: string; inserted: boolean }> {
+  const ins = await sqlOne<{ id: string }>(
+    em,
+    `insert into webhook_delivery (connector_id, source, delivery_id, topic, raw_body, triggered_at)
+    values (?, ?, ?, ?, ?, ?) on conflict (connector_id, delivery_id) do nothing returning id`,
+    [d.connectorId, d.source, d.deliveryId, d.topic, d.rawBody, d.triggeredAt ?? null],
+  );
   if (ins) return { id: ins.id, inserted: true };
-  const cur = await sqlOne<{ id: string }>(em, 'select id from webhook_delivery where connector_id = ? and delivery_id = ?', [d.connectorId, d.deliveryId]);
+  const cur = await sqlOne<{ id: string }>(em, 'select id from webhook_delivery where connector_id = ? and delivery_id = ?', [
+    d.connectorId,
+    d.deliveryId,
+  ]);
   return { id: cur!.id, inserted: false };
 }
 
-export async function recordDeadLetter(em: EntityManager, d: { connectorId: string | null; warehouseId: string; source: string; deliveryId?: string; topic?: string; reason: string; rawBody: string }): Promise<string> {
-  const r = await sqlOne<{ id: string }>(em, `insert into intake_dead_letter (connector_id, warehouse_id, source, delivery_id, topic, reason, raw_body) values (?, ?, ?, ?, ?, ?, ?) returning id`, [
-    d.connectorId, d.warehouseId, d.source, d.deliveryId ?? null, d.topic ?? null, d.reason, d.rawBody]);
+export async function recordDeadLetter(
+  em: EntityManager,
+  d: {
+    connectorId: string | null;
+    warehouseId: string;
+    source: string;
+    deliveryId?: string;
+    topic?: string;
+    reason: string;
+    rawBody: string;
+  },
+): Promise<string> {
+  const r = await sqlOne<{ id: string }>(
+    em,
+    `insert into intake_dead_letter (connector_id, warehouse_id, source, delivery_id, topic, reason, raw_body) values (?, ?, ?, ?, ?, ?, ?) returning id`,
+    [d.connectorId, d.warehouseId, d.source, d.deliveryId ?? null, d.topic ?? null, d.reason, d.rawBody],
+  );
   return r!.id;
 }
 
@@ -59,16 +101,33 @@ export async function recordDeadLetter(em: EntityManager, d: { connectorId: stri
  * Processes one stored delivery exactly once (row lock + status): maps it and runs the idempotent import.
  * A delivery that is not an order after all goes to the dead-letter table. Returns the order touched.
  */
-export async function processDelivery(tx: EntityManager, deliveryRowId: string): Promise<{ status: string; orderId?: string; outcome?: ImportOutcome }> {
-  const d = await sqlOne<{ id: string; connector_id: string; source: 'shopify' | 'woocommerce' | 'poll'; delivery_id: string; topic: string; raw_body: string; status: string }>(tx,
-    'select id, connector_id, source, delivery_id, topic, raw_body, status from webhook_delivery where id = ? for update', [deliveryRowId]);
+export async function processDelivery(
+  tx: EntityManager,
+  deliveryRowId: string,
+): Promise<{ status: string; orderId?: string; outcome?: ImportOutcome }> {
+  const d = await sqlOne<{
+    id: string;
+    connector_id: string;
+    source: 'shopify' | 'woocommerce' | 'poll';
+    delivery_id: string;
+    topic: string;
+    raw_body: string;
+    status: string;
+  }>(tx, 'select id, connector_id, source, delivery_id, topic, raw_body, status from webhook_delivery where id = ? for update', [
+    deliveryRowId,
+  ]);
   if (!d) return { status: 'missing' };
   if (d.status !== 'received') return { status: d.status };
   const c = (await sqlOne<ConnectorRow>(tx, 'select * from connector where id = ?', [d.connector_id]))!;
   const kind = d.source === 'poll' ? (c.kind === 'api' ? 'shopify' : c.kind) : d.source;
   const action = d.source === 'poll' ? 'import' : topicAction(kind, d.topic);
   const finish = (status: string, orderId?: string, error?: string) =>
-    sql(tx, `update webhook_delivery set status = ?, order_id = ?, error = ?, attempts = attempts + 1, processed_at = now() where id = ?`, [status, orderId ?? null, error ?? null, d.id]);
+    sql(tx, `update webhook_delivery set status = ?, order_id = ?, error = ?, attempts = attempts + 1, processed_at = now() where id = ?`, [
+      status,
+      orderId ?? null,
+      error ?? null,
+      d.id,
+    ]);
   if (action === 'ignore' || action === 'unknown') {
     await finish('ignored', undefined, `topic ${d.topic}`);
     return { status: 'ignored' };
@@ -89,25 +148,70 @@ export async function processDelivery(tx: EntityManager, deliveryRowId: string):
   } catch (err) {
     if (!(err instanceof NotAnOrder) && !(err instanceof SyntaxError)) throw err;
     const reason = err instanceof NotAnOrder ? err.reason : `invalid JSON: ${err.message}`;
-    await recordDeadLetter(tx, { connectorId: c.id, warehouseId: c.warehouse_id, source: d.source, deliveryId: d.delivery_id, topic: d.topic, reason, rawBody: d.raw_body });
+    await recordDeadLetter(tx, {
+      connectorId: c.id,
+      warehouseId: c.warehouse_id,
+      source: d.source,
+      deliveryId: d.delivery_id,
+      topic: d.topic,
+      reason,
+      rawBody: d.raw_body,
+    });
     await finish('failed', undefined, reason);
     return { status: 'failed' };
   }
 }
 
-export interface DeadLetterRow { id: string; connector_id: string | null; warehouse_id: string; source: string; delivery_id: string | null; topic: string | null; reason: string; raw_body: string; created_at: Date | string; replayed_at: Date | string | null; replay_result: string | null }
+export interface DeadLetterRow {
+  id: string;
+  connector_id: string | null;
+  warehouse_id: string;
+  source: string;
+  delivery_id: string | null;
+  topic: string | null;
+  reason: string;
+  raw_body: string;
+  created_at: Date | string;
+  replayed_at: Date | string | null;
+  replay_result: string | null;
+}
 
-export async function listDeadLetters(em: EntityManager, actor: Actor, q: { warehouseId?: string; connectorId?: string; cursor?: string; limit: number }): Promise<{ items: DeadLetterRow[]; nextCursor: string | null }> {
+export async function listDeadLetters(
+  em: EntityManager,
+  actor: Actor,
+  q: { warehouseId?: string; connectorId?: string; cursor?: string; limit: number },
+): Promise<{ items: DeadLetterRow[]; nextCursor: string | null }> {
   const where: string[] = [];
   const params: unknown[] = [];
-  if (!actor.allWarehouses) { where.push('warehouse_id = any(?::uuid[])'); params.push(`{${actor.warehouseIds.join(',')}}`); }
-  if (q.warehouseId) { where.push('warehouse_id = ?'); params.push(q.warehouseId); }
-  if (q.connectorId) { where.push('connector_id = ?'); params.push(q.connectorId); }
-  if (q.cursor) { const [at, id] = Buffer.from(q.cursor, 'base64url').toString().split('|'); where.push('(created_at, id) < (?::timestamptz, ?::uuid)'); params.push(at, id); }
-  const rows = await sql<DeadLetterRow>(em, `select * from intake_dead_letter ${where.length ? `where ${where.join(' and ')}` : ''} order by created_at desc, id desc limit ?`, [...params, q.limit + 1]);
+  if (!actor.allWarehouses) {
+    where.push('warehouse_id = any(?::uuid[])');
+    params.push(`{${actor.warehouseIds.join(',')}}`);
+  }
+  if (q.warehouseId) {
+    where.push('warehouse_id = ?');
+    params.push(q.warehouseId);
+  }
+  if (q.connectorId) {
+    where.push('connector_id = ?');
+    params.push(q.connectorId);
+  }
+  if (q.cursor) {
+    const [at, id] = Buffer.from(q.cursor, 'base64url').toString().split('|');
+    where.push('(created_at, id) < (?::timestamptz, ?::uuid)');
+    params.push(at, id);
+  }
+  const rows = await sql<DeadLetterRow>(
+    em,
+    `select * from intake_dead_letter ${where.length ? `where ${where.join(' and ')}` : ''} order by created_at desc, id desc limit ?`,
+    [...params, q.limit + 1],
+  );
   const items = rows.slice(0, q.limit);
   const last = items.at(-1);
-  return { items, nextCursor: rows.length > q.limit && last ? Buffer.from(`${new Date(last.created_at).toISOString()}|${last.id}`).toString('base64url') : null };
+  return {
+    items,
+    nextCursor:
+      rows.length > q.limit && last ? Buffer.from(`${new Date(last.created_at).toISOString()}|${last.id}`).toString('base64url') : null,
+  };
 }
 
 /**
@@ -123,7 +227,12 @@ export async function replayDeadLetter(tx: EntityManager, actor: Actor, id: stri
   try {
     if (!c) throw new NotAnOrder('no connector to import through');
     const order = mapByKind(c.kind, JSON.parse(dl.raw_body));
-    const r = await importOrder(tx, { connector: c, warehouseId: c.warehouse_id, source: dl.source === 'woocommerce' || dl.source === 'shopify' ? dl.source : 'poll', order });
+    const r = await importOrder(tx, {
+      connector: c,
+      warehouseId: c.warehouse_id,
+      source: dl.source === 'woocommerce' || dl.source === 'shopify' ? dl.source : 'poll',
+      order,
+    });
     result = r.outcome;
     orderId = r.orderId;
     await logOrder(tx, r.orderId, { category: 'intake', action: 'replayed', message: `Imported by replaying dead letter ${id}` });
@@ -132,15 +241,33 @@ export async function replayDeadLetter(tx: EntityManager, actor: Actor, id: stri
     result = `still not an order: ${err instanceof NotAnOrder ? err.reason : err.message}`;
   }
   await sql(tx, 'update intake_dead_letter set replayed_at = now(), replay_result = ? where id = ?', [result, id]);
-  await recordAudit(tx, { actorType: actor.kind, actorId: actor.id, action: 'intake.dead_letter_replayed', objectType: 'intake_dead_letter', objectId: id, warehouseId: dl.warehouse_id, details: { result } });
+  await recordAudit(tx, {
+    actorType: actor.kind,
+    actorId: actor.id,
+    action: 'intake.dead_letter_replayed',
+    objectType: 'intake_dead_letter',
+    objectId: id,
+    warehouseId: dl.warehouse_id,
+    details: { result },
+  });
   return { result, orderId };
 }
 
 /** Counts of a connector's deliveries and orders by status (operations dashboard, load tests). */
-export async function intakeStats(em: EntityManager, connectorId: string): Promise<{ deliveries: Record<string, number>; orders: Record<string, number> }> {
+export async function intakeStats(
+  em: EntityManager,
+  connectorId: string,
+): Promise<{ deliveries: Record<string, number>; orders: Record<string, number> }> {
   const [d, o] = await Promise.all([
-    sql<{ status: string; n: string }>(em, 'select status, count(*) as n from webhook_delivery where connector_id = ? group by status', [connectorId]),
-    sql<{ status: string; n: string }>(em, 'select status, count(*) as n from sales_order where connector_id = ? group by status', [connectorId]),
+    sql<{ status: string; n: string }>(em, 'select status, count(*) as n from webhook_delivery where connector_id = ? group by status', [
+      connectorId,
+    ]),
+    sql<{ status: string; n: string }>(em, 'select status, count(*) as n from sales_order where connector_id = ? group by status', [
+      connectorId,
+    ]),
   ]);
-  return { deliveries: Object.fromEntries(d.map((r) => [r.status, Number(r.n)])), orders: Object.fromEntries(o.map((r) => [r.status, Number(r.n)])) };
+  return {
+    deliveries: Object.fromEntries(d.map((r) => [r.status, Number(r.n)])),
+    orders: Object.fromEntries(o.map((r) => [r.status, Number(r.n)])),
+  };
 }

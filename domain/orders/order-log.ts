@@ -3,7 +3,13 @@ import { sql } from '../shared/sql.js';
 
 export type LogCategory = 'intake' | 'allocation' | 'fulfilment' | 'cancellation' | 'hold';
 
-export interface LogEntry { category: LogCategory; action: string; message: string; lineId?: string; data?: Record<string, unknown> }
+export interface LogEntry {
+  category: LogCategory;
+  action: string;
+  message: string;
+  lineId?: string;
+  data?: Record<string, unknown>;
+}
 
 /** Appends explainable entries to an order's timeline (same transaction as the change they explain). */
 export async function logOrder(em: EntityManager, orderId: string, ...entries: LogEntry[]): Promise<void> {

@@ -5,7 +5,13 @@ const id = z.string().min(1);
 const lineQty = z.object({ lineId: id, skuId: id.nullable(), qty: z.number().int() });
 
 export const ordersEvents = {
-  'order.created': z.object({ orderId: id, externalId: z.string(), connectorId: id.nullable(), status: z.string(), priorityRank: z.number().int() }),
+  'order.created': z.object({
+    orderId: id,
+    externalId: z.string(),
+    connectorId: id.nullable(),
+    status: z.string(),
+    priorityRank: z.number().int(),
+  }),
   'order.updated': z.object({ orderId: id, status: z.string(), version: z.number().int(), linesChanged: z.boolean() }),
   'order.held': z.object({ orderId: id, reason: z.string() }),
   'order.hold_released': z.object({ orderId: id }),

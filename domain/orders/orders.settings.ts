@@ -7,9 +7,17 @@ import { z } from 'zod';
 const settingsSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   OUTBOUND_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(5_000),
-  OUTBOUND_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(4 * 3600_000),
+  OUTBOUND_BACKOFF_MAX_MS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(4 * 3600_000),
   /** After this long since the first attempt a delivery is dead-lettered (48 h). */
-  OUTBOUND_RETRY_WINDOW_S: z.coerce.number().int().min(1).default(48 * 3600),
+  OUTBOUND_RETRY_WINDOW_S: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(48 * 3600),
   OUTBOUND_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   /** Comma list of CIDRs that outbound calls may reach although private; default: loopback outside production. */
   OUTBOUND_ALLOW_PRIVATE: z.string().optional(),
@@ -39,13 +47,22 @@ export interface OrdersSettings {
 /** Parses the orders tunables from an environment object. */
 export function ordersSettings(env: Record<string, string | undefined>): OrdersSettings {
   const e = settingsSchema.parse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
-  const list = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const list = (s: string | undefined) =>
+    (s ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
   return {
     backoffBaseMs: e.OUTBOUND_BACKOFF_BASE_MS,
     backoffMaxMs: e.OUTBOUND_BACKOFF_MAX_MS,
     retryWindowS: e.OUTBOUND_RETRY_WINDOW_S,
     timeoutMs: e.OUTBOUND_TIMEOUT_MS,
-    allowPrivate: e.OUTBOUND_ALLOW_PRIVATE !== undefined ? list(e.OUTBOUND_ALLOW_PRIVATE) : e.NODE_ENV === 'production' ? [] : ['127.0.0.0/8', '::1/128'],
+    allowPrivate:
+      e.OUTBOUND_ALLOW_PRIVATE !== undefined
+        ? list(e.OUTBOUND_ALLOW_PRIVATE)
+        : e.NODE_ENV === 'production'
+          ? []
+          : ['127.0.0.0/8', '::1/128'],
     reconcileEveryMs: e.RECONCILE_EVERY_MS,
     dispatchEveryMs: e.DISPATCH_EVERY_MS,
     intakeStaleMs: e.INTAKE_STALE_MS,

@@ -5,11 +5,30 @@ import { logOrder } from './order-log.js';
 import { emit } from '../events/outbox.js';
 
 /** A relayed domain event as the queues carry it. */
-export interface EventEnvelope { id: string; seq: number; warehouseId: string; type: string; payload: unknown; occurredAt: string }
+export interface EventEnvelope {
+  id: string;
+  seq: number;
+  warehouseId: string;
+  type: string;
+  payload: unknown;
+  occurredAt: string;
+}
 
 export interface OutboundRow {
-  id: string; warehouse_id: string | null; connector_id: string | null; subscription_id: string | null; order_id: string | null; kind: 'standard' | 'shopify' | 'woocommerce';
-  event_type: string; event_id: string | null; method: string; url: string; body: unknown; status: string; attempts: number; created_at: Date | string;
+  id: string;
+  warehouse_id: string | null;
+  connector_id: string | null;
+  subscription_id: string | null;
+  order_id: string | null;
+  kind: 'standard' | 'shopify' | 'woocommerce';
+  event_type: string;
+  event_id: string | null;
+  method: string;
+  url: string;
+  body: unknown;
+  status: string;
+  attempts: number;
+  created_at: Date | string;
 }
 
 /** Does a subscription pattern (`order.*`, `*`, exact type) match an event type? (pure) */
@@ -17,31 +36,84 @@ export function matchesEventType(patterns: string[], type: string): boolean {
   return patterns.some((p) => p === type || p === '*' || (p.endsWith('.*') && type.startsWith(p.slice(0, -1))));
 }
 
-async function insertDelivery(tx: EntityManager, d: { warehouseId: string | null; connectorId?: string; subscriptionId?: string; orderId?: string; dedupeKey: string; kind: OutboundRow['kind']; eventType: string; eventId?: string; method?: string; url: string; body: unknown }): Promise<string | undefined> {
-  const r = await sqlOne<{ id: string }>(tx, `insert into outbound_delivery (warehouse_id, connector_id, subscription_id, order_id, dedupe_key, kind, event_type, event_id, method, url, body)
-    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) on conflict (dedupe_key) do nothing returning id`, [
-    d.warehouseId, d.connectorId ?? null, d.subscriptionId ?? null, d.orderId ?? null, d.dedupeKey, d.kind, d.eventType, d.eventId ?? null, d.method ?? 'POST', d.url, JSON.stringify(d.body)]);
+async function insertDelivery(
+  tx: EntityManager,
+  d: {
+    warehouseId: string | null;
+    connectorId?: string;
+    subscriptionId?: string;
+    orderId?: string;
+    dedupeKey: string;
+    kind: OutboundRow['kind'];
+    eventType: string;
+    eventId?: string;
+    method?: string;
+    url: string;
+    body: unknown;
+  },
+): Promise<string | undefined> {
+  const r = await sqlOne<{ id: string }>(
+    tx,
+    `insert into outbound_delivery (warehouse_id, connector_id, subscription_id, order_id, dedupe_key, kind, event_type, event_id, method, url, body)
+    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) on conflict (dedupe_key) do nothing returning id`,
+    [
+      d.warehouseId,
+      d.connectorId ?? null,
+      d.subscriptionId ?? null,
+      d.orderId ?? null,
+      d.dedupeKey,
+      d.kind,
+      d.eventType,
+      d.eventId ?? null,
+      d.method ?? 'POST',
+      d.url,
+      JSON.stringify(d.body),
+    ],
+  );
   return r?.id;
 }
 
 /** Standard Webhooks payload shape `{type, timestamp, data}` (thin: ids and the event's own payload). */
 export function standardPayload(e: EventEnvelope): { type: string; timestamp: string; data: Record<string, unknown> } {
-  return { type: e.type, timestamp: e.occurredAt, data: { ...(e.payload as Record<string, unknown>), warehouseId: e.warehouseId, seq: e.seq, eventId: e.id } };
+  return {
+    type: e.type,
+    timestamp: e.occurredAt,
+    data: { ...(e.payload as Record<string, unknown>), warehouseId: e.warehouseId, seq: e.seq, eventId: e.id },
+  };
 }
 
 /** Creates one delivery per active subscription that wants this event (idempotent per subscription + event). */
-export async function fanOutToSubscriptions(tx: EntityManager, e: EventEnvelope, subs: { id: string; url: string; event_types: string[]; warehouse_id: string | null }[]): Promise<string[]> {
+export async function fanOutToSubscriptions(
+  tx: EntityManager,
+  e: EventEnvelope,
+  subs: { id: string; url: string; event_types: string[]; warehouse_id: string | null }[],
+): Promise<string[]> {
   const ids: string[] = [];
   for (const s of subs) {
     if (s.warehouse_id && s.warehouse_id !== e.warehouseId) continue;
     if (!matchesEventType(s.event_types, e.type)) continue;
-    const id = await insertDelivery(tx, { warehouseId: e.warehouseId, subscriptionId: s.id, dedupeKey: `sub:${s.id}:${e.id}`, kind: 'standard', eventType: e.type, eventId: e.id, url: s.url, body: standardPayload(e) });
+    const id = await insertDelivery(tx, {
+      warehouseId: e.warehouseId,
+      subscriptionId: s.id,
+      dedupeKey: `sub:${s.id}:${e.id}`,
+      kind: 'standard',
+      eventType: e.type,
+      eventId: e.id,
+      url: s.url,
+      body: standardPayload(e),
+    });
     if (id) ids.push(id);
   }
   return ids;
 }
 
-interface ShipmentInfo { shipmentId: string; orderId: string; carrierCode?: string | null; trackingNumber?: string | null; serviceCode?: string | null }
+interface ShipmentInfo {
+  shipmentId: string;
+  orderId: string;
+  carrierCode?: string | null;
+  trackingNumber?: string | null;
+  serviceCode?: string | null;
+}
 
 /** Store base URL of a connector: the callback override, else the storefront's own address. */
 export function storeBase(c: Pick<ConnectorRow, 'kind' | 'callback_url' | 'shop_domain' | 'site_url'>): string | undefined {
@@ -59,19 +131,65 @@ const SHOPIFY_API = '/admin/api/2024-10';
  * WooCommerce: status `completed` + a customer note with tracking when labelled; notes for delivery and refusals.
  * api connectors: a Standard Webhooks POST of the event to the callback URL.
  */
-export function callbacksFor(c: Pick<ConnectorRow, 'kind' | 'callback_url' | 'shop_domain' | 'site_url'>, e: EventEnvelope, externalId: string, s: Partial<ShipmentInfo>, reason?: string): { key: string; method: string; url: string; body: unknown }[] {
+export function callbacksFor(
+  c: Pick<ConnectorRow, 'kind' | 'callback_url' | 'shop_domain' | 'site_url'>,
+  e: EventEnvelope,
+  externalId: string,
+  s: Partial<ShipmentInfo>,
+  reason?: string,
+): { key: string; method: string; url: string; body: unknown }[] {
   const base = storeBase(c);
   if (!base) return [];
   const tracking = s.trackingNumber ? `${s.carrierCode ? `${s.carrierCode} ` : ''}tracking ${s.trackingNumber}` : 'no tracking number';
   if (c.kind === 'api') {
-    return [{ key: 'event', method: 'POST', url: base, body: { type: e.type, timestamp: e.occurredAt, data: { externalId, orderId: s.orderId, shipmentId: s.shipmentId ?? null, carrierCode: s.carrierCode ?? null, trackingNumber: s.trackingNumber ?? null, reason: reason ?? null, eventId: e.id } } }];
+    return [
+      {
+        key: 'event',
+        method: 'POST',
+        url: base,
+        body: {
+          type: e.type,
+          timestamp: e.occurredAt,
+          data: {
+            externalId,
+            orderId: s.orderId,
+            shipmentId: s.shipmentId ?? null,
+            carrierCode: s.carrierCode ?? null,
+            trackingNumber: s.trackingNumber ?? null,
+            reason: reason ?? null,
+            eventId: e.id,
+          },
+        },
+      },
+    ];
   }
   if (c.kind === 'shopify') {
     if (e.type === 'shipment.labelled') {
-      return [{ key: 'fulfillment', method: 'POST', url: `${base}${SHOPIFY_API}/orders/${externalId}/fulfillments.json`, body: { fulfillment: { tracking_number: s.trackingNumber ?? null, tracking_company: s.carrierCode ?? null, notify_customer: true, status: 'success' } } }];
+      return [
+        {
+          key: 'fulfillment',
+          method: 'POST',
+          url: `${base}${SHOPIFY_API}/orders/${externalId}/fulfillments.json`,
+          body: {
+            fulfillment: {
+              tracking_number: s.trackingNumber ?? null,
+              tracking_company: s.carrierCode ?? null,
+              notify_customer: true,
+              status: 'success',
+            },
+          },
+        },
+      ];
     }
     if (e.type === 'order.cancel_refused') {
-      return [{ key: 'note', method: 'PUT', url: `${base}${SHOPIFY_API}/orders/${externalId}.json`, body: { order: { id: Number(externalId) || externalId, note: `Cancellation refused by the warehouse: ${reason}` } } }];
+      return [
+        {
+          key: 'note',
+          method: 'PUT',
+          url: `${base}${SHOPIFY_API}/orders/${externalId}.json`,
+          body: { order: { id: Number(externalId) || externalId, note: `Cancellation refused by the warehouse: ${reason}` } },
+        },
+      ];
     }
     return [];
   }
@@ -82,8 +200,17 @@ export function callbacksFor(c: Pick<ConnectorRow, 'kind' | 'callback_url' | 'sh
       { key: 'note', method: 'POST', url: `${order}/notes`, body: { note: `Shipped: ${tracking}.`, customer_note: true } },
     ];
   }
-  if (e.type === 'shipment.delivered') return [{ key: 'note', method: 'POST', url: `${order}/notes`, body: { note: 'Delivered.', customer_note: true } }];
-  if (e.type === 'order.cancel_refused') return [{ key: 'note', method: 'POST', url: `${order}/notes`, body: { note: `Cancellation refused by the warehouse: ${reason}`, customer_note: false } }];
+  if (e.type === 'shipment.delivered')
+    return [{ key: 'note', method: 'POST', url: `${order}/notes`, body: { note: 'Delivered.', customer_note: true } }];
+  if (e.type === 'order.cancel_refused')
+    return [
+      {
+        key: 'note',
+        method: 'POST',
+        url: `${order}/notes`,
+        body: { note: `Cancellation refused by the warehouse: ${reason}`, customer_note: false },
+      },
+    ];
   return [];
 }
 
@@ -96,14 +223,22 @@ export async function recordFulfilment(tx: EntityManager, e: EventEnvelope): Pro
   let orderId = p.orderId;
   let ship: Partial<ShipmentInfo> = { ...p };
   if (p.shipmentId) {
-    const s = await sqlOne<{ order_id: string | null; carrier_code: string | null; tracking_number: string | null }>(tx, 'select order_id, carrier_code, tracking_number from shipment where id = ?', [p.shipmentId]);
+    const s = await sqlOne<{ order_id: string | null; carrier_code: string | null; tracking_number: string | null }>(
+      tx,
+      'select order_id, carrier_code, tracking_number from shipment where id = ?',
+      [p.shipmentId],
+    );
     if (s) {
       orderId ??= s.order_id ?? undefined;
       ship = { ...ship, carrierCode: p.carrierCode ?? s.carrier_code, trackingNumber: p.trackingNumber ?? s.tracking_number };
     }
   }
   if (!orderId) return [];
-  const o = await sqlOne<{ id: string; warehouse_id: string; status: string; external_id: string; connector_id: string | null }>(tx, 'select id, warehouse_id, status, external_id, connector_id from sales_order where id = ? for update', [orderId]);
+  const o = await sqlOne<{ id: string; warehouse_id: string; status: string; external_id: string; connector_id: string | null }>(
+    tx,
+    'select id, warehouse_id, status, external_id, connector_id from sales_order where id = ? for update',
+    [orderId],
+  );
   if (!o) return [];
   ship.orderId = o.id;
   const next: Record<string, { to: string; from: string[] }> = {
@@ -116,17 +251,40 @@ export async function recordFulfilment(tx: EntityManager, e: EventEnvelope): Pro
     await sql(tx, 'update sales_order set status = ?, updated_at = now() where id = ?', [step.to, o.id]);
     if (step.to === 'shipped' || step.to === 'delivered') {
       await sql(tx, `update order_line set shipped_qty = qty where order_id = ?`, [o.id]);
-      await emit(tx, { type: step.to === 'shipped' ? 'order.shipped' : 'order.delivered', warehouseId: o.warehouse_id, payload: { orderId: o.id, shipmentId: p.shipmentId ?? '' } });
+      await emit(tx, {
+        type: step.to === 'shipped' ? 'order.shipped' : 'order.delivered',
+        warehouseId: o.warehouse_id,
+        payload: { orderId: o.id, shipmentId: p.shipmentId ?? '' },
+      });
     }
   }
   if (e.type.startsWith('shipment.')) {
-    await logOrder(tx, o.id, { category: 'fulfilment', action: e.type.slice('shipment.'.length), message: `Shipment ${p.shipmentId ?? ''} ${e.type.slice('shipment.'.length)}${ship.trackingNumber ? ` (${ship.carrierCode ?? ''} ${ship.trackingNumber})` : ''}`.replace(/\s+/g, ' ') });
+    await logOrder(tx, o.id, {
+      category: 'fulfilment',
+      action: e.type.slice('shipment.'.length),
+      message:
+        `Shipment ${p.shipmentId ?? ''} ${e.type.slice('shipment.'.length)}${ship.trackingNumber ? ` (${ship.carrierCode ?? ''} ${ship.trackingNumber})` : ''}`.replace(
+          /\s+/g,
+          ' ',
+        ),
+    });
   }
   if (!o.connector_id) return [];
   const c = (await sqlOne<ConnectorRow>(tx, 'select * from connector where id = ?', [o.connector_id]))!;
   const ids: string[] = [];
   for (const cb of callbacksFor(c, e, o.external_id, ship, p.reason)) {
-    const id = await insertDelivery(tx, { warehouseId: o.warehouse_id, connectorId: c.id, orderId: o.id, dedupeKey: `con:${c.id}:${e.id}:${cb.key}`, kind: c.kind === 'api' ? 'standard' : c.kind, eventType: e.type, eventId: e.id, method: cb.method, url: cb.url, body: cb.body });
+    const id = await insertDelivery(tx, {
+      warehouseId: o.warehouse_id,
+      connectorId: c.id,
+      orderId: o.id,
+      dedupeKey: `con:${c.id}:${e.id}:${cb.key}`,
+      kind: c.kind === 'api' ? 'standard' : c.kind,
+      eventType: e.type,
+      eventId: e.id,
+      method: cb.method,
+      url: cb.url,
+      body: cb.body,
+    });
     if (id) ids.push(id);
   }
   return ids;
@@ -134,7 +292,11 @@ export async function recordFulfilment(tx: EntityManager, e: EventEnvelope): Pro
 
 /** Deliveries that are due (for the sweep to re-enqueue after a Redis loss). */
 export async function dueDeliveries(em: EntityManager, limit = 500): Promise<{ id: string; attempts: number }[]> {
-  return sql(em, `select id, attempts from outbound_delivery where status = 'pending' and next_attempt_at <= now() order by next_attempt_at limit ?`, [limit]);
+  return sql(
+    em,
+    `select id, attempts from outbound_delivery where status = 'pending' and next_attempt_at <= now() order by next_attempt_at limit ?`,
+    [limit],
+  );
 }
 
 /**
@@ -144,22 +306,50 @@ export async function dueDeliveries(em: EntityManager, limit = 500): Promise<{ i
  */
 export async function dispatchToSubscriptions(tx: EntityManager, warehouseId: string, limit = 1000): Promise<string[]> {
   await sql(tx, 'insert into webhook_dispatch_cursor (warehouse_id) values (?) on conflict do nothing', [warehouseId]);
-  const cur = (await sqlOne<{ last_seq: string }>(tx, 'select last_seq from webhook_dispatch_cursor where warehouse_id = ? for update skip locked', [warehouseId]));
+  const cur = await sqlOne<{ last_seq: string }>(
+    tx,
+    'select last_seq from webhook_dispatch_cursor where warehouse_id = ? for update skip locked',
+    [warehouseId],
+  );
   if (!cur) return [];
-  const subs = await sql<{ id: string; url: string; event_types: string[]; warehouse_id: string | null; created_at: Date | string }>(tx,
-    'select id, url, event_types, warehouse_id, created_at from webhook_subscription where active and (warehouse_id is null or warehouse_id = ?)', [warehouseId]);
+  const subs = await sql<{ id: string; url: string; event_types: string[]; warehouse_id: string | null; created_at: Date | string }>(
+    tx,
+    'select id, url, event_types, warehouse_id, created_at from webhook_subscription where active and (warehouse_id is null or warehouse_id = ?)',
+    [warehouseId],
+  );
   if (!subs.length) {
-    await sql(tx, `update webhook_dispatch_cursor set last_seq = greatest(last_seq, coalesce((select max(seq) from outbox where warehouse_id = ? and seq is not null), 0)) where warehouse_id = ?`, [warehouseId, warehouseId]);
+    await sql(
+      tx,
+      `update webhook_dispatch_cursor set last_seq = greatest(last_seq, coalesce((select max(seq) from outbox where warehouse_id = ? and seq is not null), 0)) where warehouse_id = ?`,
+      [warehouseId, warehouseId],
+    );
     return [];
   }
-  const events = await sql<{ id: string; seq: string; type: string; payload: unknown; created_at: Date | string }>(tx,
-    'select id, seq, type, payload, created_at from outbox where warehouse_id = ? and seq > ? order by seq limit ?', [warehouseId, cur.last_seq, limit]);
+  const events = await sql<{ id: string; seq: string; type: string; payload: unknown; created_at: Date | string }>(
+    tx,
+    'select id, seq, type, payload, created_at from outbox where warehouse_id = ? and seq > ? order by seq limit ?',
+    [warehouseId, cur.last_seq, limit],
+  );
   const ids: string[] = [];
   for (const e of events) {
     const at = new Date(e.created_at);
-    const env: EventEnvelope = { id: String(e.id), seq: Number(e.seq), warehouseId, type: e.type, payload: e.payload, occurredAt: at.toISOString() };
-    ids.push(...await fanOutToSubscriptions(tx, env, subs.filter((s) => new Date(s.created_at) <= at)));
+    const env: EventEnvelope = {
+      id: String(e.id),
+      seq: Number(e.seq),
+      warehouseId,
+      type: e.type,
+      payload: e.payload,
+      occurredAt: at.toISOString(),
+    };
+    ids.push(
+      ...(await fanOutToSubscriptions(
+        tx,
+        env,
+        subs.filter((s) => new Date(s.created_at) <= at),
+      )),
+    );
   }
-  if (events.length) await sql(tx, 'update webhook_dispatch_cursor set last_seq = ? where warehouse_id = ?', [events.at(-1)!.seq, warehouseId]);
+  if (events.length)
+    await sql(tx, 'update webhook_dispatch_cursor set last_seq = ? where warehouse_id = ?', [events.at(-1)!.seq, warehouseId]);
   return ids;
 }

@@ -15,7 +15,15 @@ const SHOPIFY_API = '/admin/api/2024-10';
 export function pollUrl(c: Pick<ConnectorRow, 'kind' | 'shop_domain' | 'site_url'>, sinceIso: string): string | undefined {
   if (c.kind === 'woocommerce' && c.site_url) {
     const u = new URL(`${c.site_url}/wp-json/wc/v3/orders`);
-    u.search = new URLSearchParams({ modified_after: sinceIso, dates_are_gmt: 'true', orderby: 'modified', order: 'asc', per_page: '100', page: '1', status: 'any' }).toString();
+    u.search = new URLSearchParams({
+      modified_after: sinceIso,
+      dates_are_gmt: 'true',
+      orderby: 'modified',
+      order: 'asc',
+      per_page: '100',
+      page: '1',
+      status: 'any',
+    }).toString();
     return u.toString();
   }
   if (c.kind === 'shopify' && c.shop_domain) {
@@ -27,7 +35,12 @@ export function pollUrl(c: Pick<ConnectorRow, 'kind' | 'shop_domain' | 'site_url
 }
 
 /** Next page: Shopify cursor pagination via the Link header; WooCommerce page numbers up to X-WP-TotalPages. */
-export function nextPollUrl(kind: ConnectorRow['kind'], url: string, headers: { link?: string; totalPages?: string }, itemCount: number): string | undefined {
+export function nextPollUrl(
+  kind: ConnectorRow['kind'],
+  url: string,
+  headers: { link?: string; totalPages?: string },
+  itemCount: number,
+): string | undefined {
   if (kind === 'shopify') {
     const m = /<([^>]+)>;\s*rel="next"/.exec(headers.link ?? '');
     return m?.[1];
@@ -35,7 +48,8 @@ export function nextPollUrl(kind: ConnectorRow['kind'], url: string, headers: { 
   const u = new URL(url);
   const page = Number(u.searchParams.get('page') ?? '1');
   const total = headers.totalPages ? Number(headers.totalPages) : undefined;
-  if (itemCount === 0 || (total !== undefined ? page >= total : itemCount < Number(u.searchParams.get('per_page') ?? '100'))) return undefined;
+  if (itemCount === 0 || (total !== undefined ? page >= total : itemCount < Number(u.searchParams.get('per_page') ?? '100')))
+    return undefined;
   u.searchParams.set('page', String(page + 1));
   return u.toString();
 }
@@ -52,13 +66,23 @@ export function modifiedAt(kind: ConnectorRow['kind'], o: Record<string, unknown
  * Records each polled order as a delivery keyed by (order id, modification time): a version already seen —
  * by webhook or an earlier poll — imports as "unchanged". Returns new delivery ids and the newest time seen.
  */
-export async function ingestPolled(em: EntityManager, c: Pick<ConnectorRow, 'id' | 'kind'>, orders: Record<string, unknown>[]): Promise<{ deliveryIds: string[]; newest?: string }> {
+export async function ingestPolled(
+  em: EntityManager,
+  c: Pick<ConnectorRow, 'id' | 'kind'>,
+  orders: Record<string, unknown>[],
+): Promise<{ deliveryIds: string[]; newest?: string }> {
   const deliveryIds: string[] = [];
   let newest: string | undefined;
   for (const o of orders) {
     const at = modifiedAt(c.kind, o);
     if (o.id === undefined || o.id === null) continue;
-    const d = await recordDelivery(em, { connectorId: c.id, source: 'poll', deliveryId: `poll:${String(o.id)}:${at ?? 'unknown'}`, topic: 'poll', rawBody: JSON.stringify(o) });
+    const d = await recordDelivery(em, {
+      connectorId: c.id,
+      source: 'poll',
+      deliveryId: `poll:${String(o.id)}:${at ?? 'unknown'}`,
+      topic: 'poll',
+      rawBody: JSON.stringify(o),
+    });
     if (d.inserted) deliveryIds.push(d.id);
     if (at && (!newest || at > newest)) newest = at;
   }
@@ -67,5 +91,9 @@ export async function ingestPolled(em: EntityManager, c: Pick<ConnectorRow, 'id'
 
 /** Advances the cursor (never backwards) and stamps the poll time. */
 export async function advancePollCursor(em: EntityManager, connectorId: string, newest: string | undefined): Promise<void> {
-  await sql(em, `update connector set last_polled_at = now(), poll_cursor = greatest(coalesce(poll_cursor, ?::timestamptz), coalesce(?::timestamptz, poll_cursor)) where id = ?`, [newest ?? null, newest ?? null, connectorId]);
+  await sql(
+    em,
+    `update connector set last_polled_at = now(), poll_cursor = greatest(coalesce(poll_cursor, ?::timestamptz), coalesce(?::timestamptz, poll_cursor)) where id = ?`,
+    [newest ?? null, newest ?? null, connectorId],
+  );
 }

@@ -32,14 +32,16 @@ describe('secret box (AES-256-GCM with key ids)', () => {
 
 describe('signatures', () => {
   it('verifies base64 HMAC-SHA256 over raw bytes and rejects any change', () => {
-    fc.assert(fc.property(fc.uint8Array({ minLength: 1, maxLength: 200 }), fc.nat(), (bytes, pos) => {
-      const raw = Buffer.from(bytes);
-      const sig = hmacBase64('s3cret', raw);
-      if (!verifyBase64Hmac('s3cret', raw, sig)) return false;
-      const altered = Buffer.from(raw);
-      altered[pos % altered.length] = altered[pos % altered.length]! ^ 1;
-      return !verifyBase64Hmac('s3cret', altered, sig) && !verifyBase64Hmac('other', raw, sig);
-    }));
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 200 }), fc.nat(), (bytes, pos) => {
+        const raw = Buffer.from(bytes);
+        const sig = hmacBase64('s3cret', raw);
+        if (!verifyBase64Hmac('s3cret', raw, sig)) return false;
+        const altered = Buffer.from(raw);
+        altered[pos % altered.length] = altered[pos % altered.length]! ^ 1;
+        return !verifyBase64Hmac('s3cret', altered, sig) && !verifyBase64Hmac('other', raw, sig);
+      }),
+    );
     expect(verifyBase64Hmac('s', Buffer.from('x'), undefined)).toBe(false);
     expect(verifyBase64Hmac('s', Buffer.from('x'), 'not base64 at all')).toBe(false);
   });
@@ -51,22 +53,53 @@ describe('signatures', () => {
     const ts = 1614265330;
     const body = '{"test": 2432232314}';
     expect(standardWebhookSignature(secret, id, ts, body)).toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
-    expect(verifyStandardWebhook(secret, { id, timestamp: String(ts), signature: `v1,bogus= ${standardWebhookSignature(secret, id, ts, body)}` }, body, ts + 60)).toBe(true);
-    expect(verifyStandardWebhook(secret, { id, timestamp: String(ts), signature: standardWebhookSignature(secret, id, ts, body) }, body, ts + 301)).toBe(false);
+    expect(
+      verifyStandardWebhook(
+        secret,
+        { id, timestamp: String(ts), signature: `v1,bogus= ${standardWebhookSignature(secret, id, ts, body)}` },
+        body,
+        ts + 60,
+      ),
+    ).toBe(true);
+    expect(
+      verifyStandardWebhook(
+        secret,
+        { id, timestamp: String(ts), signature: standardWebhookSignature(secret, id, ts, body) },
+        body,
+        ts + 301,
+      ),
+    ).toBe(false);
   });
 });
 
 describe('allocation priority', () => {
   it('orders express first, then promise date (none last), then age', () => {
-    const o = (id: string, priorityRank: number, promiseDate: string | null, createdAt: string) => ({ id, priorityRank, promiseDate, createdAt });
+    const o = (id: string, priorityRank: number, promiseDate: string | null, createdAt: string) => ({
+      id,
+      priorityRank,
+      promiseDate,
+      createdAt,
+    });
     const sorted = [
-      o('std-old', 1, null, '2026-01-01T00:00:00Z'), o('std-promised', 1, '2026-01-05T00:00:00Z', '2026-01-03T00:00:00Z'),
-      o('exp-new', 0, null, '2026-01-04T00:00:00Z'), o('exp-promised', 0, '2026-01-04T12:00:00Z', '2026-01-04T01:00:00Z'),
-    ].sort(byAllocationPriority).map((x) => x.id);
+      o('std-old', 1, null, '2026-01-01T00:00:00Z'),
+      o('std-promised', 1, '2026-01-05T00:00:00Z', '2026-01-03T00:00:00Z'),
+      o('exp-new', 0, null, '2026-01-04T00:00:00Z'),
+      o('exp-promised', 0, '2026-01-04T12:00:00Z', '2026-01-04T01:00:00Z'),
+    ]
+      .sort(byAllocationPriority)
+      .map((x) => x.id);
     expect(sorted).toEqual(['exp-promised', 'exp-new', 'std-promised', 'std-old']);
   });
   it('is a total order (antisymmetric, transitive on samples)', () => {
-    const arb = fc.record({ id: fc.uuid(), priorityRank: fc.integer({ min: 0, max: 1 }), promiseDate: fc.option(fc.date({ min: new Date(2026, 0, 1), max: new Date(2027, 0, 1), noInvalidDate: true }).map((d) => d.toISOString()), { nil: null }), createdAt: fc.date({ min: new Date(2026, 0, 1), max: new Date(2027, 0, 1), noInvalidDate: true }).map((d) => d.toISOString()) });
+    const arb = fc.record({
+      id: fc.uuid(),
+      priorityRank: fc.integer({ min: 0, max: 1 }),
+      promiseDate: fc.option(
+        fc.date({ min: new Date(2026, 0, 1), max: new Date(2027, 0, 1), noInvalidDate: true }).map((d) => d.toISOString()),
+        { nil: null },
+      ),
+      createdAt: fc.date({ min: new Date(2026, 0, 1), max: new Date(2027, 0, 1), noInvalidDate: true }).map((d) => d.toISOString()),
+    });
     fc.assert(fc.property(arb, arb, (a, b) => Math.sign(byAllocationPriority(a, b)) === -Math.sign(byAllocationPriority(b, a))));
   });
   it('computes the earliest acceptable expiry from a shelf-life rule', () => {
@@ -78,10 +111,20 @@ describe('allocation priority', () => {
 
 describe('cancellation stage', () => {
   it.each([
-    ['pending', 0, [], 'before_pick'], ['allocated', 0, ['created'], 'before_pick'], ['backordered', 0, [], 'before_pick'],
-    ['allocated', 2, [], 'after_pick'], ['picking', 0, [], 'after_pick'], ['packed', 0, ['packed'], 'after_pick'], ['allocated', 0, ['labelled'], 'after_pick'],
-    ['shipped', 0, [], 'shipped'], ['delivered', 0, [], 'shipped'], ['packed', 0, ['dispatched'], 'shipped'], ['cancelled', 0, [], 'cancelled'],
-  ] as const)('%s picked=%s shipments=%j → %s', (status, picked, ships, stage) => expect(cancelStage(status, picked, [...ships])).toBe(stage));
+    ['pending', 0, [], 'before_pick'],
+    ['allocated', 0, ['created'], 'before_pick'],
+    ['backordered', 0, [], 'before_pick'],
+    ['allocated', 2, [], 'after_pick'],
+    ['picking', 0, [], 'after_pick'],
+    ['packed', 0, ['packed'], 'after_pick'],
+    ['allocated', 0, ['labelled'], 'after_pick'],
+    ['shipped', 0, [], 'shipped'],
+    ['delivered', 0, [], 'shipped'],
+    ['packed', 0, ['dispatched'], 'shipped'],
+    ['cancelled', 0, [], 'cancelled'],
+  ] as const)('%s picked=%s shipments=%j → %s', (status, picked, ships, stage) =>
+    expect(cancelStage(status, picked, [...ships])).toBe(stage),
+  );
 });
 
 describe('webhook topics and subscriptions', () => {
@@ -104,11 +147,13 @@ describe('webhook topics and subscriptions', () => {
 
 describe('outbound schedule and storefront calls', () => {
   it('backs off exponentially with jitter inside [ceiling/2, ceiling], capped', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 40 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (n, u) => {
-      const d = backoffMs(n, 5000, 4 * 3600_000, u);
-      const ceiling = Math.min(4 * 3600_000, 5000 * 2 ** (n - 1));
-      return d >= ceiling / 2 - 1 && d <= ceiling + 1;
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (n, u) => {
+        const d = backoffMs(n, 5000, 4 * 3600_000, u);
+        const ceiling = Math.min(4 * 3600_000, 5000 * 2 ** (n - 1));
+        return d >= ceiling / 2 - 1 && d <= ceiling + 1;
+      }),
+    );
     // With a 5 s base and 4 h cap, a 48 h window holds well over 8 attempts.
     let t = 0;
     let n = 0;
@@ -119,10 +164,27 @@ describe('outbound schedule and storefront calls', () => {
     const e = { id: '9', seq: 1, warehouseId: 'w', type: 'shipment.labelled', payload: {}, occurredAt: '2026-11-25T10:00:00Z' };
     const s = { shipmentId: 's1', orderId: 'o1', carrierCode: 'DHL', trackingNumber: 'JD1' };
     const shop = callbacksFor({ kind: 'shopify', callback_url: null, shop_domain: 'x.myshopify.com', site_url: null }, e, '123', s);
-    expect(shop).toEqual([{ key: 'fulfillment', method: 'POST', url: 'https://x.myshopify.com/admin/api/2024-10/orders/123/fulfillments.json', body: { fulfillment: { tracking_number: 'JD1', tracking_company: 'DHL', notify_customer: true, status: 'success' } } }]);
+    expect(shop).toEqual([
+      {
+        key: 'fulfillment',
+        method: 'POST',
+        url: 'https://x.myshopify.com/admin/api/2024-10/orders/123/fulfillments.json',
+        body: { fulfillment: { tracking_number: 'JD1', tracking_company: 'DHL', notify_customer: true, status: 'success' } },
+      },
+    ]);
     const woo = callbacksFor({ kind: 'woocommerce', callback_url: null, shop_domain: null, site_url: 'https://shop.example' }, e, '897', s);
-    expect(woo.map((c) => `${c.method} ${c.url}`)).toEqual(['PUT https://shop.example/wp-json/wc/v3/orders/897', 'POST https://shop.example/wp-json/wc/v3/orders/897/notes']);
-    expect(callbacksFor({ kind: 'shopify', callback_url: null, shop_domain: 'x.myshopify.com', site_url: null }, { ...e, type: 'shipment.created' }, '1', s)).toEqual([]);
+    expect(woo.map((c) => `${c.method} ${c.url}`)).toEqual([
+      'PUT https://shop.example/wp-json/wc/v3/orders/897',
+      'POST https://shop.example/wp-json/wc/v3/orders/897/notes',
+    ]);
+    expect(
+      callbacksFor(
+        { kind: 'shopify', callback_url: null, shop_domain: 'x.myshopify.com', site_url: null },
+        { ...e, type: 'shipment.created' },
+        '1',
+        s,
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -134,7 +196,9 @@ describe('reconciliation paging', () => {
     expect(nextPollUrl('woocommerce', woo.replace('&page=1', '&page=3'), { totalPages: '3' }, 100)).toBeUndefined();
     const shop = pollUrl({ kind: 'shopify', shop_domain: 'x.myshopify.com', site_url: null }, '2026-11-25T00:00:00.000Z')!;
     expect(shop).toContain('updated_at_min=2026-11-25T00%3A00%3A00.000Z');
-    expect(nextPollUrl('shopify', shop, { link: '<https://x.myshopify.com/admin/api/2024-10/orders.json?page_info=abc>; rel="next"' }, 250)).toBe('https://x.myshopify.com/admin/api/2024-10/orders.json?page_info=abc');
+    expect(
+      nextPollUrl('shopify', shop, { link: '<https://x.myshopify.com/admin/api/2024-10/orders.json?page_info=abc>; rel="next"' }, 250),
+    ).toBe('https://x.myshopify.com/admin/api/2024-10/orders.json?page_info=abc');
     expect(nextPollUrl('shopify', shop, { link: '<https://x/p>; rel="previous"' }, 250)).toBeUndefined();
     expect(modifiedAt('woocommerce', { date_modified_gmt: '2021-09-06T18:05:12' })).toBe('2021-09-06T18:05:12.000Z');
   });

@@ -11,47 +11,115 @@ import { isBlockedAddress, urlShapeProblem } from './ssrf.js';
 
 export const createSubscriptionBody = z.object({
   url: z.url().max(2000),
-  eventTypes: z.array(z.string().regex(/^(\*|[a-z_]+(\.[a-z_]+)*(\.\*)?)$/)).min(1).max(100).describe('Event types, `context.*` prefixes or `*`'),
+  eventTypes: z
+    .array(z.string().regex(/^(\*|[a-z_]+(\.[a-z_]+)*(\.\*)?)$/))
+    .min(1)
+    .max(100)
+    .describe('Event types, `context.*` prefixes or `*`'),
   warehouseId: z.uuid().optional().describe('Only events of this warehouse (default: every warehouse the creator sees — admins only)'),
   description: z.string().max(200).optional(),
 });
 
 export const subscriptionView = z.object({
-  id: z.string(), url: z.string(), eventTypes: z.array(z.string()), warehouseId: z.string().nullable(), description: z.string().nullable(), active: z.boolean(), createdAt: z.string(),
+  id: z.string(),
+  url: z.string(),
+  eventTypes: z.array(z.string()),
+  warehouseId: z.string().nullable(),
+  description: z.string().nullable(),
+  active: z.boolean(),
+  createdAt: z.string(),
 });
-export const createdSubscriptionView = subscriptionView.extend({ secret: z.string().describe('Standard Webhooks signing secret (whsec_…), shown once') });
+export const createdSubscriptionView = subscriptionView.extend({
+  secret: z.string().describe('Standard Webhooks signing secret (whsec_…), shown once'),
+});
 
 export const deliveryView = z.object({
-  id: z.string(), webhookId: z.string(), target: z.enum(['connector', 'subscription']), targetId: z.string(), orderId: z.string().nullable(), kind: z.string(),
-  eventType: z.string(), method: z.string(), url: z.string(), status: z.string(), attempts: z.number().int(), nextAttemptAt: z.string(), lastStatus: z.number().int().nullable(),
-  lastError: z.string().nullable(), createdAt: z.string(), deliveredAt: z.string().nullable(),
+  id: z.string(),
+  webhookId: z.string(),
+  target: z.enum(['connector', 'subscription']),
+  targetId: z.string(),
+  orderId: z.string().nullable(),
+  kind: z.string(),
+  eventType: z.string(),
+  method: z.string(),
+  url: z.string(),
+  status: z.string(),
+  attempts: z.number().int(),
+  nextAttemptAt: z.string(),
+  lastStatus: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+  deliveredAt: z.string().nullable(),
 });
 
 type Row = Record<string, any>;
 const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
-const toView = (r: Row): z.infer<typeof subscriptionView> => ({ id: r.id, url: r.url, eventTypes: r.event_types, warehouseId: r.warehouse_id, description: r.description, active: r.active, createdAt: iso(r.created_at)! });
+const toView = (r: Row): z.infer<typeof subscriptionView> => ({
+  id: r.id,
+  url: r.url,
+  eventTypes: r.event_types,
+  warehouseId: r.warehouse_id,
+  description: r.description,
+  active: r.active,
+  createdAt: iso(r.created_at)!,
+});
 
 /**
  * Creates a Standard Webhooks subscription. The URL must be https (http allowed outside production) and must not
  * resolve to a private address unless allow-listed; the worker re-checks at connect time (DNS rebinding).
  */
-export async function createSubscription(em: EntityManager, actor: Actor, ring: KeyRing, b: z.infer<typeof createSubscriptionBody>, net: { allowHttp: boolean; allowPrivate: string[]; resolve: (host: string) => Promise<string[]> }) {
-  if (b.warehouseId ? !canSeeWarehouse(actor, b.warehouseId) : !actor.allWarehouses) throw new NotFound('Warehouse', b.warehouseId ?? '(all)');
+export async function createSubscription(
+  em: EntityManager,
+  actor: Actor,
+  ring: KeyRing,
+  b: z.infer<typeof createSubscriptionBody>,
+  net: { allowHttp: boolean; allowPrivate: string[]; resolve: (host: string) => Promise<string[]> },
+) {
+  if (b.warehouseId ? !canSeeWarehouse(actor, b.warehouseId) : !actor.allWarehouses)
+    throw new NotFound('Warehouse', b.warehouseId ?? '(all)');
   const shape = urlShapeProblem(b.url, net.allowHttp);
   if (shape) throw new ValidationFailed(shape, [{ path: 'url', message: shape }]);
   const host = new URL(b.url).hostname.replace(/^\[|\]$/g, '');
   const addrs = await net.resolve(host).catch(() => []);
   if (!addrs.length) throw new ValidationFailed(`Host ${host} does not resolve`, [{ path: 'url', message: 'does not resolve' }]);
   const bad = addrs.find((a) => isBlockedAddress(a, net.allowPrivate));
-  if (bad) throw new ValidationFailed(`URL resolves to a private address (${bad}); outbound webhooks may only reach public hosts`, [{ path: 'url', message: 'private address' }], 'ssrf-blocked');
+  if (bad)
+    throw new ValidationFailed(
+      `URL resolves to a private address (${bad}); outbound webhooks may only reach public hosts`,
+      [{ path: 'url', message: 'private address' }],
+      'ssrf-blocked',
+    );
   const known = Object.keys(eventSchemas);
   const unknown = b.eventTypes.filter((t) => t !== '*' && !t.endsWith('.*') && !known.includes(t));
-  if (unknown.length) throw new ValidationFailed(`Unknown event types: ${unknown.join(', ')}`, unknown.map((u) => ({ path: 'eventTypes', message: `unknown ${u}` })));
+  if (unknown.length)
+    throw new ValidationFailed(
+      `Unknown event types: ${unknown.join(', ')}`,
+      unknown.map((u) => ({ path: 'eventTypes', message: `unknown ${u}` })),
+    );
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
   const [{ id }] = (await sql<{ id: string }>(em, 'select gen_random_uuid() as id')) as [{ id: string }];
-  const row = (await sqlOne<Row>(em, `insert into webhook_subscription (id, warehouse_id, url, event_types, secret_enc, description, created_by) values (?, ?, ?, ?::text[], ?, ?, ?) returning *`, [
-    id, b.warehouseId ?? null, b.url, `{${b.eventTypes.join(',')}}`, sealSecret(ring, secret, `subscription:${id}:secret`), b.description ?? null, actor.id]))!;
-  await recordAudit(em, { actorType: actor.kind, actorId: actor.id, action: 'webhook_subscription.created', objectType: 'webhook_subscription', objectId: id, warehouseId: b.warehouseId, details: { url: b.url, eventTypes: b.eventTypes } });
+  const row = (await sqlOne<Row>(
+    em,
+    `insert into webhook_subscription (id, warehouse_id, url, event_types, secret_enc, description, created_by) values (?, ?, ?, ?::text[], ?, ?, ?) returning *`,
+    [
+      id,
+      b.warehouseId ?? null,
+      b.url,
+      `{${b.eventTypes.join(',')}}`,
+      sealSecret(ring, secret, `subscription:${id}:secret`),
+      b.description ?? null,
+      actor.id,
+    ],
+  ))!;
+  await recordAudit(em, {
+    actorType: actor.kind,
+    actorId: actor.id,
+    action: 'webhook_subscription.created',
+    objectType: 'webhook_subscription',
+    objectId: id,
+    warehouseId: b.warehouseId,
+    details: { url: b.url, eventTypes: b.eventTypes },
+  });
   return { ...toView(row), secret };
 }
 
@@ -62,38 +130,93 @@ export async function listSubscriptions(em: EntityManager, actor: Actor) {
 
 export async function deactivateSubscription(em: EntityManager, actor: Actor, id: string) {
   const r = await sqlOne<Row>(em, 'select * from webhook_subscription where id = ?', [id]);
-  if (!r || (r.warehouse_id ? !canSeeWarehouse(actor, r.warehouse_id) : !actor.allWarehouses)) throw new NotFound('Webhook subscription', id);
+  if (!r || (r.warehouse_id ? !canSeeWarehouse(actor, r.warehouse_id) : !actor.allWarehouses))
+    throw new NotFound('Webhook subscription', id);
   await sql(em, 'update webhook_subscription set active = false where id = ?', [id]);
-  await recordAudit(em, { actorType: actor.kind, actorId: actor.id, action: 'webhook_subscription.deactivated', objectType: 'webhook_subscription', objectId: id });
+  await recordAudit(em, {
+    actorType: actor.kind,
+    actorId: actor.id,
+    action: 'webhook_subscription.deactivated',
+    objectType: 'webhook_subscription',
+    objectId: id,
+  });
 }
 
 function deliveryToView(r: Row): z.infer<typeof deliveryView> {
   return {
-    id: r.id, webhookId: `msg_${r.id}`, target: r.connector_id ? 'connector' : 'subscription', targetId: r.connector_id ?? r.subscription_id, orderId: r.order_id, kind: r.kind,
-    eventType: r.event_type, method: r.method, url: r.url, status: r.status, attempts: r.attempts, nextAttemptAt: iso(r.next_attempt_at)!, lastStatus: r.last_status,
-    lastError: r.last_error, createdAt: iso(r.created_at)!, deliveredAt: iso(r.delivered_at),
+    id: r.id,
+    webhookId: `msg_${r.id}`,
+    target: r.connector_id ? 'connector' : 'subscription',
+    targetId: r.connector_id ?? r.subscription_id,
+    orderId: r.order_id,
+    kind: r.kind,
+    eventType: r.event_type,
+    method: r.method,
+    url: r.url,
+    status: r.status,
+    attempts: r.attempts,
+    nextAttemptAt: iso(r.next_attempt_at)!,
+    lastStatus: r.last_status,
+    lastError: r.last_error,
+    createdAt: iso(r.created_at)!,
+    deliveredAt: iso(r.delivered_at),
   };
 }
 
 /** Outbound deliveries (storefront callbacks and subscription webhooks), newest first; dead ones are the dead-letter view. */
-export async function listDeliveries(em: EntityManager, actor: Actor, q: { status?: string; orderId?: string; cursor?: string; limit: number }) {
+export async function listDeliveries(
+  em: EntityManager,
+  actor: Actor,
+  q: { status?: string; orderId?: string; cursor?: string; limit: number },
+) {
   const where: string[] = [];
   const p: unknown[] = [];
-  if (!actor.allWarehouses) { where.push('warehouse_id = any(?::uuid[])'); p.push(`{${actor.warehouseIds.join(',')}}`); }
-  if (q.status) { where.push('status = ?'); p.push(q.status); }
-  if (q.orderId) { where.push('order_id = ?'); p.push(q.orderId); }
-  if (q.cursor) { const [at, id] = Buffer.from(q.cursor, 'base64url').toString().split('|'); where.push('(created_at, id) < (?::timestamptz, ?::uuid)'); p.push(at, id); }
-  const rows = await sql<Row>(em, `select *, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_us from outbound_delivery
-    ${where.length ? `where ${where.join(' and ')}` : ''} order by created_at desc, id desc limit ?`, [...p, q.limit + 1]);
+  if (!actor.allWarehouses) {
+    where.push('warehouse_id = any(?::uuid[])');
+    p.push(`{${actor.warehouseIds.join(',')}}`);
+  }
+  if (q.status) {
+    where.push('status = ?');
+    p.push(q.status);
+  }
+  if (q.orderId) {
+    where.push('order_id = ?');
+    p.push(q.orderId);
+  }
+  if (q.cursor) {
+    const [at, id] = Buffer.from(q.cursor, 'base64url').toString().split('|');
+    where.push('(created_at, id) < (?::timestamptz, ?::uuid)');
+    p.push(at, id);
+  }
+  const rows = await sql<Row>(
+    em,
+    `select *, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_us from outbound_delivery
+    ${where.length ? `where ${where.join(' and ')}` : ''} order by created_at desc, id desc limit ?`,
+    [...p, q.limit + 1],
+  );
   const last = rows.length > q.limit ? rows[q.limit - 1] : undefined;
-  return { items: rows.slice(0, q.limit).map(deliveryToView), nextCursor: last ? Buffer.from(`${last.created_us}|${last.id}`).toString('base64url') : null };
+  return {
+    items: rows.slice(0, q.limit).map(deliveryToView),
+    nextCursor: last ? Buffer.from(`${last.created_us}|${last.id}`).toString('base64url') : null,
+  };
 }
 
 /** Puts a dead (or pending) delivery back in line now, with a fresh 48 h window. */
 export async function retryDelivery(em: EntityManager, actor: Actor, id: string) {
   const r = await sqlOne<Row>(em, 'select * from outbound_delivery where id = ?', [id]);
   if (!r || (r.warehouse_id ? !canSeeWarehouse(actor, r.warehouse_id) : !actor.allWarehouses)) throw new NotFound('Delivery', id);
-  const row = (await sqlOne<Row>(em, `update outbound_delivery set status = 'pending', next_attempt_at = now(), created_at = now(), last_error = null where id = ? and status <> 'delivered' returning *`, [id])) ?? r;
-  await recordAudit(em, { actorType: actor.kind, actorId: actor.id, action: 'outbound_delivery.retried', objectType: 'outbound_delivery', objectId: id });
+  const row =
+    (await sqlOne<Row>(
+      em,
+      `update outbound_delivery set status = 'pending', next_attempt_at = now(), created_at = now(), last_error = null where id = ? and status <> 'delivered' returning *`,
+      [id],
+    )) ?? r;
+  await recordAudit(em, {
+    actorType: actor.kind,
+    actorId: actor.id,
+    action: 'outbound_delivery.retried',
+    objectType: 'outbound_delivery',
+    objectId: id,
+  });
   return deliveryToView(row);
 }

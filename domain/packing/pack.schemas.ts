@@ -4,7 +4,13 @@ export const startPackBody = z.object({ stationCode: z.string().min(1).max(40), 
 export const verifyScanBody = z.object({ itemScan: z.string().min(1).max(400), qty: z.number().int().min(1).max(10_000).default(1) });
 export const packBody = z.object({
   /** The packer's override of the proposal: box per carton and what goes in it. Omitted = the proposal. */
-  cartons: z.array(z.object({ boxCode: z.string().min(1).max(40), items: z.array(z.object({ skuId: z.uuid(), qty: z.number().int().min(1) })).min(1) })).min(1).max(50).optional(),
+  cartons: z
+    .array(
+      z.object({ boxCode: z.string().min(1).max(40), items: z.array(z.object({ skuId: z.uuid(), qty: z.number().int().min(1) })).min(1) }),
+    )
+    .min(1)
+    .max(50)
+    .optional(),
   /** Scale weight of each carton, in carton order. */
   weightsG: z.array(z.number().int().min(0).max(1_000_000)).min(1).max(50),
 });
@@ -27,7 +33,9 @@ export const packSessionView = z.object({
   status: z.enum(['verifying', 'verified', 'packed', 'cancelled']),
   toteCodes: z.array(z.string()),
   items: z.array(z.object({ skuId: z.string(), skuCode: z.string(), qtyExpected: z.number().int(), qtyVerified: z.number().int() })),
-  proposal: z.object({ cartons: z.array(cartonProposal), unpacked: z.array(z.object({ skuId: z.string(), reason: z.string() })) }).nullable(),
+  proposal: z
+    .object({ cartons: z.array(cartonProposal), unpacked: z.array(z.object({ skuId: z.string(), reason: z.string() })) })
+    .nullable(),
   shipmentIds: z.array(z.string()),
 });
 export type PackSessionView = z.infer<typeof packSessionView>;

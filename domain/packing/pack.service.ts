@@ -12,42 +12,109 @@ import { cartonize, expandLines, type BoxType } from './cartonize/index.js';
 import type { CartonProposal, PackInput, PackSessionView } from './pack.schemas.js';
 import { weightToleranceG, weightWithinTolerance } from './weight-check.js';
 
-interface SessionRow { id: string; warehouse_id: string; station_code: string; order_id: string; status: PackSessionView['status']; tote_codes: string[]; proposal: PackSessionView['proposal'] }
-interface SkuRow { id: string; code: string; length_mm: number; width_mm: number; height_mm: number; weight_g: number; fragile: boolean; this_side_up: boolean }
-interface BoxRow { code: string; inner_length_mm: number; inner_width_mm: number; inner_height_mm: number; max_weight_g: number; tare_g: number }
+interface SessionRow {
+  id: string;
+  warehouse_id: string;
+  station_code: string;
+  order_id: string;
+  status: PackSessionView['status'];
+  tote_codes: string[];
+  proposal: PackSessionView['proposal'];
+}
+interface SkuRow {
+  id: string;
+  code: string;
+  length_mm: number;
+  width_mm: number;
+  height_mm: number;
+  weight_g: number;
+  fragile: boolean;
+  this_side_up: boolean;
+}
+interface BoxRow {
+  code: string;
+  inner_length_mm: number;
+  inner_width_mm: number;
+  inner_height_mm: number;
+  max_weight_g: number;
+  tare_g: number;
+}
 
 async function settings(em: EntityManager, warehouseId: string): Promise<{ pct: number; minG: number; support: number }> {
-  const s = await sqlOne<{ weight_tolerance_pct: string; weight_tolerance_min_g: number; min_support_ratio: string }>(em, 'select * from floor_settings where warehouse_id = ?', [warehouseId]);
-  return { pct: s ? Number(s.weight_tolerance_pct) : 5, minG: s?.weight_tolerance_min_g ?? 20, support: s ? Number(s.min_support_ratio) : 0.5 };
+  const s = await sqlOne<{ weight_tolerance_pct: string; weight_tolerance_min_g: number; min_support_ratio: string }>(
+    em,
+    'select * from floor_settings where warehouse_id = ?',
+    [warehouseId],
+  );
+  return {
+    pct: s ? Number(s.weight_tolerance_pct) : 5,
+    minG: s?.weight_tolerance_min_g ?? 20,
+    support: s ? Number(s.min_support_ratio) : 0.5,
+  };
 }
 
 /** Sets a warehouse's pack tolerances (scale check) and support rule (cartonization). */
-export async function setPackSettings(em: EntityManager, warehouseId: string, b: { weightTolerancePct: number; weightToleranceMinG: number; minSupportRatio: number }): Promise<void> {
-  await sql(em, `insert into floor_settings (warehouse_id, weight_tolerance_pct, weight_tolerance_min_g, min_support_ratio) values (?, ?, ?, ?)
+export async function setPackSettings(
+  em: EntityManager,
+  warehouseId: string,
+  b: { weightTolerancePct: number; weightToleranceMinG: number; minSupportRatio: number },
+): Promise<void> {
+  await sql(
+    em,
+    `insert into floor_settings (warehouse_id, weight_tolerance_pct, weight_tolerance_min_g, min_support_ratio) values (?, ?, ?, ?)
     on conflict (warehouse_id) do update set weight_tolerance_pct = excluded.weight_tolerance_pct, weight_tolerance_min_g = excluded.weight_tolerance_min_g,
-    min_support_ratio = excluded.min_support_ratio, updated_at = now()`, [warehouseId, b.weightTolerancePct, b.weightToleranceMinG, b.minSupportRatio]);
+    min_support_ratio = excluded.min_support_ratio, updated_at = now()`,
+    [warehouseId, b.weightTolerancePct, b.weightToleranceMinG, b.minSupportRatio],
+  );
 }
 
 async function boxes(em: EntityManager, warehouseId: string): Promise<BoxRow[]> {
   // A warehouse's own box of a code replaces the global one.
-  return sql<BoxRow>(em, `select distinct on (code) code, inner_length_mm, inner_width_mm, inner_height_mm, max_weight_g, tare_g from box_type
-    where active and (warehouse_id = ? or warehouse_id is null) order by code, warehouse_id nulls last`, [warehouseId]);
+  return sql<BoxRow>(
+    em,
+    `select distinct on (code) code, inner_length_mm, inner_width_mm, inner_height_mm, max_weight_g, tare_g from box_type
+    where active and (warehouse_id = ? or warehouse_id is null) order by code, warehouse_id nulls last`,
+    [warehouseId],
+  );
 }
 
 /** Proposes cartons for the order's items from the box catalogue (3D cartonization; fewest boxes, then least volume). */
-export function proposeCartons(items: { sku: SkuRow; qty: number }[], catalogue: BoxRow[], minSupportRatio: number): NonNullable<PackSessionView['proposal']> {
+export function proposeCartons(
+  items: { sku: SkuRow; qty: number }[],
+  catalogue: BoxRow[],
+  minSupportRatio: number,
+): NonNullable<PackSessionView['proposal']> {
   const byCode = new Map(items.map((i) => [i.sku.code, i.sku]));
-  const units = expandLines(items.map(({ sku, qty }) => ({
-    sku: sku.code, qty, lengthMm: sku.length_mm, widthMm: sku.width_mm, heightMm: sku.height_mm, weightG: sku.weight_g, fragile: sku.fragile, thisSideUp: sku.this_side_up,
-  })));
-  const boxTypes: BoxType[] = catalogue.map((b) => ({ boxId: b.code, innerLengthMm: b.inner_length_mm, innerWidthMm: b.inner_width_mm, innerHeightMm: b.inner_height_mm, maxWeightG: b.max_weight_g, tareG: b.tare_g }));
+  const units = expandLines(
+    items.map(({ sku, qty }) => ({
+      sku: sku.code,
+      qty,
+      lengthMm: sku.length_mm,
+      widthMm: sku.width_mm,
+      heightMm: sku.height_mm,
+      weightG: sku.weight_g,
+      fragile: sku.fragile,
+      thisSideUp: sku.this_side_up,
+    })),
+  );
+  const boxTypes: BoxType[] = catalogue.map((b) => ({
+    boxId: b.code,
+    innerLengthMm: b.inner_length_mm,
+    innerWidthMm: b.inner_width_mm,
+    innerHeightMm: b.inner_height_mm,
+    maxWeightG: b.max_weight_g,
+    tareG: b.tare_g,
+  }));
   const r = cartonize(units, boxTypes, { minSupportRatio });
   const codeOf = (itemId: string) => itemId.slice(0, itemId.lastIndexOf('#'));
   const cartons: CartonProposal[] = r.cartons.map((c) => {
     const count = new Map<string, number>();
     for (const it of c.items) count.set(codeOf(it.itemId), (count.get(codeOf(it.itemId)) ?? 0) + 1);
     return {
-      boxCode: c.boxId, expectedWeightG: c.grossWeightG, fillRate: Math.round(c.fillRate * 1000) / 1000, voidFillMm3: c.voidFillMm3,
+      boxCode: c.boxId,
+      expectedWeightG: c.grossWeightG,
+      fillRate: Math.round(c.fillRate * 1000) / 1000,
+      voidFillMm3: c.voidFillMm3,
       items: [...count].map(([code, qty]) => ({ skuId: byCode.get(code)!.id, skuCode: code, qty })),
     };
   });
@@ -60,31 +127,68 @@ export function proposeCartons(items: { sku: SkuRow; qty: number }[], catalogue:
  * fully picked (all its totes consolidated), its lines become the list to verify, and a carton proposal
  * is computed from the box catalogue.
  */
-export async function startPack(em: EntityManager, actor: Actor, warehouseId: string, stationCode: string, toteScan: string): Promise<PackSessionView> {
+export async function startPack(
+  em: EntityManager,
+  actor: Actor,
+  warehouseId: string,
+  stationCode: string,
+  toteScan: string,
+): Promise<PackSessionView> {
   if (!canSeeWarehouse(actor, warehouseId)) throw new NotFound('Warehouse', warehouseId);
   const code = scannedTote(toteScan);
-  const tote = await sqlOne<{ order_id: string | null; status: string }>(em, 'select order_id, status from tote where warehouse_id = ? and code = ?', [warehouseId, code]);
+  const tote = await sqlOne<{ order_id: string | null; status: string }>(
+    em,
+    'select order_id, status from tote where warehouse_id = ? and code = ?',
+    [warehouseId, code],
+  );
   if (!tote?.order_id) throw new NotFound('Tote with an order', code);
   const orderId = tote.order_id;
   await sqlOne(em, 'select id from sales_order where id = ? for update', [orderId]);
-  const existing = await sqlOne<SessionRow>(em, `select * from pack_session where order_id = ? and status in ('verifying', 'verified')`, [orderId]);
+  const existing = await sqlOne<SessionRow>(em, `select * from pack_session where order_id = ? and status in ('verifying', 'verified')`, [
+    orderId,
+  ]);
   if (existing) return sessionView(em, existing);
-  const openLines = await sql<{ task_id: string; tote_code: string | null }>(em, `select l.task_id, l.tote_code from task_line l join task t on t.id = l.task_id
-    where l.order_id = ? and l.status = 'open' and t.status <> 'cancelled'`, [orderId]);
-  if (openLines.length) throw new Conflict(`The order is not fully picked: ${openLines.length} line(s) open on task(s) ${[...new Set(openLines.map((l) => l.task_id))].join(', ')}`, 'order-not-consolidated', { openTaskIds: [...new Set(openLines.map((l) => l.task_id))] });
-  const totes = (await sql<{ code: string }>(em, 'select code from tote where warehouse_id = ? and order_id = ? order by code', [warehouseId, orderId])).map((t) => t.code);
-  const items = await sql<SkuRow & { qty: number }>(em, `
+  const openLines = await sql<{ task_id: string; tote_code: string | null }>(
+    em,
+    `select l.task_id, l.tote_code from task_line l join task t on t.id = l.task_id
+    where l.order_id = ? and l.status = 'open' and t.status <> 'cancelled'`,
+    [orderId],
+  );
+  if (openLines.length)
+    throw new Conflict(
+      `The order is not fully picked: ${openLines.length} line(s) open on task(s) ${[...new Set(openLines.map((l) => l.task_id))].join(', ')}`,
+      'order-not-consolidated',
+      { openTaskIds: [...new Set(openLines.map((l) => l.task_id))] },
+    );
+  const totes = (
+    await sql<{ code: string }>(em, 'select code from tote where warehouse_id = ? and order_id = ? order by code', [warehouseId, orderId])
+  ).map((t) => t.code);
+  const items = await sql<SkuRow & { qty: number }>(
+    em,
+    `
     select s.id, s.code, s.length_mm, s.width_mm, s.height_mm, s.weight_g, s.fragile, s.this_side_up, sum(l.qty_picked)::int as qty
     from task_line l join task t on t.id = l.task_id join sku s on s.id = l.sku_id
-    where l.order_id = ? and l.qty_picked > 0 and t.status <> 'cancelled' group by s.id order by s.code`, [orderId]);
+    where l.order_id = ? and l.qty_picked > 0 and t.status <> 'cancelled' group by s.id order by s.code`,
+    [orderId],
+  );
   if (items.length === 0) throw new Conflict('Nothing was picked for this order', 'nothing-picked');
   const st = await settings(em, warehouseId);
-  const proposal = proposeCartons(items.map((i) => ({ sku: i, qty: i.qty })), await boxes(em, warehouseId), st.support);
-  const s = (await sqlOne<SessionRow>(em, `insert into pack_session (warehouse_id, station_code, order_id, packer_id, tote_codes, proposal)
-    values (?, ?, ?, ?, ?::text[], ?::jsonb) returning *`, [warehouseId, stationCode, orderId, actor.kind === 'user' ? actor.id : null, `{${totes.join(',')}}`, JSON.stringify(proposal)]))!;
-  await sql(em, `insert into pack_item (session_id, sku_id, qty_expected) select ?, x.id, x.q from unnest(?::uuid[], ?::int[]) as x(id, q)`, [
-    s.id, `{${items.map((i) => i.id).join(',')}}`, `{${items.map((i) => i.qty).join(',')}}`,
-  ]);
+  const proposal = proposeCartons(
+    items.map((i) => ({ sku: i, qty: i.qty })),
+    await boxes(em, warehouseId),
+    st.support,
+  );
+  const s = (await sqlOne<SessionRow>(
+    em,
+    `insert into pack_session (warehouse_id, station_code, order_id, packer_id, tote_codes, proposal)
+    values (?, ?, ?, ?, ?::text[], ?::jsonb) returning *`,
+    [warehouseId, stationCode, orderId, actor.kind === 'user' ? actor.id : null, `{${totes.join(',')}}`, JSON.stringify(proposal)],
+  ))!;
+  await sql(
+    em,
+    `insert into pack_item (session_id, sku_id, qty_expected) select ?, x.id, x.q from unnest(?::uuid[], ?::int[]) as x(id, q)`,
+    [s.id, `{${items.map((i) => i.id).join(',')}}`, `{${items.map((i) => i.qty).join(',')}}`],
+  );
   return sessionView(em, s);
 }
 
@@ -95,15 +199,39 @@ async function lockSession(em: EntityManager, actor: Actor, sessionId: string): 
 }
 
 /** Verifies items by scan against the order; a wrong or surplus item is refused (422) and reported. */
-export async function verifyItem(em: EntityManager, actor: Actor, sessionId: string, itemScan: string, qty: number): Promise<PackSessionView> {
+export async function verifyItem(
+  em: EntityManager,
+  actor: Actor,
+  sessionId: string,
+  itemScan: string,
+  qty: number,
+): Promise<PackSessionView> {
   const s = await lockSession(em, actor, sessionId);
   if (s.status !== 'verifying') throw new Conflict(`Pack session is ${s.status}`, 'pack-session-not-verifying');
   const item = await resolveItemScan(em, itemScan);
-  const row = await sqlOne<{ qty_expected: number; qty_verified: number }>(em, 'select qty_expected, qty_verified from pack_item where session_id = ? and sku_id = ?', [sessionId, item.skuId]);
-  if (!row) throw new ValidationFailed('This item is not in the order', [{ path: 'body.itemScan', message: 'not in the order' }], 'item-not-in-order');
-  if (row.qty_verified + qty > row.qty_expected) throw new ValidationFailed(`Only ${row.qty_expected - row.qty_verified} more of this item expected`, [{ path: 'body.qty', message: 'more than picked' }], 'over-verify');
+  const row = await sqlOne<{ qty_expected: number; qty_verified: number }>(
+    em,
+    'select qty_expected, qty_verified from pack_item where session_id = ? and sku_id = ?',
+    [sessionId, item.skuId],
+  );
+  if (!row)
+    throw new ValidationFailed(
+      'This item is not in the order',
+      [{ path: 'body.itemScan', message: 'not in the order' }],
+      'item-not-in-order',
+    );
+  if (row.qty_verified + qty > row.qty_expected)
+    throw new ValidationFailed(
+      `Only ${row.qty_expected - row.qty_verified} more of this item expected`,
+      [{ path: 'body.qty', message: 'more than picked' }],
+      'over-verify',
+    );
   await sql(em, 'update pack_item set qty_verified = qty_verified + ? where session_id = ? and sku_id = ?', [qty, sessionId, item.skuId]);
-  const left = await sqlOne<{ n: number }>(em, 'select count(*)::int as n from pack_item where session_id = ? and qty_verified < qty_expected', [sessionId]);
+  const left = await sqlOne<{ n: number }>(
+    em,
+    'select count(*)::int as n from pack_item where session_id = ? and qty_verified < qty_expected',
+    [sessionId],
+  );
   if (left!.n === 0) {
     await sql(em, `update pack_session set status = 'verified' where id = ?`, [sessionId]);
     s.status = 'verified';
@@ -121,59 +249,178 @@ export async function packOrder(em: EntityManager, actor: Actor, sessionId: stri
   const s = await lockSession(em, actor, sessionId);
   if (s.status === 'packed') return sessionView(em, s);
   if (s.status !== 'verified') throw new Conflict('Verify every item before packing', 'pack-not-verified');
-  const expected = await sql<{ sku_id: string; qty_expected: number; weight_g: number; code: string }>(em, `select p.sku_id, p.qty_expected, s.weight_g, s.code from pack_item p join sku s on s.id = p.sku_id where p.session_id = ?`, [sessionId]);
-  const cartons = input.cartons ?? (s.proposal && s.proposal.unpacked.length === 0 ? s.proposal.cartons.map((c) => ({ boxCode: c.boxCode, items: c.items.map((i) => ({ skuId: i.skuId, qty: i.qty })) })) : null);
-  if (!cartons) throw new ValidationFailed('The proposal leaves items unpacked: give the cartons', [{ path: 'body.cartons', message: 'required' }], 'cartons-required');
+  const expected = await sql<{ sku_id: string; qty_expected: number; weight_g: number; code: string }>(
+    em,
+    `select p.sku_id, p.qty_expected, s.weight_g, s.code from pack_item p join sku s on s.id = p.sku_id where p.session_id = ?`,
+    [sessionId],
+  );
+  const cartons =
+    input.cartons ??
+    (s.proposal && s.proposal.unpacked.length === 0
+      ? s.proposal.cartons.map((c) => ({ boxCode: c.boxCode, items: c.items.map((i) => ({ skuId: i.skuId, qty: i.qty })) }))
+      : null);
+  if (!cartons)
+    throw new ValidationFailed(
+      'The proposal leaves items unpacked: give the cartons',
+      [{ path: 'body.cartons', message: 'required' }],
+      'cartons-required',
+    );
   const total = new Map<string, number>();
   for (const c of cartons) for (const i of c.items) total.set(i.skuId, (total.get(i.skuId) ?? 0) + i.qty);
-  for (const e of expected) if (total.get(e.sku_id) !== e.qty_expected) throw new ValidationFailed(`Cartons hold ${total.get(e.sku_id) ?? 0} of ${e.code}, the order has ${e.qty_expected}`, [{ path: 'body.cartons', message: 'contents differ from the order' }], 'carton-contents-mismatch');
-  if (total.size !== expected.length) throw new ValidationFailed('Cartons hold items that are not in the order', [{ path: 'body.cartons', message: 'unknown item' }], 'carton-contents-mismatch');
-  if (input.weightsG.length !== cartons.length) throw new ValidationFailed(`${cartons.length} carton(s), ${input.weightsG.length} weight(s)`, [{ path: 'body.weightsG', message: 'one weight per carton' }]);
+  for (const e of expected)
+    if (total.get(e.sku_id) !== e.qty_expected)
+      throw new ValidationFailed(
+        `Cartons hold ${total.get(e.sku_id) ?? 0} of ${e.code}, the order has ${e.qty_expected}`,
+        [{ path: 'body.cartons', message: 'contents differ from the order' }],
+        'carton-contents-mismatch',
+      );
+  if (total.size !== expected.length)
+    throw new ValidationFailed(
+      'Cartons hold items that are not in the order',
+      [{ path: 'body.cartons', message: 'unknown item' }],
+      'carton-contents-mismatch',
+    );
+  if (input.weightsG.length !== cartons.length)
+    throw new ValidationFailed(`${cartons.length} carton(s), ${input.weightsG.length} weight(s)`, [
+      { path: 'body.weightsG', message: 'one weight per carton' },
+    ]);
   const catalogue = new Map((await boxes(em, s.warehouse_id)).map((b) => [b.code, b]));
   const weightOf = new Map(expected.map((e) => [e.sku_id, e.weight_g]));
   const st = await settings(em, s.warehouse_id);
   const plan = cartons.map((c, i) => {
     const box = catalogue.get(c.boxCode);
-    if (!box) throw new ValidationFailed(`No box ${c.boxCode} in the catalogue`, [{ path: `body.cartons.${i}.boxCode`, message: 'unknown box' }], 'unknown-box');
+    if (!box)
+      throw new ValidationFailed(
+        `No box ${c.boxCode} in the catalogue`,
+        [{ path: `body.cartons.${i}.boxCode`, message: 'unknown box' }],
+        'unknown-box',
+      );
     const expectedG = box.tare_g + c.items.reduce((sum, it) => sum + it.qty * (weightOf.get(it.skuId) ?? 0), 0);
     const actual = input.weightsG[i]!;
     if (!weightWithinTolerance(actual, expectedG, st.pct, st.minG)) {
-      throw new ValidationFailed(`Carton ${i + 1} weighs ${actual} g, expected ${expectedG} g ± ${weightToleranceG(expectedG, st.pct, st.minG)} g: check its contents`, [{ path: `body.weightsG.${i}`, message: 'outside tolerance' }], 'weight-out-of-tolerance');
+      throw new ValidationFailed(
+        `Carton ${i + 1} weighs ${actual} g, expected ${expectedG} g ± ${weightToleranceG(expectedG, st.pct, st.minG)} g: check its contents`,
+        [{ path: `body.weightsG.${i}`, message: 'outside tolerance' }],
+        'weight-out-of-tolerance',
+      );
     }
     return { ...c, box, expectedG, actual };
   });
-  const order = (await sqlOne<{ shipping_method: string | null; ship_to: unknown }>(em, 'select shipping_method, ship_to from sales_order where id = ?', [s.order_id]))!;
-  const wave = await sqlOne<{ wave_id: string }>(em, `select wave_id from wave_order where order_id = ? and status <> 'removed'`, [s.order_id]);
+  const order = (await sqlOne<{ shipping_method: string | null; ship_to: unknown }>(
+    em,
+    'select shipping_method, ship_to from sales_order where id = ?',
+    [s.order_id],
+  ))!;
+  const wave = await sqlOne<{ wave_id: string }>(em, `select wave_id from wave_order where order_id = ? and status <> 'removed'`, [
+    s.order_id,
+  ]);
   const carts = await floorLocation(em, s.warehouse_id, CARTS_CODE);
   const outbound = await floorLocation(em, s.warehouse_id, OUTBOUND_CODE);
-  const toteLpns = (await sql<{ lpn_id: string }>(em, 'select lpn_id from tote where warehouse_id = ? and order_id = ? and lpn_id is not null', [s.warehouse_id, s.order_id])).map((t) => t.lpn_id);
+  const toteLpns = (
+    await sql<{ lpn_id: string }>(em, 'select lpn_id from tote where warehouse_id = ? and order_id = ? and lpn_id is not null', [
+      s.warehouse_id,
+      s.order_id,
+    ])
+  ).map((t) => t.lpn_id);
   const shipmentIds: string[] = [];
   for (const [i, c] of plan.entries()) {
     const lpn = await createLpn(em, { warehouseId: s.warehouse_id, type: 'carton', locationId: outbound });
-    for (const it of c.items) await moveFromTotes(em, s.warehouse_id, carts, toteLpns, it.skuId, it.qty, { locationId: outbound, lpnId: lpn.id }, actor, s.order_id);
-    const sh = (await sqlOne<{ id: string }>(em, `insert into shipment (warehouse_id, order_id, status, service_code, box_id, weight_g, length_mm, width_mm, height_mm, volume_mm3,
+    for (const it of c.items)
+      await moveFromTotes(
+        em,
+        s.warehouse_id,
+        carts,
+        toteLpns,
+        it.skuId,
+        it.qty,
+        { locationId: outbound, lpnId: lpn.id },
+        actor,
+        s.order_id,
+      );
+    const sh = (await sqlOne<{ id: string }>(
+      em,
+      `insert into shipment (warehouse_id, order_id, status, service_code, box_id, weight_g, length_mm, width_mm, height_mm, volume_mm3,
         ship_to, wave_id, pack_session_id, carton_no, expected_weight_g, contents, packed_by, packed_at)
-      values (?, ?, 'packed', ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?::jsonb, ?, now()) returning id`, [
-      s.warehouse_id, s.order_id, order.shipping_method, c.box.code, c.actual, c.box.inner_length_mm, c.box.inner_width_mm, c.box.inner_height_mm,
-      c.box.inner_length_mm * c.box.inner_width_mm * c.box.inner_height_mm, JSON.stringify(order.ship_to ?? {}), wave?.wave_id ?? null, s.id, i + 1, c.expectedG,
-      JSON.stringify(c.items.map((it) => ({ ...it, lpnId: lpn.id }))), actor.id,
-    ]))!;
+      values (?, ?, 'packed', ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?::jsonb, ?, now()) returning id`,
+      [
+        s.warehouse_id,
+        s.order_id,
+        order.shipping_method,
+        c.box.code,
+        c.actual,
+        c.box.inner_length_mm,
+        c.box.inner_width_mm,
+        c.box.inner_height_mm,
+        c.box.inner_length_mm * c.box.inner_width_mm * c.box.inner_height_mm,
+        JSON.stringify(order.ship_to ?? {}),
+        wave?.wave_id ?? null,
+        s.id,
+        i + 1,
+        c.expectedG,
+        JSON.stringify(c.items.map((it) => ({ ...it, lpnId: lpn.id }))),
+        actor.id,
+      ],
+    ))!;
     shipmentIds.push(sh.id);
   }
   // Created events first, then packed, so every consumer sees each shipment exist before it is packed.
   for (const [i, c] of plan.entries()) {
-    await emit(em, { type: 'shipment.created', warehouseId: s.warehouse_id, rooms: [`shipment:${shipmentIds[i]}`], actorId: actor.id, payload: { shipmentId: shipmentIds[i]!, orderId: s.order_id, cartonNo: i + 1, cartonCount: plan.length, boxId: c.box.code, carrierCode: null, serviceCode: order.shipping_method, trackingNumber: null } });
+    await emit(em, {
+      type: 'shipment.created',
+      warehouseId: s.warehouse_id,
+      rooms: [`shipment:${shipmentIds[i]}`],
+      actorId: actor.id,
+      payload: {
+        shipmentId: shipmentIds[i]!,
+        orderId: s.order_id,
+        cartonNo: i + 1,
+        cartonCount: plan.length,
+        boxId: c.box.code,
+        carrierCode: null,
+        serviceCode: order.shipping_method,
+        trackingNumber: null,
+      },
+    });
   }
   for (const [i, c] of plan.entries()) {
-    await emit(em, { type: 'shipment.packed', warehouseId: s.warehouse_id, rooms: [`shipment:${shipmentIds[i]}`], actorId: actor.id, payload: {
-      shipmentId: shipmentIds[i]!, orderId: s.order_id, cartonNo: i + 1, cartonCount: plan.length, boxId: c.box.code, weightG: c.actual, expectedWeightG: c.expectedG,
-      lengthMm: c.box.inner_length_mm, widthMm: c.box.inner_width_mm, heightMm: c.box.inner_height_mm, carrierCode: null, trackingNumber: null,
-    } });
+    await emit(em, {
+      type: 'shipment.packed',
+      warehouseId: s.warehouse_id,
+      rooms: [`shipment:${shipmentIds[i]}`],
+      actorId: actor.id,
+      payload: {
+        shipmentId: shipmentIds[i]!,
+        orderId: s.order_id,
+        cartonNo: i + 1,
+        cartonCount: plan.length,
+        boxId: c.box.code,
+        weightG: c.actual,
+        expectedWeightG: c.expectedG,
+        lengthMm: c.box.inner_length_mm,
+        widthMm: c.box.inner_width_mm,
+        heightMm: c.box.inner_height_mm,
+        carrierCode: null,
+        trackingNumber: null,
+      },
+    });
   }
   await sql(em, `update pack_session set status = 'packed', packed_at = now() where id = ?`, [sessionId]);
-  await sql(em, `update tote set status = 'free', order_id = null, task_id = null, updated_at = now() where warehouse_id = ? and order_id = ?`, [s.warehouse_id, s.order_id]);
-  await sql(em, `update sales_order set status = 'packed', updated_at = now() where id = ? and status in ('picked', 'picking', 'released')`, [s.order_id]);
-  await logOrder(em, s.order_id, { category: 'fulfilment', action: 'packed', message: `Packed in ${plan.length} carton(s): ${plan.map((c) => c.box.code).join(', ')}`, data: { shipmentIds } });
+  await sql(
+    em,
+    `update tote set status = 'free', order_id = null, task_id = null, updated_at = now() where warehouse_id = ? and order_id = ?`,
+    [s.warehouse_id, s.order_id],
+  );
+  await sql(
+    em,
+    `update sales_order set status = 'packed', updated_at = now() where id = ? and status in ('picked', 'picking', 'released')`,
+    [s.order_id],
+  );
+  await logOrder(em, s.order_id, {
+    category: 'fulfilment',
+    action: 'packed',
+    message: `Packed in ${plan.length} carton(s): ${plan.map((c) => c.box.code).join(', ')}`,
+    data: { shipmentIds },
+  });
   // The wave's completion is settled after commit by the floor-events worker (settleWave), so the last packs of a
   // wave never deadlock on the wave row while holding stock locks.
   if (wave) await sql(em, `update wave_order set status = 'packed' where wave_id = ? and order_id = ?`, [wave.wave_id, s.order_id]);
@@ -181,14 +428,39 @@ export async function packOrder(em: EntityManager, actor: Actor, sessionId: stri
 }
 
 /** Moves qty of a SKU out of the order's totes (any lot, any tote) into a carton, as pack movements. */
-async function moveFromTotes(em: EntityManager, warehouseId: string, carts: string, toteLpns: string[], skuId: string, qty: number, to: { locationId: string; lpnId: string }, actor: Actor, orderId: string): Promise<void> {
-  const bals = await sql<{ lot: string | null; expiry: string | null; lpn_id: string; on_hand: number }>(em, `select lot, expiry::text as expiry, lpn_id, on_hand from stock_balance
-    where location_id = ? and sku_id = ? and lpn_id = any(?::uuid[]) and on_hand > 0 and status = 'available' order by expiry nulls last, lot for update`, [carts, skuId, `{${toteLpns.join(',')}}`]);
+async function moveFromTotes(
+  em: EntityManager,
+  warehouseId: string,
+  carts: string,
+  toteLpns: string[],
+  skuId: string,
+  qty: number,
+  to: { locationId: string; lpnId: string },
+  actor: Actor,
+  orderId: string,
+): Promise<void> {
+  const bals = await sql<{ lot: string | null; expiry: string | null; lpn_id: string; on_hand: number }>(
+    em,
+    `select lot, expiry::text as expiry, lpn_id, on_hand from stock_balance
+    where location_id = ? and sku_id = ? and lpn_id = any(?::uuid[]) and on_hand > 0 and status = 'available' order by expiry nulls last, lot for update`,
+    [carts, skuId, `{${toteLpns.join(',')}}`],
+  );
   let need = qty;
   for (const b of bals) {
     if (need === 0) break;
     const q = Math.min(need, b.on_hand);
-    await postMovement(em, { warehouseId, type: 'pack', skuId, qty: q, from: { locationId: carts, lpnId: b.lpn_id, lot: b.lot, expiry: b.expiry }, to: { ...to, lot: b.lot, expiry: b.expiry }, userId: actor.id, deviceId: actor.deviceId, refType: 'order', refId: orderId });
+    await postMovement(em, {
+      warehouseId,
+      type: 'pack',
+      skuId,
+      qty: q,
+      from: { locationId: carts, lpnId: b.lpn_id, lot: b.lot, expiry: b.expiry },
+      to: { ...to, lot: b.lot, expiry: b.expiry },
+      userId: actor.id,
+      deviceId: actor.deviceId,
+      refType: 'order',
+      refId: orderId,
+    });
     need -= q;
   }
   if (need > 0) throw new Conflict(`The totes hold ${qty - need} of the ${qty} units to pack`, 'tote-stock-mismatch');
@@ -201,11 +473,22 @@ export async function getPackSession(em: EntityManager, actor: Actor, sessionId:
 }
 
 async function sessionView(em: EntityManager, s: SessionRow): Promise<PackSessionView> {
-  const items = await sql<{ sku_id: string; code: string; qty_expected: number; qty_verified: number }>(em, `select p.sku_id, s.code, p.qty_expected, p.qty_verified
-    from pack_item p join sku s on s.id = p.sku_id where p.session_id = ? order by s.code`, [s.id]);
+  const items = await sql<{ sku_id: string; code: string; qty_expected: number; qty_verified: number }>(
+    em,
+    `select p.sku_id, s.code, p.qty_expected, p.qty_verified
+    from pack_item p join sku s on s.id = p.sku_id where p.session_id = ? order by s.code`,
+    [s.id],
+  );
   const ships = await sql<{ id: string }>(em, 'select id from shipment where pack_session_id = ? order by carton_no', [s.id]);
   return {
-    id: s.id, warehouseId: s.warehouse_id, orderId: s.order_id, stationCode: s.station_code, status: s.status, toteCodes: s.tote_codes,
-    items: items.map((i) => ({ skuId: i.sku_id, skuCode: i.code, qtyExpected: i.qty_expected, qtyVerified: i.qty_verified })), proposal: s.proposal, shipmentIds: ships.map((x) => x.id),
+    id: s.id,
+    warehouseId: s.warehouse_id,
+    orderId: s.order_id,
+    stationCode: s.station_code,
+    status: s.status,
+    toteCodes: s.tote_codes,
+    items: items.map((i) => ({ skuId: i.sku_id, skuCode: i.code, qtyExpected: i.qty_expected, qtyVerified: i.qty_verified })),
+    proposal: s.proposal,
+    shipmentIds: ships.map((x) => x.id),
   };
 }

@@ -31,14 +31,33 @@ export interface ShortPickCmd {
 }
 
 interface LineRow {
-  id: string; task_id: string; seq: number; expiry: string | null; picked_by: string | null; order_id: string | null; order_line_id: string | null; reservation_id: string | null; sku_id: string;
-  location_id: string; location_code: string; lot: string | null; qty: number; qty_picked: number; qty_short: number; tote_code: string | null;
-  cart_slot: number | null; status: string;
+  id: string;
+  task_id: string;
+  seq: number;
+  expiry: string | null;
+  picked_by: string | null;
+  order_id: string | null;
+  order_line_id: string | null;
+  reservation_id: string | null;
+  sku_id: string;
+  location_id: string;
+  location_code: string;
+  lot: string | null;
+  qty: number;
+  qty_picked: number;
+  qty_short: number;
+  tote_code: string | null;
+  cart_slot: number | null;
+  status: string;
 }
 
 async function lockLine(em: EntityManager, taskId: string, lineId: string): Promise<LineRow> {
-  const l = await sqlOne<LineRow>(em, `select l.*, to_char(l.expiry, 'YYYY-MM-DD') as expiry, loc.code as location_code from task_line l join location loc on loc.id = l.location_id
-    where l.id = ? and l.task_id = ? for update of l`, [lineId, taskId]);
+  const l = await sqlOne<LineRow>(
+    em,
+    `select l.*, to_char(l.expiry, 'YYYY-MM-DD') as expiry, loc.code as location_code from task_line l join location loc on loc.id = l.location_id
+    where l.id = ? and l.task_id = ? for update of l`,
+    [lineId, taskId],
+  );
   if (!l) throw new NotFound('Task line', lineId);
   return l;
 }
@@ -47,25 +66,55 @@ async function lockLine(em: EntityManager, taskId: string, lineId: string): Prom
  * The tote for an order on this task: the one already bound to the order (must match the scan), or
  * the scanned tote if it is free (bound now: one tote per order, in the order's cart slot).
  */
-async function bindTote(em: EntityManager, row: TaskRow, line: LineRow, code: string, carts: string): Promise<{ code: string; lpnId: string; fresh: boolean }> {
-  const bound = await sqlOne<{ code: string; lpn_id: string }>(em, `select code, lpn_id from tote where warehouse_id = ? and order_id = ? and task_id = ?`, [row.warehouse_id, line.order_id, row.id]);
+async function bindTote(
+  em: EntityManager,
+  row: TaskRow,
+  line: LineRow,
+  code: string,
+  carts: string,
+): Promise<{ code: string; lpnId: string; fresh: boolean }> {
+  const bound = await sqlOne<{ code: string; lpn_id: string }>(
+    em,
+    `select code, lpn_id from tote where warehouse_id = ? and order_id = ? and task_id = ?`,
+    [row.warehouse_id, line.order_id, row.id],
+  );
   if (bound) {
-    if (bound.code !== code) throw new ValidationFailed(`Order in cart slot ${line.cart_slot} goes into tote ${bound.code}, not ${code}`, [{ path: 'body.toteScan', message: `expected ${bound.code}` }], 'wrong-tote');
+    if (bound.code !== code)
+      throw new ValidationFailed(
+        `Order in cart slot ${line.cart_slot} goes into tote ${bound.code}, not ${code}`,
+        [{ path: 'body.toteScan', message: `expected ${bound.code}` }],
+        'wrong-tote',
+      );
     return { code, lpnId: bound.lpn_id, fresh: false };
   }
-  let tote = await sqlOne<{ status: string; lpn_id: string | null; order_id: string | null }>(em, 'select status, lpn_id, order_id from tote where warehouse_id = ? and code = ? for update', [row.warehouse_id, code]);
+  let tote = await sqlOne<{ status: string; lpn_id: string | null; order_id: string | null }>(
+    em,
+    'select status, lpn_id, order_id from tote where warehouse_id = ? and code = ? for update',
+    [row.warehouse_id, code],
+  );
   if (!tote) {
     await sql(em, `insert into tote (warehouse_id, code) values (?, ?) on conflict do nothing`, [row.warehouse_id, code]);
-    tote = (await sqlOne<{ status: string; lpn_id: string | null; order_id: string | null }>(em, 'select status, lpn_id, order_id from tote where warehouse_id = ? and code = ? for update', [row.warehouse_id, code]))!;
+    tote = (await sqlOne<{ status: string; lpn_id: string | null; order_id: string | null }>(
+      em,
+      'select status, lpn_id, order_id from tote where warehouse_id = ? and code = ? for update',
+      [row.warehouse_id, code],
+    ))!;
   }
   if (tote.status !== 'free') throw new Conflict(`Tote ${code} already holds another order`, 'tote-in-use');
   let lpnId = tote.lpn_id;
   if (!lpnId) {
-    const existing = await sqlOne<{ id: string; warehouse_id: string }>(em, 'select id, warehouse_id from license_plate where code = ?', [code]);
-    if (existing && existing.warehouse_id !== row.warehouse_id) throw new Conflict(`Label ${code} belongs to another warehouse`, 'tote-in-use');
+    const existing = await sqlOne<{ id: string; warehouse_id: string }>(em, 'select id, warehouse_id from license_plate where code = ?', [
+      code,
+    ]);
+    if (existing && existing.warehouse_id !== row.warehouse_id)
+      throw new Conflict(`Label ${code} belongs to another warehouse`, 'tote-in-use');
     lpnId = existing?.id ?? (await createLpn(em, { warehouseId: row.warehouse_id, type: 'tote', locationId: carts, code })).id;
   }
-  await sql(em, `update tote set status = 'in_use', order_id = ?, task_id = ?, lpn_id = ?, updated_at = now() where warehouse_id = ? and code = ?`, [line.order_id, row.id, lpnId, row.warehouse_id, code]);
+  await sql(
+    em,
+    `update tote set status = 'in_use', order_id = ?, task_id = ?, lpn_id = ?, updated_at = now() where warehouse_id = ? and code = ?`,
+    [line.order_id, row.id, lpnId, row.warehouse_id, code],
+  );
   return { code, lpnId, fresh: true };
 }
 
@@ -74,7 +123,15 @@ async function bindTote(em: EntityManager, row: TaskRow, line: LineRow, code: st
  * quantity and tote, in one idempotent call. Stock moves through the ledger (the reservation is
  * consumed into the tote's LPN on the cart). The task completes with its last line.
  */
-export async function confirmPick(em: EntityManager, actor: Actor, taskId: string, lineId: string, cmd: ConfirmPickCmd, clock: Clock, opts: TaskEngineOptions): Promise<TaskView> {
+export async function confirmPick(
+  em: EntityManager,
+  actor: Actor,
+  taskId: string,
+  lineId: string,
+  cmd: ConfirmPickCmd,
+  clock: Clock,
+  opts: TaskEngineOptions,
+): Promise<TaskView> {
   const toteCode = scannedTote(cmd.toteScan);
   const task = await lockTask(em, taskId);
   const line = await lockLine(em, taskId, lineId);
@@ -84,33 +141,79 @@ export async function confirmPick(em: EntityManager, actor: Actor, taskId: strin
   }
   const row = await lockHeldTask(em, actor, taskId, clock, opts, task);
   if (line.status !== 'open') throw new Conflict(`Line ${line.seq} is already ${line.status}`, 'line-closed');
-  if (scannedLocation(cmd.locationScan) !== line.location_code) throw new ValidationFailed(`Wrong location: go to ${line.location_code}`, [{ path: 'body.locationScan', message: `expected ${line.location_code}` }], 'wrong-location');
+  if (scannedLocation(cmd.locationScan) !== line.location_code)
+    throw new ValidationFailed(
+      `Wrong location: go to ${line.location_code}`,
+      [{ path: 'body.locationScan', message: `expected ${line.location_code}` }],
+      'wrong-location',
+    );
   const item = await resolveItemScan(em, cmd.itemScan);
-  if (item.skuId !== line.sku_id) throw new ValidationFailed('Wrong item for this line', [{ path: 'body.itemScan', message: 'another SKU' }], 'wrong-item');
+  if (item.skuId !== line.sku_id)
+    throw new ValidationFailed('Wrong item for this line', [{ path: 'body.itemScan', message: 'another SKU' }], 'wrong-item');
   const lot = item.lot ?? cmd.lot ?? null;
-  if (line.lot && lot !== line.lot) throw new ValidationFailed(`Pick lot ${line.lot} (first expiry first)${lot ? `, not ${lot}` : ''}`, [{ path: 'body.itemScan', message: `expected lot ${line.lot}` }], 'wrong-lot');
+  if (line.lot && lot !== line.lot)
+    throw new ValidationFailed(
+      `Pick lot ${line.lot} (first expiry first)${lot ? `, not ${lot}` : ''}`,
+      [{ path: 'body.itemScan', message: `expected lot ${line.lot}` }],
+      'wrong-lot',
+    );
   const open = line.qty - line.qty_picked - line.qty_short;
-  if (cmd.qty > open) throw new ValidationFailed(`Only ${open} to pick on this line`, [{ path: 'body.qty', message: `at most ${open}` }], 'over-pick');
+  if (cmd.qty > open)
+    throw new ValidationFailed(`Only ${open} to pick on this line`, [{ path: 'body.qty', message: `at most ${open}` }], 'over-pick');
   const carts = await floorLocation(em, row.warehouse_id, CARTS_CODE);
   const tote = await bindTote(em, row, line, toteCode, carts);
   const done = line.qty_picked + cmd.qty === line.qty;
   if (line.reservation_id) {
-    await consumeReservation(em, line.reservation_id, { qty: cmd.qty, to: { locationId: carts, lpnId: tote.lpnId, lot: line.lot, expiry: line.expiry }, userId: actor.id, deviceId: actor.deviceId, keepRemainder: !done });
+    await consumeReservation(em, line.reservation_id, {
+      qty: cmd.qty,
+      to: { locationId: carts, lpnId: tote.lpnId, lot: line.lot, expiry: line.expiry },
+      userId: actor.id,
+      deviceId: actor.deviceId,
+      keepRemainder: !done,
+    });
   }
   // One round trip for the line, the order line, the order's first pick, the picker's position and the task:
   // on a busy handheld floor each round trip inside the transaction costs more than the SQL itself.
-  const fresh = (await sqlOne<TaskRow>(em, `
+  const fresh = (await sqlOne<TaskRow>(
+    em,
+    `
     with l as (update task_line set qty_picked = qty_picked + ?, tote_code = ?, status = ?, picked_by = ?, picked_at = now() where id = ? returning 1),
       ol as (update order_line set picked_qty = picked_qty + ? where id = ?::uuid returning 1),
       so as (update sales_order set status = 'picking', updated_at = now() where id = ?::uuid and status = 'released' returning 1),
       wp as (update worker_profile p set last_x_mm = loc.x_mm, last_y_mm = loc.y_mm, updated_at = now() from location loc where p.user_id = ? and loc.id = ? returning 1)
-    update task set qty_done = qty_done + ?, updated_at = now() where id = ? returning ${TASK_COLUMNS}`, [
-    cmd.qty, tote.code, done ? 'picked' : 'open', actor.id, lineId, cmd.qty, line.order_line_id, tote.fresh ? line.order_id : null, actor.id, line.location_id, cmd.qty, taskId,
-  ]))!;
+    update task set qty_done = qty_done + ?, updated_at = now() where id = ? returning ${TASK_COLUMNS}`,
+    [
+      cmd.qty,
+      tote.code,
+      done ? 'picked' : 'open',
+      actor.id,
+      lineId,
+      cmd.qty,
+      line.order_line_id,
+      tote.fresh ? line.order_id : null,
+      actor.id,
+      line.location_id,
+      cmd.qty,
+      taskId,
+    ],
+  ))!;
   await markStarted(em, row, actor.id, line.order_id ? [line.order_id] : undefined);
   await emit(em, {
-    type: 'task.line_picked', warehouseId: row.warehouse_id, rooms: taskRooms(row), actorId: actor.id,
-    payload: { taskId, lineId, orderId: line.order_id, skuId: line.sku_id, locationId: line.location_id, qty: cmd.qty, toteCode: tote.code, lot: line.lot, assigneeId: actor.id },
+    type: 'task.line_picked',
+    warehouseId: row.warehouse_id,
+    rooms: taskRooms(row),
+    actorId: actor.id,
+    payload: {
+      taskId,
+      lineId,
+      orderId: line.order_id,
+      skuId: line.sku_id,
+      locationId: line.location_id,
+      qty: cmd.qty,
+      toteCode: tote.code,
+      lot: line.lot,
+      assigneeId: actor.id,
+    },
   });
   return afterLine(em, row, actor.id, { ...fresh, status: row.status });
 }
@@ -123,13 +226,23 @@ async function afterLine(em: EntityManager, row: TaskRow, actorId: string, curre
   const orderIds = [...new Set(lines.map((l) => l.orderId).filter((o): o is string => !!o))];
   const done = await finishTask(em, { ...fresh, qty: fresh.qty }, actorId, fresh.qty_done, orderIds);
   // Orders whose every pick line (on any task) is closed are picked.
-  const picked = await sql<{ order_id: string }>(em, `
+  const picked = await sql<{ order_id: string }>(
+    em,
+    `
     select o.id as order_id from sales_order o where o.id = any(?::uuid[]) and o.status in ('released', 'picking')
-      and not exists (select 1 from task_line l join task t on t.id = l.task_id where l.order_id = o.id and l.status = 'open' and t.status <> 'cancelled')`, [`{${orderIds.join(',')}}`]);
+      and not exists (select 1 from task_line l join task t on t.id = l.task_id where l.order_id = o.id and l.status = 'open' and t.status <> 'cancelled')`,
+    [`{${orderIds.join(',')}}`],
+  );
   if (picked.length) {
-    await sql(em, `update sales_order set status = 'picked', updated_at = now() where id = any(?::uuid[])`, [`{${picked.map((p) => p.order_id).join(',')}}`]);
-    await sql(em, `update wave_order set status = 'picked' where order_id = any(?::uuid[]) and status = 'released'`, [`{${picked.map((p) => p.order_id).join(',')}}`]);
-    await sql(em, `update tote set status = 'at_pack', updated_at = now() where order_id = any(?::uuid[])`, [`{${picked.map((p) => p.order_id).join(',')}}`]);
+    await sql(em, `update sales_order set status = 'picked', updated_at = now() where id = any(?::uuid[])`, [
+      `{${picked.map((p) => p.order_id).join(',')}}`,
+    ]);
+    await sql(em, `update wave_order set status = 'picked' where order_id = any(?::uuid[]) and status = 'released'`, [
+      `{${picked.map((p) => p.order_id).join(',')}}`,
+    ]);
+    await sql(em, `update tote set status = 'at_pack', updated_at = now() where order_id = any(?::uuid[])`, [
+      `{${picked.map((p) => p.order_id).join(',')}}`,
+    ]);
   }
   // The wave's own progress (picked, completed) is settled after commit by the floor-events worker (settleWave).
   return taskWithLines(em, done);
@@ -141,32 +254,68 @@ async function afterLine(em: EntityManager, row: TaskRow, actorId: string, curre
  * from where the picker stands) or, when there is none, backordered. A count task is raised for the
  * location and the supervisor board gets a live alert.
  */
-export async function shortPick(em: EntityManager, actor: Actor, taskId: string, lineId: string, cmd: ShortPickCmd, clock: Clock, opts: TaskEngineOptions): Promise<TaskView> {
+export async function shortPick(
+  em: EntityManager,
+  actor: Actor,
+  taskId: string,
+  lineId: string,
+  cmd: ShortPickCmd,
+  clock: Clock,
+  opts: TaskEngineOptions,
+): Promise<TaskView> {
   const row = await lockHeldTask(em, actor, taskId, clock, opts);
   const line = await lockLine(em, taskId, lineId);
   if (line.status !== 'open') throw new Conflict(`Line ${line.seq} is already ${line.status}`, 'line-closed');
   const open = line.qty - line.qty_picked - line.qty_short;
-  if (cmd.qtyFound >= open) throw new ValidationFailed(`Found ${cmd.qtyFound} of ${open}: that is not short, confirm the pick`, [{ path: 'body.qtyFound', message: `less than ${open}` }], 'not-short');
+  if (cmd.qtyFound >= open)
+    throw new ValidationFailed(
+      `Found ${cmd.qtyFound} of ${open}: that is not short, confirm the pick`,
+      [{ path: 'body.qtyFound', message: `less than ${open}` }],
+      'not-short',
+    );
   let toteCode = line.tote_code;
   if (cmd.qtyFound > 0) {
-    if (!cmd.toteScan) throw new ValidationFailed('Scan the tote the found units go into', [{ path: 'body.toteScan', message: 'required when qtyFound > 0' }]);
+    if (!cmd.toteScan)
+      throw new ValidationFailed('Scan the tote the found units go into', [
+        { path: 'body.toteScan', message: 'required when qtyFound > 0' },
+      ]);
     const carts = await floorLocation(em, row.warehouse_id, CARTS_CODE);
     const tote = await bindTote(em, row, line, scannedTote(cmd.toteScan), carts);
     toteCode = tote.code;
-    if (line.reservation_id) await consumeReservation(em, line.reservation_id, { qty: cmd.qtyFound, to: { locationId: carts, lpnId: tote.lpnId, lot: line.lot, expiry: line.expiry }, userId: actor.id, deviceId: actor.deviceId });
-    if (line.order_line_id) await sql(em, 'update order_line set picked_qty = picked_qty + ? where id = ?', [cmd.qtyFound, line.order_line_id]);
+    if (line.reservation_id)
+      await consumeReservation(em, line.reservation_id, {
+        qty: cmd.qtyFound,
+        to: { locationId: carts, lpnId: tote.lpnId, lot: line.lot, expiry: line.expiry },
+        userId: actor.id,
+        deviceId: actor.deviceId,
+      });
+    if (line.order_line_id)
+      await sql(em, 'update order_line set picked_qty = picked_qty + ? where id = ?', [cmd.qtyFound, line.order_line_id]);
   } else if (line.reservation_id) {
     await consumeReservation(em, line.reservation_id, { qty: 0, to: { locationId: line.location_id }, userId: actor.id });
   }
   const missing = open - cmd.qtyFound;
-  await sql(em, `update task_line set qty_picked = qty_picked + ?, qty_short = qty_short + ?, tote_code = ?, status = 'short', picked_by = ?, picked_at = now() where id = ?`, [cmd.qtyFound, missing, toteCode, actor.id, lineId]);
+  await sql(
+    em,
+    `update task_line set qty_picked = qty_picked + ?, qty_short = qty_short + ?, tote_code = ?, status = 'short', picked_by = ?, picked_at = now() where id = ?`,
+    [cmd.qtyFound, missing, toteCode, actor.id, lineId],
+  );
   await sql(em, 'update task set qty_done = qty_done + ?, qty = qty - ?, updated_at = now() where id = ?', [cmd.qtyFound, missing, taskId]);
   await markStarted(em, row, actor.id, line.order_id ? [line.order_id] : undefined);
 
   let reallocated = 0;
   if (line.order_line_id) {
     await sql(em, 'update order_line set allocated_qty = allocated_qty - ? where id = ?', [missing, line.order_line_id]);
-    const r = await reserve(em, { warehouseId: row.warehouse_id, skuId: line.sku_id, qty: missing, refType: 'order_line', refId: line.order_line_id, excludeLocationIds: [line.location_id], allowPartial: true, userId: actor.id });
+    const r = await reserve(em, {
+      warehouseId: row.warehouse_id,
+      skuId: line.sku_id,
+      qty: missing,
+      refType: 'order_line',
+      refId: line.order_line_id,
+      excludeLocationIds: [line.location_id],
+      allowPartial: true,
+      userId: actor.id,
+    });
     reallocated = r.reservations.reduce((s, x) => s + x.qty, 0);
     if (reallocated > 0) {
       await sql(em, 'update order_line set allocated_qty = allocated_qty + ? where id = ?', [reallocated, line.order_line_id]);
@@ -174,33 +323,84 @@ export async function shortPick(em: EntityManager, actor: Actor, taskId: string,
     }
     const backordered = missing - reallocated;
     await logOrder(em, line.order_id!, {
-      category: 'allocation', action: 'short_pick', lineId: line.order_line_id,
+      category: 'allocation',
+      action: 'short_pick',
+      lineId: line.order_line_id,
       message: `Short pick at ${line.location_code}: ${cmd.qtyFound} found of ${open}; ${reallocated} re-allocated elsewhere${backordered ? `, ${backordered} backordered` : ''}`,
       data: { taskId, lineId, reservations: r.reservations.map((x) => ({ id: x.id, locationCode: x.locationCode, qty: x.qty })) },
     });
   }
-  const counts = await createCountTasks(em, { warehouseId: row.warehouse_id, kind: 'location', locationIds: [line.location_id], blind: true, userId: actor.id });
+  const counts = await createCountTasks(em, {
+    warehouseId: row.warehouse_id,
+    kind: 'location',
+    locationIds: [line.location_id],
+    blind: true,
+    userId: actor.id,
+  });
   let countTaskId: string | null = null;
   if (counts[0]) {
-    countTaskId = (await createTask(em, row.warehouse_id, { type: 'count', priority: 200, fromLocationId: line.location_id, skuId: line.sku_id, refType: 'count_task', refId: counts[0].id, details: { reason: 'short_pick', pickTaskId: taskId } }, actor.id)).id;
+    countTaskId = (
+      await createTask(
+        em,
+        row.warehouse_id,
+        {
+          type: 'count',
+          priority: 200,
+          fromLocationId: line.location_id,
+          skuId: line.sku_id,
+          refType: 'count_task',
+          refId: counts[0].id,
+          details: { reason: 'short_pick', pickTaskId: taskId },
+        },
+        actor.id,
+      )
+    ).id;
   }
   const resolution = reallocated === missing ? 'reallocated' : reallocated === 0 ? 'backordered' : 'partial';
   await emit(em, {
-    type: 'task.short_picked', warehouseId: row.warehouse_id, rooms: taskRooms(row), actorId: actor.id,
-    payload: { taskId, lineId, orderId: line.order_id, skuId: line.sku_id, locationId: line.location_id, qtyExpected: open, qtyFound: cmd.qtyFound, resolution, countTaskId, assigneeId: actor.id },
+    type: 'task.short_picked',
+    warehouseId: row.warehouse_id,
+    rooms: taskRooms(row),
+    actorId: actor.id,
+    payload: {
+      taskId,
+      lineId,
+      orderId: line.order_id,
+      skuId: line.sku_id,
+      locationId: line.location_id,
+      qtyExpected: open,
+      qtyFound: cmd.qtyFound,
+      resolution,
+      countTaskId,
+      assigneeId: actor.id,
+    },
   });
   return afterLine(em, row, actor.id);
 }
 
 /** Adds re-allocated picks to a pick list being walked and re-sequences what is left (pick-path resequence). */
-async function insertLines(em: EntityManager, row: TaskRow, from: LineRow, res: { id: string; locationId: string; locationCode: string; lot: string | null; expiry: string | null; qty: number }[]): Promise<void> {
+async function insertLines(
+  em: EntityManager,
+  row: TaskRow,
+  from: LineRow,
+  res: { id: string; locationId: string; locationCode: string; lot: string | null; expiry: string | null; qty: number }[],
+): Promise<void> {
   const lines = await loadLines(em, row.id);
   const done = lines.filter((l) => l.status !== 'open');
   const todo = lines.filter((l) => l.status === 'open');
   const graph = await loadPickGraph(em, row.warehouse_id);
   const current = [...done, ...todo].map((l) => ({ locationCode: l.locationCode }));
-  const order = resequenceStops(graph, current, done.length, res.map((r) => ({ locationCode: r.locationCode })));
-  const all = [...done.map((l) => ({ kind: 'old' as const, id: l.id })), ...todo.map((l) => ({ kind: 'old' as const, id: l.id })), ...res.map((r) => ({ kind: 'new' as const, r }))];
+  const order = resequenceStops(
+    graph,
+    current,
+    done.length,
+    res.map((r) => ({ locationCode: r.locationCode })),
+  );
+  const all = [
+    ...done.map((l) => ({ kind: 'old' as const, id: l.id })),
+    ...todo.map((l) => ({ kind: 'old' as const, id: l.id })),
+    ...res.map((r) => ({ kind: 'new' as const, r })),
+  ];
   // Renumber in two steps to keep (task_id, seq) unique throughout.
   await sql(em, 'update task_line set seq = seq + 100000 where task_id = ?', [row.id]);
   let seq = 0;
@@ -209,8 +409,26 @@ async function insertLines(em: EntityManager, row: TaskRow, from: LineRow, res: 
     seq++;
     if (item.kind === 'old') await sql(em, 'update task_line set seq = ? where id = ?', [seq, item.id]);
     else {
-      await sql(em, `insert into task_line (task_id, warehouse_id, seq, order_id, order_line_id, reservation_id, sku_id, location_id, lot, expiry, qty, cart_slot, tote_code)
-        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::date, ?, ?, ?)`, [row.id, row.warehouse_id, seq, from.order_id, from.order_line_id, item.r.id, from.sku_id, item.r.locationId, item.r.lot, item.r.expiry ? String(item.r.expiry).slice(0, 10) : null, item.r.qty, from.cart_slot, null]);
+      await sql(
+        em,
+        `insert into task_line (task_id, warehouse_id, seq, order_id, order_line_id, reservation_id, sku_id, location_id, lot, expiry, qty, cart_slot, tote_code)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::date, ?, ?, ?)`,
+        [
+          row.id,
+          row.warehouse_id,
+          seq,
+          from.order_id,
+          from.order_line_id,
+          item.r.id,
+          from.sku_id,
+          item.r.locationId,
+          item.r.lot,
+          item.r.expiry ? String(item.r.expiry).slice(0, 10) : null,
+          item.r.qty,
+          from.cart_slot,
+          null,
+        ],
+      );
       await sql(em, 'update task set qty = qty + ? where id = ?', [item.r.qty, row.id]);
     }
   }

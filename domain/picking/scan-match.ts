@@ -8,7 +8,12 @@ export function readScan(raw: string, field: string): ScanResult {
   try {
     return parseScan(raw);
   } catch (err) {
-    if (isScanError(err)) throw new BadRequest(`The ${field} scan is unreadable: ${err.detail}`, [{ path: `body.${field}`, message: err.detail, code: err.code }], 'scan-unreadable');
+    if (isScanError(err))
+      throw new BadRequest(
+        `The ${field} scan is unreadable: ${err.detail}`,
+        [{ path: `body.${field}`, message: err.detail, code: err.code }],
+        'scan-unreadable',
+      );
     throw err;
   }
 }
@@ -23,7 +28,8 @@ export function scannedLocation(raw: string): string {
 export function scannedTote(raw: string): string {
   const s = readScan(raw, 'toteScan');
   const code = (s.lpn ?? s.sku ?? raw).trim().toUpperCase();
-  if (!/^[A-Z0-9_-]{1,32}$/.test(code)) throw new BadRequest(`"${code}" is not a tote label`, [{ path: 'body.toteScan', message: 'not a tote label' }], 'not-a-tote');
+  if (!/^[A-Z0-9_-]{1,32}$/.test(code))
+    throw new BadRequest(`"${code}" is not a tote label`, [{ path: 'body.toteScan', message: 'not a tote label' }], 'not-a-tote');
   return code;
 }
 
@@ -48,12 +54,26 @@ export async function resolveItemScan(em: EntityManager, raw: string): Promise<S
   const s = readScan(raw, 'itemScan');
   let row: { sku_id: string } | undefined;
   if (s.gtin) {
-    row = await sqlOne<{ sku_id: string }>(em, 'select sku_id from sku_barcode where barcode = any(?::text[]) limit 1', [`{${gtinForms(s.gtin).join(',')}}`]);
-    if (!row) row = await sqlOne<{ sku_id: string }>(em, 'select sku_id from sku_uom where gtin = any(?::text[]) limit 1', [`{${gtinForms(s.gtin).join(',')}}`]);
+    row = await sqlOne<{ sku_id: string }>(em, 'select sku_id from sku_barcode where barcode = any(?::text[]) limit 1', [
+      `{${gtinForms(s.gtin).join(',')}}`,
+    ]);
+    if (!row)
+      row = await sqlOne<{ sku_id: string }>(em, 'select sku_id from sku_uom where gtin = any(?::text[]) limit 1', [
+        `{${gtinForms(s.gtin).join(',')}}`,
+      ]);
   } else {
     const code = (s.sku ?? raw).trim();
-    row = await sqlOne<{ sku_id: string }>(em, `select sku_id from sku_barcode where barcode = ? union all select id from sku where code = ? limit 1`, [code, code]);
+    row = await sqlOne<{ sku_id: string }>(
+      em,
+      `select sku_id from sku_barcode where barcode = ? union all select id from sku where code = ? limit 1`,
+      [code, code],
+    );
   }
-  if (!row) throw new ValidationFailed(`No SKU has the barcode ${raw.trim()}`, [{ path: 'body.itemScan', message: 'unknown barcode' }], 'unknown-item');
+  if (!row)
+    throw new ValidationFailed(
+      `No SKU has the barcode ${raw.trim()}`,
+      [{ path: 'body.itemScan', message: 'unknown barcode' }],
+      'unknown-item',
+    );
   return { skuId: row.sku_id, lot: s.lot ?? null, expiry: s.expiry ?? null, quantity: s.quantity ?? null };
 }

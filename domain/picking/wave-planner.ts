@@ -41,14 +41,23 @@ export function carrierOf(shippingMethod: string | null): string | null {
 
 /** Urgency order: express before standard, earliest promise (carrier cut-off) first, then oldest. */
 export function byUrgency(a: WaveCandidate, b: WaveCandidate): number {
-  return a.priorityRank - b.priorityRank || (a.promiseMs ?? Infinity) - (b.promiseMs ?? Infinity) || a.createdMs - b.createdMs || (a.orderId < b.orderId ? -1 : 1);
+  return (
+    a.priorityRank - b.priorityRank ||
+    (a.promiseMs ?? Infinity) - (b.promiseMs ?? Infinity) ||
+    a.createdMs - b.createdMs ||
+    (a.orderId < b.orderId ? -1 : 1)
+  );
 }
 
 /**
  * Selects the orders of a wave: candidates that pass every filter, most urgent first, up to maxOrders.
  * Returns the chosen ids and one log entry per candidate saying why it is in or out.
  */
-export function selectWaveOrders(candidates: readonly WaveCandidate[], f: WaveFilter, nowMs: number): { orderIds: string[]; log: WaveLogEntry[] } {
+export function selectWaveOrders(
+  candidates: readonly WaveCandidate[],
+  f: WaveFilter,
+  nowMs: number,
+): { orderIds: string[]; log: WaveLogEntry[] } {
   const log: WaveLogEntry[] = [];
   const passing: WaveCandidate[] = [];
   const carriers = f.carrierCodes.map((c) => c.toLowerCase());
@@ -59,8 +68,14 @@ export function selectWaveOrders(candidates: readonly WaveCandidate[], f: WaveFi
     else passing.push(c);
   }
   const chosen = passing.slice(0, f.maxOrders);
-  for (const c of chosen) log.push({ orderId: c.orderId, included: true, reason: `${c.lineCount} line(s), ${c.unitCount} unit(s)${c.promiseMs !== null ? `, promised ${new Date(c.promiseMs).toISOString()}` : ''}, priority rank ${c.priorityRank}` });
-  for (const c of passing.slice(f.maxOrders)) log.push({ orderId: c.orderId, included: false, reason: `wave full (max ${f.maxOrders} orders); less urgent than the orders taken` });
+  for (const c of chosen)
+    log.push({
+      orderId: c.orderId,
+      included: true,
+      reason: `${c.lineCount} line(s), ${c.unitCount} unit(s)${c.promiseMs !== null ? `, promised ${new Date(c.promiseMs).toISOString()}` : ''}, priority rank ${c.priorityRank}`,
+    });
+  for (const c of passing.slice(f.maxOrders))
+    log.push({ orderId: c.orderId, included: false, reason: `wave full (max ${f.maxOrders} orders); less urgent than the orders taken` });
   return { orderIds: chosen.map((c) => c.orderId), log };
 }
 
@@ -68,10 +83,13 @@ function rejectReason(c: WaveCandidate, f: WaveFilter, carriers: string[], servi
   if (!c.allocated) return 'not fully allocated';
   if (f.orderProfile === 'single_line' && c.lineCount !== 1) return `order profile single-line, order has ${c.lineCount} lines`;
   if (f.orderProfile === 'multi_line' && c.lineCount < 2) return 'order profile multi-line, order has one line';
-  if (carriers.length && !carriers.includes(carrierOf(c.shippingMethod) ?? '')) return `carrier of "${c.shippingMethod ?? 'none'}" not in ${carriers.join(', ')}`;
-  if (services.length && !services.includes((c.shippingMethod ?? '').toLowerCase())) return `shipping method "${c.shippingMethod ?? 'none'}" not in ${services.join(', ')}`;
+  if (carriers.length && !carriers.includes(carrierOf(c.shippingMethod) ?? ''))
+    return `carrier of "${c.shippingMethod ?? 'none'}" not in ${carriers.join(', ')}`;
+  if (services.length && !services.includes((c.shippingMethod ?? '').toLowerCase()))
+    return `shipping method "${c.shippingMethod ?? 'none'}" not in ${services.join(', ')}`;
   if (f.zoneIds.length && !c.zoneIds.every((z) => f.zoneIds.includes(z))) return 'stock outside the template zones';
-  if (f.cutoffWithinS !== null && (c.promiseMs === null || c.promiseMs - nowMs > f.cutoffWithinS * 1000)) return `carrier cut-off not within ${f.cutoffWithinS} s`;
+  if (f.cutoffWithinS !== null && (c.promiseMs === null || c.promiseMs - nowMs > f.cutoffWithinS * 1000))
+    return `carrier cut-off not within ${f.cutoffWithinS} s`;
   return null;
 }
 
@@ -94,7 +112,12 @@ export interface PickListPlan {
  * so each list stays in one zone and the order's totes meet again at packing (consolidation).
  * Orders keep the given (urgency) order; lines keep theirs.
  */
-export function planPickLists(orderIds: readonly string[], lines: readonly PickLineInput[], mode: 'discrete' | 'batch' | 'zone', cartSlots: number): PickListPlan[] {
+export function planPickLists(
+  orderIds: readonly string[],
+  lines: readonly PickLineInput[],
+  mode: 'discrete' | 'batch' | 'zone',
+  cartSlots: number,
+): PickListPlan[] {
   const size = mode === 'discrete' ? 1 : Math.max(1, cartSlots);
   const byOrder = new Map<string, PickLineInput[]>();
   for (const l of lines) byOrder.set(l.orderId, [...(byOrder.get(l.orderId) ?? []), l]);

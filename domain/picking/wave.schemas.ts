@@ -21,7 +21,12 @@ export const waveTemplateBody = z.object({
 });
 export type WaveTemplateInput = z.infer<typeof waveTemplateBody>;
 
-export const waveTemplateView = waveTemplateBody.extend({ id: z.string(), warehouseId: z.string(), active: z.boolean(), nextReleaseAt: z.string().nullable() });
+export const waveTemplateView = waveTemplateBody.extend({
+  id: z.string(),
+  warehouseId: z.string(),
+  active: z.boolean(),
+  nextReleaseAt: z.string().nullable(),
+});
 export type WaveTemplateView = z.infer<typeof waveTemplateView>;
 
 export const planWaveBody = z.object({

@@ -7,10 +7,11 @@ function lineProblem(): RoutingProblemInput {
   const n = 4;
   const d: number[] = [];
   const t: number[] = [];
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    d.push(Math.abs(i - j) * 1000);
-    t.push(Math.abs(i - j) * 100);
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      d.push(Math.abs(i - j) * 1000);
+      t.push(Math.abs(i - j) * 100);
+    }
   return {
     matrix: { n, distanceM: d, durationS: t },
     vehicles: [

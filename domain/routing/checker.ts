@@ -23,7 +23,11 @@ export interface CheckReport {
 }
 
 /** Checks routes against the problem; unassigned jobs count as violations unless `allowUnassigned`. */
-export function checkSolution(input: RoutingProblemInput, routes: CheckedRoute[], opts: { allowUnassigned?: boolean; tolerance?: number } = {}): CheckReport {
+export function checkSolution(
+  input: RoutingProblemInput,
+  routes: CheckedRoute[],
+  opts: { allowUnassigned?: boolean; tolerance?: number } = {},
+): CheckReport {
   const p = routingProblemSchema.parse(input);
   const tol = opts.tolerance ?? 1e-6;
   const n = p.matrix.n;
@@ -67,7 +71,8 @@ export function checkSolution(input: RoutingProblemInput, routes: CheckedRoute[]
       clock += T[leg];
       if (job.timeWindow) {
         if (clock < job.timeWindow.startS) clock = job.timeWindow.startS;
-        if (clock > job.timeWindow.endS + tol) violations.push(`route ${ri}: job ${job.id} starts at ${clock.toFixed(2)} after its window ends ${job.timeWindow.endS}`);
+        if (clock > job.timeWindow.endS + tol)
+          violations.push(`route ${ri}: job ${job.id} starts at ${clock.toFixed(2)} after its window ends ${job.timeWindow.endS}`);
       }
       clock += job.serviceS;
       serviceS += job.serviceS;
@@ -79,11 +84,14 @@ export function checkSolution(input: RoutingProblemInput, routes: CheckedRoute[]
     meters += D[back];
     driveS += T[back];
     clock += T[back];
-    if (weight > veh.capacityWeightG + tol) violations.push(`route ${ri}: weight ${weight} exceeds capacity ${veh.capacityWeightG} of ${veh.id}`);
-    if (volume > veh.capacityVolumeCm3 + tol) violations.push(`route ${ri}: volume ${volume} exceeds capacity ${veh.capacityVolumeCm3} of ${veh.id}`);
+    if (weight > veh.capacityWeightG + tol)
+      violations.push(`route ${ri}: weight ${weight} exceeds capacity ${veh.capacityWeightG} of ${veh.id}`);
+    if (volume > veh.capacityVolumeCm3 + tol)
+      violations.push(`route ${ri}: volume ${volume} exceeds capacity ${veh.capacityVolumeCm3} of ${veh.id}`);
     if (clock > veh.shiftEndS + tol) violations.push(`route ${ri}: returns at ${clock.toFixed(2)} after shift end ${veh.shiftEndS}`);
     const duration = clock - veh.shiftStartS;
-    if (veh.maxDurationS !== undefined && duration > veh.maxDurationS + tol) violations.push(`route ${ri}: duration ${duration.toFixed(0)} s exceeds ${veh.maxDurationS} s`);
+    if (veh.maxDurationS !== undefined && duration > veh.maxDurationS + tol)
+      violations.push(`route ${ri}: duration ${duration.toFixed(0)} s exceeds ${veh.maxDurationS} s`);
     cost += veh.fixedCost + (veh.costPerKm * meters) / 1000 + (veh.costPerHour * (driveS + serviceS)) / 3600;
     distanceM += meters;
     durationS += duration;

@@ -16,7 +16,11 @@ describe('regret-2 insertion', () => {
         const S = new SolutionState(m);
         S.updateAll();
         regretInsertion(S, [...Array(m.J).keys()]);
-        const report = checkSolution(input, S.routes.map((R) => ({ vehicleIndex: R.v, jobs: R.nodes })), { allowUnassigned: true });
+        const report = checkSolution(
+          input,
+          S.routes.map((R) => ({ vehicleIndex: R.v, jobs: R.nodes })),
+          { allowUnassigned: true },
+        );
         expect(report.violations).toEqual([]);
         expect(S.routes.reduce((s, R) => s + R.nodes.length, 0) + S.unassigned.length).toBe(35);
         // Every job left out really has no feasible position in the final plan (regret never gives up early).

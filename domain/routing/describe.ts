@@ -11,7 +11,13 @@ export interface PlannedRoute {
  * cost) by simulating each route from the raw problem: leave at shift start, wait for windows,
  * serve, drive on. Cost = fixed + costPerKm × km + costPerHour × (driving + service) hours.
  */
-export function describeRoutes(p: RoutingProblem, planned: PlannedRoute[], unassigned: number[], iterations: number, elapsedS: number): RoutingSolution {
+export function describeRoutes(
+  p: RoutingProblem,
+  planned: PlannedRoute[],
+  unassigned: number[],
+  iterations: number,
+  elapsedS: number,
+): RoutingSolution {
   const n = p.matrix.n;
   const routes: Route[] = [];
   let cost = 0;

@@ -33,7 +33,10 @@ describe('fleet minimisation', () => {
       });
       expect(S.unassigned).toEqual([]);
       expect(S.usedRoutes).toBeLessThanOrEqual(8);
-      const report = checkSolution(input, S.routes.map((R) => ({ vehicleIndex: R.v, jobs: R.nodes })));
+      const report = checkSolution(
+        input,
+        S.routes.map((R) => ({ vehicleIndex: R.v, jobs: R.nodes })),
+      );
       expect(report.violations).toEqual([]);
       expect(report.vehiclesUsed).toBe(S.usedRoutes);
     }

@@ -161,8 +161,7 @@ function swap(S: SolutionState, u: number, v: number): number {
   const pB = B.at(pv - 1);
   const sB = B.at(pv + 1);
   const delta =
-    ca[pA * N + v] + ca[v * N + sA] - ca[pA * N + u] - ca[u * N + sA] +
-    cb[pB * N + u] + cb[u * N + sB] - cb[pB * N + v] - cb[v * N + sB];
+    ca[pA * N + v] + ca[v * N + sA] - ca[pA * N + u] - ca[u * N + sA] + cb[pB * N + u] + cb[u * N + sB] - cb[pB * N + v] - cb[v * N + sB];
   if (delta > -EPS) return 0;
   const dw = m.weight[v] - m.weight[u];
   const dv = m.volume[v] - m.volume[u];

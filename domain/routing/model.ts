@@ -151,9 +151,28 @@ export function compileModel(p: RoutingProblem, maxNeighbours = 100): Model {
   }
 
   return {
-    J, N, dist, time, costByClass, ready, due, service, weight, volume,
-    V, vStart, vEnd, vCapW, vCapV, vShiftStart, vLatestEnd, vFixed, vClass,
-    neighbours, K, hasTimeWindows,
+    J,
+    N,
+    dist,
+    time,
+    costByClass,
+    ready,
+    due,
+    service,
+    weight,
+    volume,
+    V,
+    vStart,
+    vEnd,
+    vCapW,
+    vCapV,
+    vShiftStart,
+    vLatestEnd,
+    vFixed,
+    vClass,
+    neighbours,
+    K,
+    hasTimeWindows,
     unassignedPenalty: 10 * (2 * maxArc + maxFixed) + 1,
   };
 }

@@ -26,11 +26,12 @@ export function randomProblem(seed: number, o: RandomProblemOptions): RoutingPro
   }
   const d: number[] = [];
   const t: number[] = [];
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    const m = Math.round(Math.hypot(xs[i] - xs[j], ys[i] - ys[j]));
-    d.push(m);
-    t.push(Math.round(m / 10));
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      const m = Math.round(Math.hypot(xs[i] - xs[j], ys[i] - ys[j]));
+      d.push(m);
+      t.push(Math.round(m / 10));
+    }
   const horizonS = 8 * 3600;
   const jobs = Array.from({ length: o.jobs }, (_, k) => {
     const start = Math.floor(rng.next() * (horizonS - 7200));

@@ -89,7 +89,14 @@ export function findBestInsertion(S: SolutionState, j: number, blinkRate: number
  * (before and after each) plus one empty route per vehicle type; falls back to the full scan
  * when none of those is feasible. Cuts the work per job from O(n) to O(k).
  */
-export function findNearInsertion(S: SolutionState, j: number, k: number, blinkRate: number, rng: Rng, emptyTypeSeen: Uint8Array): typeof bestPos {
+export function findNearInsertion(
+  S: SolutionState,
+  j: number,
+  k: number,
+  blinkRate: number,
+  rng: Rng,
+  emptyTypeSeen: Uint8Array,
+): typeof bestPos {
   const m = S.m;
   const N = m.N;
   const { time, ready, due, service } = m;
@@ -158,9 +165,20 @@ export function findNearInsertion(S: SolutionState, j: number, k: number, blinkR
 }
 
 /** Recreates: inserts every job of `jobs` in the given order; jobs with no feasible place stay unassigned. */
-export function recreate(S: SolutionState, jobs: number[], blinkRate: number, rng: Rng, emptyTypeSeen: Uint8Array, onTouch: (r: number) => void, granularK = 0): void {
+export function recreate(
+  S: SolutionState,
+  jobs: number[],
+  blinkRate: number,
+  rng: Rng,
+  emptyTypeSeen: Uint8Array,
+  onTouch: (r: number) => void,
+  granularK = 0,
+): void {
   for (const j of jobs) {
-    const b = granularK > 0 ? findNearInsertion(S, j, granularK, blinkRate, rng, emptyTypeSeen) : findBestInsertion(S, j, blinkRate, rng, emptyTypeSeen);
+    const b =
+      granularK > 0
+        ? findNearInsertion(S, j, granularK, blinkRate, rng, emptyTypeSeen)
+        : findBestInsertion(S, j, blinkRate, rng, emptyTypeSeen);
     if (b.route < 0) {
       S.unassigned.push(j);
       continue;

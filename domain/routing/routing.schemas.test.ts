@@ -5,7 +5,14 @@ describe('routing schemas', () => {
   const base = { id: 'v', startIndex: 0, endIndex: 0, capacityWeightG: 100 };
 
   it('fills defaults: unlimited volume and shift, no costs, nothing locked', () => {
-    expect(vehicleSchema.parse(base)).toMatchObject({ capacityVolumeCm3: Infinity, shiftStartS: 0, shiftEndS: Infinity, costPerKm: 0, fixedCost: 0, lockedJobs: [] });
+    expect(vehicleSchema.parse(base)).toMatchObject({
+      capacityVolumeCm3: Infinity,
+      shiftStartS: 0,
+      shiftEndS: Infinity,
+      costPerKm: 0,
+      fixedCost: 0,
+      lockedJobs: [],
+    });
   });
 
   it('accepts Infinity as "no limit" and rejects negative capacities', () => {

@@ -59,7 +59,8 @@ export interface SolveOptions {
 export function solve(input: RoutingProblemInput, options: SolveOptions = {}): RoutingSolution {
   const problem = routingProblemSchema.parse(input);
   const n = problem.matrix.n;
-  if (problem.matrix.distanceM.length < n * n || problem.matrix.durationS.length < n * n) throw new RangeError('matrix arrays shorter than n×n');
+  if (problem.matrix.distanceM.length < n * n || problem.matrix.durationS.length < n * n)
+    throw new RangeError('matrix arrays shorter than n×n');
   for (const v of problem.vehicles) {
     if (v.startIndex >= n || v.endIndex >= n) throw new RangeError(`vehicle ${v.id}: location outside the matrix`);
   }
@@ -75,7 +76,13 @@ export function solve(input: RoutingProblemInput, options: SolveOptions = {}): R
   }));
   const { S, iterations } = search(model, options, now, t0, initial);
   const planned = S.routes.map((R) => ({ vehicleIndex: R.v, jobs: [...red.lockedOf[R.v], ...R.nodes.map((j) => red.jobOf[j])] }));
-  return describeRoutes(problem, planned, S.unassigned.map((j) => red.jobOf[j]).sort((a, b) => a - b), iterations, (now() - t0) / 1000);
+  return describeRoutes(
+    problem,
+    planned,
+    S.unassigned.map((j) => red.jobOf[j]).sort((a, b) => a - b),
+    iterations,
+    (now() - t0) / 1000,
+  );
 }
 
 interface SearchResult {

@@ -43,9 +43,17 @@ function where(def: AiDef, ctx: ValueContext): string {
 /** Split `value` into the parts the components describe; throws on a length that fits no split. */
 function splitParts(def: AiDef, value: string, ctx: ValueContext): string[] {
   if (value.length < def.minLength)
-    throw new ScanError('value-too-short', `${where(def, ctx)} (${def.title}) needs at least ${def.minLength} characters, got ${value.length} ("${value}")`, { ai: def.ai, position: ctx.position });
+    throw new ScanError(
+      'value-too-short',
+      `${where(def, ctx)} (${def.title}) needs at least ${def.minLength} characters, got ${value.length} ("${value}")`,
+      { ai: def.ai, position: ctx.position },
+    );
   if (value.length > def.maxLength)
-    throw new ScanError('value-too-long', `${where(def, ctx)} (${def.title}) allows at most ${def.maxLength} characters, got ${value.length} ("${value}")`, { ai: def.ai, position: ctx.position });
+    throw new ScanError(
+      'value-too-long',
+      `${where(def, ctx)} (${def.title}) allows at most ${def.maxLength} characters, got ${value.length} ("${value}")`,
+      { ai: def.ai, position: ctx.position },
+    );
   const parts: string[] = [];
   let i = 0;
   // Only the last part may vary in length in the GS1 table, so a greedy split is exact.
@@ -53,7 +61,11 @@ function splitParts(def: AiDef, value: string, ctx: ValueContext): string[] {
     const take = Math.min(c.max, value.length - i);
     if (take === 0 && c.optional) break;
     if (take < c.min)
-      throw new ScanError('value-too-short', `${where(def, ctx)} (${def.title}): part ${parts.length + 1} needs ${c.min} characters, got ${take} ("${value}")`, { ai: def.ai, position: ctx.position });
+      throw new ScanError(
+        'value-too-short',
+        `${where(def, ctx)} (${def.title}): part ${parts.length + 1} needs ${c.min} characters, got ${take} ("${value}")`,
+        { ai: def.ai, position: ctx.position },
+      );
     parts.push(value.slice(i, i + take));
     i += take;
   }
@@ -71,7 +83,11 @@ function lint(def: AiDef, lintName: Lint, part: string, el: Gs1Element, ctx: Val
     case 'csum':
       if (!hasValidCheckDigit(part)) {
         const expected = gs1CheckDigit(part.slice(0, -1));
-        throw new ScanError('bad-check-digit', `${where(def, ctx)} (${def.title}): check digit ${part.slice(-1)} of ${part} should be ${expected}`, { ai: def.ai, position: ctx.position });
+        throw new ScanError(
+          'bad-check-digit',
+          `${where(def, ctx)} (${def.title}): check digit ${part.slice(-1)} of ${part} should be ${expected}`,
+          { ai: def.ai, position: ctx.position },
+        );
       }
       return;
     case 'zero':
@@ -83,19 +99,22 @@ function lint(def: AiDef, lintName: Lint, part: string, el: Gs1Element, ctx: Val
       const r = gs1DateToIso(part.slice(0, 6), ctx.referenceYear, lintName === 'yymmd0');
       if ('reason' in r) failLint(def, ctx, el, 'invalid-date', r.reason);
       else if (el.date === undefined) el.date = r.iso;
-      if (lintName === 'yymmddhh' && Number(part.slice(6, 8)) > 23) failLint(def, ctx, el, 'invalid-date', `hour ${part.slice(6, 8)} is not 00–23`);
+      if (lintName === 'yymmddhh' && Number(part.slice(6, 8)) > 23)
+        failLint(def, ctx, el, 'invalid-date', `hour ${part.slice(6, 8)} is not 00–23`);
       return;
     }
     case 'yyyymmdd': {
       const year = Number(part.slice(0, 4));
       const mm = Number(part.slice(4, 6));
       const dd = Number(part.slice(6, 8));
-      if (mm < 1 || mm > 12 || dd < 1 || dd > daysInMonth(year, mm)) failLint(def, ctx, el, 'invalid-date', `${part.slice(0, 8)} is not a date YYYYMMDD`);
+      if (mm < 1 || mm > 12 || dd < 1 || dd > daysInMonth(year, mm))
+        failLint(def, ctx, el, 'invalid-date', `${part.slice(0, 8)} is not a date YYYYMMDD`);
       if (el.date === undefined) el.date = `${part.slice(0, 4)}-${part.slice(4, 6)}-${part.slice(6, 8)}`;
       return;
     }
     case 'hhmm':
-      if (Number(part.slice(0, 2)) > 23 || Number(part.slice(2, 4)) > 59) failLint(def, ctx, el, 'invalid-date', `time ${part} is not HHMM`);
+      if (Number(part.slice(0, 2)) > 23 || Number(part.slice(2, 4)) > 59)
+        failLint(def, ctx, el, 'invalid-date', `time ${part} is not HHMM`);
       return;
     case 'mmoptss':
       if ((part.length !== 2 && part.length !== 4) || Number(part.slice(0, 2)) > 59 || Number(part.slice(2, 4) || '0') > 59)
@@ -117,7 +136,11 @@ export function placeDecimal(digits: string, n: number): string {
 function badCharacter(def: AiDef, ctx: ValueContext, c: AiComponent, part: string, value: string): never {
   const bad = [...part].find((ch) => !CSET_PATTERN[c.cset].test(ch)) ?? '';
   const shown = bad.charCodeAt(0) < 32 ? `\\x${bad.charCodeAt(0).toString(16).padStart(2, '0')}` : bad;
-  throw new ScanError('invalid-format', `${where(def, ctx)} (${def.title}): character "${shown}" is not allowed (${CSET_NAME[c.cset]}) in "${value}"`, { ai: def.ai, position: ctx.position });
+  throw new ScanError(
+    'invalid-format',
+    `${where(def, ctx)} (${def.title}): character "${shown}" is not allowed (${CSET_NAME[c.cset]}) in "${value}"`,
+    { ai: def.ai, position: ctx.position },
+  );
 }
 
 /** Validate `value` for `def` and return the element; throws ScanError naming the AI and position. */

@@ -20,7 +20,9 @@ describe('GS1 Digital Link', () => {
 
   it('ignores any path prefix, the fragment and non-AI query parameters', () => {
     expect(ais('https://brand.example/shop/p/01/09506000134352/21/S%2F1?linkType=gs1:pip&utm_source=x&17=260131#top')).toEqual({
-      '01': '09506000134352', '21': 'S/1', '17': '260131',
+      '01': '09506000134352',
+      '21': 'S/1',
+      '17': '260131',
     });
   });
 
@@ -31,10 +33,19 @@ describe('GS1 Digital Link', () => {
   });
 
   it('accepts the 1.1 short names and other primary keys', () => {
-    expect(ais('HTTPS://id.gs1.org/gtin/09506000134352/cpv/X1/lot/L%2B1/ser/S1')).toEqual({ '01': '09506000134352', '22': 'X1', '10': 'L+1', '21': 'S1' });
+    expect(ais('HTTPS://id.gs1.org/gtin/09506000134352/cpv/X1/lot/L%2B1/ser/S1')).toEqual({
+      '01': '09506000134352',
+      '22': 'X1',
+      '10': 'L+1',
+      '21': 'S1',
+    });
     expect(ais('https://id.gs1.org/00/106141411234567897')).toEqual({ '00': '106141411234567897' });
     expect(ais('https://id.gs1.org/414/5412345000013/254/DOCK-3')).toEqual({ '414': '5412345000013', '254': 'DOCK-3' });
-    expect(ais('https://id.gs1.org/sscc/106141411234567897?02=09506000134352&37=12')).toEqual({ '00': '106141411234567897', '02': '09506000134352', '37': '12' });
+    expect(ais('https://id.gs1.org/sscc/106141411234567897?02=09506000134352&37=12')).toEqual({
+      '00': '106141411234567897',
+      '02': '09506000134352',
+      '37': '12',
+    });
   });
 
   it('maps a pallet Digital Link to the scan result', () => {
@@ -43,22 +54,47 @@ describe('GS1 Digital Link', () => {
   });
 
   it('validates values like element strings', () => {
-    expect(() => parseScan('https://id.gs1.org/01/09506000134353', { now })).toThrowError(expect.objectContaining({ code: 'bad-check-digit', ai: '01' }));
-    expect(() => parseScan('https://id.gs1.org/01/09506000134352?17=261332', { now })).toThrowError(expect.objectContaining({ code: 'invalid-date', ai: '17' }));
-    expect(() => parseScan('https://id.gs1.org/01/09506000134352?5=1&17=26013', { now })).toThrowError(expect.objectContaining({ code: 'value-too-short' }));
-    expect(() => parseScan('https://id.gs1.org/01/09506000134352?2399=1', { now })).toThrowError(expect.objectContaining({ code: 'unknown-ai' }));
-    expect(() => parseScan('https://id.gs1.org/01/09506000134352/10/%E0%A4%A', { now })).toThrowError(expect.objectContaining({ code: 'invalid-format' }));
+    expect(() => parseScan('https://id.gs1.org/01/09506000134353', { now })).toThrowError(
+      expect.objectContaining({ code: 'bad-check-digit', ai: '01' }),
+    );
+    expect(() => parseScan('https://id.gs1.org/01/09506000134352?17=261332', { now })).toThrowError(
+      expect.objectContaining({ code: 'invalid-date', ai: '17' }),
+    );
+    expect(() => parseScan('https://id.gs1.org/01/09506000134352?5=1&17=26013', { now })).toThrowError(
+      expect.objectContaining({ code: 'value-too-short' }),
+    );
+    expect(() => parseScan('https://id.gs1.org/01/09506000134352?2399=1', { now })).toThrowError(
+      expect.objectContaining({ code: 'unknown-ai' }),
+    );
+    expect(() => parseScan('https://id.gs1.org/01/09506000134352/10/%E0%A4%A', { now })).toThrowError(
+      expect.objectContaining({ code: 'invalid-format' }),
+    );
   });
 
   it('rejects qualifiers in the wrong order, and a URI without a key is no Digital Link', () => {
-    expect(() => parseDigitalLink('https://id.gs1.org/01/09506000134352/21/S/10/L')).toThrowError(expect.objectContaining({ code: 'invalid-digital-link' }));
-    expect(() => parseDigitalLink('https://example.com/products/42')).toThrowError(expect.objectContaining({ code: 'invalid-digital-link' }));
-    expect(parseScan('https://example.com/products/42', { now })).toMatchObject({ kind: 'unknown', sku: 'https://example.com/products/42' });
+    expect(() => parseDigitalLink('https://id.gs1.org/01/09506000134352/21/S/10/L')).toThrowError(
+      expect.objectContaining({ code: 'invalid-digital-link' }),
+    );
+    expect(() => parseDigitalLink('https://example.com/products/42')).toThrowError(
+      expect.objectContaining({ code: 'invalid-digital-link' }),
+    );
+    expect(parseScan('https://example.com/products/42', { now })).toMatchObject({
+      kind: 'unknown',
+      sku: 'https://example.com/products/42',
+    });
   });
 
   it('encodes key and qualifiers in the path, the rest in the query', () => {
-    expect(encodeDigitalLink([['01', '09506000134352'], ['17', '260101'], ['21', 'A/B'], ['10', 'L1']], 'https://example.com/')).toBe(
-      'https://example.com/01/09506000134352/10/L1/21/A%2FB?17=260101',
-    );
+    expect(
+      encodeDigitalLink(
+        [
+          ['01', '09506000134352'],
+          ['17', '260101'],
+          ['21', 'A/B'],
+          ['10', 'L1'],
+        ],
+        'https://example.com/',
+      ),
+    ).toBe('https://example.com/01/09506000134352/10/L1/21/A%2FB?17=260101');
   });
 });

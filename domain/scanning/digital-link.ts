@@ -13,9 +13,28 @@ import { ScanError } from './scan-error.js';
 
 /** Digital Link 1.1 short names for keys and key qualifiers → AI. */
 export const DL_SHORT_NAMES: Readonly<Record<string, string>> = {
-  gtin: '01', itip: '8006', cpv: '22', lot: '10', ser: '21', sscc: '00', gln: '414', party: '417',
-  glnx: '254', gsrnp: '8017', gsrn: '8018', srin: '8019', gdti: '253', gcn: '255', ginc: '401',
-  gsin: '402', grai: '8003', giai: '8004', cpid: '8010', cpsn: '8011', gmn: '8013', upui: '235',
+  gtin: '01',
+  itip: '8006',
+  cpv: '22',
+  lot: '10',
+  ser: '21',
+  sscc: '00',
+  gln: '414',
+  party: '417',
+  glnx: '254',
+  gsrnp: '8017',
+  gsrn: '8018',
+  srin: '8019',
+  gdti: '253',
+  gcn: '255',
+  ginc: '401',
+  gsin: '402',
+  grai: '8003',
+  giai: '8004',
+  cpid: '8010',
+  cpsn: '8011',
+  gmn: '8013',
+  upui: '235',
 };
 
 const URI = /^(https?):\/\/([^/?#]+)([^?#]*)(?:\?([^#]*))?(?:#.*)?$/i;

@@ -30,7 +30,11 @@ export function pushElement(out: Gs1Element[], el: Gs1Element): void {
   for (const e of out) if (e.ai === el.ai) prev = e;
   if (!prev) out.push(el);
   else if (prev.value !== el.value)
-    throw new ScanError('duplicate-ai', `AI (${el.ai}) appears twice with different values ("${prev.value}", "${el.value}")${el.position >= 0 ? ` at position ${el.position}` : ''}`, { ai: el.ai, position: el.position });
+    throw new ScanError(
+      'duplicate-ai',
+      `AI (${el.ai}) appears twice with different values ("${prev.value}", "${el.value}")${el.position >= 0 ? ` at position ${el.position}` : ''}`,
+      { ai: el.ai, position: el.position },
+    );
 }
 
 /** Parse an FNC1-separated element string (GS = ASCII 29; leading/trailing/doubled GS tolerated). */
@@ -47,9 +51,10 @@ export function splitElementString(data: string, opts: SplitOptions = {}): Gs1El
     const def = lookupAiAt(data, i);
     if (!def) {
       const digits = aiDigitsAt(data, i);
-      const detail = digits.length < 2
-        ? `expected an AI (digits) at position ${base + i}, found "${data.slice(i, i + 4)}"`
-        : `unknown AI starting "${digits}" at position ${base + i}`;
+      const detail =
+        digits.length < 2
+          ? `expected an AI (digits) at position ${base + i}, found "${data.slice(i, i + 4)}"`
+          : `unknown AI starting "${digits}" at position ${base + i}`;
       throw new ScanError('unknown-ai', detail, { position: base + i });
     }
     const start = i + def.ai.length;

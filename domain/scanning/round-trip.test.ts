@@ -26,10 +26,15 @@ function componentArb(c: AiComponent): fc.Arbitrary<string> {
   else if (c.lints.includes('csum')) arb = chars(SETS.N, c.max - 1, c.max - 1).map((b) => b + gs1CheckDigit(b));
   else if (c.lints.includes('yymmd0')) arb = date(true);
   else if (c.lints.includes('yymmdd')) arb = date(false);
-  else if (c.lints.includes('yyyymmdd')) arb = fc.tuple(fc.integer({ min: 1900, max: 2099 }), num(1, 12), num(1, 28)).map((p) => p.join(''));
+  else if (c.lints.includes('yyyymmdd'))
+    arb = fc.tuple(fc.integer({ min: 1900, max: 2099 }), num(1, 12), num(1, 28)).map((p) => p.join(''));
   else if (c.lints.includes('yymmddhh')) arb = fc.tuple(date(false), num(0, 23)).map((p) => p.join(''));
   else if (c.lints.includes('hhmm')) arb = fc.tuple(num(0, 23), num(0, 59)).map((p) => p.join(''));
-  else if (c.lints.includes('mmoptss')) arb = fc.oneof(num(0, 59), fc.tuple(num(0, 59), num(0, 59)).map((p) => p.join('')));
+  else if (c.lints.includes('mmoptss'))
+    arb = fc.oneof(
+      num(0, 59),
+      fc.tuple(num(0, 59), num(0, 59)).map((p) => p.join('')),
+    );
   else arb = chars(SETS[c.cset], c.min, c.max);
   return c.optional ? fc.option(arb, { nil: '' }) : arb;
 }
@@ -90,9 +95,11 @@ describe('round trips (fast-check)', () => {
   });
 
   it('Digital Link → parseScan is the identity on ais', () => {
-    const arb = fc.tuple(fc.constantFrom(...KEY_AIS), messageArb(ALL_AIS, 4)).chain(([key, rest]) =>
-      valueArb(AI_TABLE.get(key)!).map((v) => [[key, v] as [string, string], ...rest.filter(([ai]) => ai !== key)]),
-    );
+    const arb = fc
+      .tuple(fc.constantFrom(...KEY_AIS), messageArb(ALL_AIS, 4))
+      .chain(([key, rest]) =>
+        valueArb(AI_TABLE.get(key)!).map((v) => [[key, v] as [string, string], ...rest.filter(([ai]) => ai !== key)]),
+      );
     fc.assert(
       fc.property(arb, (pairs) => {
         const r = parseScan(encodeDigitalLink(pairs, 'https://example.com/dl'));

@@ -29,8 +29,19 @@ describe('identification keys', () => {
   });
 
   it('GINC/GSIN/route/order (400–403), GIAI (8004), GRAI (8003), payment ref (8020)', () => {
-    const r = parse(`]C1400PO-778${GS}401GINC1${GS}40295011010200000016${GS}403ROUTE7${GS}8004ASSET-9${GS}800309501101020016REUSE${GS}4155412345000013${GS}8020INV-42`);
-    expect(r.ais).toMatchObject({ '400': 'PO-778', '401': 'GINC1', '402': '95011010200000016', '403': 'ROUTE7', '8004': 'ASSET-9', '8003': '09501101020016REUSE', '415': '5412345000013', '8020': 'INV-42' });
+    const r = parse(
+      `]C1400PO-778${GS}401GINC1${GS}40295011010200000016${GS}403ROUTE7${GS}8004ASSET-9${GS}800309501101020016REUSE${GS}4155412345000013${GS}8020INV-42`,
+    );
+    expect(r.ais).toMatchObject({
+      '400': 'PO-778',
+      '401': 'GINC1',
+      '402': '95011010200000016',
+      '403': 'ROUTE7',
+      '8004': 'ASSET-9',
+      '8003': '09501101020016REUSE',
+      '415': '5412345000013',
+      '8020': 'INV-42',
+    });
   });
 });
 
@@ -56,7 +67,13 @@ describe('dates', () => {
   it('checks other date AIs (12, 13, 16, 7006, 7003, 4326, 7007)', () => {
     const els = elements(`1225033113250301162503017006250228${GS}70032503311230${GS}4326250101${GS}7007250101250131`);
     expect(Object.fromEntries(els.map((e) => [e.ai, e.date]))).toEqual({
-      '12': '2025-03-31', '13': '2025-03-01', '16': '2025-03-01', '7006': '2025-02-28', '7003': '2025-03-31', '4326': '2025-01-01', '7007': '2025-01-01',
+      '12': '2025-03-31',
+      '13': '2025-03-01',
+      '16': '2025-03-01',
+      '7006': '2025-02-28',
+      '7003': '2025-03-31',
+      '4326': '2025-01-01',
+      '7007': '2025-01-01',
     });
   });
 });
@@ -159,7 +176,18 @@ describe('our own codes', () => {
   });
 
   it('everything else is an unknown SKU candidate, never an error', () => {
-    for (const raw of ['hello world', 'SKU-TSHIRT-RED-M', '12345678', '1000234', '4006381333932', 'https://example.com/menu', '10ABC', 'ÄÖÜ€', '(foo)', ']X9abc'])
+    for (const raw of [
+      'hello world',
+      'SKU-TSHIRT-RED-M',
+      '12345678',
+      '1000234',
+      '4006381333932',
+      'https://example.com/menu',
+      '10ABC',
+      'ÄÖÜ€',
+      '(foo)',
+      ']X9abc',
+    ])
       expect(parse(raw)).toMatchObject({ kind: 'unknown', ais: {} });
     expect(parse('  SKU 1 \n').sku).toBe('SKU 1');
     expect(parse(']X9abc')).toMatchObject({ sku: 'abc', symbology: ']X9' });
@@ -190,11 +218,17 @@ describe('AIM symbology identifiers', () => {
   it('non-GS1 symbologies carry our codes and Digital Links', () => {
     expect(parse(']C0A-01-02-03')).toMatchObject({ kind: 'location', symbology: ']C0' });
     expect(parse(']A0LPN42')).toMatchObject({ kind: 'lpn', lpn: 'LPN42' });
-    expect(parse(']Q1https://id.gs1.org/01/09506000134352')).toMatchObject({ kind: 'digital_link', gtin: '09506000134352', symbology: ']Q1' });
+    expect(parse(']Q1https://id.gs1.org/01/09506000134352')).toMatchObject({
+      kind: 'digital_link',
+      gtin: '09506000134352',
+      symbology: ']Q1',
+    });
   });
 
   it('reports positions in the raw scan, counting the prefix', () => {
-    expect(() => parse(']C10109506000134352' + '17251301')).toThrowError(expect.objectContaining({ code: 'invalid-date', ai: '17', position: 19 }));
+    expect(() => parse(']C10109506000134352' + '17251301')).toThrowError(
+      expect.objectContaining({ code: 'invalid-date', ai: '17', position: 19 }),
+    );
   });
 });
 

@@ -32,7 +32,17 @@ export const DEFAULT_LPN_PATTERN = /^LPN\d+$/;
 const GS_SYMBOL = '\u241d';
 
 // AIs that identify something on their own: a heuristic GS1 parse with one of them is convincing.
-const KEY_AIS = new Set(['02', '03', '410', '411', '412', '413', '415', '416', ...[...AI_TABLE.values()].filter((d) => d.dlQualifiers).map((d) => d.ai)]);
+const KEY_AIS = new Set([
+  '02',
+  '03',
+  '410',
+  '411',
+  '412',
+  '413',
+  '415',
+  '416',
+  ...[...AI_TABLE.values()].filter((d) => d.dlQualifiers).map((d) => d.ai),
+]);
 
 interface Ctx {
   /** The data as received, before FNC1 substitutes were turned into GS. */
@@ -86,9 +96,15 @@ function gtinResult(gtin: string, ctx: Ctx): ScanResult {
 function strictGtin(data: string, ctx: Ctx, what: string, upcE = false): ScanResult {
   const digits = upcE && data.length === 8 ? expandUpcE(data) : data;
   if (digits === undefined || !/^(\d{8}|\d{12,14})$/.test(digits))
-    throw new ScanError('invalid-format', `${what} (${ctx.symbology}) at position ${ctx.base} must be 8, 12, 13 or 14 digits, got "${data}"`, { position: ctx.base });
+    throw new ScanError(
+      'invalid-format',
+      `${what} (${ctx.symbology}) at position ${ctx.base} must be 8, 12, 13 or 14 digits, got "${data}"`,
+      { position: ctx.base },
+    );
   if (!hasValidCheckDigit(digits))
-    throw new ScanError('bad-check-digit', `${what} (${ctx.symbology}) at position ${ctx.base}: check digit of ${data} is wrong`, { position: ctx.base });
+    throw new ScanError('bad-check-digit', `${what} (${ctx.symbology}) at position ${ctx.base}: check digit of ${data} is wrong`, {
+      position: ctx.base,
+    });
   return gtinResult(digits, ctx);
 }
 
@@ -132,8 +148,10 @@ function classify(data: string, ctx: Ctx): ScanResult {
     }
   }
   const o = ctx.opts;
-  if (matches(o.lpnPattern ?? DEFAULT_LPN_PATTERN, data)) return { kind: 'lpn', lpn: data, ais: {}, ...(ctx.symbology ? { symbology: ctx.symbology } : {}) };
-  if (matches(o.locationPattern ?? DEFAULT_LOCATION_PATTERN, data)) return { kind: 'location', location: data, ais: {}, ...(ctx.symbology ? { symbology: ctx.symbology } : {}) };
+  if (matches(o.lpnPattern ?? DEFAULT_LPN_PATTERN, data))
+    return { kind: 'lpn', lpn: data, ais: {}, ...(ctx.symbology ? { symbology: ctx.symbology } : {}) };
+  if (matches(o.locationPattern ?? DEFAULT_LOCATION_PATTERN, data))
+    return { kind: 'location', location: data, ais: {}, ...(ctx.symbology ? { symbology: ctx.symbology } : {}) };
   if (/^\d+$/.test(data)) {
     if (isValidGtin(data)) return gtinResult(data, ctx);
     if (isValidSscc(data)) {
@@ -167,7 +185,8 @@ export function parseScan(raw: string, opts: ParseScanOptions = {}): ScanResult 
     symbology,
     opts,
   };
-  if (data === '' || data === GS) throw new ScanError('empty', symbology ? `the scan holds only the symbology identifier ${symbology}` : 'the scan holds no data');
+  if (data === '' || data === GS)
+    throw new ScanError('empty', symbology ? `the scan holds only the symbology identifier ${symbology}` : 'the scan holds no data');
   switch (family) {
     case 'gs1':
       return resultFromElements('gs1', splitElementString(data, ctx), symbology);

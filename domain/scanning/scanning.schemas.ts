@@ -15,7 +15,10 @@ export const ScanRequestSchema = z.object({
 export const ScanResultSchema = z.object({
   kind: z.enum(SCAN_KINDS),
   /** GTIN-14 (GTIN-8/12/13 are left-padded with zeros). From AI 01, else 02, else 03. */
-  gtin: z.string().regex(/^\d{14}$/).optional(),
+  gtin: z
+    .string()
+    .regex(/^\d{14}$/)
+    .optional(),
   /** Candidate internal SKU barcode: the scan as received, for kind `unknown`. */
   sku: z.string().optional(),
   lot: z.string().optional(),
@@ -26,7 +29,10 @@ export const ScanResultSchema = z.object({
   /** AI 11. */
   productionDate: isoDate.optional(),
   serial: z.string().optional(),
-  sscc: z.string().regex(/^\d{18}$/).optional(),
+  sscc: z
+    .string()
+    .regex(/^\d{18}$/)
+    .optional(),
   /** AI 37 (count of trade items), else AI 30 (variable count). */
   quantity: z.number().int().nonnegative().optional(),
   /** AI 310n (kg), 320n (lb) or 356n (troy oz) converted to whole grams. */

@@ -16,7 +16,13 @@ const AIM_PREFIX = /^\][A-Za-z][0-9A-Za-z]/;
 export function splitSymbology(s: string): { symbology?: string; family?: SymbologyFamily; data: string } {
   if (!AIM_PREFIX.test(s)) return { data: s };
   const symbology = s.slice(0, 3);
-  const family: SymbologyFamily = GS1_IDS.has(symbology) ? 'gs1' : EAN_IDS.has(symbology) ? 'ean' : ITF_IDS.has(symbology) ? 'itf' : 'other';
+  const family: SymbologyFamily = GS1_IDS.has(symbology)
+    ? 'gs1'
+    : EAN_IDS.has(symbology)
+      ? 'ean'
+      : ITF_IDS.has(symbology)
+        ? 'itf'
+        : 'other';
   return { symbology, family, data: s.slice(3) };
 }
 

@@ -8,7 +8,12 @@ import { parseScan } from './scan-parser.js';
 import { ScanResultSchema } from './scanning.schemas.js';
 import { splitSymbology } from './symbology.js';
 
-interface ElementExpectation { ai: string; value: string; checkDigitValid?: boolean; date?: string }
+interface ElementExpectation {
+  ai: string;
+  value: string;
+  checkDigitValid?: boolean;
+  date?: string;
+}
 interface Vector {
   id: string;
   raw: string;
@@ -17,7 +22,9 @@ interface Vector {
   expected: ElementExpectation[] | Record<string, string | boolean>;
 }
 
-const fixture = JSON.parse(readFileSync(new URL('../../../shared/fixtures/gs1/vectors.json', import.meta.url), 'utf8')) as { vectors: Vector[] };
+const fixture = JSON.parse(readFileSync(new URL('../../../shared/fixtures/gs1/vectors.json', import.meta.url), 'utf8')) as {
+  vectors: Vector[];
+};
 // Fixture dates (2021) sit well inside the window of any reference year up to 2070.
 const now = new Date('2025-06-01T00:00:00Z');
 

@@ -5,7 +5,11 @@ export async function sql<T = Record<string, unknown>>(em: EntityManager, query:
   return (await em.execute(query, params as never[], 'all')) as T[];
 }
 
-export async function sqlOne<T = Record<string, unknown>>(em: EntityManager, query: string, params: unknown[] = []): Promise<T | undefined> {
+export async function sqlOne<T = Record<string, unknown>>(
+  em: EntityManager,
+  query: string,
+  params: unknown[] = [],
+): Promise<T | undefined> {
   const rows = await sql<T>(em, query, params);
   return rows[0];
 }

@@ -49,11 +49,34 @@ export function pgArray(items: readonly string[]): string {
 
 export function toTaskView(r: TaskRow, lines?: TaskLineView[]): TaskView {
   return {
-    id: r.id, warehouseId: r.warehouse_id, type: r.type, status: r.status, priority: r.priority, roles: r.roles, equipment: r.equipment,
-    zoneId: r.zone_id, waveId: r.wave_id, orderId: r.order_id, reservedFor: r.reserved_for, assigneeId: r.assignee_id,
-    leaseExpiresAt: iso(r.lease_expires_at), dueAt: iso(r.due_at), fromLocationId: r.from_location_id, toLocationId: r.to_location_id,
-    skuId: r.sku_id, lot: r.lot, qty: r.qty, qtyDone: r.qty_done, refType: r.ref_type, refId: r.ref_id, exception: r.exception,
-    details: r.details, version: r.version, createdAt: iso(r.created_at)!, claimedAt: iso(r.claimed_at), completedAt: iso(r.completed_at),
+    id: r.id,
+    warehouseId: r.warehouse_id,
+    type: r.type,
+    status: r.status,
+    priority: r.priority,
+    roles: r.roles,
+    equipment: r.equipment,
+    zoneId: r.zone_id,
+    waveId: r.wave_id,
+    orderId: r.order_id,
+    reservedFor: r.reserved_for,
+    assigneeId: r.assignee_id,
+    leaseExpiresAt: iso(r.lease_expires_at),
+    dueAt: iso(r.due_at),
+    fromLocationId: r.from_location_id,
+    toLocationId: r.to_location_id,
+    skuId: r.sku_id,
+    lot: r.lot,
+    qty: r.qty,
+    qtyDone: r.qty_done,
+    refType: r.ref_type,
+    refId: r.ref_id,
+    exception: r.exception,
+    details: r.details,
+    version: r.version,
+    createdAt: iso(r.created_at)!,
+    claimedAt: iso(r.claimed_at),
+    completedAt: iso(r.completed_at),
     ...(lines ? { lines } : {}),
   };
 }
@@ -71,16 +94,31 @@ export async function findTask(em: EntityManager, taskId: string): Promise<TaskR
 
 /** The pick lines of a task in walking order, with the codes a handheld shows. */
 export async function loadLines(em: EntityManager, taskId: string): Promise<TaskLineView[]> {
-  const rows = await sql<Record<string, unknown>>(em, `
+  const rows = await sql<Record<string, unknown>>(
+    em,
+    `
     select l.id, l.seq, l.order_id, l.order_line_id, l.sku_id, s.code as sku_code, l.location_id, loc.code as location_code, l.lot,
       to_char(l.expiry, 'YYYY-MM-DD') as expiry, l.qty, l.qty_picked, l.qty_short, l.tote_code, l.cart_slot, l.status
     from task_line l join sku s on s.id = l.sku_id join location loc on loc.id = l.location_id
-    where l.task_id = ? order by l.seq`, [taskId]);
+    where l.task_id = ? order by l.seq`,
+    [taskId],
+  );
   return rows.map((r) => ({
-    id: r.id as string, seq: r.seq as number, orderId: (r.order_id as string) ?? null, orderLineId: (r.order_line_id as string) ?? null,
-    skuId: r.sku_id as string, skuCode: r.sku_code as string, locationId: r.location_id as string, locationCode: r.location_code as string,
-    lot: (r.lot as string) ?? null, expiry: (r.expiry as string) ?? null, qty: r.qty as number, qtyPicked: r.qty_picked as number,
-    qtyShort: r.qty_short as number, toteCode: (r.tote_code as string) ?? null, cartSlot: (r.cart_slot as number) ?? null,
+    id: r.id as string,
+    seq: r.seq as number,
+    orderId: (r.order_id as string) ?? null,
+    orderLineId: (r.order_line_id as string) ?? null,
+    skuId: r.sku_id as string,
+    skuCode: r.sku_code as string,
+    locationId: r.location_id as string,
+    locationCode: r.location_code as string,
+    lot: (r.lot as string) ?? null,
+    expiry: (r.expiry as string) ?? null,
+    qty: r.qty as number,
+    qtyPicked: r.qty_picked as number,
+    qtyShort: r.qty_short as number,
+    toteCode: (r.tote_code as string) ?? null,
+    cartSlot: (r.cart_slot as number) ?? null,
     status: r.status as TaskLineView['status'],
   }));
 }
@@ -99,7 +137,12 @@ export function taskRooms(row: Pick<TaskRow, 'id' | 'assignee_id'>, ...extraUser
 /** The common part of every task event payload. */
 export function taskRef(row: TaskRow, orderIds?: string[]) {
   return {
-    taskId: row.id, type: row.type, status: row.status, priority: row.priority, assigneeId: row.assignee_id, waveId: row.wave_id,
+    taskId: row.id,
+    type: row.type,
+    status: row.status,
+    priority: row.priority,
+    assigneeId: row.assignee_id,
+    waveId: row.wave_id,
     ...(orderIds ? { orderIds } : row.order_id ? { orderIds: [row.order_id] } : {}),
   };
 }

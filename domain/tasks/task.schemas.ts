@@ -89,7 +89,14 @@ export const createTaskBody = z.object({
   refId: z.string().max(80).optional(),
   details: z.record(z.string(), z.unknown()).default({}),
 });
-export type CreateTaskInput = z.input<typeof createTaskBody> & { waveId?: string; orderId?: string; orderIds?: string[]; xMm?: number; yMm?: number; lineCount?: number };
+export type CreateTaskInput = z.input<typeof createTaskBody> & {
+  waveId?: string;
+  orderId?: string;
+  orderIds?: string[];
+  xMm?: number;
+  yMm?: number;
+  lineCount?: number;
+};
 
 export const claimBody = z.object({
   warehouseId: z.uuid(),

@@ -25,20 +25,55 @@ export async function createTask(em: EntityManager, warehouseId: string, input: 
   let x = input.xMm ?? null;
   let y = input.yMm ?? null;
   if (x === null && input.fromLocationId) {
-    const loc = await sqlOne<{ x_mm: number; y_mm: number; warehouse_id: string }>(em, 'select x_mm, y_mm, warehouse_id from location where id = ?', [input.fromLocationId]);
+    const loc = await sqlOne<{ x_mm: number; y_mm: number; warehouse_id: string }>(
+      em,
+      'select x_mm, y_mm, warehouse_id from location where id = ?',
+      [input.fromLocationId],
+    );
     if (!loc || loc.warehouse_id !== warehouseId) throw new NotFound('Location', input.fromLocationId);
     x = loc.x_mm;
     y = loc.y_mm;
   }
   const roles = input.roles ?? DEFAULT_TASK_ROLES[input.type];
-  const row = (await sqlOne<TaskRow>(em, `insert into task (warehouse_id, type, priority, roles, equipment, zone_id, wave_id, order_id, reserved_for, due_at,
+  const row = (await sqlOne<TaskRow>(
+    em,
+    `insert into task (warehouse_id, type, priority, roles, equipment, zone_id, wave_id, order_id, reserved_for, due_at,
       from_location_id, to_location_id, sku_id, lot, qty, x_mm, y_mm, ref_type, ref_id, details)
-    values (?, ?, ?, ?::text[], ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) returning ${TASK_COLUMNS}`, [
-    warehouseId, input.type, input.priority ?? 50, pgArray(roles), input.equipment ?? null, input.zoneId ?? null, input.waveId ?? null,
-    input.orderId ?? null, input.reservedFor ?? null, input.dueAt ?? null, input.fromLocationId ?? null, input.toLocationId ?? null,
-    input.skuId ?? null, input.lot ?? null, input.qty ?? 0, x, y, input.refType ?? null, input.refId ?? null, JSON.stringify(input.details ?? {}),
-  ]))!;
-  await emit(em, { type: 'task.created', warehouseId, payload: { ...taskRef(row, input.orderIds), zoneId: row.zone_id, ...(input.lineCount !== undefined ? { lineCount: input.lineCount } : {}) }, rooms: taskRooms(row, row.reserved_for), actorId });
+    values (?, ?, ?, ?::text[], ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) returning ${TASK_COLUMNS}`,
+    [
+      warehouseId,
+      input.type,
+      input.priority ?? 50,
+      pgArray(roles),
+      input.equipment ?? null,
+      input.zoneId ?? null,
+      input.waveId ?? null,
+      input.orderId ?? null,
+      input.reservedFor ?? null,
+      input.dueAt ?? null,
+      input.fromLocationId ?? null,
+      input.toLocationId ?? null,
+      input.skuId ?? null,
+      input.lot ?? null,
+      input.qty ?? 0,
+      x,
+      y,
+      input.refType ?? null,
+      input.refId ?? null,
+      JSON.stringify(input.details ?? {}),
+    ],
+  ))!;
+  await emit(em, {
+    type: 'task.created',
+    warehouseId,
+    payload: {
+      ...taskRef(row, input.orderIds),
+      zoneId: row.zone_id,
+      ...(input.lineCount !== undefined ? { lineCount: input.lineCount } : {}),
+    },
+    rooms: taskRooms(row, row.reserved_for),
+    actorId,
+  });
   return row;
 }
 
@@ -48,21 +83,40 @@ export async function createTask(em: EntityManager, warehouseId: string, input: 
  * unique index allows one active task per person. The worker's profile row is locked first, so two
  * claims by the same person (a retried request) serialize and the second returns the first's task.
  */
-export async function claimNext(em: EntityManager, actor: Actor, input: ClaimInput, clock: Clock, opts: TaskEngineOptions): Promise<TaskView | null> {
+export async function claimNext(
+  em: EntityManager,
+  actor: Actor,
+  input: ClaimInput,
+  clock: Clock,
+  opts: TaskEngineOptions,
+): Promise<TaskView | null> {
   if (actor.kind !== 'user') throw new Forbidden('Only people claim tasks');
   if (!canSeeWarehouse(actor, input.warehouseId)) throw new NotFound('Warehouse', input.warehouseId);
   const now = clock.now();
-  const profile = (await sqlOne<{ equipment: string[]; zone_ids: string[]; last_x_mm: number | null; last_y_mm: number | null }>(em, `
+  const profile = (await sqlOne<{ equipment: string[]; zone_ids: string[]; last_x_mm: number | null; last_y_mm: number | null }>(
+    em,
+    `
     insert into worker_profile (user_id) values (?) on conflict (user_id) do update set updated_at = excluded.updated_at
-    returning equipment, zone_ids, last_x_mm, last_y_mm`, [actor.id]))!;
-  const current = await sqlOne<TaskRow>(em, `select ${TASK_COLUMNS} from task where assignee_id = ? and status in ('claimed', 'in_progress')`, [actor.id]);
+    returning equipment, zone_ids, last_x_mm, last_y_mm`,
+    [actor.id],
+  ))!;
+  const current = await sqlOne<TaskRow>(
+    em,
+    `select ${TASK_COLUMNS} from task where assignee_id = ? and status in ('claimed', 'in_progress')`,
+    [actor.id],
+  );
   if (current) {
-    if (current.warehouse_id !== input.warehouseId) throw new Conflict('You already hold a task in another warehouse; finish or release it first', 'task-already-held', { taskId: current.id });
+    if (current.warehouse_id !== input.warehouseId)
+      throw new Conflict('You already hold a task in another warehouse; finish or release it first', 'task-already-held', {
+        taskId: current.id,
+      });
     return taskWithLines(em, current);
   }
   const roles = actor.roles.includes('admin') ? [...ROLES] : actor.roles;
   const zones = input.zoneIds ?? profile.zone_ids;
-  const pick = await sqlOne<{ id: string }>(em, `
+  const pick = await sqlOne<{ id: string }>(
+    em,
+    `
     select t.id from task t
     where t.warehouse_id = ? and t.status = 'open'
       and (t.reserved_for is null or t.reserved_for = ?)
@@ -78,29 +132,54 @@ export async function claimNext(em: EntityManager, actor: Actor, input: ClaimInp
               else least((abs(t.x_mm - ?::int) + abs(t.y_mm - ?::int)) / 5000.0, 20) end) desc,
       t.due_at asc nulls last, t.created_at, t.id
     limit 1
-    for update of t skip locked`, [
-    input.warehouseId, actor.id, pgArray(roles), pgArray(profile.equipment), pgArray(zones), pgArray(zones),
-    input.types ? pgArray(input.types) : null, input.types ? pgArray(input.types) : null,
-    actor.id, now.toISOString(), profile.last_x_mm, profile.last_x_mm, profile.last_y_mm,
-  ]);
+    for update of t skip locked`,
+    [
+      input.warehouseId,
+      actor.id,
+      pgArray(roles),
+      pgArray(profile.equipment),
+      pgArray(zones),
+      pgArray(zones),
+      input.types ? pgArray(input.types) : null,
+      input.types ? pgArray(input.types) : null,
+      actor.id,
+      now.toISOString(),
+      profile.last_x_mm,
+      profile.last_x_mm,
+      profile.last_y_mm,
+    ],
+  );
   if (!pick) return null;
   const lease = new Date(now.getTime() + opts.leaseS * 1000);
-  const row = (await sqlOne<TaskRow>(em, `update task set status = 'claimed', assignee_id = ?, device_id = ?, lease_expires_at = ?, claimed_at = ?,
-      claim_count = claim_count + 1, version = version + 1, updated_at = ? where id = ? returning ${TASK_COLUMNS}`, [
-    actor.id, input.deviceId ?? actor.deviceId ?? null, lease.toISOString(), now.toISOString(), now.toISOString(), pick.id,
-  ]))!;
+  const row = (await sqlOne<TaskRow>(
+    em,
+    `update task set status = 'claimed', assignee_id = ?, device_id = ?, lease_expires_at = ?, claimed_at = ?,
+      claim_count = claim_count + 1, version = version + 1, updated_at = ? where id = ? returning ${TASK_COLUMNS}`,
+    [actor.id, input.deviceId ?? actor.deviceId ?? null, lease.toISOString(), now.toISOString(), now.toISOString(), pick.id],
+  ))!;
   await emit(em, {
-    type: 'task.claimed', warehouseId: row.warehouse_id, rooms: taskRooms(row), actorId: actor.id,
+    type: 'task.claimed',
+    warehouseId: row.warehouse_id,
+    rooms: taskRooms(row),
+    actorId: actor.id,
     payload: { ...taskRef(row), leaseExpiresAt: lease.toISOString(), deviceId: row.device_id },
   });
   return taskWithLines(em, row);
 }
 
 /** Locks a task the actor holds, extending its lease (any action by the holder proves the device is alive). */
-export async function lockHeldTask(em: EntityManager, actor: Actor, taskId: string, clock: Clock, opts: TaskEngineOptions, locked?: TaskRow): Promise<TaskRow> {
+export async function lockHeldTask(
+  em: EntityManager,
+  actor: Actor,
+  taskId: string,
+  clock: Clock,
+  opts: TaskEngineOptions,
+  locked?: TaskRow,
+): Promise<TaskRow> {
   const row = locked ?? (await lockTask(em, taskId));
   if (!canSeeWarehouse(actor, row.warehouse_id)) throw new NotFound('Task', taskId);
-  if (row.status !== 'claimed' && row.status !== 'in_progress') throw new Conflict(`Task ${taskId} is ${row.status}`, 'task-not-active', { taskStatus: row.status });
+  if (row.status !== 'claimed' && row.status !== 'in_progress')
+    throw new Conflict(`Task ${taskId} is ${row.status}`, 'task-not-active', { taskStatus: row.status });
   if (row.assignee_id !== actor.id) throw new Conflict(`Task ${taskId} is held by someone else`, 'task-not-yours');
   const lease = new Date(clock.now().getTime() + opts.leaseS * 1000).toISOString();
   await sql(em, 'update task set lease_expires_at = ? where id = ?', [lease, taskId]);
@@ -109,7 +188,13 @@ export async function lockHeldTask(em: EntityManager, actor: Actor, taskId: stri
 }
 
 /** Keeps a claim alive while the holder works on it without scanning. */
-export async function heartbeat(em: EntityManager, actor: Actor, taskId: string, clock: Clock, opts: TaskEngineOptions): Promise<{ leaseExpiresAt: string }> {
+export async function heartbeat(
+  em: EntityManager,
+  actor: Actor,
+  taskId: string,
+  clock: Clock,
+  opts: TaskEngineOptions,
+): Promise<{ leaseExpiresAt: string }> {
   const row = await lockHeldTask(em, actor, taskId, clock, opts);
   return { leaseExpiresAt: new Date(row.lease_expires_at!).toISOString() };
 }
@@ -125,22 +210,45 @@ export async function markStarted(em: EntityManager, row: TaskRow, actorId: stri
 /** Remembers where the worker last worked, for the proximity term of the next claim. */
 export async function recordPosition(em: EntityManager, userId: string, locationId: string | null): Promise<void> {
   if (!locationId) return;
-  await sql(em, `update worker_profile p set last_x_mm = l.x_mm, last_y_mm = l.y_mm, updated_at = now() from location l where p.user_id = ? and l.id = ?`, [userId, locationId]);
+  await sql(
+    em,
+    `update worker_profile p set last_x_mm = l.x_mm, last_y_mm = l.y_mm, updated_at = now() from location l where p.user_id = ? and l.id = ?`,
+    [userId, locationId],
+  );
 }
 
 /** Marks a task done (status, qty, time) and announces it. The caller has locked it. */
 export async function finishTask(em: EntityManager, row: TaskRow, actorId: string, qtyDone: number, orderIds?: string[]): Promise<TaskRow> {
   // The holder stays on the row as who did it; the cleared lease takes it out of the active set.
-  const done = (await sqlOne<TaskRow>(em, `update task set status = 'done', qty_done = ?, lease_expires_at = null,
-      completed_at = now(), version = version + 1, updated_at = now() where id = ? returning ${TASK_COLUMNS}`, [Math.min(qtyDone, row.qty), row.id]))!;
-  await emit(em, { type: 'task.completed', warehouseId: row.warehouse_id, payload: { ...taskRef(done, orderIds), qtyDone: done.qty_done }, rooms: taskRooms(done), actorId });
+  const done = (await sqlOne<TaskRow>(
+    em,
+    `update task set status = 'done', qty_done = ?, lease_expires_at = null,
+      completed_at = now(), version = version + 1, updated_at = now() where id = ? returning ${TASK_COLUMNS}`,
+    [Math.min(qtyDone, row.qty), row.id],
+  ))!;
+  await emit(em, {
+    type: 'task.completed',
+    warehouseId: row.warehouse_id,
+    payload: { ...taskRef(done, orderIds), qtyDone: done.qty_done },
+    rooms: taskRooms(done),
+    actorId,
+  });
   return done;
 }
 
 /** Completes a non-pick task held by the actor (putaway, replenish, count, load, putback without lines, pack). */
-export async function completeTask(em: EntityManager, actor: Actor, taskId: string, qtyDone: number | undefined, clock: Clock, opts: TaskEngineOptions): Promise<TaskView> {
+export async function completeTask(
+  em: EntityManager,
+  actor: Actor,
+  taskId: string,
+  qtyDone: number | undefined,
+  clock: Clock,
+  opts: TaskEngineOptions,
+): Promise<TaskView> {
   const row = await lockHeldTask(em, actor, taskId, clock, opts);
-  const lines = await sqlOne<{ open: number }>(em, `select count(*)::int as open from task_line where task_id = ? and status = 'open'`, [taskId]);
+  const lines = await sqlOne<{ open: number }>(em, `select count(*)::int as open from task_line where task_id = ? and status = 'open'`, [
+    taskId,
+  ]);
   if (lines && lines.open > 0) throw new Conflict(`Task ${taskId} still has ${lines.open} open lines`, 'task-lines-open');
   await recordPosition(em, actor.id, row.to_location_id ?? row.from_location_id);
   const done = await finishTask(em, row, actor.id, qtyDone ?? row.qty);
@@ -148,17 +256,35 @@ export async function completeTask(em: EntityManager, actor: Actor, taskId: stri
 }
 
 /** The holder gives a task back to the pool (going on break, wrong equipment). */
-export async function releaseTask(em: EntityManager, actor: Actor, taskId: string, clock: Clock, opts: TaskEngineOptions): Promise<TaskView> {
+export async function releaseTask(
+  em: EntityManager,
+  actor: Actor,
+  taskId: string,
+  clock: Clock,
+  opts: TaskEngineOptions,
+): Promise<TaskView> {
   const row = await lockHeldTask(em, actor, taskId, clock, opts);
   return taskWithLines(em, await returnToPool(em, row, 'released_by_user', actor.id));
 }
 
 /** Puts an active task back in the pool; picked lines stay picked, the next claimer carries on. */
-export async function returnToPool(em: EntityManager, row: TaskRow, reason: 'lease_expired' | 'released_by_user' | 'reassigned', actorId?: string): Promise<TaskRow> {
-  const back = (await sqlOne<TaskRow>(em, `update task set status = 'open', assignee_id = null, device_id = null, lease_expires_at = null,
-      version = version + 1, updated_at = now() where id = ? returning ${TASK_COLUMNS}`, [row.id]))!;
+export async function returnToPool(
+  em: EntityManager,
+  row: TaskRow,
+  reason: 'lease_expired' | 'released_by_user' | 'reassigned',
+  actorId?: string,
+): Promise<TaskRow> {
+  const back = (await sqlOne<TaskRow>(
+    em,
+    `update task set status = 'open', assignee_id = null, device_id = null, lease_expires_at = null,
+      version = version + 1, updated_at = now() where id = ? returning ${TASK_COLUMNS}`,
+    [row.id],
+  ))!;
   await emit(em, {
-    type: 'task.released', warehouseId: row.warehouse_id, rooms: taskRooms(row), actorId,
+    type: 'task.released',
+    warehouseId: row.warehouse_id,
+    rooms: taskRooms(row),
+    actorId,
     payload: { ...taskRef(back), reason, previousAssigneeId: row.assignee_id },
   });
   return back;
@@ -168,10 +294,18 @@ export async function returnToPool(em: EntityManager, row: TaskRow, reason: 'lea
 export async function raiseException(em: EntityManager, actor: Actor, taskId: string, code: string, detail: string): Promise<TaskView> {
   const row = await lockTask(em, taskId);
   if (!canSeeWarehouse(actor, row.warehouse_id)) throw new NotFound('Task', taskId);
-  const upd = (await sqlOne<TaskRow>(em, `update task set exception = ?::jsonb, version = version + 1, updated_at = now() where id = ? returning ${TASK_COLUMNS}`, [
-    JSON.stringify({ code, detail, by: actor.id, at: new Date().toISOString() }), taskId,
-  ]))!;
-  await emit(em, { type: 'task.exception_raised', warehouseId: row.warehouse_id, payload: { ...taskRef(upd), code, detail }, rooms: taskRooms(upd), actorId: actor.id });
+  const upd = (await sqlOne<TaskRow>(
+    em,
+    `update task set exception = ?::jsonb, version = version + 1, updated_at = now() where id = ? returning ${TASK_COLUMNS}`,
+    [JSON.stringify({ code, detail, by: actor.id, at: new Date().toISOString() }), taskId],
+  ))!;
+  await emit(em, {
+    type: 'task.exception_raised',
+    warehouseId: row.warehouse_id,
+    payload: { ...taskRef(upd), code, detail },
+    rooms: taskRooms(upd),
+    actorId: actor.id,
+  });
   return taskWithLines(em, upd);
 }
 

@@ -14,7 +14,8 @@ function assertVisible(actor: Actor, row: TaskRow): void {
 }
 
 function assertOpenOrActive(row: TaskRow): void {
-  if (row.status === 'done' || row.status === 'cancelled') throw new Conflict(`Task ${row.id} is ${row.status}`, 'task-closed', { taskStatus: row.status });
+  if (row.status === 'done' || row.status === 'cancelled')
+    throw new Conflict(`Task ${row.id} is ${row.status}`, 'task-closed', { taskStatus: row.status });
 }
 
 /**
@@ -26,18 +27,43 @@ export async function reassignTask(em: EntityManager, actor: Actor, taskId: stri
   assertVisible(actor, row);
   assertOpenOrActive(row);
   if (userId) {
-    const u = await sqlOne<{ warehouse_ids: string[]; roles: string[]; active: boolean }>(em, 'select warehouse_ids, roles, active from app_user where id = ?', [userId]);
-    if (!u || !u.active || (!u.roles.includes('admin') && !u.warehouse_ids.includes(row.warehouse_id))) throw new BadRequest(`User ${userId} does not work in this warehouse`, [{ path: 'body.userId', message: 'not a worker of this warehouse' }]);
-    if (!u.roles.includes('admin') && !u.roles.some((r) => row.roles.includes(r))) throw new BadRequest(`User ${userId} has none of the roles ${row.roles.join(', ')}`, [{ path: 'body.userId', message: 'lacks the role' }]);
+    const u = await sqlOne<{ warehouse_ids: string[]; roles: string[]; active: boolean }>(
+      em,
+      'select warehouse_ids, roles, active from app_user where id = ?',
+      [userId],
+    );
+    if (!u || !u.active || (!u.roles.includes('admin') && !u.warehouse_ids.includes(row.warehouse_id)))
+      throw new BadRequest(`User ${userId} does not work in this warehouse`, [
+        { path: 'body.userId', message: 'not a worker of this warehouse' },
+      ]);
+    if (!u.roles.includes('admin') && !u.roles.some((r) => row.roles.includes(r)))
+      throw new BadRequest(`User ${userId} has none of the roles ${row.roles.join(', ')}`, [
+        { path: 'body.userId', message: 'lacks the role' },
+      ]);
   }
   const previous = row.assignee_id;
   if (row.status === 'claimed' || row.status === 'in_progress') row = await returnToPool(em, row, 'reassigned', actor.id);
-  const upd = (await sqlOne<TaskRow>(em, `update task set reserved_for = ?, version = version + 1, updated_at = now() where id = ? returning ${TASK_COLUMNS}`, [userId, taskId]))!;
+  const upd = (await sqlOne<TaskRow>(
+    em,
+    `update task set reserved_for = ?, version = version + 1, updated_at = now() where id = ? returning ${TASK_COLUMNS}`,
+    [userId, taskId],
+  ))!;
   await emit(em, {
-    type: 'task.reassigned', warehouseId: upd.warehouse_id, rooms: taskRooms(upd, previous, userId), actorId: actor.id,
+    type: 'task.reassigned',
+    warehouseId: upd.warehouse_id,
+    rooms: taskRooms(upd, previous, userId),
+    actorId: actor.id,
     payload: { ...taskRef(upd), previousAssigneeId: previous, reservedFor: userId },
   });
-  await recordAudit(em, { actorType: actor.kind, actorId: actor.id, action: 'task.reassigned', objectType: 'task', objectId: taskId, warehouseId: upd.warehouse_id, details: { previous, userId } });
+  await recordAudit(em, {
+    actorType: actor.kind,
+    actorId: actor.id,
+    action: 'task.reassigned',
+    objectType: 'task',
+    objectId: taskId,
+    warehouseId: upd.warehouse_id,
+    details: { previous, userId },
+  });
   return taskWithLines(em, upd);
 }
 
@@ -46,9 +72,27 @@ export async function reprioritiseTask(em: EntityManager, actor: Actor, taskId: 
   const row = await lockTask(em, taskId);
   assertVisible(actor, row);
   assertOpenOrActive(row);
-  const upd = (await sqlOne<TaskRow>(em, `update task set priority = ?, version = version + 1, updated_at = now() where id = ? returning ${TASK_COLUMNS}`, [priority, taskId]))!;
-  await emit(em, { type: 'task.reprioritised', warehouseId: upd.warehouse_id, rooms: taskRooms(upd), actorId: actor.id, payload: { ...taskRef(upd), previousPriority: row.priority } });
-  await recordAudit(em, { actorType: actor.kind, actorId: actor.id, action: 'task.reprioritised', objectType: 'task', objectId: taskId, warehouseId: upd.warehouse_id, details: { from: row.priority, to: priority } });
+  const upd = (await sqlOne<TaskRow>(
+    em,
+    `update task set priority = ?, version = version + 1, updated_at = now() where id = ? returning ${TASK_COLUMNS}`,
+    [priority, taskId],
+  ))!;
+  await emit(em, {
+    type: 'task.reprioritised',
+    warehouseId: upd.warehouse_id,
+    rooms: taskRooms(upd),
+    actorId: actor.id,
+    payload: { ...taskRef(upd), previousPriority: row.priority },
+  });
+  await recordAudit(em, {
+    actorType: actor.kind,
+    actorId: actor.id,
+    action: 'task.reprioritised',
+    objectType: 'task',
+    objectId: taskId,
+    warehouseId: upd.warehouse_id,
+    details: { from: row.priority, to: priority },
+  });
   return taskWithLines(em, upd);
 }
 
@@ -60,11 +104,29 @@ export async function cancelTask(em: EntityManager, actor: Actor, taskId: string
   const row = await lockTask(em, taskId);
   assertVisible(actor, row);
   assertOpenOrActive(row);
-  const upd = (await sqlOne<TaskRow>(em, `update task set status = 'cancelled', lease_expires_at = null, version = version + 1, updated_at = now(),
-      completed_at = now() where id = ? returning ${TASK_COLUMNS}`, [taskId]))!;
+  const upd = (await sqlOne<TaskRow>(
+    em,
+    `update task set status = 'cancelled', lease_expires_at = null, version = version + 1, updated_at = now(),
+      completed_at = now() where id = ? returning ${TASK_COLUMNS}`,
+    [taskId],
+  ))!;
   await sql(em, `update task_line set status = 'cancelled' where task_id = ? and status = 'open'`, [taskId]);
-  await emit(em, { type: 'task.cancelled', warehouseId: upd.warehouse_id, rooms: taskRooms(upd, row.assignee_id), actorId: actor.id, payload: { ...taskRef(upd), reason } });
-  await recordAudit(em, { actorType: actor.kind, actorId: actor.id, action: 'task.cancelled', objectType: 'task', objectId: taskId, warehouseId: upd.warehouse_id, details: { reason } });
+  await emit(em, {
+    type: 'task.cancelled',
+    warehouseId: upd.warehouse_id,
+    rooms: taskRooms(upd, row.assignee_id),
+    actorId: actor.id,
+    payload: { ...taskRef(upd), reason },
+  });
+  await recordAudit(em, {
+    actorType: actor.kind,
+    actorId: actor.id,
+    action: 'task.cancelled',
+    objectType: 'task',
+    objectId: taskId,
+    warehouseId: upd.warehouse_id,
+    details: { reason },
+  });
   return taskWithLines(em, upd);
 }
 
@@ -72,31 +134,53 @@ export async function cancelTask(em: EntityManager, actor: Actor, taskId: string
  * Returns tasks whose lease ran out (a handheld that went quiet) to the pool. Takes the expired rows
  * with SKIP LOCKED so a holder's concurrent scan (which extends the lease) wins. Returns the ids.
  */
-export async function releaseExpiredLeases(em: EntityManager, clock: Clock, opts: { limit?: number; warehouseId?: string } = {}): Promise<string[]> {
-  const rows = await sql<TaskRow>(em, `select ${TASK_COLUMNS} from task where status in ('claimed', 'in_progress') and lease_expires_at < ?
-    and (?::uuid is null or warehouse_id = ?::uuid) order by lease_expires_at limit ? for update skip locked`, [
-    clock.now().toISOString(), opts.warehouseId ?? null, opts.warehouseId ?? null, opts.limit ?? 500]);
+export async function releaseExpiredLeases(
+  em: EntityManager,
+  clock: Clock,
+  opts: { limit?: number; warehouseId?: string } = {},
+): Promise<string[]> {
+  const rows = await sql<TaskRow>(
+    em,
+    `select ${TASK_COLUMNS} from task where status in ('claimed', 'in_progress') and lease_expires_at < ?
+    and (?::uuid is null or warehouse_id = ?::uuid) order by lease_expires_at limit ? for update skip locked`,
+    [clock.now().toISOString(), opts.warehouseId ?? null, opts.warehouseId ?? null, opts.limit ?? 500],
+  );
   for (const r of rows) await returnToPool(em, r, 'lease_expired');
   return rows.map((r) => r.id);
 }
 
 /** Tasks of a warehouse, newest first, cursor-paginated (cursor = the last id seen). */
-export async function listTasks(em: EntityManager, actor: Actor, warehouseId: string, q: ListTasksQuery): Promise<{ items: TaskView[]; nextCursor: string | null }> {
+export async function listTasks(
+  em: EntityManager,
+  actor: Actor,
+  warehouseId: string,
+  q: ListTasksQuery,
+): Promise<{ items: TaskView[]; nextCursor: string | null }> {
   if (!canSeeWarehouse(actor, warehouseId)) throw new NotFound('Warehouse', warehouseId);
   const where = ['warehouse_id = ?'];
   const params: unknown[] = [warehouseId];
-  const filters: [string, unknown][] = [['status = ?', q.status], ['type = ?', q.type], ['wave_id = ?', q.waveId], ['assignee_id = ?', q.assigneeId]];
+  const filters: [string, unknown][] = [
+    ['status = ?', q.status],
+    ['type = ?', q.type],
+    ['wave_id = ?', q.waveId],
+    ['assignee_id = ?', q.assigneeId],
+  ];
   for (const [clause, value] of filters) {
     if (value === undefined) continue;
     where.push(clause);
     params.push(value);
   }
   if (q.cursor) {
-    if (!/^[0-9a-f-]{36}$/i.test(q.cursor)) throw new BadRequest('Malformed cursor', [{ path: 'querystring.cursor', message: 'malformed' }]);
+    if (!/^[0-9a-f-]{36}$/i.test(q.cursor))
+      throw new BadRequest('Malformed cursor', [{ path: 'querystring.cursor', message: 'malformed' }]);
     where.push('(created_at, id) < (select created_at, id from task where id = ?::uuid)');
     params.push(q.cursor);
   }
-  const rows = await sql<TaskRow>(em, `select ${TASK_COLUMNS} from task where ${where.join(' and ')} order by created_at desc, id desc limit ?`, [...params, q.limit + 1]);
+  const rows = await sql<TaskRow>(
+    em,
+    `select ${TASK_COLUMNS} from task where ${where.join(' and ')} order by created_at desc, id desc limit ?`,
+    [...params, q.limit + 1],
+  );
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   return {
@@ -107,10 +191,12 @@ export async function listTasks(em: EntityManager, actor: Actor, warehouseId: st
 
 /** Sets a worker's equipment and zones (the claim filters on them). */
 export async function setWorkerProfile(em: EntityManager, userId: string, equipment: string[], zoneIds: string[]): Promise<void> {
-  await sql(em, `insert into worker_profile (user_id, equipment, zone_ids) values (?, ?::text[], ?::uuid[])
-    on conflict (user_id) do update set equipment = excluded.equipment, zone_ids = excluded.zone_ids, updated_at = now()`, [
-    userId, `{${equipment.map((e) => `"${e}"`).join(',')}}`, `{${zoneIds.join(',')}}`,
-  ]);
+  await sql(
+    em,
+    `insert into worker_profile (user_id, equipment, zone_ids) values (?, ?::text[], ?::uuid[])
+    on conflict (user_id) do update set equipment = excluded.equipment, zone_ids = excluded.zone_ids, updated_at = now()`,
+    [userId, `{${equipment.map((e) => `"${e}"`).join(',')}}`, `{${zoneIds.join(',')}}`],
+  );
 }
 
 export type { Clock };

@@ -25,8 +25,18 @@ describe('scenariosFromOptions', () => {
   it('applies k6 defaults', () => {
     expect(scenariosFromOptions({})).toMatchObject([{ name: 'default', executor: 'shared-iterations', vus: 1, iterations: 1 }]);
     expect(scenariosFromOptions({ vus: 3, duration: '10s' })).toMatchObject([{ executor: 'constant-vus', vus: 3, durationMs: 10_000 }]);
-    const [s] = scenariosFromOptions({ scenarios: { intake: { executor: 'constant-arrival-rate', rate: 50, duration: '1m', preAllocatedVUs: 10, exec: 'intake' } } });
-    expect(s).toMatchObject({ name: 'intake', exec: 'intake', rate: 50, timeUnitMs: 1000, durationMs: 60_000, maxVUs: 10, gracefulStopMs: 30_000 });
+    const [s] = scenariosFromOptions({
+      scenarios: { intake: { executor: 'constant-arrival-rate', rate: 50, duration: '1m', preAllocatedVUs: 10, exec: 'intake' } },
+    });
+    expect(s).toMatchObject({
+      name: 'intake',
+      exec: 'intake',
+      rate: 50,
+      timeUnitMs: 1000,
+      durationMs: 60_000,
+      maxVUs: 10,
+      gracefulStopMs: 30_000,
+    });
   });
 
   it('refuses executors it does not implement', () => {

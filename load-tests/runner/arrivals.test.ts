@@ -13,7 +13,12 @@ describe('constantArrivals', () => {
 describe('rampingArrivals', () => {
   it('starts as many iterations as the integral of the rate', () => {
     // 0 → 100/s over 2 s (100 iterations) then 100/s for 1 s (100 more)
-    const t = [...rampingArrivals(0, 1000, [{ durationMs: 2000, target: 100 }, { durationMs: 1000, target: 100 }])];
+    const t = [
+      ...rampingArrivals(0, 1000, [
+        { durationMs: 2000, target: 100 },
+        { durationMs: 1000, target: 100 },
+      ]),
+    ];
     expect(t.length).toBeGreaterThanOrEqual(199);
     expect(t.length).toBeLessThanOrEqual(201);
     expect(t.every((x, i) => i === 0 || x > t[i - 1])).toBe(true);

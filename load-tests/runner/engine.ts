@@ -110,7 +110,15 @@ export async function runScript(opts: RunOptions): Promise<number> {
 
   const out = opts.outJsonPath ? jsonOutput(opts.outJsonPath) : null;
   const lifecycleCtx = (name: string): VuContext => ({
-    vuId: 0, scenario: name, executor: '', vuIteration: 0, iterationInScenario: 0, iterationInTest: 0, scenarioStartMs: Date.now(), group: '', tags: {},
+    vuId: 0,
+    scenario: name,
+    executor: '',
+    vuIteration: 0,
+    iterationInScenario: 0,
+    iterationInTest: 0,
+    scenarioStartMs: Date.now(),
+    group: '',
+    tags: {},
   });
 
   let data: unknown;
@@ -136,8 +144,15 @@ export async function runScript(opts: RunOptions): Promise<number> {
       const spec = run.spec;
       const tags = { scenario: spec.name, ...spec.tags };
       const ctx: VuContext = {
-        vuId: vu.id, scenario: spec.name, executor: spec.executor, vuIteration: vu.iterations++, iterationInScenario: run.iterations,
-        iterationInTest: run.iterations++, scenarioStartMs: Date.now() - (performance.now() - run.startMs), group: '', tags,
+        vuId: vu.id,
+        scenario: spec.name,
+        executor: spec.executor,
+        vuIteration: vu.iterations++,
+        iterationInScenario: run.iterations,
+        iterationInTest: run.iterations++,
+        scenarioStartMs: Date.now() - (performance.now() - run.startMs),
+        group: '',
+        tags,
       };
       const fn = mod[spec.exec] as (d: unknown) => unknown;
       busy++;
@@ -158,7 +173,11 @@ export async function runScript(opts: RunOptions): Promise<number> {
   };
 
   const abortChecks = Object.entries(thresholds).flatMap(([key, exprs]) =>
-    exprs.map(parseThreshold).filter((t) => t.abortOnFail).map((t) => ({ key, t })));
+    exprs
+      .map(parseThreshold)
+      .filter((t) => t.abortOnFail)
+      .map((t) => ({ key, t })),
+  );
   const testStartMs = performance.now();
   const sampler = setInterval(() => {
     rt.metrics.add('vus', busy, {});

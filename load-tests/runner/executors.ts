@@ -78,12 +78,14 @@ async function loopVus(run: ScenarioRun, d: Driver, vus: number, endMs: number, 
   const loops: Promise<void>[] = [];
   for (let i = 0; i < vus; i++) {
     const vu = newVu(run, d);
-    loops.push((async () => {
-      while (!d.stopped() && performance.now() < endMs && take(vu)) {
-        await d.iterate(run, vu);
-        await new Promise((r) => setImmediate(r)); // an iteration that never awaits must not starve the loop
-      }
-    })());
+    loops.push(
+      (async () => {
+        while (!d.stopped() && performance.now() < endMs && take(vu)) {
+          await d.iterate(run, vu);
+          await new Promise((r) => setImmediate(r)); // an iteration that never awaits must not starve the loop
+        }
+      })(),
+    );
   }
   await waitGraceful(new Set(loops), run.spec.gracefulStopMs);
 }

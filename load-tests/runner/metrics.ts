@@ -69,7 +69,12 @@ export function percentile(sorted: number[], p: number): number {
 export const DEFAULT_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'];
 
 /** The k6 summary `values` of one metric: counter {count, rate}, gauge {value, min, max}, rate {rate, passes, fails}, trend {avg, min, med, max, p(N)…}. */
-export function aggregate(type: MetricType, values: number[], durationS: number, trendStats: string[] = DEFAULT_TREND_STATS): Record<string, number> {
+export function aggregate(
+  type: MetricType,
+  values: number[],
+  durationS: number,
+  trendStats: string[] = DEFAULT_TREND_STATS,
+): Record<string, number> {
   switch (type) {
     case 'counter': {
       const count = values.reduce((a, b) => a + b, 0);

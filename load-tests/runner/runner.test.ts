@@ -55,7 +55,10 @@ function runCli(args: string[], env: Record<string, string> = {}): Promise<{ cod
 
 interface Summary {
   metrics: Record<string, { values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }>;
-  root_group: { checks: Array<{ name: string; passes: number; fails: number }>; groups: Array<{ name: string; checks: Array<{ name: string; passes: number }> }> };
+  root_group: {
+    checks: Array<{ name: string; passes: number; fails: number }>;
+    groups: Array<{ name: string; checks: Array<{ name: string; passes: number }> }>;
+  };
 }
 
 describe('k6-subset runner', () => {
@@ -64,7 +67,14 @@ describe('k6-subset runner', () => {
 
   beforeAll(async () => {
     const summaryPath = join(mkdtempSync(join(tmpdir(), 'k6-runner-')), 'summary.json');
-    result = await runCli([join(here, 'fixtures', 'accounting.js'), '--builtin', '--env', `TARGET=${target}`, '--env', `SUMMARY_PATH=${summaryPath}`]);
+    result = await runCli([
+      join(here, 'fixtures', 'accounting.js'),
+      '--builtin',
+      '--env',
+      `TARGET=${target}`,
+      '--env',
+      `SUMMARY_PATH=${summaryPath}`,
+    ]);
     summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as Summary;
   }, 30_000);
 
@@ -121,11 +131,18 @@ describe('k6-subset runner exit codes', () => {
     expect(r.code).toBe(99);
     expect(r.stderr).toContain('thresholds crossed');
     expect(r.stdout).toMatch(/✗ http_req_failed rate<0\.01/);
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const failed = lines.filter((l) => l.type === 'Point' && l.metric === 'http_req_failed');
     expect(failed).toHaveLength(6);
     expect(failed[0].data).toMatchObject({ value: 1, tags: { method: 'POST', status: '500', scenario: 'once' } });
-    expect(lines).toContainEqual({ type: 'Metric', metric: 'http_req_duration', data: { name: 'http_req_duration', type: 'trend', contains: 'time' } });
+    expect(lines).toContainEqual({
+      type: 'Metric',
+      metric: 'http_req_duration',
+      data: { name: 'http_req_duration', type: 'trend', contains: 'time' },
+    });
   }, 30_000);
 
   it('hands the script to a real k6 when one is on PATH', async () => {

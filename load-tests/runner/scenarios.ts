@@ -3,8 +3,22 @@ import { parseDurationMs } from './duration.js';
 import type { Stage } from './arrivals.js';
 
 export type ScenarioSpec =
-  | (Common & { executor: 'constant-arrival-rate'; rate: number; timeUnitMs: number; durationMs: number; preAllocatedVUs: number; maxVUs: number })
-  | (Common & { executor: 'ramping-arrival-rate'; startRate: number; timeUnitMs: number; stages: Stage[]; preAllocatedVUs: number; maxVUs: number })
+  | (Common & {
+      executor: 'constant-arrival-rate';
+      rate: number;
+      timeUnitMs: number;
+      durationMs: number;
+      preAllocatedVUs: number;
+      maxVUs: number;
+    })
+  | (Common & {
+      executor: 'ramping-arrival-rate';
+      startRate: number;
+      timeUnitMs: number;
+      stages: Stage[];
+      preAllocatedVUs: number;
+      maxVUs: number;
+    })
   | (Common & { executor: 'constant-vus'; vus: number; durationMs: number })
   | (Common & { executor: 'shared-iterations' | 'per-vu-iterations'; vus: number; iterations: number; maxDurationMs: number });
 
@@ -40,8 +54,17 @@ export function scenariosFromOptions(options: Raw): ScenarioSpec[] {
   if (!scenarios || Object.keys(scenarios).length === 0) {
     const vus = typeof options.vus === 'number' ? options.vus : 1;
     const common = { name: 'default', exec: 'default', startTimeMs: 0, gracefulStopMs: 30_000, tags: {} };
-    if (options.duration !== undefined) return [{ ...common, executor: 'constant-vus', vus, durationMs: parseDurationMs(options.duration as string) }];
-    return [{ ...common, executor: 'shared-iterations', vus, iterations: typeof options.iterations === 'number' ? options.iterations : 1, maxDurationMs: 600_000 }];
+    if (options.duration !== undefined)
+      return [{ ...common, executor: 'constant-vus', vus, durationMs: parseDurationMs(options.duration as string) }];
+    return [
+      {
+        ...common,
+        executor: 'shared-iterations',
+        vus,
+        iterations: typeof options.iterations === 'number' ? options.iterations : 1,
+        maxDurationMs: 600_000,
+      },
+    ];
   }
   return Object.entries(scenarios).map(([name, raw]): ScenarioSpec => {
     const common: Common = {
@@ -55,19 +78,44 @@ export function scenariosFromOptions(options: Raw): ScenarioSpec[] {
     switch (executor) {
       case 'constant-arrival-rate': {
         const pre = num(raw, 'preAllocatedVUs');
-        return { ...common, executor, rate: num(raw, 'rate'), timeUnitMs: dur(raw, 'timeUnit', '1s'), durationMs: dur(raw, 'duration'), preAllocatedVUs: pre, maxVUs: Math.max(pre, num(raw, 'maxVUs', pre)) };
+        return {
+          ...common,
+          executor,
+          rate: num(raw, 'rate'),
+          timeUnitMs: dur(raw, 'timeUnit', '1s'),
+          durationMs: dur(raw, 'duration'),
+          preAllocatedVUs: pre,
+          maxVUs: Math.max(pre, num(raw, 'maxVUs', pre)),
+        };
       }
       case 'ramping-arrival-rate': {
         const pre = num(raw, 'preAllocatedVUs');
-        const stages = ((raw.stages as Raw[]) ?? []).map((s) => ({ durationMs: parseDurationMs(s.duration as string), target: s.target as number }));
+        const stages = ((raw.stages as Raw[]) ?? []).map((s) => ({
+          durationMs: parseDurationMs(s.duration as string),
+          target: s.target as number,
+        }));
         if (stages.length === 0) throw new Error(`scenario "${name}": ramping-arrival-rate needs stages`);
-        return { ...common, executor, startRate: num(raw, 'startRate', 0), timeUnitMs: dur(raw, 'timeUnit', '1s'), stages, preAllocatedVUs: pre, maxVUs: Math.max(pre, num(raw, 'maxVUs', pre)) };
+        return {
+          ...common,
+          executor,
+          startRate: num(raw, 'startRate', 0),
+          timeUnitMs: dur(raw, 'timeUnit', '1s'),
+          stages,
+          preAllocatedVUs: pre,
+          maxVUs: Math.max(pre, num(raw, 'maxVUs', pre)),
+        };
       }
       case 'constant-vus':
         return { ...common, executor, vus: num(raw, 'vus', 1), durationMs: dur(raw, 'duration') };
       case 'shared-iterations':
       case 'per-vu-iterations':
-        return { ...common, executor, vus: num(raw, 'vus', 1), iterations: num(raw, 'iterations', 1), maxDurationMs: dur(raw, 'maxDuration', '10m') };
+        return {
+          ...common,
+          executor,
+          vus: num(raw, 'vus', 1),
+          iterations: num(raw, 'iterations', 1),
+          maxDurationMs: dur(raw, 'maxDuration', '10m'),
+        };
       default:
         throw new Error(`scenario "${name}": executor "${String(executor)}" is not implemented by the Dockside runner`);
     }

@@ -10,8 +10,20 @@ export interface SummaryMetric {
   thresholds?: Record<string, { ok: boolean }>;
 }
 
-export interface SummaryCheck { name: string; path: string; id: string; passes: number; fails: number }
-export interface SummaryGroup { name: string; path: string; id: string; groups: SummaryGroup[]; checks: SummaryCheck[] }
+export interface SummaryCheck {
+  name: string;
+  path: string;
+  id: string;
+  passes: number;
+  fails: number;
+}
+export interface SummaryGroup {
+  name: string;
+  path: string;
+  id: string;
+  groups: SummaryGroup[];
+  checks: SummaryCheck[];
+}
 
 export interface SummaryData {
   root_group: SummaryGroup;
@@ -104,9 +116,11 @@ function metricLine(m: SummaryMetric): string {
   const v = m.values;
   switch (m.type) {
     case 'trend':
-      return Object.entries(v).map(([k, x]) => `${k}=${fmtValue(m, x)}`).join(' ');
+      return Object.entries(v)
+        .map(([k, x]) => `${k}=${fmtValue(m, x)}`)
+        .join(' ');
     case 'counter':
-      return `${fmtValue(m, v.count)} ${(m.contains === 'data' ? fmtData(v.rate) : v.rate.toFixed(2))}/s`;
+      return `${fmtValue(m, v.count)} ${m.contains === 'data' ? fmtData(v.rate) : v.rate.toFixed(2)}/s`;
     case 'rate':
       return `${(v.rate * 100).toFixed(2)}% ✓ ${v.passes} ✗ ${v.fails}`;
     case 'gauge':
@@ -146,7 +160,8 @@ export function textSummary(data: SummaryData, opts: { indent?: string } = {}): 
     for (const [expr, { ok }] of Object.entries(m.thresholds ?? {})) {
       const stat = /^\s*([a-z]+(?:\([\d.]+\))?)/.exec(expr)?.[1] ?? '';
       const actual = m.values[stat];
-      const shown = actual === undefined ? 'n/a' : m.type === 'rate' && stat === 'rate' ? `${(actual * 100).toFixed(2)}%` : fmtValue(m, actual);
+      const shown =
+        actual === undefined ? 'n/a' : m.type === 'rate' && stat === 'rate' ? `${(actual * 100).toFixed(2)}%` : fmtValue(m, actual);
       verdicts.push(`${indent}${ok ? '✓' : '✗'} ${name} ${expr} (${stat}=${shown})`);
     }
   }

@@ -6,7 +6,10 @@ import { parseMetricKey, parseThreshold, thresholdPasses } from './thresholds.js
 describe('thresholds', () => {
   it('parses metric keys with tag filters', () => {
     expect(parseMetricKey('http_req_duration')).toEqual({ name: 'http_req_duration', tags: null });
-    expect(parseMetricKey('http_req_duration{scenario:intake, status:201}')).toEqual({ name: 'http_req_duration', tags: { scenario: 'intake', status: '201' } });
+    expect(parseMetricKey('http_req_duration{scenario:intake, status:201}')).toEqual({
+      name: 'http_req_duration',
+      tags: { scenario: 'intake', status: '201' },
+    });
   });
 
   it.each([

@@ -27,9 +27,17 @@ export function parseMetricKey(key: string): { name: string; tags: Tags | null }
 /** One entry of `thresholds[metric]`: a string or `{ threshold, abortOnFail }`. */
 export function parseThreshold(entry: string | { threshold: string; abortOnFail?: boolean }): ThresholdExpr {
   const source = typeof entry === 'string' ? entry : entry.threshold;
-  const m = /^\s*(avg|min|max|med|count|rate|value|p\(\d+(?:\.\d+)?\))\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)\s*$/.exec(source);
+  const m = /^\s*(avg|min|max|med|count|rate|value|p\(\d+(?:\.\d+)?\))\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)\s*$/.exec(
+    source,
+  );
   if (!m) throw new Error(`unsupported threshold expression "${source}"`);
-  return { source, stat: m[1], op: m[2] as ThresholdExpr['op'], value: Number(m[3]), abortOnFail: typeof entry === 'object' && !!entry.abortOnFail };
+  return {
+    source,
+    stat: m[1],
+    op: m[2] as ThresholdExpr['op'],
+    value: Number(m[3]),
+    abortOnFail: typeof entry === 'object' && !!entry.abortOnFail,
+  };
 }
 
 /** Whether the aggregated stat satisfies the expression; a missing stat fails. */
@@ -37,11 +45,18 @@ export function thresholdPasses(expr: ThresholdExpr, values: Record<string, numb
   const actual = values[expr.stat];
   if (actual === undefined || Number.isNaN(actual)) return false;
   switch (expr.op) {
-    case '<': return actual < expr.value;
-    case '<=': return actual <= expr.value;
-    case '>': return actual > expr.value;
-    case '>=': return actual >= expr.value;
-    case '==': case '===': return actual === expr.value;
-    case '!=': return actual !== expr.value;
+    case '<':
+      return actual < expr.value;
+    case '<=':
+      return actual <= expr.value;
+    case '>':
+      return actual > expr.value;
+    case '>=':
+      return actual >= expr.value;
+    case '==':
+    case '===':
+      return actual === expr.value;
+    case '!=':
+      return actual !== expr.value;
   }
 }

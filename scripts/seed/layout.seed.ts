@@ -20,10 +20,16 @@ const BAY_WIDTH_MM = 1_350;
 export async function seedLayout(em: EntityManager): Promise<boolean> {
   if (await sqlOne(em, 'select 1 from location where warehouse_id = ? and code = ?', [DEMO_WAREHOUSE_ID, 'RCV-01'])) return false;
   const wh = DEMO_WAREHOUSE_ID;
-  const zone = async (code: string, name: string, temperatureClass: 'ambient' | 'chilled' | 'frozen' = 'ambient') => (await createZone(em, wh, { code, name, temperatureClass })).id;
+  const zone = async (code: string, name: string, temperatureClass: 'ambient' | 'chilled' | 'frozen' = 'ambient') =>
+    (await createZone(em, wh, { code, name, temperatureClass })).id;
   const z = {
-    rcv: await zone('RCV', 'Receiving'), pick: await zone('PICK', 'Ambient pick'), rsv: await zone('RSV', 'Ambient reserve'),
-    chl: await zone('CHL', 'Chilled', 'chilled'), pack: await zone('PACK', 'Packing'), ship: await zone('SHIP', 'Shipping'), qa: await zone('QA', 'Quarantine and returns'),
+    rcv: await zone('RCV', 'Receiving'),
+    pick: await zone('PICK', 'Ambient pick'),
+    rsv: await zone('RSV', 'Ambient reserve'),
+    chl: await zone('CHL', 'Chilled', 'chilled'),
+    pack: await zone('PACK', 'Packing'),
+    ship: await zone('SHIP', 'Shipping'),
+    qa: await zone('QA', 'Quarantine and returns'),
   };
   const locs: LocationInput[] = [];
   const flat = (code: string, type: LocationInput['type'], zoneId: string, xMm: number, yMm: number) =>
@@ -38,16 +44,34 @@ export async function seedLayout(em: EntityManager): Promise<boolean> {
   let seq = 0;
   const rack = (aisle: string, aisleIndex: number, bays: number, levels: number, pickZone: string, reserveZone: string | null) => {
     const slots = placeSlots(expandRackPattern(`${aisle}-01..${String(bays).padStart(2, '0')}-01..${String(levels).padStart(2, '0')}-01`), {
-      aisleXMm: FIRST_AISLE_X_MM + aisleIndex * AISLE_PITCH_MM, originYMm: RACK_START_Y_MM, bayWidthMm: BAY_WIDTH_MM, levelHeightMm: 1_200, faceOffsetMm: 1_100,
+      aisleXMm: FIRST_AISLE_X_MM + aisleIndex * AISLE_PITCH_MM,
+      originYMm: RACK_START_Y_MM,
+      bayWidthMm: BAY_WIDTH_MM,
+      levelHeightMm: 1_200,
+      faceOffsetMm: 1_100,
     });
     // Serpentine pick sequence: up odd aisles, down even ones (S-shape routing order).
-    const ordered = [...slots].sort((a, b) => (aisleIndex % 2 === 0 ? a.yMm - b.yMm : b.yMm - a.yMm) || a.xMm - b.xMm || (a.level ?? 0) - (b.level ?? 0));
+    const ordered = [...slots].sort(
+      (a, b) => (aisleIndex % 2 === 0 ? a.yMm - b.yMm : b.yMm - a.yMm) || a.xMm - b.xMm || (a.level ?? 0) - (b.level ?? 0),
+    );
     for (const s of ordered) {
       const pick = (s.level ?? 1) <= 2 || !reserveZone;
       locs.push({
-        code: s.code, type: pick ? 'pick_face' : 'reserve', zoneId: pick ? pickZone : reserveZone!, aisle: s.aisle, bay: s.bay, level: s.level, position: s.position,
-        xMm: s.xMm, yMm: s.yMm, zMm: s.zMm, pickSequence: pick ? ++seq : null,
-        maxVolumeMm3: pick ? 600 * 1_000 * 800 : 1_200 * 1_000 * 1_500, maxWeightG: pick ? 250_000 : 1_000_000, maxSkus: pick ? 1 : 4, mixedLots: !pick,
+        code: s.code,
+        type: pick ? 'pick_face' : 'reserve',
+        zoneId: pick ? pickZone : reserveZone!,
+        aisle: s.aisle,
+        bay: s.bay,
+        level: s.level,
+        position: s.position,
+        xMm: s.xMm,
+        yMm: s.yMm,
+        zMm: s.zMm,
+        pickSequence: pick ? ++seq : null,
+        maxVolumeMm3: pick ? 600 * 1_000 * 800 : 1_200 * 1_000 * 1_500,
+        maxWeightG: pick ? 250_000 : 1_000_000,
+        maxSkus: pick ? 1 : 4,
+        mixedLots: !pick,
       } as LocationInput);
     }
   };

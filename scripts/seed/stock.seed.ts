@@ -16,13 +16,36 @@ export async function seedStock(em: EntityManager): Promise<boolean> {
   const wh = DEMO_WAREHOUSE_ID;
   if (await sqlOne(em, 'select 1 from stock_movement where warehouse_id = ? limit 1', [wh])) return false;
   const r = rng(7);
-  const skus = await sql<{ id: string; code: string; velocity_class: string; track_lot: boolean; storage_condition: string; qty_case: number }>(em, `
+  const skus = await sql<{
+    id: string;
+    code: string;
+    velocity_class: string;
+    track_lot: boolean;
+    storage_condition: string;
+    qty_case: number;
+  }>(
+    em,
+    `
     select s.id, s.code, s.velocity_class, s.track_lot, s.storage_condition, coalesce(u.qty_each, 12) as qty_case
     from sku s left join sku_uom u on u.sku_id = s.id and u.level = 'case' where s.code = any(?::text[])
-    order by case s.velocity_class when 'A' then 0 when 'B' then 1 else 2 end, s.code`, [`{${demoSkus().map((s) => s.code).join(',')}}`]);
-  const faces = await sql<{ id: string; code: string; aisle: string; bay: number }>(em, `select id, code, aisle, bay from location
-    where warehouse_id = ? and type = 'pick_face' and aisle <> 'K' order by pick_sequence`, [wh]);
-  const chilled = await sql<{ id: string; code: string; aisle: string; bay: number }>(em, `select id, code, aisle, bay from location where warehouse_id = ? and type = 'pick_face' and aisle = 'K' order by pick_sequence`, [wh]);
+    order by case s.velocity_class when 'A' then 0 when 'B' then 1 else 2 end, s.code`,
+    [
+      `{${demoSkus()
+        .map((s) => s.code)
+        .join(',')}}`,
+    ],
+  );
+  const faces = await sql<{ id: string; code: string; aisle: string; bay: number }>(
+    em,
+    `select id, code, aisle, bay from location
+    where warehouse_id = ? and type = 'pick_face' and aisle <> 'K' order by pick_sequence`,
+    [wh],
+  );
+  const chilled = await sql<{ id: string; code: string; aisle: string; bay: number }>(
+    em,
+    `select id, code, aisle, bay from location where warehouse_id = ? and type = 'pick_face' and aisle = 'K' order by pick_sequence`,
+    [wh],
+  );
   const dock = (await sqlOne<{ id: string }>(em, 'select id from location where warehouse_id = ? and code = ?', [wh, 'RCV-01']))!.id;
   let fi = 0;
   let ci = 0;
@@ -30,25 +53,75 @@ export async function seedStock(em: EntityManager): Promise<boolean> {
     const isChilled = s.storage_condition === 'chilled';
     const face = isChilled ? chilled[ci++ % chilled.length]! : faces[fi++ % faces.length]!;
     const lot = s.track_lot ? `L${26_000 + n}` : null;
-    const expiry = s.track_lot ? `2027-${String(1 + (n % 12)).padStart(2, '0')}-${String(1 + Math.floor(r() * 27)).padStart(2, '0')}` : null;
+    const expiry = s.track_lot
+      ? `2027-${String(1 + (n % 12)).padStart(2, '0')}-${String(1 + Math.floor(r() * 27)).padStart(2, '0')}`
+      : null;
     const ref = { refType: 'asn', refId: `ASN-DEMO-${String(n + 1).padStart(4, '0')}` };
     const cases = 2 + Math.floor(r() * (s.velocity_class === 'A' ? 10 : 4));
     const qty = cases * s.qty_case;
     if (isChilled) {
-      await postMovement(em, { warehouseId: wh, type: 'receipt', skuId: s.id, qty, to: { locationId: dock, lot, expiry }, ...ref }, { emitEvent: false });
-      await postMovement(em, { warehouseId: wh, type: 'putaway', skuId: s.id, qty, from: { locationId: dock, lot, expiry }, to: { locationId: face.id, lot, expiry }, ...ref }, { emitEvent: false });
+      await postMovement(
+        em,
+        { warehouseId: wh, type: 'receipt', skuId: s.id, qty, to: { locationId: dock, lot, expiry }, ...ref },
+        { emitEvent: false },
+      );
+      await postMovement(
+        em,
+        {
+          warehouseId: wh,
+          type: 'putaway',
+          skuId: s.id,
+          qty,
+          from: { locationId: dock, lot, expiry },
+          to: { locationId: face.id, lot, expiry },
+          ...ref,
+        },
+        { emitEvent: false },
+      );
       continue;
     }
     // Reserve: the slot above the pick face (levels 03/04 of the same bay), on a pallet LPN.
-    const reserve = (await sqlOne<{ id: string }>(em, `select id from location where warehouse_id = ? and aisle = ? and bay = ? and type = 'reserve' order by level limit 1 offset ?`,
-      [wh, face.aisle, face.bay, n % 2]))!;
+    const reserve = (await sqlOne<{ id: string }>(
+      em,
+      `select id from location where warehouse_id = ? and aisle = ? and bay = ? and type = 'reserve' order by level limit 1 offset ?`,
+      [wh, face.aisle, face.bay, n % 2],
+    ))!;
     const pallet = await createLpn(em, { warehouseId: wh, type: 'pallet', locationId: dock });
-    await postMovement(em, { warehouseId: wh, type: 'receipt', skuId: s.id, qty, to: { locationId: dock, lot, expiry, lpnId: pallet.id }, ...ref }, { emitEvent: false });
-    await postMovement(em, { warehouseId: wh, type: 'putaway', skuId: s.id, qty, from: { locationId: dock, lot, expiry, lpnId: pallet.id }, to: { locationId: reserve.id, lot, expiry, lpnId: pallet.id }, ...ref }, { emitEvent: false });
+    await postMovement(
+      em,
+      { warehouseId: wh, type: 'receipt', skuId: s.id, qty, to: { locationId: dock, lot, expiry, lpnId: pallet.id }, ...ref },
+      { emitEvent: false },
+    );
+    await postMovement(
+      em,
+      {
+        warehouseId: wh,
+        type: 'putaway',
+        skuId: s.id,
+        qty,
+        from: { locationId: dock, lot, expiry, lpnId: pallet.id },
+        to: { locationId: reserve.id, lot, expiry, lpnId: pallet.id },
+        ...ref,
+      },
+      { emitEvent: false },
+    );
     await sql(em, 'update license_plate set location_id = ? where id = ?', [reserve.id, pallet.id]);
     const repl = Math.min(qty, s.qty_case * (s.velocity_class === 'A' ? 2 : 1));
-    await postMovement(em, { warehouseId: wh, type: 'move', skuId: s.id, qty: repl, from: { locationId: reserve.id, lot, expiry, lpnId: pallet.id }, to: { locationId: face.id, lot, expiry },
-      reasonCode: 'replenish', refType: 'replenishment', refId: `REPL-${String(n + 1).padStart(4, '0')}` }, { emitEvent: false });
+    await postMovement(
+      em,
+      {
+        warehouseId: wh,
+        type: 'move',
+        skuId: s.id,
+        qty: repl,
+        from: { locationId: reserve.id, lot, expiry, lpnId: pallet.id },
+        to: { locationId: face.id, lot, expiry },
+        reasonCode: 'replenish',
+        refType: 'replenishment',
+        refId: `REPL-${String(n + 1).padStart(4, '0')}`,
+      },
+      { emitEvent: false },
+    );
   }
   return true;
 }

@@ -45,8 +45,22 @@ export class Cluster {
 
   private constructor(private readonly env: NodeJS.ProcessEnv) {}
 
-  static async start(opts: { apis: number; workers: number; databaseUrl: string; redisUrl?: string; ownRedis?: boolean; env?: Record<string, string> }): Promise<Cluster> {
-    const c = new Cluster({ ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', DATABASE_URL: opts.databaseUrl, RELAY_POLL_MS: '50', ...opts.env });
+  static async start(opts: {
+    apis: number;
+    workers: number;
+    databaseUrl: string;
+    redisUrl?: string;
+    ownRedis?: boolean;
+    env?: Record<string, string>;
+  }): Promise<Cluster> {
+    const c = new Cluster({
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: opts.databaseUrl,
+      RELAY_POLL_MS: '50',
+      ...opts.env,
+    });
     if (opts.ownRedis) await c.startRedis();
     else c.redisUrl = opts.redisUrl ?? 'redis://127.0.0.1:6379';
     c.env.REDIS_URL = c.redisUrl;
@@ -60,7 +74,9 @@ export class Cluster {
   private async startRedis(): Promise<void> {
     const port = await freePort();
     const p: Proc = { name: 'redis', kind: 'redis', port, logs: [] };
-    p.child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    p.child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.procs.set('redis', p);
     this.redisUrl = `redis://127.0.0.1:${port}`;
     await waitFor(() => p.child!.stdout!.readableLength > 0 || p.logs.length > 0 || false, 100).catch(() => undefined);
@@ -79,16 +95,24 @@ export class Cluster {
 
   private async spawnApi(name: string, port?: number): Promise<Proc> {
     const p: Proc = { name, kind: 'api', port: port ?? (await freePort()), logs: [] };
-    p.child = spawn(process.execPath, [...NODE_ARGS, 'api/server.ts'], { cwd: ROOT, env: { ...this.env, PORT: String(p.port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    p.child = spawn(process.execPath, [...NODE_ARGS, 'api/server.ts'], {
+      cwd: ROOT,
+      env: { ...this.env, PORT: String(p.port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.watch(p);
     this.procs.set(name, p);
-    await waitFor(async () => {
-      try {
-        return (await fetch(`http://127.0.0.1:${p.port}/health/ready`)).status === 200;
-      } catch {
-        return false;
-      }
-    }, 90_000, `${name} ready`).catch((e) => {
+    await waitFor(
+      async () => {
+        try {
+          return (await fetch(`http://127.0.0.1:${p.port}/health/ready`)).status === 200;
+        } catch {
+          return false;
+        }
+      },
+      90_000,
+      `${name} ready`,
+    ).catch((e) => {
       throw new Error(`${e.message}; last output:\n${p.logs.slice(-10).join('\n')}`);
     });
     return p;
@@ -146,13 +170,15 @@ export class Cluster {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.procs.values()].map(async (p) => {
-      if (!p.child || p.child.exitCode !== null || p.child.signalCode) return;
-      p.child.kill('SIGCONT');
-      const exited = new Promise((r) => p.child!.once('exit', r));
-      p.child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (p.child.exitCode === null) p.child.kill('SIGKILL');
-    }));
+    await Promise.all(
+      [...this.procs.values()].map(async (p) => {
+        if (!p.child || p.child.exitCode !== null || p.child.signalCode) return;
+        p.child.kill('SIGCONT');
+        const exited = new Promise((r) => p.child!.once('exit', r));
+        p.child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        if (p.child.exitCode === null) p.child.kill('SIGKILL');
+      }),
+    );
   }
 }

@@ -19,10 +19,20 @@ beforeAll(async () => {
   const c = new pg.Client({ connectionString: db.url });
   await c.connect();
   wh = (await c.query(`insert into warehouse (code, name) values ('C1', 'Cluster DC') returning id`)).rows[0].id;
-  const user = (await c.query(`insert into app_user (username, display_name, password_hash, roles, warehouse_ids) values ('sup', 'Sup', 'x', '{supervisor}', $1) returning id`, [`{${wh}}`])).rows[0].id;
+  const user = (
+    await c.query(
+      `insert into app_user (username, display_name, password_hash, roles, warehouse_ids) values ('sup', 'Sup', 'x', '{supervisor}', $1) returning id`,
+      [`{${wh}}`],
+    )
+  ).rows[0].id;
   await c.end();
   const prefix = `dockside-cluster:${randomBytes(4).toString('hex')}`;
-  token = signAccessToken(jwtSettings(loadConfig({ NODE_ENV: 'test' })), { id: user, username: 'sup', roles: ['supervisor'], warehouseIds: [wh] });
+  token = signAccessToken(jwtSettings(loadConfig({ NODE_ENV: 'test' })), {
+    id: user,
+    username: 'sup',
+    roles: ['supervisor'],
+    warehouseIds: [wh],
+  });
   cluster = await Cluster.start({ apis: 2, workers: 2, databaseUrl: db.url, redisUrl: inject('redisUrl'), env: { REDIS_PREFIX: prefix } });
 }, 120_000);
 
@@ -39,9 +49,12 @@ describe('two API and two worker processes', () => {
     await new Promise<void>((r) => socket.once('connect', () => r()));
     await socket.timeout(5000).emitWithAck('subscribe', { rooms: [`warehouse:${wh}`] });
 
-    const post = (api: string, text: string) => fetch(`${cluster.url(api)}/v1/warehouses/${wh}/notes`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ text }),
-    }).then((r) => expect(r.status).toBe(201));
+    const post = (api: string, text: string) =>
+      fetch(`${cluster.url(api)}/v1/warehouses/${wh}/notes`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ text }),
+      }).then((r) => expect(r.status).toBe(201));
 
     const total = 90;
     for (let i = 0; i < total; i++) {

@@ -21,7 +21,10 @@ beforeAll(async () => {
   dispatcher = await sys.user('disp', ['dispatcher'], [sys.wh1]);
   driver = await sys.user('drv', ['driver'], [sys.wh1]);
   ({ vehicleIds, shipmentIds } = await seedDispatchDay(sys.rt.orm.em.fork(), sys.wh1, { deliveryDate: DAY, stops: 300, seed: 6 }));
-  const d = await http('POST', `${sys.url}/v1/drivers`, { token: dispatcher.token, body: { warehouseId: sys.wh1, userId: driver.id, name: 'Driver', vehicleId: vehicleIds[0] } });
+  const d = await http('POST', `${sys.url}/v1/drivers`, {
+    token: dispatcher.token,
+    body: { warehouseId: sys.wh1, userId: driver.id, name: 'Driver', vehicleId: vehicleIds[0] },
+  });
   expect(d.status).toBe(201);
 });
 afterAll(async () => {
@@ -49,10 +52,11 @@ async function until<T>(probe: () => Promise<T | undefined> | T | undefined, ms 
 }
 
 const getPlan = async (id: string, token = dispatcher.token) => (await http('GET', `${sys.url}/v1/route-plans/${id}`, { token })).body;
-const settled = (id: string, status: string, version = 1) => until(async () => {
-  const p = await getPlan(id);
-  return p.status === status && p.version === version ? p : undefined;
-});
+const settled = (id: string, status: string, version = 1) =>
+  until(async () => {
+    const p = await getPlan(id);
+    return p.status === status && p.version === version ? p : undefined;
+  });
 
 /** Watches the plan's room only (not the warehouse room), so anything received came through `route:<id>`. */
 async function watchRoom(planId: string) {
@@ -67,70 +71,99 @@ async function watchRoom(planId: string) {
 let plan: any;
 
 describe('planning a 300-stop demo day', () => {
-  it('solves in a worker thread while the API event loop stays free, pushing progress to the route room', { timeout: 240_000 }, async () => {
-    const loop = monitorEventLoopDelay({ resolution: 10 });
-    let maxTickGapMs = 0;
-    let lastTick = performance.now();
-    const ticker = setInterval(() => {
-      const t = performance.now();
-      maxTickGapMs = Math.max(maxTickGapMs, t - lastTick);
-      lastTick = t;
-    }, 10);
-    loop.enable();
+  it(
+    'solves in a worker thread while the API event loop stays free, pushing progress to the route room',
+    { timeout: 240_000 },
+    async () => {
+      const loop = monitorEventLoopDelay({ resolution: 10 });
+      let maxTickGapMs = 0;
+      let lastTick = performance.now();
+      const ticker = setInterval(() => {
+        const t = performance.now();
+        maxTickGapMs = Math.max(maxTickGapMs, t - lastTick);
+        lastTick = t;
+      }, 10);
+      loop.enable();
 
-    const created = await http('POST', `${sys.url}/v1/route-plans`, { token: dispatcher.token, body: { warehouseId: sys.wh1, deliveryDate: DAY, timeLimitS: 4 } });
-    expect(created.status).toBe(202);
-    const planId = created.body.id as string;
-    const events = await watchRoom(planId);
-    // Health answers counted while the plan is still solving prove the API is served concurrently.
-    let healthWhileSolving = 0;
-    plan = await until(async () => {
-      const h = await http('GET', `${sys.url}/health/live`);
-      const p = await getPlan(planId);
-      if (p.status === 'solving' && h.status === 200) healthWhileSolving++;
-      return p.status === 'solved' ? p : undefined;
-    });
-    loop.disable();
-    clearInterval(ticker);
+      const created = await http('POST', `${sys.url}/v1/route-plans`, {
+        token: dispatcher.token,
+        body: { warehouseId: sys.wh1, deliveryDate: DAY, timeLimitS: 4 },
+      });
+      expect(created.status).toBe(202);
+      const planId = created.body.id as string;
+      const events = await watchRoom(planId);
+      // Health answers counted while the plan is still solving prove the API is served concurrently.
+      let healthWhileSolving = 0;
+      plan = await until(async () => {
+        const h = await http('GET', `${sys.url}/health/live`);
+        const p = await getPlan(planId);
+        if (p.status === 'solving' && h.status === 200) healthWhileSolving++;
+        return p.status === 'solved' ? p : undefined;
+      });
+      loop.disable();
+      clearInterval(ticker);
 
-    const solveMs = new Date(plan.finishedAt).getTime() - new Date(plan.startedAt).getTime();
-    const loopMax = figure('dispatch', 'API event-loop max delay during a 300-stop solve (monitorEventLoopDelay)', loop.max / 1e6, 'ms', solveMs, 'solve wall time');
-    const tickGap = figure('dispatch', 'API setInterval(10 ms) max gap during a 300-stop solve', maxTickGapMs, 'ms', solveMs, 'solve wall time');
-    console.log(JSON.stringify(loopMax));
-    console.log(JSON.stringify(tickGap));
-    // A solve on the main thread would stall the loop for (nearly) the whole solve: ratio ≈ 1.
-    expect(loopMax.ratio!).toBeLessThan(0.25);
-    expect(tickGap.ratio!).toBeLessThan(0.25);
-    expect(healthWhileSolving).toBeGreaterThan(0);
+      const solveMs = new Date(plan.finishedAt).getTime() - new Date(plan.startedAt).getTime();
+      const loopMax = figure(
+        'dispatch',
+        'API event-loop max delay during a 300-stop solve (monitorEventLoopDelay)',
+        loop.max / 1e6,
+        'ms',
+        solveMs,
+        'solve wall time',
+      );
+      const tickGap = figure(
+        'dispatch',
+        'API setInterval(10 ms) max gap during a 300-stop solve',
+        maxTickGapMs,
+        'ms',
+        solveMs,
+        'solve wall time',
+      );
+      console.log(JSON.stringify(loopMax));
+      console.log(JSON.stringify(tickGap));
+      // A solve on the main thread would stall the loop for (nearly) the whole solve: ratio ≈ 1.
+      expect(loopMax.ratio!).toBeLessThan(0.25);
+      expect(tickGap.ratio!).toBeLessThan(0.25);
+      expect(healthWhileSolving).toBeGreaterThan(0);
 
-    // Progress reached the room before the result did.
-    await until(() => events.some((e) => e.type === 'route_plan.solved'), 150_000);
-    const firstProgress = events.findIndex((e) => e.type === 'route_plan.progress' && (e.payload as { bestCost: unknown }).bestCost !== null);
-    expect(firstProgress).toBeGreaterThanOrEqual(0);
-    expect(firstProgress).toBeLessThan(events.findIndex((e) => e.type === 'route_plan.solved'));
-    expect(events[firstProgress]!.payload).toMatchObject({ planId, version: 1, bestCost: expect.any(Number) });
+      // Progress reached the room before the result did.
+      await until(() => events.some((e) => e.type === 'route_plan.solved'), 150_000);
+      const firstProgress = events.findIndex(
+        (e) => e.type === 'route_plan.progress' && (e.payload as { bestCost: unknown }).bestCost !== null,
+      );
+      expect(firstProgress).toBeGreaterThanOrEqual(0);
+      expect(firstProgress).toBeLessThan(events.findIndex((e) => e.type === 'route_plan.solved'));
+      expect(events[firstProgress]!.payload).toMatchObject({ planId, version: 1, bestCost: expect.any(Number) });
 
-    // Every shipment routed once; ETAs inside windows; loads within capacity; stops ordered.
-    const routed = plan.routes.flatMap((r: any) => r.stops.map((s: any) => s.shipmentId));
-    expect(new Set(routed).size).toBe(routed.length);
-    expect([...routed, ...plan.unassignedShipmentIds].sort()).toEqual([...shipmentIds].sort());
-    expect(plan.unassignedShipmentIds).toEqual([]);
-    const vehicles = (await http('GET', `${sys.url}/v1/vehicles?warehouseId=${sys.wh1}`, { token: dispatcher.token })).body.items;
-    for (const r of plan.routes) {
-      const v = vehicles.find((x: any) => x.id === r.vehicleId);
-      expect(r.loadWeightG).toBeLessThanOrEqual(v.capacityWeightG);
-      expect(r.endS).toBeLessThanOrEqual(v.shiftEndS + 1e-6);
-      expect(r.stops.map((s: any) => s.seq)).toEqual(r.stops.map((_: unknown, i: number) => i + 1));
-      for (const s of r.stops) if (s.windowEndS !== null) expect(s.etaS).toBeLessThanOrEqual(s.windowEndS + 1e-6);
-      expect(r.distanceM).toBeGreaterThan(0);
-    }
-    expect(plan.cost).toBeCloseTo(plan.routes.reduce((a: number, r: any) => a + r.cost, 0), 3);
-    // The driver's vehicle got a route assigned to them.
-    expect(plan.routes.find((r: any) => r.vehicleId === vehicleIds[0])?.driverId).toBeTruthy();
-  });
+      // Every shipment routed once; ETAs inside windows; loads within capacity; stops ordered.
+      const routed = plan.routes.flatMap((r: any) => r.stops.map((s: any) => s.shipmentId));
+      expect(new Set(routed).size).toBe(routed.length);
+      expect([...routed, ...plan.unassignedShipmentIds].sort()).toEqual([...shipmentIds].sort());
+      expect(plan.unassignedShipmentIds).toEqual([]);
+      const vehicles = (await http('GET', `${sys.url}/v1/vehicles?warehouseId=${sys.wh1}`, { token: dispatcher.token })).body.items;
+      for (const r of plan.routes) {
+        const v = vehicles.find((x: any) => x.id === r.vehicleId);
+        expect(r.loadWeightG).toBeLessThanOrEqual(v.capacityWeightG);
+        expect(r.endS).toBeLessThanOrEqual(v.shiftEndS + 1e-6);
+        expect(r.stops.map((s: any) => s.seq)).toEqual(r.stops.map((_: unknown, i: number) => i + 1));
+        for (const s of r.stops) if (s.windowEndS !== null) expect(s.etaS).toBeLessThanOrEqual(s.windowEndS + 1e-6);
+        expect(r.distanceM).toBeGreaterThan(0);
+      }
+      expect(plan.cost).toBeCloseTo(
+        plan.routes.reduce((a: number, r: any) => a + r.cost, 0),
+        3,
+      );
+      // The driver's vehicle got a route assigned to them.
+      expect(plan.routes.find((r: any) => r.vehicleId === vehicleIds[0])?.driverId).toBeTruthy();
+    },
+  );
 
   it('cancel stops the solver thread and stores nothing', async () => {
-    const created = await http('POST', `${sys.url}/v1/route-plans`, { token: dispatcher.token, body: { warehouseId: sys.wh1, deliveryDate: DAY, timeLimitS: 300 } });
+    const created = await http('POST', `${sys.url}/v1/route-plans`, {
+      token: dispatcher.token,
+      body: { warehouseId: sys.wh1, deliveryDate: DAY, timeLimitS: 300 },
+    });
     const planId = created.body.id as string;
     await until(async () => (await getPlan(planId)).status === 'solving' && activeSolveThreads() === 1);
     const c = await http('POST', `${sys.url}/v1/route-plans/${planId}/cancel`, { token: dispatcher.token });
@@ -139,7 +172,9 @@ describe('planning a 300-stop demo day', () => {
     const cancelled = await settled(planId, 'cancelled');
     expect(activeSolveThreads()).toBe(0);
     expect(cancelled.routes).toEqual([]);
-    const ev = await sql<{ type: string }>(sys.rt.orm.em.fork(), `select type from outbox where payload->>'planId' = ? order by id`, [planId]);
+    const ev = await sql<{ type: string }>(sys.rt.orm.em.fork(), `select type from outbox where payload->>'planId' = ? order by id`, [
+      planId,
+    ]);
     expect(ev.map((e) => e.type).at(-1)).toBe('route_plan.cancelled');
     expect((await http('POST', `${sys.url}/v1/route-plans/${planId}/cancel`, { token: dispatcher.token })).status).toBe(409);
   });
@@ -166,20 +201,34 @@ describe('dispatch, breakdown and re-optimisation', () => {
     const ok = await http('POST', `${sys.url}/v1/stops/${kept.stops[0].id}/delivered`, { token: driver.token });
     expect(ok.body).toEqual({ id: kept.stops[0].id, status: 'delivered' });
     expect((await http('POST', `${sys.url}/v1/stops/${kept.stops[0].id}/delivered`, { token: driver.token })).status).toBe(409);
-    const failed = await http('POST', `${sys.url}/v1/stops/${kept.stops[1].id}/failed`, { token: driver.token, body: { reason: 'nobody home' } });
+    const failed = await http('POST', `${sys.url}/v1/stops/${kept.stops[1].id}/failed`, {
+      token: driver.token,
+      body: { reason: 'nobody home' },
+    });
     expect(failed.body.status).toBe('failed');
     // The driver may not touch another driver's route.
     expect((await http('POST', `${sys.url}/v1/stops/${broken.stops[0].id}/delivered`, { token: driver.token })).status).toBe(404);
     expect((await http('POST', `${sys.url}/v1/stops/${broken.stops[0].id}/delivered`, { token: dispatcher.token })).status).toBe(200);
-    const out = await sql<{ type: string; payload: any }>(sys.rt.orm.em.fork(), `select type, payload from outbox where type like 'shipment.%' order by id`);
+    const out = await sql<{ type: string; payload: any }>(
+      sys.rt.orm.em.fork(),
+      `select type, payload from outbox where type like 'shipment.%' order by id`,
+    );
     expect(out.map((e) => e.type)).toEqual(['shipment.delivered', 'shipment.delivery_failed', 'shipment.delivered']);
-    expect(out[0]!.payload).toMatchObject({ shipmentId: kept.stops[0].shipmentId, orderId: null, carrierCode: 'own-fleet', trackingNumber: expect.any(String) });
+    expect(out[0]!.payload).toMatchObject({
+      shipmentId: kept.stops[0].shipmentId,
+      orderId: null,
+      carrierCode: 'own-fleet',
+      trackingNumber: expect.any(String),
+    });
   });
 
   it('keeps dispatched stops fixed when a vehicle breaks down and new shipments arrive', async () => {
     newShipments.push(...(await seedDispatchDay(sys.rt.orm.em.fork(), sys.wh1, { deliveryDate: DAY, stops: 5, seed: 77 })).shipmentIds);
     before = await getPlan(plan.id);
-    const r = await http('POST', `${sys.url}/v1/route-plans/${plan.id}/reoptimize`, { token: dispatcher.token, body: { brokenVehicleIds: [broken.vehicleId], timeLimitS: 3 } });
+    const r = await http('POST', `${sys.url}/v1/route-plans/${plan.id}/reoptimize`, {
+      token: dispatcher.token,
+      body: { brokenVehicleIds: [broken.vehicleId], timeLimitS: 3 },
+    });
     expect(r.status).toBe(202);
     expect(r.body.version).toBe(2);
     const after = await settled(plan.id, 'solved', 2);
@@ -193,12 +242,16 @@ describe('dispatch, breakdown and re-optimisation', () => {
     const b = after.routes.find((x: any) => x.vehicleId === broken.vehicleId);
     expect(b.status).toBe('broken_down');
     expect(b.stops.map((s: any) => s.id)).toEqual([broken.stops[0].id]);
-    const elsewhere = new Map(after.routes.filter((x: any) => x !== b).flatMap((x: any) => x.stops.map((s: any) => [s.shipmentId, x.vehicleId])));
-    for (const s of broken.stops.slice(1)) expect(elsewhere.get(s.shipmentId) ?? after.unassignedShipmentIds.find((u: string) => u === s.shipmentId)).toBeTruthy();
+    const elsewhere = new Map(
+      after.routes.filter((x: any) => x !== b).flatMap((x: any) => x.stops.map((s: any) => [s.shipmentId, x.vehicleId])),
+    );
+    for (const s of broken.stops.slice(1))
+      expect(elsewhere.get(s.shipmentId) ?? after.unassignedShipmentIds.find((u: string) => u === s.shipmentId)).toBeTruthy();
     expect(elsewhere.size + after.unassignedShipmentIds.length).toBe(shipmentIds.length + newShipments.length - 1);
     for (const id of newShipments) expect(elsewhere.has(id) || after.unassignedShipmentIds.includes(id)).toBe(true);
     // Stops that changed vehicle are planned again (their new driver has not been told yet).
-    for (const s of after.routes.flatMap((x: any) => x.stops)) if (broken.stops.some((o: any) => o.id === s.id) && s.id !== broken.stops[0].id) expect(s.status).toBe('planned');
+    for (const s of after.routes.flatMap((x: any) => x.stops))
+      if (broken.stops.some((o: any) => o.id === s.id) && s.id !== broken.stops[0].id) expect(s.status).toBe('planned');
     plan = after;
   });
 
@@ -210,12 +263,19 @@ describe('dispatch, breakdown and re-optimisation', () => {
     let body: { stopId: string; toRouteId: string; position: number } | undefined;
     let r2: any;
     const d2 = (a: any, b: any) => (a.lat - b.lat) ** 2 + (a.lng - b.lng) ** 2;
-    const tries = open.flatMap((to: any) => open.filter((r: any) => r !== to).flatMap((from: any) => from.stops.filter((x: any) => x.windowEndS === null).map((x: any) => ({ x, to }))));
+    const tries = open.flatMap((to: any) =>
+      open
+        .filter((r: any) => r !== to)
+        .flatMap((from: any) => from.stops.filter((x: any) => x.windowEndS === null).map((x: any) => ({ x, to }))),
+    );
     for (const { x, to } of tries.slice(0, 80)) {
       const near = to.stops.reduce((best: any, y: any) => (d2(x, y) < d2(x, best) ? y : best), to.stops[0]);
       r2 = to;
       body = { stopId: x.id, toRouteId: to.id, position: near.seq + 1 };
-      preview = await http('POST', `${sys.url}/v1/route-plans/${plan.id}/move-stop`, { token: dispatcher.token, body: { ...body, dryRun: true } });
+      preview = await http('POST', `${sys.url}/v1/route-plans/${plan.id}/move-stop`, {
+        token: dispatcher.token,
+        body: { ...body, dryRun: true },
+      });
       if (preview.status === 200) break;
       expect(preview.status).toBe(422);
       expect(preview.body.constraint).toBeTruthy();
@@ -230,15 +290,25 @@ describe('dispatch, breakdown and re-optimisation', () => {
     expect(now.cost - plan.cost).toBeCloseTo(preview!.body.costDelta, 3);
     plan = now;
     // An early-window stop moved to the end of a long day cannot be served in time.
-    const early = plan.routes.flatMap((r: any) => r.stops.filter((s: any) => s.status === 'planned' && s.windowEndS !== null && s.windowEndS <= 10 * 3600).map((s: any) => ({ s, r })))[0];
-    const late = plan.routes.filter((r: any) => r.status !== 'broken_down' && r.id !== early.r.id).sort((a: any, b: any) => b.endS - a.endS)[0];
-    const bad = await http('POST', `${sys.url}/v1/route-plans/${plan.id}/move-stop`, { token: dispatcher.token, body: { stopId: early.s.id, toRouteId: late.id, position: late.stops.length + 1 } });
+    const early = plan.routes.flatMap((r: any) =>
+      r.stops.filter((s: any) => s.status === 'planned' && s.windowEndS !== null && s.windowEndS <= 10 * 3600).map((s: any) => ({ s, r })),
+    )[0];
+    const late = plan.routes
+      .filter((r: any) => r.status !== 'broken_down' && r.id !== early.r.id)
+      .sort((a: any, b: any) => b.endS - a.endS)[0];
+    const bad = await http('POST', `${sys.url}/v1/route-plans/${plan.id}/move-stop`, {
+      token: dispatcher.token,
+      body: { stopId: early.s.id, toRouteId: late.id, position: late.stops.length + 1 },
+    });
     expect(bad.status).toBe(422);
     expect(bad.body.type).toMatch(/infeasible-(time-window|shift-end|max-duration|capacity-weight|capacity-volume)$/);
     expect(bad.body.violations.length).toBeGreaterThan(0);
     // Dispatched stops are locked.
     const k = plan.routes.find((r: any) => r.id === kept.id);
-    const locked = await http('POST', `${sys.url}/v1/route-plans/${plan.id}/move-stop`, { token: dispatcher.token, body: { stopId: k.stops[2].id, toRouteId: late.id, position: 1, dryRun: true } });
+    const locked = await http('POST', `${sys.url}/v1/route-plans/${plan.id}/move-stop`, {
+      token: dispatcher.token,
+      body: { stopId: k.stops[2].id, toRouteId: late.id, position: 1, dryRun: true },
+    });
     expect(locked.status).toBe(409);
     expect(locked.body.type).toContain('locked-stop');
   });
@@ -255,12 +325,18 @@ describe('dispatch, breakdown and re-optimisation', () => {
     const ack = (await s.timeout(5000).emitWithAck('subscribe', { rooms: [`route:${plan.id}`] })) as { refused: string[] };
     expect(ack.refused).toEqual([`route:${plan.id}`]);
     const picker = await sys.user('pick', ['picker'], [sys.wh1]);
-    expect((await http('POST', `${sys.url}/v1/route-plans`, { token: picker.token, body: { warehouseId: sys.wh1, deliveryDate: DAY } })).status).toBe(403);
+    expect(
+      (await http('POST', `${sys.url}/v1/route-plans`, { token: picker.token, body: { warehouseId: sys.wh1, deliveryDate: DAY } })).status,
+    ).toBe(403);
     const doc = await http('GET', `${sys.url}/openapi.json`);
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/route-plans', '/v1/route-plans/{id}/move-stop', '/v1/stops/{id}/delivered']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/route-plans', '/v1/route-plans/{id}/move-stop', '/v1/stops/{id}/delivered']),
+    );
     const list = await http('GET', `${sys.url}/v1/route-plans?warehouseId=${sys.wh1}&limit=1`, { token: dispatcher.token });
     expect(list.body.items).toHaveLength(1);
-    const page2 = await http('GET', `${sys.url}/v1/route-plans?warehouseId=${sys.wh1}&limit=1&cursor=${list.body.nextCursor}`, { token: dispatcher.token });
+    const page2 = await http('GET', `${sys.url}/v1/route-plans?warehouseId=${sys.wh1}&limit=1&cursor=${list.body.nextCursor}`, {
+      token: dispatcher.token,
+    });
     expect(page2.body.items[0].id).not.toBe(list.body.items[0].id);
   });
 });

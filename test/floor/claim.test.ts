@@ -16,12 +16,14 @@ beforeAll(async () => {
   pickers = await bulkUsers(sys, 'picker', 300, ['picker']);
   [sup] = await bulkUsers(sys, 'sup', 1, ['supervisor']);
   await withTx(sys.rt.orm.em, async (tx) => {
-    for (let i = 0; i < TASKS; i++) await createTask(tx, sys.wh1, { type: 'replenish', priority: i % 3 === 0 ? 80 : 50, qty: 1, details: { n: i } });
+    for (let i = 0; i < TASKS; i++)
+      await createTask(tx, sys.wh1, { type: 'replenish', priority: i % 3 === 0 ? 80 : 50, qty: 1, details: { n: i } });
   });
 });
 afterAll(async () => sys?.close());
 
-const claim = (p: BulkUser, extra: Record<string, unknown> = {}) => call('POST', `${sys.url}/v1/tasks/claim`, p.token, { warehouseId: sys.wh1, deviceId: `HH-${p.username}`, ...extra });
+const claim = (p: BulkUser, extra: Record<string, unknown> = {}) =>
+  call('POST', `${sys.url}/v1/tasks/claim`, p.token, { warehouseId: sys.wh1, deviceId: `HH-${p.username}`, ...extra });
 
 describe('claim-next under 300 concurrent pickers', () => {
   it('never hands one task to two pickers, and a retried claim returns the same task', async () => {
@@ -40,18 +42,26 @@ describe('claim-next under 300 concurrent pickers', () => {
 
   it('drains the pool with concurrent complete-and-claim rounds: every task done exactly once, none starved', async () => {
     const held = new Map<string, string>(); // picker id -> task id
-    for (const r of (await sql<{ assignee_id: string; id: string }>(sys.rt.orm.em.fork(), `select assignee_id, id from task where status = 'claimed'`))) held.set(r.assignee_id, r.id);
+    for (const r of await sql<{ assignee_id: string; id: string }>(
+      sys.rt.orm.em.fork(),
+      `select assignee_id, id from task where status = 'claimed'`,
+    ))
+      held.set(r.assignee_id, r.id);
     const doneBy = new Map<string, string>();
     for (let round = 0; round < 10 && held.size > 0; round++) {
-      const results = await Promise.all(pickers.filter((p) => held.has(p.id)).map(async (p) => {
-        const taskId = held.get(p.id)!;
-        const done = await call('POST', `${sys.url}/v1/tasks/${taskId}/complete`, p.token, {});
-        expect(done.status).toBe(200);
-        expect(doneBy.has(taskId)).toBe(false);
-        doneBy.set(taskId, p.id);
-        const next = await claim(p);
-        return { p, next };
-      }));
+      const results = await Promise.all(
+        pickers
+          .filter((p) => held.has(p.id))
+          .map(async (p) => {
+            const taskId = held.get(p.id)!;
+            const done = await call('POST', `${sys.url}/v1/tasks/${taskId}/complete`, p.token, {});
+            expect(done.status).toBe(200);
+            expect(doneBy.has(taskId)).toBe(false);
+            doneBy.set(taskId, p.id);
+            const next = await claim(p);
+            return { p, next };
+          }),
+      );
       held.clear();
       for (const { p, next } of results) {
         if (next.status === 200) held.set(p.id, next.body.id);
@@ -60,7 +70,10 @@ describe('claim-next under 300 concurrent pickers', () => {
       expect(new Set(held.values()).size).toBe(held.size);
     }
     expect(doneBy.size).toBe(TASKS);
-    const stats = await sql<{ status: string; n: number; max_claims: number }>(sys.rt.orm.em.fork(), `select status, count(*)::int as n, max(claim_count)::int as max_claims from task group by status`);
+    const stats = await sql<{ status: string; n: number; max_claims: number }>(
+      sys.rt.orm.em.fork(),
+      `select status, count(*)::int as n, max(claim_count)::int as max_claims from task group by status`,
+    );
     expect(stats).toEqual([{ status: 'done', n: TASKS, max_claims: 1 }]);
   });
 });
@@ -69,7 +82,11 @@ describe('eligibility, supervisor controls and leases', () => {
   it('honours role, equipment and zone', async () => {
     const [packer] = await bulkUsers(sys, 'packer', 1, ['packer']);
     const [p1, p2] = await bulkUsers(sys, 'eq', 2, ['picker']);
-    const zones = await sql<{ id: string }>(sys.rt.orm.em.fork(), `insert into zone (warehouse_id, code, name) values (?, 'Z-A', 'A'), (?, 'Z-B', 'B') returning id`, [sys.wh1, sys.wh1]);
+    const zones = await sql<{ id: string }>(
+      sys.rt.orm.em.fork(),
+      `insert into zone (warehouse_id, code, name) values (?, 'Z-A', 'A'), (?, 'Z-B', 'B') returning id`,
+      [sys.wh1, sys.wh1],
+    );
     const t = await withTx(sys.rt.orm.em, async (tx) => [
       await createTask(tx, sys.wh1, { type: 'replenish', equipment: 'reach_truck', qty: 1 }),
       await createTask(tx, sys.wh1, { type: 'replenish', zoneId: zones[1]!.id, priority: 60, qty: 1 }),
@@ -77,7 +94,9 @@ describe('eligibility, supervisor controls and leases', () => {
     expect((await claim(packer!)).status).toBe(204);
     // p1 without a reach truck, restricted to zone A: neither task is for them.
     expect((await claim(p1!, { zoneIds: [zones[0]!.id] })).status).toBe(204);
-    expect((await call('PUT', `${sys.url}/v1/users/${p2!.id}/worker-profile`, sup!.token, { equipment: ['reach_truck'], zoneIds: [] })).status).toBe(204);
+    expect(
+      (await call('PUT', `${sys.url}/v1/users/${p2!.id}/worker-profile`, sup!.token, { equipment: ['reach_truck'], zoneIds: [] })).status,
+    ).toBe(204);
     const got = await claim(p2!);
     expect(got.body.id).toBe(t[1]!.id); // higher priority first
     await call('POST', `${sys.url}/v1/tasks/${t[1]!.id}/complete`, p2!.token, {});
@@ -100,9 +119,23 @@ describe('eligibility, supervisor controls and leases', () => {
     const cancelled = await call('POST', `${sys.url}/v1/tasks/${t.id}/cancel`, sup!.token, { reason: 'stock moved' });
     expect(cancelled.body.status).toBe('cancelled');
     expect((await claim(b!)).status).toBe(204);
-    const events = await sql<{ type: string; rooms: string[] }>(sys.rt.orm.em.fork(), `select type, rooms from outbox where payload->>'taskId' = ? order by id`, [t.id]);
-    expect(events.map((e) => e.type)).toEqual(['task.created', 'task.reprioritised', 'task.claimed', 'task.released', 'task.reassigned', 'task.claimed', 'task.cancelled']);
-    expect(events.find((e) => e.type === 'task.reassigned')!.rooms).toEqual(expect.arrayContaining([`task:${t.id}`, `user:${a!.id}`, `user:${b!.id}`]));
+    const events = await sql<{ type: string; rooms: string[] }>(
+      sys.rt.orm.em.fork(),
+      `select type, rooms from outbox where payload->>'taskId' = ? order by id`,
+      [t.id],
+    );
+    expect(events.map((e) => e.type)).toEqual([
+      'task.created',
+      'task.reprioritised',
+      'task.claimed',
+      'task.released',
+      'task.reassigned',
+      'task.claimed',
+      'task.cancelled',
+    ]);
+    expect(events.find((e) => e.type === 'task.reassigned')!.rooms).toEqual(
+      expect.arrayContaining([`task:${t.id}`, `user:${a!.id}`, `user:${b!.id}`]),
+    );
   });
 
   it('returns a task whose lease ran out to the pool, keeping the next claimer free to take it', async () => {

@@ -7,16 +7,32 @@ import { systemClock } from '../../domain/shared/clock.js';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { rng } from '../../scripts/seed/rng.js';
 
-export interface FloorSku { id: string; code: string; gtin13: string; lotTracked: boolean; weightG: number }
-export interface FloorFixture { zoneIds: string[]; skus: FloorSku[]; orderIds: string[]; receivedUnits: number; lots: Map<string, { lot: string; expiry: string }[]> }
+export interface FloorSku {
+  id: string;
+  code: string;
+  gtin13: string;
+  lotTracked: boolean;
+  weightG: number;
+}
+export interface FloorFixture {
+  zoneIds: string[];
+  skus: FloorSku[];
+  orderIds: string[];
+  receivedUnits: number;
+  lots: Map<string, { lot: string; expiry: string }[]>;
+}
 
 /** Loads the shared box catalogue (global boxes) if not present. */
 export async function loadBoxes(em: EntityManager): Promise<void> {
-  const data = JSON.parse(readFileSync('/work/shared/bench-data/cartonization/boxes.json', 'utf8')) as { boxes: { code: string; innerLengthMm: number; innerWidthMm: number; innerHeightMm: number; maxWeightG: number; tareG: number }[] };
+  const data = JSON.parse(readFileSync('/work/shared/bench-data/cartonization/boxes.json', 'utf8')) as {
+    boxes: { code: string; innerLengthMm: number; innerWidthMm: number; innerHeightMm: number; maxWeightG: number; tareG: number }[];
+  };
   for (const b of data.boxes) {
-    await sql(em, `insert into box_type (code, inner_length_mm, inner_width_mm, inner_height_mm, max_weight_g, tare_g) values (?, ?, ?, ?, ?, ?) on conflict do nothing`, [
-      b.code, b.innerLengthMm, b.innerWidthMm, b.innerHeightMm, b.maxWeightG, b.tareG,
-    ]);
+    await sql(
+      em,
+      `insert into box_type (code, inner_length_mm, inner_width_mm, inner_height_mm, max_weight_g, tare_g) values (?, ?, ?, ?, ?, ?) on conflict do nothing`,
+      [b.code, b.innerLengthMm, b.innerWidthMm, b.innerHeightMm, b.maxWeightG, b.tareG],
+    );
   }
 }
 
@@ -27,7 +43,11 @@ const pad = (n: number, w: number) => String(n).padStart(w, '0');
  * level 02 (for re-allocation after short picks), stock received through the ledger, the box
  * catalogue, and `orders` allocated orders of 1-3 lines. Seeded: the same data every run.
  */
-export async function buildFloor(em: EntityManager, warehouseId: string, opts: { skus?: number; orders?: number; seed?: number; prefix?: string; zones?: number; gtinPrefix?: string } = {}): Promise<FloorFixture> {
+export async function buildFloor(
+  em: EntityManager,
+  warehouseId: string,
+  opts: { skus?: number; orders?: number; seed?: number; prefix?: string; zones?: number; gtinPrefix?: string } = {},
+): Promise<FloorFixture> {
   const nSku = opts.skus ?? 40;
   const nOrders = opts.orders ?? 200;
   const prefix = opts.prefix ?? 'F';
@@ -35,10 +55,20 @@ export async function buildFloor(em: EntityManager, warehouseId: string, opts: {
   await loadBoxes(em);
   const zones: { id: string }[] = [];
   for (let z = 0; z < (opts.zones ?? 1); z++) {
-    zones.push((await sqlOne<{ id: string }>(em, `insert into zone (warehouse_id, code, name) values (?, ?, 'Pick area') on conflict (warehouse_id, code) do update set name = excluded.name returning id`, [warehouseId, `PICK-${z}`]))!);
+    zones.push(
+      (await sqlOne<{ id: string }>(
+        em,
+        `insert into zone (warehouse_id, code, name) values (?, ?, 'Pick area') on conflict (warehouse_id, code) do update set name = excluded.name returning id`,
+        [warehouseId, `PICK-${z}`],
+      ))!,
+    );
   }
   const zone = zones[0]!;
-  await sql(em, `insert into location (warehouse_id, zone_id, code, type, x_mm, y_mm) values (?, ?, 'PACK-01', 'pack', 0, 1000) on conflict do nothing`, [warehouseId, zone.id]);
+  await sql(
+    em,
+    `insert into location (warehouse_id, zone_id, code, type, x_mm, y_mm) values (?, ?, 'PACK-01', 'pack', 0, 1000) on conflict do nothing`,
+    [warehouseId, zone.id],
+  );
   const skus: FloorSku[] = [];
   const lots = new Map<string, { lot: string; expiry: string }[]>();
   let receivedUnits = 0;
@@ -49,23 +79,67 @@ export async function buildFloor(em: EntityManager, warehouseId: string, opts: {
     const gtin13 = body + gs1CheckDigit(body);
     const lotTracked = i % 10 === 3;
     const weightG = 100 + Math.floor(r() * 900);
-    const sku = (await sqlOne<{ id: string }>(em, `insert into sku (code, name, length_mm, width_mm, height_mm, weight_g, track_lot, track_expiry, fragile)
-      values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`, [
-      `${prefix}-SKU-${pad(i, 4)}`, `Item ${i}`, 60 + Math.floor(r() * 140), 40 + Math.floor(r() * 100), 20 + Math.floor(r() * 80), weightG, lotTracked, lotTracked, i % 17 === 5,
-    ]))!;
+    const sku = (await sqlOne<{ id: string }>(
+      em,
+      `insert into sku (code, name, length_mm, width_mm, height_mm, weight_g, track_lot, track_expiry, fragile)
+      values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
+      [
+        `${prefix}-SKU-${pad(i, 4)}`,
+        `Item ${i}`,
+        60 + Math.floor(r() * 140),
+        40 + Math.floor(r() * 100),
+        20 + Math.floor(r() * 80),
+        weightG,
+        lotTracked,
+        lotTracked,
+        i % 17 === 5,
+      ],
+    ))!;
     await sql(em, `insert into sku_barcode (barcode, sku_id, kind) values (?, ?, 'gtin13')`, [gtin13, sku.id]);
     skus.push({ id: sku.id, code: `${prefix}-SKU-${pad(i, 4)}`, gtin13, lotTracked, weightG });
     const zoneOf = zones[Math.floor(i / 10) % zones.length]!;
-    const locs = await sql<{ id: string }>(em, `insert into location (warehouse_id, zone_id, code, type, aisle, bay, level, x_mm, y_mm)
-      values (?, ?, ?, 'pick_face', ?, ?, 1, ?, ?), (?, ?, ?, 'reserve', ?, ?, 2, ?, ?) returning id`, [
-      warehouseId, zoneOf.id, `${aisle}-${pad(bay, 2)}-01-01`, aisle, bay, 2000 + (aisle.charCodeAt(0) - 65) * 3000, 3000 + bay * 1200,
-      warehouseId, zoneOf.id, `${aisle}-${pad(bay, 2)}-02-01`, aisle, bay, 2000 + (aisle.charCodeAt(0) - 65) * 3000, 3000 + bay * 1200,
-    ]);
+    const locs = await sql<{ id: string }>(
+      em,
+      `insert into location (warehouse_id, zone_id, code, type, aisle, bay, level, x_mm, y_mm)
+      values (?, ?, ?, 'pick_face', ?, ?, 1, ?, ?), (?, ?, ?, 'reserve', ?, ?, 2, ?, ?) returning id`,
+      [
+        warehouseId,
+        zoneOf.id,
+        `${aisle}-${pad(bay, 2)}-01-01`,
+        aisle,
+        bay,
+        2000 + (aisle.charCodeAt(0) - 65) * 3000,
+        3000 + bay * 1200,
+        warehouseId,
+        zoneOf.id,
+        `${aisle}-${pad(bay, 2)}-02-01`,
+        aisle,
+        bay,
+        2000 + (aisle.charCodeAt(0) - 65) * 3000,
+        3000 + bay * 1200,
+      ],
+    );
     if (lotTracked) {
-      const l = [{ lot: `L${i}A`, expiry: '2027-03-31' }, { lot: `L${i}B`, expiry: '2027-09-30' }];
+      const l = [
+        { lot: `L${i}A`, expiry: '2027-03-31' },
+        { lot: `L${i}B`, expiry: '2027-09-30' },
+      ];
       lots.set(sku.id, l);
-      for (const x of l) await postMovement(em, { warehouseId, type: 'receipt', skuId: sku.id, qty: 150, to: { locationId: locs[0]!.id, lot: x.lot, expiry: x.expiry } });
-      await postMovement(em, { warehouseId, type: 'receipt', skuId: sku.id, qty: 100, to: { locationId: locs[1]!.id, lot: 'L' + i + 'C', expiry: '2028-01-31' } });
+      for (const x of l)
+        await postMovement(em, {
+          warehouseId,
+          type: 'receipt',
+          skuId: sku.id,
+          qty: 150,
+          to: { locationId: locs[0]!.id, lot: x.lot, expiry: x.expiry },
+        });
+      await postMovement(em, {
+        warehouseId,
+        type: 'receipt',
+        skuId: sku.id,
+        qty: 100,
+        to: { locationId: locs[1]!.id, lot: 'L' + i + 'C', expiry: '2028-01-31' },
+      });
       receivedUnits += 400;
     } else {
       await postMovement(em, { warehouseId, type: 'receipt', skuId: sku.id, qty: 300, to: { locationId: locs[0]!.id } });
@@ -76,17 +150,32 @@ export async function buildFloor(em: EntityManager, warehouseId: string, opts: {
   const methods = ['dhl:express', 'ups:ground', 'postnl:standard'];
   const orderIds: string[] = [];
   for (let o = 0; o < nOrders; o++) {
-    const order = (await sqlOne<{ id: string }>(em, `insert into sales_order (warehouse_id, external_id, source, status, currency, shipping_method, priority_rank, ship_to, promise_date)
-      values (?, ?, 'api', 'pending', 'EUR', ?, ?, ?::jsonb, now() + (? || ' hours')::interval) returning id`, [
-      warehouseId, `${prefix}-ORD-${pad(o, 5)}`, methods[o % 3], o % 9 === 0 ? 0 : 1, JSON.stringify({ name: `Customer ${o}`, city: 'Utrecht', country: 'NL' }), String(2 + (o % 20)),
-    ]))!;
+    const order = (await sqlOne<{ id: string }>(
+      em,
+      `insert into sales_order (warehouse_id, external_id, source, status, currency, shipping_method, priority_rank, ship_to, promise_date)
+      values (?, ?, 'api', 'pending', 'EUR', ?, ?, ?::jsonb, now() + (? || ' hours')::interval) returning id`,
+      [
+        warehouseId,
+        `${prefix}-ORD-${pad(o, 5)}`,
+        methods[o % 3],
+        o % 9 === 0 ? 0 : 1,
+        JSON.stringify({ name: `Customer ${o}`, city: 'Utrecht', country: 'NL' }),
+        String(2 + (o % 20)),
+      ],
+    ))!;
     const nLines = 1 + Math.floor(r() * 3);
     const used = new Set<number>();
     for (let l = 1; l <= nLines; l++) {
       let k = Math.floor(r() * nSku);
       while (used.has(k)) k = (k + 1) % nSku;
       used.add(k);
-      await sql(em, `insert into order_line (order_id, line_no, sku_id, qty, name) values (?, ?, ?, ?, ?)`, [order.id, l, skus[k]!.id, 1 + Math.floor(r() * 2), skus[k]!.code]);
+      await sql(em, `insert into order_line (order_id, line_no, sku_id, qty, name) values (?, ?, ?, ?, ?)`, [
+        order.id,
+        l,
+        skus[k]!.id,
+        1 + Math.floor(r() * 2),
+        skus[k]!.code,
+      ]);
     }
     orderIds.push(order.id);
   }

@@ -23,9 +23,20 @@ const toteFor = (taskId: string, orderId: string) => {
   return totes.get(k)!;
 };
 const em = () => sys.rt.orm.em.fork();
-const scanFor = (line: { skuId: string; lot: string | null }) => itemScanFor(fx.skus.find((s) => s.id === line.skuId)!, line.lot);
+const scanFor = (line: { skuId: string; lot: string | null }) =>
+  itemScanFor(
+    fx.skus.find((s) => s.id === line.skuId)!,
+    line.lot,
+  );
 const claim = (p: BulkUser, types: string[]) => call('POST', `${sys.url}/v1/tasks/claim`, p.token, { warehouseId: sys.wh1, types });
-const ordersOf = async (where: string) => (await sql<{ id: string }>(em(), `select o.id from sales_order o where o.warehouse_id = ? and o.status = 'allocated' and ${where} order by o.created_at, o.id`, [sys.wh1])).map((r) => r.id);
+const ordersOf = async (where: string) =>
+  (
+    await sql<{ id: string }>(
+      em(),
+      `select o.id from sales_order o where o.warehouse_id = ? and o.status = 'allocated' and ${where} order by o.created_at, o.id`,
+      [sys.wh1],
+    )
+  ).map((r) => r.id);
 
 beforeAll(async () => {
   sys = await startTestSystem({ workers: true, env: { TASK_LEASE_S: '5' } });
@@ -38,13 +49,23 @@ afterAll(async () => sys?.close());
 
 describe('wave templates', () => {
   it('selects by carrier and order profile and explains every order left out', async () => {
-    const t = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/wave-templates`, sup!.token, { name: 'DHL singles', carrierCodes: ['dhl'], orderProfile: 'single_line', pickMode: 'batch', cartSlots: 6 });
+    const t = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/wave-templates`, sup!.token, {
+      name: 'DHL singles',
+      carrierCodes: ['dhl'],
+      orderProfile: 'single_line',
+      pickMode: 'batch',
+      cartSlots: 6,
+    });
     expect(t.status).toBe(201);
     const w = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/waves`, sup!.token, { templateId: t.body.id });
     expect(w.status).toBe(201);
     expect(w.body.status).toBe('planned');
-    const rows = await sql<{ id: string; shipping_method: string; lines: number }>(em(), `select o.id, o.shipping_method, (select count(*)::int from order_line l where l.order_id = o.id) as lines
-      from sales_order o where o.id = any(?::uuid[])`, [`{${w.body.orderIds.join(',')}}`]);
+    const rows = await sql<{ id: string; shipping_method: string; lines: number }>(
+      em(),
+      `select o.id, o.shipping_method, (select count(*)::int from order_line l where l.order_id = o.id) as lines
+      from sales_order o where o.id = any(?::uuid[])`,
+      [`{${w.body.orderIds.join(',')}}`],
+    );
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) expect([r.shipping_method.startsWith('dhl'), r.lines]).toEqual([true, 1]);
     const out = w.body.allocationLog.filter((l: { included: boolean }) => !l.included);
@@ -56,7 +77,13 @@ describe('wave templates', () => {
   });
 
   it('releases scheduled templates when due', async () => {
-    const t = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/wave-templates`, sup!.token, { name: 'Hourly UPS', carrierCodes: ['ups'], maxOrders: 3, releaseEveryS: 3600, pickMode: 'discrete' });
+    const t = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/wave-templates`, sup!.token, {
+      name: 'Hourly UPS',
+      carrierCodes: ['ups'],
+      maxOrders: 3,
+      releaseEveryS: 3600,
+      pickMode: 'discrete',
+    });
     expect(await withTx(sys.rt.orm.em, (tx) => releaseDueTemplates(tx, systemClock))).toEqual([]);
     const later = { now: () => new Date(Date.now() + 3601_000) };
     const waves = await withTx(sys.rt.orm.em, (tx) => releaseDueTemplates(tx, later));
@@ -73,9 +100,16 @@ describe('zone picking with consolidation at packing', () => {
     const multi = await ordersOf(`(select count(distinct l2.zone_id) from order_line l join location l2 on l2.id in
       (select b.location_id from stock_reservation r join stock_balance b on b.id = r.balance_id where r.ref_id = l.id::text and r.status = 'pending') where l.order_id = o.id) = 2`);
     expect(multi.length).toBeGreaterThanOrEqual(2);
-    const w = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/waves`, sup!.token, { orderIds: multi.slice(0, 4), pickMode: 'zone', cartSlots: 4, release: true });
+    const w = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/waves`, sup!.token, {
+      orderIds: multi.slice(0, 4),
+      pickMode: 'zone',
+      cartSlots: 4,
+      release: true,
+    });
     expect(w.status).toBe(201);
-    const tasks = await Promise.all(w.body.taskIds.map((id: string) => call('GET', `${sys.url}/v1/tasks/${id}`, sup!.token).then((r) => r.body)));
+    const tasks = await Promise.all(
+      w.body.taskIds.map((id: string) => call('GET', `${sys.url}/v1/tasks/${id}`, sup!.token).then((r) => r.body)),
+    );
     expect(tasks).toHaveLength(2);
     for (const t of tasks) expect(new Set(t.lines.map((l: { locationCode: string }) => l.locationCode[0])).size).toBeLessThanOrEqual(2);
     expect(new Set(tasks.map((t) => t.zoneId)).size).toBe(2);
@@ -85,14 +119,20 @@ describe('zone picking with consolidation at packing', () => {
     expect(t0.id).toBe(tasks[0].id);
     await pickWholeTask(sys.url, pick[0]!.token, t0, scanFor, toteFor);
     const orderId = multi[0]!;
-    const early = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/pack-sessions`, packer!.token, { stationCode: 'PS-1', toteScan: toteFor(tasks[0].id, orderId) });
+    const early = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/pack-sessions`, packer!.token, {
+      stationCode: 'PS-1',
+      toteScan: toteFor(tasks[0].id, orderId),
+    });
     expect(early.status).toBe(409);
     expect(early.body.type).toContain('order-not-consolidated');
     await call('POST', `${sys.url}/v1/tasks/${tasks[1].id}/reprioritise`, sup!.token, { priority: 999 });
     const t1 = (await claim(pick[0]!, ['pick'])).body;
     expect(t1.id).toBe(tasks[1].id);
     await pickWholeTask(sys.url, pick[0]!.token, t1, scanFor, toteFor);
-    const s = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/pack-sessions`, packer!.token, { stationCode: 'PS-1', toteScan: toteFor(tasks[1].id, orderId) });
+    const s = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/pack-sessions`, packer!.token, {
+      stationCode: 'PS-1',
+      toteScan: toteFor(tasks[1].id, orderId),
+    });
     expect(s.status).toBe(200);
     expect(s.body.toteCodes.sort()).toEqual([toteFor(tasks[0].id, orderId), toteFor(tasks[1].id, orderId)].sort());
   });
@@ -103,7 +143,12 @@ describe('handheld scan checks', () => {
     const lotSku = fx.skus.find((s) => s.lotTracked)!;
     const [orderId] = await ordersOf(`exists (select 1 from order_line l where l.order_id = o.id and l.sku_id = '${lotSku.id}')`);
     expect(orderId).toBeDefined();
-    const w = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/waves`, sup!.token, { orderIds: [orderId], pickMode: 'discrete', priority: 1000, release: true });
+    const w = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/waves`, sup!.token, {
+      orderIds: [orderId],
+      pickMode: 'discrete',
+      priority: 1000,
+      release: true,
+    });
     const task = (await claim(pick[1]!, ['pick'])).body;
     expect(task.id).toBe(w.body.taskIds[0]);
     const line = task.lines.find((l: { skuId: string }) => l.skuId === lotSku.id);
@@ -111,7 +156,14 @@ describe('handheld scan checks', () => {
     const url = `${sys.url}/v1/tasks/${task.id}/lines/${line.id}/confirm`;
     const body = { locationScan: line.locationCode, itemScan: itemScanFor(lotSku, line.lot), qty: line.qty, toteScan: 'LOTTOTE' };
     expect((await call('POST', url, pick[1]!.token, { ...body, locationScan: 'Z-99-01-01' })).body.type).toContain('wrong-location');
-    expect((await call('POST', url, pick[1]!.token, { ...body, itemScan: fx.skus[0]!.id === lotSku.id ? fx.skus[1]!.gtin13 : fx.skus[0]!.gtin13 })).body.type).toContain('wrong-item');
+    expect(
+      (
+        await call('POST', url, pick[1]!.token, {
+          ...body,
+          itemScan: fx.skus[0]!.id === lotSku.id ? fx.skus[1]!.gtin13 : fx.skus[0]!.gtin13,
+        })
+      ).body.type,
+    ).toContain('wrong-item');
     const wrongLot = await call('POST', url, pick[1]!.token, { ...body, itemScan: itemScanFor(lotSku, fx.lots.get(lotSku.id)![1]!.lot) });
     expect(wrongLot.status).toBe(422);
     expect(wrongLot.body.type).toContain('wrong-lot');
@@ -120,7 +172,9 @@ describe('handheld scan checks', () => {
     expect(ok.status).toBe(200);
     const again = await call('POST', url, pick[1]!.token, body);
     expect(again.status).toBe(200);
-    const moved = await sqlOne<{ n: number }>(em(), `select count(*)::int as n from stock_movement where type = 'pick' and ref_id = ?`, [line.orderLineId]);
+    const moved = await sqlOne<{ n: number }>(em(), `select count(*)::int as n from stock_movement where type = 'pick' and ref_id = ?`, [
+      line.orderLineId,
+    ]);
     expect(moved!.n).toBe(1);
     await pickWholeTask(sys.url, pick[1]!.token, ok.body, scanFor, () => 'LOTTOTE');
   });
@@ -129,12 +183,26 @@ describe('handheld scan checks', () => {
 describe('background work', () => {
   it('returns a task abandoned by a silent handheld to the pool after its lease (repeatable job)', async () => {
     const [orderId] = await ordersOf('true');
-    const w = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/waves`, sup!.token, { orderIds: [orderId], pickMode: 'discrete', priority: 1000, release: true });
+    const w = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/waves`, sup!.token, {
+      orderIds: [orderId],
+      pickMode: 'discrete',
+      priority: 1000,
+      release: true,
+    });
     const got = await claim(pick[2]!, ['pick']);
     expect(got.body.id).toBe(w.body.taskIds[0]);
-    const back = await eventually(() => sqlOne<{ status: string; assignee_id: string | null }>(em(), 'select status, assignee_id from task where id = ?', [got.body.id]), (r) => r!.status === 'open', 30_000);
+    const back = await eventually(
+      () =>
+        sqlOne<{ status: string; assignee_id: string | null }>(em(), 'select status, assignee_id from task where id = ?', [got.body.id]),
+      (r) => r!.status === 'open',
+      30_000,
+    );
     expect(back!.assignee_id).toBeNull();
-    const rel = await sqlOne<{ n: number }>(em(), `select count(*)::int as n from outbox where type = 'task.released' and payload->>'taskId' = ? and payload->>'reason' = 'lease_expired'`, [got.body.id]);
+    const rel = await sqlOne<{ n: number }>(
+      em(),
+      `select count(*)::int as n from outbox where type = 'task.released' and payload->>'taskId' = ? and payload->>'reason' = 'lease_expired'`,
+      [got.body.id],
+    );
     expect(rel!.n).toBe(1);
     // The next picker carries on with it.
     expect((await claim(pick[0]!, ['pick'])).body.id).toBe(got.body.id);
@@ -143,36 +211,66 @@ describe('background work', () => {
 
   it('drops a cancelled order from the floor, and puts back what was already picked', async () => {
     const [a, b] = await ordersOf('true');
-    const w = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/waves`, sup!.token, { orderIds: [a, b], pickMode: 'discrete', priority: 1000, release: true });
+    const w = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/waves`, sup!.token, {
+      orderIds: [a, b],
+      pickMode: 'discrete',
+      priority: 1000,
+      release: true,
+    });
     // a: cancelled before pick → its task is cancelled by the floor worker.
     await withTx(sys.rt.orm.em, (tx) => cancelOrderTx(tx, a!, { reason: 'customer changed mind', source: 'test' }));
-    await eventually(() => sql<{ status: string }>(em(), `select status from task where wave_id = ? and order_id = ?`, [w.body.id, a]), (r) => r[0]?.status === 'cancelled');
+    await eventually(
+      () => sql<{ status: string }>(em(), `select status from task where wave_id = ? and order_id = ?`, [w.body.id, a]),
+      (r) => r[0]?.status === 'cancelled',
+    );
     // b: picked, then cancelled → put-back task.
     const t = (await claim(pick[1]!, ['pick'])).body;
     expect(t.orderId).toBe(b);
     await pickWholeTask(sys.url, pick[1]!.token, t, scanFor, toteFor);
     await withTx(sys.rt.orm.em, (tx) => cancelOrderTx(tx, b!, { reason: 'fraud', source: 'test' }));
-    const pb = await eventually(() => claim(pick[1]!, ['putback']), (r) => r.status === 200);
+    const pb = await eventually(
+      () => claim(pick[1]!, ['putback']),
+      (r) => r.status === 200,
+    );
     expect(pb.body.type).toBe('putback');
     let task = pb.body;
     for (const line of pb.body.lines) {
-      const r = await call('POST', `${sys.url}/v1/tasks/${task.id}/lines/${line.id}/putback`, pick[1]!.token, { locationScan: line.locationCode, itemScan: scanFor(line), qty: line.qty });
+      const r = await call('POST', `${sys.url}/v1/tasks/${task.id}/lines/${line.id}/putback`, pick[1]!.token, {
+        locationScan: line.locationCode,
+        itemScan: scanFor(line),
+        qty: line.qty,
+      });
       expect(r.status, JSON.stringify(r.body)).toBe(200);
       task = r.body;
     }
     expect(task.status).toBe('done');
-    const inTotes = await sqlOne<{ n: number }>(em(), `select coalesce(sum(b.on_hand), 0)::int as n from stock_balance b join tote t on t.lpn_id = b.lpn_id where t.code = ?`, [toteFor(t.id, b!)]);
+    const inTotes = await sqlOne<{ n: number }>(
+      em(),
+      `select coalesce(sum(b.on_hand), 0)::int as n from stock_balance b join tote t on t.lpn_id = b.lpn_id where t.code = ?`,
+      [toteFor(t.id, b!)],
+    );
     expect(inTotes!.n).toBe(0);
     expect(await ledgerMismatches(em(), sys.wh1)).toEqual([]);
   });
 
   it('streams allocated orders straight to the floor with a waveless template', async () => {
-    await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/wave-templates`, sup!.token, { name: 'Stream', streaming: true, pickMode: 'discrete' });
+    await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/wave-templates`, sup!.token, {
+      name: 'Stream',
+      streaming: true,
+      pickMode: 'discrete',
+    });
     const sku = fx.skus[5]!;
-    const o = await sqlOne<{ id: string }>(em(), `insert into sales_order (warehouse_id, external_id, source, status, currency, shipping_method) values (?, 'STREAM-1', 'api', 'pending', 'EUR', 'dhl:express') returning id`, [sys.wh1]);
+    const o = await sqlOne<{ id: string }>(
+      em(),
+      `insert into sales_order (warehouse_id, external_id, source, status, currency, shipping_method) values (?, 'STREAM-1', 'api', 'pending', 'EUR', 'dhl:express') returning id`,
+      [sys.wh1],
+    );
     await sql(em(), `insert into order_line (order_id, line_no, sku_id, qty) values (?, 1, ?, 1)`, [o!.id, sku.id]);
     await withTx(sys.rt.orm.em, (tx) => allocateOrder(tx, o!.id, systemClock));
-    const task = await eventually(() => sqlOne<{ id: string; type: string }>(em(), `select t.id, t.type from task t where t.order_id = ?`, [o!.id]), (r) => !!r);
+    const task = await eventually(
+      () => sqlOne<{ id: string; type: string }>(em(), `select t.id, t.type from task t where t.order_id = ?`, [o!.id]),
+      (r) => !!r,
+    );
     expect(task!.type).toBe('pick');
     expect((await sqlOne<{ status: string }>(em(), 'select status from sales_order where id = ?', [o!.id]))!.status).toBe('released');
   });

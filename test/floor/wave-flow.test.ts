@@ -45,9 +45,18 @@ describe('a wave of 200 orders: release → handheld picking → packing → shi
   let shortDone = false;
 
   it('releases the wave as sequenced batch pick lists with an allocation log', async () => {
-    const expected = await sql<{ n: number }>(sys.rt.orm.em.fork(), `select count(*)::int as n from sales_order where warehouse_id = ? and status = 'allocated'`, [sys.wh1]);
+    const expected = await sql<{ n: number }>(
+      sys.rt.orm.em.fork(),
+      `select count(*)::int as n from sales_order where warehouse_id = ? and status = 'allocated'`,
+      [sys.wh1],
+    );
     expect(expected[0]!.n).toBe(200);
-    const r = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/waves`, sup!.token, { pickMode: 'batch', cartSlots: 8, maxOrders: 500, release: true });
+    const r = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/waves`, sup!.token, {
+      pickMode: 'batch',
+      cartSlots: 8,
+      maxOrders: 500,
+      release: true,
+    });
     expect(r.status).toBe(201);
     expect(r.body.status).toBe('released');
     expect(r.body.orderIds).toHaveLength(200);
@@ -60,46 +69,73 @@ describe('a wave of 200 orders: release → handheld picking → packing → shi
 
   it('is picked by 20 handhelds claiming tasks and confirming scans, with one short pick re-allocated', async () => {
     const skus = skuById();
-    await Promise.all(pickers.map(async (p) => {
-      for (;;) {
-        const c = await call('POST', `${sys.url}/v1/tasks/claim`, p.token, { warehouseId: sys.wh1, types: ['pick'], deviceId: p.username });
-        if (c.status === 204) return;
-        expect(c.status).toBe(200);
-        let task = c.body;
-        while (task.status !== 'done') {
-          const line = task.lines.find((l: { status: string }) => l.status === 'open');
-          const key = `${task.id}:${line.orderId}`;
-          if (!toteOf.has(key)) toteOf.set(key, `TOTE-${++toteSeq}`);
-          const tote = toteOf.get(key)!;
-          orderTote.set(line.orderId, tote);
-          const sku = skus.get(line.skuId)!;
-          let res;
-          if (!shortDone && !sku.lotTracked && line.locationCode.includes('-01-01')) {
-            shortDone = true;
-            res = await call('POST', `${sys.url}/v1/tasks/${task.id}/lines/${line.id}/short`, p.token, { qtyFound: line.qty - 1, toteScan: tote });
-            expect(res.status, JSON.stringify(res.body)).toBe(200);
-            const added = res.body.lines.filter((l: { orderLineId: string; locationCode: string }) => l.orderLineId === line.orderLineId && l.locationCode.includes('-02-01'));
-            expect(added).toHaveLength(1);
-          } else {
-            res = await call('POST', `${sys.url}/v1/tasks/${task.id}/lines/${line.id}/confirm`, p.token, {
-              locationScan: line.locationCode, itemScan: itemScanFor(sku, line.lot), qty: line.qty - line.qtyPicked, toteScan: tote,
-            });
-            expect(res.status, JSON.stringify(res.body)).toBe(200);
+    await Promise.all(
+      pickers.map(async (p) => {
+        for (;;) {
+          const c = await call('POST', `${sys.url}/v1/tasks/claim`, p.token, {
+            warehouseId: sys.wh1,
+            types: ['pick'],
+            deviceId: p.username,
+          });
+          if (c.status === 204) return;
+          expect(c.status).toBe(200);
+          let task = c.body;
+          while (task.status !== 'done') {
+            const line = task.lines.find((l: { status: string }) => l.status === 'open');
+            const key = `${task.id}:${line.orderId}`;
+            if (!toteOf.has(key)) toteOf.set(key, `TOTE-${++toteSeq}`);
+            const tote = toteOf.get(key)!;
+            orderTote.set(line.orderId, tote);
+            const sku = skus.get(line.skuId)!;
+            let res;
+            if (!shortDone && !sku.lotTracked && line.locationCode.includes('-01-01')) {
+              shortDone = true;
+              res = await call('POST', `${sys.url}/v1/tasks/${task.id}/lines/${line.id}/short`, p.token, {
+                qtyFound: line.qty - 1,
+                toteScan: tote,
+              });
+              expect(res.status, JSON.stringify(res.body)).toBe(200);
+              const added = res.body.lines.filter(
+                (l: { orderLineId: string; locationCode: string }) =>
+                  l.orderLineId === line.orderLineId && l.locationCode.includes('-02-01'),
+              );
+              expect(added).toHaveLength(1);
+            } else {
+              res = await call('POST', `${sys.url}/v1/tasks/${task.id}/lines/${line.id}/confirm`, p.token, {
+                locationScan: line.locationCode,
+                itemScan: itemScanFor(sku, line.lot),
+                qty: line.qty - line.qtyPicked,
+                toteScan: tote,
+              });
+              expect(res.status, JSON.stringify(res.body)).toBe(200);
+            }
+            task = res.body;
           }
-          task = res.body;
         }
-      }
-    }));
+      }),
+    );
     expect(shortDone).toBe(true);
-    const st = await sql<{ status: string; n: number }>(sys.rt.orm.em.fork(), `select status, count(*)::int as n from sales_order where warehouse_id = ? group by status`, [sys.wh1]);
+    const st = await sql<{ status: string; n: number }>(
+      sys.rt.orm.em.fork(),
+      `select status, count(*)::int as n from sales_order where warehouse_id = ? group by status`,
+      [sys.wh1],
+    );
     expect(st).toEqual([{ status: 'picked', n: 200 }]);
-    const count = await sqlOne<{ n: number }>(sys.rt.orm.em.fork(), `select count(*)::int as n from task where type = 'count' and ref_type = 'count_task'`);
+    const count = await sqlOne<{ n: number }>(
+      sys.rt.orm.em.fork(),
+      `select count(*)::int as n from task where type = 'count' and ref_type = 'count_task'`,
+    );
     expect(count!.n).toBe(1);
   });
 
   it('refuses a wrong item, a wrong lot and a wrong location with clear problems', async () => {
     // Checked on a fresh order so the wave above stays untouched.
-    const bad = await call('POST', `${sys.url}/v1/tasks/00000000-0000-4000-8000-000000000000/lines/00000000-0000-4000-8000-000000000000/confirm`, pickers[0]!.token, { locationScan: 'A-01-01-01', itemScan: '123', qty: 1, toteScan: 'T' });
+    const bad = await call(
+      'POST',
+      `${sys.url}/v1/tasks/00000000-0000-4000-8000-000000000000/lines/00000000-0000-4000-8000-000000000000/confirm`,
+      pickers[0]!.token,
+      { locationScan: 'A-01-01-01', itemScan: '123', qty: 1, toteScan: 'T' },
+    );
     expect(bad.status).toBe(404);
   });
 
@@ -109,66 +145,107 @@ describe('a wave of 200 orders: release → handheld picking → packing → shi
     expect(orders).toHaveLength(200);
     let overrideDone = false;
     let weightRefused = false;
-    await Promise.all(packers.map(async (pk, i) => {
-      for (const [orderId, tote] of orders.filter((_, k) => k % packers.length === i)) {
-        const s = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/pack-sessions`, pk.token, { stationCode: `PS-${i}`, toteScan: tote });
-        expect(s.status, JSON.stringify(s.body)).toBe(200);
-        expect(s.body.orderId).toBe(orderId);
-        expect(s.body.proposal.unpacked).toEqual([]);
-        let v = s.body;
-        for (const it of s.body.items) {
-          v = (await call('POST', `${sys.url}/v1/pack-sessions/${s.body.id}/verify`, pk.token, { itemScan: skus.get(it.skuId)!.gtin13, qty: it.qtyExpected })).body;
+    await Promise.all(
+      packers.map(async (pk, i) => {
+        for (const [orderId, tote] of orders.filter((_, k) => k % packers.length === i)) {
+          const s = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/pack-sessions`, pk.token, {
+            stationCode: `PS-${i}`,
+            toteScan: tote,
+          });
+          expect(s.status, JSON.stringify(s.body)).toBe(200);
+          expect(s.body.orderId).toBe(orderId);
+          expect(s.body.proposal.unpacked).toEqual([]);
+          let v = s.body;
+          for (const it of s.body.items) {
+            v = (
+              await call('POST', `${sys.url}/v1/pack-sessions/${s.body.id}/verify`, pk.token, {
+                itemScan: skus.get(it.skuId)!.gtin13,
+                qty: it.qtyExpected,
+              })
+            ).body;
+          }
+          expect(v.status).toBe('verified');
+          const weights = s.body.proposal.cartons.map((c: { expectedWeightG: number }) => c.expectedWeightG);
+          if (!weightRefused) {
+            weightRefused = true;
+            const w = await call('POST', `${sys.url}/v1/pack-sessions/${s.body.id}/pack`, pk.token, {
+              weightsG: weights.map((g: number) => g + 500),
+            });
+            expect(w.status).toBe(422);
+            expect(w.body.type).toContain('weight-out-of-tolerance');
+          }
+          let body: Record<string, unknown> = { weightsG: weights.map((g: number) => g + 3) };
+          if (!overrideDone && s.body.proposal.cartons.length === 1) {
+            // The packer overrides the proposal with the largest box.
+            overrideDone = true;
+            const c = s.body.proposal.cartons[0];
+            const tare = 166 - 0; // BOX-18x14x10
+            body = {
+              cartons: [
+                { boxCode: 'BOX-18x14x10', items: c.items.map((x: { skuId: string; qty: number }) => ({ skuId: x.skuId, qty: x.qty })) },
+              ],
+              weightsG: [c.expectedWeightG - (await tareOf(c.boxCode)) + tare],
+            };
+          }
+          const p = await call('POST', `${sys.url}/v1/pack-sessions/${s.body.id}/pack`, pk.token, body);
+          expect(p.status, JSON.stringify(p.body)).toBe(200);
+          expect(p.body.status).toBe('packed');
+          expect(p.body.shipmentIds.length).toBeGreaterThan(0);
         }
-        expect(v.status).toBe('verified');
-        const weights = s.body.proposal.cartons.map((c: { expectedWeightG: number }) => c.expectedWeightG);
-        if (!weightRefused) {
-          weightRefused = true;
-          const w = await call('POST', `${sys.url}/v1/pack-sessions/${s.body.id}/pack`, pk.token, { weightsG: weights.map((g: number) => g + 500) });
-          expect(w.status).toBe(422);
-          expect(w.body.type).toContain('weight-out-of-tolerance');
-        }
-        let body: Record<string, unknown> = { weightsG: weights.map((g: number) => g + 3) };
-        if (!overrideDone && s.body.proposal.cartons.length === 1) {
-          // The packer overrides the proposal with the largest box.
-          overrideDone = true;
-          const c = s.body.proposal.cartons[0];
-          const tare = 166 - 0; // BOX-18x14x10
-          body = { cartons: [{ boxCode: 'BOX-18x14x10', items: c.items.map((x: { skuId: string; qty: number }) => ({ skuId: x.skuId, qty: x.qty })) }], weightsG: [c.expectedWeightG - (await tareOf(c.boxCode)) + tare] };
-        }
-        const p = await call('POST', `${sys.url}/v1/pack-sessions/${s.body.id}/pack`, pk.token, body);
-        expect(p.status, JSON.stringify(p.body)).toBe(200);
-        expect(p.body.status).toBe('packed');
-        expect(p.body.shipmentIds.length).toBeGreaterThan(0);
-      }
-    }));
+      }),
+    );
     expect(overrideDone).toBe(true);
     const em = sys.rt.orm.em.fork();
-    const st = await sql<{ status: string; n: number }>(em, `select status, count(*)::int as n from sales_order where warehouse_id = ? group by status`, [sys.wh1]);
+    const st = await sql<{ status: string; n: number }>(
+      em,
+      `select status, count(*)::int as n from sales_order where warehouse_id = ? group by status`,
+      [sys.wh1],
+    );
     expect(st).toEqual([{ status: 'packed', n: 200 }]);
-    const ships = await sql<{ status: string; orders: number; bad: number }>(em, `select status, count(distinct order_id)::int as orders,
-      count(*) filter (where weight_g <= 0 or length_mm <= 0 or box_id is null)::int as bad from shipment where warehouse_id = ? group by status`, [sys.wh1]);
+    const ships = await sql<{ status: string; orders: number; bad: number }>(
+      em,
+      `select status, count(distinct order_id)::int as orders,
+      count(*) filter (where weight_g <= 0 or length_mm <= 0 or box_id is null)::int as bad from shipment where warehouse_id = ? group by status`,
+      [sys.wh1],
+    );
     expect(ships).toEqual([{ status: 'packed', orders: 200, bad: 0 }]);
     // The wave settles after commit (floor-events worker).
-    await eventually(() => sqlOne<{ status: string }>(em, 'select status from wave where warehouse_id = ?', [sys.wh1]), (w) => w!.status === 'completed');
+    await eventually(
+      () => sqlOne<{ status: string }>(em, 'select status from wave where warehouse_id = ?', [sys.wh1]),
+      (w) => w!.status === 'completed',
+    );
   });
 
   it('leaves the ledger balanced: every unit received is on a shelf or in a packed carton, nothing left in totes or reserved', async () => {
     const em = sys.rt.orm.em.fork();
     expect(await ledgerMismatches(em, sys.wh1)).toEqual([]);
-    const b = await sqlOne<{ on_hand: number; reserved: number; carts: number; outbound: number }>(em, `
+    const b = await sqlOne<{ on_hand: number; reserved: number; carts: number; outbound: number }>(
+      em,
+      `
       select sum(b.on_hand)::int as on_hand, sum(b.reserved)::int as reserved,
         coalesce(sum(b.on_hand) filter (where l.code = 'CARTS'), 0)::int as carts, coalesce(sum(b.on_hand) filter (where l.code = 'OUTBOUND'), 0)::int as outbound
-      from stock_balance b join location l on l.id = b.location_id where b.warehouse_id = ?`, [sys.wh1]);
-    const picked = await sqlOne<{ n: number; ordered: number }>(em, `select sum(l.picked_qty)::int as n, sum(l.qty)::int as ordered from order_line l join sales_order o on o.id = l.order_id where o.warehouse_id = ?`, [sys.wh1]);
+      from stock_balance b join location l on l.id = b.location_id where b.warehouse_id = ?`,
+      [sys.wh1],
+    );
+    const picked = await sqlOne<{ n: number; ordered: number }>(
+      em,
+      `select sum(l.picked_qty)::int as n, sum(l.qty)::int as ordered from order_line l join sales_order o on o.id = l.order_id where o.warehouse_id = ?`,
+      [sys.wh1],
+    );
     expect(b).toEqual({ on_hand: fx.receivedUnits, reserved: 0, carts: 0, outbound: picked!.n });
     expect(picked!.n).toBe(picked!.ordered); // the short was re-allocated and picked elsewhere
-    const pending = await sqlOne<{ n: number }>(em, `select count(*)::int as n from stock_reservation where warehouse_id = ? and status = 'pending'`, [sys.wh1]);
+    const pending = await sqlOne<{ n: number }>(
+      em,
+      `select count(*)::int as n from stock_reservation where warehouse_id = ? and status = 'pending'`,
+      [sys.wh1],
+    );
     expect(pending!.n).toBe(0);
   });
 
   it("pushed every order's events to the socket client, in order", async () => {
     const end = Date.now() + 30_000;
-    const packedOrders = () => new Set(events.filter((e) => e.type === 'shipment.packed').map((e) => (e.payload as { orderId: string }).orderId));
+    const packedOrders = () =>
+      new Set(events.filter((e) => e.type === 'shipment.packed').map((e) => (e.payload as { orderId: string }).orderId));
     while (packedOrders().size < 200 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
     expect(packedOrders().size).toBe(200);
     const seqs = events.map((e) => e.seq);

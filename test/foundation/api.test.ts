@@ -110,11 +110,34 @@ describe('identity', () => {
     const claims = { typ: 'access', name: 'sup1', roles: ['supervisor'], wh: [sys.wh1] };
     const s = sys.config;
     const bad = [
-      jwt.sign(claims, 'another-secret-another-secret-another-secret', { algorithm: 'HS256', subject: sup1.id, issuer: s.JWT_ISSUER, audience: s.JWT_AUDIENCE, expiresIn: 60 }),
+      jwt.sign(claims, 'another-secret-another-secret-another-secret', {
+        algorithm: 'HS256',
+        subject: sup1.id,
+        issuer: s.JWT_ISSUER,
+        audience: s.JWT_AUDIENCE,
+        expiresIn: 60,
+      }),
       jwt.sign(claims, '', { algorithm: 'none', subject: sup1.id, issuer: s.JWT_ISSUER, audience: s.JWT_AUDIENCE, expiresIn: 60 }),
-      jwt.sign({ ...claims, iat: Math.floor(Date.now() / 1000) - 1000, exp: Math.floor(Date.now() / 1000) - 100 }, s.JWT_SECRET, { algorithm: 'HS256', subject: sup1.id, issuer: s.JWT_ISSUER, audience: s.JWT_AUDIENCE }),
-      jwt.sign(claims, s.JWT_SECRET, { algorithm: 'HS256', subject: sup1.id, issuer: s.JWT_ISSUER, audience: 'someone-else', expiresIn: 60 }),
-      jwt.sign(claims, s.JWT_SECRET, { algorithm: 'HS384', subject: sup1.id, issuer: s.JWT_ISSUER, audience: s.JWT_AUDIENCE, expiresIn: 60 }),
+      jwt.sign({ ...claims, iat: Math.floor(Date.now() / 1000) - 1000, exp: Math.floor(Date.now() / 1000) - 100 }, s.JWT_SECRET, {
+        algorithm: 'HS256',
+        subject: sup1.id,
+        issuer: s.JWT_ISSUER,
+        audience: s.JWT_AUDIENCE,
+      }),
+      jwt.sign(claims, s.JWT_SECRET, {
+        algorithm: 'HS256',
+        subject: sup1.id,
+        issuer: s.JWT_ISSUER,
+        audience: 'someone-else',
+        expiresIn: 60,
+      }),
+      jwt.sign(claims, s.JWT_SECRET, {
+        algorithm: 'HS384',
+        subject: sup1.id,
+        issuer: s.JWT_ISSUER,
+        audience: s.JWT_AUDIENCE,
+        expiresIn: 60,
+      }),
       jwt.sign(claims, s.JWT_SECRET, { algorithm: 'HS256', subject: sup1.id, issuer: 'evil', audience: s.JWT_AUDIENCE, expiresIn: 60 }),
       'not-a-jwt',
     ];
@@ -143,7 +166,10 @@ describe('identity', () => {
   });
 
   it('lets an admin create an API client whose key authenticates with its scopes only', async () => {
-    const c = await http('POST', `${sys.url}/v1/api-clients`, { token: admin.token, body: { name: 'shop', scopes: ['orders:write'], warehouseIds: [sys.wh1] } });
+    const c = await http('POST', `${sys.url}/v1/api-clients`, {
+      token: admin.token,
+      body: { name: 'shop', scopes: ['orders:write'], warehouseIds: [sys.wh1] },
+    });
     expect(c.status).toBe(201);
     const stored = await sys.rt.orm.em.fork().execute('select key_hash from api_client where id = ?', [c.body.id]);
     expect(stored[0].key_hash).not.toContain(c.body.apiKey);
@@ -154,9 +180,14 @@ describe('identity', () => {
 
   it('refuses non-admins creating users and validates the body', async () => {
     expect((await http('POST', `${sys.url}/v1/users`, { token: sup1.token, body: {} })).status).toBe(403);
-    const bad = await http('POST', `${sys.url}/v1/users`, { token: admin.token, body: { username: 'A B', displayName: '', password: 'short', roles: ['boss'] } });
+    const bad = await http('POST', `${sys.url}/v1/users`, {
+      token: admin.token,
+      body: { username: 'A B', displayName: '', password: 'short', roles: ['boss'] },
+    });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['body.username', 'body.password', 'body.roles.0']));
+    expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(
+      expect.arrayContaining(['body.username', 'body.password', 'body.roles.0']),
+    );
   });
 });
 
@@ -169,7 +200,9 @@ describe('audit log', () => {
     const ids = page.body.items.map((i: { id: number }) => i.id);
     expect(ids).toEqual([...ids].sort((a: number, b: number) => b - a));
     if (page.body.nextCursor) {
-      const next = await http('GET', `${sys.url}/v1/audit?limit=2&action=auth.badge_login&cursor=${page.body.nextCursor}`, { token: admin.token });
+      const next = await http('GET', `${sys.url}/v1/audit?limit=2&action=auth.badge_login&cursor=${page.body.nextCursor}`, {
+        token: admin.token,
+      });
       expect(next.body.items.every((i: { id: number }) => i.id < ids.at(-1))).toBe(true);
     }
     expect((await http('GET', `${sys.url}/v1/audit`, { token: picker.token })).status).toBe(403);

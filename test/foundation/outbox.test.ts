@@ -25,7 +25,10 @@ async function client() {
 }
 
 const insert = (c: pg.Client, wid: string, label: string) =>
-  c.query(`insert into outbox (warehouse_id, type, payload) values ($1, 'warehouse.note.posted', $2)`, [wid, JSON.stringify({ text: label, by: 'test' })]);
+  c.query(`insert into outbox (warehouse_id, type, payload) values ($1, 'warehouse.note.posted', $2)`, [
+    wid,
+    JSON.stringify({ text: label, by: 'test' }),
+  ]);
 
 describe('outbox relay ordering', () => {
   it('never skips a transaction that commits after a later one (the sequence trap)', async () => {
@@ -74,7 +77,10 @@ describe('outbox relay ordering', () => {
     await holder.query('begin');
     await holder.query(`select * from warehouse where id = $1 for update`, [sys.wh1]);
     await insert(holder, sys.wh1, 'first: holds the row');
-    const waiting = waiter.query(`select * from warehouse where id = $1 for update`, [sys.wh1]).then(() => insert(waiter, sys.wh1, 'second: waited for the row')).then(() => waiter.query('commit'));
+    const waiting = waiter
+      .query(`select * from warehouse where id = $1 for update`, [sys.wh1])
+      .then(() => insert(waiter, sys.wh1, 'second: waited for the row'))
+      .then(() => waiter.query('commit'));
     await new Promise((r) => setTimeout(r, 100));
     await holder.query('commit');
     await waiting;
@@ -91,14 +97,16 @@ describe('outbox relay ordering', () => {
     const writers = 16;
     const perWriter = 25;
     const clients = await Promise.all(Array.from({ length: writers }, () => client()));
-    await Promise.all(clients.map(async (c, w) => {
-      for (let i = 0; i < perWriter; i++) {
-        await c.query('begin');
-        await insert(c, sys.wh2, `${w}:${i}`);
-        await new Promise((r) => setTimeout(r, Math.random() * 15)); // hold the transaction open a random while
-        await c.query('commit');
-      }
-    }));
+    await Promise.all(
+      clients.map(async (c, w) => {
+        for (let i = 0; i < perWriter; i++) {
+          await c.query('begin');
+          await insert(c, sys.wh2, `${w}:${i}`);
+          await new Promise((r) => setTimeout(r, Math.random() * 15)); // hold the transaction open a random while
+          await c.query('commit');
+        }
+      }),
+    );
     const deadline = Date.now() + 20_000;
     while (seen.length < writers * perWriter && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     await relay.stop();

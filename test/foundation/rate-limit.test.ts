@@ -10,7 +10,8 @@ afterAll(async () => sys?.close());
 describe('auth rate limiting', () => {
   it('answers 429 problem+json after the per-minute budget of login attempts', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await http('POST', `${sys.url}/v1/auth/login`, { body: { username: 'x', password: 'y' } })).status);
+    for (let i = 0; i < 5; i++)
+      statuses.push((await http('POST', `${sys.url}/v1/auth/login`, { body: { username: 'x', password: 'y' } })).status);
     expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
     expect(statuses.slice(3)).toEqual([429, 429]);
     const r = await http('POST', `${sys.url}/v1/auth/login`, { body: { username: 'x', password: 'y' } });

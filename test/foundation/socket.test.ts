@@ -24,7 +24,8 @@ function connect(token: string): Promise<Socket> {
   });
 }
 
-const subscribe = (s: Socket, msg: unknown) => s.timeout(5000).emitWithAck('subscribe', msg) as Promise<{ joined: string[]; refused: string[]; replayed: number }>;
+const subscribe = (s: Socket, msg: unknown) =>
+  s.timeout(5000).emitWithAck('subscribe', msg) as Promise<{ joined: string[]; refused: string[]; replayed: number }>;
 const note = (text: string) => http('POST', `${sys.url}/v1/warehouses/${sys.wh1}/notes`, { token: sup.token, body: { text } });
 
 async function until(cond: () => boolean, ms = 10_000) {
@@ -55,7 +56,9 @@ describe('live push over Socket.IO', () => {
 
   it("refuses a picker joining another warehouse's room or another user's room", async () => {
     const s = await connect(picker.token);
-    const ack = await subscribe(s, { rooms: [`warehouse:${sys.wh2}`, `user:${sup.id}`, `user:${picker.id}`, 'task:not-a-uuid', 'nonsense'] });
+    const ack = await subscribe(s, {
+      rooms: [`warehouse:${sys.wh2}`, `user:${sup.id}`, `user:${picker.id}`, 'task:not-a-uuid', 'nonsense'],
+    });
     expect(ack.joined).toEqual([`user:${picker.id}`]);
     expect(ack.refused).toHaveLength(4);
     s.disconnect();
@@ -89,7 +92,11 @@ describe('live push over Socket.IO', () => {
   it('disconnects a socket when its token expires, unless it re-authenticates', async () => {
     const s = sys.config;
     const short = jwt.sign({ typ: 'access', name: 'picker', roles: ['picker'], wh: [sys.wh1] }, s.JWT_SECRET, {
-      algorithm: 'HS256', subject: picker.id, issuer: s.JWT_ISSUER, audience: s.JWT_AUDIENCE, expiresIn: 1,
+      algorithm: 'HS256',
+      subject: picker.id,
+      issuer: s.JWT_ISSUER,
+      audience: s.JWT_AUDIENCE,
+      expiresIn: 1,
     });
     const sock = await connect(short);
     const reasons: string[] = [];
@@ -97,9 +104,15 @@ describe('live push over Socket.IO', () => {
     await until(() => sock.disconnected, 5000);
     expect(reasons).toEqual(['auth_expired']);
 
-    const renewed = await connect(jwt.sign({ typ: 'access', name: 'picker', roles: ['picker'], wh: [sys.wh1] }, s.JWT_SECRET, {
-      algorithm: 'HS256', subject: picker.id, issuer: s.JWT_ISSUER, audience: s.JWT_AUDIENCE, expiresIn: 1,
-    }));
+    const renewed = await connect(
+      jwt.sign({ typ: 'access', name: 'picker', roles: ['picker'], wh: [sys.wh1] }, s.JWT_SECRET, {
+        algorithm: 'HS256',
+        subject: picker.id,
+        issuer: s.JWT_ISSUER,
+        audience: s.JWT_AUDIENCE,
+        expiresIn: 1,
+      }),
+    );
     const ack = await renewed.timeout(2000).emitWithAck('reauth', { token: picker.token });
     expect(ack.ok).toBe(true);
     await new Promise((r) => setTimeout(r, 1500));

@@ -41,13 +41,25 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
 
 export function testConfig(databaseUrl: string, extra: Record<string, string> = {}): Config {
   return loadConfig({
-    NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DATABASE_URL: databaseUrl, REDIS_URL: inject('redisUrl'),
-    REDIS_PREFIX: `dockside-test:${randomBytes(6).toString('hex')}`, RELAY_POLL_MS: '50', AUTH_RATE_LIMIT_PER_MIN: '10000',
-    DATABASE_POOL_MAX: '30', ...extra,
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: inject('redisUrl'),
+    REDIS_PREFIX: `dockside-test:${randomBytes(6).toString('hex')}`,
+    RELAY_POLL_MS: '50',
+    AUTH_RATE_LIMIT_PER_MIN: '10000',
+    DATABASE_POOL_MAX: '30',
+    ...extra,
   } as NodeJS.ProcessEnv);
 }
 
-export interface TestUser { id: string; username: string; roles: Role[]; warehouseIds: string[]; token: string }
+export interface TestUser {
+  id: string;
+  username: string;
+  roles: Role[];
+  warehouseIds: string[];
+  token: string;
+}
 
 export interface TestSystem {
   rt: Runtime;
@@ -56,7 +68,12 @@ export interface TestSystem {
   port: number;
   wh1: string;
   wh2: string;
-  user(username: string, roles: Role[], warehouseIds?: string[], opts?: { password?: string; badge?: string; pin?: string }): Promise<TestUser>;
+  user(
+    username: string,
+    roles: Role[],
+    warehouseIds?: string[],
+    opts?: { password?: string; badge?: string; pin?: string },
+  ): Promise<TestUser>;
   token(u: { id: string; username: string; roles: string[]; warehouseIds: string[] }): string;
   startWorkers(): Promise<Awaited<ReturnType<typeof startWorkers>>>;
   close(): Promise<void>;
@@ -76,14 +93,29 @@ export async function startTestSystem(opts: { workers?: boolean; env?: Record<st
   const settings = jwtSettings(config);
   const token: TestSystem['token'] = (u) => signAccessToken(settings, u);
   const sys: TestSystem = {
-    rt, config, url: `http://127.0.0.1:${api.port}`, port: api.port, wh1: w1!.id, wh2: w2!.id, token,
+    rt,
+    config,
+    url: `http://127.0.0.1:${api.port}`,
+    port: api.port,
+    wh1: w1!.id,
+    wh2: w2!.id,
+    token,
     async user(username, roles, warehouseIds = [w1!.id], o = {}) {
       // Cheap scrypt cost in tests only: hashing strength is not under test here.
-      const row = await sqlOne<{ id: string }>(rt.orm.em.fork(), `insert into app_user (username, display_name, password_hash, badge_code, pin_hash, roles, warehouse_ids)
-        values (?, ?, ?, ?, ?, ?::text[], ?::uuid[]) returning id`, [
-        username, username, await hashSecret(o.password ?? username, { N: 1024 }), o.badge ?? null, o.pin ? await hashSecret(o.pin, { N: 1024 }) : null,
-        `{${roles.join(',')}}`, `{${warehouseIds.join(',')}}`,
-      ]);
+      const row = await sqlOne<{ id: string }>(
+        rt.orm.em.fork(),
+        `insert into app_user (username, display_name, password_hash, badge_code, pin_hash, roles, warehouse_ids)
+        values (?, ?, ?, ?, ?, ?::text[], ?::uuid[]) returning id`,
+        [
+          username,
+          username,
+          await hashSecret(o.password ?? username, { N: 1024 }),
+          o.badge ?? null,
+          o.pin ? await hashSecret(o.pin, { N: 1024 }) : null,
+          `{${roles.join(',')}}`,
+          `{${warehouseIds.join(',')}}`,
+        ],
+      );
       const u = { id: row!.id, username, roles, warehouseIds };
       return { ...u, token: token(u) };
     },
@@ -95,7 +127,10 @@ export async function startTestSystem(opts: { workers?: boolean; env?: Record<st
     async close() {
       for (const w of workerHandles) await w.stop();
       await api.stop();
-      await rt.redis.keys(`${config.REDIS_PREFIX}:*`).then((keys) => (keys.length ? rt.redis.del(...keys) : 0)).catch(() => 0);
+      await rt.redis
+        .keys(`${config.REDIS_PREFIX}:*`)
+        .then((keys) => (keys.length ? rt.redis.del(...keys) : 0))
+        .catch(() => 0);
       await rt.close();
       await db.drop();
     },
@@ -105,7 +140,11 @@ export async function startTestSystem(opts: { workers?: boolean; env?: Record<st
 }
 
 /** fetch with JSON in and out; returns status, headers and parsed body. */
-export async function http(method: string, url: string, opts: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {}) {
+export async function http(
+  method: string,
+  url: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {},
+) {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body: string | undefined = opts.raw;

@@ -16,12 +16,18 @@ const gtin13 = (n: number) => {
   const body = `40${String(n).padStart(10, '0')}`;
   return body + gs1CheckDigit(body);
 };
-const header = 'code,name,category,length_mm,width_mm,height_mm,weight_g,track_lot,track_expiry,shelf_life_days,gtin,case_qty,case_gtin,barcodes,name_de';
-const row = (i: number) => `IMP-${String(i).padStart(5, '0')},"Widget ${i}, blue",hardware,${100 + (i % 50)},80,40,${250 + i},${i % 7 === 0},${i % 7 === 0},${i % 7 === 0 ? 365 : ''},${gtin13(i)},12,${gtin13(500_000 + i)},INT${i},Ding ${i}`;
+const header =
+  'code,name,category,length_mm,width_mm,height_mm,weight_g,track_lot,track_expiry,shelf_life_days,gtin,case_qty,case_gtin,barcodes,name_de';
+const row = (i: number) =>
+  `IMP-${String(i).padStart(5, '0')},"Widget ${i}, blue",hardware,${100 + (i % 50)},80,40,${250 + i},${i % 7 === 0},${i % 7 === 0},${i % 7 === 0 ? 365 : ''},${gtin13(i)},12,${gtin13(500_000 + i)},INT${i},Ding ${i}`;
 
 async function postCsv(body: string) {
-  const res = await fetch(`${sys.url}/v1/catalog/skus/import`, { method: 'POST', headers: { authorization: `Bearer ${sup.token}`, 'content-type': 'text/csv' }, body });
-  return { status: res.status, body: await res.json() as any };
+  const res = await fetch(`${sys.url}/v1/catalog/skus/import`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${sup.token}`, 'content-type': 'text/csv' },
+    body,
+  });
+  return { status: res.status, body: (await res.json()) as any };
 }
 
 describe('CSV import of 10,000 SKUs', () => {
@@ -48,10 +54,20 @@ describe('CSV import of 10,000 SKUs', () => {
     expect(r2.body).toEqual({ rows: 10_000, created: 10_000, updated: 0 });
     const em = sys.rt.orm.em.fork();
     expect((await sqlOne<{ n: number }>(em, `select count(*)::int as n from sku where code like 'IMP-%'`))!.n).toBe(10_000);
-    expect((await sqlOne<{ n: number }>(em, `select count(*)::int as n from sku_barcode b join sku s on s.id = b.sku_id where s.code like 'IMP-%'`))!.n).toBe(30_000);
-    const sku = await fetch(`${sys.url}/v1/catalog/skus/IMP-00007`, { headers: { authorization: `Bearer ${sup.token}` } }).then((r) => r.json()) as any;
+    expect(
+      (await sqlOne<{ n: number }>(
+        em,
+        `select count(*)::int as n from sku_barcode b join sku s on s.id = b.sku_id where s.code like 'IMP-%'`,
+      ))!.n,
+    ).toBe(30_000);
+    const sku = (await fetch(`${sys.url}/v1/catalog/skus/IMP-00007`, { headers: { authorization: `Bearer ${sup.token}` } }).then((r) =>
+      r.json(),
+    )) as any;
     expect(sku).toMatchObject({ name: 'Widget 7, blue', nameI18n: { de: 'Ding 7' }, trackLot: true, shelfLifeDays: 365 });
-    expect(sku.uoms.map((u: any) => [u.level, u.qtyEach, u.gtin])).toEqual([['each', 1, `0${gtin13(7)}`], ['case', 12, `0${gtin13(500_007)}`]]);
+    expect(sku.uoms.map((u: any) => [u.level, u.qtyEach, u.gtin])).toEqual([
+      ['each', 1, `0${gtin13(7)}`],
+      ['case', 12, `0${gtin13(500_007)}`],
+    ]);
 
     // Re-import updates in place (idempotent by code).
     const r3 = await postCsv([header, row(1).replace('Widget 1,', 'Widget one,')].join('\n'));

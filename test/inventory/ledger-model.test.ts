@@ -29,8 +29,16 @@ type Op =
   | { k: 'count'; qty: number }
   | { k: 'receipt'; qty: number };
 
-interface World { skuId: string; L: string; L2: string; P: string; lastMovementId: number }
-interface Model { qty: Record<string, number> }
+interface World {
+  skuId: string;
+  L: string;
+  L2: string;
+  P: string;
+  lastMovementId: number;
+}
+interface Model {
+  qty: Record<string, number>;
+}
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ k: fc.constant('move' as const), qty: fc.integer({ min: 1, max: 12 }) }),
@@ -43,17 +51,40 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 async function runOp(w: World, op: Op): Promise<{ status: number; type?: string }> {
   const post = (path: string, body: unknown) => http('POST', `${sys.url}/v1${path}`, { token: user.token, body });
   const mv = (from: string | undefined, to: string | undefined, type: string) =>
-    post('/stock/movements', { warehouseId: sys.wh1, type, skuId: w.skuId, qty: op.qty, ...(from ? { from: { locationId: from } } : {}), ...(to ? { to: { locationId: to } } : {}) });
+    post('/stock/movements', {
+      warehouseId: sys.wh1,
+      type,
+      skuId: w.skuId,
+      qty: op.qty,
+      ...(from ? { from: { locationId: from } } : {}),
+      ...(to ? { to: { locationId: to } } : {}),
+    });
   let r;
   if (op.k === 'move') r = await mv(w.L, w.L2, 'move');
   else if (op.k === 'moveBack') r = await mv(w.L2, w.L, 'move');
   else if (op.k === 'receipt') r = await mv(undefined, w.L, 'receipt');
   else if (op.k === 'pick') {
-    r = await post('/stock/reservations', { warehouseId: sys.wh1, skuId: w.skuId, qty: op.qty, refType: 'task', refId: `pick-${Math.random()}`, locationId: w.L });
-    if (r.status === 201) r = await post(`/stock/reservations/${r.body.reservations[0].id}/consume`, { qty: op.qty, to: { locationId: w.P } });
+    r = await post('/stock/reservations', {
+      warehouseId: sys.wh1,
+      skuId: w.skuId,
+      qty: op.qty,
+      refType: 'task',
+      refId: `pick-${Math.random()}`,
+      locationId: w.L,
+    });
+    if (r.status === 201)
+      r = await post(`/stock/reservations/${r.body.reservations[0].id}/consume`, { qty: op.qty, to: { locationId: w.P } });
   } else {
-    r = await post('/counts', { warehouseId: sys.wh1, kind: 'location', locationIds: [w.L], blind: true, varianceThresholdPct: 1000, varianceThresholdQty: 1000 });
-    if (r.status === 201 && r.body.items.length) r = await post(`/counts/${r.body.items[0].id}/submit`, { lines: [{ skuId: w.skuId, qty: op.qty }] });
+    r = await post('/counts', {
+      warehouseId: sys.wh1,
+      kind: 'location',
+      locationIds: [w.L],
+      blind: true,
+      varianceThresholdPct: 1000,
+      varianceThresholdQty: 1000,
+    });
+    if (r.status === 201 && r.body.items.length)
+      r = await post(`/counts/${r.body.items[0].id}/submit`, { lines: [{ skuId: w.skuId, qty: op.qty }] });
     else if (r.status === 201) return { status: 204 }; // another count of this location is open: nothing to do
   }
   return { status: r.status, type: r.body?.type };
@@ -72,10 +103,24 @@ class BurstCommand implements fc.AsyncCommand<Model, World> {
       }
     }
     const em = sys.rt.orm.em.fork();
-    const mvs = await sql<{ id: string; qty: number; from_location_id: string | null; to_location_id: string | null; type: string; ref_id: string | null }>(em,
-      'select id::text as id, qty, from_location_id, to_location_id, type, ref_id from stock_movement where sku_id = ? and id > ? order by stock_movement.id', [w.skuId, w.lastMovementId]);
+    const mvs = await sql<{
+      id: string;
+      qty: number;
+      from_location_id: string | null;
+      to_location_id: string | null;
+      type: string;
+      ref_id: string | null;
+    }>(
+      em,
+      'select id::text as id, qty, from_location_id, to_location_id, type, ref_id from stock_movement where sku_id = ? and id > ? order by stock_movement.id',
+      [w.skuId, w.lastMovementId],
+    );
     const counted = new Map<string, number>();
-    const tasks = await sql<{ id: string; counted_qty: number }>(em, `select t.id, l.counted_qty from count_task t join count_line l on l.task_id = t.id where t.location_id = ? and t.status = 'completed'`, [w.L]);
+    const tasks = await sql<{ id: string; counted_qty: number }>(
+      em,
+      `select t.id, l.counted_qty from count_task t join count_line l on l.task_id = t.id where t.location_id = ? and t.status = 'completed'`,
+      [w.L],
+    );
     for (const t of tasks) counted.set(t.id, t.counted_qty);
     for (const mv of mvs) {
       if (mv.from_location_id) m.qty[mv.from_location_id] = (m.qty[mv.from_location_id] ?? 0) - mv.qty;
@@ -89,8 +134,12 @@ class BurstCommand implements fc.AsyncCommand<Model, World> {
     const okPicks = results.filter((r, i) => r.status === 200 && this.ops[i]!.k === 'pick').length;
     expect(mvs.filter((x) => x.type === 'pick').length).toBe(okPicks);
     for (const loc of [w.L, w.L2, w.P]) {
-      const b = await sqlOne<{ on_hand: number; reserved: number; neg: number }>(em, `select coalesce(sum(on_hand),0)::int as on_hand, coalesce(sum(reserved),0)::int as reserved,
-        count(*) filter (where on_hand < 0 or reserved < 0 or reserved > on_hand)::int as neg from stock_balance where location_id = ? and sku_id = ?`, [loc, w.skuId]);
+      const b = await sqlOne<{ on_hand: number; reserved: number; neg: number }>(
+        em,
+        `select coalesce(sum(on_hand),0)::int as on_hand, coalesce(sum(reserved),0)::int as reserved,
+        count(*) filter (where on_hand < 0 or reserved < 0 or reserved > on_hand)::int as neg from stock_balance where location_id = ? and sku_id = ?`,
+        [loc, w.skuId],
+      );
       expect(b).toEqual({ on_hand: m.qty[loc] ?? 0, reserved: 0, neg: 0 });
     }
     expect(await ledgerMismatches(em, sys.wh1)).toEqual([]);
@@ -101,14 +150,24 @@ class BurstCommand implements fc.AsyncCommand<Model, World> {
 describe('ledger under concurrent move + pick + count (model-based)', () => {
   it('never goes negative and always matches the model and its own ledger', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.commands([fc.array(opArb, { minLength: 3, maxLength: 6 }).map((ops) => new BurstCommand(ops))], { maxCommands: 4 }), async (cmds) => {
-        const em = sys.rt.orm.em.fork();
-        const sku = await makeSku(em);
-        const [L, L2, P] = [await makeLocation(em, sys.wh1), await makeLocation(em, sys.wh1), await makeLocation(em, sys.wh1, { type: 'pack' })];
-        const r = await http('POST', `${sys.url}/v1/stock/movements`, { token: user.token, body: { warehouseId: sys.wh1, type: 'receipt', skuId: sku.id, qty: 30, to: { locationId: L.id } } });
-        const w: World = { skuId: sku.id, L: L.id, L2: L2.id, P: P.id, lastMovementId: Number(r.body.id) };
-        await fc.asyncModelRun(() => ({ model: { qty: { [L.id]: 30 } }, real: w }), cmds);
-      }),
+      fc.asyncProperty(
+        fc.commands([fc.array(opArb, { minLength: 3, maxLength: 6 }).map((ops) => new BurstCommand(ops))], { maxCommands: 4 }),
+        async (cmds) => {
+          const em = sys.rt.orm.em.fork();
+          const sku = await makeSku(em);
+          const [L, L2, P] = [
+            await makeLocation(em, sys.wh1),
+            await makeLocation(em, sys.wh1),
+            await makeLocation(em, sys.wh1, { type: 'pack' }),
+          ];
+          const r = await http('POST', `${sys.url}/v1/stock/movements`, {
+            token: user.token,
+            body: { warehouseId: sys.wh1, type: 'receipt', skuId: sku.id, qty: 30, to: { locationId: L.id } },
+          });
+          const w: World = { skuId: sku.id, L: L.id, L2: L2.id, P: P.id, lastMovementId: Number(r.body.id) };
+          await fc.asyncModelRun(() => ({ model: { qty: { [L.id]: 30 } }, real: w }), cmds);
+        },
+      ),
       { numRuns: 6, seed: 20261125 },
     );
   });

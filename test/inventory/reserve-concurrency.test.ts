@@ -20,11 +20,20 @@ describe('concurrent reservations over HTTP', () => {
     // Stock spread over three locations so the allocator has to walk balances under contention.
     const locs = [await makeLocation(em, sys.wh1), await makeLocation(em, sys.wh1, { type: 'reserve' }), await makeLocation(em, sys.wh1)];
     for (const [i, qty] of [20, 25, 5].entries()) {
-      const r = await http('POST', `${sys.url}/v1/stock/movements`, { token: picker.token, body: { warehouseId: sys.wh1, type: 'receipt', skuId: sku.id, qty, to: { locationId: locs[i]!.id } } });
+      const r = await http('POST', `${sys.url}/v1/stock/movements`, {
+        token: picker.token,
+        body: { warehouseId: sys.wh1, type: 'receipt', skuId: sku.id, qty, to: { locationId: locs[i]!.id } },
+      });
       expect(r.status, r.text).toBe(201);
     }
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) =>
-      http('POST', `${sys.url}/v1/stock/reservations`, { token: picker.token, body: { warehouseId: sys.wh1, skuId: sku.id, qty: 1, refType: 'order_line', refId: `line-${i}` } })));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        http('POST', `${sys.url}/v1/stock/reservations`, {
+          token: picker.token,
+          body: { warehouseId: sys.wh1, skuId: sku.id, qty: 1, refType: 'order_line', refId: `line-${i}` },
+        }),
+      ),
+    );
     const ok = results.filter((r) => r.status === 201);
     const short = results.filter((r) => r.status === 409);
     expect(ok).toHaveLength(50);
@@ -33,8 +42,12 @@ describe('concurrent reservations over HTTP', () => {
       expect(r.headers.get('content-type')).toContain('application/problem+json');
       expect(r.body.type).toBe('https://dockside.dev/problems/insufficient-stock');
     }
-    const totals = await sqlOne<{ on_hand: number; reserved: number; n: number }>(em, `select sum(on_hand)::int as on_hand, sum(reserved)::int as reserved,
-      (select count(*)::int from stock_reservation where sku_id = ? and status = 'pending') as n from stock_balance where sku_id = ?`, [sku.id, sku.id]);
+    const totals = await sqlOne<{ on_hand: number; reserved: number; n: number }>(
+      em,
+      `select sum(on_hand)::int as on_hand, sum(reserved)::int as reserved,
+      (select count(*)::int from stock_reservation where sku_id = ? and status = 'pending') as n from stock_balance where sku_id = ?`,
+      [sku.id, sku.id],
+    );
     expect(totals).toEqual({ on_hand: 50, reserved: 50, n: 50 });
     expect(await ledgerMismatches(em, sys.wh1)).toEqual([]);
     const avail = await http('GET', `${sys.url}/v1/stock/by-sku?warehouseId=${sys.wh1}&skuId=${sku.id}`, { token: picker.token });

@@ -5,10 +5,13 @@ import { describe, expect, it } from 'vitest';
 describe('domain purity lint rule', () => {
   const eslint = new ESLint({ cwd: process.cwd() });
 
-  it.each(['fastify', 'bullmq', 'socket.io', 'ioredis', 'jsonwebtoken', '@fastify/cors'])('rejects %s imported from domain/', async (pkg) => {
-    const [res] = await eslint.lintText(`import x from '${pkg}';\nexport const y = x;\n`, { filePath: 'domain/inventory/bad.ts' });
-    expect(res!.messages.map((m) => m.ruleId)).toContain('no-restricted-imports');
-  });
+  it.each(['fastify', 'bullmq', 'socket.io', 'ioredis', 'jsonwebtoken', '@fastify/cors'])(
+    'rejects %s imported from domain/',
+    async (pkg) => {
+      const [res] = await eslint.lintText(`import x from '${pkg}';\nexport const y = x;\n`, { filePath: 'domain/inventory/bad.ts' });
+      expect(res!.messages.map((m) => m.ruleId)).toContain('no-restricted-imports');
+    },
+  );
 
   it('allows the same import outside domain/', async () => {
     const [res] = await eslint.lintText(`import x from 'fastify';\nexport const y = x;\n`, { filePath: 'api/ok.ts' });
@@ -16,7 +19,10 @@ describe('domain purity lint rule', () => {
   });
 
   it('allows zod and MikroORM in domain/', async () => {
-    const [res] = await eslint.lintText(`import { z } from 'zod';\nimport type { EntityManager } from '@mikro-orm/postgresql';\nexport const s = z.string();\nexport type E = EntityManager;\n`, { filePath: 'domain/inventory/ok.ts' });
+    const [res] = await eslint.lintText(
+      `import { z } from 'zod';\nimport type { EntityManager } from '@mikro-orm/postgresql';\nexport const s = z.string();\nexport type E = EntityManager;\n`,
+      { filePath: 'domain/inventory/ok.ts' },
+    );
     expect(res!.messages).toHaveLength(0);
   });
 });

@@ -18,13 +18,19 @@ export async function startFakeWooStore(template: Record<string, unknown>) {
       .filter((o) => !after || Date.parse(`${o.date_modified_gmt}Z`) > Date.parse(after))
       .sort((a, b) => String(a.date_modified_gmt).localeCompare(String(b.date_modified_gmt)) || Number(a.id) - Number(b.id));
     const slice = all.slice((page - 1) * perPage, page * perPage);
-    res.writeHead(200, { 'content-type': 'application/json', 'x-wp-total': String(all.length), 'x-wp-totalpages': String(Math.max(1, Math.ceil(all.length / perPage))) });
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'x-wp-total': String(all.length),
+      'x-wp-totalpages': String(Math.max(1, Math.ceil(all.length / perPage))),
+    });
     res.end(JSON.stringify(slice));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   return {
-    url, requests, orders,
+    url,
+    requests,
+    orders,
     /** Adds (or modifies) an order; modification times are UTC without zone, as WooCommerce's *_gmt fields. */
     put(id: number, modifiedAt: Date, extra: Record<string, unknown> = {}) {
       const gmt = modifiedAt.toISOString().slice(0, 19);

@@ -16,8 +16,20 @@ beforeAll(async () => {
   sys = await startTestSystem();
   admin = await sys.user('admin', ['admin'], []);
   sup = await sys.user('sup', ['supervisor'], [sys.wh1]);
-  shop = await createConnector(sys, admin.token, { kind: 'shopify', name: 'HK shop', shopDomain: 'test-shop.myshopify.com', webhookSecret: SHOP_SECRET, pollEnabled: false });
-  woo = await createConnector(sys, admin.token, { kind: 'woocommerce', name: 'Woo shop', siteUrl: 'https://shop.example', webhookSecret: WOO_SECRET, pollEnabled: false });
+  shop = await createConnector(sys, admin.token, {
+    kind: 'shopify',
+    name: 'HK shop',
+    shopDomain: 'test-shop.myshopify.com',
+    webhookSecret: SHOP_SECRET,
+    pollEnabled: false,
+  });
+  woo = await createConnector(sys, admin.token, {
+    kind: 'woocommerce',
+    name: 'Woo shop',
+    siteUrl: 'https://shop.example',
+    webhookSecret: WOO_SECRET,
+    pollEnabled: false,
+  });
 });
 afterAll(async () => sys?.close());
 
@@ -34,20 +46,29 @@ describe('connectors', () => {
     const r = await http('GET', `${sys.url}/v1/connectors/${shop.id}`, { token: admin.token });
     expect(r.status).toBe(200);
     expect(r.text).not.toContain(SHOP_SECRET);
-    expect(r.body).toMatchObject({ kind: 'shopify', hasApiToken: false, webhookUrls: { shopify: expect.stringContaining(`/v1/webhooks/shopify/${shop.id}`) } });
+    expect(r.body).toMatchObject({
+      kind: 'shopify',
+      hasApiToken: false,
+      webhookUrls: { shopify: expect.stringContaining(`/v1/webhooks/shopify/${shop.id}`) },
+    });
     const [row] = await sys.rt.orm.em.fork().execute('select webhook_secret_enc from connector where id = ?', [shop.id]);
     expect(row.webhook_secret_enc).toMatch(/^v1\.[0-9a-f]{8}\./);
     expect(row.webhook_secret_enc).not.toContain(SHOP_SECRET);
   });
   it('is admin-only to create', async () => {
-    const r = await http('POST', `${sys.url}/v1/connectors`, { token: sup.token, body: { kind: 'api', name: 'x', warehouseId: sys.wh1, webhookSecret: 'abcdefgh' } });
+    const r = await http('POST', `${sys.url}/v1/connectors`, {
+      token: sup.token,
+      body: { kind: 'api', name: 'x', warehouseId: sys.wh1, webhookSecret: 'abcdefgh' },
+    });
     expect(r.status).toBe(403);
   });
 });
 
 describe('webhook intake (workers running)', () => {
   let workers: Awaited<ReturnType<TestSystem['startWorkers']>>;
-  beforeAll(async () => { workers = await sys.startWorkers(); });
+  beforeAll(async () => {
+    workers = await sys.startWorkers();
+  });
   afterAll(async () => workers.stop());
 
   it('imports each Shopify fixture exactly once with correct lines, address and totals', async () => {
@@ -74,7 +95,13 @@ describe('webhook intake (workers running)', () => {
       expect(o.status).toBe(src.cancelled_at ? 'cancelled' : 'on_hold');
     }
     const hk = await orderOf(shop.id, '6198432301356');
-    expect(hk).toMatchObject({ externalNumber: '#1054', totalMinor: 39400, discountMinor: 2500, shippingMinor: 2000, shipTo: { name: 'Alan', countryCode: 'HK', phone: '+85200000000' } });
+    expect(hk).toMatchObject({
+      externalNumber: '#1054',
+      totalMinor: 39400,
+      discountMinor: 2500,
+      shippingMinor: 2000,
+      shipTo: { name: 'Alan', countryCode: 'HK', phone: '+85200000000' },
+    });
     expect(hk.lines[0].name).toBe('aaa0103測試商品11aa');
     // The unknown-SKU hold explains itself.
     expect(hk.holdReason).toMatch(/Unknown SKU: 4 of 4 line\(s\).*line 1 "aaa0103測試商品11aa" \(sku empty, product ref 50398373085484\)/);
@@ -82,7 +109,10 @@ describe('webhook intake (workers running)', () => {
   });
 
   it('imports the WooCommerce fixture and answers the creation ping', async () => {
-    const ping = await http('POST', `${sys.url}/v1/webhooks/woocommerce/${woo.id}`, { raw: 'webhook_id=12', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const ping = await http('POST', `${sys.url}/v1/webhooks/woocommerce/${woo.id}`, {
+      raw: 'webhook_id=12',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(ping.status).toBe(200);
     expect(ping.body).toMatchObject({ ok: true, ping: true });
     const raw = fixtureRaw('woocommerce/order.created.wc-5.6-processing-stripe.json');
@@ -90,7 +120,12 @@ describe('webhook intake (workers running)', () => {
     await drained(sys, woo.id);
     const o = await orderOf(woo.id, '897');
     expect(o).toMatchObject({
-      externalNumber: '897', currency: 'USD', totalMinor: 2844, shippingMinor: 1345, subtotalMinor: 1499, status: 'on_hold',
+      externalNumber: '897',
+      currency: 'USD',
+      totalMinor: 2844,
+      shippingMinor: 1345,
+      subtotalMinor: 1499,
+      status: 'on_hold',
       shipTo: { name: 'Uyi Moses', address1: '8623 Hemlock Hill Drive, Houston', city: 'Lagos', postcode: '23401', countryCode: 'US' },
       customer: { email: 'uyi@penciledge.net' },
     });
@@ -103,22 +138,33 @@ describe('webhook intake (workers running)', () => {
     const before = await orderOf(shop.id, '6198432301356');
     const again = await postShopify(sys, shop.id, SHOP_SECRET, raw, { webhookId: 'wh-6198432301356' });
     expect(again.body).toMatchObject({ ok: true, duplicate: true });
-    const burst = await Promise.all(Array.from({ length: 50 }, () => postShopify(sys, shop.id, SHOP_SECRET, raw, { webhookId: 'wh-6198432301356' })));
+    const burst = await Promise.all(
+      Array.from({ length: 50 }, () => postShopify(sys, shop.id, SHOP_SECRET, raw, { webhookId: 'wh-6198432301356' })),
+    );
     expect(burst.every((r) => r.status === 200 && r.body.duplicate === true)).toBe(true);
     await drained(sys, shop.id);
     const after = await orderOf(shop.id, '6198432301356');
     expect(after.version).toBe(before.version);
     expect(after.timeline.length).toBe(before.timeline.length);
-    expect(await count(sys, 'select count(*) as n from webhook_delivery where connector_id = ? and delivery_id = ?', [shop.id, 'wh-6198432301356'])).toBe(1);
+    expect(
+      await count(sys, 'select count(*) as n from webhook_delivery where connector_id = ? and delivery_id = ?', [
+        shop.id,
+        'wh-6198432301356',
+      ]),
+    ).toBe(1);
   });
 
   it('creates one order from 50 concurrent first deliveries of a new order (distinct delivery ids)', async () => {
     const src = JSON.parse(fixtureRaw('shopify/orders-create.hkd-line-item-discounts.json'));
     const raw = JSON.stringify({ ...src, id: 777000111, name: '#7770' });
-    const burst = await Promise.all(Array.from({ length: 50 }, (_, i) => postShopify(sys, shop.id, SHOP_SECRET, raw, { webhookId: `burst-${i}` })));
+    const burst = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => postShopify(sys, shop.id, SHOP_SECRET, raw, { webhookId: `burst-${i}` })),
+    );
     expect(burst.every((r) => r.status === 200)).toBe(true);
     await drained(sys, shop.id);
-    expect(await count(sys, `select count(*) as n from sales_order where connector_id = ? and external_id = '777000111'`, [shop.id])).toBe(1);
+    expect(await count(sys, `select count(*) as n from sales_order where connector_id = ? and external_id = '777000111'`, [shop.id])).toBe(
+      1,
+    );
     const o = await orderOf(shop.id, '777000111');
     expect(o.lines).toHaveLength(3);
     expect(o.timeline.filter((e: { action: string }) => e.action === 'created')).toHaveLength(1);
@@ -147,7 +193,9 @@ describe('webhook intake (workers running)', () => {
     const cases = [
       await postShopify(sys, shop.id, SHOP_SECRET, raw, { signature: Buffer.alloc(32, 7).toString('base64') }),
       await postShopify(sys, shop.id, SHOP_SECRET, raw, { signature: null }),
-      await postShopify(sys, shop.id, SHOP_SECRET, altered.toString('latin1'), { signature: (await import('./helpers.js')).sign(SHOP_SECRET, raw) }),
+      await postShopify(sys, shop.id, SHOP_SECRET, altered.toString('latin1'), {
+        signature: (await import('./helpers.js')).sign(SHOP_SECRET, raw),
+      }),
       await postShopify(sys, shop.id, 'the wrong secret', raw),
     ];
     for (const r of cases) {
@@ -184,10 +232,16 @@ describe('webhook intake (workers running)', () => {
 
   it('releases an unknown-SKU hold when the mapping is fixed, then allocates', async () => {
     const { skuId } = await stockSku(sys, sys.wh1, 'BOOK-RHAPSODY-5', 10);
-    const r = await http('PUT', `${sys.url}/v1/connectors/${woo.id}/sku-mappings`, { token: sup.token, body: { mappings: [{ externalRef: '753', skuCode: 'BOOK-RHAPSODY-5' }] } });
+    const r = await http('PUT', `${sys.url}/v1/connectors/${woo.id}/sku-mappings`, {
+      token: sup.token,
+      body: { mappings: [{ externalRef: '753', skuCode: 'BOOK-RHAPSODY-5' }] },
+    });
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ mapped: 1, ordersReleased: 1 });
-    const o = await waitFor(async () => { const x = await orderOf(woo.id, '897'); return x.status === 'allocated' && x; }, 'allocation');
+    const o = await waitFor(async () => {
+      const x = await orderOf(woo.id, '897');
+      return x.status === 'allocated' && x;
+    }, 'allocation');
     expect(o.lines[0]).toMatchObject({ skuId, skuCode: 'BOOK-RHAPSODY-5', allocatedQty: 1, backorderedQty: 0 });
     expect(o.lines[0].reservations).toHaveLength(1);
     const log = await http('GET', `${sys.url}/v1/orders/${o.id}/allocation-log`, { token: sup.token });

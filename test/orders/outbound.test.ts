@@ -23,19 +23,43 @@ beforeAll(async () => {
 afterAll(async () => sys?.close());
 
 /** Simulates the packing/shipping contexts: a shipment row plus its event in the outbox. */
-async function shipmentEvent(type: string, orderId: string, shipmentId: string, tracking?: { carrierCode: string; trackingNumber: string }) {
+async function shipmentEvent(
+  type: string,
+  orderId: string,
+  shipmentId: string,
+  tracking?: { carrierCode: string; trackingNumber: string },
+) {
   const em = sys.rt.orm.em.fork();
-  await sql(em, `insert into shipment (id, warehouse_id, order_id, status, carrier_code, tracking_number) values (?, ?, ?, 'labelled', ?, ?) on conflict (id) do nothing`, [shipmentId, sys.wh1, orderId, tracking?.carrierCode ?? null, tracking?.trackingNumber ?? null]);
-  await sql(em, `insert into outbox (warehouse_id, type, payload) values (?, ?, ?::jsonb)`, [sys.wh1, type, JSON.stringify({ shipmentId, orderId, ...tracking })]);
+  await sql(
+    em,
+    `insert into shipment (id, warehouse_id, order_id, status, carrier_code, tracking_number) values (?, ?, ?, 'labelled', ?, ?) on conflict (id) do nothing`,
+    [shipmentId, sys.wh1, orderId, tracking?.carrierCode ?? null, tracking?.trackingNumber ?? null],
+  );
+  await sql(em, `insert into outbox (warehouse_id, type, payload) values (?, ?, ?::jsonb)`, [
+    sys.wh1,
+    type,
+    JSON.stringify({ shipmentId, orderId, ...tracking }),
+  ]);
 }
 
 async function apiOrder(connectorId: string, externalId: string) {
   const r = await http('POST', `${sys.url}/v1/orders`, {
-    token: admin.token, headers: { 'idempotency-key': randomUUID() },
-    body: { warehouseId: sys.wh1, connectorId, externalId, currency: 'USD', shipTo: { name: 'A', address1: 'B', city: 'C', country: 'US' }, lines: [{ sku: 'TEE-M', qty: 1 }] },
+    token: admin.token,
+    headers: { 'idempotency-key': randomUUID() },
+    body: {
+      warehouseId: sys.wh1,
+      connectorId,
+      externalId,
+      currency: 'USD',
+      shipTo: { name: 'A', address1: 'B', city: 'C', country: 'US' },
+      lines: [{ sku: 'TEE-M', qty: 1 }],
+    },
   });
   expect(r.status).toBe(201);
-  await waitFor(async () => (await http('GET', `${sys.url}/v1/orders/${r.body.id}`, { token: admin.token })).body.status === 'allocated', 'allocated');
+  await waitFor(
+    async () => (await http('GET', `${sys.url}/v1/orders/${r.body.id}`, { token: admin.token })).body.status === 'allocated',
+    'allocated',
+  );
   return r.body.id as string;
 }
 
@@ -51,16 +75,46 @@ describe('fulfilment callbacks', () => {
       const ids = new Set(rx.received.map((r) => r.headers['webhook-id']));
       expect(ids.size).toBe(1);
       const last = rx.received[3]!;
-      expect(verifyStandardWebhook(SECRET, { id: String(last.headers['webhook-id']), timestamp: String(last.headers['webhook-timestamp']), signature: String(last.headers['webhook-signature']) }, last.body, Math.floor(Date.now() / 1000))).toBe(true);
-      expect(verifyStandardWebhook('wrong', { id: String(last.headers['webhook-id']), timestamp: String(last.headers['webhook-timestamp']), signature: String(last.headers['webhook-signature']) }, last.body, Math.floor(Date.now() / 1000))).toBe(false);
-      expect(JSON.parse(last.body)).toMatchObject({ type: 'shipment.labelled', data: { externalId: 'F-1', orderId, carrierCode: 'DHL', trackingNumber: 'JD0123' } });
-      const list = await waitFor(async () => { const l = await http('GET', `${sys.url}/v1/outbound-deliveries?orderId=${orderId}`, { token: admin.token }); return l.body.items[0]?.status === 'delivered' && l; }, 'delivered');
+      expect(
+        verifyStandardWebhook(
+          SECRET,
+          {
+            id: String(last.headers['webhook-id']),
+            timestamp: String(last.headers['webhook-timestamp']),
+            signature: String(last.headers['webhook-signature']),
+          },
+          last.body,
+          Math.floor(Date.now() / 1000),
+        ),
+      ).toBe(true);
+      expect(
+        verifyStandardWebhook(
+          'wrong',
+          {
+            id: String(last.headers['webhook-id']),
+            timestamp: String(last.headers['webhook-timestamp']),
+            signature: String(last.headers['webhook-signature']),
+          },
+          last.body,
+          Math.floor(Date.now() / 1000),
+        ),
+      ).toBe(false);
+      expect(JSON.parse(last.body)).toMatchObject({
+        type: 'shipment.labelled',
+        data: { externalId: 'F-1', orderId, carrierCode: 'DHL', trackingNumber: 'JD0123' },
+      });
+      const list = await waitFor(async () => {
+        const l = await http('GET', `${sys.url}/v1/outbound-deliveries?orderId=${orderId}`, { token: admin.token });
+        return l.body.items[0]?.status === 'delivered' && l;
+      }, 'delivered');
       expect(list.body.items[0]).toMatchObject({ attempts: 4, lastStatus: 200 });
       const o = (await http('GET', `${sys.url}/v1/orders/${orderId}`, { token: admin.token })).body;
       expect(o.status).toBe('shipped');
       expect(o.shipments[0]).toMatchObject({ carrierCode: 'DHL', trackingNumber: 'JD0123' });
       // Once the storefront has been told it shipped, cancellation is refused.
-      expect((await http('POST', `${sys.url}/v1/orders/${orderId}/cancel`, { token: admin.token, body: { reason: 'late' } })).status).toBe(409);
+      expect((await http('POST', `${sys.url}/v1/orders/${orderId}/cancel`, { token: admin.token, body: { reason: 'late' } })).status).toBe(
+        409,
+      );
     } finally {
       await rx.close();
     }
@@ -69,10 +123,21 @@ describe('fulfilment callbacks', () => {
   it('calls WooCommerce with status completed and a tracking note', async () => {
     const rx = await startReceiver([200]);
     try {
-      const c = await createConnector(sys, admin.token, { kind: 'woocommerce', name: 'woo cb', siteUrl: rx.url, webhookSecret: SECRET, apiToken: 'ck_1:cs_2', pollEnabled: false });
+      const c = await createConnector(sys, admin.token, {
+        kind: 'woocommerce',
+        name: 'woo cb',
+        siteUrl: rx.url,
+        webhookSecret: SECRET,
+        apiToken: 'ck_1:cs_2',
+        pollEnabled: false,
+      });
       const em = sys.rt.orm.em.fork();
       // An imported Woo order (external id 4242), allocated.
-      const [o] = await sql<{ id: string }>(em, `insert into sales_order (warehouse_id, connector_id, external_id, source, status, currency) values (?, ?, '4242', 'woocommerce', 'allocated', 'USD') returning id`, [sys.wh1, c.id]);
+      const [o] = await sql<{ id: string }>(
+        em,
+        `insert into sales_order (warehouse_id, connector_id, external_id, source, status, currency) values (?, ?, '4242', 'woocommerce', 'allocated', 'USD') returning id`,
+        [sys.wh1, c.id],
+      );
       await shipmentEvent('shipment.labelled', o!.id, randomUUID(), { carrierCode: 'UPS', trackingNumber: '1Z999' });
       await waitFor(async () => rx.received.length >= 2, 'two calls');
       const byUrl = Object.fromEntries(rx.received.map((r) => [`${r.method} ${r.url}`, r]));
@@ -90,7 +155,14 @@ describe('fulfilment callbacks', () => {
       const c = await createConnector(sys, admin.token, { kind: 'api', name: 'broken shop', webhookSecret: SECRET, callbackUrl: rx.url });
       const orderId = await apiOrder(c.id, 'F-2');
       await shipmentEvent('shipment.labelled', orderId, randomUUID(), { carrierCode: 'DHL', trackingNumber: 'X' });
-      const dead = await waitFor(async () => { const l = await http('GET', `${sys.url}/v1/outbound-deliveries?status=dead&orderId=${orderId}`, { token: admin.token }); return l.body.items[0]; }, 'dead letter', 15_000);
+      const dead = await waitFor(
+        async () => {
+          const l = await http('GET', `${sys.url}/v1/outbound-deliveries?status=dead&orderId=${orderId}`, { token: admin.token });
+          return l.body.items[0];
+        },
+        'dead letter',
+        15_000,
+      );
       expect(dead.attempts).toBeGreaterThanOrEqual(3);
       expect(dead.lastError).toMatch(/HTTP 500/);
       const o = (await http('GET', `${sys.url}/v1/orders/${orderId}`, { token: admin.token })).body;
@@ -107,7 +179,10 @@ describe('webhook subscriptions', () => {
   it('delivers subscribed domain events signed with the subscription secret', async () => {
     const rx = await startReceiver([200]);
     try {
-      const s = await http('POST', `${sys.url}/v1/webhook-subscriptions`, { token: admin.token, body: { url: `${rx.url}/hooks`, eventTypes: ['order.created'], warehouseId: sys.wh1 } });
+      const s = await http('POST', `${sys.url}/v1/webhook-subscriptions`, {
+        token: admin.token,
+        body: { url: `${rx.url}/hooks`, eventTypes: ['order.created'], warehouseId: sys.wh1 },
+      });
       expect(s.status).toBe(201);
       expect(s.body.secret).toMatch(/^whsec_/);
       expect((await http('GET', `${sys.url}/v1/webhook-subscriptions`, { token: admin.token })).text).not.toContain(s.body.secret);
@@ -116,7 +191,18 @@ describe('webhook subscriptions', () => {
       const orderId = await apiOrder(c.id, 'S-1');
       const got = await waitFor(async () => rx.received.find((r) => JSON.parse(r.body).data.orderId === orderId), 'subscription delivery');
       expect(JSON.parse(got.body)).toMatchObject({ type: 'order.created', data: { orderId, externalId: 'S-1' } });
-      expect(verifyStandardWebhook(s.body.secret, { id: String(got.headers['webhook-id']), timestamp: String(got.headers['webhook-timestamp']), signature: String(got.headers['webhook-signature']) }, got.body, Math.floor(Date.now() / 1000))).toBe(true);
+      expect(
+        verifyStandardWebhook(
+          s.body.secret,
+          {
+            id: String(got.headers['webhook-id']),
+            timestamp: String(got.headers['webhook-timestamp']),
+            signature: String(got.headers['webhook-signature']),
+          },
+          got.body,
+          Math.floor(Date.now() / 1000),
+        ),
+      ).toBe(true);
       expect(rx.received.every((r) => JSON.parse(r.body).type === 'order.created')).toBe(true);
     } finally {
       await rx.close();
@@ -129,6 +215,13 @@ describe('webhook subscriptions', () => {
       expect(r.status, url).toBe(422);
     }
     // Loopback is allow-listed outside production (the default of OUTBOUND_ALLOW_PRIVATE), which these tests rely on.
-    expect((await http('POST', `${sys.url}/v1/webhook-subscriptions`, { token: admin.token, body: { url: 'http://127.0.0.1:9/x', eventTypes: ['order.*'] } })).status).toBe(201);
+    expect(
+      (
+        await http('POST', `${sys.url}/v1/webhook-subscriptions`, {
+          token: admin.token,
+          body: { url: 'http://127.0.0.1:9/x', eventTypes: ['order.*'] },
+        })
+      ).status,
+    ).toBe(201);
   });
 });

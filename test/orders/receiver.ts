@@ -1,6 +1,12 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 
-export interface Received { method: string; url: string; headers: IncomingHttpHeaders; body: string; answered: number }
+export interface Received {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+  answered: number;
+}
 
 /** A local HTTP receiver for outbound callbacks: answers from a status script (e.g. [500, 500, 500, 200]), records every request. */
 export async function startReceiver(statuses: number[] | ((n: number) => number) = [200]) {
@@ -11,7 +17,13 @@ export async function startReceiver(statuses: number[] | ((n: number) => number)
     req.on('end', () => {
       const n = received.length;
       const status = typeof statuses === 'function' ? statuses(n) : (statuses[Math.min(n, statuses.length - 1)] ?? 200);
-      received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), answered: status });
+      received.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        answered: status,
+      });
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: status < 300 }));
     });
   });

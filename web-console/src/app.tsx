@@ -33,8 +33,12 @@ function Login({ onSession }: { onSession: (s: Session) => void }) {
     <main class="login">
       <h1>Dockside</h1>
       <div class="tabs" role="tablist">
-        <button type="button" role="tab" aria-selected={mode === 'password'} onClick={() => setMode('password')}>Password</button>
-        <button type="button" role="tab" aria-selected={mode === 'badge'} onClick={() => setMode('badge')}>Badge</button>
+        <button type="button" role="tab" aria-selected={mode === 'password'} onClick={() => setMode('password')}>
+          Password
+        </button>
+        <button type="button" role="tab" aria-selected={mode === 'badge'} onClick={() => setMode('badge')}>
+          Badge
+        </button>
       </div>
       <form onSubmit={submit}>
         <label>
@@ -43,23 +47,43 @@ function Login({ onSession }: { onSession: (s: Session) => void }) {
         </label>
         <label>
           {mode === 'password' ? 'Password' : 'PIN'}
-          <input name="password" type="password" inputMode={mode === 'badge' ? 'numeric' : undefined} autoComplete="current-password" value={b} onInput={(e) => setB((e.target as HTMLInputElement).value)} />
+          <input
+            name="password"
+            type="password"
+            inputMode={mode === 'badge' ? 'numeric' : undefined}
+            autoComplete="current-password"
+            value={b}
+            onInput={(e) => setB((e.target as HTMLInputElement).value)}
+          />
         </label>
-        {error && <p class="error" role="alert">{error}</p>}
-        <button class="primary" type="submit" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button class="primary" type="submit" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
       </form>
     </main>
   );
 }
 
 const STATE_LABEL: Record<ConnectionState, string> = {
-  connecting: 'Connecting…', 'catching-up': 'Catching up…', live: 'Live', offline: 'Offline — reconnecting', expired: 'Session expired',
+  connecting: 'Connecting…',
+  'catching-up': 'Catching up…',
+  live: 'Live',
+  offline: 'Offline — reconnecting',
+  expired: 'Session expired',
 };
 
 function describe(e: LiveEvent): string {
   const p = e.payload as Record<string, unknown>;
   if (e.type === 'warehouse.note.posted') return `${p.by}: ${p.text}`;
-  return Object.entries(p ?? {}).slice(0, 4).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ');
+  return Object.entries(p ?? {})
+    .slice(0, 4)
+    .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(' ');
 }
 
 function LiveBoard({ session, onSession }: { session: Session; onSession: (s: Session | undefined) => void }) {
@@ -73,10 +97,12 @@ function LiveBoard({ session, onSession }: { session: Session; onSession: (s: Se
   const canPost = session.user.roles.some((r) => r === 'admin' || r === 'supervisor' || r === 'dispatcher');
 
   useEffect(() => {
-    listWarehouses(session).then((ws) => {
-      setWarehouses(ws);
-      setWarehouseId((cur) => cur || ws[0]?.id || '');
-    }).catch(() => onSession(undefined));
+    listWarehouses(session)
+      .then((ws) => {
+        setWarehouses(ws);
+        setWarehouseId((cur) => cur || ws[0]?.id || '');
+      })
+      .catch(() => onSession(undefined));
   }, []);
 
   // Refresh the access token a minute before it expires and hand it to the live socket.
@@ -122,20 +148,40 @@ function LiveBoard({ session, onSession }: { session: Session; onSession: (s: Se
       <header>
         <strong>Dockside</strong>
         <select aria-label="Warehouse" value={warehouseId} onChange={(e) => setWarehouseId((e.target as HTMLInputElement).value)}>
-          {warehouses.map((w) => <option value={w.id} key={w.id}>{w.code} · {w.name}</option>)}
+          {warehouses.map((w) => (
+            <option value={w.id} key={w.id}>
+              {w.code} · {w.name}
+            </option>
+          ))}
         </select>
-        <span class={`conn conn-${state}`} data-testid="connection-state">{STATE_LABEL[state]}</span>
-        <span class="who">{session.user.displayName} ({session.user.roles.join(', ')})</span>
-        <button type="button" onClick={() => onSession(undefined)}>Sign out</button>
+        <span class={`conn conn-${state}`} data-testid="connection-state">
+          {STATE_LABEL[state]}
+        </span>
+        <span class="who">
+          {session.user.displayName} ({session.user.roles.join(', ')})
+        </span>
+        <button type="button" onClick={() => onSession(undefined)}>
+          Sign out
+        </button>
       </header>
       {canPost && (
         <form class="note" onSubmit={send}>
-          <input aria-label="Note to the floor" placeholder="Note to everyone on the floor…" value={note} onInput={(e) => setNote((e.target as HTMLInputElement).value)} maxLength={500} />
-          <button class="primary" type="submit">Post</button>
+          <input
+            aria-label="Note to the floor"
+            placeholder="Note to everyone on the floor…"
+            value={note}
+            onInput={(e) => setNote((e.target as HTMLInputElement).value)}
+            maxLength={500}
+          />
+          <button class="primary" type="submit">
+            Post
+          </button>
         </form>
       )}
       <h2>Live events</h2>
-      {events.length === 0 ? <p class="empty">Waiting for activity in this warehouse…</p> : (
+      {events.length === 0 ? (
+        <p class="empty">Waiting for activity in this warehouse…</p>
+      ) : (
         <ol class="feed" data-testid="event-feed">
           {events.map((e) => (
             <li key={e.seq}>

@@ -1,7 +1,14 @@
 import { io, type Socket } from 'socket.io-client';
 import { SequenceBuffer } from '../../domain/events/sequence-buffer';
 
-export interface LiveEvent { id: string; seq: number; warehouseId: string; type: string; payload: unknown; occurredAt: string }
+export interface LiveEvent {
+  id: string;
+  seq: number;
+  warehouseId: string;
+  type: string;
+  payload: unknown;
+  occurredAt: string;
+}
 export type ConnectionState = 'connecting' | 'live' | 'catching-up' | 'offline' | 'expired';
 
 const seqKey = (wid: string) => `dockside.lastSeq.${wid}`;
@@ -25,7 +32,10 @@ export function connectLive(opts: {
   opts.onState('connecting');
   socket.on('connect', async () => {
     opts.onState('catching-up');
-    await socket.timeout(10_000).emitWithAck('subscribe', { rooms: [`warehouse:${opts.warehouseId}`], lastSeq: { [opts.warehouseId]: buffer.lastSeq } }).catch(() => undefined);
+    await socket
+      .timeout(10_000)
+      .emitWithAck('subscribe', { rooms: [`warehouse:${opts.warehouseId}`], lastSeq: { [opts.warehouseId]: buffer.lastSeq } })
+      .catch(() => undefined);
     opts.onState('live');
   });
   socket.on('event', (e: LiveEvent) => buffer.push(e));

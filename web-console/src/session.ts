@@ -22,7 +22,12 @@ export function saveSession(s: Session | undefined): void {
   else sessionStorage.removeItem(KEY);
 }
 
-interface TokenResponse { accessToken: string; refreshToken: string; expiresIn: number; user: Session['user'] }
+interface TokenResponse {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  user: Session['user'];
+}
 
 async function call<T>(path: string, init: RequestInit & { token?: string } = {}): Promise<T> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -33,7 +38,12 @@ async function call<T>(path: string, init: RequestInit & { token?: string } = {}
   return body as T;
 }
 
-const toSession = (t: TokenResponse): Session => ({ accessToken: t.accessToken, refreshToken: t.refreshToken, expiresAt: Date.now() + t.expiresIn * 1000, user: t.user });
+const toSession = (t: TokenResponse): Session => ({
+  accessToken: t.accessToken,
+  refreshToken: t.refreshToken,
+  expiresAt: Date.now() + t.expiresIn * 1000,
+  user: t.user,
+});
 
 export async function login(username: string, password: string): Promise<Session> {
   return toSession(await call<TokenResponse>('/v1/auth/login', { method: 'POST', body: JSON.stringify({ username, password }) }));
@@ -44,10 +54,16 @@ export async function badgeLogin(badge: string, pin: string): Promise<Session> {
 }
 
 export async function refresh(s: Session): Promise<Session> {
-  return toSession(await call<TokenResponse>('/v1/auth/refresh', { method: 'POST', body: JSON.stringify({ refreshToken: s.refreshToken }) }));
+  return toSession(
+    await call<TokenResponse>('/v1/auth/refresh', { method: 'POST', body: JSON.stringify({ refreshToken: s.refreshToken }) }),
+  );
 }
 
-export interface Warehouse { id: string; code: string; name: string }
+export interface Warehouse {
+  id: string;
+  code: string;
+  name: string;
+}
 
 export async function listWarehouses(s: Session): Promise<Warehouse[]> {
   return (await call<{ items: Warehouse[] }>('/v1/warehouses', { token: s.accessToken })).items;

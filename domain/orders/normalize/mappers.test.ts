@@ -23,7 +23,12 @@ describe('money', () => {
     expect(() => toMinor('12,50', 'EUR')).toThrow();
   });
   it('round-trips any cent amount', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 10 ** 12 }), (c) => toMinor(`${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`, 'USD') === c));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 10 ** 12 }),
+        (c) => toMinor(`${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`, 'USD') === c,
+      ),
+    );
   });
 });
 
@@ -53,22 +58,50 @@ describe('Shopify mapper', () => {
   it('maps the HK 4-item order: lines, address, totals in minor units', () => {
     const o = mapShopifyOrder(fx('shopify/orders-create.hkd-4-items-hk-shipping.json'));
     expect(o).toMatchObject({
-      externalId: '6198432301356', externalNumber: '#1054', currency: 'HKD', cancelled: false,
-      subtotalMinor: 37400, shippingMinor: 2000, taxMinor: 0, discountMinor: 2500, totalMinor: 39400, priority: 'standard',
+      externalId: '6198432301356',
+      externalNumber: '#1054',
+      currency: 'HKD',
+      cancelled: false,
+      subtotalMinor: 37400,
+      shippingMinor: 2000,
+      taxMinor: 0,
+      discountMinor: 2500,
+      totalMinor: 39400,
+      priority: 'standard',
       shipTo: { name: 'Alan', countryCode: 'HK', phone: '+85200000000' },
       customer: { externalId: '8658316394796', email: 'it@akastudio.com.hk' },
       updatedAt: '2025-01-23T06:59:38.000Z',
     });
     expect(o.lines).toHaveLength(4);
-    expect(o.lines[0]).toMatchObject({ externalLineId: '15514975502636', externalRef: '50398373085484', name: 'aaa0103測試商品11aa', qty: 1, unitPriceMinor: 9900, discountMinor: 978 });
+    expect(o.lines[0]).toMatchObject({
+      externalLineId: '15514975502636',
+      externalRef: '50398373085484',
+      name: 'aaa0103測試商品11aa',
+      qty: 1,
+      unitPriceMinor: 9900,
+      discountMinor: 978,
+    });
   });
   it('maps the sample notification with SKUs and a cancelled flag', () => {
     const o = mapShopifyOrder(fx('shopify/orders-create.shopify-sample-notification.json'));
-    expect(o.lines.map((l) => [l.sku, l.qty, l.unitPriceMinor, l.discountMinor])).toEqual([['IPOD2008PINK', 1, 19900, 0], ['IPOD2008PINK', 1, 19900, 500]]);
-    expect(o).toMatchObject({ currency: 'USD', totalMinor: 40300, shippingMinor: 1000, cancelled: true, shipTo: { countryCode: 'US', provinceCode: 'KY', city: 'Shippington', postcode: '40003' } });
+    expect(o.lines.map((l) => [l.sku, l.qty, l.unitPriceMinor, l.discountMinor])).toEqual([
+      ['IPOD2008PINK', 1, 19900, 0],
+      ['IPOD2008PINK', 1, 19900, 500],
+    ]);
+    expect(o).toMatchObject({
+      currency: 'USD',
+      totalMinor: 40300,
+      shippingMinor: 1000,
+      cancelled: true,
+      shipTo: { countryCode: 'US', provinceCode: 'KY', city: 'Shippington', postcode: '40003' },
+    });
   });
   it('maps every Shopify fixture', () => {
-    for (const f of ['orders-cancelled.hkd-refunded.json', 'orders-create.hkd-4-items-discount-code.json', 'orders-create.hkd-line-item-discounts.json']) {
+    for (const f of [
+      'orders-cancelled.hkd-refunded.json',
+      'orders-create.hkd-4-items-discount-code.json',
+      'orders-create.hkd-line-item-discounts.json',
+    ]) {
       const o = mapShopifyOrder(fx(`shopify/${f}`));
       expect(o.lines.length).toBeGreaterThan(0);
       expect(o.subtotalMinor + o.shippingMinor + o.taxMinor).toBe(o.totalMinor);
@@ -77,7 +110,11 @@ describe('Shopify mapper', () => {
   });
   it('rejects JSON that is not an order, with a reason', () => {
     expect(() => mapShopifyOrder({ id: 1, product_type: 'shoe' })).toThrow(NotAnOrder);
-    try { mapShopifyOrder({ id: 1, currency: 'USD', line_items: [] }); } catch (e) { expect((e as NotAnOrder).reason).toMatch(/line item/); }
+    try {
+      mapShopifyOrder({ id: 1, currency: 'USD', line_items: [] });
+    } catch (e) {
+      expect((e as NotAnOrder).reason).toMatch(/line item/);
+    }
   });
 });
 
@@ -85,11 +122,36 @@ describe('WooCommerce mapper', () => {
   it('maps the 5.6 processing order', () => {
     const o = mapWooOrder(fx('woocommerce/order.created.wc-5.6-processing-stripe.json'));
     expect(o).toMatchObject({
-      externalId: '897', externalNumber: '897', currency: 'USD', cancelled: false, totalMinor: 2844, shippingMinor: 1345, subtotalMinor: 1499,
-      shipTo: { name: 'Uyi Moses', address1: '8623 Hemlock Hill Drive, Houston', city: 'Lagos', province: 'TX', postcode: '23401', countryCode: 'US' },
-      customer: { externalId: '1', email: 'uyi@penciledge.net' }, shippingMethod: 'Flat rate', updatedAt: '2021-09-06T18:05:12.000Z',
+      externalId: '897',
+      externalNumber: '897',
+      currency: 'USD',
+      cancelled: false,
+      totalMinor: 2844,
+      shippingMinor: 1345,
+      subtotalMinor: 1499,
+      shipTo: {
+        name: 'Uyi Moses',
+        address1: '8623 Hemlock Hill Drive, Houston',
+        city: 'Lagos',
+        province: 'TX',
+        postcode: '23401',
+        countryCode: 'US',
+      },
+      customer: { externalId: '1', email: 'uyi@penciledge.net' },
+      shippingMethod: 'Flat rate',
+      updatedAt: '2021-09-06T18:05:12.000Z',
     });
-    expect(o.lines).toEqual([{ externalLineId: '58', sku: undefined, externalRef: '753', name: 'Rhapsody of Realities- A Topical Compendium volume 5', qty: 1, unitPriceMinor: 1499, discountMinor: 0 }]);
+    expect(o.lines).toEqual([
+      {
+        externalLineId: '58',
+        sku: undefined,
+        externalRef: '753',
+        name: 'Rhapsody of Realities- A Topical Compendium volume 5',
+        qty: 1,
+        unitPriceMinor: 1499,
+        discountMinor: 0,
+      },
+    ]);
   });
   it('treats cancelled/refunded as cancellation and rejects non-orders', () => {
     expect(mapWooOrder({ ...fx('woocommerce/order.created.wc-5.6-processing-stripe.json'), status: 'cancelled' }).cancelled).toBe(true);
@@ -100,11 +162,21 @@ describe('WooCommerce mapper', () => {
 describe('generic mapper', () => {
   it('computes totals and marks express from the method', () => {
     const b = genericOrderBody.parse({
-      warehouseId: '00000000-0000-4000-8000-000000000001', externalId: 'A-1', currency: 'eur',
+      warehouseId: '00000000-0000-4000-8000-000000000001',
+      externalId: 'A-1',
+      currency: 'eur',
       shipTo: { name: 'Jürgen Ørsted', address1: 'Hauptstraße 1', city: 'München', country: 'Germany' },
-      shippingMethod: 'DHL Express', shippingMinor: 500, lines: [{ sku: 'X', qty: 2, unitPriceMinor: 1000 }],
+      shippingMethod: 'DHL Express',
+      shippingMinor: 500,
+      lines: [{ sku: 'X', qty: 2, unitPriceMinor: 1000 }],
     });
     const o = mapGenericOrder(b);
-    expect(o).toMatchObject({ currency: 'EUR', priority: 'express', subtotalMinor: 2000, totalMinor: 2500, shipTo: { countryCode: 'DE', name: 'Jürgen Ørsted' } });
+    expect(o).toMatchObject({
+      currency: 'EUR',
+      priority: 'express',
+      subtotalMinor: 2000,
+      totalMinor: 2500,
+      shipTo: { countryCode: 'DE', name: 'Jürgen Ørsted' },
+    });
   });
 });

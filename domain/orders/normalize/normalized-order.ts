@@ -34,7 +34,12 @@ export const normalizedOrder = z.object({
   externalNumber: z.string().optional(),
   cancelled: z.boolean(),
   cancelReason: z.string().optional(),
-  customer: z.object({ externalId: z.string().optional(), email: z.string().optional(), name: z.string().optional(), phone: z.string().optional() }),
+  customer: z.object({
+    externalId: z.string().optional(),
+    email: z.string().optional(),
+    name: z.string().optional(),
+    phone: z.string().optional(),
+  }),
   shipTo: address,
   shippingMethod: z.string().optional(),
   promiseDate: z.string().optional(),
@@ -65,7 +70,10 @@ export class NotAnOrder extends Error {
 
 /** zod issues → one readable sentence. */
 export function describeIssues(err: z.ZodError): string {
-  return err.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  return err.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
 }
 
 const EXPRESS = /\b(express|overnight|next[ -]?day|same[ -]?day|priority|expedited)\b/i;

@@ -5,54 +5,93 @@ import { describeIssues, isoDate, NotAnOrder, priorityOf, type Address, type Nor
 
 /** The parts of a Shopify REST Order (webhook `orders/*` body, Admin API 2024+) we read; the rest passes through. */
 const money = z.union([z.string(), z.number()]).nullish();
-const shopifyAddress = z.object({
-  name: z.string().nullish(), first_name: z.string().nullish(), last_name: z.string().nullish(), company: z.string().nullish(),
-  address1: z.string().nullish(), address2: z.string().nullish(), city: z.string().nullish(), province: z.string().nullish(),
-  province_code: z.string().nullish(), zip: z.string().nullish(), country: z.string().nullish(), country_code: z.string().nullish(), phone: z.string().nullish(),
-}).passthrough();
-export const shopifyOrderSchema = z.object({
-  id: z.union([z.number(), z.string()]),
-  name: z.string().nullish(),
-  order_number: z.union([z.number(), z.string()]).nullish(),
-  currency: z.string().length(3),
-  email: z.string().nullish(),
-  phone: z.string().nullish(),
-  created_at: z.string().nullish(),
-  updated_at: z.string().nullish(),
-  cancelled_at: z.string().nullish(),
-  cancel_reason: z.string().nullish(),
-  subtotal_price: money, total_price: money, total_tax: money, total_discounts: money,
-  total_shipping_price_set: z.object({ shop_money: z.object({ amount: money }) }).nullish(),
-  tags: z.string().nullish(),
-  note: z.string().nullish(),
-  note_attributes: z.array(z.object({ name: z.string(), value: z.unknown() })).nullish(),
-  customer: z.object({ id: z.union([z.number(), z.string()]).nullish(), email: z.string().nullish(), first_name: z.string().nullish(), last_name: z.string().nullish(), phone: z.string().nullish() }).passthrough().nullish(),
-  shipping_address: shopifyAddress.nullish(),
-  billing_address: shopifyAddress.nullish(),
-  shipping_lines: z.array(z.object({ title: z.string().nullish(), code: z.string().nullish(), price: money }).passthrough()).nullish(),
-  line_items: z.array(z.object({
-    id: z.union([z.number(), z.string()]).nullish(),
-    sku: z.string().nullish(),
-    variant_id: z.union([z.number(), z.string()]).nullish(),
-    product_id: z.union([z.number(), z.string()]).nullish(),
+const shopifyAddress = z
+  .object({
     name: z.string().nullish(),
-    title: z.string().nullish(),
-    quantity: z.number().int(),
-    current_quantity: z.number().int().nullish(),
-    price: money,
-    total_discount: money,
-    requires_shipping: z.boolean().nullish(),
-    discount_allocations: z.array(z.object({ amount: money })).nullish(),
-  }).passthrough()).min(1, 'an order needs at least one line item'),
-}).passthrough();
+    first_name: z.string().nullish(),
+    last_name: z.string().nullish(),
+    company: z.string().nullish(),
+    address1: z.string().nullish(),
+    address2: z.string().nullish(),
+    city: z.string().nullish(),
+    province: z.string().nullish(),
+    province_code: z.string().nullish(),
+    zip: z.string().nullish(),
+    country: z.string().nullish(),
+    country_code: z.string().nullish(),
+    phone: z.string().nullish(),
+  })
+  .passthrough();
+export const shopifyOrderSchema = z
+  .object({
+    id: z.union([z.number(), z.string()]),
+    name: z.string().nullish(),
+    order_number: z.union([z.number(), z.string()]).nullish(),
+    currency: z.string().length(3),
+    email: z.string().nullish(),
+    phone: z.string().nullish(),
+    created_at: z.string().nullish(),
+    updated_at: z.string().nullish(),
+    cancelled_at: z.string().nullish(),
+    cancel_reason: z.string().nullish(),
+    subtotal_price: money,
+    total_price: money,
+    total_tax: money,
+    total_discounts: money,
+    total_shipping_price_set: z.object({ shop_money: z.object({ amount: money }) }).nullish(),
+    tags: z.string().nullish(),
+    note: z.string().nullish(),
+    note_attributes: z.array(z.object({ name: z.string(), value: z.unknown() })).nullish(),
+    customer: z
+      .object({
+        id: z.union([z.number(), z.string()]).nullish(),
+        email: z.string().nullish(),
+        first_name: z.string().nullish(),
+        last_name: z.string().nullish(),
+        phone: z.string().nullish(),
+      })
+      .passthrough()
+      .nullish(),
+    shipping_address: shopifyAddress.nullish(),
+    billing_address: shopifyAddress.nullish(),
+    shipping_lines: z.array(z.object({ title: z.string().nullish(), code: z.string().nullish(), price: money }).passthrough()).nullish(),
+    line_items: z
+      .array(
+        z
+          .object({
+            id: z.union([z.number(), z.string()]).nullish(),
+            sku: z.string().nullish(),
+            variant_id: z.union([z.number(), z.string()]).nullish(),
+            product_id: z.union([z.number(), z.string()]).nullish(),
+            name: z.string().nullish(),
+            title: z.string().nullish(),
+            quantity: z.number().int(),
+            current_quantity: z.number().int().nullish(),
+            price: money,
+            total_discount: money,
+            requires_shipping: z.boolean().nullish(),
+            discount_allocations: z.array(z.object({ amount: money })).nullish(),
+          })
+          .passthrough(),
+      )
+      .min(1, 'an order needs at least one line item'),
+  })
+  .passthrough();
 
 function addr(a: z.infer<typeof shopifyAddress> | null | undefined, email?: string | null): Address {
   if (!a) return {};
   return {
     name: cleanText(a.name ?? [a.first_name, a.last_name].filter(Boolean).join(' ')),
-    company: cleanText(a.company), address1: cleanText(a.address1), address2: cleanText(a.address2), city: cleanText(a.city),
-    province: cleanText(a.province), provinceCode: cleanText(a.province_code, 10), postcode: cleanText(a.zip, 20),
-    countryCode: countryCode(a.country_code, a.country), phone: normalizePhone(a.phone), email: cleanText(email ?? undefined, 254),
+    company: cleanText(a.company),
+    address1: cleanText(a.address1),
+    address2: cleanText(a.address2),
+    city: cleanText(a.city),
+    province: cleanText(a.province),
+    provinceCode: cleanText(a.province_code, 10),
+    postcode: cleanText(a.zip, 20),
+    countryCode: countryCode(a.country_code, a.country),
+    phone: normalizePhone(a.phone),
+    email: cleanText(email ?? undefined, 254),
   };
 }
 
@@ -62,7 +101,10 @@ export function mapShopifyOrder(body: unknown): NormalizedOrder {
   if (!p.success) throw new NotAnOrder(`not a Shopify order: ${describeIssues(p.error)}`);
   const o = p.data;
   const cur = o.currency.toUpperCase();
-  const tags = (o.tags ?? '').split(',').map((t) => cleanText(t, 60)).filter((t): t is string => !!t);
+  const tags = (o.tags ?? '')
+    .split(',')
+    .map((t) => cleanText(t, 60))
+    .filter((t): t is string => !!t);
   const ship = o.shipping_lines?.[0];
   const shippingMethod = cleanText(ship?.title ?? ship?.code ?? undefined);
   const attr = (name: string) => o.note_attributes?.find((a) => a.name.toLowerCase() === name)?.value;
@@ -81,7 +123,9 @@ export function mapShopifyOrder(body: unknown): NormalizedOrder {
       qty,
       unitPriceMinor: toMinor(l.price, cur),
       // discount_allocations carry order-level discounts spread over lines; total_discount is the legacy field.
-      discountMinor: l.discount_allocations?.length ? l.discount_allocations.reduce((s, d) => s + toMinor(d.amount, cur), 0) : toMinor(l.total_discount, cur),
+      discountMinor: l.discount_allocations?.length
+        ? l.discount_allocations.reduce((s, d) => s + toMinor(d.amount, cur), 0)
+        : toMinor(l.total_discount, cur),
     }));
   if (lines.length === 0 && !cancelled) throw new NotAnOrder('the order has no line item that needs shipping');
   return {
@@ -101,7 +145,10 @@ export function mapShopifyOrder(body: unknown): NormalizedOrder {
     priority: priorityOf(shippingMethod, tags),
     currency: cur,
     subtotalMinor: toMinor(o.subtotal_price, cur),
-    shippingMinor: toMinor(o.total_shipping_price_set?.shop_money.amount ?? (o.shipping_lines ?? []).reduce((s, l) => s + Number(l.price ?? 0), 0).toFixed(2), cur),
+    shippingMinor: toMinor(
+      o.total_shipping_price_set?.shop_money.amount ?? (o.shipping_lines ?? []).reduce((s, l) => s + Number(l.price ?? 0), 0).toFixed(2),
+      cur,
+    ),
     taxMinor: toMinor(o.total_tax, cur),
     discountMinor: toMinor(o.total_discounts, cur),
     totalMinor: toMinor(o.total_price, cur),

@@ -19,8 +19,12 @@ export function cleanText(v: unknown, maxCodePoints = 200): string | undefined {
 /** Multi-line text (notes): keeps newlines, drops other controls. */
 export function cleanNote(v: unknown, maxCodePoints = 2000): string | undefined {
   if (v === null || v === undefined) return undefined;
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  const s = String(v).normalize('NFC').replace(/\r\n?/g, '\n').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ' ').trim();
+  const s = String(v)
+    .normalize('NFC')
+    .replace(/\r\n?/g, '\n')
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    .replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ' ')
+    .trim();
   if (!s) return undefined;
   const cps = Array.from(s);
   return cps.length > maxCodePoints ? cps.slice(0, maxCodePoints).join('') : s;
@@ -41,10 +45,31 @@ for (let a = 65; a <= 90; a++) {
     BY_NAME.set(foldName(name), code);
   }
 }
-for (const [alias, code] of [['usa', 'US'], ['united states of america', 'US'], ['uk', 'GB'], ['great britain', 'GB'], ['england', 'GB'], ['hong kong', 'HK'], ['macao', 'MO'], ['south korea', 'KR'], ['korea', 'KR'], ['russia', 'RU'], ['czech republic', 'CZ'], ['vietnam', 'VN'], ['macau', 'MO']] as const) BY_NAME.set(alias, code);
+for (const [alias, code] of [
+  ['usa', 'US'],
+  ['united states of america', 'US'],
+  ['uk', 'GB'],
+  ['great britain', 'GB'],
+  ['england', 'GB'],
+  ['hong kong', 'HK'],
+  ['macao', 'MO'],
+  ['south korea', 'KR'],
+  ['korea', 'KR'],
+  ['russia', 'RU'],
+  ['czech republic', 'CZ'],
+  ['vietnam', 'VN'],
+  ['macau', 'MO'],
+] as const)
+  BY_NAME.set(alias, code);
 
 function foldName(s: string): string {
-  return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z ]/g, ' ').replace(/\s+/g, ' ').trim();
+  return s
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z ]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** ISO 3166-1 alpha-2 code from a code or an English country name; undefined when unknown. */

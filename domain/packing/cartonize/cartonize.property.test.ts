@@ -6,7 +6,10 @@ import { validatePacking } from './validate-packing.js';
 
 // Dimensions are drawn from a coarse grid half the time so that faces touch and items tile, which
 // is where off-by-one overlap bugs live; the rest are arbitrary.
-const side = fc.oneof(fc.integer({ min: 1, max: 8 }).map((k) => k * 50), fc.integer({ min: 1, max: 420 }));
+const side = fc.oneof(
+  fc.integer({ min: 1, max: 8 }).map((k) => k * 50),
+  fc.integer({ min: 1, max: 420 }),
+);
 
 const itemArb = fc.record({
   lengthMm: side,

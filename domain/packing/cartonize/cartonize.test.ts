@@ -4,8 +4,22 @@ import { expandLines } from './expand-lines.js';
 import type { BoxType, PackItem } from './types.js';
 import { validatePacking } from './validate-packing.js';
 
-const box = (boxId: string, l: number, w: number, h: number, maxWeightG = 10_000, tareG = 100): BoxType => ({ boxId, innerLengthMm: l, innerWidthMm: w, innerHeightMm: h, maxWeightG, tareG });
-const item = (itemId: string, l: number, w: number, h: number, weightG = 100, flags: Partial<PackItem> = {}): PackItem => ({ itemId, lengthMm: l, widthMm: w, heightMm: h, weightG, ...flags });
+const box = (boxId: string, l: number, w: number, h: number, maxWeightG = 10_000, tareG = 100): BoxType => ({
+  boxId,
+  innerLengthMm: l,
+  innerWidthMm: w,
+  innerHeightMm: h,
+  maxWeightG,
+  tareG,
+});
+const item = (itemId: string, l: number, w: number, h: number, weightG = 100, flags: Partial<PackItem> = {}): PackItem => ({
+  itemId,
+  lengthMm: l,
+  widthMm: w,
+  heightMm: h,
+  weightG,
+  ...flags,
+});
 
 function sound(items: PackItem[], boxes: BoxType[], minSupportRatio = 0.5) {
   const result = cartonize(items, boxes, { minSupportRatio });
@@ -81,7 +95,12 @@ describe('cartonize', () => {
 
   it('puts nothing on a no-stack item and nothing heavier on a fragile one', () => {
     const boxes = [box('b', 200, 100, 200)];
-    const items = [item('cake', 100, 100, 100, 500, { noStack: true, thisSideUp: true }), item('glass', 100, 100, 100, 300, { fragile: true, thisSideUp: true }), item('book', 100, 100, 100, 900, { thisSideUp: true }), item('pad', 100, 100, 100, 200, { thisSideUp: true })];
+    const items = [
+      item('cake', 100, 100, 100, 500, { noStack: true, thisSideUp: true }),
+      item('glass', 100, 100, 100, 300, { fragile: true, thisSideUp: true }),
+      item('book', 100, 100, 100, 900, { thisSideUp: true }),
+      item('pad', 100, 100, 100, 200, { thisSideUp: true }),
+    ];
     const r = sound(items, boxes);
     expect(r.cartons).toHaveLength(1);
     const at = (id: string) => r.cartons[0]!.items.find((p) => p.itemId === id)!;
@@ -90,7 +109,10 @@ describe('cartonize', () => {
   });
 
   it('is deterministic', () => {
-    const items = expandLines([{ sku: 'A', lengthMm: 120, widthMm: 80, heightMm: 50, weightG: 300, qty: 5 }, { sku: 'B', lengthMm: 60, widthMm: 60, heightMm: 200, weightG: 700, qty: 3 }]);
+    const items = expandLines([
+      { sku: 'A', lengthMm: 120, widthMm: 80, heightMm: 50, weightG: 300, qty: 5 },
+      { sku: 'B', lengthMm: 60, widthMm: 60, heightMm: 200, weightG: 700, qty: 3 },
+    ]);
     const boxes = [box('m', 300, 200, 150), box('l', 400, 300, 250)];
     expect(cartonize(items, boxes)).toEqual(cartonize(items, boxes));
   });

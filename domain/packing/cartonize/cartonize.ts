@@ -50,7 +50,10 @@ function isPositive(n: number): boolean {
 /** Catalogue boxes that can hold anything, smallest inner volume first (ties by boxId: deterministic). */
 function usableBoxes(boxes: readonly BoxType[]): BoxType[] {
   return boxes
-    .filter((b) => isPositive(b.innerLengthMm) && isPositive(b.innerWidthMm) && isPositive(b.innerHeightMm) && b.maxWeightG > b.tareG && b.tareG >= 0)
+    .filter(
+      (b) =>
+        isPositive(b.innerLengthMm) && isPositive(b.innerWidthMm) && isPositive(b.innerHeightMm) && b.maxWeightG > b.tareG && b.tareG >= 0,
+    )
     .sort((a, b) => boxVolume(a) - boxVolume(b) || (a.boxId < b.boxId ? -1 : a.boxId > b.boxId ? 1 : 0));
 }
 
@@ -64,7 +67,8 @@ function classify(items: readonly PackItem[], boxes: readonly BoxType[]): { pack
     }
     const roomy = boxes.filter((b) => fitsAlone(item, b));
     if (roomy.length === 0) unpacked.push({ itemId: item.itemId, reason: 'too_large_for_any_box' });
-    else if (!roomy.some((b) => item.weightG + b.tareG <= b.maxWeightG)) unpacked.push({ itemId: item.itemId, reason: 'too_heavy_for_any_box' });
+    else if (!roomy.some((b) => item.weightG + b.tareG <= b.maxWeightG))
+      unpacked.push({ itemId: item.itemId, reason: 'too_heavy_for_any_box' });
     else packable.push(item);
   }
   return { packable, unpacked };
@@ -119,7 +123,10 @@ function partialFills(items: readonly PackItem[], boxes: readonly BoxType[], min
       for (const merit of MERITS) {
         const packing = packBox(order, box, merit, minSupport, 'partial')!;
         if (packing.placements.length === 0) continue;
-        const key = packing.placements.map((p) => index.get(p.item)!).sort((a, b) => a - b).join(',');
+        const key = packing.placements
+          .map((p) => index.get(p.item)!)
+          .sort((a, b) => a - b)
+          .join(',');
         if (seen.has(key)) continue;
         seen.add(key);
         const score = sum(packing.placements.map((p) => itemVolume(p.item))) / maxVol + packing.contentWeightG / maxPayloadG;
@@ -238,7 +245,11 @@ export function cartonize(items: readonly PackItem[], boxes: readonly BoxType[],
 
   packed = mergePairs(packed, catalogue, minSupport);
   packed = packed.map((p) => {
-    const smaller = smallestBoxFor(itemsOf(p), catalogue.filter((b) => boxVolume(b) <= boxVolume(p.box)), minSupport);
+    const smaller = smallestBoxFor(
+      itemsOf(p),
+      catalogue.filter((b) => boxVolume(b) <= boxVolume(p.box)),
+      minSupport,
+    );
     return smaller ?? p;
   });
   return { cartons: packed.map(toCarton), unpacked };

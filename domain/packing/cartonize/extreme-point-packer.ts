@@ -79,7 +79,17 @@ function contactArea(placed: Placement[], box: BoxType, x: number, y: number, z:
 }
 
 /** True when the item may sit at (x, y, z) with these extents: no overlap, stacking flags kept, base supported. */
-function fits(placed: Placement[], item: PackItem, x: number, y: number, z: number, dx: number, dy: number, dz: number, minSupportRatio: number): boolean {
+function fits(
+  placed: Placement[],
+  item: PackItem,
+  x: number,
+  y: number,
+  z: number,
+  dx: number,
+  dy: number,
+  dz: number,
+  minSupportRatio: number,
+): boolean {
   let supported = 0;
   const top = z + dz;
   for (const p of placed) {
@@ -133,10 +143,15 @@ function newExtremePoints(placed: Placement[], k: Placement): Point[] {
   const b = { x: k.x, y: k.y + k.dy, z: k.z };
   const c = { x: k.x, y: k.y, z: k.z + k.dz };
   return [
-    a, b, c,
-    { ...a, y: projectY(placed, a) }, { ...a, z: projectZ(placed, a) },
-    { ...b, x: projectX(placed, b) }, { ...b, z: projectZ(placed, b) },
-    { ...c, x: projectX(placed, c) }, { ...c, y: projectY(placed, c) },
+    a,
+    b,
+    c,
+    { ...a, y: projectY(placed, a) },
+    { ...a, z: projectZ(placed, a) },
+    { ...b, x: projectX(placed, b) },
+    { ...b, z: projectZ(placed, b) },
+    { ...c, x: projectX(placed, c) },
+    { ...c, y: projectY(placed, c) },
   ];
 }
 
@@ -144,15 +159,25 @@ function newExtremePoints(placed: Placement[], k: Placement): Point[] {
  * Packs `items` in the given order into one box. In 'all' mode it stops at the first item that
  * finds no room and returns null; in 'partial' mode that item is skipped. Pure and deterministic.
  */
-export function packBox(items: readonly PackItem[], box: BoxType, merit: Merit, minSupportRatio: number, mode: 'all' | 'partial'): BoxPacking | null {
-  const L = box.innerLengthMm, W = box.innerWidthMm, H = box.innerHeightMm;
+export function packBox(
+  items: readonly PackItem[],
+  box: BoxType,
+  merit: Merit,
+  minSupportRatio: number,
+  mode: 'all' | 'partial',
+): BoxPacking | null {
+  const L = box.innerLengthMm,
+    W = box.innerWidthMm,
+    H = box.innerHeightMm;
   const payloadG = box.maxWeightG - box.tareG;
   const placed: Placement[] = [];
   const skipped: PackItem[] = [];
   let eps: Point[] = [{ x: 0, y: 0, z: 0 }];
   const epKeys = new Set<string>(['0,0,0']);
   let weightG = 0;
-  let extX = 0, extY = 0, extZ = 0;
+  let extX = 0,
+    extY = 0,
+    extZ = 0;
 
   for (const item of items) {
     let bestScore: Score | null = null;
@@ -183,7 +208,16 @@ export function packBox(items: readonly PackItem[], box: BoxType, merit: Merit, 
       skipped.push(item);
       continue;
     }
-    const k: Placement = { item, x: best.p.x, y: best.p.y, z: best.p.z, dx: best.o.dxMm, dy: best.o.dyMm, dz: best.o.dzMm, orientation: best.o.orientation };
+    const k: Placement = {
+      item,
+      x: best.p.x,
+      y: best.p.y,
+      z: best.p.z,
+      dx: best.o.dxMm,
+      dy: best.o.dyMm,
+      dz: best.o.dzMm,
+      orientation: best.o.orientation,
+    };
     placed.push(k);
     weightG += item.weightG;
     extX = Math.max(extX, k.x + k.dx);
@@ -198,7 +232,11 @@ export function packBox(items: readonly PackItem[], box: BoxType, merit: Merit, 
     for (const p of newExtremePoints(placed, k)) {
       if (p.x >= L || p.y >= W || p.z >= H) continue;
       const key = `${p.x},${p.y},${p.z}`;
-      if (epKeys.has(key) || placed.some((q) => q.x <= p.x && p.x < q.x + q.dx && q.y <= p.y && p.y < q.y + q.dy && q.z <= p.z && p.z < q.z + q.dz)) continue;
+      if (
+        epKeys.has(key) ||
+        placed.some((q) => q.x <= p.x && p.x < q.x + q.dx && q.y <= p.y && p.y < q.y + q.dy && q.z <= p.z && p.z < q.z + q.dz)
+      )
+        continue;
       epKeys.add(key);
       eps.push(p);
     }

@@ -4,4 +4,14 @@ export { validatePacking } from './validate-packing.js';
 export type { ValidateOptions, ValidationReport, Violation, ViolationKind } from './validate-packing.js';
 export { expandLines } from './expand-lines.js';
 export type { OrderLine } from './expand-lines.js';
-export type { BoxType, Carton, CartonizeOptions, CartonizeResult, Orientation, PackItem, PlacedItem, UnpackedItem, UnpackedReason } from './types.js';
+export type {
+  BoxType,
+  Carton,
+  CartonizeOptions,
+  CartonizeResult,
+  Orientation,
+  PackItem,
+  PlacedItem,
+  UnpackedItem,
+  UnpackedReason,
+} from './types.js';

@@ -11,7 +11,10 @@ const ALL: readonly Orientation[] = ['LWH', 'WLH', 'LHW', 'HLW', 'WHL', 'HWL'];
 const UPRIGHT: readonly Orientation[] = ['LWH', 'WLH'];
 
 /** Placed extents (x, y, z) of an item turned to `orientation`. */
-export function orientedDims(item: Pick<PackItem, 'lengthMm' | 'widthMm' | 'heightMm'>, orientation: Orientation): [number, number, number] {
+export function orientedDims(
+  item: Pick<PackItem, 'lengthMm' | 'widthMm' | 'heightMm'>,
+  orientation: Orientation,
+): [number, number, number] {
   const d = { L: item.lengthMm, W: item.widthMm, H: item.heightMm };
   return [d[orientation[0] as 'L'], d[orientation[1] as 'W'], d[orientation[2] as 'H']];
 }

@@ -17,11 +17,16 @@ function keys(rule: SortRule, i: PackItem): number[] {
   const [a, b, c] = sides(i);
   const vol = a * b * c;
   switch (rule) {
-    case 'volume': return [vol, a, i.weightG];
-    case 'longestSide': return [a, b, vol];
-    case 'area': return [a * b, c, vol];
-    case 'height': return [i.thisSideUp ? i.heightMm : c, vol, a];
-    case 'weight': return [i.weightG, vol, a];
+    case 'volume':
+      return [vol, a, i.weightG];
+    case 'longestSide':
+      return [a, b, vol];
+    case 'area':
+      return [a * b, c, vol];
+    case 'height':
+      return [i.thisSideUp ? i.heightMm : c, vol, a];
+    case 'weight':
+      return [i.weightG, vol, a];
   }
 }
 

@@ -62,11 +62,17 @@ function sameMultiset(a: number[], b: number[]): boolean {
 }
 
 /** Checks a cartonization result against its input: returns every rule it breaks (empty when sound). */
-export function validatePacking(result: CartonizeResult, items: readonly PackItem[], boxes: readonly BoxType[], opts: ValidateOptions = {}): ValidationReport {
+export function validatePacking(
+  result: CartonizeResult,
+  items: readonly PackItem[],
+  boxes: readonly BoxType[],
+  opts: ValidateOptions = {},
+): ValidationReport {
   const violations: Violation[] = [];
   const byId = new Map<string, PackItem>();
   for (const item of items) {
-    if (byId.has(item.itemId)) violations.push({ kind: 'duplicate_item', itemIds: [item.itemId], detail: 'item id appears twice in the input' });
+    if (byId.has(item.itemId))
+      violations.push({ kind: 'duplicate_item', itemIds: [item.itemId], detail: 'item id appears twice in the input' });
     byId.set(item.itemId, item);
   }
   const boxById = new Map(boxes.map((b) => [b.boxId, b]));
@@ -92,20 +98,58 @@ export function validatePacking(result: CartonizeResult, items: readonly PackIte
       contentG += item.weightG;
       volumeMm3 += p.lengthMm * p.widthMm * p.heightMm;
       if (!sameMultiset([p.lengthMm, p.widthMm, p.heightMm], [item.lengthMm, item.widthMm, item.heightMm])) {
-        violations.push({ kind: 'bad_dimensions', cartonIndex: c, itemIds: [p.itemId], detail: `placed ${p.lengthMm}x${p.widthMm}x${p.heightMm} is not a rotation of ${item.lengthMm}x${item.widthMm}x${item.heightMm}` });
+        violations.push({
+          kind: 'bad_dimensions',
+          cartonIndex: c,
+          itemIds: [p.itemId],
+          detail: `placed ${p.lengthMm}x${p.widthMm}x${p.heightMm} is not a rotation of ${item.lengthMm}x${item.widthMm}x${item.heightMm}`,
+        });
       }
       // The orientation letters must name which of the item's sides lies along x, y, z.
       const side = { L: item.lengthMm, W: item.widthMm, H: item.heightMm } as const;
       const letters = p.orientation.split('') as ('L' | 'W' | 'H')[];
-      if (new Set(letters).size !== 3 || side[letters[0]!] !== p.lengthMm || side[letters[1]!] !== p.widthMm || side[letters[2]!] !== p.heightMm) {
-        violations.push({ kind: 'bad_dimensions', cartonIndex: c, itemIds: [p.itemId], detail: `orientation ${p.orientation} does not match the placed extents` });
+      if (
+        new Set(letters).size !== 3 ||
+        side[letters[0]!] !== p.lengthMm ||
+        side[letters[1]!] !== p.widthMm ||
+        side[letters[2]!] !== p.heightMm
+      ) {
+        violations.push({
+          kind: 'bad_dimensions',
+          cartonIndex: c,
+          itemIds: [p.itemId],
+          detail: `orientation ${p.orientation} does not match the placed extents`,
+        });
       }
       if (item.thisSideUp && (p.heightMm !== item.heightMm || letters[2] !== 'H')) {
-        violations.push({ kind: 'this_side_up', cartonIndex: c, itemIds: [p.itemId], detail: `this-side-up item placed as ${p.orientation}` });
+        violations.push({
+          kind: 'this_side_up',
+          cartonIndex: c,
+          itemIds: [p.itemId],
+          detail: `this-side-up item placed as ${p.orientation}`,
+        });
       }
-      const cub: Cuboid = { id: p.itemId, x0: p.xMm, y0: p.yMm, z0: p.zMm, x1: p.xMm + p.lengthMm, y1: p.yMm + p.widthMm, z1: p.zMm + p.heightMm };
-      const inside = [cub.x0, cub.y0, cub.z0].every((v) => Number.isFinite(v) && v >= 0) && cub.x1 <= box.innerLengthMm && cub.y1 <= box.innerWidthMm && cub.z1 <= box.innerHeightMm;
-      if (!inside) violations.push({ kind: 'outside_box', cartonIndex: c, itemIds: [p.itemId], detail: `[${cub.x0},${cub.y0},${cub.z0}]-[${cub.x1},${cub.y1},${cub.z1}] not within ${box.innerLengthMm}x${box.innerWidthMm}x${box.innerHeightMm}` });
+      const cub: Cuboid = {
+        id: p.itemId,
+        x0: p.xMm,
+        y0: p.yMm,
+        z0: p.zMm,
+        x1: p.xMm + p.lengthMm,
+        y1: p.yMm + p.widthMm,
+        z1: p.zMm + p.heightMm,
+      };
+      const inside =
+        [cub.x0, cub.y0, cub.z0].every((v) => Number.isFinite(v) && v >= 0) &&
+        cub.x1 <= box.innerLengthMm &&
+        cub.y1 <= box.innerWidthMm &&
+        cub.z1 <= box.innerHeightMm;
+      if (!inside)
+        violations.push({
+          kind: 'outside_box',
+          cartonIndex: c,
+          itemIds: [p.itemId],
+          detail: `[${cub.x0},${cub.y0},${cub.z0}]-[${cub.x1},${cub.y1},${cub.z1}] not within ${box.innerLengthMm}x${box.innerWidthMm}x${box.innerHeightMm}`,
+        });
       cuboids.push({ cub, item });
     }
     for (let i = 0; i < cuboids.length; i++) {
@@ -120,22 +164,48 @@ export function validatePacking(result: CartonizeResult, items: readonly PackIte
         }
         // b above a: b's bottom at or over a's top, footprints meeting with positive area.
         if (base > 0 && b.cub.z0 >= a.cub.z1) {
-          if (a.item.noStack) violations.push({ kind: 'no_stack', cartonIndex: c, itemIds: [a.cub.id, b.cub.id], detail: `${b.cub.id} is above no-stack ${a.cub.id}` });
-          if (a.item.fragile && b.item.weightG > a.item.weightG) violations.push({ kind: 'fragile', cartonIndex: c, itemIds: [a.cub.id, b.cub.id], detail: `${b.cub.id} (${b.item.weightG} g) is above fragile ${a.cub.id} (${a.item.weightG} g)` });
+          if (a.item.noStack)
+            violations.push({
+              kind: 'no_stack',
+              cartonIndex: c,
+              itemIds: [a.cub.id, b.cub.id],
+              detail: `${b.cub.id} is above no-stack ${a.cub.id}`,
+            });
+          if (a.item.fragile && b.item.weightG > a.item.weightG)
+            violations.push({
+              kind: 'fragile',
+              cartonIndex: c,
+              itemIds: [a.cub.id, b.cub.id],
+              detail: `${b.cub.id} (${b.item.weightG} g) is above fragile ${a.cub.id} (${a.item.weightG} g)`,
+            });
         }
         if (b.cub.z1 === a.cub.z0) supportedMm2 += base;
       }
       const baseMm2 = (a.cub.x1 - a.cub.x0) * (a.cub.y1 - a.cub.y0);
       if (opts.minSupportRatio !== undefined && a.cub.z0 > 0 && supportedMm2 < opts.minSupportRatio * baseMm2) {
-        violations.push({ kind: 'unsupported', cartonIndex: c, itemIds: [a.cub.id], detail: `${((100 * supportedMm2) / baseMm2).toFixed(0)}% of base supported` });
+        violations.push({
+          kind: 'unsupported',
+          cartonIndex: c,
+          itemIds: [a.cub.id],
+          detail: `${((100 * supportedMm2) / baseMm2).toFixed(0)}% of base supported`,
+        });
       }
     }
     if (box.tareG + contentG > box.maxWeightG) {
       violations.push({ kind: 'overweight', cartonIndex: c, itemIds: [], detail: `${box.tareG + contentG} g gross > ${box.maxWeightG} g` });
     }
     const innerMm3 = box.innerLengthMm * box.innerWidthMm * box.innerHeightMm;
-    if (carton.grossWeightG !== box.tareG + contentG || Math.abs(carton.fillRate - volumeMm3 / innerMm3) > 1e-9 || carton.voidFillMm3 !== innerMm3 - volumeMm3) {
-      violations.push({ kind: 'wrong_figure', cartonIndex: c, itemIds: [], detail: 'grossWeightG, fillRate or voidFillMm3 disagree with the contents' });
+    if (
+      carton.grossWeightG !== box.tareG + contentG ||
+      Math.abs(carton.fillRate - volumeMm3 / innerMm3) > 1e-9 ||
+      carton.voidFillMm3 !== innerMm3 - volumeMm3
+    ) {
+      violations.push({
+        kind: 'wrong_figure',
+        cartonIndex: c,
+        itemIds: [],
+        detail: 'grossWeightG, fillRate or voidFillMm3 disagree with the contents',
+      });
     }
   });
 

@@ -34,6 +34,8 @@ describe('fromLocations', () => {
   });
 
   it('rejects rows outside the given cross aisles', () => {
-    expect(() => fromLocations([{ code: 'X', xMm: 0, yMm: 30000 }], { xMm: 0, yMm: 0 }, { crossAislesYMm: [0, 20000] })).toThrow(RangeError);
+    expect(() => fromLocations([{ code: 'X', xMm: 0, yMm: 30000 }], { xMm: 0, yMm: 0 }, { crossAislesYMm: [0, 20000] })).toThrow(
+      RangeError,
+    );
   });
 });

@@ -35,11 +35,7 @@ export interface LocationGraph {
  * - groups whose centre lines coincide are one aisle.
  * Throws a RangeError for locations outside the cross aisles.
  */
-export function fromLocations(
-  rows: readonly LayoutLocationRow[],
-  depot: DepotLocation,
-  opts: FromLocationsOptions = {},
-): LocationGraph {
+export function fromLocations(rows: readonly LayoutLocationRow[], depot: DepotLocation, opts: FromLocationsOptions = {}): LocationGraph {
   if (rows.length === 0) throw new RangeError('fromLocations needs at least one location');
   const groups = new Map<string, LayoutLocationRow[]>();
   for (const row of rows) {
@@ -56,7 +52,8 @@ export function fromLocations(
   const layout: WarehouseLayout = {
     aislesXMm,
     // A one-location warehouse still needs a back cross aisle distinct from the front.
-    crossAislesYMm: crossAislesYMm[crossAislesYMm.length - 1] > crossAislesYMm[0] ? crossAislesYMm : [crossAislesYMm[0], crossAislesYMm[0] + 1],
+    crossAislesYMm:
+      crossAislesYMm[crossAislesYMm.length - 1] > crossAislesYMm[0] ? crossAislesYMm : [crossAislesYMm[0], crossAislesYMm[0] + 1],
   };
   validateLayout(layout);
   const top = layout.crossAislesYMm[layout.crossAislesYMm.length - 1];

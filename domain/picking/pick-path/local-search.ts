@@ -87,7 +87,12 @@ export interface IlsOptions {
 }
 
 /** Iterated local search from `start`: returns a tour never longer than `start`, tour[0] kept first. */
-export function iteratedLocalSearch(d: Float64Array, n: number, start: readonly number[], opts: IlsOptions): { tour: number[]; lengthMm: number } {
+export function iteratedLocalSearch(
+  d: Float64Array,
+  n: number,
+  start: readonly number[],
+  opts: IlsOptions,
+): { tour: number[]; lengthMm: number } {
   let best = start.slice();
   let bestLen = localSearch(d, n, best);
   const m = best.length;

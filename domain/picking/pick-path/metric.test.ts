@@ -8,7 +8,9 @@ const twoBlocks = { aislesXMm: [0, 3000, 6000], crossAislesYMm: [0, 10000, 20000
 
 describe('grid metric', () => {
   it('walks straight along one aisle, even through a cross aisle', () => {
-    expect(distanceMm(twoBlocks, pickPoint(twoBlocks, { aisle: 1, yMm: 2000 }), pickPoint(twoBlocks, { aisle: 1, yMm: 15000 }))).toBe(13000);
+    expect(distanceMm(twoBlocks, pickPoint(twoBlocks, { aisle: 1, yMm: 2000 }), pickPoint(twoBlocks, { aisle: 1, yMm: 15000 }))).toBe(
+      13000,
+    );
   });
 
   it('leaves a subaisle by its nearer useful end within one block', () => {

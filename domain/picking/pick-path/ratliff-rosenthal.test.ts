@@ -25,21 +25,30 @@ function expectValidTour(dp: { order: number[]; lengthMm: number }, matrix: Floa
 describe('Ratliff-Rosenthal single-block DP', () => {
   it('solves a hand-checked instance: one aisle out and back beats a traversal', () => {
     const layout = { aislesXMm: [0, 3000], crossAislesYMm: [0, 10000] };
-    const { dp } = solve(layout, { xMm: 0, yMm: 0 }, [{ aisle: 1, yMm: 2000 }, { aisle: 1, yMm: 1000 }]);
+    const { dp } = solve(layout, { xMm: 0, yMm: 0 }, [
+      { aisle: 1, yMm: 2000 },
+      { aisle: 1, yMm: 1000 },
+    ]);
     expect(dp.lengthMm).toBe(2 * 3000 + 2 * 2000);
     expect(dp.order).toEqual([2, 1]);
   });
 
   it('traverses when picks sit deep in both aisles', () => {
     const layout = { aislesXMm: [0, 3000], crossAislesYMm: [0, 10000] };
-    const { dp } = solve(layout, { xMm: 0, yMm: 0 }, [{ aisle: 0, yMm: 9000 }, { aisle: 1, yMm: 9500 }]);
+    const { dp } = solve(layout, { xMm: 0, yMm: 0 }, [
+      { aisle: 0, yMm: 9000 },
+      { aisle: 1, yMm: 9500 },
+    ]);
     expect(dp.lengthMm).toBe(2 * 10000 + 2 * 3000);
   });
 
   it('returns an empty tour for no picks and handles picks at the depot', () => {
     const layout = { aislesXMm: [0, 3000], crossAislesYMm: [0, 10000] };
     expect(solve(layout, { xMm: 0, yMm: 0 }, []).dp).toEqual({ lengthMm: 0, order: [] });
-    const { dp } = solve(layout, { xMm: 0, yMm: 0 }, [{ aisle: 0, yMm: 0 }, { aisle: 0, yMm: 0 }]);
+    const { dp } = solve(layout, { xMm: 0, yMm: 0 }, [
+      { aisle: 0, yMm: 0 },
+      { aisle: 0, yMm: 0 },
+    ]);
     expect(dp.lengthMm).toBe(0);
     expect([...dp.order].sort()).toEqual([1, 2]);
   });
@@ -78,7 +87,10 @@ describe('Ratliff-Rosenthal single-block DP', () => {
     };
     for (const inst of loadSingleBlock()) check(inst.layout, inst.depot, inst.picks);
     fc.assert(
-      fc.property(instanceArb(fc.constant(1), 30).filter((i) => i.depot.yMm === 0), ({ layout, depot, picks }) => check(layout, depot, picks)),
+      fc.property(
+        instanceArb(fc.constant(1), 30).filter((i) => i.depot.yMm === 0),
+        ({ layout, depot, picks }) => check(layout, depot, picks),
+      ),
       { numRuns: 200, seed: 11 },
     );
   });

@@ -300,15 +300,24 @@ function eulerOrder(columns: Column[], cfgOf: Config[], hfOf: number[], hbOf: nu
     const cfg = cfgOf[j];
     const last = chain.length - 1;
     switch (cfg.kind) {
-      case 'traverse1': addPath(chain, 1); break;
-      case 'traverse2': addPath(chain, 2); break;
-      case 'front': addPath(chain.slice(0, last), 2); break;
-      case 'back': addPath(chain.slice(1), 2); break;
+      case 'traverse1':
+        addPath(chain, 1);
+        break;
+      case 'traverse2':
+        addPath(chain, 2);
+        break;
+      case 'front':
+        addPath(chain.slice(0, last), 2);
+        break;
+      case 'back':
+        addPath(chain.slice(1), 2);
+        break;
       case 'gap':
         addPath(chain.slice(0, cfg.gapAt + 2), 2);
         addPath(chain.slice(cfg.gapAt + 2), 2);
         break;
-      case 'none': break;
+      case 'none':
+        break;
     }
     if (j > 0) {
       addPath([chains[j - 1][0], chain[0]], hfOf[j]);

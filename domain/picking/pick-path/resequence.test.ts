@@ -30,7 +30,11 @@ describe('resequence', () => {
           const rest = r.order.slice(pickedCount);
           const pts = [start, ...rest.map((i) => pickPoint(layout, r.picks[i])), depotPoint(layout, depot)];
           const m = distanceMatrix(layout, pts);
-          const walked = pathLength(m, pts.length, pts.map((_, i) => i));
+          const walked = pathLength(
+            m,
+            pts.length,
+            pts.map((_, i) => i),
+          );
           expect(walked).toBe(r.remainingLengthMm);
           expect(r.remainingLengthMm).toBe(bruteForcePath(m, pts.length).lengthMm);
         },
@@ -44,17 +48,38 @@ describe('resequence', () => {
     const depot = { xMm: 0, yMm: 0 };
     const picks = Array.from({ length: 40 }, (_, i) => ({ aisle: (i * 3) % 10, yMm: (i * 4001) % 20000 }));
     const route = sequencePicks(layout, picks, depot);
-    const inserted = [{ aisle: 9, yMm: 19000 }, { aisle: 4, yMm: 100 }, { aisle: 0, yMm: 15000 }];
+    const inserted = [
+      { aisle: 9, yMm: 19000 },
+      { aisle: 4, yMm: 100 },
+      { aisle: 0, yMm: 15000 },
+    ];
     const r = resequence({ layout, depot, picks, order: route.order, pickedCount: 15 }, inserted, { seed: 2 });
     expect(r.method).toBe('heuristic');
     expect(r.order.slice(0, 15)).toEqual(route.order.slice(0, 15));
     expect([...r.order].sort((a, b) => a - b)).toEqual(r.picks.map((_, i) => i));
     const start = pickPoint(layout, picks[route.order[14]]);
     const pts = [start, ...r.order.slice(15).map((i) => pickPoint(layout, r.picks[i])), depotPoint(layout, depot)];
-    expect(pathLength(distanceMatrix(layout, pts), pts.length, pts.map((_, i) => i))).toBe(r.remainingLengthMm);
+    expect(
+      pathLength(
+        distanceMatrix(layout, pts),
+        pts.length,
+        pts.map((_, i) => i),
+      ),
+    ).toBe(r.remainingLengthMm);
     // Not worse than keeping the old remainder and appending the new picks before the depot.
-    const naive = [start, ...route.order.slice(15).map((i) => pickPoint(layout, picks[i])), ...inserted.map((p) => pickPoint(layout, p)), depotPoint(layout, depot)];
-    expect(r.remainingLengthMm).toBeLessThanOrEqual(pathLength(distanceMatrix(layout, naive), naive.length, naive.map((_, i) => i)));
+    const naive = [
+      start,
+      ...route.order.slice(15).map((i) => pickPoint(layout, picks[i])),
+      ...inserted.map((p) => pickPoint(layout, p)),
+      depotPoint(layout, depot),
+    ];
+    expect(r.remainingLengthMm).toBeLessThanOrEqual(
+      pathLength(
+        distanceMatrix(layout, naive),
+        naive.length,
+        naive.map((_, i) => i),
+      ),
+    );
   });
 
   it('starts from an explicit picker position when given', () => {

@@ -3,7 +3,12 @@ import type { DepotLocation, PickLocation, WarehouseLayout } from './layout.js';
 import { distanceMm } from './metric.js';
 
 /** Length (mm) of walking depot -> picks in `order` -> depot along shortest paths; throws unless `order` is a permutation. */
-export function routeLengthMm(layout: WarehouseLayout, picks: readonly PickLocation[], depot: DepotLocation, order: readonly number[]): number {
+export function routeLengthMm(
+  layout: WarehouseLayout,
+  picks: readonly PickLocation[],
+  depot: DepotLocation,
+  order: readonly number[],
+): number {
   if (order.length !== picks.length || new Set(order).size !== picks.length || order.some((i) => !(i >= 0 && i < picks.length))) {
     throw new RangeError('order must visit every pick exactly once');
   }

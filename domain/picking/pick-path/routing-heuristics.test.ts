@@ -49,20 +49,26 @@ describe('single-block routing heuristics (hand-computed)', () => {
 describe('routing heuristics (properties)', () => {
   it('visit every pick once, and their literal length is at least the shortest-path length of their order', () => {
     fc.assert(
-      fc.property(instanceArb(fc.integer({ min: 1, max: 4 }), 25).filter((i) => i.depot.yMm === 0), ({ layout: l, depot: d, picks: ps }) => {
-        const dp = depotPoint(l, d);
-        const pts = ps.map((p) => pickPoint(l, p));
-        const m = distanceMatrix(l, [dp, ...pts]);
-        const results: Record<string, number> = {};
-        for (const [name, h] of Object.entries(heuristicsFor(l))) {
-          const r = h(l, dp, pts);
-          expect([...r.order].sort((a, b) => a - b), name).toEqual(pts.map((_, i) => i));
-          expect(tourLength(m, pts.length + 1, [0, ...r.order.map((i) => i + 1)])).toBeLessThanOrEqual(r.lengthMm);
-          results[name] = r.lengthMm;
-        }
-        // Combined picks per subaisle among the S-shape's own options in the same sweep.
-        expect(results.combined).toBeLessThanOrEqual(results['s-shape']);
-      }),
+      fc.property(
+        instanceArb(fc.integer({ min: 1, max: 4 }), 25).filter((i) => i.depot.yMm === 0),
+        ({ layout: l, depot: d, picks: ps }) => {
+          const dp = depotPoint(l, d);
+          const pts = ps.map((p) => pickPoint(l, p));
+          const m = distanceMatrix(l, [dp, ...pts]);
+          const results: Record<string, number> = {};
+          for (const [name, h] of Object.entries(heuristicsFor(l))) {
+            const r = h(l, dp, pts);
+            expect(
+              [...r.order].sort((a, b) => a - b),
+              name,
+            ).toEqual(pts.map((_, i) => i));
+            expect(tourLength(m, pts.length + 1, [0, ...r.order.map((i) => i + 1)])).toBeLessThanOrEqual(r.lengthMm);
+            results[name] = r.lengthMm;
+          }
+          // Combined picks per subaisle among the S-shape's own options in the same sweep.
+          expect(results.combined).toBeLessThanOrEqual(results['s-shape']);
+        },
+      ),
       { numRuns: 200, seed: 5 },
     );
   });

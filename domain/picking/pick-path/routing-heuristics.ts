@@ -241,7 +241,9 @@ export function combinedRoute(layout: WarehouseLayout, depot: GraphPoint, picks:
 }
 
 /** The heuristics that apply to a layout: all five on one block, all but return on several. */
-export function heuristicsFor(layout: WarehouseLayout): Record<string, (l: WarehouseLayout, d: GraphPoint, p: readonly GraphPoint[]) => HeuristicRoute> {
+export function heuristicsFor(
+  layout: WarehouseLayout,
+): Record<string, (l: WarehouseLayout, d: GraphPoint, p: readonly GraphPoint[]) => HeuristicRoute> {
   const all = { 's-shape': sShapeRoute, 'largest-gap': largestGapRoute, midpoint: midpointRoute, combined: combinedRoute };
   return blockCount(layout) === 1 ? { return: returnRoute, ...all } : all;
 }

@@ -8,12 +8,18 @@ import { distanceMatrix, tourLength } from './metric.js';
 import { heuristicsFor } from './routing-heuristics.js';
 import { instanceArb } from './test-support.js';
 
-const isPermutation = (order: number[], n: number) => expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+const isPermutation = (order: number[], n: number) =>
+  expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
 
 describe('sequencePicks', () => {
   it('uses the optimal DP on a single block and reports the walk length of its order', () => {
     const layout = { aislesXMm: [0, 3000, 6000], crossAislesYMm: [0, 10000] };
-    const picks = [{ aisle: 2, yMm: 500 }, { aisle: 0, yMm: 9000 }, { aisle: 2, yMm: 500 }, { aisle: 1, yMm: 7000 }];
+    const picks = [
+      { aisle: 2, yMm: 500 },
+      { aisle: 0, yMm: 9000 },
+      { aisle: 2, yMm: 500 },
+      { aisle: 1, yMm: 7000 },
+    ];
     const r = sequencePicks(layout, picks, { xMm: 0, yMm: 0 });
     expect(r.method).toBe('optimal-dp');
     isPermutation(r.order, picks.length);
@@ -24,7 +30,10 @@ describe('sequencePicks', () => {
   });
 
   it('returns an empty order for an empty pick list', () => {
-    expect(sequencePicks({ aislesXMm: [0], crossAislesYMm: [0, 1000, 2000] }, [], { xMm: 0, yMm: 0 })).toMatchObject({ order: [], lengthMm: 0 });
+    expect(sequencePicks({ aislesXMm: [0], crossAislesYMm: [0, 1000, 2000] }, [], { xMm: 0, yMm: 0 })).toMatchObject({
+      order: [],
+      lengthMm: 0,
+    });
   });
 
   it('solves short multi-block lists exactly', () => {
@@ -44,23 +53,26 @@ describe('sequencePicks', () => {
 
   it('multi-block heuristic visits every pick, never loses to its construction, and brackets the optimum', () => {
     fc.assert(
-      fc.property(instanceArb(fc.integer({ min: 2, max: 4 }), 40, 5).filter((i) => i.depot.yMm === 0), ({ layout, depot, picks }) => {
-        const r = sequencePicks(layout, picks, depot, { method: 'heuristic', ilsIterations: 10 });
-        expect(r.method).toBe('heuristic');
-        isPermutation(r.order, picks.length);
-        expect(routeLengthMm(layout, picks, depot, r.order)).toBe(r.lengthMm);
-        expect(r.lengthMm).toBeLessThanOrEqual(r.construction!.lengthMm);
-        // The construction is the best classic heuristic by walk length, so ours never loses to any of them.
-        const stops = buildStops(layout, picks, depot);
-        const m = distanceMatrix(layout, stops.points);
-        for (const h of Object.values(heuristicsFor(layout))) {
-          const route = h(layout, stops.points[0], stops.points.slice(1));
-          expect(r.lengthMm).toBeLessThanOrEqual(tourLength(m, stops.points.length, [0, ...route.order.map((i) => i + 1)]));
-          expect(r.lengthMm).toBeLessThanOrEqual(route.lengthMm);
-        }
-        expect(r.lowerBoundMm!).toBeLessThanOrEqual(r.lengthMm);
-        if (stops.points.length <= 9) expect(r.lowerBoundMm!).toBeLessThanOrEqual(bruteForceTour(m, stops.points.length).lengthMm);
-      }),
+      fc.property(
+        instanceArb(fc.integer({ min: 2, max: 4 }), 40, 5).filter((i) => i.depot.yMm === 0),
+        ({ layout, depot, picks }) => {
+          const r = sequencePicks(layout, picks, depot, { method: 'heuristic', ilsIterations: 10 });
+          expect(r.method).toBe('heuristic');
+          isPermutation(r.order, picks.length);
+          expect(routeLengthMm(layout, picks, depot, r.order)).toBe(r.lengthMm);
+          expect(r.lengthMm).toBeLessThanOrEqual(r.construction!.lengthMm);
+          // The construction is the best classic heuristic by walk length, so ours never loses to any of them.
+          const stops = buildStops(layout, picks, depot);
+          const m = distanceMatrix(layout, stops.points);
+          for (const h of Object.values(heuristicsFor(layout))) {
+            const route = h(layout, stops.points[0], stops.points.slice(1));
+            expect(r.lengthMm).toBeLessThanOrEqual(tourLength(m, stops.points.length, [0, ...route.order.map((i) => i + 1)]));
+            expect(r.lengthMm).toBeLessThanOrEqual(route.lengthMm);
+          }
+          expect(r.lowerBoundMm!).toBeLessThanOrEqual(r.lengthMm);
+          if (stops.points.length <= 9) expect(r.lowerBoundMm!).toBeLessThanOrEqual(bruteForceTour(m, stops.points.length).lengthMm);
+        },
+      ),
       { numRuns: 60, seed: 9 },
     );
   });

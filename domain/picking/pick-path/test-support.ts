@@ -33,10 +33,7 @@ export function instanceArb(blocks: fc.Arbitrary<number>, maxPicks: number, minP
   return layoutArb(blocks).chain((layout) => {
     const top = layout.crossAislesYMm[layout.crossAislesYMm.length - 1];
     const lastX = layout.aislesXMm[layout.aislesXMm.length - 1];
-    const yArb = fc.oneof(
-      fc.integer({ min: 0, max: top }),
-      fc.constantFrom(...layout.crossAislesYMm),
-    );
+    const yArb = fc.oneof(fc.integer({ min: 0, max: top }), fc.constantFrom(...layout.crossAislesYMm));
     const pick = fc.record({ aisle: fc.integer({ min: 0, max: layout.aislesXMm.length - 1 }), yMm: yArb });
     const depot = fc.oneof(
       fc.record({ xMm: fc.integer({ min: 0, max: lastX + 2000 }), yMm: fc.constant(0) }),
@@ -64,7 +61,8 @@ export function dijkstraDistance(layout: WarehouseLayout, p: GraphPoint, q: Grap
     return i;
   };
   const edges: [number, number, number][] = [];
-  for (const y of layout.crossAislesYMm) for (let i = 0; i + 1 < xs.length; i++) edges.push([node(xs[i], y), node(xs[i + 1], y), xs[i + 1] - xs[i]]);
+  for (const y of layout.crossAislesYMm)
+    for (let i = 0; i + 1 < xs.length; i++) edges.push([node(xs[i], y), node(xs[i + 1], y), xs[i + 1] - xs[i]]);
   layout.aislesXMm.forEach((x, a) => {
     const ys = [...layout.crossAislesYMm];
     for (const pt of [p, q]) if (pt.aisle === a) ys.push(pt.yMm);

@@ -26,7 +26,13 @@ export function parseCvrplib(text: string): CvrpInstance {
     if (line === '' || line === 'EOF') continue;
     const colon = line.indexOf(':');
     if (/^[A-Z_]+\s*:/.test(line)) {
-      header.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim().replace(/^"|"$/g, ''));
+      header.set(
+        line.slice(0, colon).trim(),
+        line
+          .slice(colon + 1)
+          .trim()
+          .replace(/^"|"$/g, ''),
+      );
       section = '';
       continue;
     }

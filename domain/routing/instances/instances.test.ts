@@ -24,7 +24,10 @@ describe('CVRPLIB reader', () => {
     const sol = parseSol(readFileSync(`${DATA}/X-n101-k25.sol`, 'utf8'));
     const problem = cvrpToProblem(inst);
     // .sol customers are numbered without the depot: customer k is job k-1.
-    const report = checkSolution(problem, sol.routes.map((r, i) => ({ vehicleIndex: i, jobs: r.map((c) => c - 1) })));
+    const report = checkSolution(
+      problem,
+      sol.routes.map((r, i) => ({ vehicleIndex: i, jobs: r.map((c) => c - 1) })),
+    );
     expect(report.violations).toEqual([]);
     expect(report.distanceM).toBe(sol.cost);
     expect(report.cost).toBeCloseTo(27591, 6);

@@ -18,8 +18,14 @@ export function parseSolomon(text: string): SolomonInstance {
   let mode: 'none' | 'vehicle' | 'customer' = 'none';
   for (const line of lines) {
     if (line === '') continue;
-    if (line.startsWith('VEHICLE')) { mode = 'vehicle'; continue; }
-    if (line.startsWith('CUSTOMER')) { mode = 'customer'; continue; }
+    if (line.startsWith('VEHICLE')) {
+      mode = 'vehicle';
+      continue;
+    }
+    if (line.startsWith('CUSTOMER')) {
+      mode = 'customer';
+      continue;
+    }
     if (!/^-?\d/.test(line)) continue;
     const nums = line.split(/\s+/).map(Number);
     if (mode === 'vehicle' && nums.length >= 2) {
@@ -48,7 +54,11 @@ export function solomonDistance(a: { x: number; y: number }, b: { x: number; y: 
 }
 
 /** Builds a solver problem: travel time = distance, shift = depot window, fleet = the file's vehicle number. */
-export function solomonToProblem(inst: SolomonInstance, conv: SolomonConvention, vehicleFixedCost = conv === 'hierarchical' ? 1e5 : 0): RoutingProblemInput {
+export function solomonToProblem(
+  inst: SolomonInstance,
+  conv: SolomonConvention,
+  vehicleFixedCost = conv === 'hierarchical' ? 1e5 : 0,
+): RoutingProblemInput {
   const cs = inst.customers;
   const n = cs.length;
   const d = new Float64Array(n * n);

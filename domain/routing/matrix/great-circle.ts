@@ -45,7 +45,7 @@ export class GreatCircleMatrixProvider implements MatrixProvider {
         const d = haversineM(points[i], points[j]) * this.roadFactor;
         const sj = this.speeds[points[j].area ?? this.defaultArea];
         // Harmonic mean of the two speeds: half the trip at each end's pace.
-        const mps = ((2 * si * sj) / (si + sj)) / 3.6;
+        const mps = (2 * si * sj) / (si + sj) / 3.6;
         const t = d / mps;
         distanceM[i * n + j] = distanceM[j * n + i] = d;
         durationS[i * n + j] = durationS[j * n + i] = t;

@@ -62,7 +62,11 @@ describe('OSRM table provider', () => {
 
   it('requests lon,lat pairs and maps the table into matrices (unreachable → Infinity)', async () => {
     const osrm = new OsrmMatrixProvider({ baseUrl });
-    const m = await osrm.matrix([{ lat: 1, lon: 0.001 }, { lat: 1, lon: 0.002 }, { lat: 1, lon: 0.004 }]);
+    const m = await osrm.matrix([
+      { lat: 1, lon: 0.001 },
+      { lat: 1, lon: 0.002 },
+      { lat: 1, lon: 0.004 },
+    ]);
     expect(requests.at(-1)).toBe('/table/v1/driving/0.001000,1.000000;0.002000,1.000000;0.004000,1.000000?annotations=distance,duration');
     expect(m.n).toBe(3);
     expect(Array.from(m.distanceM)).toEqual([0, 100, 300, 100, 0, 200, Infinity, 200, 0]);

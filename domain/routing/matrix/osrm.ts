@@ -24,8 +24,14 @@ export class OsrmMatrixProvider implements MatrixProvider {
     const url = `${this.o.baseUrl.replace(/\/$/, '')}/table/v1/${this.o.profile ?? 'driving'}/${coords}?annotations=distance,duration`;
     const res = await (this.o.fetchFn ?? fetch)(url, { signal: AbortSignal.timeout(this.o.timeoutMs ?? 30_000) });
     if (!res.ok) throw new Error(`OSRM table failed: HTTP ${res.status}`);
-    const body = (await res.json()) as { code?: string; message?: string; distances?: (number | null)[][]; durations?: (number | null)[][] };
-    if (body.code !== 'Ok' || !body.distances || !body.durations) throw new Error(`OSRM table failed: ${body.code ?? 'no code'} ${body.message ?? ''}`.trim());
+    const body = (await res.json()) as {
+      code?: string;
+      message?: string;
+      distances?: (number | null)[][];
+      durations?: (number | null)[][];
+    };
+    if (body.code !== 'Ok' || !body.distances || !body.durations)
+      throw new Error(`OSRM table failed: ${body.code ?? 'no code'} ${body.message ?? ''}`.trim());
     const distanceM = new Float64Array(n * n);
     const durationS = new Float64Array(n * n);
     for (let i = 0; i < n; i++) {

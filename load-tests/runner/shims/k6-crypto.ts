@@ -9,14 +9,24 @@ function out(buf: Buffer, enc: Enc | undefined): string | ArrayBuffer {
   return buf.toString(enc);
 }
 
-export function hmac(algorithm: string, secret: string | ArrayBuffer, data: string | ArrayBuffer, outputEncoding?: Enc): string | ArrayBuffer {
+export function hmac(
+  algorithm: string,
+  secret: string | ArrayBuffer,
+  data: string | ArrayBuffer,
+  outputEncoding?: Enc,
+): string | ArrayBuffer {
   const key = typeof secret === 'string' ? secret : Buffer.from(secret);
   const msg = typeof data === 'string' ? data : Buffer.from(data);
   return out(createHmac(algorithm, key).update(msg).digest(), outputEncoding);
 }
 
 const hash = (alg: string) => (data: string | ArrayBuffer, outputEncoding?: Enc) =>
-  out(createHash(alg).update(typeof data === 'string' ? data : Buffer.from(data)).digest(), outputEncoding);
+  out(
+    createHash(alg)
+      .update(typeof data === 'string' ? data : Buffer.from(data))
+      .digest(),
+    outputEncoding,
+  );
 
 export const sha1 = hash('sha1');
 export const sha256 = hash('sha256');

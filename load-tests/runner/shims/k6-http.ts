@@ -92,7 +92,11 @@ const HINT = 'k6/http under the Dockside runner returns a Promise: write `const 
 /** Makes forgetting `await` fail loudly instead of reading undefined fields. */
 function guard(p: Promise<Response>): Promise<Response> {
   for (const field of ['status', 'body', 'headers', 'timings', 'json', 'error']) {
-    Object.defineProperty(p, field, { get() { throw new TypeError(HINT); } });
+    Object.defineProperty(p, field, {
+      get() {
+        throw new TypeError(HINT);
+      },
+    });
   }
   return p;
 }
@@ -122,7 +126,8 @@ async function send(method: string, url: string, body: Body, params: Params = {}
     const buf = Buffer.from(await res.body.arrayBuffer());
     bytes = buf.byteLength;
     const type = params.responseType ?? 'text';
-    respBody = type === 'none' ? null : type === 'binary' ? buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) : buf.toString('utf8');
+    respBody =
+      type === 'none' ? null : type === 'binary' ? buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) : buf.toString('utf8');
   } catch (e) {
     const err = e as Error & { code?: string };
     error = signal.aborted ? `request timeout after ${timeoutMs}ms` : `${err.code ?? err.name}: ${err.message}`;
@@ -148,7 +153,7 @@ async function send(method: string, url: string, body: Body, params: Params = {}
   rt.metrics.add('http_req_receiving', timings.receiving, sampleTags);
   rt.metrics.add('http_req_failed', expected ? 0 : 1, sampleTags);
   rt.metrics.add('data_received', bytes, sampleTags);
-  rt.metrics.add('data_sent', typeof payload === 'string' ? Buffer.byteLength(payload) : payload?.byteLength ?? 0, sampleTags);
+  rt.metrics.add('data_sent', typeof payload === 'string' ? Buffer.byteLength(payload) : (payload?.byteLength ?? 0), sampleTags);
   return new Response({
     status,
     status_text: status ? String(status) : '',

@@ -6,6 +6,7 @@ import { inventoryRoutes } from './inventory.routes.js';
 import { ordersRoutes } from './orders.routes.js';
 import { floorRoutes } from './floor.routes.js';
 import { routingRoutes } from './routing.routes.js';
+import { shippingRoutes } from './shipping.routes.js';
 
 /** Every /v1 route module. Each route declares its roles in `config.roles`. */
 export const routes: ((app: FastifyInstance) => Promise<void>)[] = [
@@ -16,4 +17,5 @@ export const routes: ((app: FastifyInstance) => Promise<void>)[] = [
   ordersRoutes,
   floorRoutes,
   routingRoutes,
+  shippingRoutes,
 ];

@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { shipmentListQuery, shipmentView } from '../../domain/shipping/shipment.schemas.js';
+import { getShipment, listShipments } from '../../domain/shipping/shipment-queries.js';
+import { actorOf, assertWarehouse } from '../auth/guard.js';
+import { problemSchema } from '../problem.schema.js';
+
+const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
+const READ = ['supervisor', 'dispatcher', 'packer'] as const;
+const SCOPES_READ = ['shipments:read', 'shipments:write'];
+
+/** /v1 shipping: shipment lists and detail, rate quotes, labels, manifests, tracking. */
+export async function shippingRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+
+  app.get(
+    '/shipments',
+    {
+      config: { roles: READ, scopes: SCOPES_READ },
+      schema: {
+        tags: ['shipping'],
+        summary: "A warehouse's shipments, newest first (filters: status (comma-separated), order, carrier, delivery date)",
+        querystring: shipmentListQuery,
+        response: { 200: z.object({ items: z.array(shipmentView), nextCursor: z.string().nullable() }), ...problems },
+      },
+    },
+    async (req) => {
+      assertWarehouse(actorOf(req), req.query.warehouseId, 'Warehouse', req.query.warehouseId);
+      return listShipments(app.orm.em.fork(), req.query);
+    },
+  );
+
+  app.get(
+    '/shipments/:shipmentId',
+    {
+      config: { roles: READ, scopes: SCOPES_READ },
+      schema: { tags: ['shipping'], params: z.object({ shipmentId: z.uuid() }), response: { 200: shipmentView, ...problems } },
+    },
+    async (req) => getShipment(app.orm.em.fork(), actorOf(req), req.params.shipmentId),
+  );
+}

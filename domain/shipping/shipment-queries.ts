@@ -1,0 +1,105 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { decodeCursor, page } from '../inventory/cursor.js';
+import { BadRequest, NotFound } from '../shared/errors.js';
+import { canSeeWarehouse, type Actor } from '../shared/roles.js';
+import { sql, sqlOne } from '../shared/sql.js';
+import type { ShipmentListQuery, ShipmentView } from './shipment.schemas.js';
+
+type Row = Record<string, any>;
+const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
+
+const COLUMNS = `s.*, o.external_number as order_number,
+  to_char(s.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_us,
+  to_char(s.delivery_date, 'YYYY-MM-DD') as delivery_day, to_char(s.promise_date, 'YYYY-MM-DD') as promise_day,
+  to_char(s.estimated_delivery, 'YYYY-MM-DD') as eta_day`;
+
+export function shipmentView(r: Row): ShipmentView {
+  return {
+    id: r.id,
+    warehouseId: r.warehouse_id,
+    orderId: r.order_id,
+    orderNumber: r.order_number ?? null,
+    status: r.status,
+    carrierCode: r.carrier_code,
+    serviceCode: r.service_code,
+    trackingNumber: r.tracking_number,
+    sscc: r.sscc,
+    deliveryMode: r.delivery_mode,
+    boxId: r.box_id,
+    cartonNo: r.carton_no,
+    weightG: Number(r.weight_g),
+    lengthMm: Number(r.length_mm),
+    widthMm: Number(r.width_mm),
+    heightMm: Number(r.height_mm),
+    shipTo: r.ship_to ?? {},
+    lat: r.lat,
+    lng: r.lng,
+    deliveryDate: r.delivery_day ?? null,
+    promiseDate: r.promise_day ?? null,
+    estimatedDelivery: r.eta_day ?? null,
+    trackingStatus: r.tracking_status,
+    manifestId: r.manifest_id,
+    lateRisk: Boolean(r.late_risk),
+    labelledAt: iso(r.labelled_at),
+    createdAt: iso(r.created_at)!,
+    updatedAt: iso(r.updated_at)!,
+  };
+}
+
+/**
+ * Shipments of one warehouse, newest first, keyset-paginated on (created_at, id) with the project's cursor
+ * helper (microsecond precision in the key, so no row is skipped or repeated across pages).
+ */
+export async function listShipments(
+  em: EntityManager,
+  q: ShipmentListQuery,
+): Promise<{ items: ShipmentView[]; nextCursor: string | null }> {
+  const after = decodeCursor(q.cursor, 2);
+  if (after && (typeof after[0] !== 'string' || Number.isNaN(Date.parse(after[0])) || typeof after[1] !== 'string' || !UUID.test(after[1])))
+    throw new BadRequest(
+      'cursor is not valid for this list',
+      [{ path: 'querystring.cursor', message: 'invalid cursor' }],
+      'invalid-cursor',
+    );
+  const where = ['s.warehouse_id = ?'];
+  const p: unknown[] = [q.warehouseId];
+  if (q.status?.length) {
+    where.push('s.status = any(?::text[])');
+    p.push(`{${q.status.join(',')}}`);
+  }
+  if (q.orderId) {
+    where.push('s.order_id = ?');
+    p.push(q.orderId);
+  }
+  if (q.carrier) {
+    where.push('s.carrier_code = ?');
+    p.push(q.carrier);
+  }
+  if (q.deliveryDate) {
+    where.push('s.delivery_date = ?::date');
+    p.push(q.deliveryDate);
+  }
+  if (after) {
+    where.push('(s.created_at, s.id) < (?::timestamptz, ?::uuid)');
+    p.push(after[0], after[1]);
+  }
+  const rows = await sql<Row>(
+    em,
+    `select ${COLUMNS} from shipment s left join sales_order o on o.id = s.order_id
+    where ${where.join(' and ')} order by s.created_at desc, s.id desc limit ?`,
+    [...p, q.limit + 1],
+  );
+  const pg = page(rows, q.limit, (r) => [r.created_us, r.id]);
+  return { items: pg.items.map(shipmentView), nextCursor: pg.nextCursor };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One shipment the actor may see (outside their warehouses it does not exist: 404). */
+export async function getShipment(em: EntityManager, actor: Actor, id: string): Promise<ShipmentView> {
+  const r = UUID.test(id)
+    ? await sqlOne<Row>(em, `select ${COLUMNS} from shipment s left join sales_order o on o.id = s.order_id where s.id = ?`, [id])
+    : undefined;
+  if (!r || !canSeeWarehouse(actor, r.warehouse_id)) throw new NotFound('Shipment', id);
+  return shipmentView(r);
+}

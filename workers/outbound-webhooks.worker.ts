@@ -1,93 +1,29 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { isIP } from 'node:net';
 import type { Processor } from 'bullmq';
-import { Agent, request } from 'undici';
 import { relayedEventSchema } from '../domain/events/catalogue.js';
 import { apiTokenOf, webhookSecretOf, type ConnectorRow } from '../domain/orders/connector.service.js';
 import { standardWebhookSignature } from '../domain/orders/hmac.js';
 import { fanOutToSubscriptions, recordFulfilment, type OutboundRow } from '../domain/orders/outbound.service.js';
 import { backoffMs, ordersSettings, type OrdersSettings } from '../domain/orders/orders.settings.js';
 import { keyRing, openSecret, type KeyRing } from '../domain/orders/secret-box.js';
-import { isBlockedAddress } from '../domain/orders/ssrf.js';
 import { logOrder } from '../domain/orders/order-log.js';
 import { sql, sqlOne } from '../domain/shared/sql.js';
 import { withTx } from '../platform/db.js';
 import { queueDefs } from '../platform/queues.js';
 import type { Runtime } from '../platform/runtime.js';
+import { safeRequest, type SafeHttpOptions } from './safe-http.js';
 
-export class SsrfBlocked extends Error {
-  code = 'ESSRF';
+export { SsrfBlocked, type HttpResult } from './safe-http.js';
+
+/** The outbound HTTP options of the orders area (webhooks, callbacks, polls) from its settings. */
+export function outboundHttp(s: OrdersSettings, maxBodyBytes = s.maxResponseBytes): SafeHttpOptions {
+  return { allowPrivate: s.allowPrivate, allowHttp: s.allowHttp, timeoutMs: s.timeoutMs, maxBodyBytes };
 }
 
-/**
- * HTTP agent whose DNS lookup refuses private/special addresses (unless allow-listed), so a hostname that
- * resolves — or re-resolves (DNS rebinding) — to an internal address is refused at connect time.
- */
-export function guardedAgent(allow: string[]): Agent {
-  const lookup = (
-    hostname: string,
-    options: { family?: number; all?: boolean },
-    cb: (err: Error | null, address?: string | LookupAddress[], family?: number) => void,
-  ) => {
-    dnsLookup(hostname, { all: true, family: options?.family ?? 0 }, (err, addrs) => {
-      if (err) return cb(err);
-      const bad = addrs.find((a) => isBlockedAddress(a.address, allow));
-      if (bad) return cb(new SsrfBlocked(`refused: ${hostname} resolves to private address ${bad.address}`));
-      if (options?.all) return cb(null, addrs);
-      return cb(null, addrs[0]!.address, addrs[0]!.family);
-    });
-  };
-  return new Agent({ connect: { lookup: lookup as never }, keepAliveTimeout: 10_000 });
-}
-
-/** Refuses IP-literal URLs in blocked ranges up front (a literal never goes through DNS lookup). */
-export function assertUrlAllowed(url: string, allow: string[]): void {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  if (isIP(host) && isBlockedAddress(host, allow)) throw new SsrfBlocked(`refused: ${host} is a private address`);
-}
-
-export interface HttpResult {
-  status: number;
-  body: string;
-  headers: Record<string, string>;
-  retryAfterS?: number;
-  error?: string;
-}
-
-/** One outbound HTTP call: SSRF-guarded, no redirects followed, bounded time and body. */
-export async function safeRequest(
-  agent: Agent,
-  s: OrdersSettings,
-  url: string,
-  init: { method: string; headers: Record<string, string>; body?: string },
-  maxBodyChars = 2000,
-): Promise<HttpResult> {
-  try {
-    assertUrlAllowed(url, s.allowPrivate);
-    const res = await request(url, {
-      method: init.method as 'POST',
-      headers: init.headers,
-      body: init.body,
-      dispatcher: agent,
-      headersTimeout: s.timeoutMs,
-      bodyTimeout: s.timeoutMs,
-    });
-    const text = await res.body.text();
-    if (text.length > maxBodyChars && maxBodyChars > 2000) throw new Error(`response larger than ${maxBodyChars} characters`);
-    const headers = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v ?? '')]));
-    const ra = headers['retry-after'];
-    const retryAfterS = ra && /^\d+$/.test(ra) ? Number(ra) : undefined;
-    return { status: res.statusCode, body: text.slice(0, maxBodyChars), headers, retryAfterS };
-  } catch (err) {
-    return { status: 0, body: '', headers: {}, error: (err as Error).message };
-  }
-}
-
-let shared: { agent: Agent; settings: OrdersSettings; ring: KeyRing } | undefined;
+let shared: { settings: OrdersSettings; ring: KeyRing } | undefined;
 function ctx(rt: Runtime) {
   if (!shared) {
     const settings = ordersSettings(process.env);
-    shared = { settings, agent: guardedAgent(settings.allowPrivate), ring: keyRing(rt.config.SECRETS_KEY, settings.previousSecretKeys) };
+    shared = { settings, ring: keyRing(rt.config.SECRETS_KEY, settings.previousSecretKeys) };
   }
   return shared;
 }
@@ -103,7 +39,7 @@ async function enqueueDeliveries(rt: Runtime, ids: string[]) {
  * and jitter until the 48 h window closes; then the delivery is dead-lettered (listed by the API, replayable).
  */
 export async function attemptDelivery(rt: Runtime, deliveryId: string): Promise<string> {
-  const { agent, settings, ring } = ctx(rt);
+  const { settings, ring } = ctx(rt);
   const em = rt.orm.em.fork();
   const d = await sqlOne<OutboundRow>(
     em,
@@ -140,7 +76,8 @@ export async function attemptDelivery(rt: Runtime, deliveryId: string): Promise<
     if (token && c.kind === 'woocommerce') headers.authorization = `Basic ${Buffer.from(token).toString('base64')}`;
   }
   headers['webhook-signature'] = standardWebhookSignature(secret, headers['webhook-id']!, ts, body);
-  const r = await safeRequest(agent, settings, d.url, { method: d.method, headers, body });
+  // Only the start of a receiver's answer is kept (the delivery log shows it); more is refused while reading.
+  const r = await safeRequest(outboundHttp(settings, 64 * 1024), d.url, { method: d.method, headers, body });
   if (r.status >= 200 && r.status < 300) {
     await sql(
       em,

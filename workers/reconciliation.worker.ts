@@ -8,7 +8,8 @@ import { sql, sqlOne } from '../domain/shared/sql.js';
 import { withTx } from '../platform/db.js';
 import { queueDefs } from '../platform/queues.js';
 import type { Runtime } from '../platform/runtime.js';
-import { guardedAgent, safeRequest } from './outbound-webhooks.worker.js';
+import { outboundHttp } from './outbound-webhooks.worker.js';
+import { safeRequest } from './safe-http.js';
 
 const MAX_PAGES = 50;
 
@@ -26,11 +27,10 @@ async function pollConnector(rt: Runtime, connectorId: string) {
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'Dockside-Reconciliation/1' };
   if (token && c.kind === 'shopify') headers['x-shopify-access-token'] = token;
   if (token && c.kind === 'woocommerce') headers.authorization = `Basic ${Buffer.from(token).toString('base64')}`;
-  const agent = pollAgent(settings.allowPrivate);
   let imported = 0;
   let newest: string | undefined;
   for (let page = 0; url && page < MAX_PAGES; page++) {
-    const r = await safeRequest(agent, settings, url, { method: 'GET', headers }, 20_000_000);
+    const r = await safeRequest(outboundHttp(settings), url, { method: 'GET', headers });
     if (r.status !== 200) throw new Error(`poll of connector ${c.id} failed: ${r.error ?? `HTTP ${r.status}`}`);
     const body = JSON.parse(r.body) as unknown;
     const orders = (Array.isArray(body) ? body : ((body as { orders?: unknown[] }).orders ?? [])) as Record<string, unknown>[];
@@ -42,11 +42,6 @@ async function pollConnector(rt: Runtime, connectorId: string) {
   }
   await advancePollCursor(em, c.id, newest);
   return { imported, newest };
-}
-
-let agentCache: ReturnType<typeof guardedAgent> | undefined;
-function pollAgent(allow: string[]) {
-  return (agentCache ??= guardedAgent(allow));
 }
 
 /**

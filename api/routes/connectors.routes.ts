@@ -44,7 +44,9 @@ const deadLetterView = z.object({
 /** Storefront connectors (admin), SKU mappings that release held orders, and the intake dead-letter queue. */
 export async function connectorRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const ring = keyRing(app.config.SECRETS_KEY, ordersSettings(process.env).previousSecretKeys);
+  const settings = ordersSettings(process.env);
+  const ring = keyRing(app.config.SECRETS_KEY, settings.previousSecretKeys);
+  const net = { allowHttp: settings.allowHttp };
   const base = app.config.PUBLIC_URL?.replace(/\/+$/, '') ?? '';
 
   app.post(
@@ -59,7 +61,9 @@ export async function connectorRoutes(fastify: FastifyInstance) {
       },
     },
     async (req, reply) =>
-      reply.status(201).send(toConnectorView(await withTx(app.orm.em, (tx) => createConnector(tx, actorOf(req), ring, req.body)), base)),
+      reply
+        .status(201)
+        .send(toConnectorView(await withTx(app.orm.em, (tx) => createConnector(tx, actorOf(req), ring, req.body, net)), base)),
   );
 
   app.get(
@@ -109,7 +113,10 @@ export async function connectorRoutes(fastify: FastifyInstance) {
       },
     },
     async (req) =>
-      toConnectorView(await withTx(app.orm.em, (tx) => updateConnector(tx, actorOf(req), ring, req.params.connectorId, req.body)), base),
+      toConnectorView(
+        await withTx(app.orm.em, (tx) => updateConnector(tx, actorOf(req), ring, req.params.connectorId, req.body, net)),
+        base,
+      ),
   );
 
   app.put(

@@ -27,7 +27,7 @@ export async function webhookSubscriptionRoutes(fastify: FastifyInstance) {
   const settings = ordersSettings(process.env);
   const ring = keyRing(app.config.SECRETS_KEY, settings.previousSecretKeys);
   const net = {
-    allowHttp: app.config.NODE_ENV !== 'production',
+    allowHttp: settings.allowHttp,
     allowPrivate: settings.allowPrivate,
     resolve: async (host: string) => (await lookup(host, { all: true })).map((a) => a.address),
   };

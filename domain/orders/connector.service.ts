@@ -6,6 +6,7 @@ import { canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import type { ConnectorView, CreateConnector, customerRuleBody, skuMappingsBody, updateConnectorBody } from './connector.schemas.js';
 import { openSecret, sealedKid, sealSecret, type KeyRing } from './secret-box.js';
+import { urlShapeProblem } from './ssrf.js';
 
 /** A connector row with its secrets still sealed. */
 export interface ConnectorRow {
@@ -76,7 +77,22 @@ export async function getConnector(em: EntityManager, actor: Actor, id: string):
   return c;
 }
 
-export async function createConnector(em: EntityManager, actor: Actor, ring: KeyRing, b: CreateConnector): Promise<ConnectorRow> {
+/** Callback and store URLs must be https outside development/test (the sender refuses http there too). */
+function assertUrlPolicy(urls: Record<string, string | null | undefined>, allowHttp: boolean): void {
+  for (const [path, url] of Object.entries(urls)) {
+    const problem = url ? urlShapeProblem(url, allowHttp) : undefined;
+    if (problem) throw new ValidationFailed(`${path}: ${problem}`, [{ path, message: problem }]);
+  }
+}
+
+export async function createConnector(
+  em: EntityManager,
+  actor: Actor,
+  ring: KeyRing,
+  b: CreateConnector,
+  net: { allowHttp: boolean } = { allowHttp: false },
+): Promise<ConnectorRow> {
+  assertUrlPolicy({ callbackUrl: b.callbackUrl, siteUrl: b.siteUrl }, net.allowHttp);
   if (!canSeeWarehouse(actor, b.warehouseId) || !(await sqlOne(em, 'select 1 from warehouse where id = ?', [b.warehouseId])))
     throw new NotFound('Warehouse', b.warehouseId);
   if (await sqlOne(em, 'select 1 from connector where warehouse_id = ? and name = ?', [b.warehouseId, b.name]))
@@ -122,8 +138,10 @@ export async function updateConnector(
   ring: KeyRing,
   id: string,
   b: z.infer<typeof updateConnectorBody>,
+  net: { allowHttp: boolean } = { allowHttp: false },
 ): Promise<ConnectorRow> {
   const c = await getConnector(em, actor, id);
+  assertUrlPolicy({ callbackUrl: b.callbackUrl }, net.allowHttp);
   const set: string[] = [];
   const params: unknown[] = [];
   const put = (col: string, v: unknown) => {

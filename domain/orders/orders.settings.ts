@@ -5,7 +5,8 @@ import { z } from 'zod';
  * Kept here rather than in platform/config.ts so tests can shorten the backoff; parse once at the edge.
  */
 const settingsSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  // No default: loopback targets and http callbacks are opened only when development or test is said explicitly.
+  NODE_ENV: z.enum(['development', 'test', 'production']).optional(),
   OUTBOUND_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(5_000),
   OUTBOUND_BACKOFF_MAX_MS: z.coerce
     .number()
@@ -19,6 +20,12 @@ const settingsSchema = z.object({
     .min(1)
     .default(48 * 3600),
   OUTBOUND_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Largest storefront/receiver response read (bytes); past it the call fails while reading, nothing more is buffered. */
+  OUTBOUND_MAX_RESPONSE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(16 * 1024 * 1024),
   /** Comma list of CIDRs that outbound calls may reach although private; default: loopback outside production. */
   OUTBOUND_ALLOW_PRIVATE: z.string().optional(),
   RECONCILE_EVERY_MS: z.coerce.number().int().min(100).default(30_000),
@@ -36,6 +43,9 @@ export interface OrdersSettings {
   backoffMaxMs: number;
   retryWindowS: number;
   timeoutMs: number;
+  maxResponseBytes: number;
+  /** http: callbacks/polls allowed: only with NODE_ENV development or test. */
+  allowHttp: boolean;
   allowPrivate: string[];
   reconcileEveryMs: number;
   dispatchEveryMs: number;
@@ -52,17 +62,15 @@ export function ordersSettings(env: Record<string, string | undefined>): OrdersS
       .split(',')
       .map((x) => x.trim())
       .filter(Boolean);
+  const local = e.NODE_ENV === 'development' || e.NODE_ENV === 'test';
   return {
     backoffBaseMs: e.OUTBOUND_BACKOFF_BASE_MS,
     backoffMaxMs: e.OUTBOUND_BACKOFF_MAX_MS,
     retryWindowS: e.OUTBOUND_RETRY_WINDOW_S,
     timeoutMs: e.OUTBOUND_TIMEOUT_MS,
-    allowPrivate:
-      e.OUTBOUND_ALLOW_PRIVATE !== undefined
-        ? list(e.OUTBOUND_ALLOW_PRIVATE)
-        : e.NODE_ENV === 'production'
-          ? []
-          : ['127.0.0.0/8', '::1/128'],
+    maxResponseBytes: e.OUTBOUND_MAX_RESPONSE_BYTES,
+    allowHttp: local,
+    allowPrivate: e.OUTBOUND_ALLOW_PRIVATE !== undefined ? list(e.OUTBOUND_ALLOW_PRIVATE) : local ? ['127.0.0.0/8', '::1/128'] : [],
     reconcileEveryMs: e.RECONCILE_EVERY_MS,
     dispatchEveryMs: e.DISPATCH_EVERY_MS,
     intakeStaleMs: e.INTAKE_STALE_MS,

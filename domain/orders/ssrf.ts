@@ -1,90 +1,63 @@
-import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 /**
- * SSRF guard rules (pure): outbound webhooks and storefront callbacks may only reach public addresses.
- * Blocked ranges: IANA special-purpose registries (RFC 6890 and updates) — loopback, RFC 1918 private,
- * link-local (incl. cloud metadata 169.254.169.254), CGNAT, ULA, multicast, reserved, and IPv4-mapped IPv6 of those.
+ * SSRF guard rules (pure): outbound webhooks and storefront callbacks may only reach public unicast addresses.
+ * Classification is ipaddr.js's range table (IANA special-purpose registries, RFC 6890 and updates) rather than
+ * hand-written regexes: an address is allowed only when its range is plain `unicast`. IPv4-mapped IPv6
+ * (`::ffff:127.0.0.1`, which URL parsing turns into `::ffff:7f00:1`) is unwrapped to its IPv4 address first.
+ * A few unicast blocks that still reach something internal are refused explicitly.
  */
-const BLOCKED_V4: [string, number][] = [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.88.99.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-];
-const BLOCKED_V6: [string, number][] = [
-  ['::', 128],
-  ['::1', 128],
-  ['64:ff9b::', 96],
-  ['100::', 64],
-  ['2001:db8::', 32],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
+const EXTRA_BLOCKED: [ipaddr.IPv4 | ipaddr.IPv6, number][] = [
+  // IPv4-compatible IPv6 (RFC 4291 §2.5.5.1, deprecated): ::7f00:1 embeds 127.0.0.1 and ipaddr.js calls it unicast.
+  ipaddr.parseCIDR('::/96'),
+  // Local-use NAT64 prefix (RFC 8215): translates to any IPv4 address, private ones included.
+  ipaddr.parseCIDR('64:ff9b:1::/48'),
+  // Azure's wire server / metadata address: public-looking, yet answers only inside the cloud.
+  ipaddr.parseCIDR('168.63.129.16/32'),
 ];
 
-function v4ToBigInt(ip: string): bigint {
-  return ip.split('.').reduce((acc, o) => (acc << 8n) | BigInt(Number(o)), 0n);
-}
-
-function v6ToBigInt(ip: string): bigint {
-  let s = ip.toLowerCase().split('%')[0]!;
-  // Embedded IPv4 tail (::ffff:1.2.3.4)
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
-  if (v4) {
-    const n = v4ToBigInt(v4[1]!);
-    s = s.slice(0, -v4[1]!.length) + `${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
+function parse(ip: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  const bare = ip.replace(/^\[|\]$/g, '').split('%')[0]!;
+  try {
+    // process() accepts the legacy IPv4 forms (2130706433, 0x7f.1, 017700000001) and unwraps IPv4-mapped IPv6.
+    return ipaddr.process(bare);
+  } catch {
+    return undefined;
   }
-  const [head, tail] = s.includes('::') ? s.split('::') : [s, undefined];
-  const h = head ? head.split(':') : [];
-  const t = tail !== undefined && tail !== '' ? tail.split(':') : [];
-  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
-  return groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g || '0', 16)), 0n);
 }
 
-function inCidr(ip: string, base: string, bits: number): boolean {
-  const fam = isIP(ip);
-  if (fam !== isIP(base)) return false;
-  const width = fam === 4 ? 32n : 128n;
-  const a = fam === 4 ? v4ToBigInt(ip) : v6ToBigInt(ip);
-  const b = fam === 4 ? v4ToBigInt(base) : v6ToBigInt(base);
-  const shift = width - BigInt(bits);
-  return a >> shift === b >> shift;
+function within(a: ipaddr.IPv4 | ipaddr.IPv6, cidr: [ipaddr.IPv4 | ipaddr.IPv6, number]): boolean {
+  return a.kind() === cidr[0].kind() && a.match(cidr);
 }
 
-/** Parses "10.0.0.0/8", "::1/128" or a bare address into [base, bits]; undefined when malformed. */
-export function parseCidr(s: string): [string, number] | undefined {
-  const [base, bits] = s.split('/');
-  const fam = isIP(base ?? '');
-  if (!fam) return undefined;
-  const n = bits === undefined ? (fam === 4 ? 32 : 128) : Number(bits);
-  return Number.isInteger(n) && n >= 0 && n <= (fam === 4 ? 32 : 128) ? [base!, n] : undefined;
+/** Parses "10.0.0.0/8", "::1/128" or a bare address into a CIDR; undefined when malformed. */
+export function parseCidr(s: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | undefined {
+  try {
+    if (s.includes('/')) return ipaddr.parseCIDR(s);
+    const a = ipaddr.parse(s);
+    return [a, a.kind() === 'ipv4' ? 32 : 128];
+  } catch {
+    return undefined;
+  }
 }
 
-/** True when an address is in a private/special range and not explicitly allowed by a CIDR in `allow`. */
+/** The ipaddr.js range name of an address (`unicast` for public ones), or `invalid`. */
+export function addressRange(ip: string): string {
+  const a = parse(ip);
+  if (!a) return 'invalid';
+  if (EXTRA_BLOCKED.some((c) => within(a, c))) return 'blocked';
+  return a.range();
+}
+
+/** True when an address is not public unicast and not explicitly allowed by a CIDR in `allow`. */
 export function isBlockedAddress(ip: string, allow: string[] = []): boolean {
-  const fam = isIP(ip);
-  if (!fam) return true;
-  for (const a of allow) {
-    const c = parseCidr(a);
-    if (c && inCidr(ip, c[0], c[1])) return false;
+  const a = parse(ip);
+  if (!a) return true;
+  for (const entry of allow) {
+    const c = parseCidr(entry);
+    if (c && within(a, c)) return false;
   }
-  if (fam === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-    if (mapped) return isBlockedAddress(mapped[1]!, allow);
-    return BLOCKED_V6.some(([b, n]) => inCidr(ip, b, n));
-  }
-  return BLOCKED_V4.some(([b, n]) => inCidr(ip, b, n));
+  return addressRange(ip) !== 'unicast';
 }
 
 /** Checks a URL's shape before any DNS: http(s) only, no credentials. Returns a reason or undefined. */
@@ -98,4 +71,9 @@ export function urlShapeProblem(raw: string, allowHttp: boolean): string | undef
   if (u.protocol !== 'https:' && !(allowHttp && u.protocol === 'http:')) return 'URL must use https';
   if (u.username || u.password) return 'URL must not carry credentials';
   return undefined;
+}
+
+/** The host of a URL as DNS or an address literal sees it (IPv6 brackets removed). */
+export function urlHost(raw: string): string {
+  return new URL(raw).hostname.replace(/^\[|\]$/g, '');
 }

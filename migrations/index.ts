@@ -6,6 +6,7 @@ import { Migration20261125000004_orders } from './Migration20261125000004_orders
 import { Migration20261125000005_tasks } from './Migration20261125000005_tasks.js';
 import { Migration20261125000006_routing } from './Migration20261125000006_routing.js';
 import { Migration20261125000007_outbox_polling } from './Migration20261125000007_outbox_polling.js';
+import { Migration20261130001201_receiving } from './Migration20261130001201_receiving.js';
 import { Migration20261130001301_shipping } from './Migration20261130001301_shipping.js';
 
 /** Every migration, in order. Add new ones at the end (the only way the schema changes). */
@@ -17,5 +18,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000005_tasks', class: Migration20261125000005_tasks },
   { name: 'Migration20261125000006_routing', class: Migration20261125000006_routing },
   { name: 'Migration20261125000007_outbox_polling', class: Migration20261125000007_outbox_polling },
+  { name: 'Migration20261130001201_receiving', class: Migration20261130001201_receiving },
   { name: 'Migration20261130001301_shipping', class: Migration20261130001301_shipping },
 ];

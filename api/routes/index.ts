@@ -7,6 +7,7 @@ import { ordersRoutes } from './orders.routes.js';
 import { floorRoutes } from './floor.routes.js';
 import { routingRoutes } from './routing.routes.js';
 import { shippingRoutes } from './shipping.routes.js';
+import { inboundRoutes } from './inbound.routes.js';
 
 /** Every /v1 route module. Each route declares its roles in `config.roles`. */
 export const routes: ((app: FastifyInstance) => Promise<void>)[] = [
@@ -18,4 +19,5 @@ export const routes: ((app: FastifyInstance) => Promise<void>)[] = [
   floorRoutes,
   routingRoutes,
   shippingRoutes,
+  inboundRoutes,
 ];

@@ -3,6 +3,7 @@ import { inventoryEvents } from '../inventory/inventory.events.js';
 import { ordersEvents } from '../orders/orders.events.js';
 import { tasksEvents } from '../tasks/tasks.events.js';
 import { dispatchEvents } from '../dispatch/dispatch.events.js';
+import { receivingEvents } from '../receiving/receiving.events.js';
 
 /**
  * The typed catalogue of domain events: `context.noun.pastVerb` → payload schema.
@@ -22,6 +23,7 @@ export const eventSchemas = {
   ...ordersEvents,
   ...tasksEvents,
   ...dispatchEvents,
+  ...receivingEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type DomainEventType = keyof typeof eventSchemas;

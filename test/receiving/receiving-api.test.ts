@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ledgerMismatches } from '../../domain/inventory/ledger-audit.js';
+import { sql } from '../../domain/shared/sql.js';
+import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
+
+const fx = JSON.parse(readFileSync(new URL('../fixtures/receiving/asn-fixture.json', import.meta.url), 'utf8'));
+
+let sys: TestSystem;
+let sup: TestUser;
+let receiver: TestUser;
+let stranger: TestUser;
+let dockId: string;
+
+const api = (method: string, path: string, token: string, body?: unknown, headers?: Record<string, string>) =>
+  http(method, `${sys.url}/v1${path}`, { token, body, headers });
+
+beforeAll(async () => {
+  sys = await startTestSystem();
+  sup = await sys.user('sup-rcv', ['supervisor'], [sys.wh1]);
+  receiver = await sys.user('rcv-1', ['receiver'], [sys.wh1]);
+  stranger = await sys.user('rcv-wh2', ['receiver'], [sys.wh2]);
+  for (const s of fx.skus) {
+    const r = await api('PUT', `/catalog/skus/${s.code}`, sup.token, {
+      name: s.code,
+      lengthMm: 100,
+      widthMm: 100,
+      heightMm: 100,
+      weightG: 300,
+      trackLot: s.trackLot,
+      trackExpiry: s.trackExpiry,
+      shelfLifeDays: s.trackExpiry ? 365 : null,
+      uoms: [{ level: 'each', qtyEach: 1, gtin: s.each }, ...(s.case ? [{ level: 'case', qtyEach: s.caseQty, gtin: s.case }] : [])],
+    });
+    expect(r.status, r.text).toBe(201);
+    if (s.requiresInspection) await sql(sys.rt.orm.em.fork(), 'update sku set requires_inspection = true where code = ?', [s.code]);
+  }
+  const [d] = await sql<{ id: string }>(
+    sys.rt.orm.em.fork(),
+    `insert into location (warehouse_id, code, type) values (?, 'DOCK-01', 'dock') returning id`,
+    [sys.wh1],
+  );
+  dockId = d!.id;
+});
+afterAll(async () => sys?.close());
+
+describe('inbound ASN contract', () => {
+  it('creates an ASN, refuses unknown SKUs naming the field, and scopes by warehouse', async () => {
+    const bad = await api('POST', '/inbound/asns', sup.token, {
+      warehouseId: sys.wh1,
+      reference: 'ASN-BAD',
+      supplier: { name: 'X' },
+      lines: [{ sku: 'NOPE', qty: 1 }],
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    expect(bad.body.errors[0].path).toBe('body.lines.0.sku');
+    const other = await api('POST', '/inbound/asns', stranger.token, {
+      warehouseId: sys.wh1,
+      reference: 'ASN-X',
+      supplier: { name: 'X' },
+      lines: [{ sku: 'FX-MUG', qty: 1 }],
+    });
+    expect(other.status).toBe(404);
+  });
+
+  it('receives the fixture ASN by SSCC and GS1 labels: right movements, LPN and discrepancies; a re-sent key receives nothing twice', async () => {
+    const created = await api('POST', '/inbound/asns', sup.token, { warehouseId: sys.wh1, dockDoor: 'DOCK-01', ...fx.asn });
+    expect(created.status, created.text).toBe(201);
+    const asn = created.body;
+    expect(asn.status).toBe('expected');
+    expect(asn.lines.map((l: any) => [l.sku, l.qtyExpected, l.qtyReceived])).toEqual(fx.asn.lines.map((l: any) => [l.sku, l.qty, 0]));
+    expect((await api('GET', `/inbound/asns/${asn.id}`, stranger.token)).status).toBe(404);
+
+    const receive = (body: object, key?: string) =>
+      api('POST', `/inbound/asns/${asn.id}/receive`, receiver.token, body, key ? { 'idempotency-key': key } : undefined);
+
+    // The mixed pallet: one scan books both lines into one new LPN carrying the SSCC.
+    const pallet = await receive({ raw: fx.scans.pallet }, 'k-pallet');
+    expect(pallet.status, pallet.text).toBe(201);
+    expect(pallet.body.lpnId).toBeTruthy();
+    expect(pallet.body.received.map((r: any) => [r.sku, r.qty, r.lot])).toEqual([
+      ['FX-COFFEE', 48, 'L1'],
+      ['FX-MUG', 60, null],
+    ]);
+    const again = await receive({ raw: fx.scans.pallet }, 'k-pallet-2');
+    expect(again.status).toBe(409);
+    expect(again.body.type).toContain('pallet-already-received');
+
+    // Two coffee case labels (24 each, lot and expiry from the label); the second is re-sent with its key.
+    expect((await receive({ raw: fx.scans.coffeeCaseL2 }, 'k-case-1')).status).toBe(201);
+    const c2 = await receive({ raw: fx.scans.coffeeCaseL2 }, 'k-case-2');
+    const c2retry = await receive({ raw: fx.scans.coffeeCaseL2 }, 'k-case-2');
+    expect(c2retry.status).toBe(c2.status);
+    expect(c2retry.body).toEqual(c2.body);
+    expect(c2.body.received).toEqual([expect.objectContaining({ sku: 'FX-COFFEE', qty: 24, lot: 'L2', expiry: '2027-09-30' })]);
+
+    // GTIN + count: 36 mugs against 30 expected (over), 2 damaged with a photo, 12 of 20 teas (short, held for inspection), an unannounced spoon.
+    expect((await receive({ raw: fx.scans.mug, qty: 36 }, 'k-mug')).status).toBe(201);
+    expect((await receive({ raw: fx.scans.mug, qty: 2, damaged: true, photoUrl: 'https://photos.example/d1.jpg' }, 'k-dmg')).status).toBe(
+      201,
+    );
+    const tea = await receive({ raw: fx.scans.tea, qty: 12 }, 'k-tea');
+    expect(tea.body.received[0].status).toBe('quarantine');
+    expect((await receive({ raw: fx.scans.spoon, qty: 5 }, 'k-spoon')).status).toBe(201);
+    const stray = await receive({ raw: fx.scans.strangerPallet }, 'k-stray');
+    expect(stray.status).toBe(422);
+    expect(stray.body.type).toContain('unexpected-pallet');
+    expect(stray.body.errors[0].path).toBe('body.raw');
+
+    const em = sys.rt.orm.em.fork();
+    const moves = await sql<{ code: string; qty: number; lot: string | null; to_status: string; lpn: boolean; to_location_id: string }>(
+      em,
+      `select s.code, m.qty, m.to_lot as lot, m.to_status, m.to_lpn_id is not null as lpn, m.to_location_id from stock_movement m join sku s on s.id = m.sku_id
+       where m.type = 'receipt' and m.ref_type = 'asn' and m.ref_id = ? and m.from_virtual = 'supplier' order by m.id`,
+      [asn.id],
+    );
+    expect(moves.map((m) => [m.code, m.qty, m.lot, m.to_status, m.lpn])).toEqual([
+      ['FX-COFFEE', 48, 'L1', 'available', true],
+      ['FX-MUG', 60, null, 'available', true],
+      ['FX-COFFEE', 24, 'L2', 'available', false],
+      ['FX-COFFEE', 24, 'L2', 'available', false],
+      ['FX-MUG', 36, null, 'available', false],
+      ['FX-MUG', 2, null, 'damaged', false],
+      ['FX-TEA', 12, null, 'quarantine', false],
+      ['FX-SPOON', 5, null, 'available', false],
+    ]);
+    expect(new Set(moves.map((m) => m.to_location_id))).toEqual(new Set([dockId]));
+    const [lpn] = await sql<{ sscc: string; location_id: string }>(em, 'select sscc, location_id from license_plate where id = ?', [
+      pallet.body.lpnId,
+    ]);
+    expect(lpn).toEqual({ sscc: '387123450000000012', location_id: dockId });
+    expect(await ledgerMismatches(em)).toEqual([]);
+
+    const closed = await api('POST', `/inbound/asns/${asn.id}/close`, receiver.token);
+    expect(closed.status, closed.text).toBe(200);
+    expect(closed.body.status).toBe('closed');
+    const d = closed.body.discrepancies.map((x: any) => [x.sku, x.kind, x.expected, x.received]);
+    expect(d).toEqual([
+      ['FX-MUG', 'over', 30, 38],
+      ['FX-MUG', 'damaged', 30, 2],
+      ['FX-TEA', 'short', 20, 12],
+      ['FX-SPOON', 'unexpected', 0, 5],
+    ]);
+    expect(closed.body.discrepancies[1].photoUrls).toEqual(['https://photos.example/d1.jpg']);
+    const [ev] = await sql<{ payload: any }>(em, `select payload from outbox where type = 'asn.closed' and payload->>'asnId' = ?`, [
+      asn.id,
+    ]);
+    expect(ev!.payload.discrepancies).toHaveLength(4);
+    const after = await receive({ raw: fx.scans.spoon, qty: 1 }, 'k-late');
+    expect(after.status).toBe(409);
+    expect(after.body.type).toContain('asn-closed');
+    expect((await api('POST', `/inbound/asns/${asn.id}/close`, receiver.token)).body.discrepancies).toEqual(closed.body.discrepancies);
+  });
+});

@@ -65,7 +65,6 @@ export function allocateUnits(
   if (left > 0) {
     const last = candidates[candidates.length - 1]!;
     take.set(last.id, (take.get(last.id) ?? 0) + left);
-    left = 0;
   }
   return { take: [...take].map(([lineId, qty]) => ({ lineId, qty })), rest: 0 };
 }

@@ -130,7 +130,7 @@ describe('inbound ASN contract', () => {
       pallet.body.lpnId,
     ]);
     expect(lpn).toEqual({ sscc: '387123450000000012', location_id: dockId });
-    expect(await ledgerMismatches(em)).toEqual([]);
+    expect(await ledgerMismatches(em, sys.wh1)).toEqual([]);
 
     const closed = await api('POST', `/inbound/asns/${asn.id}/close`, receiver.token);
     expect(closed.status, closed.text).toBe(200);

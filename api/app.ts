@@ -17,6 +17,7 @@ import { systemClock, type Clock } from '../domain/shared/clock.js';
 import { problemErrorHandler, sendProblem } from './problem.js';
 import { authorize } from './auth/guard.js';
 import { jwtSettings, type JwtSettings } from './auth/jwt.js';
+import { attachIdempotency } from './plugins/idempotency.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { routes } from './routes/index.js';
@@ -77,6 +78,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  // Routes that declare `config.idempotency` (or spread `idempotent()`) get the shared Idempotency-Key handling.
+  app.addHook('onRoute', attachIdempotency);
 
   await app.register(cors, {
     origin: config.CORS_ORIGINS === '*' ? true : config.CORS_ORIGINS.split(',').map((s) => s.trim()),

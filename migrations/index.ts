@@ -8,6 +8,7 @@ import { Migration20261125000006_routing } from './Migration20261125000006_routi
 import { Migration20261125000007_outbox_polling } from './Migration20261125000007_outbox_polling.js';
 import { Migration20261130001201_receiving } from './Migration20261130001201_receiving.js';
 import { Migration20261130001301_shipping } from './Migration20261130001301_shipping.js';
+import { Migration20261130001601_reliability } from './Migration20261130001601_reliability.js';
 
 /** Every migration, in order. Add new ones at the end (the only way the schema changes). */
 export const migrationsList: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000007_outbox_polling', class: Migration20261125000007_outbox_polling },
   { name: 'Migration20261130001201_receiving', class: Migration20261130001201_receiving },
   { name: 'Migration20261130001301_shipping', class: Migration20261130001301_shipping },
+  { name: 'Migration20261130001601_reliability', class: Migration20261130001601_reliability },
 ];

@@ -30,6 +30,18 @@ export const envSchema = z
       .int()
       .min(300)
       .default(30 * 86400),
+    /** A refresh retried within this many seconds (lost response) gets the same new refresh token; 0 = no grace. */
+    REFRESH_GRACE_S: z.coerce.number().int().min(0).max(300).default(30),
+    /** Redis must not evict (BullMQ keys would vanish silently); set to false only for a managed Redis that hides CONFIG. */
+    REDIS_REQUIRE_NOEVICTION: bool.default(true),
+    /** How often the worker-side reconciler rebuilds lost Redis work from Postgres (it also runs at start and on a wipe). */
+    RECONCILER_EVERY_MS: z.coerce.number().int().min(200).default(30_000),
+    /** Failed attempts before a job is parked in the dead-letter table. */
+    JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+    /** Intake backpressure: above this many storefront deliveries waiting to be imported, intake answers 503. */
+    INTAKE_MAX_BACKLOG: z.coerce.number().int().min(1).default(50_000),
+    /** Intake backpressure: concurrent intake requests per API process beyond which intake answers 503. */
+    INTAKE_MAX_INFLIGHT: z.coerce.number().int().min(1).default(256),
     /** AES-256-GCM key (base64 of 32 bytes) for secrets at rest, e.g. storefront webhook secrets. */
     SECRETS_KEY: z
       .string()

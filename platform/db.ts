@@ -3,6 +3,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { allEntities } from '../domain/entities.js';
 import { migrationsList } from '../migrations/index.js';
 import type { Config } from './config.js';
+import { idempotencyCommitted, markIdempotencyApplied } from './idempotency-context.js';
 
 export type Orm = MikroORM;
 export type { EntityManager };
@@ -44,7 +45,13 @@ export async function pingDb(orm: Orm): Promise<boolean> {
 export async function withTx<T>(em: EntityManager, fn: (tx: EntityManager) => Promise<T>, attempts = 5): Promise<T> {
   for (let i = 1; ; i++) {
     try {
-      return await em.fork().transactional(fn);
+      const result = await em.fork().transactional(async (tx) => {
+        const r = await fn(tx);
+        await markIdempotencyApplied(tx);
+        return r;
+      });
+      idempotencyCommitted();
+      return result;
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (i >= attempts || (code !== '40001' && code !== '40P01')) throw err;

@@ -1,7 +1,25 @@
 import { createHash } from 'node:crypto';
-import type { FastifyReply, FastifyRequest, onSendHookHandler, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, RouteOptions, onSendHookHandler, preHandlerAsyncHookHandler } from 'fastify';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
+import { idempotencyContext } from '../../platform/idempotency-context.js';
 import { sendProblem } from '../problem.js';
+
+export interface IdempotencyOptions {
+  /** Missing key → 400 (integrations); handheld commands take it optionally so old clients keep working. */
+  required?: boolean;
+  /** How long a key is remembered (default 24 h). */
+  ttlS?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Opt a mutating route into Idempotency-Key handling (see `idempotent()` below): `'optional'`, `'required'`,
+     * or options. Attached by `attachIdempotency` (an onRoute hook in app.ts), so a route needs nothing else.
+     */
+    idempotency?: 'optional' | 'required' | IdempotencyOptions;
+  }
+}
 
 /**
  * Idempotency-Key support any mutating route can opt into:
@@ -13,8 +31,12 @@ import { sendProblem } from '../problem.js';
  * - a concurrent duplicate waits briefly for the first to finish and replays it, else 409 (still in flight);
  * - 5xx responses are not stored (the client may retry); keys are kept ≥ 24 h (pruned by the orders reconciler).
  * The key row is claimed before the handler runs (insert … on conflict do nothing), so concurrent duplicates
- * produce one effect. A crash mid-request leaves a lock that expires after LOCK_S; the retry then re-runs the
- * handler, so handlers should also be naturally idempotent (orders dedupe on their external id).
+ * produce one effect. `withTx` marks the key `applied_at` inside the command's own transaction (the handler runs
+ * in `idempotencyContext`), so after a crash between commit and response the retry is not applied again: it gets
+ * a stored 409 `idempotency-outcome-lost` telling the client to re-read. A crash before the commit leaves a lock
+ * that expires after LOCK_S; the retry then runs the handler afresh.
+ *
+ * Reuse on a new route: `config: { roles, idempotency: 'optional' }` (or `'required'`, or `{ required, ttlS }`).
  */
 const LOCK_S = 30;
 const WAIT_MS = 3000;
@@ -55,10 +77,11 @@ interface KeyRow {
   response_headers: Record<string, string> | null;
   locked: boolean;
   expired: boolean;
+  applied: boolean;
 }
 
 /** Route-level hooks implementing Idempotency-Key for one route. */
-export function idempotent(opts: { required?: boolean; ttlS?: number } = {}): {
+export function idempotent(opts: IdempotencyOptions = {}): {
   preHandler: preHandlerAsyncHookHandler;
   onSend: onSendHookHandler;
 } {
@@ -103,7 +126,7 @@ export function idempotent(opts: { required?: boolean; ttlS?: number } = {}): {
       const row = await sqlOne<KeyRow>(
         em,
         `select request_hash, status_code, response_body, response_headers, coalesce(locked_until > now(), false) as locked,
-          created_at < now() - make_interval(secs => ?) as expired from idempotency_key where scope = ? and key = ?`,
+          created_at < now() - make_interval(secs => ?) as expired, applied_at is not null as applied from idempotency_key where scope = ? and key = ?`,
         [ttlS, scope, key],
       );
       if (!row) continue;
@@ -129,11 +152,32 @@ export function idempotent(opts: { required?: boolean; ttlS?: number } = {}): {
         if (headers['content-type']) reply.header('content-type', headers['content-type']);
         return reply.send(typeof row.response_body === 'string' ? row.response_body : JSON.stringify(row.response_body));
       }
+      if (!row.locked && row.applied) {
+        // The first request committed its effect and died before answering: never apply it twice.
+        const problem = {
+          type: 'idempotency-outcome-lost',
+          title: 'Conflict',
+          status: 409,
+          detail: 'This request was already applied but its response was lost; re-read the resource to see the outcome',
+          errors: [],
+        };
+        await sql(
+          em,
+          `update idempotency_key set status_code = 409, response_body = ?::jsonb, response_headers = ?::jsonb where scope = ? and key = ? and status_code is null`,
+          [
+            JSON.stringify(JSON.stringify({ ...problem, instance: req.url })),
+            JSON.stringify({ 'content-type': 'application/problem+json' }),
+            scope,
+            key,
+          ],
+        );
+        continue;
+      }
       if (!row.locked) {
-        // The first request died without an answer: take the key over and run the handler again.
+        // The first request died without an answer and without an effect: take the key over and run the handler again.
         const took = await sqlOne(
           em,
-          `update idempotency_key set locked_until = now() + make_interval(secs => ?) where scope = ? and key = ? and status_code is null and (locked_until is null or locked_until <= now()) returning key`,
+          `update idempotency_key set locked_until = now() + make_interval(secs => ?) where scope = ? and key = ? and status_code is null and applied_at is null and (locked_until is null or locked_until <= now()) returning key`,
           [LOCK_S, scope, key],
         );
         if (took) {
@@ -159,7 +203,9 @@ export function idempotent(opts: { required?: boolean; ttlS?: number } = {}): {
     (req as WithState)[STATE] = undefined;
     const em = req.server.orm.em.fork();
     if (reply.statusCode >= 500) {
-      await sql(em, 'delete from idempotency_key where scope = ? and key = ?', [st.scope, st.key]);
+      // Retryable unless the effect committed (then the stored answer must stand, whatever failed after it).
+      await sql(em, 'delete from idempotency_key where scope = ? and key = ? and applied_at is null', [st.scope, st.key]);
+      await sql(em, 'update idempotency_key set locked_until = null where scope = ? and key = ?', [st.scope, st.key]);
       return payload;
     }
     const body =
@@ -179,5 +225,31 @@ export function idempotent(opts: { required?: boolean; ttlS?: number } = {}): {
     );
     return payload;
   };
+  (preHandler as unknown as { [STATE]: true })[STATE] = true;
   return { preHandler, onSend };
+}
+
+/** Runs the route handler inside the request's idempotency scope, so `withTx` can mark the key in the command's transaction. */
+function scoped(handler: RouteOptions['handler']): RouteOptions['handler'] {
+  return function (this: unknown, req: FastifyRequest, reply: FastifyReply) {
+    const st = (req as WithState)[STATE];
+    if (!st) return handler.call(this as never, req, reply);
+    return idempotencyContext.run({ scope: st.scope, key: st.key, marked: false }, () => handler.call(this as never, req, reply));
+  } as RouteOptions['handler'];
+}
+
+const asArray = <T>(h: T | T[] | undefined): T[] => (h === undefined ? [] : Array.isArray(h) ? h : [h]);
+
+/** onRoute hook: routes whose config names `idempotency` get the hooks; spread `idempotent()` routes get the scoped handler. */
+export function attachIdempotency(route: RouteOptions): void {
+  const cfg = (route.config as { idempotency?: 'optional' | 'required' | IdempotencyOptions } | undefined)?.idempotency;
+  const preHandlers = asArray(route.preHandler);
+  const already = preHandlers.some((h) => (h as { [STATE]?: true })[STATE]);
+  if (!cfg && !already) return;
+  if (cfg && !already) {
+    const hooks = idempotent(cfg === 'optional' ? {} : cfg === 'required' ? { required: true } : cfg);
+    route.preHandler = [...preHandlers, hooks.preHandler];
+    route.onSend = [...asArray(route.onSend), hooks.onSend];
+  }
+  route.handler = scoped(route.handler);
 }

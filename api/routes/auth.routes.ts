@@ -73,7 +73,8 @@ export async function authRoutes(fastify: FastifyInstance) {
       config: { public: true, rateLimit },
       schema: {
         tags: ['auth'],
-        summary: 'Exchange a refresh token for new tokens (rotation; reuse revokes the family)',
+        summary:
+          'Exchange a refresh token for new tokens (rotation; a retry within REFRESH_GRACE_S gets the same refresh token, other reuse revokes the family)',
         security: [],
         body: refreshBody,
         response: { 200: tokenResponse, ...problems },
@@ -85,6 +86,7 @@ export async function authRoutes(fastify: FastifyInstance) {
         req.body.refreshToken,
         app.config.REFRESH_TOKEN_TTL_S,
         app.clock,
+        { seconds: app.config.REFRESH_GRACE_S, secret: app.config.JWT_SECRET },
       );
       return tokens(user, req.body.deviceId, refreshToken);
     },

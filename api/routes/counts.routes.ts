@@ -34,7 +34,7 @@ export async function countRoutes(fastify: FastifyInstance) {
   app.post(
     '/counts',
     {
-      config: { roles: ['supervisor'] },
+      config: { roles: ['supervisor'], idempotency: 'optional' },
       schema: {
         tags: ['counts'],
         summary: 'Create cycle count tasks by location, by SKU or from the ABC schedule',
@@ -124,7 +124,7 @@ export async function countRoutes(fastify: FastifyInstance) {
   app.post(
     '/counts/:id/submit',
     {
-      config: { roles: ['supervisor', 'receiver', 'picker', 'packer'] },
+      config: { roles: ['supervisor', 'receiver', 'picker', 'packer'], idempotency: 'optional' },
       schema: {
         tags: ['counts'],
         summary: 'Submit what was counted at the location (unreported records count as 0)',
@@ -148,7 +148,7 @@ export async function countRoutes(fastify: FastifyInstance) {
   app.post(
     '/counts/:id/approve',
     {
-      config: { roles: ['supervisor'] },
+      config: { roles: ['supervisor'], idempotency: 'optional' },
       schema: {
         tags: ['counts'],
         summary: 'Approve (post adjustments) or reject a count still over tolerance after recount',

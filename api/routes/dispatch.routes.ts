@@ -197,7 +197,7 @@ export async function dispatchRoutes(fastify: FastifyInstance) {
   app.post(
     '/stops/:id/delivered',
     {
-      config: { roles: [...PLANNERS, 'driver'] },
+      config: { roles: [...PLANNERS, 'driver'], idempotency: 'optional' },
       schema: {
         tags: ['dispatch'],
         summary: 'Mark a stop delivered (emits shipment.delivered)',
@@ -211,7 +211,7 @@ export async function dispatchRoutes(fastify: FastifyInstance) {
   app.post(
     '/stops/:id/failed',
     {
-      config: { roles: [...PLANNERS, 'driver'] },
+      config: { roles: [...PLANNERS, 'driver'], idempotency: 'optional' },
       schema: {
         tags: ['dispatch'],
         summary: 'Mark a stop failed with a reason',

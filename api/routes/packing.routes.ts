@@ -19,7 +19,7 @@ export async function packingRoutes(fastify: FastifyInstance) {
   app.post(
     '/warehouses/:warehouseId/pack-sessions',
     {
-      config: { roles: PACK },
+      config: { roles: PACK, idempotency: 'optional' },
       schema: {
         tags: ['packing'],
         summary: "Scan a tote at a pack station: opens (or resumes) its order's pack session with a carton proposal",
@@ -43,7 +43,7 @@ export async function packingRoutes(fastify: FastifyInstance) {
   app.post(
     '/pack-sessions/:sessionId/verify',
     {
-      config: { roles: PACK },
+      config: { roles: PACK, idempotency: 'optional' },
       schema: {
         tags: ['packing'],
         summary: 'Verify items by scan',
@@ -58,7 +58,7 @@ export async function packingRoutes(fastify: FastifyInstance) {
   app.post(
     '/pack-sessions/:sessionId/pack',
     {
-      config: { roles: PACK },
+      config: { roles: PACK, idempotency: 'optional' },
       schema: {
         tags: ['packing'],
         summary: 'Pack: cartons (proposal or override) with scale weights; creates one packed shipment per carton',

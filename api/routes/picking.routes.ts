@@ -132,7 +132,7 @@ export async function pickingRoutes(fastify: FastifyInstance) {
   app.post(
     '/tasks/:taskId/lines/:lineId/confirm',
     {
-      config: { roles: ['picker', 'supervisor'] },
+      config: { roles: ['picker', 'supervisor'], idempotency: 'optional' },
       schema: {
         tags: ['picking'],
         summary: 'Confirm a pick: location scan, item scan (GS1/SKU barcode, lot enforced), quantity, tote scan; idempotent',
@@ -148,7 +148,7 @@ export async function pickingRoutes(fastify: FastifyInstance) {
   app.post(
     '/tasks/:taskId/lines/:lineId/short',
     {
-      config: { roles: ['picker', 'supervisor'] },
+      config: { roles: ['picker', 'supervisor'], idempotency: 'optional' },
       schema: {
         tags: ['picking'],
         summary: 'Report a short pick: how many were there; the rest is re-allocated or backordered, a count is raised',
@@ -164,7 +164,7 @@ export async function pickingRoutes(fastify: FastifyInstance) {
   app.post(
     '/tasks/:taskId/lines/:lineId/putback',
     {
-      config: { roles: ['picker', 'receiver', 'supervisor'] },
+      config: { roles: ['picker', 'receiver', 'supervisor'], idempotency: 'optional' },
       schema: {
         tags: ['picking'],
         summary: "Put a cancelled order's goods back: scan the location and the item",

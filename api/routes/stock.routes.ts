@@ -47,7 +47,7 @@ export async function stockRoutes(fastify: FastifyInstance) {
   app.post(
     '/stock/movements',
     {
-      config: { roles: FLOOR, scopes: ['inventory:write'] },
+      config: { roles: FLOOR, scopes: ['inventory:write'], idempotency: 'optional' },
       schema: {
         tags: ['inventory'],
         summary: 'Post one ledger movement (receipt, putaway, move, pick, …)',
@@ -65,7 +65,7 @@ export async function stockRoutes(fastify: FastifyInstance) {
   app.post(
     '/stock/reservations',
     {
-      config: { roles: ['supervisor', 'picker'], scopes: ['inventory:write'] },
+      config: { roles: ['supervisor', 'picker'], scopes: ['inventory:write'], idempotency: 'optional' },
       schema: {
         tags: ['inventory'],
         summary: 'Reserve stock (FEFO/FIFO) for an order line or task; 409 insufficient-stock when short',
@@ -83,7 +83,7 @@ export async function stockRoutes(fastify: FastifyInstance) {
   app.post(
     '/stock/reservations/release',
     {
-      config: { roles: ['supervisor', 'picker'], scopes: ['inventory:write'] },
+      config: { roles: ['supervisor', 'picker'], scopes: ['inventory:write'], idempotency: 'optional' },
       schema: {
         tags: ['inventory'],
         summary: 'Release pending reservations by reference or ids (idempotent)',
@@ -116,7 +116,7 @@ export async function stockRoutes(fastify: FastifyInstance) {
   app.post(
     '/stock/reservations/:id/consume',
     {
-      config: { roles: FLOOR, scopes: ['inventory:write'] },
+      config: { roles: FLOOR, scopes: ['inventory:write'], idempotency: 'optional' },
       schema: {
         tags: ['inventory'],
         summary: 'Post a pending reservation in full or part (pick); the rest is released unless keepRemainder',
@@ -265,7 +265,7 @@ export async function stockRoutes(fastify: FastifyInstance) {
   app.post(
     '/stock/holds',
     {
-      config: { roles: ['supervisor'] },
+      config: { roles: ['supervisor'], idempotency: 'optional' },
       schema: {
         tags: ['inventory'],
         summary: 'Hold (quarantine) a SKU or lot everywhere, in a warehouse or at a location: the recall command',
@@ -291,7 +291,7 @@ export async function stockRoutes(fastify: FastifyInstance) {
   app.post(
     '/stock/holds/:id/release',
     {
-      config: { roles: ['supervisor'] },
+      config: { roles: ['supervisor'], idempotency: 'optional' },
       schema: {
         tags: ['inventory'],
         params: z.object({ id: z.uuid() }),
@@ -332,7 +332,7 @@ export async function stockRoutes(fastify: FastifyInstance) {
   app.post(
     '/lpns',
     {
-      config: { roles: FLOOR },
+      config: { roles: FLOOR, idempotency: 'optional' },
       schema: {
         tags: ['inventory'],
         summary: 'Create a license plate (pallet, tote, carton) at a location or inside another',
@@ -373,7 +373,7 @@ export async function stockRoutes(fastify: FastifyInstance) {
   app.post(
     '/lpns/:id/move',
     {
-      config: { roles: FLOOR },
+      config: { roles: FLOOR, idempotency: 'optional' },
       schema: {
         tags: ['inventory'],
         summary: 'Move a plate and everything nested in it as one',
@@ -392,7 +392,7 @@ export async function stockRoutes(fastify: FastifyInstance) {
   app.post(
     '/lpns/:id/nest',
     {
-      config: { roles: FLOOR },
+      config: { roles: FLOOR, idempotency: 'optional' },
       schema: {
         tags: ['inventory'],
         summary: 'Put a plate inside another (parentId null takes it out)',

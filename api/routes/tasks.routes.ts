@@ -81,7 +81,7 @@ export async function tasksRoutes(fastify: FastifyInstance) {
   app.post(
     '/tasks/:taskId/complete',
     {
-      config: { roles: FLOOR },
+      config: { roles: FLOOR, idempotency: 'optional' },
       schema: {
         tags: ['tasks'],
         summary: 'Complete a task you hold (pick tasks complete by their last line)',
@@ -96,7 +96,7 @@ export async function tasksRoutes(fastify: FastifyInstance) {
   app.post(
     '/tasks/:taskId/release',
     {
-      config: { roles: FLOOR },
+      config: { roles: FLOOR, idempotency: 'optional' },
       schema: {
         tags: ['tasks'],
         summary: 'Give a task you hold back to the pool',
@@ -110,7 +110,7 @@ export async function tasksRoutes(fastify: FastifyInstance) {
   app.post(
     '/tasks/:taskId/exception',
     {
-      config: { roles: FLOOR },
+      config: { roles: FLOOR, idempotency: 'optional' },
       schema: {
         tags: ['tasks'],
         summary: 'Report an exception on a task (alerts the supervisor board)',

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
@@ -110,8 +110,8 @@ export async function issueRefreshToken(
   clock: Clock,
   familyId: string = randomUUID(),
   deviceId?: string,
+  token: string = newOpaqueToken('rt_'),
 ): Promise<string> {
-  const token = newOpaqueToken('rt_');
   await sql(em, `insert into refresh_token (user_id, family_id, token_hash, device_id, expires_at) values (?, ?, ?, ?, ?)`, [
     userId,
     familyId,
@@ -124,14 +124,19 @@ export async function issueRefreshToken(
 
 /**
  * Rotates a refresh token: the presented one is used up and a new one issued in the same family.
- * Presenting a token twice (a stolen copy) revokes the whole family (OAuth 2.0 Security BCP §4.14).
+ * Presenting a token twice (a stolen copy) revokes the whole family (OAuth 2.0 Security BCP §4.14) — except a
+ * retry within `grace.seconds` whose successor is still unused (a lost response on flaky Wi-Fi): it gets the same
+ * successor again. The successor is derived from the presented token with a server secret (HMAC), so it can be
+ * re-derived without storing it; after the grace window, or once the successor was used, reuse revokes as before.
  */
 export async function rotateRefreshToken(
   em: EntityManager,
   token: string,
   ttlS: number,
   clock: Clock,
+  grace?: { seconds: number; secret: string },
 ): Promise<{ user: AuthenticatedUser; refreshToken: string }> {
+  const successor = grace ? 'rt_' + createHmac('sha256', grace.secret).update(`refresh-successor:${token}`).digest('base64url') : undefined;
   const outcome = await em.transactional(async (tx) => {
     const row = await sqlOne<{
       id: string;
@@ -143,12 +148,22 @@ export async function rotateRefreshToken(
       device_id: string | null;
     }>(tx, 'select * from refresh_token where token_hash = ? for update', [sha256(token)]);
     if (!row) throw new Unauthorized('Unknown refresh token');
+    if (row.used_at && !row.revoked_at && grace && successor && grace.seconds > 0) {
+      const again = await sqlOne<{ user_id: string }>(
+        tx,
+        `select r.user_id from refresh_token r join refresh_token p on p.id = ? where r.token_hash = ? and r.family_id = p.family_id
+          and r.used_at is null and r.revoked_at is null and p.used_at > now() - make_interval(secs => ?)`,
+        [row.id, sha256(successor), grace.seconds],
+      );
+      const user = again && (await getUser(tx, again.user_id));
+      if (user) return { user, refreshToken: successor };
+    }
     if (row.used_at || row.revoked_at) return { reused: row };
     if (new Date(row.expires_at).getTime() <= clock.now().getTime()) throw new Unauthorized('Refresh token expired');
     const user = await getUser(tx, row.user_id);
     if (!user) throw new Unauthorized('User is disabled');
     await sql(tx, 'update refresh_token set used_at = now() where id = ?', [row.id]);
-    const refreshToken = await issueRefreshToken(tx, user.id, ttlS, clock, row.family_id, row.device_id ?? undefined);
+    const refreshToken = await issueRefreshToken(tx, user.id, ttlS, clock, row.family_id, row.device_id ?? undefined, successor);
     return { user, refreshToken };
   });
   if ('reused' in outcome && outcome.reused) {

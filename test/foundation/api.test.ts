@@ -100,8 +100,17 @@ describe('identity', () => {
     const r1 = await http('POST', `${sys.url}/v1/auth/refresh`, { body: { refreshToken: first } });
     expect(r1.status).toBe(200);
     expect(r1.body.refreshToken).not.toBe(first);
+    // A retry (the response was lost) within the grace window gets the same successor, and the family survives.
+    const retried = await http('POST', `${sys.url}/v1/auth/refresh`, { body: { refreshToken: first } });
+    expect(retried.status).toBe(200);
+    expect(retried.body.refreshToken).toBe(r1.body.refreshToken);
+    // Once the successor was used, presenting the old token is theft: the family is revoked.
+    const r2 = await http('POST', `${sys.url}/v1/auth/refresh`, { body: { refreshToken: r1.body.refreshToken } });
+    expect(r2.status).toBe(200);
     const reuse = await http('POST', `${sys.url}/v1/auth/refresh`, { body: { refreshToken: first } });
     expect(reuse.status).toBe(401);
+    const afterRevoke = await http('POST', `${sys.url}/v1/auth/refresh`, { body: { refreshToken: r2.body.refreshToken } });
+    expect(afterRevoke.status).toBe(401);
     const afterReuse = await http('POST', `${sys.url}/v1/auth/refresh`, { body: { refreshToken: r1.body.refreshToken } });
     expect(afterReuse.status).toBe(401);
   });

@@ -1,0 +1,28 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/**
+ * The Idempotency-Key a request is running under (set by the API's idempotency hooks around the route handler).
+ * `withTx` marks the key applied inside the command's own transaction, so "effect committed" and "key applied"
+ * are one fact: a retry after a crash between commit and response is answered without running the command again.
+ */
+export interface IdempotencyScope {
+  scope: string;
+  key: string;
+  marked: boolean;
+}
+
+export const idempotencyContext = new AsyncLocalStorage<IdempotencyScope>();
+
+/** Inside a transaction: record that the current request's command took effect (once per request). */
+export async function markIdempotencyApplied(tx: EntityManager): Promise<void> {
+  const s = idempotencyContext.getStore();
+  if (!s || s.marked) return;
+  await tx.execute('update idempotency_key set applied_at = now() where scope = ? and key = ? and applied_at is null', [s.scope, s.key]);
+}
+
+/** After the transaction committed. */
+export function idempotencyCommitted(): void {
+  const s = idempotencyContext.getStore();
+  if (s) s.marked = true;
+}

@@ -109,7 +109,7 @@ describe('every handheld command fired twice concurrently and retried after a lo
     task = JSON.parse(second.text);
     expect(task.lines.find((l: { id: string }) => l.id === line.id).qtyPicked).toBe(2);
     expect(await count(`select count(*)::int as n from stock_movement where type = 'pick' and ref_id = ?`, [line.orderLineId])).toBe(2);
-    task = await pickWholeTask(sys.url, picker.token, task, scanFor, () => 'DBL-TOTE-1');
+    await pickWholeTask(sys.url, picker.token, task, scanFor, () => 'DBL-TOTE-1');
 
     const session = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/pack-sessions`, packer.token, {
       stationCode: 'PS-D',

@@ -83,6 +83,9 @@ export function fullProblem(input: DayPlanInput, ix: Indexed, matrix: TravelMatr
       endIndex: ix.depotIndexOf[i]!,
       capacityWeightG: v.capacityWeightG,
       capacityVolumeCm3: v.capacityVolumeMm3 / MM3_PER_CM3,
+      capacityPallets: Number.POSITIVE_INFINITY,
+      skills: [],
+      breaks: [],
       costPerKm: v.costPerKmMinor,
       costPerHour: v.costPerHourMinor,
       fixedCost: v.fixedCostMinor,
@@ -96,12 +99,17 @@ export function fullProblem(input: DayPlanInput, ix: Indexed, matrix: TravelMatr
       locationIndex: D + k,
       weightG: s.weightG,
       volumeCm3: s.volumeMm3 / MM3_PER_CM3,
+      pallets: 0,
       serviceS: s.serviceTimeS,
+      skills: [],
+      priority: 0,
+      optional: false,
       timeWindow:
         s.windowStartS !== null || s.windowEndS !== null
           ? { startS: s.windowStartS ?? Number.NEGATIVE_INFINITY, endS: s.windowEndS ?? Number.POSITIVE_INFINITY }
           : undefined,
     })),
+    pairs: [],
   };
 }
 

@@ -109,10 +109,11 @@ export function evaluateRoute(p: RoutingProblem, vehicleIndex: number, jobs: rea
     clock = departureS;
     here = job.locationIndex;
   }
-  const back = here * n + veh.endIndex;
-  meters += D[back]!;
-  workS += T[back]!;
-  const endS = clock + T[back]!;
+  // An open route (no end location) ends at its last stop.
+  const back = veh.endIndex === undefined ? -1 : here * n + veh.endIndex;
+  meters += back < 0 ? 0 : D[back]!;
+  workS += back < 0 ? 0 : T[back]!;
+  const endS = clock + (back < 0 ? 0 : T[back]!);
   if (endS > veh.shiftEndS + 1e-6)
     violations.push({
       constraint: 'shift_end',

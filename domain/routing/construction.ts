@@ -1,4 +1,5 @@
 import type { SolutionState } from './solution-state.js';
+import { simulateInsert, SIM_OK } from './route-sim.js';
 
 /**
  * Regret-2 insertion (Potvin & Rousseau 1993, "A parallel route building algorithm for the
@@ -101,6 +102,7 @@ function evalInsertion(S: SolutionState, j: number, r: number, best: Float64Arra
   const k0 = j * m.V + r;
   best[k0] = Number.POSITIVE_INFINITY;
   if (R.loadW + m.weight[j] > m.vCapW[v] + 1e-9 || R.loadV + m.volume[j] > m.vCapV[v] + 1e-9) return;
+  if (R.loadP + m.pallets[j] > m.vCapP[v] + 1e-9 || (m.jSkill[j] & ~m.vSkill[v]) !== 0) return;
   const c = m.costByClass[m.vClass[v]];
   const len = R.nodes.length;
   const fixed = len === 0 ? m.vFixed[v] : 0;
@@ -112,7 +114,11 @@ function evalInsertion(S: SolutionState, j: number, r: number, best: Float64Arra
     if (delta < best[k0]) {
       let t = R.fwd[k] + m.service[prev] + m.time[pn + j];
       if (t < m.ready[j]) t = m.ready[j];
-      if (t <= m.due[j] && t + m.service[j] + m.time[j * N + next] <= R.bwd[k + 1]) {
+      if (
+        t <= m.due[j] &&
+        t + m.service[j] + m.time[j * N + next] <= R.bwd[k + 1] &&
+        (!m.complex || simulateInsert(m, v, R.nodes, k + 1, j) === SIM_OK)
+      ) {
         best[k0] = delta;
         bestPos[k0] = k + 1;
       }

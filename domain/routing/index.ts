@@ -1,6 +1,6 @@
 /** Public surface of the routing context's pure rules. */
 export { solve, type SolveOptions } from './solver.js';
-export { checkSolution, type CheckedRoute, type CheckReport } from './checker.js';
+export { checkSolution, checkedRoutes, type CheckedRoute, type CheckReport } from './checker.js';
 export type { PlannedRoute } from './describe.js';
 export * from './routing.schemas.js';
 export type { AreaType, GeoPoint, MatrixProvider, TravelMatrix } from './matrix/provider.js';

@@ -1,5 +1,6 @@
 import type { Rng } from './prng.js';
 import type { RouteState, SolutionState } from './solution-state.js';
+import { simulateNodes, SIM_OK } from './route-sim.js';
 
 /**
  * First-improvement local search on granular neighbourhoods (Toth & Vigo 2003, "The granular
@@ -11,6 +12,18 @@ import type { RouteState, SolutionState } from './solution-state.js';
  */
 
 const EPS = 1e-7;
+
+/** Full check of a new tour for route R's vehicle when the model has rules the O(1) tests miss. */
+function fullOk(S: SolutionState, R: RouteState, seq: number[]): boolean {
+  return !S.m.complex || simulateNodes(S.m, R.v, seq) === SIM_OK;
+}
+
+/** Removes position p (1-based) from a copy of the tour. */
+function without(nodes: number[], p: number): number[] {
+  const s = nodes.slice();
+  s.splice(p - 1, 1);
+  return s;
+}
 
 /** Runs local search on S until no improving move remains (or `maxPasses`); returns the cost gain. */
 export function localSearch(S: SolutionState, rng: Rng, granularity = 30, maxPasses = 50): number {
@@ -128,8 +141,14 @@ function relocate(S: SolutionState, u: number, b: number, q: number): number {
   if (delta > -EPS) return 0;
   if (a !== b) {
     if (B.loadW + m.weight[u] > m.vCapW[B.v] + 1e-9 || B.loadV + m.volume[u] > m.vCapV[B.v] + 1e-9) return 0;
+    if (B.loadP + m.pallets[u] > m.vCapP[B.v] + 1e-9 || (m.jSkill[u] & ~m.vSkill[B.v]) !== 0) return 0;
     if (!joinFeasible(S, A, pu - 1, -1, A, pu + 1)) return 0;
     if (!joinFeasible(S, B, q, u, B, q + 1)) return 0;
+    if (m.complex) {
+      const seqB = B.nodes.slice();
+      seqB.splice(q, 0, u);
+      if (!fullOk(S, A, without(A.nodes, pu)) || !fullOk(S, B, seqB)) return 0;
+    }
     A.nodes.splice(pu - 1, 1);
     B.nodes.splice(q, 0, u);
     S.update(a);
@@ -140,6 +159,7 @@ function relocate(S: SolutionState, u: number, b: number, q: number): number {
   seq.splice(pu - 1, 1);
   seq.splice(q < pu ? q : q - 1, 0, u);
   if (m.hasTimeWindows && !sequenceFeasible(S, A, seq)) return 0;
+  if (!fullOk(S, A, seq)) return 0;
   A.nodes = seq;
   S.update(a);
   return -delta;
@@ -167,8 +187,18 @@ function swap(S: SolutionState, u: number, v: number): number {
   const dv = m.volume[v] - m.volume[u];
   if (A.loadW + dw > m.vCapW[A.v] + 1e-9 || A.loadV + dv > m.vCapV[A.v] + 1e-9) return 0;
   if (B.loadW - dw > m.vCapW[B.v] + 1e-9 || B.loadV - dv > m.vCapV[B.v] + 1e-9) return 0;
+  const dp = m.pallets[v] - m.pallets[u];
+  if (A.loadP + dp > m.vCapP[A.v] + 1e-9 || B.loadP - dp > m.vCapP[B.v] + 1e-9) return 0;
+  if ((m.jSkill[v] & ~m.vSkill[A.v]) !== 0 || (m.jSkill[u] & ~m.vSkill[B.v]) !== 0) return 0;
   if (!joinFeasible(S, A, pu - 1, v, A, pu + 1)) return 0;
   if (!joinFeasible(S, B, pv - 1, u, B, pv + 1)) return 0;
+  if (m.complex) {
+    const seqA = A.nodes.slice();
+    const seqB = B.nodes.slice();
+    seqA[pu - 1] = v;
+    seqB[pv - 1] = u;
+    if (!fullOk(S, A, seqA) || !fullOk(S, B, seqB)) return 0;
+  }
   A.nodes[pu - 1] = v;
   B.nodes[pv - 1] = u;
   S.update(a);
@@ -200,10 +230,18 @@ function twoOptStar(S: SolutionState, u: number, v: number): number {
   const wB = B.cumW[pv - 1] + (A.loadW - A.cumW[pu]);
   const vB = B.cumV[pv - 1] + (A.loadV - A.cumV[pu]);
   if (wA > m.vCapW[A.v] + 1e-9 || vA > m.vCapV[A.v] + 1e-9 || wB > m.vCapW[B.v] + 1e-9 || vB > m.vCapV[B.v] + 1e-9) return 0;
+  const palA = A.cumP[pu] + (B.loadP - B.cumP[pv - 1]);
+  const palB = B.cumP[pv - 1] + (A.loadP - A.cumP[pu]);
+  if (palA > m.vCapP[A.v] + 1e-9 || palB > m.vCapP[B.v] + 1e-9) return 0;
   if (!joinFeasible(S, A, pu, -1, B, pv)) return 0;
   if (!joinFeasible(S, B, pv - 1, -1, A, pu + 1)) return 0;
   const tailA = A.nodes.slice(pu);
   const tailB = B.nodes.slice(pv - 1);
+  if (m.complex) {
+    const newA = A.nodes.slice(0, pu).concat(tailB);
+    const newB = B.nodes.slice(0, pv - 1).concat(tailA);
+    if (!fullOk(S, A, newA) || !fullOk(S, B, newB)) return 0;
+  }
   A.nodes.length = pu;
   B.nodes.length = pv - 1;
   for (const x of tailB) A.nodes.push(x);
@@ -244,6 +282,7 @@ function twoOptIntra(S: SolutionState, u: number, v: number): number {
     j--;
   }
   if (m.hasTimeWindows && !sequenceFeasible(S, A, seq)) return 0;
+  if (!fullOk(S, A, seq)) return 0;
   A.nodes = seq;
   S.update(a);
   return -delta;

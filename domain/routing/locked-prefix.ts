@@ -3,7 +3,8 @@ import type { RoutingProblem } from './routing.schemas.js';
 /**
  * Re-optimisation with dispatched stops: a vehicle's locked jobs are replayed from its shift
  * start, and the vehicle is replaced by one that starts where the last locked stop ends, at its
- * departure time, with the capacity and duration left. The solver then plans the free jobs
+ * departure time, with the capacity, duration and distance left (locked stops are treated as
+ * deliveries; their breaks are still to be taken after the prefix). The solver then plans the free jobs
  * only; `toOriginal` maps its routes back and puts the locked stops in front.
  */
 export interface LockedReduction {
@@ -27,16 +28,20 @@ export function reduceLocked(p: RoutingProblem): LockedReduction {
     let t = veh.shiftStartS;
     let w = 0;
     let vol = 0;
+    let pal = 0;
+    let meters = 0;
     for (const j of L) {
       const job = p.jobs[j];
       if (!job) throw new RangeError(`vehicle ${veh.id}: locked job ${j} does not exist`);
       if (locked.has(j)) throw new RangeError(`job ${job.id} is locked on two vehicles`);
       locked.add(j);
       t += p.matrix.durationS[here * n + job.locationIndex];
+      meters += p.matrix.distanceM[here * n + job.locationIndex];
       if (job.timeWindow && t < job.timeWindow.startS) t = job.timeWindow.startS;
       t += job.serviceS;
       w += job.weightG;
       vol += job.volumeCm3;
+      pal += job.pallets;
       here = job.locationIndex;
     }
     const spentS = t - veh.shiftStartS;
@@ -48,6 +53,8 @@ export function reduceLocked(p: RoutingProblem): LockedReduction {
       fixedCost: 0,
       capacityWeightG: Math.max(0, veh.capacityWeightG - w),
       capacityVolumeCm3: Math.max(0, veh.capacityVolumeCm3 - vol),
+      capacityPallets: Math.max(0, veh.capacityPallets - pal),
+      maxDistanceM: veh.maxDistanceM === undefined ? undefined : Math.max(1e-9, veh.maxDistanceM - meters),
       maxDurationS: veh.maxDurationS === undefined ? undefined : Math.max(1e-9, veh.maxDurationS - spentS),
       lockedJobs: [],
     };
@@ -59,5 +66,14 @@ export function reduceLocked(p: RoutingProblem): LockedReduction {
     jobOf.push(j);
     jobs.push(p.jobs[j]);
   }
-  return { problem: { matrix: p.matrix, vehicles, jobs }, jobOf, lockedOf };
+  const reduced = new Map(jobOf.map((orig, k) => [orig, k]));
+  const pairs = [];
+  for (const pr of p.pairs) {
+    const a = reduced.get(pr.pickupIndex);
+    const b = reduced.get(pr.deliveryIndex);
+    if (a !== undefined && b !== undefined) pairs.push({ pickupIndex: a, deliveryIndex: b });
+    else if (a !== undefined || b !== undefined)
+      throw new RangeError(`pair ${p.jobs[pr.pickupIndex].id}→${p.jobs[pr.deliveryIndex].id}: lock both jobs of a pair or neither`);
+  }
+  return { problem: { matrix: p.matrix, vehicles, jobs, pairs }, jobOf, lockedOf };
 }

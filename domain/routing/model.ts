@@ -17,13 +17,44 @@ export interface Model {
   ready: Float64Array;
   due: Float64Array;
   service: Float64Array;
+  /** Amounts delivered from the depot (jobs outside pickup-and-delivery pairs; 0 for paired jobs). */
   weight: Float64Array;
   volume: Float64Array;
+  pallets: Float64Array;
+  /** Signed load change at a paired job: +amount at the pickup, -amount at the delivery. */
+  pairW: Float64Array;
+  pairV: Float64Array;
+  pairP: Float64Array;
+  /** The other job of a job's pickup-and-delivery pair, or -1. */
+  partner: Int32Array;
+  isPickup: Uint8Array;
+  hasPairs: boolean;
+  /** Skill bit set a job needs (jobs) / a vehicle offers. */
+  jSkill: Int32Array;
+  vSkill: Int32Array;
+  /** Cost of leaving job j unassigned (mandatory: far above any route cost, scaled by priority). */
+  penalty: Float64Array;
+  optional: Uint8Array;
+  hasOptional: boolean;
   V: number;
   vStart: Int32Array;
   vEnd: Int32Array;
   vCapW: Float64Array;
   vCapV: Float64Array;
+  vCapP: Float64Array;
+  vMaxDist: Float64Array;
+  /** Breaks of vehicle v are entries vBreakOff[v]..vBreakOff[v+1]-1, sorted by window start. */
+  vBreakOff: Int32Array;
+  bStart: Float64Array;
+  bEnd: Float64Array;
+  bDur: Float64Array;
+  /** Index of the break in its vehicle's `breaks` list. */
+  bIndex: Int32Array;
+  /**
+   * True when some rule is not covered by the O(1) checks of the hot loops (breaks, pairs,
+   * skills across route tails, max distance): every candidate then also passes route-sim.ts.
+   */
+  complex: boolean;
   vShiftStart: Float64Array;
   /** Latest arrival at the end node: min(shift end, shift start + max duration). */
   vLatestEnd: Float64Array;
@@ -33,9 +64,12 @@ export interface Model {
   neighbours: Int32Array;
   K: number;
   hasTimeWindows: boolean;
-  /** Cost charged per unassigned job so that serving a job always beats dropping it. */
+  /** Cost charged per unassigned mandatory job of priority 0, so that serving a job always beats dropping it. */
   unassignedPenalty: number;
 }
+
+/** Location index of the virtual end of open routes: zero distance and time from anywhere. */
+const ANYWHERE = -1;
 
 /** Stand-in for an unreachable pair: 10⁹ m / 10⁹ s, beyond any shift or sensible cost. */
 export const UNREACHABLE = 1e9;
@@ -59,7 +93,8 @@ export function compileModel(p: RoutingProblem, maxNeighbours = 100): Model {
   const vEnd = new Int32Array(V);
   for (let v = 0; v < V; v++) {
     vStart[v] = nodeOfLoc(p.vehicles[v].startIndex);
-    vEnd[v] = nodeOfLoc(p.vehicles[v].endIndex);
+    const e = p.vehicles[v].endIndex;
+    vEnd[v] = nodeOfLoc(e === undefined ? ANYWHERE : e);
   }
   const N = J + depotLoc.length;
   const loc = new Int32Array(N);
@@ -71,6 +106,7 @@ export function compileModel(p: RoutingProblem, maxNeighbours = 100): Model {
   const time = new Float64Array(N * N);
   for (let i = 0; i < N; i++) {
     for (let j = 0; j < N; j++) {
+      if (loc[i] === ANYWHERE || loc[j] === ANYWHERE) continue;
       const k = loc[i] * n + loc[j];
       const d = p.matrix.distanceM[k];
       const t = p.matrix.durationS[k];
@@ -85,12 +121,43 @@ export function compileModel(p: RoutingProblem, maxNeighbours = 100): Model {
   const service = new Float64Array(N);
   const weight = new Float64Array(N);
   const volume = new Float64Array(N);
+  const pallets = new Float64Array(N);
+  const pairW = new Float64Array(N);
+  const pairV = new Float64Array(N);
+  const pairP = new Float64Array(N);
+  const partner = new Int32Array(N).fill(-1);
+  const isPickup = new Uint8Array(N);
+  for (const pr of p.pairs) {
+    partner[pr.pickupIndex] = pr.deliveryIndex;
+    partner[pr.deliveryIndex] = pr.pickupIndex;
+    isPickup[pr.pickupIndex] = 1;
+  }
+  const skillBit = new Map<string, number>();
+  const bitOf = (name: string): number => {
+    let b = skillBit.get(name);
+    if (b === undefined) {
+      b = skillBit.size;
+      if (b >= 31) throw new RangeError('more than 31 distinct skills');
+      skillBit.set(name, b);
+    }
+    return 1 << b;
+  };
+  const jSkill = new Int32Array(N);
   let hasTimeWindows = false;
   for (let j = 0; j < J; j++) {
     const job = p.jobs[j];
     service[j] = job.serviceS;
-    weight[j] = job.weightG;
-    volume[j] = job.volumeCm3;
+    for (const sk of job.skills) jSkill[j] |= bitOf(sk);
+    if (partner[j] >= 0) {
+      const sign = isPickup[j] ? 1 : -1;
+      pairW[j] = sign * job.weightG;
+      pairV[j] = sign * job.volumeCm3;
+      pairP[j] = sign * job.pallets;
+    } else {
+      weight[j] = job.weightG;
+      volume[j] = job.volumeCm3;
+      pallets[j] = job.pallets;
+    }
     if (job.timeWindow) {
       ready[j] = job.timeWindow.startS;
       due[j] = job.timeWindow.endS;
@@ -104,6 +171,14 @@ export function compileModel(p: RoutingProblem, maxNeighbours = 100): Model {
   const vClass = new Int32Array(V);
   const vCapW = new Float64Array(V);
   const vCapV = new Float64Array(V);
+  const vCapP = new Float64Array(V);
+  const vMaxDist = new Float64Array(V);
+  const vSkill = new Int32Array(V);
+  const vBreakOff = new Int32Array(V + 1);
+  const bStart: number[] = [];
+  const bEnd: number[] = [];
+  const bDur: number[] = [];
+  const bIndex: number[] = [];
   const vShiftStart = new Float64Array(V);
   const vLatestEnd = new Float64Array(V);
   const vFixed = new Float64Array(V);
@@ -112,6 +187,18 @@ export function compileModel(p: RoutingProblem, maxNeighbours = 100): Model {
     const veh = p.vehicles[v];
     vCapW[v] = veh.capacityWeightG;
     vCapV[v] = veh.capacityVolumeCm3;
+    vCapP[v] = veh.capacityPallets;
+    vMaxDist[v] = veh.maxDistanceM ?? Number.POSITIVE_INFINITY;
+    // Skills no job asks for do not matter, and must not use up bits.
+    for (const sk of veh.skills) if (skillBit.has(sk)) vSkill[v] |= 1 << skillBit.get(sk)!;
+    vBreakOff[v] = bStart.length;
+    const order = veh.breaks.map((b, i) => ({ b, i })).sort((x, y) => x.b.startS - y.b.startS || x.i - y.i);
+    for (const { b, i } of order) {
+      bStart.push(b.startS);
+      bEnd.push(b.endS);
+      bDur.push(b.durationS);
+      bIndex.push(i);
+    }
     vShiftStart[v] = veh.shiftStartS;
     vLatestEnd[v] = Math.min(veh.shiftEndS, veh.maxDurationS !== undefined ? veh.shiftStartS + veh.maxDurationS : Number.POSITIVE_INFINITY);
     if (Number.isFinite(vLatestEnd[v])) hasTimeWindows = true;
@@ -133,6 +220,7 @@ export function compileModel(p: RoutingProblem, maxNeighbours = 100): Model {
     }
     vClass[v] = cls;
   }
+  vBreakOff[V] = bStart.length;
 
   let maxArc = 0;
   for (const c of costByClass) for (let k = 0; k < c.length; k++) if (c[k] > maxArc) maxArc = c[k];
@@ -150,6 +238,24 @@ export function compileModel(p: RoutingProblem, maxNeighbours = 100): Model {
     for (let k = 0; k < K; k++) neighbours[i * K + k] = sorted[k];
   }
 
+  const base = 10 * (2 * maxArc + maxFixed) + 1;
+  const penalty = new Float64Array(J);
+  const optional = new Uint8Array(J);
+  let hasOptional = false;
+  for (let j = 0; j < J; j++) {
+    const job = p.jobs[j];
+    if (job.optional) {
+      optional[j] = 1;
+      hasOptional = true;
+      penalty[j] = job.dropPenalty ?? 0;
+    } else penalty[j] = base * (1 + job.priority);
+  }
+  let anySkill = false;
+  for (let j = 0; j < J; j++) if (jSkill[j] !== 0) anySkill = true;
+  let anyMaxDist = false;
+  for (let v = 0; v < V; v++) if (Number.isFinite(vMaxDist[v])) anyMaxDist = true;
+  if (bStart.length > 0) hasTimeWindows = true;
+
   return {
     J,
     N,
@@ -161,11 +267,31 @@ export function compileModel(p: RoutingProblem, maxNeighbours = 100): Model {
     service,
     weight,
     volume,
+    pallets,
+    pairW,
+    pairV,
+    pairP,
+    partner,
+    isPickup,
+    hasPairs: p.pairs.length > 0,
+    jSkill,
+    vSkill,
+    penalty,
+    optional,
+    hasOptional,
     V,
     vStart,
     vEnd,
     vCapW,
     vCapV,
+    vCapP,
+    vMaxDist,
+    vBreakOff,
+    bStart: Float64Array.from(bStart),
+    bEnd: Float64Array.from(bEnd),
+    bDur: Float64Array.from(bDur),
+    bIndex: Int32Array.from(bIndex),
+    complex: bStart.length > 0 || p.pairs.length > 0 || anySkill || anyMaxDist,
     vShiftStart,
     vLatestEnd,
     vFixed,
@@ -173,6 +299,6 @@ export function compileModel(p: RoutingProblem, maxNeighbours = 100): Model {
     neighbours,
     K,
     hasTimeWindows,
-    unassignedPenalty: 10 * (2 * maxArc + maxFixed) + 1,
+    unassignedPenalty: base,
   };
 }

@@ -7,7 +7,15 @@ export interface RandomProblemOptions {
   timeWindows?: boolean;
   /** Two depots and mixed vehicle classes. */
   heterogeneous?: boolean;
+  /**
+   * The rules of a real fleet on top: pallets, skills (refrigerated, tail_lift, hazmat), a
+   * lunch break per driver, max route distance, open routes, optional stops with penalties,
+   * priorities and pickup-and-delivery pairs.
+   */
+  realFleet?: boolean;
 }
+
+const SKILLS = ['refrigerated', 'tail_lift', 'hazmat'];
 
 /**
  * Seeded random instance for tests and demos: points on a 10 km square, 10 m/s travel,
@@ -62,5 +70,43 @@ export function randomProblem(seed: number, o: RandomProblemOptions): RoutingPro
       maxDurationS: o.timeWindows ? horizonS + 3600 : undefined,
     };
   });
-  return { matrix: { n, distanceM: d, durationS: t }, vehicles, jobs };
+  if (!o.realFleet) return { matrix: { n, distanceM: d, durationS: t }, vehicles, jobs };
+
+  const fleetJobs = jobs.map((j) => {
+    const optional = rng.next() < 0.2;
+    return {
+      ...j,
+      pallets: 1 + rng.int(3),
+      skills: rng.next() < 0.3 ? [SKILLS[rng.int(3)]] : [],
+      priority: rng.int(3),
+      optional,
+      dropPenalty: optional ? 500 + rng.int(20_000) : undefined,
+    };
+  });
+  // Every fourth pair of consecutive jobs becomes pickup → delivery with the same goods.
+  const pairs: { pickupIndex: number; deliveryIndex: number }[] = [];
+  for (let k = 0; k + 1 < fleetJobs.length; k += 8) {
+    const a = fleetJobs[k];
+    const b = fleetJobs[k + 1];
+    b.weightG = a.weightG;
+    b.volumeCm3 = a.volumeCm3;
+    b.pallets = a.pallets;
+    b.optional = a.optional;
+    b.dropPenalty = a.dropPenalty;
+    pairs.push({ pickupIndex: k, deliveryIndex: k + 1 });
+  }
+  const totalP = fleetJobs.reduce((s, j) => s + j.pallets, 0);
+  const fleetVehicles = vehicles.map((v, k) => {
+    const lunch = 3 * 3600 + rng.int(3600);
+    return {
+      ...v,
+      // Every third vehicle ends its day at its last stop.
+      endIndex: k % 3 === 2 ? undefined : v.endIndex,
+      capacityPallets: Math.ceil((1.6 * totalP) / o.vehicles) + 3,
+      skills: SKILLS.filter((_, i) => (k + i) % 2 === 0),
+      breaks: [{ id: `lunch-${k}`, startS: lunch, endS: lunch + 3600, durationS: 1800 }],
+      maxDistanceM: 150_000,
+    };
+  });
+  return { matrix: { n, distanceM: d, durationS: t }, vehicles: fleetVehicles, jobs: fleetJobs, pairs };
 }

@@ -1,5 +1,6 @@
 import type { Rng } from './prng.js';
 import type { SolutionState } from './solution-state.js';
+import { simulateInsert, simulateRoute, SIM_OK } from './route-sim.js';
 
 /**
  * Greedy insertion with blinks, the recreate step of SISR (Christiaens & Vanden Berghe 2020,
@@ -49,6 +50,7 @@ export function findBestInsertion(S: SolutionState, j: number, blinkRate: number
       emptyTypeSeen[t] = 1;
     }
     if (R.loadW + wj > m.vCapW[v] + 1e-9 || R.loadV + vj > m.vCapV[v] + 1e-9) continue;
+    if (R.loadP + m.pallets[j] > m.vCapP[v] + 1e-9 || (m.jSkill[j] & ~m.vSkill[v]) !== 0) continue;
     const c = m.costByClass[m.vClass[v]];
     const fixed = len === 0 ? m.vFixed[v] : 0;
     const nodes = R.nodes;
@@ -72,6 +74,7 @@ export function findBestInsertion(S: SolutionState, j: number, blinkRate: number
           if (t > dj) ok = false;
           else if (t + sj + time[j * N + next] > bwd[k + 1]) ok = false;
         }
+        if (ok && m.complex) ok = simulateInsert(m, v, nodes, k + 1, j) === SIM_OK;
         if (ok) {
           bestPos.delta = delta;
           bestPos.route = r;
@@ -116,6 +119,7 @@ export function findNearInsertion(
     const R = S.routes[r];
     const veh = R.v;
     if (R.loadW + wj > m.vCapW[veh] + 1e-9 || R.loadV + vj > m.vCapV[veh] + 1e-9) continue;
+    if (R.loadP + m.pallets[j] > m.vCapP[veh] + 1e-9 || (m.jSkill[j] & ~m.vSkill[veh]) !== 0) continue;
     const c = m.costByClass[m.vClass[veh]];
     const pv = S.posOf[v];
     for (let side = 0; side < 2; side++) {
@@ -131,6 +135,7 @@ export function findNearInsertion(
         if (t < ready[j]) t = ready[j];
         if (t > due[j] || t + service[j] + time[j * N + next] > R.bwd[kk + 1]) continue;
       }
+      if (m.complex && simulateInsert(m, veh, R.nodes, kk + 1, j) !== SIM_OK) continue;
       bestPos.delta = delta;
       bestPos.route = r;
       bestPos.pos = kk + 1;
@@ -148,6 +153,7 @@ export function findNearInsertion(
     typesLeft--;
     const veh = R.v;
     if (wj > m.vCapW[veh] + 1e-9 || vj > m.vCapV[veh] + 1e-9) continue;
+    if (m.pallets[j] > m.vCapP[veh] + 1e-9 || (m.jSkill[j] & ~m.vSkill[veh]) !== 0) continue;
     const c = m.costByClass[m.vClass[veh]];
     const delta = c[R.start * N + j] + c[j * N + R.end] - c[R.start * N + R.end] + m.vFixed[veh];
     if (delta >= bestPos.delta) continue;
@@ -156,6 +162,7 @@ export function findNearInsertion(
       if (t < ready[j]) t = ready[j];
       if (t > due[j] || t + service[j] + time[j * N + R.end] > R.bwd[1]) continue;
     }
+    if (m.complex && simulateInsert(m, veh, R.nodes, 1, j) !== SIM_OK) continue;
     bestPos.delta = delta;
     bestPos.route = r;
     bestPos.pos = 1;
@@ -164,7 +171,89 @@ export function findNearInsertion(
   return bestPos;
 }
 
-/** Recreates: inserts every job of `jobs` in the given order; jobs with no feasible place stay unassigned. */
+const pairPos = { delta: 0, route: -1, pi: -1, di: -1 };
+let pairBuf = new Int32Array(64);
+
+/**
+ * Cheapest feasible insertion of a pickup-and-delivery pair (pickup p before delivery d, one
+ * route) over all used routes plus one empty route per vehicle type: every pickup position
+ * that passes the O(1) time test, every delivery position after it, full check on candidates
+ * cheaper than the best so far. pi/di are the indices (0-based, in the route before insertion)
+ * before which p and d go; di >= pi.
+ */
+export function findPairInsertion(
+  S: SolutionState,
+  p: number,
+  d: number,
+  blinkRate: number,
+  rng: Rng,
+  emptyTypeSeen: Uint8Array,
+): typeof pairPos {
+  const m = S.m;
+  const N = m.N;
+  pairPos.delta = Number.POSITIVE_INFINITY;
+  pairPos.route = -1;
+  emptyTypeSeen.fill(0);
+  for (let r = 0; r < S.routes.length; r++) {
+    const R = S.routes[r];
+    const v = R.v;
+    const nodes = R.nodes;
+    const len = nodes.length;
+    if (len === 0) {
+      if (S.usedRoutes >= S.maxRoutes) continue;
+      const t = S.vType[v];
+      if (emptyTypeSeen[t]) continue;
+      emptyTypeSeen[t] = 1;
+    }
+    if (((m.jSkill[p] | m.jSkill[d]) & ~m.vSkill[v]) !== 0) continue;
+    const c = m.costByClass[m.vClass[v]];
+    const fixed = len === 0 ? m.vFixed[v] : 0;
+    if (pairBuf.length < len + 2) pairBuf = new Int32Array(2 * len + 4);
+    for (let i = 0; i <= len; i++) {
+      if (blinkRate > 0 && rng.next() < blinkRate) continue;
+      const a = R.at(i);
+      const b = R.at(i + 1);
+      if (m.hasTimeWindows) {
+        let t = R.fwd[i] + m.service[a] + m.time[a * N + p];
+        if (t < m.ready[p]) t = m.ready[p];
+        if (t > m.due[p]) continue;
+      }
+      const addP = c[a * N + p] + c[p * N + b] - c[a * N + b];
+      for (let k = i; k <= len; k++) {
+        let delta: number;
+        if (k === i) delta = c[a * N + p] + c[p * N + d] + c[d * N + b] - c[a * N + b];
+        else {
+          const x = R.at(k);
+          const y = R.at(k + 1);
+          delta = addP + c[x * N + d] + c[d * N + y] - c[x * N + y];
+        }
+        delta += fixed;
+        if (delta >= pairPos.delta) continue;
+        let o = 0;
+        for (let q = 0; q <= len; q++) {
+          if (q === i) pairBuf[o++] = p;
+          if (q === k) pairBuf[o++] = d;
+          if (q < len) pairBuf[o++] = nodes[q];
+        }
+        if (simulateRoute(m, v, pairBuf, len + 2) !== SIM_OK) continue;
+        pairPos.delta = delta;
+        pairPos.route = r;
+        pairPos.pi = i;
+        pairPos.di = k;
+      }
+    }
+  }
+  return pairPos;
+}
+
+let handled = new Int32Array(0);
+let handledStamp = 0;
+
+/**
+ * Recreates: inserts every job of `jobs` in the given order; jobs with no feasible place, or
+ * optional jobs whose cheapest place costs more than their drop penalty, stay unassigned.
+ * Both jobs of a pickup-and-delivery pair are inserted together when the first one comes up.
+ */
 export function recreate(
   S: SolutionState,
   jobs: number[],
@@ -174,12 +263,36 @@ export function recreate(
   onTouch: (r: number) => void,
   granularK = 0,
 ): void {
+  const m = S.m;
+  if (m.hasPairs) {
+    if (handled.length < m.J) handled = new Int32Array(m.J);
+    handledStamp++;
+  }
   for (const j of jobs) {
+    if (S.routeOf[j] >= 0) continue;
+    const q = m.partner[j];
+    if (q >= 0 && S.routeOf[q] < 0) {
+      if (handled[j] === handledStamp) continue;
+      handled[j] = handled[q] = handledStamp;
+      const p = m.isPickup[j] ? j : q;
+      const d = p === j ? q : j;
+      const b = findPairInsertion(S, p, d, blinkRate, rng, emptyTypeSeen);
+      if (b.route < 0 || b.delta >= m.penalty[p] + m.penalty[d]) {
+        S.unassigned.push(p, d);
+        continue;
+      }
+      onTouch(b.route);
+      const nodes = S.routes[b.route].nodes;
+      nodes.splice(b.di, 0, d);
+      nodes.splice(b.pi, 0, p);
+      S.update(b.route);
+      continue;
+    }
     const b =
       granularK > 0
         ? findNearInsertion(S, j, granularK, blinkRate, rng, emptyTypeSeen)
         : findBestInsertion(S, j, blinkRate, rng, emptyTypeSeen);
-    if (b.route < 0) {
+    if (b.route < 0 || b.delta >= m.penalty[j]) {
       S.unassigned.push(j);
       continue;
     }

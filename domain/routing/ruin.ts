@@ -57,6 +57,23 @@ export function ruin(S: SolutionState, p: RuinParams, rng: Rng, onTouch: (r: num
       removeSplitString(S, r, pos, l, p.splitRate, rng, removed);
     }
   }
+  if (m.hasPairs) {
+    // A pair leaves together: its partner is taken out of whatever route holds it.
+    const n = removed.length;
+    for (let i = 0; i < n; i++) {
+      const q = m.partner[removed[i]];
+      if (q < 0 || S.routeOf[q] < 0) continue;
+      const r = S.routeOf[q];
+      if (!ruined.includes(r)) {
+        onTouch(r);
+        ruined.push(r);
+      }
+      const nodes = S.routes[r].nodes;
+      nodes.splice(nodes.indexOf(q), 1);
+      S.routeOf[q] = -1;
+      removed.push(q);
+    }
+  }
   for (const r of ruined) S.update(r);
   return removed;
 }

@@ -1,4 +1,5 @@
 import type { Model } from './model.js';
+import { simulateRoute, SIM_OK } from './route-sim.js';
 
 /**
  * One vehicle's tour with the cached data that makes move evaluation O(1):
@@ -14,9 +15,12 @@ export class RouteState {
   bwd: Float64Array;
   cumW: Float64Array;
   cumV: Float64Array;
+  cumP: Float64Array;
   cumC: Float64Array;
+  /** Goods on board at the start (deliveries outside pairs). */
   loadW = 0;
   loadV = 0;
+  loadP = 0;
   /** Arc cost plus fixed cost when the route is used. */
   cost = 0;
   distance = 0;
@@ -34,6 +38,7 @@ export class RouteState {
     this.bwd = new Float64Array(capacity + 2);
     this.cumW = new Float64Array(capacity + 2);
     this.cumV = new Float64Array(capacity + 2);
+    this.cumP = new Float64Array(capacity + 2);
     this.cumC = new Float64Array(capacity + 2);
   }
 
@@ -67,7 +72,9 @@ export class SolutionState {
     const seen = new Map<string, number>();
     this.vType = new Int32Array(m.V);
     for (let v = 0; v < m.V; v++) {
-      const key = `${m.vStart[v]}|${m.vEnd[v]}|${m.vCapW[v]}|${m.vCapV[v]}|${m.vShiftStart[v]}|${m.vLatestEnd[v]}|${m.vFixed[v]}|${m.vClass[v]}`;
+      const breaks: number[] = [];
+      for (let b = m.vBreakOff[v]; b < m.vBreakOff[v + 1]; b++) breaks.push(m.bStart[b], m.bEnd[b], m.bDur[b]);
+      const key = `${m.vStart[v]}|${m.vEnd[v]}|${m.vCapW[v]}|${m.vCapV[v]}|${m.vCapP[v]}|${m.vShiftStart[v]}|${m.vLatestEnd[v]}|${m.vFixed[v]}|${m.vClass[v]}|${m.vSkill[v]}|${m.vMaxDist[v]}|${breaks.join(',')}`;
       let t = seen.get(key);
       if (t === undefined) {
         t = seen.size;
@@ -86,17 +93,19 @@ export class SolutionState {
     const nodes = R.nodes;
     const len = nodes.length;
     const c = m.costByClass[m.vClass[R.v]];
-    const { time, dist, ready, due, service, weight, volume } = m;
+    const { time, dist, ready, due, service, weight, volume, pallets } = m;
     let prev = R.start;
     let t = m.vShiftStart[R.v];
     let w = 0;
     let vol = 0;
+    let pal = 0;
     let cost = 0;
     let d = 0;
     let feasible = true;
     R.fwd[0] = t;
     R.cumW[0] = 0;
     R.cumV[0] = 0;
+    R.cumP[0] = 0;
     R.cumC[0] = 0;
     for (let k = 1; k <= len + 1; k++) {
       const x = k <= len ? nodes[k - 1] : R.end;
@@ -112,9 +121,11 @@ export class SolutionState {
       d += dist[a];
       w += weight[x];
       vol += volume[x];
+      pal += pallets[x];
       R.fwd[k] = t;
       R.cumW[k] = w;
       R.cumV[k] = vol;
+      R.cumP[k] = pal;
       R.cumC[k] = cost;
       prev = x;
     }
@@ -131,8 +142,10 @@ export class SolutionState {
     }
     R.loadW = w;
     R.loadV = vol;
+    R.loadP = pal;
     R.distance = d;
-    R.feasible = feasible && w <= m.vCapW[R.v] + 1e-9 && vol <= m.vCapV[R.v] + 1e-9;
+    R.feasible = feasible && w <= m.vCapW[R.v] + 1e-9 && vol <= m.vCapV[R.v] + 1e-9 && pal <= m.vCapP[R.v] + 1e-9;
+    if (R.feasible && m.complex) R.feasible = simulateRoute(m, R.v, nodes, len) === SIM_OK;
     R.cost = len === 0 ? 0 : cost + m.vFixed[R.v];
     if (R.used !== len > 0) {
       R.used = len > 0;
@@ -144,11 +157,12 @@ export class SolutionState {
     for (let r = 0; r < this.routes.length; r++) this.update(r);
   }
 
-  /** Objective: route costs plus a penalty per unassigned job. */
+  /** Objective: route costs plus the penalty of each unassigned job. */
   totalCost(): number {
     let s = 0;
     for (const R of this.routes) s += R.cost;
-    return s + this.m.unassignedPenalty * this.unassigned.length;
+    for (const j of this.unassigned) s += this.m.penalty[j];
+    return s;
   }
 
   /** Copies the tours (not the caches) for later restore. */

@@ -85,7 +85,7 @@ describe('solve', () => {
     const p = randomProblem(8, { jobs: 10, vehicles: 3 });
     p.jobs[0].weightG = 1e9;
     const s = solve(p, { ...fixed, maxIterations: 50, seed: 1 });
-    expect(s.unassigned).toEqual([{ jobIndex: 0, jobId: 'j0' }]);
+    expect(s.unassigned).toEqual([{ jobIndex: 0, jobId: 'j0', reason: 'capacity' }]);
     expect(checkSolution(p, asChecked(s), { allowUnassigned: true }).feasible).toBe(true);
   });
 

@@ -9,6 +9,8 @@ import { describeRoutes, type PlannedRoute } from './describe.js';
 import { reduceLocked } from './locked-prefix.js';
 import { routingProblemSchema, type RoutingProblemInput, type RoutingSolution } from './routing.schemas.js';
 import { SolutionState } from './solution-state.js';
+import { simulateRoute } from './route-sim.js';
+import { dropReasons } from './drop-reasons.js';
 
 /**
  * Vehicle routing solver (CVRP, VRPTW, heterogeneous fleet, per-vehicle depots and shifts).
@@ -62,7 +64,7 @@ export function solve(input: RoutingProblemInput, options: SolveOptions = {}): R
   if (problem.matrix.distanceM.length < n * n || problem.matrix.durationS.length < n * n)
     throw new RangeError('matrix arrays shorter than n×n');
   for (const v of problem.vehicles) {
-    if (v.startIndex >= n || v.endIndex >= n) throw new RangeError(`vehicle ${v.id}: location outside the matrix`);
+    if (v.startIndex >= n || (v.endIndex ?? 0) >= n) throw new RangeError(`vehicle ${v.id}: location outside the matrix`);
   }
   for (const j of problem.jobs) if (j.locationIndex >= n) throw new RangeError(`job ${j.id}: location outside the matrix`);
   const now = options.now ?? (() => performance.now());
@@ -75,14 +77,21 @@ export function solve(input: RoutingProblemInput, options: SolveOptions = {}): R
     jobs: r.jobs.map((j) => reducedOf.get(j)).filter((j): j is number => j !== undefined),
   }));
   const { S, iterations } = search(model, options, now, t0, initial);
-  const planned = S.routes.map((R) => ({ vehicleIndex: R.v, jobs: [...red.lockedOf[R.v], ...R.nodes.map((j) => red.jobOf[j])] }));
-  return describeRoutes(
-    problem,
-    planned,
-    S.unassigned.map((j) => red.jobOf[j]).sort((a, b) => a - b),
-    iterations,
-    (now() - t0) / 1000,
-  );
+  const planned = S.routes.map((R) => {
+    const locked = red.lockedOf[R.v];
+    const breakPos = new Int32Array(problem.vehicles[R.v].breaks.length);
+    simulateRoute(model, R.v, R.nodes, R.nodes.length, breakPos);
+    return {
+      vehicleIndex: R.v,
+      jobs: [...locked, ...R.nodes.map((j) => red.jobOf[j])],
+      breaks: Array.from(breakPos, (k) => k + locked.length),
+    };
+  });
+  const reasons = dropReasons(S);
+  const unassigned = S.unassigned
+    .map((j) => ({ jobIndex: red.jobOf[j], reason: reasons.get(j), penalty: model.optional[j] ? model.penalty[j] : undefined }))
+    .sort((a, b) => a.jobIndex - b.jobIndex);
+  return describeRoutes(problem, planned, unassigned, iterations, (now() - t0) / 1000);
 }
 
 interface SearchResult {
@@ -104,13 +113,19 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
   const demand = new Float64Array(m.J);
   let maxW = 0;
   let maxV = 0;
+  let maxP = 0;
+  const amount = (a: Float64Array, pa: Float64Array, j: number): number => a[j] + Math.abs(pa[j]);
   for (let j = 0; j < m.J; j++) {
-    maxW = Math.max(maxW, m.weight[j]);
-    maxV = Math.max(maxV, m.volume[j]);
+    maxW = Math.max(maxW, amount(m.weight, m.pairW, j));
+    maxV = Math.max(maxV, amount(m.volume, m.pairV, j));
+    maxP = Math.max(maxP, amount(m.pallets, m.pairP, j));
   }
   for (let j = 0; j < m.J; j++) {
     far[j] = m.dist[depot * m.N + j];
-    demand[j] = (maxW > 0 ? m.weight[j] / maxW : 0) + (maxV > 0 ? m.volume[j] / maxV : 0);
+    demand[j] =
+      (maxW > 0 ? amount(m.weight, m.pairW, j) / maxW : 0) +
+      (maxV > 0 ? amount(m.volume, m.pairV, j) / maxV : 0) +
+      (maxP > 0 ? amount(m.pallets, m.pairP, j) / maxP : 0);
   }
 
   S.updateAll();
@@ -118,6 +133,16 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
   for (const r of initial ?? []) {
     const R = S.routes[r.vehicleIndex];
     if (!R || R.nodes.length > 0) continue;
+    // The whole warm route first (pairs need both ends at once), else job by job.
+    R.nodes = r.jobs.filter((j, i) => !placed[j] && r.jobs.indexOf(j) === i);
+    S.update(r.vehicleIndex);
+    if (R.feasible) {
+      for (const j of R.nodes) placed[j] = 1;
+      continue;
+    }
+    for (const j of R.nodes) S.routeOf[j] = -1;
+    R.nodes = [];
+    S.update(r.vehicleIndex);
     for (const j of r.jobs) {
       if (placed[j]) continue;
       R.nodes.push(j);
@@ -137,7 +162,8 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
   // and SISR's greedy farthest-first insertion; neither dominates on the X instances.
   const start = S.snapshot();
   recreate(S, all, 0, rng, emptySeen, () => {});
-  if (m.J <= 3000 && o.construction !== 'greedy') {
+  // Regret insertion knows neither pairs nor drop penalties: greedy insertion alone then.
+  if (m.J <= 3000 && o.construction !== 'greedy' && !m.hasPairs && !m.hasOptional) {
     const greedy = S.snapshot();
     const greedyCost = S.totalCost();
     S.restore(start);
@@ -161,7 +187,8 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
   let fmIter = 0;
   let hasFixed = false;
   for (let v = 0; v < m.V; v++) if (m.vFixed[v] > 0) hasFixed = true;
-  const fmShare = o.fleetMinShare ?? (hasFixed ? 0.4 : 0);
+  // Fleet minimisation counts unassigned jobs as failures, which optional stops are not.
+  const fmShare = m.hasOptional ? 0 : (o.fleetMinShare ?? (hasFixed ? 0.4 : 0));
   if (fmShare > 0 && S.unassigned.length === 0) {
     const fmIters = maxIter * fmShare;
     const fmMs = timeLimitMs * fmShare;

@@ -1,25 +1,60 @@
-/** Loads the shared cartonization instances (boxes.json, orders.json) as domain shapes. */
+/**
+ * Loads cartonization instances as domain shapes: a box catalogue (`{ boxes: [...] }`) and order
+ * sets (`{ orders: [...] }`) from the files or directories given, by default the in-repo data
+ * (bench/data/cartonization: the box catalogue and the synthetic orders). Files of another shape
+ * (SOURCES.md, other JSON) are skipped. With no catalogue among the paths, the in-repo one is used.
+ */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expandLines } from '../../domain/packing/cartonize/index.js';
 import type { BoxType, PackItem } from '../../domain/packing/cartonize/index.js';
+import { expandInstancePaths } from '../lib/instances-arg.js';
 
 export interface BenchOrder {
   id: string;
   items: PackItem[];
 }
 
-const DEFAULT_DIR = fileURLToPath(new URL('../../../shared/bench-data/cartonization/', import.meta.url));
+export const DEFAULT_DIR = fileURLToPath(new URL('../data/cartonization/', import.meta.url));
+const DEFAULT_BOXES = fileURLToPath(new URL('../data/cartonization/boxes.json', import.meta.url));
 
-/** The 12-box catalogue and 489 orders, each order's lines expanded to units. */
-export function loadInstances(dir = process.env.CARTONIZATION_DATA_DIR ?? DEFAULT_DIR): { boxes: BoxType[]; orders: BenchOrder[] } {
-  const rawBoxes = JSON.parse(readFileSync(`${dir}/boxes.json`, 'utf8')) as {
-    boxes: { code: string; innerLengthMm: number; innerWidthMm: number; innerHeightMm: number; maxWeightG: number; tareG: number }[];
-  };
-  const rawOrders = JSON.parse(readFileSync(`${dir}/orders.json`, 'utf8')) as {
-    orders: { id: string; items: { sku: string; lengthMm: number; widthMm: number; heightMm: number; weightG: number; qty: number }[] }[];
-  };
-  const boxes = rawBoxes.boxes.map(({ code, ...b }) => ({ boxId: code, ...b }));
-  const orders = rawOrders.orders.map((o) => ({ id: o.id, items: expandLines(o.items) }));
+interface RawBox {
+  code: string;
+  innerLengthMm: number;
+  innerWidthMm: number;
+  innerHeightMm: number;
+  maxWeightG: number;
+  tareG: number;
+}
+interface RawOrder {
+  id: string;
+  items: { sku: string; lengthMm: number; widthMm: number; heightMm: number; weightG: number; qty: number }[];
+}
+
+function readJson(file: string): unknown {
+  if (!file.endsWith('.json')) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+const isBoxes = (raw: unknown): raw is { boxes: RawBox[] } => Array.isArray((raw as { boxes?: unknown } | null)?.boxes);
+const isOrders = (raw: unknown): raw is { orders: RawOrder[] } => Array.isArray((raw as { orders?: unknown } | null)?.orders);
+
+/** The box catalogue and the orders, each order's lines expanded to units. */
+export function loadInstances(paths: string[] = [DEFAULT_DIR]): { boxes: BoxType[]; orders: BenchOrder[] } {
+  let rawBoxes: RawBox[] | undefined;
+  const rawOrders: RawOrder[] = [];
+  for (const file of expandInstancePaths(paths)) {
+    const raw = readJson(file);
+    if (isBoxes(raw)) rawBoxes = [...(rawBoxes ?? []), ...raw.boxes];
+    else if (isOrders(raw)) rawOrders.push(...raw.orders);
+  }
+  if (rawOrders.length === 0) throw new Error(`no cartonization orders in ${paths.join(', ')}`);
+  rawBoxes ??= (readJson(DEFAULT_BOXES) as { boxes: RawBox[] }).boxes;
+  const boxes = rawBoxes.map(({ code, ...b }) => ({ boxId: code, ...b }));
+  const orders = rawOrders.map((o) => ({ id: o.id, items: expandLines(o.items) }));
   return { boxes, orders };
 }

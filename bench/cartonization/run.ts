@@ -1,17 +1,18 @@
 /**
- * `npm run bench:cartonization [-- --quick] [-- --detail <file.jsonl>]`: prints one JSON line per
+ * `npm run bench:cartonization [-- --quick] [-- --detail <file.jsonl>] [-- --instances <file|dir>…]`: prints one JSON line per
  * figure, then a markdown table; --detail also writes each order's cartons (boxes, positions,
  * orientations, fill rates) from both packers, one JSON line per order.
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { instancesArg } from '../lib/instances-arg.js';
 import { runCartonization } from './bench.js';
 
 const quick = process.argv.includes('--quick');
 const detailAt = process.argv.indexOf('--detail');
 const detailFile = detailAt >= 0 ? process.argv[detailAt + 1] : undefined;
 const t0 = Date.now();
-const run = runCartonization({ quick, keepResults: detailFile !== undefined });
+const run = runCartonization({ quick, keepResults: detailFile !== undefined, instances: instancesArg(process.argv.slice(2)) });
 if (detailFile) writeFileSync(detailFile, run.perOrder!.map((o) => JSON.stringify(o)).join('\n') + '\n');
 const wallS = (Date.now() - t0) / 1000;
 const machine = `${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, node ${process.version}`;

@@ -1,7 +1,9 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { DepotLocation, PickLocation, WarehouseLayout } from '../../domain/picking/pick-path/index.js';
 import { mulberry32 } from '../../domain/picking/pick-path/rng.js';
+import { expandInstancePaths } from '../lib/instances-arg.js';
 
 export interface PickInstance {
   name: string;
@@ -10,7 +12,8 @@ export interface PickInstance {
   picks: PickLocation[];
 }
 
-export const SINGLE_BLOCK_DIR = '/work/shared/bench-data/pickpath';
+/** The 120 single-block instances kept in the repository (format and origin in its SOURCES.md). */
+export const SINGLE_BLOCK_DIR = fileURLToPath(new URL('../data/pickpath/', import.meta.url));
 
 interface SingleBlockFile {
   aisles: number;
@@ -20,27 +23,51 @@ interface SingleBlockFile {
   picks: { aisle: number; yMm: number }[];
 }
 
-/** The 120 single-block instances of the shared bench data (format in its README). */
-export function loadSingleBlock(dir = SINGLE_BLOCK_DIR): PickInstance[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => {
-      const raw = JSON.parse(readFileSync(join(dir, f), 'utf8')) as SingleBlockFile;
-      return {
-        name: f.replace(/\.json$/, ''),
-        layout: {
-          aislesXMm: Array.from({ length: raw.aisles }, (_, i) => i * raw.aisleSpacingMm),
-          crossAislesYMm: [0, raw.aisleLengthMm],
-        },
-        depot: { xMm: raw.depot.x, yMm: raw.depot.y },
-        picks: raw.picks.map((p) => ({ aisle: p.aisle, yMm: p.yMm })),
-      };
+function isSingleBlock(raw: unknown): raw is SingleBlockFile {
+  const r = raw as Partial<SingleBlockFile> | null;
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    Number.isInteger(r.aisles) &&
+    typeof r.aisleLengthMm === 'number' &&
+    typeof r.aisleSpacingMm === 'number' &&
+    typeof r.depot?.x === 'number' &&
+    Array.isArray(r.picks)
+  );
+}
+
+/** Reads a file as an instance, or undefined when it is not one (not JSON, or another shape). */
+function readSingleBlock(file: string): SingleBlockFile | undefined {
+  if (!file.endsWith('.json')) return undefined;
+  try {
+    const raw: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    return isSingleBlock(raw) ? raw : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Single-block instances from files or directories (default: the in-repo set); other files are skipped. */
+export function loadSingleBlock(paths: string | string[] = SINGLE_BLOCK_DIR): PickInstance[] {
+  const out: PickInstance[] = [];
+  for (const file of expandInstancePaths(Array.isArray(paths) ? paths : [paths])) {
+    const raw = readSingleBlock(file);
+    if (!raw) continue;
+    out.push({
+      name: basename(file).replace(/\.json$/, ''),
+      layout: {
+        aislesXMm: Array.from({ length: raw.aisles }, (_, i) => i * raw.aisleSpacingMm),
+        crossAislesYMm: [0, raw.aisleLengthMm],
+      },
+      depot: { xMm: raw.depot.x, yMm: raw.depot.y },
+      picks: raw.picks.map((p) => ({ aisle: p.aisle, yMm: p.yMm })),
     });
+  }
+  return out;
 }
 
 /**
- * Multi-block instances generated from a seed, in the same units as the shared single-block set:
+ * Multi-block instances generated from a seed, in the same units as the single-block set:
  * aisles 3 m apart, blocks 10 m deep (cross-aisle width not modelled), depot at the front-left
  * corner, picks uniform over aisles and depth (integer mm).
  */

@@ -1,5 +1,5 @@
 /**
- * The pick-path measurements: single-block shared instances (optimal DP vs the classic heuristics,
+ * The pick-path measurements: single-block instances (in-repo by default, or --instances) (optimal DP vs the classic heuristics,
  * DP vs exhaustive optimum) and seeded multi-block instances (our heuristic vs the classic ones,
  * the Held-Karp lower bound and, for 10 picks, the exact optimum).
  */
@@ -42,9 +42,12 @@ export interface PickpathReport {
   markdown: string;
 }
 
-export function measureSingleBlock(quick: boolean): { figures: Figure[]; table: string } {
-  const all = loadSingleBlock();
-  const instances = quick ? all.filter((i) => /_S0[0-2]$/.test(i.name)) : all;
+export function measureSingleBlock(quick: boolean, instancePaths?: string[]): { figures: Figure[]; table: string } {
+  const all = instancePaths?.length ? loadSingleBlock(instancePaths) : loadSingleBlock();
+  if (all.length === 0) throw new Error(`no single-block pick-path instances in ${instancePaths?.join(', ')}`);
+  // Quick keeps seeds 0-2 of the in-repo naming; other sets (no such names) run whole.
+  const firstSeeds = all.filter((i) => /_S0[0-2]$/.test(i.name));
+  const instances = quick && firstSeeds.length > 0 ? firstSeeds : all;
   const names = ['return', 's-shape', 'midpoint', 'largest-gap', 'combined'];
   const longer: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   const heuristicSum: Record<string, number> = {};
@@ -237,9 +240,9 @@ export function measureMultiBlock(quick: boolean, seed: number): { figures: Figu
 }
 
 /** Runs both parts; `seed` fixes the multi-block instances and the local-search kicks. */
-export function measurePickpath(opts: { quick?: boolean; seed?: number }): PickpathReport {
+export function measurePickpath(opts: { quick?: boolean; seed?: number; instances?: string[] }): PickpathReport {
   const seed = opts.seed ?? 1;
-  const sb = measureSingleBlock(!!opts.quick);
+  const sb = measureSingleBlock(!!opts.quick, opts.instances);
   const mb = measureMultiBlock(!!opts.quick, seed);
   return { figures: [...sb.figures, ...mb.figures], markdown: `${sb.table}\n\n${mb.table}` };
 }

@@ -1,8 +1,9 @@
 /**
- * `npm run bench:pickpath [-- --quick] [-- --seed N]`: prints one JSON line per figure, then a
+ * `npm run bench:pickpath [-- --quick] [-- --seed N] [-- --instances <file|dir>…]`: prints one JSON line per figure, then a
  * markdown table of the figures and per-group tables.
  */
 import { cpus } from 'node:os';
+import { instancesArg } from '../lib/instances-arg.js';
 import { measurePickpath } from './measure.js';
 
 const args = process.argv.slice(2);
@@ -11,7 +12,7 @@ const seedAt = args.indexOf('--seed');
 const seed = seedAt >= 0 ? Number(args[seedAt + 1]) : 1;
 
 const t0 = Date.now();
-const { figures, markdown } = measurePickpath({ quick, seed });
+const { figures, markdown } = measurePickpath({ quick, seed, instances: instancesArg(args) });
 const wallS = (Date.now() - t0) / 1000;
 for (const f of figures) console.log(JSON.stringify({ ...f, seed }));
 console.log(

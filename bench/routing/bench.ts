@@ -5,11 +5,11 @@
  * of machine (X-n101-k25 ~+0.5% in 1.3 s, X-n251-k28 ~+1.5% in 9.5 s).
  */
 import { fileURLToPath } from 'node:url';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { figure, type Benchmark, type Figure } from '../lib/figure.js';
 import { runInstance } from './run-instance.js';
 
-const DATA = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/bench-data');
+const DATA = fileURLToPath(new URL('../data/routing', import.meta.url));
 const SUBSET: { file: string; timeLimitS: number }[] = [
   { file: 'X-n101-k25.vrp', timeLimitS: 1.3 },
   { file: 'X-n101-k25.vrp', timeLimitS: 5 },

@@ -1,13 +1,14 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkSolution } from '../../domain/routing/checker.js';
 import { cvrpToProblem, parseCvrplib } from '../../domain/routing/instances/cvrplib.js';
 import { parseSol } from '../../domain/routing/instances/sol-writer.js';
 import { runInstance } from './run-instance.js';
 
-const DATA = '/work/shared/bench-data';
+const DATA = fileURLToPath(new URL('../data/routing', import.meta.url));
 
 describe('runInstance', () => {
   it('solves a CVRPLIB instance and writes a .sol that an outside reader can re-check', () => {

@@ -1,5 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve, extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { runInstance, type InstanceResult, type RunOptions } from './run-instance.js';
 
@@ -26,7 +27,7 @@ function parseArgs(argv: string[]): { files: string[]; opts: RunOptions; json: b
     else if (a === '--json') json = true;
     else throw new Error(`unknown argument ${a}`);
   }
-  if (files.length === 0) files.push('../shared/bench-data');
+  if (files.length === 0) files.push(fileURLToPath(new URL('../data/routing', import.meta.url)));
   return { files: expand(files), opts, json, parallel };
 }
 

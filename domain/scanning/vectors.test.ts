@@ -22,7 +22,7 @@ interface Vector {
   expected: ElementExpectation[] | Record<string, string | boolean>;
 }
 
-const fixture = JSON.parse(readFileSync(new URL('../../../shared/fixtures/gs1/vectors.json', import.meta.url), 'utf8')) as {
+const fixture = JSON.parse(readFileSync(new URL('../../test/fixtures/gs1/vectors.json', import.meta.url), 'utf8')) as {
   vectors: Vector[];
 };
 // Fixture dates (2021) sit well inside the window of any reference year up to 2070.

@@ -1,5 +1,5 @@
 /**
- * Demo floor data: the box catalogue (common corrugated sizes from the shared benchmark data, global
+ * Demo floor data: the box catalogue (common corrugated sizes from bench/data/cartonization, global
  * to every warehouse), pickers' and the receiver's equipment, pack tolerances, and two wave templates
  * of the demo warehouse (express cut-off batches, and a scheduled single-line wave).
  */
@@ -8,7 +8,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { DEMO_WAREHOUSE_ID } from './identity.seed.js';
 
-const BOXES_JSON = new URL('../../../shared/bench-data/cartonization/boxes.json', import.meta.url);
+// The catalogue the cartonization benchmark uses: one list of box sizes for demo, tests and bench.
+const BOXES_JSON = new URL('../../bench/data/cartonization/boxes.json', import.meta.url);
 
 interface BoxJson {
   code: string;
@@ -19,17 +20,9 @@ interface BoxJson {
   tareG: number;
 }
 
-/** The demo box catalogue; falls back to a small built-in set when the shared data is not present. */
+/** The demo box catalogue (12 common corrugated sizes, in the repository). */
 export function demoBoxes(): BoxJson[] {
-  try {
-    return (JSON.parse(readFileSync(BOXES_JSON, 'utf8')) as { boxes: BoxJson[] }).boxes;
-  } catch {
-    return [
-      { code: 'BOX-8x6x4', innerLengthMm: 203, innerWidthMm: 152, innerHeightMm: 102, maxWeightG: 9000, tareG: 50 },
-      { code: 'BOX-12x10x8', innerLengthMm: 305, innerWidthMm: 254, innerHeightMm: 203, maxWeightG: 9000, tareG: 88 },
-      { code: 'BOX-18x14x10', innerLengthMm: 457, innerWidthMm: 356, innerHeightMm: 254, maxWeightG: 22000, tareG: 166 },
-    ];
-  }
+  return (JSON.parse(readFileSync(BOXES_JSON, 'utf8')) as { boxes: BoxJson[] }).boxes;
 }
 
 export async function seedFloor(em: EntityManager): Promise<boolean> {

@@ -22,9 +22,9 @@ export interface FloorFixture {
   lots: Map<string, { lot: string; expiry: string }[]>;
 }
 
-/** Loads the shared box catalogue (global boxes) if not present. */
+/** Loads the in-repo box catalogue (bench/data/cartonization) (global boxes) if not present. */
 export async function loadBoxes(em: EntityManager): Promise<void> {
-  const data = JSON.parse(readFileSync('/work/shared/bench-data/cartonization/boxes.json', 'utf8')) as {
+  const data = JSON.parse(readFileSync(new URL('../../bench/data/cartonization/boxes.json', import.meta.url), 'utf8')) as {
     boxes: { code: string; innerLengthMm: number; innerWidthMm: number; innerHeightMm: number; maxWeightG: number; tareG: number }[];
   };
   for (const b of data.boxes) {

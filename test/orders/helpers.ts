@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { sql } from '../../domain/shared/sql.js';
 import { http, type TestSystem } from '../harness/context.js';
 
-export const FIXTURES = new URL('../../../shared/fixtures/storefront/', import.meta.url);
+export const FIXTURES = new URL('../fixtures/storefront/', import.meta.url);
 
 /** Raw bytes of a storefront fixture, exactly as stored. */
 export function fixtureRaw(path: string): string {

@@ -8,7 +8,7 @@ import { toMinor } from './money.js';
 import { cleanText, countryCode, normalizePhone } from './text.js';
 import { NotAnOrder } from './normalized-order.js';
 
-const fx = (p: string) => JSON.parse(readFileSync(new URL(`../../../../shared/fixtures/storefront/${p}`, import.meta.url), 'utf8'));
+const fx = (p: string) => JSON.parse(readFileSync(new URL(`../../../test/fixtures/storefront/${p}`, import.meta.url), 'utf8'));
 
 describe('money', () => {
   it('converts decimal strings exactly, per currency exponent', () => {

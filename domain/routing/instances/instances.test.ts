@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkSolution } from '../checker.js';
 import { cvrpToProblem, euc2d, parseCvrplib } from './cvrplib.js';
 import { parseSol, writeSol } from './sol-writer.js';
 import { parseSolomon, solomonToProblem } from './solomon.js';
 
-const DATA = '/work/shared/bench-data';
+const DATA = fileURLToPath(new URL('../../../bench/data/routing', import.meta.url));
 
 describe('CVRPLIB reader', () => {
   const inst = parseCvrplib(readFileSync(`${DATA}/X-n101-k25.vrp`, 'utf8'));

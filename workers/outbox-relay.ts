@@ -13,29 +13,17 @@ import type { QueueName, QueueRegistry } from '../platform/queues.js';
  *
  * Ordering without a writer-side sequence (the classic trap: a sequence taken inside concurrent
  * transactions commits out of order, so "everything after the last id" skips late committers):
- * a row is eligible only once its transaction id is below the horizon of a fresh snapshot
- * (see HORIZON_SQL), i.e. every transaction that could still commit an older row has finished (the xid-horizon
- * technique described by Oskar Dudycz, event-driven.io, 2022). Eligible rows are ordered by their
- * insert clock time, which puts a transaction that waited on another's row lock after it. The relay
- * then assigns the per-warehouse `seq` and commits it BEFORE delivering, so a crash between the two
- * re-delivers the same seqs (at least once; consumers dedupe by seq / job id).
+ * the relay itself assigns the per-warehouse `seq` to whatever rows it sees committed and unsequenced,
+ * so a late committer is never skipped — it simply gets the next seq when it becomes visible. The seq
+ * order is therefore commit-visibility order, which is a causal order: a transaction that waited on
+ * another's row lock commits (and becomes visible) after it. Within one batch, rows are ordered by their
+ * insert clock time, which also puts such a waiter after the holder.
+ *
+ * An earlier version waited until every older transaction had finished (an xid horizon); that made every
+ * live update wait on the oldest open write transaction in the database. Commit order needs no wait.
+ * The relay commits the seqs BEFORE delivering, so a crash between the two re-delivers the same seqs
+ * (at least once; consumers dedupe by seq / job id).
  */
-/**
- * The visibility horizon: the oldest transaction still running IN THIS DATABASE (as xid8, from a fresh
- * snapshot's in-progress list matched to pg_stat_activity's backend_xid), else the snapshot's xmax.
- * Plain pg_snapshot_xmin would do, but it is cluster-wide: a long transaction in any other database
- * on the server would stall this relay. Taking the snapshot first makes the check safe: an xid assigned
- * later is >= xmax, and one that finishes before pg_stat_activity is read has committed or aborted.
- * Assumes the writers connect as a role whose sessions this relay may see (the same role in practice).
- */
-const HORIZON_SQL = `
-  with snap as (select pg_current_snapshot() as s),
-       mine as (select backend_xid::text::numeric as xid32 from pg_stat_activity where datname = current_database() and backend_xid is not null)
-  select coalesce(
-    (select x from snap, pg_snapshot_xip(snap.s) as x where (x::text::numeric % 4294967296) in (select xid32 from mine) order by x limit 1),
-    (select pg_snapshot_xmax(s) from snap)
-  )::text as horizon`;
-
 export class OutboxRelay {
   private client?: pg.Client;
   private stopped = false;
@@ -132,11 +120,10 @@ export class OutboxRelay {
 
   private async sequence(em: EntityManager) {
     return em.transactional(async (tx) => {
-      const [h] = await sql<{ horizon: string }>(tx, HORIZON_SQL);
       const rows = await sql<{ id: string; warehouse_id: string }>(
         tx,
-        `select id, warehouse_id from outbox where seq is null and tx_id < ?::xid8 order by created_at, id limit ? for update`,
-        [h!.horizon, this.opts.batch ?? 500],
+        `select id, warehouse_id from outbox where seq is null order by created_at, id limit ? for update`,
+        [this.opts.batch ?? 500],
       );
       if (!rows.length) return [];
       const perWarehouse = new Map<string, string[]>();

@@ -5,9 +5,12 @@
  * i.e. the transport floor under the outbox and Socket.IO layers.
  */
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { figure, type Benchmark, type Figure } from '../lib/figure.js';
 import { percentile, startBenchSystem } from '../lib/system.js';
+
+type BenchSystem = Awaited<ReturnType<typeof startBenchSystem>>;
 
 async function redisFanout(url: string, clients: number, messages: number): Promise<number[]> {
   const pub = new Redis(url);
@@ -37,6 +40,37 @@ async function redisFanout(url: string, clients: number, messages: number): Prom
   return samples.sort((a, b) => a - b);
 }
 
+/** Posts `messages` notes one after another; per message, the time until each socket received it. */
+async function measure(sys: BenchSystem, sockets: Socket[], messages: number) {
+  const samples: number[] = [];
+  const lastClient: number[] = [];
+  for (let m = 0; m < messages; m++) {
+    const t0 = performance.now();
+    let left = sockets.length;
+    const done = new Promise<void>((resolve) => {
+      for (const s of sockets)
+        s.once('event', () => {
+          const dt = performance.now() - t0;
+          samples.push(dt);
+          if (--left === 0) {
+            lastClient.push(dt);
+            resolve();
+          }
+        });
+    });
+    const res = await fetch(`${sys.url}/v1/warehouses/${sys.warehouseId}/notes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sys.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: `fanout ${m}` }),
+    });
+    if (res.status !== 201) throw new Error(`note failed: ${res.status}`);
+    await done;
+  }
+  samples.sort((a, b) => a - b);
+  lastClient.sort((a, b) => a - b);
+  return { samples, lastClient };
+}
+
 const bench: Benchmark = {
   name: 'fanout',
   budgetS: 60,
@@ -60,33 +94,17 @@ const bench: Benchmark = {
             }),
         ),
       );
-      const samples: number[] = [];
-      const lastClient: number[] = [];
-      for (let m = 0; m < messages; m++) {
-        const t0 = performance.now();
-        let left = clients;
-        const done = new Promise<void>((resolve) => {
-          for (const s of sockets)
-            s.once('event', () => {
-              const dt = performance.now() - t0;
-              samples.push(dt);
-              if (--left === 0) {
-                lastClient.push(dt);
-                resolve();
-              }
-            });
-        });
-        const res = await fetch(`${sys.url}/v1/warehouses/${sys.warehouseId}/notes`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${sys.token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ text: `fanout ${m}` }),
-        });
-        if (res.status !== 201) throw new Error(`note failed: ${res.status}`);
-        await done;
-      }
+      const plain = await measure(sys, sockets, messages);
+      // The same while another write transaction stays open (a forgotten admin session, a long import):
+      // live events must not wait for it.
+      const holder = new pg.Client({ connectionString: sys.config.DATABASE_URL });
+      await holder.connect();
+      await holder.query('begin');
+      await holder.query('update warehouse set name = name where id = $1', [sys.warehouseId]);
+      const held = await measure(sys, sockets, messages).finally(() => holder.query('rollback').then(() => holder.end()));
+      const samples = plain.samples;
+      const lastClient = plain.lastClient;
       for (const s of sockets) s.disconnect();
-      samples.sort((a, b) => a - b);
-      lastClient.sort((a, b) => a - b);
       const base = await redisFanout(sys.config.REDIS_URL, clients, messages);
       const b50 = percentile(base, 50);
       const b99 = percentile(base, 99);
@@ -103,6 +121,14 @@ const bench: Benchmark = {
           'fanout',
           `state change → client p99 (${clients} clients)`,
           percentile(samples, 99),
+          'ms',
+          b99,
+          'raw Redis pub/sub p99, same clients',
+        ),
+        figure(
+          'fanout',
+          `state change → client p99 (${clients} clients, a write transaction held open)`,
+          percentile(held.samples, 99),
           'ms',
           b99,
           'raw Redis pub/sub p99, same clients',

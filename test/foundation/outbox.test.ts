@@ -41,14 +41,38 @@ describe('outbox relay ordering', () => {
     await b.query('begin');
     await insert(b, sys.wh1, 'B (newer id, commits first)');
     await b.query('commit');
-    // A naive "id > last" relay would publish B now and skip A forever; ours waits for A.
+    // A naive "id > last" relay would publish B now and skip A forever; ours publishes B (committed)
+    // without waiting for A, and A with the next seq once A commits.
+    expect(await relay.tick()).toBe(1);
     expect(await relay.tick()).toBe(0);
     await a.query('commit');
-    expect(await relay.tick()).toBe(2);
-    expect(seen.map((e) => (e.payload as { text: string }).text)).toEqual(['A (older id, commits last)', 'B (newer id, commits first)']);
+    expect(await relay.tick()).toBe(1);
+    expect(seen.map((e) => (e.payload as { text: string }).text)).toEqual(['B (newer id, commits first)', 'A (older id, commits last)']);
     expect(seen.map((e) => e.seq)).toEqual([seen[0]!.seq, seen[0]!.seq + 1]);
     await a.end();
     await b.end();
+  });
+
+  it('is not held back by an open write transaction in the same database (live events never wait on it)', async () => {
+    const { seen, emitter } = capture();
+    const relay = new OutboxRelay(sys.rt.orm, sys.config.DATABASE_URL, emitter, sys.rt.queues, sys.rt.logger, { pollMs: 10 });
+    const idle = await client();
+    await idle.query('begin');
+    await idle.query(`update warehouse set name = name where id = $1`, [sys.wh2]); // an open write transaction, older xid
+    const c = await client();
+    await insert(c, sys.wh1, 'while another writer sleeps');
+    while ((await relay.tick()) > 0);
+    expect(seen.map((e) => (e.payload as { text: string }).text)).toContain('while another writer sleeps');
+    // The open transaction's own event, once it commits, follows with the next seq: nothing skipped.
+    await insert(idle, sys.wh1, 'the sleeper finally commits');
+    await idle.query('commit');
+    while ((await relay.tick()) > 0);
+    const texts = seen.map((e) => (e.payload as { text: string }).text);
+    expect(texts.slice(-2)).toEqual(['while another writer sleeps', 'the sleeper finally commits']);
+    const wh1 = seen.filter((e) => e.warehouseId === sys.wh1).map((e) => e.seq);
+    expect(wh1).toEqual(wh1.map((_, i) => wh1[0]! + i));
+    await idle.end();
+    await c.end();
   });
 
   it('is not stalled by a long transaction in another database on the same server', async () => {

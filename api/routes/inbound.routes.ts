@@ -1,9 +1,32 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { asnWarehouse, closeAsn, createAsn, getAsn } from '../../domain/receiving/asn.service.js';
+import { importAsnsCsv } from '../../domain/receiving/asn-csv.service.js';
+import { asnWarehouse, closeAsn, createAsn, getAsn, listAsns } from '../../domain/receiving/asn.service.js';
+import {
+  bookAppointment,
+  createPurchaseOrder,
+  getPurchaseOrder,
+  listAppointments,
+  listSuppliers,
+  saveSupplier,
+} from '../../domain/receiving/inbound-reference.service.js';
 import { receiveScan } from '../../domain/receiving/receive.service.js';
-import { asnView, closeView, createAsnBody, receiveBody, receiveView } from '../../domain/receiving/receiving.schemas.js';
+import {
+  appointmentBody,
+  appointmentView,
+  asnView,
+  closeView,
+  createAsnBody,
+  purchaseOrderBody,
+  purchaseOrderView,
+  receiveBody,
+  receiveView,
+  supplierBody,
+  supplierView,
+} from '../../domain/receiving/receiving.schemas.js';
+import { NotFound } from '../../domain/shared/errors.js';
+import { sqlOne } from '../../domain/shared/sql.js';
 import { withTx } from '../../platform/db.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
 import { idempotent } from '../plugins/idempotency.js';
@@ -12,10 +35,14 @@ import { problemSchema } from '../problem.schema.js';
 const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
 const RECEIVING = ['supervisor', 'receiver'] as const;
 const params = z.object({ id: z.uuid() });
+/** Largest ASN CSV accepted (the body is streamed, so the cap is counted, not buffered). */
+const CSV_MAX_BYTES = 20 * 1024 * 1024;
 
 /** /v1/inbound: ASNs and receiving by scan (contract of issue 12). */
 export async function inboundRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  // CSV bodies are read as a stream by the import (bodyLimit does not apply; the import counts bytes).
+  app.addContentTypeParser(['text/csv', 'text/plain'], (_req, payload, done) => done(null, payload));
   const who = (req: Parameters<typeof actorOf>[0]) => {
     const a = actorOf(req);
     return { userId: a.kind === 'user' ? a.id : undefined, deviceId: a.deviceId };
@@ -101,6 +128,174 @@ export async function inboundRoutes(fastify: FastifyInstance) {
     async (req) => {
       await scoped(req, req.params.id);
       return withTx(app.orm.em, (tx) => closeAsn(tx, req.params.id, who(req).userId));
+    },
+  );
+
+  app.get(
+    '/inbound/asns',
+    {
+      config: { roles: ['any'], scopes: ['inbound:read'] },
+      schema: {
+        tags: ['inbound'],
+        summary: 'ASNs of a warehouse, newest first (cursor-paginated)',
+        querystring: z.object({
+          warehouseId: z.uuid(),
+          status: z.enum(['expected', 'receiving', 'closed']).optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+          cursor: z.string().max(100).optional(),
+        }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                id: z.string(),
+                reference: z.string(),
+                status: z.string(),
+                supplier: z.string(),
+                expectedAt: z.string().nullable(),
+                dockDoor: z.string().nullable(),
+                lineCount: z.number().int(),
+              }),
+            ),
+            nextCursor: z.string().nullable(),
+          }),
+          ...problems,
+        },
+      },
+    },
+    async (req) => {
+      assertWarehouse(actorOf(req), req.query.warehouseId, 'Warehouse', req.query.warehouseId);
+      return listAsns(app.orm.em.fork(), req.query);
+    },
+  );
+
+  app.post(
+    '/inbound/asns/import',
+    {
+      config: { roles: ['supervisor'], scopes: ['inbound:write'] },
+      schema: {
+        tags: ['inbound'],
+        summary: 'Import ASNs from CSV (text/csv, streamed, 20 MB cap): reference,supplier,sku,qty[,expected_at,dock_door,lot,expiry,sscc]',
+        querystring: z.object({ warehouseId: z.uuid() }),
+        response: {
+          201: z.object({ asns: z.array(z.object({ id: z.string(), reference: z.string(), lines: z.number().int() })) }),
+          413: problemSchema,
+          ...problems,
+        },
+      },
+    },
+    async (req, reply) => {
+      assertWarehouse(actorOf(req), req.query.warehouseId, 'Warehouse', req.query.warehouseId);
+      const r = await app.orm.em
+        .fork()
+        .transactional((tx) =>
+          importAsnsCsv(tx, req.query.warehouseId, req.body as AsyncIterable<Buffer>, { maxBytes: CSV_MAX_BYTES, userId: who(req).userId }),
+        );
+      return reply.status(201).send(r);
+    },
+  );
+
+  app.put(
+    '/inbound/suppliers',
+    {
+      config: { roles: ['supervisor'], scopes: ['inbound:write'] },
+      schema: {
+        tags: ['inbound'],
+        summary: 'Create or update a supplier by name (lead time feeds purchase suggestions)',
+        body: supplierBody,
+        response: { 200: supplierView, ...problems },
+      },
+    },
+    async (req) => withTx(app.orm.em, (tx) => saveSupplier(tx, req.body)),
+  );
+
+  app.get(
+    '/inbound/suppliers',
+    {
+      config: { roles: ['any'], scopes: ['inbound:read'] },
+      schema: {
+        tags: ['inbound'],
+        summary: 'Suppliers by name (cursor-paginated)',
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(200).optional() }),
+        response: { 200: z.object({ items: z.array(supplierView), nextCursor: z.string().nullable() }), ...problems },
+      },
+    },
+    async (req) => listSuppliers(app.orm.em.fork(), req.query),
+  );
+
+  app.post(
+    '/inbound/purchase-orders',
+    {
+      config: { roles: ['supervisor'], scopes: ['inbound:write'] },
+      schema: {
+        tags: ['inbound'],
+        summary: 'Create a purchase order (ASNs reference it by poReference; closing an ASN books what arrived)',
+        body: purchaseOrderBody,
+        response: { 201: purchaseOrderView, ...problems },
+      },
+    },
+    async (req, reply) => {
+      assertWarehouse(actorOf(req), req.body.warehouseId, 'Warehouse', req.body.warehouseId);
+      return reply.status(201).send(await withTx(app.orm.em, (tx) => createPurchaseOrder(tx, req.body, who(req).userId)));
+    },
+  );
+
+  app.get(
+    '/inbound/purchase-orders/:id',
+    {
+      config: { roles: ['any'], scopes: ['inbound:read'] },
+      schema: {
+        tags: ['inbound'],
+        summary: 'A purchase order with ordered and received quantities',
+        params,
+        response: { 200: purchaseOrderView, ...problems },
+      },
+    },
+    async (req) => {
+      const em = app.orm.em.fork();
+      const po = await sqlOne<{ warehouse_id: string }>(em, 'select warehouse_id from purchase_order where id = ?', [req.params.id]);
+      if (!po) throw new NotFound('Purchase order', req.params.id);
+      assertWarehouse(actorOf(req), po.warehouse_id, 'Purchase order', req.params.id);
+      return getPurchaseOrder(em, req.params.id);
+    },
+  );
+
+  app.post(
+    '/inbound/appointments',
+    {
+      config: { roles: ['supervisor'], scopes: ['inbound:write'] },
+      schema: {
+        tags: ['inbound'],
+        summary: 'Book a dock door for a time slot (409 dock-door-booked on overlap); an ASN given is received at that door',
+        body: appointmentBody,
+        response: { 201: appointmentView, ...problems },
+      },
+    },
+    async (req, reply) => {
+      assertWarehouse(actorOf(req), req.body.warehouseId, 'Warehouse', req.body.warehouseId);
+      return reply.status(201).send(await withTx(app.orm.em, (tx) => bookAppointment(tx, req.body)));
+    },
+  );
+
+  app.get(
+    '/inbound/appointments',
+    {
+      config: { roles: ['any'], scopes: ['inbound:read'] },
+      schema: {
+        tags: ['inbound'],
+        summary: 'Dock appointments of a warehouse in a time range',
+        querystring: z.object({
+          warehouseId: z.uuid(),
+          from: z.iso.datetime({ offset: true }).optional(),
+          to: z.iso.datetime({ offset: true }).optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+        }),
+        response: { 200: z.object({ items: z.array(appointmentView) }), ...problems },
+      },
+    },
+    async (req) => {
+      assertWarehouse(actorOf(req), req.query.warehouseId, 'Warehouse', req.query.warehouseId);
+      return listAppointments(app.orm.em.fork(), req.query);
     },
   );
 }

@@ -217,3 +217,32 @@ export async function closeAsn(
   const v = await getAsn(tx, id);
   return { ...v, status: 'closed', discrepancies };
 }
+
+/** ASNs of a warehouse, newest first, cursor-paginated (cursor = created_at|id of the last item). */
+export async function listAsns(em: EntityManager, q: { warehouseId: string; status?: string; limit: number; cursor?: string }) {
+  const [at, id] = q.cursor ? q.cursor.split('|') : [null, null];
+  const rows = await sql<Record<string, any>>(
+    em,
+    `select a.id, a.reference, a.status, a.expected_at, a.dock_door, a.created_at, s.name as supplier_name,
+      (select count(*)::int from asn_line l where l.asn_id = a.id) as line_count
+    from asn a join supplier s on s.id = a.supplier_id
+    where a.warehouse_id = ? and (?::text is null or a.status = ?)
+      and (?::timestamptz is null or (a.created_at, a.id) < (?::timestamptz, ?::uuid))
+    order by a.created_at desc, a.id desc limit ?`,
+    [q.warehouseId, q.status ?? null, q.status ?? null, at, at, id, q.limit + 1],
+  );
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({
+      id: r.id,
+      reference: r.reference,
+      status: r.status,
+      supplier: r.supplier_name,
+      expectedAt: iso(r.expected_at),
+      dockDoor: r.dock_door,
+      lineCount: r.line_count,
+    })),
+    nextCursor: rows.length > q.limit && last ? `${new Date(last.created_at).toISOString()}|${last.id}` : null,
+  };
+}

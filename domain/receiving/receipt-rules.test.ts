@@ -58,3 +58,22 @@ describe('receipt rules', () => {
     ]);
   });
 });
+
+describe('capped CSV stream', () => {
+  it('passes a body under the cap and stops past it with a 413 problem', async () => {
+    const { capped } = await import('./asn-csv.service.js');
+    const read = async (chunks: string[], max: number) => {
+      const out: string[] = [];
+      for await (const c of capped(
+        (async function* () {
+          yield* chunks;
+        })(),
+        max,
+      ))
+        out.push(String(c));
+      return out.join('');
+    };
+    expect(await read(['ab', 'cd'], 4)).toBe('abcd');
+    await expect(read(['ab', 'cd', 'e'], 4)).rejects.toMatchObject({ status: 413, type: 'payload-too-large' });
+  });
+});

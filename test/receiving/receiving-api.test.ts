@@ -152,4 +152,57 @@ describe('inbound ASN contract', () => {
     expect(after.body.type).toContain('asn-closed');
     expect((await api('POST', `/inbound/asns/${asn.id}/close`, receiver.token)).body.discrepancies).toEqual(closed.body.discrepancies);
   });
+
+  it('imports ASNs from CSV all-or-nothing, books dock doors without overlap and books receipts on the purchase order', async () => {
+    const csv = (text: string) =>
+      fetch(`${sys.url}/v1/inbound/asns/import?warehouseId=${sys.wh1}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${sup.token}`, 'content-type': 'text/csv' },
+        body: text,
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    const po = await api('POST', '/inbound/purchase-orders', sup.token, {
+      warehouseId: sys.wh1,
+      reference: 'PO-77',
+      supplier: { name: 'CSV Supplier' },
+      lines: [{ sku: 'FX-SPOON', qty: 10 }],
+    });
+    expect(po.status, po.text).toBe(201);
+    const bad = await csv('reference,supplier,sku,qty\r\nASN-C1,CSV Supplier,FX-SPOON,3\r\nASN-C1,CSV Supplier,FX-SPOON,-1\r\n');
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors[0].path).toBe('line 3.qty');
+    const good = await csv(
+      'reference,supplier,sku,qty,dock_door\r\nASN-C1,CSV Supplier,FX-SPOON,3,DOCK-01\r\nASN-C1,CSV Supplier,FX-MUG,4,DOCK-01\r\nASN-C2,Other,FX-TEA,1,\r\n',
+    );
+    expect(good.status).toBe(201);
+    expect(good.body.asns.map((a: any) => [a.reference, a.lines])).toEqual([
+      ['ASN-C1', 2],
+      ['ASN-C2', 1],
+    ]);
+    const list = await api('GET', `/inbound/asns?warehouseId=${sys.wh1}&status=expected&limit=1`, receiver.token);
+    expect(list.body.items).toHaveLength(1);
+    expect(list.body.nextCursor).toBeTruthy();
+
+    const slot = { warehouseId: sys.wh1, dockDoor: 'DOCK-01', startsAt: '2026-12-02T08:00:00Z', endsAt: '2026-12-02T09:00:00Z' };
+    expect((await api('POST', '/inbound/appointments', sup.token, { ...slot, asnId: good.body.asns[1].id })).status).toBe(201);
+    const clash = await api('POST', '/inbound/appointments', sup.token, {
+      ...slot,
+      startsAt: '2026-12-02T08:30:00Z',
+      endsAt: '2026-12-02T10:00:00Z',
+    });
+    expect(clash.status).toBe(409);
+    expect(clash.body.type).toContain('dock-door-booked');
+    expect((await api('GET', `/inbound/asns/${good.body.asns[1].id}`, receiver.token)).body.dockDoor).toBe('DOCK-01');
+
+    const onPo = await api('POST', '/inbound/asns', sup.token, {
+      warehouseId: sys.wh1,
+      reference: 'ASN-PO-77',
+      poReference: 'PO-77',
+      supplier: { name: 'CSV Supplier' },
+      lines: [{ sku: 'FX-SPOON', qty: 10 }],
+    });
+    await api('POST', `/inbound/asns/${onPo.body.id}/receive`, receiver.token, { raw: fx.scans.spoon, qty: 7 });
+    await api('POST', `/inbound/asns/${onPo.body.id}/close`, receiver.token);
+    const after = await api('GET', `/inbound/purchase-orders/${po.body.id}`, receiver.token);
+    expect(after.body.lines[0]).toMatchObject({ qtyOrdered: 10, qtyReceived: 7 });
+  });
 });

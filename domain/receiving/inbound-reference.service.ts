@@ -1,0 +1,139 @@
+/** Suppliers, purchase orders and dock appointments: the paperwork around an inbound shipment. */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { z } from 'zod';
+import { Conflict, NotFound, ValidationFailed } from '../shared/errors.js';
+import { sql, sqlOne } from '../shared/sql.js';
+import { skuIdsByCode, upsertSupplier } from './asn.service.js';
+import type {
+  appointmentBody,
+  appointmentView,
+  purchaseOrderBody,
+  purchaseOrderView,
+  supplierBody,
+  supplierView,
+} from './receiving.schemas.js';
+
+const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
+
+export async function saveSupplier(tx: EntityManager, b: z.infer<typeof supplierBody>): Promise<z.infer<typeof supplierView>> {
+  const s = await upsertSupplier(tx, b.name);
+  const r = (await sqlOne<Record<string, any>>(
+    tx,
+    'update supplier set code = coalesce(?, code), lead_time_days = coalesce(?, lead_time_days) where id = ? returning *',
+    [b.code ?? null, b.leadTimeDays ?? null, s.id],
+  ))!;
+  return { id: r.id, name: r.name, code: r.code, leadTimeDays: r.lead_time_days };
+}
+
+export async function listSuppliers(em: EntityManager, q: { limit: number; cursor?: string }) {
+  const rows = await sql<Record<string, any>>(
+    em,
+    'select * from supplier where (?::text is null or lower(name) > ?) order by lower(name) limit ?',
+    [q.cursor ?? null, q.cursor ?? null, q.limit + 1],
+  );
+  const items = rows.slice(0, q.limit).map((r) => ({ id: r.id, name: r.name, code: r.code, leadTimeDays: r.lead_time_days }));
+  return { items, nextCursor: rows.length > q.limit ? items[items.length - 1]!.name.toLowerCase() : null };
+}
+
+export async function createPurchaseOrder(
+  tx: EntityManager,
+  b: z.infer<typeof purchaseOrderBody>,
+  userId?: string,
+): Promise<z.infer<typeof purchaseOrderView>> {
+  const skus = await skuIdsByCode(
+    tx,
+    b.lines.map((l) => l.sku),
+    (i) => `body.lines.${i}.sku`,
+  );
+  const s = await upsertSupplier(tx, b.supplier.name);
+  const po = await sqlOne<{ id: string }>(
+    tx,
+    `insert into purchase_order (warehouse_id, supplier_id, reference, expected_at, created_by) values (?, ?, ?, ?, ?)
+    on conflict (warehouse_id, reference) do nothing returning id`,
+    [b.warehouseId, s.id, b.reference, b.expectedAt ?? null, userId ?? null],
+  );
+  if (!po) throw new Conflict(`Purchase order ${b.reference} already exists`, 'po-exists');
+  await sql(
+    tx,
+    `insert into purchase_order_line (po_id, line_no, sku_id, qty_ordered)
+    select ?, t.n, t.sku_id, t.qty from jsonb_to_recordset(?::jsonb) as t(n int, sku_id uuid, qty int)`,
+    [po.id, JSON.stringify(b.lines.map((l, i) => ({ n: i + 1, sku_id: skus.get(l.sku), qty: l.qty })))],
+  );
+  return getPurchaseOrder(tx, po.id);
+}
+
+export async function getPurchaseOrder(em: EntityManager, id: string): Promise<z.infer<typeof purchaseOrderView>> {
+  const p = await sqlOne<Record<string, any>>(
+    em,
+    'select p.*, s.name as supplier_name from purchase_order p join supplier s on s.id = p.supplier_id where p.id = ?',
+    [id],
+  );
+  if (!p) throw new NotFound('Purchase order', id);
+  const lines = await sql<Record<string, any>>(
+    em,
+    'select l.*, s.code from purchase_order_line l join sku s on s.id = l.sku_id where l.po_id = ? order by l.line_no',
+    [id],
+  );
+  return {
+    id: p.id,
+    warehouseId: p.warehouse_id,
+    reference: p.reference,
+    supplier: { id: p.supplier_id, name: p.supplier_name },
+    status: p.status,
+    expectedAt: iso(p.expected_at),
+    lines: lines.map((l) => ({ id: l.id, sku: l.code, qtyOrdered: l.qty_ordered, qtyReceived: l.qty_received })),
+  };
+}
+
+const toAppointment = (r: Record<string, any>): z.infer<typeof appointmentView> => ({
+  id: r.id,
+  warehouseId: r.warehouse_id,
+  dockDoor: r.dock_door,
+  asnId: r.asn_id,
+  startsAt: iso(r.starts_at)!,
+  endsAt: iso(r.ends_at)!,
+  status: r.status,
+});
+
+/**
+ * Books a dock door for a time slot. Two bookings of one door never overlap: the door is locked
+ * (advisory, per warehouse and door) while the overlap check and insert run. An ASN booked this way
+ * is received at that door unless the scan names another location.
+ */
+export async function bookAppointment(tx: EntityManager, b: z.infer<typeof appointmentBody>): Promise<z.infer<typeof appointmentView>> {
+  if (new Date(b.endsAt) <= new Date(b.startsAt))
+    throw new ValidationFailed('endsAt must be after startsAt', [{ path: 'body.endsAt', message: 'must be after startsAt' }]);
+  const dock = await sqlOne<{ id: string }>(tx, `select id from location where warehouse_id = ? and code = ? and type = 'dock'`, [
+    b.warehouseId,
+    b.dockDoor,
+  ]);
+  if (!dock) throw new ValidationFailed(`No dock door ${b.dockDoor}`, [{ path: 'body.dockDoor', message: 'unknown dock door' }]);
+  await sql(tx, 'select pg_advisory_xact_lock(hashtext(?))', [`dock:${b.warehouseId}:${b.dockDoor}`]);
+  const clash = await sqlOne<{ id: string }>(
+    tx,
+    `select id from dock_appointment where warehouse_id = ? and dock_door = ? and status <> 'cancelled' and starts_at < ? and ends_at > ?`,
+    [b.warehouseId, b.dockDoor, b.endsAt, b.startsAt],
+  );
+  if (clash) throw new Conflict(`Dock door ${b.dockDoor} is booked in that slot`, 'dock-door-booked', { appointmentId: clash.id });
+  if (b.asnId) {
+    const asn = await sqlOne(tx, 'select 1 from asn where id = ? and warehouse_id = ?', [b.asnId, b.warehouseId]);
+    if (!asn) throw new ValidationFailed('No such ASN in this warehouse', [{ path: 'body.asnId', message: 'unknown ASN' }]);
+    await sql(tx, 'update asn set dock_door = ?, dock_location_id = ? where id = ?', [b.dockDoor, dock.id, b.asnId]);
+  }
+  const r = (await sqlOne<Record<string, any>>(
+    tx,
+    'insert into dock_appointment (warehouse_id, dock_door, asn_id, starts_at, ends_at) values (?, ?, ?, ?, ?) returning *',
+    [b.warehouseId, b.dockDoor, b.asnId ?? null, b.startsAt, b.endsAt],
+  ))!;
+  return toAppointment(r);
+}
+
+export async function listAppointments(em: EntityManager, q: { warehouseId: string; from?: string; to?: string; limit: number }) {
+  const rows = await sql<Record<string, any>>(
+    em,
+    `select * from dock_appointment where warehouse_id = ? and (?::timestamptz is null or ends_at > ?) and (?::timestamptz is null or starts_at < ?)
+    order by starts_at, dock_door limit ?`,
+    [q.warehouseId, q.from ?? null, q.from ?? null, q.to ?? null, q.to ?? null, q.limit],
+  );
+  return { items: rows.map(toAppointment) };
+}

@@ -9,6 +9,7 @@ import { Migration20261125000007_outbox_polling } from './Migration2026112500000
 import { Migration20261130001201_receiving } from './Migration20261130001201_receiving.js';
 import { Migration20261130001301_shipping } from './Migration20261130001301_shipping.js';
 import { Migration20261130001601_reliability } from './Migration20261130001601_reliability.js';
+import { Migration20261130001701_vehicle_rules } from './Migration20261130001701_vehicle_rules.js';
 import { Migration20261130001901_outbox_commit_order } from './Migration20261130001901_outbox_commit_order.js';
 
 /** Every migration, in order. Add new ones at the end (the only way the schema changes). */
@@ -23,5 +24,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130001201_receiving', class: Migration20261130001201_receiving },
   { name: 'Migration20261130001301_shipping', class: Migration20261130001301_shipping },
   { name: 'Migration20261130001601_reliability', class: Migration20261130001601_reliability },
+  { name: 'Migration20261130001701_vehicle_rules', class: Migration20261130001701_vehicle_rules },
   { name: 'Migration20261130001901_outbox_commit_order', class: Migration20261130001901_outbox_commit_order },
 ];

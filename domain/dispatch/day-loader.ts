@@ -32,7 +32,7 @@ export interface StopRow {
 }
 
 const VEHICLE_COLUMNS = `id, capacity_weight_g, capacity_volume_mm3, cost_per_km_minor, cost_per_hour_minor, fixed_cost_minor,
-  shift_start_s, shift_end_s, max_duration_s, depot_lat, depot_lng`;
+  shift_start_s, shift_end_s, max_duration_s, depot_lat, depot_lng, capacity_pallets, skills, breaks, max_distance_m, open_route`;
 const SHIPMENT_COLUMNS = `id, lat, lng, window_start_s, window_end_s, service_time_s, weight_g, volume_mm3`;
 
 function toVehicle(r: Record<string, unknown>): DayVehicle {
@@ -48,6 +48,11 @@ function toVehicle(r: Record<string, unknown>): DayVehicle {
     maxDurationS: r.max_duration_s == null ? null : Number(r.max_duration_s),
     depotLat: Number(r.depot_lat),
     depotLng: Number(r.depot_lng),
+    capacityPallets: r.capacity_pallets == null ? null : Number(r.capacity_pallets),
+    skills: (r.skills as string[] | null) ?? [],
+    breaks: (r.breaks as DayVehicle['breaks'] | null) ?? [],
+    maxDistanceM: r.max_distance_m == null ? null : Number(r.max_distance_m),
+    openRoute: r.open_route === true,
   };
 }
 

@@ -36,6 +36,14 @@ export type MoveStopCmd = z.infer<typeof moveStopBody>;
 
 export const stopOutcomeBody = z.object({ reason: z.string().min(1).max(500) });
 
+/** Skills a vehicle may offer (and a stop may need). */
+export const VEHICLE_SKILLS = ['refrigerated', 'tail_lift', 'hazmat'] as const;
+
+/** A driver's break: it starts within [startS, endS] (seconds since midnight) and lasts durationS. */
+export const vehicleBreak = z
+  .object({ id: z.string().min(1).max(40), startS: dayS, endS: dayS, durationS: z.number().int().min(60).max(14_400) })
+  .refine((b) => b.endS >= b.startS, { message: 'break window must end after it starts', path: ['endS'] });
+
 export const createVehicleBody = z
   .object({
     warehouseId: z.uuid(),
@@ -51,8 +59,19 @@ export const createVehicleBody = z
     maxDurationS: z.number().int().positive().nullable().default(null),
     depotLat: z.number().min(-90).max(90),
     depotLng: z.number().min(-180).max(180),
+    /** null = no pallet limit. */
+    capacityPallets: z.number().int().min(0).nullable().default(null),
+    skills: z.array(z.enum(VEHICLE_SKILLS)).max(VEHICLE_SKILLS.length).default([]),
+    breaks: z.array(vehicleBreak).max(4).default([]),
+    maxDistanceM: z.number().int().positive().nullable().default(null),
+    /** The route ends at its last stop (the driver takes the vehicle home). */
+    openRoute: z.boolean().default(false),
   })
-  .refine((v) => v.shiftEndS > v.shiftStartS, { message: 'shift must end after it starts', path: ['shiftEndS'] });
+  .refine((v) => v.shiftEndS > v.shiftStartS, { message: 'shift must end after it starts', path: ['shiftEndS'] })
+  .refine((v) => v.breaks.every((b) => b.startS >= v.shiftStartS && b.endS <= v.shiftEndS), {
+    message: 'a break window must lie within the shift',
+    path: ['breaks'],
+  });
 export type CreateVehicle = z.infer<typeof createVehicleBody>;
 
 export const vehicleView = z.object({
@@ -71,6 +90,11 @@ export const vehicleView = z.object({
   depotLat: z.number(),
   depotLng: z.number(),
   active: z.boolean(),
+  capacityPallets: z.number().nullable(),
+  skills: z.array(z.string()),
+  breaks: z.array(z.object({ id: z.string(), startS: z.number(), endS: z.number(), durationS: z.number() })),
+  maxDistanceM: z.number().nullable(),
+  openRoute: z.boolean(),
 });
 export type VehicleView = z.infer<typeof vehicleView>;
 

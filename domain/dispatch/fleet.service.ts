@@ -9,7 +9,7 @@ import type { CreateVehicle, VehicleView, createDriverBody } from './dispatch.sc
 /** Vehicles and drivers of the own fleet. */
 
 const VEHICLE_VIEW = `id, warehouse_id, code, name, capacity_weight_g, capacity_volume_mm3, cost_per_km_minor, cost_per_hour_minor, fixed_cost_minor,
-  shift_start_s, shift_end_s, max_duration_s, depot_lat, depot_lng, active, created_at`;
+  shift_start_s, shift_end_s, max_duration_s, depot_lat, depot_lng, active, created_at, capacity_pallets, skills, breaks, max_distance_m, open_route`;
 
 function toView(r: Record<string, any>): VehicleView {
   return {
@@ -28,6 +28,11 @@ function toView(r: Record<string, any>): VehicleView {
     depotLat: Number(r.depot_lat),
     depotLng: Number(r.depot_lng),
     active: r.active,
+    capacityPallets: r.capacity_pallets ?? null,
+    skills: r.skills ?? [],
+    breaks: r.breaks ?? [],
+    maxDistanceM: r.max_distance_m ?? null,
+    openRoute: r.open_route,
   };
 }
 
@@ -38,7 +43,8 @@ export async function createVehicle(em: EntityManager, actor: Actor, v: CreateVe
   const row = (await sqlOne<Record<string, any>>(
     em,
     `insert into vehicle (warehouse_id, code, name, capacity_weight_g, capacity_volume_mm3, cost_per_km_minor, cost_per_hour_minor,
-    fixed_cost_minor, shift_start_s, shift_end_s, max_duration_s, depot_lat, depot_lng) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning ${VEHICLE_VIEW}`,
+    fixed_cost_minor, shift_start_s, shift_end_s, max_duration_s, depot_lat, depot_lng, capacity_pallets, skills, breaks, max_distance_m, open_route)
+    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?::jsonb, ?, ?) returning ${VEHICLE_VIEW}`,
     [
       v.warehouseId,
       v.code,
@@ -53,6 +59,11 @@ export async function createVehicle(em: EntityManager, actor: Actor, v: CreateVe
       v.maxDurationS,
       v.depotLat,
       v.depotLng,
+      v.capacityPallets,
+      `{${v.skills.join(',')}}`,
+      JSON.stringify(v.breaks),
+      v.maxDistanceM,
+      v.openRoute,
     ],
   ))!;
   await recordAudit(em, {

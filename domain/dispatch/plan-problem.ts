@@ -20,6 +20,12 @@ export interface DayVehicle {
   maxDurationS: number | null;
   depotLat: number;
   depotLng: number;
+  /** Fleet rules (issue 17); optional so callers that predate them keep compiling. */
+  capacityPallets?: number | null;
+  skills?: string[];
+  breaks?: { id: string; startS: number; endS: number; durationS: number }[];
+  maxDistanceM?: number | null;
+  openRoute?: boolean;
 }
 
 export interface DayShipment {
@@ -80,12 +86,13 @@ export function fullProblem(input: DayPlanInput, ix: Indexed, matrix: TravelMatr
     vehicles: input.vehicles.map((v, i) => ({
       id: v.id,
       startIndex: ix.depotIndexOf[i]!,
-      endIndex: ix.depotIndexOf[i]!,
+      endIndex: v.openRoute ? undefined : ix.depotIndexOf[i]!,
       capacityWeightG: v.capacityWeightG,
       capacityVolumeCm3: v.capacityVolumeMm3 / MM3_PER_CM3,
-      capacityPallets: Number.POSITIVE_INFINITY,
-      skills: [],
-      breaks: [],
+      capacityPallets: v.capacityPallets ?? Number.POSITIVE_INFINITY,
+      skills: v.skills ?? [],
+      breaks: v.breaks ?? [],
+      maxDistanceM: v.maxDistanceM ?? undefined,
       costPerKm: v.costPerKmMinor,
       costPerHour: v.costPerHourMinor,
       fixedCost: v.fixedCostMinor,

@@ -6,6 +6,7 @@ import { seedStock } from './seed/stock.seed.js';
 import { seedOrders } from './seed/orders.seed.js';
 import { seedFloor } from './seed/floor.seed.js';
 import { seedDispatch } from './seed/dispatch.seed.js';
+import { seedDemoShipping } from './seed/shipping.seed.js';
 
 /** Seeders in dependency order; each is idempotent and returns whether it wrote anything. */
 const seeders: ((em: EntityManager) => Promise<boolean>)[] = [
@@ -16,6 +17,7 @@ const seeders: ((em: EntityManager) => Promise<boolean>)[] = [
   seedOrders,
   seedFloor,
   seedDispatch,
+  seedDemoShipping,
 ];
 
 /** Loads the deterministic demo data set (never in production: config refuses DEMO_DATA there). */

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { shipmentListQuery, shipmentView } from '../../domain/shipping/shipment.schemas.js';
 import { getShipment, listShipments } from '../../domain/shipping/shipment-queries.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
+import { carrierRoutes } from './carriers.routes.js';
 import { problemSchema } from '../problem.schema.js';
 
 const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
@@ -13,6 +14,7 @@ const SCOPES_READ = ['shipments:read', 'shipments:write'];
 /** /v1 shipping: shipment lists and detail, rate quotes, labels, manifests, tracking. */
 export async function shippingRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  await app.register(carrierRoutes);
 
   app.get(
     '/shipments',

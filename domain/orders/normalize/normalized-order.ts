@@ -13,6 +13,9 @@ export const address = z.object({
   countryCode: z.string().length(2).optional(),
   phone: z.string().optional(),
   email: z.string().optional(),
+  /** Coordinates when the storefront geocoded the address (Shopify does); used for own-fleet delivery areas. */
+  lat: z.number().min(-90).max(90).optional(),
+  lng: z.number().min(-180).max(180).optional(),
 });
 export type Address = z.infer<typeof address>;
 

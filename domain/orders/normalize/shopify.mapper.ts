@@ -20,6 +20,8 @@ const shopifyAddress = z
     country: z.string().nullish(),
     country_code: z.string().nullish(),
     phone: z.string().nullish(),
+    latitude: z.union([z.number(), z.string()]).nullish(),
+    longitude: z.union([z.number(), z.string()]).nullish(),
   })
   .passthrough();
 export const shopifyOrderSchema = z
@@ -92,7 +94,17 @@ function addr(a: z.infer<typeof shopifyAddress> | null | undefined, email?: stri
     countryCode: countryCode(a.country_code, a.country),
     phone: normalizePhone(a.phone),
     email: cleanText(email ?? undefined, 254),
+    ...coords(a.latitude, a.longitude),
   };
+}
+
+/** Shopify's geocoded point, kept only when it is a real coordinate (0,0 and out-of-range values are dropped). */
+function coords(latIn: number | string | null | undefined, lngIn: number | string | null | undefined): { lat?: number; lng?: number } {
+  if (latIn == null || lngIn == null || latIn === '' || lngIn === '') return {};
+  const lat = Number(latIn);
+  const lng = Number(lngIn);
+  if (!Number.isFinite(lat) || !Number.isFinite(lng) || Math.abs(lat) > 90 || Math.abs(lng) > 180 || (lat === 0 && lng === 0)) return {};
+  return { lat, lng };
 }
 
 /** Shopify order JSON → normalized order; throws NotAnOrder with the reason when it is not one. */

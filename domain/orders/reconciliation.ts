@@ -34,7 +34,13 @@ export function pollUrl(c: Pick<ConnectorRow, 'kind' | 'shop_domain' | 'site_url
   return undefined;
 }
 
-/** Next page: Shopify cursor pagination via the Link header; WooCommerce page numbers up to X-WP-TotalPages. */
+export class ForeignNextPage extends Error {}
+
+/**
+ * Next page: Shopify cursor pagination via the Link header; WooCommerce page numbers up to X-WP-TotalPages.
+ * The storefront token travels with every page, so a `Link: next` leaving the shop's own origin (scheme, host,
+ * port) is refused with ForeignNextPage instead of being followed.
+ */
 export function nextPollUrl(
   kind: ConnectorRow['kind'],
   url: string,
@@ -43,7 +49,15 @@ export function nextPollUrl(
 ): string | undefined {
   if (kind === 'shopify') {
     const m = /<([^>]+)>;\s*rel="next"/.exec(headers.link ?? '');
-    return m?.[1];
+    if (!m) return undefined;
+    let next: URL;
+    try {
+      next = new URL(m[1]!, url);
+    } catch {
+      throw new ForeignNextPage(`poll: malformed Link next ${m[1]!.slice(0, 200)}`);
+    }
+    if (next.origin !== new URL(url).origin) throw new ForeignNextPage(`poll: Link next leaves the shop (${next.origin})`);
+    return next.toString();
   }
   const u = new URL(url);
   const page = Number(u.searchParams.get('page') ?? '1');

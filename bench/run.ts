@@ -5,6 +5,7 @@
  * bench/results/history.jsonl. The whole run keeps to --max-s (default 570 s): a benchmark whose
  * budgetS no longer fits runs in quick mode, and one that overruns its share is stopped.
  */
+import '../scripts/lib/dev-env.js';
 import { fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';

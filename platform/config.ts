@@ -9,7 +9,11 @@ const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v
 /** Every environment variable the system reads, with local defaults. One place, validated at start. */
 export const envSchema = z
   .object({
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    /**
+     * Unset means production: development values (public JWT secret, demo data, http/loopback callbacks, open docs)
+     * are used only when NODE_ENV says development or test explicitly (`npm start` and `npm test` set it).
+     */
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('production'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().min(1).default('0.0.0.0'),
     PUBLIC_URL: z.string().url().optional(),
@@ -21,7 +25,7 @@ export const envSchema = z
       .string()
       .regex(/^[a-zA-Z0-9:_-]*$/)
       .default('dockside'),
-    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     JWT_ISSUER: z.string().default('dockside'),
     JWT_AUDIENCE: z.string().default('dockside-api'),
     ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(30).max(86400).default(900),
@@ -46,8 +50,21 @@ export const envSchema = z
     SECRETS_KEY: z
       .string()
       .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be base64 of exactly 32 bytes')
-      .default(DEV_SECRETS_KEY),
-    CORS_ORIGINS: z.string().default('*'),
+      .optional(),
+    /**
+     * Comma list of origins allowed to call the API from a browser (credentials allowed for these only).
+     * `*` allows any origin without credentials; unset: `*` in development/test, none otherwise.
+     */
+    CORS_ORIGINS: z.string().optional(),
+    /** Comma list of proxy CIDRs whose X-Forwarded-For is believed; unset: none (the socket address is the client). */
+    TRUST_PROXY: z
+      .string()
+      .refine((v) => v.split(',').every((c) => /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(c.trim())), 'must be a comma list of IPs or CIDRs')
+      .optional(),
+    /** Serve /docs and /openapi.json; unset: on in development/test, off otherwise. */
+    DOCS_ENABLED: bool.optional(),
+    /** Bearer token a scraper sends to GET /metrics; unset: open in development/test, loopback callers only otherwise. */
+    METRICS_TOKEN: z.string().min(16).optional(),
     BODY_LIMIT_BYTES: z.coerce
       .number()
       .int()
@@ -55,20 +72,45 @@ export const envSchema = z
       .default(1024 * 1024),
     AUTH_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(30),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    DEMO_DATA: bool.default(true),
+    /** Load the demo data set (fixed logins such as admin/admin): development only, on there unless set false. */
+    DEMO_DATA: bool.optional(),
     RELAY_POLL_MS: z.coerce.number().int().min(10).default(50),
     TASK_LEASE_S: z.coerce.number().int().min(5).default(300),
     /** Base URL of a local OSRM for road distances (route planning); great-circle × road factor when unset. */
     OSRM_URL: z.string().url().optional(),
   })
   .superRefine((env, ctx) => {
-    if (env.NODE_ENV !== 'production') return;
-    if (env.JWT_SECRET === DEV_JWT_SECRET) ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must be set in production' });
-    if (env.SECRETS_KEY === DEV_SECRETS_KEY) ctx.addIssue({ code: 'custom', path: ['SECRETS_KEY'], message: 'must be set in production' });
-    if (env.DEMO_DATA) ctx.addIssue({ code: 'custom', path: ['DEMO_DATA'], message: 'must be false in production' });
+    if (env.NODE_ENV !== 'development' && env.DEMO_DATA)
+      ctx.addIssue({ code: 'custom', path: ['DEMO_DATA'], message: 'demo data loads only with NODE_ENV=development' });
+    if (isLocal(env.NODE_ENV)) return;
+    const must = (path: 'JWT_SECRET' | 'SECRETS_KEY', dev: string) => {
+      if (!env[path] || env[path] === dev)
+        ctx.addIssue({ code: 'custom', path: [path], message: `must be set to a real secret (NODE_ENV=${env.NODE_ENV})` });
+    };
+    must('JWT_SECRET', DEV_JWT_SECRET);
+    must('SECRETS_KEY', DEV_SECRETS_KEY);
+    if (env.CORS_ORIGINS?.split(',').some((o) => o.trim() === '*'))
+      ctx.addIssue({ code: 'custom', path: ['CORS_ORIGINS'], message: 'list the allowed origins; * is for development' });
+  })
+  .transform((env) => {
+    const local = isLocal(env.NODE_ENV);
+    return {
+      ...env,
+      JWT_SECRET: env.JWT_SECRET ?? DEV_JWT_SECRET,
+      SECRETS_KEY: env.SECRETS_KEY ?? DEV_SECRETS_KEY,
+      CORS_ORIGINS: env.CORS_ORIGINS ?? (local ? '*' : ''),
+      TRUST_PROXY: env.TRUST_PROXY ?? '',
+      DOCS_ENABLED: env.DOCS_ENABLED ?? local,
+      DEMO_DATA: env.DEMO_DATA ?? env.NODE_ENV === 'development',
+    };
   });
 
-export type Config = z.infer<typeof envSchema>;
+/** Development and test are the only environments where development values may be used. */
+function isLocal(nodeEnv: string): boolean {
+  return nodeEnv === 'development' || nodeEnv === 'test';
+}
+
+export type Config = z.output<typeof envSchema>;
 
 export class ConfigError extends Error {}
 

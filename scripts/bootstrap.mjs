@@ -33,6 +33,9 @@ if (!script) {
   console.error(`unknown command ${cmd}`);
   process.exit(2);
 }
+// `npm start`/`dev`/`setup` are the local development commands and `npm test` the test run: say so explicitly,
+// because the servers treat an unset NODE_ENV as production (real secrets required, no demo data).
+process.env.NODE_ENV ??= cmd === 'test' ? 'test' : 'development';
 const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [script, ...(cmd === 'dev' ? ['--watch'] : []), ...args], {
   cwd: root,
   stdio: 'inherit',

@@ -1,3 +1,4 @@
+import './lib/dev-env.js';
 import { loadConfig } from '../platform/config.js';
 import { createOrm, migrate } from '../platform/db.js';
 

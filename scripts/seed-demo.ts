@@ -1,3 +1,4 @@
+import './lib/dev-env.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { seedIdentity } from './seed/identity.seed.js';
 import { seedLayout } from './seed/layout.seed.js';

@@ -10,6 +10,7 @@
  *
  * Idempotent: a database whose scale_meta matches the request is left alone (use --force to rebuild).
  */
+import './lib/dev-env.js';
 import pg from 'pg';
 import { withDatabase } from '../platform/config.js';
 import { createOrm, migrate } from '../platform/db.js';

@@ -1,4 +1,5 @@
 /** Migrates the database named by DATABASE_URL (used to prepare a scratch database for the picker load test). */
+import '../../scripts/lib/dev-env.js';
 import { loadConfig } from '../../platform/config.js';
 import { createOrm, migrate } from '../../platform/db.js';
 

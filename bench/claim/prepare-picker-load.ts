@@ -7,6 +7,7 @@
  *   tsx bench/claim/prepare-picker-load.ts            # PICKERS=300 ORDERS=2400 BASE_URL=http://127.0.0.1:3000
  *   npm run load -- picker
  */
+import '../../scripts/lib/dev-env.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { jwtSettings, signAccessToken } from '../../api/auth/jwt.js';

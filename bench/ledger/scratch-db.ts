@@ -1,4 +1,5 @@
 /** A migrated scratch database on the server of DATABASE_URL, for benchmarks that must not touch the app's data. */
+import '../../scripts/lib/dev-env.js';
 import pg from 'pg';
 import { loadConfig, withDatabase } from '../../platform/config.js';
 import { createOrm, migrate, type Orm } from '../../platform/db.js';

@@ -8,6 +8,7 @@
  * (scripts/seed-scale.ts; the first run seeds for minutes, later runs reuse the database).
  * Baseline: `select 1` round trips over the same connection pool, same run (ratio = ours ÷ that).
  */
+import '../../scripts/lib/dev-env.js';
 import { performance } from 'node:perf_hooks';
 import { figure, type Benchmark, type Figure } from '../lib/figure.js';
 import { percentile } from '../ledger/scratch-db.js';

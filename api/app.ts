@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -81,10 +82,30 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Routes that declare `config.idempotency` (or spread `idempotent()`) get the shared Idempotency-Key handling.
   app.addHook('onRoute', attachIdempotency);
 
-  await app.register(cors, {
-    origin: config.CORS_ORIGINS === '*' ? true : config.CORS_ORIGINS.split(',').map((s) => s.trim()),
-    credentials: true,
+  await app.register(helmet, {
+    // The API answers JSON; the console and Swagger UI are same-origin pages with inline bootstrap code.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'", "'wasm-unsafe-eval'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        workerSrc: ["'self'", 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    hsts: { maxAge: 31_536_000, includeSubDomains: true },
   });
+  const origins = config.CORS_ORIGINS.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  // `*` answers any origin without credentials; credentials only ever go with an explicit allow-list.
+  await app.register(
+    cors,
+    origins.includes('*') ? { origin: '*', credentials: false } : { origin: origins.length ? origins : false, credentials: true },
+  );
   await app.register(rateLimit, { global: false, redis: deps.redis, nameSpace: `${config.REDIS_PREFIX}:rl:` });
   await app.register(swagger, {
     openapi: {
@@ -104,10 +125,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  if (config.DOCS_ENABLED) {
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+    app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  }
 
-  registerMetrics(app, deps.queues);
+  registerMetrics(app, deps.queues, config);
   await app.register(healthRoutes);
   await app.register(
     async (v1) => {

@@ -1,6 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { timingSafeEqual } from 'node:crypto';
+import { NotFound } from '../../domain/shared/errors.js';
+import type { Config } from '../../platform/config.js';
 import type { QueueRegistry } from '../../platform/queues.js';
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function isLoopback(addr: string | undefined): boolean {
+  return !!addr && (addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.'));
+}
 
 export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry });
@@ -24,7 +37,9 @@ export const socketEventsSent = new Counter({
 });
 
 /** Prometheus metrics: HTTP latency, queue depths (read at scrape), socket connections. */
-export function registerMetrics(app: FastifyInstance, queues: QueueRegistry): void {
+export function registerMetrics(app: FastifyInstance, queues: QueueRegistry, config: Pick<Config, 'METRICS_TOKEN' | 'NODE_ENV'>): void {
+  // One registry per process: a second app in the same process (tests) takes over the queue gauge.
+  metricsRegistry.removeSingleMetric('queue_jobs');
   const queueDepth = new Gauge({
     name: 'queue_jobs',
     help: 'BullMQ jobs by queue and state',
@@ -45,7 +60,13 @@ export function registerMetrics(app: FastifyInstance, queues: QueueRegistry): vo
       reply.elapsedTime / 1000,
     );
   });
-  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
+  const local = config.NODE_ENV === 'development' || config.NODE_ENV === 'test';
+  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (req, reply) => {
+    // Gated: a scrape token when configured; otherwise open in development/test and loopback-only elsewhere.
+    const allowed = config.METRICS_TOKEN
+      ? safeEqual(req.headers.authorization ?? '', `Bearer ${config.METRICS_TOKEN}`)
+      : local || isLoopback(req.socket.remoteAddress);
+    if (!allowed) throw new NotFound('Route', 'GET /metrics');
     reply.type(metricsRegistry.contentType);
     return metricsRegistry.metrics();
   });

@@ -35,7 +35,15 @@ export function attachSocketGateway(app: FastifyInstance, server: HttpServer, pu
   const io = new Server<Record<string, (...a: any[]) => void>, Record<string, (...a: any[]) => void>, Record<string, never>, SocketData>(
     server,
     {
-      cors: { origin: app.config.CORS_ORIGINS === '*' ? true : app.config.CORS_ORIGINS.split(',') },
+      // Same rule as HTTP: `*` without credentials, otherwise only the listed origins (none when unset).
+      cors: app.config.CORS_ORIGINS.split(',').some((o) => o.trim() === '*')
+        ? { origin: '*', credentials: false }
+        : {
+            origin: app.config.CORS_ORIGINS.split(',')
+              .map((o) => o.trim())
+              .filter(Boolean),
+            credentials: true,
+          },
       adapter: createAdapter(pub, sub, { key: socketKey(app.config.REDIS_PREFIX) }),
       maxHttpBufferSize: 64 * 1024,
     },

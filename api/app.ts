@@ -17,6 +17,7 @@ import type { QueueRegistry } from '../platform/queues.js';
 import { systemClock, type Clock } from '../domain/shared/clock.js';
 import { problemErrorHandler, sendProblem } from './problem.js';
 import { authorize } from './auth/guard.js';
+import { hashGate } from '../domain/identity/hash-gate.js';
 import { jwtSettings, type JwtSettings } from './auth/jwt.js';
 import { attachIdempotency } from './plugins/idempotency.js';
 import { registerMetrics } from './plugins/metrics.js';
@@ -55,7 +56,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 64
         ? req.headers['x-request-id']
         : randomUUID(),
-    trustProxy: true,
+    // X-Forwarded-For is believed only from the configured proxies; otherwise the socket address is the client
+    // (rotating the header must not escape the per-IP login limit).
+    trustProxy: config.TRUST_PROXY ? config.TRUST_PROXY.split(',').map((c) => c.trim()) : false,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -106,7 +109,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     cors,
     origins.includes('*') ? { origin: '*', credentials: false } : { origin: origins.length ? origins : false, credentials: true },
   );
-  await app.register(rateLimit, { global: false, redis: deps.redis, nameSpace: `${config.REDIS_PREFIX}:rl:` });
+  hashGate.concurrency = config.HASH_CONCURRENCY;
+  hashGate.queue = config.HASH_QUEUE;
+  // Every route is limited per caller: the signed-in user or API client once authorize() has run (instance hooks run
+  // before the route-level hook this plugin adds), else the client IP. Public routes without a limit of their own
+  // (health, metrics, docs, console files) are exempt; login and webhooks set theirs.
+  await app.register(rateLimit, {
+    global: true,
+    max: config.API_RATE_LIMIT_PER_MIN,
+    timeWindow: '1 minute',
+    redis: deps.redis,
+    nameSpace: `${config.REDIS_PREFIX}:rl:`,
+    keyGenerator: (req) => (req.actor ? `${req.actor.kind}:${req.actor.id}` : `ip:${req.ip}`),
+    allowList: (req) => !!req.routeOptions.config.public && !req.routeOptions.config.rateLimit,
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -26,6 +26,7 @@ export function sendProblem(
 /** Maps every error to RFC 9457 problem+json. Never leaks a stack trace or an internal message. */
 export function problemErrorHandler(error: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   if (error instanceof DomainError) {
+    if (typeof error.extra.retryAfterS === 'number') reply.header('retry-after', String(Math.max(1, Math.ceil(error.extra.retryAfterS))));
     return sendProblem(reply, req, {
       type: error.type,
       title: error.title,

@@ -71,6 +71,16 @@ export const envSchema = z
       .min(1024)
       .default(1024 * 1024),
     AUTH_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(30),
+    /**
+     * Requests per minute per signed-in user or API client on every authenticated route; default 6000 (100/s), and
+     * 100 000 in development/test where load scenarios drive one account hard.
+     */
+    API_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).optional(),
+    /** Storefront webhook deliveries per minute per connector (defaults as above). */
+    WEBHOOK_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).optional(),
+    /** Password/PIN hashes (scrypt, ~128 MiB each) run at once, and how many may wait; more answer 503. */
+    HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    HASH_QUEUE: z.coerce.number().int().min(0).default(16),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Load the demo data set (fixed logins such as admin/admin): development only, on there unless set false. */
     DEMO_DATA: bool.optional(),
@@ -100,6 +110,8 @@ export const envSchema = z
       SECRETS_KEY: env.SECRETS_KEY ?? DEV_SECRETS_KEY,
       CORS_ORIGINS: env.CORS_ORIGINS ?? (local ? '*' : ''),
       TRUST_PROXY: env.TRUST_PROXY ?? '',
+      API_RATE_LIMIT_PER_MIN: env.API_RATE_LIMIT_PER_MIN ?? (local ? 100_000 : 6000),
+      WEBHOOK_RATE_LIMIT_PER_MIN: env.WEBHOOK_RATE_LIMIT_PER_MIN ?? (local ? 100_000 : 6000),
       DOCS_ENABLED: env.DOCS_ENABLED ?? local,
       DEMO_DATA: env.DEMO_DATA ?? env.NODE_ENV === 'development',
     };

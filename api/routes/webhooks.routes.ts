@@ -168,10 +168,16 @@ export async function webhookRoutes(fastify: FastifyInstance) {
     params: z.object({ connectorId: z.string().max(64) }),
     response: { 200: ackView, 400: problemSchema, 401: problemSchema, 404: problemSchema, 422: problemSchema },
   });
-  app.post('/webhooks/shopify/:connectorId', { config: { public: true }, schema: schema('Shopify') }, (req) =>
+  // Per connector, so one storefront (or someone replaying its URL) cannot crowd out the others.
+  const rateLimit = {
+    max: app.config.WEBHOOK_RATE_LIMIT_PER_MIN,
+    timeWindow: '1 minute',
+    keyGenerator: (req: FastifyRequest) => `connector:${(req.params as { connectorId?: string }).connectorId ?? ''}`,
+  };
+  app.post('/webhooks/shopify/:connectorId', { config: { public: true, rateLimit }, schema: schema('Shopify') }, (req) =>
     handle('shopify', req, req.params.connectorId),
   );
-  app.post('/webhooks/woocommerce/:connectorId', { config: { public: true }, schema: schema('WooCommerce') }, (req) =>
+  app.post('/webhooks/woocommerce/:connectorId', { config: { public: true, rateLimit }, schema: schema('WooCommerce') }, (req) =>
     handle('woocommerce', req, req.params.connectorId),
   );
 }

@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
-import { Conflict, Unauthorized } from '../shared/errors.js';
+import { Conflict, TooManyRequests, Unauthorized } from '../shared/errors.js';
 import type { Actor, Role } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import type { Clock } from '../shared/clock.js';
@@ -10,6 +10,7 @@ import { dummySecretHash, hashSecret, verifySecret } from './password.js';
 import { newOpaqueToken, sha256 } from './tokens.js';
 import type { createApiClientBody, createUserBody } from './identity.schemas.js';
 import { recordAudit } from './audit.js';
+import { badgeLockSeconds } from './badge-lockout.js';
 
 interface UserRow {
   id: string;
@@ -20,6 +21,7 @@ interface UserRow {
   roles: Role[];
   warehouse_ids: string[];
   active: boolean;
+  pin_failures?: number;
 }
 
 export interface AuthenticatedUser {
@@ -74,14 +76,33 @@ export async function loginWithPassword(
   return toUser(row);
 }
 
-/** Handheld login: scan a badge and type a PIN. */
+/**
+ * Handheld login: scan a badge and type a PIN. A locked badge is refused before any hashing; each wrong PIN counts,
+ * and the lock (growing backoff, badge-lockout.ts) is written with an audit entry; a right PIN clears the count.
+ */
 export async function loginWithBadge(
   em: EntityManager,
   badge: string,
   pin: string,
   ctx: { deviceId?: string; ip?: string },
 ): Promise<AuthenticatedUser> {
-  const row = await sqlOne<UserRow>(em, 'select * from app_user where badge_code = ?', [badge]);
+  const row = await sqlOne<UserRow & { locked_for_s: number | null }>(
+    em,
+    `select *, ceil(extract(epoch from (pin_locked_until - now())))::int as locked_for_s from app_user where badge_code = ?`,
+    [badge],
+  );
+  if (row?.locked_for_s && row.locked_for_s > 0) {
+    await recordAudit(em, {
+      actorType: 'anonymous',
+      action: 'auth.badge_login_locked',
+      objectType: 'user',
+      objectId: row.id,
+      details: { badge: badge.slice(0, 4) + '…', lockedForS: row.locked_for_s },
+      deviceId: ctx.deviceId,
+      ip: ctx.ip,
+    });
+    throw new TooManyRequests('This badge is locked after too many wrong PINs; try again later', row.locked_for_s, 'badge-locked');
+  }
   const ok = await verifySecret(pin, row?.pin_hash ?? (await dummySecretHash()));
   if (!row || !ok || !row.active) {
     await recordAudit(em, {
@@ -91,8 +112,29 @@ export async function loginWithBadge(
       deviceId: ctx.deviceId,
       ip: ctx.ip,
     });
+    if (row && !ok) {
+      const counted = await sqlOne<{ pin_failures: number }>(
+        em,
+        'update app_user set pin_failures = pin_failures + 1 where id = ? returning pin_failures',
+        [row.id],
+      );
+      const lockS = badgeLockSeconds(counted!.pin_failures);
+      if (lockS > 0) {
+        await sql(em, 'update app_user set pin_locked_until = now() + make_interval(secs => ?) where id = ?', [lockS, row.id]);
+        await recordAudit(em, {
+          actorType: 'anonymous',
+          action: 'auth.badge_locked',
+          objectType: 'user',
+          objectId: row.id,
+          details: { failures: counted!.pin_failures, lockedForS: lockS },
+          deviceId: ctx.deviceId,
+          ip: ctx.ip,
+        });
+      }
+    }
     throw new Unauthorized('Invalid badge or PIN');
   }
+  if (row.pin_failures) await sql(em, 'update app_user set pin_failures = 0, pin_locked_until = null where id = ?', [row.id]);
   await recordAudit(em, { actorType: 'user', actorId: row.id, action: 'auth.badge_login', deviceId: ctx.deviceId, ip: ctx.ip });
   return toUser(row);
 }

@@ -1,4 +1,5 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { hashGate } from './hash-gate.js';
 
 // scrypt parameters per OWASP Password Storage Cheat Sheet (N=2^17, r=8, p=1).
 const N = 2 ** 17;
@@ -7,7 +8,9 @@ const P = 1;
 const KEYLEN = 32;
 
 function scrypt(pw: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => scryptCb(pw, salt, KEYLEN, opts, (err, key) => (err ? reject(err) : resolve(key))));
+  return hashGate.run(
+    () => new Promise<Buffer>((resolve, reject) => scryptCb(pw, salt, KEYLEN, opts, (err, key) => (err ? reject(err) : resolve(key)))),
+  );
 }
 
 /** Hash in PHC-like form `scrypt$N$r$p$salt$hash` so parameters can change later. */
@@ -35,6 +38,9 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
 // A hash to verify against when the user does not exist, so timing does not reveal usernames.
 let dummyHash: Promise<string> | undefined;
 export function dummySecretHash(): Promise<string> {
-  dummyHash ??= hashSecret('dockside-no-such-user');
+  dummyHash ??= hashSecret('dockside-no-such-user').catch((err: unknown) => {
+    dummyHash = undefined; // a refused (busy) hash must not poison the cache
+    throw err;
+  });
   return dummyHash;
 }

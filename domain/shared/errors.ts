@@ -57,3 +57,14 @@ export class BadRequest extends DomainError {
     super(type, 400, 'Bad request', detail, errors);
   }
 }
+export class TooManyRequests extends DomainError {
+  /** `retryAfterS` becomes the Retry-After header. */
+  constructor(detail: string, retryAfterS: number, type = 'rate-limited') {
+    super(type, 429, 'Too many requests', detail, [], { retryAfterS });
+  }
+}
+export class ServiceBusy extends DomainError {
+  constructor(detail: string, retryAfterS = 1) {
+    super('busy', 503, 'Service busy', detail, [], { retryAfterS });
+  }
+}

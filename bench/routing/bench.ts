@@ -10,13 +10,15 @@ import { figure, type Benchmark, type Figure } from '../lib/figure.js';
 import { runInstance } from './run-instance.js';
 
 const DATA = fileURLToPath(new URL('../data/routing', import.meta.url));
-const SUBSET: { file: string; timeLimitS: number }[] = [
+const PDP = fileURLToPath(new URL('../data/routing-pdptw', import.meta.url));
+const SUBSET: { file: string; timeLimitS: number; dir?: string }[] = [
   { file: 'X-n101-k25.vrp', timeLimitS: 1.3 },
   { file: 'X-n101-k25.vrp', timeLimitS: 5 },
   { file: 'X-n251-k28.vrp', timeLimitS: 9.5 },
   { file: 'C101.txt', timeLimitS: 2 },
   { file: 'R101.txt', timeLimitS: 3 },
   { file: 'RC201.txt', timeLimitS: 3 },
+  { file: 'lr101.txt', timeLimitS: 3, dir: PDP },
 ];
 
 const bench: Benchmark = {
@@ -26,7 +28,7 @@ const bench: Benchmark = {
     const figures: Figure[] = [];
     for (const s of SUBSET) {
       const timeLimitS = quick ? s.timeLimitS / 2 : s.timeLimitS;
-      const r = runInstance(join(DATA, s.file), { timeLimitS, seed: seed ?? 1, solomon: 'hierarchical' });
+      const r = runInstance(join(s.dir ?? DATA, s.file), { timeLimitS, seed: seed ?? 1, solomon: 'hierarchical' });
       const tag = `${r.instance} @${timeLimitS}s`;
       figures.push(figure('routing', `cost ${tag}${r.feasible ? '' : ' INFEASIBLE'}`, r.cost, 'distance', r.bks, 'BKS'));
       if (r.bksVehicles != null) figures.push(figure('routing', `vehicles ${tag}`, r.vehicles, 'vehicles', r.bksVehicles, 'BKS vehicles'));

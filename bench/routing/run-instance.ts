@@ -3,6 +3,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { checkSolution } from '../../domain/routing/checker.js';
 import { cvrpToProblem, parseCvrplib } from '../../domain/routing/instances/cvrplib.js';
 import { parseSolomon, solomonToProblem, type SolomonConvention } from '../../domain/routing/instances/solomon.js';
+import { isLiLim, liLimToProblem, parseLiLim } from '../../domain/routing/instances/lilim.js';
 import { writeSol } from '../../domain/routing/instances/sol-writer.js';
 import { solve } from '../../domain/routing/solver.js';
 
@@ -47,7 +48,13 @@ export function runInstance(file: string, o: RunOptions): InstanceResult {
   const name = basename(file, extname(file));
   const entry = loadBks(file)[name];
   const isVrp = extname(file).toLowerCase() === '.vrp';
-  const problem = isVrp ? cvrpToProblem(parseCvrplib(text)) : solomonToProblem(parseSolomon(text), o.solomon);
+  // Li & Lim PDPTW files are .txt like Solomon's; their objective is always hierarchical.
+  const pdp = !isVrp && isLiLim(text);
+  const problem = isVrp
+    ? cvrpToProblem(parseCvrplib(text))
+    : pdp
+      ? liLimToProblem(parseLiLim(text, name))
+      : solomonToProblem(parseSolomon(text), o.solomon);
   let bestAtS = 0;
   const sol = solve(problem, { seed: o.seed, timeLimitS: o.timeLimitS, onProgress: (_c, t) => (bestAtS = t) });
   const check = checkSolution(
@@ -63,7 +70,7 @@ export function runInstance(file: string, o: RunOptions): InstanceResult {
     bks = entry?.bks ?? null;
   } else {
     cost = Math.round(check.distanceM * 100) / 100;
-    const b = o.solomon === 'hierarchical' ? entry?.bks_hierarchical : entry?.bks_distance_only;
+    const b = o.solomon === 'hierarchical' || pdp ? entry?.bks_hierarchical : entry?.bks_distance_only;
     bks = b?.distance ?? null;
     bksVehicles = b?.vehicles ?? null;
   }
@@ -86,7 +93,7 @@ export function runInstance(file: string, o: RunOptions): InstanceResult {
   };
   if (!isVrp) {
     res.bksVehicles = bksVehicles;
-    res.convention = o.solomon;
+    res.convention = pdp ? 'pdptw-hierarchical' : o.solomon;
   }
   return res;
 }

@@ -5,6 +5,7 @@ import { checkSolution } from '../checker.js';
 import { cvrpToProblem, euc2d, parseCvrplib } from './cvrplib.js';
 import { parseSol, writeSol } from './sol-writer.js';
 import { parseSolomon, solomonToProblem } from './solomon.js';
+import { isLiLim, liLimToProblem, parseLiLim } from './lilim.js';
 
 const DATA = fileURLToPath(new URL('../../../bench/data/routing', import.meta.url));
 
@@ -75,5 +76,31 @@ describe('.sol writer', () => {
     const text = writeSol([[12, 5, 33], [], [1]], 421);
     expect(text).toBe('Route #1: 12 5 33\nRoute #2: 1\nCost 421\n');
     expect(parseSol(text)).toEqual({ routes: [[12, 5, 33], [1]], cost: 421 });
+  });
+});
+
+describe('Li & Lim PDPTW reader', () => {
+  const PDP = fileURLToPath(new URL('../../../bench/data/routing-pdptw', import.meta.url));
+  const text = readFileSync(`${PDP}/lc101.txt`, 'utf8');
+
+  it('recognises the format and reads vehicles, capacity, tasks and sibling links', () => {
+    expect(isLiLim(text)).toBe(true);
+    expect(isLiLim(readFileSync(`${DATA}/C101.txt`, 'utf8'))).toBe(false);
+    const inst = parseLiLim(text, 'lc101');
+    expect(inst).toMatchObject({ name: 'lc101', vehicles: 25, capacity: 200 });
+    expect(inst.tasks[0]).toMatchObject({ id: 0, x: 40, y: 50, due: 1236 });
+    for (const t of inst.tasks.slice(1)) {
+      const sibling = inst.tasks.find((u) => u.id === (t.delivery || t.pickup))!;
+      expect(t.delivery > 0 ? sibling.pickup : sibling.delivery).toBe(t.id);
+      expect(Math.sign(t.demand)).toBe(t.delivery > 0 ? 1 : -1);
+    }
+  });
+
+  it('pairs every pickup with its delivery in the solver problem', () => {
+    const p = liLimToProblem(parseLiLim(text, 'lc101'));
+    expect(p.jobs).toHaveLength(106);
+    expect(p.pairs).toHaveLength(53);
+    const paired = new Set(p.pairs!.flatMap((x) => [x.pickupIndex, x.deliveryIndex]));
+    expect(paired.size).toBe(106);
   });
 });

@@ -32,7 +32,15 @@ export const queueDefs = {
   /** Orders: shipment progress reported back to the storefront. */
   'fulfilment-callbacks': {
     payload: relayedEventSchema,
-    subscribes: ['shipment.created', 'shipment.packed', 'shipment.labelled', 'shipment.delivered', 'order.cancel_refused'] as string[],
+    subscribes: [
+      'shipment.created',
+      'shipment.packed',
+      'shipment.labelled',
+      'shipment.delivered',
+      'order.cancel_refused',
+      // Dispatch's customer notices (ETA, nearby, delivered, failed, delayed + tracking link) for api storefronts.
+      'delivery.customer_notified',
+    ] as string[],
   },
   /** Orders: one HTTP attempt of an outbound_delivery row (retries are rescheduled from Postgres). */
   'webhook-delivery': { payload: z.object({ deliveryId: z.string().uuid() }), subscribes: [] as string[] },

@@ -4,6 +4,7 @@ import { ordersEvents } from '../orders/orders.events.js';
 import { tasksEvents } from '../tasks/tasks.events.js';
 import { dispatchEvents } from '../dispatch/dispatch.events.js';
 import { receivingEvents } from '../receiving/receiving.events.js';
+import { dispatchLiveEvents } from '../dispatch/live.events.js';
 
 /**
  * The typed catalogue of domain events: `context.noun.pastVerb` → payload schema.
@@ -24,6 +25,7 @@ export const eventSchemas = {
   ...tasksEvents,
   ...dispatchEvents,
   ...receivingEvents,
+  ...dispatchLiveEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type DomainEventType = keyof typeof eventSchemas;

@@ -158,6 +158,8 @@ export function callbacksFor(
             trackingNumber: s.trackingNumber ?? null,
             reason: reason ?? null,
             eventId: e.id,
+            // A dispatch customer notice carries its kind, ETA and tracking link for the storefront to pass on.
+            ...(e.type === 'delivery.customer_notified' ? { notice: e.payload } : {}),
           },
         },
       },

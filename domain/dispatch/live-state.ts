@@ -1,0 +1,129 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from '../shared/sql.js';
+import type { LiveRoute } from './at-risk.js';
+import { isGpsStale, liveEtas, secondsOfDay, type LiveEta, type RemainingStop } from './live-eta.js';
+
+/** Loads routes with their remaining stops, last ping and clock, ready for the pure live rules. */
+
+export interface LiveRouteRow {
+  id: string;
+  plan_id: string;
+  warehouse_id: string;
+  vehicle_id: string;
+  vehicle_code: string;
+  fuel: string;
+  driver_id: string | null;
+  driver_name: string | null;
+  driver_user_id: string | null;
+  status: 'planned' | 'dispatched' | 'completed' | 'broken_down';
+  delivery_date: string;
+  timezone: string;
+  depot_lat: number;
+  depot_lng: number;
+  shift_start_s: number;
+  started_at: Date | null;
+}
+
+export interface LiveStopRow {
+  id: string;
+  route_id: string;
+  shipment_id: string;
+  order_id: string | null;
+  seq: number;
+  status: string;
+  lat: number;
+  lng: number;
+  service_time_s: number;
+  window_start_s: number | null;
+  window_end_s: number | null;
+  eta_s: number;
+  arrived_at: Date | null;
+  notified_eta_s: number | null;
+  nearby_notified_at: Date | null;
+  delayed_notified_at: Date | null;
+}
+
+export interface LastPosition {
+  vehicle_id: string;
+  lat: number;
+  lng: number;
+  speed_mps: number | null;
+  heading_deg: number | null;
+  recorded_at: Date;
+}
+
+export interface LiveRouteState {
+  row: LiveRouteRow;
+  nowS: number;
+  position: LastPosition | null;
+  gpsStale: boolean;
+  /** Stops not yet delivered or failed, in visiting order. */
+  remaining: LiveStopRow[];
+  all: LiveStopRow[];
+  etas: LiveEta[];
+  live: LiveRoute;
+}
+
+const ROUTE_SQL = `select r.id, r.plan_id, r.warehouse_id, r.vehicle_id, v.code as vehicle_code, v.fuel, r.driver_id, d.name as driver_name,
+  d.user_id as driver_user_id, r.status, to_char(p.delivery_date, 'YYYY-MM-DD') as delivery_date, w.timezone, v.depot_lat, v.depot_lng, v.shift_start_s, r.started_at
+  from route r join route_plan p on p.id = r.plan_id join vehicle v on v.id = r.vehicle_id join warehouse w on w.id = r.warehouse_id
+  left join driver d on d.id = r.driver_id`;
+
+/** Live state of the routes matching `where` (on alias r / p). */
+export async function loadLiveRoutes(em: EntityManager, where: string, params: unknown[], now: Date): Promise<LiveRouteState[]> {
+  const routes = await sql<LiveRouteRow>(em, `${ROUTE_SQL} where ${where} order by v.code`, params);
+  if (!routes.length) return [];
+  const ids = `{${routes.map((r) => r.id).join(',')}}`;
+  const stops = await sql<LiveStopRow>(
+    em,
+    `select s.id, s.route_id, s.shipment_id, sh.order_id, s.seq, s.status, sh.lat, sh.lng, sh.service_time_s, sh.window_start_s, sh.window_end_s,
+      s.eta_s, s.arrived_at, s.notified_eta_s, s.nearby_notified_at, s.delayed_notified_at
+    from route_stop s join shipment sh on sh.id = s.shipment_id where s.route_id = any(?::uuid[]) order by s.route_id, s.seq`,
+    [ids],
+  );
+  const positions = await sql<LastPosition>(
+    em,
+    `select distinct on (vehicle_id) vehicle_id, lat, lng, speed_mps, heading_deg, recorded_at from driver_position
+    where vehicle_id = any(?::uuid[]) and recorded_at > ?::timestamptz - interval '1 day' order by vehicle_id, recorded_at desc`,
+    [`{${[...new Set(routes.map((r) => r.vehicle_id))].join(',')}}`, now.toISOString()],
+  );
+  const posOf = new Map(positions.map((p) => [p.vehicle_id, p]));
+  return routes.map((row) => {
+    const all = stops.filter((s) => s.route_id === row.id);
+    const remaining = all.filter((s) => s.status === 'planned' || s.status === 'dispatched');
+    const nowS = secondsOfDay(now, row.delivery_date, row.timezone);
+    const position = posOf.get(row.vehicle_id) ?? null;
+    const from = position
+      ? { lat: Number(position.lat), lng: Number(position.lng) }
+      : { lat: Number(row.depot_lat), lng: Number(row.depot_lng) };
+    const rs: RemainingStop[] = remaining.map((s) => ({
+      stopId: s.id,
+      lat: Number(s.lat),
+      lng: Number(s.lng),
+      serviceTimeS: Number(s.service_time_s),
+      windowStartS: s.window_start_s == null ? null : Number(s.window_start_s),
+      windowEndS: s.window_end_s == null ? null : Number(s.window_end_s),
+      arrivedS: s.arrived_at ? secondsOfDay(new Date(s.arrived_at), row.delivery_date, row.timezone) : null,
+    }));
+    // A route not started yet leaves the depot at its shift start at the earliest.
+    const startS = row.started_at || position ? nowS : Math.max(nowS, Number(row.shift_start_s));
+    const etas = liveEtas(from, startS, rs);
+    return {
+      row,
+      nowS,
+      position,
+      gpsStale: row.status === 'dispatched' && isGpsStale(position ? new Date(position.recorded_at) : null, now),
+      remaining,
+      all,
+      etas,
+      live: {
+        routeId: row.id,
+        vehicleCode: row.vehicle_code,
+        from,
+        nowS: startS,
+        stops: rs,
+        canReceive: row.status === 'dispatched' || row.status === 'planned',
+      },
+    };
+  });
+}

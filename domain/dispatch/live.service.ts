@@ -1,0 +1,380 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { emit } from '../events/outbox.js';
+import { recordAudit } from '../identity/audit.js';
+import { haversineM } from '../routing/matrix/great-circle.js';
+import { Conflict, NotFound, ValidationFailed } from '../shared/errors.js';
+import { canSeeWarehouse, type Actor } from '../shared/roles.js';
+import { sql, sqlOne } from '../shared/sql.js';
+import type { ArriveBody, DeliveredBody, FailedBody, PositionBody } from './live.schemas.js';
+import { loadLiveRoutes, type LiveRouteState } from './live-state.js';
+import { issueNotice, type LiveDeps } from './notices.js';
+import { mayActOnRoute } from './plan-views.js';
+import { checkProof, DEFAULT_POD_POLICY, type PodPolicy } from './proof.js';
+import { completeStop } from './stop.service.js';
+
+/** The driver's side of the live day: position pings, route start, arrival, outcome with proof. */
+
+/** An ETA that moved by more than this since the customer was last told is told again. */
+export const ETA_NOTICE_SHIFT_S = 15 * 60;
+/** The customer hears "nearby" when the van is this close to their stop and it is next. */
+export const NEARBY_M = 1000;
+
+const distM = (a: { lat: number; lng: number }, b: { lat: number; lng: number }) =>
+  haversineM({ lat: a.lat, lon: a.lng }, { lat: b.lat, lon: b.lng });
+
+/** Stores a ping for a vehicle (its driver, or a planner) and pushes it live; notices follow from it. */
+export async function recordPosition(em: EntityManager, actor: Actor, vehicleId: string, body: PositionBody, deps: LiveDeps) {
+  const v = await sqlOne<{ id: string; warehouse_id: string; driver_id: string | null; driver_user_id: string | null }>(
+    em,
+    `select v.id, v.warehouse_id, d.id as driver_id, d.user_id as driver_user_id from vehicle v left join driver d on d.vehicle_id = v.id where v.id = ?`,
+    [vehicleId],
+  );
+  if (!v || !canSeeWarehouse(actor, v.warehouse_id)) throw new NotFound('Vehicle', vehicleId);
+  const route = await sqlOne<{
+    id: string;
+    plan_id: string;
+    driver_id: string | null;
+    driver_user_id: string | null;
+    started_at: Date | null;
+  }>(
+    em,
+    `select r.id, r.plan_id, r.driver_id, d.user_id as driver_user_id, r.started_at from route r join route_plan p on p.id = r.plan_id
+    left join driver d on d.id = r.driver_id where r.vehicle_id = ? and r.status = 'dispatched' order by p.delivery_date desc, r.dispatched_at desc limit 1`,
+    [vehicleId],
+  );
+  const isPlanner = mayActOnRoute(actor, null);
+  if (!isPlanner && v.driver_user_id !== actor.id && route?.driver_user_id !== actor.id) throw new NotFound('Vehicle', vehicleId);
+  const recordedAt = body.recordedAt ? new Date(body.recordedAt) : deps.now;
+  const driverId = route?.driver_id ?? v.driver_id;
+  const row = (await sqlOne<{ id: string }>(
+    em,
+    `insert into driver_position (warehouse_id, vehicle_id, driver_id, route_id, lat, lng, accuracy_m, speed_mps, heading_deg, recorded_at)
+    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
+    [
+      v.warehouse_id,
+      vehicleId,
+      driverId,
+      route?.id ?? null,
+      body.lat,
+      body.lng,
+      body.accuracyM ?? null,
+      body.speedMps ?? null,
+      body.headingDeg ?? null,
+      recordedAt.toISOString(),
+    ],
+  ))!;
+  await emit(em, {
+    type: 'vehicle.position_reported',
+    warehouseId: v.warehouse_id,
+    rooms: route ? [`route:${route.plan_id}`] : [],
+    actorId: actor.id,
+    payload: {
+      vehicleId,
+      driverId,
+      routeId: route?.id ?? null,
+      planId: route?.plan_id ?? null,
+      lat: body.lat,
+      lng: body.lng,
+      speedMps: body.speedMps ?? null,
+      headingDeg: body.headingDeg ?? null,
+      recordedAt: recordedAt.toISOString(),
+    },
+  });
+  let notices = 0;
+  if (route) {
+    if (!route.started_at) notices += await startRouteRow(em, actor, route.id, deps);
+    else notices += await noticesFromPosition(em, route.id, deps);
+  }
+  return { id: row.id, routeId: route?.id ?? null, notices };
+}
+
+/** The driver leaves: the route is started and every remaining customer hears their ETA. */
+export async function startRoute(em: EntityManager, actor: Actor, routeId: string, deps: LiveDeps) {
+  const r = await sqlOne<{ warehouse_id: string; status: string; driver_user_id: string | null }>(
+    em,
+    `select r.warehouse_id, r.status, d.user_id as driver_user_id from route r left join driver d on d.id = r.driver_id where r.id = ? for update of r`,
+    [routeId],
+  );
+  if (!r || !canSeeWarehouse(actor, r.warehouse_id) || !mayActOnRoute(actor, r.driver_user_id)) throw new NotFound('Route', routeId);
+  if (r.status !== 'dispatched')
+    throw new Conflict(`Route ${routeId} is ${r.status}; only a dispatched route can start`, 'route-not-dispatched');
+  const notices = await startRouteRow(em, actor, routeId, deps);
+  return { id: routeId, started: true as const, notices };
+}
+
+async function startRouteRow(em: EntityManager, actor: Actor, routeId: string, deps: LiveDeps): Promise<number> {
+  const set = await sqlOne<{ plan_id: string; vehicle_id: string; warehouse_id: string }>(
+    em,
+    `update route set started_at = ? where id = ? and started_at is null returning plan_id, vehicle_id, warehouse_id`,
+    [deps.now.toISOString(), routeId],
+  );
+  if (!set) return 0;
+  await emit(em, {
+    type: 'route.started',
+    warehouseId: set.warehouse_id,
+    rooms: [`route:${set.plan_id}`],
+    actorId: actor.id,
+    payload: { planId: set.plan_id, routeId, vehicleId: set.vehicle_id },
+  });
+  const [st] = await loadLiveRoutes(em, 'r.id = ?', [routeId], deps.now);
+  if (!st) return 0;
+  for (const [i, s] of st.remaining.entries()) await issueNotice(em, deps, noticeOf(st, s, 'route_started', st.etas[i]!.etaS));
+  return st.remaining.length;
+}
+
+function noticeOf(
+  st: LiveRouteState,
+  s: LiveRouteState['remaining'][number],
+  kind: Parameters<typeof issueNotice>[2]['kind'],
+  etaS: number | null,
+) {
+  return {
+    kind,
+    warehouseId: st.row.warehouse_id,
+    routeId: st.row.id,
+    stopId: s.id,
+    shipmentId: s.shipment_id,
+    orderId: s.order_id,
+    etaS,
+    nowS: st.nowS,
+    windowStartS: s.window_start_s == null ? null : Number(s.window_start_s),
+    windowEndS: s.window_end_s == null ? null : Number(s.window_end_s),
+  };
+}
+
+/** After a ping: "nearby" for the next stop, a new ETA when it moved a lot, "delayed" once a window will be missed. */
+async function noticesFromPosition(em: EntityManager, routeId: string, deps: LiveDeps): Promise<number> {
+  const [st] = await loadLiveRoutes(em, 'r.id = ?', [routeId], deps.now);
+  if (!st || !st.position) return 0;
+  let n = 0;
+  for (const [i, s] of st.remaining.entries()) {
+    const eta = st.etas[i]!;
+    if (i === 0 && !s.nearby_notified_at && !s.arrived_at && distM(st.live.from, { lat: Number(s.lat), lng: Number(s.lng) }) <= NEARBY_M) {
+      await sql(em, 'update route_stop set nearby_notified_at = ? where id = ?', [deps.now.toISOString(), s.id]);
+      await issueNotice(em, deps, noticeOf(st, s, 'nearby', eta.etaS));
+      n++;
+    }
+    if (eta.lateByS > 0 && !s.delayed_notified_at) {
+      await sql(em, 'update route_stop set delayed_notified_at = ? where id = ?', [deps.now.toISOString(), s.id]);
+      await issueNotice(em, deps, noticeOf(st, s, 'delayed', eta.etaS));
+      n++;
+    } else if (s.notified_eta_s != null && Math.abs(eta.etaS - Number(s.notified_eta_s)) > ETA_NOTICE_SHIFT_S) {
+      await issueNotice(em, deps, noticeOf(st, s, 'eta', eta.etaS));
+      n++;
+    }
+  }
+  return n;
+}
+
+interface StopRow {
+  id: string;
+  plan_id: string;
+  route_id: string;
+  warehouse_id: string;
+  shipment_id: string;
+  order_id: string | null;
+  status: string;
+  route_status: string;
+  driver_user_id: string | null;
+  vehicle_id: string;
+  lat: number;
+  lng: number;
+  window_start_s: number | null;
+  window_end_s: number | null;
+  delivery_method: string;
+}
+
+async function stopFor(em: EntityManager, actor: Actor, stopId: string): Promise<StopRow> {
+  const s = await sqlOne<StopRow>(
+    em,
+    `select s.id, s.plan_id, s.route_id, s.warehouse_id, s.shipment_id, sh.order_id, s.status, r.status as route_status, d.user_id as driver_user_id,
+      r.vehicle_id, sh.lat, sh.lng, sh.window_start_s, sh.window_end_s, coalesce(sh.service_code, 'standard') as delivery_method
+    from route_stop s join route r on r.id = s.route_id join shipment sh on sh.id = s.shipment_id left join driver d on d.id = r.driver_id
+    where s.id = ?`,
+    [stopId],
+  );
+  if (!s || !canSeeWarehouse(actor, s.warehouse_id) || !mayActOnRoute(actor, s.driver_user_id)) throw new NotFound('Stop', stopId);
+  return s;
+}
+
+/** Where the proof was taken: the position sent with it, else the vehicle's last ping of the past 10 minutes. */
+async function captureDistance(em: EntityManager, s: StopRow, at: { lat: number; lng: number } | undefined, now: Date) {
+  let p = at;
+  if (!p) {
+    const last = await sqlOne<{ lat: number; lng: number }>(
+      em,
+      `select lat, lng from driver_position where vehicle_id = ? and recorded_at > ?::timestamptz - interval '10 minutes' order by recorded_at desc limit 1`,
+      [s.vehicle_id, now.toISOString()],
+    );
+    if (last) p = { lat: Number(last.lat), lng: Number(last.lng) };
+  }
+  return p ? { ...p, distanceM: Math.round(distM(p, { lat: Number(s.lat), lng: Number(s.lng) }) * 10) / 10 } : undefined;
+}
+
+/** The driver is at the stop (records how far from it they pressed "arrived"). */
+export async function arriveAtStop(em: EntityManager, actor: Actor, stopId: string, body: ArriveBody, deps: LiveDeps) {
+  const s = await stopFor(em, actor, stopId);
+  if (s.route_status !== 'dispatched' || s.status !== 'dispatched')
+    throw new Conflict(
+      `Stop ${stopId} is ${s.status} on a ${s.route_status} route; only dispatched stops can be arrived at`,
+      'stop-not-open',
+    );
+  const where = await captureDistance(em, s, body.lat != null && body.lng != null ? { lat: body.lat, lng: body.lng } : undefined, deps.now);
+  await sql(em, 'update route_stop set arrived_at = coalesce(arrived_at, ?) where id = ?', [deps.now.toISOString(), stopId]);
+  await emit(em, {
+    type: 'stop.arrived',
+    warehouseId: s.warehouse_id,
+    rooms: [`route:${s.plan_id}`, `shipment:${s.shipment_id}`],
+    actorId: actor.id,
+    payload: { planId: s.plan_id, routeId: s.route_id, stopId, shipmentId: s.shipment_id, distanceM: where?.distanceM ?? null },
+  });
+  return { id: stopId, arrivedAt: deps.now.toISOString(), distanceM: where?.distanceM ?? null };
+}
+
+/** The proof-of-delivery policy of a warehouse's delivery method (default: everything optional). */
+export async function podPolicyOf(em: EntityManager, warehouseId: string, method: string): Promise<PodPolicy> {
+  const r = await sqlOne<{ photo: string; signature: string; recipient_name: string; notes: string }>(
+    em,
+    'select photo, signature, recipient_name, notes from pod_policy where warehouse_id = ? and delivery_method = ?',
+    [warehouseId, method],
+  );
+  if (!r) return DEFAULT_POD_POLICY;
+  return { photo: r.photo, signature: r.signature, recipientName: r.recipient_name, notes: r.notes } as PodPolicy;
+}
+
+export async function setPodPolicy(em: EntityManager, actor: Actor, warehouseId: string, method: string, p: PodPolicy) {
+  if (!canSeeWarehouse(actor, warehouseId)) throw new NotFound('Warehouse', warehouseId);
+  await sql(
+    em,
+    `insert into pod_policy (warehouse_id, delivery_method, photo, signature, recipient_name, notes) values (?, ?, ?, ?, ?, ?)
+    on conflict (warehouse_id, delivery_method) do update set photo = excluded.photo, signature = excluded.signature,
+    recipient_name = excluded.recipient_name, notes = excluded.notes, updated_at = now()`,
+    [warehouseId, method, p.photo, p.signature, p.recipientName, p.notes],
+  );
+  await recordAudit(em, {
+    actorType: actor.kind,
+    actorId: actor.id,
+    action: 'pod_policy.set',
+    objectType: 'pod_policy',
+    objectId: method,
+    warehouseId,
+    details: { ...p },
+  });
+  return { warehouseId, deliveryMethod: method, ...p };
+}
+
+/**
+ * Delivered or failed, with proof checked against the delivery method's policy; a failed parcel
+ * that comes back leaves a return expectation for the warehouse to receive by scan.
+ */
+export async function recordOutcome(
+  em: EntityManager,
+  actor: Actor,
+  stopId: string,
+  outcome: ({ delivered: true } & DeliveredBody) | ({ delivered: false } & FailedBody),
+  deps: LiveDeps,
+) {
+  const s = await stopFor(em, actor, stopId);
+  const proof = outcome.proof;
+  if (outcome.delivered) {
+    const errors = checkProof(await podPolicyOf(em, s.warehouse_id, s.delivery_method), proof ?? {});
+    if (errors.length)
+      throw new ValidationFailed(`Proof of delivery incomplete for delivery method ${s.delivery_method}`, errors, 'pod-incomplete');
+  }
+  const reason = outcome.delivered ? undefined : (outcome.reason ?? outcome.reasonCode!);
+  const done = await completeStop(em, actor, stopId, outcome.delivered ? { delivered: true } : { delivered: false, reason: reason! });
+  const code = outcome.delivered ? null : (outcome.reasonCode ?? 'other');
+  if (code) await sql(em, 'update route_stop set failure_code = ? where id = ?', [code, stopId]);
+  let proofId: string | null = null;
+  let distanceM: number | null = null;
+  if (proof) {
+    const where = await captureDistance(
+      em,
+      s,
+      proof.lat != null && proof.lng != null ? { lat: proof.lat, lng: proof.lng } : undefined,
+      deps.now,
+    );
+    distanceM = where?.distanceM ?? null;
+    proofId = (await sqlOne<{ id: string }>(
+      em,
+      `insert into proof_of_delivery (warehouse_id, stop_id, shipment_id, outcome, photo, signature, recipient_name, notes, lat, lng, distance_m, captured_at, created_by)
+      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
+      [
+        s.warehouse_id,
+        stopId,
+        s.shipment_id,
+        done.status,
+        proof.photo ?? null,
+        proof.signature ?? null,
+        proof.recipientName ?? null,
+        proof.notes ?? null,
+        where?.lat ?? null,
+        where?.lng ?? null,
+        distanceM,
+        proof.capturedAt ?? deps.now.toISOString(),
+        actor.kind === 'user' ? actor.id : null,
+      ],
+    ))!.id;
+    await emit(em, {
+      type: 'stop.proof_recorded',
+      warehouseId: s.warehouse_id,
+      rooms: [`route:${s.plan_id}`, `shipment:${s.shipment_id}`],
+      actorId: actor.id,
+      payload: { planId: s.plan_id, stopId, shipmentId: s.shipment_id, proofId, outcome: done.status, distanceM },
+    });
+  }
+  let returnId: string | null = null;
+  if (!outcome.delivered && outcome.returnToWarehouse) returnId = await expectReturn(em, s, code!);
+  await issueNotice(em, deps, {
+    kind: done.status,
+    warehouseId: s.warehouse_id,
+    routeId: s.route_id,
+    stopId,
+    shipmentId: s.shipment_id,
+    orderId: s.order_id,
+    windowStartS: s.window_start_s == null ? null : Number(s.window_start_s),
+    windowEndS: s.window_end_s == null ? null : Number(s.window_end_s),
+    ...(reason ? { reason } : {}),
+  });
+  return { ...done, proofId, distanceM, returnId };
+}
+
+/**
+ * The parcel rides back to the depot: the warehouse expects it (receiving's ASN/receipt model is
+ * not on main yet, so dispatch records the expectation and announces it as `return.expected`).
+ */
+async function expectReturn(em: EntityManager, s: StopRow, code: string): Promise<string> {
+  const r = (await sqlOne<{ id: string }>(
+    em,
+    `insert into return_expectation (warehouse_id, shipment_id, stop_id, reason_code) values (?, ?, ?, ?)
+    on conflict (shipment_id) do update set status = 'expected', stop_id = excluded.stop_id, reason_code = excluded.reason_code returning id`,
+    [s.warehouse_id, s.shipment_id, s.id, code],
+  ))!;
+  await emit(em, {
+    type: 'return.expected',
+    warehouseId: s.warehouse_id,
+    rooms: [`shipment:${s.shipment_id}`],
+    payload: { returnId: r.id, shipmentId: s.shipment_id, stopId: s.id, reasonCode: code, orderId: s.order_id },
+  });
+  return r.id;
+}
+
+/** Proofs of a stop the actor may see, oldest first. */
+export async function proofsOf(em: EntityManager, actor: Actor, stopId: string) {
+  await stopFor(em, actor, stopId);
+  const rows = await sql<Record<string, any>>(
+    em,
+    `select id, outcome, photo, signature, recipient_name, notes, distance_m, captured_at from proof_of_delivery where stop_id = ? order by captured_at`,
+    [stopId],
+  );
+  return rows.map((r) => ({
+    id: r.id as string,
+    outcome: r.outcome as string,
+    photo: r.photo as string | null,
+    signature: r.signature as string | null,
+    recipientName: r.recipient_name as string | null,
+    notes: r.notes as string | null,
+    distanceM: r.distance_m == null ? null : Number(r.distance_m),
+    capturedAt: new Date(r.captured_at).toISOString(),
+  }));
+}

@@ -1,0 +1,231 @@
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RelayedEvent } from '../../domain/events/catalogue.js';
+import { sql } from '../../domain/shared/sql.js';
+import { seedDispatchDay } from '../../scripts/seed/dispatch.seed.js';
+import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
+import { startReceiver } from '../orders/receiver.js';
+
+// Today (UTC, the test warehouse's zone), so live ETAs start from the real clock.
+const DAY = new Date().toISOString().slice(0, 10);
+let sys: TestSystem;
+let dispatcher: TestUser;
+let driver: TestUser;
+let otherDriver: TestUser;
+let myVehicle: string;
+let vehicleIds: string[];
+let plan: any;
+let rx: Awaited<ReturnType<typeof startReceiver>>;
+let mine: any;
+const sockets: Socket[] = [];
+
+async function until<T>(probe: () => Promise<T | undefined> | T | undefined, ms = 45_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function watch(token: string, rooms: string[]) {
+  const s = io(sys.url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  sockets.push(s);
+  await new Promise<void>((resolve, reject) => {
+    s.once('connect', () => resolve());
+    s.once('connect_error', reject);
+  });
+  const events: RelayedEvent[] = [];
+  s.on('event', (e: RelayedEvent) => events.push(e));
+  const ack = (await s.timeout(5000).emitWithAck('subscribe', { rooms })) as { joined: string[] };
+  expect(ack.joined).toEqual(rooms);
+  return events;
+}
+
+const outbox = async (type: string) =>
+  sql<{ payload: any }>(sys.rt.orm.em.fork(), `select payload from outbox where type = ? order by id`, [type]);
+
+beforeAll(async () => {
+  sys = await startTestSystem({ workers: true });
+  dispatcher = await sys.user('disp', ['dispatcher'], [sys.wh1]);
+  driver = await sys.user('drv', ['driver'], [sys.wh1]);
+  otherDriver = await sys.user('drv2', ['driver'], [sys.wh1]);
+  ({ vehicleIds } = await seedDispatchDay(sys.rt.orm.em.fork(), sys.wh1, { deliveryDate: DAY, stops: 80, seed: 3 }));
+  // Two large vans (codes sort EV-S1..4, VAN-L1..3, VAN-M1..5): 80 stops do not fit one shift.
+  const vans = vehicleIds.slice(4, 6);
+  for (const [u, v] of [
+    [driver, vans[0]!],
+    [otherDriver, vans[1]!],
+  ] as const) {
+    const d = await http('POST', `${sys.url}/v1/drivers`, {
+      token: dispatcher.token,
+      body: { warehouseId: sys.wh1, userId: u.id, name: u.username, vehicleId: v },
+    });
+    expect(d.status).toBe(201);
+  }
+  // The notification webhook (an SMS/e-mail provider, say) subscribes to the customer notices.
+  rx = await startReceiver([200]);
+  const admin = await sys.user('admin', ['admin'], []);
+  const sub = await http('POST', `${sys.url}/v1/webhook-subscriptions`, {
+    token: admin.token,
+    body: { url: `${rx.url}/notices`, eventTypes: ['delivery.*'], warehouseId: sys.wh1 },
+  });
+  expect(sub.status).toBe(201);
+  const created = await http('POST', `${sys.url}/v1/route-plans`, {
+    token: dispatcher.token,
+    body: { warehouseId: sys.wh1, deliveryDate: DAY, timeLimitS: 2, vehicleIds: vans },
+  });
+  plan = await until(async () => {
+    const p = (await http('GET', `${sys.url}/v1/route-plans/${created.body.id}`, { token: dispatcher.token })).body;
+    return p.status === 'solved' ? p : undefined;
+  });
+  expect(plan.routes.filter((r: any) => r.stops.length > 3)).toHaveLength(2);
+  myVehicle = vans[0]!;
+  mine = plan.routes.find((r: any) => r.vehicleId === myVehicle);
+  for (const r of plan.routes)
+    expect((await http('POST', `${sys.url}/v1/routes/${r.id}/dispatch`, { token: dispatcher.token })).status).toBe(200);
+});
+afterAll(async () => {
+  for (const s of sockets) s.disconnect();
+  await rx?.close();
+  await sys?.close();
+});
+
+describe('the live delivery day', () => {
+  it('stores a ping and pushes it to the route room and the warehouse room; the first ping starts the route', async () => {
+    const routeRoom = await watch(dispatcher.token, [`route:${plan.id}`]);
+    const whRoom = await watch(dispatcher.token, [`warehouse:${sys.wh1}`]);
+    const first = mine.stops[0];
+    const ping = await http('POST', `${sys.url}/v1/vehicles/${myVehicle}/positions`, {
+      token: driver.token,
+      body: { lat: first.lat + 0.02, lng: first.lng, speedMps: 8 },
+    });
+    expect(ping.status).toBe(201);
+    expect(ping.body.routeId).toBe(mine.id);
+    // Starting the route told every customer on it their ETA.
+    expect(ping.body.notices).toBe(mine.stops.length);
+    for (const room of [routeRoom, whRoom]) {
+      const e = await until(() => room.find((x) => x.type === 'vehicle.position_reported'));
+      expect(e.payload).toMatchObject({ vehicleId: myVehicle, routeId: mine.id, planId: plan.id, lat: first.lat + 0.02, speedMps: 8 });
+    }
+    const stored = await sql<{ n: string }>(sys.rt.orm.em.fork(), 'select count(*) as n from driver_position where vehicle_id = ?', [
+      myVehicle,
+    ]);
+    expect(Number(stored[0]!.n)).toBe(1);
+    const started = await outbox('delivery.customer_notified');
+    expect(started.filter((e) => e.payload.kind === 'route_started')).toHaveLength(mine.stops.length);
+    expect(started[0]!.payload.trackingUrl).toMatch(/\/console\/#\/track\/[A-Za-z0-9_-]{22}$/);
+    expect(started[0]!.payload.etaAt).toEqual(expect.any(String));
+    // … and the notification webhook received them through the outbound path.
+    const got = await until(() => (rx.received.length >= mine.stops.length ? rx.received : undefined));
+    const bodies = got.map((r) => JSON.parse(r.body));
+    expect(bodies.every((b) => b.type === 'delivery.customer_notified' && b.data.kind === 'route_started')).toBe(true);
+    expect(new Set(bodies.map((b) => b.data.stopId))).toEqual(new Set(mine.stops.map((s: any) => s.id)));
+    expect(bodies[0].data.trackingUrl).toContain('/console/#/track/');
+  });
+
+  it("refuses another driver's vehicle and other warehouses", async () => {
+    const body = { lat: 52.37, lng: 4.9 };
+    expect((await http('POST', `${sys.url}/v1/vehicles/${myVehicle}/positions`, { token: otherDriver.token, body })).status).toBe(404);
+    const outsider = await sys.user('disp-wh2', ['dispatcher'], [sys.wh2]);
+    expect((await http('POST', `${sys.url}/v1/vehicles/${myVehicle}/positions`, { token: outsider.token, body })).status).toBe(404);
+    expect((await http('GET', `${sys.url}/v1/dispatch/board?warehouseId=${sys.wh1}`, { token: outsider.token })).status).toBe(404);
+    const picker = await sys.user('pick', ['picker'], [sys.wh1]);
+    expect((await http('POST', `${sys.url}/v1/vehicles/${myVehicle}/positions`, { token: picker.token, body })).status).toBe(403);
+    const bad = await http('POST', `${sys.url}/v1/vehicles/${myVehicle}/positions`, { token: driver.token, body: { lat: 91, lng: 4.9 } });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('lat');
+  });
+
+  it('tells the next customer "nearby", records arrival and its distance from the stop', async () => {
+    const first = mine.stops[0];
+    // ~55 m north of the stop.
+    const near = { lat: first.lat + 0.0005, lng: first.lng };
+    expect((await http('POST', `${sys.url}/v1/vehicles/${myVehicle}/positions`, { token: driver.token, body: near })).status).toBe(201);
+    const nearby = (await outbox('delivery.customer_notified')).filter((e) => e.payload.kind === 'nearby');
+    expect(nearby.map((e) => e.payload.stopId)).toEqual([first.id]);
+    const arrived = await http('POST', `${sys.url}/v1/stops/${first.id}/arrive`, { token: driver.token, body: near });
+    expect(arrived.status).toBe(200);
+    expect(arrived.body.distanceM).toBeGreaterThan(50);
+    expect(arrived.body.distanceM).toBeLessThan(60);
+  });
+
+  it('demands the proof the delivery method requires and stores its distance from the stop', async () => {
+    const first = mine.stops[0];
+    const put = await http('PUT', `${sys.url}/v1/warehouses/${sys.wh1}/pod-policies/standard`, {
+      token: dispatcher.token,
+      body: { photo: 'optional', signature: 'required', recipientName: 'required', notes: 'off' },
+    });
+    expect(put.status).toBe(200);
+    const missing = await http('POST', `${sys.url}/v1/stops/${first.id}/deliver`, {
+      token: driver.token,
+      body: { proof: { recipientName: 'J. Jansen', notes: 'left with neighbour' } },
+    });
+    expect(missing.status).toBe(422);
+    expect(missing.body.type).toContain('pod-incomplete');
+    expect(missing.body.errors.map((e: any) => e.path).sort()).toEqual(['body.proof.notes', 'body.proof.signature']);
+    const sig = 'data:image/png;base64,iVBORw0KGgo=';
+    const ok = await http('POST', `${sys.url}/v1/stops/${first.id}/deliver`, {
+      token: driver.token,
+      body: { proof: { signature: sig, recipientName: 'J. Jansen', lat: first.lat, lng: first.lng + 0.001 } },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body.status).toBe('delivered');
+    // 0.001° of longitude at ~52.4° N ≈ 68 m.
+    expect(ok.body.distanceM).toBeGreaterThan(60);
+    expect(ok.body.distanceM).toBeLessThan(75);
+    const proofs = await http('GET', `${sys.url}/v1/stops/${first.id}/proofs`, { token: dispatcher.token });
+    expect(proofs.body.items).toHaveLength(1);
+    expect(proofs.body.items[0]).toMatchObject({
+      outcome: 'delivered',
+      signature: sig,
+      recipientName: 'J. Jansen',
+      distanceM: ok.body.distanceM,
+    });
+    expect((await outbox('delivery.customer_notified')).some((e) => e.payload.kind === 'delivered' && e.payload.stopId === first.id)).toBe(
+      true,
+    );
+    expect((await outbox('shipment.delivered')).map((e) => e.payload.shipmentId)).toContain(first.shipmentId);
+  });
+
+  it('records a failure with a reason code and expects the parcel back at the warehouse', async () => {
+    const second = mine.stops[1];
+    const noReason = await http('POST', `${sys.url}/v1/stops/${second.id}/fail`, { token: driver.token, body: {} });
+    expect(noReason.status).toBe(400);
+    const failed = await http('POST', `${sys.url}/v1/stops/${second.id}/fail`, { token: driver.token, body: { reasonCode: 'not_home' } });
+    expect(failed.status).toBe(200);
+    expect(failed.body.returnId).toEqual(expect.any(String));
+    const ret = await sql<{ shipment_id: string; status: string; reason_code: string }>(
+      sys.rt.orm.em.fork(),
+      'select shipment_id, status, reason_code from return_expectation where id = ?',
+      [failed.body.returnId],
+    );
+    expect(ret).toEqual([{ shipment_id: second.shipmentId, status: 'expected', reason_code: 'not_home' }]);
+    expect((await outbox('return.expected'))[0]!.payload).toMatchObject({ shipmentId: second.shipmentId, reasonCode: 'not_home' });
+    const notice = (await outbox('delivery.customer_notified')).find((e) => e.payload.kind === 'failed')!;
+    // The tracking page answers without sign-in.
+    const token = notice.payload.trackingUrl.split('/').at(-1);
+    const page = await http('GET', `${sys.url}/v1/track/${token}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toMatchObject({ status: 'failed', failureCode: 'not_home' });
+    expect((await http('GET', `${sys.url}/v1/track/AAAAAAAAAAAAAAAAAAAAAA`)).status).toBe(404);
+  });
+
+  it('shows the board: positions, statuses, live ETAs of remaining stops, GPS-stale routes', async () => {
+    const board = await http('GET', `${sys.url}/v1/dispatch/board?warehouseId=${sys.wh1}&deliveryDate=${DAY}`, { token: dispatcher.token });
+    expect(board.status).toBe(200);
+    expect(board.body.planId).toBe(plan.id);
+    const r = board.body.routes.find((x: any) => x.id === mine.id);
+    expect(r.position).toMatchObject({ lat: mine.stops[0].lat + 0.0005 });
+    expect(r.gpsStale).toBe(false);
+    expect(r.stops.slice(0, 2).map((s: any) => s.status)).toEqual(['delivered', 'failed']);
+    expect(r.stops[1].failureCode).toBe('not_home');
+    for (const s of r.stops.slice(2)) expect(s.etaS).toBeGreaterThan(board.body.nowS - 1);
+    // Live ETAs are increasing along the route.
+    const etas = r.stops.slice(2).map((s: any) => s.etaS);
+    expect([...etas].sort((a, b) => a - b)).toEqual(etas);
+    // Routes that never pinged are stale.
+    for (const o of board.body.routes.filter((x: any) => x.id !== mine.id && x.status === 'dispatched')) expect(o.gpsStale).toBe(true);
+  });
+});

@@ -76,6 +76,7 @@ export class Migration20261130001401_dispatch_live extends Migration {
         shipment_id uuid not null unique references shipment(id),
         stop_id uuid references route_stop(id) on delete set null,
         reason_code text not null,
+        asn_id uuid references asn(id),
         status text not null default 'expected' check (status in ('expected', 'received', 'cancelled')),
         created_at timestamptz not null default now(),
         received_at timestamptz

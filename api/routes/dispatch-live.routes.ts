@@ -101,6 +101,8 @@ export async function dispatchLiveRoutes(fastify: FastifyInstance) {
     proofId: z.string().nullable(),
     distanceM: z.number().nullable(),
     returnId: z.string().nullable(),
+    /** The expected inbound ASN of a returning parcel (when its order lists what is in it). */
+    returnAsnId: z.string().nullable(),
   });
   app.post(
     '/stops/:id/deliver',

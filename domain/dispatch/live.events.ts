@@ -45,5 +45,12 @@ export const dispatchLiveEvents = {
     reason: z.string().optional(),
   }),
   /** A failed delivery is coming back: the warehouse expects to receive it by scan. */
-  'return.expected': z.object({ returnId: id, shipmentId: id, stopId: id, reasonCode: z.string(), orderId: id.nullable() }),
+  'return.expected': z.object({
+    returnId: id,
+    shipmentId: id,
+    stopId: id,
+    reasonCode: z.string(),
+    orderId: id.nullable(),
+    asnId: id.nullable(),
+  }),
 } satisfies Record<string, z.ZodType>;

@@ -11,6 +11,7 @@ import { issueNotice, type LiveDeps } from './notices.js';
 import { mayActOnRoute } from './plan-views.js';
 import { checkProof, DEFAULT_POD_POLICY, type PodPolicy } from './proof.js';
 import { completeStop } from './stop.service.js';
+import { createAsn } from '../receiving/asn.service.js';
 
 /** The driver's side of the live day: position pings, route start, arrival, outcome with proof. */
 
@@ -323,8 +324,7 @@ export async function recordOutcome(
       payload: { planId: s.plan_id, stopId, shipmentId: s.shipment_id, proofId, outcome: done.status, distanceM },
     });
   }
-  let returnId: string | null = null;
-  if (!outcome.delivered && outcome.returnToWarehouse) returnId = await expectReturn(em, s, code!);
+  const ret = !outcome.delivered && outcome.returnToWarehouse ? await expectReturn(em, s, code!, actor) : undefined;
   await issueNotice(em, deps, {
     kind: done.status,
     warehouseId: s.warehouse_id,
@@ -336,27 +336,53 @@ export async function recordOutcome(
     windowEndS: s.window_end_s == null ? null : Number(s.window_end_s),
     ...(reason ? { reason } : {}),
   });
-  return { ...done, proofId, distanceM, returnId };
+  return { ...done, proofId, distanceM, returnId: ret?.id ?? null, returnAsnId: ret?.asnId ?? null };
 }
 
 /**
- * The parcel rides back to the depot: the warehouse expects it (receiving's ASN/receipt model is
- * not on main yet, so dispatch records the expectation and announces it as `return.expected`).
+ * The parcel rides back to the depot: dispatch records the expectation and, when the shipment's
+ * order says what is in it, receiving gets an expected inbound ASN (`RET-<tracking>`, supplier
+ * "Customer returns") so the goods are received back into stock by scan like any inbound.
  */
-async function expectReturn(em: EntityManager, s: StopRow, code: string): Promise<string> {
-  const r = (await sqlOne<{ id: string }>(
+async function expectReturn(em: EntityManager, s: StopRow, code: string, actor: Actor): Promise<{ id: string; asnId: string | null }> {
+  const r = (await sqlOne<{ id: string; asn_id: string | null }>(
     em,
     `insert into return_expectation (warehouse_id, shipment_id, stop_id, reason_code) values (?, ?, ?, ?)
-    on conflict (shipment_id) do update set status = 'expected', stop_id = excluded.stop_id, reason_code = excluded.reason_code returning id`,
+    on conflict (shipment_id) do update set status = 'expected', stop_id = excluded.stop_id, reason_code = excluded.reason_code returning id, asn_id`,
     [s.warehouse_id, s.shipment_id, s.id, code],
   ))!;
+  let asnId = r.asn_id;
+  if (!asnId && s.order_id) {
+    const lines = await sql<{ sku: string; qty: number }>(
+      em,
+      `select k.code as sku, sum(l.qty)::int as qty from order_line l join sku k on k.id = l.sku_id where l.order_id = ? group by k.code order by k.code`,
+      [s.order_id],
+    );
+    if (lines.length) {
+      const ship = await sqlOne<{ tracking_number: string | null }>(em, 'select tracking_number from shipment where id = ?', [
+        s.shipment_id,
+      ]);
+      const asn = await createAsn(
+        em,
+        {
+          warehouseId: s.warehouse_id,
+          reference: `RET-${ship?.tracking_number ?? s.shipment_id}`,
+          supplier: { name: 'Customer returns' },
+          lines: lines.map((l) => ({ sku: l.sku, qty: Number(l.qty) })),
+        },
+        actor.kind === 'user' ? actor.id : undefined,
+      );
+      asnId = asn.id;
+      await sql(em, 'update return_expectation set asn_id = ? where id = ?', [asnId, r.id]);
+    }
+  }
   await emit(em, {
     type: 'return.expected',
     warehouseId: s.warehouse_id,
     rooms: [`shipment:${s.shipment_id}`],
-    payload: { returnId: r.id, shipmentId: s.shipment_id, stopId: s.id, reasonCode: code, orderId: s.order_id },
+    payload: { returnId: r.id, shipmentId: s.shipment_id, stopId: s.id, reasonCode: code, orderId: s.order_id, asnId },
   });
-  return r.id;
+  return { id: r.id, asnId };
 }
 
 /** Proofs of a stop the actor may see, oldest first. */

@@ -189,8 +189,26 @@ describe('the live delivery day', () => {
     expect((await outbox('shipment.delivered')).map((e) => e.payload.shipmentId)).toContain(first.shipmentId);
   });
 
-  it('records a failure with a reason code and expects the parcel back at the warehouse', async () => {
+  it('records a failure with a reason code and expects the parcel back at the warehouse as an inbound ASN', async () => {
     const second = mine.stops[1];
+    // The shipment belongs to an order of two SKUs, so receiving learns what comes back.
+    const em = sys.rt.orm.em.fork();
+    const [sku1, sku2] = await sql<{ id: string }>(
+      em,
+      `insert into sku (code, name) values ('RET-A', 'Mug'), ('RET-B', 'Plate') returning id`,
+    );
+    const [order] = await sql<{ id: string }>(
+      em,
+      `insert into sales_order (warehouse_id, external_id, source, currency) values (?, 'R-1', 'api', 'EUR') returning id`,
+      [sys.wh1],
+    );
+    await sql(em, `insert into order_line (order_id, line_no, sku_id, qty) values (?, 1, ?, 2), (?, 2, ?, 1)`, [
+      order!.id,
+      sku1!.id,
+      order!.id,
+      sku2!.id,
+    ]);
+    await sql(em, 'update shipment set order_id = ? where id = ?', [order!.id, second.shipmentId]);
     const noReason = await http('POST', `${sys.url}/v1/stops/${second.id}/fail`, { token: driver.token, body: {} });
     expect(noReason.status).toBe(400);
     const failed = await http('POST', `${sys.url}/v1/stops/${second.id}/fail`, { token: driver.token, body: { reasonCode: 'not_home' } });
@@ -202,7 +220,21 @@ describe('the live delivery day', () => {
       [failed.body.returnId],
     );
     expect(ret).toEqual([{ shipment_id: second.shipmentId, status: 'expected', reason_code: 'not_home' }]);
-    expect((await outbox('return.expected'))[0]!.payload).toMatchObject({ shipmentId: second.shipmentId, reasonCode: 'not_home' });
+    expect((await outbox('return.expected'))[0]!.payload).toMatchObject({
+      shipmentId: second.shipmentId,
+      reasonCode: 'not_home',
+      asnId: failed.body.returnAsnId,
+    });
+    const asn = await http('GET', `${sys.url}/v1/inbound/asns/${failed.body.returnAsnId}`, {
+      token: (await sys.user('rcv', ['receiver'], [sys.wh1])).token,
+    });
+    expect(asn.status).toBe(200);
+    expect(asn.body).toMatchObject({ status: 'expected', supplier: { name: 'Customer returns' } });
+    expect(asn.body.reference).toMatch(/^RET-/);
+    expect(asn.body.lines.map((l: any) => [l.sku, l.qtyExpected])).toEqual([
+      ['RET-A', 2],
+      ['RET-B', 1],
+    ]);
     const notice = (await outbox('delivery.customer_notified')).find((e) => e.payload.kind === 'failed')!;
     // The tracking page answers without sign-in.
     const token = notice.payload.trackingUrl.split('/').at(-1);

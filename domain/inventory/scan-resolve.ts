@@ -5,7 +5,7 @@
  * then the partial indexes on stock_balance where on_hand > 0.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { parseScan, toGtin14, type ParseScanOptions, type ScanResult } from '../scanning/index.js';
+import { isScanError, parseScan, splitSymbology, toGtin14, type ParseScanOptions, type ScanResult } from '../scanning/index.js';
 import { sqlOne } from '../shared/sql.js';
 import { toBalanceView, type BalanceView } from './stock-queries.js';
 
@@ -48,36 +48,59 @@ export async function resolveScan(
   raw: string,
   opts: ParseScanOptions = {},
 ): Promise<{ scan: ScanResult; match: ScanMatch }> {
-  const scan = parseScan(raw, opts);
+  // Without an AIM identifier nothing but the content says GS1: our own codes come first, so a SKU,
+  // barcode, location or LPN that is exactly this text wins over reading it as an element string.
+  const text = raw.trim();
+  const unprefixed = splitSymbology(text).symbology === undefined;
+  let scan: ScanResult;
+  try {
+    scan = parseScan(raw, opts);
+  } catch (err) {
+    if (!unprefixed || !isScanError(err)) throw err;
+    const own = await lookup(em, warehouseId, { kind: 'text', key: text });
+    if (own) return { scan: { kind: 'unknown', sku: text, ais: {} }, match: own };
+    throw err;
+  }
+  if (scan.inferred) {
+    const own = await lookup(em, warehouseId, { kind: 'text', key: text });
+    if (own) return { scan: { kind: 'unknown', sku: text, ais: {} }, match: own };
+  }
   const look = lookupKey(scan);
-  if (!look) return { scan, match: { kind: 'none', stock: [] } };
+  const match = look ? await lookup(em, warehouseId, look, scan.lot) : undefined;
+  return { scan, match: match ?? { kind: 'none', stock: [] } };
+}
+
+/** One call of inventory_scan_resolve; undefined when nothing matches. */
+async function lookup(
+  em: EntityManager,
+  warehouseId: string,
+  look: { kind: 'gtin' | 'sscc' | 'lpn' | 'location' | 'text'; key: string },
+  lot?: string,
+): Promise<ScanMatch | undefined> {
   const res = await sqlOne<{
     r: { what: 'sku' | 'location' | 'lpn'; id: string; uom_level: string | null; head: any; totals: any; stock: any[] } | null;
-  }>(em, 'select inventory_scan_resolve(?, ?, ?::uuid, ?) as r', [look.kind, look.key, warehouseId, scan.lot ?? null]);
+  }>(em, 'select inventory_scan_resolve(?, ?, ?::uuid, ?) as r', [look.kind, look.key, warehouseId, lot ?? null]);
   const row = res?.r;
-  if (!row) return { scan, match: { kind: 'none', stock: [] } };
+  if (!row) return undefined;
   const stock = (row.stock ?? []).map(toBalanceView);
   if (row.what === 'sku') {
     const h = row.head;
     return {
-      scan,
-      match: {
-        kind: 'sku',
-        sku: {
-          id: h.id,
-          code: h.code,
-          name: h.name,
-          uomLevel: row.uom_level ?? 'each',
-          qtyEach: h.qtyEach,
-          trackLot: h.trackLot,
-          trackExpiry: h.trackExpiry,
-          trackSerial: h.trackSerial,
-        },
-        totals: { onHand: Number(row.totals.onHand), reserved: Number(row.totals.reserved), available: Number(row.totals.available) },
-        stock,
+      kind: 'sku',
+      sku: {
+        id: h.id,
+        code: h.code,
+        name: h.name,
+        uomLevel: row.uom_level ?? 'each',
+        qtyEach: h.qtyEach,
+        trackLot: h.trackLot,
+        trackExpiry: h.trackExpiry,
+        trackSerial: h.trackSerial,
       },
+      totals: { onHand: Number(row.totals.onHand), reserved: Number(row.totals.reserved), available: Number(row.totals.available) },
+      stock,
     };
   }
-  if (row.what === 'location') return { scan, match: { kind: 'location', location: row.head, stock } };
-  return { scan, match: { kind: 'lpn', lpn: row.head, stock } };
+  if (row.what === 'location') return { kind: 'location', location: row.head, stock };
+  return { kind: 'lpn', lpn: row.head, stock };
 }

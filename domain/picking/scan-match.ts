@@ -53,6 +53,17 @@ function gtinForms(gtin14: string): string[] {
 export async function resolveItemScan(em: EntityManager, raw: string): Promise<ScannedItem> {
   const s = readScan(raw, 'itemScan');
   let row: { sku_id: string } | undefined;
+  const code = (s.sku ?? raw).trim();
+  const byCode = () =>
+    sqlOne<{ sku_id: string }>(em, `select sku_id from sku_barcode where barcode = ? union all select id from sku where code = ? limit 1`, [
+      code,
+      code,
+    ]);
+  // Only the content said GS1 (no AIM identifier): a SKU barcode or code that is exactly the text wins.
+  if (s.inferred) {
+    row = await byCode();
+    if (row) return { skuId: row.sku_id, lot: null, expiry: null, quantity: null };
+  }
   if (s.gtin) {
     row = await sqlOne<{ sku_id: string }>(em, 'select sku_id from sku_barcode where barcode = any(?::text[]) limit 1', [
       `{${gtinForms(s.gtin).join(',')}}`,
@@ -61,13 +72,8 @@ export async function resolveItemScan(em: EntityManager, raw: string): Promise<S
       row = await sqlOne<{ sku_id: string }>(em, 'select sku_id from sku_uom where gtin = any(?::text[]) limit 1', [
         `{${gtinForms(s.gtin).join(',')}}`,
       ]);
-  } else {
-    const code = (s.sku ?? raw).trim();
-    row = await sqlOne<{ sku_id: string }>(
-      em,
-      `select sku_id from sku_barcode where barcode = ? union all select id from sku where code = ? limit 1`,
-      [code, code],
-    );
+  } else if (!s.inferred) {
+    row = await byCode();
   }
   if (!row)
     throw new ValidationFailed(

@@ -14,7 +14,9 @@ export function receiptIntent(scan: ScanResult): ReceiptIntent | null {
   if (scan.sscc && !scan.gtin) return { kind: 'pallet', sscc: scan.sscc };
   if (scan.gtin)
     return { kind: 'item', gtin: scan.gtin, lot: scan.lot ?? null, expiry: scan.expiry ?? null, labelCount: scan.quantity ?? null };
-  if (scan.kind === 'unknown' && scan.sku) return { kind: 'item', code: scan.sku.trim(), lot: null, expiry: null, labelCount: null };
+  // An inferred GS1 reading with no GTIN or SSCC is more use as the code it may be (a SKU code or barcode).
+  if ((scan.kind === 'unknown' || scan.inferred) && scan.sku)
+    return { kind: 'item', code: scan.sku.trim(), lot: null, expiry: null, labelCount: null };
   return null;
 }
 

@@ -180,10 +180,8 @@ describe('our own codes', () => {
       'hello world',
       'SKU-TSHIRT-RED-M',
       '12345678',
-      '1000234',
       '4006381333932',
       'https://example.com/menu',
-      '10ABC',
       'ÄÖÜ€',
       '(foo)',
       ']X9abc',
@@ -193,10 +191,14 @@ describe('our own codes', () => {
     expect(parse(']X9abc')).toMatchObject({ sku: 'abc', symbology: ']X9' });
   });
 
-  it('accepts an unprefixed element string only when convincing', () => {
-    expect(parse('1726013110ABC').kind).toBe('gs1'); // starts with a predefined-length AI that validates
+  it('reads an unprefixed string as GS1 when the whole of it parses, and says it inferred that', () => {
+    expect(parse('1726013110ABC')).toMatchObject({ kind: 'gs1', inferred: true }); // predefined-length AI that validates
+    expect(parse('10ABC')).toMatchObject({ kind: 'gs1', lot: 'ABC', inferred: true }); // a lot alone parses whole
+    expect(parse('1000234')).toMatchObject({ kind: 'gs1', lot: '00234', inferred: true });
     expect(parse('17999999').kind).toBe('unknown'); // not a date: plain text
-    expect(parse('10ABC' + GS + '17260131').kind).toBe('gs1'); // GS is evidence enough
+    expect(parse('4006381333932').kind).toBe('unknown'); // a GTIN-13 with a bad check digit, not an order number (400)
+    expect(parse('10ABC' + GS + '17260131')).not.toHaveProperty('inferred'); // GS is evidence enough
+    expect(parse(']C110ABC')).not.toHaveProperty('inferred');
   });
 });
 

@@ -108,7 +108,11 @@ function strictGtin(data: string, ctx: Ctx, what: string, upcE = false): ScanRes
   return gtinResult(digits, ctx);
 }
 
-/** Element string without any GS1 evidence: accept only when the split is convincing. */
+/**
+ * Element string without any GS1 evidence (wedge scanners are often set to strip the AIM identifier):
+ * GS1 when the whole string splits into known AIs with valid values and check digits. The caller
+ * marks the result `inferred`, and the resolver lets an exact SKU / barcode / location / LPN match win.
+ */
 function heuristicGs1(data: string, ctx: Ctx): Gs1Element[] | undefined {
   if (!/^\d\d/.test(data)) return undefined;
   // 00 + 18 digits or 01/02/03 + 14 digits is a GS1 message beyond reasonable doubt: report its errors.
@@ -117,7 +121,10 @@ function heuristicGs1(data: string, ctx: Ctx): Gs1Element[] | undefined {
     const els = splitElementString(data, { base: ctx.base, referenceYear: ctx.referenceYear });
     if (AI_TABLE.get(els[0].ai)!.predefined) return els;
     for (const e of els) if (KEY_AIS.has(e.ai)) return els;
-    return undefined;
+    // Digits of a GTIN's length that failed the GTIN check are a misread GTIN far more often than,
+    // say, an order number (AI 400) that happens to fill the same length.
+    if (/^\d+$/.test(data) && [8, 12, 13, 14].includes(data.length)) return undefined;
+    return els;
   } catch (err) {
     if (committed || !isScanError(err)) throw err;
     return undefined;
@@ -161,7 +168,8 @@ function classify(data: string, ctx: Ctx): ScanResult {
     }
   }
   const els = heuristicGs1(data, ctx);
-  return els ? resultFromElements('gs1', els, ctx.symbology) : unknownResult(data, ctx);
+  // An inferred reading keeps the text as `sku` too: it may still be one of our own codes.
+  return els ? { ...resultFromElements('gs1', els, ctx.symbology), inferred: true, sku: data } : unknownResult(data, ctx);
 }
 
 /**
@@ -189,6 +197,9 @@ export function parseScan(raw: string, opts: ParseScanOptions = {}): ScanResult 
     throw new ScanError('empty', symbology ? `the scan holds only the symbology identifier ${symbology}` : 'the scan holds no data');
   switch (family) {
     case 'gs1':
+      // A GS1 Digital Link URI behind a GS1 identifier: QR readers report ]Q1 for it (no FNC1), but some
+      // report ]Q3 for any GS1-looking QR. An element string starts with an AI (digits), never "http".
+      if (looksLikeUri(data)) return resultFromElements('digital_link', parseDigitalLink(data, ctx), symbology);
       return resultFromElements('gs1', splitElementString(data, ctx), symbology);
     case 'ean': {
       // ]E3 appends a 2- or 5-digit add-on (issue/price); the item is the leading EAN-13 or EAN-8.

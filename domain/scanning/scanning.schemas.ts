@@ -19,7 +19,7 @@ export const ScanResultSchema = z.object({
     .string()
     .regex(/^\d{14}$/)
     .optional(),
-  /** Candidate internal SKU barcode: the scan as received, for kind `unknown`. */
+  /** Candidate internal SKU barcode: the scan as received, for kind `unknown` and for an `inferred` GS1 reading. */
   sku: z.string().optional(),
   lot: z.string().optional(),
   /** AI 17, ISO date; DD=00 already resolved to the last day of the month. */
@@ -43,6 +43,12 @@ export const ScanResultSchema = z.object({
   ais: z.record(z.string(), z.string()),
   /** AIM symbology identifier the scanner prefixed, e.g. "]C1". */
   symbology: z.string().optional(),
+  /**
+   * True when nothing but the content says GS1 (no AIM identifier, no GS, no brackets): the whole
+   * string parsed as an element string with valid check digits. /v1/scans/resolve lets an exact SKU,
+   * barcode, location or LPN match on the text win over this reading.
+   */
+  inferred: z.boolean().optional(),
 });
 
 export type ScanRequest = z.infer<typeof ScanRequestSchema>;

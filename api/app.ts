@@ -17,6 +17,7 @@ import type { QueueRegistry } from '../platform/queues.js';
 import { systemClock, type Clock } from '../domain/shared/clock.js';
 import { problemErrorHandler, sendProblem } from './problem.js';
 import { authorize } from './auth/guard.js';
+import { registerUserState } from './auth/user-state.js';
 import { hashGate } from '../domain/identity/hash-gate.js';
 import { jwtSettings, type JwtSettings } from './auth/jwt.js';
 import { attachIdempotency } from './plugins/idempotency.js';
@@ -69,6 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('jwt', jwtSettings(config));
   app.decorate('clock', deps.clock ?? systemClock);
   app.decorate('queues', deps.queues);
+  await registerUserState(app, deps.orm, deps.redis, config.REDIS_PREFIX);
   app.setErrorHandler(problemErrorHandler);
   app.setNotFoundHandler((req, reply) =>
     sendProblem(reply, req, {

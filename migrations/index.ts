@@ -10,6 +10,7 @@ import { Migration20261130001201_receiving } from './Migration20261130001201_rec
 import { Migration20261130001301_shipping } from './Migration20261130001301_shipping.js';
 import { Migration20261130001401_dispatch_live } from './Migration20261130001401_dispatch_live.js';
 import { Migration20261130001501_badge_lockout } from './Migration20261130001501_badge_lockout.js';
+import { Migration20261130001502_token_version } from './Migration20261130001502_token_version.js';
 import { Migration20261130001601_reliability } from './Migration20261130001601_reliability.js';
 import { Migration20261130001701_vehicle_rules } from './Migration20261130001701_vehicle_rules.js';
 import { Migration20261130001901_outbox_commit_order } from './Migration20261130001901_outbox_commit_order.js';
@@ -27,6 +28,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130001301_shipping', class: Migration20261130001301_shipping },
   { name: 'Migration20261130001401_dispatch_live', class: Migration20261130001401_dispatch_live },
   { name: 'Migration20261130001501_badge_lockout', class: Migration20261130001501_badge_lockout },
+  { name: 'Migration20261130001502_token_version', class: Migration20261130001502_token_version },
   { name: 'Migration20261130001601_reliability', class: Migration20261130001601_reliability },
   { name: 'Migration20261130001701_vehicle_rules', class: Migration20261130001701_vehicle_rules },
   { name: 'Migration20261130001901_outbox_commit_order', class: Migration20261130001901_outbox_commit_order },

@@ -31,6 +31,11 @@ export async function resolveActor(req: FastifyRequest): Promise<Actor | undefin
   if (!m) throw new Unauthorized('Authorization header must be "Bearer <token>"');
   const claims = verifyAccessToken(req.server.jwt, m[1]!);
   if (!claims) throw new Unauthorized('Invalid or expired access token');
+  // A signature proves who issued the token, not that it still holds: disabled users and tokens issued before a
+  // role change or revocation are refused (state cached a few seconds, dropped at once on a revocation event).
+  const state = await req.server.userState.get(claims.sub);
+  if (!state?.active) throw new Unauthorized('This user is disabled');
+  if ((claims.tv ?? 0) < state.tokenVersion) throw new Unauthorized('This access token was revoked; sign in again');
   return {
     kind: 'user',
     id: claims.sub,

@@ -13,6 +13,8 @@ const claimsSchema = z.object({
   roles: z.array(roleSchema).min(1),
   wh: z.array(z.string()),
   did: z.string().optional(),
+  /** The user's token version when issued; tokens older than the current one are refused. */
+  tv: z.number().int().min(0).optional(),
   exp: z.number(),
   iat: z.number(),
 });
@@ -31,11 +33,18 @@ export function jwtSettings(c: Config): JwtSettings {
 
 export function signAccessToken(
   s: JwtSettings,
-  user: { id: string; username: string; roles: string[]; warehouseIds: string[] },
+  user: { id: string; username: string; roles: string[]; warehouseIds: string[]; tokenVersion?: number },
   deviceId?: string,
 ): string {
   return jwt.sign(
-    { typ: 'access', name: user.username, roles: user.roles, wh: user.warehouseIds, ...(deviceId ? { did: deviceId } : {}) },
+    {
+      typ: 'access',
+      name: user.username,
+      roles: user.roles,
+      wh: user.warehouseIds,
+      tv: user.tokenVersion ?? 0,
+      ...(deviceId ? { did: deviceId } : {}),
+    },
     s.secret,
     {
       algorithm: ALG,

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { eventsAfter } from '../../domain/events/event-log.js';
 import type { Actor } from '../../domain/shared/roles.js';
-import { verifyAccessToken } from '../auth/jwt.js';
+import { verifyAccessToken, type AccessClaims } from '../auth/jwt.js';
 import { socketConnections, socketEventsSent } from '../plugins/metrics.js';
 import { mayJoin } from './rooms.js';
 
@@ -61,11 +61,34 @@ export function attachSocketGateway(app: FastifyInstance, server: HttpServer, pu
     );
   };
 
-  io.use((socket, next) => {
+  // A token is current when its user is active and its version is not older than the user's (see auth/user-state.ts).
+  const current = async (claims: AccessClaims | undefined) => {
+    if (!claims) return false;
+    const state = await app.userState.get(claims.sub);
+    return !!state?.active && (claims.tv ?? 0) >= state.tokenVersion;
+  };
+
+  // Revocation from any process: this process's sockets of that user are re-authorised, and dropped if stale.
+  app.userState.events.on('revoked', (userId: string) => {
+    void (async () => {
+      const state = await app.userState.get(userId);
+      for (const socket of io.of('/').sockets.values()) {
+        if (socket.data.actor?.id !== userId) continue;
+        const tv = (socket.data as SocketData & { tv?: number }).tv ?? 0;
+        if (!state?.active || tv < state.tokenVersion) {
+          socket.emit('auth_revoked', { reason: 'access revoked; sign in again' });
+          socket.disconnect(true);
+        }
+      }
+    })().catch((err: unknown) => app.log.error({ err }, 'socket revocation failed'));
+  });
+
+  io.use(async (socket, next) => {
     const token = socket.handshake.auth?.token;
     const claims = typeof token === 'string' ? verifyAccessToken(app.jwt, token) : undefined;
-    if (!claims)
+    if (!claims || !(await current(claims).catch(() => false)))
       return next(Object.assign(new Error('unauthorized'), { data: { status: 401, detail: 'A valid access token is required' } }));
+    (socket.data as SocketData & { tv?: number }).tv = claims.tv ?? 0;
     socket.data.actor = {
       kind: 'user',
       id: claims.sub,
@@ -124,12 +147,30 @@ export function attachSocketGateway(app: FastifyInstance, server: HttpServer, pu
       ack?.({ ok: rooms.success });
     });
 
-    socket.on('reauth', (raw: unknown, ack?: (r: unknown) => void) => {
+    // Re-authorisation: the new token replaces the actor (roles and warehouses may have changed), and every room the
+    // socket is in is checked again; rooms the new token may not see are left.
+    socket.on('reauth', async (raw: unknown, ack?: (r: unknown) => void) => {
       const token = (raw as { token?: unknown })?.token;
       const claims = typeof token === 'string' ? verifyAccessToken(app.jwt, token) : undefined;
-      if (!claims || claims.sub !== socket.data.actor.id) return ack?.({ ok: false });
+      if (!claims || claims.sub !== socket.data.actor.id || !(await current(claims).catch(() => false))) return ack?.({ ok: false });
+      socket.data.actor = {
+        ...socket.data.actor,
+        roles: claims.roles,
+        warehouseIds: claims.wh,
+        allWarehouses: claims.roles.includes('admin'),
+      };
+      (socket.data as SocketData & { tv?: number }).tv = claims.tv ?? 0;
+      const em = app.orm.em.fork();
+      const left: string[] = [];
+      for (const room of socket.rooms) {
+        if (room === socket.id || room === `user:${claims.sub}`) continue;
+        if (!(await mayJoin(em, socket.data.actor, room))) {
+          await socket.leave(room);
+          left.push(room);
+        }
+      }
       armExpiry(socket, claims.exp);
-      ack?.({ ok: true, exp: claims.exp });
+      ack?.({ ok: true, exp: claims.exp, left });
     });
   });
   return io as unknown as Server;

@@ -59,3 +59,21 @@ export const apiClientCreated = z.object({
   apiKey: z.string().describe('shown once'),
   scopes: z.array(z.string()),
 });
+
+export const updateUserBody = z
+  .object({
+    roles: z.array(roleSchema).min(1).optional(),
+    warehouseIds: z.array(z.uuid()).optional(),
+    active: z.boolean().optional().describe('false disables the user: every token and session stops working'),
+    displayName: z.string().min(1).max(100).optional(),
+  })
+  .strict();
+export const apiClientView = z.object({
+  id: z.string(),
+  name: z.string(),
+  scopes: z.array(z.string()),
+  warehouseIds: z.array(z.string()),
+  active: z.boolean(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+});

@@ -22,6 +22,7 @@ interface UserRow {
   warehouse_ids: string[];
   active: boolean;
   pin_failures?: number;
+  token_version?: number;
 }
 
 export interface AuthenticatedUser {
@@ -30,6 +31,8 @@ export interface AuthenticatedUser {
   displayName: string;
   roles: Role[];
   warehouseIds: string[];
+  /** Access tokens carry it; a bump (disable, role change, revoke) invalidates every older token. */
+  tokenVersion: number;
 }
 
 const toUser = (r: UserRow): AuthenticatedUser => ({
@@ -38,6 +41,7 @@ const toUser = (r: UserRow): AuthenticatedUser => ({
   displayName: r.display_name,
   roles: r.roles,
   warehouseIds: r.warehouse_ids,
+  tokenVersion: r.token_version ?? 0,
 });
 
 export function actorFromUser(u: AuthenticatedUser, deviceId?: string): Actor {
@@ -285,7 +289,7 @@ export async function authenticateApiKey(em: EntityManager, apiKey: string): Pro
   if (!m) return undefined;
   const row = await sqlOne<{ id: string; key_hash: string; scopes: string[]; warehouse_ids: string[]; name: string }>(
     em,
-    'select * from api_client where key_prefix = ? and active',
+    'select * from api_client where key_prefix = ? and active and revoked_at is null',
     [m[1]],
   );
   if (!row || row.key_hash !== sha256(apiKey)) return undefined;

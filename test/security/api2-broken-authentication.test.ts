@@ -1,8 +1,9 @@
 import jwt from 'jsonwebtoken';
+import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { badgeLockSeconds } from '../../domain/identity/badge-lockout.js';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
-import { http, startTestSystem, type TestSystem } from '../harness/context.js';
+import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 
 /** OWASP API2:2023 Broken Authentication: brute force, spoofed client IPs, forged tokens. */
 let sys: TestSystem;
@@ -94,5 +95,108 @@ describe('API2 forged tokens', () => {
       expect(r.status).toBe(401);
       expect(r.headers.get('content-type')).toMatch(/problem\+json/);
     }
+  });
+});
+
+describe('API2 stale authorization: tokens are rechecked, sockets re-authorised', () => {
+  let s2: TestSystem;
+  let admin: TestUser;
+  beforeAll(async () => {
+    s2 = await startTestSystem();
+    admin = await s2.user('root-admin', ['admin'], []);
+  });
+  afterAll(async () => s2?.close());
+
+  const connect = (token: string) =>
+    new Promise<Socket>((resolve, reject) => {
+      const s = io(s2.url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+      s.once('connect', () => resolve(s));
+      s.once('connect_error', (e) => reject(e));
+    });
+  const until = async (cond: () => boolean) => {
+    for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(cond()).toBe(true);
+  };
+
+  it('a disabled user is refused on the next request, refresh included', async () => {
+    await s2.user('leaver', ['supervisor'], [s2.wh1], { password: 'leaver-password' });
+    const login = await http('POST', `${s2.url}/v1/auth/login`, { body: { username: 'leaver', password: 'leaver-password' } });
+    expect(login.status).toBe(200);
+    const token = login.body.accessToken as string;
+    expect((await http('GET', `${s2.url}/v1/warehouses`, { token })).status).toBe(200);
+    const off = await http('PATCH', `${s2.url}/v1/users/${login.body.user.id}`, { token: admin.token, body: { active: false } });
+    expect(off.status).toBe(200);
+    expect(off.body.active).toBe(false);
+    const after = await http('GET', `${s2.url}/v1/warehouses`, { token });
+    expect(after.status).toBe(401);
+    expect(after.headers.get('content-type')).toMatch(/problem\+json/);
+    expect((await http('POST', `${s2.url}/v1/auth/refresh`, { body: { refreshToken: login.body.refreshToken } })).status).toBe(401);
+  });
+
+  it('a role change invalidates tokens issued before it; a fresh login carries the new role', async () => {
+    const u = await s2.user('demoted', ['supervisor'], [s2.wh1], { password: 'demoted-password' });
+    const before = await http('POST', `${s2.url}/v1/auth/login`, { body: { username: 'demoted', password: 'demoted-password' } });
+    expect((await http('PATCH', `${s2.url}/v1/users/${u.id}`, { token: admin.token, body: { roles: ['picker'] } })).status).toBe(200);
+    expect(
+      (await http('POST', `${s2.url}/v1/warehouses/${s2.wh1}/notes`, { token: before.body.accessToken, body: { text: 'x' } })).status,
+    ).toBe(401);
+    const again = await http('POST', `${s2.url}/v1/auth/login`, { body: { username: 'demoted', password: 'demoted-password' } });
+    expect(again.body.user.roles).toEqual(['picker']);
+    expect(
+      (await http('POST', `${s2.url}/v1/warehouses/${s2.wh1}/notes`, { token: again.body.accessToken, body: { text: 'x' } })).status,
+    ).toBe(403);
+  });
+
+  it('a revoked API client is refused from its next request', async () => {
+    const created = await http('POST', `${s2.url}/v1/api-clients`, {
+      token: admin.token,
+      body: { name: 'shop-sync', scopes: ['orders:read'], warehouseIds: [s2.wh1] },
+    });
+    expect(created.status).toBe(201);
+    const key = { 'x-api-key': created.body.apiKey as string };
+    const probe = () => http('GET', `${s2.url}/v1/auth/me`, { headers: key });
+    expect((await probe()).status).not.toBe(401);
+    const revoked = await http('POST', `${s2.url}/v1/api-clients/${created.body.id}/revoke`, { token: admin.token });
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.active).toBe(false);
+    expect((await probe()).status).toBe(401);
+    const list = await http('GET', `${s2.url}/v1/api-clients`, { token: admin.token });
+    expect(list.body.items.find((c: { id: string }) => c.id === created.body.id).active).toBe(false);
+  });
+
+  it('reauth recomputes rooms: a token without warehouse 2 leaves its room', async () => {
+    const u = await s2.user('mover', ['supervisor'], [s2.wh1, s2.wh2]);
+    const sock = await connect(u.token);
+    try {
+      const sub = (await sock.timeout(5000).emitWithAck('subscribe', { rooms: [`warehouse:${s2.wh1}`, `warehouse:${s2.wh2}`] })) as {
+        joined: string[];
+      };
+      expect(sub.joined).toHaveLength(2);
+      const narrower = s2.token({ id: u.id, username: u.username, roles: ['supervisor'], warehouseIds: [s2.wh1] });
+      const ack = (await sock.timeout(5000).emitWithAck('reauth', { token: narrower })) as { ok: boolean; left: string[] };
+      expect(ack.ok).toBe(true);
+      expect(ack.left).toEqual([`warehouse:${s2.wh2}`]);
+    } finally {
+      sock.disconnect();
+    }
+  });
+
+  it('a revocation drops the user’s live sockets; an old token cannot reconnect or reauth', async () => {
+    const u = await s2.user('kicked', ['supervisor'], [s2.wh1]);
+    const sock = await connect(u.token);
+    const events: string[] = [];
+    sock.on('auth_revoked', () => events.push('auth_revoked'));
+    expect((await http('POST', `${s2.url}/v1/users/${u.id}/revoke-sessions`, { token: admin.token })).status).toBe(204);
+    await until(() => sock.disconnected);
+    expect(events).toEqual(['auth_revoked']);
+    await expect(connect(u.token)).rejects.toThrow(/unauthorized/);
+    expect((await http('GET', `${s2.url}/v1/auth/me`, { token: u.token })).status).toBe(401);
+  });
+
+  it('a supervisor cannot manage users (admin only), and an admin of one warehouse cannot manage another’s', async () => {
+    const sup = await s2.user('sup-mgr', ['supervisor'], [s2.wh1]);
+    const victim = await s2.user('victim', ['picker'], [s2.wh2]);
+    expect((await http('PATCH', `${s2.url}/v1/users/${victim.id}`, { token: sup.token, body: { roles: ['admin'] } })).status).toBe(403);
+    expect((await http('POST', `${s2.url}/v1/users/${victim.id}/revoke-sessions`, { token: sup.token })).status).toBe(403);
   });
 });

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { emit } from '../events/outbox.js';
 import { recordAudit } from '../identity/audit.js';
-import { logOrder } from '../orders/order-log.js';
+import { logOrders } from '../orders/order-log.js';
 import type { Clock } from '../shared/clock.js';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
@@ -128,6 +128,8 @@ export async function listWaveTemplates(em: EntityManager, actor: Actor, warehou
 
 /** Allocated orders not yet in a live wave, with what the template filters look at. */
 async function candidates(em: EntityManager, warehouseId: string, orderIds?: string[]): Promise<WaveCandidate[]> {
+  // Three flat statements joined here rather than per-order correlated subqueries: right after a bulk
+  // load (no statistics yet) the planner re-ran those per order, measured at 228 s for 2,400 orders.
   const rows = await sql<{
     id: string;
     status: string;
@@ -135,36 +137,45 @@ async function candidates(em: EntityManager, warehouseId: string, orderIds?: str
     promise_date: Date | string | null;
     priority_rank: number;
     created_at: Date | string;
-    line_count: number;
-    unit_count: number;
-    short: number;
-    zone_ids: string[] | null;
   }>(
     em,
     `
-    select o.id, o.status, o.shipping_method, o.promise_date, o.priority_rank, o.created_at,
-      (select count(*)::int from order_line l where l.order_id = o.id) as line_count,
-      (select coalesce(sum(l.qty), 0)::int from order_line l where l.order_id = o.id) as unit_count,
-      (select coalesce(sum(l.qty - l.allocated_qty), 0)::int from order_line l where l.order_id = o.id) as short,
-      (select array_agg(distinct loc.zone_id) filter (where loc.zone_id is not null) from order_line l
-         join stock_reservation r on r.ref_type = 'order_line' and r.ref_id = l.id::text and r.status = 'pending'
-         join stock_balance b on b.id = r.balance_id join location loc on loc.id = b.location_id where l.order_id = o.id) as zone_ids
+    select o.id, o.status, o.shipping_method, o.promise_date, o.priority_rank, o.created_at
     from sales_order o
     where o.warehouse_id = ? and o.status in ('allocated', 'backordered') and (?::uuid[] is null or o.id = any(?::uuid[]))
       and not exists (select 1 from wave_order w where w.order_id = o.id and w.status <> 'removed')
     order by o.priority_rank, o.promise_date nulls last, o.created_at limit 20000`,
     [warehouseId, orderIds ? `{${orderIds.join(',')}}` : null, orderIds ? `{${orderIds.join(',')}}` : null],
   );
+  const ids = `{${rows.map((r) => r.id).join(',')}}`;
+  const lineSums = await sql<{ order_id: string; line_count: number; unit_count: number; short: number }>(
+    em,
+    `select order_id, count(*)::int as line_count, coalesce(sum(qty), 0)::int as unit_count,
+      coalesce(sum(qty - allocated_qty), 0)::int as short
+    from order_line where order_id = any(?::uuid[]) group by order_id`,
+    [ids],
+  );
+  const zones = await sql<{ order_id: string; zone_ids: string[] | null }>(
+    em,
+    `select l.order_id, array_agg(distinct loc.zone_id) filter (where loc.zone_id is not null) as zone_ids
+    from order_line l
+    join stock_reservation r on r.ref_type = 'order_line' and r.ref_id = l.id::text and r.status = 'pending'
+    join stock_balance b on b.id = r.balance_id join location loc on loc.id = b.location_id
+    where l.order_id = any(?::uuid[]) group by l.order_id`,
+    [ids],
+  );
+  const sums = new Map(lineSums.map((r) => [r.order_id, r]));
+  const zonesOf = new Map(zones.map((r) => [r.order_id, r.zone_ids ?? []]));
   return rows.map((r) => ({
     orderId: r.id,
-    lineCount: r.line_count,
-    unitCount: r.unit_count,
+    lineCount: sums.get(r.id)?.line_count ?? 0,
+    unitCount: sums.get(r.id)?.unit_count ?? 0,
     shippingMethod: r.shipping_method,
     promiseMs: r.promise_date ? new Date(r.promise_date).getTime() : null,
     priorityRank: r.priority_rank,
     createdMs: new Date(r.created_at).getTime(),
-    zoneIds: r.zone_ids ?? [],
-    allocated: r.status === 'allocated' && r.short === 0,
+    zoneIds: zonesOf.get(r.id) ?? [],
+    allocated: r.status === 'allocated' && (sums.get(r.id)?.short ?? 0) === 0,
   }));
 }
 
@@ -369,13 +380,12 @@ export async function releaseWave(em: EntityManager, actor: Actor | null, waveId
   }
   await sql(em, `update wave_order set status = 'released' where wave_id = ? and status = 'planned'`, [waveId]);
   await sql(em, `update sales_order set status = 'released', updated_at = now() where id = any(?::uuid[])`, [`{${live.join(',')}}`]);
-  for (const o of live)
-    await logOrder(em, o, {
-      category: 'fulfilment',
-      action: 'released',
-      message: `Released in wave ${wave.number} (${wave.pick_mode} picking)`,
-      data: { waveId },
-    });
+  await logOrders(em, live, {
+    category: 'fulfilment',
+    action: 'released',
+    message: `Released in wave ${wave.number} (${wave.pick_mode} picking)`,
+    data: { waveId },
+  });
   const log = [
     ...wave.allocation_log,
     ...dropped.map((o) => ({ orderId: o, included: false, reason: 'no longer allocated at release (cancelled or changed)' })),

@@ -26,6 +26,7 @@ export class Migration20261130001601_reliability extends Migration {
         job_id text not null,
         job_name text not null,
         payload jsonb not null,
+        job_opts jsonb not null default '{}',
         attempts int not null,
         reason text not null check (reason in ('attempts_exhausted', 'validation')),
         last_error text not null,

@@ -85,6 +85,8 @@ export class QueueRegistry {
   constructor(
     readonly connection: ConnectionOptions,
     readonly prefix: string,
+    /** Attempts before a job is parked in the dead-letter store (workers/job-guard.ts). */
+    readonly attempts = 8,
   ) {}
 
   get(name: QueueName): Queue {
@@ -93,7 +95,7 @@ export class QueueRegistry {
       q = new Queue(name, {
         connection: this.connection,
         prefix: this.prefix,
-        defaultJobOptions: { attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 },
+        defaultJobOptions: { attempts: this.attempts, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 },
       });
       this.queues.set(name, q);
     }
@@ -123,6 +125,6 @@ export class QueueRegistry {
   }
 }
 
-export function createQueues(config: Pick<Config, 'REDIS_URL' | 'REDIS_PREFIX'>): QueueRegistry {
-  return new QueueRegistry(bullConnection(config), `${config.REDIS_PREFIX}:bull`);
+export function createQueues(config: Pick<Config, 'REDIS_URL' | 'REDIS_PREFIX'> & { JOB_MAX_ATTEMPTS?: number }): QueueRegistry {
+  return new QueueRegistry(bullConnection(config), `${config.REDIS_PREFIX}:bull`, config.JOB_MAX_ATTEMPTS ?? 8);
 }

@@ -3,7 +3,7 @@ import { loadConfig, type Config } from './config.js';
 import { createOrm, type Orm } from './db.js';
 import { createLogger, type Logger } from './logger.js';
 import { createQueues, type QueueRegistry } from './queues.js';
-import { createRedis } from './redis.js';
+import { assertNoEviction, createRedis } from './redis.js';
 
 /** The shared resources of an API or worker process. */
 export interface Runtime {
@@ -19,6 +19,12 @@ export async function createRuntime(name: string, config: Config = loadConfig())
   const logger = createLogger(config, name);
   const orm = await createOrm(config);
   const redis = createRedis(config);
+  if (config.REDIS_REQUIRE_NOEVICTION)
+    await assertNoEviction(redis).catch(async (err: unknown) => {
+      redis.disconnect();
+      await orm.close(true);
+      throw err;
+    });
   const queues = createQueues(config);
   return {
     config,

@@ -5,6 +5,8 @@ import { configOrExit, createRuntime, type Runtime } from '../platform/runtime.j
 import type { QueueName } from '../platform/queues.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { processors } from './processors.js';
+import { guardProcessor } from './job-guard.js';
+import { Reconciler } from './reconciler.js';
 
 /** Starts the outbox relay (leader-elected) and every queue processor. */
 export async function startWorkers(rt: Runtime) {
@@ -13,15 +15,24 @@ export async function startWorkers(rt: Runtime) {
     pollMs: rt.config.RELAY_POLL_MS,
   });
   relay.start();
+  const reconciler = new Reconciler(rt, { everyMs: rt.config.RECONCILER_EVERY_MS });
+  reconciler.start();
   const workers = Object.entries(processors).map(
-    ([name, make]) => new Worker(name, make!(rt), { connection: rt.queues.connection, prefix: rt.queues.prefix, concurrency: 8 }),
+    ([name, make]) =>
+      new Worker(name, guardProcessor(rt, name as QueueName, make!(rt)), {
+        connection: rt.queues.connection,
+        prefix: rt.queues.prefix,
+        concurrency: 8,
+      }),
   );
   for (const w of workers) w.on('failed', (job, err) => rt.logger.warn({ queue: w.name, jobId: job?.id, err }, 'job failed'));
   return {
     relay,
+    reconciler,
     workers,
     async stop() {
       await Promise.all(workers.map((w) => w.close()));
+      await reconciler.stop();
       await relay.stop();
     },
     names: workers.map((w) => w.name as QueueName),

@@ -55,8 +55,10 @@ async function sweep(rt: Runtime) {
   const bucket = Math.floor(Date.now() / s.intakeStaleMs);
   const stuck = await sql<{ id: string }>(
     em,
-    `select id from webhook_delivery where status = 'received' and received_at < now() - make_interval(secs => ?) order by received_at limit 1000`,
-    [s.intakeStaleMs / 1000],
+    // Poison (failed JOB_MAX_ATTEMPTS times) stays out: its job is parked in the dead-letter store for an admin.
+    `select id from webhook_delivery where status = 'received' and received_at < now() - make_interval(secs => ?) and attempts < ?
+    order by attempts, received_at limit 1000`,
+    [s.intakeStaleMs / 1000, rt.config.JOB_MAX_ATTEMPTS],
   );
   for (const d of stuck) await rt.queues.add('webhook-intake', { deliveryId: d.id }, { jobId: `wh-${d.id}-s${bucket}` });
   const waiting = await sql<{ id: string; warehouse_id: string }>(

@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { timingSafeEqual } from 'node:crypto';
 import { NotFound } from '../../domain/shared/errors.js';
 import type { Config } from '../../platform/config.js';
+import { parkedCount, repairTotals } from '../../domain/events/dead-letter.js';
 import type { QueueRegistry } from '../../platform/queues.js';
 
 function safeEqual(a: string, b: string): boolean {
@@ -36,10 +37,11 @@ export const socketEventsSent = new Counter({
   registers: [metricsRegistry],
 });
 
-/** Prometheus metrics: HTTP latency, queue depths (read at scrape), socket connections. */
+/** Prometheus metrics: HTTP latency, queue depths and oldest job age (read at scrape), DLQ size, reconciler repairs, socket connections. */
 export function registerMetrics(app: FastifyInstance, queues: QueueRegistry, config: Pick<Config, 'METRICS_TOKEN' | 'NODE_ENV'>): void {
   // One registry per process: a second app in the same process (tests) takes over the queue gauge.
-  metricsRegistry.removeSingleMetric('queue_jobs');
+  for (const name of ['queue_jobs', 'queue_oldest_waiting_age_seconds', 'dead_letters_parked', 'reconciler_repairs_total'])
+    metricsRegistry.removeSingleMetric(name);
   const queueDepth = new Gauge({
     name: 'queue_jobs',
     help: 'BullMQ jobs by queue and state',
@@ -54,6 +56,37 @@ export function registerMetrics(app: FastifyInstance, queues: QueueRegistry, con
     },
   });
   void queueDepth;
+  new Gauge({
+    name: 'queue_oldest_waiting_age_seconds',
+    help: 'Age of the oldest job waiting in each BullMQ queue (0 when none wait)',
+    labelNames: ['queue'],
+    registers: [metricsRegistry],
+    async collect() {
+      this.reset();
+      for (const [name, q] of queues.all()) {
+        const [oldest] = await q.getJobs(['wait'], 0, 0, true);
+        this.set({ queue: name }, oldest ? Math.max(0, (Date.now() - oldest.timestamp) / 1000) : 0);
+      }
+    },
+  });
+  new Gauge({
+    name: 'dead_letters_parked',
+    help: 'Jobs parked in the dead-letter store awaiting an admin (GET /v1/dead-letters)',
+    registers: [metricsRegistry],
+    async collect() {
+      this.set(await parkedCount(app.orm.em.fork()));
+    },
+  });
+  new Gauge({
+    name: 'reconciler_repairs_total',
+    help: 'Work the reconciler rebuilt from Postgres after Redis lost it, by kind (running total)',
+    labelNames: ['kind'],
+    registers: [metricsRegistry],
+    async collect() {
+      this.reset();
+      for (const r of await repairTotals(app.orm.em.fork())) this.set({ kind: r.kind }, r.total);
+    },
+  });
   app.addHook('onResponse', async (req, reply) => {
     httpDuration.observe(
       { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: reply.statusCode },

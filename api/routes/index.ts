@@ -8,6 +8,7 @@ import { floorRoutes } from './floor.routes.js';
 import { routingRoutes } from './routing.routes.js';
 import { shippingRoutes } from './shipping.routes.js';
 import { inboundRoutes } from './inbound.routes.js';
+import { deadLetterRoutes } from './dead-letters.routes.js';
 
 /** Every /v1 route module. Each route declares its roles in `config.roles`. */
 export const routes: ((app: FastifyInstance) => Promise<void>)[] = [
@@ -20,4 +21,5 @@ export const routes: ((app: FastifyInstance) => Promise<void>)[] = [
   routingRoutes,
   shippingRoutes,
   inboundRoutes,
+  deadLetterRoutes,
 ];

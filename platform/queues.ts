@@ -95,7 +95,12 @@ export class QueueRegistry {
       q = new Queue(name, {
         connection: this.connection,
         prefix: this.prefix,
-        defaultJobOptions: { attempts: this.attempts, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 },
+        defaultJobOptions: {
+          attempts: this.attempts,
+          backoff: { type: 'exponential', delay: 1000 },
+          removeOnComplete: 1000,
+          removeOnFail: 5000,
+        },
       });
       this.queues.set(name, q);
     }

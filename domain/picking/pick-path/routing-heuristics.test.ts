@@ -73,3 +73,39 @@ describe('routing heuristics (properties)', () => {
     );
   });
 });
+
+describe('depot between aisles (Roodbergen & de Koster: back to the depot along the front cross aisle)', () => {
+  // The same picks, the depot on the front cross aisle at x = 4 m, between aisles 1 (3 m) and 2 (6 m).
+  const between = depotPoint(layout, { xMm: 4000, yMm: 0 });
+
+  it('largest gap serves the front part of aisle 1 on the way out, so the route never walks past the depot and back', () => {
+    const r = largestGapRoute(layout, between, picks);
+    // Out: depot → aisle 1 front (1000), in/out to 1000 (2000), → aisle 0 (3000), up (10000); back: → aisle 1 (3000),
+    // in/out to 9000 (2000), → aisle 3 (6000), down (10000); front: → depot (5000).
+    expect(r.lengthMm).toBe(1000 + 2000 + 3000 + 10000 + 3000 + 2000 + 6000 + 10000 + 5000);
+    expect(r.order).toEqual([1, 0, 2, 3]);
+  });
+
+  it('midpoint: the same route here', () => {
+    expect(midpointRoute(layout, between, picks)).toEqual(largestGapRoute(layout, between, picks));
+  });
+
+  it('with pick aisles on both sides, costs nothing over a depot on the aisle just left of it (it used to cost 2 × the offset)', () => {
+    fc.assert(
+      fc.property(
+        instanceArb(fc.constant(1), 30).filter((i) => i.depot.yMm === 0 && !i.layout.aislesXMm.includes(i.depot.xMm)),
+        ({ layout: l, depot: d, picks: ps }) => {
+          const xl = Math.max(...l.aislesXMm.filter((x) => x < d.xMm));
+          const pickXs = ps.map((p) => l.aislesXMm[p.aisle]);
+          // A route must reach the outermost pick aisles; with some beyond both xl and the depot, where the
+          // depot sits in between changes nothing under the convention.
+          fc.pre(Math.min(...pickXs) < xl && Math.max(...pickXs) > d.xMm);
+          const pts = ps.map((p) => pickPoint(l, p));
+          for (const h of [midpointRoute, largestGapRoute])
+            expect(h(l, depotPoint(l, d), pts).lengthMm).toBeLessThanOrEqual(h(l, depotPoint(l, { xMm: xl, yMm: 0 }), pts).lengthMm);
+        },
+      ),
+      { numRuns: 300, seed: 7 },
+    );
+  });
+});

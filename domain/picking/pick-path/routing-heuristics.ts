@@ -12,6 +12,11 @@
  * depot, each time starting at the end of the block's pick subaisles nearest to the picker and
  * leaving the block by its front cross aisle. On one block these reduce to the textbook single-
  * block heuristics. Lengths are literal route lengths (each heuristic walks its own way).
+ *
+ * Depot between aisles: midpoint and largest gap serve the front parts of the pick aisles that lie
+ * between the left-most pick aisle and the depot on the way out, so the route comes back to the
+ * depot along the front cross aisle without walking past it and back (Roodbergen & de Koster's
+ * convention: the front cross aisle is walked once on each side of the depot).
  */
 import { blockCount, crossPoint } from './layout.js';
 import type { GraphPoint, WarehouseLayout } from './layout.js';
@@ -50,8 +55,10 @@ function groupSubaisles(picks: readonly GraphPoint[]): Map<number, number[]> {
   return sub;
 }
 
+/** The subaisle's picks not yet visited, ascending in y. */
 function ys(ctx: Ctx, aisle: number, block: number): number[] {
-  return ctx.sub.get(subKey(aisle, block)) ?? [];
+  const list = ctx.sub.get(subKey(aisle, block)) ?? [];
+  return ctx.walk.visited.size === 0 ? list : list.filter((i) => !ctx.walk.visited.has(i));
 }
 
 function traverse(ctx: Ctx, aisle: number, block: number, up: boolean): void {
@@ -175,6 +182,7 @@ function runFrame(
   picks: readonly GraphPoint[],
   farthestEntry: Side,
   handler: BlockHandler,
+  frontSplit?: SplitRule,
 ): HeuristicRoute {
   const walk = new Walk(layout, depot);
   if (picks.length === 0) return { order: [], lengthMm: 0 };
@@ -184,6 +192,17 @@ function runFrame(
   const farthest = Math.max(...picks.map((p) => p.block));
   const top = farthestEntry === 'lower' ? farthest : farthest + 1;
   const done = new Set<number>();
+  if (frontSplit && depot.yMm === layout.crossAislesYMm[0]) {
+    // Depot on the front cross aisle, right of the left-most pick aisle: on the way there, serve
+    // from the front the part of each pick aisle in between that the split rule serves from the front.
+    const between = [
+      ...new Set(picks.filter((p) => p.block === 0 && p.aisle !== left && layout.aislesXMm[p.aisle] < depot.xMm).map((p) => p.aisle)),
+    ];
+    for (const a of between.sort((x, y) => y - x)) {
+      const list = ys(ctx, a, 0);
+      returnFrom(ctx, a, 0, 'lower', list.slice(0, frontSplit(ctx, a, 0, list)));
+    }
+  }
   walk.to(crossPoint(layout, left, 0));
   for (let b = 0; b < top; b++) {
     for (const i of ys(ctx, left, b)) walk.pick(i, picks[i]);
@@ -194,7 +213,7 @@ function runFrame(
   for (let b = farthest; b >= 0; b--) {
     const entry: Side = b === farthest ? farthestEntry : 'upper';
     let aisles = [...new Set(picks.filter((p) => p.block === b).map((p) => p.aisle))]
-      .filter((a) => !done.has(subKey(a, b)))
+      .filter((a) => !done.has(subKey(a, b)) && ys(ctx, a, b).length > 0)
       .sort((x, y) => x - y);
     if (aisles.length === 0) {
       walk.to(crossPoint(layout, cur, b));
@@ -227,12 +246,12 @@ export function sShapeRoute(layout: WarehouseLayout, depot: GraphPoint, picks: r
 
 /** Largest gap: the outer pick subaisles traversed, the others served from both ends leaving out the largest gap. */
 export function largestGapRoute(layout: WarehouseLayout, depot: GraphPoint, picks: readonly GraphPoint[]): HeuristicRoute {
-  return runFrame(layout, depot, picks, 'upper', splitBlock(largestGapSplit));
+  return runFrame(layout, depot, picks, 'upper', splitBlock(largestGapSplit), largestGapSplit);
 }
 
 /** Midpoint: like largest gap, but the split is always at the middle of the subaisle. */
 export function midpointRoute(layout: WarehouseLayout, depot: GraphPoint, picks: readonly GraphPoint[]): HeuristicRoute {
-  return runFrame(layout, depot, picks, 'upper', splitBlock(midpointSplit));
+  return runFrame(layout, depot, picks, 'upper', splitBlock(midpointSplit), midpointSplit);
 }
 
 /** Combined: per subaisle, traverse or return, chosen by a DP over the picker's side; never longer than S-shape. */

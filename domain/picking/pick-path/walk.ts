@@ -9,6 +9,8 @@ import { distanceMm } from './metric.js';
 export class Walk {
   lengthMm = 0;
   readonly order: number[] = [];
+  /** Pick indices visited so far (the same as `order`, for lookups). */
+  readonly visited = new Set<number>();
   private at: GraphPoint;
 
   constructor(
@@ -28,5 +30,6 @@ export class Walk {
   pick(index: number, p: GraphPoint): void {
     this.to(p);
     this.order.push(index);
+    this.visited.add(index);
   }
 }

@@ -67,6 +67,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['web-console/sw.js'],
+    languageOptions: { globals: { self: 'readonly', caches: 'readonly', __ASSETS__: 'readonly' } },
+  },
+  {
     files: ['load-tests/**/*.js'],
     languageOptions: { globals: { __ENV: 'readonly', __VU: 'readonly', __ITER: 'readonly', open: 'readonly' } },
   },

@@ -19,11 +19,12 @@ try {
 }
 
 if (!args.includes('--no-lint')) {
-  console.log('[dockside] lint (eslint), formatting (prettier) and type-check (tsc)…');
+  console.log('[dockside] lint (eslint), formatting (prettier) and type-check (tsc: server, then web console)…');
   for (const [cmd, cmdArgs] of [
     [bin('eslint'), ['.']],
     [bin('prettier'), ['--check', '.', '--log-level', 'warn']],
     [bin('tsc'), ['-p', '.']],
+    [bin('tsc'), ['-p', 'web-console/tsconfig.json']],
   ] as const) {
     const r = spawnSync(cmd, [...cmdArgs], { cwd: ROOT, stdio: 'inherit' });
     if (r.status !== 0) process.exit(r.status ?? 1);

@@ -1,11 +1,31 @@
-import { defineConfig } from 'vite';
+import { readFileSync } from 'node:fs';
+import { defineConfig, type Plugin } from 'vite';
 import preact from '@preact/preset-vite';
+
+/** Emits sw.js with the list of built files and a build id, so each build installs a fresh precache. */
+function serviceWorker(): Plugin {
+  return {
+    name: 'dockside-service-worker',
+    apply: 'build',
+    generateBundle(_opts, bundle) {
+      const assets = Object.keys(bundle).filter((f) => f !== 'index.html' && !f.endsWith('.map'));
+      const build = Object.keys(bundle).sort().join('|');
+      let hash = 0;
+      for (let i = 0; i < build.length; i++) hash = (hash * 31 + build.charCodeAt(i)) | 0;
+      const source = readFileSync(new URL('./sw.js', import.meta.url), 'utf8')
+        .replace('__BUILD__', (hash >>> 0).toString(36))
+        .replace('__ASSETS__', JSON.stringify(assets));
+      this.emitFile({ type: 'asset', fileName: 'sw.js', source });
+    },
+  };
+}
 
 // Served by the API at /console (see api/app.ts); `npm run build:console` or setup builds it.
 export default defineConfig({
   root: import.meta.dirname,
   base: '/console/',
-  plugins: [preact()],
+  plugins: [preact(), serviceWorker()],
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1500 },
+  worker: { format: 'es' },
   server: { proxy: { '/v1': 'http://localhost:3000', '/socket.io': { target: 'http://localhost:3000', ws: true } } },
 });

@@ -1,7 +1,7 @@
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM } from '../../scripts/lib/browser.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
@@ -33,14 +33,28 @@ afterAll(async () => {
   await sys?.close();
 });
 
+/** First visit of a fresh browser profile: the device is registered once (kept in localStorage). */
+async function registerDevice(page: Page) {
+  const name = page.locator('input[name=deviceName]');
+  await Promise.race([name.waitFor(), page.locator('input[name=username]').waitFor()]);
+  if (await name.isVisible()) {
+    await name.fill('DESK-1');
+    await page.click('button[type=submit]');
+    await page.locator('input[name=username]').waitFor();
+  }
+}
+
 describe('web console', () => {
   it('signs in, shows the live connection and events as they happen', async () => {
     const page = await browser.newPage();
     await page.goto(`${sys.url}/console/`);
+    await registerDevice(page);
+    await page.getByRole('tab', { name: 'Password' }).click();
     await page.fill('input[name=username]', 'floor.sup');
     await page.fill('input[name=password]', 'console-pass');
     await page.click('button[type=submit]');
     await page.getByTestId('connection-state').filter({ hasText: 'Live' }).waitFor({ timeout: 15_000 });
+    await page.getByTestId('menu-feed').click();
 
     // A state change made elsewhere (the API) reaches the screen.
     await http('POST', `${sys.url}/v1/warehouses/${sys.wh1}/notes`, { token: sup.token, body: { text: 'Dock 3 closed for cleaning' } });
@@ -59,6 +73,8 @@ describe('web console', () => {
   it('shows a readable error for a wrong password', async () => {
     const page = await browser.newPage();
     await page.goto(`${sys.url}/console/`);
+    await registerDevice(page);
+    await page.getByRole('tab', { name: 'Password' }).click();
     await page.fill('input[name=username]', 'floor.sup');
     await page.fill('input[name=password]', 'wrong');
     await page.click('button[type=submit]');

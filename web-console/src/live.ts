@@ -44,3 +44,14 @@ export function connectLive(opts: {
   socket.on('connect_error', () => opts.onState('offline'));
   return { socket, close: () => socket.close() };
 }
+
+type EventListener = (e: LiveEvent) => void;
+const eventListeners = new Set<EventListener>();
+/** Screens listen to the warehouse's events (task reassigned, cancelled…) through the shell's one socket. */
+export function onLiveEvent(fn: EventListener): () => void {
+  eventListeners.add(fn);
+  return () => eventListeners.delete(fn);
+}
+export function dispatchLiveEvent(e: LiveEvent): void {
+  for (const fn of eventListeners) fn(e);
+}

@@ -1,12 +1,21 @@
-// Tokens live in sessionStorage: a shared handheld forgets its user when the browser closes.
+import { createStore } from './store';
+
+// Tokens live in sessionStorage: they survive a reload, but a shared handheld forgets its user when the
+// browser closes. The device registration lives in localStorage: it outlasts every shift.
 export interface Session {
   accessToken: string;
   refreshToken: string;
   expiresAt: number;
   user: { id: string; username: string; displayName: string; roles: string[]; warehouseIds: string[] };
 }
+export interface Device {
+  id: string;
+  name: string;
+  warehouseId?: string;
+}
 
 const KEY = 'dockside.session';
+const DEVICE_KEY = 'dockside.device';
 
 export function loadSession(): Session | undefined {
   try {
@@ -22,6 +31,27 @@ export function saveSession(s: Session | undefined): void {
   else sessionStorage.removeItem(KEY);
 }
 
+export const session = createStore<Session | undefined>(loadSession());
+session.subscribe(saveSession);
+
+export function loadDevice(): Device | undefined {
+  try {
+    const raw = localStorage.getItem(DEVICE_KEY);
+    return raw ? (JSON.parse(raw) as Device) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+export const device = createStore<Device | undefined>(loadDevice());
+device.subscribe((d) => (d ? localStorage.setItem(DEVICE_KEY, JSON.stringify(d)) : localStorage.removeItem(DEVICE_KEY)));
+
+/** Registers this handheld under a name; the id is sent at sign-in and ends up on every movement it makes. */
+export function registerDevice(name: string): Device {
+  const d = { id: `dev-${crypto.randomUUID()}`, name: name.trim() };
+  device.set(d);
+  return d;
+}
+
 interface TokenResponse {
   accessToken: string;
   refreshToken: string;
@@ -29,13 +59,13 @@ interface TokenResponse {
   user: Session['user'];
 }
 
-async function call<T>(path: string, init: RequestInit & { token?: string } = {}): Promise<T> {
+async function post<T>(path: string, body: unknown, token?: string): Promise<T> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (init.token) headers.authorization = `Bearer ${init.token}`;
-  const res = await fetch(path, { ...init, headers });
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(body.detail ?? `${res.status} ${res.statusText}`);
-  return body as T;
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body) });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(json.detail ?? `${res.status} ${res.statusText}`);
+  return json as T;
 }
 
 const toSession = (t: TokenResponse): Session => ({
@@ -46,29 +76,32 @@ const toSession = (t: TokenResponse): Session => ({
 });
 
 export async function login(username: string, password: string): Promise<Session> {
-  return toSession(await call<TokenResponse>('/v1/auth/login', { method: 'POST', body: JSON.stringify({ username, password }) }));
+  return toSession(await post<TokenResponse>('/v1/auth/login', { username, password, deviceId: device.get()?.id }));
 }
 
 export async function badgeLogin(badge: string, pin: string): Promise<Session> {
-  return toSession(await call<TokenResponse>('/v1/auth/badge', { method: 'POST', body: JSON.stringify({ badge, pin }) }));
+  return toSession(await post<TokenResponse>('/v1/auth/badge', { badge, pin, deviceId: device.get()?.id }));
 }
 
 export async function refresh(s: Session): Promise<Session> {
-  return toSession(
-    await call<TokenResponse>('/v1/auth/refresh', { method: 'POST', body: JSON.stringify({ refreshToken: s.refreshToken }) }),
-  );
+  return toSession(await post<TokenResponse>('/v1/auth/refresh', { refreshToken: s.refreshToken, deviceId: device.get()?.id }));
 }
 
-export interface Warehouse {
-  id: string;
-  code: string;
-  name: string;
+/** Shift end: revoke the refresh token on the server (best effort) and forget the user here. */
+export async function logout(): Promise<void> {
+  const s = session.get();
+  session.set(undefined);
+  if (s) await post('/v1/auth/logout', { refreshToken: s.refreshToken }, s.accessToken).catch(() => undefined);
 }
 
-export async function listWarehouses(s: Session): Promise<Warehouse[]> {
-  return (await call<{ items: Warehouse[] }>('/v1/warehouses', { token: s.accessToken })).items;
-}
-
-export async function postNote(s: Session, warehouseId: string, text: string): Promise<void> {
-  await call(`/v1/warehouses/${warehouseId}/notes`, { method: 'POST', token: s.accessToken, body: JSON.stringify({ text }) });
+let refreshing: Promise<Session | undefined> | undefined;
+/** One refresh at a time, shared by every caller that met a 401. */
+export function refreshNow(): Promise<Session | undefined> {
+  const s = session.get();
+  if (!s) return Promise.resolve(undefined);
+  refreshing ??= refresh(s)
+    .then((n) => (session.set(n), n))
+    .catch(() => undefined)
+    .finally(() => (refreshing = undefined));
+  return refreshing;
 }

@@ -1,0 +1,382 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildConsoleIfStale } from '../../scripts/lib/prepare.js';
+import { sql, sqlOne } from '../../domain/shared/sql.js';
+import { withTx } from '../../platform/db.js';
+import { buildFloor, itemScanFor, type FloorFixture } from '../floor/fixture.js';
+import { call, eventually } from '../floor/support.js';
+import { startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
+import { axeSerious, launchBrowser, shotBoth, wedge } from './browser-kit.js';
+
+let sys: TestSystem;
+let fx: FloorFixture;
+let sup: TestUser;
+let picker: TestUser;
+let picker2: TestUser;
+let counter: TestUser;
+let browser: BrowserContext;
+let page: Page;
+const axeFindings: { screen: string; id: string; nodes: string[] }[] = [];
+const em = () => sys.rt.orm.em.fork();
+
+/** Screenshot in both languages and an axe pass, for every step of every flow. */
+async function step(name: string) {
+  await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+  await shotBoth(page, name);
+  for (const v of await axeSerious(page)) axeFindings.push({ screen: name, id: v.id, nodes: v.nodes });
+}
+const prompt = () => page.getByTestId('prompt');
+async function waitPrompt(text: string | RegExp) {
+  try {
+    await prompt().filter({ hasText: text }).waitFor({ timeout: 15_000 });
+  } catch (e) {
+    // Say what the screen shows instead (the prompt, the feedback banner), not only what it lacks.
+    const shown = await page.locator('body').innerText();
+    throw new Error(`prompt "${text}" not shown; the screen says:\n${shown}`, { cause: e });
+  }
+}
+async function feedbackKind(): Promise<string | null> {
+  return page.getByTestId('feedback').getAttribute('data-kind', { timeout: 5_000 });
+}
+
+async function releaseWave(orderIds: string[]) {
+  const w = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/waves`, sup.token, { orderIds, pickMode: 'discrete', release: true });
+  expect(w.status).toBe(201);
+  return w.body as { taskIds: string[] };
+}
+async function heldTask(userId: string) {
+  return eventually(
+    async () =>
+      (await call('GET', `${sys.url}/v1/warehouses/${sys.wh1}/tasks?assigneeId=${userId}&type=pick&status=claimed`, sup.token)).body
+        .items[0],
+    (t) => !!t,
+  );
+}
+const scanFor = (line: { skuId: string; lot: string | null }) =>
+  itemScanFor(
+    fx.skus.find((s) => s.id === line.skuId)!,
+    line.lot,
+  );
+
+async function signIn(mode: 'badge' | 'password', user: string, secret: string) {
+  if (mode === 'password') await page.getByRole('tab', { name: 'Password' }).click();
+  await page.fill('input[name=username]', user);
+  await page.fill('input[name=password]', secret);
+  await page.click('button[type=submit]');
+  await page.getByTestId('connection-state').filter({ hasText: 'Live' }).waitFor({ timeout: 15_000 });
+}
+async function signOut() {
+  // Nothing may be left unsent at shift end (the console would ask before dropping it).
+  await page.getByTestId('queued').waitFor({ state: 'detached', timeout: 15_000 });
+  await page.goto(`${sys.url}/console/#/`);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.locator('input[name=username]').waitFor();
+}
+
+/** Walks one line: location, item, quantity, tote — all as wedge scans. */
+async function pickLine(
+  line: { locationCode: string; skuId: string; lot: string | null; qty: number; qtyPicked: number },
+  tote: string,
+  shots?: string,
+) {
+  await waitPrompt('Scan the location label');
+  if (shots) await step(`${shots}-1-location`);
+  await wedge(page, line.locationCode);
+  await waitPrompt('Scan the item');
+  if (shots) await step(`${shots}-2-item`);
+  await wedge(page, scanFor(line));
+  if (line.qty - line.qtyPicked > 1) {
+    await waitPrompt('How many');
+    if (shots) await step(`${shots}-3-qty`);
+    await page.getByTestId('qty-ok').click();
+  }
+  await prompt().filter({ hasText: /tote/ }).waitFor();
+  if (shots) await step(`${shots}-4-tote`);
+  await wedge(page, tote);
+}
+
+beforeAll(async () => {
+  buildConsoleIfStale();
+  sys = await startTestSystem({ workers: true });
+  fx = await withTx(sys.rt.orm.em, (tx) => buildFloor(tx, sys.wh1, { orders: 20, skus: 20, seed: 11, prefix: 'H' }));
+  // Chinese product names, so the zh-CN screenshots show real CJK glyphs (fonts-noto-cjk) in item lines.
+  await sql(em(), `update sku set name_i18n = jsonb_build_object('zh-CN', '蓝色棉质T恤 ' || code) where code like 'H-SKU-%'`);
+  // Barcodes as the catalog API stores them (GTIN-14); the floor fixture writes the printed 13 digits.
+  await sql(em(), `update sku_barcode set barcode = lpad(barcode, 14, '0') where kind = 'gtin13' and length(barcode) = 13`);
+  sup = await sys.user('sup.console', ['supervisor']);
+  picker = await sys.user('pick.console', ['picker'], [sys.wh1], { password: 'picker-pass', badge: 'BADGE-0042', pin: '4321' });
+  picker2 = await sys.user('pick.other', ['picker']);
+  await sys.user('pack.console', ['packer'], [sys.wh1], { password: 'packer-pass' });
+  counter = await sys.user('count.console', ['receiver'], [sys.wh1], { password: 'counter-pass' });
+  browser = await launchBrowser();
+  page = await browser.newPage();
+}, 240_000);
+afterAll(async () => {
+  await browser?.close();
+  await sys?.close();
+});
+
+describe('handheld console at 360 × 640', () => {
+  let firstOrder: string;
+  let firstTote: string;
+
+  it('a picker registers the device, signs in with badge and PIN, and picks a whole task by wedge scans', async () => {
+    const orders = await sql<{ id: string; lines: number }>(
+      em(),
+      `select o.id, (select count(*)::int from order_line l where l.order_id = o.id) as lines from sales_order o
+       where o.warehouse_id = ? and o.status = 'allocated' and (select count(*) from order_line l where l.order_id = o.id) = 2
+       order by o.external_id limit 1`,
+      [sys.wh1],
+    );
+    firstOrder = orders[0]!.id;
+    await releaseWave([firstOrder]);
+
+    await page.goto(`${sys.url}/console/`);
+    await page.locator('input[name=deviceName]').waitFor();
+    await step('signin-1-device');
+    await page.fill('input[name=deviceName]', 'HH-07');
+    await page.click('button[type=submit]');
+    await page.locator('input[name=username]').waitFor();
+    await step('signin-2-badge');
+    await signIn('badge', 'BADGE-0042', '4321');
+    await step('signin-3-home');
+    // The session survives a reload.
+    await page.reload();
+    await page.getByTestId('connection-state').filter({ hasText: 'Live' }).waitFor({ timeout: 15_000 });
+
+    await page.getByTestId('menu-pick').click();
+    await waitPrompt('Get next task');
+    await step('pick-0-start');
+    await page.getByTestId('get-task').click();
+    const task = await heldTask(picker.id);
+    const full = (await call('GET', `${sys.url}/v1/tasks/${task.id}`, sup.token)).body;
+    firstTote = 'TOTE-101';
+
+    // A wrong location is refused, locks scanning until acknowledged, and then the right one goes through.
+    await waitPrompt('Scan the location label');
+    await wedge(page, 'Z-99-99-99');
+    expect(await feedbackKind()).toBe('wrong');
+    await step('pick-1-wrong-location');
+    await wedge(page, full.lines[0].locationCode);
+    expect(await page.getByTestId('prompt').textContent()).toContain('Scan the location label');
+    await page.getByTestId('ack').click();
+
+    const open = full.lines.filter((l: { status: string }) => l.status === 'open').sort((a: any, b: any) => a.seq - b.seq);
+    for (const [i, line] of open.entries()) await pickLine(line, firstTote, i === 0 ? 'pick-line' : undefined);
+    await waitPrompt('Task complete');
+    await step('pick-5-done');
+    const done = await eventually(
+      async () => (await call('GET', `${sys.url}/v1/tasks/${task.id}`, sup.token)).body,
+      (t) => t.status === 'done',
+    );
+    expect(done.lines.every((l: { status: string; toteCode: string }) => l.status === 'picked' && l.toteCode === firstTote)).toBe(true);
+    const latencies = (await page.evaluate('window.__docksideScanLatencies')) as number[];
+    expect(latencies.length).toBeGreaterThan(open.length * 2);
+    console.log(`scan-to-feedback (ms): ${latencies.map((x) => x.toFixed(1)).join(', ')}`);
+  });
+
+  it('sees a supervisor reassign the task in hand, live', async () => {
+    const [order] = await sql<{ id: string }>(
+      em(),
+      `select o.id from sales_order o where o.warehouse_id = ? and o.status = 'allocated' order by o.external_id limit 1`,
+      [sys.wh1],
+    );
+    await releaseWave([order!.id]);
+    await page.getByTestId('get-task').click();
+    await waitPrompt('Scan the location label');
+    const task = await heldTask(picker.id);
+    // The supervisor, at a desk (1280 × 800), moves it to another picker on the live board.
+    const desk = await browser.newPage();
+    await desk.setViewportSize({ width: 1280, height: 800 });
+    await desk.goto(`${sys.url}/console/#/board`);
+    await desk.getByRole('tab', { name: 'Password' }).click();
+    await desk.fill('input[name=username]', 'sup.console');
+    await desk.fill('input[name=password]', 'sup.console');
+    await desk.click('button[type=submit]');
+    const row = desk.locator(`tr[data-task="${task.id}"]`);
+    await row.waitFor({ timeout: 15_000 });
+    await shotBoth(desk, 'supervisor-1-board');
+    for (const v of await axeSerious(desk)) axeFindings.push({ screen: 'supervisor-1-board', id: v.id, nodes: v.nodes });
+    await row.getByRole('combobox', { name: 'Reassign' }).selectOption(picker2.id);
+    await page.getByTestId('feedback').filter({ hasText: 'A supervisor moved this task to someone else.' }).waitFor({ timeout: 15_000 });
+    expect(await feedbackKind()).toBe('action');
+    await waitPrompt('Get next task');
+    await step('pick-6-reassigned');
+    await page.getByTestId('ack').click();
+    const moved = (await call('GET', `${sys.url}/v1/tasks/${task.id}`, sup.token)).body;
+    expect(moved).toMatchObject({ reservedFor: picker2.id, status: 'open' });
+    await eventually(
+      () => desk.locator(`tr[data-task="${task.id}"] select`).inputValue(),
+      (v) => v === picker2.id,
+    );
+    await shotBoth(desk, 'supervisor-2-reassigned');
+    await desk.close();
+  });
+
+  let offlineTask: any;
+  it('confirms two picks offline; back online the server has exactly those two, once each', async () => {
+    const [order] = await sql<{ id: string }>(
+      em(),
+      `select o.id from sales_order o where o.warehouse_id = ? and o.status = 'allocated'
+       and (select count(*) from order_line l where l.order_id = o.id) = 3 order by o.external_id limit 1`,
+      [sys.wh1],
+    );
+    await releaseWave([order!.id]);
+    await page.getByTestId('get-task').click();
+    await waitPrompt('Scan the location label');
+    offlineTask = (await call('GET', `${sys.url}/v1/tasks/${(await heldTask(picker.id)).id}`, sup.token)).body;
+    const lines = offlineTask.lines.sort((a: any, b: any) => a.seq - b.seq);
+    expect(lines).toHaveLength(3);
+
+    await page.context().setOffline(true);
+    await page.getByTestId('connection-state').filter({ hasText: 'Offline' }).waitFor({ timeout: 15_000 });
+    await pickLine(lines[0], 'TOTE-201', 'offline');
+    await pickLine(lines[1], 'TOTE-201');
+    await page.getByTestId('queued').filter({ hasText: '2 queued' }).waitFor();
+    await step('offline-5-queued');
+    // Nothing reached the server while offline.
+    const before = (await call('GET', `${sys.url}/v1/tasks/${offlineTask.id}`, sup.token)).body;
+    expect(before.lines.filter((l: any) => l.qtyPicked > 0)).toHaveLength(0);
+
+    await page.context().setOffline(false);
+    await page.getByTestId('queued').waitFor({ state: 'detached', timeout: 30_000 });
+    const after = (await call('GET', `${sys.url}/v1/tasks/${offlineTask.id}`, sup.token)).body;
+    const byId = new Map(after.lines.map((l: any) => [l.id, l]));
+    for (const l of lines.slice(0, 2)) expect(byId.get(l.id)).toMatchObject({ status: 'picked', qtyPicked: l.qty, toteCode: 'TOTE-201' });
+    expect(byId.get(lines[2].id)).toMatchObject({ status: 'open', qtyPicked: 0 });
+    // The ledger moved each pick once: the tote holds exactly the two lines.
+    const held = await sqlOne<{ qty: number; moves: number }>(
+      em(),
+      `select coalesce(sum(b.on_hand), 0)::int as qty,
+        (select count(*)::int from stock_movement m where m.to_balance_id in (select id from stock_balance where lpn_id = t.lpn_id)) as moves
+       from tote t left join stock_balance b on b.lpn_id = t.lpn_id where t.warehouse_id = ? and t.code = 'TOTE-201' group by t.lpn_id`,
+      [sys.wh1],
+    );
+    expect(held).toEqual({ qty: lines[0].qty + lines[1].qty, moves: 2 });
+  });
+
+  let countLocation: string;
+  it('reports a short pick with a reason; a cycle count of the location is raised in the flow', async () => {
+    const line = offlineTask.lines.sort((a: any, b: any) => a.seq - b.seq)[2];
+    countLocation = line.locationCode;
+    await waitPrompt('Scan the location label');
+    await wedge(page, line.locationCode);
+    await waitPrompt('Scan the item');
+    await wedge(page, scanFor(line));
+    await page.getByTestId('short').first().click();
+    await waitPrompt('Why is it short?');
+    await step('short-1-reason');
+    await page.getByTestId('reason-damaged').click();
+    await waitPrompt('How many did you find?');
+    await step('short-2-found');
+    await page.getByTestId('short-ok').click();
+    const count = await eventually(
+      () =>
+        sqlOne<{ id: string }>(
+          em(),
+          `select t.id from task t join location l on l.id = t.from_location_id where t.type = 'count' and l.code = ? and t.warehouse_id = ?`,
+          [line.locationCode, sys.wh1],
+        ),
+      (r) => !!r,
+    );
+    expect(count).toBeTruthy();
+    // The reason code reaches the supervisor's exception list with the task.
+    const task = await eventually(
+      async () => (await call('GET', `${sys.url}/v1/tasks/${offlineTask.id}`, sup.token)).body,
+      (t) => t.exception?.code === 'short:damaged',
+    );
+    // The short quantity was re-allocated to the back-up location and added to the pick list: pick it too.
+    const extra = task.lines.filter((l: any) => l.status === 'open');
+    for (const l of extra) await pickLine(l, 'TOTE-201', extra.indexOf(l) === 0 ? 'short-3-reallocated' : undefined);
+    await waitPrompt('Task complete');
+  });
+
+  it('a counter completes the blind count the short pick raised', async () => {
+    await signOut();
+    await signIn('password', 'count.console', 'counter-pass');
+    await page.getByTestId('menu-count').click();
+    await waitPrompt('Get next task');
+    await step('count-0-start');
+    await page.getByTestId('get-task').click();
+    await waitPrompt('Scan the location to count');
+    await step('count-1-location');
+    const held = await heldTaskOfType(counter.id, 'count');
+    const ct = await sqlOne<{ id: string; location_id: string; code: string }>(
+      em(),
+      'select c.id, c.location_id, l.code from count_task c join location l on l.id = c.location_id where c.id = ?',
+      [held.refId],
+    );
+    expect(ct!.code).toBe(countLocation);
+    const balances = await sql<{ sku_id: string; lot: string | null; qty: number }>(
+      em(),
+      'select sku_id, lot, on_hand::int as qty from stock_balance where location_id = ? and on_hand > 0',
+      [ct!.location_id],
+    );
+    // Blind: nothing on screen gives the expected quantity away.
+    expect(await page.locator('body').textContent()).not.toContain(String(balances[0]!.qty));
+    await wedge(page, ct!.code);
+    for (const b of balances) {
+      await waitPrompt(/Scan (an|the next) item/);
+      await step('count-2-item');
+      await wedge(page, scanFor({ skuId: b.sku_id, lot: b.lot }));
+      await waitPrompt('How many');
+      await page.getByTestId('qty').fill(String(b.qty));
+      await step('count-3-qty');
+      await page.getByTestId('qty-ok').click();
+    }
+    await waitPrompt('Scan the next item');
+    await step('count-4-more');
+    await page.getByTestId('count-finish').click();
+    await waitPrompt('Count submitted');
+    await step('count-5-done');
+    const done = await eventually(
+      () => sqlOne<{ status: string }>(em(), 'select status from count_task where id = ?', [ct!.id]),
+      (r) => r?.status === 'completed',
+    );
+    expect(done!.status).toBe('completed');
+    await eventually(
+      async () => (await call('GET', `${sys.url}/v1/tasks/${held.id}`, sup.token)).body.status,
+      (s) => s === 'done',
+    );
+  });
+
+  it('a packer packs the picked order: tote, verify every item, carton, weight', async () => {
+    await signOut();
+    await signIn('password', 'pack.console', 'packer-pass');
+    await page.getByTestId('menu-pack').click();
+    await waitPrompt('Pack station');
+    await step('pack-0-station');
+    await wedge(page, 'PACK-01');
+    await waitPrompt('Scan the tote to pack');
+    await step('pack-1-tote');
+    await wedge(page, firstTote);
+    await waitPrompt('Scan each item');
+    await step('pack-2-verify');
+    const items = await sql<{ sku_id: string; qty: number }>(
+      em(),
+      `select l.sku_id, sum(l.qty_picked)::int as qty from task_line l where l.order_id = ? group by l.sku_id`,
+      [firstOrder],
+    );
+    for (const it of items) for (let i = 0; i < it.qty; i++) await wedge(page, scanFor({ skuId: it.sku_id, lot: null }));
+    await prompt().filter({ hasText: 'Use carton' }).waitFor();
+    await step('pack-3-carton');
+    await page.getByTestId('weight-ok').click();
+    await prompt().filter({ hasText: 'Order packed' }).waitFor({ timeout: 15_000 });
+    await step('pack-4-done');
+    const s = await sqlOne<{ status: string }>(em(), 'select status from pack_session where order_id = ?', [firstOrder]);
+    expect(s!.status).toBe('packed');
+  });
+
+  it('has no serious or critical accessibility violations on any screen (axe-core)', () => {
+    expect(axeFindings).toEqual([]);
+  });
+});
+
+async function heldTaskOfType(userId: string, type: string) {
+  return eventually(
+    async () =>
+      (await call('GET', `${sys.url}/v1/warehouses/${sys.wh1}/tasks?assigneeId=${userId}&type=${type}&status=claimed`, sup.token)).body
+        .items[0],
+    (t) => !!t,
+  );
+}

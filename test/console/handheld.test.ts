@@ -116,7 +116,8 @@ afterAll(async () => {
   await sys?.close();
 });
 
-describe('handheld console at 360 × 640', () => {
+// Browser flows on a loaded 2-core machine: generous per-test time (no test asserts a duration).
+describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
   let firstOrder: string;
   let firstTote: string;
 

@@ -7,6 +7,7 @@ import { Migration20261125000005_tasks } from './Migration20261125000005_tasks.j
 import { Migration20261125000006_routing } from './Migration20261125000006_routing.js';
 import { Migration20261125000007_outbox_polling } from './Migration20261125000007_outbox_polling.js';
 import { Migration20261130001201_receiving } from './Migration20261130001201_receiving.js';
+import { Migration20261130001202_slotting } from './Migration20261130001202_slotting.js';
 import { Migration20261130001301_shipping } from './Migration20261130001301_shipping.js';
 import { Migration20261130001401_dispatch_live } from './Migration20261130001401_dispatch_live.js';
 import { Migration20261130001501_badge_lockout } from './Migration20261130001501_badge_lockout.js';
@@ -25,6 +26,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000006_routing', class: Migration20261125000006_routing },
   { name: 'Migration20261125000007_outbox_polling', class: Migration20261125000007_outbox_polling },
   { name: 'Migration20261130001201_receiving', class: Migration20261130001201_receiving },
+  { name: 'Migration20261130001202_slotting', class: Migration20261130001202_slotting },
   { name: 'Migration20261130001301_shipping', class: Migration20261130001301_shipping },
   { name: 'Migration20261130001401_dispatch_live', class: Migration20261130001401_dispatch_live },
   { name: 'Migration20261130001501_badge_lockout', class: Migration20261130001501_badge_lockout },

@@ -12,6 +12,7 @@ import {
   saveSupplier,
 } from '../../domain/receiving/inbound-reference.service.js';
 import { receiveScan } from '../../domain/receiving/receive.service.js';
+import { createPutawayTasks } from '../../domain/slotting/putaway.service.js';
 import {
   appointmentBody,
   appointmentView,
@@ -29,7 +30,6 @@ import { NotFound } from '../../domain/shared/errors.js';
 import { sqlOne } from '../../domain/shared/sql.js';
 import { withTx } from '../../platform/db.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
-import { idempotent } from '../plugins/idempotency.js';
 import { problemSchema } from '../problem.schema.js';
 
 const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
@@ -54,8 +54,7 @@ export async function inboundRoutes(fastify: FastifyInstance) {
   app.post(
     '/inbound/asns',
     {
-      ...idempotent(),
-      config: { roles: RECEIVING, scopes: ['inbound:write'] },
+      config: { roles: RECEIVING, scopes: ['inbound:write'], idempotency: 'optional' },
       schema: {
         tags: ['inbound'],
         summary: 'Announce an inbound shipment (ASN): supplier, lines with SKU, quantity, lot/expiry and pallet SSCC',
@@ -90,8 +89,7 @@ export async function inboundRoutes(fastify: FastifyInstance) {
   app.post(
     '/inbound/asns/:id/receive',
     {
-      ...idempotent(),
-      config: { roles: RECEIVING, scopes: ['inbound:write'] },
+      config: { roles: RECEIVING, scopes: ['inbound:write'], idempotency: 'optional' },
       schema: {
         tags: ['inbound'],
         summary: 'Receive by scan: SSCC (whole pallet as an LPN), GS1 case label, or GTIN/SKU with qty. Honours Idempotency-Key',
@@ -108,6 +106,7 @@ export async function inboundRoutes(fastify: FastifyInstance) {
           ...who(req),
           clientKey: typeof key === 'string' ? key : undefined,
           now: app.clock.now(),
+          onReceived: createPutawayTasks,
         }),
       );
       return reply.status(201).send(v);

@@ -9,6 +9,7 @@ import { routingRoutes } from './routing.routes.js';
 import { shippingRoutes } from './shipping.routes.js';
 import { inboundRoutes } from './inbound.routes.js';
 import { deadLetterRoutes } from './dead-letters.routes.js';
+import { putawayRoutes } from './putaway.routes.js';
 
 /** Every /v1 route module. Each route declares its roles in `config.roles`. */
 export const routes: ((app: FastifyInstance) => Promise<void>)[] = [
@@ -22,4 +23,5 @@ export const routes: ((app: FastifyInstance) => Promise<void>)[] = [
   shippingRoutes,
   inboundRoutes,
   deadLetterRoutes,
+  putawayRoutes,
 ];

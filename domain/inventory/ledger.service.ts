@@ -9,7 +9,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { emit } from '../events/outbox.js';
-import { BadRequest, Conflict, InsufficientStock, NotFound, ValidationFailed } from '../shared/errors.js';
+import { BadRequest, Conflict, DomainError, InsufficientStock, NotFound, ValidationFailed } from '../shared/errors.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import type {
   ConsumeCmd,
@@ -66,6 +66,56 @@ const keyWhere = (a = '') =>
   `${a}location_id = ? and ${a}sku_id = ? and ${a}lot is not distinct from ? and ${a}expiry is not distinct from ?::date and ${a}lpn_id is not distinct from ?::uuid and ${a}status = ?`;
 const keyParams = (k: NormKey, skuId: string) => [k.locationId, skuId, k.lot, k.expiry, k.lpnId, k.status];
 
+interface LocationLimits {
+  code: string;
+  maxVolume: number | string | null;
+  maxWeight: number | null;
+  maxSkus: number | null;
+  mixedLots: boolean;
+}
+
+/**
+ * Refuses a movement that would overfill its destination: volume and weight (units × the SKU's
+ * dimensions), distinct SKUs, and a second lot where mixed lots are not allowed. Only locations with a
+ * limit pay for it; their arrivals serialize on an advisory lock so two concurrent moves cannot both
+ * squeeze into the last free space. Moves within one location (status changes) never add stock.
+ */
+async function assertCapacity(
+  tx: EntityManager,
+  locationId: string,
+  lim: LocationLimits,
+  add: { skuId: string; code: string; lot: string | null; qty: number },
+  unit: { volume: number; weight: number },
+): Promise<void> {
+  await sql(tx, 'select pg_advisory_xact_lock(hashtext(?))', [`location-capacity:${locationId}`]);
+  const cur = (await sqlOne<{ vol: string; wt: string; skus: number; lots: number }>(
+    tx,
+    `select coalesce(sum(b.on_hand::bigint * s.length_mm * s.width_mm * s.height_mm), 0)::text as vol,
+      coalesce(sum(b.on_hand::bigint * s.weight_g), 0)::text as wt,
+      count(distinct b.sku_id) filter (where b.sku_id <> ?)::int as skus,
+      count(*) filter (where coalesce(b.lot, '') <> coalesce(?, ''))::int as lots
+    from stock_balance b join sku s on s.id = b.sku_id where b.location_id = ? and b.on_hand > 0`,
+    [add.skuId, add.lot, locationId],
+  ))!;
+  const why: string[] = [];
+  const maxVolume = lim.maxVolume === null ? null : Number(lim.maxVolume);
+  if (maxVolume !== null && Number(cur.vol) + add.qty * unit.volume > maxVolume)
+    why.push(`volume ${Number(cur.vol) + add.qty * unit.volume} mm³ > ${maxVolume} mm³`);
+  if (lim.maxWeight !== null && Number(cur.wt) + add.qty * unit.weight > lim.maxWeight)
+    why.push(`weight ${Number(cur.wt) + add.qty * unit.weight} g > ${lim.maxWeight} g`);
+  if (lim.maxSkus !== null && cur.skus + 1 > lim.maxSkus) why.push(`${cur.skus + 1} SKUs > ${lim.maxSkus} allowed`);
+  if (!lim.mixedLots && cur.lots > 0) why.push('another lot is stored there and mixed lots are not allowed');
+  if (why.length)
+    throw new DomainError(
+      'location-capacity-exceeded',
+      409,
+      'Location capacity exceeded',
+      `${add.qty} × ${add.code} do not fit in ${lim.code}: ${why.join('; ')}`,
+      why.map((w) => ({ path: 'to.locationId', message: w })),
+      { locationId, skuId: add.skuId },
+    );
+}
+
 interface Internal {
   /** Consuming a reservation on the from-balance: reserved drops by this much with on_hand. */
   consumeReservedQty?: number;
@@ -88,16 +138,23 @@ export async function postMovement(tx: EntityManager, cmd: PostMovementCmd, inte
     from_ok: boolean;
     to_ok: boolean;
     held: boolean;
+    to_limits: LocationLimits | null;
+    unit_volume: string;
+    unit_weight: number;
   }>(
     tx,
     `
     select s.code, s.track_lot, s.track_expiry,
+      s.length_mm::bigint * s.width_mm * s.height_mm as unit_volume, s.weight_g as unit_weight,
+      (select json_build_object('code', code, 'maxVolume', max_volume_mm3, 'maxWeight', max_weight_g, 'maxSkus', max_skus, 'mixedLots', mixed_lots)
+        from location where id = ?::uuid and (max_volume_mm3 is not null or max_weight_g is not null or max_skus is not null or not mixed_lots)) as to_limits,
       (?::uuid is null or exists (select 1 from location where id = ?::uuid and warehouse_id = ?)) as from_ok,
       (?::uuid is null or exists (select 1 from location where id = ?::uuid and warehouse_id = ?)) as to_ok,
       exists (select 1 from stock_hold h where h.active and h.sku_id = s.id and (h.lot is null or h.lot = ?)
         and (h.warehouse_id is null or h.warehouse_id = ?) and (h.location_id is null or h.location_id = ?::uuid)) as held
     from sku s where s.id = ?`,
     [
+      to?.locationId ?? null,
       from?.locationId ?? null,
       from?.locationId ?? null,
       cmd.warehouseId,
@@ -125,6 +182,17 @@ export async function postMovement(tx: EntityManager, cmd: PostMovementCmd, inte
   }
   if (from && OUTBOUND.has(cmd.type) && from.status !== 'available')
     throw new Conflict(`Stock in status ${from.status} cannot be ${cmd.type}ed`, 'stock-on-hold');
+  if (to && ctx.to_limits && to.locationId !== from?.locationId)
+    await assertCapacity(
+      tx,
+      to.locationId,
+      ctx.to_limits,
+      { skuId: cmd.skuId, code: ctx.code!, lot: to.lot, qty: cmd.qty },
+      {
+        volume: Number(ctx.unit_volume),
+        weight: ctx.unit_weight,
+      },
+    );
   // Stock of a held SKU/lot that arrives anywhere lands in quarantine (a recall keeps catching returns).
   if (to && ctx.held && to.status === 'available') to = { ...to, status: 'quarantine' };
 

@@ -214,6 +214,7 @@ export async function closeAsn(
     actorId: userId,
     payload: { asnId: id, reference: a.reference, supplier: a.supplier_name, discrepancies, closedAt: iso(closed.closed_at)! },
   });
+  await markStockedIfDone(tx, id);
   const v = await getAsn(tx, id);
   return { ...v, status: 'closed', discrepancies };
 }
@@ -245,4 +246,25 @@ export async function listAsns(em: EntityManager, q: { warehouseId: string; stat
     })),
     nextCursor: rows.length > q.limit && last ? `${new Date(last.created_at).toISOString()}|${last.id}` : null,
   };
+}
+
+/**
+ * Dock-to-stock: once the ASN is closed and none of its putaway tasks is still open, the receipt is
+ * stocked; the time from the first receiving scan is recorded and announced (`asn.stocked`). Called
+ * when a putaway completes and when an ASN closes; the first call that finds it done records it.
+ */
+export async function markStockedIfDone(tx: EntityManager, asnId: string): Promise<void> {
+  const row = await sqlOne<{ warehouse_id: string; reference: string; s: number }>(
+    tx,
+    `update asn a set stocked_at = now() where a.id = ? and a.status = 'closed' and a.stocked_at is null and a.arrived_at is not null
+      and not exists (select 1 from task t where t.type = 'putaway' and t.details->>'asnId' = a.id::text and t.status in ('open', 'claimed', 'in_progress'))
+    returning a.warehouse_id, a.reference, greatest(0, round(extract(epoch from (a.stocked_at - a.arrived_at))))::int as s`,
+    [asnId],
+  );
+  if (row)
+    await emit(tx, {
+      type: 'asn.stocked',
+      warehouseId: row.warehouse_id,
+      payload: { asnId, reference: row.reference, dockToStockS: row.s },
+    });
 }

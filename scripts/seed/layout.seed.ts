@@ -70,8 +70,9 @@ export async function seedLayout(em: EntityManager): Promise<boolean> {
         pickSequence: pick ? ++seq : null,
         maxVolumeMm3: pick ? 600 * 1_000 * 800 : 1_200 * 1_000 * 1_500,
         maxWeightG: pick ? 250_000 : 1_000_000,
-        maxSkus: pick ? 1 : 4,
-        mixedLots: !pick,
+        // The chilled aisle has no reserve: its shelves share two SKUs each (33 chilled SKUs, 20 shelves).
+        maxSkus: pick ? (reserveZone ? 1 : 2) : 4,
+        mixedLots: !pick || !reserveZone,
       } as LocationInput);
     }
   };

@@ -43,6 +43,8 @@ export class Migration20261130001202_slotting extends Migration {
     this.addSql(`drop index if exists task_replenish_live_uq;`);
     this.addSql(`alter table zone drop column if exists hazmat_allowed;`);
     this.addSql(`alter table location drop column if exists golden_zone;`);
-    this.addSql(`alter table sku drop column if exists picks_per_week, drop column if exists cube_per_order_index, drop column if exists velocity_updated_at;`);
+    this.addSql(
+      `alter table sku drop column if exists picks_per_week, drop column if exists cube_per_order_index, drop column if exists velocity_updated_at;`,
+    );
   }
 }

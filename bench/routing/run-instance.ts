@@ -1,6 +1,6 @@
 import { readFileSync, existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { checkSolution } from '../../domain/routing/checker.js';
+import { checkedRoutes, checkSolution } from '../../domain/routing/checker.js';
 import { cvrpToProblem, parseCvrplib } from '../../domain/routing/instances/cvrplib.js';
 import { parseSolomon, solomonToProblem, type SolomonConvention } from '../../domain/routing/instances/solomon.js';
 import { isLiLim, liLimToProblem, parseLiLim } from '../../domain/routing/instances/lilim.js';
@@ -22,13 +22,23 @@ export interface InstanceResult {
   iterations: number;
   /** Time at which the final best was first reached. */
   bestAtS: number;
+  /**
+   * Anytime curve: the best plan the run held at each checkpoint (what a run cut off there
+   * returns, the search being independent of its time limit), decoded from the solver's cost.
+   */
+  curve?: { atS: number; distance: number | null; vehicles: number | null; gapPct: number | null }[];
 }
+
+/** Fixed cost per vehicle of the hierarchical conventions (instances/solomon.ts, instances/lilim.ts). */
+const VEHICLE_COST = 1e5;
 
 export interface RunOptions {
   timeLimitS: number;
   seed: number;
   solutionsDir?: string;
   solomon: SolomonConvention;
+  /** Seconds at which to read the anytime curve (all at most timeLimitS). */
+  checkpoints?: number[];
 }
 
 type BksEntry = {
@@ -56,11 +66,16 @@ export function runInstance(file: string, o: RunOptions): InstanceResult {
       ? liLimToProblem(parseLiLim(text, name))
       : solomonToProblem(parseSolomon(text), o.solomon);
   let bestAtS = 0;
-  const sol = solve(problem, { seed: o.seed, timeLimitS: o.timeLimitS, onProgress: (_c, t) => (bestAtS = t) });
-  const check = checkSolution(
-    problem,
-    sol.routes.map((r) => ({ vehicleIndex: r.vehicleIndex, jobs: r.stops.map((s) => s.jobIndex) })),
-  );
+  const progress: { t: number; cost: number }[] = [];
+  const sol = solve(problem, {
+    seed: o.seed,
+    timeLimitS: o.timeLimitS,
+    onProgress: (c, t) => {
+      bestAtS = t;
+      progress.push({ t, cost: c });
+    },
+  });
+  const check = checkSolution(problem, checkedRoutes(sol));
   // Reported cost is the checker's recomputation, not the solver's own figure.
   let cost: number;
   let bks: number | null;
@@ -79,6 +94,16 @@ export function runInstance(file: string, o: RunOptions): InstanceResult {
     const routes = sol.routes.map((r) => r.stops.map((s) => s.jobIndex + 1));
     writeFileSync(join(o.solutionsDir, `${name}.sol`), writeSol(routes, cost));
   }
+  const hierarchical = !isVrp && (pdp || o.solomon === 'hierarchical');
+  const curve = o.checkpoints?.map((atS) => {
+    let c: number | null = null;
+    for (const p of progress) if (p.t <= atS) c = p.cost;
+    if (c === null) return { atS, distance: null, vehicles: null, gapPct: null };
+    const vehicles = hierarchical ? Math.floor((c + 1e-6) / VEHICLE_COST) : null;
+    // CVRP and Solomon cost 1 per unit of distance (costPerKm 1000 on metre-valued matrices).
+    const distance = Math.round((c - (vehicles ?? 0) * VEHICLE_COST) * 100) / 100;
+    return { atS, distance, vehicles, gapPct: bks ? Math.round(((distance - bks) / bks) * 1e4) / 100 : null };
+  });
   const res: InstanceResult = {
     instance: name,
     cost,
@@ -90,6 +115,7 @@ export function runInstance(file: string, o: RunOptions): InstanceResult {
     seed: o.seed,
     iterations: sol.iterations,
     bestAtS: Math.round(bestAtS * 100) / 100,
+    ...(curve ? { curve } : {}),
   };
   if (!isVrp) {
     res.bksVehicles = bksVehicles;

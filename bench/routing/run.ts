@@ -5,22 +5,37 @@ import { Worker } from 'node:worker_threads';
 import { runInstance, type InstanceResult, type RunOptions } from './run-instance.js';
 
 /**
- * npm run bench:routing -- --instances <files or dirs> --time-limit <s> --seed <n> --json
- *   [--solutions <dir>] [--parallel 2] [--solomon hierarchical|distance]
- * One JSON line per instance, then a summary line.
+ * npm run bench:routing -- --instances <files or dirs> --time-limit <s> --seeds 1,2,3 --json
+ *   [--checkpoints 1,2,5,10,30] [--solutions <dir>] [--parallel 2] [--solomon hierarchical|distance]
+ * One line (JSON with --json) per instance and seed, then the anytime curve (gap at each
+ * checkpoint: median over seeds and the seed spread; vehicles and distance apart for the
+ * vehicles-first classes), the tables per class, and a summary line. Each run lasts
+ * --time-limit; the curve is read from it, the search being independent of its time limit.
  */
 
-function parseArgs(argv: string[]): { files: string[]; opts: RunOptions; json: boolean; parallel: number } {
+interface Args {
+  files: string[];
+  opts: RunOptions;
+  json: boolean;
+  parallel: number;
+  seeds: number[];
+}
+
+function parseArgs(argv: string[]): Args {
   const files: string[] = [];
   const opts: RunOptions = { timeLimitS: 30, seed: 1, solomon: 'hierarchical' };
   let json = false;
   let parallel = 1;
+  let seeds: number[] | undefined;
+  let checkpoints = [1, 2, 5, 10, 30];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--instances') {
       while (i + 1 < argv.length && !argv[i + 1].startsWith('--')) files.push(...argv[++i].split(',').filter(Boolean));
     } else if (a === '--time-limit') opts.timeLimitS = Number(argv[++i]);
     else if (a === '--seed') opts.seed = Number(argv[++i]);
+    else if (a === '--seeds') seeds = argv[++i].split(',').map(Number);
+    else if (a === '--checkpoints') checkpoints = argv[++i].split(',').map(Number);
     else if (a === '--solutions') opts.solutionsDir = argv[++i];
     else if (a === '--parallel') parallel = Math.max(1, Number(argv[++i]));
     else if (a === '--solomon') opts.solomon = argv[++i] === 'distance' ? 'distance' : 'hierarchical';
@@ -28,7 +43,8 @@ function parseArgs(argv: string[]): { files: string[]; opts: RunOptions; json: b
     else throw new Error(`unknown argument ${a}`);
   }
   if (files.length === 0) files.push(fileURLToPath(new URL('../data/routing', import.meta.url)));
-  return { files: expand(files), opts, json, parallel };
+  opts.checkpoints = [...new Set([...checkpoints.filter((c) => c < opts.timeLimitS), opts.timeLimitS])];
+  return { files: expand(files), opts, json, parallel, seeds: seeds ?? [opts.seed] };
 }
 
 function expand(paths: string[]): string[] {
@@ -66,7 +82,7 @@ async function runParallel(files: string[], opts: RunOptions, n: number, onResul
 }
 
 async function main(): Promise<void> {
-  const { files, opts, json, parallel } = parseArgs(process.argv.slice(2));
+  const { files, opts, json, parallel, seeds } = parseArgs(process.argv.slice(2));
   const results: InstanceResult[] = [];
   const print = (r: InstanceResult): void => {
     results.push(r);
@@ -76,8 +92,12 @@ async function main(): Promise<void> {
         `${r.instance.padEnd(12)} cost ${r.cost} bks ${r.bks ?? '-'} gap ${r.gapPct ?? '-'}% time ${r.timeS}s vehicles ${r.vehicles}${r.bksVehicles != null ? `/${r.bksVehicles}` : ''} feasible ${r.feasible}`,
       );
   };
-  if (parallel > 1) await runParallel(files, opts, parallel, print);
-  else for (const f of files) print(runInstance(f, opts));
+  for (const seed of seeds) {
+    const o = { ...opts, seed };
+    if (parallel > 1) await runParallel(files, o, parallel, print);
+    else for (const f of files) print(runInstance(f, o));
+  }
+  printCurve(results, opts.checkpoints!);
   const stats = (rs: InstanceResult[]) => {
     const gaps = rs.map((r) => r.gapPct).filter((g): g is number => g !== null);
     return {
@@ -100,9 +120,56 @@ async function main(): Promise<void> {
       maxExtraVehicles: vrptw.length ? Math.max(...vrptw.map((r) => r.vehicles - (r.bksVehicles ?? r.vehicles))) : null,
     },
     timeLimitS: opts.timeLimitS,
-    seed: opts.seed,
+    seeds,
   };
   console.log(json ? JSON.stringify(summary) : `summary: ${JSON.stringify(summary)}`);
+}
+
+type Cls = 'X' | 'Solomon' | 'PDPTW';
+const classOf = (r: InstanceResult): Cls => (r.convention === undefined ? 'X' : r.convention.startsWith('pdptw') ? 'PDPTW' : 'Solomon');
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const r2 = (x: number): number => Math.round(x * 100) / 100;
+
+/** Anytime curve per instance (median gap over seeds, spread min..max) and the mean per class at each checkpoint. */
+function printCurve(results: InstanceResult[], checkpoints: number[]): void {
+  const byInstance = new Map<string, InstanceResult[]>();
+  for (const r of results) byInstance.set(r.instance, [...(byInstance.get(r.instance) ?? []), r]);
+  const head = checkpoints.map((c) => `${c}s`.padStart(27)).join('');
+  console.log(`\nanytime curve: distance gap % to BKS, median over seeds [min..max]; vehicles median/BKS\n${'instance'.padEnd(12)}${head}`);
+  for (const [name, rs] of byInstance) {
+    const cells = checkpoints.map((_, k) => {
+      const gaps = rs.map((r) => r.curve?.[k]?.gapPct).filter((g): g is number => g != null);
+      const veh = rs.map((r) => r.curve?.[k]?.vehicles).filter((v): v is number => v != null);
+      if (gaps.length === 0) return '-'.padStart(27);
+      const g = `${r2(median(gaps))} [${r2(Math.min(...gaps))}..${r2(Math.max(...gaps))}]`;
+      const v = veh.length ? ` v${median(veh)}/${rs[0].bksVehicles ?? '-'}` : '';
+      return `${g}${v}`.padStart(27);
+    });
+    console.log(`${name.padEnd(12)}${cells.join('')}`);
+  }
+  console.log(
+    `\nper class: mean over instances of the median gap %; vehicles over BKS = instances whose median fleet exceeds the BKS fleet`,
+  );
+  for (const cls of ['X', 'Solomon', 'PDPTW'] as Cls[]) {
+    const insts = [...byInstance.values()].filter((rs) => classOf(rs[0]) === cls);
+    if (insts.length === 0) continue;
+    const cells = checkpoints.map((_, k) => {
+      const meds = insts
+        .map((rs) => rs.map((r) => r.curve?.[k]?.gapPct).filter((g): g is number => g != null))
+        .filter((g) => g.length > 0)
+        .map(median);
+      const over = insts.filter((rs) => {
+        const v = rs.map((r) => r.curve?.[k]?.vehicles).filter((x): x is number => x != null);
+        return v.length > 0 && rs[0].bksVehicles != null && median(v) > rs[0].bksVehicles;
+      }).length;
+      const mean = meds.length ? r2(meds.reduce((a, b) => a + b, 0) / meds.length) : '-';
+      return `${mean}${cls === 'X' ? '' : ` (+veh ${over})`}`.padStart(27);
+    });
+    console.log(`${`${cls} (${insts.length})`.padEnd(12)}${cells.join('')}`);
+  }
 }
 
 await main();

@@ -124,3 +124,14 @@ describe('solve with unreachable pairs', () => {
     expect(checkSolution(p, asChecked(s)).violations).toEqual([]);
   });
 });
+
+describe('solve over longer runs', () => {
+  it('never returns a worse plan for a longer run on the same seed (vehicles first, then cost)', () => {
+    for (const seed of [1, 2, 3]) {
+      const p = randomProblem(40 + seed, { jobs: 45, vehicles: 12, timeWindows: true, heterogeneous: true });
+      const costs = [150, 600, 1800].map((maxIterations) => solve(p, { seed, timeLimitS: Number.POSITIVE_INFINITY, maxIterations }).cost);
+      expect(costs[1]).toBeLessThanOrEqual(costs[0] + 1e-6);
+      expect(costs[2]).toBeLessThanOrEqual(costs[1] + 1e-6);
+    }
+  });
+});

@@ -38,14 +38,16 @@ export interface SolveOptions {
   maxStringLen?: number;
   splitRate?: number;
   blinkRate?: number;
-  /** Start and final SA temperatures as fractions of the average arc cost per job. */
+  /** Start and final SA temperatures (each epoch) as fractions of the average arc cost per job. */
   tempStart?: number;
   tempEnd?: number;
+  /** Start temperature of every epoch after the first, as a fraction of tempStart (default 0.25). */
+  restartHeat?: number;
   /** Insertion looks only next to this many nearest jobs (0 = every position). Default: 0 up to 150 jobs, else 40. */
   insertionNeighbours?: number;
   /**
-   * Share of the budget (time or iterations) spent first on removing routes (SISR fleet
-   * minimisation). Default 0.4 when some vehicle has a fixed cost, else 0.
+   * Share of each epoch's iterations spent on removing routes (SISR fleet minimisation) before
+   * its annealing. Default 0.4 when some vehicle has a fixed cost, else 0.
    */
   fleetMinShare?: number;
   /**
@@ -184,77 +186,107 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
   };
   const standardOrder = (jobs: number[]): void => sortRemoved(jobs, rng, far, demand);
 
-  let fmIter = 0;
   let hasFixed = false;
   for (let v = 0; v < m.V; v++) if (m.vFixed[v] > 0) hasFixed = true;
   // Fleet minimisation counts unassigned jobs as failures, which optional stops are not.
-  const fmShare = m.hasOptional ? 0 : (o.fleetMinShare ?? (hasFixed ? 0.4 : 0));
-  if (fmShare > 0 && S.unassigned.length === 0) {
-    const fmIters = maxIter * fmShare;
-    const fmMs = timeLimitMs * fmShare;
-    fmIter = minimizeFleet(S, {
-      rng,
-      ruinRecreate: (onTouch, byAbsence) => ruinRecreate(onTouch, rng.next() < 0.5 ? byAbsence : standardOrder),
-      done: (it) => it >= fmIters || ((it & 15) === 0 && (now() - t0 >= fmMs || (o.shouldStop?.() ?? false))),
-    });
-    localSearch(S, rng);
-  }
-  let cur = S.totalCost();
-  let best = cur;
+  const fmShare = m.hasOptional ? 0 : Math.min(0.9, o.fleetMinShare ?? (hasFixed ? 0.4 : 0));
+
+  let iter = 0;
+  let best = S.totalCost();
   let bestSnap = S.snapshot();
   o.onProgress?.(best, (now() - t0) / 1000);
-
-  let arcCost = 0;
-  for (const R of S.routes) if (R.nodes.length > 0) arcCost += R.cost - m.vFixed[R.v];
-  const scale = m.J > 0 ? arcCost / m.J : 1;
-  const T0 = Math.max(1e-9, (o.tempStart ?? 1.3) * scale);
-  const Tf = Math.max(1e-12, (o.tempEnd ?? 0.01) * scale);
+  const timeUp = (): boolean => now() - t0 >= timeLimitMs || (o.shouldStop?.() ?? false);
+  const keepIfBetter = (): void => {
+    const c = S.totalCost();
+    if (c < best - 1e-9) {
+      best = c;
+      bestSnap = S.snapshot();
+      o.onProgress?.(best, (now() - t0) / 1000);
+    }
+  };
 
   const touchedAt = new Int32Array(m.V).fill(-1);
   const saved: number[][] = new Array(m.V);
   const touched: number[] = [];
-  let iter = fmIter;
   const onTouch = (r: number): void => {
     if (touchedAt[r] === iter) return;
     touchedAt[r] = iter;
     saved[r] = S.routes[r].nodes.slice();
     touched.push(r);
   };
-  let T = T0;
+
+  /*
+   * Epochs of doubling length, each restarting from the best solution: a fleet-minimisation
+   * attempt (when vehicles have fixed costs), then a full simulated-annealing cool-down, which
+   * is the distance-recovery phase after the fleet shrank. Nothing depends on the time limit or
+   * on maxIterations except where the run is cut off, so a longer run on the same seed follows
+   * the same trajectory further and never returns a worse result, and the best cost at 1, 2, 5 s
+   * of a 30 s run is what a 1, 2, 5 s run returns (restart doubling as in Luby, Sinclair &
+   * Zuckerman 1993, "Optimal speedup of Las Vegas algorithms").
+   */
+  const saBase = Math.max(500, 10 * m.J);
+  const fmBase = fmShare > 0 ? Math.round((saBase * fmShare) / (1 - fmShare)) : 0;
   // Nothing to move: ruin-and-recreate would only spin until the time limit.
-  const stopAt = m.J === 0 ? iter : maxIter;
-  const saStartMs = now() - t0;
-  const saStartIter = iter;
-  for (; iter < stopAt; iter++) {
-    if ((iter & 31) === 0) {
-      const elapsed = now() - t0;
-      if (elapsed >= timeLimitMs || o.shouldStop?.()) break;
-      // With an iteration cap the schedule follows iterations only, so the run is clock-independent.
-      const frac = Number.isFinite(maxIter)
-        ? (iter - saStartIter) / Math.max(1, maxIter - saStartIter)
-        : Math.min(1, (elapsed - saStartMs) / Math.max(1, timeLimitMs - saStartMs));
-      T = T0 * Math.pow(Tf / T0, frac);
-    }
-    touched.length = 0;
-    const prevUnassigned = S.unassigned;
-    ruinRecreate(onTouch, standardOrder);
-    const cost = S.totalCost();
-    if (cost < cur - T * Math.log(1 - rng.next())) {
-      cur = cost;
-      if (cost < best - 1e-9) {
+  const stopAt = m.J === 0 ? 0 : maxIter;
+  let stopped = m.J === 0;
+  for (let epoch = 0; !stopped; epoch++) {
+    const scaleUp = Math.pow(2, Math.min(epoch, 40));
+    if (fmBase > 0) {
+      S.restore(bestSnap);
+      if (S.unassigned.length === 0 && S.usedRoutes > 1) {
+        const budget = fmBase * scaleUp;
+        const from = iter;
+        iter += minimizeFleet(S, {
+          rng,
+          ruinRecreate: (touch, byAbsence) => ruinRecreate(touch, rng.next() < 0.5 ? byAbsence : standardOrder),
+          done: (it) => it >= budget || from + it >= stopAt || ((it & 15) === 0 && timeUp()),
+        });
         localSearch(S, rng);
-        cur = S.totalCost();
-        best = cur;
-        bestSnap = S.snapshot();
-        o.onProgress?.(best, (now() - t0) / 1000);
+        keepIfBetter();
+        if (iter >= stopAt || timeUp()) break;
       }
-    } else {
-      for (const r of touched) {
-        S.routes[r].nodes = saved[r];
-        S.update(r);
+    }
+    S.restore(bestSnap);
+    let cur = S.totalCost();
+    let arcCost = 0;
+    for (const R of S.routes) if (R.nodes.length > 0) arcCost += R.cost - m.vFixed[R.v];
+    const scale = m.J > 0 ? arcCost / m.J : 1;
+    // Later epochs restart from a good solution: reheating it fully would only throw it away.
+    const T0 = Math.max(1e-9, (o.tempStart ?? 1.3) * scale * (epoch === 0 ? 1 : (o.restartHeat ?? 0.25)));
+    const Tf = Math.max(1e-12, (o.tempEnd ?? 0.01) * scale);
+    const len = saBase * scaleUp;
+    let T = T0;
+    for (let k = 0; k < len; k++, iter++) {
+      if (iter >= stopAt) {
+        stopped = true;
+        break;
       }
-      for (const j of prevUnassigned) S.routeOf[j] = -1;
-      S.unassigned = prevUnassigned;
+      if ((iter & 31) === 0) {
+        if (timeUp()) {
+          stopped = true;
+          break;
+        }
+        T = T0 * Math.pow(Tf / T0, k / len);
+      }
+      touched.length = 0;
+      const prevUnassigned = S.unassigned;
+      ruinRecreate(onTouch, standardOrder);
+      const cost = S.totalCost();
+      if (cost < cur - T * Math.log(1 - rng.next())) {
+        cur = cost;
+        if (cost < best - 1e-9) {
+          localSearch(S, rng);
+          cur = S.totalCost();
+          keepIfBetter();
+        }
+      } else {
+        for (const r of touched) {
+          S.routes[r].nodes = saved[r];
+          S.update(r);
+        }
+        for (const j of prevUnassigned) S.routeOf[j] = -1;
+        S.unassigned = prevUnassigned;
+      }
     }
   }
   S.restore(bestSnap);

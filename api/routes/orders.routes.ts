@@ -8,6 +8,7 @@ import { NotFound } from '../../domain/shared/errors.js';
 import { sqlOne } from '../../domain/shared/sql.js';
 import { withTx } from '../../platform/db.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
+import { intakeBackpressure } from '../plugins/backpressure.js';
 import { idempotent } from '../plugins/idempotency.js';
 import { problemSchema } from '../problem.schema.js';
 import { connectorRoutes } from './connectors.routes.js';
@@ -38,6 +39,7 @@ async function genericIntakeRoutes(fastify: FastifyInstance) {
     '/orders',
     {
       ...idempotent({ required: true, ttlS }),
+      ...intakeBackpressure(app),
       config: { roles: ['supervisor'], scopes: ['orders:write'] },
       schema: {
         tags: ['orders'],
@@ -53,6 +55,7 @@ async function genericIntakeRoutes(fastify: FastifyInstance) {
           404: problemSchema,
           409: problemSchema,
           422: problemSchema,
+          503: problemSchema,
         },
       },
     },

@@ -9,6 +9,7 @@ import { NotAnOrder } from '../../domain/orders/normalize/normalized-order.js';
 import { ordersSettings } from '../../domain/orders/orders.settings.js';
 import { keyRing } from '../../domain/orders/secret-box.js';
 import { BadRequest, DomainError, NotFound, Unauthorized } from '../../domain/shared/errors.js';
+import { intakeBackpressure } from '../plugins/backpressure.js';
 import { problemSchema } from '../problem.schema.js';
 
 const CACHE_MS = 5_000;
@@ -166,18 +167,20 @@ export async function webhookRoutes(fastify: FastifyInstance) {
     tags: ['webhooks'],
     summary: `${kind} webhook receiver (HMAC-verified, acknowledged once stored)`,
     params: z.object({ connectorId: z.string().max(64) }),
-    response: { 200: ackView, 400: problemSchema, 401: problemSchema, 404: problemSchema, 422: problemSchema },
+    response: { 200: ackView, 400: problemSchema, 401: problemSchema, 404: problemSchema, 422: problemSchema, 503: problemSchema },
   });
+  // Over capacity: 503 + Retry-After before the body is even checked (storefronts retry; nothing half-written).
+  const gate = intakeBackpressure(app);
   // Per connector, so one storefront (or someone replaying its URL) cannot crowd out the others.
   const rateLimit = {
     max: app.config.WEBHOOK_RATE_LIMIT_PER_MIN,
     timeWindow: '1 minute',
     keyGenerator: (req: FastifyRequest) => `connector:${(req.params as { connectorId?: string }).connectorId ?? ''}`,
   };
-  app.post('/webhooks/shopify/:connectorId', { config: { public: true, rateLimit }, schema: schema('Shopify') }, (req) =>
+  app.post('/webhooks/shopify/:connectorId', { ...gate, config: { public: true, rateLimit }, schema: schema('Shopify') }, (req) =>
     handle('shopify', req, req.params.connectorId),
   );
-  app.post('/webhooks/woocommerce/:connectorId', { config: { public: true, rateLimit }, schema: schema('WooCommerce') }, (req) =>
+  app.post('/webhooks/woocommerce/:connectorId', { ...gate, config: { public: true, rateLimit }, schema: schema('WooCommerce') }, (req) =>
     handle('woocommerce', req, req.params.connectorId),
   );
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cleanNote, cleanText, countryCode, normalizePhone } from './text.js';
-import { isoDate, priorityOf, type NormalizedOrder } from './normalized-order.js';
+import { isoDate, MAX_LINE_QTY, priorityOf, type NormalizedOrder } from './normalized-order.js';
 
 /** Body of `POST /v1/orders` (API clients and custom storefronts). Money as decimal strings or minor units. */
 export const genericOrderBody = z.object({
@@ -47,7 +47,7 @@ export const genericOrderBody = z.object({
           sku: z.string().max(100).optional(),
           barcode: z.string().max(64).optional(),
           name: z.string().max(200).optional(),
-          qty: z.number().int().min(1).max(100000),
+          qty: z.number().int().min(1).max(MAX_LINE_QTY),
           unitPriceMinor: z.number().int().min(0).default(0),
           discountMinor: z.number().int().min(0).default(0),
         })

@@ -116,6 +116,15 @@ describe('Shopify mapper', () => {
       expect((e as NotAnOrder).reason).toMatch(/line item/);
     }
   });
+  it('refuses an oversized storefront quantity (it would fail the import on every retry)', () => {
+    const shop = fx('shopify/orders-create.hkd-4-items-discount-code.json');
+    shop.line_items[0].quantity = 10_000_000_000;
+    shop.line_items[0].current_quantity = null;
+    expect(() => mapShopifyOrder(shop)).toThrow(NotAnOrder);
+    const woo = fx('woocommerce/order.created.wc-5.6-processing-stripe.json');
+    woo.line_items[0].quantity = 100_001;
+    expect(() => mapWooOrder(woo)).toThrow(/quantity|100000/);
+  });
 });
 
 describe('WooCommerce mapper', () => {

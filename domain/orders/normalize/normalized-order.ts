@@ -19,6 +19,12 @@ export const address = z.object({
 });
 export type Address = z.infer<typeof address>;
 
+/**
+ * The largest quantity one order line may carry, from any source. A storefront payload beyond it is refused at
+ * the webhook edge (422, dead-lettered): otherwise it would fail the import (integer columns) on every retry.
+ */
+export const MAX_LINE_QTY = 100_000;
+
 export const normalizedLine = z.object({
   externalLineId: z.string().optional(),
   sku: z.string().optional(),
@@ -26,7 +32,7 @@ export const normalizedLine = z.object({
   /** Storefront product/variant reference, matched against connector_sku_map. */
   externalRef: z.string().optional(),
   name: z.string(),
-  qty: z.number().int().positive(),
+  qty: z.number().int().positive().max(MAX_LINE_QTY),
   unitPriceMinor: z.number().int(),
   discountMinor: z.number().int().default(0),
 });

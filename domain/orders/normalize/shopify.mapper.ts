@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toMinor } from './money.js';
 import { cleanNote, cleanText, countryCode, normalizePhone } from './text.js';
-import { describeIssues, isoDate, NotAnOrder, priorityOf, type Address, type NormalizedOrder } from './normalized-order.js';
+import { describeIssues, isoDate, MAX_LINE_QTY, NotAnOrder, priorityOf, type Address, type NormalizedOrder } from './normalized-order.js';
 
 /** The parts of a Shopify REST Order (webhook `orders/*` body, Admin API 2024+) we read; the rest passes through. */
 const money = z.union([z.string(), z.number()]).nullish();
@@ -67,8 +67,8 @@ export const shopifyOrderSchema = z
             product_id: z.union([z.number(), z.string()]).nullish(),
             name: z.string().nullish(),
             title: z.string().nullish(),
-            quantity: z.number().int(),
-            current_quantity: z.number().int().nullish(),
+            quantity: z.number().int().max(MAX_LINE_QTY),
+            current_quantity: z.number().int().max(MAX_LINE_QTY).nullish(),
             price: money,
             total_discount: money,
             requires_shipping: z.boolean().nullish(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toMinor } from './money.js';
 import { cleanNote, cleanText, countryCode, normalizePhone } from './text.js';
-import { describeIssues, isoDate, NotAnOrder, priorityOf, type Address, type NormalizedOrder } from './normalized-order.js';
+import { describeIssues, isoDate, MAX_LINE_QTY, NotAnOrder, priorityOf, type Address, type NormalizedOrder } from './normalized-order.js';
 
 /** The parts of a WooCommerce REST v3 order (the `order.*` webhook body) we read. */
 const money = z.union([z.string(), z.number()]).nullish();
@@ -48,7 +48,7 @@ export const wooOrderSchema = z
             product_id: z.union([z.number(), z.string()]).nullish(),
             variation_id: z.union([z.number(), z.string()]).nullish(),
             name: z.string().nullish(),
-            quantity: z.number().int(),
+            quantity: z.number().int().max(MAX_LINE_QTY),
             subtotal: money,
             total: money,
             price: money,

@@ -57,6 +57,11 @@ export const queueDefs = {
     payload: z.union([relayedEventSchema, z.object({ kind: z.literal('tick') })]),
     subscribes: ['order.allocated'] as string[],
   },
+  /** Shipping: carrier choice when a carton is packed; the cut-off check for unmanifested parcels (tick). */
+  shipping: {
+    payload: z.union([relayedEventSchema, z.object({ kind: z.literal('tick') })]),
+    subscribes: ['shipment.packed'] as string[],
+  },
   /** Floor: cancelled orders leave the floor; picked goods of cancelled orders get a put-back task; waves settle. */
   'floor-events': {
     payload: relayedEventSchema,

@@ -5,6 +5,7 @@ import { shipmentListQuery, shipmentView } from '../../domain/shipping/shipment.
 import { getShipment, listShipments } from '../../domain/shipping/shipment-queries.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
 import { carrierRoutes } from './carriers.routes.js';
+import { labelRoutes } from './labels.routes.js';
 import { problemSchema } from '../problem.schema.js';
 
 const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
@@ -15,6 +16,7 @@ const SCOPES_READ = ['shipments:read', 'shipments:write'];
 export async function shippingRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   await app.register(carrierRoutes);
+  await app.register(labelRoutes);
 
   app.get(
     '/shipments',

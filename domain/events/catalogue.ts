@@ -3,6 +3,7 @@ import { inventoryEvents } from '../inventory/inventory.events.js';
 import { ordersEvents } from '../orders/orders.events.js';
 import { tasksEvents } from '../tasks/tasks.events.js';
 import { dispatchEvents } from '../dispatch/dispatch.events.js';
+import { shippingEvents } from '../shipping/shipping.events.js';
 import { receivingEvents } from '../receiving/receiving.events.js';
 import { dispatchLiveEvents } from '../dispatch/live.events.js';
 
@@ -26,6 +27,7 @@ export const eventSchemas = {
   ...dispatchEvents,
   ...receivingEvents,
   ...dispatchLiveEvents,
+  ...shippingEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type DomainEventType = keyof typeof eventSchemas;

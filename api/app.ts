@@ -15,7 +15,7 @@ import type { Orm } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
 import type { QueueRegistry } from '../platform/queues.js';
 import { systemClock, type Clock } from '../domain/shared/clock.js';
-import { problemErrorHandler, sendProblem } from './problem.js';
+import { clientErrorHandler, frameworkErrors, problemErrorHandler, sendProblem } from './problem.js';
 import { authorize } from './auth/guard.js';
 import { registerUserState } from './auth/user-state.js';
 import { hashGate } from '../domain/identity/hash-gate.js';
@@ -59,6 +59,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         : randomUUID(),
     // X-Forwarded-For is believed only from the configured proxies; otherwise the socket address is the client
     // (rotating the header must not escape the per-IP login limit).
+    frameworkErrors,
+    clientErrorHandler,
     trustProxy: config.TRUST_PROXY ? config.TRUST_PROXY.split(',').map((c) => c.trim()) : false,
   }).withTypeProvider<ZodTypeProvider>();
 

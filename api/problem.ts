@@ -61,6 +61,11 @@ export function problemErrorHandler(error: FastifyError, req: FastifyRequest, re
       errors: [],
     });
   }
+  const db = databaseProblem(error);
+  if (db) {
+    req.log.warn({ err: error }, 'request refused by a database constraint');
+    return sendProblem(reply, req, { ...db, title: titleFor(db.status), errors: [] });
+  }
   const status = error.statusCode ?? 500;
   if (status >= 500) {
     req.log.error({ err: error }, 'unhandled error');
@@ -86,6 +91,51 @@ export function problemErrorHandler(error: FastifyError, req: FastifyRequest, re
   return sendProblem(reply, req, { type, title: titleFor(status), status, detail: error.message, errors: [] });
 }
 
+/**
+ * Input the schemas let through but PostgreSQL refuses (a number past int4, a NUL byte, a dangling reference) is the
+ * caller's fault: answered 4xx by SQLSTATE class rather than 500. A statement_timeout is a 503.
+ */
+export function databaseProblem(error: unknown): { type: string; status: number; detail: string } | undefined {
+  const e = error as { sqlState?: string; code?: unknown; severity?: unknown };
+  const state = e.sqlState ?? (e.severity && typeof e.code === 'string' ? e.code : undefined);
+  if (typeof state !== 'string' || state.length !== 5) return undefined;
+  if (state === '57014') return { type: 'timeout', status: 503, detail: 'The request took too long and was cancelled' };
+  if (state.startsWith('22')) return { type: 'invalid-value', status: 400, detail: 'A value is out of range or malformed' };
+  if (state === '23503') return { type: 'reference-not-found', status: 422, detail: 'A referenced object does not exist' };
+  if (state === '23505') return { type: 'conflict', status: 409, detail: 'An object with this key already exists' };
+  if (state === '23514' || state === '23502') return { type: 'validation-error', status: 422, detail: 'A value breaks a rule of the data' };
+  if (state === '54001') return { type: 'too-complex', status: 400, detail: 'The request is too complex' };
+  return undefined;
+}
+
+/** Fastify's router errors (malformed URL encoding, over-long path parameter) as problem+json. */
+export function frameworkErrors(error: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  const status = error.statusCode ?? 400;
+  return sendProblem(reply, req, {
+    type: status === 414 ? 'uri-too-long' : 'bad-request',
+    title: titleFor(status),
+    status,
+    detail: error.message,
+    errors: [],
+  });
+}
+
+/** Errors Node's HTTP parser raises before Fastify sees a request (header block too large, garbage): problem+json. */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: import('node:stream').Duplex) {
+  if (!socket.writable) return socket.destroy();
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const body = JSON.stringify({
+    type: PROBLEM_BASE + (status === 431 ? 'headers-too-large' : status === 408 ? 'request-timeout' : 'bad-request'),
+    title: titleFor(status),
+    status,
+    detail: status === 431 ? 'Request headers (or the URL) are too large' : 'The request could not be parsed',
+    errors: [],
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${titleFor(status)}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
 function titleFor(status: number): string {
   return (
     {
@@ -93,7 +143,13 @@ function titleFor(status: number): string {
       401: 'Unauthorized',
       403: 'Forbidden',
       404: 'Not found',
+      408: 'Request timeout',
+      409: 'Conflict',
       413: 'Payload too large',
+      414: 'URI too long',
+      422: 'Unprocessable content',
+      431: 'Request header fields too large',
+      503: 'Service unavailable',
       415: 'Unsupported media type',
       429: 'Too many requests',
     }[status] ?? 'Error'

@@ -17,6 +17,7 @@ import { quoteRates } from '../../domain/shipping/quote.service.js';
 import { withTx } from '../../platform/db.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
 import { problemSchema } from '../problem.schema.js';
+import { csvBody } from '../csv-body.js';
 
 const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
 const QUOTE = ['supervisor', 'dispatcher', 'packer'] as const;
@@ -124,6 +125,6 @@ export async function carrierRoutes(fastify: FastifyInstance) {
         response: { 200: z.object({ rows: z.number().int() }), ...problems },
       },
     },
-    async (req) => withTx(app.orm.em, (tx) => importZoneChart(tx, req.params.code, req.body as AsyncIterable<Buffer>)),
+    async (req) => withTx(app.orm.em, (tx) => importZoneChart(tx, req.params.code, csvBody(req))),
   );
 }

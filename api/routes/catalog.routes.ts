@@ -9,6 +9,7 @@ import { pageOf, pageQuery } from '../../domain/inventory/inventory.schemas.js';
 import { Conflict } from '../../domain/shared/errors.js';
 import { withTx } from '../../platform/db.js';
 import { problemSchema } from '../problem.schema.js';
+import { csvBody } from '../csv-body.js';
 
 const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
 
@@ -82,7 +83,7 @@ export async function catalogRoutes(fastify: FastifyInstance) {
     },
     async (req) => {
       // No retry wrapper: the body stream can be read only once.
-      return app.orm.em.fork().transactional((tx) => importSkusCsv(tx, req.body as AsyncIterable<Buffer>));
+      return app.orm.em.fork().transactional((tx) => importSkusCsv(tx, csvBody(req)));
     },
   );
 

@@ -31,6 +31,7 @@ import { sqlOne } from '../../domain/shared/sql.js';
 import { withTx } from '../../platform/db.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
 import { problemSchema } from '../problem.schema.js';
+import { csvBody } from '../csv-body.js';
 
 const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
 const RECEIVING = ['supervisor', 'receiver'] as const;
@@ -188,7 +189,7 @@ export async function inboundRoutes(fastify: FastifyInstance) {
       const r = await app.orm.em
         .fork()
         .transactional((tx) =>
-          importAsnsCsv(tx, req.query.warehouseId, req.body as AsyncIterable<Buffer>, { maxBytes: CSV_MAX_BYTES, userId: who(req).userId }),
+          importAsnsCsv(tx, req.query.warehouseId, csvBody(req, CSV_MAX_BYTES), { maxBytes: CSV_MAX_BYTES, userId: who(req).userId }),
         );
       return reply.status(201).send(r);
     },

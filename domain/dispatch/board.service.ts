@@ -112,6 +112,7 @@ export async function getBoard(
  */
 export async function applyFix(em: EntityManager, actor: Actor, body: { stopId: string; orders: Record<string, string[]> }, now: Date) {
   const routeIds = Object.keys(body.orders);
+  if (!routeIds.length) throw new ValidationFailed('orders must name at least one route', [{ path: 'orders', message: 'empty' }]);
   const locked = await sql<{ id: string; plan_id: string; warehouse_id: string; status: string }>(
     em,
     'select id, plan_id, warehouse_id, status from route where id = any(?::uuid[]) order by id for update',

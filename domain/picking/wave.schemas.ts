@@ -9,14 +9,20 @@ export const waveTemplateBody = z.object({
   zoneIds: z.array(z.uuid()).max(50).default([]),
   orderProfile: z.enum(['any', 'single_line', 'multi_line']).default('any'),
   /** Only orders whose promise (carrier cut-off) is within this many seconds. */
-  cutoffWithinS: z.number().int().positive().nullable().default(null),
+  cutoffWithinS: z
+    .number()
+    .int()
+    .positive()
+    .max(30 * 86400)
+    .nullable()
+    .default(null),
   maxOrders: z.number().int().min(1).max(5000).default(200),
   pickMode: pickModeSchema.default('batch'),
   cartSlots: z.number().int().min(1).max(64).default(8),
   /** Waveless order streaming: the scheduler releases matching orders continuously. */
   streaming: z.boolean().default(false),
   /** Scheduled release every N seconds (or streaming cadence). */
-  releaseEveryS: z.number().int().min(10).nullable().default(null),
+  releaseEveryS: z.number().int().min(10).max(86400).nullable().default(null),
   priority: z.number().int().min(0).max(1000).default(50),
 });
 export type WaveTemplateInput = z.infer<typeof waveTemplateBody>;

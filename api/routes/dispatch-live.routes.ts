@@ -53,7 +53,8 @@ export async function dispatchLiveRoutes(fastify: FastifyInstance) {
   app.post(
     '/vehicles/:id/positions',
     {
-      config: { roles: [...PLANNERS, 'driver'] },
+      // Queued pings replay from the phone's offline queue with their Idempotency-Key.
+      config: { roles: [...PLANNERS, 'driver'], idempotency: 'optional' },
       schema: {
         tags: ['dispatch'],
         summary: "A driver's position ping: stored, pushed live to the route and warehouse rooms, and turned into customer notices",
@@ -69,7 +70,7 @@ export async function dispatchLiveRoutes(fastify: FastifyInstance) {
   app.post(
     '/routes/:id/start',
     {
-      config: { roles: [...PLANNERS, 'driver'] },
+      config: { roles: [...PLANNERS, 'driver'], idempotency: 'optional' },
       schema: {
         tags: ['dispatch'],
         summary: 'The driver leaves the depot: every remaining customer is told their ETA',
@@ -83,7 +84,7 @@ export async function dispatchLiveRoutes(fastify: FastifyInstance) {
   app.post(
     '/stops/:id/arrive',
     {
-      config: { roles: [...PLANNERS, 'driver'] },
+      config: { roles: [...PLANNERS, 'driver'], idempotency: 'optional' },
       schema: {
         tags: ['dispatch'],
         summary: 'The driver is at the stop (distance from the stop recorded)',
@@ -107,7 +108,7 @@ export async function dispatchLiveRoutes(fastify: FastifyInstance) {
   app.post(
     '/stops/:id/deliver',
     {
-      config: { roles: [...PLANNERS, 'driver'] },
+      config: { roles: [...PLANNERS, 'driver'], idempotency: 'optional' },
       schema: {
         tags: ['dispatch'],
         summary: "Delivered with proof (photo, signature, recipient name, notes) as the delivery method's policy demands",
@@ -122,7 +123,7 @@ export async function dispatchLiveRoutes(fastify: FastifyInstance) {
   app.post(
     '/stops/:id/fail',
     {
-      config: { roles: [...PLANNERS, 'driver'] },
+      config: { roles: [...PLANNERS, 'driver'], idempotency: 'optional' },
       schema: {
         tags: ['dispatch'],
         summary: 'Failed with a reason code (and optional proof); a returning parcel is expected back at the warehouse',

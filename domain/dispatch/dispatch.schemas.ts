@@ -127,6 +127,11 @@ export const stopView = z.object({
   windowStartS: z.number().nullable(),
   windowEndS: z.number().nullable(),
   failureReason: z.string().nullable(),
+  /** For the driver's screen: who and where (from the shipment's ship-to). */
+  customer: z.string().nullable().optional(),
+  address: z.string().nullable().optional(),
+  trackingNumber: z.string().nullable().optional(),
+  arrivedAt: z.string().nullable().optional(),
 });
 
 export const routeView = z.object({

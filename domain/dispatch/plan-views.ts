@@ -46,7 +46,7 @@ async function routesOf(em: EntityManager, where: string, params: unknown[]): Pr
   if (routes.length === 0) return [];
   const stops = await sql<Record<string, any>>(
     em,
-    `select s.*, sh.lat, sh.lng, sh.window_start_s, sh.window_end_s from route_stop s join shipment sh on sh.id = s.shipment_id
+    `select s.*, sh.lat, sh.lng, sh.window_start_s, sh.window_end_s, sh.ship_to, sh.tracking_number from route_stop s join shipment sh on sh.id = s.shipment_id
     where s.route_id = any(?::uuid[]) order by s.route_id, s.seq`,
     [`{${routes.map((r) => r.id).join(',')}}`],
   );
@@ -68,6 +68,10 @@ async function routesOf(em: EntityManager, where: string, params: unknown[]): Pr
       windowStartS: num(s.window_start_s),
       windowEndS: num(s.window_end_s),
       failureReason: s.failure_reason ?? null,
+      customer: s.ship_to?.name ?? null,
+      address: addressLine(s.ship_to),
+      trackingNumber: s.tracking_number ?? null,
+      arrivedAt: iso(s.arrived_at),
     });
     byRoute.set(s.route_id, list);
   }
@@ -87,6 +91,13 @@ async function routesOf(em: EntityManager, where: string, params: unknown[]): Pr
     cost: Number(r.cost),
     stops: byRoute.get(r.id) ?? [],
   }));
+}
+
+/** One line a driver can read aloud: street, postcode and city of a ship-to (null when it has none). */
+function addressLine(t: Record<string, unknown> | null | undefined): string | null {
+  if (!t) return null;
+  const parts = [t.address1, t.address2, [t.zip ?? t.postcode, t.city].filter(Boolean).join(' ')].filter((x) => typeof x === 'string' && x);
+  return parts.length ? parts.join(', ') : null;
 }
 
 /** A plan outside the actor's warehouses does not exist for them. */

@@ -1,0 +1,198 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM } from '../../scripts/lib/browser.js';
+import { seedDispatchDay } from '../../scripts/seed/dispatch.seed.js';
+import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
+
+// The board, the driver app and the re-plan, driven through Debian chromium with no network and no map tiles.
+const DAY = new Date().toISOString().slice(0, 10);
+const ARTIFACTS = join(process.cwd(), 'artifacts');
+let sys: TestSystem;
+let dispatcher: TestUser;
+let driver: TestUser;
+let myVan: string;
+const drivers = new Map<string, TestUser>();
+let browser: BrowserContext;
+let vans: string[];
+let plan: any;
+
+async function until<T>(probe: () => Promise<T | undefined> | T | undefined, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+const getPlan = async () => (await http('GET', `${sys.url}/v1/route-plans/${plan.id}`, { token: dispatcher.token })).body;
+
+async function signIn(page: Page, user: string, password: string, hash = '') {
+  await page.goto(`${sys.url}/console/${hash}`);
+  await page.fill('input[name=username]', user);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  sys = await startTestSystem({ workers: true });
+  dispatcher = await sys.user('disp.e2e', ['dispatcher'], [sys.wh1], { password: 'dispatch-pass' });
+  const { vehicleIds } = await seedDispatchDay(sys.rt.orm.em.fork(), sys.wh1, { deliveryDate: DAY, stops: 90, seed: 11 });
+  vans = vehicleIds.slice(4, 7); // VAN-L1..3 (codes sort EV-S*, VAN-L*, VAN-M*)
+  // One driver per van: the solver decides which vans it uses, the test then drives the busiest.
+  for (const [i, v] of vans.entries()) {
+    const u = await sys.user(`drv.e2e.${i}`, ['driver'], [sys.wh1], { password: 'driver-pass' });
+    drivers.set(v, u);
+    const d = await http('POST', `${sys.url}/v1/drivers`, {
+      token: dispatcher.token,
+      body: { warehouseId: sys.wh1, userId: u.id, name: `Driver ${i + 1}`, vehicleId: v },
+    });
+    expect(d.status).toBe(201);
+  }
+  const created = await http('POST', `${sys.url}/v1/route-plans`, {
+    token: dispatcher.token,
+    body: { warehouseId: sys.wh1, deliveryDate: DAY, timeLimitS: 3, vehicleIds: vans },
+  });
+  plan = { id: created.body.id };
+  plan = await until(async () => ((await getPlan()).status === 'solved' ? getPlan() : undefined));
+  for (const r of plan.routes)
+    expect((await http('POST', `${sys.url}/v1/routes/${r.id}/dispatch`, { token: dispatcher.token })).status).toBe(200);
+  plan = await getPlan();
+  myVan = [...plan.routes].sort((x: any, y: any) => y.stops.length - x.stops.length)[0].vehicleId;
+  driver = drivers.get(myVan)!;
+  browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'dockside-chromium-')), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+  // Offline like CI: anything but the test server is refused (no map tiles, no fonts).
+  await browser.route(/^(?!http:\/\/127\.0\.0\.1)/, (r) => r.abort());
+  await browser.grantPermissions(['geolocation'], { origin: sys.url });
+}, 240_000);
+afterAll(async () => {
+  await browser?.close();
+  await sys?.close();
+});
+
+describe('dispatch board and driver app', () => {
+  let board: Page;
+  const mine = () => plan.routes.find((r: any) => r.vehicleId === myVan);
+  const vehicleAt = async (lat: number) => board.locator(`.vehicle-${myVan}[data-lat="${lat}"]`).waitFor({ timeout: 20_000 });
+
+  it('a dispatcher watches a simulated driver move and a stop turn delivered, live', { timeout: 180_000 }, async () => {
+    board = await browser.newPage();
+    await board.setViewportSize({ width: 1280, height: 800 });
+    await signIn(board, 'disp.e2e', 'dispatch-pass');
+    await board.getByTestId('board-connection').filter({ hasText: 'Live' }).waitFor({ timeout: 20_000 });
+    await board.locator('[data-testid=shipments-table] tbody tr').first().waitFor();
+    expect(await board.locator('[data-testid=shipments-table] tbody tr').count()).toBe(90);
+    // Every stop is drawn on the map although no tile ever loaded.
+    expect(await board.locator('path.stop-marker').count()).toBe(90);
+    expect(await board.getByTestId('dispatch-map').getAttribute('data-tiles')).toBe('off');
+
+    // A simulated driver: pings through the API, 100 m apart.
+    const first = mine().stops[0];
+    const a = Number((first.lat + 0.01).toFixed(6));
+    const b = Number((first.lat + 0.009).toFixed(6));
+    for (const lat of [a, b]) {
+      expect(
+        (await http('POST', `${sys.url}/v1/vehicles/${myVan}/positions`, { token: driver.token, body: { lat, lng: first.lng } })).status,
+      ).toBe(201);
+      await vehicleAt(lat);
+    }
+    await board.getByTestId('dispatch-map').screenshot({ path: join(ARTIFACTS, 'dispatch-map-no-tiles.png') });
+
+    // The real driver app on a phone, with the phone's position.
+    const phone = await browser.newPage();
+    await phone.setViewportSize({ width: 360, height: 640 });
+    await browser.setGeolocation({ latitude: first.lat + 0.0004, longitude: first.lng });
+    await signIn(phone, driver.username, 'driver-pass', '#/driver?ping=1');
+    await phone.getByTestId('current-stop').waitFor();
+    expect(await phone.getByTestId('current-stop').getAttribute('data-stop')).toBe(first.id);
+    await phone.getByTestId('duty').click();
+    // The phone's own fix reaches the board (compared to 1e-5° ≈ 1 m, in case the browser rounds it).
+    await until(async () => {
+      const lat = Number(await board.locator(`.vehicle-${myVan}`).getAttribute('data-lat'));
+      return Math.abs(lat - (first.lat + 0.0004)) < 1e-5;
+    }, 20_000);
+    await phone.screenshot({ path: join(ARTIFACTS, 'driver-app-360x640.png') });
+    await phone.getByRole('button', { name: 'Arrived' }).click();
+    await phone.getByRole('button', { name: 'Delivered' }).click();
+    await phone.getByTestId('deliver-sheet').waitFor();
+    await phone.fill('input[name=recipientName]', 'J. Jansen');
+    const pad = await phone.getByTestId('signature-pad').boundingBox();
+    await phone.mouse.move(pad!.x + 20, pad!.y + 60);
+    await phone.mouse.down();
+    await phone.mouse.move(pad!.x + 120, pad!.y + 30, { steps: 8 });
+    await phone.mouse.move(pad!.x + 220, pad!.y + 80, { steps: 8 });
+    await phone.mouse.up();
+    await phone.screenshot({ path: join(ARTIFACTS, 'driver-app-proof-360x640.png') });
+    await phone.getByRole('button', { name: 'Confirm delivered' }).click();
+    await phone.locator(`[data-testid=current-stop][data-stop="${mine().stops[1].id}"]`).waitFor();
+
+    // The board turns the stop delivered without a reload: table row and map marker.
+    await board
+      .locator(`tr[data-stop="${first.id}"] [data-testid=row-status]`)
+      .filter({ hasText: 'delivered' })
+      .waitFor({ timeout: 20_000 });
+    await board.locator(`path.stop-${first.id}.status-delivered`).waitFor({ timeout: 20_000 });
+    // Clicking it shows the proof with its distance from the stop.
+    await board.locator(`tr[data-stop="${first.id}"]`).click();
+    await board.getByTestId('proof').waitFor();
+    expect(await board.getByTestId('proof').textContent()).toContain('J. Jansen');
+    expect(await board.getByTestId('proof').textContent()).toMatch(/4\d m from the stop/);
+    await board.screenshot({ path: join(ARTIFACTS, 'dispatch-board-1280x800.png') });
+    await phone.close();
+  });
+
+  it('re-plans after a failed vehicle: its open stops move to other routes, locked stops stay', { timeout: 180_000 }, async () => {
+    const before = await getPlan();
+    const brokenRoute = before.routes
+      .filter((r: any) => r.vehicleId !== myVan)
+      .sort((x: any, y: any) => y.stops.length - x.stops.length)[0];
+    expect(brokenRoute.stops.length).toBeGreaterThan(2);
+    // One stop of the failing van is already delivered: it stays as history.
+    expect((await http('POST', `${sys.url}/v1/stops/${brokenRoute.stops[0].id}/delivered`, { token: dispatcher.token })).status).toBe(200);
+    const li = board.locator(`[data-testid=routes-panel] li[data-route="${brokenRoute.id}"]`);
+    await li.getByRole('button', { name: /Broke down/ }).click();
+    await li.locator('.pill.st-broken_down').waitFor({ timeout: 60_000 });
+    const after = await until(async () => {
+      const p = await getPlan();
+      return p.status === 'solved' && p.version === 2 ? p : undefined;
+    });
+    const b = after.routes.find((r: any) => r.id === brokenRoute.id);
+    expect(b.status).toBe('broken_down');
+    expect(b.stops.map((s: any) => s.id)).toEqual([brokenRoute.stops[0].id]);
+    const others = after.routes.filter((r: any) => r.id !== brokenRoute.id);
+    const moved = brokenRoute.stops.slice(1).map((s: any) => s.shipmentId);
+    const placed = new Set(others.flatMap((r: any) => r.stops.map((s: any) => s.shipmentId)));
+    for (const id of moved) expect(placed.has(id) || after.unassignedShipmentIds.includes(id)).toBe(true);
+    expect(moved.filter((id: string) => placed.has(id)).length).toBeGreaterThan(0);
+    // Locked (dispatched/done) stops of the working vans stay first and in order.
+    for (const old of before.routes.filter((r: any) => r.id !== brokenRoute.id)) {
+      const now = after.routes.find((r: any) => r.id === old.id);
+      expect(now.stops.slice(0, old.stops.length).map((s: any) => s.id)).toEqual(old.stops.map((s: any) => s.id));
+    }
+    // The board shows the moved stops on their new routes (planned until dispatched again).
+    await board
+      .locator('[data-testid=shipments-table] td')
+      .filter({ hasText: 'vehicle broke down' })
+      .first()
+      .waitFor({ state: 'detached', timeout: 20_000 })
+      .catch(() => undefined);
+    await board.screenshot({ path: join(ARTIFACTS, 'dispatch-board-after-replan.png') });
+  });
+});

@@ -1,0 +1,139 @@
+import type { Session } from '../session';
+
+/** JSON calls of the dispatch screens; a problem+json answer becomes an Error carrying the problem. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Record<string, any>,
+  ) {
+    super(problem.detail ?? `${status}`);
+  }
+}
+
+export async function api<T>(
+  s: Session | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
+  const h: Record<string, string> = { ...headers };
+  if (body !== undefined) h['content-type'] = 'application/json';
+  if (s) h.authorization = `Bearer ${s.accessToken}`;
+  const res = await fetch(path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) throw new ApiError(res.status, json);
+  return json as T;
+}
+
+export interface LiveStop {
+  id: string;
+  seq: number;
+  shipmentId: string;
+  orderId: string | null;
+  trackingNumber: string | null;
+  customer: string | null;
+  status: 'planned' | 'dispatched' | 'delivered' | 'failed';
+  lat: number;
+  lng: number;
+  windowStartS: number | null;
+  windowEndS: number | null;
+  plannedEtaS: number;
+  etaS: number | null;
+  lateByS: number;
+  arrivedAt: string | null;
+  completedAt: string | null;
+  failureReason: string | null;
+  failureCode: string | null;
+}
+
+export interface Position {
+  lat: number;
+  lng: number;
+  speedMps: number | null;
+  headingDeg: number | null;
+  recordedAt: string;
+}
+
+export interface LiveRoute {
+  id: string;
+  planId: string;
+  vehicleId: string;
+  vehicleCode: string;
+  driverName: string | null;
+  status: 'planned' | 'dispatched' | 'completed' | 'broken_down';
+  startedAt: string | null;
+  position: Position | null;
+  gpsStale: boolean;
+  depot: { lat: number; lng: number };
+  stops: LiveStop[];
+}
+
+export interface EtaChange {
+  stopId: string;
+  routeId: string;
+  beforeS: number;
+  afterS: number;
+  lateBeforeS: number;
+  lateAfterS: number;
+}
+
+export interface AtRisk {
+  stopId: string;
+  routeId: string;
+  vehicleCode: string;
+  etaS: number;
+  windowEndS: number;
+  lateByS: number;
+  suggestion: {
+    kind: 'swap' | 'move';
+    stopId: string;
+    fromRouteId: string;
+    toRouteId: string;
+    position: number;
+    lateBeforeS: number;
+    lateAfterS: number;
+    extraDriveS: number;
+    orders: Record<string, string[]>;
+    effects: EtaChange[];
+  } | null;
+}
+
+export interface Board {
+  warehouseId: string;
+  deliveryDate: string;
+  nowS: number;
+  planId: string | null;
+  planStatus: string | null;
+  routes: LiveRoute[];
+  atRisk: AtRisk[];
+  unassignedShipmentIds: string[];
+}
+
+export interface ShipmentRow {
+  id: string;
+  status: string;
+  carrierCode: string | null;
+  trackingNumber: string | null;
+  shipTo: Record<string, unknown>;
+  lat: number | null;
+  lng: number | null;
+  deliveryDate: string | null;
+  promiseDate: string | null;
+  estimatedDelivery: string | null;
+  lateRisk: boolean;
+}
+
+/** Every shipment of the day (cursor pages of GET /v1/shipments); empty when the caller may not list them. */
+export async function dayShipments(s: Session, warehouseId: string, date: string): Promise<ShipmentRow[]> {
+  const out: ShipmentRow[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < 10; page++) {
+    const q = new URLSearchParams({ warehouseId, deliveryDate: date, limit: '500', ...(cursor ? { cursor } : {}) });
+    const r: { items: ShipmentRow[]; nextCursor: string | null } = await api(s, 'GET', `/v1/shipments?${q}`);
+    out.push(...r.items);
+    cursor = r.nextCursor;
+    if (!cursor) break;
+  }
+  return out;
+}

@@ -1,0 +1,359 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { Session } from '../session';
+import { flush, pending, RejectedError, send } from './queue';
+import { photoDataUrl, SignaturePad } from './proof-capture';
+import './driver.css';
+
+interface Stop {
+  id: string;
+  seq: number;
+  shipmentId: string;
+  status: 'planned' | 'dispatched' | 'delivered' | 'failed';
+  lat: number;
+  lng: number;
+  etaS: number;
+  windowStartS: number | null;
+  windowEndS: number | null;
+  customer?: string | null;
+  address?: string | null;
+  trackingNumber?: string | null;
+  arrivedAt?: string | null;
+}
+interface Route {
+  id: string;
+  planId: string;
+  vehicleId: string;
+  vehicleCode: string;
+  status: string;
+  stops: Stop[];
+}
+type Requirement = 'required' | 'optional' | 'off';
+type Policy = Record<'photo' | 'signature' | 'recipientName' | 'notes', Requirement>;
+
+const REASONS: [string, string][] = [
+  ['not_home', 'Nobody home'],
+  ['refused', 'Refused'],
+  ['address_not_found', 'Address not found'],
+  ['access_denied', 'No access'],
+  ['damaged', 'Parcel damaged'],
+  ['unsafe_location', 'Unsafe to leave'],
+  ['out_of_time', 'Out of time'],
+  ['vehicle_issue', 'Vehicle problem'],
+  ['other', 'Other'],
+];
+
+const hhmm = (s: number | null) => {
+  if (s == null) return '–';
+  const m = Math.round(s / 60);
+  return `${String(Math.floor(m / 60) % 24).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+};
+/** Ping interval in seconds: `#/driver?ping=N` (tests, demos), else 15 s. */
+const pingEveryS = () => Number(new URLSearchParams(location.hash.split('?')[1] ?? '').get('ping')) || 15;
+
+/** The driver's phone app: today's route stop by stop, outcomes with proof, pings while on duty, offline queue. */
+export function DriverApp(props: { session: Session; onSession: (s: Session | undefined) => void }) {
+  const sessionRef = useRef(props.session);
+  sessionRef.current = props.session;
+  const session = () => sessionRef.current;
+  const [route, setRoute] = useState<Route>();
+  const [error, setError] = useState('');
+  const [onDuty, setOnDuty] = useState(localStorage.getItem('dockside.driver.onDuty') === '1');
+  const [queued, setQueued] = useState(0);
+  const [sheet, setSheet] = useState<'deliver' | 'fail'>();
+  const [lastFix, setLastFix] = useState<GeolocationCoordinates>();
+  const [policy, setPolicy] = useState<Policy>({ photo: 'optional', signature: 'optional', recipientName: 'optional', notes: 'optional' });
+
+  const refreshQueue = useCallback(async () => setQueued((await pending()).length), []);
+  const load = useCallback(async () => {
+    try {
+      const res = await fetch(`/v1/my/routes?deliveryDate=${new Date().toISOString().slice(0, 10)}`, {
+        headers: { authorization: `Bearer ${session().accessToken}` },
+      });
+      if (res.status === 401) return props.onSession(undefined);
+      const body = await res.json();
+      const routes: Route[] = body.items ?? [];
+      setRoute(routes.find((r) => r.status === 'dispatched') ?? routes[0]);
+    } catch {
+      /* offline: keep what we have */
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+    void refreshQueue();
+    const wh = props.session.user.warehouseIds[0];
+    if (wh)
+      fetch(`/v1/warehouses/${wh}/pod-policies/standard`, { headers: { authorization: `Bearer ${session().accessToken}` } })
+        .then((r) => (r.ok ? r.json() : undefined))
+        .then((p) => p && setPolicy(p))
+        .catch(() => undefined);
+    const retry = () => flush(session, (_c, e) => setError(e.message)).then(() => (refreshQueue(), load()));
+    addEventListener('online', retry);
+    const i = setInterval(retry, 5000);
+    return () => {
+      removeEventListener('online', retry);
+      clearInterval(i);
+    };
+  }, []);
+
+  const command = async (method: string, path: string, body?: unknown) => {
+    setError('');
+    try {
+      const r = await send(session, method, path, body);
+      await refreshQueue();
+      return r;
+    } catch (e) {
+      setError(e instanceof RejectedError ? e.message : String(e));
+      throw e;
+    }
+  };
+
+  // Position pings every N seconds while on duty (also queued offline, with the fix's own time).
+  useEffect(() => {
+    localStorage.setItem('dockside.driver.onDuty', onDuty ? '1' : '0');
+    if (!onDuty || !route) return;
+    const ping = () =>
+      navigator.geolocation?.getCurrentPosition(
+        (p) => {
+          setLastFix(p.coords);
+          void send(session, 'POST', `/v1/vehicles/${route.vehicleId}/positions`, {
+            lat: p.coords.latitude,
+            lng: p.coords.longitude,
+            ...(p.coords.accuracy != null ? { accuracyM: Math.min(100_000, p.coords.accuracy) } : {}),
+            ...(p.coords.speed != null && p.coords.speed >= 0 ? { speedMps: Math.min(100, p.coords.speed) } : {}),
+            recordedAt: new Date(p.timestamp).toISOString(),
+          }).then(refreshQueue, () => undefined);
+        },
+        () => setError('Location unavailable: allow location for this app to share your position'),
+        { enableHighAccuracy: true, maximumAge: 5000, timeout: 10_000 },
+      );
+    ping();
+    const i = setInterval(ping, pingEveryS() * 1000);
+    return () => clearInterval(i);
+  }, [onDuty, route?.vehicleId]);
+
+  const startDuty = async () => {
+    setOnDuty(true);
+    if (route && route.status === 'dispatched') await command('POST', `/v1/routes/${route.id}/start`).catch(() => undefined);
+  };
+
+  const open = route?.stops.filter((s) => s.status === 'dispatched' || s.status === 'planned') ?? [];
+  const current = open[0];
+  const done = (route?.stops.length ?? 0) - open.length;
+  const mark = (id: string, patch: Partial<Stop>) =>
+    setRoute((r) => r && { ...r, stops: r.stops.map((s) => (s.id === id ? { ...s, ...patch } : s)) });
+  const here = () => (lastFix ? { lat: lastFix.latitude, lng: lastFix.longitude } : {});
+
+  return (
+    <main class="driver" data-testid="driver-app">
+      <header class="driver-head">
+        <strong>{route ? `Route ${route.vehicleCode}` : 'Driver'}</strong>
+        <span>
+          {done}/{route?.stops.length ?? 0} done
+        </span>
+        {queued > 0 && (
+          <span class="queued" data-testid="queued">
+            {queued} waiting for signal
+          </span>
+        )}
+        <button
+          type="button"
+          class={onDuty ? 'duty on' : 'duty'}
+          onClick={() => (onDuty ? setOnDuty(false) : startDuty())}
+          data-testid="duty"
+        >
+          {onDuty ? 'On duty' : 'Start duty'}
+        </button>
+      </header>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {!route && <p class="empty">No route for you today.</p>}
+      {route && !current && <p class="empty">All stops done. Drive back to the depot.</p>}
+      {current && !sheet && (
+        <section class="current" data-testid="current-stop" data-stop={current.id}>
+          <div class="stop-no">Stop {current.seq}</div>
+          <h2>{current.customer ?? current.trackingNumber ?? 'Delivery'}</h2>
+          {current.address && <p class="address">{current.address}</p>}
+          <p>
+            Window {current.windowStartS == null ? 'any time' : `${hhmm(current.windowStartS)}–${hhmm(current.windowEndS)}`} · planned{' '}
+            {hhmm(current.etaS)}
+          </p>
+          <a
+            class="nav-link"
+            href={`https://www.google.com/maps/dir/?api=1&destination=${current.lat},${current.lng}`}
+            target="_blank"
+            rel="noopener"
+          >
+            Navigate ↗
+          </a>
+          <div class="actions">
+            {!current.arrivedAt && (
+              <button
+                type="button"
+                onClick={async () => (
+                  await command('POST', `/v1/stops/${current.id}/arrive`, here()),
+                  mark(current.id, { arrivedAt: new Date().toISOString() })
+                )}
+              >
+                Arrived
+              </button>
+            )}
+            <button type="button" class="primary" onClick={() => setSheet('deliver')}>
+              Delivered
+            </button>
+            <button type="button" class="bad" onClick={() => setSheet('fail')}>
+              Failed
+            </button>
+          </div>
+        </section>
+      )}
+      {current && sheet === 'deliver' && (
+        <DeliverSheet
+          policy={policy}
+          onCancel={() => setSheet(undefined)}
+          onSubmit={async (proof) => {
+            await command('POST', `/v1/stops/${current.id}/deliver`, {
+              proof: { ...proof, ...here(), capturedAt: new Date().toISOString() },
+            });
+            mark(current.id, { status: 'delivered' });
+            setSheet(undefined);
+          }}
+        />
+      )}
+      {current && sheet === 'fail' && (
+        <FailSheet
+          onCancel={() => setSheet(undefined)}
+          onSubmit={async (reasonCode, note) => {
+            await command('POST', `/v1/stops/${current.id}/fail`, {
+              reasonCode,
+              ...(note ? { reason: note } : {}),
+              proof: { ...here(), ...(note ? { notes: note } : {}) },
+            });
+            mark(current.id, { status: 'failed' });
+            setSheet(undefined);
+          }}
+        />
+      )}
+      {route && open.length > 1 && !sheet && (
+        <ol class="upcoming">
+          {open.slice(1).map((s) => (
+            <li key={s.id}>
+              <span class="seq">{s.seq}</span> {s.customer ?? s.trackingNumber ?? s.shipmentId.slice(0, 8)}
+              <span class="when">{hhmm(s.etaS)}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </main>
+  );
+}
+
+function DeliverSheet(props: { policy: Policy; onCancel: () => void; onSubmit: (p: Record<string, string>) => Promise<void> }) {
+  const [photo, setPhoto] = useState<string>();
+  const [signature, setSignature] = useState<string>();
+  const [name, setName] = useState('');
+  const [notes, setNotes] = useState('');
+  const [busy, setBusy] = useState(false);
+  const p = props.policy;
+  const tag = (r: Requirement) => (r === 'required' ? ' (required)' : ' (optional)');
+  const missing =
+    (p.photo === 'required' && !photo) ||
+    (p.signature === 'required' && !signature) ||
+    (p.recipientName === 'required' && !name.trim()) ||
+    (p.notes === 'required' && !notes.trim());
+  return (
+    <section class="sheet" data-testid="deliver-sheet">
+      <h2>Proof of delivery</h2>
+      {p.photo !== 'off' && (
+        <label>
+          Photo{tag(p.photo)}
+          <input
+            type="file"
+            accept="image/*"
+            capture="environment"
+            onChange={async (e) => {
+              const f = (e.target as HTMLInputElement).files?.[0];
+              if (f) setPhoto(await photoDataUrl(f));
+            }}
+          />
+          {photo && <img src={photo} alt="Photo taken" class="thumb" />}
+        </label>
+      )}
+      {p.signature !== 'off' && (
+        <div class="field">
+          Signature{tag(p.signature)}
+          <SignaturePad onChange={setSignature} />
+        </div>
+      )}
+      {p.recipientName !== 'off' && (
+        <label>
+          Received by{tag(p.recipientName)}
+          <input name="recipientName" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+        </label>
+      )}
+      {p.notes !== 'off' && (
+        <label>
+          Notes{tag(p.notes)}
+          <input name="notes" value={notes} onInput={(e) => setNotes((e.target as HTMLInputElement).value)} />
+        </label>
+      )}
+      <div class="actions">
+        <button type="button" onClick={props.onCancel}>
+          Back
+        </button>
+        <button
+          type="button"
+          class="primary"
+          disabled={missing || busy}
+          onClick={async () => {
+            setBusy(true);
+            await props
+              .onSubmit({
+                ...(photo ? { photo } : {}),
+                ...(signature ? { signature } : {}),
+                ...(name.trim() ? { recipientName: name.trim() } : {}),
+                ...(notes.trim() ? { notes: notes.trim() } : {}),
+              })
+              .catch(() => undefined);
+            setBusy(false);
+          }}
+        >
+          Confirm delivered
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function FailSheet(props: { onCancel: () => void; onSubmit: (code: string, note: string) => Promise<void> }) {
+  const [code, setCode] = useState('');
+  const [note, setNote] = useState('');
+  return (
+    <section class="sheet" data-testid="fail-sheet">
+      <h2>Why could it not be delivered?</h2>
+      <div class="reasons">
+        {REASONS.map(([c, label]) => (
+          <button type="button" key={c} class={code === c ? 'chosen' : ''} aria-pressed={code === c} onClick={() => setCode(c)}>
+            {label}
+          </button>
+        ))}
+      </div>
+      <label>
+        Note
+        <input name="note" value={note} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
+      </label>
+      <p class="muted">The parcel comes back to the depot; the warehouse expects it.</p>
+      <div class="actions">
+        <button type="button" onClick={props.onCancel}>
+          Back
+        </button>
+        <button type="button" class="bad" disabled={!code} onClick={() => props.onSubmit(code, note.trim()).catch(() => undefined)}>
+          Confirm failed
+        </button>
+      </div>
+    </section>
+  );
+}

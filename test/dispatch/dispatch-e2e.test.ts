@@ -30,11 +30,21 @@ async function until<T>(probe: () => Promise<T | undefined> | T | undefined, ms 
 }
 const getPlan = async () => (await http('GET', `${sys.url}/v1/route-plans/${plan.id}`, { token: dispatcher.token })).body;
 
-async function signIn(page: Page, user: string, password: string, hash = '') {
+async function signIn(page: Page, user: string, password: string, hash: string) {
   await page.goto(`${sys.url}/console/${hash}`);
+  // First visit of a fresh profile: the shell registers the device once.
+  const name = page.locator('input[name=deviceName]');
+  await Promise.race([name.waitFor(), page.locator('input[name=username]').waitFor()]);
+  if (await name.isVisible()) {
+    await name.fill('DISPATCH-1');
+    await page.click('button[type=submit]');
+    await page.locator('input[name=username]').waitFor();
+  }
+  await page.getByRole('tab', { name: 'Password' }).click();
   await page.fill('input[name=username]', user);
   await page.fill('input[name=password]', password);
   await page.click('button[type=submit]');
+  await page.getByTestId('connection-state').filter({ hasText: 'Live' }).waitFor({ timeout: 20_000 });
 }
 
 beforeAll(async () => {
@@ -95,8 +105,7 @@ describe('dispatch board and driver app', () => {
   it('a dispatcher watches a simulated driver move and a stop turn delivered, live', { timeout: 180_000 }, async () => {
     board = await browser.newPage();
     await board.setViewportSize({ width: 1280, height: 800 });
-    await signIn(board, 'disp.e2e', 'dispatch-pass');
-    await board.getByTestId('board-connection').filter({ hasText: 'Live' }).waitFor({ timeout: 20_000 });
+    await signIn(board, 'disp.e2e', 'dispatch-pass', '#/dispatch');
     await board.locator('[data-testid=shipments-table] tbody tr').first().waitFor();
     expect(await board.locator('[data-testid=shipments-table] tbody tr').count()).toBe(90);
     // Every stop is drawn on the map although no tile ever loaded.
@@ -119,7 +128,8 @@ describe('dispatch board and driver app', () => {
     const phone = await browser.newPage();
     await phone.setViewportSize({ width: 360, height: 640 });
     await browser.setGeolocation({ latitude: first.lat + 0.0004, longitude: first.lng });
-    await signIn(phone, driver.username, 'driver-pass', '#/driver?ping=1');
+    await signIn(phone, driver.username, 'driver-pass', '#/driver');
+    await phone.evaluate("localStorage.setItem('dockside.driver.pingS', '1')");
     await phone.getByTestId('current-stop').waitFor();
     expect(await phone.getByTestId('current-stop').getAttribute('data-stop')).toBe(first.id);
     await phone.getByTestId('duty').click();

@@ -1,29 +1,10 @@
-import type { Session } from '../session';
+import { api as shellApi, ApiProblem } from '../api';
 
-/** JSON calls of the dispatch screens; a problem+json answer becomes an Error carrying the problem. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly problem: Record<string, any>,
-  ) {
-    super(problem.detail ?? `${status}`);
-  }
-}
+export { ApiProblem };
 
-export async function api<T>(
-  s: Session | undefined,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<T> {
-  const h: Record<string, string> = { ...headers };
-  if (body !== undefined) h['content-type'] = 'application/json';
-  if (s) h.authorization = `Bearer ${s.accessToken}`;
-  const res = await fetch(path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
-  const json = await res.json().catch(() => ({}));
-  if (!res.ok) throw new ApiError(res.status, json);
-  return json as T;
+/** JSON calls of the dispatch screens through the shell's client (token, refresh, problem+json). */
+export function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return shellApi<T>(method, path.replace(/^\/v1/, ''), body);
 }
 
 export interface LiveStop {
@@ -125,12 +106,12 @@ export interface ShipmentRow {
 }
 
 /** Every shipment of the day (cursor pages of GET /v1/shipments); empty when the caller may not list them. */
-export async function dayShipments(s: Session, warehouseId: string, date: string): Promise<ShipmentRow[]> {
+export async function dayShipments(warehouseId: string, date: string): Promise<ShipmentRow[]> {
   const out: ShipmentRow[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < 10; page++) {
     const q = new URLSearchParams({ warehouseId, deliveryDate: date, limit: '500', ...(cursor ? { cursor } : {}) });
-    const r: { items: ShipmentRow[]; nextCursor: string | null } = await api(s, 'GET', `/v1/shipments?${q}`);
+    const r: { items: ShipmentRow[]; nextCursor: string | null } = await api('GET', `/v1/shipments?${q}`);
     out.push(...r.items);
     cursor = r.nextCursor;
     if (!cursor) break;

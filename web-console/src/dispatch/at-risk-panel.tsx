@@ -1,10 +1,9 @@
 import { useState } from 'preact/hooks';
-import type { Session } from '../session';
 import { api, type AtRisk, type Board } from './api';
 import { hhmm, mins } from './format';
 
 /** Stops that will miss their window, each with its suggested fix and the ETA change of every stop it touches. */
-export function AtRiskPanel(props: { session: Session; board: Board; onChanged: () => void; onSelect: (stopId: string) => void }) {
+export function AtRiskPanel(props: { board: Board; onChanged: () => void; onSelect: (stopId: string) => void }) {
   const [open, setOpen] = useState<string>();
   const [error, setError] = useState('');
   const stopLabel = (id: string) => {
@@ -18,7 +17,7 @@ export function AtRiskPanel(props: { session: Session; board: Board; onChanged: 
   const apply = async (a: AtRisk) => {
     setError('');
     try {
-      await api(props.session, 'POST', '/v1/dispatch/at-risk/apply', { stopId: a.stopId, orders: a.suggestion!.orders });
+      await api('POST', '/v1/dispatch/at-risk/apply', { stopId: a.stopId, orders: a.suggestion!.orders });
       setOpen(undefined);
       props.onChanged();
     } catch (e) {

@@ -1,10 +1,9 @@
 import { useState } from 'preact/hooks';
-import type { Session } from '../session';
 import { api, type Board } from './api';
 import { ROUTE_COLOURS } from './format';
 
 /** Vehicles of the day: progress, GPS state, dispatch, and "broke down → re-plan" with dispatched stops locked. */
-export function RoutesPanel(props: { session: Session; board: Board; onChanged: () => void }) {
+export function RoutesPanel(props: { board: Board; onChanged: () => void }) {
   const [busy, setBusy] = useState('');
   const [error, setError] = useState('');
   const act = async (key: string, fn: () => Promise<unknown>) => {
@@ -21,9 +20,9 @@ export function RoutesPanel(props: { session: Session; board: Board; onChanged: 
   };
   const replan = (vehicleId: string) =>
     act(`replan-${vehicleId}`, () =>
-      api(props.session, 'POST', `/v1/route-plans/${props.board.planId}/reoptimize`, { brokenVehicleIds: [vehicleId], timeLimitS: 5 }),
+      api('POST', `/v1/route-plans/${props.board.planId}/reoptimize`, { brokenVehicleIds: [vehicleId], timeLimitS: 5 }),
     );
-  const dispatch = (routeId: string) => act(`dispatch-${routeId}`, () => api(props.session, 'POST', `/v1/routes/${routeId}/dispatch`));
+  const dispatch = (routeId: string) => act(`dispatch-${routeId}`, () => api('POST', `/v1/routes/${routeId}/dispatch`));
   const solving = props.board.planStatus === 'queued' || props.board.planStatus === 'solving';
   return (
     <section class="panel routes" data-testid="routes-panel">

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Session } from '../session';
-import { api, ApiError, type Board, type LiveRoute, type LiveStop } from './api';
+import { api, ApiProblem, type Board, type LiveRoute, type LiveStop } from './api';
 import { hhmm, windowText } from './format';
 
 interface Proof {
@@ -18,20 +17,13 @@ const time = (iso: string | null) =>
   iso ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false }) : null;
 
 /** A clicked stop: its order, timeline, proof of delivery, and a manual move with its check shown before committing. */
-export function StopPanel(props: {
-  session: Session;
-  board: Board;
-  route: LiveRoute;
-  stop: LiveStop;
-  onChanged: () => void;
-  onClose: () => void;
-}) {
-  const { session, board, route, stop } = props;
+export function StopPanel(props: { board: Board; route: LiveRoute; stop: LiveStop; onChanged: () => void; onClose: () => void }) {
+  const { board, route, stop } = props;
   const [proofs, setProofs] = useState<Proof[]>([]);
   useEffect(() => {
     setProofs([]);
     if (stop.status === 'delivered' || stop.status === 'failed')
-      api<{ items: Proof[] }>(session, 'GET', `/v1/stops/${stop.id}/proofs`)
+      api<{ items: Proof[] }>('GET', `/v1/stops/${stop.id}/proofs`)
         .then((r) => setProofs(r.items))
         .catch(() => setProofs([]));
   }, [stop.id, stop.status]);
@@ -120,7 +112,7 @@ interface MoveResult {
 }
 
 /** Move-stop with the engine's feasibility and cost check previewed (dryRun) before the commit. */
-function MoveStop(props: { session: Session; board: Board; route: LiveRoute; stop: LiveStop; onChanged: () => void }) {
+function MoveStop(props: { board: Board; route: LiveRoute; stop: LiveStop; onChanged: () => void }) {
   const targets = props.board.routes.filter((r) => r.status === 'planned' || r.status === 'dispatched');
   const [to, setTo] = useState(targets.find((r) => r.id !== props.route.id)?.id ?? props.route.id);
   const [pos, setPos] = useState(1);
@@ -128,15 +120,14 @@ function MoveStop(props: { session: Session; board: Board; route: LiveRoute; sto
   const body = (dryRun: boolean) => ({ stopId: props.stop.id, toRouteId: to, position: pos, dryRun });
   const run = async (dryRun: boolean) => {
     try {
-      const r = await api<MoveResult>(props.session, 'POST', `/v1/route-plans/${props.board.planId}/move-stop`, body(dryRun));
+      const r = await api<MoveResult>('POST', `/v1/route-plans/${props.board.planId}/move-stop`, body(dryRun));
       if (dryRun) setPreview(r);
       else {
         setPreview(undefined);
         props.onChanged();
       }
     } catch (e) {
-      const p = e instanceof ApiError ? e.problem : {};
-      setPreview({ error: (e as Error).message, violations: p.violations });
+      setPreview({ error: e instanceof ApiProblem ? e.detail : (e as Error).message });
     }
   };
   const code = (id: string) => props.board.routes.find((r) => r.id === id)?.vehicleCode ?? id.slice(0, 6);

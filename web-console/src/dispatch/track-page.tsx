@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from './api';
 import { windowText } from './format';
 import './dispatch.css';
 
@@ -27,7 +26,8 @@ export function TrackPage(props: { token: string }) {
   const [error, setError] = useState('');
   useEffect(() => {
     const load = () =>
-      api<Tracking>(undefined, 'GET', `/v1/track/${encodeURIComponent(props.token)}`)
+      fetch(`/v1/track/${encodeURIComponent(props.token)}`)
+        .then((r) => (r.ok ? (r.json() as Promise<Tracking>) : Promise.reject(new Error(`${r.status}`))))
         .then(setT)
         .catch((e) => setError((e as Error).message));
     void load();

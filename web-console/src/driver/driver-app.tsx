@@ -1,6 +1,9 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { Session } from '../session';
-import { flush, pending, RejectedError, send } from './queue';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { api } from '../api';
+import { enqueue, onResult, pending } from '../offline/queue';
+import { session } from '../session';
+import type { ScreenProps } from '../shell/areas';
+import { useStore } from '../store';
 import { photoDataUrl, SignaturePad } from './proof-capture';
 import './driver.css';
 
@@ -47,32 +50,27 @@ const hhmm = (s: number | null) => {
   const m = Math.round(s / 60);
   return `${String(Math.floor(m / 60) % 24).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 };
-/** Ping interval in seconds: `#/driver?ping=N` (tests, demos), else 15 s. */
-const pingEveryS = () => Number(new URLSearchParams(location.hash.split('?')[1] ?? '').get('ping')) || 15;
+/** Ping interval in seconds: `dockside.driver.pingS` in localStorage (tests, demos), else 15 s. */
+const pingEveryS = () => Number(localStorage.getItem('dockside.driver.pingS')) || 15;
 
-/** The driver's phone app: today's route stop by stop, outcomes with proof, pings while on duty, offline queue. */
-export function DriverApp(props: { session: Session; onSession: (s: Session | undefined) => void }) {
-  const sessionRef = useRef(props.session);
-  sessionRef.current = props.session;
-  const session = () => sessionRef.current;
+/**
+ * The driver's phone app: today's route stop by stop, outcomes with proof, pings while on duty.
+ * Commands go through the console's offline queue (IndexedDB, Idempotency-Key per command, replayed
+ * in order), so a dead spot delays them without losing or doubling any.
+ */
+export default function DriverApp({ warehouseId }: ScreenProps) {
   const [route, setRoute] = useState<Route>();
   const [error, setError] = useState('');
   const [onDuty, setOnDuty] = useState(localStorage.getItem('dockside.driver.onDuty') === '1');
-  const [queued, setQueued] = useState(0);
+  const queued = useStore(pending).length;
   const [sheet, setSheet] = useState<'deliver' | 'fail'>();
   const [lastFix, setLastFix] = useState<GeolocationCoordinates>();
   const [policy, setPolicy] = useState<Policy>({ photo: 'optional', signature: 'optional', recipientName: 'optional', notes: 'optional' });
 
-  const refreshQueue = useCallback(async () => setQueued((await pending()).length), []);
   const load = useCallback(async () => {
     try {
-      const res = await fetch(`/v1/my/routes?deliveryDate=${new Date().toISOString().slice(0, 10)}`, {
-        headers: { authorization: `Bearer ${session().accessToken}` },
-      });
-      if (res.status === 401) return props.onSession(undefined);
-      const body = await res.json();
-      const routes: Route[] = body.items ?? [];
-      setRoute(routes.find((r) => r.status === 'dispatched') ?? routes[0]);
+      const body = await api<{ items: Route[] }>('GET', `/my/routes?deliveryDate=${new Date().toISOString().slice(0, 10)}`);
+      setRoute(body.items.find((r) => r.status === 'dispatched') ?? body.items[0]);
     } catch {
       /* offline: keep what we have */
     }
@@ -80,35 +78,25 @@ export function DriverApp(props: { session: Session; onSession: (s: Session | un
 
   useEffect(() => {
     void load();
-    void refreshQueue();
-    const wh = props.session.user.warehouseIds[0];
-    if (wh)
-      fetch(`/v1/warehouses/${wh}/pod-policies/standard`, { headers: { authorization: `Bearer ${session().accessToken}` } })
-        .then((r) => (r.ok ? r.json() : undefined))
-        .then((p) => p && setPolicy(p))
+    if (warehouseId)
+      api<Policy>('GET', `/warehouses/${warehouseId}/pod-policies/standard`)
+        .then(setPolicy)
         .catch(() => undefined);
-    const retry = () => flush(session, (_c, e) => setError(e.message)).then(() => (refreshQueue(), load()));
-    addEventListener('online', retry);
-    const i = setInterval(retry, 5000);
-    return () => {
-      removeEventListener('online', retry);
-      clearInterval(i);
-    };
-  }, []);
+    // A refused command (stop already closed elsewhere, proof missing) is shown; the route is re-read.
+    return onResult((cmd, result) => {
+      if (cmd.group !== 'driver') return;
+      if (cmd.status === 'conflict') setError(cmd.problem?.detail ?? 'The server refused this');
+      if (result !== undefined || cmd.status === 'conflict') void load();
+    });
+  }, [warehouseId]);
 
-  const command = async (method: string, path: string, body?: unknown) => {
+  const userId = session.get()?.user.id ?? '';
+  const command = async (method: 'POST', path: string, body: unknown, label: string) => {
     setError('');
-    try {
-      const r = await send(session, method, path, body);
-      await refreshQueue();
-      return r;
-    } catch (e) {
-      setError(e instanceof RejectedError ? e.message : String(e));
-      throw e;
-    }
+    await enqueue({ method, path, body, label, group: 'driver', userId });
   };
 
-  // Position pings every N seconds while on duty (also queued offline, with the fix's own time).
+  // Position pings every N seconds while on duty (queued offline too, with the fix's own time).
   useEffect(() => {
     localStorage.setItem('dockside.driver.onDuty', onDuty ? '1' : '0');
     if (!onDuty || !route) return;
@@ -116,13 +104,20 @@ export function DriverApp(props: { session: Session; onSession: (s: Session | un
       navigator.geolocation?.getCurrentPosition(
         (p) => {
           setLastFix(p.coords);
-          void send(session, 'POST', `/v1/vehicles/${route.vehicleId}/positions`, {
-            lat: p.coords.latitude,
-            lng: p.coords.longitude,
-            ...(p.coords.accuracy != null ? { accuracyM: Math.min(100_000, p.coords.accuracy) } : {}),
-            ...(p.coords.speed != null && p.coords.speed >= 0 ? { speedMps: Math.min(100, p.coords.speed) } : {}),
-            recordedAt: new Date(p.timestamp).toISOString(),
-          }).then(refreshQueue, () => undefined);
+          void enqueue({
+            method: 'POST',
+            path: `/vehicles/${route.vehicleId}/positions`,
+            body: {
+              lat: p.coords.latitude,
+              lng: p.coords.longitude,
+              ...(p.coords.accuracy != null ? { accuracyM: Math.min(100_000, p.coords.accuracy) } : {}),
+              ...(p.coords.speed != null && p.coords.speed >= 0 ? { speedMps: Math.min(100, p.coords.speed) } : {}),
+              recordedAt: new Date(p.timestamp).toISOString(),
+            },
+            label: 'Position',
+            group: 'driver-ping',
+            userId,
+          });
         },
         () => setError('Location unavailable: allow location for this app to share your position'),
         { enableHighAccuracy: true, maximumAge: 5000, timeout: 10_000 },
@@ -134,7 +129,7 @@ export function DriverApp(props: { session: Session; onSession: (s: Session | un
 
   const startDuty = async () => {
     setOnDuty(true);
-    if (route && route.status === 'dispatched') await command('POST', `/v1/routes/${route.id}/start`).catch(() => undefined);
+    if (route && route.status === 'dispatched') await command('POST', `/routes/${route.id}/start`, {}, `Start route ${route.vehicleCode}`);
   };
 
   const open = route?.stops.filter((s) => s.status === 'dispatched' || s.status === 'planned') ?? [];
@@ -194,7 +189,7 @@ export function DriverApp(props: { session: Session; onSession: (s: Session | un
               <button
                 type="button"
                 onClick={async () => (
-                  await command('POST', `/v1/stops/${current.id}/arrive`, here()),
+                  await command('POST', `/stops/${current.id}/arrive`, here(), `Arrived at stop ${current.seq}`),
                   mark(current.id, { arrivedAt: new Date().toISOString() })
                 )}
               >
@@ -215,9 +210,12 @@ export function DriverApp(props: { session: Session; onSession: (s: Session | un
           policy={policy}
           onCancel={() => setSheet(undefined)}
           onSubmit={async (proof) => {
-            await command('POST', `/v1/stops/${current.id}/deliver`, {
-              proof: { ...proof, ...here(), capturedAt: new Date().toISOString() },
-            });
+            await command(
+              'POST',
+              `/stops/${current.id}/deliver`,
+              { proof: { ...proof, ...here(), capturedAt: new Date().toISOString() } },
+              `Delivered stop ${current.seq}`,
+            );
             mark(current.id, { status: 'delivered' });
             setSheet(undefined);
           }}
@@ -227,11 +225,12 @@ export function DriverApp(props: { session: Session; onSession: (s: Session | un
         <FailSheet
           onCancel={() => setSheet(undefined)}
           onSubmit={async (reasonCode, note) => {
-            await command('POST', `/v1/stops/${current.id}/fail`, {
-              reasonCode,
-              ...(note ? { reason: note } : {}),
-              proof: { ...here(), ...(note ? { notes: note } : {}) },
-            });
+            await command(
+              'POST',
+              `/stops/${current.id}/fail`,
+              { reasonCode, ...(note ? { reason: note } : {}), proof: { ...here(), ...(note ? { notes: note } : {}) } },
+              `Failed stop ${current.seq}`,
+            );
             mark(current.id, { status: 'failed' });
             setSheet(undefined);
           }}

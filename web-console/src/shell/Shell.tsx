@@ -10,6 +10,7 @@ import { createStore, useStore } from '../store';
 import { match, screensFor, type AreaScreen, type ScreenProps } from './areas';
 import { DeviceSetup, LanguagePicker, Login } from './Login';
 import { navigate, route } from './router';
+import { TrackPage } from '../dispatch/track-page';
 
 export const connection = createStore<ConnectionState>('connecting');
 export const warehouse = createStore<string>('');
@@ -24,7 +25,10 @@ session.subscribe((s) => {
 export function Shell() {
   const s = useStore(session);
   const dev = useStore(device);
+  const path = useStore(route);
   useStore(locale);
+  // A customer's tracking link (#/track/<token>) needs no device and no sign-in.
+  if (path.startsWith('track/')) return <TrackPage token={path.slice('track/'.length)} />;
   if (!dev) return <DeviceSetup />;
   if (!s) return <Login />;
   return <SignedIn s={s} key={s.user.id} />;

@@ -67,6 +67,11 @@ export const queueDefs = {
     payload: relayedEventSchema,
     subscribes: ['order.cancelled', 'order.putback_requested', 'task.completed', 'shipment.packed'] as string[],
   },
+  /** Slotting: pick faces dropping below min after a pick, short picks (emergency), released waves' demand. */
+  replenishment: {
+    payload: relayedEventSchema,
+    subscribes: ['stock.moved', 'task.short_picked', 'wave.released'] as string[],
+  },
 } as const;
 
 export type QueueName = keyof typeof queueDefs;

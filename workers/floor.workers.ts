@@ -2,6 +2,7 @@ import type { Processor } from 'bullmq';
 import type { QueueName } from '../platform/queues.js';
 import type { Runtime } from '../platform/runtime.js';
 import { floorEventsProcessor } from './floor-events.worker.js';
+import { replenishmentProcessor } from './replenishment.worker.js';
 import { taskTimeoutsProcessor } from './task-timeouts.worker.js';
 import { waveReleaseProcessor } from './wave-release.worker.js';
 
@@ -10,4 +11,5 @@ export const floorProcessors: Partial<Record<QueueName, (rt: Runtime) => Process
   'task-timeouts': taskTimeoutsProcessor,
   'wave-release': waveReleaseProcessor,
   'floor-events': floorEventsProcessor,
+  replenishment: replenishmentProcessor,
 };

@@ -10,6 +10,7 @@ import { shippingRoutes } from './shipping.routes.js';
 import { inboundRoutes } from './inbound.routes.js';
 import { deadLetterRoutes } from './dead-letters.routes.js';
 import { putawayRoutes } from './putaway.routes.js';
+import { slottingRoutes } from './slotting.routes.js';
 
 /** Every /v1 route module. Each route declares its roles in `config.roles`. */
 export const routes: ((app: FastifyInstance) => Promise<void>)[] = [
@@ -24,4 +25,5 @@ export const routes: ((app: FastifyInstance) => Promise<void>)[] = [
   inboundRoutes,
   deadLetterRoutes,
   putawayRoutes,
+  slottingRoutes,
 ];

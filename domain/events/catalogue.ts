@@ -5,6 +5,7 @@ import { tasksEvents } from '../tasks/tasks.events.js';
 import { dispatchEvents } from '../dispatch/dispatch.events.js';
 import { shippingEvents } from '../shipping/shipping.events.js';
 import { receivingEvents } from '../receiving/receiving.events.js';
+import { slottingEvents } from '../slotting/slotting.events.js';
 import { dispatchLiveEvents } from '../dispatch/live.events.js';
 
 /**
@@ -26,6 +27,7 @@ export const eventSchemas = {
   ...tasksEvents,
   ...dispatchEvents,
   ...receivingEvents,
+  ...slottingEvents,
   ...dispatchLiveEvents,
   ...shippingEvents,
 } satisfies Record<string, z.ZodType>;

@@ -1,0 +1,191 @@
+/**
+ * Pick-face replenishment. Each pick face has a SKU, a min and a max. A replenish task (from reserve,
+ * first expiry first) is raised when a pick leaves the face below min, when a released wave needs
+ * more than the face holds, or at once with emergency priority after a short pick. Exactly once: the
+ * check runs under an advisory lock per face and SKU, finds a live task and stops; a unique index on
+ * live replenish tasks backs it in the database.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { emit } from '../events/outbox.js';
+import { postMovement } from '../inventory/ledger.service.js';
+import { isScanError, parseScan } from '../scanning/index.js';
+import type { Clock } from '../shared/clock.js';
+import { Conflict, NotFound, ValidationFailed } from '../shared/errors.js';
+import type { Actor } from '../shared/roles.js';
+import { sql, sqlOne } from '../shared/sql.js';
+import { lockTask, taskWithLines } from '../tasks/task.repo.js';
+import type { TaskView } from '../tasks/task.schemas.js';
+import { createTask, finishTask, lockHeldTask, recordPosition, type TaskEngineOptions } from '../tasks/task.service.js';
+
+export type ReplenishReason = 'below_min' | 'wave_demand' | 'short_pick';
+
+export async function setPickFace(
+  tx: EntityManager,
+  warehouseId: string,
+  locationId: string,
+  b: { skuId: string; minQty: number; maxQty: number },
+): Promise<{ locationId: string; skuId: string; minQty: number; maxQty: number }> {
+  if (b.minQty >= b.maxQty)
+    throw new ValidationFailed('minQty must be below maxQty', [{ path: 'body.minQty', message: 'must be < maxQty' }]);
+  const loc = await sqlOne(tx, `select 1 from location where id = ? and warehouse_id = ? and type = 'pick_face'`, [
+    locationId,
+    warehouseId,
+  ]);
+  if (!loc) throw new NotFound('Pick face', locationId);
+  if (!(await sqlOne(tx, 'select 1 from sku where id = ?', [b.skuId]))) throw new NotFound('SKU', b.skuId);
+  await sql(
+    tx,
+    `insert into pick_face (location_id, warehouse_id, sku_id, min_qty, max_qty) values (?, ?, ?, ?, ?)
+    on conflict (location_id) do update set sku_id = excluded.sku_id, min_qty = excluded.min_qty, max_qty = excluded.max_qty, updated_at = now()`,
+    [locationId, warehouseId, b.skuId, b.minQty, b.maxQty],
+  );
+  return { locationId, ...b };
+}
+
+/**
+ * Raises a replenish task for the face if it needs one and none is live. `needQty` is demand the face
+ * must cover (a released wave); short picks always raise one (emergency). Returns the task id raised,
+ * or null (face fine, task already live, no pick face, or no reserve stock to bring).
+ */
+export async function checkReplenishment(
+  tx: EntityManager,
+  q: { warehouseId: string; locationId: string; skuId: string; reason: ReplenishReason; needQty?: number },
+): Promise<string | null> {
+  const face = await sqlOne<{ min_qty: number; max_qty: number; sku_id: string }>(
+    tx,
+    'select min_qty, max_qty, sku_id from pick_face where location_id = ? and warehouse_id = ?',
+    [q.locationId, q.warehouseId],
+  );
+  if (!face || face.sku_id !== q.skuId) return null;
+  await sql(tx, 'select pg_advisory_xact_lock(hashtext(?))', [`replenish:${q.locationId}:${q.skuId}`]);
+  const live = await sqlOne<{ id: string; priority: number }>(
+    tx,
+    `select id, priority from task where type = 'replenish' and to_location_id = ? and sku_id = ? and status in ('open', 'claimed', 'in_progress')`,
+    [q.locationId, q.skuId],
+  );
+  const emergency = q.reason === 'short_pick';
+  if (live) {
+    if (emergency && live.priority < 300) await sql(tx, 'update task set priority = 300, updated_at = now() where id = ?', [live.id]);
+    return null;
+  }
+  const onFace = Number(
+    (
+      await sqlOne<{ n: number }>(
+        tx,
+        `select coalesce(sum(on_hand), 0)::int as n from stock_balance where location_id = ? and sku_id = ? and status = 'available'`,
+        [q.locationId, q.skuId],
+      )
+    )?.n ?? 0,
+  );
+  const needed = emergency || onFace < face.min_qty || (q.needQty !== undefined && q.needQty > onFace);
+  if (!needed) return null;
+  const want = Math.max(face.max_qty - onFace, (q.needQty ?? 0) - onFace, 1);
+  // FEFO from reserve: the earliest expiry (then the oldest receipt) first.
+  const src = await sqlOne<{ location_id: string; lot: string | null; expiry: string | null; lpn_id: string | null; free: number }>(
+    tx,
+    `select b.location_id, b.lot, b.expiry::text as expiry, b.lpn_id, b.on_hand - b.reserved as free
+    from stock_balance b join location l on l.id = b.location_id
+    where b.warehouse_id = ? and b.sku_id = ? and b.status = 'available' and l.type = 'reserve' and l.active and b.on_hand > b.reserved
+      and not exists (select 1 from stock_hold h where h.active and h.sku_id = b.sku_id and (h.lot is null or h.lot = b.lot)
+        and (h.warehouse_id is null or h.warehouse_id = b.warehouse_id) and (h.location_id is null or h.location_id = b.location_id))
+    order by b.expiry asc nulls last, b.first_received_at, b.id limit 1`,
+    [q.warehouseId, q.skuId],
+  );
+  if (!src) return null;
+  const qty = Math.min(want, src.free);
+  const task = await createTask(tx, q.warehouseId, {
+    type: 'replenish',
+    priority: emergency ? 300 : q.reason === 'wave_demand' ? 150 : 70,
+    fromLocationId: src.location_id,
+    toLocationId: q.locationId,
+    skuId: q.skuId,
+    lot: src.lot ?? undefined,
+    qty,
+    details: { reason: q.reason, expiry: src.expiry, lpnId: src.lpn_id, emergency },
+  });
+  await emit(tx, {
+    type: 'replenishment.requested',
+    warehouseId: q.warehouseId,
+    rooms: [`task:${task.id}`],
+    payload: {
+      taskId: task.id,
+      locationId: q.locationId,
+      skuId: q.skuId,
+      qty,
+      fromLocationId: src.location_id,
+      reason: q.reason,
+      emergency,
+    },
+  });
+  return task.id;
+}
+
+/** A released wave: every pick face whose wave demand exceeds what it holds gets a replenishment. */
+export async function checkWaveDemand(tx: EntityManager, warehouseId: string, waveId: string): Promise<string[]> {
+  const demand = await sql<{ location_id: string; sku_id: string; qty: number }>(
+    tx,
+    `select l.location_id, l.sku_id, sum(l.qty - l.qty_picked - l.qty_short)::int as qty
+    from task_line l join task t on t.id = l.task_id join pick_face pf on pf.location_id = l.location_id and pf.sku_id = l.sku_id
+    where t.wave_id = ? and l.status = 'open' group by l.location_id, l.sku_id`,
+    [waveId],
+  );
+  const ids: string[] = [];
+  for (const d of demand) {
+    const id = await checkReplenishment(tx, {
+      warehouseId,
+      locationId: d.location_id,
+      skuId: d.sku_id,
+      reason: 'wave_demand',
+      needQty: d.qty,
+    });
+    if (id) ids.push(id);
+  }
+  return ids;
+}
+
+/** The replenisher scans the pick face: stock moves from reserve (same lot, LPN) to the face through the ledger. */
+export async function confirmReplenishment(
+  tx: EntityManager,
+  actor: Actor,
+  taskId: string,
+  cmd: { locationScan: string; qty?: number },
+  clock: Clock,
+  opts: TaskEngineOptions,
+): Promise<TaskView> {
+  const locked = await lockTask(tx, taskId);
+  if (locked.status === 'done' && locked.assignee_id === actor.id && locked.type === 'replenish') return taskWithLines(tx, locked);
+  const task = await lockHeldTask(tx, actor, taskId, clock, opts, locked);
+  if (task.type !== 'replenish' || !task.to_location_id || !task.from_location_id || !task.sku_id)
+    throw new Conflict(`Task ${taskId} is not a pick-face replenishment`, 'not-a-replenish-task');
+  let code = cmd.locationScan.trim();
+  try {
+    const s = parseScan(cmd.locationScan);
+    code = (s.location ?? s.sku ?? code).trim();
+  } catch (e) {
+    if (!isScanError(e)) throw e;
+  }
+  const face = (await sqlOne<{ code: string }>(tx, 'select code from location where id = ?', [task.to_location_id]))!;
+  if (code !== face.code)
+    throw new ValidationFailed(
+      `Wrong location: this replenishment goes to ${face.code}`,
+      [{ path: 'body.locationScan', message: `expected ${face.code}`, code: 'wrong-location' }],
+      'wrong-location',
+    );
+  const d = task.details as { expiry?: string | null; lpnId?: string | null };
+  const qty = Math.min(cmd.qty ?? task.qty, task.qty);
+  await postMovement(tx, {
+    warehouseId: task.warehouse_id,
+    type: 'move',
+    skuId: task.sku_id,
+    qty,
+    from: { locationId: task.from_location_id, lot: task.lot, expiry: d.expiry ?? null, lpnId: d.lpnId ?? null },
+    to: { locationId: task.to_location_id, lot: task.lot, expiry: d.expiry ?? null },
+    userId: actor.id,
+    deviceId: actor.deviceId,
+    reasonCode: 'replenish',
+    refType: 'task',
+    refId: taskId,
+  });
+  await recordPosition(tx, actor.id, task.to_location_id);
+  return taskWithLines(tx, await finishTask(tx, task, actor.id, qty));
+}

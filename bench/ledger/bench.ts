@@ -16,6 +16,7 @@ import { ledgerMismatches } from '../../domain/inventory/ledger-audit.js';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { withTx, type Orm } from '../../platform/db.js';
 import { baseDbUrl, freshScratchDb, percentile } from './scratch-db.js';
+import { hotSkuRaces } from './hot-sku.js';
 
 const CLIENTS = 16;
 const SKUS = 100;
@@ -67,12 +68,12 @@ async function loadLoop(clients: number, durationS: number, fn: (client: number,
 
 const bench: Benchmark = {
   name: 'ledger',
-  budgetS: 90,
+  budgetS: 150,
   async run({ quick, seed }): Promise<Figure[]> {
     const durationS = quick ? 4 : 12;
     let rnd = (seed ?? 1) >>> 0;
     const next = () => (rnd = (Math.imul(rnd, 1664525) + 1013904223) >>> 0) / 2 ** 32; // LCG (Numerical Recipes)
-    const { orm } = await freshScratchDb('dockside_bench_ledger', CLIENTS + 2);
+    const { orm, url } = await freshScratchDb('dockside_bench_ledger', CLIENTS + 2);
     try {
       const { wh, skus } = await setup(orm);
       console.error(`[ledger] pgbench -N, ${CLIENTS} clients, ${durationS} s`);
@@ -137,6 +138,13 @@ const bench: Benchmark = {
       const bad = await ledgerMismatches(orm.em.fork(), wh);
       if (bad.length) throw new Error(`ledger and balances disagree after the run: ${bad.length} balances`);
 
+      const races = await hotSkuRaces(url, wh, quick ? 3 : 10);
+      const walls = races.map((x) => x.wallMs);
+      const raceLat = races.flatMap((x) => x.latMs);
+      console.error(
+        `[ledger] hot SKU races: wall ${walls.map((w) => w.toFixed(0)).join(', ')} ms; p99 ${percentile(raceLat, 99).toFixed(0)} ms; reserved ${races.map((x) => x.reserved).join(', ')}`,
+      );
+
       const b = 'pgbench simple-update (-N, 16 clients)';
       return [
         figure('ledger', `move tx/s (${CLIENTS} clients)`, movesPerS, 'tx/s', base.tps, `${b} tps`),
@@ -144,6 +152,22 @@ const bench: Benchmark = {
         figure('ledger', `reserve p50 (${CLIENTS} clients)`, percentile(res.lat, 50), 'ms', base.latencyAvgMs, `${b} avg latency`),
         figure('ledger', `reserve p99 (${CLIENTS} clients)`, percentile(res.lat, 99), 'ms', base.latencyAvgMs, `${b} avg latency`),
         figure('ledger', `reserve tx/s (${CLIENTS} clients)`, res.ok / res.elapsedS, 'tx/s', base.tps, `${b} tps`),
+        figure(
+          'ledger',
+          `hot SKU race worst wall time (${races.length} rounds)`,
+          Math.max(...walls),
+          'ms',
+          base.latencyAvgMs,
+          `${b} avg latency`,
+        ),
+        figure(
+          'ledger',
+          `hot SKU race request p99 (${races.length} rounds)`,
+          percentile(raceLat, 99),
+          'ms',
+          base.latencyAvgMs,
+          `${b} avg latency`,
+        ),
       ];
     } finally {
       await orm.close(true);

@@ -327,61 +327,110 @@ export async function postMovement(tx: EntityManager, cmd: PostMovementCmd, inte
  * Balances reserve() may draw from, in allocation order: FEFO when the SKU is expiry-tracked, else
  * FIFO by first receipt; held stock excluded. The SKU's code rides along (one round trip).
  */
-const CANDIDATES_SQL = `
-    select b.id, b.location_id, l.code as location_code, b.lot, b.expiry::text as expiry, b.on_hand, b.reserved, s.code as sku_code
-    from stock_balance b join location l on l.id = b.location_id join sku s on s.id = b.sku_id
-    where b.warehouse_id = ? and b.sku_id = ? and b.status = 'available' and b.on_hand > 0 and b.on_hand > b.reserved
-      and l.active and l.type = any(?::text[])
-      and (?::uuid is null or b.location_id = ?::uuid)
-      and (?::text is null or b.lot = ?)
-      and (?::date is null or b.expiry >= ?::date)
-      and not (b.location_id = any(?::uuid[]))
-      and not exists (select 1 from stock_hold h where h.active and h.sku_id = b.sku_id and (h.lot is null or h.lot = b.lot)
-        and (h.warehouse_id is null or h.warehouse_id = b.warehouse_id) and (h.location_id is null or h.location_id = b.location_id))
-    order by case when s.track_expiry then b.expiry end asc nulls last, b.first_received_at asc, b.id asc
-    limit 500
-    for update of b`;
+/**
+ * One statement plans and takes a reservation: it reads the candidate balances (FEFO for expiry-tracked
+ * SKUs, FIFO otherwise, holds skipped) WITHOUT locking them, plans what to take in that order, then raises
+ * `reserved` only where the balance still has that much available — the UPDATE re-checks the row after
+ * any wait on a concurrent writer — and writes the reservations for the rows it updated.
+ * Only the rows actually taken are locked, for as short as possible: a flash sale puts hundreds of
+ * transactions on one SKU, and locking every candidate (as an earlier FOR UPDATE did) queued moves and
+ * reservations of that SKU behind each other into lock convoys. A row lost to a concurrent taker is
+ * planned again by the caller's next attempt. Writes nothing when partial is not allowed and the plan
+ * falls short (`need_met` false).
+ */
+const RESERVE_SQL = `
+    with cand as (
+      select b.id, b.location_id, l.code as location_code, b.lot, b.expiry::text as expiry, b.on_hand - b.reserved as avail,
+        s.code as sku_code, case when s.track_expiry then b.expiry end as fefo, b.first_received_at
+      from stock_balance b join location l on l.id = b.location_id join sku s on s.id = b.sku_id
+      where b.warehouse_id = ?::uuid and b.sku_id = ?::uuid and b.status = 'available' and b.on_hand > 0 and b.on_hand > b.reserved
+        and l.active and l.type = any(?::text[])
+        and (?::uuid is null or b.location_id = ?::uuid)
+        and (?::text is null or b.lot = ?)
+        and (?::date is null or b.expiry >= ?::date)
+        and not (b.location_id = any(?::uuid[]))
+        and not exists (select 1 from stock_hold h where h.active and h.sku_id = b.sku_id and (h.lot is null or h.lot = b.lot)
+          and (h.warehouse_id is null or h.warehouse_id = b.warehouse_id) and (h.location_id is null or h.location_id = b.location_id))
+      order by case when s.track_expiry then b.expiry end asc nulls last, b.first_received_at asc, b.id asc
+      limit 500
+    ),
+    params as (select ?::int as need, ?::boolean as partial),
+    ranked as (
+      select c.*, row_number() over w as n, coalesce(sum(c.avail) over w, 0) - c.avail as before
+      from cand c window w as (order by c.fefo asc nulls last, c.first_received_at asc, c.id asc rows unbounded preceding)
+    ),
+    take as (
+      select r.*, least(r.avail, p.need - r.before)::int as q from ranked r, params p where r.before < p.need and r.avail > 0
+    ),
+    ok as (select (p.partial or coalesce((select sum(q) from take), 0) = p.need) as go from params p),
+    upd as (
+      update stock_balance b set reserved = b.reserved + t.q, updated_at = now()
+      from take t, ok where ok.go and b.id = t.id and b.status = 'available' and b.on_hand - b.reserved >= t.q
+      returning b.id, t.q, t.n
+    ),
+    ins as (
+      insert into stock_reservation (warehouse_id, balance_id, sku_id, qty, ref_type, ref_id)
+      select ?::uuid, u.id, ?::uuid, u.q, ?, ? from upd u order by u.n
+      returning id, balance_id
+    )
+    select k.id as balance_id, i.id, k.location_id, k.location_code, k.lot, k.expiry, u.q, k.sku_code, (select go from ok) as need_met
+    from (select 1) one left join take k on true left join upd u on u.id = k.id left join ins i on i.balance_id = k.id
+    order by k.n`;
+
+/** Attempts before a reservation that keeps losing rows to concurrent takers settles for what it has. */
+const RESERVE_ATTEMPTS = 20;
 
 /**
  * Reserves qty of a SKU against available balances: FEFO for expiry-tracked SKUs, FIFO otherwise.
- * Locks the candidate balances (FOR UPDATE, re-checked after any wait), so concurrent callers never
- * over-reserve. Without allowPartial, a shortfall throws InsufficientStock (409) and reserves nothing.
+ * Each balance is raised only if it still has the quantity at the moment of the update (re-checked after
+ * any wait), so concurrent callers never over-reserve. Without allowPartial, a shortfall throws
+ * InsufficientStock (409), which aborts the caller's transaction, so nothing stays reserved.
  */
 export async function reserve(tx: EntityManager, cmd: ReserveCmd): Promise<ReserveResult> {
   if (!Number.isInteger(cmd.qty) || cmd.qty <= 0) throw new BadRequest(`qty must be a positive integer, got ${cmd.qty}`);
-  const rows = await sql<{
-    id: string;
-    location_id: string;
-    location_code: string;
-    lot: string | null;
-    expiry: string | null;
-    on_hand: number;
-    reserved: number;
-    sku_code: string;
-  }>(tx, CANDIDATES_SQL, [
-    cmd.warehouseId,
-    cmd.skuId,
-    ALLOCATABLE,
-    cmd.locationId ?? null,
-    cmd.locationId ?? null,
-    cmd.lot ?? null,
-    cmd.lot ?? null,
-    cmd.minExpiryDate ?? null,
-    cmd.minExpiryDate ?? null,
-    `{${(cmd.excludeLocationIds ?? []).join(',')}}`,
-  ]);
+  const reservations: Reservation[] = [];
   let need = cmd.qty;
-  const take: { row: (typeof rows)[number]; qty: number }[] = [];
-  for (const row of rows) {
-    if (need === 0) break;
-    const q = Math.min(need, row.on_hand - row.reserved);
-    if (q > 0) {
-      take.push({ row, qty: q });
-      need -= q;
+  let skuCode: string | undefined;
+  for (let attempt = 0; attempt < RESERVE_ATTEMPTS && need > 0; attempt++) {
+    const rows = await sql<ReserveRow>(tx, RESERVE_SQL, [
+      cmd.warehouseId,
+      cmd.skuId,
+      ALLOCATABLE,
+      cmd.locationId ?? null,
+      cmd.locationId ?? null,
+      cmd.lot ?? null,
+      cmd.lot ?? null,
+      cmd.minExpiryDate ?? null,
+      cmd.minExpiryDate ?? null,
+      `{${(cmd.excludeLocationIds ?? []).join(',')}}`,
+      need,
+      cmd.allowPartial ?? false,
+      cmd.warehouseId,
+      cmd.skuId,
+      cmd.refType,
+      cmd.refId,
+    ]);
+    const planned = rows.filter((r) => r.balance_id !== null);
+    const taken = planned.filter((r) => r.id !== null);
+    skuCode ??= planned[0]?.sku_code ?? undefined;
+    for (const t of taken) {
+      reservations.push({
+        id: t.id!,
+        balanceId: t.balance_id!,
+        locationId: t.location_id!,
+        locationCode: t.location_code!,
+        lot: t.lot,
+        expiry: t.expiry,
+        qty: t.q!,
+      });
+      need -= t.q!;
     }
+    // Stop when the plan was not written (short, partial not allowed) or nothing was lost to a race:
+    // then what is still missing is really not there.
+    if (!rows[0]?.need_met || taken.length === planned.length) break;
   }
   if (need > 0 && !cmd.allowPartial) {
-    const code = rows[0]?.sku_code ?? (await sqlOne<{ code: string }>(tx, 'select code from sku where id = ?', [cmd.skuId]))?.code;
+    const code = skuCode ?? (await sqlOne<{ code: string }>(tx, 'select code from sku where id = ?', [cmd.skuId]))?.code;
     if (!code) throw new NotFound('SKU', cmd.skuId);
     throw new InsufficientStock(`SKU ${code} has ${cmd.qty - need} available, ${cmd.qty} requested`, {
       skuId: cmd.skuId,
@@ -389,36 +438,10 @@ export async function reserve(tx: EntityManager, cmd: ReserveCmd): Promise<Reser
       requested: cmd.qty,
     });
   }
-  if (take.length === 0) {
+  if (reservations.length === 0) {
     if (!(await sqlOne(tx, 'select 1 from sku where id = ?', [cmd.skuId]))) throw new NotFound('SKU', cmd.skuId);
     return { reservations: [], shortQty: need };
   }
-  const ids = `{${take.map((t) => t.row.id).join(',')}}`;
-  const qtys = `{${take.map((t) => t.qty).join(',')}}`;
-  await sql(
-    tx,
-    `update stock_balance b set reserved = b.reserved + t.q, updated_at = now()
-    from unnest(?::uuid[], ?::int[]) as t(id, q) where b.id = t.id`,
-    [ids, qtys],
-  );
-  const inserted = await sql<{ id: string; balance_id: string }>(
-    tx,
-    `
-    insert into stock_reservation (warehouse_id, balance_id, sku_id, qty, ref_type, ref_id)
-    select ?, t.id, ?, t.q, ?, ? from unnest(?::uuid[], ?::int[]) with ordinality as t(id, q, n) order by t.n
-    returning id, balance_id`,
-    [cmd.warehouseId, cmd.skuId, cmd.refType, cmd.refId, ids, qtys],
-  );
-  const byBalance = new Map(inserted.map((r) => [r.balance_id, r.id]));
-  const reservations: Reservation[] = take.map((t) => ({
-    id: byBalance.get(t.row.id)!,
-    balanceId: t.row.id,
-    locationId: t.row.location_id,
-    locationCode: t.row.location_code,
-    lot: t.row.lot,
-    expiry: t.row.expiry,
-    qty: t.qty,
-  }));
   await emit(tx, {
     type: 'stock.reserved',
     warehouseId: cmd.warehouseId,
@@ -433,6 +456,19 @@ export async function reserve(tx: EntityManager, cmd: ReserveCmd): Promise<Reser
     },
   });
   return { reservations, shortQty: need };
+}
+
+/** A row of RESERVE_SQL: one per planned balance (id null when a concurrent taker won it), or one all-null row. */
+interface ReserveRow {
+  balance_id: string | null;
+  id: string | null;
+  location_id: string | null;
+  location_code: string | null;
+  lot: string | null;
+  expiry: string | null;
+  q: number | null;
+  sku_code: string | null;
+  need_met: boolean;
 }
 
 /** Voids pending reservations (by reference or ids) and gives their quantity back; closed ones are left alone, so it happens once. */

@@ -117,6 +117,7 @@ export function fullProblem(input: DayPlanInput, ix: Indexed, matrix: TravelMatr
           : undefined,
     })),
     pairs: [],
+    matrices: {},
   };
 }
 

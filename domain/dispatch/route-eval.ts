@@ -1,4 +1,4 @@
-import type { RoutingProblem } from '../routing/routing.schemas.js';
+import { matrixOf, type RoutingProblem } from '../routing/routing.schemas.js';
 
 /**
  * Pure re-evaluation of one vehicle's stop sequence against a routing problem: ETAs, loads,
@@ -44,8 +44,8 @@ export function evaluateRoute(p: RoutingProblem, vehicleIndex: number, jobs: rea
   const veh = p.vehicles[vehicleIndex];
   if (!veh) throw new RangeError(`unknown vehicle index ${vehicleIndex}`);
   const n = p.matrix.n;
-  const D = p.matrix.distanceM;
-  const T = p.matrix.durationS;
+  const D = matrixOf(p, veh).distanceM;
+  const T = matrixOf(p, veh).durationS;
   const violations: Violation[] = [];
   let loadW = 0;
   let loadV = 0;

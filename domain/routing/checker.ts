@@ -1,4 +1,4 @@
-import { routingProblemSchema, type RoutingProblemInput } from './routing.schemas.js';
+import { matrixOf, routingProblemSchema, type RoutingProblemInput } from './routing.schemas.js';
 
 /**
  * Independent solution checker: recomputes every route from the raw problem (matrix indices,
@@ -49,8 +49,6 @@ export function checkSolution(
   const p = routingProblemSchema.parse(input);
   const tol = opts.tolerance ?? 1e-6;
   const n = p.matrix.n;
-  const D = p.matrix.distanceM;
-  const T = p.matrix.durationS;
   const violations: string[] = [];
   const seen = new Array<number>(p.jobs.length).fill(0);
   const routeOfJob = new Array<number>(p.jobs.length).fill(-1);
@@ -73,6 +71,9 @@ export function checkSolution(
       return;
     }
     if (route.jobs.length === 0) return;
+    // Each vehicle drives on its profile's matrix.
+    const D = matrixOf(p, veh).distanceM;
+    const T = matrixOf(p, veh).durationS;
     if (vehicleSeen.has(route.vehicleIndex)) violations.push(`route ${ri}: vehicle ${veh.id} used twice`);
     vehicleSeen.add(route.vehicleIndex);
     used++;

@@ -177,3 +177,54 @@ describe('solve with the rules of a real fleet', () => {
     expect(s.unassigned).toEqual([{ jobIndex: 0, jobId: 'low', reason: 'no_room' }]);
   });
 });
+
+describe('vehicle profiles', () => {
+  // The truck drives the same roads at half the van's speed.
+  function profiled(): RoutingProblemInput {
+    const p = fleetProblem();
+    p.pairs = [];
+    const m = p.matrix;
+    const slow = { n: m.n, distanceM: m.distanceM, durationS: Array.from(m.durationS as number[], (t) => 2 * t) };
+    p.matrices = { truck: slow };
+    p.vehicles = [
+      { id: 'truck', startIndex: 0, endIndex: 0, capacityWeightG: 100, profile: 'truck', costPerKm: 1 },
+      // The van has room for one stop only.
+      { id: 'van', startIndex: 0, endIndex: 0, capacityWeightG: 1, costPerKm: 5 },
+    ];
+    // 5 km out: the van is there at 500 s, the truck only at 1000 s.
+    p.jobs = [
+      { id: 'urgent', locationIndex: 5, weightG: 1, timeWindow: { startS: 0, endS: 600 } },
+      { id: 'any', locationIndex: 1, weightG: 1 },
+    ];
+    return p;
+  }
+
+  it('times each vehicle on its own profile: the checker rejects the truck for a stop only the van reaches in time', () => {
+    expect(
+      checkSolution(profiled(), [
+        { vehicleIndex: 1, jobs: [0] },
+        { vehicleIndex: 0, jobs: [1] },
+      ]).violations,
+    ).toEqual([]);
+    const r = checkSolution(profiled(), [
+      { vehicleIndex: 0, jobs: [0] },
+      { vehicleIndex: 1, jobs: [1] },
+    ]);
+    expect(r.violations.some((v) => v.includes('job urgent starts at 1000.00'))).toBe(true);
+  });
+
+  it('sends the urgent stop with the van and the other with the truck', () => {
+    const p = profiled();
+    const s = solve(p, { seed: 1, timeLimitS: Number.POSITIVE_INFINITY, maxIterations: 200 });
+    expect(checkSolution(p, checkedRoutes(s)).violations).toEqual([]);
+    const on = Object.fromEntries(s.routes.flatMap((r) => r.stops.map((x) => [x.jobId, r.vehicleId])));
+    expect(on).toEqual({ urgent: 'van', any: 'truck' });
+    expect(s.routes.find((r) => r.vehicleId === 'truck')!.durationS).toBe(400);
+  });
+
+  it('rejects a vehicle whose profile has no matrix', () => {
+    const p = profiled();
+    p.vehicles[0].profile = 'bike';
+    expect(() => solve(p, { maxIterations: 1, timeLimitS: 1 })).toThrow(/no matrix for profile bike/);
+  });
+});

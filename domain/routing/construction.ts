@@ -112,11 +112,11 @@ function evalInsertion(S: SolutionState, j: number, r: number, best: Float64Arra
     const pn = prev * N;
     const delta = c[pn + j] + c[j * N + next] - c[pn + next] + fixed;
     if (delta < best[k0]) {
-      let t = R.fwd[k] + m.service[prev] + m.time[pn + j];
+      let t = R.fwd[k] + m.service[prev] + m.vTime[v][pn + j];
       if (t < m.ready[j]) t = m.ready[j];
       if (
         t <= m.due[j] &&
-        t + m.service[j] + m.time[j * N + next] <= R.bwd[k + 1] &&
+        t + m.service[j] + m.vTime[v][j * N + next] <= R.bwd[k + 1] &&
         (!m.complex || simulateInsert(m, v, R.nodes, k + 1, j) === SIM_OK)
       ) {
         best[k0] = delta;

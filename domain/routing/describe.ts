@@ -1,4 +1,12 @@
-import type { DropReason, Route, RouteBreak, RouteStop, RoutingProblem, RoutingSolution } from './routing.schemas.js';
+import {
+  matrixOf,
+  type DropReason,
+  type Route,
+  type RouteBreak,
+  type RouteStop,
+  type RoutingProblem,
+  type RoutingSolution,
+} from './routing.schemas.js';
 
 /** A vehicle's ordered job indices, and where its breaks go (stops served before each, in the vehicle's break order). */
 export interface PlannedRoute {
@@ -41,6 +49,7 @@ export function describeRoutes(
   for (const pr of planned) {
     if (pr.jobs.length === 0) continue;
     const veh = p.vehicles[pr.vehicleIndex];
+    const mx = matrixOf(p, veh);
     let loadW = 0;
     let loadV = 0;
     let loadP = 0;
@@ -75,9 +84,9 @@ export function describeRoutes(
     pr.jobs.forEach((j, k) => {
       const job = p.jobs[j];
       const leg = here * n + job.locationIndex;
-      meters += p.matrix.distanceM[leg];
-      workS += p.matrix.durationS[leg] + job.serviceS;
-      const arrivalS = gap(k, p.matrix.durationS[leg]);
+      meters += mx.distanceM[leg];
+      workS += mx.durationS[leg] + job.serviceS;
+      const arrivalS = gap(k, mx.durationS[leg]);
       const startS = job.timeWindow ? Math.max(arrivalS, job.timeWindow.startS) : arrivalS;
       t = startS + job.serviceS;
       const sign = pairOf.get(j)?.pickup ? 1 : -1;
@@ -99,8 +108,8 @@ export function describeRoutes(
     let backS = 0;
     if (veh.endIndex !== undefined) {
       const back = here * n + veh.endIndex;
-      meters += p.matrix.distanceM[back];
-      backS = p.matrix.durationS[back];
+      meters += mx.distanceM[back];
+      backS = mx.durationS[back];
       workS += backS;
     }
     const endS = gap(pr.jobs.length, backS);

@@ -7,3 +7,4 @@ export type { AreaType, GeoPoint, MatrixProvider, TravelMatrix } from './matrix/
 export { GreatCircleMatrixProvider, haversineM, type GreatCircleOptions } from './matrix/great-circle.js';
 export { OsrmMatrixProvider, type OsrmOptions } from './matrix/osrm.js';
 export { CachedMatrixProvider } from './matrix/cached.js';
+export { ProfileMatrices, type ProfileSpec } from './matrix/profiles.js';

@@ -77,11 +77,12 @@ function tryMoves(S: SolutionState, u: number, v: number): number {
 function sequenceFeasible(S: SolutionState, R: RouteState, seq: number[]): boolean {
   const m = S.m;
   const N = m.N;
+  const time = m.vTime[R.v];
   let prev = R.start;
   let t = m.vShiftStart[R.v];
   for (let i = 0; i <= seq.length; i++) {
     const x = i < seq.length ? seq[i] : R.end;
-    t += m.service[prev] + m.time[prev * N + x];
+    t += m.service[prev] + time[prev * N + x];
     if (t < m.ready[x]) t = m.ready[x];
     if (t > m.due[x]) return false;
     prev = x;
@@ -97,22 +98,24 @@ function joinFeasible(S: SolutionState, A: RouteState, pa: number, mid: number, 
   const m = S.m;
   if (!m.hasTimeWindows) return true;
   const N = m.N;
+  const time = m.vTime[A.v];
   let prev = A.at(pa);
   let t = A.fwd[pa];
   if (mid >= 0) {
-    t += m.service[prev] + m.time[prev * N + mid];
+    t += m.service[prev] + time[prev * N + mid];
     if (t < m.ready[mid]) t = m.ready[mid];
     if (t > m.due[mid]) return false;
     prev = mid;
   }
-  if (A.end === B.end && m.vLatestEnd[A.v] === m.vLatestEnd[B.v]) {
+  // B's backward slack holds for A's vehicle only when both end alike and drive on one matrix.
+  if (A.end === B.end && m.vLatestEnd[A.v] === m.vLatestEnd[B.v] && time === m.vTime[B.v]) {
     const x = B.at(pb);
-    return t + m.service[prev] + m.time[prev * N + x] <= B.bwd[pb] + EPS;
+    return t + m.service[prev] + time[prev * N + x] <= B.bwd[pb] + EPS;
   }
   const lenB = B.nodes.length;
   for (let k = pb; k <= lenB + 1; k++) {
     const x = k <= lenB ? B.nodes[k - 1] : A.end;
-    t += m.service[prev] + m.time[prev * N + x];
+    t += m.service[prev] + time[prev * N + x];
     if (t < m.ready[x]) t = m.ready[x];
     if (t > m.due[x]) return false;
     prev = x;

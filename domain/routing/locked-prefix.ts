@@ -1,4 +1,4 @@
-import type { RoutingProblem } from './routing.schemas.js';
+import { matrixOf, type RoutingProblem } from './routing.schemas.js';
 
 /**
  * Re-optimisation with dispatched stops: a vehicle's locked jobs are replayed from its shift
@@ -24,6 +24,7 @@ export function reduceLocked(p: RoutingProblem): LockedReduction {
     const L = veh.lockedJobs;
     lockedOf.push(L.slice());
     if (L.length === 0) return veh;
+    const mx = matrixOf(p, veh);
     let here = veh.startIndex;
     let t = veh.shiftStartS;
     let w = 0;
@@ -35,8 +36,8 @@ export function reduceLocked(p: RoutingProblem): LockedReduction {
       if (!job) throw new RangeError(`vehicle ${veh.id}: locked job ${j} does not exist`);
       if (locked.has(j)) throw new RangeError(`job ${job.id} is locked on two vehicles`);
       locked.add(j);
-      t += p.matrix.durationS[here * n + job.locationIndex];
-      meters += p.matrix.distanceM[here * n + job.locationIndex];
+      t += mx.durationS[here * n + job.locationIndex];
+      meters += mx.distanceM[here * n + job.locationIndex];
       if (job.timeWindow && t < job.timeWindow.startS) t = job.timeWindow.startS;
       t += job.serviceS;
       w += job.weightG;
@@ -75,5 +76,5 @@ export function reduceLocked(p: RoutingProblem): LockedReduction {
     else if (a !== undefined || b !== undefined)
       throw new RangeError(`pair ${p.jobs[pr.pickupIndex].id}→${p.jobs[pr.deliveryIndex].id}: lock both jobs of a pair or neither`);
   }
-  return { problem: { matrix: p.matrix, vehicles, jobs, pairs }, jobOf, lockedOf };
+  return { problem: { matrix: p.matrix, matrices: p.matrices, vehicles, jobs, pairs }, jobOf, lockedOf };
 }

@@ -10,8 +10,12 @@ export interface Model {
   J: number;
   /** Number of internal nodes (jobs + depots). */
   N: number;
+  /** Default-profile matrices (neighbour lists, sorting); routes use vDist/vTime of their vehicle. */
   dist: Float64Array;
   time: Float64Array;
+  /** Distance and time matrices of each vehicle's profile (shared between vehicles of one profile). */
+  vDist: Float64Array[];
+  vTime: Float64Array[];
   /** One N×N arc-cost matrix per vehicle cost class; arc i→j includes the hourly cost of service at i. */
   costByClass: Float64Array[];
   ready: Float64Array;
@@ -102,18 +106,34 @@ export function compileModel(p: RoutingProblem, maxNeighbours = 100): Model {
   for (let d = 0; d < depotLoc.length; d++) loc[J + d] = depotLoc[d];
 
   const n = p.matrix.n;
-  const dist = new Float64Array(N * N);
-  const time = new Float64Array(N * N);
-  for (let i = 0; i < N; i++) {
-    for (let j = 0; j < N; j++) {
-      if (loc[i] === ANYWHERE || loc[j] === ANYWHERE) continue;
-      const k = loc[i] * n + loc[j];
-      const d = p.matrix.distanceM[k];
-      const t = p.matrix.durationS[k];
-      // Unreachable pairs (OSRM null → Infinity) become huge but finite, so cost deltas never turn into NaN or -Infinity.
-      dist[i * N + j] = Number.isFinite(d) ? d : UNREACHABLE;
-      time[i * N + j] = Number.isFinite(t) ? t : UNREACHABLE;
+  const compileMatrix = (mx: RoutingProblem['matrix']): [Float64Array, Float64Array] => {
+    const dist = new Float64Array(N * N);
+    const time = new Float64Array(N * N);
+    for (let i = 0; i < N; i++) {
+      for (let j = 0; j < N; j++) {
+        if (loc[i] === ANYWHERE || loc[j] === ANYWHERE) continue;
+        const k = loc[i] * n + loc[j];
+        const d = mx.distanceM[k];
+        const t = mx.durationS[k];
+        // Unreachable pairs (OSRM null → Infinity) become huge but finite, so cost deltas never turn into NaN or -Infinity.
+        dist[i * N + j] = Number.isFinite(d) ? d : UNREACHABLE;
+        time[i * N + j] = Number.isFinite(t) ? t : UNREACHABLE;
+      }
     }
+    return [dist, time];
+  };
+  const [dist, time] = compileMatrix(p.matrix);
+  const byProfile = new Map<string, [Float64Array, Float64Array]>();
+  const vDist: Float64Array[] = [];
+  const vTime: Float64Array[] = [];
+  for (const veh of p.vehicles) {
+    let dt: [Float64Array, Float64Array] = [dist, time];
+    if (veh.profile !== undefined && p.matrices[veh.profile]) {
+      dt = byProfile.get(veh.profile) ?? compileMatrix(p.matrices[veh.profile]);
+      byProfile.set(veh.profile, dt);
+    }
+    vDist.push(dt[0]);
+    vTime.push(dt[1]);
   }
 
   const ready = new Float64Array(N);
@@ -204,7 +224,7 @@ export function compileModel(p: RoutingProblem, maxNeighbours = 100): Model {
     if (Number.isFinite(vLatestEnd[v])) hasTimeWindows = true;
     vFixed[v] = veh.fixedCost;
     maxFixed = Math.max(maxFixed, veh.fixedCost);
-    const key = `${veh.costPerKm}|${veh.costPerHour}`;
+    const key = `${veh.costPerKm}|${veh.costPerHour}|${veh.profile ?? ''}`;
     let cls = classKey.get(key);
     if (cls === undefined) {
       cls = costByClass.length;
@@ -212,9 +232,11 @@ export function compileModel(p: RoutingProblem, maxNeighbours = 100): Model {
       const c = new Float64Array(N * N);
       const perM = veh.costPerKm / 1000;
       const perS = veh.costPerHour / 3600;
+      const vd = vDist[v];
+      const vt = vTime[v];
       for (let i = 0; i < N; i++) {
         const svc = perS * service[i];
-        for (let j = 0; j < N; j++) c[i * N + j] = i === j ? 0 : perM * dist[i * N + j] + perS * time[i * N + j] + svc;
+        for (let j = 0; j < N; j++) c[i * N + j] = i === j ? 0 : perM * vd[i * N + j] + perS * vt[i * N + j] + svc;
       }
       costByClass.push(c);
     }
@@ -261,6 +283,8 @@ export function compileModel(p: RoutingProblem, maxNeighbours = 100): Model {
     N,
     dist,
     time,
+    vDist,
+    vTime,
     costByClass,
     ready,
     due,

@@ -24,7 +24,7 @@ export function insertAt(S: SolutionState, j: number, r: number, pos: number): v
 export function findBestInsertion(S: SolutionState, j: number, blinkRate: number, rng: Rng, emptyTypeSeen: Uint8Array): typeof bestPos {
   const m = S.m;
   const N = m.N;
-  const { time, ready, due, service } = m;
+  const { ready, due, service } = m;
   const wj = m.weight[j];
   const vj = m.volume[j];
   const rj = ready[j];
@@ -52,6 +52,7 @@ export function findBestInsertion(S: SolutionState, j: number, blinkRate: number
     if (R.loadW + wj > m.vCapW[v] + 1e-9 || R.loadV + vj > m.vCapV[v] + 1e-9) continue;
     if (R.loadP + m.pallets[j] > m.vCapP[v] + 1e-9 || (m.jSkill[j] & ~m.vSkill[v]) !== 0) continue;
     const c = m.costByClass[m.vClass[v]];
+    const time = m.vTime[v];
     const fixed = len === 0 ? m.vFixed[v] : 0;
     const nodes = R.nodes;
     const fwd = R.fwd;
@@ -102,7 +103,7 @@ export function findNearInsertion(
 ): typeof bestPos {
   const m = S.m;
   const N = m.N;
-  const { time, ready, due, service } = m;
+  const { ready, due, service } = m;
   const wj = m.weight[j];
   const vj = m.volume[j];
   const tw = m.hasTimeWindows;
@@ -121,6 +122,7 @@ export function findNearInsertion(
     if (R.loadW + wj > m.vCapW[veh] + 1e-9 || R.loadV + vj > m.vCapV[veh] + 1e-9) continue;
     if (R.loadP + m.pallets[j] > m.vCapP[veh] + 1e-9 || (m.jSkill[j] & ~m.vSkill[veh]) !== 0) continue;
     const c = m.costByClass[m.vClass[veh]];
+    const time = m.vTime[veh];
     const pv = S.posOf[v];
     for (let side = 0; side < 2; side++) {
       if (blinkRate > 0 && rng.next() < blinkRate) continue;
@@ -155,6 +157,7 @@ export function findNearInsertion(
     if (wj > m.vCapW[veh] + 1e-9 || vj > m.vCapV[veh] + 1e-9) continue;
     if (m.pallets[j] > m.vCapP[veh] + 1e-9 || (m.jSkill[j] & ~m.vSkill[veh]) !== 0) continue;
     const c = m.costByClass[m.vClass[veh]];
+    const time = m.vTime[veh];
     const delta = c[R.start * N + j] + c[j * N + R.end] - c[R.start * N + R.end] + m.vFixed[veh];
     if (delta >= bestPos.delta) continue;
     if (tw) {
@@ -214,7 +217,7 @@ export function findPairInsertion(
       const a = R.at(i);
       const b = R.at(i + 1);
       if (m.hasTimeWindows) {
-        let t = R.fwd[i] + m.service[a] + m.time[a * N + p];
+        let t = R.fwd[i] + m.service[a] + m.vTime[v][a * N + p];
         if (t < m.ready[p]) t = m.ready[p];
         if (t > m.due[p]) continue;
       }

@@ -70,7 +70,9 @@ export function simulateRoute(m: Model, v: number, seq: ArrayLike<number>, len: 
   if (w > capW || vol > capV || pal > capP) return SIM_CAPACITY;
 
   const N = m.N;
-  const { time, dist, ready, due, service } = m;
+  const { ready, due, service } = m;
+  const time = m.vTime[v];
+  const dist = m.vDist[v];
   const bFirst = m.vBreakOff[v];
   const bLast = m.vBreakOff[v + 1];
   let bi = bFirst;

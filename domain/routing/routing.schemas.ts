@@ -51,6 +51,8 @@ export const vehicleSchema = z.object({
   capacityPallets: limit.refine((v) => v >= 0, 'capacity must be non-negative').default(Number.POSITIVE_INFINITY),
   skills,
   breaks: z.array(breakSchema).max(8).default([]),
+  /** Travel profile (e.g. truck, van): the vehicle drives on `matrices[profile]` instead of `matrix`. */
+  profile: z.string().min(1).max(40).optional(),
   /** Longest allowed route in metres (the return leg included for closed routes). */
   maxDistanceM: z.number().positive().optional(),
   costPerKm: z.number().nonnegative().default(0),
@@ -102,11 +104,20 @@ export const pairSchema = z.object({
 export const routingProblemSchema = z
   .object({
     matrix: matrixSchema,
+    /** Matrices per vehicle profile, over the same locations as `matrix` (same n). */
+    matrices: z.record(z.string(), matrixSchema).default({}),
     vehicles: z.array(vehicleSchema).min(1),
     jobs: z.array(jobSchema),
     pairs: z.array(pairSchema).default([]),
   })
   .superRefine((p, ctx) => {
+    p.vehicles.forEach((v, k) => {
+      if (v.profile !== undefined && !p.matrices[v.profile])
+        ctx.addIssue({ code: 'custom', message: `no matrix for profile ${v.profile}`, path: ['vehicles', k, 'profile'] });
+    });
+    for (const [name, mx] of Object.entries(p.matrices))
+      if (mx.n !== p.matrix.n)
+        ctx.addIssue({ code: 'custom', message: 'profile matrix size differs from matrix.n', path: ['matrices', name, 'n'] });
     p.jobs.forEach((j, k) => {
       if (j.optional && j.dropPenalty === undefined)
         ctx.addIssue({ code: 'custom', message: 'an optional job needs a dropPenalty', path: ['jobs', k, 'dropPenalty'] });
@@ -129,6 +140,11 @@ export const routingProblemSchema = z
   });
 
 export type RoutingMatrix = z.infer<typeof matrixSchema>;
+
+/** The matrix a vehicle drives on: its profile's, else the problem's default. */
+export function matrixOf(p: { matrix: RoutingMatrix; matrices: Record<string, RoutingMatrix> }, v: { profile?: string }): RoutingMatrix {
+  return (v.profile !== undefined ? p.matrices[v.profile] : undefined) ?? p.matrix;
+}
 export type Vehicle = z.infer<typeof vehicleSchema>;
 export type Job = z.infer<typeof jobSchema>;
 /** Parsed problem (defaults applied). */

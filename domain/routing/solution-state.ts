@@ -74,7 +74,7 @@ export class SolutionState {
     for (let v = 0; v < m.V; v++) {
       const breaks: number[] = [];
       for (let b = m.vBreakOff[v]; b < m.vBreakOff[v + 1]; b++) breaks.push(m.bStart[b], m.bEnd[b], m.bDur[b]);
-      const key = `${m.vStart[v]}|${m.vEnd[v]}|${m.vCapW[v]}|${m.vCapV[v]}|${m.vCapP[v]}|${m.vShiftStart[v]}|${m.vLatestEnd[v]}|${m.vFixed[v]}|${m.vClass[v]}|${m.vSkill[v]}|${m.vMaxDist[v]}|${breaks.join(',')}`;
+      const key = `${m.vStart[v]}|${m.vEnd[v]}|${m.vCapW[v]}|${m.vCapV[v]}|${m.vCapP[v]}|${m.vShiftStart[v]}|${m.vLatestEnd[v]}|${m.vFixed[v]}|${m.vClass[v]}|${m.vSkill[v]}|${m.vMaxDist[v]}|${breaks.join(',')}|${m.vTime.indexOf(m.vTime[v])}`;
       let t = seen.get(key);
       if (t === undefined) {
         t = seen.size;
@@ -93,7 +93,9 @@ export class SolutionState {
     const nodes = R.nodes;
     const len = nodes.length;
     const c = m.costByClass[m.vClass[R.v]];
-    const { time, dist, ready, due, service, weight, volume, pallets } = m;
+    const { ready, due, service, weight, volume, pallets } = m;
+    const time = m.vTime[R.v];
+    const dist = m.vDist[R.v];
     let prev = R.start;
     let t = m.vShiftStart[R.v];
     let w = 0;

@@ -8,14 +8,11 @@ import type { Config } from './config.js';
  * Producers call `queues.add(name, payload)`, which validates the payload; processors parse it again.
  */
 export const queueDefs = {
-  /** Generic domain-event fan-out for reactions that have no dedicated queue yet (e.g. audit projections). */
-  events: { payload: relayedEventSchema, subscribes: [] as string[] },
   allocation: {
     payload: z.object({ orderId: z.string().uuid().optional(), warehouseId: z.string().uuid(), reason: z.string() }),
     subscribes: [] as string[],
   },
   'webhook-intake': { payload: z.object({ deliveryId: z.string() }), subscribes: [] as string[] },
-  'outbound-webhooks': { payload: relayedEventSchema, subscribes: [] as string[] },
   /** Orders: events that can change what is allocatable (new/changed orders, stock arriving or freed). */
   'allocation-triggers': {
     payload: relayedEventSchema,

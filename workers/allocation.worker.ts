@@ -1,5 +1,5 @@
 import type { Processor } from 'bullmq';
-import { relayedEventSchema } from '../domain/events/catalogue.js';
+import { parseDomainEvent } from '../domain/events/parse-event.js';
 import { allocateOrder, ordersAwaitingStock } from '../domain/orders/allocation.service.js';
 import { systemClock } from '../domain/shared/clock.js';
 import { sql } from '../domain/shared/sql.js';
@@ -31,7 +31,7 @@ export const allocationProcessor =
 export const allocationTriggersProcessor =
   (rt: Runtime): Processor =>
   async (job) => {
-    const e = relayedEventSchema.parse(job.data);
+    const e = parseDomainEvent(job.data);
     const p = (e.payload ?? {}) as { orderId?: string; skuId?: string; to?: { locationId?: string | null } };
     switch (e.type) {
       case 'order.created':

@@ -1,5 +1,5 @@
 import type { Processor } from 'bullmq';
-import { relayedEventSchema } from '../domain/events/catalogue.js';
+import { parseDomainEvent } from '../domain/events/parse-event.js';
 import { dropCancelledOrder, raisePutback } from '../domain/picking/putback.service.js';
 import { settleWave } from '../domain/picking/wave.service.js';
 import { sqlOne } from '../domain/shared/sql.js';
@@ -10,7 +10,7 @@ import type { Runtime } from '../platform/runtime.js';
 export const floorEventsProcessor =
   (rt: Runtime): Processor =>
   async (job) => {
-    const e = relayedEventSchema.parse(job.data);
+    const e = parseDomainEvent(job.data);
     const orderId = (e.payload as { orderId: string }).orderId;
     if (e.type === 'order.cancelled')
       return { droppedLines: await withTx(rt.orm.em, (tx) => dropCancelledOrder(tx, e.warehouseId, orderId)) };

@@ -2,7 +2,7 @@ import type { Processor } from 'bullmq';
 import type { QueueName } from '../platform/queues.js';
 import type { Runtime } from '../platform/runtime.js';
 import { allocationProcessor, allocationTriggersProcessor } from './allocation.worker.js';
-import { fulfilmentCallbacksProcessor, outboundWebhooksProcessor, webhookDeliveryProcessor } from './outbound-webhooks.worker.js';
+import { fulfilmentCallbacksProcessor, webhookDeliveryProcessor } from './outbound-webhooks.worker.js';
 import { reconciliationProcessor } from './reconciliation.worker.js';
 import { webhookIntakeProcessor } from './webhook-intake.worker.js';
 
@@ -11,7 +11,6 @@ export const ordersProcessors: Partial<Record<QueueName, (rt: Runtime) => Proces
   'webhook-intake': webhookIntakeProcessor,
   allocation: allocationProcessor,
   'allocation-triggers': allocationTriggersProcessor,
-  'outbound-webhooks': outboundWebhooksProcessor,
   'fulfilment-callbacks': fulfilmentCallbacksProcessor,
   'webhook-delivery': webhookDeliveryProcessor,
   reconciliation: reconciliationProcessor,

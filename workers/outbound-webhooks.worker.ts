@@ -1,8 +1,8 @@
 import type { Processor } from 'bullmq';
-import { relayedEventSchema } from '../domain/events/catalogue.js';
+import { parseDomainEvent } from '../domain/events/parse-event.js';
 import { apiTokenOf, webhookSecretOf, type ConnectorRow } from '../domain/orders/connector.service.js';
 import { standardWebhookSignature } from '../domain/orders/hmac.js';
-import { fanOutToSubscriptions, recordFulfilment, type OutboundRow } from '../domain/orders/outbound.service.js';
+import { recordFulfilment, type OutboundRow } from '../domain/orders/outbound.service.js';
 import { backoffMs, ordersSettings, type OrdersSettings } from '../domain/orders/orders.settings.js';
 import { keyRing, openSecret, type KeyRing } from '../domain/orders/secret-box.js';
 import { logOrder } from '../domain/orders/order-log.js';
@@ -122,28 +122,11 @@ export const webhookDeliveryProcessor =
   async (job) =>
     attemptDelivery(rt, queueDefs['webhook-delivery'].payload.parse(job.data).deliveryId);
 
-/** Fans every domain event out to the webhook subscriptions that want it (subscriptions cached for 1 s). */
-export const outboundWebhooksProcessor = (rt: Runtime): Processor => {
-  let subs: { id: string; url: string; event_types: string[]; warehouse_id: string | null }[] = [];
-  let at = 0;
-  return async (job) => {
-    const e = relayedEventSchema.parse(job.data);
-    if (Date.now() - at > 1000) {
-      subs = await sql(rt.orm.em.fork(), 'select id, url, event_types, warehouse_id from webhook_subscription where active');
-      at = Date.now();
-    }
-    if (!subs.length) return 0;
-    const ids = await withTx(rt.orm.em, (tx) => fanOutToSubscriptions(tx, e, subs));
-    await enqueueDeliveries(rt, ids);
-    return ids.length;
-  };
-};
-
 /** Shipment progress → order status + storefront callbacks. */
 export const fulfilmentCallbacksProcessor =
   (rt: Runtime): Processor =>
   async (job) => {
-    const e = relayedEventSchema.parse(job.data);
+    const e = parseDomainEvent(job.data);
     const ids = await withTx(rt.orm.em, (tx) => recordFulfilment(tx, e));
     await enqueueDeliveries(rt, ids);
     return ids.length;

@@ -1,5 +1,5 @@
 import type { Processor } from 'bullmq';
-import { relayedEventSchema } from '../domain/events/catalogue.js';
+import { parseDomainEvent } from '../domain/events/parse-event.js';
 import { planWave, releaseDueTemplates } from '../domain/picking/wave.service.js';
 import { systemClock } from '../domain/shared/clock.js';
 import { DomainError } from '../domain/shared/errors.js';
@@ -22,7 +22,7 @@ export const waveReleaseProcessor = (rt: Runtime): Processor => {
   return async (job) => {
     const data = queueDefs['wave-release'].payload.parse(job.data);
     if ('kind' in data) return { waves: await withTx(rt.orm.em, (tx) => releaseDueTemplates(tx, systemClock)) };
-    const e = relayedEventSchema.parse(data);
+    const e = parseDomainEvent(data);
     const orderId = (e.payload as { orderId?: string }).orderId;
     if (!orderId) return { skipped: 'no order' };
     const templates = await sql<{ id: string }>(

@@ -2,7 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { packBody, packSessionView, packSettingsBody, startPackBody, verifyScanBody } from '../../domain/packing/pack.schemas.js';
-import { getPackSession, packOrder, setPackSettings, startPack, verifyItem } from '../../domain/packing/pack.service.js';
+import {
+  getPackSession,
+  packOrder,
+  reportingDiscrepancies,
+  setPackSettings,
+  startPack,
+  verifyItem,
+} from '../../domain/packing/pack.service.js';
 import { withTx } from '../../platform/db.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
 import { problemSchema } from '../problem.schema.js';
@@ -52,7 +59,10 @@ export async function packingRoutes(fastify: FastifyInstance) {
         response: { 200: packSessionView, ...problems },
       },
     },
-    async (req) => withTx(app.orm.em, (tx) => verifyItem(tx, actorOf(req), req.params.sessionId, req.body.itemScan, req.body.qty)),
+    async (req) =>
+      reportingDiscrepancies(app.orm.em, req.params.sessionId, () =>
+        withTx(app.orm.em, (tx) => verifyItem(tx, actorOf(req), req.params.sessionId, req.body.itemScan, req.body.qty)),
+      ),
   );
 
   app.post(
@@ -67,7 +77,10 @@ export async function packingRoutes(fastify: FastifyInstance) {
         response: { 200: packSessionView, ...problems },
       },
     },
-    async (req) => withTx(app.orm.em, (tx) => packOrder(tx, actorOf(req), req.params.sessionId, req.body)),
+    async (req) =>
+      reportingDiscrepancies(app.orm.em, req.params.sessionId, () =>
+        withTx(app.orm.em, (tx) => packOrder(tx, actorOf(req), req.params.sessionId, req.body)),
+      ),
   );
 
   app.put(

@@ -9,6 +9,7 @@ import type { Clock } from '../shared/clock.js';
 import { dummySecretHash, hashSecret, verifySecret } from './password.js';
 import { newOpaqueToken, sha256 } from './tokens.js';
 import type { createApiClientBody, createUserBody } from './identity.schemas.js';
+import { emit } from '../events/outbox.js';
 import { recordAudit } from './audit.js';
 import { badgeLockSeconds } from './badge-lockout.js';
 
@@ -57,6 +58,23 @@ export function actorFromUser(u: AuthenticatedUser, deviceId?: string): Actor {
   };
 }
 
+/**
+ * `user.logged_in` in each warehouse the user works in, so supervisors' boards see who is on which device.
+ * Users scoped to no warehouse (global admins) have no warehouse stream to appear in.
+ */
+async function announceLogin(em: EntityManager, row: Pick<UserRow, 'id' | 'warehouse_ids'>, deviceId?: string): Promise<void> {
+  await emit(
+    em,
+    ...row.warehouse_ids.map((warehouseId) => ({
+      type: 'user.logged_in' as const,
+      warehouseId,
+      payload: { userId: row.id, ...(deviceId ? { deviceId } : {}) },
+      rooms: [`user:${row.id}`],
+      actorId: row.id,
+    })),
+  );
+}
+
 /** Password login. Same error and similar timing for unknown user and wrong password. */
 export async function loginWithPassword(
   em: EntityManager,
@@ -77,6 +95,7 @@ export async function loginWithPassword(
     throw new Unauthorized('Invalid username or password');
   }
   await recordAudit(em, { actorType: 'user', actorId: row.id, action: 'auth.login', deviceId: ctx.deviceId, ip: ctx.ip });
+  await announceLogin(em, row, ctx.deviceId);
   return toUser(row);
 }
 
@@ -140,6 +159,7 @@ export async function loginWithBadge(
   }
   if (row.pin_failures) await sql(em, 'update app_user set pin_failures = 0, pin_locked_until = null where id = ?', [row.id]);
   await recordAudit(em, { actorType: 'user', actorId: row.id, action: 'auth.badge_login', deviceId: ctx.deviceId, ip: ctx.ip });
+  await announceLogin(em, row, ctx.deviceId);
   return toUser(row);
 }
 

@@ -5,7 +5,7 @@ import { createLpn } from '../inventory/lpn.service.js';
 import { logOrder } from '../orders/order-log.js';
 import { CARTS_CODE, OUTBOUND_CODE, floorLocation } from '../picking/floor-locations.js';
 import { resolveItemScan, scannedTote } from '../picking/scan-match.js';
-import { Conflict, NotFound, ValidationFailed } from '../shared/errors.js';
+import { Conflict, DomainError, NotFound, ValidationFailed } from '../shared/errors.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { cartonize, expandLines, type BoxType } from './cartonize/index.js';
@@ -491,4 +491,33 @@ async function sessionView(em: EntityManager, s: SessionRow): Promise<PackSessio
     proposal: s.proposal,
     shipmentIds: ships.map((x) => x.id),
   };
+}
+
+/** Refusals that mean a parcel's contents and its order disagree: supervisors hear of each one. */
+const DISCREPANCY_TYPES = new Set(['item-not-in-order', 'over-verify', 'carton-contents-mismatch', 'weight-out-of-tolerance']);
+
+/**
+ * Runs a pack command; when it is refused for a discrepancy, records `pack.discrepancy_found` and
+ * rethrows. The refused command's transaction rolled back, so the event is written on its own (one
+ * insert, outside any request transaction, so the request's idempotency key stays unapplied).
+ */
+export async function reportingDiscrepancies<T>(em: EntityManager, sessionId: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof DomainError && DISCREPANCY_TYPES.has(err.type)) {
+      const s = await sqlOne<{ warehouse_id: string; order_id: string }>(
+        em.fork(),
+        'select warehouse_id, order_id from pack_session where id = ?',
+        [sessionId],
+      );
+      if (s)
+        await emit(em.fork(), {
+          type: 'pack.discrepancy_found',
+          warehouseId: s.warehouse_id,
+          payload: { sessionId, orderId: s.order_id, code: err.type, detail: err.message },
+        });
+    }
+    throw err;
+  }
 }

@@ -173,6 +173,13 @@ describe('a wave of 200 orders: release → handheld picking → packing → shi
             });
             expect(w.status).toBe(422);
             expect(w.body.type).toContain('weight-out-of-tolerance');
+            // The refusal is reported to supervisors as an event, though the pack itself rolled back.
+            const reported = await sqlOne<{ payload: { code: string; sessionId: string } }>(
+              sys.rt.orm.em.fork(),
+              `select payload from outbox where type = 'pack.discrepancy_found' and payload->>'sessionId' = ?`,
+              [s.body.id],
+            );
+            expect(reported?.payload.code).toBe('weight-out-of-tolerance');
           }
           let body: Record<string, unknown> = { weightsG: weights.map((g: number) => g + 3) };
           if (!overrideDone && s.body.proposal.cartons.length === 1) {

@@ -2,7 +2,7 @@ import type { Processor } from 'bullmq';
 import { parseDomainEvent } from '../domain/events/parse-event.js';
 import { apiTokenOf, webhookSecretOf, type ConnectorRow } from '../domain/orders/connector.service.js';
 import { standardWebhookSignature } from '../domain/orders/hmac.js';
-import { recordFulfilment, type OutboundRow } from '../domain/orders/outbound.service.js';
+import { recordFulfilment, SHOPIFY_FO_LOOKUP, shopifyFulfillmentBody, type OutboundRow } from '../domain/orders/outbound.service.js';
 import { backoffMs, ordersSettings, type OrdersSettings } from '../domain/orders/orders.settings.js';
 import { keyRing, openSecret, type KeyRing } from '../domain/orders/secret-box.js';
 import { logOrder } from '../domain/orders/order-log.js';
@@ -75,9 +75,36 @@ export async function attemptDelivery(rt: Runtime, deliveryId: string): Promise<
     if (token && c.kind === 'shopify') headers['x-shopify-access-token'] = token;
     if (token && c.kind === 'woocommerce') headers.authorization = `Basic ${Buffer.from(token).toString('base64')}`;
   }
-  headers['webhook-signature'] = standardWebhookSignature(secret, headers['webhook-id']!, ts, body);
+  let payload = body;
+  if (d.kind === 'shopify' && d.body && typeof d.body === 'object' && SHOPIFY_FO_LOOKUP in (d.body as object)) {
+    // Shopify fulfils through fulfillment orders: read the order's open ones first (a failure here is retried like the POST).
+    const lookup = String((d.body as Record<string, unknown>)[SHOPIFY_FO_LOOKUP]);
+    const fo = await safeRequest(outboundHttp(settings, 1024 * 1024), lookup, {
+      method: 'GET',
+      headers: { ...headers, accept: 'application/json' },
+    });
+    if (fo.status >= 200 && fo.status < 300) {
+      const list = (JSON.parse(fo.body || '{}') as { fulfillment_orders?: [] }).fulfillment_orders ?? [];
+      const ready = shopifyFulfillmentBody(d.body as Record<string, unknown>, list);
+      if (!ready) {
+        await sql(
+          em,
+          `update outbound_delivery set status = 'delivered', delivered_at = now(), last_status = ?, last_error = ? where id = ?`,
+          [fo.status, 'no open fulfillment order: already fulfilled', d.id],
+        );
+        return 'delivered';
+      }
+      payload = JSON.stringify(ready);
+    } else payload = '';
+    if (!payload)
+      return retryOrDie(rt, em, d, {
+        status: fo.status,
+        error: fo.error ?? `fulfillment orders: HTTP ${fo.status}: ${fo.body.slice(0, 200)}`,
+      });
+  }
+  headers['webhook-signature'] = standardWebhookSignature(secret, headers['webhook-id']!, ts, payload);
   // Only the start of a receiver's answer is kept (the delivery log shows it); more is refused while reading.
-  const r = await safeRequest(outboundHttp(settings, 64 * 1024), d.url, { method: d.method, headers, body });
+  const r = await safeRequest(outboundHttp(settings, 64 * 1024), d.url, { method: d.method, headers, body: payload });
   if (r.status >= 200 && r.status < 300) {
     await sql(
       em,
@@ -86,12 +113,27 @@ export async function attemptDelivery(rt: Runtime, deliveryId: string): Promise<
     );
     return 'delivered';
   }
-  const error = r.error ?? `HTTP ${r.status}: ${r.body.slice(0, 300)}`;
+  return retryOrDie(rt, em, d, {
+    status: r.status,
+    error: r.error ?? `HTTP ${r.status}: ${r.body.slice(0, 300)}`,
+    retryAfterS: r.retryAfterS,
+  });
+}
+
+/** A failed attempt: the next one is scheduled with backoff and jitter, or the delivery dies past the retry window. */
+async function retryOrDie(
+  rt: Runtime,
+  em: ReturnType<Runtime['orm']['em']['fork']>,
+  d: OutboundRow,
+  r: { status: number; error: string; retryAfterS?: number | null },
+): Promise<string> {
+  const { settings } = ctx(rt);
+  const error = r.error;
   const attempts = d.attempts;
   const ageS = (Date.now() - new Date(d.created_at).getTime()) / 1000;
   const gone = r.status === 410 && !!d.subscription_id;
   const delay = Math.max((r.retryAfterS ?? 0) * 1000, backoffMs(attempts, settings.backoffBaseMs, settings.backoffMaxMs, Math.random()));
-  if (gone || r.error?.startsWith('refused:') || ageS + delay / 1000 > settings.retryWindowS) {
+  if (gone || r.error.startsWith('refused:') || ageS + delay / 1000 > settings.retryWindowS) {
     await withTx(rt.orm.em, async (tx) => {
       await sql(tx, `update outbound_delivery set status = 'dead', last_status = ?, last_error = ? where id = ?`, [
         r.status || null,

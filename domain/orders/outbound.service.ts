@@ -113,6 +113,8 @@ interface ShipmentInfo {
   carrierCode?: string | null;
   trackingNumber?: string | null;
   serviceCode?: string | null;
+  trackingUrl?: string | null;
+  carrierName?: string | null;
 }
 
 /** Store base URL of a connector: the callback override, else the storefront's own address. */
@@ -124,6 +126,35 @@ export function storeBase(c: Pick<ConnectorRow, 'kind' | 'callback_url' | 'shop_
 }
 
 const SHOPIFY_API = '/admin/api/2024-10';
+/** Body key (never sent) naming the fulfillment-orders URL the delivery worker resolves before the POST. */
+export const SHOPIFY_FO_LOOKUP = '$fulfillmentOrdersUrl';
+
+interface ShopifyFulfillmentOrder {
+  id: number | string;
+  status?: string;
+  supported_actions?: string[];
+}
+
+/**
+ * The fulfillment body for Shopify once its open fulfillment orders are known (pure): every fulfillment order that
+ * is open or in progress and supports `create_fulfillment`, with no line items listed (= all of its remaining items).
+ * Returns null when there is nothing left to fulfil (already fulfilled, e.g. by an earlier carton's label).
+ */
+export function shopifyFulfillmentBody(
+  body: Record<string, any>,
+  fulfillmentOrders: ShopifyFulfillmentOrder[],
+): Record<string, unknown> | null {
+  const open = fulfillmentOrders.filter(
+    (f) =>
+      ['open', 'in_progress'].includes(f.status ?? '') && (f.supported_actions ?? ['create_fulfillment']).includes('create_fulfillment'),
+  );
+  if (!open.length) return null;
+  const { [SHOPIFY_FO_LOOKUP]: _lookup, ...rest } = body;
+  return {
+    ...rest,
+    fulfillment: { ...rest.fulfillment, line_items_by_fulfillment_order: open.map((f) => ({ fulfillment_order_id: f.id })) },
+  };
+}
 
 /**
  * Storefront callbacks for one shipment / order event (pure: which HTTP calls to make).
@@ -167,17 +198,23 @@ export function callbacksFor(
   }
   if (c.kind === 'shopify') {
     if (e.type === 'shipment.labelled') {
+      // Fulfillment orders (Admin API 2022-07+; the order-level fulfillments endpoint is gone): the delivery worker
+      // first reads the order's open fulfillment orders, then creates one fulfillment over them with tracking_info.
       return [
         {
           key: 'fulfillment',
           method: 'POST',
-          url: `${base}${SHOPIFY_API}/orders/${externalId}/fulfillments.json`,
+          url: `${base}${SHOPIFY_API}/fulfillments.json`,
           body: {
+            [SHOPIFY_FO_LOOKUP]: `${base}${SHOPIFY_API}/orders/${externalId}/fulfillment_orders.json`,
             fulfillment: {
-              tracking_number: s.trackingNumber ?? null,
-              tracking_company: s.carrierCode ?? null,
+              line_items_by_fulfillment_order: [],
+              tracking_info: {
+                company: s.carrierName ?? s.carrierCode ?? null,
+                number: s.trackingNumber ?? null,
+                url: s.trackingUrl ?? null,
+              },
               notify_customer: true,
-              status: 'success',
             },
           },
         },
@@ -199,7 +236,12 @@ export function callbacksFor(
   if (e.type === 'shipment.labelled') {
     return [
       { key: 'status', method: 'PUT', url: order, body: { status: 'completed' } },
-      { key: 'note', method: 'POST', url: `${order}/notes`, body: { note: `Shipped: ${tracking}.`, customer_note: true } },
+      {
+        key: 'note',
+        method: 'POST',
+        url: `${order}/notes`,
+        body: { note: `Shipped: ${tracking}.${s.trackingUrl ? ` Track it at ${s.trackingUrl}` : ''}`, customer_note: true },
+      },
     ];
   }
   if (e.type === 'shipment.delivered')
@@ -225,14 +267,24 @@ export async function recordFulfilment(tx: EntityManager, e: EventEnvelope): Pro
   let orderId = p.orderId;
   let ship: Partial<ShipmentInfo> = { ...p };
   if (p.shipmentId) {
-    const s = await sqlOne<{ order_id: string | null; carrier_code: string | null; tracking_number: string | null }>(
+    const s = await sqlOne<{
+      order_id: string | null;
+      carrier_code: string | null;
+      tracking_number: string | null;
+      carrier_name: string | null;
+    }>(
       tx,
-      'select order_id, carrier_code, tracking_number from shipment where id = ?',
+      'select s.order_id, s.carrier_code, s.tracking_number, c.name as carrier_name from shipment s left join carrier c on c.code = s.carrier_code where s.id = ?',
       [p.shipmentId],
     );
     if (s) {
       orderId ??= s.order_id ?? undefined;
-      ship = { ...ship, carrierCode: p.carrierCode ?? s.carrier_code, trackingNumber: p.trackingNumber ?? s.tracking_number };
+      ship = {
+        ...ship,
+        carrierCode: p.carrierCode ?? s.carrier_code,
+        trackingNumber: p.trackingNumber ?? s.tracking_number,
+        carrierName: s.carrier_name,
+      };
     }
   }
   if (!orderId) return [];

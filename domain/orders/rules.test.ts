@@ -5,7 +5,7 @@ import { cancelStage } from './cancellation.js';
 import { hmacBase64, standardWebhookSignature, verifyBase64Hmac, verifyStandardWebhook } from './hmac.js';
 import { topicAction } from './intake.service.js';
 import { backoffMs } from './orders.settings.js';
-import { callbacksFor, matchesEventType } from './outbound.service.js';
+import { callbacksFor, matchesEventType, SHOPIFY_FO_LOOKUP, shopifyFulfillmentBody } from './outbound.service.js';
 import { nextPollUrl, pollUrl, modifiedAt } from './reconciliation.js';
 import { keyRing, openSecret, sealedKid, sealSecret } from './secret-box.js';
 
@@ -160,18 +160,41 @@ describe('outbound schedule and storefront calls', () => {
     while (t < 48 * 3600_000) t += backoffMs(++n, 5000, 4 * 3600_000, 0.5);
     expect(n).toBeGreaterThan(8);
   });
-  it('builds Shopify fulfillments and WooCommerce status/notes', () => {
+  it('builds Shopify fulfillments (through fulfillment orders) and WooCommerce status/notes', () => {
     const e = { id: '9', seq: 1, warehouseId: 'w', type: 'shipment.labelled', payload: {}, occurredAt: '2026-11-25T10:00:00Z' };
-    const s = { shipmentId: 's1', orderId: 'o1', carrierCode: 'DHL', trackingNumber: 'JD1' };
+    const s = { shipmentId: 's1', orderId: 'o1', carrierCode: 'DHL', trackingNumber: 'JD1', trackingUrl: 'https://t.example/JD1' };
     const shop = callbacksFor({ kind: 'shopify', callback_url: null, shop_domain: 'x.myshopify.com', site_url: null }, e, '123', s);
     expect(shop).toEqual([
       {
         key: 'fulfillment',
         method: 'POST',
-        url: 'https://x.myshopify.com/admin/api/2024-10/orders/123/fulfillments.json',
-        body: { fulfillment: { tracking_number: 'JD1', tracking_company: 'DHL', notify_customer: true, status: 'success' } },
+        url: 'https://x.myshopify.com/admin/api/2024-10/fulfillments.json',
+        body: {
+          [SHOPIFY_FO_LOOKUP]: 'https://x.myshopify.com/admin/api/2024-10/orders/123/fulfillment_orders.json',
+          fulfillment: {
+            line_items_by_fulfillment_order: [],
+            tracking_info: { company: 'DHL', number: 'JD1', url: 'https://t.example/JD1' },
+            notify_customer: true,
+          },
+        },
       },
     ]);
+    // Once the open fulfillment orders are read: every open one that accepts a fulfillment, the lookup key dropped.
+    expect(
+      shopifyFulfillmentBody(shop[0]!.body as Record<string, unknown>, [
+        { id: 1, status: 'open', supported_actions: ['create_fulfillment'] },
+        { id: 2, status: 'in_progress', supported_actions: ['create_fulfillment'] },
+        { id: 3, status: 'closed', supported_actions: [] },
+        { id: 4, status: 'on_hold', supported_actions: ['release_hold'] },
+      ]),
+    ).toEqual({
+      fulfillment: {
+        line_items_by_fulfillment_order: [{ fulfillment_order_id: 1 }, { fulfillment_order_id: 2 }],
+        tracking_info: { company: 'DHL', number: 'JD1', url: 'https://t.example/JD1' },
+        notify_customer: true,
+      },
+    });
+    expect(shopifyFulfillmentBody(shop[0]!.body as Record<string, unknown>, [{ id: 3, status: 'closed' }])).toBeNull();
     const woo = callbacksFor({ kind: 'woocommerce', callback_url: null, shop_domain: null, site_url: 'https://shop.example' }, e, '897', s);
     expect(woo.map((c) => `${c.method} ${c.url}`)).toEqual([
       'PUT https://shop.example/wp-json/wc/v3/orders/897',

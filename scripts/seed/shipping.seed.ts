@@ -5,6 +5,9 @@ import { addRateCard, importZoneChart, upsertCarrier, type CarrierInput } from '
 import type { RateCardInput } from '../../domain/shipping/rate-card.schemas.js';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { DEMO_WAREHOUSE_ID } from './identity.seed.js';
+import { postMovement } from '../../domain/inventory/ledger.service.js';
+import { createLpn } from '../../domain/inventory/lpn.service.js';
+import { OUTBOUND_CODE, floorLocation } from '../../domain/picking/floor-locations.js';
 
 /**
  * Demo carriers for a warehouse near Amsterdam (EUR, metric): the own fleet, a national parcel carrier, an express
@@ -273,7 +276,84 @@ export async function seedShipping(em: EntityManager, warehouseId: string, opts:
   return fresh;
 }
 
-/** Demo data: carriers and settings for the demo warehouse. */
+const DEMO_PARCELS: { shipTo: Record<string, unknown>; dims: [number, number, number]; weightG: number }[] = [
+  {
+    shipTo: {
+      name: 'Anna de Vries',
+      address1: 'Keizersgracht 120',
+      city: 'Amsterdam',
+      postcode: '1015 CJ',
+      countryCode: 'NL',
+      lat: 52.3752,
+      lng: 4.8846,
+    },
+    dims: [300, 200, 150],
+    weightG: 1400,
+  },
+  {
+    shipTo: { name: 'Jürgen Müller', address1: 'Coolsingel 40', city: 'Rotterdam', postcode: '3011 AD', countryCode: 'NL' },
+    dims: [400, 300, 200],
+    weightG: 3200,
+  },
+  {
+    shipTo: { name: 'Zoë Ørsted', company: 'Ørsted & Co', address1: 'Meir 1', city: 'Antwerpen', postcode: '2000', countryCode: 'BE' },
+    dims: [250, 200, 100],
+    weightG: 800,
+  },
+  {
+    shipTo: { name: 'Lena Schmidt', address1: 'Hohe Straße 5', city: 'Köln', postcode: '50667', countryCode: 'DE' },
+    dims: [600, 400, 400],
+    weightG: 9500,
+  },
+  {
+    shipTo: { name: 'Piet Visser', address1: 'Dorpsstraat 3', city: 'Den Burg', postcode: '1791 AB', countryCode: 'NL' },
+    dims: [300, 300, 300],
+    weightG: 2100,
+  },
+  {
+    shipTo: { name: 'Marie Dubois', address1: 'Rue de Rivoli 10', city: 'Paris', postcode: '75004', countryCode: 'FR' },
+    dims: [200, 150, 100],
+    weightG: 600,
+  },
+];
+
+/**
+ * Demo data: carriers and settings for the demo warehouse, and six cartons packed earlier (stock booked into their
+ * carton LPNs at OUTBOUND, as a previous shift's pack station left them) so labels and manifests can be tried at once.
+ */
 export async function seedDemoShipping(em: EntityManager): Promise<boolean> {
-  return seedShipping(em, DEMO_WAREHOUSE_ID);
+  const fresh = await seedShipping(em, DEMO_WAREHOUSE_ID);
+  if (await sqlOne(em, `select 1 from shipment where warehouse_id = ? and box_id = 'DEMO'`, [DEMO_WAREHOUSE_ID])) return fresh;
+  const sku = await sqlOne<{ id: string }>(em, 'select id from sku order by code limit 1');
+  if (!sku) return fresh;
+  const outbound = await floorLocation(em, DEMO_WAREHOUSE_ID, OUTBOUND_CODE);
+  for (const [i, p] of DEMO_PARCELS.entries()) {
+    const lpn = await createLpn(em, { warehouseId: DEMO_WAREHOUSE_ID, type: 'carton', locationId: outbound });
+    await postMovement(em, {
+      warehouseId: DEMO_WAREHOUSE_ID,
+      type: 'receipt',
+      skuId: sku.id,
+      qty: 1 + i,
+      to: { locationId: outbound, lpnId: lpn.id },
+      refType: 'demo',
+      refId: 'packed-demo',
+    });
+    const [l, w, h] = p.dims;
+    await sql(
+      em,
+      `insert into shipment (warehouse_id, status, box_id, weight_g, length_mm, width_mm, height_mm, volume_mm3, ship_to, carton_no, contents, packed_at)
+      values (?, 'packed', 'DEMO', ?, ?, ?, ?, ?, ?::jsonb, 1, ?::jsonb, now())`,
+      [
+        DEMO_WAREHOUSE_ID,
+        p.weightG,
+        l,
+        w,
+        h,
+        l * w * h,
+        JSON.stringify(p.shipTo),
+        JSON.stringify([{ skuId: sku.id, qty: 1 + i, lpnId: lpn.id }]),
+      ],
+    );
+  }
+  return true;
 }

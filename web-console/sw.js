@@ -1,4 +1,4 @@
-// Service worker of the console (template: the build fills in __BUILD__ and __ASSETS__, see vite.config.ts).
+// Service worker of the console (a template: the build fills in the build id and the asset list, see vite.config.ts).
 // The app shell and every screen's code are precached, so a handheld that reloads in a Wi-Fi dead spot
 // still opens on its current task. API calls are never cached here: the app keeps its own offline queue.
 const BUILD = '__BUILD__';

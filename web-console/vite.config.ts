@@ -13,12 +13,17 @@ function serviceWorker(): Plugin {
       let hash = 0;
       for (let i = 0; i < build.length; i++) hash = (hash * 31 + build.charCodeAt(i)) | 0;
       const source = readFileSync(new URL('./sw.js', import.meta.url), 'utf8')
-        .replace('__BUILD__', (hash >>> 0).toString(36))
-        .replace('__ASSETS__', JSON.stringify(assets));
+        .replace("const BUILD = '__BUILD__';", `const BUILD = '${(hash >>> 0).toString(36)}';`)
+        .replace('const ASSETS = __ASSETS__;', `const ASSETS = ${JSON.stringify(assets)};`);
+      if (source.includes('__BUILD__') || source.includes('__ASSETS__')) this.error('sw.js template placeholders not filled');
       this.emitFile({ type: 'asset', fileName: 'sw.js', source });
     },
   };
 }
+
+// A build is always a production build, even when started from a test run (NODE_ENV=test would otherwise
+// give the dev JSX runtime, a bigger bundle and no service worker).
+if (process.argv.includes('build')) process.env.NODE_ENV = 'production';
 
 // Served by the API at /console (see api/app.ts); `npm run build:console` or setup builds it.
 export default defineConfig({

@@ -1,4 +1,4 @@
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, ComponentType } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { locked, signal, type Verdict } from '../feedback';
 import { t, useT } from '../i18n';
@@ -180,16 +180,30 @@ export function FlowView<C>({ def, f, title }: { def: FlowDef<C>; f: ReturnType<
   );
 }
 
-/** For a label the scanner cannot read: type what is printed under the barcode. */
+/** For a label the scanner cannot read: type what is printed under the barcode, or use the camera. */
 export function ManualEntry() {
   const t = useT();
   const [open, setOpen] = useState(false);
   const [v, setV] = useState('');
+  const [Camera, setCamera] = useState<ComponentType<{ onClose: () => void }>>();
+  if (Camera) return <Camera onClose={() => setCamera(undefined)} />;
   if (!open)
     return (
-      <button type="button" class="ghost manual" onClick={() => setOpen(true)}>
-        ⌨ {t('common.typeInstead')}
-      </button>
+      <div class="row">
+        <button type="button" class="ghost manual" onClick={() => setOpen(true)}>
+          ⌨ {t('common.typeInstead')}
+        </button>
+        {typeof navigator !== 'undefined' && navigator.mediaDevices && (
+          <button
+            type="button"
+            class="ghost manual"
+            // Loaded on demand: the decoder (and its WASM fallback) never weighs on the picker's first screen.
+            onClick={() => void import('../scan/CameraPanel').then((m) => setCamera(() => m.default))}
+          >
+            📷 {t('scan.camera')}
+          </button>
+        )}
+      </div>
     );
   return (
     <form

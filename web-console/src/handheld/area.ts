@@ -9,6 +9,7 @@ const handheld: Area = {
     { path: 'pick', label: 'flow.pick', roles: ['picker', 'supervisor'], order: 10, load: () => import('./pick') },
     { path: 'pack', label: 'flow.pack', roles: ['packer', 'supervisor'], order: 20, load: () => import('./pack') },
     { path: 'count', label: 'flow.count', roles: ['picker', 'receiver', 'supervisor'], order: 30, load: () => import('./count') },
+    { path: 'receive', label: 'flow.receive', roles: ['receiver', 'supervisor'], order: 35, load: () => import('./receive') },
     { path: 'move', label: 'flow.move', roles: FLOOR, order: 50, load: () => import('./move') },
     {
       path: 'replenish',

@@ -41,6 +41,14 @@ export default function SelfTest() {
   const keys = useRef(0);
   const idle = useRef<ReturnType<typeof setTimeout>>(undefined);
   const [result, setResult] = useState<{ text: string; findings: Finding[] }>();
+  const [decoded, setDecoded] = useState<string>();
+  // The camera path, checked on this device without a camera: the printed label through the decoder worker.
+  const testDecoder = async () => {
+    setDecoded(t('common.loading'));
+    const { decode } = await import('../scan/camera');
+    const codes = await decode(await createImageBitmap(canvas.current!));
+    setDecoded(codes.length ? codes.map((c) => `${c.format}: ${visible(c.raw)}`).join(' | ') : t('scan.cameraUnavailable'));
+  };
 
   useEffect(() => {
     if (canvas.current)
@@ -78,9 +86,19 @@ export default function SelfTest() {
       <div class="label-sheet">
         <canvas ref={canvas} aria-label={TEST_LABEL_TEXT} role="img" />
       </div>
-      <button type="button" class="ghost no-print" onClick={() => window.print()}>
-        🖨 {t('selftest.print')}
-      </button>
+      <div class="row no-print">
+        <button type="button" class="ghost" onClick={() => window.print()}>
+          🖨 {t('selftest.print')}
+        </button>
+        <button type="button" class="ghost" onClick={() => void testDecoder()} data-testid="decoder-test">
+          📷 {t('selftest.decoder')}
+        </button>
+      </div>
+      {decoded && (
+        <p class="mono small no-print" data-testid="decoder-result">
+          {decoded}
+        </p>
+      )}
       <label class="no-print">
         {t('scan.waiting')}
         <input

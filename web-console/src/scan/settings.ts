@@ -8,7 +8,8 @@ export interface ScannerSettings {
   maxGapMs: number;
 }
 const KEY = 'dockside.scanner';
-const DEFAULTS: ScannerSettings = { gsChar: '', maxGapMs: 300 };
+// A scanner sends a burst in a few ms a key; a busy handheld can stall mid-burst, so the split is generous.
+const DEFAULTS: ScannerSettings = { gsChar: '', maxGapMs: 1000 };
 
 function load(): ScannerSettings {
   try {

@@ -5,20 +5,19 @@ export interface RawScan {
   raw: string;
   at: number;
   source: 'wedge' | 'camera' | 'manual';
-  /** How the wedge ended it: 'Enter', 'Tab', or undefined when it stopped without a suffix (idle flush). */
+  /** How the wedge ended it ('Enter' or 'Tab'); undefined for camera and typed entries. */
   terminator?: 'Enter' | 'Tab';
 }
 export type ScanHandler = (s: RawScan) => void;
 
 const GS = '\x1d';
-const handlers: { fn: ScanHandler; idle: boolean }[] = [];
+const handlers: { fn: ScanHandler }[] = [];
 let buffer = '';
 let lastKeyAt = 0;
-let idleTimer: ReturnType<typeof setTimeout> | undefined;
 
 /** The innermost screen that listens gets the scan (a dialog over a flow takes scans first). */
-export function onScan(fn: ScanHandler, opts: { acceptUnterminated?: boolean } = {}): () => void {
-  const h = { fn, idle: !!opts.acceptUnterminated };
+export function onScan(fn: ScanHandler): () => void {
+  const h = { fn };
   handlers.push(h);
   return () => {
     const i = handlers.indexOf(h);
@@ -27,8 +26,7 @@ export function onScan(fn: ScanHandler, opts: { acceptUnterminated?: boolean } =
 }
 
 export function emitScan(s: RawScan): void {
-  const h = handlers[handlers.length - 1];
-  if (h && (s.terminator || s.source !== 'wedge' || h.idle)) h.fn(s);
+  handlers[handlers.length - 1]?.fn(s);
 }
 
 function editable(t: EventTarget | null): boolean {
@@ -54,7 +52,6 @@ function onKey(e: KeyboardEvent): void {
     e.stopPropagation();
     const raw = buffer;
     buffer = '';
-    clearTimeout(idleTimer);
     emitScan({ raw, at: e.timeStamp, source: 'wedge', terminator: e.key });
     return;
   }
@@ -67,15 +64,6 @@ function onKey(e: KeyboardEvent): void {
   if (e.timeStamp - lastKeyAt > maxGapMs) buffer = '';
   lastKeyAt = e.timeStamp;
   buffer += gsChar && ch === gsChar ? GS : ch;
-  clearTimeout(idleTimer);
-  idleTimer = setTimeout(flushIdle, maxGapMs + 50);
-}
-
-function flushIdle(): void {
-  if (!buffer) return;
-  const raw = buffer;
-  buffer = '';
-  emitScan({ raw, at: performance.now(), source: 'wedge' });
 }
 
 let installed = false;

@@ -22,6 +22,8 @@ import {
 } from '../../domain/dispatch/live.service.js';
 import type { LiveDeps } from '../../domain/dispatch/notices.js';
 import { getTracking } from '../../domain/dispatch/tracking.service.js';
+import { metricsCsv } from '../../domain/dispatch/metrics.js';
+import { metricsFor } from '../../domain/dispatch/metrics.service.js';
 import { withTx } from '../../platform/db.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
 import { problemSchema } from '../problem.schema.js';
@@ -217,6 +219,43 @@ export async function dispatchLiveRoutes(fastify: FastifyInstance) {
       },
     },
     async (req) => withTx(app.orm.em, (tx) => applyFix(tx, actorOf(req), req.body, app.clock.now())),
+  );
+
+  app.get(
+    '/dispatch/metrics',
+    {
+      config: { roles: PLANNERS },
+      schema: {
+        tags: ['dispatch'],
+        summary:
+          'Service metrics over a time range from the event history: on-time, first attempt, damage, cost per parcel, carrier scorecards, picking, dock-to-stock, inventory accuracy, backlog by wave, CO2e (format=csv exports)',
+        querystring: z
+          .object({
+            warehouseId: z.uuid(),
+            from: z.iso.datetime({ offset: true }),
+            to: z.iso.datetime({ offset: true }),
+            format: z.enum(['json', 'csv']).default('json'),
+          })
+          .refine((q) => Date.parse(q.to) > Date.parse(q.from) && Date.parse(q.to) - Date.parse(q.from) <= 366 * 86_400_000, {
+            message: 'to must be after from, at most a year later',
+            path: ['to'],
+          }),
+        response: { 200: z.unknown(), ...problems },
+      },
+    },
+    async (req, reply) => {
+      const m = await metricsFor(app.orm.em.fork(), actorOf(req), {
+        warehouseId: req.query.warehouseId,
+        from: new Date(req.query.from),
+        to: new Date(req.query.to),
+      });
+      if (req.query.format === 'csv')
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="metrics-${req.query.from.slice(0, 10)}-${req.query.to.slice(0, 10)}.csv"`)
+          .send(metricsCsv(m));
+      return m;
+    },
   );
 
   app.get(

@@ -2,6 +2,19 @@ import { z } from 'zod';
 
 const id = z.string().min(1);
 
+/** What the service metrics need of an attempt (optional: events recorded before they existed lack them). */
+const deliveryFacts = {
+  attempt: z.number().int().min(1).optional(),
+  /** Served by the window end (null: no window). */
+  onTime: z.boolean().nullable().optional(),
+  /** The parcel's share of its route's cost and distance. */
+  costMinor: z.number().int().optional(),
+  distanceM: z.number().int().optional(),
+  co2eG: z.number().int().optional(),
+  vehicleCode: z.string().optional(),
+  carrierCode: z.string().optional(),
+};
+
 /** Domain events of the dispatch context: `context.noun.pastVerb` → payload schema. */
 export const dispatchEvents = {
   'route_plan.requested': z.object({
@@ -38,8 +51,8 @@ export const dispatchEvents = {
     position: z.number().int(),
     costDelta: z.number(),
   }),
-  'stop.delivered': z.object({ planId: id, routeId: id, stopId: id, shipmentId: id }),
-  'stop.failed': z.object({ planId: id, routeId: id, stopId: id, shipmentId: id, reason: z.string() }),
+  'stop.delivered': z.object({ planId: id, routeId: id, stopId: id, shipmentId: id, ...deliveryFacts }),
+  'stop.failed': z.object({ planId: id, routeId: id, stopId: id, shipmentId: id, reason: z.string(), ...deliveryFacts }),
   'shipment.delivered': z.object({
     shipmentId: id,
     orderId: id.nullable(),

@@ -282,7 +282,12 @@ export async function recordOutcome(
     if (errors.length)
       throw new ValidationFailed(`Proof of delivery incomplete for delivery method ${s.delivery_method}`, errors, 'pod-incomplete');
   }
-  const reason = outcome.delivered ? undefined : (outcome.reason ?? outcome.reasonCode!);
+  // The reason text starts with its code ("damaged: box crushed") so the event history says which it was.
+  const reason = outcome.delivered
+    ? undefined
+    : outcome.reasonCode
+      ? `${outcome.reasonCode}${outcome.reason ? `: ${outcome.reason}` : ''}`
+      : outcome.reason!;
   const done = await completeStop(em, actor, stopId, outcome.delivered ? { delivered: true } : { delivered: false, reason: reason! });
   const code = outcome.delivered ? null : (outcome.reasonCode ?? 'other');
   if (code) await sql(em, 'update route_stop set failure_code = ? where id = ?', [code, stopId]);

@@ -13,6 +13,8 @@ import { fullProblem, indexDay } from './plan-problem.js';
 import { mayActOnRoute } from './plan-views.js';
 import type { RouteEvaluation } from './route-eval.js';
 import { lockPlan } from './plan.service.js';
+import { co2eG, type Fuel } from './co2.js';
+import { secondsOfDay } from './live-eta.js';
 
 /** Stop-level commands: dispatch a route, move a stop by hand, record a delivery outcome. */
 
@@ -227,11 +229,24 @@ export async function completeStop(
     order_id: string | null;
     carrier_code: string | null;
     tracking_number: string | null;
+    window_end_s: number | null;
+    delivery_date: string;
+    timezone: string;
+    route_cost: number;
+    route_distance_m: number;
+    route_stops: string;
+    fuel: Fuel;
+    vehicle_code: string;
+    attempts_before: string;
   }>(
     em,
     `select s.id, s.plan_id, s.route_id, s.status, s.warehouse_id, s.shipment_id, r.status as route_status, d.user_id as driver_user_id,
-       sh.order_id, sh.carrier_code, sh.tracking_number
+       sh.order_id, sh.carrier_code, sh.tracking_number, sh.window_end_s, to_char(p.delivery_date, 'YYYY-MM-DD') as delivery_date, w.timezone,
+       r.cost as route_cost, r.distance_m as route_distance_m, v.fuel, v.code as vehicle_code,
+       (select count(*) from route_stop x where x.route_id = r.id) as route_stops,
+       (select count(*) from route_stop x where x.shipment_id = s.shipment_id and x.status in ('delivered', 'failed')) as attempts_before
      from route_stop s join route r on r.id = s.route_id left join driver d on d.id = r.driver_id join shipment sh on sh.id = s.shipment_id
+       join route_plan p on p.id = s.plan_id join warehouse w on w.id = s.warehouse_id join vehicle v on v.id = r.vehicle_id
      where s.id = ? for update of s`,
     [stopId],
   );
@@ -262,6 +277,19 @@ export async function completeStop(
     details: reason ? { reason } : {},
   });
   const rooms = [`route:${s.plan_id}`, `shipment:${s.shipment_id}`];
+  // Facts the service metrics read back from the event history: attempt, punctuality, this parcel's
+  // share of the route's cost and distance, and the CO₂e of that share (domain/dispatch/co2.ts).
+  const share = 1 / Math.max(1, Number(s.route_stops));
+  const distanceM = Number(s.route_distance_m) * share;
+  const facts = {
+    attempt: Number(s.attempts_before) + 1,
+    onTime: s.window_end_s == null ? null : secondsOfDay(new Date(), s.delivery_date, s.timezone) <= Number(s.window_end_s),
+    costMinor: Math.round(Number(s.route_cost) * share),
+    distanceM: Math.round(distanceM),
+    co2eG: Math.round(co2eG(distanceM, s.fuel)),
+    vehicleCode: s.vehicle_code,
+    carrierCode: s.carrier_code ?? 'own-fleet',
+  };
   const ship = {
     shipmentId: s.shipment_id,
     orderId: s.order_id,
@@ -274,7 +302,7 @@ export async function completeStop(
       warehouseId: s.warehouse_id,
       rooms,
       actorId: actor.id,
-      payload: { planId: s.plan_id, routeId: s.route_id, stopId, shipmentId: s.shipment_id },
+      payload: { planId: s.plan_id, routeId: s.route_id, stopId, shipmentId: s.shipment_id, ...facts },
     });
     await emit(em, { type: 'shipment.delivered', warehouseId: s.warehouse_id, rooms, actorId: actor.id, payload: ship });
   } else {
@@ -283,7 +311,7 @@ export async function completeStop(
       warehouseId: s.warehouse_id,
       rooms,
       actorId: actor.id,
-      payload: { planId: s.plan_id, routeId: s.route_id, stopId, shipmentId: s.shipment_id, reason: reason! },
+      payload: { planId: s.plan_id, routeId: s.route_id, stopId, shipmentId: s.shipment_id, reason: reason!, ...facts },
     });
     await emit(em, {
       type: 'shipment.delivery_failed',

@@ -205,4 +205,15 @@ describe('dispatch board and driver app', () => {
       .catch(() => undefined);
     await board.screenshot({ path: join(ARTIFACTS, 'dispatch-board-after-replan.png') });
   });
+
+  it('shows the day on the metrics dashboard, computed from the event history', { timeout: 60_000 }, async () => {
+    await board.goto(`${sys.url}/console/#/dispatch/metrics`);
+    await board.getByTestId('metrics-dashboard').waitFor();
+    // Two deliveries today (the phone's and the dispatcher's), both first attempts.
+    await board.getByTestId('kpi-Deliveries').filter({ hasText: '2 / 2' }).waitFor({ timeout: 20_000 });
+    expect(await board.getByTestId('kpi-First-attempt success').textContent()).toBe('100.0 %');
+    expect(await board.locator('[data-testid=chart] canvas').count()).toBe(4);
+    expect(await board.getByTestId('scorecards').textContent()).toContain('own-fleet');
+    await board.screenshot({ path: join(ARTIFACTS, 'metrics-dashboard-1280x800.png') });
+  });
 });

@@ -12,6 +12,14 @@ const dispatch: Area = {
       layout: 'desktop',
       load: () => import('./board'),
     },
+    {
+      path: 'dispatch/metrics',
+      label: { en: 'Service metrics', 'zh-CN': '服务指标' },
+      roles: ['dispatcher', 'supervisor'],
+      order: 7,
+      layout: 'desktop',
+      load: () => import('./metrics-screen'),
+    },
   ],
 };
 export default dispatch;

@@ -200,7 +200,7 @@ export function ManualEntry() {
             // Loaded on demand: the decoder (and its WASM fallback) never weighs on the picker's first screen.
             onClick={() => void import('../scan/CameraPanel').then((m) => setCamera(() => m.default))}
           >
-            📷 {t('scan.camera')}
+            {t('scan.camera')}
           </button>
         )}
       </div>

@@ -88,10 +88,10 @@ export default function SelfTest() {
       </div>
       <div class="row no-print">
         <button type="button" class="ghost" onClick={() => window.print()}>
-          🖨 {t('selftest.print')}
+          {t('selftest.print')}
         </button>
         <button type="button" class="ghost" onClick={() => void testDecoder()} data-testid="decoder-test">
-          📷 {t('selftest.decoder')}
+          {t('selftest.decoder')}
         </button>
       </div>
       {decoded && (

@@ -6,6 +6,7 @@ import { getShipment, listShipments } from '../../domain/shipping/shipment-queri
 import { actorOf, assertWarehouse } from '../auth/guard.js';
 import { carrierRoutes } from './carriers.routes.js';
 import { labelRoutes } from './labels.routes.js';
+import { trackingRoutes } from './tracking.routes.js';
 import { problemSchema } from '../problem.schema.js';
 
 const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
@@ -17,6 +18,7 @@ export async function shippingRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   await app.register(carrierRoutes);
   await app.register(labelRoutes);
+  await app.register(trackingRoutes);
 
   app.get(
     '/shipments',

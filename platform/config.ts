@@ -84,6 +84,18 @@ export const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Load the demo data set (fixed logins such as admin/admin): development only, on there unless set false. */
     DEMO_DATA: bool.optional(),
+    /** Longest a single SQL statement may run (ms; 0 = no limit): one request cannot hold a connection forever. */
+    DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+    /** Longest a client may take to send a whole request (ms): slow-drip clients are cut off. */
+    REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+    /** Events replayed to a reconnecting socket per warehouse; past it the client gets `resync` and reloads. */
+    SOCKET_REPLAY_MAX: z.coerce.number().int().min(1).default(5000),
+    /** Relayed outbox rows older than this are pruned by the sweep (seconds; default 7 days). */
+    OUTBOX_RETENTION_S: z.coerce
+      .number()
+      .int()
+      .min(3600)
+      .default(7 * 86400),
     RELAY_POLL_MS: z.coerce.number().int().min(10).default(50),
     TASK_LEASE_S: z.coerce.number().int().min(5).default(300),
     /** Base URL of a local OSRM for road distances (route planning); great-circle × road factor when unset. */

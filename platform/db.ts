@@ -8,7 +8,7 @@ import { idempotencyCommitted, markIdempotencyApplied } from './idempotency-cont
 export type Orm = MikroORM;
 export type { EntityManager };
 
-export function ormOptions(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_MAX'>): Options {
+export function ormOptions(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_MAX'> & { DB_STATEMENT_TIMEOUT_MS?: number }): Options {
   return {
     clientUrl: config.DATABASE_URL,
     entities: allEntities,
@@ -16,6 +16,8 @@ export function ormOptions(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_
     // Migrations are listed statically so they load the same way under tsx, vitest and the CLI.
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     pool: { min: 0, max: config.DATABASE_POOL_MAX, idleTimeoutMillis: 10_000 },
+    // Server-side cap per statement (SQLSTATE 57014 → 503 in api/problem.ts).
+    ...(config.DB_STATEMENT_TIMEOUT_MS ? { driverOptions: { connection: { statement_timeout: config.DB_STATEMENT_TIMEOUT_MS } } } : {}),
     debug: false,
     allowGlobalContext: false,
     forceUtcTimezone: true,
@@ -23,7 +25,9 @@ export function ormOptions(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_
   };
 }
 
-export async function createOrm(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_MAX'>): Promise<Orm> {
+export async function createOrm(
+  config: Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_MAX'> & { DB_STATEMENT_TIMEOUT_MS?: number },
+): Promise<Orm> {
   return MikroORM.init(ormOptions(config));
 }
 

@@ -88,6 +88,13 @@ async function sweep(rt: Runtime) {
       );
     else await q.removeJobScheduler(`poll-${c.id}`);
   }
+  // Outbox retention: relayed events past OUTBOX_RETENTION_S go (in slices, so one sweep never holds a long lock);
+  // a socket asking to replay from before the oldest kept event is told to resync.
+  const outboxPruned = await sql(
+    em,
+    `delete from outbox where id in (select id from outbox where relayed_at is not null and created_at < now() - make_interval(secs => ?) order by id limit 10000) returning 1`,
+    [rt.config.OUTBOX_RETENTION_S],
+  );
   const pruned = await sql(em, 'delete from idempotency_key where created_at < now() - make_interval(secs => ?) returning 1', [
     s.idempotencyTtlS,
   ]);
@@ -101,6 +108,7 @@ async function sweep(rt: Runtime) {
     due: due.length,
     connectors: connectors.length,
     pruned: pruned.length,
+    outboxPruned: outboxPruned.length,
     reencrypted,
   };
 }

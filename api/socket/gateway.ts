@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { eventsAfter } from '../../domain/events/event-log.js';
+import { sqlOne } from '../../domain/shared/sql.js';
 import type { Actor } from '../../domain/shared/roles.js';
 import { verifyAccessToken, type AccessClaims } from '../auth/jwt.js';
 import { socketConnections, socketEventsSent } from '../plugins/metrics.js';
@@ -127,8 +128,23 @@ export function attachSocketGateway(app: FastifyInstance, server: HttpServer, pu
       }
       // Joined first, then replay: a live event racing the replay is a duplicate, never a gap.
       let replayed = 0;
+      // Replay is bounded: a client too far behind (or behind the pruned outbox) gets `resync` and reloads its view.
+      const resync: string[] = [];
+      const max = app.config.SOCKET_REPLAY_MAX;
       for (const [wid, last] of Object.entries(parsed.data.lastSeq)) {
         if (!joined.includes(`warehouse:${wid}`)) continue;
+        const span = await sqlOne<{ oldest: string | null; newest: string | null }>(
+          em,
+          'select min(seq) as oldest, max(seq) as newest from outbox where warehouse_id = ? and seq is not null',
+          [wid],
+        );
+        const oldest = span?.oldest ? Number(span.oldest) : undefined;
+        const newest = span?.newest ? Number(span.newest) : 0;
+        if ((oldest !== undefined && last + 1 < oldest) || newest - last > max) {
+          socket.emit('resync', { warehouseId: wid, fromSeq: last, latestSeq: newest, reason: 'too far behind to replay; reload' });
+          resync.push(wid);
+          continue;
+        }
         for (let after = last; ;) {
           const batch = await eventsAfter(em, wid, after, 500);
           for (const e of batch) socket.emit('event', e);
@@ -138,7 +154,7 @@ export function attachSocketGateway(app: FastifyInstance, server: HttpServer, pu
         }
       }
       socketEventsSent.inc(replayed);
-      ack?.({ joined, refused, replayed });
+      ack?.({ joined, refused, replayed, resync });
     });
 
     socket.on('unsubscribe', async (raw: unknown, ack?: (r: unknown) => void) => {

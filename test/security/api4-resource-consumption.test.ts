@@ -1,4 +1,6 @@
+import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '../../domain/shared/sql.js';
 import { HashGate } from '../../domain/identity/hash-gate.js';
 import { ServiceBusy } from '../../domain/shared/errors.js';
 import { http, startTestSystem, type TestSystem } from '../harness/context.js';
@@ -68,5 +70,61 @@ describe('API4 password hashing is bounded', () => {
     const busy = burst.find((r) => r.status === 503)!;
     expect(busy.headers.get('content-type')).toMatch(/problem\+json/);
     expect(busy.headers.get('retry-after')).toBe('1');
+  });
+});
+
+describe('API4 bounded replay, statements and pruning', () => {
+  let s2: TestSystem;
+  beforeAll(async () => {
+    s2 = await startTestSystem({ env: { SOCKET_REPLAY_MAX: '5', DB_STATEMENT_TIMEOUT_MS: '300', OUTBOX_RETENTION_S: '3600' } });
+  });
+  afterAll(async () => s2?.close());
+
+  it('sends resync instead of replaying more than SOCKET_REPLAY_MAX events, and replays a short gap', async () => {
+    const sup = await s2.user('replayer', ['supervisor'], [s2.wh1]);
+    const em = s2.rt.orm.em.fork();
+    for (let i = 1; i <= 12; i++)
+      await sql(
+        em,
+        `insert into outbox (warehouse_id, type, payload, seq, relayed_at) values (?, 'warehouse.note_added', ?::jsonb, ?, now())`,
+        [s2.wh1, JSON.stringify({ text: `n${i}` }), i],
+      );
+    const sock = await new Promise<Socket>((resolve, reject) => {
+      const s = io(s2.url, { auth: { token: sup.token }, transports: ['websocket'], reconnection: false, forceNew: true });
+      s.once('connect', () => resolve(s));
+      s.once('connect_error', reject);
+    });
+    try {
+      const resyncs: unknown[] = [];
+      let events = 0;
+      sock.on('resync', (m) => resyncs.push(m));
+      sock.on('event', () => events++);
+      const far = (await sock.timeout(5000).emitWithAck('subscribe', { rooms: [`warehouse:${s2.wh1}`], lastSeq: { [s2.wh1]: 0 } })) as {
+        replayed: number;
+        resync: string[];
+      };
+      expect(far.replayed).toBe(0);
+      expect(far.resync).toEqual([s2.wh1]);
+      expect(resyncs).toHaveLength(1);
+      const near = (await sock.timeout(5000).emitWithAck('subscribe', { rooms: [`warehouse:${s2.wh1}`], lastSeq: { [s2.wh1]: 9 } })) as {
+        replayed: number;
+      };
+      expect(near.replayed).toBe(3);
+      expect(events).toBe(3);
+      // Pruned history: asking for events before the oldest kept one is a resync too.
+      await sql(em, `delete from outbox where warehouse_id = ? and seq <= 4`, [s2.wh1]);
+      const pruned = (await sock.timeout(5000).emitWithAck('subscribe', { rooms: [`warehouse:${s2.wh1}`], lastSeq: { [s2.wh1]: 2 } })) as {
+        resync: string[];
+      };
+      expect(pruned.resync).toEqual([s2.wh1]);
+    } finally {
+      sock.disconnect();
+    }
+  });
+
+  it('cancels a statement past DB_STATEMENT_TIMEOUT_MS (503 problem+json from the API)', async () => {
+    await expect(sql(s2.rt.orm.em.fork(), 'select pg_sleep(2)')).rejects.toThrow(/statement timeout/);
+    const { databaseProblem } = await import('../../api/problem.js');
+    expect(databaseProblem({ sqlState: '57014' })?.status).toBe(503);
   });
 });

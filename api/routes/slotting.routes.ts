@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { csvLine } from '../../domain/catalog/csv.js';
+import { purchaseSuggestions } from '../../domain/slotting/purchase-suggestions.service.js';
 import { confirmReplenishment, setPickFace } from '../../domain/slotting/replenishment.service.js';
 import { taskView } from '../../domain/tasks/task.schemas.js';
 import { withTx } from '../../platform/db.js';
@@ -48,5 +50,46 @@ export async function slottingRoutes(fastify: FastifyInstance) {
       withTx(app.orm.em, (tx) =>
         confirmReplenishment(tx, actorOf(req), req.params.taskId, req.body, app.clock, { leaseS: app.config.TASK_LEASE_S }),
       ),
+  );
+
+  app.get(
+    '/purchasing/suggestions',
+    {
+      config: { roles: ['supervisor'], scopes: ['inbound:read'] },
+      schema: {
+        tags: ['slotting'],
+        summary:
+          'Purchase suggestions per SKU (TSB forecast, safety stock for a service level, reorder point, quantity); format=csv for a file',
+        querystring: z.object({
+          warehouseId: z.uuid(),
+          serviceLevel: z.coerce.number().min(0.5).max(0.999).default(0.95),
+          weeks: z.coerce.number().int().min(8).max(156).default(104),
+          reviewWeeks: z.coerce.number().int().min(1).max(12).default(1),
+          onlyToOrder: z.coerce.boolean().default(false),
+          limit: z.coerce.number().int().min(1).max(10000).default(1000),
+          format: z.enum(['json', 'csv']).default('json'),
+        }),
+      },
+    },
+    async (req, reply) => {
+      assertWarehouse(actorOf(req), req.query.warehouseId, 'Warehouse', req.query.warehouseId);
+      const items = await purchaseSuggestions(app.orm.em.fork(), { ...req.query, now: app.clock.now() });
+      if (req.query.format === 'json') return { items };
+      const cols = [
+        'sku',
+        'onHand',
+        'onOrder',
+        'leadTimeWeeks',
+        'forecastPerWeek',
+        'safetyStock',
+        'reorderPoint',
+        'orderUpTo',
+        'suggestedQty',
+      ] as const;
+      reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="purchase-suggestions.csv"');
+      return [csvLine([...cols]), ...items.map((i) => csvLine(cols.map((c) => (c === 'forecastPerWeek' ? i[c].toFixed(3) : i[c]))))].join(
+        '',
+      );
+    },
   );
 }

@@ -121,4 +121,27 @@ describe('replenishment', () => {
     );
     expect(t).toMatchObject({ priority: 300, details: expect.objectContaining({ emergency: true, reason: 'short_pick' }) });
   });
+
+  it('suggests a purchase from order history (JSON and CSV)', async () => {
+    const em = sys.rt.orm.em.fork();
+    for (let w = 1; w <= 30; w++) {
+      const o = await sqlOne<{ id: string }>(
+        em,
+        `insert into sales_order (warehouse_id, external_id, source, currency, created_at) values (?, ?, 'api', 'EUR', now() - make_interval(days => ?)) returning id`,
+        [sys.wh1, `PS-${w}`, w * 7 - 3],
+      );
+      await sql(em, `insert into order_line (order_id, line_no, sku_id, qty) values (?, 1, ?, 40)`, [o!.id, skuId]);
+    }
+    const r = await api('GET', `/purchasing/suggestions?warehouseId=${sys.wh1}&serviceLevel=0.95`, sup.token);
+    expect(r.status, r.text).toBe(200);
+    const s = r.body.items.find((i: any) => i.sku === 'REPL-1');
+    expect(s.forecastPerWeek).toBeGreaterThan(10);
+    expect(s.reorderPoint).toBeGreaterThan(s.safetyStock);
+    expect(s.suggestedQty).toBe(s.onHand + s.onOrder <= s.reorderPoint ? s.orderUpTo - s.onHand - s.onOrder : 0);
+    const csv = await fetch(`${sys.url}/v1/purchasing/suggestions?warehouseId=${sys.wh1}&format=csv`, {
+      headers: { authorization: `Bearer ${sup.token}` },
+    });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect((await csv.text()).split('\r\n')[1]).toContain('REPL-1');
+  });
 });

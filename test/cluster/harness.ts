@@ -37,7 +37,8 @@ export interface Proc {
 /**
  * Starts K API and M worker processes (real `tsx api/server.ts` / `tsx workers/main.ts`) against one
  * Postgres database and one Redis, optionally its own redis-server on a free port so a test may kill it.
- * Helpers kill (SIGKILL), restart, pause (SIGSTOP) and resume any process.
+ * Helpers kill (SIGKILL), restart, pause (SIGSTOP) and resume any process; the own Redis restarts empty
+ * (no persistence) on the same port, and can be flushed.
  */
 export class Cluster {
   readonly procs = new Map<string, Proc>();
@@ -71,8 +72,8 @@ export class Cluster {
     return c;
   }
 
-  private async startRedis(): Promise<void> {
-    const port = await freePort();
+  private async startRedis(onPort?: number): Promise<void> {
+    const port = onPort ?? (await freePort());
     const p: Proc = { name: 'redis', kind: 'redis', port, logs: [] };
     p.child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -147,7 +148,15 @@ export class Cluster {
     await this.kill(name);
     if (p.kind === 'api') await this.spawnApi(name, p.port);
     else if (p.kind === 'worker') await this.spawnWorker(name);
-    else throw new Error('restart redis: not supported; start a new cluster');
+    else await this.startRedis(p.port);
+  }
+
+  /** Empties the cluster's own Redis (every queue, scheduler, dedup key and socket channel) mid-flow. */
+  async flushRedis(): Promise<void> {
+    const { Redis } = await import('ioredis');
+    const r = new Redis(this.redisUrl, { maxRetriesPerRequest: 1 });
+    await r.flushall();
+    r.disconnect();
   }
 
   pause(name: string): void {

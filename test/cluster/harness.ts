@@ -6,6 +6,8 @@ const ROOT = resolve(import.meta.dirname, '../..');
 // Spawn node itself with the tsx loader (not the tsx CLI, which forks a child): a SIGKILL must hit the
 // process that serves, or a "killed" API or relay would quietly keep running.
 const NODE_ARGS = ['--import', 'tsx'];
+/** How long a process may take to come up (a busy 2-core machine starting four tsx processes at once is slow). */
+const START_TIMEOUT_MS = Number(process.env.CLUSTER_START_TIMEOUT_MS ?? 180_000);
 
 export function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -111,7 +113,7 @@ export class Cluster {
           return false;
         }
       },
-      90_000,
+      START_TIMEOUT_MS,
       `${name} ready`,
     ).catch((e) => {
       throw new Error(`${e.message}; last output:\n${p.logs.slice(-10).join('\n')}`);
@@ -124,7 +126,7 @@ export class Cluster {
     p.child = spawn(process.execPath, [...NODE_ARGS, 'workers/main.ts'], { cwd: ROOT, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.watch(p);
     this.procs.set(name, p);
-    await waitFor(() => p.logs.some((l) => l.includes('workers started')), 90_000, `${name} started`).catch((e) => {
+    await waitFor(() => p.logs.some((l) => l.includes('workers started')), START_TIMEOUT_MS, `${name} started`).catch((e) => {
       throw new Error(`${e.message}; last output:\n${p.logs.slice(-10).join('\n')}`);
     });
     return p;

@@ -17,12 +17,4 @@ export const slottingEvents = {
     reason: z.enum(['below_min', 'wave_demand', 'short_pick']),
     emergency: z.boolean(),
   }),
-  /** The nightly velocity run reclassified SKUs (ABC by picks, cube-per-order index). */
-  'slotting.velocity_computed': z.object({
-    runId: id,
-    skus: z.number().int(),
-    a: z.number().int(),
-    b: z.number().int(),
-    c: z.number().int(),
-  }),
 } satisfies Record<string, z.ZodType>;

@@ -46,6 +46,7 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 function Chart(props: {
   title: string;
   xs: number[];
+  range: [number, number];
   series: { label: string; values: (number | null)[]; colour: string; bars?: boolean }[];
 }) {
   const el = useRef<HTMLDivElement>(null);
@@ -57,7 +58,7 @@ function Chart(props: {
         height: 170,
         title: props.title,
         legend: { show: true },
-        scales: { x: { time: true } },
+        scales: { x: { time: true, range: props.range } },
         series: [
           {},
           ...props.series.map((s) => ({
@@ -106,6 +107,8 @@ export default function MetricsScreen({ warehouseId }: ScreenProps) {
   };
 
   const xs = m?.series.map((p) => Date.parse(p.t) / 1000) ?? [];
+  // The x axis spans the chosen range, not just the buckets that have data.
+  const xRange: [number, number] = m ? [Date.parse(m.from) / 1000, Date.parse(m.to) / 1000] : [0, 1];
   const d = m?.deliveries;
   return (
     <main class="dispatch metrics" data-testid="metrics-dashboard">
@@ -159,6 +162,7 @@ export default function MetricsScreen({ warehouseId }: ScreenProps) {
             <Chart
               title="Deliveries"
               xs={xs}
+              range={xRange}
               series={[
                 { label: 'delivered', values: m.series.map((p) => p.delivered), colour: '#1e9e5a', bars: true },
                 { label: 'failed', values: m.series.map((p) => p.failed), colour: '#d13c2f', bars: true },
@@ -167,6 +171,7 @@ export default function MetricsScreen({ warehouseId }: ScreenProps) {
             <Chart
               title="On time (%)"
               xs={xs}
+              range={xRange}
               series={[
                 { label: 'on time', values: m.series.map((p) => (p.onTimeRate == null ? null : p.onTimeRate * 100)), colour: '#0072b2' },
               ]}
@@ -174,11 +179,13 @@ export default function MetricsScreen({ warehouseId }: ScreenProps) {
             <Chart
               title="Orders picked"
               xs={xs}
+              range={xRange}
               series={[{ label: 'orders', values: m.series.map((p) => p.ordersPicked), colour: '#e69f00', bars: true }]}
             />
             <Chart
               title="CO₂e (kg)"
               xs={xs}
+              range={xRange}
               series={[{ label: 'kg CO₂e', values: m.series.map((p) => p.co2eKg), colour: '#009e73', bars: true }]}
             />
           </section>

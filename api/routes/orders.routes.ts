@@ -70,10 +70,11 @@ async function genericIntakeRoutes(fastify: FastifyInstance) {
             warehouse_id: string;
             sku_mapping: 'sku' | 'barcode';
             min_shelf_life_days: number | null;
-          }>(tx, 'select id, warehouse_id, sku_mapping, min_shelf_life_days from connector where id = ? and warehouse_id = ? and active', [
-            req.body.connectorId,
-            req.body.warehouseId,
-          ]);
+          }>(
+            tx,
+            `select id, warehouse_id, sku_mapping, min_shelf_life_days from connector where id = ? and warehouse_id = ? and active and kind = 'api'`,
+            [req.body.connectorId, req.body.warehouseId],
+          );
           if (!connector) throw new NotFound('Connector', req.body.connectorId);
         }
         if (!(await sqlOne(tx, 'select 1 from warehouse where id = ?', [req.body.warehouseId])))

@@ -38,7 +38,20 @@ async function shipmentEvent(
   await sql(em, `insert into outbox (warehouse_id, type, payload) values (?, ?, ?::jsonb)`, [
     sys.wh1,
     type,
-    JSON.stringify({ shipmentId, orderId, ...tracking }),
+    // The shipping context's own payload shape (the catalogue's schema, which consumers re-parse).
+    JSON.stringify(
+      type === 'shipment.labelled'
+        ? {
+            shipmentId,
+            orderId,
+            serviceCode: 'standard',
+            trackingUrl: null,
+            sscc: '008712345000000017',
+            labelId: randomUUID(),
+            ...tracking,
+          }
+        : { shipmentId, orderId, ...tracking },
+    ),
   ]);
 }
 

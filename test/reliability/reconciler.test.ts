@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /**
  * Postgres is the truth, Redis a cache of work: the reconciler rebuilds lost schedulers and event jobs, poison
  * jobs are parked in the dead-letter store (visible and replayable by an admin), a route plan lost with its job
@@ -102,8 +103,11 @@ describe('reconciler', () => {
     // An event relayed a while ago whose job Redis lost (it never ran: no effect recorded).
     const ev = await sqlOne<{ id: string }>(
       em(),
-      `insert into outbox (warehouse_id, type, payload, seq, relayed_at) values (?, 'task.completed', '{"waveId": null}'::jsonb, 999999, now() - interval '10 seconds') returning id`,
-      [sys.wh1],
+      `insert into outbox (warehouse_id, type, payload, seq, relayed_at) values (?, 'task.completed', ?::jsonb, 999999, now() - interval '10 seconds') returning id`,
+      [
+        sys.wh1,
+        JSON.stringify({ taskId: randomUUID(), type: 'pick', status: 'done', priority: 50, assigneeId: null, waveId: null, qtyDone: 0 }),
+      ],
     );
     await wipeOurRedisKeys();
     for (const s of scheduledJobs()) expect(await sys.rt.queues.get(s.queue).getJobScheduler(s.id)).toBeUndefined();

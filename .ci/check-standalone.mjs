@@ -1,7 +1,7 @@
 // The repository must stand alone: no tracked file may reach outside the checkout, neither through
-// ../shared (a folder that sits beside the checkout on the team's machines only) nor through an
-// absolute path into a machine (/work/…, /home/…, /Users/…, /root/…). A `../shared/…` that resolves
-// to a file inside the tree (the imports of domain/shared/) is fine. Runs before setup: node only.
+// the team's reading folder that sits beside the checkout (a parent-relative "shared" path) nor through
+// an absolute path into a machine's home or work folders (the patterns below). A parent-relative path
+// that resolves to a file inside the tree (the imports of domain/shared/) is fine. Runs before setup: node only.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';

@@ -378,9 +378,14 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     await step('receive-3-qty');
     await page.getByTestId('qty-ok').click();
     await waitPrompt('Scan a pallet, case or item');
-    await page.getByTestId('queued').waitFor({ state: 'detached', timeout: 15_000 });
-    const got = (await call('GET', `${sys.url}/v1/inbound/asns/${asn.body.id}`, sup.token)).body;
+    // The scan is written to the offline queue (IndexedDB) before it is sent, so the queue badge can appear after
+    // this point: wait for the server to hold the receipt rather than for the badge to go.
+    const got = await eventually(
+      async () => (await call('GET', `${sys.url}/v1/inbound/asns/${asn.body.id}`, sup.token)).body,
+      (b) => b.lines?.[0]?.qtyReceived === 5,
+    );
     expect(got.lines[0]).toMatchObject({ qtyExpected: 5, qtyReceived: 5 });
+    await page.getByTestId('queued').waitFor({ state: 'detached', timeout: 15_000 });
     await page.getByTestId('asn-close').click();
     await page.getByTestId('asn-closed').waitFor();
     await step('receive-4-closed');

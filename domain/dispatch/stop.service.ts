@@ -15,6 +15,7 @@ import type { RouteEvaluation } from './route-eval.js';
 import { lockPlan } from './plan.service.js';
 import { co2eG, type Fuel } from './co2.js';
 import { secondsOfDay } from './live-eta.js';
+import { shipParcel } from '../shipping/label.service.js';
 
 /** Stop-level commands: dispatch a route, move a stop by hand, record a delivery outcome. */
 
@@ -43,11 +44,20 @@ export async function dispatchRoute(em: EntityManager, actor: Actor, routeId: st
     [routeId],
   );
   await sql(em, `update route set status = 'dispatched', dispatched_at = coalesce(dispatched_at, now()) where id = ?`, [routeId]);
+  const shipmentIds = `{${stops.map((s) => s.shipment_id).join(',')}}`;
   await sql(
     em,
-    `update shipment set status = 'dispatched', updated_at = now() where id = any(?::uuid[]) and status in ('created', 'packed', 'labelled', 'planned')`,
-    [`{${stops.map((s) => s.shipment_id).join(',')}}`],
+    `update shipment set status = 'dispatched', updated_at = now() where id = any(?::uuid[]) and status in ('created', 'packed', 'labelled', 'manifested', 'planned')`,
+    [shipmentIds],
   );
+  // The van leaves with the cartons: each leaves stock through its `ship` movements here (once: shipParcel skips a
+  // shipment already shipped, and the route lock above serialises concurrent dispatches of the same route).
+  const loaded = await sql<Record<string, any> & { id: string; warehouse_id: string }>(
+    em,
+    'select * from shipment where id = any(?::uuid[]) and packed_at is not null order by id for update',
+    [shipmentIds],
+  );
+  for (const s of loaded) await shipParcel(em, s, { userId: actor.id });
   await recordAudit(em, {
     actorType: actor.kind,
     actorId: actor.id,

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDayForSolve, type PlanRow } from '../../domain/dispatch/day-loader.js';
-import { sqlOne } from '../../domain/shared/sql.js';
+import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { selectCarrier } from '../../domain/shipping/carrier-selection.service.js';
 import { withTx } from '../../platform/db.js';
 import { seedShipping } from '../../scripts/seed/shipping.seed.js';
-import { startTestSystem, type TestSystem } from '../harness/context.js';
+import { http, startTestSystem, type TestSystem } from '../harness/context.js';
 import { packedShipment } from './packed.js';
 
 let sys: TestSystem;
@@ -52,5 +52,72 @@ describe('own fleet', () => {
     expect((await withTx(sys.rt.orm.em, (tx) => selectCarrier(tx, far.shipmentId, new Date('2026-12-03T10:00:00Z'))))!.deliveryMode).toBe(
       'parcel',
     );
+  });
+
+  it('dispatching the route ships its cartons: one ship movement per carton stock line, once, even when dispatched many times at once', async () => {
+    const em = sys.rt.orm.em.fork();
+    const dispatcher = await sys.user('fleet-dispatcher', ['dispatcher'], [sys.wh1]);
+    const cartons = await Promise.all(
+      [0, 1].map(() =>
+        withTx(sys.rt.orm.em, (tx) =>
+          packedShipment(tx, sys.wh1, {
+            qty: 4,
+            shipTo: { name: 'B', address1: 'Damrak 1', city: 'Amsterdam', postcode: '1012 LG', countryCode: 'NL', lat: 52.376, lng: 4.897 },
+          }),
+        ),
+      ),
+    );
+    for (const c of cartons) await withTx(sys.rt.orm.em, (tx) => selectCarrier(tx, c.shipmentId, new Date('2026-12-03T10:00:00Z')));
+    const v = (await sqlOne<{ id: string }>(
+      em,
+      `insert into vehicle (warehouse_id, code, name, capacity_weight_g, capacity_volume_mm3, shift_start_s, shift_end_s, depot_lat, depot_lng)
+      values (?, 'VAN-SHIP', 'Van', 500000, 5000000000, 28800, 64800, 52.39, 4.91) returning id`,
+      [sys.wh1],
+    ))!;
+    const plan = (await sqlOne<{ id: string }>(
+      em,
+      `insert into route_plan (warehouse_id, delivery_date, status, time_limit_s, solved_version) values (?, '2026-12-04', 'solved', 5, 1) returning id`,
+      [sys.wh1],
+    ))!;
+    const route = (await sqlOne<{ id: string }>(
+      em,
+      `insert into route (plan_id, warehouse_id, vehicle_id, start_s, end_s) values (?, ?, ?, 28800, 36000) returning id`,
+      [plan.id, sys.wh1, v.id],
+    ))!;
+    for (const [i, c] of cartons.entries())
+      await sql(
+        em,
+        `insert into route_stop (plan_id, route_id, warehouse_id, shipment_id, seq, arrival_s, eta_s, departure_s) values (?, ?, ?, ?, ?, 30000, 30000, 30300)`,
+        [plan.id, route.id, sys.wh1, c.shipmentId, i + 1],
+      );
+    const res = await Promise.all(
+      Array.from({ length: 8 }, () => http('POST', `${sys.url}/v1/routes/${route.id}/dispatch`, { token: dispatcher.token })),
+    );
+    expect(res.map((r) => r.status)).toEqual(Array(8).fill(200));
+    expect(res.reduce((n, r) => n + r.body.stopsDispatched, 0)).toBe(2);
+    for (const c of cartons) {
+      const moves = await sql<{ qty: number; to_virtual: string }>(
+        em,
+        `select qty, to_virtual from stock_movement where type = 'ship' and ref_type = 'shipment' and ref_id = ?`,
+        [c.shipmentId],
+      );
+      expect(moves).toEqual([{ qty: 4, to_virtual: expect.any(String) }]);
+      const left = await sqlOne<{ n: number }>(em, 'select coalesce(sum(on_hand), 0)::int as n from stock_balance where lpn_id = ?', [
+        c.lpnId,
+      ]);
+      expect(left!.n).toBe(0);
+      const s = await sqlOne<{ status: string; shipped: boolean }>(
+        em,
+        'select status, shipped_at is not null as shipped from shipment where id = ?',
+        [c.shipmentId],
+      );
+      expect(s).toEqual({ status: 'dispatched', shipped: true });
+      const ev = await sqlOne<{ n: number }>(
+        em,
+        `select count(*)::int as n from outbox where type = 'shipment.shipped' and payload->>'shipmentId' = ?`,
+        [c.shipmentId],
+      );
+      expect(ev!.n).toBe(1);
+    }
   });
 });

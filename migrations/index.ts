@@ -15,6 +15,7 @@ import { Migration20261130001502_token_version } from './Migration20261130001502
 import { Migration20261130001601_reliability } from './Migration20261130001601_reliability.js';
 import { Migration20261130001701_vehicle_rules } from './Migration20261130001701_vehicle_rules.js';
 import { Migration20261130001901_outbox_commit_order } from './Migration20261130001901_outbox_commit_order.js';
+import { Migration20261130021101_scan_resolve_gtin_forms } from './Migration20261130021101_scan_resolve_gtin_forms.js';
 
 /** Every migration, in order. Add new ones at the end (the only way the schema changes). */
 export const migrationsList: MigrationObject[] = [
@@ -34,4 +35,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130001601_reliability', class: Migration20261130001601_reliability },
   { name: 'Migration20261130001701_vehicle_rules', class: Migration20261130001701_vehicle_rules },
   { name: 'Migration20261130001901_outbox_commit_order', class: Migration20261130001901_outbox_commit_order },
+  { name: 'Migration20261130021101_scan_resolve_gtin_forms', class: Migration20261130021101_scan_resolve_gtin_forms },
 ];

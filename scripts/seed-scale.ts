@@ -15,7 +15,7 @@ import pg from 'pg';
 import { withDatabase } from '../platform/config.js';
 import { createOrm, migrate } from '../platform/db.js';
 import { loadConfig } from '../platform/config.js';
-import { SCAN_RESOLVE_FN } from '../migrations/Migration20261125000003_inventory.js';
+import { SCAN_RESOLVE_SQL } from '../migrations/Migration20261130021101_scan_resolve_gtin_forms.js';
 
 export const SCALE_WAREHOUSE_ID = '00000000-0000-4000-8000-00000000005c';
 
@@ -46,7 +46,7 @@ export async function seedScale(o: ScaleOptions): Promise<string> {
     await c.connect();
     const meta = await c.query('select skus, locations, movements_per_sku from scale_meta').catch(() => ({ rows: [] as any[] }));
     // Keep database functions current on a reused data set (the data, not the code, is what is expensive).
-    if (meta.rows[0]) await c.query(SCAN_RESOLVE_FN);
+    if (meta.rows[0]) await c.query(SCAN_RESOLVE_SQL);
     await c.end();
     const m = meta.rows[0];
     if (m && m.skus === o.skus && m.locations === o.locations && m.movements_per_sku === o.movementsPerSku) {

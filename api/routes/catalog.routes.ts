@@ -6,8 +6,11 @@ import { exportSkusCsv, importSkusCsv } from '../../domain/catalog/catalog-csv.s
 import { skuBody, skuView } from '../../domain/catalog/catalog.schemas.js';
 import { getSku, listSkus, upsertSkus, barcodeConflicts } from '../../domain/catalog/catalog.service.js';
 import { pageOf, pageQuery } from '../../domain/inventory/inventory.schemas.js';
+import { setInspectionFlag } from '../../domain/receiving/inspection.service.js';
+import { inspectionBody, inspectionView } from '../../domain/receiving/receiving.schemas.js';
 import { Conflict } from '../../domain/shared/errors.js';
 import { withTx } from '../../platform/db.js';
+import { actorOf } from '../auth/guard.js';
 import { problemSchema } from '../problem.schema.js';
 import { csvBody } from '../csv-body.js';
 
@@ -69,6 +72,21 @@ export async function catalogRoutes(fastify: FastifyInstance) {
       });
       return reply.status(r.created ? 201 : 200).send(r.view);
     },
+  );
+
+  app.put(
+    '/catalog/skus/:idOrCode/inspection',
+    {
+      config: { roles: ['supervisor'], scopes: ['catalog:write'] },
+      schema: {
+        tags: ['catalog'],
+        summary: 'Set or clear the needs-inspection flag of a SKU (its receipts go to a quality hold); audited with the reason',
+        params: z.object({ idOrCode: z.string().min(1).max(64) }),
+        body: inspectionBody,
+        response: { 200: inspectionView, ...problems },
+      },
+    },
+    async (req) => withTx(app.orm.em, (tx) => setInspectionFlag(tx, actorOf(req), req.params.idOrCode, req.body)),
   );
 
   app.post(

@@ -283,14 +283,15 @@ export async function inboundRoutes(fastify: FastifyInstance) {
       config: { roles: ['any'], scopes: ['inbound:read'] },
       schema: {
         tags: ['inbound'],
-        summary: 'Dock appointments of a warehouse in a time range',
+        summary: 'Dock appointments of a warehouse in a time range, by start time (cursor-paginated: pass nextCursor back as cursor)',
         querystring: z.object({
           warehouseId: z.uuid(),
           from: z.iso.datetime({ offset: true }).optional(),
           to: z.iso.datetime({ offset: true }).optional(),
+          cursor: z.string().max(512).optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
-        response: { 200: z.object({ items: z.array(appointmentView) }), ...problems },
+        response: { 200: z.object({ items: z.array(appointmentView), nextCursor: z.string().nullable() }), ...problems },
       },
     },
     async (req) => {

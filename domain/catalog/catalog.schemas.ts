@@ -90,6 +90,8 @@ export const skuView = z.object({
   velocityClass: z.string().nullable(),
   minStockQty: z.number(),
   fragile: z.boolean(),
+  /** Receipts go to a quality hold (set with PUT /v1/catalog/skus/:idOrCode/inspection). */
+  requiresInspection: z.boolean(),
   active: z.boolean(),
   uoms: z.array(
     z.object({

@@ -185,6 +185,7 @@ export async function skuViews(em: EntityManager, ids: string[]): Promise<SkuVie
         velocityClass: s.velocity_class,
         minStockQty: s.min_stock_qty,
         fragile: s.fragile,
+        requiresInspection: s.requires_inspection,
         active: s.active,
         uoms: uoms
           .filter((u) => u.sku_id === id)

@@ -5,7 +5,8 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { emit } from '../events/outbox.js';
-import { Conflict, NotFound, ValidationFailed, type FieldError } from '../shared/errors.js';
+import { decodeCursor, page } from '../inventory/cursor.js';
+import { BadRequest, Conflict, NotFound, ValidationFailed, type FieldError } from '../shared/errors.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { discrepanciesOf } from './receipt-rules.js';
 import type { AsnView, CreateAsnInput, Discrepancy } from './receiving.schemas.js';
@@ -219,9 +220,31 @@ export async function closeAsn(
   return { ...v, status: 'closed', discrepancies };
 }
 
-/** ASNs of a warehouse, newest first, cursor-paginated (cursor = created_at|id of the last item). */
+/**
+ * Decodes an opaque list cursor whose parts must be a timestamp, a text or a uuid, in that order: a
+ * tampered cursor is a 400 naming the cursor, never a database cast error.
+ */
+export function keysetAfter(cursor: string | undefined, shape: ('time' | 'text' | 'uuid')[]): string[] | null {
+  const after = decodeCursor(cursor, shape.length);
+  if (!after) return null;
+  const ok = after.every(
+    (v, i) =>
+      typeof v === 'string' &&
+      (shape[i] === 'text' ||
+        (shape[i] === 'time' ? !Number.isNaN(Date.parse(v)) : /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(v))),
+  );
+  if (!ok)
+    throw new BadRequest(
+      'cursor is not valid for this list',
+      [{ path: 'querystring.cursor', message: 'invalid cursor' }],
+      'invalid-cursor',
+    );
+  return after as string[];
+}
+
+/** ASNs of a warehouse, newest first, keyset-paginated (the opaque cursor holds created_at and id of the last item). */
 export async function listAsns(em: EntityManager, q: { warehouseId: string; status?: string; limit: number; cursor?: string }) {
-  const [at, id] = q.cursor ? q.cursor.split('|') : [null, null];
+  const after = keysetAfter(q.cursor, ['time', 'uuid']);
   const rows = await sql<Record<string, any>>(
     em,
     `select a.id, a.reference, a.status, a.expected_at, a.dock_door, a.created_at, s.name as supplier_name,
@@ -230,12 +253,11 @@ export async function listAsns(em: EntityManager, q: { warehouseId: string; stat
     where a.warehouse_id = ? and (?::text is null or a.status = ?)
       and (?::timestamptz is null or (a.created_at, a.id) < (?::timestamptz, ?::uuid))
     order by a.created_at desc, a.id desc limit ?`,
-    [q.warehouseId, q.status ?? null, q.status ?? null, at, at, id, q.limit + 1],
+    [q.warehouseId, q.status ?? null, q.status ?? null, after?.[0] ?? null, after?.[0] ?? null, after?.[1] ?? null, q.limit + 1],
   );
-  const page = rows.slice(0, q.limit);
-  const last = page[page.length - 1];
+  const p = page(rows, q.limit, (r) => [new Date(r.created_at).toISOString(), r.id]);
   return {
-    items: page.map((r) => ({
+    items: p.items.map((r) => ({
       id: r.id,
       reference: r.reference,
       status: r.status,
@@ -244,7 +266,7 @@ export async function listAsns(em: EntityManager, q: { warehouseId: string; stat
       dockDoor: r.dock_door,
       lineCount: r.line_count,
     })),
-    nextCursor: rows.length > q.limit && last ? `${new Date(last.created_at).toISOString()}|${last.id}` : null,
+    nextCursor: p.nextCursor,
   };
 }
 

@@ -1,9 +1,10 @@
 /** Suppliers, purchase orders and dock appointments: the paperwork around an inbound shipment. */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
+import { page } from '../inventory/cursor.js';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors.js';
 import { sql, sqlOne } from '../shared/sql.js';
-import { skuIdsByCode, upsertSupplier } from './asn.service.js';
+import { keysetAfter, skuIdsByCode, upsertSupplier } from './asn.service.js';
 import type {
   appointmentBody,
   appointmentView,
@@ -128,12 +129,33 @@ export async function bookAppointment(tx: EntityManager, b: z.infer<typeof appoi
   return toAppointment(r);
 }
 
-export async function listAppointments(em: EntityManager, q: { warehouseId: string; from?: string; to?: string; limit: number }) {
+/**
+ * Dock appointments of a warehouse overlapping [from, to), by start time then door, keyset-paginated
+ * (the opaque cursor holds the last row's start, door and id, so equal starts never skip or repeat a row).
+ */
+export async function listAppointments(
+  em: EntityManager,
+  q: { warehouseId: string; from?: string; to?: string; limit: number; cursor?: string },
+): Promise<{ items: z.infer<typeof appointmentView>[]; nextCursor: string | null }> {
+  const after = keysetAfter(q.cursor, ['time', 'text', 'uuid']);
   const rows = await sql<Record<string, any>>(
     em,
     `select * from dock_appointment where warehouse_id = ? and (?::timestamptz is null or ends_at > ?) and (?::timestamptz is null or starts_at < ?)
-    order by starts_at, dock_door limit ?`,
-    [q.warehouseId, q.from ?? null, q.from ?? null, q.to ?? null, q.to ?? null, q.limit],
+      and (?::timestamptz is null or (starts_at, dock_door, id) > (?::timestamptz, ?::text, ?::uuid))
+    order by starts_at, dock_door, id limit ?`,
+    [
+      q.warehouseId,
+      q.from ?? null,
+      q.from ?? null,
+      q.to ?? null,
+      q.to ?? null,
+      after?.[0] ?? null,
+      after?.[0] ?? null,
+      after?.[1] ?? null,
+      after?.[2] ?? null,
+      q.limit + 1,
+    ],
   );
-  return { items: rows.map(toAppointment) };
+  const p = page(rows, q.limit, (r) => [new Date(r.starts_at).toISOString(), r.dock_door, r.id]);
+  return { items: p.items.map(toAppointment), nextCursor: p.nextCursor };
 }

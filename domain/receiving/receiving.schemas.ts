@@ -139,3 +139,13 @@ export const appointmentView = z.object({
   endsAt: z.string(),
   status: z.string(),
 });
+
+/** PUT /v1/catalog/skus/:idOrCode/inspection: receipts of a flagged SKU go to a quality hold. */
+export const inspectionBody = z
+  .object({
+    requiresInspection: z.boolean(),
+    /** Why (kept in the audit log), e.g. "supplier complaint 2026-11". */
+    reason: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
+export const inspectionView = z.object({ skuId: z.string(), sku: z.string(), requiresInspection: z.boolean(), changed: z.boolean() });

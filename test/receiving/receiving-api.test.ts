@@ -33,7 +33,10 @@ beforeAll(async () => {
       uoms: [{ level: 'each', qtyEach: 1, gtin: s.each }, ...(s.case ? [{ level: 'case', qtyEach: s.caseQty, gtin: s.case }] : [])],
     });
     expect(r.status, r.text).toBe(201);
-    if (s.requiresInspection) await sql(sys.rt.orm.em.fork(), 'update sku set requires_inspection = true where code = ?', [s.code]);
+    if (s.requiresInspection) {
+      const flag = await api('PUT', `/catalog/skus/${s.code}/inspection`, sup.token, { requiresInspection: true, reason: 'fixture QA' });
+      expect(flag.status, flag.text).toBe(200);
+    }
   }
   const [d] = await sql<{ id: string }>(
     sys.rt.orm.em.fork(),
@@ -41,6 +44,10 @@ beforeAll(async () => {
     [sys.wh1],
   );
   dockId = d!.id;
+  await sql(sys.rt.orm.em.fork(), `insert into location (warehouse_id, code, type) values (?, 'DOCK-02', 'dock'), (?, 'DOCK-03', 'dock')`, [
+    sys.wh1,
+    sys.wh1,
+  ]);
 });
 afterAll(async () => sys?.close());
 
@@ -204,5 +211,100 @@ describe('inbound ASN contract', () => {
     await api('POST', `/inbound/asns/${onPo.body.id}/close`, receiver.token);
     const after = await api('GET', `/inbound/purchase-orders/${po.body.id}`, receiver.token);
     expect(after.body.lines[0]).toMatchObject({ qtyOrdered: 10, qtyReceived: 7 });
+  });
+
+  it('sets the needs-inspection flag through the API: supervisors only, validated, audited, idempotent', async () => {
+    const path = '/catalog/skus/FX-SPOON/inspection';
+    const denied = await api('PUT', path, receiver.token, { requiresInspection: true });
+    expect(denied.status).toBe(403);
+    expect(denied.headers.get('content-type')).toContain('application/problem+json');
+    const notBool = await api('PUT', path, sup.token, { requiresInspection: 'yes' });
+    expect(notBool.status).toBe(400);
+    expect(notBool.body.errors.map((e: any) => e.path)).toContain('body.requiresInspection');
+    const extra = await api('PUT', path, sup.token, { requiresInspection: true, holdDays: 3 });
+    expect(extra.status).toBe(400);
+    const blankReason = await api('PUT', path, sup.token, { requiresInspection: true, reason: '  ' });
+    expect(blankReason.status).toBe(400);
+    expect(blankReason.body.errors.map((e: any) => e.path)).toContain('body.reason');
+    expect((await api('PUT', '/catalog/skus/NO-SUCH-SKU/inspection', sup.token, { requiresInspection: true })).status).toBe(404);
+
+    const on = await api('PUT', path, sup.token, { requiresInspection: true, reason: 'supplier complaint' });
+    expect(on.status, on.text).toBe(200);
+    expect(on.body).toMatchObject({ sku: 'FX-SPOON', requiresInspection: true, changed: true });
+    const again = await api('PUT', path, sup.token, { requiresInspection: true, reason: 'supplier complaint' });
+    expect(again.body.changed).toBe(false);
+    expect((await api('GET', '/catalog/skus/FX-SPOON', receiver.token)).body.requiresInspection).toBe(true);
+    const audit = await sql<{ details: any }>(
+      sys.rt.orm.em.fork(),
+      `select details from audit_log where action = 'sku.inspection_flag' and object_id = ?`,
+      [on.body.skuId],
+    );
+    expect(audit.map((a) => a.details)).toEqual([{ code: 'FX-SPOON', from: false, to: true, reason: 'supplier complaint' }]);
+
+    // A receipt of the flagged SKU now lands behind a quality hold.
+    const asn = await api('POST', '/inbound/asns', sup.token, {
+      warehouseId: sys.wh1,
+      reference: 'ASN-INSPECT',
+      supplier: { name: 'Spoons Ltd' },
+      lines: [{ sku: 'FX-SPOON', qty: 5 }],
+    });
+    expect(asn.status, asn.text).toBe(201);
+    const spoonGtin = fx.skus.find((s: any) => s.code === 'FX-SPOON').each;
+    const r = await api('POST', `/inbound/asns/${asn.body.id}/receive`, receiver.token, { raw: spoonGtin, qty: 5, locationId: dockId });
+    expect([200, 201]).toContain(r.status);
+    const held = await sql<{ status: string; on_hand: number }>(
+      sys.rt.orm.em.fork(),
+      `select b.status, b.on_hand from stock_balance b join sku s on s.id = b.sku_id where s.code = 'FX-SPOON' and b.location_id = ? and b.on_hand > 0`,
+      [dockId],
+    );
+    expect(held.map((h) => h.status)).toContain('quarantine');
+
+    const off = await api('PUT', `/catalog/skus/${on.body.skuId}/inspection`, sup.token, { requiresInspection: false });
+    expect(off.body).toMatchObject({ requiresInspection: false, changed: true });
+  });
+
+  it('lists dock appointments by start time with a cursor: no row skipped or repeated on equal starts, a bad cursor is a 400', async () => {
+    const at = (h: number, m = 0) => `2026-12-09T${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00Z`;
+    for (const [door, h] of [
+      ['DOCK-01', 6],
+      ['DOCK-02', 6],
+      ['DOCK-03', 6],
+      ['DOCK-01', 7],
+      ['DOCK-02', 8],
+    ] as const) {
+      const b = await api('POST', '/inbound/appointments', sup.token, {
+        warehouseId: sys.wh1,
+        dockDoor: door,
+        startsAt: at(h),
+        endsAt: at(h, 45),
+      });
+      expect(b.status, b.text).toBe(201);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const q: string = `/inbound/appointments?warehouseId=${sys.wh1}&from=${at(0)}&to=${at(23)}&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const p = await api('GET', q, receiver.token);
+      expect(p.status, p.text).toBe(200);
+      expect(p.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...p.body.items.map((a: any) => `${a.startsAt.slice(11, 16)} ${a.dockDoor}`));
+      cursor = p.body.nextCursor;
+      pages++;
+    } while (cursor && pages < 10);
+    expect(seen).toEqual(['06:00 DOCK-01', '06:00 DOCK-02', '06:00 DOCK-03', '07:00 DOCK-01', '08:00 DOCK-02']);
+    expect(pages).toBe(3);
+    for (const bad of ['garbage', Buffer.from('["not a date","DOCK-01","x"]').toString('base64url')]) {
+      const r = await api('GET', `/inbound/appointments?warehouseId=${sys.wh1}&cursor=${bad}`, receiver.token);
+      expect(r.status).toBe(400);
+      expect(r.body.errors[0].path).toBe('querystring.cursor');
+    }
+    const badAsnCursor = await api(
+      'GET',
+      `/inbound/asns?warehouseId=${sys.wh1}&cursor=${Buffer.from('["x","y"]').toString('base64url')}`,
+      receiver.token,
+    );
+    expect(badAsnCursor.status).toBe(400);
+    expect((await api('GET', `/inbound/appointments?warehouseId=${sys.wh1}`, stranger.token)).status).toBe(404);
   });
 });

@@ -32,6 +32,7 @@ import { withTx } from '../../platform/db.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
 import { problemSchema } from '../problem.schema.js';
 import { csvBody } from '../csv-body.js';
+import { asnLifecycle } from '../../domain/receiving/asn.lifecycle.js';
 
 const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
 const RECEIVING = ['supervisor', 'receiver'] as const;
@@ -140,7 +141,7 @@ export async function inboundRoutes(fastify: FastifyInstance) {
         summary: 'ASNs of a warehouse, newest first (cursor-paginated)',
         querystring: z.object({
           warehouseId: z.uuid(),
-          status: z.enum(['expected', 'receiving', 'closed']).optional(),
+          status: asnLifecycle.schema.optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
           cursor: z.string().max(100).optional(),
         }),

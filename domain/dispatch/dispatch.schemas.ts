@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { routePlanLifecycle } from './route-plan.lifecycle.js';
 
 /** Commands and views of the dispatch context (the API's request/response schemas come from here). */
 
@@ -156,7 +157,7 @@ export const planSummaryView = z.object({
   id: z.string(),
   warehouseId: z.string(),
   deliveryDate: z.string(),
-  status: z.enum(['queued', 'solving', 'solved', 'failed', 'cancelled']),
+  status: routePlanLifecycle.schema,
   version: z.number().int(),
   solvedVersion: z.number().int().nullable(),
   timeLimitS: z.number().int(),

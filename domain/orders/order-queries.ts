@@ -3,20 +3,10 @@ import { z } from 'zod';
 import { NotFound } from '../shared/errors.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
+import { orderLifecycle } from './order.lifecycle.js';
 
-export const orderStatus = z.enum([
-  'pending',
-  'on_hold',
-  'backordered',
-  'allocated',
-  'released',
-  'picking',
-  'picked',
-  'packed',
-  'shipped',
-  'delivered',
-  'cancelled',
-]);
+/** From the order lifecycle's transition table (`order.lifecycle.ts`). */
+export const orderStatus = orderLifecycle.schema;
 
 export const orderSummary = z.object({
   id: z.string(),

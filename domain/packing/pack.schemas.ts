@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { packSessionLifecycle } from './pack-session.lifecycle.js';
 
 export const startPackBody = z.object({ stationCode: z.string().min(1).max(40), toteScan: z.string().min(1).max(200) });
 export const verifyScanBody = z.object({ itemScan: z.string().min(1).max(400), qty: z.number().int().min(1).max(10_000).default(1) });
@@ -30,7 +31,7 @@ export const packSessionView = z.object({
   warehouseId: z.string(),
   orderId: z.string(),
   stationCode: z.string(),
-  status: z.enum(['verifying', 'verified', 'packed', 'cancelled']),
+  status: packSessionLifecycle.schema,
   toteCodes: z.array(z.string()),
   items: z.array(z.object({ skuId: z.string(), skuCode: z.string(), qtyExpected: z.number().int(), qtyVerified: z.number().int() })),
   proposal: z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { waveLifecycle } from './wave.lifecycle.js';
 
 export const pickModeSchema = z.enum(['discrete', 'batch', 'zone']);
 
@@ -53,7 +54,7 @@ export const waveView = z.object({
   warehouseId: z.string(),
   number: z.number().int(),
   templateId: z.string().nullable(),
-  status: z.enum(['planned', 'released', 'picked', 'completed', 'cancelled']),
+  status: waveLifecycle.schema,
   pickMode: pickModeSchema,
   cartSlots: z.number().int(),
   streaming: z.boolean(),
@@ -68,7 +69,7 @@ export const waveView = z.object({
 export type WaveView = z.infer<typeof waveView>;
 
 export const listWavesQuery = z.object({
-  status: z.enum(['planned', 'released', 'picked', 'completed', 'cancelled']).optional(),
+  status: waveLifecycle.schema.optional(),
   cursor: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

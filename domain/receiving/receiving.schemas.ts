@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { asnLifecycle } from './asn.lifecycle.js';
 
 /** Shapes of the inbound API (contract of issue 12: extend, never rename). */
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
@@ -52,7 +53,7 @@ export const asnView = z.object({
   warehouseId: z.string(),
   reference: z.string(),
   supplier: z.object({ id: z.string(), name: z.string() }),
-  status: z.enum(['expected', 'receiving', 'closed']),
+  status: asnLifecycle.schema,
   expectedAt: z.string().nullable(),
   dockDoor: z.string().nullable(),
   dockLocationId: z.string().nullable(),

@@ -1,23 +1,13 @@
 import { z } from 'zod';
+import { shipmentLifecycle } from './shipment.lifecycle.js';
 
 /**
  * Shipment status, parcel and own-fleet paths together:
  * created → packed → labelled → manifested → in_transit → delivered (parcel), or
  * packed/labelled → planned → dispatched → delivered | failed (own fleet); cancelled and voided labels return to packed.
+ * The states and moves are the transition table in `shipment.lifecycle.ts`.
  */
-export const SHIPMENT_STATUSES = [
-  'created',
-  'packed',
-  'labelled',
-  'manifested',
-  'planned',
-  'dispatched',
-  'in_transit',
-  'delivered',
-  'failed',
-  'returned',
-  'cancelled',
-] as const;
+export const SHIPMENT_STATUSES = shipmentLifecycle.states;
 export const shipmentStatus = z.enum(SHIPMENT_STATUSES);
 export type ShipmentStatus = z.infer<typeof shipmentStatus>;
 

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { roleSchema } from '../shared/roles.js';
+import { taskLifecycle } from './task.lifecycle.js';
 
 export const TASK_TYPES = ['putaway', 'replenish', 'pick', 'pack', 'count', 'load', 'putback'] as const;
-export const TASK_STATUSES = ['open', 'claimed', 'in_progress', 'done', 'cancelled'] as const;
+/** From the task lifecycle's transition table (`task.lifecycle.ts`). */
+export const TASK_STATUSES = taskLifecycle.states;
 export const taskTypeSchema = z.enum(TASK_TYPES);
 export const taskStatusSchema = z.enum(TASK_STATUSES);
 export type TaskType = z.infer<typeof taskTypeSchema>;

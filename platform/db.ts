@@ -1,6 +1,6 @@
 import { MikroORM, type EntityManager, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
-import { allEntities } from '../domain/entities.js';
+import { allEntities } from './entities.js';
 import { migrationsList } from '../migrations/index.js';
 import type { Config } from './config.js';
 import { idempotencyCommitted, markIdempotencyApplied } from './idempotency-context.js';

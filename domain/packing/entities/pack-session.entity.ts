@@ -1,0 +1,48 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { AppUser } from '../../identity/entities/app-user.entity.js';
+import { Warehouse } from '../../layout/entities/warehouse.entity.js';
+import type { RowOf } from '../../shared/rows.js';
+
+/** Table `pack_session`. The schema changes only through migrations/; test/foundation/schema-drift.test.ts keeps this in step. */
+export const PackSession = defineEntity({
+  name: 'PackSession',
+  tableName: 'pack_session',
+  properties: {
+    id: p.uuid().primary().defaultRaw('gen_random_uuid()'),
+    warehouse_id: () =>
+      p
+        .manyToOne(Warehouse)
+        .mapToPk()
+        .fieldName('warehouse_id')
+        .foreignKeyName('pack_session_warehouse_id_fkey')
+        .deleteRule('no action')
+        .updateRule('no action'),
+    station_code: p.text(),
+    order_id: p.uuid(),
+    packer_id: () =>
+      p
+        .manyToOne(AppUser)
+        .mapToPk()
+        .fieldName('packer_id')
+        .foreignKeyName('pack_session_packer_id_fkey')
+        .deleteRule('no action')
+        .updateRule('no action')
+        .nullable(),
+    status: p.enum(['verifying', 'verified', 'packed', 'cancelled']).defaultRaw("'verifying'"),
+    tote_codes: p.array().defaultRaw("'{}'"),
+    proposal: p.json<unknown>().nullable(),
+    expected_weight_g: p.integer().nullable(),
+    created_at: p.datetime().defaultRaw('now()'),
+    packed_at: p.datetime().nullable(),
+  },
+  uniques: [
+    {
+      name: 'pack_session_open_uq',
+      expression:
+        "CREATE UNIQUE INDEX pack_session_open_uq ON public.pack_session USING btree (order_id) WHERE (status = ANY (ARRAY['verifying'::text, 'verified'::text]))",
+    },
+  ],
+});
+export type PackSession = InferEntity<typeof PackSession>;
+/** A `pack_session` row as raw SQL returns it (snake_case columns, timestamps as ISO strings). */
+export type PackSessionRow = RowOf<typeof PackSession>;

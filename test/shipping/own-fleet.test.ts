@@ -47,6 +47,18 @@ describe('own fleet', () => {
     } as unknown as PlanRow;
     const day = await loadDayForSolve(sys.rt.orm.em.fork(), plan);
     expect(day.shipments.map((x) => x.id)).toContain(shipmentId);
+    // No coordinates from the storefront: the Dutch PC4 centroid (GeoNames table) still places it in the area.
+    const bare = await withTx(sys.rt.orm.em, (tx) =>
+      packedShipment(tx, sys.wh1, {
+        shipTo: { name: 'C', address1: 'Prinsengracht 263', city: 'Amsterdam', postcode: '1016 GV', countryCode: 'NL' },
+      }),
+    );
+    const viaCentroid = await withTx(sys.rt.orm.em, (tx) => selectCarrier(tx, bare.shipmentId, new Date('2026-12-03T10:00:00Z')));
+    expect(viaCentroid!.deliveryMode).toBe('own_fleet');
+    const pt = await sqlOne<{ lat: number; lng: number }>(sys.rt.orm.em.fork(), 'select lat, lng from shipment where id = ?', [
+      bare.shipmentId,
+    ]);
+    expect(Math.abs(pt!.lat - 52.37)).toBeLessThan(0.02);
     // Outside the area (Rotterdam): a parcel carrier, not in the day.
     const far = await withTx(sys.rt.orm.em, (tx) => packedShipment(tx, sys.wh1));
     expect((await withTx(sys.rt.orm.em, (tx) => selectCarrier(tx, far.shipmentId, new Date('2026-12-03T10:00:00Z'))))!.deliveryMode).toBe(

@@ -38,9 +38,13 @@ describe('POST /v1/rate-quotes', () => {
     expect(by['swiftair/express'].estimatedDelivery).toBe('2026-12-05');
     expect(r.body.chosen).toEqual({ carrier: 'polderpost', service: 'standard' });
     expect(r.body.late).toBe(false);
+    // Rotterdam's postal centroid (offline GeoNames table) lies outside the Amsterdam delivery area.
     expect(r.body.ineligible).toContainEqual(
-      expect.objectContaining({ carrier: 'own-fleet', reason: expect.stringMatching(/coordinates/) }),
+      expect.objectContaining({ carrier: 'own-fleet', reason: 'the address is outside every delivery area' }),
     );
+    // A country without an offline centroid table and no coordinates: the own fleet cannot place it.
+    const pt = await quote({ destination: { postalCode: '1000-001', country: 'PT' } });
+    expect(JSON.stringify(pt.body)).toMatch(/own-fleet\/next-day: no coordinates/);
   });
 
   it('pays for speed when the promise needs it, and flags late when nothing meets it', async () => {

@@ -1,5 +1,5 @@
 import type { Processor } from 'bullmq';
-import { relayedEventSchema } from '../domain/events/catalogue.js';
+import { parseDomainEvent } from '../domain/events/parse-event.js';
 import { checkReplenishment, checkWaveDemand } from '../domain/slotting/replenishment.service.js';
 import { withTx } from '../platform/db.js';
 import type { Runtime } from '../platform/runtime.js';
@@ -7,15 +7,16 @@ import type { Runtime } from '../platform/runtime.js';
 /**
  * Replenishment triggers (idempotent: the service raises at most one live task per face and SKU):
  * a pick or move out of a location → below-min check; a short pick → emergency; a released wave → demand.
+ * Payloads are re-read against the event catalogue (a bad one is dead-lettered at once by the job guard).
  */
 export const replenishmentProcessor =
   (rt: Runtime): Processor =>
   async (job) => {
-    const e = relayedEventSchema.parse(job.data);
+    const e = parseDomainEvent(job.data);
     if (e.type === 'stock.moved') {
-      const p = e.payload as { type: string; skuId: string; from: { locationId: string | null } };
-      if (!p.from.locationId || !['pick', 'move', 'pack'].includes(p.type)) return { skipped: p.type };
+      const p = e.payload;
       const locationId = p.from.locationId;
+      if (!locationId || !['pick', 'move', 'pack'].includes(p.type)) return { skipped: p.type };
       return {
         taskId: await withTx(rt.orm.em, (tx) =>
           checkReplenishment(tx, { warehouseId: e.warehouseId, locationId, skuId: p.skuId, reason: 'below_min' }),
@@ -23,7 +24,7 @@ export const replenishmentProcessor =
       };
     }
     if (e.type === 'task.short_picked') {
-      const p = e.payload as { locationId: string; skuId: string };
+      const p = e.payload;
       return {
         taskId: await withTx(rt.orm.em, (tx) =>
           checkReplenishment(tx, { warehouseId: e.warehouseId, locationId: p.locationId, skuId: p.skuId, reason: 'short_pick' }),
@@ -31,8 +32,8 @@ export const replenishmentProcessor =
       };
     }
     if (e.type === 'wave.released') {
-      const p = e.payload as { waveId: string };
-      return { taskIds: await withTx(rt.orm.em, (tx) => checkWaveDemand(tx, e.warehouseId, p.waveId)) };
+      const waveId = e.payload.waveId;
+      return { taskIds: await withTx(rt.orm.em, (tx) => checkWaveDemand(tx, e.warehouseId, waveId)) };
     }
     return { skipped: e.type };
   };

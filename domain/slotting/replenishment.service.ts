@@ -43,13 +43,15 @@ export async function setPickFace(
 }
 
 /**
- * Raises a replenish task for the face if it needs one and none is live. `needQty` is demand the face
- * must cover (a released wave); short picks always raise one (emergency). Returns the task id raised,
- * or null (face fine, task already live, no pick face, or no reserve stock to bring).
+ * Raises a replenish task for the face if it needs one and none is live. A released wave passes what
+ * it will take from the face (`faceDemandQty`) and what it needs of the SKU in all (`needQty`): the
+ * face is refilled when the wave needs more than the face holds or would leave it below min. Short
+ * picks always raise one (emergency). Returns the task id raised, or null (face fine, task already
+ * live, no pick face, or no free reserve stock to bring).
  */
 export async function checkReplenishment(
   tx: EntityManager,
-  q: { warehouseId: string; locationId: string; skuId: string; reason: ReplenishReason; needQty?: number },
+  q: { warehouseId: string; locationId: string; skuId: string; reason: ReplenishReason; needQty?: number; faceDemandQty?: number },
 ): Promise<string | null> {
   const face = await sqlOne<{ min_qty: number; max_qty: number; sku_id: string }>(
     tx,
@@ -77,9 +79,11 @@ export async function checkReplenishment(
       )
     )?.n ?? 0,
   );
-  const needed = emergency || onFace < face.min_qty || (q.needQty !== undefined && q.needQty > onFace);
+  // What the face will hold once the released demand is picked from it.
+  const after = onFace - (q.faceDemandQty ?? 0);
+  const needed = emergency || after < face.min_qty || (q.needQty !== undefined && q.needQty > onFace);
   if (!needed) return null;
-  const want = Math.max(face.max_qty - onFace, (q.needQty ?? 0) - onFace, 1);
+  const want = Math.max(face.max_qty - after, (q.needQty ?? 0) - onFace, 1);
   // FEFO from reserve: the earliest expiry (then the oldest receipt) first.
   const src = await sqlOne<{ location_id: string; lot: string | null; expiry: string | null; lpn_id: string | null; free: number }>(
     tx,
@@ -120,14 +124,23 @@ export async function checkReplenishment(
   return task.id;
 }
 
-/** A released wave: every pick face whose wave demand exceeds what it holds gets a replenishment. */
+/**
+ * A released wave: every pick face of a SKU the wave picks is checked against the wave's demand — what
+ * its open lines take from that face, and what they need of the SKU in all (lines the allocation put on
+ * reserve because the face was short count too). Returns the replenish task ids raised.
+ */
 export async function checkWaveDemand(tx: EntityManager, warehouseId: string, waveId: string): Promise<string[]> {
-  const demand = await sql<{ location_id: string; sku_id: string; qty: number }>(
+  const demand = await sql<{ location_id: string; sku_id: string; face_qty: number; need_qty: number }>(
     tx,
-    `select l.location_id, l.sku_id, sum(l.qty - l.qty_picked - l.qty_short)::int as qty
-    from task_line l join task t on t.id = l.task_id join pick_face pf on pf.location_id = l.location_id and pf.sku_id = l.sku_id
-    where t.wave_id = ? and l.status = 'open' group by l.location_id, l.sku_id`,
-    [waveId],
+    `with d as (
+      select l.sku_id, l.location_id, sum(l.qty - l.qty_picked - l.qty_short)::int as qty
+      from task_line l join task t on t.id = l.task_id
+      where t.wave_id = ? and l.status = 'open' and t.status <> 'cancelled' group by l.sku_id, l.location_id)
+    select pf.location_id, pf.sku_id,
+      coalesce(sum(d.qty) filter (where d.location_id = pf.location_id), 0)::int as face_qty, sum(d.qty)::int as need_qty
+    from d join pick_face pf on pf.sku_id = d.sku_id and pf.warehouse_id = ?
+    group by pf.location_id, pf.sku_id order by pf.location_id`,
+    [waveId, warehouseId],
   );
   const ids: string[] = [];
   for (const d of demand) {
@@ -136,7 +149,8 @@ export async function checkWaveDemand(tx: EntityManager, warehouseId: string, wa
       locationId: d.location_id,
       skuId: d.sku_id,
       reason: 'wave_demand',
-      needQty: d.qty,
+      needQty: d.need_qty,
+      faceDemandQty: d.face_qty,
     });
     if (id) ids.push(id);
   }

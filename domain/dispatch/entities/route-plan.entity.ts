@@ -1,5 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { Warehouse } from '../../layout/entities/warehouse.entity.js';
+import { routePlanLifecycle } from '../route-plan.lifecycle.js';
 import type { RowOf } from '../../shared/rows.js';
 
 /** Table `route_plan`. The schema changes only through migrations/; test/foundation/schema-drift.test.ts keeps this in step. */
@@ -17,7 +18,7 @@ export const RoutePlan = defineEntity({
         .deleteRule('no action')
         .updateRule('no action'),
     delivery_date: p.date(),
-    status: p.enum(['queued', 'solving', 'solved', 'failed', 'cancelled']).defaultRaw("'queued'"),
+    status: p.enum([...routePlanLifecycle.states]).defaultRaw("'queued'"),
     version: p.integer().defaultRaw('1'),
     solved_version: p.integer().nullable(),
     vehicle_ids: p.array().columnType('uuid[]').nullable(),

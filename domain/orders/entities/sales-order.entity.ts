@@ -1,6 +1,7 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { Connector } from './connector.entity.js';
 import { Warehouse } from '../../layout/entities/warehouse.entity.js';
+import { orderLifecycle } from '../order.lifecycle.js';
 import type { RowOf } from '../../shared/rows.js';
 
 /** Table `sales_order`. The schema changes only through migrations/; test/foundation/schema-drift.test.ts keeps this in step. */
@@ -29,21 +30,7 @@ export const SalesOrder = defineEntity({
     external_id: p.text(),
     external_number: p.text().nullable(),
     source: p.enum(['shopify', 'woocommerce', 'api', 'poll']),
-    status: p
-      .enum([
-        'pending',
-        'on_hold',
-        'backordered',
-        'allocated',
-        'released',
-        'picking',
-        'picked',
-        'packed',
-        'shipped',
-        'delivered',
-        'cancelled',
-      ])
-      .defaultRaw("'pending'"),
+    status: p.enum([...orderLifecycle.states]).defaultRaw("'pending'"),
     hold_reason: p.text().nullable(),
     customer: p.json<unknown>().defaultRaw("'{}'"),
     ship_to: p.json<unknown>().defaultRaw("'{}'"),

@@ -1,6 +1,7 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { AppUser } from '../../identity/entities/app-user.entity.js';
 import { Warehouse } from '../../layout/entities/warehouse.entity.js';
+import { packSessionLifecycle } from '../pack-session.lifecycle.js';
 import type { RowOf } from '../../shared/rows.js';
 
 /** Table `pack_session`. The schema changes only through migrations/; test/foundation/schema-drift.test.ts keeps this in step. */
@@ -28,7 +29,7 @@ export const PackSession = defineEntity({
         .deleteRule('no action')
         .updateRule('no action')
         .nullable(),
-    status: p.enum(['verifying', 'verified', 'packed', 'cancelled']).defaultRaw("'verifying'"),
+    status: p.enum([...packSessionLifecycle.states]).defaultRaw("'verifying'"),
     tote_codes: p.array().defaultRaw("'{}'"),
     proposal: p.json<unknown>().nullable(),
     expected_weight_g: p.integer().nullable(),

@@ -1,6 +1,7 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { Warehouse } from '../../layout/entities/warehouse.entity.js';
 import { WaveTemplate } from './wave-template.entity.js';
+import { waveLifecycle } from '../wave.lifecycle.js';
 import type { RowOf } from '../../shared/rows.js';
 
 /** Table `wave`. The schema changes only through migrations/; test/foundation/schema-drift.test.ts keeps this in step. */
@@ -27,7 +28,7 @@ export const Wave = defineEntity({
         .updateRule('no action')
         .nullable(),
     number: p.bigint('string').generated('identity').autoincrement(),
-    status: p.enum(['planned', 'released', 'picked', 'completed', 'cancelled']).defaultRaw("'planned'"),
+    status: p.enum([...waveLifecycle.states]).defaultRaw("'planned'"),
     pick_mode: p.enum(['discrete', 'batch', 'zone']),
     cart_slots: p.integer().defaultRaw('8'),
     streaming: p.boolean().defaultRaw('false'),

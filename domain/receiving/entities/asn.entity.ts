@@ -3,6 +3,7 @@ import { Location } from '../../layout/entities/location.entity.js';
 import { PurchaseOrder } from './purchase-order.entity.js';
 import { Supplier } from './supplier.entity.js';
 import { Warehouse } from '../../layout/entities/warehouse.entity.js';
+import { asnLifecycle } from '../asn.lifecycle.js';
 import type { RowOf } from '../../shared/rows.js';
 
 /** Table `asn`. The schema changes only through migrations/; test/foundation/schema-drift.test.ts keeps this in step. */
@@ -37,7 +38,7 @@ export const Asn = defineEntity({
         .updateRule('no action')
         .nullable(),
     reference: p.text(),
-    status: p.enum(['expected', 'receiving', 'closed']).defaultRaw("'expected'"),
+    status: p.enum([...asnLifecycle.states]).defaultRaw("'expected'"),
     expected_at: p.datetime().nullable(),
     dock_door: p.text().nullable(),
     dock_location_id: () =>

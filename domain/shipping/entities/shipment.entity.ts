@@ -3,6 +3,7 @@ import { Manifest } from './manifest.entity.js';
 import { PackSession } from '../../packing/entities/pack-session.entity.js';
 import { Warehouse } from '../../layout/entities/warehouse.entity.js';
 import { Wave } from '../../picking/entities/wave.entity.js';
+import { shipmentLifecycle } from '../shipment.lifecycle.js';
 import type { RowOf } from '../../shared/rows.js';
 
 /** Table `shipment`. The schema changes only through migrations/; test/foundation/schema-drift.test.ts keeps this in step. */
@@ -20,21 +21,7 @@ export const Shipment = defineEntity({
         .deleteRule('no action')
         .updateRule('no action'),
     order_id: p.uuid().nullable(),
-    status: p
-      .enum([
-        'created',
-        'packed',
-        'labelled',
-        'manifested',
-        'planned',
-        'dispatched',
-        'in_transit',
-        'delivered',
-        'failed',
-        'returned',
-        'cancelled',
-      ])
-      .defaultRaw("'created'"),
+    status: p.enum([...shipmentLifecycle.states]).defaultRaw("'created'"),
     carrier_code: p.text().nullable(),
     service_code: p.text().nullable(),
     tracking_number: p.text().nullable(),

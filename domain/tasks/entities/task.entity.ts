@@ -5,6 +5,7 @@ import { Sku } from '../../catalog/entities/sku.entity.js';
 import { Warehouse } from '../../layout/entities/warehouse.entity.js';
 import { Wave } from '../../picking/entities/wave.entity.js';
 import { Zone } from '../../layout/entities/zone.entity.js';
+import { taskLifecycle } from '../task.lifecycle.js';
 import type { RowOf } from '../../shared/rows.js';
 
 /** Table `task`. The schema changes only through migrations/; test/foundation/schema-drift.test.ts keeps this in step. */
@@ -22,7 +23,7 @@ export const Task = defineEntity({
         .deleteRule('no action')
         .updateRule('no action'),
     type: p.enum(['putaway', 'replenish', 'pick', 'pack', 'count', 'load', 'putback']),
-    status: p.enum(['open', 'claimed', 'in_progress', 'done', 'cancelled']).defaultRaw("'open'"),
+    status: p.enum([...taskLifecycle.states]).defaultRaw("'open'"),
     priority: p.integer().defaultRaw('50'),
     roles: p.array(),
     equipment: p.text().nullable(),

@@ -107,6 +107,12 @@ export async function fanOutToSubscriptions(
   return ids;
 }
 
+/** A storefront order line and how many of its units one carton holds. */
+export interface CartonLine {
+  lineItemId: string;
+  qty: number;
+}
+
 interface ShipmentInfo {
   shipmentId: string;
   orderId: string;
@@ -115,6 +121,40 @@ interface ShipmentInfo {
   serviceCode?: string | null;
   trackingUrl?: string | null;
   carrierName?: string | null;
+  /** What this carton holds, as the storefront's line ids (absent when a content cannot be mapped to one). */
+  cartonLines?: CartonLine[];
+}
+
+/**
+ * Which storefront order lines a carton holds (pure). The order's cartons are walked in carton order and each SKU's
+ * units fill that SKU's lines in line order, so two lines of the same SKU split over cartons come out right.
+ * Undefined when a unit of this carton matches no line with a storefront id.
+ */
+export function cartonLinesOf(
+  cartons: { id: string; contents: { skuId: string; qty: number }[] }[],
+  lines: { skuId: string | null; externalLineId: string | null; qty: number }[],
+  shipmentId: string,
+): CartonLine[] | undefined {
+  const left = lines.map((l) => l.qty);
+  for (const c of cartons) {
+    const mine = new Map<string, number>();
+    let unmapped = false;
+    for (const it of c.contents) {
+      let need = it.qty;
+      for (const [i, l] of lines.entries()) {
+        if (need === 0) break;
+        if (l.skuId !== it.skuId || left[i]! <= 0) continue;
+        const take = Math.min(need, left[i]!);
+        left[i]! -= take;
+        need -= take;
+        if (l.externalLineId) mine.set(l.externalLineId, (mine.get(l.externalLineId) ?? 0) + take);
+        else unmapped = true;
+      }
+      if (need > 0) unmapped = true;
+    }
+    if (c.id === shipmentId) return unmapped ? undefined : [...mine].map(([lineItemId, qty]) => ({ lineItemId, qty }));
+  }
+  return undefined;
 }
 
 /** Store base URL of a connector: the callback override, else the storefront's own address. */
@@ -128,17 +168,23 @@ export function storeBase(c: Pick<ConnectorRow, 'kind' | 'callback_url' | 'shop_
 const SHOPIFY_API = '/admin/api/2024-10';
 /** Body key (never sent) naming the fulfillment-orders URL the delivery worker resolves before the POST. */
 export const SHOPIFY_FO_LOOKUP = '$fulfillmentOrdersUrl';
+/** Body key (never sent): the carton's order lines, matched to fulfillment-order line items once those are read. */
+export const SHOPIFY_CARTON_LINES = '$cartonLines';
 
 interface ShopifyFulfillmentOrder {
   id: number | string;
   status?: string;
   supported_actions?: string[];
+  line_items?: { id: number | string; line_item_id: number | string; fulfillable_quantity?: number; quantity?: number }[];
 }
 
 /**
- * The fulfillment body for Shopify once its open fulfillment orders are known (pure): every fulfillment order that
- * is open or in progress and supports `create_fulfillment`, with no line items listed (= all of its remaining items).
- * Returns null when there is nothing left to fulfil (already fulfilled, e.g. by an earlier carton's label).
+ * The fulfillment body for Shopify once its open fulfillment orders are known (pure). Shopify's REST fulfillment holds
+ * one tracking number ("to use multiple tracking numbers, create separate fulfillments"), so each carton is its own
+ * fulfillment: its order lines are matched to the open fulfillment orders' line items (`line_item_id`) up to their
+ * `fulfillable_quantity`, and only those are listed. A carton whose contents could not be mapped to storefront lines
+ * falls back to every open fulfillment order that supports `create_fulfillment`, with no line items listed (= all
+ * that remain). Returns null when nothing of it is left to fulfil (already fulfilled).
  */
 export function shopifyFulfillmentBody(
   body: Record<string, any>,
@@ -149,11 +195,29 @@ export function shopifyFulfillmentBody(
       ['open', 'in_progress'].includes(f.status ?? '') && (f.supported_actions ?? ['create_fulfillment']).includes('create_fulfillment'),
   );
   if (!open.length) return null;
-  const { [SHOPIFY_FO_LOOKUP]: _lookup, ...rest } = body;
-  return {
-    ...rest,
-    fulfillment: { ...rest.fulfillment, line_items_by_fulfillment_order: open.map((f) => ({ fulfillment_order_id: f.id })) },
-  };
+  const { [SHOPIFY_FO_LOOKUP]: _lookup, [SHOPIFY_CARTON_LINES]: cartonLines, ...rest } = body;
+  const lines = cartonLines as CartonLine[] | undefined;
+  if (!lines?.length)
+    return {
+      ...rest,
+      fulfillment: { ...rest.fulfillment, line_items_by_fulfillment_order: open.map((f) => ({ fulfillment_order_id: f.id })) },
+    };
+  const need = new Map(lines.map((l) => [String(l.lineItemId), l.qty]));
+  const byOrder: { fulfillment_order_id: number | string; fulfillment_order_line_items: { id: number | string; quantity: number }[] }[] =
+    [];
+  for (const f of open) {
+    const items: { id: number | string; quantity: number }[] = [];
+    for (const li of f.line_items ?? []) {
+      const want = need.get(String(li.line_item_id)) ?? 0;
+      const take = Math.min(want, li.fulfillable_quantity ?? li.quantity ?? 0);
+      if (take <= 0) continue;
+      items.push({ id: li.id, quantity: take });
+      need.set(String(li.line_item_id), want - take);
+    }
+    if (items.length) byOrder.push({ fulfillment_order_id: f.id, fulfillment_order_line_items: items });
+  }
+  if (!byOrder.length) return null;
+  return { ...rest, fulfillment: { ...rest.fulfillment, line_items_by_fulfillment_order: byOrder } };
 }
 
 /**
@@ -199,7 +263,7 @@ export function callbacksFor(
   if (c.kind === 'shopify') {
     if (e.type === 'shipment.labelled') {
       // Fulfillment orders (Admin API 2022-07+; the order-level fulfillments endpoint is gone): the delivery worker
-      // first reads the order's open fulfillment orders, then creates one fulfillment over them with tracking_info.
+      // first reads the order's open fulfillment orders, then creates this carton's fulfillment with its tracking_info.
       return [
         {
           key: 'fulfillment',
@@ -207,6 +271,7 @@ export function callbacksFor(
           url: `${base}${SHOPIFY_API}/fulfillments.json`,
           body: {
             [SHOPIFY_FO_LOOKUP]: `${base}${SHOPIFY_API}/orders/${externalId}/fulfillment_orders.json`,
+            ...(s.cartonLines?.length ? { [SHOPIFY_CARTON_LINES]: s.cartonLines } : {}),
             fulfillment: {
               line_items_by_fulfillment_order: [],
               tracking_info: {
@@ -325,6 +390,8 @@ export async function recordFulfilment(tx: EntityManager, e: EventEnvelope): Pro
   }
   if (!o.connector_id) return [];
   const c = (await sqlOne<ConnectorRow>(tx, 'select * from connector where id = ?', [o.connector_id]))!;
+  if (c.kind === 'shopify' && e.type === 'shipment.labelled' && p.shipmentId)
+    ship.cartonLines = await cartonLinesFor(tx, o.id, p.shipmentId);
   const ids: string[] = [];
   for (const cb of callbacksFor(c, e, o.external_id, ship, p.reason)) {
     const id = await insertDelivery(tx, {
@@ -342,6 +409,25 @@ export async function recordFulfilment(tx: EntityManager, e: EventEnvelope): Pro
     if (id) ids.push(id);
   }
   return ids;
+}
+
+/** What one carton of an order holds, as the storefront's line ids (see cartonLinesOf). */
+async function cartonLinesFor(tx: EntityManager, orderId: string, shipmentId: string): Promise<CartonLine[] | undefined> {
+  const cartons = await sql<{ id: string; contents: { skuId: string; qty: number }[] | null }>(
+    tx,
+    `select id, contents from shipment where order_id = ? and status <> 'cancelled' order by carton_no nulls last, created_at, id`,
+    [orderId],
+  );
+  const lines = await sql<{ sku_id: string | null; external_line_id: string | null; qty: number }>(
+    tx,
+    'select sku_id, external_line_id, qty from order_line where order_id = ? order by line_no',
+    [orderId],
+  );
+  return cartonLinesOf(
+    cartons.map((c) => ({ id: c.id, contents: c.contents ?? [] })),
+    lines.map((l) => ({ skuId: l.sku_id, externalLineId: l.external_line_id, qty: l.qty })),
+    shipmentId,
+  );
 }
 
 /** Deliveries that are due (for the sweep to re-enqueue after a Redis loss). */

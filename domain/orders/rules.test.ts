@@ -5,7 +5,14 @@ import { cancelStage } from './cancellation.js';
 import { hmacBase64, standardWebhookSignature, verifyBase64Hmac, verifyStandardWebhook } from './hmac.js';
 import { topicAction } from './intake.service.js';
 import { backoffMs } from './orders.settings.js';
-import { callbacksFor, matchesEventType, SHOPIFY_FO_LOOKUP, shopifyFulfillmentBody } from './outbound.service.js';
+import {
+  callbacksFor,
+  cartonLinesOf,
+  matchesEventType,
+  SHOPIFY_CARTON_LINES,
+  SHOPIFY_FO_LOOKUP,
+  shopifyFulfillmentBody,
+} from './outbound.service.js';
 import { nextPollUrl, pollUrl, modifiedAt } from './reconciliation.js';
 import { keyRing, openSecret, sealedKid, sealSecret } from './secret-box.js';
 
@@ -208,6 +215,87 @@ describe('outbound schedule and storefront calls', () => {
         s,
       ),
     ).toEqual([]);
+  });
+});
+
+describe('Shopify: one fulfillment per carton', () => {
+  it('maps cartons to storefront lines in carton order, two lines of one SKU split over cartons', () => {
+    const lines = [
+      { skuId: 'A', externalLineId: '11', qty: 1 },
+      { skuId: 'A', externalLineId: '12', qty: 2 },
+      { skuId: 'B', externalLineId: '13', qty: 1 },
+    ];
+    const cartons = [
+      { id: 's1', contents: [{ skuId: 'A', qty: 2 }] },
+      {
+        id: 's2',
+        contents: [
+          { skuId: 'A', qty: 1 },
+          { skuId: 'B', qty: 1 },
+        ],
+      },
+    ];
+    expect(cartonLinesOf(cartons, lines, 's1')).toEqual([
+      { lineItemId: '11', qty: 1 },
+      { lineItemId: '12', qty: 1 },
+    ]);
+    expect(cartonLinesOf(cartons, lines, 's2')).toEqual([
+      { lineItemId: '12', qty: 1 },
+      { lineItemId: '13', qty: 1 },
+    ]);
+    // A unit with no storefront line id (or more units than the order has) cannot be mapped.
+    expect(cartonLinesOf(cartons, [{ skuId: 'A', externalLineId: null, qty: 3 }, lines[2]!], 's1')).toBeUndefined();
+    expect(cartonLinesOf([{ id: 's1', contents: [{ skuId: 'C', qty: 1 }] }], lines, 's1')).toBeUndefined();
+  });
+
+  it("lists only the carton's fulfillment-order line items, up to what is still fulfillable", () => {
+    const body = {
+      [SHOPIFY_FO_LOOKUP]: 'https://x/fo.json',
+      [SHOPIFY_CARTON_LINES]: [
+        { lineItemId: '12', qty: 1 },
+        { lineItemId: '13', qty: 1 },
+      ],
+      fulfillment: {
+        line_items_by_fulfillment_order: [],
+        tracking_info: { company: 'PolderPost', number: 'PP2', url: null },
+        notify_customer: true,
+      },
+    };
+    const fos = [
+      {
+        id: 900,
+        status: 'in_progress',
+        supported_actions: ['create_fulfillment'],
+        line_items: [
+          { id: 71, line_item_id: 11, fulfillable_quantity: 0, quantity: 1 },
+          { id: 72, line_item_id: 12, fulfillable_quantity: 1, quantity: 2 },
+        ],
+      },
+      {
+        id: 901,
+        status: 'open',
+        supported_actions: ['create_fulfillment'],
+        line_items: [{ id: 73, line_item_id: 13, fulfillable_quantity: 1, quantity: 1 }],
+      },
+      {
+        id: 902,
+        status: 'closed',
+        supported_actions: [],
+        line_items: [{ id: 74, line_item_id: 13, fulfillable_quantity: 0, quantity: 1 }],
+      },
+    ];
+    expect(shopifyFulfillmentBody(body, fos)).toEqual({
+      fulfillment: {
+        line_items_by_fulfillment_order: [
+          { fulfillment_order_id: 900, fulfillment_order_line_items: [{ id: 72, quantity: 1 }] },
+          { fulfillment_order_id: 901, fulfillment_order_line_items: [{ id: 73, quantity: 1 }] },
+        ],
+        tracking_info: { company: 'PolderPost', number: 'PP2', url: null },
+        notify_customer: true,
+      },
+    });
+    // Everything of this carton already fulfilled (a retried label event): nothing to send.
+    expect(shopifyFulfillmentBody(body, [{ ...fos[0]!, line_items: [{ id: 72, line_item_id: 12, fulfillable_quantity: 0 }] }])).toBeNull();
   });
 });
 

@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { emit } from '../events/outbox.js';
 import { reserve } from '../inventory/ledger.service.js';
 import type { Clock } from '../shared/clock.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { ALLOCATION_ORDER_SQL, minExpiryDate } from './allocation.js';
 import { logOrder, type LogEntry } from './order-log.js';
+import { moveOrder } from './order-status.js';
 
 export interface AllocationOutcome {
   orderId: string;
@@ -90,12 +90,15 @@ export async function allocateOrder(
   }
   const status = short > 0 ? 'backordered' : 'allocated';
   if (status === o.status && allocatedNow === 0) return { orderId, status, allocatedQty: 0, shortQty: short, skipped: 'no change' };
-  await sql(tx, 'update sales_order set status = ?, updated_at = now() where id = ?', [status, orderId]);
   if (opts.trigger) log.unshift({ category: 'allocation', action: 'attempt', message: `Allocation run (${opts.trigger})` });
+  await moveOrder(tx, o, status, {
+    events: [
+      status === 'allocated'
+        ? { type: 'order.allocated', warehouseId: o.warehouse_id, payload: { orderId, lines: allocatedLines } }
+        : { type: 'order.backordered', warehouseId: o.warehouse_id, payload: { orderId, shortQty: short, lines: shortLines } },
+    ],
+  });
   await logOrder(tx, orderId, ...log);
-  if (status === 'allocated')
-    await emit(tx, { type: 'order.allocated', warehouseId: o.warehouse_id, payload: { orderId, lines: allocatedLines } });
-  else await emit(tx, { type: 'order.backordered', warehouseId: o.warehouse_id, payload: { orderId, shortQty: short, lines: shortLines } });
   return { orderId, status, allocatedQty: allocatedNow, shortQty: short };
 }
 

@@ -4,6 +4,7 @@ import { releaseReservations } from '../inventory/ledger.service.js';
 import { NotFound } from '../shared/errors.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { logOrder } from './order-log.js';
+import { moveOrder } from './order-status.js';
 
 export type CancelStage = 'cancelled' | 'before_pick' | 'after_pick' | 'shipped';
 
@@ -78,11 +79,18 @@ export async function cancelOrderTx(
   for (const l of lines)
     released += (await releaseReservations(tx, { refType: 'order_line', refId: l.id }, `order cancelled: ${cmd.reason}`)).released.length;
   await sql(tx, 'update order_line set allocated_qty = picked_qty where order_id = ?', [orderId]);
-  await sql(
-    tx,
-    `update sales_order set status = 'cancelled', hold_reason = null, cancelled_at = now(), cancel_reason = ?, updated_at = now() where id = ?`,
-    [cmd.reason, orderId],
-  );
+  await moveOrder(tx, o, 'cancelled', {
+    set: 'hold_reason = null, cancelled_at = now(), cancel_reason = ?',
+    setParams: [cmd.reason],
+    events: [
+      {
+        type: 'order.cancelled',
+        warehouseId: o.warehouse_id,
+        payload: { orderId, stage, reason: cmd.reason, source: cmd.source },
+        actorId: cmd.actorId,
+      },
+    ],
+  });
   const entries = [
     {
       category: 'cancellation' as const,
@@ -90,12 +98,6 @@ export async function cancelOrderTx(
       message: `Cancelled by ${cmd.source} (${stage.replace('_', ' ')}): ${cmd.reason}; ${released} reservation(s) released`,
     },
   ];
-  await emit(tx, {
-    type: 'order.cancelled',
-    warehouseId: o.warehouse_id,
-    payload: { orderId, stage, reason: cmd.reason, source: cmd.source },
-    actorId: cmd.actorId,
-  });
   if (stage === 'after_pick') {
     // Without picked_qty from the floor (status or shipment says picked), the reserved quantity is what was taken.
     const back = lines

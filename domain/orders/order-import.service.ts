@@ -7,6 +7,7 @@ import type { ConnectorRow } from './connector.service.js';
 import type { NormalizedOrder } from './normalize/normalized-order.js';
 import { logOrder } from './order-log.js';
 import { resolveSkus, unmappedReason } from './sku-resolution.js';
+import { moveOrder, moveOrders } from './order-status.js';
 
 export type ImportSource = 'shopify' | 'woocommerce' | 'api' | 'poll';
 export type ImportOutcome = 'created' | 'updated' | 'unchanged' | 'stale' | 'cancelled' | 'cancel_refused';
@@ -244,7 +245,9 @@ async function writeLines(
       .filter(Boolean)
       .join(' ') || undefined;
   const status = reason ? 'on_hold' : 'pending';
-  await sql(tx, 'update sales_order set status = ?, hold_reason = ? where id = ?', [status, reason ?? null, orderId]);
+  // A new order (pending) or an editable one whose lines changed is evaluated again: pending, or on_hold with the reason.
+  const [moved] = await moveOrders(tx, [orderId], status, { set: 'hold_reason = ?', setParams: [reason ?? null] });
+  if (!moved) throw new Error(`order ${orderId}: lines were rewritten outside an editable status`);
   if (reason) await logOrder(tx, orderId, { category: 'hold', action: 'held', message: reason });
   return status;
 }
@@ -307,13 +310,15 @@ export async function releaseHoldIfResolved(
     await sql(tx, 'update sales_order set hold_reason = ? where id = ?', [reason, orderId]);
     return false;
   }
-  await sql(tx, `update sales_order set status = 'pending', hold_reason = null, updated_at = now() where id = ?`, [orderId]);
+  await moveOrder(tx, { id: orderId, status: order.status }, 'pending', {
+    set: 'hold_reason = null',
+    events: [{ type: 'order.hold_released', warehouseId: order.warehouse_id, payload: { orderId } }],
+  });
   await logOrder(tx, orderId, {
     category: 'hold',
     action: 'released',
     message: 'Every line now maps to a SKU: hold released, the order goes to allocation',
   });
-  await emit(tx, { type: 'order.hold_released', warehouseId: order.warehouse_id, payload: { orderId } });
   return true;
 }
 

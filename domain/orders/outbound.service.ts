@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql, sqlOne } from '../shared/sql.js';
 import type { ConnectorRow } from './connector.service.js';
 import { logOrder } from './order-log.js';
-import { emit } from '../events/outbox.js';
+import { orderLifecycle, type OrderStatus } from './order.lifecycle.js';
+import { moveOrder } from './order-status.js';
 
 /** A relayed domain event as the queues carry it. */
 export interface EventEnvelope {
@@ -360,22 +361,27 @@ export async function recordFulfilment(tx: EntityManager, e: EventEnvelope): Pro
   );
   if (!o) return [];
   ship.orderId = o.id;
-  const next: Record<string, { to: string; from: string[] }> = {
-    'shipment.packed': { to: 'packed', from: ['allocated', 'released', 'picking', 'picked'] },
-    'shipment.labelled': { to: 'shipped', from: ['allocated', 'released', 'picking', 'picked', 'packed'] },
-    'shipment.delivered': { to: 'delivered', from: ['allocated', 'released', 'picking', 'picked', 'packed', 'shipped'] },
+  // Shipment facts move the order on when its lifecycle allows it from where it is (a late event is a no-op).
+  const next: Record<string, OrderStatus> = {
+    'shipment.packed': 'packed',
+    'shipment.labelled': 'shipped',
+    'shipment.delivered': 'delivered',
   };
-  const step = next[e.type];
-  if (step && step.from.includes(o.status)) {
-    await sql(tx, 'update sales_order set status = ?, updated_at = now() where id = ?', [step.to, o.id]);
-    if (step.to === 'shipped' || step.to === 'delivered') {
-      await sql(tx, `update order_line set shipped_qty = qty where order_id = ?`, [o.id]);
-      await emit(tx, {
-        type: step.to === 'shipped' ? 'order.shipped' : 'order.delivered',
-        warehouseId: o.warehouse_id,
-        payload: { orderId: o.id, shipmentId: p.shipmentId ?? '' },
-      });
-    }
+  const to = next[e.type];
+  if (to && orderLifecycle.canMove(o.status, to) && o.status !== to) {
+    const shipped = to === 'shipped' || to === 'delivered';
+    if (shipped) await sql(tx, `update order_line set shipped_qty = qty where order_id = ?`, [o.id]);
+    await moveOrder(tx, o, to, {
+      events: shipped
+        ? [
+            {
+              type: to === 'shipped' ? 'order.shipped' : 'order.delivered',
+              warehouseId: o.warehouse_id,
+              payload: { orderId: o.id, shipmentId: p.shipmentId ?? '' },
+            },
+          ]
+        : [],
+    });
   }
   if (e.type.startsWith('shipment.')) {
     await logOrder(tx, o.id, {

@@ -11,6 +11,7 @@ import { sql, sqlOne } from '../shared/sql.js';
 import { cartonize, expandLines, type BoxType } from './cartonize/index.js';
 import type { CartonProposal, PackInput, PackSessionView } from './pack.schemas.js';
 import { weightToleranceG, weightWithinTolerance } from './weight-check.js';
+import { moveOrders } from '../orders/order-status.js';
 
 interface SessionRow {
   id: string;
@@ -410,11 +411,7 @@ export async function packOrder(em: EntityManager, actor: Actor, sessionId: stri
     `update tote set status = 'free', order_id = null, task_id = null, updated_at = now() where warehouse_id = ? and order_id = ?`,
     [s.warehouse_id, s.order_id],
   );
-  await sql(
-    em,
-    `update sales_order set status = 'packed', updated_at = now() where id = ? and status in ('picked', 'picking', 'released')`,
-    [s.order_id],
-  );
+  await moveOrders(em, [s.order_id], 'packed', { from: ['released', 'picking', 'picked'] });
   await logOrder(em, s.order_id, {
     category: 'fulfilment',
     action: 'packed',

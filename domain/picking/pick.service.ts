@@ -14,6 +14,8 @@ import { createTask, finishTask, lockHeldTask, markStarted, type TaskEngineOptio
 import { CARTS_CODE, floorLocation } from './floor-locations.js';
 import { loadPickGraph, resequenceStops } from './path.service.js';
 import { resolveItemScan, scannedLocation, scannedTote } from './scan-match.js';
+import { orderLifecycle } from '../orders/order.lifecycle.js';
+import { moveOrders } from '../orders/order-status.js';
 
 export interface ConfirmPickCmd {
   locationScan: string;
@@ -179,7 +181,7 @@ export async function confirmPick(
     `
     with l as (update task_line set qty_picked = qty_picked + ?, tote_code = ?, status = ?, picked_by = ?, picked_at = now() where id = ? returning 1),
       ol as (update order_line set picked_qty = picked_qty + ? where id = ?::uuid returning 1),
-      so as (update sales_order set status = 'picking', updated_at = now() where id = ?::uuid and status = 'released' returning 1),
+      so as (update sales_order set status = 'picking', updated_at = now() where id = ?::uuid and ${orderLifecycle.fromSql('picking')} returning 1),
       wp as (update worker_profile p set last_x_mm = loc.x_mm, last_y_mm = loc.y_mm, updated_at = now() from location loc where p.user_id = ? and loc.id = ? returning 1)
     update task set qty_done = qty_done + ?, updated_at = now() where id = ? returning ${TASK_COLUMNS}`,
     [
@@ -234,9 +236,11 @@ async function afterLine(em: EntityManager, row: TaskRow, actorId: string, curre
     [`{${orderIds.join(',')}}`],
   );
   if (picked.length) {
-    await sql(em, `update sales_order set status = 'picked', updated_at = now() where id = any(?::uuid[])`, [
-      `{${picked.map((p) => p.order_id).join(',')}}`,
-    ]);
+    await moveOrders(
+      em,
+      picked.map((p) => p.order_id),
+      'picked',
+    );
     await sql(em, `update wave_order set status = 'picked' where order_id = any(?::uuid[]) and status = 'released'`, [
       `{${picked.map((p) => p.order_id).join(',')}}`,
     ]);

@@ -12,6 +12,7 @@ import { cancelTask } from '../tasks/task.supervisor.js';
 import { loadPickGraph, sequenceStops } from './path.service.js';
 import { planPickLists, selectWaveOrders, type WaveCandidate, type WaveFilter } from './wave-planner.js';
 import type { PlanWaveInput, WaveTemplateInput, WaveTemplateView, WaveView } from './wave.schemas.js';
+import { moveOrders } from '../orders/order-status.js';
 
 interface WaveRow {
   id: string;
@@ -379,7 +380,7 @@ export async function releaseWave(em: EntityManager, actor: Actor | null, waveId
     taskIds.push(task.id);
   }
   await sql(em, `update wave_order set status = 'released' where wave_id = ? and status = 'planned'`, [waveId]);
-  await sql(em, `update sales_order set status = 'released', updated_at = now() where id = any(?::uuid[])`, [`{${live.join(',')}}`]);
+  await moveOrders(em, live, 'released');
   await logOrders(em, live, {
     category: 'fulfilment',
     action: 'released',
@@ -426,9 +427,12 @@ export async function cancelWave(em: EntityManager, actor: Actor, waveId: string
     `update wave_order set status = 'removed' where wave_id = ? and status in ('planned', 'released') returning order_id`,
     [waveId],
   );
-  await sql(em, `update sales_order set status = 'allocated', updated_at = now() where id = any(?::uuid[]) and status = 'released'`, [
-    `{${orders.map((o) => o.order_id).join(',')}}`,
-  ]);
+  await moveOrders(
+    em,
+    orders.map((o) => o.order_id),
+    'allocated',
+    { from: ['released'] },
+  );
   await sql(em, `update wave set status = 'cancelled', completed_at = now() where id = ?`, [waveId]);
   await emit(em, { type: 'wave.cancelled', warehouseId: wave.warehouse_id, actorId: actor.id, payload: { waveId, reason } });
   return getWave(em, actor, waveId);

@@ -103,3 +103,23 @@ export async function writeMove<S extends string>(
   );
   return rows.map((r) => r.id);
 }
+
+/**
+ * Moves one row whose current status the caller read (under its lock): checks the move against the table, writes it
+ * with the guard, and throws `IllegalTransition` when the table or the row (changed since it was read) refuses.
+ */
+export async function writeMoveOne<S extends string>(
+  em: EntityManager,
+  lc: Lifecycle<S>,
+  row: { id: string; status: string },
+  to: S,
+  w: MoveWrite = {},
+): Promise<void> {
+  lc.assertMove(row.status, to, row.id);
+  const moved = await writeMove(em, lc, [row.id], to, {
+    ...w,
+    where: w.where ? `status = ? and (${w.where})` : 'status = ?',
+    whereParams: [row.status, ...(w.whereParams ?? [])],
+  });
+  if (moved.length !== 1) throw new IllegalTransition(lc.name, row.status, to, row.id);
+}

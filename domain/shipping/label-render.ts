@@ -1,6 +1,22 @@
+import { readFileSync } from 'node:fs';
 import bwipjs from 'bwip-js';
 import PDFDocument from 'pdfkit';
 import type { LabelData } from './label-zpl.js';
+
+/**
+ * Text outside Latin-1 (a Chinese, Japanese, Korean, Cyrillic or Greek address) is set in a subset of Noto Sans CJK SC
+ * bundled under `fonts/` (SIL OFL 1.1; Latin, Greek, Cyrillic, kana, GB 2312 and Big5 level-1 hanzi, JIS level-1 kanji,
+ * KS X 1001 hangul: see fonts/SOURCES.md); pdfkit embeds only the glyphs used. Latin-1 text keeps the PDF core
+ * Helvetica, which needs no embedding.
+ */
+let unicodeFont: Buffer | undefined;
+const UNICODE_FONT = 'dockside-unicode';
+const latin1 = (s: string) => /^[\x20-\x7e\xa0-\xff]*$/.test(s);
+
+/** Sets the font for a piece of text: Helvetica (bold or not) when Latin-1 covers it, else the bundled Unicode font. */
+function fontFor(doc: PDFKit.PDFDocument, text: string, bold = false): PDFKit.PDFDocument {
+  return doc.font(latin1(text) ? (bold ? 'Helvetica-Bold' : 'Helvetica') : UNICODE_FONT);
+}
 
 /**
  * The label as a 4×6 in PDF (288 × 432 pt), laid out like the ZPL one, with barcodes rendered by bwip-js (BWIPP):
@@ -25,6 +41,8 @@ async function barcodePng(bcid: string, text: string, heightMm: number): Promise
 export async function labelPdf(d: LabelData): Promise<Buffer> {
   const [tracking, sscc] = await Promise.all([barcodePng('code128', d.trackingNumber, 14), barcodePng('gs1-128', `(00)${d.sscc}`, 18)]);
   const doc = new PDFDocument({ size: [288, 432], margin: 0, info: { Title: `Label ${d.trackingNumber}`, Producer: 'Dockside' } });
+  unicodeFont ??= readFileSync(new URL('./fonts/NotoSansCJKsc-Regular.subset.otf', import.meta.url));
+  doc.registerFont(UNICODE_FONT, unicodeFont);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<void>((resolve, reject) => {
@@ -33,39 +51,41 @@ export async function labelPdf(d: LabelData): Promise<Buffer> {
   });
   const to = d.shipTo;
   const from = d.shipFrom;
-  doc
-    .font('Helvetica')
+  const fromCity = `${from.postcode ?? ''} ${from.city ?? ''} ${from.countryCode ?? ''}`;
+  fontFor(doc, `FROM: ${from.name ?? ''}`)
     .fontSize(7)
     .text(`FROM: ${from.name ?? ''}`, 10, 10, { width: 170 });
-  doc.text(`${from.address1 ?? ''}`, 10, 19, { width: 170 });
-  doc.text(`${from.postcode ?? ''} ${from.city ?? ''} ${from.countryCode ?? ''}`, 10, 28, { width: 170 });
-  doc.font('Helvetica-Bold').fontSize(12).text(d.carrierName, 180, 10, { width: 100, align: 'right' });
-  doc.font('Helvetica').fontSize(8).text(d.serviceName, 180, 26, { width: 100, align: 'right' });
+  fontFor(doc, from.address1 ?? '').text(`${from.address1 ?? ''}`, 10, 19, { width: 170 });
+  fontFor(doc, fromCity).text(fromCity, 10, 28, { width: 170 });
+  fontFor(doc, d.carrierName, true).fontSize(12).text(d.carrierName, 180, 10, { width: 100, align: 'right' });
+  fontFor(doc, d.serviceName).fontSize(8).text(d.serviceName, 180, 26, { width: 100, align: 'right' });
   doc.moveTo(8, 42).lineTo(280, 42).lineWidth(1).stroke();
-  doc.fontSize(8).text('SHIP TO:', 10, 48);
-  doc
-    .font('Helvetica-Bold')
+  doc.font('Helvetica').fontSize(8).text('SHIP TO:', 10, 48);
+  fontFor(doc, to.name ?? '', true)
     .fontSize(13)
-    .text(to.name ?? '', 10, 60, { width: 268 });
-  doc.font('Helvetica').fontSize(11);
+    .text(to.name ?? '', 10, 60, { width: 268, lineBreak: false, ellipsis: true });
+  doc.fontSize(11);
   let y = 78;
-  for (const l of [to.company, to.address1, to.address2].filter(Boolean)) {
-    doc.text(l!, 10, y, { width: 268 });
+  for (const l of [to.company, to.address1, to.address2].filter((x): x is string => !!x)) {
+    fontFor(doc, l).text(l, 10, y, { width: 268, lineBreak: false, ellipsis: true });
     y += 14;
   }
-  doc
-    .font('Helvetica-Bold')
+  const toCity = `${to.postcode ?? ''} ${to.city ?? ''}`;
+  fontFor(doc, toCity, true)
     .fontSize(15)
-    .text(`${to.postcode ?? ''} ${to.city ?? ''}`, 10, y + 2, { width: 268 });
+    .text(toCity, 10, y + 2, { width: 268, lineBreak: false, ellipsis: true });
   doc
     .font('Helvetica')
     .fontSize(11)
     .text(to.countryCode ?? '', 10, y + 22);
   doc.moveTo(8, 168).lineTo(280, 168).stroke();
-  doc.fontSize(8).text(`TRACKING #: ${d.trackingNumber}`, 10, 173);
+  doc.font('Helvetica').fontSize(8).text(`TRACKING #: ${d.trackingNumber}`, 10, 173);
   doc.image(tracking, 24, 184, { fit: [240, 70], align: 'center' });
   doc.moveTo(8, 262).lineTo(280, 262).stroke();
-  doc.fontSize(8).text(`ORDER: ${d.orderRef ?? ''}`, 10, 267);
+  fontFor(doc, `ORDER: ${d.orderRef ?? ''}`)
+    .fontSize(8)
+    .text(`ORDER: ${d.orderRef ?? ''}`, 10, 267);
+  doc.font('Helvetica');
   doc.text(`CARTON: ${d.cartonNo ?? 1} OF ${d.cartonCount ?? 1}   WEIGHT: ${(d.weightG / 1000).toFixed(2)} KG`, 10, 278);
   doc.text(`SHIP DATE: ${d.shipDate}`, 10, 289);
   doc.moveTo(8, 302).lineTo(280, 302).stroke();

@@ -65,3 +65,18 @@ export async function pdfToPng(pdf: Buffer, dpi = 300): Promise<Buffer> {
   await doc.cleanup();
   return canvas.toBuffer('image/png');
 }
+
+/** The text of a PDF's first page as PDF.js extracts it (through the fonts' ToUnicode maps), items joined by newlines. */
+export async function pdfText(pdf: Buffer): Promise<string> {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const doc = await pdfjs.getDocument({
+    data: new Uint8Array(pdf),
+    useSystemFonts: false,
+    isEvalSupported: false,
+    standardFontDataUrl: fontsDir,
+  }).promise;
+  const page = await doc.getPage(1);
+  const content = await page.getTextContent();
+  await doc.cleanup();
+  return content.items.map((i) => ('str' in i ? i.str : '')).join('\n');
+}

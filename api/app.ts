@@ -33,7 +33,16 @@ declare module 'fastify' {
     jwt: JwtSettings;
     clock: Clock;
     queues: QueueRegistry;
+    /** Every route as registered (method, url, config): the security matrix and inventory tests read it. */
+    routeTable: RegisteredRoute[];
   }
+}
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  config: Record<string, unknown>;
+  hidden: boolean;
 }
 
 export interface AppDeps {
@@ -89,6 +98,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   // Routes that declare `config.idempotency` (or spread `idempotent()`) get the shared Idempotency-Key handling.
   app.addHook('onRoute', attachIdempotency);
+  app.decorate('routeTable', [] as RegisteredRoute[]);
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) {
+      if (m === 'HEAD') continue;
+      app.routeTable.push({
+        method: m,
+        url: r.url,
+        config: (r.config ?? {}) as Record<string, unknown>,
+        hidden: !!(r.schema as { hide?: boolean } | undefined)?.hide,
+      });
+    }
+  });
 
   await app.register(helmet, {
     // The API answers JSON; the console and Swagger UI are same-origin pages with inline bootstrap code.

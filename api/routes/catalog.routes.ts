@@ -14,6 +14,11 @@ import { actorOf } from '../auth/guard.js';
 import { problemSchema } from '../problem.schema.js';
 import { csvBody } from '../csv-body.js';
 
+/**
+ * SKUs are global (one catalog for every warehouse), so a warehouse's supervisor must not rewrite them: only admins
+ * (and API clients granted catalog:write) may.
+ */
+const CATALOG_WRITERS = ['admin'] as const;
 const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
 
 /** /v1/catalog: SKUs with pack hierarchy and barcodes; streaming CSV import (all-or-nothing) and export. */
@@ -52,7 +57,7 @@ export async function catalogRoutes(fastify: FastifyInstance) {
   app.put(
     '/catalog/skus/:code',
     {
-      config: { roles: ['supervisor'], scopes: ['catalog:write'] },
+      config: { roles: CATALOG_WRITERS, scopes: ['catalog:write'] },
       schema: {
         tags: ['catalog'],
         summary: 'Create or replace a SKU by code (pack levels and barcodes replaced)',
@@ -92,7 +97,7 @@ export async function catalogRoutes(fastify: FastifyInstance) {
   app.post(
     '/catalog/skus/import',
     {
-      config: { roles: ['supervisor'], scopes: ['catalog:write'] },
+      config: { roles: CATALOG_WRITERS, scopes: ['catalog:write'] },
       schema: {
         tags: ['catalog'],
         summary: 'Import SKUs from CSV (text/csv, streamed). All or nothing: any bad row → 422 listing every bad row',

@@ -199,7 +199,8 @@ export async function inboundRoutes(fastify: FastifyInstance) {
   app.put(
     '/inbound/suppliers',
     {
-      config: { roles: ['supervisor'], scopes: ['inbound:write'] },
+      // Suppliers (and their lead times) are shared by every warehouse: admins only, like the catalog.
+      config: { roles: ['admin'], scopes: ['inbound:write'] },
       schema: {
         tags: ['inbound'],
         summary: 'Create or update a supplier by name (lead time feeds purchase suggestions)',

@@ -13,9 +13,10 @@ import {
   taskView,
   workerProfileBody,
 } from '../../domain/tasks/task.schemas.js';
-import { claimNext, completeTask, createTask, getTask, heartbeat, raiseException, releaseTask } from '../../domain/tasks/task.service.js';
+import { claimNext, completeTask, getTask, heartbeat, raiseException, releaseTask } from '../../domain/tasks/task.service.js';
 import {
   cancelTask,
+  createTaskFor,
   listTasks,
   reassignTask,
   releaseExpiredLeases,
@@ -185,7 +186,7 @@ export async function tasksRoutes(fastify: FastifyInstance) {
     async (req, reply) => {
       const actor = actorOf(req);
       assertWarehouse(actor, req.params.warehouseId, 'Warehouse', req.params.warehouseId);
-      const t = await withTx(app.orm.em, async (tx) => taskWithLines(tx, await createTask(tx, req.params.warehouseId, req.body, actor.id)));
+      const t = await withTx(app.orm.em, async (tx) => taskWithLines(tx, await createTaskFor(tx, actor, req.params.warehouseId, req.body)));
       return reply.status(201).send(t);
     },
   );
@@ -220,7 +221,7 @@ export async function tasksRoutes(fastify: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      await withTx(app.orm.em, (tx) => setWorkerProfile(tx, req.params.userId, req.body.equipment, req.body.zoneIds));
+      await withTx(app.orm.em, (tx) => setWorkerProfile(tx, actorOf(req), req.params.userId, req.body.equipment, req.body.zoneIds));
       return reply.status(204).send(null);
     },
   );

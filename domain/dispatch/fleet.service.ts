@@ -93,7 +93,12 @@ export async function listVehicles(em: EntityManager, actor: Actor, q: { warehou
 /** Links a user with the driver role to the warehouse (and optionally to the vehicle they drive). */
 export async function createDriver(em: EntityManager, actor: Actor, d: z.infer<typeof createDriverBody>) {
   if (!canSeeWarehouse(actor, d.warehouseId)) throw new NotFound('Warehouse', d.warehouseId);
-  const user = await sqlOne<{ roles: string[] }>(em, 'select roles from app_user where id = ?', [d.userId]);
+  // The driver must be a user of this warehouse: a dispatcher must not enlist (and so see the routes of) another
+  // warehouse's people.
+  const user = await sqlOne<{ roles: string[] }>(em, 'select roles from app_user where id = ? and active and ? = any(warehouse_ids)', [
+    d.userId,
+    d.warehouseId,
+  ]);
   if (!user) throw new NotFound('User', d.userId);
   if (!user.roles.includes('driver'))
     throw new ValidationFailed(

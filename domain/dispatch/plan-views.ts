@@ -157,8 +157,11 @@ export function mayActOnRoute(actor: Actor, driverUserId: string | null): boolea
 
 /** A driver's routes (newest plan first): what the phone opens in the morning. */
 export async function myRoutes(em: EntityManager, actor: Actor, deliveryDate?: string): Promise<RouteView[]> {
-  const params: unknown[] = [actor.id];
-  let where = `r.driver_id in (select id from driver where user_id = ?) and r.status <> 'broken_down'`;
+  // Only routes of warehouses the driver still works in: a driver record left in a warehouse the user was moved
+  // out of must not keep showing its stops (addresses, customers).
+  const params: unknown[] = [actor.id, actor.allWarehouses, `{${actor.warehouseIds.join(',')}}`];
+  let where = `r.driver_id in (select id from driver where user_id = ?) and r.status <> 'broken_down'
+    and (?::boolean or r.plan_id in (select id from route_plan where warehouse_id = any(?::uuid[])))`;
   if (deliveryDate) {
     where += ` and r.plan_id in (select id from route_plan where delivery_date = ?::date)`;
     params.push(deliveryDate);

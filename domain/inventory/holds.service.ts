@@ -8,6 +8,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { emit } from '../events/outbox.js';
 import { Conflict, NotFound } from '../shared/errors.js';
+import { assertInWarehouse } from '../shared/scope.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { postMovement, releaseReservations } from './ledger.service.js';
 
@@ -59,6 +60,8 @@ export async function placeHold(
   cmd: PlaceHoldCmd,
 ): Promise<{ hold: HoldView; balances: number; qty: number; releasedReservations: number }> {
   if (!(await sqlOne(tx, 'select 1 from sku where id = ?', [cmd.skuId]))) throw new NotFound('SKU', cmd.skuId);
+  // A location named in a warehouse's hold must be of that warehouse (the caller's scope was checked on warehouseId).
+  if (cmd.warehouseId) await assertInWarehouse(tx, cmd.warehouseId, [['Location', cmd.locationId]]);
   const h = { skuId: cmd.skuId, lot: cmd.lot || null, warehouseId: cmd.warehouseId, locationId: cmd.locationId ?? null };
   const hold = (await sqlOne<Record<string, any>>(
     tx,

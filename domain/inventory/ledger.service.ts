@@ -137,6 +137,8 @@ export async function postMovement(tx: EntityManager, cmd: PostMovementCmd, inte
     track_expiry: boolean;
     from_ok: boolean;
     to_ok: boolean;
+    from_lpn_ok: boolean;
+    to_lpn_ok: boolean;
     held: boolean;
     to_limits: LocationLimits | null;
     unit_volume: string;
@@ -150,6 +152,8 @@ export async function postMovement(tx: EntityManager, cmd: PostMovementCmd, inte
         from location where id = ?::uuid and (max_volume_mm3 is not null or max_weight_g is not null or max_skus is not null or not mixed_lots)) as to_limits,
       (?::uuid is null or exists (select 1 from location where id = ?::uuid and warehouse_id = ?)) as from_ok,
       (?::uuid is null or exists (select 1 from location where id = ?::uuid and warehouse_id = ?)) as to_ok,
+      (?::uuid is null or exists (select 1 from license_plate where id = ?::uuid and warehouse_id = ?)) as from_lpn_ok,
+      (?::uuid is null or exists (select 1 from license_plate where id = ?::uuid and warehouse_id = ?)) as to_lpn_ok,
       exists (select 1 from stock_hold h where h.active and h.sku_id = s.id and (h.lot is null or h.lot = ?)
         and (h.warehouse_id is null or h.warehouse_id = ?) and (h.location_id is null or h.location_id = ?::uuid)) as held
     from sku s where s.id = ?`,
@@ -161,6 +165,12 @@ export async function postMovement(tx: EntityManager, cmd: PostMovementCmd, inte
       to?.locationId ?? null,
       to?.locationId ?? null,
       cmd.warehouseId,
+      from?.lpnId ?? null,
+      from?.lpnId ?? null,
+      cmd.warehouseId,
+      to?.lpnId ?? null,
+      to?.lpnId ?? null,
+      cmd.warehouseId,
       to?.lot ?? null,
       cmd.warehouseId,
       to?.locationId ?? null,
@@ -170,6 +180,10 @@ export async function postMovement(tx: EntityManager, cmd: PostMovementCmd, inte
   if (!ctx) throw new NotFound('SKU', cmd.skuId);
   if (!ctx.from_ok) throw new NotFound('Location', from!.locationId);
   if (!ctx.to_ok) throw new NotFound('Location', to!.locationId);
+  // A plate named inside a stock key must be of the movement's warehouse: the caller's scope was checked on
+  // warehouseId only, so a foreign plate would otherwise receive (or lose) stock across warehouses.
+  if (!ctx.from_lpn_ok) throw new NotFound('LPN', from!.lpnId!);
+  if (!ctx.to_lpn_ok) throw new NotFound('LPN', to!.lpnId!);
   if (to && !from) {
     if (ctx.track_lot && !to.lot)
       throw new ValidationFailed(`SKU ${ctx.code} is lot-tracked: a lot is required`, [

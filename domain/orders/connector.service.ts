@@ -213,6 +213,8 @@ async function reencryptConnectorSecrets(em: EntityManager, ring: KeyRing): Prom
 }
 
 export async function listConnectors(em: EntityManager, actor: Actor, warehouseId?: string): Promise<ConnectorRow[]> {
+  // A named warehouse outside the caller's scope does not exist for them (as on every other list).
+  if (warehouseId && !canSeeWarehouse(actor, warehouseId)) throw new NotFound('Warehouse', warehouseId);
   const rows = await sql<ConnectorRow>(
     em,
     `select * from connector ${warehouseId ? 'where warehouse_id = ?' : ''} order by created_at, id`,

@@ -5,6 +5,7 @@ import { logOrders } from '../orders/order-log.js';
 import type { Clock } from '../shared/clock.js';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
+import { assertInWarehouse } from '../shared/scope.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { pgArray } from '../tasks/task.repo.js';
 import { createTask } from '../tasks/task.service.js';
@@ -84,6 +85,7 @@ export async function createWaveTemplate(
   clock: Clock,
 ): Promise<WaveTemplateView> {
   assertWh(actor, warehouseId, 'Warehouse', warehouseId);
+  await assertInWarehouse(em, warehouseId, [['Zone', b.zoneIds]]);
   if (await sqlOne(em, 'select 1 from wave_template where warehouse_id = ? and name = ?', [warehouseId, b.name]))
     throw new Conflict(`Wave template ${b.name} exists`, 'wave-template-name-taken');
   const next = b.releaseEveryS ? new Date(clock.now().getTime() + b.releaseEveryS * 1000).toISOString() : null;

@@ -7,7 +7,9 @@ import { canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { TASK_COLUMNS, lockTask, taskRef, taskRooms, taskWithLines, toTaskView, type TaskRow } from './task.repo.js';
 import type { ListTasksQuery, TaskView } from './task.schemas.js';
-import { returnToPool } from './task.service.js';
+import { createTask, returnToPool } from './task.service.js';
+import type { CreateTaskInput } from './task.schemas.js';
+import { assertInWarehouse, assertUserInWarehouse } from '../shared/scope.js';
 
 function assertVisible(actor: Actor, row: TaskRow): void {
   if (!canSeeWarehouse(actor, row.warehouse_id)) throw new NotFound('Task', row.id);
@@ -190,7 +192,29 @@ export async function listTasks(
 }
 
 /** Sets a worker's equipment and zones (the claim filters on them). */
-export async function setWorkerProfile(em: EntityManager, userId: string, equipment: string[], zoneIds: string[]): Promise<void> {
+/**
+ * Sets a worker's equipment and zones. The worker must work in a warehouse the caller can see (else 404), and each
+ * zone must be a zone of one of the worker's warehouses that the caller can see (else 404 naming the zone).
+ */
+export async function setWorkerProfile(
+  em: EntityManager,
+  actor: Actor,
+  userId: string,
+  equipment: string[],
+  zoneIds: string[],
+): Promise<void> {
+  const user = await sqlOne<{ warehouse_ids: string[] }>(em, 'select warehouse_ids from app_user where id = ?', [userId]);
+  const shared = (user?.warehouse_ids ?? []).filter((w) => canSeeWarehouse(actor, w));
+  if (!user || shared.length === 0) throw new NotFound('User', userId);
+  if (zoneIds.length) {
+    const ok = await sql<{ id: string }>(
+      em,
+      'select id::text as id from zone where id = any(?::uuid[]) and warehouse_id = any(?::uuid[])',
+      [`{${zoneIds.join(',')}}`, `{${shared.join(',')}}`],
+    );
+    const missing = zoneIds.find((z) => !ok.some((r) => r.id === z));
+    if (missing) throw new NotFound('Zone', missing);
+  }
   await sql(
     em,
     `insert into worker_profile (user_id, equipment, zone_ids) values (?, ?::text[], ?::uuid[])
@@ -200,3 +224,18 @@ export async function setWorkerProfile(em: EntityManager, userId: string, equipm
 }
 
 export type { Clock };
+
+/**
+ * A supervisor's manual task: every id the body names (zone, locations, reserved-for user) must be of the task's
+ * warehouse. Internal callers (waves, replenishment, putaway) pass server-resolved ids to createTask directly.
+ */
+export async function createTaskFor(em: EntityManager, actor: Actor, warehouseId: string, input: CreateTaskInput): Promise<TaskRow> {
+  if (!canSeeWarehouse(actor, warehouseId)) throw new NotFound('Warehouse', warehouseId);
+  await assertInWarehouse(em, warehouseId, [
+    ['Zone', input.zoneId],
+    ['Location', input.fromLocationId],
+    ['Location', input.toLocationId],
+  ]);
+  if (input.reservedFor) await assertUserInWarehouse(em, warehouseId, input.reservedFor);
+  return createTask(em, warehouseId, input, actor.id);
+}

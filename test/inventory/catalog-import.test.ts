@@ -5,10 +5,13 @@ import { startTestSystem, type TestSystem, type TestUser } from '../harness/cont
 
 let sys: TestSystem;
 let sup: TestUser;
+/** The global catalog is written by admins only (any warehouse's supervisor could otherwise change every warehouse's SKUs). */
+let catalogAdmin: TestUser;
 
 beforeAll(async () => {
   sys = await startTestSystem();
   sup = await sys.user('sup-csv', ['supervisor'], [sys.wh1]);
+  catalogAdmin = await sys.user('sup-csv-catalog', ['admin'], []);
 });
 afterAll(async () => sys?.close());
 
@@ -24,7 +27,7 @@ const row = (i: number) =>
 async function postCsv(body: string) {
   const res = await fetch(`${sys.url}/v1/catalog/skus/import`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${sup.token}`, 'content-type': 'text/csv' },
+    headers: { authorization: `Bearer ${catalogAdmin.token}`, 'content-type': 'text/csv' },
     body,
   });
   return { status: res.status, body: (await res.json()) as any };

@@ -6,6 +6,8 @@ import { http, startTestSystem, type TestSystem, type TestUser } from '../harnes
 
 let sys: TestSystem;
 let sup: TestUser;
+/** The global catalog is written by admins only (any warehouse's supervisor could otherwise change every warehouse's SKUs). */
+let catalogAdmin: TestUser;
 let picker: TestUser;
 let other: TestUser;
 const gtin13 = (n: number) => {
@@ -16,6 +18,7 @@ const gtin13 = (n: number) => {
 beforeAll(async () => {
   sys = await startTestSystem();
   sup = await sys.user('sup-inv', ['supervisor'], [sys.wh1]);
+  catalogAdmin = await sys.user('sup-inv-catalog', ['admin'], []);
   picker = await sys.user('picker-inv', ['picker', 'receiver'], [sys.wh1]);
   other = await sys.user('sup-wh2', ['supervisor'], [sys.wh2]);
 });
@@ -24,7 +27,7 @@ afterAll(async () => sys?.close());
 const api = (method: string, path: string, token: string, body?: unknown) => http(method, `${sys.url}/v1${path}`, { token, body });
 
 async function sku(code: string, o: { trackLot?: boolean; trackExpiry?: boolean; minStockQty?: number } = {}) {
-  const r = await api('PUT', `/catalog/skus/${code}`, sup.token, {
+  const r = await api('PUT', `/catalog/skus/${code}`, catalogAdmin.token, {
     name: `Item ${code}`,
     nameI18n: { de: `Artikel ${code}` },
     lengthMm: 100,

@@ -5,6 +5,8 @@ import { http, startTestSystem, type TestSystem, type TestUser } from '../harnes
 
 let sys: TestSystem;
 let sup: TestUser;
+/** The global catalog is written by admins only (any warehouse's supervisor could otherwise change every warehouse's SKUs). */
+let catalogAdmin: TestUser;
 let receiver: TestUser;
 const loc: Record<string, string> = {};
 const gtin = (n: number) => {
@@ -16,6 +18,7 @@ const api = (method: string, path: string, token: string, body?: unknown) => htt
 beforeAll(async () => {
   sys = await startTestSystem();
   sup = await sys.user('sup-put', ['supervisor'], [sys.wh1]);
+  catalogAdmin = await sys.user('sup-put-catalog', ['admin'], []);
   receiver = await sys.user('rcv-put', ['receiver'], [sys.wh1]);
   const em = sys.rt.orm.em.fork();
   const zone = async (code: string, temp: string, hazmat = false) =>
@@ -42,7 +45,7 @@ beforeAll(async () => {
     ['FAST-1', 'ambient', 'A'],
     ['ICE-1', 'frozen', 'C'],
   ].entries()) {
-    const r = await api('PUT', `/catalog/skus/${s[0]}`, sup.token, {
+    const r = await api('PUT', `/catalog/skus/${s[0]}`, catalogAdmin.token, {
       name: s[0],
       lengthMm: 100,
       widthMm: 100,

@@ -8,6 +8,8 @@ const fx = JSON.parse(readFileSync(new URL('../fixtures/receiving/asn-fixture.js
 
 let sys: TestSystem;
 let sup: TestUser;
+/** The global catalog is written by admins only (any warehouse's supervisor could otherwise change every warehouse's SKUs). */
+let catalogAdmin: TestUser;
 let receiver: TestUser;
 let stranger: TestUser;
 let dockId: string;
@@ -18,10 +20,11 @@ const api = (method: string, path: string, token: string, body?: unknown, header
 beforeAll(async () => {
   sys = await startTestSystem();
   sup = await sys.user('sup-rcv', ['supervisor'], [sys.wh1]);
+  catalogAdmin = await sys.user('sup-rcv-catalog', ['admin'], []);
   receiver = await sys.user('rcv-1', ['receiver'], [sys.wh1]);
   stranger = await sys.user('rcv-wh2', ['receiver'], [sys.wh2]);
   for (const s of fx.skus) {
-    const r = await api('PUT', `/catalog/skus/${s.code}`, sup.token, {
+    const r = await api('PUT', `/catalog/skus/${s.code}`, catalogAdmin.token, {
       name: s.code,
       lengthMm: 100,
       widthMm: 100,

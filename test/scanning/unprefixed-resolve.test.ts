@@ -3,12 +3,13 @@ import { http, startTestSystem, type TestSystem, type TestUser } from '../harnes
 
 // An element string without AIM identifier is GS1 only when no SKU, barcode, location or LPN is exactly that text.
 let sys: TestSystem;
-let sup: TestUser;
+/** The global catalog is written by admins only (any warehouse's supervisor could otherwise change every warehouse's SKUs). */
+let catalogAdmin: TestUser;
 let picker: TestUser;
 
 beforeAll(async () => {
   sys = await startTestSystem();
-  sup = await sys.user('sup-scan', ['supervisor'], [sys.wh1]);
+  catalogAdmin = await sys.user('sup-scan-catalog', ['admin'], []);
   picker = await sys.user('picker-scan', ['picker'], [sys.wh1]);
 });
 afterAll(async () => sys?.close());
@@ -16,7 +17,7 @@ afterAll(async () => sys?.close());
 const api = (method: string, path: string, token: string, body?: unknown) => http(method, `${sys.url}/v1${path}`, { token, body });
 
 async function sku(code: string, gtin?: string) {
-  const r = await api('PUT', `/catalog/skus/${encodeURIComponent(code)}`, sup.token, {
+  const r = await api('PUT', `/catalog/skus/${encodeURIComponent(code)}`, catalogAdmin.token, {
     name: `Item ${code}`,
     lengthMm: 100,
     widthMm: 50,

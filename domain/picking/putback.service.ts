@@ -10,6 +10,7 @@ import type { TaskView } from '../tasks/task.schemas.js';
 import { createTask, finishTask, lockHeldTask, markStarted, recordPosition, type TaskEngineOptions } from '../tasks/task.service.js';
 import { CARTS_CODE, OUTBOUND_CODE, floorLocation } from './floor-locations.js';
 import { resolveItemScan, scannedLocation } from './scan-match.js';
+import { moveTask } from '../tasks/task-status.js';
 
 /**
  * A cancelled order's picked goods go back to stock: one put-back task whose lines take each tote or
@@ -234,16 +235,14 @@ export async function dropCancelledOrder(em: EntityManager, warehouseId: string,
     } else if (t.qty_done > 0) {
       await finishTask(em, t, t.assignee_id ?? 'system', t.qty_done);
     } else {
-      const c = (await sqlOne<TaskRow>(
-        em,
-        `update task set status = 'cancelled', lease_expires_at = null, completed_at = now(), version = version + 1 where id = ? returning ${TASK_COLUMNS}`,
-        [taskId],
-      ))!;
-      await emit(em, {
-        type: 'task.cancelled',
-        warehouseId,
-        rooms: taskRooms(t),
-        payload: { ...taskRef(c, [orderId]), reason: 'order cancelled' },
+      await moveTask(em, taskId, 'cancelled', {
+        set: 'lease_expires_at = null, completed_at = now(), version = version + 1',
+        event: (c) => ({
+          type: 'task.cancelled',
+          warehouseId,
+          rooms: taskRooms(t),
+          payload: { ...taskRef(c, [orderId]), reason: 'order cancelled' },
+        }),
       });
     }
   }

@@ -6,6 +6,7 @@ import { ROLES, canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { TASK_COLUMNS, findTask, lockTask, pgArray, taskRef, taskRooms, taskWithLines, type TaskRow } from './task.repo.js';
 import { DEFAULT_TASK_ROLES, type ClaimInput, type CreateTaskInput, type TaskView } from './task.schemas.js';
+import { moveTask } from './task-status.js';
 
 /**
  * Claim scoring (one SQL expression, explainable on the supervisor board):
@@ -151,18 +152,16 @@ export async function claimNext(
   );
   if (!pick) return null;
   const lease = new Date(now.getTime() + opts.leaseS * 1000);
-  const row = (await sqlOne<TaskRow>(
-    em,
-    `update task set status = 'claimed', assignee_id = ?, device_id = ?, lease_expires_at = ?, claimed_at = ?,
-      claim_count = claim_count + 1, version = version + 1, updated_at = ? where id = ? returning ${TASK_COLUMNS}`,
-    [actor.id, input.deviceId ?? actor.deviceId ?? null, lease.toISOString(), now.toISOString(), now.toISOString(), pick.id],
-  ))!;
-  await emit(em, {
-    type: 'task.claimed',
-    warehouseId: row.warehouse_id,
-    rooms: taskRooms(row),
-    actorId: actor.id,
-    payload: { ...taskRef(row), leaseExpiresAt: lease.toISOString(), deviceId: row.device_id },
+  const row = await moveTask(em, pick.id, 'claimed', {
+    set: `assignee_id = ?, device_id = ?, lease_expires_at = ?, claimed_at = ?, claim_count = claim_count + 1, version = version + 1, updated_at = ?`,
+    setParams: [actor.id, input.deviceId ?? actor.deviceId ?? null, lease.toISOString(), now.toISOString(), now.toISOString()],
+    event: (r) => ({
+      type: 'task.claimed',
+      warehouseId: r.warehouse_id,
+      rooms: taskRooms(r),
+      actorId: actor.id,
+      payload: { ...taskRef(r), leaseExpiresAt: lease.toISOString(), deviceId: r.device_id },
+    }),
   });
   return taskWithLines(em, row);
 }
@@ -202,9 +201,17 @@ export async function heartbeat(
 /** First action on a claimed task moves it to in_progress (the board tells walking from working). */
 export async function markStarted(em: EntityManager, row: TaskRow, actorId: string, orderIds?: string[]): Promise<void> {
   if (row.status !== 'claimed') return;
-  await sql(em, `update task set status = 'in_progress', version = version + 1, updated_at = now() where id = ?`, [row.id]);
+  await moveTask(em, row.id, 'in_progress', {
+    set: 'version = version + 1, updated_at = now()',
+    event: () => ({
+      type: 'task.started',
+      warehouseId: row.warehouse_id,
+      payload: taskRef({ ...row, status: 'in_progress' }, orderIds),
+      rooms: taskRooms(row),
+      actorId,
+    }),
+  });
   row.status = 'in_progress';
-  await emit(em, { type: 'task.started', warehouseId: row.warehouse_id, payload: taskRef(row, orderIds), rooms: taskRooms(row), actorId });
 }
 
 /** Remembers where the worker last worked, for the proximity term of the next claim. */
@@ -220,20 +227,17 @@ export async function recordPosition(em: EntityManager, userId: string, location
 /** Marks a task done (status, qty, time) and announces it. The caller has locked it. */
 export async function finishTask(em: EntityManager, row: TaskRow, actorId: string, qtyDone: number, orderIds?: string[]): Promise<TaskRow> {
   // The holder stays on the row as who did it; the cleared lease takes it out of the active set.
-  const done = (await sqlOne<TaskRow>(
-    em,
-    `update task set status = 'done', qty_done = ?, lease_expires_at = null,
-      completed_at = now(), version = version + 1, updated_at = now() where id = ? returning ${TASK_COLUMNS}`,
-    [Math.min(qtyDone, row.qty), row.id],
-  ))!;
-  await emit(em, {
-    type: 'task.completed',
-    warehouseId: row.warehouse_id,
-    payload: { ...taskRef(done, orderIds), qtyDone: done.qty_done },
-    rooms: taskRooms(done),
-    actorId,
+  return moveTask(em, row.id, 'done', {
+    set: 'qty_done = ?, lease_expires_at = null, completed_at = now(), version = version + 1, updated_at = now()',
+    setParams: [Math.min(qtyDone, row.qty)],
+    event: (done) => ({
+      type: 'task.completed',
+      warehouseId: row.warehouse_id,
+      payload: { ...taskRef(done, orderIds), qtyDone: done.qty_done },
+      rooms: taskRooms(done),
+      actorId,
+    }),
   });
-  return done;
 }
 
 /** Completes a non-pick task held by the actor (putaway, replenish, count, load, putback without lines, pack). */
@@ -274,20 +278,16 @@ export async function returnToPool(
   reason: 'lease_expired' | 'released_by_user' | 'reassigned',
   actorId?: string,
 ): Promise<TaskRow> {
-  const back = (await sqlOne<TaskRow>(
-    em,
-    `update task set status = 'open', assignee_id = null, device_id = null, lease_expires_at = null,
-      version = version + 1, updated_at = now() where id = ? returning ${TASK_COLUMNS}`,
-    [row.id],
-  ))!;
-  await emit(em, {
-    type: 'task.released',
-    warehouseId: row.warehouse_id,
-    rooms: taskRooms(row),
-    actorId,
-    payload: { ...taskRef(back), reason, previousAssigneeId: row.assignee_id },
+  return moveTask(em, row.id, 'open', {
+    set: 'assignee_id = null, device_id = null, lease_expires_at = null, version = version + 1, updated_at = now()',
+    event: (back) => ({
+      type: 'task.released',
+      warehouseId: row.warehouse_id,
+      rooms: taskRooms(row),
+      actorId,
+      payload: { ...taskRef(back), reason, previousAssigneeId: row.assignee_id },
+    }),
   });
-  return back;
 }
 
 /** Records an exception on a task (damaged location, wrong item) and alerts the supervisor board. */

@@ -10,6 +10,7 @@ import type { ListTasksQuery, TaskView } from './task.schemas.js';
 import { createTask, returnToPool } from './task.service.js';
 import type { CreateTaskInput } from './task.schemas.js';
 import { assertInWarehouse, assertUserInWarehouse } from '../shared/scope.js';
+import { moveTask } from './task-status.js';
 
 function assertVisible(actor: Actor, row: TaskRow): void {
   if (!canSeeWarehouse(actor, row.warehouse_id)) throw new NotFound('Task', row.id);
@@ -106,12 +107,9 @@ export async function cancelTask(em: EntityManager, actor: Actor, taskId: string
   const row = await lockTask(em, taskId);
   assertVisible(actor, row);
   assertOpenOrActive(row);
-  const upd = (await sqlOne<TaskRow>(
-    em,
-    `update task set status = 'cancelled', lease_expires_at = null, version = version + 1, updated_at = now(),
-      completed_at = now() where id = ? returning ${TASK_COLUMNS}`,
-    [taskId],
-  ))!;
+  const upd = await moveTask(em, taskId, 'cancelled', {
+    set: 'lease_expires_at = null, version = version + 1, updated_at = now(), completed_at = now()',
+  });
   await sql(em, `update task_line set status = 'cancelled' where task_id = ? and status = 'open'`, [taskId]);
   await emit(em, {
     type: 'task.cancelled',

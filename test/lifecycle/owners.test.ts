@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
  */
 const owners: Record<string, string[]> = {
   sales_order: ['domain/shared/lifecycle.ts'],
+  task: ['domain/tasks/task-status.ts'],
 };
 
 const root = process.cwd();

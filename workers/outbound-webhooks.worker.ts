@@ -1,6 +1,6 @@
 import type { Processor } from 'bullmq';
 import { parseDomainEvent } from '../domain/events/parse-event.js';
-import { apiTokenOf, webhookSecretOf, type ConnectorRow } from '../domain/orders/connector.service.js';
+import { apiTokenOf, getConnectorRow, webhookSecretOf } from '../domain/orders/connector.service.js';
 import { standardWebhookSignature } from '../domain/orders/hmac.js';
 import { recordFulfilment, SHOPIFY_FO_LOOKUP, shopifyFulfillmentBody, type OutboundRow } from '../domain/orders/outbound.service.js';
 import { backoffMs, ordersSettings, type OrdersSettings } from '../domain/orders/orders.settings.js';
@@ -69,7 +69,8 @@ export async function attemptDelivery(rt: Runtime, deliveryId: string): Promise<
     }
     secret = openSecret(ring, sub.secret_enc, `subscription:${d.subscription_id}:secret`);
   } else {
-    const c = (await sqlOne<ConnectorRow>(em, 'select * from connector where id = ?', [d.connector_id]))!;
+    // A delivery without a subscription is a storefront callback, written with its connector (outbound.service.ts).
+    const c = (await getConnectorRow(em, d.connector_id!))!;
     secret = webhookSecretOf(ring, c);
     const token = apiTokenOf(ring, c);
     if (token && c.kind === 'shopify') headers['x-shopify-access-token'] = token;

@@ -1,10 +1,10 @@
 import type { Processor } from 'bullmq';
-import { apiTokenOf, reencryptSecrets, type ConnectorRow } from '../domain/orders/connector.service.js';
+import { apiTokenOf, getConnectorRow, reencryptSecrets } from '../domain/orders/connector.service.js';
 import { dispatchToSubscriptions, dueDeliveries } from '../domain/orders/outbound.service.js';
 import { ordersSettings } from '../domain/orders/orders.settings.js';
 import { advancePollCursor, ingestPolled, nextPollUrl, pollUrl, POLL_OVERLAP_S } from '../domain/orders/reconciliation.js';
 import { keyRing } from '../domain/orders/secret-box.js';
-import { sql, sqlOne } from '../domain/shared/sql.js';
+import { sql } from '../domain/shared/sql.js';
 import { withTx } from '../platform/db.js';
 import { queueDefs } from '../platform/queues.js';
 import type { Runtime } from '../platform/runtime.js';
@@ -18,7 +18,7 @@ async function pollConnector(rt: Runtime, connectorId: string) {
   const settings = ordersSettings(process.env);
   const ring = keyRing(rt.config.SECRETS_KEY, settings.previousSecretKeys);
   const em = rt.orm.em.fork();
-  const c = await sqlOne<ConnectorRow>(em, 'select * from connector where id = ?', [connectorId]);
+  const c = await getConnectorRow(em, connectorId);
   if (!c || !c.active || !c.poll_enabled || c.kind === 'api') return { skipped: 'not pollable' };
   const cursor = c.poll_cursor ? new Date(c.poll_cursor) : new Date(new Date(c.created_at).getTime() - 86_400_000);
   // Overlap the window: the store's clock and its indexing lag can surface an order a little late.

@@ -5,6 +5,8 @@ import { sql, sqlOne } from '../shared/sql.js';
 import { ALLOCATION_ORDER_SQL, minExpiryDate } from './allocation.js';
 import { logOrder, type LogEntry } from './order-log.js';
 import { moveOrder } from './order-status.js';
+import type { SalesOrderRow } from './entities/sales-order.entity.js';
+import type { OrderLineRow } from './entities/order-line.entity.js';
 
 export interface AllocationOutcome {
   orderId: string;
@@ -13,6 +15,8 @@ export interface AllocationOutcome {
   shortQty: number;
   skipped?: string;
 }
+/** An order line joined with its SKU (an inner join, so `sku_id` is set). */
+export type AllocateOrderRow = Pick<OrderLineRow, 'id' | 'line_no' | 'qty' | 'allocated_qty'> & { sku_id: string; sku_code: string };
 
 /**
  * Reserves stock for every open line of one order through the inventory ledger (FEFO/FIFO, holds skipped,
@@ -25,7 +29,7 @@ export async function allocateOrder(
   clock: Clock,
   opts: { skipLocked?: boolean; trigger?: string } = {},
 ): Promise<AllocationOutcome> {
-  const o = await sqlOne<{ id: string; warehouse_id: string; status: string; min_shelf_life_days: number | null }>(
+  const o = await sqlOne<Pick<SalesOrderRow, 'id' | 'warehouse_id' | 'status' | 'min_shelf_life_days'>>(
     tx,
     `select id, warehouse_id, status, min_shelf_life_days from sales_order where id = ? for update${opts.skipLocked ? ' skip locked' : ''}`,
     [orderId],
@@ -33,7 +37,7 @@ export async function allocateOrder(
   if (!o) return { orderId, status: 'unknown', allocatedQty: 0, shortQty: 0, skipped: 'not found or locked' };
   if (o.status !== 'pending' && o.status !== 'backordered')
     return { orderId, status: o.status, allocatedQty: 0, shortQty: 0, skipped: `status ${o.status}` };
-  const lines = await sql<{ id: string; line_no: number; sku_id: string; sku_code: string; qty: number; allocated_qty: number }>(
+  const lines = await sql<AllocateOrderRow>(
     tx,
     `select l.id, l.line_no, l.sku_id, s.code as sku_code, l.qty, l.allocated_qty from order_line l join sku s on s.id = l.sku_id
      where l.order_id = ? order by l.line_no`,
@@ -107,7 +111,7 @@ export async function allocateOrder(
  * for one SKU, in allocation priority order.
  */
 export async function ordersAwaitingStock(em: EntityManager, warehouseId: string, skuId?: string, limit = 500): Promise<string[]> {
-  const rows = await sql<{ id: string }>(
+  const rows = await sql<Pick<SalesOrderRow, 'id'>>(
     em,
     `select o.id from sales_order o where o.warehouse_id = ? and o.status in ('backordered', 'pending')
     ${skuId ? 'and exists (select 1 from order_line l where l.order_id = o.id and l.sku_id = ? and l.allocated_qty < l.qty)' : ''}

@@ -5,6 +5,9 @@ import { NotFound } from '../shared/errors.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { logOrder } from './order-log.js';
 import { moveOrder } from './order-status.js';
+import type { SalesOrderRow } from './entities/sales-order.entity.js';
+import type { OrderLineRow } from './entities/order-line.entity.js';
+import type { ShipmentRow } from '../shipping/entities/shipment.entity.js';
 
 export type CancelStage = 'cancelled' | 'before_pick' | 'after_pick' | 'shipped';
 
@@ -39,18 +42,18 @@ export async function cancelOrderTx(
   orderId: string,
   cmd: { reason: string; source: string; actorId?: string; refuseQuietly?: boolean },
 ): Promise<CancelResult> {
-  const o = await sqlOne<{ id: string; warehouse_id: string; status: string }>(
+  const o = await sqlOne<Pick<SalesOrderRow, 'id' | 'warehouse_id' | 'status'>>(
     tx,
     'select id, warehouse_id, status from sales_order where id = ? for update',
     [orderId],
   );
   if (!o) throw new NotFound('Order', orderId);
-  const lines = await sql<{ id: string; sku_id: string | null; picked_qty: number; allocated_qty: number }>(
+  const lines = await sql<Pick<OrderLineRow, 'id' | 'sku_id' | 'picked_qty' | 'allocated_qty'>>(
     tx,
     'select id, sku_id, picked_qty, allocated_qty from order_line where order_id = ? order by line_no',
     [orderId],
   );
-  const shipments = await sql<{ status: string }>(tx, 'select status from shipment where order_id = ?', [orderId]);
+  const shipments = await sql<Pick<ShipmentRow, 'status'>>(tx, 'select status from shipment where order_id = ?', [orderId]);
   const picked = lines.reduce((s, l) => s + l.picked_qty, 0);
   const stage = cancelStage(
     o.status,

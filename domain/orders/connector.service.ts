@@ -3,32 +3,16 @@ import type { z } from 'zod';
 import { recordAudit } from '../identity/audit.js';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
-import { sql, sqlOne } from '../shared/sql.js';
+import { pgArray, sql, sqlOne } from '../shared/sql.js';
 import type { ConnectorView, CreateConnector, customerRuleBody, skuMappingsBody, updateConnectorBody } from './connector.schemas.js';
 import { openSecret, sealedKid, sealSecret, type KeyRing } from './secret-box.js';
 import { urlShapeProblem } from './ssrf.js';
+import type { WebhookSubscriptionRow } from './entities/webhook-subscription.entity.js';
+import type { SkuRow } from '../catalog/entities/sku.entity.js';
+import type { ConnectorRow } from './entities/connector.entity.js';
 
-/** A connector row with its secrets still sealed. */
-export interface ConnectorRow {
-  id: string;
-  warehouse_id: string;
-  kind: 'shopify' | 'woocommerce' | 'api';
-  name: string;
-  shop_domain: string | null;
-  site_url: string | null;
-  callback_url: string | null;
-  sku_mapping: 'sku' | 'barcode';
-  webhook_secret_enc: string;
-  api_token_enc: string | null;
-  min_shelf_life_days: number | null;
-  poll_enabled: boolean;
-  poll_interval_s: number;
-  poll_cursor: Date | string | null;
-  last_polled_at: Date | string | null;
-  webhooks_enabled: boolean;
-  active: boolean;
-  created_at: Date | string;
-}
+/** A connector row (its secrets still sealed). */
+export type { ConnectorRow };
 
 // The AAD binds each ciphertext to its connector and field, so a sealed value cannot be swapped between rows.
 const aad = (id: string, field: string) => `connector:${id}:${field}`;
@@ -84,6 +68,7 @@ function assertUrlPolicy(urls: Record<string, string | null | undefined>, allowH
     if (problem) throw new ValidationFailed(`${path}: ${problem}`, [{ path, message: problem }]);
   }
 }
+export type CreateConnectorRow = { id: string };
 
 export async function createConnector(
   em: EntityManager,
@@ -97,7 +82,7 @@ export async function createConnector(
     throw new NotFound('Warehouse', b.warehouseId);
   if (await sqlOne(em, 'select 1 from connector where warehouse_id = ? and name = ?', [b.warehouseId, b.name]))
     throw new Conflict(`A connector named ${b.name} exists in this warehouse`, 'connector-name-taken');
-  const [{ id }] = (await sql<{ id: string }>(em, 'select gen_random_uuid() as id')) as [{ id: string }];
+  const [{ id }] = (await sql<CreateConnectorRow>(em, 'select gen_random_uuid() as id')) as [{ id: string }];
   const row = (await sqlOne<ConnectorRow>(
     em,
     `insert into connector (id, warehouse_id, kind, name, shop_domain, site_url, callback_url, sku_mapping,
@@ -175,7 +160,7 @@ export async function updateConnector(
 /** Re-encrypts every connector and subscription secret sealed with an older key (after a SECRETS_KEY rotation). */
 export async function reencryptSecrets(em: EntityManager, ring: KeyRing): Promise<number> {
   let n = await reencryptConnectorSecrets(em, ring);
-  const subs = await sql<{ id: string; secret_enc: string }>(
+  const subs = await sql<Pick<WebhookSubscriptionRow, 'id' | 'secret_enc'>>(
     em,
     "select id, secret_enc from webhook_subscription where split_part(secret_enc, '.', 2) <> ? for update",
     [ring.currentKid],
@@ -232,7 +217,7 @@ export async function putSkuMappings(
 ): Promise<number> {
   const c = await getConnector(em, actor, connectorId);
   const codes = [...new Set(b.mappings.map((m) => m.skuCode))];
-  const skus = await sql<{ id: string; code: string }>(em, 'select id, code from sku where code = any(?::text[])', [pgArray(codes)]);
+  const skus = await sql<Pick<SkuRow, 'id' | 'code'>>(em, 'select id, code from sku where code = any(?::text[])', [pgArray(codes)]);
   const byCode = new Map(skus.map((s) => [s.code, s.id]));
   const missing = codes.filter((code) => !byCode.has(code));
   if (missing.length)
@@ -273,9 +258,4 @@ export async function putCustomerRule(
     on conflict (connector_id, customer_key) do update set min_shelf_life_days = excluded.min_shelf_life_days`,
     [connectorId, b.customerKey.toLowerCase(), b.minShelfLifeDays],
   );
-}
-
-/** Postgres array literal of text values (quoted, escaped). */
-export function pgArray(items: readonly string[]): string {
-  return `{${items.map((s) => `"${s.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;
 }

@@ -4,12 +4,15 @@ import { NotFound } from '../shared/errors.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { cancelOrderTx } from './cancellation.js';
-import type { ConnectorRow } from './connector.service.js';
+import { getConnectorRow } from './connector.service.js';
 import { mapShopifyOrder } from './normalize/shopify.mapper.js';
 import { mapWooOrder } from './normalize/woocommerce.mapper.js';
 import { NotAnOrder, type NormalizedOrder } from './normalize/normalized-order.js';
 import { importOrder, type ImportOutcome } from './order-import.service.js';
 import { logOrder } from './order-log.js';
+import type { WebhookDeliveryRow } from './entities/webhook-delivery.entity.js';
+import type { IntakeDeadLetterRow } from './entities/intake-dead-letter.entity.js';
+import type { SalesOrderRow } from './entities/sales-order.entity.js';
 
 /** What a webhook topic means for us. */
 export type TopicAction = 'import' | 'delete' | 'ignore' | 'unknown';
@@ -63,17 +66,18 @@ export async function recordDelivery(
     triggeredAt?: string;
   },
 ): Promise<{ id: string; inserted: boolean }> {
-  const ins = await sqlOne<{ id: string }>(
+  const ins = await sqlOne<Pick<WebhookDeliveryRow, 'id'>>(
     em,
     `insert into webhook_delivery (connector_id, source, delivery_id, topic, raw_body, triggered_at)
     values (?, ?, ?, ?, ?, ?) on conflict (connector_id, delivery_id) do nothing returning id`,
     [d.connectorId, d.source, d.deliveryId, d.topic, d.rawBody, d.triggeredAt ?? null],
   );
   if (ins) return { id: ins.id, inserted: true };
-  const cur = await sqlOne<{ id: string }>(em, 'select id from webhook_delivery where connector_id = ? and delivery_id = ?', [
-    d.connectorId,
-    d.deliveryId,
-  ]);
+  const cur = await sqlOne<Pick<WebhookDeliveryRow, 'id'>>(
+    em,
+    'select id from webhook_delivery where connector_id = ? and delivery_id = ?',
+    [d.connectorId, d.deliveryId],
+  );
   return { id: cur!.id, inserted: false };
 }
 
@@ -89,7 +93,7 @@ export async function recordDeadLetter(
     rawBody: string;
   },
 ): Promise<string> {
-  const r = await sqlOne<{ id: string }>(
+  const r = await sqlOne<Pick<IntakeDeadLetterRow, 'id'>>(
     em,
     `insert into intake_dead_letter (connector_id, warehouse_id, source, delivery_id, topic, reason, raw_body) values (?, ?, ?, ?, ?, ?, ?) returning id`,
     [d.connectorId, d.warehouseId, d.source, d.deliveryId ?? null, d.topic ?? null, d.reason, d.rawBody],
@@ -105,20 +109,14 @@ export async function processDelivery(
   tx: EntityManager,
   deliveryRowId: string,
 ): Promise<{ status: string; orderId?: string; outcome?: ImportOutcome }> {
-  const d = await sqlOne<{
-    id: string;
-    connector_id: string;
-    source: 'shopify' | 'woocommerce' | 'poll';
-    delivery_id: string;
-    topic: string;
-    raw_body: string;
-    status: string;
-  }>(tx, 'select id, connector_id, source, delivery_id, topic, raw_body, status from webhook_delivery where id = ? for update', [
-    deliveryRowId,
-  ]);
+  const d = await sqlOne<Pick<WebhookDeliveryRow, 'id' | 'connector_id' | 'source' | 'delivery_id' | 'topic' | 'raw_body' | 'status'>>(
+    tx,
+    'select id, connector_id, source, delivery_id, topic, raw_body, status from webhook_delivery where id = ? for update',
+    [deliveryRowId],
+  );
   if (!d) return { status: 'missing' };
   if (d.status !== 'received') return { status: d.status };
-  const c = (await sqlOne<ConnectorRow>(tx, 'select * from connector where id = ?', [d.connector_id]))!;
+  const c = (await getConnectorRow(tx, d.connector_id))!;
   const kind = d.source === 'poll' ? (c.kind === 'api' ? 'shopify' : c.kind) : d.source;
   const action = d.source === 'poll' ? 'import' : topicAction(kind, d.topic);
   const finish = (status: string, orderId?: string, error?: string) =>
@@ -136,7 +134,10 @@ export async function processDelivery(
     const body: unknown = JSON.parse(d.raw_body);
     if (action === 'delete') {
       const ext = deletedOrderId(body);
-      const o = await sqlOne<{ id: string }>(tx, 'select id from sales_order where connector_id = ? and external_id = ?', [c.id, ext]);
+      const o = await sqlOne<Pick<SalesOrderRow, 'id'>>(tx, 'select id from sales_order where connector_id = ? and external_id = ?', [
+        c.id,
+        ext,
+      ]);
       if (o) await cancelOrderTx(tx, o.id, { reason: 'deleted in the storefront', source: kind, refuseQuietly: true });
       await finish('processed', o?.id);
       return { status: 'processed', orderId: o?.id };
@@ -221,7 +222,7 @@ export async function listDeadLetters(
 export async function replayDeadLetter(tx: EntityManager, actor: Actor, id: string): Promise<{ result: string; orderId?: string }> {
   const dl = await sqlOne<DeadLetterRow>(tx, 'select * from intake_dead_letter where id = ? for update', [id]);
   if (!dl || !canSeeWarehouse(actor, dl.warehouse_id)) throw new NotFound('Dead letter', id);
-  const c = dl.connector_id ? await sqlOne<ConnectorRow>(tx, 'select * from connector where id = ?', [dl.connector_id]) : undefined;
+  const c = dl.connector_id ? await getConnectorRow(tx, dl.connector_id) : undefined;
   let result: string;
   let orderId: string | undefined;
   try {
@@ -252,6 +253,8 @@ export async function replayDeadLetter(tx: EntityManager, actor: Actor, id: stri
   });
   return { result, orderId };
 }
+export type IntakeStatsRow = Pick<WebhookDeliveryRow, 'status'> & { n: string };
+export type IntakeStatsRow2 = Pick<SalesOrderRow, 'status'> & { n: string };
 
 /** Counts of a connector's deliveries and orders by status (operations dashboard, load tests). */
 export async function intakeStats(
@@ -259,12 +262,8 @@ export async function intakeStats(
   connectorId: string,
 ): Promise<{ deliveries: Record<string, number>; orders: Record<string, number> }> {
   const [d, o] = await Promise.all([
-    sql<{ status: string; n: string }>(em, 'select status, count(*) as n from webhook_delivery where connector_id = ? group by status', [
-      connectorId,
-    ]),
-    sql<{ status: string; n: string }>(em, 'select status, count(*) as n from sales_order where connector_id = ? group by status', [
-      connectorId,
-    ]),
+    sql<IntakeStatsRow>(em, 'select status, count(*) as n from webhook_delivery where connector_id = ? group by status', [connectorId]),
+    sql<IntakeStatsRow2>(em, 'select status, count(*) as n from sales_order where connector_id = ? group by status', [connectorId]),
   ]);
   return {
     deliveries: Object.fromEntries(d.map((r) => [r.status, Number(r.n)])),

@@ -8,6 +8,8 @@ import type { NormalizedOrder } from './normalize/normalized-order.js';
 import { logOrder } from './order-log.js';
 import { resolveSkus, unmappedReason } from './sku-resolution.js';
 import { moveOrder, moveOrders } from './order-status.js';
+import type { SalesOrderRow } from './entities/sales-order.entity.js';
+import type { OrderLineRow } from './entities/order-line.entity.js';
 
 export type ImportSource = 'shopify' | 'woocommerce' | 'api' | 'poll';
 export type ImportOutcome = 'created' | 'updated' | 'unchanged' | 'stale' | 'cancelled' | 'cancel_refused';
@@ -63,7 +65,7 @@ export async function importOrder(
     ? '(connector_id, external_id) where connector_id is not null'
     : '(warehouse_id, external_id) where connector_id is null';
   // Insert-or-nothing first: concurrent deliveries of one order race on the unique index, exactly one wins.
-  const created = await sqlOne<{ id: string }>(
+  const created = await sqlOne<Pick<SalesOrderRow, 'id'>>(
     tx,
     `insert into sales_order (warehouse_id, connector_id, external_id, source, status, hold_reason,
       external_number, customer, ship_to, shipping_method, promise_date, priority_rank, currency, subtotal_minor, shipping_minor, tax_minor,
@@ -142,22 +144,18 @@ export async function importOrder(
   let linesChanged = false;
   let status = cur.status;
   if (EDITABLE.has(cur.status)) {
-    const old = await sql<{
-      external_line_id: string | null;
-      external_sku: string | null;
-      external_ref: string | null;
-      barcode: string | null;
-      qty: number;
-    }>(tx, 'select external_line_id, external_sku, external_ref, barcode, qty from order_line where order_id = ? order by line_no', [
-      cur.id,
-    ]);
+    const old = await sql<Pick<OrderLineRow, 'external_line_id' | 'external_sku' | 'external_ref' | 'barcode' | 'qty'>>(
+      tx,
+      'select external_line_id, external_sku, external_ref, barcode, qty from order_line where order_id = ? order by line_no',
+      [cur.id],
+    );
     const sig = (ls: { id?: string | null; sku?: string | null; ref?: string | null; bc?: string | null; qty: number }[]) =>
       JSON.stringify(ls.map((l) => [l.id ?? '', l.sku ?? '', l.ref ?? '', l.bc ?? '', l.qty]));
     linesChanged =
       sig(old.map((l) => ({ id: l.external_line_id, sku: l.external_sku, ref: l.external_ref, bc: l.barcode, qty: l.qty }))) !==
       sig(o.lines.map((l) => ({ id: l.externalLineId, sku: l.sku, ref: l.externalRef, bc: l.barcode, qty: l.qty })));
     if (linesChanged) {
-      const lineIds = await sql<{ id: string }>(tx, 'select id from order_line where order_id = ?', [cur.id]);
+      const lineIds = await sql<Pick<OrderLineRow, 'id'>>(tx, 'select id from order_line where order_id = ?', [cur.id]);
       for (const l of lineIds) await releaseReservations(tx, { refType: 'order_line', refId: l.id }, 'order lines changed');
       await sql(tx, 'delete from order_line where order_id = ?', [cur.id]);
       status = await writeLines(tx, cur.id, connector, o);
@@ -193,7 +191,7 @@ export async function importOrder(
 }
 
 async function emitHeld(tx: EntityManager, warehouseId: string, orderId: string) {
-  const r = await sqlOne<{ hold_reason: string }>(tx, 'select hold_reason from sales_order where id = ?', [orderId]);
+  const r = await sqlOne<Pick<SalesOrderRow, 'hold_reason'>>(tx, 'select hold_reason from sales_order where id = ?', [orderId]);
   await emit(tx, { type: 'order.held', warehouseId, payload: { orderId, reason: r?.hold_reason ?? '' } });
 }
 
@@ -257,10 +255,11 @@ async function refreshHold(
   orderId: string,
   connector: Pick<ConnectorRow, 'id' | 'sku_mapping'> | null,
 ): Promise<string> {
-  const r = await sqlOne<{ status: string }>(tx, 'select status from sales_order where id = ?', [orderId]);
+  const r = await sqlOne<Pick<SalesOrderRow, 'status'>>(tx, 'select status from sales_order where id = ?', [orderId]);
   if (r!.status !== 'on_hold') return r!.status;
   return (await releaseHoldIfResolved(tx, orderId, connector)) ? 'pending' : 'on_hold';
 }
+export type ReleaseHoldIfResolvedRow = Pick<SalesOrderRow, 'warehouse_id' | 'status'> & { ship_to: { countryCode?: string } };
 
 /**
  * Re-resolves the SKUs of an on_hold order (after a mapping or catalog fix) and releases the hold when every
@@ -271,23 +270,17 @@ export async function releaseHoldIfResolved(
   orderId: string,
   connector: Pick<ConnectorRow, 'id' | 'sku_mapping'> | null,
 ): Promise<boolean> {
-  const order = await sqlOne<{ warehouse_id: string; status: string; ship_to: { countryCode?: string } }>(
+  const order = await sqlOne<ReleaseHoldIfResolvedRow>(
     tx,
     'select warehouse_id, status, ship_to from sales_order where id = ? for update',
     [orderId],
   );
   if (!order || order.status !== 'on_hold') return false;
-  const lines = await sql<{
-    id: string;
-    line_no: number;
-    name: string;
-    external_sku: string | null;
-    external_ref: string | null;
-    barcode: string | null;
-    sku_id: string | null;
-  }>(tx, 'select id, line_no, name, external_sku, external_ref, barcode, sku_id from order_line where order_id = ? order by line_no', [
-    orderId,
-  ]);
+  const lines = await sql<Pick<OrderLineRow, 'id' | 'line_no' | 'name' | 'external_sku' | 'external_ref' | 'barcode' | 'sku_id'>>(
+    tx,
+    'select id, line_no, name, external_sku, external_ref, barcode, sku_id from order_line where order_id = ? order by line_no',
+    [orderId],
+  );
   const refs = lines.map((l) => ({
     sku: l.external_sku,
     externalRef: l.external_ref,
@@ -324,7 +317,7 @@ export async function releaseHoldIfResolved(
 
 /** Releases every on_hold order of a connector that the current mappings now resolve; returns how many. */
 export async function releaseConnectorHolds(tx: EntityManager, connector: Pick<ConnectorRow, 'id' | 'sku_mapping'>): Promise<number> {
-  const held = await sql<{ id: string }>(
+  const held = await sql<Pick<SalesOrderRow, 'id'>>(
     tx,
     `select id from sales_order where connector_id = ? and status = 'on_hold' order by created_at limit 5000`,
     [connector.id],
@@ -333,6 +326,7 @@ export async function releaseConnectorHolds(tx: EntityManager, connector: Pick<C
   for (const h of held) if (await releaseHoldIfResolved(tx, h.id, connector)) n++;
   return n;
 }
+export type CustomerShelfLifeRow = { d: number };
 
 async function customerShelfLife(
   tx: EntityManager,
@@ -341,7 +335,7 @@ async function customerShelfLife(
 ): Promise<number | undefined> {
   const keys = [o.customer.externalId, o.customer.email?.toLowerCase()].filter((k): k is string => !!k);
   if (keys.length) {
-    const r = await sqlOne<{ d: number }>(
+    const r = await sqlOne<CustomerShelfLifeRow>(
       tx,
       'select max(min_shelf_life_days) as d from customer_allocation_rule where connector_id = ? and customer_key = any(?::text[])',
       [connector.id, `{${keys.map((k) => `"${k.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`],

@@ -4,6 +4,7 @@ import { NotFound } from '../shared/errors.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { orderLifecycle } from './order.lifecycle.js';
+import { iso } from '../shared/time.js';
 
 /** From the order lifecycle's transition table (`order.lifecycle.ts`). */
 export const orderStatus = orderLifecycle.schema;
@@ -106,8 +107,6 @@ export const orderListQuery = z.object({
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-
-const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
 
 type Row = Record<string, any>;
 function summary(r: Row): z.infer<typeof orderSummary> {

@@ -1,9 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql, sqlOne } from '../shared/sql.js';
-import type { ConnectorRow } from './connector.service.js';
+import { getConnectorRow, type ConnectorRow } from './connector.service.js';
 import { logOrder } from './order-log.js';
 import { orderLifecycle, type OrderStatus } from './order.lifecycle.js';
 import { moveOrder } from './order-status.js';
+import type { OutboundDeliveryRow } from './entities/outbound-delivery.entity.js';
+import type { ShipmentRow } from '../shipping/entities/shipment.entity.js';
+import type { SalesOrderRow } from './entities/sales-order.entity.js';
+import type { WebhookDispatchCursorRow } from './entities/webhook-dispatch-cursor.entity.js';
+import type { WebhookSubscriptionRow } from './entities/webhook-subscription.entity.js';
+import type { OutboxRow } from '../events/entities/outbox.entity.js';
+import type { OrderLineRow } from './entities/order-line.entity.js';
 
 /** A relayed domain event as the queues carry it. */
 export interface EventEnvelope {
@@ -53,7 +60,7 @@ async function insertDelivery(
     body: unknown;
   },
 ): Promise<string | undefined> {
-  const r = await sqlOne<{ id: string }>(
+  const r = await sqlOne<Pick<OutboundDeliveryRow, 'id'>>(
     tx,
     `insert into outbound_delivery (warehouse_id, connector_id, subscription_id, order_id, dedupe_key, kind, event_type, event_id, method, url, body)
     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) on conflict (dedupe_key) do nothing returning id`,
@@ -323,6 +330,7 @@ export function callbacksFor(
     ];
   return [];
 }
+export type RecordFulfilmentRow = Pick<ShipmentRow, 'order_id' | 'carrier_code' | 'tracking_number'> & { carrier_name: string | null };
 
 /**
  * Reacts to a shipment event (or a refused cancellation): moves the order's status along and creates the
@@ -333,12 +341,7 @@ export async function recordFulfilment(tx: EntityManager, e: EventEnvelope): Pro
   let orderId = p.orderId;
   let ship: Partial<ShipmentInfo> = { ...p };
   if (p.shipmentId) {
-    const s = await sqlOne<{
-      order_id: string | null;
-      carrier_code: string | null;
-      tracking_number: string | null;
-      carrier_name: string | null;
-    }>(
+    const s = await sqlOne<RecordFulfilmentRow>(
       tx,
       'select s.order_id, s.carrier_code, s.tracking_number, c.name as carrier_name from shipment s left join carrier c on c.code = s.carrier_code where s.id = ?',
       [p.shipmentId],
@@ -354,7 +357,7 @@ export async function recordFulfilment(tx: EntityManager, e: EventEnvelope): Pro
     }
   }
   if (!orderId) return [];
-  const o = await sqlOne<{ id: string; warehouse_id: string; status: string; external_id: string; connector_id: string | null }>(
+  const o = await sqlOne<Pick<SalesOrderRow, 'id' | 'warehouse_id' | 'status' | 'external_id' | 'connector_id'>>(
     tx,
     'select id, warehouse_id, status, external_id, connector_id from sales_order where id = ? for update',
     [orderId],
@@ -395,7 +398,7 @@ export async function recordFulfilment(tx: EntityManager, e: EventEnvelope): Pro
     });
   }
   if (!o.connector_id) return [];
-  const c = (await sqlOne<ConnectorRow>(tx, 'select * from connector where id = ?', [o.connector_id]))!;
+  const c = (await getConnectorRow(tx, o.connector_id))!;
   if (c.kind === 'shopify' && e.type === 'shipment.labelled' && p.shipmentId)
     ship.cartonLines = await cartonLinesFor(tx, o.id, p.shipmentId);
   const ids: string[] = [];
@@ -416,15 +419,16 @@ export async function recordFulfilment(tx: EntityManager, e: EventEnvelope): Pro
   }
   return ids;
 }
+export type CartonLinesForRow = Pick<ShipmentRow, 'id'> & { contents: { skuId: string; qty: number }[] | null };
 
 /** What one carton of an order holds, as the storefront's line ids (see cartonLinesOf). */
 async function cartonLinesFor(tx: EntityManager, orderId: string, shipmentId: string): Promise<CartonLine[] | undefined> {
-  const cartons = await sql<{ id: string; contents: { skuId: string; qty: number }[] | null }>(
+  const cartons = await sql<CartonLinesForRow>(
     tx,
     `select id, contents from shipment where order_id = ? and status <> 'cancelled' order by carton_no nulls last, created_at, id`,
     [orderId],
   );
-  const lines = await sql<{ sku_id: string | null; external_line_id: string | null; qty: number }>(
+  const lines = await sql<Pick<OrderLineRow, 'sku_id' | 'external_line_id' | 'qty'>>(
     tx,
     'select sku_id, external_line_id, qty from order_line where order_id = ? order by line_no',
     [orderId],
@@ -444,6 +448,7 @@ export async function dueDeliveries(em: EntityManager, limit = 500): Promise<{ i
     [limit],
   );
 }
+export type DispatchToSubscriptionsRow = Pick<OutboxRow, 'id' | 'seq' | 'type' | 'created_at'> & { payload: unknown };
 
 /**
  * Fans the outbox out to webhook subscriptions by reading it in per-warehouse seq order from a cursor (one query per
@@ -452,13 +457,13 @@ export async function dueDeliveries(em: EntityManager, limit = 500): Promise<{ i
  */
 export async function dispatchToSubscriptions(tx: EntityManager, warehouseId: string, limit = 1000): Promise<string[]> {
   await sql(tx, 'insert into webhook_dispatch_cursor (warehouse_id) values (?) on conflict do nothing', [warehouseId]);
-  const cur = await sqlOne<{ last_seq: string }>(
+  const cur = await sqlOne<Pick<WebhookDispatchCursorRow, 'last_seq'>>(
     tx,
     'select last_seq from webhook_dispatch_cursor where warehouse_id = ? for update skip locked',
     [warehouseId],
   );
   if (!cur) return [];
-  const subs = await sql<{ id: string; url: string; event_types: string[]; warehouse_id: string | null; created_at: Date | string }>(
+  const subs = await sql<Pick<WebhookSubscriptionRow, 'id' | 'url' | 'event_types' | 'warehouse_id' | 'created_at'>>(
     tx,
     'select id, url, event_types, warehouse_id, created_at from webhook_subscription where active and (warehouse_id is null or warehouse_id = ?)',
     [warehouseId],
@@ -471,7 +476,7 @@ export async function dispatchToSubscriptions(tx: EntityManager, warehouseId: st
     );
     return [];
   }
-  const events = await sql<{ id: string; seq: string; type: string; payload: unknown; created_at: Date | string }>(
+  const events = await sql<DispatchToSubscriptionsRow>(
     tx,
     'select id, seq, type, payload, created_at from outbox where warehouse_id = ? and seq > ? order by seq limit ?',
     [warehouseId, cur.last_seq, limit],

@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sql } from '../shared/sql.js';
-import { pgArray } from './connector.service.js';
+import { pgArray, sql } from '../shared/sql.js';
+import type { ConnectorSkuMapRow } from './entities/connector-sku-map.entity.js';
+import type { SkuRow } from '../catalog/entities/sku.entity.js';
+import type { SkuBarcodeRow } from '../catalog/entities/sku-barcode.entity.js';
 
 export interface LineRefs {
   externalRef?: string | null;
@@ -31,17 +33,17 @@ export async function resolveSkus(
   }
   const [mapped, byCode, byBarcode] = await Promise.all([
     connector && refs.size
-      ? sql<{ external_ref: string; sku_id: string }>(
+      ? sql<Pick<ConnectorSkuMapRow, 'external_ref' | 'sku_id'>>(
           em,
           'select external_ref, sku_id from connector_sku_map where connector_id = ? and external_ref = any(?::text[])',
           [connector.id, pgArray([...refs])],
         )
       : [],
     codes.size
-      ? sql<{ code: string; id: string }>(em, 'select code, id from sku where code = any(?::text[]) and active', [pgArray([...codes])])
+      ? sql<Pick<SkuRow, 'code' | 'id'>>(em, 'select code, id from sku where code = any(?::text[]) and active', [pgArray([...codes])])
       : [],
     barcodes.size
-      ? sql<{ barcode: string; sku_id: string }>(em, 'select barcode, sku_id from sku_barcode where barcode = any(?::text[])', [
+      ? sql<Pick<SkuBarcodeRow, 'barcode' | 'sku_id'>>(em, 'select barcode, sku_id from sku_barcode where barcode = any(?::text[])', [
           pgArray([...barcodes]),
         ])
       : [],

@@ -8,6 +8,7 @@ import { canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { sealSecret, type KeyRing } from './secret-box.js';
 import { isBlockedAddress, urlShapeProblem } from './ssrf.js';
+import { iso } from '../shared/time.js';
 
 export const createSubscriptionBody = z.object({
   url: z.url().max(2000),
@@ -53,7 +54,6 @@ export const deliveryView = z.object({
 });
 
 type Row = Record<string, any>;
-const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 const toView = (r: Row): z.infer<typeof subscriptionView> => ({
   id: r.id,
   url: r.url,
@@ -63,6 +63,7 @@ const toView = (r: Row): z.infer<typeof subscriptionView> => ({
   active: r.active,
   createdAt: iso(r.created_at)!,
 });
+export type CreateSubscriptionRow = { id: string };
 
 /**
  * Creates a Standard Webhooks subscription. The URL must be https (http allowed outside production) and must not
@@ -97,7 +98,7 @@ export async function createSubscription(
       unknown.map((u) => ({ path: 'eventTypes', message: `unknown ${u}` })),
     );
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
-  const [{ id }] = (await sql<{ id: string }>(em, 'select gen_random_uuid() as id')) as [{ id: string }];
+  const [{ id }] = (await sql<CreateSubscriptionRow>(em, 'select gen_random_uuid() as id')) as [{ id: string }];
   const row = (await sqlOne<Row>(
     em,
     `insert into webhook_subscription (id, warehouse_id, url, event_types, secret_enc, description, created_by) values (?, ?, ?, ?::text[], ?, ?, ?) returning *`,

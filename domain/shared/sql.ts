@@ -13,3 +13,8 @@ export async function sqlOne<T = Record<string, unknown>>(
   const rows = await sql<T>(em, query, params);
   return rows[0];
 }
+
+/** Postgres array literal of text values (quoted, escaped), for `?::text[]` / `?::uuid[]` parameters. */
+export function pgArray(items: readonly string[]): string {
+  return `{${items.map((s) => `"${s.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;
+}

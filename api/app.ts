@@ -24,6 +24,8 @@ import { attachIdempotency } from './plugins/idempotency.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { routes } from './routes/index.js';
+import { socketKey } from './socket/gateway.js';
+import { Telemetry } from './socket/telemetry.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -35,6 +37,8 @@ declare module 'fastify' {
     queues: QueueRegistry;
     /** Every route as registered (method, url, config): the security matrix and inventory tests read it. */
     routeTable: RegisteredRoute[];
+    /** Live messages that skip the outbox (driver positions); `startApi` attaches the Socket.IO server. */
+    telemetry: Telemetry;
   }
 }
 
@@ -82,6 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('jwt', jwtSettings(config));
   app.decorate('clock', deps.clock ?? systemClock);
   app.decorate('queues', deps.queues);
+  app.decorate('telemetry', new Telemetry(deps.redis, socketKey(config.REDIS_PREFIX)));
   await registerUserState(app, deps.orm, deps.redis, config.REDIS_PREFIX);
   app.setErrorHandler(problemErrorHandler);
   app.setNotFoundHandler((req, reply) =>

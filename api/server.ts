@@ -7,6 +7,7 @@ import { configOrExit, createRuntime, type Runtime } from '../platform/runtime.j
 export async function startApi(rt: Runtime, port = rt.config.PORT, host = rt.config.HOST) {
   const app = await buildApp(rt);
   const io = attachSocketGateway(app, app.server as HttpServer, rt.redis.duplicate());
+  app.telemetry.attach(io);
   await app.listen({ port, host });
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;

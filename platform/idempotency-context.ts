@@ -26,3 +26,17 @@ export function idempotencyCommitted(): void {
   const s = idempotencyContext.getStore();
   if (s) s.marked = true;
 }
+
+/**
+ * For work done outside the request's own async context (a batch written for many requests): marks
+ * each request's key applied inside the batch's transaction; call `committed` after the commit.
+ */
+export async function markScopesApplied(tx: EntityManager, scopes: IdempotencyScope[]): Promise<{ committed: () => void }> {
+  for (const s of scopes)
+    if (!s.marked)
+      await tx.execute('update idempotency_key set applied_at = now() where scope = ? and key = ? and applied_at is null', [
+        s.scope,
+        s.key,
+      ]);
+  return { committed: () => scopes.forEach((s) => (s.marked = true)) };
+}

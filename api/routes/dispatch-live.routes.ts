@@ -11,20 +11,15 @@ import {
   podPolicyBody,
   positionBody,
 } from '../../domain/dispatch/live.schemas.js';
-import {
-  arriveAtStop,
-  podPolicyOf,
-  proofsOf,
-  recordOutcome,
-  recordPosition,
-  setPodPolicy,
-  startRoute,
-} from '../../domain/dispatch/live.service.js';
+import { arriveAtStop, podPolicyOf, proofsOf, recordOutcome, setPodPolicy, startRoute } from '../../domain/dispatch/live.service.js';
+import { positionContext, positionReported, storePositions, type PingToStore, type StoredPing } from '../../domain/dispatch/positions.js';
 import type { LiveDeps } from '../../domain/dispatch/notices.js';
 import { getTracking } from '../../domain/dispatch/tracking.service.js';
 import { metricsCsv } from '../../domain/dispatch/metrics.js';
 import { metricsFor } from '../../domain/dispatch/metrics.service.js';
 import { withTx } from '../../platform/db.js';
+import { GroupCommit } from '../../platform/group-commit.js';
+import { idempotencyContext, markScopesApplied, type IdempotencyScope } from '../../platform/idempotency-context.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
 import { problemSchema } from '../problem.schema.js';
 
@@ -52,6 +47,28 @@ export async function dispatchLiveRoutes(fastify: FastifyInstance) {
     trackingBase: `${(app.config.PUBLIC_URL ?? `${req.protocol}://${req.host}`).replace(/\/$/, '')}/console/#/track/`,
   });
 
+  // Pings are stored by group commit: every ping that arrives while a batch is being written goes in the next one
+  // (one transaction, one insert, one live-state load for the routes touched). Each request still answers only once its
+  // row (and the notices it led to) committed, with its Idempotency-Key marked applied in that same transaction.
+  const pings = new GroupCommit<PingToStore & { idem?: IdempotencyScope }, StoredPing>((batch) =>
+    idempotencyContext.exit(async () => {
+      let done = () => undefined as void;
+      const out = await withTx(app.orm.em, async (tx) => {
+        const stored = await storePositions(tx, batch, app.clock.now());
+        done = (
+          await markScopesApplied(
+            tx,
+            batch.flatMap((p) => (p.idem ? [p.idem] : [])),
+          )
+        ).committed;
+        return stored;
+      });
+      done();
+      return out;
+    }),
+  );
+  app.addHook('onClose', async () => pings.close());
+
   app.post(
     '/vehicles/:id/positions',
     {
@@ -59,14 +76,36 @@ export async function dispatchLiveRoutes(fastify: FastifyInstance) {
       config: { roles: [...PLANNERS, 'driver'], idempotency: 'optional' },
       schema: {
         tags: ['dispatch'],
-        summary: "A driver's position ping: stored, pushed live to the route and warehouse rooms, and turned into customer notices",
+        summary:
+          "A driver's position ping: pushed live to the warehouse and route rooms at once (Socket.IO `telemetry`), then stored and turned into customer notices",
         params: idParams,
         body: positionBody,
         response: { 201: z.object({ id: z.string(), routeId: z.string().nullable(), notices: z.number().int() }), ...problems },
       },
     },
-    async (req, reply) =>
-      reply.status(201).send(await withTx(app.orm.em, (tx) => recordPosition(tx, actorOf(req), req.params.id, req.body, deps(req)))),
+    async (req, reply) => {
+      const actor = actorOf(req);
+      const ctx = await positionContext(app.orm.em.fork(), actor, req.params.id);
+      const now = app.clock.now();
+      const live = positionReported(ctx, req.body, now);
+      // Live first: the dispatchers' map does not wait for the write.
+      app.telemetry.publish(live.rooms, {
+        type: 'vehicle.position_reported',
+        warehouseId: ctx.warehouseId,
+        payload: live.payload,
+        occurredAt: now.toISOString(),
+      });
+      const idem = idempotencyContext.getStore();
+      const stored = await pings.submit({
+        ctx,
+        body: req.body,
+        recordedAt: live.payload.recordedAt,
+        actorId: actor.id,
+        trackingBase: deps(req).trackingBase,
+        ...(idem ? { idem } : {}),
+      });
+      return reply.status(201).send(stored);
+    },
   );
 
   app.post(

@@ -1,61 +1,44 @@
 /**
  * Live dispatch load: 500 simulated drivers each POST a position ping every 5 s (100 pings/s) for
  * the run, while 20 dispatcher sockets watch the warehouse room. Figure: time from sending a ping
- * to its `vehicle.position_reported` reaching a dispatcher (API commit → outbox relay → Redis
- * adapter → Socket.IO), p50 and p99 over every (ping, dispatcher) pair.
+ * to its `vehicle.position_reported` reaching a dispatcher, p50 and p99 over every (ping,
+ * dispatcher) pair. Two set-ups: one API process; and two API processes, drivers on one and
+ * dispatchers on the other (the ping crosses the Redis adapter, as in a cluster).
  * Baseline in the same run: raw Redis PUBLISH at the same rate to 20 subscriber connections.
- * The simulated drivers ping as a planner of the warehouse on vehicles without a dispatched route
- * (the cheapest ping path: no ETA notices), so this measures the fan-out, not the notice logic.
+ * The phones and browsers run in a separate process (load.ts), not on the server's event loop.
+ * The simulated drivers ping as a planner of the warehouse on vehicles without a dispatched route,
+ * so this measures the fan-out; route start and customer notices are written after the live push.
  */
-import { Redis } from 'ioredis';
-import { io, type Socket } from 'socket.io-client';
-import { figure, type Benchmark } from '../lib/figure.js';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startApi } from '../../api/server.js';
+import { figure, type Benchmark, type Figure } from '../lib/figure.js';
 import { percentile, startBenchSystem } from '../lib/system.js';
+import type { LoadPlan, LoadResult } from './load.js';
 
 const DRIVERS = 500;
 const DISPATCHERS = 20;
 const EVERY_MS = 5000;
 
-async function paced(durationMs: number, perSecond: number, send: (i: number) => void): Promise<void> {
-  const start = performance.now();
-  let sent = 0;
-  while (performance.now() - start < durationMs) {
-    const due = Math.floor(((performance.now() - start) / 1000) * perSecond);
-    while (sent < due) send(sent++);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-async function redisBaseline(url: string, durationMs: number, perSecond: number): Promise<number[]> {
-  const pub = new Redis(url);
-  const subs = await Promise.all(
-    Array.from({ length: DISPATCHERS }, async () => {
-      const s = new Redis(url);
-      await s.subscribe('dockside-bench-pings');
-      return s;
-    }),
-  );
-  const sentAt = new Map<string, number>();
-  const samples: number[] = [];
-  for (const s of subs) s.on('message', (_c: string, m: string) => samples.push(performance.now() - sentAt.get(m)!));
-  await paced(durationMs, perSecond, (i) => {
-    const m = String(i);
-    sentAt.set(m, performance.now());
-    void pub.publish('dockside-bench-pings', m);
+function runLoad(plan: LoadPlan): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(new URL('./load.ts', import.meta.url)), [JSON.stringify(plan)], {
+      execArgv: ['--import', 'tsx'],
+      serialization: 'advanced',
+    });
+    child.once('message', (m) => resolve(m as LoadResult));
+    child.once('error', reject);
+    child.once('exit', (code) => code !== 0 && reject(new Error(`load process exited with ${code}`)));
   });
-  await new Promise((r) => setTimeout(r, 500));
-  for (const s of subs) s.disconnect();
-  pub.disconnect();
-  return samples.sort((a, b) => a - b);
 }
 
 const bench: Benchmark = {
   name: 'driver-pings',
-  budgetS: 120,
+  budgetS: 240,
   async run({ quick }) {
     const durationMs = quick ? 15_000 : 45_000;
-    const perSecond = DRIVERS / (EVERY_MS / 1000);
     const sys = await startBenchSystem();
+    const nodeB = await startApi(sys.rt, 0, '127.0.0.1');
     try {
       const em = sys.rt.orm.em.fork();
       const vehicles = (await em.execute(
@@ -63,68 +46,59 @@ const bench: Benchmark = {
         select ?, 'SIM-' || g, 'Simulated van ' || g, 1000000, 10000000000, 25200, 64800, 52.37, 4.9 from generate_series(1, ?) g returning id`,
         [sys.warehouseId, DRIVERS],
       )) as { id: string }[];
-      const sockets: Socket[] = await Promise.all(
-        Array.from(
-          { length: DISPATCHERS },
-          () =>
-            new Promise<Socket>((resolve, reject) => {
-              const s = io(sys.url, { auth: { token: sys.token }, transports: ['websocket'], forceNew: true, reconnection: false });
-              s.once('connect', async () => {
-                await s.timeout(10_000).emitWithAck('subscribe', { rooms: [`warehouse:${sys.warehouseId}`] });
-                resolve(s);
-              });
-              s.once('connect_error', reject);
-            }),
-        ),
-      );
-      const sentAt = new Map<string, number>();
-      const samples: number[] = [];
-      let errors = 0;
-      for (const s of sockets)
-        s.on('event', (e: { type: string; payload: { vehicleId: string; recordedAt: string } }) => {
-          if (e.type !== 'vehicle.position_reported') return;
-          const t0 = sentAt.get(`${e.payload.vehicleId}|${e.payload.recordedAt}`);
-          if (t0 !== undefined) samples.push(performance.now() - t0);
+      const urlB = `http://127.0.0.1:${nodeB.port}`;
+      const figures: Figure[] = [];
+      for (const [label, pingUrls, dispatchUrls] of [
+        ['1 API process', [sys.url], [sys.url]],
+        ['2 API processes, across the Redis adapter', [sys.url], [urlB]],
+      ] as const) {
+        const r = await runLoad({
+          pingUrls: [...pingUrls],
+          dispatchUrls: [...dispatchUrls],
+          token: sys.token,
+          warehouseId: sys.warehouseId,
+          vehicleIds: vehicles.map((v) => v.id),
+          dispatchers: DISPATCHERS,
+          perSecond: DRIVERS / (EVERY_MS / 1000),
+          durationMs,
+          redisUrl: sys.config.REDIS_URL,
         });
-      // Driver i pings at i × 10 ms past each 5 s slot: an even 100 pings/s.
-      await paced(durationMs, perSecond, (n) => {
-        const v = vehicles[n % DRIVERS]!.id;
-        const recordedAt = new Date(Date.now() + n).toISOString(); // unique per ping
-        sentAt.set(`${v}|${recordedAt}`, performance.now());
-        fetch(`${sys.url}/v1/vehicles/${v}/positions`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${sys.token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ lat: 52.37 + (n % 100) / 10_000, lng: 4.9, recordedAt }),
-        })
-          .then((r) => (r.status === 201 ? undefined : errors++))
-          .catch(() => errors++);
-      });
-      await new Promise((r) => setTimeout(r, 2000));
-      for (const s of sockets) s.disconnect();
-      samples.sort((a, b) => a - b);
-      const expected = sentAt.size * DISPATCHERS;
-      process.stderr.write(`driver-pings: ${sentAt.size} pings, ${samples.length}/${expected} deliveries, ${errors} errors\n`);
-      const base = await redisBaseline(sys.config.REDIS_URL, durationMs, perSecond);
-      return [
-        figure(
-          'driver-pings',
-          `ping → dispatcher p50 (${DRIVERS} drivers / 5 s, ${DISPATCHERS} dispatchers)`,
-          percentile(samples, 50),
-          'ms',
-          percentile(base, 50),
-          'raw Redis pub/sub p50, same rate and subscribers',
-        ),
-        figure(
-          'driver-pings',
-          `ping → dispatcher p99 (${DRIVERS} drivers / 5 s, ${DISPATCHERS} dispatchers)`,
-          percentile(samples, 99),
-          'ms',
-          percentile(base, 99),
-          'raw Redis pub/sub p99, same rate and subscribers',
-        ),
-        figure('driver-pings', 'pings delivered to every dispatcher', samples.length / Math.max(1, expected), 'ratio', 1, 'all of them'),
-      ];
+        const expected = r.pings * DISPATCHERS;
+        process.stderr.write(
+          `driver-pings (${label}): ${r.pings} pings, ${r.samples.length}/${expected} deliveries, ${r.errors} errors; ` +
+            `POST → 201 p50 ${percentile(r.http, 50).toFixed(1)} ms, p99 ${percentile(r.http, 99).toFixed(1)} ms\n`,
+        );
+        const what = `(${DRIVERS} drivers / 5 s, ${DISPATCHERS} dispatchers, ${label})`;
+        figures.push(
+          figure(
+            'driver-pings',
+            `ping → dispatcher p50 ${what}`,
+            percentile(r.samples, 50),
+            'ms',
+            percentile(r.baseline, 50),
+            'raw Redis pub/sub p50, same rate and subscribers',
+          ),
+          figure(
+            'driver-pings',
+            `ping → dispatcher p99 ${what}`,
+            percentile(r.samples, 99),
+            'ms',
+            percentile(r.baseline, 99),
+            'raw Redis pub/sub p99, same rate and subscribers',
+          ),
+          figure(
+            'driver-pings',
+            `pings delivered to every dispatcher ${what}`,
+            r.samples.length / Math.max(1, expected),
+            'ratio',
+            1,
+            'all of them',
+          ),
+        );
+      }
+      return figures;
     } finally {
+      await nodeB.stop();
       await sys.close();
     }
   },

@@ -4,18 +4,6 @@ const id = z.string().min(1);
 
 /** Events of the live delivery day: positions, arrivals, proofs, customer notices, returns. */
 export const dispatchLiveEvents = {
-  /** A driver's position ping (to `route:<planId>` and the warehouse room). */
-  'vehicle.position_reported': z.object({
-    vehicleId: id,
-    driverId: id.nullable(),
-    routeId: id.nullable(),
-    planId: id.nullable(),
-    lat: z.number(),
-    lng: z.number(),
-    speedMps: z.number().nullable(),
-    headingDeg: z.number().nullable(),
-    recordedAt: z.string(),
-  }),
   /** An at-risk fix re-ordered live routes (a stop may have changed route). */
   'route.resequenced': z.object({ planId: id, stopId: id, routeIds: z.array(id) }),
   'route.started': z.object({ planId: id, routeId: id, vehicleId: id }),

@@ -14,6 +14,24 @@ export const positionBody = z.object({
 });
 export type PositionBody = z.infer<typeof positionBody>;
 
+/**
+ * The live message of a ping (Socket.IO `telemetry`, type `vehicle.position_reported`) to
+ * `warehouse:<id>` and `route:<planId>`. Telemetry is not a domain event: it skips the outbox, has
+ * no seq and is not replayed; the board takes the newest `recordedAt` per vehicle.
+ */
+export const positionReported = z.object({
+  vehicleId: z.string(),
+  driverId: z.string().nullable(),
+  routeId: z.string().nullable(),
+  planId: z.string().nullable(),
+  lat: z.number(),
+  lng: z.number(),
+  speedMps: z.number().nullable(),
+  headingDeg: z.number().nullable(),
+  recordedAt: z.string(),
+});
+export type PositionReported = z.infer<typeof positionReported>;
+
 export const arriveBody = z.object({ lat: z.number().min(-90).max(90).optional(), lng: z.number().min(-180).max(180).optional() });
 export type ArriveBody = z.infer<typeof arriveBody>;
 

@@ -5,7 +5,7 @@ import { haversineM } from '../routing/matrix/great-circle.js';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
-import type { ArriveBody, DeliveredBody, FailedBody, PositionBody } from './live.schemas.js';
+import type { ArriveBody, DeliveredBody, FailedBody } from './live.schemas.js';
 import { loadLiveRoutes, type LiveRouteState } from './live-state.js';
 import { issueNotice, type LiveDeps } from './notices.js';
 import { mayActOnRoute } from './plan-views.js';
@@ -23,72 +23,6 @@ export const NEARBY_M = 1000;
 const distM = (a: { lat: number; lng: number }, b: { lat: number; lng: number }) =>
   haversineM({ lat: a.lat, lon: a.lng }, { lat: b.lat, lon: b.lng });
 
-/** Stores a ping for a vehicle (its driver, or a planner) and pushes it live; notices follow from it. */
-export async function recordPosition(em: EntityManager, actor: Actor, vehicleId: string, body: PositionBody, deps: LiveDeps) {
-  const v = await sqlOne<{ id: string; warehouse_id: string; driver_id: string | null; driver_user_id: string | null }>(
-    em,
-    `select v.id, v.warehouse_id, d.id as driver_id, d.user_id as driver_user_id from vehicle v left join driver d on d.vehicle_id = v.id where v.id = ?`,
-    [vehicleId],
-  );
-  if (!v || !canSeeWarehouse(actor, v.warehouse_id)) throw new NotFound('Vehicle', vehicleId);
-  const route = await sqlOne<{
-    id: string;
-    plan_id: string;
-    driver_id: string | null;
-    driver_user_id: string | null;
-    started_at: Date | null;
-  }>(
-    em,
-    `select r.id, r.plan_id, r.driver_id, d.user_id as driver_user_id, r.started_at from route r join route_plan p on p.id = r.plan_id
-    left join driver d on d.id = r.driver_id where r.vehicle_id = ? and r.status = 'dispatched' order by p.delivery_date desc, r.dispatched_at desc limit 1`,
-    [vehicleId],
-  );
-  const isPlanner = mayActOnRoute(actor, null);
-  if (!isPlanner && v.driver_user_id !== actor.id && route?.driver_user_id !== actor.id) throw new NotFound('Vehicle', vehicleId);
-  const recordedAt = body.recordedAt ? new Date(body.recordedAt) : deps.now;
-  const driverId = route?.driver_id ?? v.driver_id;
-  const row = (await sqlOne<{ id: string }>(
-    em,
-    `insert into driver_position (warehouse_id, vehicle_id, driver_id, route_id, lat, lng, accuracy_m, speed_mps, heading_deg, recorded_at)
-    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
-    [
-      v.warehouse_id,
-      vehicleId,
-      driverId,
-      route?.id ?? null,
-      body.lat,
-      body.lng,
-      body.accuracyM ?? null,
-      body.speedMps ?? null,
-      body.headingDeg ?? null,
-      recordedAt.toISOString(),
-    ],
-  ))!;
-  await emit(em, {
-    type: 'vehicle.position_reported',
-    warehouseId: v.warehouse_id,
-    rooms: route ? [`route:${route.plan_id}`] : [],
-    actorId: actor.id,
-    payload: {
-      vehicleId,
-      driverId,
-      routeId: route?.id ?? null,
-      planId: route?.plan_id ?? null,
-      lat: body.lat,
-      lng: body.lng,
-      speedMps: body.speedMps ?? null,
-      headingDeg: body.headingDeg ?? null,
-      recordedAt: recordedAt.toISOString(),
-    },
-  });
-  let notices = 0;
-  if (route) {
-    if (!route.started_at) notices += await startRouteRow(em, actor, route.id, deps);
-    else notices += await noticesFromPosition(em, route.id, deps);
-  }
-  return { id: row.id, routeId: route?.id ?? null, notices };
-}
-
 /** The driver leaves: the route is started and every remaining customer hears their ETA. */
 export async function startRoute(em: EntityManager, actor: Actor, routeId: string, deps: LiveDeps) {
   const r = await sqlOne<{ warehouse_id: string; status: string; driver_user_id: string | null }>(
@@ -99,11 +33,12 @@ export async function startRoute(em: EntityManager, actor: Actor, routeId: strin
   if (!r || !canSeeWarehouse(actor, r.warehouse_id) || !mayActOnRoute(actor, r.driver_user_id)) throw new NotFound('Route', routeId);
   if (r.status !== 'dispatched')
     throw new Conflict(`Route ${routeId} is ${r.status}; only a dispatched route can start`, 'route-not-dispatched');
-  const notices = await startRouteRow(em, actor, routeId, deps);
+  const notices = await startRouteRow(em, actor.id, routeId, deps);
   return { id: routeId, started: true as const, notices };
 }
 
-async function startRouteRow(em: EntityManager, actor: Actor, routeId: string, deps: LiveDeps): Promise<number> {
+/** Starts a route once (a no-op if it has started): `route.started`, and every remaining customer hears their ETA. */
+export async function startRouteRow(em: EntityManager, actorId: string, routeId: string, deps: LiveDeps): Promise<number> {
   const set = await sqlOne<{ plan_id: string; vehicle_id: string; warehouse_id: string }>(
     em,
     `update route set started_at = ? where id = ? and started_at is null returning plan_id, vehicle_id, warehouse_id`,
@@ -114,7 +49,7 @@ async function startRouteRow(em: EntityManager, actor: Actor, routeId: string, d
     type: 'route.started',
     warehouseId: set.warehouse_id,
     rooms: [`route:${set.plan_id}`],
-    actorId: actor.id,
+    actorId,
     payload: { planId: set.plan_id, routeId, vehicleId: set.vehicle_id },
   });
   const [st] = await loadLiveRoutes(em, 'r.id = ?', [routeId], deps.now);
@@ -123,7 +58,7 @@ async function startRouteRow(em: EntityManager, actor: Actor, routeId: string, d
   return st.remaining.length;
 }
 
-function noticeOf(
+export function noticeOf(
   st: LiveRouteState,
   s: LiveRouteState['remaining'][number],
   kind: Parameters<typeof issueNotice>[2]['kind'],
@@ -141,30 +76,6 @@ function noticeOf(
     windowStartS: s.window_start_s == null ? null : Number(s.window_start_s),
     windowEndS: s.window_end_s == null ? null : Number(s.window_end_s),
   };
-}
-
-/** After a ping: "nearby" for the next stop, a new ETA when it moved a lot, "delayed" once a window will be missed. */
-async function noticesFromPosition(em: EntityManager, routeId: string, deps: LiveDeps): Promise<number> {
-  const [st] = await loadLiveRoutes(em, 'r.id = ?', [routeId], deps.now);
-  if (!st || !st.position) return 0;
-  let n = 0;
-  for (const [i, s] of st.remaining.entries()) {
-    const eta = st.etas[i]!;
-    if (i === 0 && !s.nearby_notified_at && !s.arrived_at && distM(st.live.from, { lat: Number(s.lat), lng: Number(s.lng) }) <= NEARBY_M) {
-      await sql(em, 'update route_stop set nearby_notified_at = ? where id = ?', [deps.now.toISOString(), s.id]);
-      await issueNotice(em, deps, noticeOf(st, s, 'nearby', eta.etaS));
-      n++;
-    }
-    if (eta.lateByS > 0 && !s.delayed_notified_at) {
-      await sql(em, 'update route_stop set delayed_notified_at = ? where id = ?', [deps.now.toISOString(), s.id]);
-      await issueNotice(em, deps, noticeOf(st, s, 'delayed', eta.etaS));
-      n++;
-    } else if (s.notified_eta_s != null && Math.abs(eta.etaS - Number(s.notified_eta_s)) > ETA_NOTICE_SHIFT_S) {
-      await issueNotice(em, deps, noticeOf(st, s, 'eta', eta.etaS));
-      n++;
-    }
-  }
-  return n;
 }
 
 interface StopRow {

@@ -38,6 +38,8 @@ async function watch(token: string, rooms: string[]) {
   });
   const events: RelayedEvent[] = [];
   s.on('event', (e: RelayedEvent) => events.push(e));
+  // Positions are telemetry (no outbox, no seq): their own message.
+  s.on('telemetry', (e: RelayedEvent) => events.push(e));
   const ack = (await s.timeout(5000).emitWithAck('subscribe', { rooms })) as { joined: string[] };
   expect(ack.joined).toEqual(rooms);
   return events;
@@ -259,5 +261,59 @@ describe('the live delivery day', () => {
     expect([...etas].sort((a, b) => a - b)).toEqual(etas);
     // Routes that never pinged are stale.
     for (const o of board.body.routes.filter((x: any) => x.id !== mine.id && x.status === 'dispatched')) expect(o.gpsStale).toBe(true);
+  });
+
+  it('stores racing pings one row each, in few transactions, and tells the customer "nearby" once; a replayed ping is stored once', async () => {
+    const theirs = plan.routes.find((r: any) => r.vehicleId === vehicleIds[5]);
+    const first = theirs.stops[0];
+    const rooms = await watch(dispatcher.token, [`warehouse:${sys.wh1}`]);
+    const t0 = Date.now();
+    // 40 pings at once, all within 1 km of the route's first stop; the first one stored also starts the route.
+    const sent = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        http('POST', `${sys.url}/v1/vehicles/${vehicleIds[5]}/positions`, {
+          token: otherDriver.token,
+          body: { lat: first.lat + 0.001, lng: first.lng, recordedAt: new Date(t0 + i).toISOString() },
+        }),
+      ),
+    );
+    expect(sent.map((r) => r.status)).toEqual(Array(40).fill(201));
+    expect(new Set(sent.map((r) => r.body.id)).size).toBe(40);
+    expect(sent.every((r) => r.body.routeId === theirs.id)).toBe(true);
+    const em = sys.rt.orm.em.fork();
+    const rows = await sql<{ n: string; txs: string }>(
+      em,
+      'select count(*) as n, count(distinct xmin::text) as txs from driver_position where vehicle_id = ?',
+      [vehicleIds[5]],
+    );
+    expect(Number(rows[0]!.n)).toBe(40);
+    // Group commit: fewer transactions than pings (the first is written alone, the rest wait for it together).
+    expect(Number(rows[0]!.txs)).toBeLessThan(40);
+    const notices = (await outbox('delivery.customer_notified')).filter((e) => e.payload.routeId === theirs.id);
+    expect(notices.filter((e) => e.payload.kind === 'route_started')).toHaveLength(theirs.stops.length);
+    expect(notices.filter((e) => e.payload.kind === 'nearby').map((e) => e.payload.stopId)).toEqual([first.id]);
+    // Each notice is counted on the ping that led to it ("delayed" ones too, depending on the hour the test runs).
+    expect(sent.reduce((n, r) => n + r.body.notices, 0)).toBe(notices.length);
+    // Every ping reached the dispatcher live.
+    await until(
+      () =>
+        rooms.filter((e) => e.type === 'vehicle.position_reported' && (e.payload as { vehicleId: string }).vehicleId === vehicleIds[5])
+          .length === 40,
+    );
+    // The phone's offline queue replays a ping with its Idempotency-Key: answered again, stored once.
+    const body = { lat: first.lat, lng: first.lng, recordedAt: new Date(t0 + 100).toISOString() };
+    const headers = { 'idempotency-key': 'ping-replay-1' };
+    const a = await http('POST', `${sys.url}/v1/vehicles/${vehicleIds[5]}/positions`, { token: otherDriver.token, body, headers });
+    const b = await http('POST', `${sys.url}/v1/vehicles/${vehicleIds[5]}/positions`, { token: otherDriver.token, body, headers });
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(b.body.id).toBe(a.body.id);
+    expect(b.headers.get('idempotent-replayed')).toBe('true');
+    const applied = await sql<{ applied: boolean }>(
+      em,
+      `select applied_at is not null as applied from idempotency_key where key = 'ping-replay-1'`,
+    );
+    expect(applied).toEqual([{ applied: true }]);
+    const n = await sql<{ n: string }>(em, 'select count(*) as n from driver_position where vehicle_id = ?', [vehicleIds[5]]);
+    expect(Number(n[0]!.n)).toBe(41);
   });
 });

@@ -39,10 +39,29 @@ export function connectLive(opts: {
     opts.onState('live');
   });
   socket.on('event', (e: LiveEvent) => buffer.push(e));
+  // Telemetry (vehicle positions) has no seq and is never replayed: straight to the screens.
+  socket.on('telemetry', (e: TelemetryMessage) => {
+    for (const fn of telemetryListeners) fn(e);
+  });
   socket.on('disconnect', () => opts.onState('offline'));
   socket.on('auth_expired', () => opts.onState('expired'));
   socket.on('connect_error', () => opts.onState('offline'));
   return { socket, close: () => socket.close() };
+}
+
+/** A live message that is not a domain event (a driver's position): no seq, not replayed after a reconnect. */
+export interface TelemetryMessage {
+  type: string;
+  warehouseId: string;
+  payload: unknown;
+  occurredAt: string;
+}
+type TelemetryListener = (e: TelemetryMessage) => void;
+const telemetryListeners = new Set<TelemetryListener>();
+/** Screens listen to telemetry (the dispatch board moves vehicles with it). */
+export function onTelemetry(fn: TelemetryListener): () => void {
+  telemetryListeners.add(fn);
+  return () => telemetryListeners.delete(fn);
 }
 
 type EventListener = (e: LiveEvent) => void;

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { onLiveEvent, type LiveEvent } from '../live';
+import { onLiveEvent, onTelemetry, type LiveEvent, type TelemetryMessage } from '../live';
 import type { ScreenProps } from '../shell/areas';
-import { api, dayShipments, type Board, type ShipmentRow } from './api';
+import { api, dayShipments, type Board, type Position, type ShipmentRow } from './api';
 import { AtRiskPanel } from './at-risk-panel';
 import { hhmm } from './format';
 import { MapView } from './map-view';
@@ -14,6 +14,23 @@ const today = () => new Date().toISOString().slice(0, 10);
 // Events after which the board re-reads its state (positions are applied in place instead).
 const REFRESH_ON = /^(stop\.|route\.|route_plan\.(solved|failed|cancelled)|shipment\.)/;
 
+const newer = (a: Position | null | undefined, b: Position | null | undefined) =>
+  !b ? a : !a ? b : Date.parse(b.recordedAt) > Date.parse(a.recordedAt) ? b : a;
+
+/**
+ * Positions arrive as telemetry, possibly out of order (two API processes) and before the board's
+ * own read stores them: each vehicle keeps the newest fix by `recordedAt`, from either source.
+ */
+function withPositions(b: Board, latest: Map<string, Position>): Board {
+  return {
+    ...b,
+    routes: b.routes.map((r) => {
+      const p = newer(r.position, latest.get(r.vehicleId));
+      return p === r.position || r.status === 'broken_down' ? r : { ...r, position: p ?? null, gpsStale: false };
+    }),
+  };
+}
+
 /** The dispatcher's live board (desktop): shipments table, map, vehicles, at-risk queue, stop details. */
 export default function DispatchBoard({ warehouseId }: ScreenProps) {
   const [date, setDate] = useState(today());
@@ -22,11 +39,12 @@ export default function DispatchBoard({ warehouseId }: ScreenProps) {
   const [selected, setSelected] = useState<string>();
   const [error, setError] = useState('');
 
+  const latest = useRef(new Map<string, Position>());
   const load = useCallback(async () => {
     if (!warehouseId) return;
     try {
       const b = await api<Board>('GET', `/v1/dispatch/board?warehouseId=${warehouseId}&deliveryDate=${date}`);
-      setBoard(b);
+      setBoard(withPositions(b, latest.current));
       setError('');
     } catch (e) {
       setError((e as Error).message);
@@ -46,37 +64,22 @@ export default function DispatchBoard({ warehouseId }: ScreenProps) {
   // The shell's live socket: positions move vehicles in place, stop/route events re-read the board.
   useEffect(() => {
     void load();
-    const off = onLiveEvent((e: LiveEvent) => {
-      if (e.type === 'vehicle.position_reported') {
-        const p = e.payload as {
-          vehicleId: string;
-          lat: number;
-          lng: number;
-          speedMps: number | null;
-          headingDeg: number | null;
-          recordedAt: string;
-        };
-        setBoard(
-          (b) =>
-            b && {
-              ...b,
-              routes: b.routes.map((r) =>
-                r.vehicleId === p.vehicleId && r.status !== 'broken_down'
-                  ? {
-                      ...r,
-                      gpsStale: false,
-                      position: { lat: p.lat, lng: p.lng, speedMps: p.speedMps, headingDeg: p.headingDeg, recordedAt: p.recordedAt },
-                    }
-                  : r,
-              ),
-            },
-        );
-      } else if (REFRESH_ON.test(e.type)) reload();
+    const offEvents = onLiveEvent((e: LiveEvent) => {
+      if (REFRESH_ON.test(e.type)) reload();
+    });
+    const offTelemetry = onTelemetry((e: TelemetryMessage) => {
+      if (e.type !== 'vehicle.position_reported' || e.warehouseId !== warehouseId) return;
+      const p = e.payload as Position & { vehicleId: string };
+      const fix: Position = { lat: p.lat, lng: p.lng, speedMps: p.speedMps, headingDeg: p.headingDeg, recordedAt: p.recordedAt };
+      if (newer(latest.current.get(p.vehicleId), fix) !== fix) return; // an older fix overtaken by a newer one
+      latest.current.set(p.vehicleId, fix);
+      setBoard((b) => b && withPositions(b, latest.current));
     });
     // Live ETAs move with the clock too.
     const tick = setInterval(load, 30_000);
     return () => {
-      off();
+      offEvents();
+      offTelemetry();
       clearInterval(tick);
     };
   }, [load]);

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { GroupCommit } from './group-commit.js';
+
+describe('GroupCommit', () => {
+  it('writes the first item at once and everything submitted meanwhile in the next batch, each caller getting its own result', async () => {
+    const batches: number[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const gc = new GroupCommit<number, string>(async (items) => {
+      batches.push(items);
+      if (batches.length === 1) await gate;
+      return items.map((i) => `ok-${i}`);
+    });
+    const first = gc.submit(0);
+    await new Promise((r) => setTimeout(r, 0));
+    const rest = [1, 2, 3, 4].map((i) => gc.submit(i));
+    expect(gc.pending).toBe(4);
+    release();
+    expect(await Promise.all([first, ...rest])).toEqual(['ok-0', 'ok-1', 'ok-2', 'ok-3', 'ok-4']);
+    expect(batches).toEqual([[0], [1, 2, 3, 4]]);
+  });
+
+  it('keeps batches within maxBatch', async () => {
+    const sizes: number[] = [];
+    const gc = new GroupCommit<number, number>(
+      async (items) => {
+        sizes.push(items.length);
+        return items;
+      },
+      { maxBatch: 3 },
+    );
+    expect(await Promise.all(Array.from({ length: 8 }, (_, i) => gc.submit(i)))).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(sizes).toEqual([3, 3, 2]);
+  });
+
+  it('retries a failed batch item by item, so one bad item fails alone', async () => {
+    const gc = new GroupCommit<number, number>(async (items) => {
+      if (items.includes(13)) throw new Error('unlucky');
+      return items.map((i) => i * 2);
+    });
+    const results = await Promise.allSettled([1, 13, 2].map((i) => gc.submit(i)));
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([2, 'unlucky', 4]);
+  });
+
+  it('refuses new items once closed, after writing the ones already submitted', async () => {
+    const gc = new GroupCommit<number, number>(async (items) => items);
+    const p = gc.submit(5);
+    await gc.close();
+    expect(await p).toBe(5);
+    await expect(gc.submit(6)).rejects.toThrow('closed');
+  });
+});

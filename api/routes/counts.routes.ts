@@ -17,12 +17,13 @@ import type { EntityManager } from '../../platform/db.js';
 import { withTx } from '../../platform/db.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
 import { problemSchema } from '../problem.schema.js';
+import type { CountTaskRow } from '../../domain/inventory/entities/count-task.entity.js';
 
 const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
 const seesExpected = (a: Actor) => a.roles.includes('admin') || a.roles.includes('supervisor');
 
 async function guard(em: EntityManager, actor: Actor, id: string) {
-  const t = await sqlOne<{ warehouse_id: string }>(em, 'select warehouse_id from count_task where id = ?', [id]);
+  const t = await sqlOne<Pick<CountTaskRow, 'warehouse_id'>>(em, 'select warehouse_id from count_task where id = ?', [id]);
   if (!t) throw new NotFound('Count task', id);
   assertWarehouse(actor, t.warehouse_id, 'Count task', id);
 }

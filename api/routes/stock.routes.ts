@@ -30,6 +30,8 @@ import { sqlOne } from '../../domain/shared/sql.js';
 import { withTx } from '../../platform/db.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
 import { problemSchema } from '../problem.schema.js';
+import type { StockReservationRow } from '../../domain/inventory/entities/stock-reservation.entity.js';
+import type { LicensePlateRow } from '../../domain/inventory/entities/license-plate.entity.js';
 
 const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
 const FLOOR = ['supervisor', 'receiver', 'picker', 'packer'] as const;
@@ -96,7 +98,11 @@ export async function stockRoutes(fastify: FastifyInstance) {
       return withTx(app.orm.em, async (tx) => {
         if ('reservationIds' in req.body) {
           for (const id of req.body.reservationIds) {
-            const r = await sqlOne<{ warehouse_id: string }>(tx, 'select warehouse_id from stock_reservation where id = ?', [id]);
+            const r = await sqlOne<Pick<StockReservationRow, 'warehouse_id'>>(
+              tx,
+              'select warehouse_id from stock_reservation where id = ?',
+              [id],
+            );
             if (!r) throw new NotFound('Reservation', id);
             assertWarehouse(actor, r.warehouse_id, 'Reservation', id);
           }
@@ -127,7 +133,9 @@ export async function stockRoutes(fastify: FastifyInstance) {
     },
     async (req) =>
       withTx(app.orm.em, async (tx) => {
-        const r = await sqlOne<{ warehouse_id: string }>(tx, 'select warehouse_id from stock_reservation where id = ?', [req.params.id]);
+        const r = await sqlOne<Pick<StockReservationRow, 'warehouse_id'>>(tx, 'select warehouse_id from stock_reservation where id = ?', [
+          req.params.id,
+        ]);
         if (!r) throw new NotFound('Reservation', req.params.id);
         assertWarehouse(actorOf(req), r.warehouse_id, 'Reservation', req.params.id);
         return consumeReservation(tx, req.params.id, { ...req.body, ...who(req) });
@@ -347,7 +355,7 @@ export async function stockRoutes(fastify: FastifyInstance) {
   );
 
   const lpnGuard = async (req: Parameters<typeof actorOf>[0], tx: ReturnType<typeof em>, id: string) => {
-    const r = await sqlOne<{ warehouse_id: string }>(tx, 'select warehouse_id from license_plate where id = ?', [id]);
+    const r = await sqlOne<Pick<LicensePlateRow, 'warehouse_id'>>(tx, 'select warehouse_id from license_plate where id = ?', [id]);
     if (!r) throw new NotFound('LPN', id);
     assertWarehouse(actorOf(req), r.warehouse_id, 'LPN', id);
   };

@@ -10,6 +10,12 @@ import { BadRequest, Conflict, NotFound } from '../shared/errors.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { accuracyKpi, abcDue, evaluateCount, nextCountStatus } from './count-rules.js';
 import { postMovement, releaseReservations } from './ledger.service.js';
+import type { LocationRow } from '../layout/entities/location.entity.js';
+import type { StockBalanceRow } from './entities/stock-balance.entity.js';
+import type { SkuRow } from '../catalog/entities/sku.entity.js';
+import type { CountTaskRow } from './entities/count-task.entity.js';
+import type { CountLineRow } from './entities/count-line.entity.js';
+import type { StockReservationRow } from './entities/stock-reservation.entity.js';
 
 export interface CountTaskView {
   id: string;
@@ -50,6 +56,7 @@ export interface CreateCountsCmd {
   userId?: string;
   today?: Date;
 }
+export type CreateCountTasksRow = Pick<SkuRow, 'velocity_class'> & { sku_id: string; last: Date | string | null };
 
 /** Creates count tasks (one per location); an open task on the same location/SKU is not duplicated. */
 export async function createCountTasks(tx: EntityManager, cmd: CreateCountsCmd): Promise<CountTaskView[]> {
@@ -57,7 +64,7 @@ export async function createCountTasks(tx: EntityManager, cmd: CreateCountsCmd):
   if (cmd.kind === 'location') {
     if (!cmd.locationIds?.length)
       throw new BadRequest('locationIds are required for a location count', [{ path: 'body.locationIds', message: 'required' }]);
-    const locs = await sql<{ id: string }>(tx, 'select id from location where warehouse_id = ? and id = any(?::uuid[])', [
+    const locs = await sql<Pick<LocationRow, 'id'>>(tx, 'select id from location where warehouse_id = ? and id = any(?::uuid[])', [
       cmd.warehouseId,
       `{${cmd.locationIds.join(',')}}`,
     ]);
@@ -65,14 +72,14 @@ export async function createCountTasks(tx: EntityManager, cmd: CreateCountsCmd):
     targets = locs.map((l) => ({ locationId: l.id, skuId: null, abc: null }));
   } else if (cmd.kind === 'sku') {
     if (!cmd.skuId) throw new BadRequest('skuId is required for a SKU count', [{ path: 'body.skuId', message: 'required' }]);
-    const locs = await sql<{ location_id: string }>(
+    const locs = await sql<Pick<StockBalanceRow, 'location_id'>>(
       tx,
       'select distinct location_id from stock_balance where warehouse_id = ? and sku_id = ? and on_hand > 0',
       [cmd.warehouseId, cmd.skuId],
     );
     targets = locs.map((l) => ({ locationId: l.location_id, skuId: cmd.skuId!, abc: null }));
   } else {
-    const cands = await sql<{ sku_id: string; velocity_class: 'A' | 'B' | 'C' | null; last: Date | string | null }>(
+    const cands = await sql<CreateCountTasksRow>(
       tx,
       `
       select s.id as sku_id, s.velocity_class, (select max(t.completed_at) from count_task t join count_line cl on cl.task_id = t.id
@@ -86,7 +93,7 @@ export async function createCountTasks(tx: EntityManager, cmd: CreateCountsCmd):
       cmd.maxSkus ?? 20,
     );
     const cls = new Map(cands.map((c) => [c.sku_id, c.velocity_class]));
-    const locs = await sql<{ location_id: string; sku_id: string }>(
+    const locs = await sql<Pick<StockBalanceRow, 'location_id' | 'sku_id'>>(
       tx,
       'select distinct location_id, sku_id from stock_balance where warehouse_id = ? and sku_id = any(?::uuid[]) and on_hand > 0',
       [cmd.warehouseId, `{${due.join(',')}}`],
@@ -101,7 +108,7 @@ export async function createCountTasks(tx: EntityManager, cmd: CreateCountsCmd):
       [t.locationId, t.skuId],
     );
     if (open) continue;
-    const row = await sqlOne<{ id: string }>(
+    const row = await sqlOne<Pick<CountTaskRow, 'id'>>(
       tx,
       `insert into count_task (warehouse_id, kind, location_id, sku_id, blind, variance_threshold_pct, variance_threshold_qty, abc_class, created_by)
       values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
@@ -304,6 +311,7 @@ export async function approveCount(tx: EntityManager, taskId: string, approve: b
   else await sql(tx, `update count_task set status = 'rejected', completed_at = now(), approved_by = ? where id = ?`, [userId, taskId]);
   return getCountTask(tx, taskId, { showExpected: true });
 }
+export type ApplyCountRow = Pick<CountLineRow, 'sku_id' | 'lot' | 'lpn_id' | 'expected_qty' | 'counted_qty'> & { expiry: string | null };
 
 /**
  * Posts the round's variances as `count` movements. The adjustment is counted − expected-at-count,
@@ -318,14 +326,7 @@ async function applyCount(
   approvedBy: string | null,
   deviceId?: string,
 ): Promise<void> {
-  const lines = await sql<{
-    sku_id: string;
-    lot: string | null;
-    expiry: string | null;
-    lpn_id: string | null;
-    expected_qty: number;
-    counted_qty: number;
-  }>(
+  const lines = await sql<ApplyCountRow>(
     tx,
     'select sku_id, lot, expiry::text as expiry, lpn_id, expected_qty, counted_qty from count_line where task_id = ? and round = ? order by sku_id, lot',
     [t.id, round],
@@ -337,7 +338,7 @@ async function applyCount(
     if (delta === 0) continue;
     const key = { locationId: t.location_id, lot: l.lot, expiry: l.expiry, lpnId: l.lpn_id, status: 'available' as const };
     if (delta < 0) {
-      const bal = await sqlOne<{ id: string; on_hand: number; reserved: number }>(
+      const bal = await sqlOne<Pick<StockBalanceRow, 'id' | 'on_hand' | 'reserved'>>(
         tx,
         `select id, on_hand, reserved from stock_balance where location_id = ? and sku_id = ?
         and lot is not distinct from ? and expiry is not distinct from ?::date and lpn_id is not distinct from ?::uuid and status = 'available' for update`,
@@ -346,9 +347,11 @@ async function applyCount(
       const take = Math.min(-delta, bal?.on_hand ?? 0);
       if (take === 0) continue;
       if (bal && bal.on_hand - bal.reserved < take) {
-        const pend = await sql<{ id: string }>(tx, `select id from stock_reservation where balance_id = ? and status = 'pending'`, [
-          bal.id,
-        ]);
+        const pend = await sql<Pick<StockReservationRow, 'id'>>(
+          tx,
+          `select id from stock_reservation where balance_id = ? and status = 'pending'`,
+          [bal.id],
+        );
         await releaseReservations(tx, { reservationIds: pend.map((p) => p.id) }, `count:${t.id}`);
       }
       await postMovement(tx, {
@@ -392,7 +395,7 @@ async function applyCount(
 
 /** Open / waiting tasks of a warehouse, oldest first (the counter's queue). */
 export async function listCountTasks(em: EntityManager, f: { warehouseId: string; status?: string; cursor?: string; limit: number }) {
-  const rows = await sql<{ id: string; created_at: Date | string }>(
+  const rows = await sql<Pick<CountTaskRow, 'id' | 'created_at'>>(
     em,
     `select id, created_at from count_task where warehouse_id = ? and (?::text is null or status = ?)
     and (?::uuid is null or id > ?::uuid) order by id limit ?`,
@@ -402,17 +405,18 @@ export async function listCountTasks(em: EntityManager, f: { warehouseId: string
   for (const r of rows.slice(0, f.limit)) items.push(await getCountTask(em, r.id, { showExpected: false }));
   return { items, nextCursor: rows.length > f.limit ? items[items.length - 1]!.id : null };
 }
+export type CountAccuracyRow = { n: number };
 
 /** Inventory record accuracy over completed counts (first rounds) in a time range. */
 export async function countAccuracy(em: EntityManager, f: { warehouseId: string; from?: string; to?: string }) {
-  const lines = await sql<{ expected_qty: number; counted_qty: number }>(
+  const lines = await sql<Pick<CountLineRow, 'expected_qty' | 'counted_qty'>>(
     em,
     `select cl.expected_qty, cl.counted_qty from count_line cl join count_task t on t.id = cl.task_id
     where t.warehouse_id = ? and t.status in ('completed', 'rejected') and cl.round = 1
       and (?::timestamptz is null or t.completed_at >= ?::timestamptz) and (?::timestamptz is null or t.completed_at <= ?::timestamptz)`,
     [f.warehouseId, f.from ?? null, f.from ?? null, f.to ?? null, f.to ?? null],
   );
-  const tasks = await sqlOne<{ n: number }>(
+  const tasks = await sqlOne<CountAccuracyRow>(
     em,
     `select count(*)::int as n from count_task where warehouse_id = ? and status = 'completed'
     and (?::timestamptz is null or completed_at >= ?::timestamptz) and (?::timestamptz is null or completed_at <= ?::timestamptz)`,

@@ -11,6 +11,7 @@ import { Conflict, NotFound } from '../shared/errors.js';
 import { assertInWarehouse } from '../shared/scope.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { postMovement, releaseReservations } from './ledger.service.js';
+import type { StockReservationRow } from './entities/stock-reservation.entity.js';
 
 export interface PlaceHoldCmd {
   warehouseId: string | null;
@@ -74,7 +75,7 @@ export async function placeHold(
     where ${match()} and status = 'available' and on_hand > 0 order by id for update`,
     matchParams(h),
   );
-  const pending = await sql<{ id: string }>(
+  const pending = await sql<Pick<StockReservationRow, 'id'>>(
     tx,
     `select id from stock_reservation where status = 'pending' and balance_id = any(?::uuid[])`,
     [`{${balances.map((b) => b.id).join(',')}}`],

@@ -4,6 +4,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../shared/sql.js';
+import type { StockBalanceRow } from './entities/stock-balance.entity.js';
 
 export interface BalanceMismatch {
   balanceId: string;
@@ -12,10 +13,15 @@ export interface BalanceMismatch {
   reserved: number;
   pendingQty: number;
 }
+export type LedgerMismatchesRow = Pick<StockBalanceRow, 'on_hand' | 'reserved'> & {
+  id: string;
+  ledger: string | null;
+  pending: string | null;
+};
 
 /** Balances of a warehouse whose on_hand or reserved disagree with the ledger / reservations (empty = consistent). */
 export async function ledgerMismatches(em: EntityManager, warehouseId: string): Promise<BalanceMismatch[]> {
-  const rows = await sql<{ id: string; on_hand: number | null; ledger: string | null; reserved: number | null; pending: string | null }>(
+  const rows = await sql<LedgerMismatchesRow>(
     em,
     `
     with d as (

@@ -23,6 +23,11 @@ import type {
   StockStatus,
   VirtualLocation,
 } from './ledger.types.js';
+import type { SkuRow } from '../catalog/entities/sku.entity.js';
+import type { StockBalanceRow } from './entities/stock-balance.entity.js';
+import type { LocationRow } from '../layout/entities/location.entity.js';
+import type { StockMovementRow } from './entities/stock-movement.entity.js';
+import type { StockReservationRow } from './entities/stock-reservation.entity.js';
 
 export * from './ledger.types.js';
 
@@ -73,6 +78,7 @@ interface LocationLimits {
   maxSkus: number | null;
   mixedLots: boolean;
 }
+export type AssertCapacityRow = { vol: string; wt: string; skus: number; lots: number };
 
 /**
  * Refuses a movement that would overfill its destination: volume and weight (units × the SKU's
@@ -88,7 +94,7 @@ async function assertCapacity(
   unit: { volume: number; weight: number },
 ): Promise<void> {
   await sql(tx, 'select pg_advisory_xact_lock(hashtext(?))', [`location-capacity:${locationId}`]);
-  const cur = (await sqlOne<{ vol: string; wt: string; skus: number; lots: number }>(
+  const cur = (await sqlOne<AssertCapacityRow>(
     tx,
     `select coalesce(sum(b.on_hand::bigint * s.length_mm * s.width_mm * s.height_mm), 0)::text as vol,
       coalesce(sum(b.on_hand::bigint * s.weight_g), 0)::text as wt,
@@ -121,6 +127,18 @@ interface Internal {
   consumeReservedQty?: number;
   emitEvent?: boolean;
 }
+export type PostMovementRow = Pick<SkuRow, 'code' | 'track_lot' | 'track_expiry'> & {
+  from_ok: boolean;
+  to_ok: boolean;
+  from_lpn_ok: boolean;
+  to_lpn_ok: boolean;
+  held: boolean;
+  to_limits: LocationLimits | null;
+  unit_volume: string;
+  unit_weight: number;
+};
+export type DebitRow = Pick<StockBalanceRow, 'on_hand' | 'reserved'> & Pick<LocationRow, 'code'>;
+export type PostMovementRow2 = Pick<StockMovementRow, 'created_at'> & { id: string };
 
 /** Posts one movement: debits `from`, credits `to`, appends the immutable row, emits `stock.moved`. */
 export async function postMovement(tx: EntityManager, cmd: PostMovementCmd, internal: Internal = {}): Promise<Movement> {
@@ -131,19 +149,7 @@ export async function postMovement(tx: EntityManager, cmd: PostMovementCmd, inte
   if (from && to && sameKey(from, to)) throw new BadRequest('from and to are the same stock key');
 
   // One round trip validates the SKU, both locations' warehouse and any active hold on the incoming lot.
-  const ctx = await sqlOne<{
-    code: string | null;
-    track_lot: boolean;
-    track_expiry: boolean;
-    from_ok: boolean;
-    to_ok: boolean;
-    from_lpn_ok: boolean;
-    to_lpn_ok: boolean;
-    held: boolean;
-    to_limits: LocationLimits | null;
-    unit_volume: string;
-    unit_weight: number;
-  }>(
+  const ctx = await sqlOne<PostMovementRow>(
     tx,
     `
     select s.code, s.track_lot, s.track_expiry,
@@ -213,7 +219,7 @@ export async function postMovement(tx: EntityManager, cmd: PostMovementCmd, inte
   let fromBalanceId: string | null = null;
   const debit = async (from: NormKey) => {
     const consume = internal.consumeReservedQty ?? 0;
-    const row = await sqlOne<{ id: string }>(
+    const row = await sqlOne<Pick<StockBalanceRow, 'id'>>(
       tx,
       `
       update stock_balance set on_hand = on_hand - ?, reserved = reserved - ?, updated_at = now()
@@ -222,7 +228,7 @@ export async function postMovement(tx: EntityManager, cmd: PostMovementCmd, inte
       [cmd.qty, consume, ...keyParams(from, cmd.skuId), consume, cmd.qty, consume],
     );
     if (!row) {
-      const cur = await sqlOne<{ on_hand: number; reserved: number; code: string }>(
+      const cur = await sqlOne<DebitRow>(
         tx,
         `select b.on_hand, b.reserved, l.code from stock_balance b join location l on l.id = b.location_id where ${keyWhere('b.')}`,
         keyParams(from, cmd.skuId),
@@ -243,7 +249,7 @@ export async function postMovement(tx: EntityManager, cmd: PostMovementCmd, inte
 
   let toBalanceId: string | null = null;
   const credit = async (to: NormKey) => {
-    const row = await sqlOne<{ id: string }>(
+    const row = await sqlOne<Pick<StockBalanceRow, 'id'>>(
       tx,
       `
       insert into stock_balance (warehouse_id, location_id, sku_id, lot, expiry, lpn_id, status, on_hand)
@@ -270,7 +276,7 @@ export async function postMovement(tx: EntityManager, cmd: PostMovementCmd, inte
 
   const fromVirtual = from ? null : (cmd.fromVirtual ?? defaultVirtual('from', cmd.type));
   const toVirtual = to ? null : (cmd.toVirtual ?? defaultVirtual('to', cmd.type));
-  const mv = (await sqlOne<{ id: string; created_at: Date | string }>(
+  const mv = (await sqlOne<PostMovementRow2>(
     tx,
     `
     insert into stock_movement (warehouse_id, type, sku_id, qty,
@@ -444,7 +450,7 @@ export async function reserve(tx: EntityManager, cmd: ReserveCmd): Promise<Reser
     if (!rows[0]?.need_met || taken.length === planned.length) break;
   }
   if (need > 0 && !cmd.allowPartial) {
-    const code = skuCode ?? (await sqlOne<{ code: string }>(tx, 'select code from sku where id = ?', [cmd.skuId]))?.code;
+    const code = skuCode ?? (await sqlOne<Pick<SkuRow, 'code'>>(tx, 'select code from sku where id = ?', [cmd.skuId]))?.code;
     if (!code) throw new NotFound('SKU', cmd.skuId);
     throw new InsufficientStock(`SKU ${code} has ${cmd.qty - need} available, ${cmd.qty} requested`, {
       skuId: cmd.skuId,
@@ -484,12 +490,13 @@ interface ReserveRow {
   sku_code: string | null;
   need_met: boolean;
 }
+export type ReleaseReservationsRow = Pick<StockBalanceRow, 'id'> & { warehouse_id: string };
 
 /** Voids pending reservations (by reference or ids) and gives their quantity back; closed ones are left alone, so it happens once. */
 export async function releaseReservations(tx: EntityManager, sel: ReleaseSelector, reason?: string): Promise<{ released: string[] }> {
   const byIds = 'reservationIds' in sel;
   if (byIds && sel.reservationIds.length === 0) return { released: [] };
-  const rows = await sql<{ id: string; warehouse_id: string }>(
+  const rows = await sql<ReleaseReservationsRow>(
     tx,
     `
     with r as (
@@ -512,6 +519,11 @@ export async function releaseReservations(tx: EntityManager, sel: ReleaseSelecto
   }
   return { released: rows.map((r) => r.id) };
 }
+export type ConsumeReservationRow = Pick<
+  StockReservationRow,
+  'id' | 'warehouse_id' | 'qty' | 'consumed_qty' | 'sku_id' | 'ref_type' | 'ref_id' | 'balance_id'
+> &
+  Pick<StockBalanceRow, 'location_id' | 'lot' | 'lpn_id'> & { status: string; expiry: string | null; b_status: StockStatus };
 
 /**
  * Posts (part of) a pending reservation: moves qty from the reserved balance to `to` as one ledger
@@ -524,22 +536,7 @@ export async function consumeReservation(
   cmd: ConsumeCmd,
 ): Promise<{ movement: Movement | null; releasedQty: number; remainingQty: number }> {
   if (!Number.isInteger(cmd.qty) || cmd.qty < 0) throw new BadRequest(`qty must be a non-negative integer, got ${cmd.qty}`);
-  const r = await sqlOne<{
-    id: string;
-    warehouse_id: string;
-    status: string;
-    qty: number;
-    consumed_qty: number;
-    sku_id: string;
-    ref_type: string;
-    ref_id: string;
-    balance_id: string;
-    location_id: string;
-    lot: string | null;
-    expiry: string | null;
-    lpn_id: string | null;
-    b_status: StockStatus;
-  }>(
+  const r = await sqlOne<ConsumeReservationRow>(
     tx,
     `select r.id, r.warehouse_id, r.status, r.qty, r.consumed_qty, r.sku_id, r.ref_type, r.ref_id, r.balance_id,
       b.location_id, b.lot, b.expiry::text as expiry, b.lpn_id, b.status as b_status
@@ -587,10 +584,11 @@ export async function consumeReservation(
   });
   return { movement, releasedQty: keep ? 0 : rest, remainingQty: keep ? rest : 0 };
 }
+export type AvailableAtRow = { n: string | number };
 
 /** Quantity reserve() could take right now for a SKU in a warehouse (optionally at one location). */
 export async function availableAt(tx: EntityManager, q: { warehouseId: string; skuId: string; locationId?: string }): Promise<number> {
-  const row = await sqlOne<{ n: string | number }>(
+  const row = await sqlOne<AvailableAtRow>(
     tx,
     `
     select coalesce(sum(b.on_hand - b.reserved), 0) as n

@@ -9,6 +9,9 @@ import { BadRequest, Conflict, NotFound } from '../shared/errors.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { postMovement } from './ledger.service.js';
 import { toBalanceView, type BalanceView } from './stock-queries.js';
+import type { LicensePlateRow } from './entities/license-plate.entity.js';
+import type { StockBalanceRow } from './entities/stock-balance.entity.js';
+import type { IdRow } from '../shared/rows.js';
 
 export interface LpnView {
   id: string;
@@ -47,7 +50,7 @@ export async function createLpn(
 ): Promise<LpnView> {
   let locationId = cmd.locationId ?? null;
   if (cmd.parentId) {
-    const parent = await sqlOne<{ warehouse_id: string; location_id: string | null }>(
+    const parent = await sqlOne<Pick<LicensePlateRow, 'warehouse_id' | 'location_id'>>(
       tx,
       'select warehouse_id, location_id from license_plate where id = ?',
       [cmd.parentId],
@@ -61,7 +64,7 @@ export async function createLpn(
     throw new NotFound('Location', locationId);
   if (cmd.code && (await sqlOne(tx, 'select 1 from license_plate where code = ?', [cmd.code])))
     throw new Conflict(`LPN ${cmd.code} exists`, 'lpn-code-taken');
-  const row = await sqlOne<{ id: string }>(
+  const row = await sqlOne<Pick<LicensePlateRow, 'id'>>(
     tx,
     `insert into license_plate (warehouse_id, code, sscc, type, parent_id, location_id)
     values (?, coalesce(?, 'LPN' || nextval('lpn_code_seq')), ?, ?, ?, ?) returning id`,
@@ -105,6 +108,9 @@ export async function lpnContents(
   );
   return { lpn, children: children.map(toView), balances: balances.map(toBalanceView) };
 }
+export type MoveLpnRow2 = Pick<StockBalanceRow, 'id' | 'sku_id' | 'location_id' | 'lot' | 'lpn_id' | 'status' | 'on_hand' | 'reserved'> & {
+  expiry: string | null;
+};
 
 /**
  * Moves a plate and everything nested in it to another location as one unit. A plate nested in a
@@ -115,7 +121,7 @@ export async function moveLpn(
   tx: EntityManager,
   cmd: { lpnId: string; toLocationId: string; userId?: string; deviceId?: string; type?: 'move' | 'putaway' },
 ): Promise<{ lpn: LpnView; movements: number }> {
-  const lpn = await sqlOne<{ id: string; warehouse_id: string; code: string; location_id: string | null; parent_id: string | null }>(
+  const lpn = await sqlOne<Pick<LicensePlateRow, 'id' | 'warehouse_id' | 'code' | 'location_id' | 'parent_id'>>(
     tx,
     'select id, warehouse_id, code, location_id, parent_id from license_plate where id = ? for update',
     [cmd.lpnId],
@@ -123,24 +129,14 @@ export async function moveLpn(
   if (!lpn) throw new NotFound('LPN', cmd.lpnId);
   if (!(await sqlOne(tx, 'select 1 from location where id = ? and warehouse_id = ?', [cmd.toLocationId, lpn.warehouse_id])))
     throw new NotFound('Location', cmd.toLocationId);
-  const tree = await sql<{ id: string }>(
+  const tree = await sql<IdRow>(
     tx,
     `with recursive t as (select ?::uuid as id union all select p.id from license_plate p join t on p.parent_id = t.id)
     select p.id from license_plate p join t on t.id = p.id order by p.id for update of p`,
     [lpn.id],
   );
   const treeIds = `{${tree.map((t) => t.id).join(',')}}`;
-  const balances = await sql<{
-    id: string;
-    sku_id: string;
-    location_id: string;
-    lot: string | null;
-    expiry: string | null;
-    lpn_id: string;
-    status: 'available' | 'quarantine' | 'damaged';
-    on_hand: number;
-    reserved: number;
-  }>(
+  const balances = await sql<MoveLpnRow2>(
     tx,
     `select id, sku_id, location_id, lot, expiry::text as expiry, lpn_id, status, on_hand, reserved from stock_balance
      where lpn_id = any(?::uuid[]) and on_hand > 0 order by id for update`,
@@ -186,7 +182,7 @@ export async function moveLpn(
 
 /** Puts a plate inside another (moving it to the parent's location first); parentId null takes it out. */
 export async function nestLpn(tx: EntityManager, cmd: { lpnId: string; parentId: string | null; userId?: string }): Promise<LpnView> {
-  const child = await sqlOne<{ id: string; warehouse_id: string; location_id: string | null }>(
+  const child = await sqlOne<Pick<LicensePlateRow, 'id' | 'warehouse_id' | 'location_id'>>(
     tx,
     'select id, warehouse_id, location_id from license_plate where id = ? for update',
     [cmd.lpnId],
@@ -196,7 +192,7 @@ export async function nestLpn(tx: EntityManager, cmd: { lpnId: string; parentId:
     await sql(tx, 'update license_plate set parent_id = null where id = ?', [child.id]);
     return getLpn(tx, child.id);
   }
-  const parent = await sqlOne<{ id: string; warehouse_id: string; location_id: string | null }>(
+  const parent = await sqlOne<Pick<LicensePlateRow, 'id' | 'warehouse_id' | 'location_id'>>(
     tx,
     'select id, warehouse_id, location_id from license_plate where id = ?',
     [cmd.parentId],

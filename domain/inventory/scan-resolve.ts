@@ -69,6 +69,9 @@ export async function resolveScan(
   const match = look ? await lookup(em, warehouseId, look, scan.lot) : undefined;
   return { scan, match: match ?? { kind: 'none', stock: [] } };
 }
+export type LookupRow = {
+  r: { what: 'sku' | 'location' | 'lpn'; id: string; uom_level: string | null; head: any; totals: any; stock: any[] } | null;
+};
 
 /** One call of inventory_scan_resolve; undefined when nothing matches. */
 async function lookup(
@@ -77,9 +80,12 @@ async function lookup(
   look: { kind: 'gtin' | 'sscc' | 'lpn' | 'location' | 'text'; key: string },
   lot?: string,
 ): Promise<ScanMatch | undefined> {
-  const res = await sqlOne<{
-    r: { what: 'sku' | 'location' | 'lpn'; id: string; uom_level: string | null; head: any; totals: any; stock: any[] } | null;
-  }>(em, 'select inventory_scan_resolve(?, ?, ?::uuid, ?) as r', [look.kind, look.key, warehouseId, lot ?? null]);
+  const res = await sqlOne<LookupRow>(em, 'select inventory_scan_resolve(?, ?, ?::uuid, ?) as r', [
+    look.kind,
+    look.key,
+    warehouseId,
+    lot ?? null,
+  ]);
   const row = res?.r;
   if (!row) return undefined;
   const stock = (row.stock ?? []).map(toBalanceView);

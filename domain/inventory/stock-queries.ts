@@ -6,6 +6,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../shared/sql.js';
 import { decodeCursor, page } from './cursor.js';
+import type { SkuRow } from '../catalog/entities/sku.entity.js';
+import type { StockMovementRow } from './entities/stock-movement.entity.js';
 
 export interface BalanceView {
   id: string;
@@ -120,6 +122,15 @@ export interface SkuStockView {
   damaged: number;
   locations: number;
 }
+export type StockBySkuRow = Pick<SkuRow, 'code' | 'name'> & {
+  sku_id: string;
+  on_hand: string;
+  reserved: string;
+  available: string;
+  quarantined: string;
+  damaged: string;
+  locations: string;
+};
 
 /** On hand / reserved / available per SKU in a warehouse (optionally one SKU or one lot). */
 export async function stockBySku(
@@ -127,17 +138,7 @@ export async function stockBySku(
   f: { warehouseId: string; skuId?: string; lot?: string; cursor?: string; limit: number },
 ) {
   const after = decodeCursor(f.cursor, 1);
-  const rows = await sql<{
-    sku_id: string;
-    code: string;
-    name: string;
-    on_hand: string;
-    reserved: string;
-    available: string;
-    quarantined: string;
-    damaged: string;
-    locations: string;
-  }>(
+  const rows = await sql<StockBySkuRow>(
     em,
     `
     select s.id as sku_id, s.code, s.name,
@@ -189,6 +190,16 @@ export interface AsOfRow {
   status: string;
   onHand: number;
 }
+export type StockAsOfRow = Pick<StockMovementRow, 'sku_id'> & {
+  balance_id: string;
+  location_id: string;
+  location_code: string;
+  lot: string | null;
+  expiry: string | null;
+  lpn_id: string | null;
+  status: string;
+  on_hand: string;
+};
 
 /**
  * Stock at a past moment by replaying the ledger: for every balance, movements in minus out with
@@ -199,17 +210,7 @@ export async function stockAsOf(
   f: { warehouseId: string; at: string; skuId?: string; locationId?: string; cursor?: string; limit: number },
 ) {
   const after = decodeCursor(f.cursor, 1);
-  const rows = await sql<{
-    balance_id: string;
-    location_id: string;
-    location_code: string;
-    sku_id: string;
-    lot: string | null;
-    expiry: string | null;
-    lpn_id: string | null;
-    status: string;
-    on_hand: string;
-  }>(
+  const rows = await sql<StockAsOfRow>(
     em,
     `
     with d as (
@@ -361,11 +362,12 @@ export async function listMovements(
     nextCursor: p.nextCursor,
   };
 }
+export type LowStockRow = Pick<SkuRow, 'code' | 'name' | 'min_stock_qty'> & { sku_id: string; available: string };
 
 /** SKUs whose available quantity in the warehouse is below their min_stock_qty (replenish / reorder). */
 export async function lowStock(em: EntityManager, f: { warehouseId: string; cursor?: string; limit: number }) {
   const after = decodeCursor(f.cursor, 1);
-  const rows = await sql<{ sku_id: string; code: string; name: string; min_stock_qty: number; available: string }>(
+  const rows = await sql<LowStockRow>(
     em,
     `
     select s.id as sku_id, s.code, s.name, s.min_stock_qty, coalesce(a.available, 0) as available

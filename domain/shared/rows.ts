@@ -10,3 +10,8 @@ type RawScalar<V> = V extends undefined ? never : V extends Date ? string : V;
  * Raw SQL that selects a subset uses `Pick<XRow, 'a' | 'b'>`; extra computed columns get one named type next to the query.
  */
 export type RowOf<S> = { [K in keyof InferEntity<S> as K extends string ? K : never]-?: RawValue<InferEntity<S>[K]> };
+
+/** The row of a query that only returns ids (`returning id`, a generated id, ids from several tables). */
+export interface IdRow {
+  id: string;
+}

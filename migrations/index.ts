@@ -14,6 +14,7 @@ import { Migration20261130001501_badge_lockout } from './Migration20261130001501
 import { Migration20261130001502_token_version } from './Migration20261130001502_token_version.js';
 import { Migration20261130001601_reliability } from './Migration20261130001601_reliability.js';
 import { Migration20261130001701_vehicle_rules } from './Migration20261130001701_vehicle_rules.js';
+import { Migration20261130021601_pack_lease } from './Migration20261130021601_pack_lease.js';
 import { Migration20261130001901_outbox_commit_order } from './Migration20261130001901_outbox_commit_order.js';
 import { Migration20261130021101_scan_resolve_gtin_forms } from './Migration20261130021101_scan_resolve_gtin_forms.js';
 
@@ -36,4 +37,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130001701_vehicle_rules', class: Migration20261130001701_vehicle_rules },
   { name: 'Migration20261130001901_outbox_commit_order', class: Migration20261130001901_outbox_commit_order },
   { name: 'Migration20261130021101_scan_resolve_gtin_forms', class: Migration20261130021101_scan_resolve_gtin_forms },
+  { name: 'Migration20261130021601_pack_lease', class: Migration20261130021601_pack_lease },
 ];

@@ -6,6 +6,7 @@ import { solveJobId } from '../domain/dispatch/plan.service.js';
 import { markFailed } from '../domain/dispatch/solve-store.js';
 import { systemClock } from '../domain/shared/clock.js';
 import { sql } from '../domain/shared/sql.js';
+import { releaseExpiredPackLeases } from '../domain/packing/pack-lease.js';
 import { releaseExpiredLeases } from '../domain/tasks/task.supervisor.js';
 import { withTx } from '../platform/db.js';
 import { queueDefs, type QueueName } from '../platform/queues.js';
@@ -31,7 +32,7 @@ export type Repairs = Record<string, number>;
  * - every repeatable job in `scheduledJobs()` (and the per-connector polls, via the orders sweep);
  * - a job for every relayed outbox event whose effect is not recorded in `event_consumption` for a subscribing
  *   queue (a job that BullMQ failed for good is parked in the dead-letter store instead);
- * - intake deliveries and pending orders without a job (the orders sweep), expired task leases;
+ * - intake deliveries and pending orders without a job (the orders sweep), expired task and pack-session leases;
  * - route plans left queued or solving by a lost job go to failed with a reason (reoptimize retries them).
  * It runs at start, when Redis comes back after a disconnect, when its sentinel key vanished (FLUSHALL or a
  * restart without persistence), and every RECONCILER_EVERY_MS.
@@ -145,6 +146,7 @@ export class Reconciler {
     repairs.intake = s.stuck;
     repairs.allocation = s.waiting;
     repairs.lease = (await withTx(this.rt.orm.em, (tx) => releaseExpiredLeases(tx, systemClock))).length;
+    repairs['pack-lease'] = (await withTx(this.rt.orm.em, (tx) => releaseExpiredPackLeases(tx))).length;
     repairs['route-plan'] = await this.lostPlans();
     const em = this.rt.orm.em.fork();
     for (const [kind, n] of Object.entries(repairs)) await countRepairs(em, kind, n);

@@ -9,6 +9,7 @@ import { Conflict, DomainError, NotFound, ValidationFailed } from '../shared/err
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { cartonize, expandLines, type BoxType } from './cartonize/index.js';
+import { holdSession, PACK_LEASE_S } from './pack-lease.js';
 import type { CartonProposal, PackInput, PackSessionView } from './pack.schemas.js';
 import { weightToleranceG, weightWithinTolerance } from './weight-check.js';
 import { moveOrders } from '../orders/order-status.js';
@@ -21,6 +22,8 @@ interface SessionRow {
   status: PackSessionView['status'];
   tote_codes: string[];
   proposal: PackSessionView['proposal'];
+  packer_id: string | null;
+  lease_expires_at: Date | string | null;
 }
 interface SkuRow {
   id: string;
@@ -148,7 +151,10 @@ export async function startPack(
   const existing = await sqlOne<SessionRow>(em, `select * from pack_session where order_id = ? and status in ('verifying', 'verified')`, [
     orderId,
   ]);
-  if (existing) return sessionView(em, existing);
+  if (existing) {
+    await holdSession(em, actor, existing, stationCode);
+    return sessionView(em, existing);
+  }
   const openLines = await sql<{ task_id: string; tote_code: string | null }>(
     em,
     `select l.task_id, l.tote_code from task_line l join task t on t.id = l.task_id
@@ -181,9 +187,17 @@ export async function startPack(
   );
   const s = (await sqlOne<SessionRow>(
     em,
-    `insert into pack_session (warehouse_id, station_code, order_id, packer_id, tote_codes, proposal)
-    values (?, ?, ?, ?, ?::text[], ?::jsonb) returning *`,
-    [warehouseId, stationCode, orderId, actor.kind === 'user' ? actor.id : null, `{${totes.join(',')}}`, JSON.stringify(proposal)],
+    `insert into pack_session (warehouse_id, station_code, order_id, packer_id, tote_codes, proposal, lease_expires_at)
+    values (?, ?, ?, ?, ?::text[], ?::jsonb, now() + make_interval(secs => ?)) returning *`,
+    [
+      warehouseId,
+      stationCode,
+      orderId,
+      actor.kind === 'user' ? actor.id : null,
+      `{${totes.join(',')}}`,
+      JSON.stringify(proposal),
+      PACK_LEASE_S,
+    ],
   ))!;
   await sql(
     em,
@@ -196,6 +210,7 @@ export async function startPack(
 async function lockSession(em: EntityManager, actor: Actor, sessionId: string): Promise<SessionRow> {
   const s = await sqlOne<SessionRow>(em, 'select * from pack_session where id = ? for update', [sessionId]);
   if (!s || !canSeeWarehouse(actor, s.warehouse_id)) throw new NotFound('Pack session', sessionId);
+  await holdSession(em, actor, s);
   return s;
 }
 

@@ -35,7 +35,16 @@ export const PackSession = defineEntity({
     expected_weight_g: p.integer().nullable(),
     created_at: p.datetime().defaultRaw('now()'),
     packed_at: p.datetime().nullable(),
+    /** Until when the packer in packer_id holds the session (domain/packing/pack-lease.ts). */
+    lease_expires_at: p.datetime().nullable(),
   },
+  indexes: [
+    {
+      name: 'pack_session_lease_idx',
+      expression:
+        "CREATE INDEX pack_session_lease_idx ON public.pack_session USING btree (lease_expires_at) WHERE ((status = ANY (ARRAY['verifying'::text, 'verified'::text])) AND (packer_id IS NOT NULL))",
+    },
+  ],
   uniques: [
     {
       name: 'pack_session_open_uq',

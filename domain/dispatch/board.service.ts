@@ -8,10 +8,16 @@ import { atRiskQueue } from './at-risk.js';
 import type { BoardView } from './live.schemas.js';
 import { liveEtas } from './live-eta.js';
 import { loadLiveRoutes } from './live-state.js';
+import type { WarehouseRow } from '../layout/entities/warehouse.entity.js';
+import type { ShipmentRow } from '../shipping/entities/shipment.entity.js';
+import type { RouteStopRow } from './entities/route-stop.entity.js';
+import type { RouteRow } from './entities/route.entity.js';
 
 /** The dispatcher's live board: the day's latest plan with live ETAs, positions, GPS-stale flags and the at-risk queue. */
 
 const iso = (v: unknown) => (v == null ? null : new Date(v as string).toISOString());
+export type GetBoardRow = { id: string; status: string; unassigned_shipment_ids: string[] };
+export type GetBoardRow2 = Pick<ShipmentRow, 'id' | 'tracking_number'> & { name: string | null };
 
 export async function getBoard(
   em: EntityManager,
@@ -20,9 +26,10 @@ export async function getBoard(
   now: Date,
 ): Promise<BoardView> {
   if (!canSeeWarehouse(actor, q.warehouseId)) throw new NotFound('Warehouse', q.warehouseId);
-  const tz = (await sqlOne<{ timezone: string }>(em, 'select timezone from warehouse where id = ?', [q.warehouseId]))?.timezone ?? 'UTC';
+  const tz =
+    (await sqlOne<Pick<WarehouseRow, 'timezone'>>(em, 'select timezone from warehouse where id = ?', [q.warehouseId]))?.timezone ?? 'UTC';
   const date = q.deliveryDate ?? new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(now);
-  const plan = await sqlOne<{ id: string; status: string; unassigned_shipment_ids: string[] }>(
+  const plan = await sqlOne<GetBoardRow>(
     em,
     q.planId
       ? `select id, status, unassigned_shipment_ids from route_plan where id = ? and warehouse_id = ?`
@@ -32,7 +39,7 @@ export async function getBoard(
   );
   const states = plan ? await loadLiveRoutes(em, 'r.plan_id = ?', [plan.id], now) : [];
   const ship = states.length
-    ? await sql<{ id: string; tracking_number: string | null; name: string | null }>(
+    ? await sql<GetBoardRow2>(
         em,
         `select sh.id, sh.tracking_number, sh.ship_to->>'name' as name from shipment sh where sh.id in (select shipment_id from route_stop where plan_id = ?)`,
         [plan!.id],
@@ -40,7 +47,7 @@ export async function getBoard(
     : [];
   const shipOf = new Map(ship.map((s) => [s.id, s]));
   const done = plan
-    ? await sql<{ id: string; completed_at: Date | null; failure_reason: string | null; failure_code: string | null }>(
+    ? await sql<Pick<RouteStopRow, 'id' | 'completed_at' | 'failure_reason' | 'failure_code'>>(
         em,
         'select id, completed_at, failure_reason, failure_code from route_stop where plan_id = ?',
         [plan.id],
@@ -113,7 +120,7 @@ export async function getBoard(
 export async function applyFix(em: EntityManager, actor: Actor, body: { stopId: string; orders: Record<string, string[]> }, now: Date) {
   const routeIds = Object.keys(body.orders);
   if (!routeIds.length) throw new ValidationFailed('orders must name at least one route', [{ path: 'orders', message: 'empty' }]);
-  const locked = await sql<{ id: string; plan_id: string; warehouse_id: string; status: string }>(
+  const locked = await sql<Pick<RouteRow, 'id' | 'plan_id' | 'warehouse_id' | 'status'>>(
     em,
     'select id, plan_id, warehouse_id, status from route where id = any(?::uuid[]) order by id for update',
     [`{${routeIds.join(',')}}`],

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../shared/sql.js';
 import type { DayPlanInput, DayShipment, DayVehicle } from './plan-problem.js';
+import type { VehicleRow } from './entities/vehicle.entity.js';
 
 /** Reads a route plan's delivery day from the database into the pure mapping's input. */
 
@@ -119,7 +120,9 @@ export async function loadDayForSolve(em: EntityManager, plan: PlanRow): Promise
   const vehicleIds = plan.vehicle_ids
     ? new Set(plan.vehicle_ids)
     : new Set(
-        (await sql<{ id: string }>(em, 'select id from vehicle where warehouse_id = ? and active', [plan.warehouse_id])).map((r) => r.id),
+        (await sql<Pick<VehicleRow, 'id'>>(em, 'select id from vehicle where warehouse_id = ? and active', [plan.warehouse_id])).map(
+          (r) => r.id,
+        ),
       );
   for (const v of Object.keys(locked)) vehicleIds.add(v);
   for (const b of broken) vehicleIds.delete(b);

@@ -5,6 +5,7 @@ import { Conflict, NotFound, ValidationFailed } from '../shared/errors.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import type { CreateVehicle, VehicleView, createDriverBody } from './dispatch.schemas.js';
+import type { AppUserRow } from '../identity/entities/app-user.entity.js';
 
 /** Vehicles and drivers of the own fleet. */
 
@@ -95,10 +96,11 @@ export async function createDriver(em: EntityManager, actor: Actor, d: z.infer<t
   if (!canSeeWarehouse(actor, d.warehouseId)) throw new NotFound('Warehouse', d.warehouseId);
   // The driver must be a user of this warehouse: a dispatcher must not enlist (and so see the routes of) another
   // warehouse's people.
-  const user = await sqlOne<{ roles: string[] }>(em, 'select roles from app_user where id = ? and active and ? = any(warehouse_ids)', [
-    d.userId,
-    d.warehouseId,
-  ]);
+  const user = await sqlOne<Pick<AppUserRow, 'roles'>>(
+    em,
+    'select roles from app_user where id = ? and active and ? = any(warehouse_ids)',
+    [d.userId, d.warehouseId],
+  );
   if (!user) throw new NotFound('User', d.userId);
   if (!user.roles.includes('driver'))
     throw new ValidationFailed(

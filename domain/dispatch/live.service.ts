@@ -12,6 +12,12 @@ import { mayActOnRoute } from './plan-views.js';
 import { checkProof, DEFAULT_POD_POLICY, type PodPolicy } from './proof.js';
 import { completeStop } from './stop.service.js';
 import { createAsn } from '../receiving/asn.service.js';
+import type { RouteRow } from './entities/route.entity.js';
+import type { DriverPositionRow } from './entities/driver-position.entity.js';
+import type { PodPolicyRow } from './entities/pod-policy.entity.js';
+import type { ProofOfDeliveryRow } from './entities/proof-of-delivery.entity.js';
+import type { ReturnExpectationRow } from './entities/return-expectation.entity.js';
+import type { ShipmentRow } from '../shipping/entities/shipment.entity.js';
 
 /** The driver's side of the live day: position pings, route start, arrival, outcome with proof. */
 
@@ -22,10 +28,11 @@ export const NEARBY_M = 1000;
 
 const distM = (a: { lat: number; lng: number }, b: { lat: number; lng: number }) =>
   haversineM({ lat: a.lat, lon: a.lng }, { lat: b.lat, lon: b.lng });
+export type StartRouteRow = Pick<RouteRow, 'warehouse_id' | 'status'> & { driver_user_id: string | null };
 
 /** The driver leaves: the route is started and every remaining customer hears their ETA. */
 export async function startRoute(em: EntityManager, actor: Actor, routeId: string, deps: LiveDeps) {
-  const r = await sqlOne<{ warehouse_id: string; status: string; driver_user_id: string | null }>(
+  const r = await sqlOne<StartRouteRow>(
     em,
     `select r.warehouse_id, r.status, d.user_id as driver_user_id from route r left join driver d on d.id = r.driver_id where r.id = ? for update of r`,
     [routeId],
@@ -39,7 +46,7 @@ export async function startRoute(em: EntityManager, actor: Actor, routeId: strin
 
 /** Starts a route once (a no-op if it has started): `route.started`, and every remaining customer hears their ETA. */
 export async function startRouteRow(em: EntityManager, actorId: string, routeId: string, deps: LiveDeps): Promise<number> {
-  const set = await sqlOne<{ plan_id: string; vehicle_id: string; warehouse_id: string }>(
+  const set = await sqlOne<Pick<RouteRow, 'plan_id' | 'vehicle_id' | 'warehouse_id'>>(
     em,
     `update route set started_at = ? where id = ? and started_at is null returning plan_id, vehicle_id, warehouse_id`,
     [deps.now.toISOString(), routeId],
@@ -113,7 +120,7 @@ async function stopFor(em: EntityManager, actor: Actor, stopId: string): Promise
 async function captureDistance(em: EntityManager, s: StopRow, at: { lat: number; lng: number } | undefined, now: Date) {
   let p = at;
   if (!p) {
-    const last = await sqlOne<{ lat: number; lng: number }>(
+    const last = await sqlOne<Pick<DriverPositionRow, 'lat' | 'lng'>>(
       em,
       `select lat, lng from driver_position where vehicle_id = ? and recorded_at > ?::timestamptz - interval '10 minutes' order by recorded_at desc limit 1`,
       [s.vehicle_id, now.toISOString()],
@@ -145,7 +152,7 @@ export async function arriveAtStop(em: EntityManager, actor: Actor, stopId: stri
 
 /** The proof-of-delivery policy of a warehouse's delivery method (default: everything optional). */
 export async function podPolicyOf(em: EntityManager, warehouseId: string, method: string): Promise<PodPolicy> {
-  const r = await sqlOne<{ photo: string; signature: string; recipient_name: string; notes: string }>(
+  const r = await sqlOne<Pick<PodPolicyRow, 'photo' | 'signature' | 'recipient_name' | 'notes'>>(
     em,
     'select photo, signature, recipient_name, notes from pod_policy where warehouse_id = ? and delivery_method = ?',
     [warehouseId, method],
@@ -212,7 +219,7 @@ export async function recordOutcome(
       deps.now,
     );
     distanceM = where?.distanceM ?? null;
-    proofId = (await sqlOne<{ id: string }>(
+    proofId = (await sqlOne<Pick<ProofOfDeliveryRow, 'id'>>(
       em,
       `insert into proof_of_delivery (warehouse_id, stop_id, shipment_id, outcome, photo, signature, recipient_name, notes, lat, lng, distance_m, captured_at, created_by)
       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
@@ -254,6 +261,7 @@ export async function recordOutcome(
   });
   return { ...done, proofId, distanceM, returnId: ret?.id ?? null, returnAsnId: ret?.asnId ?? null };
 }
+export type ExpectReturnRow = { sku: string; qty: number };
 
 /**
  * The parcel rides back to the depot: dispatch records the expectation and, when the shipment's
@@ -261,7 +269,7 @@ export async function recordOutcome(
  * "Customer returns") so the goods are received back into stock by scan like any inbound.
  */
 async function expectReturn(em: EntityManager, s: StopRow, code: string, actor: Actor): Promise<{ id: string; asnId: string | null }> {
-  const r = (await sqlOne<{ id: string; asn_id: string | null }>(
+  const r = (await sqlOne<Pick<ReturnExpectationRow, 'id' | 'asn_id'>>(
     em,
     `insert into return_expectation (warehouse_id, shipment_id, stop_id, reason_code) values (?, ?, ?, ?)
     on conflict (shipment_id) do update set status = 'expected', stop_id = excluded.stop_id, reason_code = excluded.reason_code returning id, asn_id`,
@@ -269,13 +277,13 @@ async function expectReturn(em: EntityManager, s: StopRow, code: string, actor: 
   ))!;
   let asnId = r.asn_id;
   if (!asnId && s.order_id) {
-    const lines = await sql<{ sku: string; qty: number }>(
+    const lines = await sql<ExpectReturnRow>(
       em,
       `select k.code as sku, sum(l.qty)::int as qty from order_line l join sku k on k.id = l.sku_id where l.order_id = ? group by k.code order by k.code`,
       [s.order_id],
     );
     if (lines.length) {
-      const ship = await sqlOne<{ tracking_number: string | null }>(em, 'select tracking_number from shipment where id = ?', [
+      const ship = await sqlOne<Pick<ShipmentRow, 'tracking_number'>>(em, 'select tracking_number from shipment where id = ?', [
         s.shipment_id,
       ]);
       const asn = await createAsn(

@@ -3,6 +3,7 @@ import { NotFound } from '../shared/errors.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { sql } from '../shared/sql.js';
 import { computeMetrics, type HistoryEvent, type Metrics } from './metrics.js';
+import type { OutboxRow } from '../events/entities/outbox.entity.js';
 
 /** Event types the metrics read (the rest of the history is skipped at the database). */
 const TYPES = [
@@ -21,11 +22,12 @@ const TYPES = [
   'wave.completed',
   'wave.cancelled',
 ];
+export type MetricsForRow = Pick<OutboxRow, 'type' | 'created_at'> & { payload: unknown };
 
 /** The service metrics of a warehouse over [from, to), from its event history (the outbox). */
 export async function metricsFor(em: EntityManager, actor: Actor, q: { warehouseId: string; from: Date; to: Date }): Promise<Metrics> {
   if (!canSeeWarehouse(actor, q.warehouseId)) throw new NotFound('Warehouse', q.warehouseId);
-  const rows = await sql<{ type: string; created_at: Date; payload: unknown }>(
+  const rows = await sql<MetricsForRow>(
     em,
     `select type, created_at, payload from outbox where warehouse_id = ? and created_at >= ? and created_at < ? and type = any(?::text[])
     order by created_at, id`,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { emit } from '../events/outbox.js';
 import { sql, sqlOne } from '../shared/sql.js';
+import type { TrackingLinkRow } from './entities/tracking-link.entity.js';
 
 /**
  * Customer notices: each is one `delivery.customer_notified` event in the caller's transaction;
@@ -19,10 +20,10 @@ export type NoticeKind = 'route_started' | 'eta' | 'nearby' | 'delivered' | 'fai
 
 /** The shipment's tracking token (created once; unguessable: 128 random bits). */
 export async function trackingToken(em: EntityManager, shipmentId: string, warehouseId: string): Promise<string> {
-  const existing = await sqlOne<{ token: string }>(em, 'select token from tracking_link where shipment_id = ?', [shipmentId]);
+  const existing = await sqlOne<Pick<TrackingLinkRow, 'token'>>(em, 'select token from tracking_link where shipment_id = ?', [shipmentId]);
   if (existing) return existing.token;
   const token = randomBytes(16).toString('base64url');
-  const row = await sqlOne<{ token: string }>(
+  const row = await sqlOne<Pick<TrackingLinkRow, 'token'>>(
     em,
     `insert into tracking_link (token, shipment_id, warehouse_id) values (?, ?, ?)
     on conflict (shipment_id) do update set shipment_id = excluded.shipment_id returning token`,

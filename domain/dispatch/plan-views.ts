@@ -3,6 +3,7 @@ import { NotFound } from '../shared/errors.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import type { PlanView, RouteView } from './dispatch.schemas.js';
+import type { RouteRow } from './entities/route.entity.js';
 
 /** Read side of route plans: the plan with its routes, stops and ETAs; lists; a driver's own route. */
 
@@ -137,10 +138,11 @@ export async function listPlans(
     rows.length > q.limit && last ? Buffer.from(`${new Date(last.created_at).toISOString()}|${last.id}`).toString('base64url') : null;
   return { items: page.map(toSummary), nextCursor };
 }
+export type GetRouteRow = Pick<RouteRow, 'warehouse_id'> & { driver_user_id: string | null };
 
 /** One route; a driver sees only the routes assigned to them. */
 export async function getRoute(em: EntityManager, actor: Actor, routeId: string): Promise<RouteView> {
-  const row = await sqlOne<{ warehouse_id: string; driver_user_id: string | null }>(
+  const row = await sqlOne<GetRouteRow>(
     em,
     `select r.warehouse_id, d.user_id as driver_user_id from route r left join driver d on d.id = r.driver_id where r.id = ?`,
     [routeId],

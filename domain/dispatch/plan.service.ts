@@ -6,6 +6,8 @@ import { canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { PLAN_COLUMNS, type PlanRow } from './day-loader.js';
 import type { CreatePlan, Reoptimize } from './dispatch.schemas.js';
+import type { VehicleRow } from './entities/vehicle.entity.js';
+import type { RoutePlanRow } from './entities/route-plan.entity.js';
 
 /**
  * Commands on route plans from the dispatcher's side. Each writes the plan row and its event in
@@ -32,10 +34,11 @@ export async function lockPlan(em: EntityManager, actor: Actor | undefined, plan
 export async function requestPlan(em: EntityManager, actor: Actor, cmd: CreatePlan): Promise<SolveRequest> {
   if (!canSeeWarehouse(actor, cmd.warehouseId)) throw new NotFound('Warehouse', cmd.warehouseId);
   if (cmd.vehicleIds) {
-    const found = await sql<{ id: string }>(em, 'select id from vehicle where id = any(?::uuid[]) and warehouse_id = ? and active', [
-      `{${cmd.vehicleIds.join(',')}}`,
-      cmd.warehouseId,
-    ]);
+    const found = await sql<Pick<VehicleRow, 'id'>>(
+      em,
+      'select id from vehicle where id = any(?::uuid[]) and warehouse_id = ? and active',
+      [`{${cmd.vehicleIds.join(',')}}`, cmd.warehouseId],
+    );
     const missing = cmd.vehicleIds.filter((id) => !found.some((f) => f.id === id));
     if (missing.length)
       throw new ValidationFailed(
@@ -46,7 +49,7 @@ export async function requestPlan(em: EntityManager, actor: Actor, cmd: CreatePl
   } else if (!(await sqlOne(em, 'select 1 from vehicle where warehouse_id = ? and active', [cmd.warehouseId]))) {
     throw new ValidationFailed('The warehouse has no active vehicles to plan with', [], 'no-vehicles');
   }
-  const row = (await sqlOne<{ id: string }>(
+  const row = (await sqlOne<Pick<RoutePlanRow, 'id'>>(
     em,
     `insert into route_plan (warehouse_id, delivery_date, vehicle_ids, time_limit_s, seed, created_by)
     values (?, ?::date, ?::uuid[], ?, ?, ?) returning id`,
@@ -86,7 +89,7 @@ export async function requestReoptimize(em: EntityManager, actor: Actor, planId:
   if (plan.status === 'queued' || plan.status === 'solving')
     throw new Conflict(`Route plan ${planId} is ${plan.status}; cancel it or wait`, 'plan-busy');
   if (cmd.brokenVehicleIds.length) {
-    const known = await sql<{ id: string }>(em, 'select id from vehicle where id = any(?::uuid[]) and warehouse_id = ?', [
+    const known = await sql<Pick<VehicleRow, 'id'>>(em, 'select id from vehicle where id = any(?::uuid[]) and warehouse_id = ?', [
       `{${cmd.brokenVehicleIds.join(',')}}`,
       plan.warehouse_id,
     ]);

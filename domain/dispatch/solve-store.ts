@@ -3,6 +3,8 @@ import { emit } from '../events/outbox.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { PLAN_COLUMNS, type PlanRow } from './day-loader.js';
 import type { AssembledDay } from './plan-problem.js';
+import type { RoutePlanRow } from './entities/route-plan.entity.js';
+import type { IdRow } from '../shared/rows.js';
 
 /**
  * Worker-side state changes of a solve: claim, progress, result, failure, cancellation. Every
@@ -24,7 +26,7 @@ export async function claimPlan(em: EntityManager, planId: string): Promise<Plan
 
 /** Is the solve of this plan version still wanted? */
 export async function solveWanted(em: EntityManager, planId: string, version: number): Promise<boolean> {
-  const row = await sqlOne<{ version: number; cancel_requested: boolean; status: string }>(
+  const row = await sqlOne<Pick<RoutePlanRow, 'version' | 'cancel_requested' | 'status'>>(
     em,
     'select version, cancel_requested, status from route_plan where id = ?',
     [planId],
@@ -64,7 +66,7 @@ export async function finishCancelled(
 }
 
 export async function markFailed(em: EntityManager, plan: PlanRow, error: string): Promise<void> {
-  const locked = await sqlOne<{ version: number }>(em, 'select version from route_plan where id = ? for update', [plan.id]);
+  const locked = await sqlOne<Pick<RoutePlanRow, 'version'>>(em, 'select version from route_plan where id = ? for update', [plan.id]);
   if (locked?.version !== plan.version) return;
   await sql(
     em,
@@ -90,7 +92,7 @@ export interface SolveStats {
  * shipments are listed as unassigned). Returns false when the plan moved on (stale result).
  */
 export async function storeSolution(em: EntityManager, plan: PlanRow, day: AssembledDay, stats: SolveStats): Promise<boolean> {
-  const current = await sqlOne<{ version: number; status: string; cancel_requested: boolean }>(
+  const current = await sqlOne<Pick<RoutePlanRow, 'version' | 'status' | 'cancel_requested'>>(
     em,
     'select version, status, cancel_requested from route_plan where id = ? for update',
     [plan.id],
@@ -103,7 +105,7 @@ export async function storeSolution(em: EntityManager, plan: PlanRow, day: Assem
   const routedShipments: string[] = [];
   const keptRouteIds: string[] = [];
   for (const r of day.routes) {
-    const route = (await sqlOne<{ id: string }>(
+    const route = (await sqlOne<IdRow>(
       em,
       `insert into route (plan_id, warehouse_id, vehicle_id, driver_id, start_s, end_s, load_weight_g, load_volume_mm3, distance_m, duration_s, cost)
       values (?, ?, ?, (select id from driver where vehicle_id = ?), ?, ?, ?, ?, ?, ?, ?)

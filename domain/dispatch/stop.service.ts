@@ -13,32 +13,37 @@ import { fullProblem, indexDay } from './plan-problem.js';
 import { mayActOnRoute } from './plan-views.js';
 import type { RouteEvaluation } from './route-eval.js';
 import { lockPlan } from './plan.service.js';
-import { co2eG, type Fuel } from './co2.js';
+import { co2eG } from './co2.js';
 import { secondsOfDay } from './live-eta.js';
 import { shipParcel } from '../shipping/label.service.js';
+import type { RouteRow } from './entities/route.entity.js';
+import type { RouteStopRow } from './entities/route-stop.entity.js';
+import type { ShipmentRow } from '../shipping/entities/shipment.entity.js';
+import type { WarehouseRow } from '../layout/entities/warehouse.entity.js';
+import type { VehicleRow } from './entities/vehicle.entity.js';
+export type DispatchRouteRow = Pick<RouteRow, 'plan_id' | 'driver_id' | 'status'> & {
+  id: string;
+  warehouse_id: string;
+  vehicle_id: string;
+  driver_user_id: string | null;
+};
 
 /** Stop-level commands: dispatch a route, move a stop by hand, record a delivery outcome. */
 
 /** Releases a route to its driver: its planned stops become dispatched (and locked for re-optimisation). */
 export async function dispatchRoute(em: EntityManager, actor: Actor, routeId: string) {
-  const route = await sqlOne<{
-    id: string;
-    plan_id: string;
-    warehouse_id: string;
-    vehicle_id: string;
-    driver_id: string | null;
-    status: string;
-    driver_user_id: string | null;
-  }>(em, `select r.*, d.user_id as driver_user_id from route r left join driver d on d.id = r.driver_id where r.id = ? for update of r`, [
-    routeId,
-  ]);
+  const route = await sqlOne<DispatchRouteRow>(
+    em,
+    `select r.*, d.user_id as driver_user_id from route r left join driver d on d.id = r.driver_id where r.id = ? for update of r`,
+    [routeId],
+  );
   if (!route || !canSeeWarehouse(actor, route.warehouse_id)) throw new NotFound('Route', routeId);
   const plan = await lockPlan(em, actor, route.plan_id);
   if (plan.status !== 'solved')
     throw new Conflict(`Route plan ${plan.id} is ${plan.status}; routes can be dispatched once it is solved`, 'plan-busy');
   if (route.status === 'broken_down' || route.status === 'completed')
     throw new Conflict(`Route ${routeId} is ${route.status}`, 'route-closed');
-  const stops = await sql<{ shipment_id: string }>(
+  const stops = await sql<Pick<RouteStopRow, 'shipment_id'>>(
     em,
     `update route_stop set status = 'dispatched' where route_id = ? and status = 'planned' returning shipment_id`,
     [routeId],
@@ -102,7 +107,7 @@ export async function moveStopCommand(
   const { input, stops } = await loadDayAsPlanned(em, planId);
   const stop = stops.find((s) => s.stop_id === cmd.stopId);
   if (!stop) throw new NotFound('Stop', cmd.stopId);
-  const toRoute = await sqlOne<{ id: string; vehicle_id: string; status: string }>(
+  const toRoute = await sqlOne<Pick<RouteRow, 'id' | 'vehicle_id' | 'status'>>(
     em,
     'select id, vehicle_id, status from route where id = ? and plan_id = ?',
     [cmd.toRouteId, planId],
@@ -216,6 +221,20 @@ async function writeRoute(em: EntityManager, routeId: string, ev: RouteEvaluatio
     );
   }
 }
+export type CompleteStopRow = Pick<RouteStopRow, 'id' | 'plan_id' | 'route_id' | 'warehouse_id' | 'shipment_id'> &
+  Pick<ShipmentRow, 'order_id' | 'carrier_code' | 'tracking_number' | 'window_end_s'> &
+  Pick<WarehouseRow, 'timezone'> &
+  Pick<VehicleRow, 'fuel'> & {
+    status: string;
+    route_status: string;
+    driver_user_id: string | null;
+    delivery_date: string;
+    route_cost: number;
+    route_distance_m: number;
+    route_stops: string;
+    vehicle_code: string;
+    attempts_before: string;
+  };
 
 /**
  * Records the outcome of a stop (driver of the route, or a planner): delivered, or failed with a
@@ -227,28 +246,7 @@ export async function completeStop(
   stopId: string,
   outcome: { delivered: true } | { delivered: false; reason: string },
 ) {
-  const s = await sqlOne<{
-    id: string;
-    plan_id: string;
-    route_id: string;
-    status: string;
-    warehouse_id: string;
-    shipment_id: string;
-    route_status: string;
-    driver_user_id: string | null;
-    order_id: string | null;
-    carrier_code: string | null;
-    tracking_number: string | null;
-    window_end_s: number | null;
-    delivery_date: string;
-    timezone: string;
-    route_cost: number;
-    route_distance_m: number;
-    route_stops: string;
-    fuel: Fuel;
-    vehicle_code: string;
-    attempts_before: string;
-  }>(
+  const s = await sqlOne<CompleteStopRow>(
     em,
     `select s.id, s.plan_id, s.route_id, s.status, s.warehouse_id, s.shipment_id, r.status as route_status, d.user_id as driver_user_id,
        sh.order_id, sh.carrier_code, sh.tracking_number, sh.window_end_s, to_char(p.delivery_date, 'YYYY-MM-DD') as delivery_date, w.timezone,

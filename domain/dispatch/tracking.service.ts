@@ -2,25 +2,24 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFound } from '../shared/errors.js';
 import { sqlOne } from '../shared/sql.js';
 import { loadLiveRoutes } from './live-state.js';
+import type { TrackingLinkRow } from './entities/tracking-link.entity.js';
+import type { ShipmentRow } from '../shipping/entities/shipment.entity.js';
+import type { RouteStopRow } from './entities/route-stop.entity.js';
+export type GetTrackingRow = Pick<TrackingLinkRow, 'shipment_id'> &
+  Pick<ShipmentRow, 'status' | 'tracking_number' | 'window_start_s' | 'window_end_s'>;
 
 /**
  * What a customer's tracking link shows, without sign-in: status, delivery window, live ETA and how
  * many stops come before theirs. The token is the only key; nothing else of the day is revealed.
  */
 export async function getTracking(em: EntityManager, token: string, now: Date) {
-  const t = await sqlOne<{
-    shipment_id: string;
-    status: string;
-    tracking_number: string | null;
-    window_start_s: number | null;
-    window_end_s: number | null;
-  }>(
+  const t = await sqlOne<GetTrackingRow>(
     em,
     `select t.shipment_id, sh.status, sh.tracking_number, sh.window_start_s, sh.window_end_s from tracking_link t join shipment sh on sh.id = t.shipment_id where t.token = ?`,
     [token],
   );
   if (!t) throw new NotFound('Tracking link');
-  const stop = await sqlOne<{ id: string; route_id: string; status: string; completed_at: Date | null; failure_code: string | null }>(
+  const stop = await sqlOne<Pick<RouteStopRow, 'id' | 'route_id' | 'status' | 'completed_at' | 'failure_code'>>(
     em,
     `select s.id, s.route_id, s.status, s.completed_at, s.failure_code from route_stop s join route r on r.id = s.route_id
     where s.shipment_id = ? and r.status <> 'broken_down' order by s.completed_at desc nulls first limit 1`,

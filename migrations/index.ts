@@ -17,6 +17,7 @@ import { Migration20261130001701_vehicle_rules } from './Migration20261130001701
 import { Migration20261130021601_pack_lease } from './Migration20261130021601_pack_lease.js';
 import { Migration20261130001901_outbox_commit_order } from './Migration20261130001901_outbox_commit_order.js';
 import { Migration20261130021101_scan_resolve_gtin_forms } from './Migration20261130021101_scan_resolve_gtin_forms.js';
+import { Migration20261130021301_consolidation_scorecard } from './Migration20261130021301_consolidation_scorecard.js';
 
 /** Every migration, in order. Add new ones at the end (the only way the schema changes). */
 export const migrationsList: MigrationObject[] = [
@@ -38,4 +39,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130001901_outbox_commit_order', class: Migration20261130001901_outbox_commit_order },
   { name: 'Migration20261130021101_scan_resolve_gtin_forms', class: Migration20261130021101_scan_resolve_gtin_forms },
   { name: 'Migration20261130021601_pack_lease', class: Migration20261130021601_pack_lease },
+  { name: 'Migration20261130021301_consolidation_scorecard', class: Migration20261130021301_consolidation_scorecard },
 ];

@@ -14,6 +14,8 @@ import {
 import { rateCardUpload } from '../../domain/shipping/rate-card.schemas.js';
 import { rateQuoteBody, rateQuoteResponse } from '../../domain/shipping/quote.schemas.js';
 import { quoteRates } from '../../domain/shipping/quote.service.js';
+import { carrierScorecards } from '../../domain/shipping/scorecard.service.js';
+import { BadRequest } from '../../domain/shared/errors.js';
 import { withTx } from '../../platform/db.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
 import { problemSchema } from '../problem.schema.js';
@@ -43,6 +45,52 @@ export async function carrierRoutes(fastify: FastifyInstance) {
     async (req) => {
       assertWarehouse(actorOf(req), req.body.warehouseId, 'Warehouse', req.body.warehouseId);
       return quoteRates(app.orm.em.fork(), req.body, app.clock.now());
+    },
+  );
+
+  app.get(
+    '/carrier-scorecards',
+    {
+      config: { roles: ['supervisor', 'dispatcher'], scopes: ['shipments:read', 'shipments:write'] },
+      schema: {
+        tags: ['shipping'],
+        summary:
+          'Carrier scorecards from tracking history for parcels that left in [from, to) (default: the last 30 days): on-time, first attempt, exceptions, damage, cost per parcel',
+        querystring: z.object({
+          warehouseId: z.uuid(),
+          from: z.iso.datetime({ offset: true }).optional(),
+          to: z.iso.datetime({ offset: true }).optional(),
+        }),
+        response: {
+          200: z.object({
+            from: z.string(),
+            to: z.string(),
+            carriers: z.array(
+              z.object({
+                carrierCode: z.string(),
+                parcels: z.number().int(),
+                delivered: z.number().int(),
+                deliveredWithTarget: z.number().int(),
+                onTime: z.number().int(),
+                onTimeRate: z.number().nullable(),
+                firstAttemptRate: z.number().nullable(),
+                exceptionRate: z.number().nullable(),
+                damageRate: z.number().nullable(),
+                costPerParcelMinor: z.number().int().nullable(),
+                currency: z.string().nullable(),
+              }),
+            ),
+          }),
+          ...problems,
+        },
+      },
+    },
+    async (req) => {
+      assertWarehouse(actorOf(req), req.query.warehouseId, 'Warehouse', req.query.warehouseId);
+      const to = req.query.to ? new Date(req.query.to) : app.clock.now();
+      const from = req.query.from ? new Date(req.query.from) : new Date(to.getTime() - 30 * 86_400_000);
+      if (from >= to) throw new BadRequest('from must be before to', [{ path: 'querystring.from', message: 'not before to' }]);
+      return carrierScorecards(app.orm.em.fork(), { warehouseId: req.query.warehouseId, from, to });
     },
   );
 

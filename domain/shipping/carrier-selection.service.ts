@@ -8,8 +8,6 @@ import { quoteRates, shippingSettings } from './quote.service.js';
 
 type Row = Record<string, any> & { id: string; warehouse_id: string };
 
-const MODE_OF: Record<string, string> = { own_fleet: 'own_fleet', parcel: 'parcel', ltl: 'consolidation', '3pl': '3pl' };
-
 export interface SelectionResult {
   shipmentIds: string[];
   carrier: string;
@@ -17,23 +15,38 @@ export interface SelectionResult {
   deliveryMode: string;
   late: boolean;
   reason: string;
+  /** Set when several orders travel as one consignment. */
+  consignmentId: string | null;
 }
 
 /**
- * Chooses carrier and service for a packed shipment together with its order's other unassigned cartons
- * (one multi-parcel quote: they travel as one consignment). Rules:
- * - the order's ship-to decides the zone; the storefront's coordinates (else a postal centroid) decide whether the
- *   own fleet can take it (inside a delivery area with room on the delivery day);
- * - perishable lines (chilled/frozen SKUs) only go with cold-chain services; an order worth at least the warehouse's
- *   high-value threshold only with services whose cover reaches its value;
- * - cheapest meeting the order's promise date, else fastest with the order flagged late.
- * The decision, its alternatives and the reason are stored on each shipment; own-fleet shipments get their
- * coordinates and delivery date, which puts them in that day's route planning with no hand step.
- * Idempotent: a shipment that already has a decision is returned as is.
+ * Chooses carrier and service for a packed shipment together with the cartons that travel with it, as one
+ * consignment (one multi-parcel quote, one decision):
+ * - its order's other unassigned cartons;
+ * - consolidation: packed, undecided cartons of other orders for the same consignee at the same address
+ *   (`ship_to_key`), when the warehouse consolidates, neither order is tagged `ship-alone`, and both are perishable or
+ *   both are not (a cold-chain consignment carries no ambient goods, and the reverse); at most 50 parcels.
+ * Rules: the ship-to decides the zone; the storefront's coordinates (else a postal centroid) decide whether the own
+ * fleet can take it (inside a delivery area with room on the delivery day); perishable lines (chilled/frozen SKUs) only
+ * go with cold-chain services within the warehouse's perishable transit limit; a consignment worth at least the
+ * high-value threshold only with services whose cover reaches its value; cheapest meeting the earliest promise date
+ * of its orders (a carrier whose scorecard is below the warehouse's on-time bar counts one day late), else fastest
+ * with the orders flagged late. Delivery mode: own fleet, 3PL, consolidation (freight, or several orders), else parcel.
+ * The decision, its alternatives and the reason are stored on each carton and, for consolidated orders, as a
+ * consignment; own-fleet cartons get their coordinates and delivery date (that day's route planning, no hand step).
+ * Idempotent: a shipment that already has a decision is returned as is. Two selections for the same address are
+ * serialised (advisory lock on the address key), so orders never consolidate crosswise.
  */
 export async function selectCarrier(em: EntityManager, shipmentId: string, now: Date): Promise<SelectionResult | null> {
-  const s = await sqlOne<Row>(em, 'select * from shipment where id = ? for update', [shipmentId]);
-  if (!s) throw new NotFound('Shipment', shipmentId);
+  const head = await sqlOne<{ warehouse_id: string; key: string }>(
+    em,
+    `select s.warehouse_id, ship_to_key(coalesce(o.ship_to, s.ship_to)) as key from shipment s left join sales_order o on o.id = s.order_id
+    where s.id = ?`,
+    [shipmentId],
+  );
+  if (!head) throw new NotFound('Shipment', shipmentId);
+  await sql(em, 'select pg_advisory_xact_lock(hashtext(?))', [`consolidate:${head.warehouse_id}:${head.key}`]);
+  const s = (await sqlOne<Row>(em, 'select * from shipment where id = ? for update', [shipmentId]))!;
   if (s.selection)
     return {
       shipmentIds: [s.id],
@@ -42,35 +55,76 @@ export async function selectCarrier(em: EntityManager, shipmentId: string, now: 
       deliveryMode: s.delivery_mode,
       late: s.late_risk,
       reason: s.selection.reason,
+      consignmentId: s.consignment_id ?? null,
     };
   if (!['created', 'packed'].includes(s.status)) return null;
-  const order = s.order_id
-    ? await sqlOne<Row>(
-        em,
-        `select id, ship_to, to_char(promise_date, 'YYYY-MM-DD') as promise_day, total_minor, tags from sales_order where id = ?`,
-        [s.order_id],
-      )
-    : undefined;
-  const group = s.order_id
+  const orderCols = `id, ship_to, to_char(promise_date, 'YYYY-MM-DD') as promise_day, total_minor, tags`;
+  const order = s.order_id ? await sqlOne<Row>(em, `select ${orderCols} from sales_order where id = ?`, [s.order_id]) : undefined;
+  const settings = await shippingSettings(em, s.warehouse_id);
+  const isPerishable = async (orderId: string) =>
+    !!(await sqlOne(
+      em,
+      `select 1 from order_line l join sku k on k.id = l.sku_id where l.order_id = ? and k.storage_condition in ('chilled', 'frozen') limit 1`,
+      [orderId],
+    ));
+  const perishable = order ? await isPerishable(order.id) : false;
+  const orders: Row[] = order ? [order] : [];
+  const notes: string[] = [];
+  if (order && settings.consolidateOrders && !(order.tags ?? []).includes('ship-alone')) {
+    const others = await sql<Row>(
+      em,
+      `select o.id, o.ship_to, to_char(o.promise_date, 'YYYY-MM-DD') as promise_day, o.total_minor, o.tags from sales_order o
+      where o.id <> ? and not ('ship-alone' = any(o.tags)) and ship_to_key(o.ship_to) = ship_to_key(?::jsonb)
+        and exists (select 1 from shipment x where x.order_id = o.id and x.warehouse_id = ? and x.status = 'packed' and x.selection is null)
+      order by o.id`,
+      [order.id, JSON.stringify(order.ship_to ?? {}), s.warehouse_id],
+    );
+    for (const o of others) {
+      if ((await isPerishable(o.id)) !== perishable) {
+        notes.push(`order ${o.id} at the same address not consolidated: ${perishable ? 'ambient' : 'perishable'} goods travel apart`);
+        continue;
+      }
+      orders.push(o);
+    }
+  }
+  const candidates = order
     ? await sql<Row>(
         em,
-        `select * from shipment where order_id = ? and status in ('created', 'packed') and selection is null order by carton_no nulls last, id for update`,
-        [s.order_id],
+        `select * from shipment where ((order_id = ? and status in ('created', 'packed')) or (order_id = any(?::uuid[]) and status = 'packed'))
+          and selection is null order by order_id = ? desc, order_id, carton_no nulls last, id for update`,
+        [
+          order.id,
+          `{${orders
+            .slice(1)
+            .map((o) => o.id)
+            .join(',')}}`,
+          order.id,
+        ],
       )
     : [s];
+  // One quote holds at most 50 parcels: whole orders are taken in turn (this order first) until the next would overflow.
+  const group: Row[] = [];
+  const taken = new Set<string>();
+  for (const o of orders) {
+    const cartons = candidates.filter((c) => c.order_id === o.id);
+    if (group.length + cartons.length > 50 && group.length) {
+      notes.push(`order ${o.id} not consolidated: the consignment is full (50 parcels)`);
+      continue;
+    }
+    group.push(...cartons);
+    taken.add(o.id);
+  }
+  if (!order) group.push(...candidates.filter((c) => !group.includes(c)));
+  const members = orders.filter((o) => taken.has(o.id));
   const shipTo = (order?.ship_to ?? s.ship_to ?? {}) as Record<string, any>;
   const country = String(shipTo.countryCode ?? '').toUpperCase();
   const postal = String(shipTo.postcode ?? '');
-  const perishable = order
-    ? !!(await sqlOne(
-        em,
-        `select 1 from order_line l join sku k on k.id = l.sku_id where l.order_id = ? and k.storage_condition in ('chilled', 'frozen') limit 1`,
-        [order.id],
-      ))
-    : false;
-  const settings = await shippingSettings(em, s.warehouse_id);
-  const value = Number(order?.total_minor ?? 0);
+  const value = members.reduce((sum, o) => sum + Number(o.total_minor ?? 0), 0);
   const highValue = value >= settings.highValueMinor;
+  const promise = members
+    .map((o) => o.promise_day as string | null)
+    .filter((d): d is string => !!d)
+    .sort()[0];
   const point =
     typeof shipTo.lat === 'number' && typeof shipTo.lng === 'number'
       ? { lat: shipTo.lat, lng: shipTo.lng }
@@ -94,8 +148,9 @@ export async function selectCarrier(em: EntityManager, shipmentId: string, now: 
         heightMm: Math.max(1, g.height_mm),
         weightG: Math.max(1, g.weight_g),
       })),
-      promiseDate: order?.promise_day ?? undefined,
+      promiseDate: promise,
       perishable,
+      maxTransitDays: perishable ? settings.perishableMaxTransitDays : undefined,
       declaredValueMinor: highValue ? value : undefined,
     },
     now,
@@ -105,16 +160,57 @@ export async function selectCarrier(em: EntityManager, shipmentId: string, now: 
   });
   if (!q) return null;
   const chosen = q.quotes.find((x) => x.carrier === q.chosen.carrier && x.service === q.chosen.service)!;
-  const mode = MODE_OF[chosen.mode] ?? 'parcel';
+  const consolidated = members.length > 1;
+  const mode =
+    chosen.mode === 'own_fleet'
+      ? 'own_fleet'
+      : chosen.mode === '3pl'
+        ? '3pl'
+        : chosen.mode === 'ltl' || consolidated
+          ? 'consolidation'
+          : 'parcel';
+  const reason = [
+    q.reason,
+    consolidated
+      ? `consolidated: ${members.length} orders for the same consignee at the same address, ${group.length} parcel(s) as one consignment`
+      : '',
+    perishable ? `perishable: cold-chain services within ${settings.perishableMaxTransitDays} day(s) only` : '',
+    highValue ? `high value ${value}: covered services only` : '',
+    ...notes,
+  ]
+    .filter(Boolean)
+    .join('; ');
+  const total = chosen.total.amountMinor;
+  // Each carton's share of the consignment's price (the remainder goes to the first ones), for cost per parcel.
+  const share = (i: number) => Math.floor(total / group.length) + (i < total % group.length ? 1 : 0);
+  const consignment = consolidated
+    ? (await sqlOne<{ id: string }>(
+        em,
+        `insert into consignment (warehouse_id, consolidation_key, delivery_mode, carrier_code, service_code, order_ids, shipment_ids, total_minor, currency, reason)
+        values (?, ?, ?, ?, ?, ?::uuid[], ?::uuid[], ?, ?, ?) returning id`,
+        [
+          s.warehouse_id,
+          head.key,
+          mode,
+          chosen.carrier,
+          chosen.service,
+          `{${members.map((o) => o.id).join(',')}}`,
+          `{${group.map((g) => g.id).join(',')}}`,
+          total,
+          chosen.total.currency,
+          reason,
+        ],
+      ))!
+    : undefined;
   const decision = {
     chosen: q.chosen,
-    reason:
-      q.reason +
-      (perishable ? '; perishable: cold-chain services only' : '') +
-      (highValue ? `; high value ${value}: covered services only` : ''),
+    reason,
     late: q.late,
     decidedAt: now.toISOString(),
+    estimatedDelivery: chosen.estimatedDelivery,
+    promiseDate: promise ?? null,
     consolidatedWith: group.map((g) => g.id),
+    consignment: consignment ? { id: consignment.id, orderIds: members.map((o) => o.id) } : null,
     alternatives: q.quotes.map((x) => ({
       carrier: x.carrier,
       service: x.service,
@@ -125,22 +221,26 @@ export async function selectCarrier(em: EntityManager, shipmentId: string, now: 
     })),
     ineligible: q.ineligible,
   };
-  for (const g of group) {
+  for (const [i, g] of group.entries()) {
     await sql(
       em,
       `update shipment set carrier_code = ?, service_code = ?, delivery_mode = ?, estimated_delivery = ?::date, promise_date = ?::date,
-        late_risk = ?, selection = ?::jsonb, lat = coalesce(?, lat), lng = coalesce(?, lng),
+        late_risk = ?, selection = ?::jsonb, lat = coalesce(?, lat), lng = coalesce(?, lng), consignment_id = ?,
+        quoted_cost_minor = ?, quoted_currency = ?,
         delivery_date = case when ? then ?::date else delivery_date end, updated_at = now() where id = ?`,
       [
         chosen.carrier,
         chosen.service,
         mode,
         chosen.estimatedDelivery,
-        order?.promise_day ?? null,
+        promise ?? null,
         q.late,
         JSON.stringify(decision),
         point?.lat ?? null,
         point?.lng ?? null,
+        consignment?.id ?? null,
+        share(i),
+        chosen.total.currency,
         mode === 'own_fleet',
         chosen.estimatedDelivery,
         g.id,
@@ -158,19 +258,20 @@ export async function selectCarrier(em: EntityManager, shipmentId: string, now: 
         deliveryMode: mode,
         estimatedDelivery: chosen.estimatedDelivery,
         late: q.late,
-        reason: decision.reason,
+        reason,
       },
     });
   }
-  if (order) {
-    await logOrder(em, order.id, {
+  for (const o of members) {
+    const mine = group.filter((g) => g.order_id === o.id);
+    await logOrder(em, o.id, {
       category: 'fulfilment',
       action: 'carrier_selected',
-      message: `${chosen.carrier} ${chosen.service} (${mode}) for ${group.length} carton(s): ${decision.reason}`,
-      data: { shipmentIds: group.map((g) => g.id), ...decision.chosen, late: q.late },
+      message: `${chosen.carrier} ${chosen.service} (${mode}) for ${mine.length} carton(s): ${reason}`,
+      data: { shipmentIds: mine.map((g) => g.id), ...decision.chosen, late: q.late, consignmentId: consignment?.id ?? null },
     });
-    if (q.late && !(order.tags ?? []).includes('late-risk'))
-      await sql(em, `update sales_order set tags = array_append(tags, 'late-risk'), updated_at = now() where id = ?`, [order.id]);
+    if (q.late && !(o.tags ?? []).includes('late-risk'))
+      await sql(em, `update sales_order set tags = array_append(tags, 'late-risk'), updated_at = now() where id = ?`, [o.id]);
   }
   return {
     shipmentIds: group.map((g) => g.id),
@@ -178,7 +279,8 @@ export async function selectCarrier(em: EntityManager, shipmentId: string, now: 
     service: chosen.service,
     deliveryMode: mode,
     late: q.late,
-    reason: decision.reason,
+    reason,
+    consignmentId: consignment?.id ?? null,
   };
 }
 

@@ -24,6 +24,8 @@ export const rateQuoteBody = z.object({
   /** Extensions: goods that need a cold-chain-capable service, and the declared value (high-value limits). */
   perishable: z.boolean().optional(),
   declaredValueMinor: z.number().int().min(0).optional(),
+  /** Extension: the longest the goods may travel (perishables), in transit days. */
+  maxTransitDays: z.number().int().min(0).max(60).optional(),
 });
 export type RateQuoteInput = z.infer<typeof rateQuoteBody>;
 
@@ -48,6 +50,8 @@ export const quoteView = z.object({
   estimatedDelivery: z.string(),
   meetsPromise: z.boolean().nullable(),
   rateCard: z.object({ id: z.string(), version: z.number().int() }),
+  /** Days the carrier is counted late against a promise (its scorecard is below the warehouse's on-time bar). */
+  riskDays: z.number().int(),
 });
 export type QuoteView = z.infer<typeof quoteView>;
 

@@ -6,7 +6,9 @@ import { distanceM } from './geo.js';
 import type { QuoteView, RateQuoteInput, RateQuoteResponse } from './quote.schemas.js';
 import { normalizePostal, rateParcels } from './rating.js';
 import { chooseService } from './selection.js';
-import { deliveryDay, localParts, shipDay, shipDayFrom, type ServiceCalendar } from './transit.js';
+import { carrierScorecards } from './scorecard.service.js';
+import { riskDaysOf } from './scorecard.js';
+import { addDays, deliveryDay, localParts, shipDay, shipDayFrom, type ServiceCalendar } from './transit.js';
 import { postalCentroid } from './postal-centroids.js';
 import { zoneFor } from './zones.js';
 
@@ -17,6 +19,10 @@ export interface ShippingSettings {
   originCountry: string;
   shipFrom: Record<string, string>;
   highValueMinor: number;
+  consolidateOrders: boolean;
+  perishableMaxTransitDays: number;
+  minOnTimeRate: number;
+  scorecardMinParcels: number;
 }
 
 export async function shippingSettings(em: EntityManager, warehouseId: string): Promise<ShippingSettings> {
@@ -28,6 +34,10 @@ export async function shippingSettings(em: EntityManager, warehouseId: string): 
     originCountry: String(s?.origin_country ?? 'US').trim(),
     shipFrom: s?.ship_from ?? {},
     highValueMinor: Number(s?.high_value_minor ?? 50000),
+    consolidateOrders: s?.consolidate_orders ?? true,
+    perishableMaxTransitDays: Number(s?.perishable_max_transit_days ?? 1),
+    minOnTimeRate: Number(s?.min_on_time_rate ?? 0.9),
+    scorecardMinParcels: Number(s?.scorecard_min_parcels ?? 20),
   };
 }
 
@@ -114,6 +124,10 @@ export async function quoteRates(em: EntityManager, input: RateQuoteInput, now: 
     const ship = input.shipDate && input.shipDate !== today ? shipDayFrom(input.shipDate, cal) : shipDay(now, cal);
     const transitDays = s.transitDaysByZone[zone] ?? s.defaultTransitDays;
     const eta = deliveryDay(ship, transitDays, cal);
+    if (input.maxTransitDays !== undefined && transitDays > input.maxTransitDays) {
+      no(`${transitDays} transit day(s): perishable goods may travel at most ${input.maxTransitDays}`);
+      continue;
+    }
     if (s.mode === 'own_fleet') {
       if (!point) {
         no('no coordinates for the address (none from the storefront, no postal-code centroid)');
@@ -148,7 +162,21 @@ export async function quoteRates(em: EntityManager, input: RateQuoteInput, now: 
       estimatedDelivery: eta,
       meetsPromise: input.promiseDate ? eta <= input.promiseDate : null,
       rateCard: { id: s.card.id, version: s.card.version },
+      riskDays: 0,
     });
+  }
+  // The carrier scorecard weighs in when a promise date is at stake: over the last 30 days, a carrier below the
+  // warehouse's on-time bar (over enough parcels) is counted a day late.
+  if (input.promiseDate && quotes.length) {
+    const cards = new Map(
+      (
+        await carrierScorecards(em, { warehouseId: input.warehouseId, from: new Date(now.getTime() - 30 * 86_400_000), to: now })
+      ).carriers.map((c) => [c.carrierCode, c]),
+    );
+    for (const q of quotes) {
+      q.riskDays = riskDaysOf(cards.get(q.carrier), settings.minOnTimeRate, settings.scorecardMinParcels);
+      if (q.riskDays) q.meetsPromise = addDays(q.estimatedDelivery, q.riskDays) <= input.promiseDate;
+    }
   }
   const choice = chooseService(
     quotes.map((q) => ({ ...q, totalMinor: q.total.amountMinor })),

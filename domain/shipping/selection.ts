@@ -1,3 +1,5 @@
+import { addDays } from './transit.js';
+
 /**
  * Carrier choice (pure): the cheapest service that delivers by the promise date; when none does, the fastest
  * (earliest delivery, then cheapest) and the shipment is flagged late. Without a promise date, the cheapest.
@@ -8,7 +10,12 @@ export interface Candidate {
   service: string;
   totalMinor: number;
   estimatedDelivery: string;
+  /** Days added to the ETA when weighing the promise (a carrier below the warehouse's on-time bar); 0 when absent. */
+  riskDays?: number;
 }
+
+/** The day a candidate is counted to deliver when weighed against a promise: its ETA plus its risk days. */
+export const weighedDelivery = (c: Candidate) => (c.riskDays ? addDays(c.estimatedDelivery, c.riskDays) : c.estimatedDelivery);
 
 export interface Choice<C extends Candidate> {
   chosen: C;
@@ -31,7 +38,8 @@ export function chooseService<C extends Candidate>(cands: readonly C[], promiseD
     const c = byPrice[0]!;
     return { chosen: c, late: false, reason: `cheapest of ${cands.length} (${money(c.totalMinor)}); no promise date` };
   }
-  const onTime = byPrice.filter((c) => c.estimatedDelivery <= promiseDate);
+  const onTime = byPrice.filter((c) => weighedDelivery(c) <= promiseDate);
+  const risky = byPrice.filter((c) => c.riskDays && c.estimatedDelivery <= promiseDate && weighedDelivery(c) > promiseDate);
   if (onTime.length) {
     const c = onTime[0]!;
     const cheaperLate = byPrice.filter((x) => x.totalMinor < c.totalMinor).length;
@@ -40,12 +48,15 @@ export function chooseService<C extends Candidate>(cands: readonly C[], promiseD
       late: false,
       reason:
         `cheapest of ${onTime.length} service(s) delivering by ${promiseDate} (${money(c.totalMinor)}, ${c.estimatedDelivery})` +
-        (cheaperLate ? `; ${cheaperLate} cheaper service(s) would arrive after the promise` : ''),
+        (cheaperLate ? `; ${cheaperLate} cheaper service(s) would arrive after the promise` : '') +
+        (risky.length
+          ? `; ${risky.map((r) => `${r.carrier}/${r.service}`).join(', ')} counted ${risky[0]!.riskDays} day(s) late for a scorecard below the on-time bar`
+          : ''),
     };
   }
   const fastest = [...cands].sort(
     (a, b) =>
-      a.estimatedDelivery.localeCompare(b.estimatedDelivery) ||
+      weighedDelivery(a).localeCompare(weighedDelivery(b)) ||
       a.totalMinor - b.totalMinor ||
       a.carrier.localeCompare(b.carrier) ||
       a.service.localeCompare(b.service),

@@ -64,6 +64,12 @@ export const shipmentView = z.object({
   estimatedDelivery: z.string().nullable(),
   trackingStatus: z.string().nullable(),
   manifestId: z.string().nullable(),
+  /** The consignment it travels in when several orders for the same consignee were consolidated. */
+  consignmentId: z.string().nullable(),
+  /** Its share of the quoted price of its consignment (minor units). */
+  quotedCostMinor: z.number().int().nullable(),
+  /** Why this carrier, service and delivery mode were chosen. */
+  selectionReason: z.string().nullable(),
   lateRisk: z.boolean(),
   labelledAt: z.string().nullable(),
   createdAt: z.string(),

@@ -440,6 +440,7 @@ export const EXPECTED: Record<string, Rule> = {
     }),
   },
   'GET /v1/carriers': { roles: 'any', foreign: 'global' },
+  'GET /v1/carrier-scorecards': { roles: PLANNERS, foreign: (f) => q(f.wh1) },
   'PUT /v1/carriers/:code': { roles: ADMIN, foreign: 'global' },
   'PUT /v1/carriers/:code/accounts': { roles: ADMIN, foreign: 'global' },
   'POST /v1/rate-cards': { roles: ADMIN, foreign: 'global' },

@@ -193,7 +193,7 @@ describe('the storefront is told', () => {
       const shipmentIds = packed.body.shipmentIds as string[];
       expect(shipmentIds).toHaveLength(2);
 
-      const labels = [];
+      const labels: { trackingNumber: string }[] = [];
       for (const [i, id] of shipmentIds.entries()) {
         const label = await http('POST', `${sys.url}/v1/shipments/${id}/label`, {
           token: packer.token,

@@ -2,6 +2,7 @@ import type { EntitySchema } from '@mikro-orm/core';
 import { Carrier } from './carrier.entity.js';
 import { CarrierAccount } from './carrier-account.entity.js';
 import { CarrierService } from './carrier-service.entity.js';
+import { Consignment } from './consignment.entity.js';
 import { DeliveryArea } from './delivery-area.entity.js';
 import { Manifest } from './manifest.entity.js';
 import { RateCard } from './rate-card.entity.js';
@@ -14,6 +15,7 @@ import { ZoneChartRow } from './zone-chart-row.entity.js';
 export * from './carrier.entity.js';
 export * from './carrier-account.entity.js';
 export * from './carrier-service.entity.js';
+export * from './consignment.entity.js';
 export * from './delivery-area.entity.js';
 export * from './manifest.entity.js';
 export * from './rate-card.entity.js';
@@ -29,6 +31,7 @@ export const shippingEntities = [
   Carrier,
   CarrierAccount,
   CarrierService,
+  Consignment,
   DeliveryArea,
   Manifest,
   RateCard,

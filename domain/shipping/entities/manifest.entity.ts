@@ -21,6 +21,7 @@ export const Manifest = defineEntity({
     shipment_ids: p.array().columnType('uuid[]'),
     created_by: p.uuid().nullable(),
     created_at: p.datetime().defaultRaw('now()'),
+    handed_over_to: p.json<unknown>().nullable(),
   },
 });
 export type Manifest = InferEntity<typeof Manifest>;

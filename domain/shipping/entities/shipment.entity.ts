@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { Consignment } from './consignment.entity.js';
 import { Manifest } from './manifest.entity.js';
 import { PackSession } from '../../packing/entities/pack-session.entity.js';
 import { Warehouse } from '../../layout/entities/warehouse.entity.js';
@@ -81,6 +82,17 @@ export const Shipment = defineEntity({
     selection: p.json<unknown>().nullable(),
     labelled_at: p.datetime().nullable(),
     shipped_at: p.datetime().nullable(),
+    consignment_id: () =>
+      p
+        .manyToOne(Consignment)
+        .mapToPk()
+        .fieldName('consignment_id')
+        .foreignKeyName('shipment_consignment_id_fkey')
+        .deleteRule('no action')
+        .updateRule('no action')
+        .nullable(),
+    quoted_cost_minor: p.integer().nullable(),
+    quoted_currency: p.character().length(3).nullable(),
   },
   indexes: [
     {

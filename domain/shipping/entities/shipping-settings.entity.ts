@@ -23,6 +23,10 @@ export const ShippingSettings = defineEntity({
     ship_from: p.json<unknown>().defaultRaw("'{}'"),
     high_value_minor: p.bigint('string').defaultRaw('50000'),
     updated_at: p.datetime().defaultRaw('now()'),
+    consolidate_orders: p.boolean().defaultRaw('true'),
+    perishable_max_transit_days: p.integer().defaultRaw('1'),
+    min_on_time_rate: p.double().$type<number>().defaultRaw('0.9'),
+    scorecard_min_parcels: p.integer().defaultRaw('20'),
   },
 });
 export type ShippingSettings = InferEntity<typeof ShippingSettings>;

@@ -57,7 +57,7 @@ export async function dispatchRoute(em: EntityManager, actor: Actor, routeId: st
   );
   // The van leaves with the cartons: each leaves stock through its `ship` movements here (once: shipParcel skips a
   // shipment already shipped, and the route lock above serialises concurrent dispatches of the same route).
-  const loaded = await sql<Record<string, any> & { id: string; warehouse_id: string }>(
+  const loaded = await sql<ShipmentRow>(
     em,
     'select * from shipment where id = any(?::uuid[]) and packed_at is not null order by id for update',
     [shipmentIds],

@@ -5,6 +5,7 @@ import { NotFound } from '../shared/errors.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { postalCentroid } from './postal-centroids.js';
 import { quoteRates, shippingSettings } from './quote.service.js';
+import type { ShippingExceptionRow } from './entities/shipping-exception.entity.js';
 
 type Row = Record<string, any> & { id: string; warehouse_id: string };
 
@@ -291,7 +292,7 @@ export async function raiseException(
   kind: string,
   message: string,
 ): Promise<boolean> {
-  const r = await sqlOne<{ id: string }>(
+  const r = await sqlOne<Pick<ShippingExceptionRow, 'id'>>(
     em,
     `insert into shipping_exception (warehouse_id, shipment_id, kind, message) values (?, ?, ?, ?)
     on conflict (shipment_id, kind) where resolved_at is null do nothing returning id`,

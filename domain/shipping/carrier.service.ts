@@ -6,6 +6,10 @@ import { NotFound, ValidationFailed } from '../shared/errors.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { rateCardBody, rateCardUpload, type RateCardBody } from './rate-card.schemas.js';
 import { zoneRowsFromCsv, type ZoneRow } from './zones.js';
+import type { CarrierRow } from './entities/carrier.entity.js';
+import type { CarrierAccountRow } from './entities/carrier-account.entity.js';
+import type { RateCardRow } from './entities/rate-card.entity.js';
+import type { ZoneChartRowRow } from './entities/zone-chart-row.entity.js';
 
 /** Carriers, services, accounts, rate cards and zone charts: all rows, no code per carrier. */
 
@@ -44,7 +48,7 @@ export type CarrierInput = z.input<typeof carrierInput>;
 /** Creates or replaces a carrier and its services (by code). */
 export async function upsertCarrier(em: EntityManager, input: CarrierInput): Promise<{ id: string }> {
   const c = carrierInput.parse(input);
-  const row = (await sqlOne<{ id: string }>(
+  const row = (await sqlOne<Pick<CarrierRow, 'id'>>(
     em,
     `insert into carrier (code, name, mode, tracking_url_template, tracking_prefix, holidays) values (?, ?, ?, ?, ?, ?::date[])
     on conflict (code) do update set name = excluded.name, mode = excluded.mode, tracking_url_template = excluded.tracking_url_template,
@@ -79,7 +83,7 @@ export async function upsertCarrier(em: EntityManager, input: CarrierInput): Pro
 }
 
 async function carrierId(em: EntityManager, code: string): Promise<string> {
-  const c = await sqlOne<{ id: string }>(em, 'select id from carrier where code = ?', [code]);
+  const c = await sqlOne<Pick<CarrierRow, 'id'>>(em, 'select id from carrier where code = ?', [code]);
   if (!c) throw new NotFound('Carrier', code);
   return c.id;
 }
@@ -92,7 +96,7 @@ export async function upsertCarrierAccount(
 ): Promise<{ id: string }> {
   const cid = await carrierId(em, a.carrier);
   const aad = `carrier_account:${a.warehouseId}:${a.carrier}`;
-  return (await sqlOne<{ id: string }>(
+  return (await sqlOne<Pick<CarrierAccountRow, 'id'>>(
     em,
     `insert into carrier_account (warehouse_id, carrier_id, account_number, credentials_enc, webhook_secret_enc) values (?, ?, ?, ?, ?)
     on conflict (warehouse_id, carrier_id, account_number) do update set credentials_enc = excluded.credentials_enc,
@@ -107,9 +111,12 @@ export async function upsertCarrierAccount(
   ))!;
 }
 
+/** An active account's sealed webhook secret (the query keeps only accounts that have one). */
+export type CarrierWebhookSecretRow = Pick<CarrierAccountRow, 'warehouse_id'> & { webhook_secret_enc: string };
+
 /** Webhook secrets of a carrier's active accounts (any may sign: one per warehouse account). */
 export async function carrierWebhookSecrets(em: EntityManager, ring: KeyRing, carrier: string): Promise<string[]> {
-  const rows = await sql<{ warehouse_id: string; webhook_secret_enc: string }>(
+  const rows = await sql<CarrierWebhookSecretRow>(
     em,
     `select a.warehouse_id, a.webhook_secret_enc from carrier_account a join carrier c on c.id = a.carrier_id
     where c.code = ? and a.active and a.webhook_secret_enc is not null`,
@@ -133,7 +140,7 @@ export async function addRateCard(em: EntityManager, input: z.input<typeof rateC
       ]);
   }
   await sql(em, 'select pg_advisory_xact_lock(hashtext(?))', [`rate_card:${cid}:${u.service}`]);
-  return (await sqlOne<{ id: string; version: number }>(
+  return (await sqlOne<Pick<RateCardRow, 'id' | 'version'>>(
     em,
     `insert into rate_card (carrier_id, service_code, version, effective_from, effective_to, currency, body)
     values (?, ?, (select coalesce(max(version), 0) + 1 from rate_card where carrier_id = ? and service_code = ?), ?::date, ?::date, ?, ?::jsonb)
@@ -237,7 +244,7 @@ export async function servicesOn(em: EntityManager, day: string): Promise<Servic
 export async function zoneRows(em: EntityManager, charts: string[]): Promise<Map<string, ZoneRow[]>> {
   const out = new Map<string, ZoneRow[]>();
   if (!charts.length) return out;
-  const rows = await sql<{ chart_code: string; origin_prefix: string; dest_from: string; dest_to: string; zone: string }>(
+  const rows = await sql<Pick<ZoneChartRowRow, 'chart_code' | 'origin_prefix' | 'dest_from' | 'dest_to' | 'zone'>>(
     em,
     'select * from zone_chart_row where chart_code = any(?::text[])',
     [pgText(charts)],

@@ -10,6 +10,8 @@ import { labelZpl, type LabelData } from './label-zpl.js';
 import { shippingSettings } from './quote.service.js';
 import { buildSscc, trackingNumber } from './sscc.js';
 import { localParts } from './transit.js';
+import type { CarrierRow } from './entities/carrier.entity.js';
+import type { WarehouseRow } from '../layout/entities/warehouse.entity.js';
 
 type Row = Record<string, any>;
 type LabelRow = Row & {
@@ -54,11 +56,12 @@ async function lockVisible(em: EntityManager, actor: Actor, shipmentId: string):
 }
 
 const carrierOf = (em: EntityManager, code: string) =>
-  sqlOne<{ name: string; tracking_prefix: string; tracking_url_template: string | null }>(
+  sqlOne<Pick<CarrierRow, 'name' | 'tracking_prefix' | 'tracking_url_template'>>(
     em,
     'select name, tracking_prefix, tracking_url_template from carrier where code = ?',
     [code],
   );
+export type PurchaseLabelRow = { n: string };
 
 /**
  * Buys the label of a packed shipment (quote and purchase are separate steps: the decision is made first, by
@@ -99,7 +102,7 @@ export async function purchaseLabel(
   const carrier = await carrierOf(em, s.carrier_code);
   if (!carrier) throw new Conflict(`Carrier ${s.carrier_code} is not configured`, 'unknown-carrier');
   const settings = await shippingSettings(em, s.warehouse_id);
-  const serial = (await sqlOne<{ n: string }>(em, `select nextval('sscc_serial_seq')::text as n`))!.n;
+  const serial = (await sqlOne<PurchaseLabelRow>(em, `select nextval('sscc_serial_seq')::text as n`))!.n;
   const sscc = buildSscc(settings.ssccExtension, settings.gs1CompanyPrefix, BigInt(serial));
   const tracking = trackingNumber(carrier.tracking_prefix, BigInt(serial));
   const data = await labelDataOf(em, {
@@ -140,6 +143,8 @@ export async function purchaseLabel(
   });
   return { label: v, created: true };
 }
+export type LabelDataOfRow = { n: number };
+export type LabelDataOfRow2 = { carrier: string; service: string };
 
 /** Everything printed on a label, from the shipment, its order, the carrier and the warehouse's ship-from (one source for ZPL and PDF). */
 export async function labelDataOf(
@@ -151,14 +156,16 @@ export async function labelDataOf(
     ? await sqlOne<Row>(em, 'select external_number, external_id, ship_to from sales_order where id = ?', [s.order_id])
     : undefined;
   const cartons = s.order_id
-    ? await sqlOne<{ n: number }>(em, 'select count(*)::int as n from shipment where order_id = ?', [s.order_id])
+    ? await sqlOne<LabelDataOfRow>(em, 'select count(*)::int as n from shipment where order_id = ?', [s.order_id])
     : undefined;
-  const names = await sqlOne<{ carrier: string; service: string }>(
+  const names = await sqlOne<LabelDataOfRow2>(
     em,
     'select c.name as carrier, s.name as service from carrier_service s join carrier c on c.id = s.carrier_id where c.code = ? and s.code = ?',
     [l.carrier_code, l.service_code],
   );
-  const wh = await sqlOne<{ timezone: string; name: string }>(em, 'select timezone, name from warehouse where id = ?', [s.warehouse_id]);
+  const wh = await sqlOne<Pick<WarehouseRow, 'timezone' | 'name'>>(em, 'select timezone, name from warehouse where id = ?', [
+    s.warehouse_id,
+  ]);
   const settings = await shippingSettings(em, s.warehouse_id);
   return {
     shipFrom: { name: wh?.name, ...settings.shipFrom },

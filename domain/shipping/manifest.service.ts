@@ -8,6 +8,8 @@ import { sql, sqlOne } from '../shared/sql.js';
 import { raiseException } from './carrier-selection.service.js';
 import { shipParcel } from './label.service.js';
 import { localParts } from './transit.js';
+import type { WarehouseRow } from '../layout/entities/warehouse.entity.js';
+import type { CarrierRow } from './entities/carrier.entity.js';
 
 type Row = Record<string, any> & { id: string; warehouse_id: string };
 
@@ -51,7 +53,7 @@ export async function createManifest(
       [{ path: 'body.carrier', message: 'nothing to manifest' }],
       'nothing-to-manifest',
     );
-  const wh = await sqlOne<{ timezone: string }>(em, 'select timezone from warehouse where id = ?', [warehouseId]);
+  const wh = await sqlOne<Pick<WarehouseRow, 'timezone'>>(em, 'select timezone from warehouse where id = ?', [warehouseId]);
   const shipDate = localParts(now, wh?.timezone ?? 'UTC').date;
   const m = (await sqlOne<Row>(
     em,
@@ -106,7 +108,8 @@ export async function getManifest(em: EntityManager, actor: Actor, id: string): 
 
 /** The manifest as a PDF (A4): header with a Code 128 barcode of the manifest, one row per parcel, totals. */
 export async function manifestPdf(em: EntityManager, m: ManifestView): Promise<Buffer> {
-  const carrierName = (await sqlOne<{ name: string }>(em, 'select name from carrier where code = ?', [m.carrier]))?.name ?? m.carrier;
+  const carrierName =
+    (await sqlOne<Pick<CarrierRow, 'name'>>(em, 'select name from carrier where code = ?', [m.carrier]))?.name ?? m.carrier;
   const code = manifestCode(m.id);
   const barcode = await bwipjs.toBuffer({
     bcid: 'code128',

@@ -11,6 +11,7 @@ import { riskDaysOf } from './scorecard.js';
 import { addDays, deliveryDay, localParts, shipDay, shipDayFrom, type ServiceCalendar } from './transit.js';
 import { postalCentroid } from './postal-centroids.js';
 import { zoneFor } from './zones.js';
+import type { WarehouseRow } from '../layout/entities/warehouse.entity.js';
 
 export interface ShippingSettings {
   gs1CompanyPrefix: string;
@@ -54,6 +55,7 @@ export interface OwnFleetArea {
   name: string;
   hasRoom: boolean;
 }
+export type OwnFleetAreaRow = { n: number; w: string };
 
 /** The active delivery area around a point with room left on a delivery day (stops and weight already booked). */
 export async function ownFleetArea(
@@ -68,7 +70,7 @@ export async function ownFleetArea(
   ]);
   const area = areas.find((a) => distanceM(point, { lat: a.center_lat, lng: a.center_lng }) <= a.radius_m);
   if (!area) return undefined;
-  const booked = (await sqlOne<{ n: number; w: string }>(
+  const booked = (await sqlOne<OwnFleetAreaRow>(
     em,
     `select count(*)::int as n, coalesce(sum(weight_g), 0) as w from shipment
     where warehouse_id = ? and carrier_code = 'own-fleet' and delivery_date = ?::date and status <> 'cancelled'`,
@@ -86,7 +88,7 @@ export async function ownFleetArea(
  */
 export async function quoteRates(em: EntityManager, input: RateQuoteInput, now: Date): Promise<RateQuoteResponse> {
   const settings = await shippingSettings(em, input.warehouseId);
-  const wh = await sqlOne<{ timezone: string }>(em, 'select timezone from warehouse where id = ?', [input.warehouseId]);
+  const wh = await sqlOne<Pick<WarehouseRow, 'timezone'>>(em, 'select timezone from warehouse where id = ?', [input.warehouseId]);
   const today = localParts(now, wh?.timezone ?? 'UTC').date;
   const services = await servicesOn(em, input.shipDate ?? today);
   const charts = await zoneRows(em, [...new Set(services.map((s) => s.card?.body.zoneChart).filter((c): c is string => !!c))]);

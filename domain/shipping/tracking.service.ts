@@ -5,6 +5,7 @@ import { sql, sqlOne } from '../shared/sql.js';
 import { raiseException } from './carrier-selection.service.js';
 import { TRACKING_STATUSES } from './shipping.events.js';
 import { addDays } from './transit.js';
+import type { TrackingEventRow } from './entities/tracking-event.entity.js';
 
 export type TrackingStatus = (typeof TRACKING_STATUSES)[number];
 
@@ -69,7 +70,7 @@ export async function recordTracking(
     e.trackingNumber,
   ]);
   if (!s) return { recorded: false };
-  const ins = await sqlOne<{ id: string }>(
+  const ins = await sqlOne<Pick<TrackingEventRow, 'id'>>(
     em,
     `insert into tracking_event (shipment_id, status, detail, location, occurred_at, estimated_delivery, source) values (?, ?, ?, ?::jsonb, ?, ?::date, ?)
     on conflict (shipment_id, status, occurred_at, detail) do nothing returning id`,

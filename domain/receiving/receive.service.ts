@@ -192,8 +192,9 @@ export async function receiveScan(tx: EntityManager, asnId: string, input: Recei
           tx,
           `select s.id, s.code, s.requires_inspection, s.track_lot, s.track_expiry, coalesce(u.qty_each, 1) as qty_each
           from sku_barcode b join sku s on s.id = b.sku_id left join sku_uom u on u.sku_id = s.id and u.level = b.uom_level
-          where b.barcode = ? limit 1`,
-          [toGtin14(it.gtin)],
+          where b.barcode = any(inventory_gtin_forms(?)) order by b.barcode = ? desc, length(b.barcode) desc limit 1`,
+          // A GTIN is one number whatever its printed length; imported rows may hold the 13 (or 12, 8) printed digits.
+          [toGtin14(it.gtin), toGtin14(it.gtin)],
         )
       : await sqlOne<{
           id: string;

@@ -76,7 +76,14 @@ export async function setup() {
     json(
       await http.post(
         `${BASE}/v1/stock/movements`,
-        JSON.stringify({ warehouseId, type: 'receipt', skuId: sku.id, qty: stockPerSku, to: { locationId: loc.id } }),
+        JSON.stringify({
+          warehouseId,
+          type: 'receipt',
+          reasonCode: 'initial-stock',
+          skuId: sku.id,
+          qty: stockPerSku,
+          to: { locationId: loc.id },
+        }),
         auth,
       ),
       'receipt',

@@ -25,6 +25,8 @@ import {
   reserveResultView,
   skuStockView,
 } from '../../domain/inventory/inventory.schemas.js';
+import { auditManualMovement, assertMayPostMovement } from '../../domain/inventory/movement-policy.js';
+import { recordAudit } from '../../domain/identity/audit.js';
 import { BadRequest, NotFound } from '../../domain/shared/errors.js';
 import { sqlOne } from '../../domain/shared/sql.js';
 import { withTx } from '../../platform/db.js';
@@ -58,8 +60,14 @@ export async function stockRoutes(fastify: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      assertWarehouse(actorOf(req), req.body.warehouseId, 'Warehouse', req.body.warehouseId);
-      const mv = await withTx(app.orm.em, (tx) => postMovement(tx, { ...req.body, ...who(req) }));
+      const actor = actorOf(req);
+      assertWarehouse(actor, req.body.warehouseId, 'Warehouse', req.body.warehouseId);
+      assertMayPostMovement(actor, req.body.type, req.body.reasonCode);
+      const mv = await withTx(app.orm.em, async (tx) => {
+        const m = await postMovement(tx, { ...req.body, ...who(req) });
+        await auditManualMovement(tx, actor, m, req.body.reasonCode);
+        return m;
+      });
       return reply.status(201).send(mv);
     },
   );
@@ -85,10 +93,11 @@ export async function stockRoutes(fastify: FastifyInstance) {
   app.post(
     '/stock/reservations/release',
     {
-      config: { roles: ['supervisor', 'picker'], scopes: ['inventory:write'], idempotency: 'optional' },
+      // Releasing reservations frees stock another order was promised: a supervisor's call, with a reason, audited.
+      config: { roles: ['supervisor'], scopes: ['inventory:write'], idempotency: 'optional' },
       schema: {
         tags: ['inventory'],
-        summary: 'Release pending reservations by reference or ids (idempotent)',
+        summary: 'Release pending reservations by reference or ids (idempotent); supervisors, with a reason code',
         body: releaseBody,
         response: { 200: z.object({ released: z.array(z.string()) }), ...problems },
       },
@@ -114,7 +123,17 @@ export async function stockRoutes(fastify: FastifyInstance) {
           );
           if (foreign) throw new NotFound('Reservation');
         }
-        return releaseReservations(tx, req.body);
+        const released = await releaseReservations(tx, req.body, req.body.reasonCode);
+        await recordAudit(tx, {
+          actorType: actor.kind,
+          actorId: actor.id,
+          action: 'stock.reservations_released',
+          objectType: 'stock_reservation',
+          objectId: 'reservationIds' in req.body ? undefined : `${req.body.refType}:${req.body.refId}`,
+          deviceId: actor.deviceId,
+          details: { reasonCode: req.body.reasonCode, released: released.released },
+        });
+        return released;
       });
     },
   );
@@ -138,6 +157,7 @@ export async function stockRoutes(fastify: FastifyInstance) {
         ]);
         if (!r) throw new NotFound('Reservation', req.params.id);
         assertWarehouse(actorOf(req), r.warehouse_id, 'Reservation', req.params.id);
+        assertMayPostMovement(actorOf(req), req.body.type ?? 'pick', undefined);
         return consumeReservation(tx, req.params.id, { ...req.body, ...who(req) });
       }),
   );

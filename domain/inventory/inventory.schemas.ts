@@ -1,6 +1,7 @@
 /** zod shapes of the inventory commands and views (request validation, types and OpenAPI). */
 import { z } from 'zod';
 import { MOVEMENT_TYPES, STOCK_STATUSES, VIRTUAL_LOCATIONS } from './ledger.types.js';
+import { releaseReasonSchema } from './movement-policy.js';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'yyyy-mm-dd');
 export const stockKeySchema = z.object({
@@ -20,6 +21,7 @@ export const postMovementBody = z.object({
   to: stockKeySchema.optional(),
   fromVirtual: z.enum(VIRTUAL_LOCATIONS).optional(),
   toVirtual: z.enum(VIRTUAL_LOCATIONS).optional(),
+  /** Required for receipt, return, adjust, count and scrap: one of MOVEMENT_REASON_CODES[type]. */
   reasonCode: z.string().max(64).optional(),
   refType: z.string().max(64).optional(),
   refId: z.string().max(128).optional(),
@@ -59,14 +61,19 @@ export const reservationView = z.object({
   qty: z.number(),
 });
 export const reserveResultView = z.object({ reservations: z.array(reservationView), shortQty: z.number() });
-export const releaseBody = z.union([
-  z.object({ refType: z.string().min(1), refId: z.string().min(1) }),
-  z.object({ reservationIds: z.array(z.uuid()).min(1).max(1000) }),
-]);
+export const releaseBody = z
+  .object({ reasonCode: releaseReasonSchema })
+  .and(
+    z.union([
+      z.object({ refType: z.string().min(1), refId: z.string().min(1) }),
+      z.object({ reservationIds: z.array(z.uuid()).min(1).max(1000) }),
+    ]),
+  );
 export const consumeBody = z.object({
   qty: z.number().int().min(0),
   to: stockKeySchema,
-  type: z.enum(MOVEMENT_TYPES).optional(),
+  /** Consuming a reservation moves stock on towards the customer; it never writes stock off (no adjust/scrap). */
+  type: z.enum(['pick', 'pack', 'ship', 'move']).optional(),
   keepRemainder: z.boolean().optional(),
 });
 

@@ -95,7 +95,7 @@ describe('stock, holds, LPNs, replay and scans', () => {
     const s = await sku('REPLAY-1001');
     const locs = (await api('GET', `/warehouses/${sys.wh1}/locations?prefix=A-01-01&limit=4`, picker.token)).body.items;
     const mv = (body: object) => api('POST', '/stock/movements', picker.token, { warehouseId: sys.wh1, skuId: s.id, ...body });
-    await mv({ type: 'receipt', qty: 40, to: { locationId: locs[0].id } });
+    await mv({ type: 'receipt', reasonCode: 'initial-stock', qty: 40, to: { locationId: locs[0].id } });
     await mv({ type: 'putaway', qty: 15, from: { locationId: locs[0].id }, to: { locationId: locs[1].id } });
     const snapshot = (await api('GET', `/stock/balances?warehouseId=${sys.wh1}&skuId=${s.id}&includeZero=true`, picker.token)).body.items
       .map((b: any) => ({ balanceId: b.id, onHand: b.onHand }))
@@ -141,6 +141,7 @@ describe('stock, holds, LPNs, replay and scans', () => {
         warehouseId: sys.wh1,
         skuId: s.id,
         type: 'receipt',
+        reasonCode: 'initial-stock',
         qty: 10,
         to: { locationId: locs[i].id, lot, expiry: '2030-01-31' },
       });
@@ -177,6 +178,7 @@ describe('stock, holds, LPNs, replay and scans', () => {
       warehouseId: sys.wh1,
       skuId: s.id,
       type: 'return',
+      reasonCode: 'customer-return',
       qty: 1,
       to: { locationId: locs[2].id, lot: 'BAD', expiry: '2030-01-31' },
     });
@@ -204,6 +206,7 @@ describe('stock, holds, LPNs, replay and scans', () => {
       warehouseId: sys.wh1,
       skuId: s.id,
       type: 'receipt',
+      reasonCode: 'initial-stock',
       qty: 12,
       to: { locationId: dock.id, lpnId: carton.id },
     });
@@ -211,6 +214,7 @@ describe('stock, holds, LPNs, replay and scans', () => {
       warehouseId: sys.wh1,
       skuId: s.id,
       type: 'receipt',
+      reasonCode: 'initial-stock',
       qty: 30,
       to: { locationId: dock.id, lpnId: pallet.id },
     });
@@ -238,6 +242,7 @@ describe('stock, holds, LPNs, replay and scans', () => {
       warehouseId: sys.wh1,
       skuId: s.id,
       type: 'receipt',
+      reasonCode: 'initial-stock',
       qty: 7,
       to: { locationId: loc.id, lot: 'L42', expiry: '2026-12-01' },
     });
@@ -305,6 +310,7 @@ describe('cycle counts', () => {
       warehouseId: sys.wh1,
       skuId: s.id,
       type: 'receipt',
+      reasonCode: 'initial-stock',
       qty: 50,
       to: { locationId: l1.id },
     });
@@ -312,6 +318,7 @@ describe('cycle counts', () => {
       warehouseId: sys.wh1,
       skuId: s.id,
       type: 'receipt',
+      reasonCode: 'initial-stock',
       qty: 20,
       to: { locationId: l2.id },
     });

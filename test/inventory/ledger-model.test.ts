@@ -58,6 +58,7 @@ async function runOp(w: World, op: Op): Promise<{ status: number; type?: string 
       qty: op.qty,
       ...(from ? { from: { locationId: from } } : {}),
       ...(to ? { to: { locationId: to } } : {}),
+      ...(type === 'receipt' ? { reasonCode: 'found' } : {}),
     });
   let r;
   if (op.k === 'move') r = await mv(w.L, w.L2, 'move');
@@ -162,7 +163,7 @@ describe('ledger under concurrent move + pick + count (model-based)', () => {
           ];
           const r = await http('POST', `${sys.url}/v1/stock/movements`, {
             token: user.token,
-            body: { warehouseId: sys.wh1, type: 'receipt', skuId: sku.id, qty: 30, to: { locationId: L.id } },
+            body: { warehouseId: sys.wh1, type: 'receipt', reasonCode: 'initial-stock', skuId: sku.id, qty: 30, to: { locationId: L.id } },
           });
           const w: World = { skuId: sku.id, L: L.id, L2: L2.id, P: P.id, lastMovementId: Number(r.body.id) };
           await fc.asyncModelRun(() => ({ model: { qty: { [L.id]: 30 } }, real: w }), cmds);

@@ -22,7 +22,7 @@ describe('concurrent reservations over HTTP', () => {
     for (const [i, qty] of [20, 25, 5].entries()) {
       const r = await http('POST', `${sys.url}/v1/stock/movements`, {
         token: picker.token,
-        body: { warehouseId: sys.wh1, type: 'receipt', skuId: sku.id, qty, to: { locationId: locs[i]!.id } },
+        body: { warehouseId: sys.wh1, type: 'receipt', reasonCode: 'initial-stock', skuId: sku.id, qty, to: { locationId: locs[i]!.id } },
       });
       expect(r.status, r.text).toBe(201);
     }

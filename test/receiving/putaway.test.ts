@@ -128,6 +128,7 @@ describe('putaway', () => {
       api('POST', '/stock/movements', sup.token, {
         warehouseId: sys.wh1,
         type: 'receipt',
+        reasonCode: 'initial-stock',
         skuId: sku.id,
         qty,
         to: { locationId: loc['R-SMALL'] },

@@ -31,7 +31,14 @@ beforeAll(async () => {
     `insert into sku (code, name, track_lot, track_expiry) values ('REPL-1', 'Repl', true, true) returning id`,
   ))!.id;
   const receipt = (locationId: string, lot: string, expiry: string, qty: number) =>
-    api('POST', '/stock/movements', sup.token, { warehouseId: sys.wh1, type: 'receipt', skuId, qty, to: { locationId, lot, expiry } });
+    api('POST', '/stock/movements', sup.token, {
+      warehouseId: sys.wh1,
+      type: 'receipt',
+      reasonCode: 'initial-stock',
+      skuId,
+      qty,
+      to: { locationId, lot, expiry },
+    });
   expect((await receipt(loc['PF-R1']!, 'F', '2027-03-01', 25)).status).toBe(201);
   await receipt(loc['RS-LATE']!, 'LATE', '2027-12-01', 100);
   await receipt(loc['RS-EARLY']!, 'EARLY', '2027-06-01', 100);

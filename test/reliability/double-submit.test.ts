@@ -76,7 +76,15 @@ describe('every handheld command fired twice concurrently and retried after a lo
     const loc = await sqlOne<{ id: string }>(em(), `select id from location where warehouse_id = ? and type = 'reserve' limit 1`, [
       sys.wh1,
     ]);
-    const body = { warehouseId: sys.wh1, type: 'receipt', skuId: fx.skus[0]!.id, qty: 7, to: { locationId: loc!.id }, refType: 'dbl' };
+    const body = {
+      warehouseId: sys.wh1,
+      type: 'receipt',
+      reasonCode: 'found',
+      skuId: fx.skus[0]!.id,
+      qty: 7,
+      to: { locationId: loc!.id },
+      refType: 'dbl',
+    };
     const before = await count(`select count(*)::int as n from stock_movement where ref_type = 'dbl'`, []);
     await fireTwiceThenRetry('/v1/stock/movements', sup.token, body);
     expect(await count(`select count(*)::int as n from stock_movement where ref_type = 'dbl'`, [])).toBe(before + 1);

@@ -10,12 +10,17 @@ import { BadRequest, Conflict, NotFound, ValidationFailed, type FieldError } fro
 import { sql, sqlOne } from '../shared/sql.js';
 import { discrepanciesOf } from './receipt-rules.js';
 import type { AsnView, CreateAsnInput, Discrepancy } from './receiving.schemas.js';
+import type { SupplierRow } from './entities/supplier.entity.js';
+import type { SkuRow } from '../catalog/entities/sku.entity.js';
+import type { LocationRow } from '../layout/entities/location.entity.js';
+import type { PurchaseOrderRow } from './entities/purchase-order.entity.js';
+import type { AsnRow } from './entities/asn.entity.js';
 
 const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 
 /** The supplier with this name (case-insensitive), created when new. */
 export async function upsertSupplier(tx: EntityManager, name: string): Promise<{ id: string; name: string }> {
-  const row = await sqlOne<{ id: string; name: string }>(
+  const row = await sqlOne<Pick<SupplierRow, 'id' | 'name'>>(
     tx,
     `insert into supplier (name) values (?) on conflict ((lower(name))) do update set name = supplier.name returning id, name`,
     [name.trim()],
@@ -25,7 +30,7 @@ export async function upsertSupplier(tx: EntityManager, name: string): Promise<{
 
 /** SKU ids by code; unknown codes are field errors at `path(i)`. */
 export async function skuIdsByCode(tx: EntityManager, codes: string[], path: (i: number) => string): Promise<Map<string, string>> {
-  const rows = await sql<{ id: string; code: string }>(tx, 'select id, code from sku where code = any(?::text[])', [
+  const rows = await sql<Pick<SkuRow, 'id' | 'code'>>(tx, 'select id, code from sku where code = any(?::text[])', [
     `{${[...new Set(codes)].map((c) => `"${c.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`,
   ]);
   const byCode = new Map(rows.map((r) => [r.code, r.id]));
@@ -40,10 +45,11 @@ export async function skuIdsByCode(tx: EntityManager, codes: string[], path: (i:
 
 /** Dock location for a door code in the warehouse (a `dock` location), or a field error. */
 export async function dockLocation(tx: EntityManager, warehouseId: string, door: string, path: string): Promise<string> {
-  const loc = await sqlOne<{ id: string }>(tx, `select id from location where warehouse_id = ? and code = ? and type = 'dock' and active`, [
-    warehouseId,
-    door,
-  ]);
+  const loc = await sqlOne<Pick<LocationRow, 'id'>>(
+    tx,
+    `select id from location where warehouse_id = ? and code = ? and type = 'dock' and active`,
+    [warehouseId, door],
+  );
   if (!loc)
     throw new ValidationFailed(`No dock location ${door} in this warehouse`, [
       { path, message: 'unknown dock door', code: 'unknown-dock' },
@@ -60,7 +66,7 @@ export async function createAsn(tx: EntityManager, input: CreateAsnInput, userId
   const supplier = await upsertSupplier(tx, input.supplier.name);
   let poId: string | null = null;
   if (input.poReference) {
-    const po = await sqlOne<{ id: string }>(tx, 'select id from purchase_order where warehouse_id = ? and reference = ?', [
+    const po = await sqlOne<Pick<PurchaseOrderRow, 'id'>>(tx, 'select id from purchase_order where warehouse_id = ? and reference = ?', [
       input.warehouseId,
       input.poReference,
     ]);
@@ -71,7 +77,7 @@ export async function createAsn(tx: EntityManager, input: CreateAsnInput, userId
     poId = po.id;
   }
   const dockId = input.dockDoor ? await dockLocation(tx, input.warehouseId, input.dockDoor, 'body.dockDoor') : null;
-  const asn = await sqlOne<{ id: string }>(
+  const asn = await sqlOne<Pick<AsnRow, 'id'>>(
     tx,
     `insert into asn (warehouse_id, supplier_id, po_id, reference, expected_at, dock_door, dock_location_id, created_by)
     values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (warehouse_id, reference) do nothing returning id`,
@@ -153,7 +159,7 @@ export async function getAsn(em: EntityManager, id: string): Promise<AsnView> {
 
 /** Warehouse of an ASN (for the caller's scope check before anything else); 404 when missing. */
 export async function asnWarehouse(em: EntityManager, id: string): Promise<string> {
-  const r = await sqlOne<{ warehouse_id: string }>(em, 'select warehouse_id from asn where id = ?', [id]);
+  const r = await sqlOne<Pick<AsnRow, 'warehouse_id'>>(em, 'select warehouse_id from asn where id = ?', [id]);
   if (!r) throw new NotFound('ASN', id);
   return r.warehouse_id;
 }
@@ -196,7 +202,7 @@ export async function closeAsn(
       photoUrls: l.photos,
     })),
   );
-  const closed = (await sqlOne<{ closed_at: string }>(
+  const closed = (await sqlOne<Pick<AsnRow, 'closed_at'>>(
     tx,
     `update asn set status = 'closed', closed_at = now(), discrepancies = ?::jsonb where id = ? returning closed_at`,
     [JSON.stringify(discrepancies), id],
@@ -269,6 +275,7 @@ export async function listAsns(em: EntityManager, q: { warehouseId: string; stat
     nextCursor: p.nextCursor,
   };
 }
+export type MarkStockedIfDoneRow = Pick<AsnRow, 'warehouse_id' | 'reference'> & { s: number };
 
 /**
  * Dock-to-stock: once the ASN is closed and none of its putaway tasks is still open, the receipt is
@@ -276,7 +283,7 @@ export async function listAsns(em: EntityManager, q: { warehouseId: string; stat
  * when a putaway completes and when an ASN closes; the first call that finds it done records it.
  */
 export async function markStockedIfDone(tx: EntityManager, asnId: string): Promise<void> {
-  const row = await sqlOne<{ warehouse_id: string; reference: string; s: number }>(
+  const row = await sqlOne<MarkStockedIfDoneRow>(
     tx,
     `update asn a set stocked_at = now() where a.id = ? and a.status = 'closed' and a.stocked_at is null and a.arrived_at is not null
       and not exists (select 1 from task t where t.type = 'putaway' and t.details->>'asnId' = a.id::text and t.status in ('open', 'claimed', 'in_progress'))

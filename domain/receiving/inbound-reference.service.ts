@@ -13,6 +13,9 @@ import type {
   supplierBody,
   supplierView,
 } from './receiving.schemas.js';
+import type { PurchaseOrderRow } from './entities/purchase-order.entity.js';
+import type { LocationRow } from '../layout/entities/location.entity.js';
+import type { DockAppointmentRow } from './entities/dock-appointment.entity.js';
 
 const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 
@@ -47,7 +50,7 @@ export async function createPurchaseOrder(
     (i) => `body.lines.${i}.sku`,
   );
   const s = await upsertSupplier(tx, b.supplier.name);
-  const po = await sqlOne<{ id: string }>(
+  const po = await sqlOne<Pick<PurchaseOrderRow, 'id'>>(
     tx,
     `insert into purchase_order (warehouse_id, supplier_id, reference, expected_at, created_by) values (?, ?, ?, ?, ?)
     on conflict (warehouse_id, reference) do nothing returning id`,
@@ -104,13 +107,13 @@ const toAppointment = (r: Record<string, any>): z.infer<typeof appointmentView> 
 export async function bookAppointment(tx: EntityManager, b: z.infer<typeof appointmentBody>): Promise<z.infer<typeof appointmentView>> {
   if (new Date(b.endsAt) <= new Date(b.startsAt))
     throw new ValidationFailed('endsAt must be after startsAt', [{ path: 'body.endsAt', message: 'must be after startsAt' }]);
-  const dock = await sqlOne<{ id: string }>(tx, `select id from location where warehouse_id = ? and code = ? and type = 'dock'`, [
+  const dock = await sqlOne<Pick<LocationRow, 'id'>>(tx, `select id from location where warehouse_id = ? and code = ? and type = 'dock'`, [
     b.warehouseId,
     b.dockDoor,
   ]);
   if (!dock) throw new ValidationFailed(`No dock door ${b.dockDoor}`, [{ path: 'body.dockDoor', message: 'unknown dock door' }]);
   await sql(tx, 'select pg_advisory_xact_lock(hashtext(?))', [`dock:${b.warehouseId}:${b.dockDoor}`]);
-  const clash = await sqlOne<{ id: string }>(
+  const clash = await sqlOne<Pick<DockAppointmentRow, 'id'>>(
     tx,
     `select id from dock_appointment where warehouse_id = ? and dock_door = ? and status <> 'cancelled' and starts_at < ? and ends_at > ?`,
     [b.warehouseId, b.dockDoor, b.endsAt, b.startsAt],

@@ -12,6 +12,7 @@ import { sqlOne } from '../shared/sql.js';
 import type { inspectionBody, inspectionView } from './receiving.schemas.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export type SetInspectionFlagRow = { id: string; code: string; requires_inspection: boolean };
 
 /** Sets or clears the flag by SKU id or code (idempotent: setting the current value changes and audits nothing). */
 export async function setInspectionFlag(
@@ -20,7 +21,7 @@ export async function setInspectionFlag(
   idOrCode: string,
   b: z.infer<typeof inspectionBody>,
 ): Promise<z.infer<typeof inspectionView>> {
-  const sku = await sqlOne<{ id: string; code: string; requires_inspection: boolean }>(
+  const sku = await sqlOne<SetInspectionFlagRow>(
     tx,
     UUID.test(idOrCode)
       ? 'select id, code, requires_inspection from sku where id = ?::uuid or code = ? for update'

@@ -16,6 +16,11 @@ import { sql, sqlOne } from '../shared/sql.js';
 import { getAsn } from './asn.service.js';
 import { allocateUnits, receiptIntent, unitsFor, type LineState } from './receipt-rules.js';
 import type { ReceiveInput, ReceiveView } from './receiving.schemas.js';
+import type { LocationRow } from '../layout/entities/location.entity.js';
+import type { AsnRow } from './entities/asn.entity.js';
+import type { StockBalanceRow } from '../inventory/entities/stock-balance.entity.js';
+import type { AsnLineRow } from './entities/asn-line.entity.js';
+import type { SkuRow } from '../catalog/entities/sku.entity.js';
 
 export interface ReceiveCtx {
   userId?: string;
@@ -64,7 +69,7 @@ async function receivingLocation(tx: EntityManager, warehouseId: string, given: 
     return given;
   }
   if (dock) return dock;
-  const first = await sqlOne<{ id: string }>(
+  const first = await sqlOne<Pick<LocationRow, 'id'>>(
     tx,
     `select id from location where warehouse_id = ? and type = 'dock' and active order by code limit 1`,
     [warehouseId],
@@ -85,20 +90,23 @@ async function holdForInspection(tx: EntityManager, warehouseId: string, skuId: 
   );
   if (!active) await placeHold(tx, { skuId, lot: lot ?? undefined, warehouseId, reason: `inspection: ASN ${ref}`, userId });
 }
+export type ReceiveScanRow = { result: { lpnId?: string; received: Received[]; putawayTaskIds?: string[] } };
+export type ReceiveScanRow2 = Pick<AsnLineRow, 'id' | 'sku_id' | 'qty_expected' | 'qty_received' | 'lot' | 'lpn_id'> &
+  Pick<SkuRow, 'code' | 'requires_inspection'> & { expiry: string | null };
+export type ReceiveScanRow3 = Pick<SkuRow, 'id' | 'code' | 'requires_inspection' | 'track_lot' | 'track_expiry'> & { qty_each: number };
 
 export async function receiveScan(tx: EntityManager, asnId: string, input: ReceiveInput, ctx: ReceiveCtx): Promise<ReceiveView> {
-  const a = await sqlOne<{ id: string; warehouse_id: string; reference: string; status: string; dock_location_id: string | null }>(
+  const a = await sqlOne<Pick<AsnRow, 'id' | 'warehouse_id' | 'reference' | 'status' | 'dock_location_id'>>(
     tx,
     'select id, warehouse_id, reference, status, dock_location_id from asn where id = ? for update',
     [asnId],
   );
   if (!a) throw new NotFound('ASN', asnId);
   if (ctx.clientKey) {
-    const prior = await sqlOne<{ result: { lpnId?: string; received: Received[]; putawayTaskIds?: string[] } }>(
-      tx,
-      'select result from asn_scan where asn_id = ? and client_key = ?',
-      [asnId, ctx.clientKey],
-    );
+    const prior = await sqlOne<ReceiveScanRow>(tx, 'select result from asn_scan where asn_id = ? and client_key = ?', [
+      asnId,
+      ctx.clientKey,
+    ]);
     if (prior) return { ...(await getAsn(tx, asnId)), ...prior.result };
   }
   if (a.status === 'closed') throw new Conflict(`ASN ${a.reference} is closed`, 'asn-closed');
@@ -134,23 +142,13 @@ export async function receiveScan(tx: EntityManager, asnId: string, input: Recei
       refId: asnId,
     });
     // The ledger may have turned it to quarantine (a hold on the lot): report what really landed.
-    const landed = await sqlOne<{ status: StockStatus }>(tx, 'select status from stock_balance where id = ?', [mv.toBalanceId]);
+    const landed = await sqlOne<Pick<StockBalanceRow, 'status'>>(tx, 'select status from stock_balance where id = ?', [mv.toBalanceId]);
     received.push({ skuId: sku.id, sku: sku.code, qty, lot, expiry, status: landed!.status, lineId });
     stock.items.push({ skuId: sku.id, qty, lot, expiry, status: landed!.status });
   };
 
   if (intent!.kind === 'pallet') {
-    const lines = await sql<{
-      id: string;
-      sku_id: string;
-      code: string;
-      requires_inspection: boolean;
-      qty_expected: number;
-      qty_received: number;
-      lot: string | null;
-      expiry: string | null;
-      lpn_id: string | null;
-    }>(
+    const lines = await sql<ReceiveScanRow2>(
       tx,
       `select l.id, l.sku_id, s.code, s.requires_inspection, l.qty_expected, l.qty_received, l.lot, l.expiry::text as expiry, l.lpn_id
       from asn_line l join sku s on s.id = l.sku_id where l.asn_id = ? and l.sscc = ? order by l.line_no for update of l`,
@@ -181,14 +179,7 @@ export async function receiveScan(tx: EntityManager, asnId: string, input: Recei
   } else {
     const it = intent!;
     const sku = it.gtin
-      ? await sqlOne<{
-          id: string;
-          code: string;
-          requires_inspection: boolean;
-          track_lot: boolean;
-          track_expiry: boolean;
-          qty_each: number;
-        }>(
+      ? await sqlOne<ReceiveScanRow3>(
           tx,
           `select s.id, s.code, s.requires_inspection, s.track_lot, s.track_expiry, coalesce(u.qty_each, 1) as qty_each
           from sku_barcode b join sku s on s.id = b.sku_id left join sku_uom u on u.sku_id = s.id and u.level = b.uom_level
@@ -196,14 +187,7 @@ export async function receiveScan(tx: EntityManager, asnId: string, input: Recei
           // A GTIN is one number whatever its printed length; imported rows may hold the 13 (or 12, 8) printed digits.
           [toGtin14(it.gtin), toGtin14(it.gtin)],
         )
-      : await sqlOne<{
-          id: string;
-          code: string;
-          requires_inspection: boolean;
-          track_lot: boolean;
-          track_expiry: boolean;
-          qty_each: number;
-        }>(
+      : await sqlOne<ReceiveScanRow3>(
           tx,
           `with hit as (select sku_id, uom_level from sku_barcode where barcode = ? union all select id, 'each' from sku where code = ? limit 1)
           select s.id, s.code, s.requires_inspection, s.track_lot, s.track_expiry, coalesce(u.qty_each, 1) as qty_each
@@ -258,7 +242,7 @@ export async function receiveScan(tx: EntityManager, asnId: string, input: Recei
     let split = take;
     if (!split.length) {
       // Not on the ASN (or not in this lot): an unexpected line records it for the discrepancy report.
-      const row = (await sqlOne<{ id: string }>(
+      const row = (await sqlOne<Pick<AsnLineRow, 'id'>>(
         tx,
         `insert into asn_line (asn_id, line_no, sku_id, qty_expected, lot, expiry, unexpected)
         values (?, (select coalesce(max(line_no), 0) + 1 from asn_line where asn_id = ?), ?, 0, ?, ?::date, true) returning id`,

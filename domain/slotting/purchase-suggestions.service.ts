@@ -6,6 +6,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../shared/sql.js';
 import { reorderAdvice, type ReorderAdvice } from './forecast.js';
+import type { SkuRow } from '../catalog/entities/sku.entity.js';
 
 export interface Suggestion extends ReorderAdvice {
   skuId: string;
@@ -14,12 +15,19 @@ export interface Suggestion extends ReorderAdvice {
   onOrder: number;
   leadTimeWeeks: number;
 }
+export type PurchaseSuggestionsRow = Pick<SkuRow, 'code'> & {
+  sku_id: string;
+  weekly: number[];
+  on_hand: number;
+  on_order: number;
+  lead_days: number | null;
+};
 
 export async function purchaseSuggestions(
   em: EntityManager,
   q: { warehouseId: string; serviceLevel: number; weeks: number; reviewWeeks: number; now: Date; onlyToOrder: boolean; limit: number },
 ): Promise<Suggestion[]> {
-  const rows = await sql<{ sku_id: string; code: string; weekly: number[]; on_hand: number; on_order: number; lead_days: number | null }>(
+  const rows = await sql<PurchaseSuggestionsRow>(
     em,
     `with w as (select generate_series(0, ? - 1) as k),
     demand as (

@@ -20,9 +20,10 @@ import { lockTask, taskWithLines } from '../tasks/task.repo.js';
 import type { TaskView } from '../tasks/task.schemas.js';
 import { candidateLocations, itemOf, locationFacts, skuAttrs } from './putaway-candidates.js';
 import { proposePutaway, violations, type Proposal, type PutawayItem } from './putaway-rules.js';
+import type { LocationRow } from '../layout/entities/location.entity.js';
 
 async function position(em: EntityManager, locationId: string): Promise<{ xMm: number; yMm: number }> {
-  const l = await sqlOne<{ x_mm: number; y_mm: number }>(em, 'select x_mm, y_mm from location where id = ?', [locationId]);
+  const l = await sqlOne<Pick<LocationRow, 'x_mm' | 'y_mm'>>(em, 'select x_mm, y_mm from location where id = ?', [locationId]);
   return { xMm: l?.x_mm ?? 0, yMm: l?.y_mm ?? 0 };
 }
 
@@ -117,7 +118,7 @@ export async function confirmPutaway(
   const task = await lockHeldTask(tx, actor, taskId, clock, opts, locked);
   if (task.type !== 'putaway') throw new Conflict(`Task ${taskId} is a ${task.type} task`, 'not-a-putaway-task');
   const code = scannedLocationCode(cmd.locationScan);
-  const loc = await sqlOne<{ id: string; code: string }>(
+  const loc = await sqlOne<Pick<LocationRow, 'id' | 'code'>>(
     tx,
     'select id, code from location where warehouse_id = ? and code = ? and active',
     [task.warehouse_id, code],
@@ -129,7 +130,7 @@ export async function confirmPutaway(
       'unknown-location',
     );
   const proposed = task.to_location_id
-    ? await sqlOne<{ code: string }>(tx, 'select code from location where id = ?', [task.to_location_id])
+    ? await sqlOne<Pick<LocationRow, 'code'>>(tx, 'select code from location where id = ?', [task.to_location_id])
     : undefined;
   const details = task.details as { asnId?: string; lpnId?: string; expiry?: string | null; status?: StockStatus };
   const override = loc.id !== task.to_location_id;

@@ -16,6 +16,11 @@ import { sql, sqlOne } from '../shared/sql.js';
 import { lockTask, taskWithLines } from '../tasks/task.repo.js';
 import type { TaskView } from '../tasks/task.schemas.js';
 import { createTask, finishTask, lockHeldTask, recordPosition, type TaskEngineOptions } from '../tasks/task.service.js';
+import type { PickFaceRow } from './entities/pick-face.entity.js';
+import type { TaskRow } from '../tasks/entities/task.entity.js';
+import type { StockBalanceRow } from '../inventory/entities/stock-balance.entity.js';
+import type { TaskLineRow } from '../tasks/entities/task-line.entity.js';
+import type { LocationRow } from '../layout/entities/location.entity.js';
 
 export type ReplenishReason = 'below_min' | 'wave_demand' | 'short_pick';
 
@@ -41,6 +46,8 @@ export async function setPickFace(
   );
   return { locationId, ...b };
 }
+export type CheckReplenishmentRow = { n: number };
+export type CheckReplenishmentRow2 = Pick<StockBalanceRow, 'location_id' | 'lot' | 'lpn_id'> & { expiry: string | null; free: number };
 
 /**
  * Raises a replenish task for the face if it needs one and none is live. A released wave passes what
@@ -53,14 +60,14 @@ export async function checkReplenishment(
   tx: EntityManager,
   q: { warehouseId: string; locationId: string; skuId: string; reason: ReplenishReason; needQty?: number; faceDemandQty?: number },
 ): Promise<string | null> {
-  const face = await sqlOne<{ min_qty: number; max_qty: number; sku_id: string }>(
+  const face = await sqlOne<Pick<PickFaceRow, 'min_qty' | 'max_qty' | 'sku_id'>>(
     tx,
     'select min_qty, max_qty, sku_id from pick_face where location_id = ? and warehouse_id = ?',
     [q.locationId, q.warehouseId],
   );
   if (!face || face.sku_id !== q.skuId) return null;
   await sql(tx, 'select pg_advisory_xact_lock(hashtext(?))', [`replenish:${q.locationId}:${q.skuId}`]);
-  const live = await sqlOne<{ id: string; priority: number }>(
+  const live = await sqlOne<Pick<TaskRow, 'id' | 'priority'>>(
     tx,
     `select id, priority from task where type = 'replenish' and to_location_id = ? and sku_id = ? and status in ('open', 'claimed', 'in_progress')`,
     [q.locationId, q.skuId],
@@ -72,7 +79,7 @@ export async function checkReplenishment(
   }
   const onFace = Number(
     (
-      await sqlOne<{ n: number }>(
+      await sqlOne<CheckReplenishmentRow>(
         tx,
         `select coalesce(sum(on_hand), 0)::int as n from stock_balance where location_id = ? and sku_id = ? and status = 'available'`,
         [q.locationId, q.skuId],
@@ -85,7 +92,7 @@ export async function checkReplenishment(
   if (!needed) return null;
   const want = Math.max(face.max_qty - after, (q.needQty ?? 0) - onFace, 1);
   // FEFO from reserve: the earliest expiry (then the oldest receipt) first.
-  const src = await sqlOne<{ location_id: string; lot: string | null; expiry: string | null; lpn_id: string | null; free: number }>(
+  const src = await sqlOne<CheckReplenishmentRow2>(
     tx,
     `select b.location_id, b.lot, b.expiry::text as expiry, b.lpn_id, b.on_hand - b.reserved as free
     from stock_balance b join location l on l.id = b.location_id
@@ -123,6 +130,7 @@ export async function checkReplenishment(
   });
   return task.id;
 }
+export type CheckWaveDemandRow = Pick<TaskLineRow, 'location_id' | 'sku_id'> & { face_qty: number; need_qty: number };
 
 /**
  * A released wave: every pick face of a SKU the wave picks is checked against the wave's demand — what
@@ -130,7 +138,7 @@ export async function checkReplenishment(
  * reserve because the face was short count too). Returns the replenish task ids raised.
  */
 export async function checkWaveDemand(tx: EntityManager, warehouseId: string, waveId: string): Promise<string[]> {
-  const demand = await sql<{ location_id: string; sku_id: string; face_qty: number; need_qty: number }>(
+  const demand = await sql<CheckWaveDemandRow>(
     tx,
     `with d as (
       select l.sku_id, l.location_id, sum(l.qty - l.qty_picked - l.qty_short)::int as qty
@@ -178,7 +186,7 @@ export async function confirmReplenishment(
   } catch (e) {
     if (!isScanError(e)) throw e;
   }
-  const face = (await sqlOne<{ code: string }>(tx, 'select code from location where id = ?', [task.to_location_id]))!;
+  const face = (await sqlOne<Pick<LocationRow, 'code'>>(tx, 'select code from location where id = ?', [task.to_location_id]))!;
   if (code !== face.code)
     throw new ValidationFailed(
       `Wrong location: this replenishment goes to ${face.code}`,

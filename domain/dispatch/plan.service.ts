@@ -8,6 +8,7 @@ import { PLAN_COLUMNS, type PlanRow } from './day-loader.js';
 import type { CreatePlan, Reoptimize } from './dispatch.schemas.js';
 import type { VehicleRow } from './entities/vehicle.entity.js';
 import type { RoutePlanRow } from './entities/route-plan.entity.js';
+import { moveRoutePlan } from './route-plan.lifecycle.js';
 
 /**
  * Commands on route plans from the dispatcher's side. Each writes the plan row and its event in
@@ -98,12 +99,10 @@ export async function requestReoptimize(em: EntityManager, actor: Actor, planId:
   }
   const broken = [...new Set([...plan.broken_vehicle_ids, ...cmd.brokenVehicleIds])];
   const version = plan.version + 1;
-  await sql(
-    em,
-    `update route_plan set status = 'queued', version = ?, broken_vehicle_ids = ?::uuid[], cancel_requested = false, error = null, best_cost = null,
-    time_limit_s = coalesce(?, time_limit_s), updated_at = now() where id = ?`,
-    [version, `{${broken.join(',')}}`, cmd.timeLimitS ?? null, planId],
-  );
+  await moveRoutePlan(em, planId, 'queued', {
+    set: `version = ?, broken_vehicle_ids = ?::uuid[], cancel_requested = false, error = null, best_cost = null, time_limit_s = coalesce(?, time_limit_s)`,
+    setParams: [version, `{${broken.join(',')}}`, cmd.timeLimitS ?? null],
+  });
   if (cmd.brokenVehicleIds.length) {
     await sql(em, `update route set status = 'broken_down' where plan_id = ? and vehicle_id = any(?::uuid[])`, [
       planId,

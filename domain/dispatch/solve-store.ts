@@ -5,6 +5,8 @@ import { PLAN_COLUMNS, type PlanRow } from './day-loader.js';
 import type { AssembledDay } from './plan-problem.js';
 import type { RoutePlanRow } from './entities/route-plan.entity.js';
 import type { IdRow } from '../shared/rows.js';
+import { moveShipments } from '../shipping/shipment.lifecycle.js';
+import { moveRoutePlan, routePlanLifecycle } from './route-plan.lifecycle.js';
 
 /**
  * Worker-side state changes of a solve: claim, progress, result, failure, cancellation. Every
@@ -20,7 +22,7 @@ export async function claimPlan(em: EntityManager, planId: string): Promise<Plan
     await finishCancelled(em, plan);
     return undefined;
   }
-  await sql(em, `update route_plan set status = 'solving', started_at = now(), updated_at = now() where id = ?`, [planId]);
+  await moveRoutePlan(em, planId, 'solving', { set: 'started_at = now()' });
   return { ...plan, status: 'solving' };
 }
 
@@ -54,7 +56,8 @@ export async function finishCancelled(
   await sql(
     em,
     `update route_plan set status = case when solved_version is null then 'cancelled' else 'solved' end,
-    cancel_requested = false, finished_at = now(), updated_at = now() where id = ? and version = ?`,
+    cancel_requested = false, finished_at = now(), updated_at = now()
+    where id = ? and version = ? and ${routePlanLifecycle.fromSql('cancelled')} and ${routePlanLifecycle.fromSql('solved')}`,
     [plan.id, plan.version],
   );
   await emit(em, {
@@ -68,11 +71,10 @@ export async function finishCancelled(
 export async function markFailed(em: EntityManager, plan: PlanRow, error: string): Promise<void> {
   const locked = await sqlOne<Pick<RoutePlanRow, 'version'>>(em, 'select version from route_plan where id = ? for update', [plan.id]);
   if (locked?.version !== plan.version) return;
-  await sql(
-    em,
-    `update route_plan set status = 'failed', error = ?, cancel_requested = false, finished_at = now(), updated_at = now() where id = ?`,
-    [error.slice(0, 2000), plan.id],
-  );
+  await moveRoutePlan(em, plan.id, 'failed', {
+    set: 'error = ?, cancel_requested = false, finished_at = now()',
+    setParams: [error.slice(0, 2000)],
+  });
   await emit(em, {
     type: 'route_plan.failed',
     warehouseId: plan.warehouse_id,
@@ -169,17 +171,11 @@ export async function storeSolution(em: EntityManager, plan: PlanRow, day: Assem
     and not exists (select 1 from route_stop s where s.route_id = r.id)`,
     [plan.id, `{${keptRouteIds.join(',')}}`],
   );
-  await sql(
-    em,
-    `update shipment set status = 'planned', updated_at = now() where id = any(?::uuid[]) and status in ('created', 'packed', 'labelled')`,
-    [shipArr],
-  );
-  await sql(
-    em,
-    `update route_plan set status = 'solved', solved_version = version, cost = ?, distance_m = ?, duration_s = ?,
-    vehicles_used = ?, iterations = ?, unassigned_shipment_ids = ?::uuid[], finished_at = now(), updated_at = now() where id = ?`,
-    [day.cost, day.distanceM, day.durationS, day.routes.length, stats.iterations, `{${day.unassignedShipmentIds.join(',')}}`, plan.id],
-  );
+  await moveShipments(em, routedShipments, 'planned');
+  await moveRoutePlan(em, plan.id, 'solved', {
+    set: 'solved_version = version, cost = ?, distance_m = ?, duration_s = ?, vehicles_used = ?, iterations = ?, unassigned_shipment_ids = ?::uuid[], finished_at = now()',
+    setParams: [day.cost, day.distanceM, day.durationS, day.routes.length, stats.iterations, `{${day.unassignedShipmentIds.join(',')}}`],
+  });
   await emit(em, {
     type: 'route_plan.solved',
     warehouseId: plan.warehouse_id,

@@ -16,6 +16,7 @@ import { lockPlan } from './plan.service.js';
 import { co2eG } from './co2.js';
 import { secondsOfDay } from './live-eta.js';
 import { shipParcel } from '../shipping/label.service.js';
+import { moveShipments } from '../shipping/shipment.lifecycle.js';
 import type { RouteRow } from './entities/route.entity.js';
 import type { RouteStopRow } from './entities/route-stop.entity.js';
 import type { ShipmentRow } from '../shipping/entities/shipment.entity.js';
@@ -50,10 +51,10 @@ export async function dispatchRoute(em: EntityManager, actor: Actor, routeId: st
   );
   await sql(em, `update route set status = 'dispatched', dispatched_at = coalesce(dispatched_at, now()) where id = ?`, [routeId]);
   const shipmentIds = `{${stops.map((s) => s.shipment_id).join(',')}}`;
-  await sql(
+  await moveShipments(
     em,
-    `update shipment set status = 'dispatched', updated_at = now() where id = any(?::uuid[]) and status in ('created', 'packed', 'labelled', 'manifested', 'planned')`,
-    [shipmentIds],
+    stops.map((x) => x.shipment_id),
+    'dispatched',
   );
   // The van leaves with the cartons: each leaves stock through its `ship` movements here (once: shipParcel skips a
   // shipment already shipped, and the route lock above serialises concurrent dispatches of the same route).
@@ -268,7 +269,7 @@ export async function completeStop(
   const status = outcome.delivered ? 'delivered' : 'failed';
   const reason = outcome.delivered ? null : outcome.reason;
   await sql(em, `update route_stop set status = ?, failure_reason = ?, completed_at = now() where id = ?`, [status, reason, stopId]);
-  await sql(em, `update shipment set status = ?, updated_at = now() where id = ?`, [status, s.shipment_id]);
+  await moveShipments(em, [s.shipment_id], status);
   await sql(
     em,
     `update route set status = 'completed' where id = ? and not exists (select 1 from route_stop where route_id = ? and status in ('planned', 'dispatched'))`,

@@ -13,6 +13,7 @@ import { holdSession, PACK_LEASE_S } from './pack-lease.js';
 import type { CartonProposal, PackInput, PackSessionView } from './pack.schemas.js';
 import { weightToleranceG, weightWithinTolerance } from './weight-check.js';
 import { moveOrders } from '../orders/order-status.js';
+import { movePackSession } from './pack-session.lifecycle.js';
 
 interface SessionRow {
   id: string;
@@ -249,7 +250,7 @@ export async function verifyItem(
     [sessionId],
   );
   if (left!.n === 0) {
-    await sql(em, `update pack_session set status = 'verified' where id = ?`, [sessionId]);
+    await movePackSession(em, s, 'verified');
     s.status = 'verified';
   }
   return sessionView(em, s);
@@ -420,7 +421,7 @@ export async function packOrder(em: EntityManager, actor: Actor, sessionId: stri
       },
     });
   }
-  await sql(em, `update pack_session set status = 'packed', packed_at = now() where id = ?`, [sessionId]);
+  await movePackSession(em, s, 'packed', { set: 'packed_at = now()' });
   await sql(
     em,
     `update tote set status = 'free', order_id = null, task_id = null, updated_at = now() where warehouse_id = ? and order_id = ?`,

@@ -11,6 +11,7 @@ import { createTask, finishTask, lockHeldTask, markStarted, recordPosition, type
 import { CARTS_CODE, OUTBOUND_CODE, floorLocation } from './floor-locations.js';
 import { resolveItemScan, scannedLocation } from './scan-match.js';
 import { moveTask } from '../tasks/task-status.js';
+import { shipmentLifecycle } from '../shipping/shipment.lifecycle.js';
 
 /**
  * A cancelled order's picked goods go back to stock: one put-back task whose lines take each tote or
@@ -30,7 +31,7 @@ export async function raisePutback(em: EntityManager, warehouseId: string, order
   const shipments = await sql<{ id: string; contents: { lpnId?: string }[] }>(
     em,
     `update shipment set status = 'cancelled', updated_at = now()
-    where order_id = ? and status in ('created', 'packed') returning id, contents`,
+    where order_id = ? and ${shipmentLifecycle.fromSql('cancelled')} returning id, contents`,
     [orderId],
   );
   const lpns = new Set(

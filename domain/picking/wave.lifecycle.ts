@@ -1,4 +1,7 @@
-import { defineLifecycle } from '../shared/lifecycle.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { DomainEventType } from '../events/catalogue.js';
+import { emit, type EmitInput } from '../events/outbox.js';
+import { defineLifecycle, writeMoveOne, type MoveWrite } from '../shared/lifecycle.js';
 
 /**
  * The wave lifecycle (`wave.status`): planned → released (tasks created) → picked (no pick task open) →
@@ -17,3 +20,14 @@ export const waveLifecycle = defineLifecycle({
   },
 });
 export type WaveStatus = (typeof waveLifecycle.states)[number];
+
+/** The one way `wave.status` changes: checked against the table, guarded in SQL, with the move's events. */
+export async function moveWave(
+  em: EntityManager,
+  wave: { id: string; status: string },
+  to: WaveStatus,
+  m: MoveWrite & { events?: EmitInput<DomainEventType>[] } = {},
+): Promise<void> {
+  await writeMoveOne(em, waveLifecycle, wave, to, m);
+  if (m.events?.length) await emit(em, ...m.events);
+}

@@ -14,6 +14,7 @@ import { loadPickGraph, sequenceStops } from './path.service.js';
 import { planPickLists, selectWaveOrders, type WaveCandidate, type WaveFilter } from './wave-planner.js';
 import type { PlanWaveInput, WaveTemplateInput, WaveTemplateView, WaveView } from './wave.schemas.js';
 import { moveOrders } from '../orders/order-status.js';
+import { moveWave } from './wave.lifecycle.js';
 
 interface WaveRow {
   id: string;
@@ -393,17 +394,17 @@ export async function releaseWave(em: EntityManager, actor: Actor | null, waveId
     ...wave.allocation_log,
     ...dropped.map((o) => ({ orderId: o, included: false, reason: 'no longer allocated at release (cancelled or changed)' })),
   ];
-  await sql(em, `update wave set status = 'released', released_at = ?, released_by = ?, allocation_log = ?::jsonb where id = ?`, [
-    clock.now().toISOString(),
-    actor?.id ?? null,
-    JSON.stringify(log),
-    waveId,
-  ]);
-  await emit(em, {
-    type: 'wave.released',
-    warehouseId: wave.warehouse_id,
-    actorId: actor?.id,
-    payload: { waveId, number: Number(wave.number), orderIds: live, taskIds, pickMode: wave.pick_mode },
+  await moveWave(em, wave, 'released', {
+    set: 'released_at = ?, released_by = ?, allocation_log = ?::jsonb',
+    setParams: [clock.now().toISOString(), actor?.id ?? null, JSON.stringify(log)],
+    events: [
+      {
+        type: 'wave.released',
+        warehouseId: wave.warehouse_id,
+        actorId: actor?.id,
+        payload: { waveId, number: Number(wave.number), orderIds: live, taskIds, pickMode: wave.pick_mode },
+      },
+    ],
   });
   return getWave(em, actor, waveId);
 }
@@ -435,8 +436,10 @@ export async function cancelWave(em: EntityManager, actor: Actor, waveId: string
     'allocated',
     { from: ['released'] },
   );
-  await sql(em, `update wave set status = 'cancelled', completed_at = now() where id = ?`, [waveId]);
-  await emit(em, { type: 'wave.cancelled', warehouseId: wave.warehouse_id, actorId: actor.id, payload: { waveId, reason } });
+  await moveWave(em, wave, 'cancelled', {
+    set: 'completed_at = now()',
+    events: [{ type: 'wave.cancelled', warehouseId: wave.warehouse_id, actorId: actor.id, payload: { waveId, reason } }],
+  });
   return getWave(em, actor, waveId);
 }
 
@@ -551,16 +554,19 @@ export async function settleWave(em: EntityManager, waveId: string): Promise<str
       waveId,
     ]))
   ) {
-    await sql(em, `update wave set status = 'picked' where id = ?`, [waveId]);
-    await emit(em, { type: 'wave.picked', warehouseId: w.warehouse_id, payload: { waveId } });
+    await moveWave(em, { id: waveId, status: w.status }, 'picked', {
+      events: [{ type: 'wave.picked', warehouseId: w.warehouse_id, payload: { waveId } }],
+    });
     status = 'picked';
   }
   if (
     !(await sqlOne(em, `select 1 from wave_order where wave_id = ? and status not in ('packed', 'removed') limit 1`, [waveId])) &&
     (status === 'picked' || w.status === 'picked')
   ) {
-    await sql(em, `update wave set status = 'completed', completed_at = now() where id = ?`, [waveId]);
-    await emit(em, { type: 'wave.completed', warehouseId: w.warehouse_id, payload: { waveId } });
+    await moveWave(em, { id: waveId, status: status ?? w.status }, 'completed', {
+      set: 'completed_at = now()',
+      events: [{ type: 'wave.completed', warehouseId: w.warehouse_id, payload: { waveId } }],
+    });
     status = 'completed';
   }
   return status;

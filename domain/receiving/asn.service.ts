@@ -15,6 +15,7 @@ import type { SkuRow } from '../catalog/entities/sku.entity.js';
 import type { LocationRow } from '../layout/entities/location.entity.js';
 import type { PurchaseOrderRow } from './entities/purchase-order.entity.js';
 import type { AsnRow } from './entities/asn.entity.js';
+import { moveAsn } from './asn.lifecycle.js';
 
 const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 
@@ -202,11 +203,11 @@ export async function closeAsn(
       photoUrls: l.photos,
     })),
   );
-  const closed = (await sqlOne<Pick<AsnRow, 'closed_at'>>(
-    tx,
-    `update asn set status = 'closed', closed_at = now(), discrepancies = ?::jsonb where id = ? returning closed_at`,
-    [JSON.stringify(discrepancies), id],
-  ))!;
+  await moveAsn(tx, { id, status: a.status }, 'closed', {
+    set: 'closed_at = now(), discrepancies = ?::jsonb',
+    setParams: [JSON.stringify(discrepancies)],
+  });
+  const closed = (await sqlOne<Pick<AsnRow, 'closed_at'>>(tx, 'select closed_at from asn where id = ?', [id]))!;
   if (a.po_id)
     await sql(
       tx,

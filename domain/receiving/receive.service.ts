@@ -21,6 +21,7 @@ import type { AsnRow } from './entities/asn.entity.js';
 import type { StockBalanceRow } from '../inventory/entities/stock-balance.entity.js';
 import type { AsnLineRow } from './entities/asn-line.entity.js';
 import type { SkuRow } from '../catalog/entities/sku.entity.js';
+import { moveAsn } from './asn.lifecycle.js';
 
 export interface ReceiveCtx {
   userId?: string;
@@ -261,7 +262,7 @@ export async function receiveScan(tx: EntityManager, asnId: string, input: Recei
     }
   }
 
-  await sql(tx, `update asn set status = 'receiving', arrived_at = coalesce(arrived_at, ?) where id = ?`, [ctx.now.toISOString(), asnId]);
+  await moveAsn(tx, a, 'receiving', { set: 'arrived_at = coalesce(arrived_at, ?)', setParams: [ctx.now.toISOString()] });
   const putawayTaskIds = ctx.onReceived ? await ctx.onReceived(tx, stock) : [];
   const result = { ...(stock.lpnId ? { lpnId: stock.lpnId } : {}), received, putawayTaskIds };
   await sql(

@@ -12,6 +12,7 @@ import { buildSscc, trackingNumber } from './sscc.js';
 import { localParts } from './transit.js';
 import type { CarrierRow } from './entities/carrier.entity.js';
 import type { WarehouseRow } from '../layout/entities/warehouse.entity.js';
+import { moveShipment } from './shipment.lifecycle.js';
 
 type Row = Record<string, any>;
 type LabelRow = Row & {
@@ -119,11 +120,10 @@ export async function purchaseLabel(
     values (?, ?, ?, ?, ?, ?, ?, ?) returning *`,
     [shipmentId, idempotencyKey ?? null, s.carrier_code, s.service_code, tracking, sscc, labelZpl(data), actor.id],
   ))!;
-  await sql(
-    em,
-    `update shipment set status = 'labelled', tracking_number = ?, sscc = ?, tracking_status = 'pre_transit', labelled_at = now(), updated_at = now() where id = ?`,
-    [tracking, sscc, shipmentId],
-  );
+  await moveShipment(em, { id: shipmentId, status: s.status as string }, 'labelled', {
+    set: `tracking_number = ?, sscc = ?, tracking_status = 'pre_transit', labelled_at = now()`,
+    setParams: [tracking, sscc],
+  });
   const v = view(label, carrier.tracking_url_template);
   await emit(em, {
     type: 'shipment.labelled',
@@ -221,11 +221,9 @@ export async function voidLabel(em: EntityManager, actor: Actor, shipmentId: str
     [shipmentId],
   );
   if (!l) throw new NotFound('Active label of shipment', shipmentId);
-  await sql(
-    em,
-    `update shipment set status = 'packed', tracking_number = null, sscc = null, tracking_status = null, labelled_at = null, updated_at = now() where id = ?`,
-    [shipmentId],
-  );
+  await moveShipment(em, { id: shipmentId, status: s.status as string }, 'packed', {
+    set: 'tracking_number = null, sscc = null, tracking_status = null, labelled_at = null',
+  });
   await emit(em, {
     type: 'shipment.label_voided',
     warehouseId: s.warehouse_id,

@@ -10,6 +10,7 @@ import { shipParcel } from './label.service.js';
 import { localParts } from './transit.js';
 import type { WarehouseRow } from '../layout/entities/warehouse.entity.js';
 import type { CarrierRow } from './entities/carrier.entity.js';
+import { moveShipments } from './shipment.lifecycle.js';
 
 type Row = Record<string, any> & { id: string; warehouse_id: string };
 
@@ -60,10 +61,12 @@ export async function createManifest(
     `insert into manifest (warehouse_id, carrier_code, ship_date, shipment_ids, created_by) values (?, ?, ?::date, ?::uuid[], ?) returning *`,
     [warehouseId, carrier, shipDate, `{${ships.map((s) => s.id).join(',')}}`, actor.id],
   ))!;
-  await sql(em, `update shipment set manifest_id = ?, status = 'manifested', updated_at = now() where id = any(?::uuid[])`, [
-    m.id,
-    `{${ships.map((s) => s.id).join(',')}}`,
-  ]);
+  await moveShipments(
+    em,
+    ships.map((s) => s.id),
+    'manifested',
+    { set: 'manifest_id = ?', setParams: [m.id] },
+  );
   await sql(
     em,
     `update shipping_exception set resolved_at = now() where shipment_id = any(?::uuid[]) and kind = 'unmanifested-at-cutoff' and resolved_at is null`,

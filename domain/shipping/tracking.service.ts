@@ -6,6 +6,7 @@ import { raiseException } from './carrier-selection.service.js';
 import { TRACKING_STATUSES } from './shipping.events.js';
 import { addDays } from './transit.js';
 import type { TrackingEventRow } from './entities/tracking-event.entity.js';
+import { moveShipments, type ShipmentStatus } from './shipment.lifecycle.js';
 
 export type TrackingStatus = (typeof TRACKING_STATUSES)[number];
 
@@ -44,7 +45,7 @@ export const carrierTrackingEvent = z.object({
 });
 export type CarrierTrackingEvent = z.infer<typeof carrierTrackingEvent>;
 
-const SHIPMENT_STATUS_OF: Partial<Record<TrackingStatus, string>> = {
+const SHIPMENT_STATUS_OF: Partial<Record<TrackingStatus, ShipmentStatus>> = {
   in_transit: 'in_transit',
   out_for_delivery: 'in_transit',
   available_for_pickup: 'in_transit',
@@ -85,10 +86,11 @@ export async function recordTracking(
     const next = SHIPMENT_STATUS_OF[status];
     await sql(
       em,
-      `update shipment set tracking_status = ?, estimated_delivery = coalesce(?::date, estimated_delivery),
-        status = case when ? is not null and status not in ('delivered', 'cancelled') then ? else status end, updated_at = now() where id = ?`,
-      [status, e.estimatedDelivery ?? null, next ?? null, next ?? null, s.id],
+      `update shipment set tracking_status = ?, estimated_delivery = coalesce(?::date, estimated_delivery), updated_at = now() where id = ?`,
+      [status, e.estimatedDelivery ?? null, s.id],
     );
+    // The carrier's word moves the shipment wherever the lifecycle allows it (never out of delivered or cancelled).
+    if (next) await moveShipments(em, [s.id], next);
   }
   await emit(em, {
     type: 'shipment.tracking_updated',

@@ -136,6 +136,7 @@ export async function labelRoutes(fastify: FastifyInstance) {
     carrier: z.string(),
     shipDate: z.string(),
     createdAt: z.string(),
+    handedOverTo: z.object({ name: z.string(), vehicleRegistration: z.string().optional(), company: z.string().optional() }).nullable(),
     shipments: z.array(
       z.object({
         id: z.string(),
@@ -155,7 +156,18 @@ export async function labelRoutes(fastify: FastifyInstance) {
       schema: {
         tags: ['shipping'],
         summary: "Close out a carrier's labelled parcels: they lock and leave stock (ship movements)",
-        body: z.object({ warehouseId: z.uuid(), carrier: z.string().min(1).max(40) }),
+        body: z.object({
+          warehouseId: z.uuid(),
+          carrier: z.string().min(1).max(40),
+          /** Who takes the parcels (required for a 3PL partner: the handover). */
+          handedOverTo: z
+            .object({
+              name: z.string().min(1).max(100),
+              vehicleRegistration: z.string().max(20).optional(),
+              company: z.string().max(100).optional(),
+            })
+            .optional(),
+        }),
         response: { 201: manifestView, ...problems },
       },
     },
@@ -163,7 +175,11 @@ export async function labelRoutes(fastify: FastifyInstance) {
       assertWarehouse(actorOf(req), req.body.warehouseId, 'Warehouse', req.body.warehouseId);
       return reply
         .status(201)
-        .send(await withTx(app.orm.em, (tx) => createManifest(tx, actorOf(req), req.body.warehouseId, req.body.carrier, app.clock.now())));
+        .send(
+          await withTx(app.orm.em, (tx) =>
+            createManifest(tx, actorOf(req), req.body.warehouseId, req.body.carrier, app.clock.now(), req.body.handedOverTo),
+          ),
+        );
     },
   );
 

@@ -14,12 +14,20 @@ import { moveShipments } from './shipment.lifecycle.js';
 
 type Row = Record<string, any> & { id: string; warehouse_id: string };
 
+/** Who took the parcels at the dock: a 3PL partner's driver must be named (custody changes hands). */
+export interface HandedOverTo {
+  name: string;
+  vehicleRegistration?: string;
+  company?: string;
+}
+
 export interface ManifestView {
   id: string;
   warehouseId: string;
   carrier: string;
   shipDate: string;
   createdAt: string;
+  handedOverTo: HandedOverTo | null;
   shipments: { id: string; orderId: string | null; service: string; trackingNumber: string; sscc: string; weightG: number }[];
 }
 
@@ -30,6 +38,8 @@ export const manifestCode = (id: string) => `MF${id.replace(/-/g, '').toUpperCas
  * End-of-day close-out per carrier: every labelled, unvoided, not yet manifested parcel of the carrier in the
  * warehouse goes on one manifest; the parcels lock (no void, no relabel) and leave stock (`ship` movements) as the
  * carrier takes them. Open "unmanifested at cut-off" exceptions of those parcels are resolved.
+ * A 3PL partner's manifest is its handover: the driver who takes the parcels must be named (422 otherwise), and is
+ * printed on the manifest for signature.
  */
 export async function createManifest(
   em: EntityManager,
@@ -37,10 +47,17 @@ export async function createManifest(
   warehouseId: string,
   carrier: string,
   now: Date,
+  handedOverTo?: HandedOverTo,
 ): Promise<ManifestView> {
   if (!canSeeWarehouse(actor, warehouseId)) throw new NotFound('Warehouse', warehouseId);
-  const c = await sqlOne(em, 'select 1 from carrier where code = ?', [carrier]);
+  const c = await sqlOne<{ mode: string; name: string }>(em, 'select mode, name from carrier where code = ?', [carrier]);
   if (!c) throw new NotFound('Carrier', carrier);
+  if (c.mode === '3pl' && !handedOverTo?.name?.trim())
+    throw new ValidationFailed(
+      `${c.name} is a 3PL partner: name the driver who takes the parcels`,
+      [{ path: 'body.handedOverTo.name', message: 'required for a 3PL handover' }],
+      'handover-unnamed',
+    );
   const ships = await sql<Row>(
     em,
     `select s.* from shipment s where s.warehouse_id = ? and s.carrier_code = ? and s.status = 'labelled' and s.manifest_id is null
@@ -58,8 +75,9 @@ export async function createManifest(
   const shipDate = localParts(now, wh?.timezone ?? 'UTC').date;
   const m = (await sqlOne<Row>(
     em,
-    `insert into manifest (warehouse_id, carrier_code, ship_date, shipment_ids, created_by) values (?, ?, ?::date, ?::uuid[], ?) returning *`,
-    [warehouseId, carrier, shipDate, `{${ships.map((s) => s.id).join(',')}}`, actor.id],
+    `insert into manifest (warehouse_id, carrier_code, ship_date, shipment_ids, created_by, handed_over_to)
+    values (?, ?, ?::date, ?::uuid[], ?, ?::jsonb) returning *`,
+    [warehouseId, carrier, shipDate, `{${ships.map((s) => s.id).join(',')}}`, actor.id, handedOverTo ? JSON.stringify(handedOverTo) : null],
   ))!;
   await moveShipments(
     em,
@@ -89,6 +107,7 @@ function manifestView(m: Row, ships: Row[]): ManifestView {
     carrier: m.carrier_code,
     shipDate: typeof m.ship_date === 'string' ? m.ship_date.slice(0, 10) : localParts(new Date(m.ship_date), 'UTC').date,
     createdAt: new Date(m.created_at).toISOString(),
+    handedOverTo: (m.handed_over_to as HandedOverTo | null) ?? null,
     shipments: ships.map((s) => ({
       id: s.id,
       orderId: s.order_id,
@@ -155,6 +174,15 @@ export async function manifestPdf(em: EntityManager, m: ManifestView): Promise<B
     }
     [String(i + 1), s.trackingNumber, s.sscc, s.service, (s.weightG / 1000).toFixed(2)].forEach((v, k) => doc.text(v, cols[k]!, y));
   }
+  const h = m.handedOverTo;
+  if (h)
+    doc
+      .fontSize(9)
+      .text(
+        `Handed over to: ${h.name}${h.company ? `, ${h.company}` : ''}${h.vehicleRegistration ? `, vehicle ${h.vehicleRegistration}` : ''}`,
+        40,
+        Math.min(y + 24, 774),
+      );
   doc.fontSize(9).text('Carrier signature: ______________________   Time: ________', 40, Math.min(y + 40, 790));
   doc.end();
   await done;

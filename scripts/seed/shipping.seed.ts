@@ -11,7 +11,8 @@ import { OUTBOUND_CODE, floorLocation } from '../../domain/picking/floor-locatio
 
 /**
  * Demo carriers for a warehouse near Amsterdam (EUR, metric): the own fleet, a national parcel carrier, an express
- * integrator, a pallet/consolidation line and a 3PL partner. Names and prices are invented for the demo; the rules
+ * integrator, a pallet/consolidation line and a 3PL partner for cross-border regional parcels (handed over at the dock
+ * against a manifest signed by its driver). Names and prices are invented for the demo; the rules
  * (5000 cm³/kg divisor, 0.5 kg steps, dimensions rounded up, fuel on base + surcharges) follow the carriers' published
  * practice noted in docs. The zone chart is imported from CSV, as an operator would.
  */
@@ -88,6 +89,25 @@ export const DEMO_CARRIERS: CarrierInput[] = [
         transitDaysByZone: { '1': 2, '2': 3, '3': 4 },
         cutoffLocal: '14:00',
         timeZone: 'Europe/Amsterdam',
+      },
+    ],
+  },
+  {
+    code: 'rhine-3pl',
+    name: 'Rhine Fulfilment Partners (3PL)',
+    mode: '3pl',
+    trackingPrefix: 'RF',
+    trackingUrlTemplate: 'https://track.rhine-3pl.example/{tracking}',
+    holidays: DEMO_HOLIDAYS,
+    services: [
+      {
+        // A partner that collects at our dock each afternoon and delivers from its hubs in Belgium, Luxembourg and Germany.
+        code: 'regional',
+        name: 'Cross-border regional delivery',
+        transitDaysByZone: { '2': 2 },
+        cutoffLocal: '15:00',
+        timeZone: 'Europe/Amsterdam',
+        maxDeclaredValueMinor: 150000,
       },
     ],
   },
@@ -235,21 +255,42 @@ export const DEMO_CARDS: { carrier: string; service: string; body: RateCardInput
       limits: { maxWeight: 1000, maxLength: 240, maxLengthGirth: 800 },
     },
   },
+  {
+    carrier: 'rhine-3pl',
+    service: 'regional',
+    body: {
+      ...metric,
+      zoneChart: 'EU-DEMO',
+      // Zone 2 only (BE, LU, DE): elsewhere the 3PL has no card line, so it is not offered.
+      breaks: {
+        '2': [
+          { upTo: 5, priceMinor: 1150 },
+          { upTo: 10, priceMinor: 1350 },
+          { upTo: 20, priceMinor: 1650 },
+          { upTo: 31.5, priceMinor: 2100 },
+        ],
+      },
+      surcharges: { fuelPct: 6 },
+      limits: { maxWeight: 31.5, maxLength: 150, maxLengthGirth: 300 },
+    },
+  },
 ];
 
 /** Demo carriers, cards, zone chart, delivery area and shipping settings for one warehouse; idempotent. */
 export async function seedShipping(em: EntityManager, warehouseId: string, opts: { effectiveFrom?: string } = {}): Promise<boolean> {
   const fresh = !(await sqlOne(em, `select 1 from carrier where code = 'polderpost'`));
-  if (fresh) {
-    for (const c of DEMO_CARRIERS) await upsertCarrier(em, c);
-    await importZoneChart(em, 'EU-DEMO', createReadStream(ZONE_CSV));
-    for (const c of DEMO_CARDS)
+  if (fresh) await importZoneChart(em, 'EU-DEMO', createReadStream(ZONE_CSV));
+  // Each demo carrier missing from the database (a new one in an older demo database too) comes with its card.
+  for (const c of DEMO_CARRIERS) {
+    if (await sqlOne(em, 'select 1 from carrier where code = ?', [c.code])) continue;
+    await upsertCarrier(em, c);
+    for (const card of DEMO_CARDS.filter((d) => d.carrier === c.code))
       await addRateCard(em, {
-        carrier: c.carrier,
-        service: c.service,
+        carrier: card.carrier,
+        service: card.service,
         effectiveFrom: opts.effectiveFrom ?? '2026-01-01',
         currency: 'EUR',
-        body: c.body,
+        body: card.body,
       });
   }
   await sql(

@@ -11,6 +11,7 @@ import { barcodeConflicts, barcodesOf, skuViews, upsertSkus } from './catalog.se
 import type { SkuInput } from './catalog.schemas.js';
 import { csvLine, parseCsv } from './csv.js';
 import { SKU_CSV_COLUMNS, checkHeader, rowToSku, skuToRow } from './sku-csv.js';
+import type { SkuRow } from './entities/sku.entity.js';
 
 export interface RowReport {
   line: number;
@@ -123,14 +124,15 @@ export async function importSkusCsv(
   }
   return { rows, created, updated };
 }
+export type ExportSkusCsvRow = { k: string };
 
 /** The catalog as CSV text chunks (header, then SKUs in code order, 500 per query). */
 export async function* exportSkusCsv(em: EntityManager): AsyncGenerator<string> {
-  const langs = (await sql<{ k: string }>(em, 'select distinct jsonb_object_keys(name_i18n) as k from sku order by 1')).map((r) => r.k);
+  const langs = (await sql<ExportSkusCsvRow>(em, 'select distinct jsonb_object_keys(name_i18n) as k from sku order by 1')).map((r) => r.k);
   yield csvLine([...SKU_CSV_COLUMNS, ...langs.map((l) => `name_${l}`)]);
   let after: string | null = null;
   for (;;) {
-    const ids: { id: string; code: string }[] = await sql<{ id: string; code: string }>(
+    const ids: { id: string; code: string }[] = await sql<Pick<SkuRow, 'id' | 'code'>>(
       em,
       'select id, code from sku where (?::text is null or code > ?) order by code limit 500',
       [after, after],

@@ -9,6 +9,9 @@ import { NotFound, type FieldError } from '../shared/errors.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { decodeCursor, page } from '../inventory/cursor.js';
 import type { SkuInput, SkuView } from './catalog.schemas.js';
+import type { SkuBarcodeRow } from './entities/sku-barcode.entity.js';
+import type { SkuRow } from './entities/sku.entity.js';
+import type { IdRow } from '../shared/rows.js';
 
 const gtinKind = (g: string) => (g.length === 8 ? 'gtin8' : g.length === 12 ? 'gtin12' : g.length === 13 ? 'gtin13' : 'gtin14');
 
@@ -26,6 +29,7 @@ export function barcodesOf(s: SkuInput): BarcodeRow[] {
   for (const b of s.barcodes) out.push({ barcode: b, code: s.code, kind: 'internal', uom_level: 'each' });
   return out;
 }
+export type BarcodeConflictsRow = Pick<SkuBarcodeRow, 'barcode'> & Pick<SkuRow, 'code'>;
 
 /**
  * Row-level conflicts with what is already stored: a barcode owned by another SKU. Returns one
@@ -35,7 +39,7 @@ export async function barcodeConflicts(tx: EntityManager, inputs: SkuInput[]): P
   const all = inputs.flatMap((s, i) => barcodesOf(s).map((b) => ({ ...b, i })));
   const errs = new Map<number, FieldError[]>();
   if (all.length === 0) return errs;
-  const owners = await sql<{ barcode: string; code: string }>(
+  const owners = await sql<BarcodeConflictsRow>(
     tx,
     `select b.barcode, s.code from sku_barcode b join sku s on s.id = b.sku_id
     where b.barcode in (select unnest(?::text[]))`,
@@ -56,6 +60,7 @@ export async function barcodeConflicts(tx: EntityManager, inputs: SkuInput[]): P
   }
   return errs;
 }
+export type UpsertSkusRow = Pick<SkuRow, 'id' | 'code'> & { inserted: boolean };
 
 /** Creates or updates SKUs by code (pack levels and barcodes replaced); returns created/updated counts. */
 export async function upsertSkus(tx: EntityManager, inputs: SkuInput[]): Promise<{ created: number; updated: number; ids: string[] }> {
@@ -80,7 +85,7 @@ export async function upsertSkus(tx: EntityManager, inputs: SkuInput[]): Promise
     fragile: s.fragile,
     active: s.active,
   }));
-  const rows = await sql<{ id: string; code: string; inserted: boolean }>(
+  const rows = await sql<UpsertSkusRow>(
     tx,
     `
     insert into sku (code, name, name_i18n, category, length_mm, width_mm, height_mm, weight_g, track_lot, track_expiry, track_serial,
@@ -206,7 +211,7 @@ export async function skuViews(em: EntityManager, ids: string[]): Promise<SkuVie
 /** One SKU by id or code. */
 export async function getSku(em: EntityManager, idOrCode: string): Promise<SkuView> {
   const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrCode);
-  const row = await sqlOne<{ id: string }>(
+  const row = await sqlOne<IdRow>(
     em,
     isUuid ? 'select id from sku where id = ?::uuid or code = ?' : 'select id from sku where code = ?',
     isUuid ? [idOrCode, idOrCode] : [idOrCode],
@@ -221,7 +226,7 @@ export async function listSkus(
   f: { q?: string; category?: string; velocityClass?: string; cursor?: string; limit: number },
 ) {
   const after = decodeCursor(f.cursor, 1);
-  const rows = await sql<{ id: string; code: string }>(
+  const rows = await sql<Pick<SkuRow, 'id' | 'code'>>(
     em,
     `select id, code from sku
     where (?::text is null or code ilike ? or name ilike ?) and (?::text is null or category = ?) and (?::text is null or velocity_class = ?)

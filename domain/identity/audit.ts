@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../shared/sql.js';
+import type { AuditLogRow } from './entities/audit-log.entity.js';
 
 export interface AuditEntry {
   actorType: 'user' | 'api_client' | 'system' | 'anonymous';
@@ -40,6 +41,10 @@ export interface AuditQuery {
   objectType?: string;
   objectId?: string;
 }
+export type ListAuditRow = Pick<
+  AuditLogRow,
+  'id' | 'at' | 'actor_type' | 'actor_id' | 'action' | 'object_type' | 'object_id' | 'warehouse_id' | 'device_id' | 'ip'
+> & { details: Record<string, unknown> };
 
 /** Newest first, cursor = last id seen. Non-admins see entries of their warehouses and their own actions. */
 export async function listAudit(em: EntityManager, actor: { id: string; allWarehouses: boolean; warehouseIds: string[] }, q: AuditQuery) {
@@ -54,19 +59,11 @@ export async function listAudit(em: EntityManager, actor: { id: string; allWareh
   if (q.objectType) add('object_type = ?', q.objectType);
   if (q.objectId) add('object_id = ?', q.objectId);
   if (!actor.allWarehouses) add('(warehouse_id = any(?::uuid[]) or actor_id = ?)', `{${actor.warehouseIds.join(',')}}`, actor.id);
-  const rows = await sql<{
-    id: string;
-    at: string;
-    actor_type: string;
-    actor_id: string | null;
-    action: string;
-    object_type: string | null;
-    object_id: string | null;
-    warehouse_id: string | null;
-    device_id: string | null;
-    ip: string | null;
-    details: Record<string, unknown>;
-  }>(em, `select * from audit_log ${where.length ? 'where ' + where.join(' and ') : ''} order by id desc limit ?`, [...params, q.limit]);
+  const rows = await sql<ListAuditRow>(
+    em,
+    `select * from audit_log ${where.length ? 'where ' + where.join(' and ') : ''} order by id desc limit ?`,
+    [...params, q.limit],
+  );
   return {
     items: rows.map((r) => ({
       id: Number(r.id),

@@ -12,6 +12,9 @@ import type { createApiClientBody, createUserBody } from './identity.schemas.js'
 import { emit } from '../events/outbox.js';
 import { recordAudit } from './audit.js';
 import { badgeLockSeconds } from './badge-lockout.js';
+import type { AppUserRow } from './entities/app-user.entity.js';
+import type { RefreshTokenRow } from './entities/refresh-token.entity.js';
+import type { ApiClientRow } from './entities/api-client.entity.js';
 
 interface UserRow {
   id: string;
@@ -25,6 +28,11 @@ interface UserRow {
   pin_failures?: number;
   token_version?: number;
 }
+
+/** A user found by badge, with the seconds left on a PIN lock (null or ≤ 0 when not locked). */
+export type BadgeLoginRow = UserRow & { locked_for_s: number | null };
+/** A user as the admin list reads it. */
+export type UserListRow = UserRow & Pick<AppUserRow, 'badge_code'>;
 
 export interface AuthenticatedUser {
   id: string;
@@ -109,7 +117,7 @@ export async function loginWithBadge(
   pin: string,
   ctx: { deviceId?: string; ip?: string },
 ): Promise<AuthenticatedUser> {
-  const row = await sqlOne<UserRow & { locked_for_s: number | null }>(
+  const row = await sqlOne<BadgeLoginRow>(
     em,
     `select *, ceil(extract(epoch from (pin_locked_until - now())))::int as locked_for_s from app_user where badge_code = ?`,
     [badge],
@@ -136,7 +144,7 @@ export async function loginWithBadge(
       ip: ctx.ip,
     });
     if (row && !ok) {
-      const counted = await sqlOne<{ pin_failures: number }>(
+      const counted = await sqlOne<Pick<AppUserRow, 'pin_failures'>>(
         em,
         'update app_user set pin_failures = pin_failures + 1 where id = ? returning pin_failures',
         [row.id],
@@ -204,18 +212,14 @@ export async function rotateRefreshToken(
 ): Promise<{ user: AuthenticatedUser; refreshToken: string }> {
   const successor = grace ? 'rt_' + createHmac('sha256', grace.secret).update(`refresh-successor:${token}`).digest('base64url') : undefined;
   const outcome = await em.transactional(async (tx) => {
-    const row = await sqlOne<{
-      id: string;
-      user_id: string;
-      family_id: string;
-      expires_at: string;
-      used_at: string | null;
-      revoked_at: string | null;
-      device_id: string | null;
-    }>(tx, 'select * from refresh_token where token_hash = ? for update', [sha256(token)]);
+    const row = await sqlOne<Pick<RefreshTokenRow, 'id' | 'user_id' | 'family_id' | 'expires_at' | 'used_at' | 'revoked_at' | 'device_id'>>(
+      tx,
+      'select * from refresh_token where token_hash = ? for update',
+      [sha256(token)],
+    );
     if (!row) throw new Unauthorized('Unknown refresh token');
     if (row.used_at && !row.revoked_at && grace && successor && grace.seconds > 0) {
-      const again = await sqlOne<{ user_id: string }>(
+      const again = await sqlOne<Pick<RefreshTokenRow, 'user_id'>>(
         tx,
         `select r.user_id from refresh_token r join refresh_token p on p.id = ? where r.token_hash = ? and r.family_id = p.family_id
           and r.used_at is null and r.revoked_at is null and p.used_at > now() - make_interval(secs => ?)`,
@@ -284,7 +288,7 @@ export async function createUser(
 }
 
 export async function listUsers(em: EntityManager, actor: Actor) {
-  const rows = await sql<UserRow & { badge_code: string | null }>(em, 'select * from app_user order by username limit 500');
+  const rows = await sql<UserListRow>(em, 'select * from app_user order by username limit 500');
   return rows
     .filter((r) => actor.allWarehouses || r.warehouse_ids.some((w) => actor.warehouseIds.includes(w)))
     .map((r) => ({ ...toUser(r), active: r.active, hasBadge: r.badge_code !== null }));
@@ -294,7 +298,7 @@ export async function listUsers(em: EntityManager, actor: Actor) {
 export async function createApiClient(em: EntityManager, input: z.infer<typeof createApiClientBody>, by: Actor) {
   const prefix = newOpaqueToken().slice(0, 8).replace(/[-_]/g, 'x');
   const apiKey = `dk_${prefix}_${newOpaqueToken()}`;
-  const row = await sqlOne<{ id: string }>(
+  const row = await sqlOne<Pick<ApiClientRow, 'id'>>(
     em,
     `insert into api_client (name, key_prefix, key_hash, scopes, warehouse_ids) values (?, ?, ?, ?::text[], ?::uuid[]) returning id`,
     [input.name, prefix, sha256(apiKey), `{${input.scopes.join(',')}}`, `{${input.warehouseIds.join(',')}}`],
@@ -307,7 +311,7 @@ export async function createApiClient(em: EntityManager, input: z.infer<typeof c
 export async function authenticateApiKey(em: EntityManager, apiKey: string): Promise<Actor | undefined> {
   const m = /^dk_([A-Za-z0-9]{8})_[A-Za-z0-9_-]{20,}$/.exec(apiKey);
   if (!m) return undefined;
-  const row = await sqlOne<{ id: string; key_hash: string; scopes: string[]; warehouse_ids: string[]; name: string }>(
+  const row = await sqlOne<Pick<ApiClientRow, 'id' | 'key_hash' | 'scopes' | 'warehouse_ids' | 'name'>>(
     em,
     'select * from api_client where key_prefix = ? and active and revoked_at is null',
     [m[1]],

@@ -5,6 +5,7 @@ import { canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { recordAudit } from './audit.js';
 import type { updateUserBody } from './identity.schemas.js';
+import type { AppUserRow } from './entities/app-user.entity.js';
 
 type Row = Record<string, any>;
 
@@ -95,6 +96,6 @@ export async function revokeApiClient(em: EntityManager, actor: Actor, id: strin
 
 /** What the edge checks on every request (cached briefly): is the user active, and which token version is current. */
 export async function userTokenState(em: EntityManager, id: string): Promise<{ active: boolean; tokenVersion: number } | undefined> {
-  const r = await sqlOne<{ active: boolean; token_version: number }>(em, 'select active, token_version from app_user where id = ?', [id]);
+  const r = await sqlOne<Pick<AppUserRow, 'active' | 'token_version'>>(em, 'select active, token_version from app_user where id = ?', [id]);
   return r && { active: r.active, tokenVersion: r.token_version };
 }

@@ -9,6 +9,7 @@ import { BadRequest, Conflict, NotFound } from '../shared/errors.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { decodeCursor, page } from '../inventory/cursor.js';
 import { PatternError, expandRackPattern, placeSlots } from './rack-pattern.js';
+import type { LocationRow } from './entities/location.entity.js';
 
 export const LOCATION_TYPES = ['dock', 'staging', 'reserve', 'pick_face', 'pack', 'ship', 'quarantine', 'returns', 'virtual'] as const;
 
@@ -151,7 +152,7 @@ export async function insertLocations(tx: EntityManager, warehouseId: string, lo
     mixed_lots: l.mixedLots,
     pick_sequence: l.pickSequence ?? null,
   }));
-  const dup = await sql<{ code: string }>(
+  const dup = await sql<Pick<LocationRow, 'code'>>(
     tx,
     'select code from location where warehouse_id = ? and code in (select jsonb_array_elements_text(?::jsonb)) limit 5',
     [warehouseId, JSON.stringify(recs.map((r) => r.code))],

@@ -6,6 +6,7 @@ import { Conflict, NotFound } from '../shared/errors.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import type { createWarehouseBody } from './warehouse.schemas.js';
+import type { WarehouseNoteRow } from './entities/warehouse-note.entity.js';
 
 export interface WarehouseRow {
   id: string;
@@ -54,7 +55,7 @@ export async function createWarehouse(em: EntityManager, actor: Actor, input: z.
 /** A note to everyone on the floor ("dock 3 closed"): a small state change that travels the outbox. */
 export async function postNote(em: EntityManager, actor: Actor, warehouseId: string, text: string) {
   await getWarehouse(em, actor, warehouseId);
-  const row = (await sqlOne<{ id: string; created_at: string }>(
+  const row = (await sqlOne<Pick<WarehouseNoteRow, 'id' | 'created_at'>>(
     em,
     'insert into warehouse_note (warehouse_id, text, created_by) values (?, ?, ?) returning id, created_at',
     [warehouseId, text, actor.kind === 'user' ? actor.id : null],

@@ -10,6 +10,7 @@ import { urlShapeProblem } from './ssrf.js';
 import type { WebhookSubscriptionRow } from './entities/webhook-subscription.entity.js';
 import type { SkuRow } from '../catalog/entities/sku.entity.js';
 import type { ConnectorRow } from './entities/connector.entity.js';
+import type { IdRow } from '../shared/rows.js';
 
 /** A connector row (its secrets still sealed). */
 export type { ConnectorRow };
@@ -68,7 +69,6 @@ function assertUrlPolicy(urls: Record<string, string | null | undefined>, allowH
     if (problem) throw new ValidationFailed(`${path}: ${problem}`, [{ path, message: problem }]);
   }
 }
-export type CreateConnectorRow = { id: string };
 
 export async function createConnector(
   em: EntityManager,
@@ -82,7 +82,7 @@ export async function createConnector(
     throw new NotFound('Warehouse', b.warehouseId);
   if (await sqlOne(em, 'select 1 from connector where warehouse_id = ? and name = ?', [b.warehouseId, b.name]))
     throw new Conflict(`A connector named ${b.name} exists in this warehouse`, 'connector-name-taken');
-  const [{ id }] = (await sql<CreateConnectorRow>(em, 'select gen_random_uuid() as id')) as [{ id: string }];
+  const [{ id }] = (await sql<IdRow>(em, 'select gen_random_uuid() as id')) as [{ id: string }];
   const row = (await sqlOne<ConnectorRow>(
     em,
     `insert into connector (id, warehouse_id, kind, name, shop_domain, site_url, callback_url, sku_mapping,

@@ -9,6 +9,7 @@ import { sql, sqlOne } from '../shared/sql.js';
 import { sealSecret, type KeyRing } from './secret-box.js';
 import { isBlockedAddress, urlShapeProblem } from './ssrf.js';
 import { iso } from '../shared/time.js';
+import type { IdRow } from '../shared/rows.js';
 
 export const createSubscriptionBody = z.object({
   url: z.url().max(2000),
@@ -63,7 +64,6 @@ const toView = (r: Row): z.infer<typeof subscriptionView> => ({
   active: r.active,
   createdAt: iso(r.created_at)!,
 });
-export type CreateSubscriptionRow = { id: string };
 
 /**
  * Creates a Standard Webhooks subscription. The URL must be https (http allowed outside production) and must not
@@ -98,7 +98,7 @@ export async function createSubscription(
       unknown.map((u) => ({ path: 'eventTypes', message: `unknown ${u}` })),
     );
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
-  const [{ id }] = (await sql<CreateSubscriptionRow>(em, 'select gen_random_uuid() as id')) as [{ id: string }];
+  const [{ id }] = (await sql<IdRow>(em, 'select gen_random_uuid() as id')) as [{ id: string }];
   const row = (await sqlOne<Row>(
     em,
     `insert into webhook_subscription (id, warehouse_id, url, event_types, secret_enc, description, created_by) values (?, ?, ?, ?::text[], ?, ?, ?) returning *`,

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { Conflict } from './errors.js';
 import { sql } from './sql.js';
+import type { IdRow } from './rows.js';
 
 /**
  * One lifecycle (order, shipment, task, wave, pack session, route plan, ASN) = one transition table.
@@ -95,7 +96,7 @@ export async function writeMove<S extends string>(
   w: MoveWrite = {},
 ): Promise<string[]> {
   if (ids.length === 0) return [];
-  const rows = await sql<{ id: string }>(
+  const rows = await sql<IdRow>(
     em,
     `update ${lc.table} set status = ?${w.set ? `, ${w.set}` : ''}
     where id = any(?::uuid[]) and ${lc.fromSql(to)}${w.where ? ` and (${w.where})` : ''} returning id`,

@@ -6,6 +6,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFound } from './errors.js';
 import { sql } from './sql.js';
+import type { IdRow } from './rows.js';
 
 /** Kinds of warehouse-owned objects a command may name, and their table. */
 const TABLES = {
@@ -35,11 +36,10 @@ export async function assertInWarehouse(
     const list = (Array.isArray(ids) ? ids : ids ? [ids] : []) as string[];
     if (list.length === 0) continue;
     const uniq = [...new Set(list)];
-    const found = await sql<{ id: string }>(
-      em,
-      `select id::text as id from ${TABLES[kind]} where id = any(?::uuid[]) and warehouse_id = ?`,
-      [`{${uniq.join(',')}}`, warehouseId],
-    );
+    const found = await sql<IdRow>(em, `select id::text as id from ${TABLES[kind]} where id = any(?::uuid[]) and warehouse_id = ?`, [
+      `{${uniq.join(',')}}`,
+      warehouseId,
+    ]);
     const ok = new Set(found.map((r) => r.id));
     const missing = uniq.find((id) => !ok.has(id));
     if (missing) throw new NotFound(kind, missing);

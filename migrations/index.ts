@@ -18,6 +18,7 @@ import { Migration20261130021601_pack_lease } from './Migration20261130021601_pa
 import { Migration20261130001901_outbox_commit_order } from './Migration20261130001901_outbox_commit_order.js';
 import { Migration20261130021101_scan_resolve_gtin_forms } from './Migration20261130021101_scan_resolve_gtin_forms.js';
 import { Migration20261130021301_consolidation_scorecard } from './Migration20261130021301_consolidation_scorecard.js';
+import { Migration20261130021201_reslot } from './Migration20261130021201_reslot.js';
 
 /** Every migration, in order. Add new ones at the end (the only way the schema changes). */
 export const migrationsList: MigrationObject[] = [
@@ -40,4 +41,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130021101_scan_resolve_gtin_forms', class: Migration20261130021101_scan_resolve_gtin_forms },
   { name: 'Migration20261130021601_pack_lease', class: Migration20261130021601_pack_lease },
   { name: 'Migration20261130021301_consolidation_scorecard', class: Migration20261130021301_consolidation_scorecard },
+  { name: 'Migration20261130021201_reslot', class: Migration20261130021201_reslot },
 ];

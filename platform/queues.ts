@@ -69,6 +69,11 @@ export const queueDefs = {
     payload: relayedEventSchema,
     subscribes: ['stock.moved', 'task.short_picked', 'wave.released'] as string[],
   },
+  /** Slotting: the nightly velocity run (tick) and re-slotting proposals once a warehouse's velocity is computed. */
+  slotting: {
+    payload: z.union([relayedEventSchema, z.object({ kind: z.literal('nightly') })]),
+    subscribes: ['slotting.velocity_computed'] as string[],
+  },
 } as const;
 
 export type QueueName = keyof typeof queueDefs;

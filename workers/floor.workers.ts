@@ -3,6 +3,7 @@ import type { QueueName } from '../platform/queues.js';
 import type { Runtime } from '../platform/runtime.js';
 import { floorEventsProcessor } from './floor-events.worker.js';
 import { replenishmentProcessor } from './replenishment.worker.js';
+import { slottingProcessor } from './slotting.worker.js';
 import { taskTimeoutsProcessor } from './task-timeouts.worker.js';
 import { waveReleaseProcessor } from './wave-release.worker.js';
 
@@ -12,4 +13,5 @@ export const floorProcessors: Partial<Record<QueueName, (rt: Runtime) => Process
   'wave-release': waveReleaseProcessor,
   'floor-events': floorEventsProcessor,
   replenishment: replenishmentProcessor,
+  slotting: slottingProcessor,
 };

@@ -12,7 +12,7 @@ import { withTx } from '../platform/db.js';
 import { queueDefs, type QueueName } from '../platform/queues.js';
 import type { Runtime } from '../platform/runtime.js';
 import { sweep } from './reconciliation.worker.js';
-import { scheduledJobs } from './schedules.js';
+import { repeatOf, scheduledJobs } from './schedules.js';
 
 /** Relayed events younger than this may still be on their way into Redis or running: not repaired yet. */
 const EVENT_MIN_AGE_MS = 3_000;
@@ -158,7 +158,7 @@ export class Reconciler {
     for (const s of scheduledJobs()) {
       const q = this.rt.queues.get(s.queue);
       if (await q.getJobScheduler(s.id)) continue;
-      await q.upsertJobScheduler(s.id, { every: s.every }, { name: s.name, data: s.data });
+      await q.upsertJobScheduler(s.id, repeatOf(s), { name: s.name, data: s.data });
       n++;
     }
     return n;

@@ -1,14 +1,23 @@
 import { ordersSettings } from '../domain/orders/orders.settings.js';
 import type { QueueName } from '../platform/queues.js';
 import { TASK_TIMEOUT_TICK_MS } from './task-timeouts.worker.js';
+import { SLOTTING_NIGHTLY_CRON } from './slotting.worker.js';
 import { WAVE_TICK_MS } from './wave-release.worker.js';
 
 export interface ScheduledJob {
   queue: QueueName;
   id: string;
-  every: number;
+  /** Repeat every this many ms, or … */
+  every?: number;
+  /** … on this cron pattern (UTC), for jobs that run at a time of day. */
+  pattern?: string;
   name: string;
   data: Record<string, unknown>;
+}
+
+/** BullMQ repeat options of a scheduled job. */
+export function repeatOf(s: ScheduledJob): { every: number } | { pattern: string; tz: string } {
+  return s.pattern ? { pattern: s.pattern, tz: 'UTC' } : { every: s.every! };
 }
 
 /**
@@ -22,5 +31,6 @@ export function scheduledJobs(env: NodeJS.ProcessEnv = process.env): ScheduledJo
     { queue: 'wave-release', id: 'template-tick', every: WAVE_TICK_MS, name: 'tick', data: { kind: 'tick' } },
     { queue: 'reconciliation', id: 'sweep', every: s.reconcileEveryMs, name: 'sweep', data: { kind: 'sweep' } },
     { queue: 'reconciliation', id: 'dispatch', every: s.dispatchEveryMs, name: 'dispatch', data: { kind: 'dispatch' } },
+    { queue: 'slotting', id: 'nightly-velocity', pattern: SLOTTING_NIGHTLY_CRON, name: 'nightly', data: { kind: 'nightly' } },
   ];
 }

@@ -14,12 +14,14 @@ interface SkuAttrs {
   velocity_class: 'A' | 'B' | 'C' | null;
 }
 
-export async function skuAttrs(em: EntityManager, skuId: string): Promise<SkuAttrs> {
+/** A SKU's putaway attributes; its velocity class is the warehouse's last velocity run, else the hand-typed one. */
+export async function skuAttrs(em: EntityManager, skuId: string, warehouseId?: string): Promise<SkuAttrs> {
   const s = await sqlOne<SkuAttrs>(
     em,
-    `select id, code, length_mm::bigint * width_mm * height_mm as unit_volume, weight_g, storage_condition, hazmat_class, velocity_class
-    from sku where id = ?`,
-    [skuId],
+    `select s.id, s.code, s.length_mm::bigint * s.width_mm * s.height_mm as unit_volume, s.weight_g, s.storage_condition, s.hazmat_class,
+      coalesce(v.velocity_class, s.velocity_class) as velocity_class
+    from sku s left join sku_velocity v on v.sku_id = s.id and v.warehouse_id = ?::uuid where s.id = ?`,
+    [warehouseId ?? null, skuId],
   );
   if (!s) throw new NotFound('SKU', skuId);
   return s;
@@ -116,4 +118,30 @@ export async function locationFacts(em: EntityManager, warehouseId: string, loca
     [warehouseId, locationId],
   );
   return r ? toLocation(r) : null;
+}
+
+/**
+ * Every active location of the given types (any temperature) with its facts and contents, for re-slotting;
+ * `emptyOnly` keeps those holding no stock and no pick-face slot (buffers for a move cycle).
+ */
+export async function locationsOfTypes(
+  em: EntityManager,
+  warehouseId: string,
+  types: string[],
+  o: { emptyOnly?: boolean; limit?: number } = {},
+): Promise<PutawayLocation[]> {
+  const rows = await sql<Record<string, any>>(
+    em,
+    `select l.id, l.code, l.type, coalesce(z.temperature_class, 'ambient') as temperature, coalesce(z.hazmat_allowed, false) as hazmat_allowed,
+      l.golden_zone, l.x_mm, l.y_mm, l.max_volume_mm3, l.max_weight_g, l.max_skus, l.mixed_lots, pf.sku_id as face_sku_id,
+      coalesce((select json_agg(json_build_object('skuId', b.sku_id, 'lot', b.lot, 'qty', b.on_hand,
+          'unitVolumeMm3', s.length_mm::bigint * s.width_mm * s.height_mm, 'unitWeightG', s.weight_g, 'hazmatClass', s.hazmat_class))
+        from stock_balance b join sku s on s.id = b.sku_id where b.location_id = l.id and b.on_hand > 0), '[]'::json) as contents
+    from location l left join zone z on z.id = l.zone_id left join pick_face pf on pf.location_id = l.id
+    where l.warehouse_id = ? and l.active and l.type = any(?::text[])
+      and (not ? or (pf.location_id is null and not exists (select 1 from stock_balance b where b.location_id = l.id and b.on_hand > 0)))
+    order by l.code limit ?`,
+    [warehouseId, `{${types.join(',')}}`, o.emptyOnly ?? false, o.limit ?? 20_000],
+  );
+  return rows.map(toLocation);
 }

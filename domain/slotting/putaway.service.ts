@@ -33,7 +33,7 @@ export async function proposeFor(
   warehouseId: string,
   q: { skuId: string; qty: number; lot: string | null; status: StockStatus; fromLocationId: string; wholeLpn?: boolean },
 ): Promise<{ item: PutawayItem; proposals: Proposal[] }> {
-  const item = itemOf(await skuAttrs(em, q.skuId), { qty: q.qty, lot: q.lot, status: q.status, wholeLpn: q.wholeLpn });
+  const item = itemOf(await skuAttrs(em, q.skuId, warehouseId), { qty: q.qty, lot: q.lot, status: q.status, wholeLpn: q.wholeLpn });
   const from = await position(em, q.fromLocationId);
   return { item, proposals: proposePutaway(item, await candidateLocations(em, warehouseId, item, from), from) };
 }
@@ -49,7 +49,7 @@ export async function createPutawayTasks(tx: EntityManager, r: ReceivedStock): P
   const from = await position(tx, r.locationId);
   const base = { type: 'putaway' as const, priority: 60, fromLocationId: r.locationId };
   if (r.lpnId) {
-    const attrs = await Promise.all(r.items.map((i) => skuAttrs(tx, i.skuId)));
+    const attrs = await Promise.all(r.items.map((i) => skuAttrs(tx, i.skuId, r.warehouseId)));
     const first = itemOf(attrs[0]!, { qty: 1, lot: r.items[0]!.lot, status: r.items[0]!.status, wholeLpn: true });
     const item: PutawayItem = {
       ...first,
@@ -144,7 +144,7 @@ export async function confirmPutaway(
         'wrong-location',
       );
     if (task.sku_id) {
-      const item = itemOf(await skuAttrs(tx, task.sku_id), {
+      const item = itemOf(await skuAttrs(tx, task.sku_id, task.warehouse_id), {
         qty: task.qty,
         lot: task.lot,
         status: details.status ?? 'available',

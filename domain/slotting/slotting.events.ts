@@ -17,4 +17,17 @@ export const slottingEvents = {
     reason: z.enum(['below_min', 'wave_demand', 'short_pick']),
     emergency: z.boolean(),
   }),
+  /**
+   * The nightly velocity run reclassified the warehouse's SKUs (ABC by picks, cube-per-order index). The slotting
+   * queue reacts by computing re-slotting proposals from the new figures; supervisors see it live.
+   */
+  'slotting.velocity_computed': z.object({
+    runId: id,
+    windowDays: z.number().int().positive(),
+    skus: z.number().int().nonnegative(),
+    a: z.number().int().nonnegative(),
+    b: z.number().int().nonnegative(),
+    c: z.number().int().nonnegative(),
+    picks: z.number().int().nonnegative(),
+  }),
 } satisfies Record<string, z.ZodType>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { roleSchema } from '../shared/roles.js';
 import { taskLifecycle } from './task.lifecycle.js';
 
-export const TASK_TYPES = ['putaway', 'replenish', 'pick', 'pack', 'count', 'load', 'putback'] as const;
+export const TASK_TYPES = ['putaway', 'replenish', 'pick', 'pack', 'count', 'load', 'putback', 'move'] as const;
 /** From the task lifecycle's transition table (`task.lifecycle.ts`). */
 export const TASK_STATUSES = taskLifecycle.states;
 export const taskTypeSchema = z.enum(TASK_TYPES);
@@ -19,6 +19,8 @@ export const DEFAULT_TASK_ROLES: Record<TaskType, z.infer<typeof roleSchema>[]> 
   count: ['receiver', 'picker', 'supervisor'],
   load: ['receiver', 'dispatcher'],
   putback: ['picker', 'receiver'],
+  /** Re-slotting: a SKU's stock moves from one location to another (domain/slotting/reslot.service.ts). */
+  move: ['receiver', 'picker'],
 };
 
 export const taskLineView = z.object({

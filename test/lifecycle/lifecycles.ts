@@ -5,6 +5,7 @@ import { waveLifecycle } from '../../domain/picking/wave.lifecycle.js';
 import { packSessionLifecycle } from '../../domain/packing/pack-session.lifecycle.js';
 import { routePlanLifecycle } from '../../domain/dispatch/route-plan.lifecycle.js';
 import { asnLifecycle } from '../../domain/receiving/asn.lifecycle.js';
+import { reslotMoveLifecycle } from '../../domain/slotting/reslot.lifecycle.js';
 
 /** Every lifecycle, for the tests that hold them against the schema and try every move. */
 export const lifecycles = [
@@ -15,4 +16,5 @@ export const lifecycles = [
   packSessionLifecycle,
   routePlanLifecycle,
   asnLifecycle,
+  reslotMoveLifecycle,
 ] as const;

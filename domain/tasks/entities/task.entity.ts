@@ -22,7 +22,7 @@ export const Task = defineEntity({
         .foreignKeyName('task_warehouse_id_fkey')
         .deleteRule('no action')
         .updateRule('no action'),
-    type: p.enum(['putaway', 'replenish', 'pick', 'pack', 'count', 'load', 'putback']),
+    type: p.enum(['putaway', 'replenish', 'pick', 'pack', 'count', 'load', 'putback', 'move']),
     status: p.enum([...taskLifecycle.states]).defaultRaw("'open'"),
     priority: p.integer().defaultRaw('50'),
     roles: p.array(),

@@ -1,8 +1,9 @@
 /**
- * CSV import and export of the catalog, both streaming. Import is all-or-nothing: rows are validated
- * and written in batches inside the caller's transaction as they stream in; any bad row makes the
- * whole import fail with a report of every bad row (line, code, column, why), and the transaction
- * rolls back, so nothing is half-imported. Once a bad row is seen, later batches are only validated.
+ * CSV import and export of the catalog, both streaming. Import runs in batches, each in its own short transaction:
+ * a long import never holds one transaction open (which would stall the outbox relay for every warehouse). Rows are
+ * validated as they stream in; a bad row (format, duplicate in the file, barcode taken) is rejected and reported
+ * (line, code, column, why) and the batch's good rows are written together or not at all. The answer lists every
+ * rejected row, so the caller fixes and re-sends just those (the import is idempotent by code).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ValidationFailed, type FieldError } from '../shared/errors.js';
@@ -23,11 +24,16 @@ export interface ImportResult {
   rows: number;
   created: number;
   updated: number;
+  /** Rows not imported, with why (the first maxReportedRows of them in `rejectedRows`). */
+  rejected: number;
+  rejectedRows: RowReport[];
+  /** Transactions the import committed (one per batch with good rows). */
+  batches: number;
 }
 
-/** Imports SKUs from a CSV stream; throws ValidationFailed (422, type csv-import-failed) with `rows` listing every bad row. */
+/** Imports SKUs from a CSV stream in batches of `batchSize`, one transaction each; a bad header or an empty file is a 422. */
 export async function importSkusCsv(
-  tx: EntityManager,
+  em: EntityManager,
   body: AsyncIterable<string | Buffer>,
   o: { batchSize?: number; maxReportedRows?: number } = {},
 ): Promise<ImportResult> {
@@ -39,6 +45,7 @@ export async function importSkusCsv(
   let rows = 0;
   let created = 0;
   let updated = 0;
+  let batches = 0;
   const seenCodes = new Map<string, number>();
   const seenBarcodes = new Map<string, number>();
   let batch: { line: number; row: number; sku: SkuInput }[] = [];
@@ -49,20 +56,24 @@ export async function importSkusCsv(
   };
   const flush = async () => {
     if (batch.length === 0) return;
-    const conflicts = await barcodeConflicts(
-      tx,
-      batch.map((b) => b.sku),
-    );
-    for (const [i, errors] of conflicts) report({ line: batch[i]!.line, row: batch[i]!.row, code: batch[i]!.sku.code, errors });
-    if (badCount === 0) {
+    const current = batch;
+    batch = [];
+    await em.fork().transactional(async (tx) => {
+      const conflicts = await barcodeConflicts(
+        tx,
+        current.map((b) => b.sku),
+      );
+      for (const [i, errors] of conflicts) report({ line: current[i]!.line, row: current[i]!.row, code: current[i]!.sku.code, errors });
+      const good = current.filter((_b, i) => !conflicts.has(i));
+      if (good.length === 0) return;
       const r = await upsertSkus(
         tx,
-        batch.map((b) => b.sku),
+        good.map((b) => b.sku),
       );
       created += r.created;
       updated += r.updated;
-    }
-    batch = [];
+      batches++;
+    });
   };
 
   for await (const rec of parseCsv(body)) {
@@ -112,17 +123,8 @@ export async function importSkusCsv(
   }
   await flush();
   if (!header) throw new ValidationFailed('The CSV is empty', [{ path: 'body', message: 'no header row' }], 'csv-import-failed');
-  if (badCount > 0) {
-    bad.sort((a, b) => a.line - b.line);
-    const err = new ValidationFailed(
-      `${badCount} of ${rows} rows are invalid; nothing was imported`,
-      bad.flatMap((b) => b.errors.map((e) => ({ path: `line ${b.line}.${e.path}`, message: e.message, code: e.code }))).slice(0, 5000),
-      'csv-import-failed',
-    );
-    Object.assign(err.extra, { rowsRead: rows, invalidRows: badCount, rows: bad });
-    throw err;
-  }
-  return { rows, created, updated };
+  bad.sort((a, b) => a.line - b.line);
+  return { rows, created, updated, rejected: badCount, rejectedRows: bad, batches };
 }
 export type ExportSkusCsvRow = { k: string };
 

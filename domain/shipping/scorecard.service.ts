@@ -21,17 +21,23 @@ export async function carrierScorecards(
     events: { status: string; detail: string; at: string }[];
   }>(
     em,
-    `select s.carrier_code, coalesce(to_char(s.promise_date, 'YYYY-MM-DD'), s.selection->>'estimatedDelivery') as target_day,
-      s.quoted_cost_minor, s.quoted_currency, w.timezone,
-      coalesce((select json_agg(x order by x.at) from (
-          select e.status, e.detail, e.occurred_at as at from tracking_event e where e.shipment_id = s.id
-          union all
-          select case when r.status = 'delivered' then 'delivered' else 'failure' end, coalesce(r.failure_reason, ''), r.completed_at
-          from route_stop r where r.shipment_id = s.id and r.status in ('delivered', 'failed') and r.completed_at is not null
-        ) x), '[]'::json) as events
-    from shipment s join warehouse w on w.id = s.warehouse_id
-    where s.warehouse_id = ? and s.carrier_code is not null and coalesce(s.labelled_at, s.shipped_at) >= ? and coalesce(s.labelled_at, s.shipped_at) < ?`,
-    [q.warehouseId, q.from.toISOString(), q.to.toISOString()],
+    `with s as (
+      select s.id, s.carrier_code, coalesce(to_char(s.promise_date, 'YYYY-MM-DD'), s.selection->>'estimatedDelivery') as target_day,
+        s.quoted_cost_minor, s.quoted_currency
+      from shipment s where s.warehouse_id = ? and s.carrier_code is not null
+        and coalesce(s.labelled_at, s.shipped_at) >= ? and coalesce(s.labelled_at, s.shipped_at) < ?
+    ), ev as (
+      select e.shipment_id, e.status, e.detail, e.occurred_at as at from tracking_event e join s on s.id = e.shipment_id
+      union all
+      select r.shipment_id, case when r.status = 'delivered' then 'delivered' else 'failure' end, coalesce(r.failure_reason, ''), r.completed_at
+      from route_stop r join s on s.id = r.shipment_id where r.status in ('delivered', 'failed') and r.completed_at is not null
+    )
+    select s.carrier_code, s.target_day, s.quoted_cost_minor, s.quoted_currency, w.timezone,
+      coalesce(json_agg(json_build_object('status', ev.status, 'detail', ev.detail, 'at', ev.at) order by ev.at)
+        filter (where ev.shipment_id is not null), '[]'::json) as events
+    from s join warehouse w on w.id = ? left join ev on ev.shipment_id = s.id
+    group by s.id, s.carrier_code, s.target_day, s.quoted_cost_minor, s.quoted_currency, w.timezone`,
+    [q.warehouseId, q.from.toISOString(), q.to.toISOString(), q.warehouseId],
   );
   const history: ParcelHistory[] = rows.map((r) => {
     const events = (r.events ?? []).map((e) => ({ status: e.status, detail: e.detail ?? '', at: new Date(e.at).toISOString() }));

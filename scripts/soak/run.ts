@@ -217,7 +217,12 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         },
       });
       if (r.status === 200 || r.status === 201) accepted.add(`SOAK-${i}`);
-      else log(`order SOAK-${i} refused: ${r.status} ${JSON.stringify(r.body)}`);
+      else if (r.status === 409 && String(r.body?.type).endsWith('idempotency-outcome-lost')) {
+        // Applied, but the API died before answering: read it back, as the problem says to.
+        const back = await client.send('GET', `/orders?externalId=SOAK-${i}`, crew.supervisor);
+        if (back.status === 200 && back.body.items.length === 1) accepted.add(`SOAK-${i}`);
+        else log(`order SOAK-${i}: outcome lost and not found (${back.status})`);
+      } else log(`order SOAK-${i} refused: ${r.status} ${JSON.stringify(r.body)}`);
     };
 
     const faultEvery = Math.max(1, Math.floor(opts.orders / (FAULTS.length + 1)));

@@ -131,5 +131,27 @@ describe('own fleet', () => {
       );
       expect(ev!.n).toBe(1);
     }
+    // The drivers' outcomes are the own fleet's tracking history: one delivered, one failed as damaged.
+    const stops = await sql<{ id: string }>(em, 'select id from route_stop where route_id = ? order by seq', [route.id]);
+    expect((await http('POST', `${sys.url}/v1/stops/${stops[0]!.id}/delivered`, { token: dispatcher.token })).status).toBe(200);
+    expect(
+      (
+        await http('POST', `${sys.url}/v1/stops/${stops[1]!.id}/failed`, {
+          token: dispatcher.token,
+          body: { reason: 'damaged: box crushed' },
+        })
+      ).status,
+    ).toBe(200);
+    const cards = await http('GET', `${sys.url}/v1/carrier-scorecards?warehouseId=${sys.wh1}`, { token: dispatcher.token });
+    expect(cards.body.carriers).toContainEqual(
+      expect.objectContaining({
+        carrierCode: 'own-fleet',
+        parcels: 2,
+        delivered: 1,
+        firstAttemptRate: 1,
+        exceptionRate: 0.5,
+        damageRate: 0.5,
+      }),
+    );
   });
 });

@@ -5,7 +5,7 @@ import { cvrpToProblem, parseCvrplib } from '../../domain/routing/instances/cvrp
 import { parseSolomon, solomonToProblem, type SolomonConvention } from '../../domain/routing/instances/solomon.js';
 import { isLiLim, liLimToProblem, parseLiLim } from '../../domain/routing/instances/lilim.js';
 import { writeSol } from '../../domain/routing/instances/sol-writer.js';
-import { solve } from '../../domain/routing/solver.js';
+import { solve, type SolveOptions } from '../../domain/routing/solver.js';
 
 /** One benchmark result line, as printed by `npm run bench:routing -- --json`. */
 export interface InstanceResult {
@@ -22,23 +22,38 @@ export interface InstanceResult {
   iterations: number;
   /** Time at which the final best was first reached. */
   bestAtS: number;
+  /** Solver variant (see VARIANTS). */
+  variant: string;
   /**
-   * Anytime curve: the best plan the run held at each checkpoint (what a run cut off there
-   * returns, the search being independent of its time limit), decoded from the solver's cost.
+   * Anytime curve: what a separate run of each checkpoint's length returns on the same seed
+   * (the epochs are sized to the budget, so a longer run's intermediate best is not it).
    */
   curve?: { atS: number; distance: number | null; vehicles: number | null; gapPct: number | null }[];
 }
 
-/** Fixed cost per vehicle of the hierarchical conventions (instances/solomon.ts, instances/lilim.ts). */
-const VEHICLE_COST = 1e5;
+/**
+ * Solver variants for same-run comparisons (`--variants budget,single`): `budget` is the
+ * solver's default; `single` is one cool-down over the whole budget, which reproduces the
+ * solver before epochs (commit 9504a49^) exactly at a fixed iteration count; `independent` is
+ * the budget-independent doubling schedule of 9504a49.
+ */
+export const VARIANTS: Record<string, SolveOptions> = {
+  budget: {},
+  single: { minEpochS: Number.POSITIVE_INFINITY, minEpochIterations: Number.POSITIVE_INFINITY },
+  independent: { schedule: 'independent' },
+};
 
 export interface RunOptions {
   timeLimitS: number;
   seed: number;
   solutionsDir?: string;
   solomon: SolomonConvention;
-  /** Seconds at which to read the anytime curve (all at most timeLimitS). */
+  /** Seconds at which run.ts reads the anytime curve (one run each). */
   checkpoints?: number[];
+  /** Key of VARIANTS (default budget). */
+  variant?: string;
+  /** Budget in ruin-and-recreate iterations instead of time (deterministic: no clock, no load). */
+  maxIterations?: number;
 }
 
 type BksEntry = {
@@ -66,13 +81,15 @@ export function runInstance(file: string, o: RunOptions): InstanceResult {
       ? liLimToProblem(parseLiLim(text, name))
       : solomonToProblem(parseSolomon(text), o.solomon);
   let bestAtS = 0;
-  const progress: { t: number; cost: number }[] = [];
+  const variant = o.variant ?? 'budget';
+  if (!VARIANTS[variant]) throw new Error(`unknown variant ${variant}`);
   const sol = solve(problem, {
+    ...VARIANTS[variant],
     seed: o.seed,
-    timeLimitS: o.timeLimitS,
-    onProgress: (c, t) => {
+    timeLimitS: o.maxIterations ? Number.POSITIVE_INFINITY : o.timeLimitS,
+    maxIterations: o.maxIterations,
+    onProgress: (_c, t) => {
       bestAtS = t;
-      progress.push({ t, cost: c });
     },
   });
   const check = checkSolution(problem, checkedRoutes(sol));
@@ -94,16 +111,6 @@ export function runInstance(file: string, o: RunOptions): InstanceResult {
     const routes = sol.routes.map((r) => r.stops.map((s) => s.jobIndex + 1));
     writeFileSync(join(o.solutionsDir, `${name}.sol`), writeSol(routes, cost));
   }
-  const hierarchical = !isVrp && (pdp || o.solomon === 'hierarchical');
-  const curve = o.checkpoints?.map((atS) => {
-    let c: number | null = null;
-    for (const p of progress) if (p.t <= atS) c = p.cost;
-    if (c === null) return { atS, distance: null, vehicles: null, gapPct: null };
-    const vehicles = hierarchical ? Math.floor((c + 1e-6) / VEHICLE_COST) : null;
-    // CVRP and Solomon cost 1 per unit of distance (costPerKm 1000 on metre-valued matrices).
-    const distance = Math.round((c - (vehicles ?? 0) * VEHICLE_COST) * 100) / 100;
-    return { atS, distance, vehicles, gapPct: bks ? Math.round(((distance - bks) / bks) * 1e4) / 100 : null };
-  });
   const res: InstanceResult = {
     instance: name,
     cost,
@@ -115,11 +122,37 @@ export function runInstance(file: string, o: RunOptions): InstanceResult {
     seed: o.seed,
     iterations: sol.iterations,
     bestAtS: Math.round(bestAtS * 100) / 100,
-    ...(curve ? { curve } : {}),
+    variant,
   };
   if (!isVrp) {
     res.bksVehicles = bksVehicles;
     res.convention = pdp ? 'pdptw-hierarchical' : o.solomon;
   }
   return res;
+}
+
+/**
+ * Runs every variant on one instance and seed at each checkpoint, one separate run per
+ * checkpoint (the last one being timeLimitS), the variants interleaved so that they share the
+ * machine's load. Returns one result per variant: the full run, with the curve of the others.
+ */
+export function runInstanceCurve(file: string, o: RunOptions, variants: string[]): InstanceResult[] {
+  const checkpoints = o.maxIterations
+    ? [o.timeLimitS]
+    : [...new Set([...(o.checkpoints ?? []).filter((c) => c < o.timeLimitS), o.timeLimitS])].sort((a, b) => a - b);
+  const runs = new Map<string, InstanceResult[]>(variants.map((v) => [v, []]));
+  for (const atS of checkpoints) for (const v of variants) runs.get(v)!.push(runInstance(file, { ...o, timeLimitS: atS, variant: v }));
+  return variants.map((v) => {
+    const rs = runs.get(v)!;
+    const full = rs[rs.length - 1];
+    return {
+      ...full,
+      curve: rs.map((r, k) => ({
+        atS: checkpoints[k],
+        distance: r.feasible ? r.cost : null,
+        vehicles: r.convention === undefined ? null : r.vehicles,
+        gapPct: r.feasible ? r.gapPct : null,
+      })),
+    };
+  });
 }

@@ -2,15 +2,17 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { runInstance, type InstanceResult, type RunOptions } from './run-instance.js';
+import { runInstanceCurve, VARIANTS, type InstanceResult, type RunOptions } from './run-instance.js';
 
 /**
  * npm run bench:routing -- --instances <files or dirs> --time-limit <s> --seeds 1,2,3 --json
  *   [--checkpoints 1,2,5,10,30] [--solutions <dir>] [--parallel 2] [--solomon hierarchical|distance]
- * One line (JSON with --json) per instance and seed, then the anytime curve (gap at each
- * checkpoint: median over seeds and the seed spread; vehicles and distance apart for the
- * vehicles-first classes), the tables per class, and a summary line. Each run lasts
- * --time-limit; the curve is read from it, the search being independent of its time limit.
+ *   [--variants budget,single,independent] [--max-iterations N (instead of the clock; one column)]
+ * One line (JSON with --json) per instance, seed and variant, then the anytime curve (gap at
+ * each checkpoint: median over seeds and the seed spread; vehicles and distance apart for the
+ * vehicles-first classes), the tables per class, and a summary line. Each checkpoint is a
+ * separate run of that length (the epochs are sized to the budget). With several variants, each
+ * instance, seed and checkpoint runs them back to back, and a last table compares them.
  */
 
 interface Args {
@@ -19,6 +21,7 @@ interface Args {
   json: boolean;
   parallel: number;
   seeds: number[];
+  variants: string[];
 }
 
 function parseArgs(argv: string[]): Args {
@@ -28,11 +31,13 @@ function parseArgs(argv: string[]): Args {
   let parallel = 1;
   let seeds: number[] | undefined;
   let checkpoints = [1, 2, 5, 10, 30];
+  let variants = ['budget'];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--instances') {
       while (i + 1 < argv.length && !argv[i + 1].startsWith('--')) files.push(...argv[++i].split(',').filter(Boolean));
     } else if (a === '--time-limit') opts.timeLimitS = Number(argv[++i]);
+    else if (a === '--max-iterations') opts.maxIterations = Number(argv[++i]);
     else if (a === '--seed') opts.seed = Number(argv[++i]);
     else if (a === '--seeds') seeds = argv[++i].split(',').map(Number);
     else if (a === '--checkpoints') checkpoints = argv[++i].split(',').map(Number);
@@ -40,11 +45,16 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--parallel') parallel = Math.max(1, Number(argv[++i]));
     else if (a === '--solomon') opts.solomon = argv[++i] === 'distance' ? 'distance' : 'hierarchical';
     else if (a === '--json') json = true;
-    else throw new Error(`unknown argument ${a}`);
+    else if (a === '--variants') {
+      variants = argv[++i].split(',').filter(Boolean);
+      for (const v of variants) if (!VARIANTS[v]) throw new Error(`unknown variant ${v} (${Object.keys(VARIANTS).join(', ')})`);
+    } else throw new Error(`unknown argument ${a}`);
   }
   if (files.length === 0) files.push(fileURLToPath(new URL('../data/routing', import.meta.url)));
   opts.checkpoints = [...new Set([...checkpoints.filter((c) => c < opts.timeLimitS), opts.timeLimitS])];
-  return { files: expand(files), opts, json, parallel, seeds: seeds ?? [opts.seed] };
+  // An iteration budget is one run per instance, seed and variant: its curve has one point.
+  if (opts.maxIterations) opts.checkpoints = [opts.timeLimitS];
+  return { files: expand(files), opts, json, parallel, seeds: seeds ?? [opts.seed], variants };
 }
 
 function expand(paths: string[]): string[] {
@@ -61,7 +71,13 @@ function expand(paths: string[]): string[] {
   return out;
 }
 
-async function runParallel(files: string[], opts: RunOptions, n: number, onResult: (r: InstanceResult) => void): Promise<void> {
+async function runParallel(
+  files: string[],
+  opts: RunOptions,
+  variants: string[],
+  n: number,
+  onResult: (r: InstanceResult) => void,
+): Promise<void> {
   const shards: string[][] = Array.from({ length: n }, () => []);
   files.forEach((f, i) => shards[i % n].push(f));
   await Promise.all(
@@ -72,7 +88,7 @@ async function runParallel(files: string[], opts: RunOptions, n: number, onResul
           new Promise<void>((done, fail) => {
             // Worker threads do not inherit tsx's loader on Node 20: register it inside the thread first.
             const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((t) => { t.register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}); })`;
-            const w = new Worker(boot, { eval: true, workerData: { files: shard, opts } });
+            const w = new Worker(boot, { eval: true, workerData: { files: shard, opts, variants } });
             w.on('message', onResult);
             w.on('error', fail);
             w.on('exit', () => done());
@@ -82,22 +98,29 @@ async function runParallel(files: string[], opts: RunOptions, n: number, onResul
 }
 
 async function main(): Promise<void> {
-  const { files, opts, json, parallel, seeds } = parseArgs(process.argv.slice(2));
+  const { files, opts, json, parallel, seeds, variants } = parseArgs(process.argv.slice(2));
   const results: InstanceResult[] = [];
   const print = (r: InstanceResult): void => {
     results.push(r);
     if (json) console.log(JSON.stringify(r));
     else
       console.log(
-        `${r.instance.padEnd(12)} cost ${r.cost} bks ${r.bks ?? '-'} gap ${r.gapPct ?? '-'}% time ${r.timeS}s vehicles ${r.vehicles}${r.bksVehicles != null ? `/${r.bksVehicles}` : ''} feasible ${r.feasible}`,
+        `${r.instance.padEnd(12)} ${variants.length > 1 ? `${r.variant.padEnd(12)}` : ''}cost ${r.cost} bks ${r.bks ?? '-'} gap ${r.gapPct ?? '-'}% time ${r.timeS}s vehicles ${r.vehicles}${r.bksVehicles != null ? `/${r.bksVehicles}` : ''} feasible ${r.feasible}`,
       );
   };
   for (const seed of seeds) {
     const o = { ...opts, seed };
-    if (parallel > 1) await runParallel(files, o, parallel, print);
-    else for (const f of files) print(runInstance(f, o));
+    if (parallel > 1) await runParallel(files, o, variants, parallel, print);
+    else for (const f of files) for (const r of runInstanceCurve(f, o, variants)) print(r);
   }
-  printCurve(results, opts.checkpoints!);
+  for (const v of variants) {
+    if (variants.length > 1) console.log(`\n=== variant ${v}`);
+    printCurve(
+      results.filter((r) => r.variant === v),
+      opts.checkpoints!,
+    );
+  }
+  if (variants.length > 1) printComparison(results, variants, opts.checkpoints!);
   const stats = (rs: InstanceResult[]) => {
     const gaps = rs.map((r) => r.gapPct).filter((g): g is number => g !== null);
     return {
@@ -107,11 +130,12 @@ async function main(): Promise<void> {
       maxGapPct: gaps.length ? Math.max(...gaps) : null,
     };
   };
-  const cvrp = results.filter((r) => r.convention === undefined);
-  const vrptw = results.filter((r) => r.convention !== undefined);
+  const main0 = results.filter((r) => r.variant === variants[0]);
+  const cvrp = main0.filter((r) => r.convention === undefined);
+  const vrptw = main0.filter((r) => r.convention !== undefined);
   const summary = {
     summary: true,
-    ...stats(results),
+    ...stats(main0),
     cvrp: stats(cvrp),
     // Solomon: how many instances use more vehicles than the BKS, and the worst excess.
     vrptw: {
@@ -121,6 +145,7 @@ async function main(): Promise<void> {
     },
     timeLimitS: opts.timeLimitS,
     seeds,
+    variants,
   };
   console.log(json ? JSON.stringify(summary) : `summary: ${JSON.stringify(summary)}`);
 }
@@ -169,6 +194,42 @@ function printCurve(results: InstanceResult[], checkpoints: number[]): void {
       return `${mean}${cls === 'X' ? '' : ` (+veh ${over})`}`.padStart(27);
     });
     console.log(`${`${cls} (${insts.length})`.padEnd(12)}${cells.join('')}`);
+  }
+}
+
+/**
+ * Same-run comparison of variants: at each checkpoint, the mean gap of each variant over all
+ * (instance, seed) runs, and the mean ratio of its distance to the first variant's on the same
+ * instance and seed (vehicles-first classes: runs with a different fleet are counted apart).
+ */
+function printComparison(results: InstanceResult[], variants: string[], checkpoints: number[]): void {
+  console.log(`\nvariants compared run by run (same instance, seed and checkpoint); ratio = distance / ${variants[0]}'s`);
+  console.log(`${'variant'.padEnd(14)}${checkpoints.map((c) => `${c}s mean gap % | ratio | fewer/more veh`.padStart(40)).join('')}`);
+  const key = (r: InstanceResult): string => `${r.instance}#${r.seed}`;
+  const base = new Map(results.filter((r) => r.variant === variants[0]).map((r) => [key(r), r]));
+  for (const v of variants) {
+    const rs = results.filter((r) => r.variant === v);
+    const cells = checkpoints.map((_, k) => {
+      const gaps = rs.map((r) => r.curve?.[k]?.gapPct).filter((g): g is number => g != null);
+      const ratios: number[] = [];
+      let fewer = 0;
+      let more = 0;
+      for (const r of rs) {
+        const b = base.get(key(r))?.curve?.[k];
+        const c = r.curve?.[k];
+        if (!b || !c || b.distance == null || c.distance == null) continue;
+        if (c.vehicles != null && b.vehicles != null && c.vehicles !== b.vehicles) {
+          if (c.vehicles < b.vehicles) fewer++;
+          else more++;
+          continue;
+        }
+        ratios.push(c.distance / b.distance);
+      }
+      const mean = (xs: number[]): string => (xs.length ? (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(4) : '-');
+      const g = gaps.length ? r2(gaps.reduce((a, b) => a + b, 0) / gaps.length) : '-';
+      return `${g} | ${mean(ratios)} | ${fewer}/${more}`.padStart(40);
+    });
+    console.log(`${v.padEnd(14)}${cells.join('')}`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { runInstance, type RunOptions } from './run-instance.js';
+import { runInstanceCurve, type RunOptions } from './run-instance.js';
 
 // Worker-thread entry for `--parallel`: solves the files it is handed, one message per result.
-const { files, opts } = workerData as { files: string[]; opts: RunOptions };
-for (const f of files) parentPort!.postMessage(runInstance(f, opts));
+const { files, opts, variants } = workerData as { files: string[]; opts: RunOptions; variants: string[] };
+for (const f of files) for (const r of runInstanceCurve(f, opts, variants)) parentPort!.postMessage(r);

@@ -126,12 +126,23 @@ describe('solve with unreachable pairs', () => {
 });
 
 describe('solve over longer runs', () => {
-  it('never returns a worse plan for a longer run on the same seed (vehicles first, then cost)', () => {
+  it('never returns a worse plan for a doubled budget on the same seed (vehicles first, then cost)', () => {
     for (const seed of [1, 2, 3]) {
       const p = randomProblem(40 + seed, { jobs: 45, vehicles: 12, timeWindows: true, heterogeneous: true });
-      const costs = [150, 600, 1800].map((maxIterations) => solve(p, { seed, timeLimitS: Number.POSITIVE_INFINITY, maxIterations }).cost);
+      // Budgets of at least one shortest epoch (500 iterations for 45 jobs), each the double of the last.
+      const costs = [600, 1200, 2400].map((maxIterations) => solve(p, { seed, timeLimitS: Number.POSITIVE_INFINITY, maxIterations }).cost);
       expect(costs[1]).toBeLessThanOrEqual(costs[0] + 1e-6);
       expect(costs[2]).toBeLessThanOrEqual(costs[1] + 1e-6);
     }
+  });
+
+  it("repeats the shorter run epoch for epoch: the doubled run holds the shorter run's best on its way", () => {
+    const p = randomProblem(7, { jobs: 30, vehicles: 8, timeWindows: true });
+    const opts = { seed: 5, timeLimitS: Number.POSITIVE_INFINITY, minEpochIterations: 100 };
+    const short = solve(p, { ...opts, maxIterations: 400 });
+    const seen: number[] = [];
+    const long = solve(p, { ...opts, maxIterations: 800, onProgress: (c) => seen.push(c) });
+    expect(seen).toContain(short.cost);
+    expect(long.cost).toBeLessThanOrEqual(short.cost + 1e-6);
   });
 });

@@ -43,6 +43,19 @@ export interface SolveOptions {
   tempEnd?: number;
   /** Start temperature of every epoch after the first, as a fraction of tempStart (default 0.25). */
   restartHeat?: number;
+  /**
+   * Shortest epoch of the budgeted schedule (see search()): in seconds with a time limit
+   * (default 0.25), in iterations with maxIterations (default max(500, 10 × jobs)). Infinity
+   * gives a single cool-down over the whole budget.
+   */
+  minEpochS?: number;
+  minEpochIterations?: number;
+  /**
+   * 'budget' (default): epochs sized to the budget, see search(). 'independent': epochs double
+   * from a fixed length whatever the budget, so one run's best at 1, 2, 5 s is what shorter runs
+   * return, but the epoch cut off by the limit is wasted (the schedule of 2026-11-30 02:28).
+   */
+  schedule?: 'budget' | 'independent';
   /** Insertion looks only next to this many nearest jobs (0 = every position). Default: 0 up to 150 jobs, else 40. */
   insertionNeighbours?: number;
   /**
@@ -216,30 +229,55 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
   };
 
   /*
-   * Epochs of doubling length, each restarting from the best solution: a fleet-minimisation
-   * attempt (when vehicles have fixed costs), then a full simulated-annealing cool-down, which
-   * is the distance-recovery phase after the fleet shrank. Nothing depends on the time limit or
-   * on maxIterations except where the run is cut off, so a longer run on the same seed follows
-   * the same trajectory further and never returns a worse result, and the best cost at 1, 2, 5 s
-   * of a 30 s run is what a 1, 2, 5 s run returns (restart doubling as in Luby, Sinclair &
-   * Zuckerman 1993, "Optimal speedup of Las Vegas algorithms").
+   * Epoch schedule. Every epoch restarts from the incumbent (the best plan so far): a
+   * fleet-minimisation attempt first (when vehicles have fixed costs), then a full
+   * simulated-annealing cool-down, which is the distance-recovery phase after the fleet shrank.
+   *
+   * With a budget (maxIterations, else timeLimitS) the epochs are geometric and sized to it, the
+   * last one taking the second half, the one before it the quarter before, and so on down to an
+   * epoch of at least `minEpoch`: epoch j of m+1 ends at budget / 2^(m-j). Every epoch cools
+   * down completely before the budget ends, so no time is lost on a cut-off epoch, and a run of
+   * budget 2B repeats the run of budget B epoch for epoch (same seed) before a last epoch of
+   * length B from its result: doubling the budget never returns a worse plan (restart doubling
+   * as in Luby, Sinclair & Zuckerman 1993, "Optimal speedup of Las Vegas algorithms", played
+   * backwards from the budget). With minEpoch ≥ budget there is one epoch: the single
+   * cool-down over the whole budget of the solver before epochs.
+   *
+   * Without a budget (both infinite, stopped by shouldStop) the epochs double from `saBase`
+   * iterations and do not depend on when the run is stopped.
    */
   const saBase = Math.max(500, 10 * m.J);
+  const byIterations = Number.isFinite(maxIter);
+  const budget = byIterations ? maxIter : timeLimitMs;
+  const unbounded = o.schedule === 'independent' || !Number.isFinite(budget);
+  const minEpoch = byIterations ? (o.minEpochIterations ?? saBase) : (o.minEpochS ?? 0.25) * 1000;
+  const m2 = unbounded || !(minEpoch < budget) ? 0 : Math.floor(Math.log2(budget / Math.max(1e-9, minEpoch)));
+  const lastEpoch = Math.min(m2, 60);
   const fmBase = fmShare > 0 ? Math.round((saBase * fmShare) / (1 - fmShare)) : 0;
+  // Budget spent so far, in the budget's unit.
+  const used = (): number => (byIterations ? iter : now() - t0);
   // Nothing to move: ruin-and-recreate would only spin until the time limit.
   const stopAt = m.J === 0 ? 0 : maxIter;
   let stopped = m.J === 0;
+  let epochStart = 0;
   for (let epoch = 0; !stopped; epoch++) {
     const scaleUp = Math.pow(2, Math.min(epoch, 40));
-    if (fmBase > 0) {
+    // Where this epoch ends (budgeted schedule) and where its fleet minimisation ends.
+    const epochEnd = unbounded ? Infinity : budget / Math.pow(2, lastEpoch - Math.min(epoch, lastEpoch));
+    const fmEnd = epochStart + (epochEnd - epochStart) * fmShare;
+    if (fmShare > 0) {
       S.restore(bestSnap);
       if (S.unassigned.length === 0 && S.usedRoutes > 1) {
-        const budget = fmBase * scaleUp;
+        const fmBudget = fmBase * scaleUp;
         const from = iter;
         iter += minimizeFleet(S, {
           rng,
           ruinRecreate: (touch, byAbsence) => ruinRecreate(touch, rng.next() < 0.5 ? byAbsence : standardOrder),
-          done: (it) => it >= budget || from + it >= stopAt || ((it & 15) === 0 && timeUp()),
+          done: unbounded
+            ? (it) => it >= fmBudget || ((it & 15) === 0 && timeUp())
+            : byIterations
+              ? (it) => from + it >= fmEnd || from + it >= stopAt || ((it & 15) === 0 && timeUp())
+              : (it) => (it & 15) === 0 && (now() - t0 >= fmEnd || timeUp()),
         });
         localSearch(S, rng);
         keepIfBetter();
@@ -255,19 +293,24 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
     const T0 = Math.max(1e-9, (o.tempStart ?? 1.3) * scale * (epoch === 0 ? 1 : (o.restartHeat ?? 0.25)));
     const Tf = Math.max(1e-12, (o.tempEnd ?? 0.01) * scale);
     const len = saBase * scaleUp;
+    const saStart = used();
     let T = T0;
-    for (let k = 0; k < len; k++, iter++) {
+    for (let k = 0; ; k++, iter++) {
       if (iter >= stopAt) {
         stopped = true;
         break;
       }
-      if ((iter & 31) === 0) {
+      if (unbounded && k >= len) break;
+      if ((iter & 31) === 0 || k === 0) {
         if (timeUp()) {
           stopped = true;
           break;
         }
-        T = T0 * Math.pow(Tf / T0, k / len);
+        const frac = unbounded ? k / len : (used() - saStart) / Math.max(1e-9, epochEnd - saStart);
+        if (frac >= 1) break;
+        T = T0 * Math.pow(Tf / T0, frac);
       }
+      if (byIterations && !unbounded && iter >= epochEnd) break;
       touched.length = 0;
       const prevUnassigned = S.unassigned;
       ruinRecreate(onTouch, standardOrder);
@@ -288,6 +331,8 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
         S.unassigned = prevUnassigned;
       }
     }
+    epochStart = epochEnd;
+    if (!unbounded && epoch >= lastEpoch) stopped = true;
   }
   S.restore(bestSnap);
   return { S, iterations: iter };

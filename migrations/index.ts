@@ -19,6 +19,7 @@ import { Migration20261130001901_outbox_commit_order } from './Migration20261130
 import { Migration20261130021101_scan_resolve_gtin_forms } from './Migration20261130021101_scan_resolve_gtin_forms.js';
 import { Migration20261130021301_consolidation_scorecard } from './Migration20261130021301_consolidation_scorecard.js';
 import { Migration20261130021201_reslot } from './Migration20261130021201_reslot.js';
+import { Migration20261130021701_stop_rules } from './Migration20261130021701_stop_rules.js';
 
 /** Every migration, in order. Add new ones at the end (the only way the schema changes). */
 export const migrationsList: MigrationObject[] = [
@@ -42,4 +43,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130021601_pack_lease', class: Migration20261130021601_pack_lease },
   { name: 'Migration20261130021301_consolidation_scorecard', class: Migration20261130021301_consolidation_scorecard },
   { name: 'Migration20261130021201_reslot', class: Migration20261130021201_reslot },
+  { name: 'Migration20261130021701_stop_rules', class: Migration20261130021701_stop_rules },
 ];

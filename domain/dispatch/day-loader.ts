@@ -34,7 +34,8 @@ export interface StopRow {
 
 const VEHICLE_COLUMNS = `id, capacity_weight_g, capacity_volume_mm3, cost_per_km_minor, cost_per_hour_minor, fixed_cost_minor,
   shift_start_s, shift_end_s, max_duration_s, depot_lat, depot_lng, capacity_pallets, skills, breaks, max_distance_m, open_route`;
-const SHIPMENT_COLUMNS = `id, lat, lng, window_start_s, window_end_s, service_time_s, weight_g, volume_mm3`;
+const SHIPMENT_COLUMNS = `id, lat, lng, window_start_s, window_end_s, service_time_s, weight_g, volume_mm3, required_skills, pallets,
+  delivery_priority, optional_stop, drop_penalty_minor`;
 
 function toVehicle(r: Record<string, unknown>): DayVehicle {
   return {
@@ -67,6 +68,11 @@ function toShipment(r: Record<string, unknown>): DayShipment {
     serviceTimeS: Number(r.service_time_s),
     weightG: Number(r.weight_g),
     volumeMm3: Number(r.volume_mm3),
+    skills: (r.required_skills as string[] | null) ?? [],
+    pallets: Number(r.pallets ?? 0),
+    priority: Number(r.delivery_priority ?? 0),
+    optional: r.optional_stop === true,
+    dropPenaltyMinor: r.drop_penalty_minor == null ? null : Number(r.drop_penalty_minor),
   };
 }
 

@@ -6,10 +6,46 @@ import { routePlanLifecycle } from './route-plan.lifecycle.js';
 const dateOnly = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const dayS = z.number().int().min(0).max(172_800);
 
+/** Skills a vehicle may offer (and a stop may need). */
+export const VEHICLE_SKILLS = ['refrigerated', 'tail_lift', 'hazmat'] as const;
+
+/**
+ * Routing rules of one shipment's stop, stored on the shipment (they hold for every later plan
+ * and re-optimisation of it). A field left out keeps its stored value; `timeWindow: null`
+ * clears the window. Lower priorities (0–9) are dropped first when the day cannot hold every
+ * stop; an optional stop may be left out when serving it costs more than its drop penalty.
+ */
+export const stopRule = z
+  .object({
+    shipmentId: z.uuid(),
+    skills: z.array(z.enum(VEHICLE_SKILLS)).max(VEHICLE_SKILLS.length).optional(),
+    timeWindow: z
+      .object({ startS: dayS, endS: dayS })
+      .refine((w) => w.endS >= w.startS, { message: 'window must end after it starts', path: ['endS'] })
+      .nullable()
+      .optional(),
+    serviceTimeS: z.number().int().min(0).max(14_400).optional(),
+    pallets: z.number().int().min(0).max(100).optional(),
+    priority: z.number().int().min(0).max(9).optional(),
+    optional: z.boolean().optional(),
+    dropPenaltyMinor: z.number().int().min(0).max(1e12).optional(),
+  })
+  .refine((r) => r.optional !== true || r.dropPenaltyMinor !== undefined, {
+    message: 'an optional stop needs dropPenaltyMinor',
+    path: ['dropPenaltyMinor'],
+  });
+export type StopRule = z.infer<typeof stopRule>;
+
 export const createPlanBody = z.object({
   warehouseId: z.uuid(),
   deliveryDate: dateOnly,
   vehicleIds: z.array(z.uuid()).min(1).max(500).optional(),
+  /** Stop-side rules written to the shipments before the solve (see stopRule). */
+  stopRules: z
+    .array(stopRule)
+    .max(5000)
+    .refine((rs) => new Set(rs.map((r) => r.shipmentId)).size === rs.length, { message: 'a shipment appears twice' })
+    .default([]),
   timeLimitS: z.number().int().min(1).max(600).default(30),
   seed: z
     .number()
@@ -36,9 +72,6 @@ export const moveStopBody = z.object({
 export type MoveStopCmd = z.infer<typeof moveStopBody>;
 
 export const stopOutcomeBody = z.object({ reason: z.string().min(1).max(500) });
-
-/** Skills a vehicle may offer (and a stop may need). */
-export const VEHICLE_SKILLS = ['refrigerated', 'tail_lift', 'hazmat'] as const;
 
 /** A driver's break: it starts within [startS, endS] (seconds since midnight) and lasts durationS. */
 export const vehicleBreak = z
@@ -133,7 +166,20 @@ export const stopView = z.object({
   address: z.string().nullable().optional(),
   trackingNumber: z.string().nullable().optional(),
   arrivedAt: z.string().nullable().optional(),
+  /** The stop's routing rules as planned. */
+  serviceTimeS: z.number().optional(),
+  skills: z.array(z.string()).optional(),
+  pallets: z.number().optional(),
+  priority: z.number().int().optional(),
+  optional: z.boolean().optional(),
 });
+
+/** Where a driver break goes: after `afterStop` stops (0 = before the first), from startS to endS. */
+export const routeBreakView = z.object({ id: z.string(), afterStop: z.number().int(), startS: z.number(), endS: z.number() });
+export type RouteBreakView = z.infer<typeof routeBreakView>;
+
+/** Why the solver left a shipment out (skills, capacity, time_window, shift, max_distance, break, no_room, penalty_cheaper). */
+export const unassignedView = z.object({ shipmentId: z.string(), reason: z.string().nullable() });
 
 export const routeView = z.object({
   id: z.string(),
@@ -149,6 +195,7 @@ export const routeView = z.object({
   distanceM: z.number(),
   durationS: z.number(),
   cost: z.number(),
+  breaks: z.array(routeBreakView),
   stops: z.array(stopView),
 });
 export type RouteView = z.infer<typeof routeView>;
@@ -170,6 +217,8 @@ export const planSummaryView = z.object({
   vehiclesUsed: z.number().nullable(),
   iterations: z.number().nullable(),
   unassignedShipmentIds: z.array(z.string()),
+  /** The same shipments with the reason each was left out (null: before reasons were kept). */
+  unassigned: z.array(unassignedView),
   error: z.string().nullable(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),

@@ -37,6 +37,14 @@ export interface DayShipment {
   serviceTimeS: number;
   weightG: number;
   volumeMm3: number;
+  /** Stop-side rules (issue 17); optional so callers that predate them keep compiling. */
+  skills?: string[];
+  pallets?: number;
+  /** 0–9: lower priorities are dropped first when the day cannot hold every stop. */
+  priority?: number;
+  /** May be left out when serving it costs more than dropPenaltyMinor. */
+  optional?: boolean;
+  dropPenaltyMinor?: number | null;
 }
 
 export interface DayPlanInput {
@@ -106,11 +114,12 @@ export function fullProblem(input: DayPlanInput, ix: Indexed, matrix: TravelMatr
       locationIndex: D + k,
       weightG: s.weightG,
       volumeCm3: s.volumeMm3 / MM3_PER_CM3,
-      pallets: 0,
+      pallets: s.pallets ?? 0,
       serviceS: s.serviceTimeS,
-      skills: [],
-      priority: 0,
-      optional: false,
+      skills: s.skills ?? [],
+      priority: s.priority ?? 0,
+      optional: s.optional === true,
+      dropPenalty: s.optional === true ? (s.dropPenaltyMinor ?? 0) : undefined,
       timeWindow:
         s.windowStartS !== null || s.windowEndS !== null
           ? { startS: s.windowStartS ?? Number.NEGATIVE_INFINITY, endS: s.windowEndS ?? Number.POSITIVE_INFINITY }
@@ -152,6 +161,8 @@ export interface AssembledDay {
   /** One entry per vehicle that has stops, evaluated over the full day (locked stops first). */
   routes: (RouteEvaluation & { vehicleId: string; lockedCount: number })[];
   unassignedShipmentIds: string[];
+  /** Why each was left out (the solver's reason; null when it gave none). */
+  unassigned: { shipmentId: string; reason: string | null }[];
   cost: number;
   distanceM: number;
   durationS: number;
@@ -165,11 +176,15 @@ export function assembleDay(
   solution: Pick<RoutingSolution, 'routes' | 'unassigned'>,
 ): AssembledDay {
   const solved = new Map<string, number[]>();
+  const solvedBreaks = new Map<string, number[]>();
   for (const r of solution.routes) {
     solved.set(
       r.vehicleId,
       r.stops.map((s) => ix.shipmentIndex.get(s.jobId)!),
     );
+    const at: number[] = [];
+    for (const b of r.breaks ?? []) at[b.breakIndex] = b.afterStop;
+    solvedBreaks.set(r.vehicleId, at);
   }
   const routes: AssembledDay['routes'] = [];
   full.vehicles.forEach((veh, i) => {
@@ -179,11 +194,18 @@ export function assembleDay(
     const rest = got.filter((k) => !prefix.includes(k));
     const seq = [...prefix, ...rest];
     if (seq.length === 0) return;
-    routes.push({ ...evaluateRoute(full, i, seq), vehicleId: veh.id, lockedCount: prefix.length });
+    // The solver's break positions hold for its own order; a re-asserted order gets them re-placed.
+    const same = seq.length === got.length && seq.every((k, x) => k === got[x]);
+    routes.push({
+      ...evaluateRoute(full, i, seq, same ? solvedBreaks.get(veh.id) : undefined),
+      vehicleId: veh.id,
+      lockedCount: prefix.length,
+    });
   });
   return {
     routes,
     unassignedShipmentIds: solution.unassigned.map((u) => u.jobId),
+    unassigned: solution.unassigned.map((u) => ({ shipmentId: u.jobId, reason: u.reason ?? null })),
     cost: routes.reduce((a, r) => a + r.cost, 0),
     distanceM: routes.reduce((a, r) => a + r.distanceM, 0),
     durationS: routes.reduce((a, r) => a + r.durationS, 0),

@@ -28,6 +28,7 @@ function toSummary(r: Record<string, any>): Omit<PlanView, 'routes'> {
     vehiclesUsed: num(r.vehicles_used),
     iterations: num(r.iterations),
     unassignedShipmentIds: r.unassigned_shipment_ids ?? [],
+    unassigned: unassignedOf(r),
     error: r.error ?? null,
     createdAt: iso(r.created_at)!,
     startedAt: iso(r.started_at),
@@ -35,8 +36,16 @@ function toSummary(r: Record<string, any>): Omit<PlanView, 'routes'> {
   };
 }
 
+/** Left-out shipments with their reasons; ids without a stored reason (older solves) get null. */
+function unassignedOf(r: Record<string, any>): PlanView['unassigned'] {
+  const reasons = new Map<string, string | null>(
+    ((r.unassigned ?? []) as { shipmentId: string; reason: string | null }[]).map((u) => [u.shipmentId, u.reason ?? null]),
+  );
+  return ((r.unassigned_shipment_ids ?? []) as string[]).map((id) => ({ shipmentId: id, reason: reasons.get(id) ?? null }));
+}
+
 const SUMMARY = `id, warehouse_id, to_char(delivery_date, 'YYYY-MM-DD') as delivery_date, status, version, solved_version, time_limit_s, seed,
-  broken_vehicle_ids, best_cost, cost, distance_m, duration_s, vehicles_used, iterations, unassigned_shipment_ids, error, created_at, started_at, finished_at`;
+  broken_vehicle_ids, best_cost, cost, distance_m, duration_s, vehicles_used, iterations, unassigned_shipment_ids, unassigned, error, created_at, started_at, finished_at`;
 
 async function routesOf(em: EntityManager, where: string, params: unknown[]): Promise<RouteView[]> {
   const routes = await sql<Record<string, any>>(
@@ -47,7 +56,8 @@ async function routesOf(em: EntityManager, where: string, params: unknown[]): Pr
   if (routes.length === 0) return [];
   const stops = await sql<Record<string, any>>(
     em,
-    `select s.*, sh.lat, sh.lng, sh.window_start_s, sh.window_end_s, sh.ship_to, sh.tracking_number from route_stop s join shipment sh on sh.id = s.shipment_id
+    `select s.*, sh.lat, sh.lng, sh.window_start_s, sh.window_end_s, sh.ship_to, sh.tracking_number, sh.service_time_s, sh.required_skills,
+      sh.pallets, sh.delivery_priority, sh.optional_stop from route_stop s join shipment sh on sh.id = s.shipment_id
     where s.route_id = any(?::uuid[]) order by s.route_id, s.seq`,
     [`{${routes.map((r) => r.id).join(',')}}`],
   );
@@ -73,6 +83,11 @@ async function routesOf(em: EntityManager, where: string, params: unknown[]): Pr
       address: addressLine(s.ship_to),
       trackingNumber: s.tracking_number ?? null,
       arrivedAt: iso(s.arrived_at),
+      serviceTimeS: Number(s.service_time_s),
+      skills: s.required_skills ?? [],
+      pallets: Number(s.pallets ?? 0),
+      priority: Number(s.delivery_priority ?? 0),
+      optional: s.optional_stop === true,
     });
     byRoute.set(s.route_id, list);
   }
@@ -90,6 +105,7 @@ async function routesOf(em: EntityManager, where: string, params: unknown[]): Pr
     distanceM: Number(r.distance_m),
     durationS: Number(r.duration_s),
     cost: Number(r.cost),
+    breaks: r.breaks ?? [],
     stops: byRoute.get(r.id) ?? [],
   }));
 }

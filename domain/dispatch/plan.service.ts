@@ -5,7 +5,7 @@ import { Conflict, NotFound, ValidationFailed } from '../shared/errors.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { PLAN_COLUMNS, type PlanRow } from './day-loader.js';
-import type { CreatePlan, Reoptimize } from './dispatch.schemas.js';
+import type { CreatePlan, Reoptimize, StopRule } from './dispatch.schemas.js';
 import type { VehicleRow } from './entities/vehicle.entity.js';
 import type { RoutePlanRow } from './entities/route-plan.entity.js';
 import { moveRoutePlan } from './route-plan.lifecycle.js';
@@ -31,6 +31,59 @@ export async function lockPlan(em: EntityManager, actor: Actor | undefined, plan
   return row;
 }
 
+/**
+ * Writes stop-side rules to their shipments (same transaction as the plan). Every shipment must
+ * belong to the warehouse: otherwise 422 naming `body.stopRules.<k>.shipmentId`. A field left
+ * out keeps the stored value; an optional stop must end up with a drop penalty.
+ */
+export async function applyStopRules(em: EntityManager, warehouseId: string, rules: StopRule[]): Promise<void> {
+  if (rules.length === 0) return;
+  const found = await sql<{ id: string; optional_stop: boolean; drop_penalty_minor: string | null }>(
+    em,
+    'select id, optional_stop, drop_penalty_minor from shipment where id = any(?::uuid[]) and warehouse_id = ? for update',
+    [`{${rules.map((r) => r.shipmentId).join(',')}}`, warehouseId],
+  );
+  const byId = new Map(found.map((f) => [f.id, f]));
+  const errors: { path: string; message: string }[] = [];
+  rules.forEach((r, k) => {
+    const row = byId.get(r.shipmentId);
+    if (!row) errors.push({ path: `body.stopRules.${k}.shipmentId`, message: `shipment ${r.shipmentId} not found in this warehouse` });
+    else if ((r.optional ?? row.optional_stop) && (r.dropPenaltyMinor ?? row.drop_penalty_minor) == null)
+      errors.push({ path: `body.stopRules.${k}.dropPenaltyMinor`, message: 'an optional stop needs dropPenaltyMinor' });
+  });
+  if (errors.length) throw new ValidationFailed('Invalid stop rules', errors, 'invalid-stop-rules');
+  for (const r of rules) {
+    const w = r.timeWindow;
+    await sql(
+      em,
+      `update shipment set
+        required_skills = coalesce(?::text[], required_skills),
+        window_start_s = case when ?::boolean then ?::int else window_start_s end,
+        window_end_s = case when ?::boolean then ?::int else window_end_s end,
+        service_time_s = coalesce(?::int, service_time_s),
+        pallets = coalesce(?::int, pallets),
+        delivery_priority = coalesce(?::int, delivery_priority),
+        optional_stop = coalesce(?::boolean, optional_stop),
+        drop_penalty_minor = coalesce(?::bigint, drop_penalty_minor),
+        updated_at = now()
+      where id = ?`,
+      [
+        r.skills ? `{${r.skills.join(',')}}` : null,
+        w !== undefined,
+        w?.startS ?? null,
+        w !== undefined,
+        w?.endS ?? null,
+        r.serviceTimeS ?? null,
+        r.pallets ?? null,
+        r.priority ?? null,
+        r.optional ?? null,
+        r.dropPenaltyMinor ?? null,
+        r.shipmentId,
+      ],
+    );
+  }
+}
+
 /** Creates a plan for a delivery day and depot; the solve runs on the `routing` queue. */
 export async function requestPlan(em: EntityManager, actor: Actor, cmd: CreatePlan): Promise<SolveRequest> {
   if (!canSeeWarehouse(actor, cmd.warehouseId)) throw new NotFound('Warehouse', cmd.warehouseId);
@@ -50,6 +103,7 @@ export async function requestPlan(em: EntityManager, actor: Actor, cmd: CreatePl
   } else if (!(await sqlOne(em, 'select 1 from vehicle where warehouse_id = ? and active', [cmd.warehouseId]))) {
     throw new ValidationFailed('The warehouse has no active vehicles to plan with', [], 'no-vehicles');
   }
+  await applyStopRules(em, cmd.warehouseId, cmd.stopRules);
   const row = (await sqlOne<Pick<RoutePlanRow, 'id'>>(
     em,
     `insert into route_plan (warehouse_id, delivery_date, vehicle_ids, time_limit_s, seed, created_by)

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { checkSolution } from '../routing/checker.js';
 import { routingProblemSchema, type RoutingProblem } from '../routing/routing.schemas.js';
 import { randomProblem } from '../routing/random-problem.js';
+import { placeBreaks } from '../routing/break-placement.js';
+import { solve } from '../routing/solver.js';
 import { clockText, evaluateRoute } from './route-eval.js';
 
 // Depot 0, stops 1..3 on a line 1 km apart, 100 s per km.
@@ -77,6 +79,50 @@ describe('evaluateRoute', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('places driver breaks as the solver does, so stored ETAs include them', () => {
+    for (const seed of [3, 4, 5]) {
+      const p = routingProblemSchema.parse(randomProblem(seed, { jobs: 24, vehicles: 4, timeWindows: true, realFleet: true }));
+      const sol = solve(p, { seed, timeLimitS: Number.POSITIVE_INFINITY, maxIterations: 150 });
+      expect(sol.routes.some((r) => (r.breaks ?? []).length > 0)).toBe(true);
+      for (const r of sol.routes) {
+        const jobs = r.stops.map((s) => s.jobIndex);
+        // Without positions (a stored or hand-edited route): the placement rule finds the solver's.
+        const ev = evaluateRoute(p, r.vehicleIndex, jobs);
+        const solverAt: number[] = [];
+        for (const b of r.breaks ?? []) solverAt[b.breakIndex] = b.afterStop;
+        expect(placeBreaks(p, r.vehicleIndex, jobs)).toEqual(solverAt);
+        expect(ev.stops.map((s) => s.etaS)).toEqual(r.stops.map((s) => s.startS));
+        expect(ev.breaks.map((b) => b.afterStop).sort()).toEqual([...solverAt].sort());
+        expect(ev.violations.filter((v) => v.constraint === 'break' || v.constraint === 'time_window')).toEqual([]);
+        expect(ev.endS).toBeCloseTo(r.endS, 6);
+      }
+    }
+  });
+
+  it('delays the stops after a break and reports a break that cannot start in its window', () => {
+    const p = line();
+    p.vehicles[0]!.breaks = [{ id: 'lunch', startS: 150, endS: 400, durationS: 100 }];
+    // Without the break: a at 100, leaves 160; b at 260, waits for 500. The break fits in b's wait.
+    const ev = evaluateRoute(p, 0, [0, 1]);
+    expect(ev.breaks).toEqual([{ id: 'lunch', afterStop: 1, startS: 160, endS: 260 }]);
+    expect(ev.stops.map((s) => s.etaS)).toEqual([100, 500]);
+    // Put it before the first stop: a is reached at max(150 + 100, 0 + 100 + 100) = 250.
+    const early = evaluateRoute(p, 0, [0, 1], [0]);
+    expect(early.stops[0]!.arrivalS).toBe(250);
+    p.vehicles[0]!.breaks = [{ id: 'lunch', startS: 0, endS: 50, durationS: 100 }];
+    expect(evaluateRoute(p, 0, [0, 1], [2]).violations.map((v) => v.constraint)).toContain('break');
+  });
+
+  it('names a skill the vehicle lacks and a pallet overload', () => {
+    const p = line();
+    p.jobs[0]!.skills = ['refrigerated'];
+    p.jobs[1]!.pallets = 3;
+    p.vehicles[0]!.capacityPallets = 2;
+    const ev = evaluateRoute(p, 0, [0, 1]);
+    expect(ev.violations.map((v) => v.constraint).sort()).toEqual(['capacity_pallets', 'skills']);
+    expect(ev.violations.find((v) => v.constraint === 'skills')!.jobId).toBe('a');
   });
 
   it('formats clock times for problem details', () => {

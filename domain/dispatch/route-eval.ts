@@ -1,3 +1,4 @@
+import { placeBreaks } from '../routing/break-placement.js';
 import { matrixOf, type RoutingProblem } from '../routing/routing.schemas.js';
 
 /**
@@ -5,9 +6,21 @@ import { matrixOf, type RoutingProblem } from '../routing/routing.schemas.js';
  * distance, duration, cost and every violated constraint (named, so a rejected manual edit can
  * say which rule it broke). The timing rule matches the solver and domain/routing/checker.ts:
  * leave the start at shiftStartS, wait for a window to open, serve, drive on; waiting is not charged.
+ * Driver breaks go where the solver puts them (given positions, else the solver's placement rule,
+ * break-placement.ts): a break after stop k starts at max(departure, window start) and the next
+ * arrival is max(break end, departure + travel + break duration), so stored ETAs include them.
  */
 
-export type Constraint = 'capacity_weight' | 'capacity_volume' | 'time_window' | 'shift_end' | 'max_duration';
+export type Constraint =
+  | 'capacity_weight'
+  | 'capacity_volume'
+  | 'capacity_pallets'
+  | 'skills'
+  | 'time_window'
+  | 'break'
+  | 'shift_end'
+  | 'max_duration'
+  | 'max_distance';
 
 export interface Violation {
   constraint: Constraint;
@@ -36,11 +49,22 @@ export interface RouteEvaluation {
   distanceM: number;
   durationS: number;
   cost: number;
+  /** Driver breaks: after `afterStop` stops (0 = before the first), with their times. */
+  breaks: { id: string; afterStop: number; startS: number; endS: number }[];
   violations: Violation[];
 }
 
-/** Evaluates `jobs` (job indices in visiting order) on vehicle `vehicleIndex`; an empty route costs nothing. */
-export function evaluateRoute(p: RoutingProblem, vehicleIndex: number, jobs: readonly number[]): RouteEvaluation {
+/**
+ * Evaluates `jobs` (job indices in visiting order) on vehicle `vehicleIndex`; an empty route
+ * costs nothing. `breakAt` (per break of the vehicle, stops served before it, as the solver
+ * reports them) overrides the placement rule.
+ */
+export function evaluateRoute(
+  p: RoutingProblem,
+  vehicleIndex: number,
+  jobs: readonly number[],
+  breakAt?: readonly number[],
+): RouteEvaluation {
   const veh = p.vehicles[vehicleIndex];
   if (!veh) throw new RangeError(`unknown vehicle index ${vehicleIndex}`);
   const n = p.matrix.n;
@@ -49,9 +73,11 @@ export function evaluateRoute(p: RoutingProblem, vehicleIndex: number, jobs: rea
   const violations: Violation[] = [];
   let loadW = 0;
   let loadV = 0;
+  let loadP = 0;
   for (const j of jobs) {
     loadW += p.jobs[j]!.weightG;
     loadV += p.jobs[j]!.volumeCm3;
+    loadP += p.jobs[j]!.pallets;
   }
   if (jobs.length === 0) {
     return {
@@ -64,6 +90,7 @@ export function evaluateRoute(p: RoutingProblem, vehicleIndex: number, jobs: rea
       distanceM: 0,
       durationS: 0,
       cost: 0,
+      breaks: [],
       violations,
     };
   }
@@ -78,6 +105,46 @@ export function evaluateRoute(p: RoutingProblem, vehicleIndex: number, jobs: rea
       detail: `load ${loadV} cm³ exceeds the capacity ${veh.capacityVolumeCm3} cm³ of vehicle ${veh.id}`,
     });
 
+  if (loadP > veh.capacityPallets + 1e-6)
+    violations.push({
+      constraint: 'capacity_pallets',
+      detail: `load ${loadP} pallets exceeds the capacity ${veh.capacityPallets} of vehicle ${veh.id}`,
+    });
+  for (const j of jobs) {
+    const missing = p.jobs[j]!.skills.filter((sk) => !veh.skills.includes(sk));
+    if (missing.length)
+      violations.push({
+        constraint: 'skills',
+        jobId: p.jobs[j]!.id,
+        detail: `stop ${p.jobs[j]!.id} needs ${missing.join(', ')}, which vehicle ${veh.id} lacks`,
+      });
+  }
+  let positions = breakAt && breakAt.length === veh.breaks.length ? [...breakAt] : placeBreaks(p, vehicleIndex, jobs);
+  if (!positions) {
+    // No order of breaks fits their windows on this sequence: take them at the end and report it.
+    positions = veh.breaks.map(() => jobs.length);
+  }
+  const byStart = veh.breaks.map((b, i) => ({ b, i })).sort((x, y) => x.b.startS - y.b.startS || x.i - y.i);
+  const breaks: RouteEvaluation['breaks'] = [];
+  // Breaks placed in gap k (after k stops), then the drive of travelS: the arrival time.
+  const travel = (k: number, clockS: number, travelS: number): number => {
+    let cur = clockS;
+    let pause = 0;
+    for (const { b, i } of byStart) {
+      if (positions![i] !== k) continue;
+      const start = Math.max(cur, b.startS);
+      if (start > b.endS + 1e-6)
+        violations.push({
+          constraint: 'break',
+          detail: `break ${b.id} of vehicle ${veh.id} would start at ${clockText(start)}, after its window closes at ${clockText(b.endS)}`,
+        });
+      cur = start + b.durationS;
+      pause += b.durationS;
+      breaks.push({ id: b.id, afterStop: k, startS: start, endS: cur });
+    }
+    return pause > 0 ? Math.max(cur, clockS + travelS + pause) : clockS + travelS;
+  };
+
   let here = veh.startIndex;
   let clock = veh.shiftStartS;
   let meters = 0;
@@ -90,7 +157,7 @@ export function evaluateRoute(p: RoutingProblem, vehicleIndex: number, jobs: rea
     const leg = here * n + job.locationIndex;
     meters += D[leg]!;
     workS += T[leg]! + job.serviceS;
-    const arrivalS = clock + T[leg]!;
+    const arrivalS = travel(stops.length, clock, T[leg]!);
     let etaS = arrivalS;
     if (job.timeWindow) {
       if (etaS < job.timeWindow.startS) etaS = job.timeWindow.startS;
@@ -113,7 +180,7 @@ export function evaluateRoute(p: RoutingProblem, vehicleIndex: number, jobs: rea
   const back = veh.endIndex === undefined ? -1 : here * n + veh.endIndex;
   meters += back < 0 ? 0 : D[back]!;
   workS += back < 0 ? 0 : T[back]!;
-  const endS = clock + (back < 0 ? 0 : T[back]!);
+  const endS = travel(jobs.length, clock, back < 0 ? 0 : T[back]!);
   if (endS > veh.shiftEndS + 1e-6)
     violations.push({
       constraint: 'shift_end',
@@ -126,6 +193,11 @@ export function evaluateRoute(p: RoutingProblem, vehicleIndex: number, jobs: rea
       detail: `route of vehicle ${veh.id} would last ${Math.round(durationS)} s, more than ${veh.maxDurationS} s`,
     });
   }
+  if (veh.maxDistanceM !== undefined && meters > veh.maxDistanceM + 1e-6)
+    violations.push({
+      constraint: 'max_distance',
+      detail: `route of vehicle ${veh.id} would drive ${Math.round(meters)} m, more than ${veh.maxDistanceM} m`,
+    });
   const cost = veh.fixedCost + (veh.costPerKm * meters) / 1000 + (veh.costPerHour * workS) / 3600;
   return {
     vehicleIndex,
@@ -137,6 +209,7 @@ export function evaluateRoute(p: RoutingProblem, vehicleIndex: number, jobs: rea
     distanceM: meters,
     durationS,
     cost,
+    breaks: breaks.sort((a, b) => a.startS - b.startS),
     violations,
   };
 }

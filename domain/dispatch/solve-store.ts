@@ -109,10 +109,11 @@ export async function storeSolution(em: EntityManager, plan: PlanRow, day: Assem
   for (const r of day.routes) {
     const route = (await sqlOne<IdRow>(
       em,
-      `insert into route (plan_id, warehouse_id, vehicle_id, driver_id, start_s, end_s, load_weight_g, load_volume_mm3, distance_m, duration_s, cost)
-      values (?, ?, ?, (select id from driver where vehicle_id = ?), ?, ?, ?, ?, ?, ?, ?)
+      `insert into route (plan_id, warehouse_id, vehicle_id, driver_id, start_s, end_s, load_weight_g, load_volume_mm3, distance_m, duration_s, cost, breaks)
+      values (?, ?, ?, (select id from driver where vehicle_id = ?), ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
       on conflict (plan_id, vehicle_id) do update set start_s = excluded.start_s, end_s = excluded.end_s, load_weight_g = excluded.load_weight_g,
         load_volume_mm3 = excluded.load_volume_mm3, distance_m = excluded.distance_m, duration_s = excluded.duration_s, cost = excluded.cost,
+        breaks = excluded.breaks,
         driver_id = coalesce(route.driver_id, excluded.driver_id)
       returning id`,
       [
@@ -127,6 +128,7 @@ export async function storeSolution(em: EntityManager, plan: PlanRow, day: Assem
         r.distanceM,
         r.durationS,
         r.cost,
+        JSON.stringify(r.breaks),
       ],
     ))!;
     keptRouteIds.push(route.id);
@@ -173,8 +175,16 @@ export async function storeSolution(em: EntityManager, plan: PlanRow, day: Assem
   );
   await moveShipments(em, routedShipments, 'planned');
   await moveRoutePlan(em, plan.id, 'solved', {
-    set: 'solved_version = version, cost = ?, distance_m = ?, duration_s = ?, vehicles_used = ?, iterations = ?, unassigned_shipment_ids = ?::uuid[], finished_at = now()',
-    setParams: [day.cost, day.distanceM, day.durationS, day.routes.length, stats.iterations, `{${day.unassignedShipmentIds.join(',')}}`],
+    set: 'solved_version = version, cost = ?, distance_m = ?, duration_s = ?, vehicles_used = ?, iterations = ?, unassigned_shipment_ids = ?::uuid[], unassigned = ?::jsonb, finished_at = now()',
+    setParams: [
+      day.cost,
+      day.distanceM,
+      day.durationS,
+      day.routes.length,
+      stats.iterations,
+      `{${day.unassignedShipmentIds.join(',')}}`,
+      JSON.stringify(day.unassigned),
+    ],
   });
   await emit(em, {
     type: 'route_plan.solved',

@@ -200,8 +200,17 @@ export async function moveStopCommand(
 async function writeRoute(em: EntityManager, routeId: string, ev: RouteEvaluation): Promise<void> {
   await sql(
     em,
-    `update route set end_s = ?, load_weight_g = ?, load_volume_mm3 = ?, distance_m = ?, duration_s = ?, cost = ? where id = ?`,
-    [ev.endS, Math.round(ev.loadWeightG), Math.round(ev.loadVolumeCm3 * 1000), ev.distanceM, ev.durationS, ev.cost, routeId],
+    `update route set end_s = ?, load_weight_g = ?, load_volume_mm3 = ?, distance_m = ?, duration_s = ?, cost = ?, breaks = ?::jsonb where id = ?`,
+    [
+      ev.endS,
+      Math.round(ev.loadWeightG),
+      Math.round(ev.loadVolumeCm3 * 1000),
+      ev.distanceM,
+      ev.durationS,
+      ev.cost,
+      JSON.stringify(ev.breaks),
+      routeId,
+    ],
   );
   for (const [i, s] of ev.stops.entries()) {
     await sql(

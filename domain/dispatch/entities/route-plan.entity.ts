@@ -33,6 +33,8 @@ export const RoutePlan = defineEntity({
     vehicles_used: p.integer().nullable(),
     iterations: p.bigint('string').nullable(),
     unassigned_shipment_ids: p.array().columnType('uuid[]').defaultRaw("'{}'"),
+    /** [{shipmentId, reason}]: why the solver left each out. */
+    unassigned: p.json<unknown>().defaultRaw("'[]'"),
     error: p.text().nullable(),
     created_by: p.uuid().nullable(),
     created_at: p.datetime().defaultRaw('now()'),

@@ -53,6 +53,8 @@ export const Route = defineEntity({
     duration_s: p.double().$type<number>().defaultRaw('0'),
     cost: p.double().$type<number>().defaultRaw('0'),
     dispatched_at: p.datetime().nullable(),
+    /** Driver breaks as placed: [{id, afterStop, startS, endS}]. */
+    breaks: p.json<unknown>().defaultRaw("'[]'"),
     started_at: p.datetime().nullable(),
   },
   uniques: [{ name: 'route_plan_id_vehicle_id_key', properties: ['plan_id', 'vehicle_id'] }],

@@ -39,6 +39,12 @@ export const Shipment = defineEntity({
     window_start_s: p.integer().nullable(),
     window_end_s: p.integer().nullable(),
     service_time_s: p.integer().defaultRaw('300'),
+    /** Stop-side routing rules (issue 17, set through POST /v1/route-plans stopRules). */
+    required_skills: p.array().defaultRaw("'{}'"),
+    pallets: p.integer().defaultRaw('0'),
+    delivery_priority: p.integer().defaultRaw('0'),
+    optional_stop: p.boolean().defaultRaw('false'),
+    drop_penalty_minor: p.bigint('string').nullable(),
     created_at: p.datetime().defaultRaw('now()'),
     updated_at: p.datetime().defaultRaw('now()'),
     wave_id: () =>

@@ -20,6 +20,7 @@ import { Migration20261130021101_scan_resolve_gtin_forms } from './Migration2026
 import { Migration20261130021301_consolidation_scorecard } from './Migration20261130021301_consolidation_scorecard.js';
 import { Migration20261130021201_reslot } from './Migration20261130021201_reslot.js';
 import { Migration20261130021701_stop_rules } from './Migration20261130021701_stop_rules.js';
+import { Migration20261130021102_devices_locale } from './Migration20261130021102_devices_locale.js';
 
 /** Every migration, in order. Add new ones at the end (the only way the schema changes). */
 export const migrationsList: MigrationObject[] = [
@@ -44,4 +45,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130021301_consolidation_scorecard', class: Migration20261130021301_consolidation_scorecard },
   { name: 'Migration20261130021201_reslot', class: Migration20261130021201_reslot },
   { name: 'Migration20261130021701_stop_rules', class: Migration20261130021701_stop_rules },
+  { name: 'Migration20261130021102_devices_locale', class: Migration20261130021102_devices_locale },
 ];

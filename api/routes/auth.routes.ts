@@ -10,6 +10,7 @@ import {
   rotateRefreshToken,
   type AuthenticatedUser,
 } from '../../domain/identity/identity.service.js';
+import { touchDevice } from '../../domain/identity/device.service.js';
 import { signAccessToken } from '../auth/jwt.js';
 import { problemSchema } from '../problem.schema.js';
 
@@ -18,14 +19,26 @@ export async function authRoutes(fastify: FastifyInstance) {
   const rateLimit = { max: app.config.AUTH_RATE_LIMIT_PER_MIN, timeWindow: '1 minute' };
   const problems = { 400: problemSchema, 401: problemSchema, 429: problemSchema };
 
-  const tokens = async (user: AuthenticatedUser, deviceId: string | undefined, refreshToken?: string) => ({
-    accessToken: signAccessToken(app.jwt, user, deviceId),
-    refreshToken:
-      refreshToken ?? (await issueRefreshToken(app.orm.em.fork(), user.id, app.config.REFRESH_TOKEN_TTL_S, app.clock, undefined, deviceId)),
-    expiresIn: app.jwt.ttlS,
-    tokenType: 'Bearer' as const,
-    user: { id: user.id, username: user.username, displayName: user.displayName, roles: user.roles, warehouseIds: user.warehouseIds },
-  });
+  const tokens = async (user: AuthenticatedUser, deviceId: string | undefined, refreshToken?: string) => {
+    // A sign-in (not a refresh) from a registered device records who picked it up.
+    if (!refreshToken) await touchDevice(app.orm.em.fork(), deviceId, user.id);
+    return {
+      accessToken: signAccessToken(app.jwt, user, deviceId),
+      refreshToken:
+        refreshToken ??
+        (await issueRefreshToken(app.orm.em.fork(), user.id, app.config.REFRESH_TOKEN_TTL_S, app.clock, undefined, deviceId)),
+      expiresIn: app.jwt.ttlS,
+      tokenType: 'Bearer' as const,
+      user: {
+        id: user.id,
+        username: user.username,
+        displayName: user.displayName,
+        roles: user.roles,
+        warehouseIds: user.warehouseIds,
+        locale: (user.locale === 'en' || user.locale === 'zh-CN' ? user.locale : null) as 'en' | 'zh-CN' | null,
+      },
+    };
+  };
 
   app.post(
     '/auth/login',

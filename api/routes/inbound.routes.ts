@@ -139,10 +139,17 @@ export async function inboundRoutes(fastify: FastifyInstance) {
       config: { roles: ['any'], scopes: ['inbound:read'] },
       schema: {
         tags: ['inbound'],
-        summary: 'ASNs of a warehouse, newest first (cursor-paginated)',
+        summary: 'ASNs of a warehouse, newest first (cursor-paginated); ?ref= finds them by ASN reference or PO number',
         querystring: z.object({
           warehouseId: z.uuid(),
           status: asnLifecycle.schema.optional(),
+          ref: z
+            .string()
+            .trim()
+            .min(1)
+            .max(80)
+            .optional()
+            .describe('The ASN reference or the purchase order number, as printed on the delivery note (exact)'),
           limit: z.coerce.number().int().min(1).max(200).default(50),
           cursor: z.string().max(100).optional(),
         }),
@@ -152,6 +159,7 @@ export async function inboundRoutes(fastify: FastifyInstance) {
               z.object({
                 id: z.string(),
                 reference: z.string(),
+                poReference: z.string().nullable(),
                 status: z.string(),
                 supplier: z.string(),
                 expectedAt: z.string().nullable(),

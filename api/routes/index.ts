@@ -11,6 +11,7 @@ import { inboundRoutes } from './inbound.routes.js';
 import { deadLetterRoutes } from './dead-letters.routes.js';
 import { putawayRoutes } from './putaway.routes.js';
 import { slottingRoutes } from './slotting.routes.js';
+import { deviceRoutes } from './devices.routes.js';
 
 /** Every /v1 route module. Each route declares its roles in `config.roles`. */
 export const routes: ((app: FastifyInstance) => Promise<void>)[] = [
@@ -26,4 +27,5 @@ export const routes: ((app: FastifyInstance) => Promise<void>)[] = [
   deadLetterRoutes,
   putawayRoutes,
   slottingRoutes,
+  deviceRoutes,
 ];

@@ -2,11 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { STOCK_STATUSES } from '../../domain/inventory/ledger.types.js';
-import { confirmPutaway, proposeFor } from '../../domain/slotting/putaway.service.js';
+import { ScanError } from '../../domain/scanning/index.js';
+import { claimPutawayByScan, confirmPutaway, proposeFor } from '../../domain/slotting/putaway.service.js';
 import { taskView } from '../../domain/tasks/task.schemas.js';
 import { withTx } from '../../platform/db.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
 import { problemSchema } from '../problem.schema.js';
+import { scanProblem } from './scans.routes.js';
 
 const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
 const proposalView = z.object({
@@ -43,6 +45,42 @@ export async function putawayRoutes(fastify: FastifyInstance) {
       assertWarehouse(actorOf(req), req.query.warehouseId, 'Warehouse', req.query.warehouseId);
       const r = await proposeFor(app.orm.em.fork(), req.query.warehouseId, { ...req.query, lot: req.query.lot ?? null });
       return { proposals: r.proposals };
+    },
+  );
+
+  app.post(
+    '/putaway/claim',
+    {
+      config: { roles: ['supervisor', 'receiver'] },
+      schema: {
+        tags: ['putaway'],
+        summary: 'Scan a pallet (LPN/SSCC) or an item at the dock: claims its open putaway task and returns the proposed location',
+        body: z.object({ warehouseId: z.uuid(), scan: z.string().trim().min(1).max(200), deviceId: z.string().max(64).optional() }),
+        response: {
+          200: z.object({
+            task: taskView,
+            from: z.string().nullable(),
+            proposed: z
+              .string()
+              .nullable()
+              .describe('Location code to put it away at; null when no location fits (choose one, with a reason)'),
+            why: z.array(z.string()),
+            lpn: z.string().nullable(),
+            sku: z.object({ id: z.string(), code: z.string(), name: z.string(), nameI18n: z.record(z.string(), z.string()) }).nullable(),
+          }),
+          ...problems,
+        },
+      },
+    },
+    async (req) => {
+      try {
+        return await withTx(app.orm.em, (tx) =>
+          claimPutawayByScan(tx, actorOf(req), req.body, app.clock, { leaseS: app.config.TASK_LEASE_S }),
+        );
+      } catch (e) {
+        if (e instanceof ScanError) throw scanProblem(e, 'body.scan');
+        throw e;
+      }
     },
   );
 

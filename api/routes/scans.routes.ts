@@ -11,8 +11,8 @@ import { problemSchema } from '../problem.schema.js';
 const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 422: problemSchema };
 
 /** A rejected scan as a 422 problem whose type names the reason (scan-bad-check-digit, scan-unknown-ai, …). */
-function scanProblem(e: ScanError): DomainError {
-  return new DomainError(`scan-${e.code}`, 422, 'Scan rejected', e.detail, [{ path: 'body.raw', message: e.detail, code: e.code }], {
+export function scanProblem(e: ScanError, path = 'body.raw'): DomainError {
+  return new DomainError(`scan-${e.code}`, 422, 'Scan rejected', e.detail, [{ path, message: e.detail, code: e.code }], {
     code: e.code,
     ...(e.ai !== undefined ? { ai: e.ai } : {}),
     ...(e.position !== undefined ? { position: e.position } : {}),

@@ -23,6 +23,7 @@ export const tokenResponse = z.object({
     displayName: z.string(),
     roles: z.array(roleSchema),
     warehouseIds: z.array(z.string()),
+    locale: z.enum(['en', 'zh-CN']).nullable().describe("The user's language (PUT /v1/me/locale); null until chosen"),
   }),
 });
 

@@ -27,6 +27,7 @@ interface UserRow {
   active: boolean;
   pin_failures?: number;
   token_version?: number;
+  locale?: string | null;
 }
 
 /** A user found by badge, with the seconds left on a PIN lock (null or ≤ 0 when not locked). */
@@ -42,6 +43,8 @@ export interface AuthenticatedUser {
   warehouseIds: string[];
   /** Access tokens carry it; a bump (disable, role change, revoke) invalidates every older token. */
   tokenVersion: number;
+  /** The language the user chose (null: none yet, the device's default applies). */
+  locale: string | null;
 }
 
 const toUser = (r: UserRow): AuthenticatedUser => ({
@@ -51,6 +54,7 @@ const toUser = (r: UserRow): AuthenticatedUser => ({
   roles: r.roles,
   warehouseIds: r.warehouse_ids,
   tokenVersion: r.token_version ?? 0,
+  locale: r.locale ?? null,
 });
 
 export function actorFromUser(u: AuthenticatedUser, deviceId?: string): Actor {

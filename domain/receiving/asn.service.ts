@@ -249,24 +249,45 @@ export function keysetAfter(cursor: string | undefined, shape: ('time' | 'text' 
   return after as string[];
 }
 
-/** ASNs of a warehouse, newest first, keyset-paginated (the opaque cursor holds created_at and id of the last item). */
-export async function listAsns(em: EntityManager, q: { warehouseId: string; status?: string; limit: number; cursor?: string }) {
+/**
+ * ASNs of a warehouse, newest first, keyset-paginated (the opaque cursor holds created_at and id of the last item).
+ * `ref` is what the delivery note shows: the ASN's reference or the purchase order number it ships against (one PO
+ * can arrive as several ASNs); both by their unique keys.
+ */
+export async function listAsns(
+  em: EntityManager,
+  q: { warehouseId: string; status?: string; ref?: string; limit: number; cursor?: string },
+) {
   const after = keysetAfter(q.cursor, ['time', 'uuid']);
+  const ref = q.ref ?? null;
   const rows = await sql<Record<string, any>>(
     em,
-    `select a.id, a.reference, a.status, a.expected_at, a.dock_door, a.created_at, s.name as supplier_name,
+    `select a.id, a.reference, a.status, a.expected_at, a.dock_door, a.created_at, s.name as supplier_name, po.reference as po_reference,
       (select count(*)::int from asn_line l where l.asn_id = a.id) as line_count
-    from asn a join supplier s on s.id = a.supplier_id
+    from asn a join supplier s on s.id = a.supplier_id left join purchase_order po on po.id = a.po_id
     where a.warehouse_id = ? and (?::text is null or a.status = ?)
+      and (?::text is null or a.reference = ? or a.po_id = (select p.id from purchase_order p where p.warehouse_id = a.warehouse_id and p.reference = ?))
       and (?::timestamptz is null or (a.created_at, a.id) < (?::timestamptz, ?::uuid))
     order by a.created_at desc, a.id desc limit ?`,
-    [q.warehouseId, q.status ?? null, q.status ?? null, after?.[0] ?? null, after?.[0] ?? null, after?.[1] ?? null, q.limit + 1],
+    [
+      q.warehouseId,
+      q.status ?? null,
+      q.status ?? null,
+      ref,
+      ref,
+      ref,
+      after?.[0] ?? null,
+      after?.[0] ?? null,
+      after?.[1] ?? null,
+      q.limit + 1,
+    ],
   );
   const p = page(rows, q.limit, (r) => [new Date(r.created_at).toISOString(), r.id]);
   return {
     items: p.items.map((r) => ({
       id: r.id,
       reference: r.reference,
+      poReference: r.po_reference,
       status: r.status,
       supplier: r.supplier_name,
       expectedAt: iso(r.expected_at),

@@ -10,13 +10,14 @@ import { postMovement, type StockStatus } from '../inventory/ledger.service.js';
 import { moveLpn } from '../inventory/lpn.service.js';
 import { markStockedIfDone } from '../receiving/asn.service.js';
 import type { ReceivedStock } from '../receiving/receive.service.js';
+import { resolveScan } from '../inventory/scan-resolve.js';
 import { isScanError, parseScan } from '../scanning/index.js';
 import type { Clock } from '../shared/clock.js';
-import { Conflict, ValidationFailed } from '../shared/errors.js';
-import type { Actor } from '../shared/roles.js';
+import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
+import { ROLES, canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
-import { createTask, finishTask, lockHeldTask, recordPosition, type TaskEngineOptions } from '../tasks/task.service.js';
-import { lockTask, taskWithLines } from '../tasks/task.repo.js';
+import { createTask, finishTask, lockHeldTask, recordPosition, takeClaim, type TaskEngineOptions } from '../tasks/task.service.js';
+import { TASK_COLUMNS, lockTask, pgArray, taskWithLines, type TaskRow } from '../tasks/task.repo.js';
 import type { TaskView } from '../tasks/task.schemas.js';
 import { candidateLocations, itemOf, locationFacts, skuAttrs } from './putaway-candidates.js';
 import { proposePutaway, violations, type Proposal, type PutawayItem } from './putaway-rules.js';
@@ -202,4 +203,108 @@ export async function confirmPutaway(
   const done = await finishTask(tx, { ...task, to_location_id: loc.id }, actor.id, task.qty);
   if (details.asnId) await markStockedIfDone(tx, details.asnId);
   return taskWithLines(tx, done);
+}
+
+/** A putaway task as the handheld shows it: where from, where to (and why), what. */
+export interface PutawayWork {
+  task: TaskView;
+  from: string | null;
+  proposed: string | null;
+  why: string[];
+  lpn: string | null;
+  sku: { id: string; code: string; name: string; nameI18n: Record<string, string> } | null;
+}
+
+async function workOf(em: EntityManager, task: TaskView): Promise<PutawayWork> {
+  const d = task.details as { lpnId?: string; why?: string[] };
+  const row = await sqlOne<{ from_code: string | null; to_code: string | null; lpn: string | null }>(
+    em,
+    `select (select code from location where id = ?) as from_code, (select code from location where id = ?) as to_code,
+      (select code from license_plate where id = ?) as lpn`,
+    [task.fromLocationId, task.toLocationId, d.lpnId ?? null],
+  );
+  const sku = task.skuId
+    ? await sqlOne<{ id: string; code: string; name: string; name_i18n: Record<string, string> | null }>(
+        em,
+        'select id, code, name, name_i18n from sku where id = ?',
+        [task.skuId],
+      )
+    : undefined;
+  return {
+    task,
+    from: row?.from_code ?? null,
+    proposed: row?.to_code ?? null,
+    why: d.why ?? [],
+    lpn: row?.lpn ?? null,
+    sku: sku ? { id: sku.id, code: sku.code, name: sku.name, nameI18n: sku.name_i18n ?? {} } : null,
+  };
+}
+
+/**
+ * The receiver at the dock scans a pallet (LPN or SSCC) or an item: the open putaway task for it is
+ * claimed for them (the oldest of the highest priority, FOR UPDATE SKIP LOCKED, so two receivers scanning
+ * the same pallet never both get it) and returned with its proposed location. A putaway task already
+ * held is returned as it is (a retried claim, a reload); any other held task must be finished first.
+ */
+export async function claimPutawayByScan(
+  tx: EntityManager,
+  actor: Actor,
+  input: { warehouseId: string; scan: string; deviceId?: string },
+  clock: Clock,
+  opts: TaskEngineOptions,
+): Promise<PutawayWork> {
+  if (actor.kind !== 'user') throw new Forbidden('Only people claim tasks');
+  if (!canSeeWarehouse(actor, input.warehouseId)) throw new NotFound('Warehouse', input.warehouseId);
+  // Serializes two claims by the same person (a retried request), as claimNext does.
+  await sql(tx, 'insert into worker_profile (user_id) values (?) on conflict (user_id) do update set updated_at = excluded.updated_at', [
+    actor.id,
+  ]);
+  const held = await sqlOne<TaskRow>(
+    tx,
+    `select ${TASK_COLUMNS} from task where assignee_id = ? and status in ('claimed', 'in_progress')`,
+    [actor.id],
+  );
+  if (held) {
+    if (held.type === 'putaway' && held.warehouse_id === input.warehouseId) return workOf(tx, await taskWithLines(tx, held));
+    throw new Conflict(`You already hold a ${held.type} task; finish or release it first`, 'task-already-held', { taskId: held.id });
+  }
+  const { scan, match } = await resolveScan(tx, input.warehouseId, input.scan);
+  const what =
+    match.kind === 'lpn'
+      ? { lpnId: match.lpn!.id, skuId: null, lot: null }
+      : match.kind === 'sku'
+        ? { lpnId: null, skuId: match.sku!.id, lot: scan.lot ?? null }
+        : undefined;
+  if (!what)
+    throw new ValidationFailed(
+      match.kind === 'location' ? `${match.location!.code} is a location: scan the pallet or the item` : 'Nothing known by that code',
+      [
+        {
+          path: 'body.scan',
+          message: match.kind === 'location' ? 'a location, not a pallet or item' : 'unknown code',
+          code: 'not-putaway-stock',
+        },
+      ],
+      'not-putaway-stock',
+    );
+  const roles = actor.roles.includes('admin') ? [...ROLES] : actor.roles;
+  // A pallet by its LPN; an item by its SKU (and lot when scanned): loose stock first, then a one-SKU pallet.
+  const pick = await sqlOne<{ id: string }>(
+    tx,
+    `select t.id from task t
+     where t.warehouse_id = ? and t.type = 'putaway' and t.status = 'open'
+       and (t.reserved_for is null or t.reserved_for = ?) and t.roles && ?::text[]
+       and (case when ?::uuid is not null then t.details->>'lpnId' = ?::text
+                 else t.sku_id = ?::uuid and (?::text is null or t.lot = ?::text) end)
+     order by (t.details->>'lpnId' is not null), t.priority desc, t.created_at, t.id
+     limit 1 for update of t skip locked`,
+    [input.warehouseId, actor.id, pgArray(roles), what.lpnId, what.lpnId, what.skuId, what.lot, what.lot],
+  );
+  if (!pick)
+    throw new NotFound(
+      'Open putaway task for',
+      match.kind === 'lpn' ? match.lpn!.code : `${match.sku!.code}${what.lot ? ` lot ${what.lot}` : ''}`,
+    );
+  const row = await takeClaim(tx, actor, pick.id, input.deviceId, clock.now(), opts);
+  return workOf(tx, await taskWithLines(tx, row));
 }

@@ -151,10 +151,25 @@ export async function claimNext(
     ],
   );
   if (!pick) return null;
+  return taskWithLines(em, await takeClaim(em, actor, pick.id, input.deviceId, now, opts));
+}
+
+/**
+ * Gives an open task the caller has locked (FOR UPDATE) to the actor: lease, claim count, task.claimed.
+ * Used by claimNext and by claims of one named task (a putaway found by scanning its pallet or item).
+ */
+export async function takeClaim(
+  em: EntityManager,
+  actor: Actor,
+  taskId: string,
+  deviceId: string | undefined,
+  now: Date,
+  opts: TaskEngineOptions,
+): Promise<TaskRow> {
   const lease = new Date(now.getTime() + opts.leaseS * 1000);
-  const row = await moveTask(em, pick.id, 'claimed', {
+  const row = await moveTask(em, taskId, 'claimed', {
     set: `assignee_id = ?, device_id = ?, lease_expires_at = ?, claimed_at = ?, claim_count = claim_count + 1, version = version + 1, updated_at = ?`,
-    setParams: [actor.id, input.deviceId ?? actor.deviceId ?? null, lease.toISOString(), now.toISOString(), now.toISOString()],
+    setParams: [actor.id, deviceId ?? actor.deviceId ?? null, lease.toISOString(), now.toISOString(), now.toISOString()],
     event: (r) => ({
       type: 'task.claimed',
       warehouseId: r.warehouse_id,
@@ -163,7 +178,7 @@ export async function claimNext(
       payload: { ...taskRef(r), leaseExpiresAt: lease.toISOString(), deviceId: r.device_id },
     }),
   });
-  return taskWithLines(em, row);
+  return row;
 }
 
 /** Locks a task the actor holds, extending its lease (any action by the holder proves the device is alive). */

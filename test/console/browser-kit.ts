@@ -6,11 +6,15 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM } from '../../scripts/lib/browser.js';
 
 /** Debian chromium in a fresh profile, at handheld size unless told otherwise. Never downloads a browser. */
-export async function launchBrowser(viewport = { width: 360, height: 640 }): Promise<BrowserContext> {
+export async function launchBrowser(
+  viewport = { width: 360, height: 640 },
+  opts: { args?: string[]; permissions?: string[] } = {},
+): Promise<BrowserContext> {
   return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'dockside-chromium-')), {
     executablePath: CHROMIUM,
     headless: true,
     viewport,
+    permissions: opts.permissions,
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -21,6 +25,7 @@ export async function launchBrowser(viewport = { width: 360, height: 640 }): Pro
       '--disable-sync',
       '--disable-dev-shm-usage',
       '--autoplay-policy=no-user-gesture-required',
+      ...(opts.args ?? []),
     ],
   });
 }

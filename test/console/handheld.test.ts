@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsoleIfStale } from '../../scripts/lib/prepare.js';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { withTx } from '../../platform/db.js';
+import { seedShipping } from '../../scripts/seed/shipping.seed.js';
 import { buildFloor, itemScanFor, type FloorFixture } from '../floor/fixture.js';
 import { call, eventually } from '../floor/support.js';
 import { startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
@@ -30,9 +31,9 @@ async function step(name: string) {
   for (const v of await axeSerious(page)) axeFindings.push({ screen: name, id: v.id, nodes: v.nodes });
 }
 const prompt = () => page.getByTestId('prompt');
-async function waitPrompt(text: string | RegExp) {
+async function waitPrompt(text: string | RegExp, timeout = 15_000) {
   try {
-    await prompt().filter({ hasText: text }).waitFor({ timeout: 15_000 });
+    await prompt().filter({ hasText: text }).waitFor({ timeout });
   } catch (e) {
     // Say what the screen shows instead (the prompt, the feedback banner), not only what it lacks.
     const shown = await page.locator('body').innerText();
@@ -111,6 +112,14 @@ beforeAll(async () => {
   picker = await sys.user('pick.console', ['picker'], [sys.wh1], { password: 'picker-pass', badge: 'BADGE-0042', pin: '4321' });
   picker2 = await sys.user('pick.other', ['picker']);
   await sys.user('pack.console', ['packer'], [sys.wh1], { password: 'packer-pass' });
+  // Carriers, services and rates, and full addresses on the orders, so the packer's label step can buy a label.
+  await seedShipping(em(), sys.wh1);
+  await sql(
+    em(),
+    `update sales_order set ship_to = ship_to || '{"address1": "Coolsingel 40", "city": "Rotterdam", "postcode": "3011 AD", "countryCode": "NL"}'::jsonb
+     where warehouse_id = ?`,
+    [sys.wh1],
+  );
   counter = await sys.user('count.console', ['receiver'], [sys.wh1], { password: 'counter-pass' });
   browser = await launchBrowser();
   page = await browser.newPage();
@@ -145,6 +154,33 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     await step('signin-2-badge');
     await signIn('badge', 'BADGE-0042', '4321');
     await step('signin-3-home');
+    // The device is in the server's registry, with who signed in on it.
+    const devices = await eventually(
+      async () => (await call('GET', `${sys.url}/v1/warehouses/${sys.wh1}/devices`, sup.token)).body.items,
+      (items: any[]) => items.some((d) => d.name === 'HH-07'),
+    );
+    expect(devices.find((d: any) => d.name === 'HH-07')).toMatchObject({ lastUsername: 'pick.console', warehouseId: sys.wh1 });
+    // The language is the user's, stored on the server: it comes back on a device that has never seen them.
+    await page.getByTestId('lang-zh-CN').click();
+    await eventually(
+      () => sqlOne<{ locale: string | null }>(em(), 'select locale from app_user where id = ?', [picker.id]),
+      (r) => r?.locale === 'zh-CN',
+    );
+    await page.evaluate('localStorage.removeItem("dockside.lang.' + picker.id + '"); sessionStorage.clear()');
+    await page.reload();
+    await page.locator('input[name=username]').waitFor();
+    await page.evaluate("window.__dockside.setLocale('en')");
+    await page.fill('input[name=username]', 'BADGE-0042');
+    await page.fill('input[name=password]', '4321');
+    await page.click('button[type=submit]');
+    // Signed in, in Chinese: the connection state reads 在线 ("live").
+    await page.getByTestId('connection-state').filter({ hasText: '在线' }).waitFor({ timeout: 15_000 });
+    expect(await page.evaluate('document.documentElement.lang')).toBe('zh-CN');
+    await page.getByTestId('lang-en').click();
+    await eventually(
+      () => sqlOne<{ locale: string | null }>(em(), 'select locale from app_user where id = ?', [picker.id]),
+      (r) => r?.locale === 'en',
+    );
     // The session survives a reload.
     await page.reload();
     await page.getByTestId('connection-state').filter({ hasText: 'Live' }).waitFor({ timeout: 15_000 });
@@ -359,17 +395,31 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
       [sys.wh1],
     );
     const sku = fx.skus.find((x) => !x.lotTracked)!;
+    const po = await call('POST', `${sys.url}/v1/inbound/purchase-orders`, sup.token, {
+      warehouseId: sys.wh1,
+      reference: 'PO-E2E-1',
+      supplier: { name: 'Acme Textiles' },
+      lines: [{ sku: sku.code, qty: 5 }],
+    });
+    expect(po.status).toBe(201);
     const asn = await call('POST', `${sys.url}/v1/inbound/asns`, sup.token, {
       warehouseId: sys.wh1,
       reference: 'ASN-E2E-1',
+      poReference: 'PO-E2E-1',
       supplier: { name: 'Acme Textiles' },
       lines: [{ sku: sku.code, qty: 5 }],
     });
     expect(asn.status).toBe(201);
     await page.goto(`${sys.url}/console/#/receive`);
-    await waitPrompt('Scan the ASN barcode');
+    await waitPrompt('Scan the ASN or PO number');
     await step('receive-1-asn');
-    await wedge(page, asn.body.id);
+    // The delivery note shows references, not ids: an unknown one is refused, the PO number finds the ASN.
+    await wedge(page, 'PO-NOPE-9');
+    await page.getByTestId('feedback').filter({ hasText: 'PO-NOPE-9' }).waitFor();
+    expect(await feedbackKind()).toBe('wrong');
+    await step('receive-1b-unknown-ref');
+    await page.getByTestId('ack').click();
+    await wedge(page, 'PO-E2E-1');
     await waitPrompt('Scan a pallet, case or item');
     await step('receive-2-item');
     await wedge(page, sku.gtin13);
@@ -389,6 +439,65 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     await page.getByTestId('asn-close').click();
     await page.getByTestId('asn-closed').waitFor();
     await step('receive-4-closed');
+  });
+
+  it('a receiver puts the received stock away: scan the item, see the proposed location, scan it (offline: queued)', async () => {
+    const sku = fx.skus.find((x) => !x.lotTracked)!;
+    const open = await eventually(
+      () =>
+        sql<{ id: string; code: string | null }>(
+          em(),
+          `select t.id, l.code from task t left join location l on l.id = t.to_location_id
+           where t.type = 'putaway' and t.status = 'open' and t.sku_id = ? and t.warehouse_id = ? order by t.created_at`,
+          [sku.id, sys.wh1],
+        ),
+      (r) => r.length > 0,
+    );
+    await page.goto(`${sys.url}/console/#/`);
+    await page.getByTestId('menu-putaway').click();
+    await waitPrompt('Scan the pallet or item to put away');
+    await step('putaway-1-stock');
+    await wedge(page, sku.gtin13);
+    const held = await heldTaskOfType(counter.id, 'putaway');
+    expect(held.id).toBe(open[0]!.id);
+    const proposed = open[0]!.code;
+    await page
+      .getByTestId('proposed')
+      .filter({ hasText: proposed ?? 'No proposal' })
+      .waitFor();
+    await step('putaway-2-location');
+    // The item again is not a location; another location than proposed asks why.
+    await wedge(page, sku.gtin13);
+    expect(await feedbackKind()).toBe('wrong');
+    await page.getByTestId('ack').click();
+    await wedge(page, 'DOCK-01');
+    await waitPrompt('Why DOCK-01 instead?');
+    expect(await feedbackKind()).toBe('action');
+    await step('putaway-3-reason');
+    await page.getByRole('button', { name: 'Back' }).click();
+    // In a dead spot the confirmation waits in the queue, and is sent once the network is back.
+    await page.context().setOffline(true);
+    await page.getByTestId('connection-state').filter({ hasText: 'Offline' }).waitFor({ timeout: 15_000 });
+    if (proposed) await wedge(page, proposed);
+    else {
+      const other = (await sqlOne<{ code: string }>(em(), `select code from location where warehouse_id = ? and type = 'reserve' limit 1`, [
+        sys.wh1,
+      ]))!;
+      await wedge(page, other.code);
+      await page.getByTestId('put-reason-full').click();
+    }
+    await waitPrompt('Scan the pallet or item to put away');
+    await page.getByTestId('queued').filter({ hasText: '1 queued' }).waitFor();
+    await step('putaway-4-queued');
+    expect((await call('GET', `${sys.url}/v1/tasks/${held.id}`, sup.token)).body.status).toBe('claimed');
+    await page.context().setOffline(false);
+    await page.getByTestId('queued').waitFor({ state: 'detached', timeout: 30_000 });
+    const done = (await call('GET', `${sys.url}/v1/tasks/${held.id}`, sup.token)).body;
+    expect(done.status).toBe('done');
+    const moved = await sqlOne<{ n: number }>(em(), `select count(*)::int as n from stock_movement where type = 'putaway' and ref_id = ?`, [
+      held.id,
+    ]);
+    expect(moved!.n).toBe(1);
   });
 
   it('a packer packs the picked order: tote, verify every item, carton, weight', async () => {
@@ -411,11 +520,54 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     for (const it of items) for (let i = 0; i < it.qty; i++) await wedge(page, scanFor({ skuId: it.sku_id, lot: null }));
     await prompt().filter({ hasText: 'Use carton' }).waitFor();
     await step('pack-3-carton');
+    // The label is bought and sent to the device's print service as soon as the weight is in.
+    await page.evaluate('window.__printed = 0; window.print = () => { window.__printed++; }');
     await page.getByTestId('weight-ok').click();
-    await prompt().filter({ hasText: 'Order packed' }).waitFor({ timeout: 15_000 });
-    await step('pack-4-done');
-    const s = await sqlOne<{ status: string }>(em(), 'select status from pack_session where order_id = ?', [firstOrder]);
+    await waitPrompt('Stick the label on the carton', 30_000);
+    const s = await sqlOne<{ status: string; shipment_ids: string[] }>(
+      em(),
+      `select p.status, array(select id::text from shipment where order_id = p.order_id order by id) as shipment_ids from pack_session p where order_id = ?`,
+      [firstOrder],
+    );
     expect(s!.status).toBe('packed');
+    expect(s!.shipment_ids.length).toBeGreaterThan(0);
+    const labels = await sql<{ shipment_id: string; tracking_number: string; print_count: number }>(
+      em(),
+      `select shipment_id::text, tracking_number, print_count from shipment_label where shipment_id = any(?::uuid[]) and status = 'active'`,
+      [`{${s!.shipment_ids.join(',')}}`],
+    );
+    expect(labels.map((l) => l.shipment_id).sort()).toEqual(s!.shipment_ids);
+    // The tracking number is on screen and the preview is the server's PNG of the label, loaded.
+    for (const l of labels) await page.getByTestId('tracking').filter({ hasText: l.tracking_number }).waitFor();
+    const preview = page.getByTestId('label-preview').first();
+    await preview.waitFor();
+    await eventually(
+      () => preview.evaluate((img: any) => (img.complete ? (img.naturalWidth as number) : 0)),
+      (w) => w > 0,
+    );
+    await eventually(
+      () => page.evaluate('window.__printed') as Promise<number>,
+      (n) => n === 1,
+    );
+    await step('pack-4-label');
+    // Reprint: counted on the server and printed again (same label, same tracking number).
+    await page.getByTestId('reprint').first().click();
+    await eventually(
+      () => page.evaluate('window.__printed') as Promise<number>,
+      (n) => n === 2,
+    );
+    const again = await sqlOne<{ print_count: number; n: number }>(
+      em(),
+      `select max(print_count)::int as print_count, count(*)::int as n from shipment_label where shipment_id = ?`,
+      [labels[0]!.shipment_id],
+    );
+    expect(again).toEqual({ print_count: labels[0]!.print_count + 1, n: 1 });
+    await page
+      .getByTestId('label')
+      .filter({ hasText: `printed ${labels[0]!.print_count + 1}×` })
+      .first()
+      .waitFor();
+    await step('pack-5-reprinted');
   });
 
   it('names a scanner misconfiguration on the self-test screen', async () => {

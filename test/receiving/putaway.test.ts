@@ -122,6 +122,70 @@ describe('putaway', () => {
     expect(await sqlOne(em, `select 1 from outbox where type = 'asn.stocked' and payload->>'asnId' = ?`, [asn.body.id])).toBeTruthy();
   });
 
+  it('claims the putaway of a scanned pallet or item for one receiver only, with its proposed location', async () => {
+    const body = '00123456789';
+    const sscc = '0' + body + String(1234).padStart(5, '0');
+    const ssccFull = sscc + gs1CheckDigit(sscc);
+    const asn = await api('POST', '/inbound/asns', sup.token, {
+      warehouseId: sys.wh1,
+      reference: 'ASN-PUT-2',
+      supplier: { name: 'Putaway Supplier' },
+      lines: [
+        { sku: 'FAST-1', qty: 6 },
+        { sku: 'FAST-1', qty: 12, sscc: ssccFull },
+      ],
+    });
+    expect(asn.status, asn.text).toBe(201);
+    const loose = await api('POST', `/inbound/asns/${asn.body.id}/receive`, receiver.token, { raw: gtin(1), qty: 6 });
+    const pallet = await api('POST', `/inbound/asns/${asn.body.id}/receive`, receiver.token, { raw: `]C100${ssccFull}` });
+    expect(pallet.status, pallet.text).toBe(201);
+    expect(loose.body.putawayTaskIds).toHaveLength(1);
+    const other = await sys.user('rcv-put-2', ['receiver'], [sys.wh1]);
+    const claim = (token: string, scan: string) => api('POST', '/putaway/claim', token, { warehouseId: sys.wh1, scan });
+
+    // Two receivers scan the same item at once: one gets the loose task, the other the one-SKU pallet — never the same task.
+    const [a, b] = await Promise.all([claim(receiver.token, gtin(1)), claim(other.token, gtin(1))]);
+    expect([a.status, b.status], `${a.text} ${b.text}`).toEqual([200, 200]);
+    expect(a.body.task.id).not.toBe(b.body.task.id);
+    const byLoose = [a, b].find((r) => r.body.task.id === loose.body.putawayTaskIds[0])!;
+    const proposedCode = await sqlOne<{ code: string }>(
+      sys.rt.orm.em.fork(),
+      'select l.code from task t join location l on l.id = t.to_location_id where t.id = ?',
+      [byLoose.body.task.id],
+    );
+    expect(byLoose.body).toMatchObject({ from: 'DOCK-A', proposed: proposedCode!.code, lpn: null, sku: { code: 'FAST-1' } });
+    expect(byLoose.body.task).toMatchObject({ status: 'claimed', type: 'putaway', qty: 6 });
+    expect(byLoose.body.why.length).toBeGreaterThan(0);
+    const byPallet = [a, b].find((r) => r !== byLoose)!;
+    expect(byPallet.body.task.id).toBe(pallet.body.putawayTaskIds[0]);
+    expect(byPallet.body.lpn).toBeTruthy();
+    // A retried claim by the holder returns the task it holds; nothing is left for a third scan.
+    expect((await claim(receiver.token, gtin(1))).body.task.id).toBe(a.body.task.id);
+    const third = await sys.user('rcv-put-3', ['receiver'], [sys.wh1]);
+    const none = await claim(third.token, gtin(1));
+    expect(none.status).toBe(404);
+    expect(none.headers.get('content-type')).toContain('application/problem+json');
+    // A location is not stock; a bad check digit is named on the field.
+    const loc = await claim(third.token, 'R-BIG');
+    expect([loc.status, loc.body.type, loc.body.errors[0].path]).toEqual([422, expect.stringContaining('not-putaway-stock'), 'body.scan']);
+    const wrongDigit = (Number(gtin(1).at(-1)) + 1) % 10;
+    const bad = await claim(third.token, `]C101${'0' + gtin(1).slice(0, 12)}${wrongDigit}`);
+    expect([bad.status, bad.body.errors?.[0]?.path]).toEqual([422, 'body.scan']);
+    const empty = await claim(third.token, '');
+    expect(empty.status).toBe(400);
+    // Both finish by scanning their locations (the pallet to where it was proposed).
+    for (const [r, token] of [
+      [a, receiver.token],
+      [b, other.token],
+    ] as const) {
+      const done = await api('POST', `/putaway/tasks/${r.body.task.id}/confirm`, token, {
+        locationScan: r.body.proposed ?? 'R-BIG',
+        ...(r.body.proposed ? {} : { reason: 'no proposal' }),
+      });
+      expect(done.status, done.text).toBe(200);
+    }
+  });
+
   it('enforces location capacity on every ledger move', async () => {
     const sku = (await sqlOne<{ id: string }>(sys.rt.orm.em.fork(), `select id from sku where code = 'FAST-1'`))!;
     const mv = (qty: number) =>

@@ -210,6 +210,18 @@ describe('inbound ASN contract', () => {
       supplier: { name: 'CSV Supplier' },
       lines: [{ sku: 'FX-SPOON', qty: 10 }],
     });
+    // The delivery note shows the ASN reference or the PO number, not the id: both find the ASN.
+    for (const ref of ['ASN-PO-77', 'PO-77']) {
+      const found = await api('GET', `/inbound/asns?warehouseId=${sys.wh1}&ref=${ref}`, receiver.token);
+      expect(found.status, found.text).toBe(200);
+      expect(found.body.items.map((a: any) => [a.id, a.reference, a.poReference])).toEqual([[onPo.body.id, 'ASN-PO-77', 'PO-77']]);
+    }
+    expect((await api('GET', `/inbound/asns?warehouseId=${sys.wh1}&ref=PO-78`, receiver.token)).body.items).toEqual([]);
+    // Another warehouse's receiver finds nothing of ours by reference either.
+    expect((await api('GET', `/inbound/asns?warehouseId=${sys.wh1}&ref=PO-77`, stranger.token)).status).toBe(404);
+    const tooLong = await api('GET', `/inbound/asns?warehouseId=${sys.wh1}&ref=${'X'.repeat(81)}`, receiver.token);
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.errors?.[0]?.path ?? tooLong.body.detail).toContain('ref');
     await api('POST', `/inbound/asns/${onPo.body.id}/receive`, receiver.token, { raw: fx.scans.spoon, qty: 7 });
     await api('POST', `/inbound/asns/${onPo.body.id}/close`, receiver.token);
     const after = await api('GET', `/inbound/purchase-orders/${po.body.id}`, receiver.token);

@@ -534,6 +534,16 @@ export const EXPECTED: Record<string, Rule> = {
     roles: ['supervisor', 'receiver'],
     foreign: (f) => q(f.wh1, { skuId: f.sku, qty: '1', fromLocationId: f.loc }),
   },
+  'POST /v1/putaway/claim': {
+    roles: ['supervisor', 'receiver'],
+    foreign: (f) => ({ body: { warehouseId: f.wh1, scan: f.locCode } }),
+  },
+  'PUT /v1/devices/:deviceId': {
+    roles: 'any',
+    foreign: (f) => ({ path: { deviceId: 'dev-matrix-1' }, body: { name: 'Matrix', warehouseId: f.wh1 } }),
+  },
+  'GET /v1/warehouses/:warehouseId/devices': { roles: SUP, foreign: (f) => ({ path: { warehouseId: f.wh1 } }) },
+  'PUT /v1/me/locale': { roles: 'any', foreign: 'global' },
   'POST /v1/putaway/tasks/:taskId/confirm': {
     roles: ['supervisor', 'receiver'],
     foreign: (f) => ({ path: { taskId: f.putawayTask }, body: { locationScan: 'x' } }),

@@ -24,6 +24,8 @@ export interface RequestOpts {
   /** Sent as Idempotency-Key: a retried command is answered, not repeated. */
   key?: string;
   signal?: AbortSignal;
+  /** The body as a Blob (a label image), not JSON. */
+  blob?: boolean;
 }
 
 /** Calls the API with the session's token (refreshed once on a 401). */
@@ -49,6 +51,7 @@ export async function api<T>(method: string, path: string, body?: unknown, opts:
     // Gateways answering for a dead API are "no answer", not a verdict on the command.
     if (res.status === 502 || res.status === 503 || res.status === 504) throw new NetworkError(`${res.status}`);
     if (res.status === 204) return undefined as T;
+    if (opts.blob && res.ok) return (await res.blob()) as T;
     const json = await res.json().catch(() => undefined);
     if (!res.ok) {
       const p = (json ?? {}) as { type?: string; detail?: string; title?: string; errors?: { path?: string; message: string }[] };

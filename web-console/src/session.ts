@@ -6,7 +6,15 @@ export interface Session {
   accessToken: string;
   refreshToken: string;
   expiresAt: number;
-  user: { id: string; username: string; displayName: string; roles: string[]; warehouseIds: string[] };
+  user: {
+    id: string;
+    username: string;
+    displayName: string;
+    roles: string[];
+    warehouseIds: string[];
+    /** The language the user chose, stored on the server (null: not chosen yet). */
+    locale?: 'en' | 'zh-CN' | null;
+  };
 }
 export interface Device {
   id: string;

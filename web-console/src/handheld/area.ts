@@ -10,6 +10,7 @@ const handheld: Area = {
     { path: 'pack', label: 'flow.pack', roles: ['packer', 'supervisor'], order: 20, load: () => import('./pack') },
     { path: 'count', label: 'flow.count', roles: ['picker', 'receiver', 'supervisor'], order: 30, load: () => import('./count') },
     { path: 'receive', label: 'flow.receive', roles: ['receiver', 'supervisor'], order: 35, load: () => import('./receive') },
+    { path: 'putaway', label: 'flow.putaway', roles: ['receiver', 'supervisor'], order: 36, load: () => import('./putaway') },
     { path: 'move', label: 'flow.move', roles: FLOOR, order: 50, load: () => import('./move') },
     {
       path: 'replenish',

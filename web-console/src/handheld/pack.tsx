@@ -2,12 +2,12 @@ import { api, NetworkError } from '../api';
 import { fmtWeight, t } from '../i18n';
 import { enqueue } from '../offline/queue';
 import type { ScreenProps } from '../shell/areas';
-import { FlowScreen, QtyPicker, type FlowApi, type FlowDef } from '../flows/framework';
+import { FlowScreen, QtyPicker, type FlowApi, type FlowDef, type Outcome, type ScanIn } from '../flows/framework';
 import { findSku, loadSkus, skuName, skuOf } from '../flows/skus';
 import { me, reason } from '../flows/tasks';
 import type { PackSessionView } from '../../../domain/packing/pack.schemas';
 import { newKey } from '../api';
-import { labelStep } from './label';
+import { labelStep, type LabelView } from './label';
 
 interface PackCtx {
   warehouseId: string;
@@ -17,6 +17,9 @@ interface PackCtx {
   weights: number[];
   weight: number;
   busy?: boolean;
+  labels?: LabelView[];
+  labelKeys?: Record<string, string>;
+  labelError?: string;
 }
 const STATION_KEY = 'dockside.packStation';
 const cartons = (c: PackCtx) => c.session?.proposal?.cartons ?? [];
@@ -57,6 +60,24 @@ async function pack(c: PackCtx, f: FlowApi<PackCtx>, weightsG: number[]): Promis
   }
 }
 
+/** A tote opens the pack session of its order (also straight from the label screen: the next tote). */
+async function toteScan(s: ScanIn, c: PackCtx): Promise<Outcome<PackCtx>> {
+  try {
+    const session = await api<PackSessionView>('POST', `/warehouses/${c.warehouseId}/pack-sessions`, {
+      stationCode: c.station,
+      toteScan: s.raw,
+    });
+    await loadSkus(session.items.map((i) => i.skuId));
+    return {
+      verdict: 'right',
+      next: session.status === 'verifying' ? 'verify' : 'carton',
+      ctx: { session, carton: 0, weights: [], labels: undefined, labelKeys: undefined, labelError: undefined },
+    };
+  } catch (e) {
+    return { verdict: 'wrong', message: reason(e) };
+  }
+}
+
 export const packFlow: FlowDef<PackCtx> = {
   id: 'pack',
   start: 'station',
@@ -77,18 +98,7 @@ export const packFlow: FlowDef<PackCtx> = {
     tote: {
       prompt: () => t('pack.scanTote'),
       info: (c) => <p class="muted">{`${t('pack.station')}: ${c.station ?? ''}`}</p>,
-      scan: async (s, c) => {
-        try {
-          const session = await api<PackSessionView>('POST', `/warehouses/${c.warehouseId}/pack-sessions`, {
-            stationCode: c.station,
-            toteScan: s.raw,
-          });
-          await loadSkus(session.items.map((i) => i.skuId));
-          return { verdict: 'right', next: session.status === 'verifying' ? 'verify' : 'carton', ctx: { session, carton: 0, weights: [] } };
-        } catch (e) {
-          return { verdict: 'wrong', message: reason(e) };
-        }
-      },
+      scan: (s, c) => toteScan(s, c),
     },
     verify: {
       prompt: () => t('pack.verify'),
@@ -172,7 +182,8 @@ export const packFlow: FlowDef<PackCtx> = {
         </div>
       ),
     },
-    done: labelStep,
+    // The label: bought and printed after the weight; scanning the next tote moves on.
+    done: { ...labelStep, scan: (s, c) => toteScan(s, c) },
   },
 };
 

@@ -12,7 +12,18 @@ interface ReceiveCtx {
   raw?: string;
   qty: number;
   closed?: string;
+  /** Several open ASNs behind one PO number: the receiver picks the one on the truck. */
+  choices?: AsnSummary[];
 }
+interface AsnSummary {
+  id: string;
+  reference: string;
+  poReference: string | null;
+  status: string;
+  supplier: string;
+  lineCount: number;
+}
+const opened = (asn: AsnView) => ({ verdict: 'right' as const, next: 'item', ctx: { asn, choices: undefined, closed: undefined } });
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function Lines({ c }: { c: ReceiveCtx }) {
@@ -72,17 +83,55 @@ export const receiveFlow: FlowDef<ReceiveCtx> = {
   initial: () => ({ warehouseId: '', qty: 1 }),
   steps: {
     asn: {
-      prompt: () => t('receive.scanAsn'),
+      prompt: (c) => (c.choices?.length ? t('receive.chooseAsn') : t('receive.scanAsn')),
       info: (c) => <Lines c={c} />,
-      scan: async (s) => {
-        if (!UUID.test(s.code)) return { verdict: 'wrong', message: t('lookup.unknown') };
+      scan: async (s, c) => {
+        // The delivery note prints the ASN reference or the PO number (GS1 AI 400 on a label); an id works too.
+        const ref = (s.reading.ais['400'] ?? s.code).trim();
         try {
-          const asn = await api<AsnView>('GET', `/inbound/asns/${s.code}`);
-          return { verdict: 'right', next: 'item', ctx: { asn, closed: undefined } };
+          if (UUID.test(ref)) return opened(await api<AsnView>('GET', `/inbound/asns/${ref}`));
+          const found = await api<{ items: AsnSummary[] }>(
+            'GET',
+            `/inbound/asns?warehouseId=${encodeURIComponent(c.warehouseId)}&ref=${encodeURIComponent(ref)}&limit=20`,
+          );
+          const open = found.items.filter((a) => a.status !== 'closed');
+          if (open.length === 1) return opened(await api<AsnView>('GET', `/inbound/asns/${open[0]!.id}`));
+          if (open.length > 1) return { verdict: 'action', message: t('receive.chooseAsn'), ctx: { choices: open, closed: undefined } };
+          return {
+            verdict: 'wrong',
+            message: found.items.length ? t('receive.asnClosed', { ref }) : t('receive.noAsn', { ref }),
+          };
         } catch (e) {
           return { verdict: 'wrong', message: reason(e) };
         }
       },
+      body: (c, f) =>
+        c.choices?.length ? (
+          <div class="stack">
+            {c.choices.map((a) => (
+              <button
+                type="button"
+                key={a.id}
+                class="choice"
+                data-testid="asn-choice"
+                onClick={() =>
+                  void api<AsnView>('GET', `/inbound/asns/${a.id}`).then(
+                    (asn) => {
+                      f.say('right', '');
+                      f.go('item', { asn, choices: undefined, closed: undefined });
+                    },
+                    (e) => f.say('wrong', reason(e)),
+                  )
+                }
+              >
+                <strong class="mono">{a.reference}</strong>
+                <span>
+                  {a.supplier} · {t('receive.lines', { n: a.lineCount })}
+                </span>
+              </button>
+            ))}
+          </div>
+        ) : null,
     },
     item: {
       prompt: () => t('receive.scanItem'),

@@ -3,6 +3,7 @@ import { LOCALES, setLocale, useT, locale } from '../i18n';
 import { useStore } from '../store';
 import { badgeLogin, device, login, registerDevice, session } from '../session';
 import { warmAudio } from '../feedback';
+import { enqueue } from '../offline/queue';
 
 export function LanguagePicker({ userId }: { userId?: string }) {
   const t = useT();
@@ -10,7 +11,22 @@ export function LanguagePicker({ userId }: { userId?: string }) {
   return (
     <div class="langs" role="group" aria-label={t('lang.switch')}>
       {LOCALES.map((x) => (
-        <button type="button" key={x} lang={x} aria-pressed={l === x} onClick={() => setLocale(x, userId)}>
+        <button
+          type="button"
+          key={x}
+          lang={x}
+          aria-pressed={l === x}
+          data-testid={`lang-${x}`}
+          onClick={() => {
+            setLocale(x, userId);
+            // Signed in: the choice is the user's, kept on the server (queued through a dead spot).
+            const s = session.get();
+            if (userId && s) {
+              session.set({ ...s, user: { ...s.user, locale: x } });
+              void enqueue({ method: 'PUT', path: '/me/locale', body: { locale: x }, label: t('lang.switch'), userId, group: 'locale' });
+            }
+          }}
+        >
           {x === 'en' ? 'English' : '简体中文'}
         </button>
       ))}

@@ -2,7 +2,7 @@ import type { ComponentType } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import { acknowledge, feedback, locked } from '../feedback';
-import { loadUserLocale, locale, t, useT } from '../i18n';
+import { loadUserLocale, locale, setLocale, t, useT } from '../i18n';
 import { connectLive, dispatchLiveEvent, type ConnectionState } from '../live';
 import { conflicts, dismissConflict, online, pending } from '../offline/queue';
 import { device, logout, refreshNow, session, type Session } from '../session';
@@ -41,7 +41,13 @@ function SignedIn({ s }: { s: Session }) {
   sessionRef.current = s;
 
   useEffect(() => {
-    loadUserLocale(s.user.id);
+    // The user's language comes with the sign-in (stored on the server); a user who never chose one keeps the
+    // device's and it is stored for them, so the next handheld they pick up speaks it too.
+    if (s.user.locale) setLocale(s.user.locale, s.user.id);
+    else {
+      loadUserLocale(s.user.id);
+      void api('PUT', '/me/locale', { locale: locale.get() }).catch(() => undefined);
+    }
     const dev = device.get();
     const wh = dev?.warehouseId && s.user.warehouseIds.includes(dev.warehouseId) ? dev.warehouseId : s.user.warehouseIds[0];
     if (wh) warehouse.set(wh);
@@ -63,6 +69,8 @@ function SignedIn({ s }: { s: Session }) {
     if (!wid) return;
     const dev = device.get();
     if (dev && dev.warehouseId !== wid) device.set({ ...dev, warehouseId: wid });
+    // The server's device registry: this handheld, its warehouse and who signed in on it (best effort).
+    if (dev) void api('PUT', `/devices/${encodeURIComponent(dev.id)}`, { name: dev.name, warehouseId: wid }).catch(() => undefined);
     const live = (liveRef.current = connectLive({
       token: () => sessionRef.current.accessToken,
       warehouseId: wid,

@@ -7,6 +7,7 @@ import { buildConsoleIfStale } from '../../scripts/lib/prepare.js';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { withTx } from '../../platform/db.js';
 import { seedShipping } from '../../scripts/seed/shipping.seed.js';
+import { createLpn } from '../../domain/inventory/lpn.service.js';
 import { buildFloor, itemScanFor, type FloorFixture } from '../floor/fixture.js';
 import { call, eventually } from '../floor/support.js';
 import { startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
@@ -497,6 +498,98 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     const moved = await sqlOne<{ n: number }>(em(), `select count(*)::int as n from stock_movement where type = 'putaway' and ref_id = ?`, [
       held.id,
     ]);
+    expect(moved!.n).toBe(1);
+  });
+
+  it('looks up an item and a location, moves a pallet and replenishes a pick face', async () => {
+    const sku = fx.skus.find((x) => !x.lotTracked)!;
+    // Look up: an item (where, how many), then a location (what is in it).
+    await page.goto(`${sys.url}/console/#/lookup`);
+    await waitPrompt('Scan an item, location or LPN');
+    await step('lookup-0-scan');
+    await wedge(page, sku.gtin13);
+    await page.getByTestId('lookup-result').filter({ hasText: sku.code }).waitFor();
+    await step('lookup-1-item');
+    const where = (await sqlOne<{ code: string }>(
+      em(),
+      `select l.code from stock_balance b join location l on l.id = b.location_id where b.sku_id = ? and b.on_hand > 0 order by l.code limit 1`,
+      [sku.id],
+    ))!;
+    await wedge(page, where.code);
+    await page.getByTestId('lookup-result').filter({ hasText: where.code }).waitFor();
+    await step('lookup-2-location');
+
+    // Move a pallet (LPN) to another location.
+    const [dock, reserve] = await sql<{ id: string; code: string }>(
+      em(),
+      `select id, code from location where warehouse_id = ? and code in ('DOCK-01', ?) order by type = 'dock' desc`,
+      [sys.wh1, where.code],
+    );
+    const lpn = await withTx(sys.rt.orm.em, (tx) => createLpn(tx, { warehouseId: sys.wh1, type: 'pallet', locationId: dock!.id }));
+    await page.goto(`${sys.url}/console/#/move`);
+    await waitPrompt('Scan the pallet or tote (LPN)');
+    await step('move-1-lpn');
+    await wedge(page, lpn.code);
+    await waitPrompt('Scan the destination location');
+    await step('move-2-to');
+    await wedge(page, reserve!.code);
+    await page.getByTestId('moved').filter({ hasText: reserve!.code }).waitFor();
+    await step('move-3-moved');
+    await eventually(
+      () => sqlOne<{ location_id: string }>(em(), 'select location_id from license_plate where id = ?', [lpn.id]),
+      (r) => r?.location_id === reserve!.id,
+    );
+
+    // Replenish: a supervisor's task from a reserve location into a pick face, walked by scans.
+    const from = (await sqlOne<{ location_id: string; code: string; sku_id: string }>(
+      em(),
+      `select b.location_id, l.code, b.sku_id from stock_balance b join location l on l.id = b.location_id join sku s on s.id = b.sku_id
+       where b.warehouse_id = ? and not s.track_lot and b.lpn_id is null and b.status = 'available' and b.on_hand - b.reserved >= 2
+         and l.type in ('reserve', 'pick_face') order by l.code limit 1`,
+      [sys.wh1],
+    ))!;
+    const to = (await sqlOne<{ id: string; code: string }>(
+      em(),
+      `select id, code from location where warehouse_id = ? and type = 'pick_face' and id <> ? and max_volume_mm3 is null order by code desc limit 1`,
+      [sys.wh1, from.location_id],
+    ))!;
+    const task = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/tasks`, sup.token, {
+      type: 'replenish',
+      priority: 999,
+      fromLocationId: from.location_id,
+      toLocationId: to.id,
+      skuId: from.sku_id,
+      qty: 2,
+    });
+    expect(task.status, JSON.stringify(task.body)).toBe(201);
+    await page.goto(`${sys.url}/console/#/replenish`);
+    await waitPrompt('Get next task');
+    await step('replenish-0-start');
+    await page.getByTestId('get-task').click();
+    await waitPrompt(`Take from: ${from.code}`);
+    await step('replenish-1-from');
+    await wedge(page, from.code);
+    await waitPrompt('Scan the item');
+    await step('replenish-2-item');
+    await wedge(page, scanFor({ skuId: from.sku_id, lot: null }));
+    await waitPrompt('How many');
+    await step('replenish-3-qty');
+    await page.getByTestId('qty-ok').click();
+    await waitPrompt(`Put into the pick face: ${to.code}`);
+    await step('replenish-4-to');
+    await wedge(page, to.code);
+    await waitPrompt('Get next task');
+    await step('replenish-5-done');
+    const done = await eventually(
+      async () => (await call('GET', `${sys.url}/v1/tasks/${task.body.id}`, sup.token)).body,
+      (t) => t.status === 'done',
+    );
+    expect(done.qtyDone).toBe(2);
+    const moved = await sqlOne<{ n: number }>(
+      em(),
+      `select count(*)::int as n from stock_movement where ref_id = ? and from_location_id = ? and to_location_id = ? and qty = 2`,
+      [task.body.id, from.location_id, to.id],
+    );
     expect(moved!.n).toBe(1);
   });
 

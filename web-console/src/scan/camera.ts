@@ -9,12 +9,18 @@ export interface Decoded {
 
 let worker: Worker | undefined;
 let seq = 0;
+let warned = false;
 const waiting = new Map<number, (codes: Decoded[]) => void>();
 
 function decoder(): Worker {
   if (!worker) {
     worker = new Worker(new URL('./camera.worker.ts', import.meta.url), { type: 'module' });
-    worker.onmessage = (e: MessageEvent<{ id: number; codes: Decoded[] }>) => {
+    worker.onmessage = (e: MessageEvent<{ id: number; codes: Decoded[]; error?: string }>) => {
+      // A decoder that cannot start (no WASM, no detector) says so once, instead of seeing nothing forever.
+      if (e.data.error && !warned) {
+        warned = true;
+        console.warn(`camera decoder: ${e.data.error}`);
+      }
       waiting.get(e.data.id)?.(e.data.codes);
       waiting.delete(e.data.id);
     };

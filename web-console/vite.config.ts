@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import preact from '@preact/preset-vite';
 
@@ -25,11 +27,20 @@ function serviceWorker(): Plugin {
 // give the dev JSX runtime, a bigger bundle and no service worker).
 if (process.argv.includes('build')) process.env.NODE_ENV = 'production';
 
+// The camera fallback's ZXing .wasm must be the build its JS glue was made for: barcode-detector pins an exact
+// zxing-wasm version, and the .wasm of another one (the top-level zxing-wasm the tests use) crashes it with
+// "memory access out of bounds" on every frame. So the .wasm is resolved from barcode-detector's own dependency.
+const require = createRequire(import.meta.url);
+const ZXING_READER_WASM = require.resolve('zxing-wasm/reader/zxing_reader.wasm', {
+  paths: [dirname(require.resolve('barcode-detector/ponyfill'))],
+});
+
 // Served by the API at /console (see api/app.ts); `npm run build:console` or setup builds it.
 export default defineConfig({
   root: import.meta.dirname,
   base: '/console/',
   plugins: [preact(), serviceWorker()],
+  resolve: { alias: [{ find: /^barcode-detector-zxing-reader\.wasm(\?.*)?$/, replacement: `${ZXING_READER_WASM}$1` }] },
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1500 },
   worker: { format: 'es' },
   server: { proxy: { '/v1': 'http://localhost:3000', '/socket.io': { target: 'http://localhost:3000', ws: true } } },

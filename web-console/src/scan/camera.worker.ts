@@ -2,7 +2,8 @@
 // Decodes camera frames off the main thread: the native BarcodeDetector where the browser has one
 // (Android Chrome), else the ZXing WASM ponyfill with its .wasm served by us (never fetched from a CDN).
 import { BarcodeDetector as Ponyfill, prepareZXingModule } from 'barcode-detector/ponyfill';
-import wasmUrl from 'zxing-wasm/reader/zxing_reader.wasm?url';
+// The .wasm of barcode-detector's own zxing-wasm (aliased in vite.config.ts): glue and binary must be one version.
+import wasmUrl from 'barcode-detector-zxing-reader.wasm?url';
 
 prepareZXingModule({
   overrides: { locateFile: (path: string, prefix: string) => (path.endsWith('.wasm') ? wasmUrl : prefix + path) },

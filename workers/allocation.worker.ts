@@ -6,6 +6,7 @@ import { sql } from '../domain/shared/sql.js';
 import { withTx } from '../platform/db.js';
 import { queueDefs } from '../platform/queues.js';
 import type { Runtime } from '../platform/runtime.js';
+import type { StockReservationRow } from '../domain/inventory/entities/stock-reservation.entity.js';
 
 /** Allocates each waiting order in priority order, one transaction each; locked orders are skipped (another worker has them). */
 async function retryWaiting(rt: Runtime, warehouseId: string, skuId: string | undefined, trigger: string) {
@@ -47,7 +48,7 @@ export const allocationTriggersProcessor =
       case 'stock.reservation_released': {
         // Only the SKUs whose reservations were freed can help a backorder.
         const ids = (e.payload as { reservationIds?: string[] }).reservationIds ?? [];
-        const skus = await sql<{ sku_id: string }>(
+        const skus = await sql<Pick<StockReservationRow, 'sku_id'>>(
           rt.orm.em.fork(),
           'select distinct sku_id from stock_reservation where id = any(?::uuid[])',
           [`{${ids.join(',')}}`],

@@ -5,6 +5,7 @@ import { settleWave } from '../domain/picking/wave.service.js';
 import { sqlOne } from '../domain/shared/sql.js';
 import { withTx } from '../platform/db.js';
 import type { Runtime } from '../platform/runtime.js';
+import type { ShipmentRow } from '../domain/shipping/entities/shipment.entity.js';
 
 /** Order cancellations reaching the floor (open picks dropped, put-back raised) and wave progress after tasks and packs (idempotent). */
 export const floorEventsProcessor =
@@ -19,7 +20,7 @@ export const floorEventsProcessor =
       const waveId =
         p.waveId ??
         (p.shipmentId
-          ? (await sqlOne<{ wave_id: string | null }>(rt.orm.em.fork(), 'select wave_id from shipment where id = ?', [p.shipmentId]))
+          ? (await sqlOne<Pick<ShipmentRow, 'wave_id'>>(rt.orm.em.fork(), 'select wave_id from shipment where id = ?', [p.shipmentId]))
               ?.wave_id
           : null);
       return { wave: waveId ? await withTx(rt.orm.em, (tx) => settleWave(tx, waveId)) : null };

@@ -11,6 +11,7 @@ import { withTx } from '../platform/db.js';
 import { queueDefs } from '../platform/queues.js';
 import type { Runtime } from '../platform/runtime.js';
 import { safeRequest, type SafeHttpOptions } from './safe-http.js';
+import type { WebhookSubscriptionRow } from '../domain/orders/entities/webhook-subscription.entity.js';
 
 export { SsrfBlocked, type HttpResult } from './safe-http.js';
 
@@ -58,7 +59,7 @@ export async function attemptDelivery(rt: Runtime, deliveryId: string): Promise<
   };
   let secret: string | undefined;
   if (d.subscription_id) {
-    const sub = await sqlOne<{ secret_enc: string; active: boolean }>(
+    const sub = await sqlOne<Pick<WebhookSubscriptionRow, 'secret_enc' | 'active'>>(
       em,
       'select secret_enc, active from webhook_subscription where id = ?',
       [d.subscription_id],

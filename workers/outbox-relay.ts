@@ -7,6 +7,12 @@ import { sql } from '../domain/shared/sql.js';
 import type { Orm } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
 import type { QueueName, QueueRegistry } from '../platform/queues.js';
+import type { OutboxRow } from '../domain/events/entities/outbox.entity.js';
+import type { EventStreamRow } from '../domain/events/entities/event-stream.entity.js';
+import type { AdvisoryLockRow } from '../domain/shared/rows.js';
+
+/** An outbox row as the relay reads it: the relayed event and the rooms it goes to. */
+export type RelayRow = Parameters<typeof toRelayed>[0] & Pick<OutboxRow, 'rooms'>;
 
 /**
  * Outbox relay: the single leader (a PostgreSQL advisory lock) that orders and delivers events.
@@ -84,7 +90,7 @@ export class OutboxRelay {
       this.client.on('error', () => void this.dropLeadership());
       await this.client.connect();
     }
-    const r = await this.client.query<{ ok: boolean }>(`select pg_try_advisory_lock(hashtext('dockside.outbox-relay')) as ok`);
+    const r = await this.client.query<AdvisoryLockRow>(`select pg_try_advisory_lock(hashtext('dockside.outbox-relay')) as ok`);
     this.isLeader = r.rows[0]!.ok;
     if (this.isLeader) this.log.info('outbox relay is the leader');
   }
@@ -110,7 +116,7 @@ export class OutboxRelay {
   }
 
   private async undelivered(em: EntityManager) {
-    const rows = await sql<Parameters<typeof toRelayed>[0] & { rooms: string[] }>(
+    const rows = await sql<RelayRow>(
       em,
       'select id, seq, warehouse_id, type, payload, created_at, rooms from outbox where seq is not null and relayed_at is null order by warehouse_id, seq limit ?',
       [this.opts.batch ?? 500],
@@ -120,7 +126,7 @@ export class OutboxRelay {
 
   private async sequence(em: EntityManager) {
     return em.transactional(async (tx) => {
-      const rows = await sql<{ id: string; warehouse_id: string }>(
+      const rows = await sql<Pick<OutboxRow, 'id' | 'warehouse_id'>>(
         tx,
         `select id, warehouse_id from outbox where seq is null order by created_at, id limit ? for update`,
         [this.opts.batch ?? 500],
@@ -129,7 +135,7 @@ export class OutboxRelay {
       const perWarehouse = new Map<string, string[]>();
       for (const r of rows) perWarehouse.set(r.warehouse_id, [...(perWarehouse.get(r.warehouse_id) ?? []), r.id]);
       for (const [wid, ids] of perWarehouse) {
-        const [s] = await sql<{ last_seq: string }>(
+        const [s] = await sql<Pick<EventStreamRow, 'last_seq'>>(
           tx,
           `insert into event_stream (warehouse_id, last_seq) values (?, ?) on conflict (warehouse_id) do update set last_seq = event_stream.last_seq + excluded.last_seq returning last_seq`,
           [wid, ids.length],
@@ -140,7 +146,7 @@ export class OutboxRelay {
           `{${ids.map((_, i) => first + i).join(',')}}`,
         ]);
       }
-      const out = await sql<Parameters<typeof toRelayed>[0] & { rooms: string[] }>(
+      const out = await sql<RelayRow>(
         tx,
         'select id, seq, warehouse_id, type, payload, created_at, rooms from outbox where id = any(?::bigint[]) order by warehouse_id, seq',
         [`{${rows.map((r) => r.id).join(',')}}`],

@@ -13,6 +13,12 @@ import { queueDefs, type QueueName } from '../platform/queues.js';
 import type { Runtime } from '../platform/runtime.js';
 import { sweep } from './reconciliation.worker.js';
 import { repeatOf, scheduledJobs } from './schedules.js';
+import type { OutboxRow } from '../domain/events/entities/outbox.entity.js';
+import type { AdvisoryLockRow } from '../domain/shared/rows.js';
+import type { RoutePlanRow } from '../domain/dispatch/entities/route-plan.entity.js';
+
+/** A plan that may have lost its solve job, with what decides whether it did. */
+export type LostPlanRow = PlanRow & Pick<RoutePlanRow, 'started_at' | 'updated_at' | 'time_limit_s'>;
 
 /** Relayed events younger than this may still be on their way into Redis or running: not repaired yet. */
 const EVENT_MIN_AGE_MS = 3_000;
@@ -25,6 +31,7 @@ const QUEUED_LOST_S = 30;
 const BATCH = 5_000;
 
 export type Repairs = Record<string, number>;
+export type EventJobsRow = Pick<OutboxRow, 'id' | 'seq' | 'warehouse_id' | 'type' | 'created_at'> & { payload: unknown };
 
 /**
  * Postgres is the truth; Redis is a cache of work. The reconciler (one leader among worker processes, elected
@@ -112,7 +119,7 @@ export class Reconciler {
       this.client.on('error', () => void this.dropLeadership());
       await this.client.connect();
     }
-    const r = await this.client.query<{ ok: boolean }>(`select pg_try_advisory_lock(hashtext('dockside.reconciler')) as ok`);
+    const r = await this.client.query<AdvisoryLockRow>(`select pg_try_advisory_lock(hashtext('dockside.reconciler')) as ok`);
     this.isLeader = r.rows[0]!.ok;
     if (this.isLeader) {
       this.redisCameBack = true; // a new leader reconciles at once
@@ -173,7 +180,7 @@ export class Reconciler {
       if (!subs.length) continue;
       const exact = subs.filter((p) => !p.endsWith('*'));
       const prefixes = subs.filter((p) => p.endsWith('*')).map((p) => `${p.slice(0, -1)}%`);
-      const rows = await sql<{ id: string; seq: string; warehouse_id: string; type: string; payload: unknown; created_at: Date }>(
+      const rows = await sql<EventJobsRow>(
         em,
         `select o.id, o.seq, o.warehouse_id, o.type, o.payload, o.created_at from outbox o
         where o.relayed_at is not null and o.relayed_at < now() - make_interval(secs => ?) and o.relayed_at > now() - make_interval(hours => ?)
@@ -229,7 +236,7 @@ export class Reconciler {
 
   private async lostPlans(): Promise<number> {
     const em = this.rt.orm.em.fork();
-    const plans = await sql<PlanRow & { started_at: Date | null; updated_at: Date; time_limit_s: number }>(
+    const plans = await sql<LostPlanRow>(
       em,
       `select ${PLAN_COLUMNS}, started_at, updated_at, time_limit_s from route_plan where status in ('queued', 'solving')`,
     );

@@ -10,6 +10,10 @@ import { queueDefs } from '../platform/queues.js';
 import type { Runtime } from '../platform/runtime.js';
 import { outboundHttp } from './outbound-webhooks.worker.js';
 import { safeRequest } from './safe-http.js';
+import type { WebhookDeliveryRow } from '../domain/orders/entities/webhook-delivery.entity.js';
+import type { SalesOrderRow } from '../domain/orders/entities/sales-order.entity.js';
+import type { ConnectorRow } from '../domain/orders/entities/connector.entity.js';
+import type { WarehouseRow } from '../domain/layout/entities/warehouse.entity.js';
 
 const MAX_PAGES = 50;
 
@@ -53,7 +57,7 @@ async function sweep(rt: Runtime) {
   const s = ordersSettings(process.env);
   const em = rt.orm.em.fork();
   const bucket = Math.floor(Date.now() / s.intakeStaleMs);
-  const stuck = await sql<{ id: string }>(
+  const stuck = await sql<Pick<WebhookDeliveryRow, 'id'>>(
     em,
     // Poison (failed JOB_MAX_ATTEMPTS times) stays out: its job is parked in the dead-letter store for an admin.
     `select id from webhook_delivery where status = 'received' and received_at < now() - make_interval(secs => ?) and attempts < ?
@@ -61,7 +65,7 @@ async function sweep(rt: Runtime) {
     [s.intakeStaleMs / 1000, rt.config.JOB_MAX_ATTEMPTS],
   );
   for (const d of stuck) await rt.queues.add('webhook-intake', { deliveryId: d.id }, { jobId: `wh-${d.id}-s${bucket}` });
-  const waiting = await sql<{ id: string; warehouse_id: string }>(
+  const waiting = await sql<Pick<SalesOrderRow, 'id' | 'warehouse_id'>>(
     em,
     `select id, warehouse_id from sales_order where status = 'pending' and updated_at < now() - make_interval(secs => ?) order by created_at limit 1000`,
     [s.intakeStaleMs / 1000],
@@ -75,7 +79,7 @@ async function sweep(rt: Runtime) {
   const due = await dueDeliveries(em);
   for (const d of due) await rt.queues.add('webhook-delivery', { deliveryId: d.id }, { jobId: `wd-${d.id}-${d.attempts}-s${bucket}` });
   const q = rt.queues.get('reconciliation');
-  const connectors = await sql<{ id: string; poll_enabled: boolean; active: boolean; kind: string; poll_interval_s: number }>(
+  const connectors = await sql<Pick<ConnectorRow, 'id' | 'poll_enabled' | 'active' | 'kind' | 'poll_interval_s'>>(
     em,
     'select id, poll_enabled, active, kind, poll_interval_s from connector',
   );
@@ -131,7 +135,7 @@ export const reconciliationProcessor = (rt: Runtime): Processor => {
 
 /** Subscription fan-out for every warehouse (cheap when nobody subscribed: the cursor just moves). */
 async function dispatch(rt: Runtime) {
-  const whs = await sql<{ id: string }>(rt.orm.em.fork(), 'select id from warehouse');
+  const whs = await sql<Pick<WarehouseRow, 'id'>>(rt.orm.em.fork(), 'select id from warehouse');
   let n = 0;
   for (const w of whs) {
     const ids = await withTx(rt.orm.em, (tx) => dispatchToSubscriptions(tx, w.id));

@@ -7,6 +7,7 @@ import { sql } from '../domain/shared/sql.js';
 import { withTx } from '../platform/db.js';
 import { queueDefs } from '../platform/queues.js';
 import type { Runtime } from '../platform/runtime.js';
+import type { WaveTemplateRow } from '../domain/picking/entities/wave-template.entity.js';
 
 export const WAVE_TICK_MS = 10_000;
 
@@ -25,7 +26,7 @@ export const waveReleaseProcessor = (rt: Runtime): Processor => {
     const e = parseDomainEvent(data);
     const orderId = (e.payload as { orderId?: string }).orderId;
     if (!orderId) return { skipped: 'no order' };
-    const templates = await sql<{ id: string }>(
+    const templates = await sql<Pick<WaveTemplateRow, 'id'>>(
       rt.orm.em.fork(),
       'select id from wave_template where warehouse_id = ? and active and streaming order by priority desc, name',
       [e.warehouseId],

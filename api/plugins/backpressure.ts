@@ -3,6 +3,7 @@ import { sqlOne } from '../../domain/shared/sql.js';
 import { sendProblem } from '../problem.js';
 
 const BACKLOG_CACHE_MS = 1_000;
+export type ReadBacklogRow = { n: number };
 
 /**
  * Intake backpressure: beyond capacity the intake routes answer 503 with Retry-After BEFORE anything is written
@@ -16,7 +17,7 @@ export function intakeBackpressure(app: FastifyInstance): { onRequest: onRequest
   let reading: Promise<void> | undefined;
   const readBacklog = async () => {
     if (Date.now() - backlog.at < BACKLOG_CACHE_MS) return;
-    reading ??= sqlOne<{ n: number }>(app.orm.em.fork(), `select count(*)::int as n from webhook_delivery where status = 'received'`)
+    reading ??= sqlOne<ReadBacklogRow>(app.orm.em.fork(), `select count(*)::int as n from webhook_delivery where status = 'received'`)
       .then((r) => {
         backlog = { n: r!.n, at: Date.now() };
       })

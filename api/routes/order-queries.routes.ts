@@ -19,6 +19,8 @@ import { Conflict } from '../../domain/shared/errors.js';
 import { withTx } from '../../platform/db.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
 import { problemSchema } from '../problem.schema.js';
+import type { ConnectorRow } from '../../domain/orders/entities/connector.entity.js';
+import type { SalesOrderRow } from '../../domain/orders/entities/sales-order.entity.js';
 
 const params = z.object({ orderId: z.uuid() });
 const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
@@ -138,12 +140,12 @@ export async function orderQueryRoutes(fastify: FastifyInstance) {
       const w = await orderWarehouse(app.orm.em.fork(), actorOf(req), req.params.orderId);
       return withTx(app.orm.em, async (tx) => {
         const c = w.connectorId
-          ? await sqlOne<{ id: string; sku_mapping: 'sku' | 'barcode' }>(tx, 'select id, sku_mapping from connector where id = ?', [
+          ? await sqlOne<Pick<ConnectorRow, 'id' | 'sku_mapping'>>(tx, 'select id, sku_mapping from connector where id = ?', [
               w.connectorId,
             ])
           : null;
         const released = await releaseHoldIfResolved(tx, req.params.orderId, c ?? null);
-        const o = await sqlOne<{ hold_reason: string | null }>(tx, 'select hold_reason from sales_order where id = ?', [
+        const o = await sqlOne<Pick<SalesOrderRow, 'hold_reason'>>(tx, 'select hold_reason from sales_order where id = ?', [
           req.params.orderId,
         ]);
         return { released, holdReason: o?.hold_reason ?? null };

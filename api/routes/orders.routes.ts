@@ -15,6 +15,7 @@ import { connectorRoutes } from './connectors.routes.js';
 import { orderQueryRoutes } from './order-queries.routes.js';
 import { webhookRoutes } from './webhooks.routes.js';
 import { webhookSubscriptionRoutes } from './webhook-subscriptions.routes.js';
+import type { ConnectorRow } from '../../domain/orders/entities/connector.entity.js';
 
 const intakeView = z.object({
   id: z.string(),
@@ -65,12 +66,7 @@ async function genericIntakeRoutes(fastify: FastifyInstance) {
       const r = await withTx(app.orm.em, async (tx) => {
         let connector = null;
         if (req.body.connectorId) {
-          connector = await sqlOne<{
-            id: string;
-            warehouse_id: string;
-            sku_mapping: 'sku' | 'barcode';
-            min_shelf_life_days: number | null;
-          }>(
+          connector = await sqlOne<Pick<ConnectorRow, 'id' | 'warehouse_id' | 'sku_mapping' | 'min_shelf_life_days'>>(
             tx,
             `select id, warehouse_id, sku_mapping, min_shelf_life_days from connector where id = ? and warehouse_id = ? and active and kind = 'api'`,
             [req.body.connectorId, req.body.warehouseId],

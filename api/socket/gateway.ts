@@ -25,6 +25,7 @@ interface SocketData {
 export function socketKey(prefix: string): string {
   return `${prefix}:sio`;
 }
+export type AttachSocketGatewayRow = { oldest: string | null; newest: string | null };
 
 /**
  * Socket.IO gateway. Handshake auth with the access JWT; clients join only rooms they are entitled
@@ -133,7 +134,7 @@ export function attachSocketGateway(app: FastifyInstance, server: HttpServer, pu
       const max = app.config.SOCKET_REPLAY_MAX;
       for (const [wid, last] of Object.entries(parsed.data.lastSeq)) {
         if (!joined.includes(`warehouse:${wid}`)) continue;
-        const span = await sqlOne<{ oldest: string | null; newest: string | null }>(
+        const span = await sqlOne<AttachSocketGatewayRow>(
           em,
           'select min(seq) as oldest, max(seq) as newest from outbox where warehouse_id = ? and seq is not null',
           [wid],

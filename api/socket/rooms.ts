@@ -1,14 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sqlOne } from '../../domain/shared/sql.js';
 import { canSeeWarehouse, type Actor } from '../../domain/shared/roles.js';
+import type { TaskRow } from '../../domain/tasks/entities/task.entity.js';
+import type { ShipmentRow } from '../../domain/shipping/entities/shipment.entity.js';
+import type { RoutePlanRow } from '../../domain/dispatch/entities/route-plan.entity.js';
 
 /** Finds the warehouse an object-room belongs to; contexts add their object kinds here. */
 const objectRooms: Record<string, (em: EntityManager, id: string) => Promise<string | undefined>> = {
-  task: async (em, id) => (await sqlOne<{ warehouse_id: string }>(em, `select warehouse_id from task where id = ?`, [id]))?.warehouse_id,
+  task: async (em, id) =>
+    (await sqlOne<Pick<TaskRow, 'warehouse_id'>>(em, `select warehouse_id from task where id = ?`, [id]))?.warehouse_id,
   shipment: async (em, id) =>
-    (await sqlOne<{ warehouse_id: string }>(em, `select warehouse_id from shipment where id = ?`, [id]))?.warehouse_id,
+    (await sqlOne<Pick<ShipmentRow, 'warehouse_id'>>(em, `select warehouse_id from shipment where id = ?`, [id]))?.warehouse_id,
   route: async (em, id) =>
-    (await sqlOne<{ warehouse_id: string }>(em, `select warehouse_id from route_plan where id = ?`, [id]))?.warehouse_id,
+    (await sqlOne<Pick<RoutePlanRow, 'warehouse_id'>>(em, `select warehouse_id from route_plan where id = ?`, [id]))?.warehouse_id,
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

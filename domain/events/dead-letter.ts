@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql, sqlOne } from '../shared/sql.js';
+import type { ReconcilerRepairRow } from './entities/reconciler-repair.entity.js';
 
 /**
  * The dead-letter store: work that failed N times (or failed validation, which no retry can fix) is parked here
@@ -81,9 +82,10 @@ export async function markReplayed(em: EntityManager, id: string, by: string, re
   );
   return r.length > 0;
 }
+export type ParkedCountRow = { n: string };
 
 export async function parkedCount(em: EntityManager): Promise<number> {
-  return Number((await sqlOne<{ n: string }>(em, `select count(*) as n from dead_letter where status = 'parked'`))!.n);
+  return Number((await sqlOne<ParkedCountRow>(em, `select count(*) as n from dead_letter where status = 'parked'`))!.n);
 }
 
 /** Effects of relayed events, keyed by (queue, event id): the reconciler re-enqueues what has none. */
@@ -105,8 +107,10 @@ export async function countRepairs(em: EntityManager, kind: string, n: number): 
 }
 
 export async function repairTotals(em: EntityManager): Promise<{ kind: string; total: number }[]> {
-  return (await sql<{ kind: string; total: string }>(em, 'select kind, total from reconciler_repair order by kind')).map((r) => ({
-    kind: r.kind,
-    total: Number(r.total),
-  }));
+  return (await sql<Pick<ReconcilerRepairRow, 'kind' | 'total'>>(em, 'select kind, total from reconciler_repair order by kind')).map(
+    (r) => ({
+      kind: r.kind,
+      total: Number(r.total),
+    }),
+  );
 }

@@ -15,3 +15,8 @@ export type RowOf<S> = { [K in keyof InferEntity<S> as K extends string ? K : ne
 export interface IdRow {
   id: string;
 }
+
+/** `select pg_try_advisory_lock(…) as ok`: the leader election of the relay and the reconciler. */
+export interface AdvisoryLockRow {
+  ok: boolean;
+}

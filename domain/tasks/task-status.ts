@@ -24,7 +24,7 @@ export async function moveTask(
     [to, ...(m.setParams ?? []), taskId],
   );
   if (!moved) {
-    const cur = await sqlOne<{ status: string }>(em, 'select status from task where id = ?', [taskId]);
+    const cur = await sqlOne<Pick<TaskRow, 'status'>>(em, 'select status from task where id = ?', [taskId]);
     throw new IllegalTransition(taskLifecycle.name, cur?.status ?? 'missing', to, taskId);
   }
   if (m.event) await emit(em, m.event(moved));

@@ -7,6 +7,8 @@ import { sql, sqlOne } from '../shared/sql.js';
 import { TASK_COLUMNS, findTask, lockTask, pgArray, taskRef, taskRooms, taskWithLines, type TaskRow } from './task.repo.js';
 import { DEFAULT_TASK_ROLES, type ClaimInput, type CreateTaskInput, type TaskView } from './task.schemas.js';
 import { moveTask } from './task-status.js';
+import type { LocationRow } from '../layout/entities/location.entity.js';
+import type { WorkerProfileRow } from './entities/worker-profile.entity.js';
 
 /**
  * Claim scoring (one SQL expression, explainable on the supervisor board):
@@ -26,7 +28,7 @@ export async function createTask(em: EntityManager, warehouseId: string, input: 
   let x = input.xMm ?? null;
   let y = input.yMm ?? null;
   if (x === null && input.fromLocationId) {
-    const loc = await sqlOne<{ x_mm: number; y_mm: number; warehouse_id: string }>(
+    const loc = await sqlOne<Pick<LocationRow, 'x_mm' | 'y_mm' | 'warehouse_id'>>(
       em,
       'select x_mm, y_mm, warehouse_id from location where id = ?',
       [input.fromLocationId],
@@ -94,7 +96,7 @@ export async function claimNext(
   if (actor.kind !== 'user') throw new Forbidden('Only people claim tasks');
   if (!canSeeWarehouse(actor, input.warehouseId)) throw new NotFound('Warehouse', input.warehouseId);
   const now = clock.now();
-  const profile = (await sqlOne<{ equipment: string[]; zone_ids: string[]; last_x_mm: number | null; last_y_mm: number | null }>(
+  const profile = (await sqlOne<Pick<WorkerProfileRow, 'equipment' | 'zone_ids' | 'last_x_mm' | 'last_y_mm'>>(
     em,
     `
     insert into worker_profile (user_id) values (?) on conflict (user_id) do update set updated_at = excluded.updated_at
@@ -115,7 +117,7 @@ export async function claimNext(
   }
   const roles = actor.roles.includes('admin') ? [...ROLES] : actor.roles;
   const zones = input.zoneIds ?? profile.zone_ids;
-  const pick = await sqlOne<{ id: string }>(
+  const pick = await sqlOne<Pick<TaskRow, 'id'>>(
     em,
     `
     select t.id from task t
@@ -254,6 +256,7 @@ export async function finishTask(em: EntityManager, row: TaskRow, actorId: strin
     }),
   });
 }
+export type CompleteTaskRow = { open: number };
 
 /** Completes a non-pick task held by the actor (putaway, replenish, count, load, putback without lines, pack). */
 export async function completeTask(
@@ -265,7 +268,7 @@ export async function completeTask(
   opts: TaskEngineOptions,
 ): Promise<TaskView> {
   const row = await lockHeldTask(em, actor, taskId, clock, opts);
-  const lines = await sqlOne<{ open: number }>(em, `select count(*)::int as open from task_line where task_id = ? and status = 'open'`, [
+  const lines = await sqlOne<CompleteTaskRow>(em, `select count(*)::int as open from task_line where task_id = ? and status = 'open'`, [
     taskId,
   ]);
   if (lines && lines.open > 0) throw new Conflict(`Task ${taskId} still has ${lines.open} open lines`, 'task-lines-open');

@@ -11,6 +11,8 @@ import { createTask, returnToPool } from './task.service.js';
 import type { CreateTaskInput } from './task.schemas.js';
 import { assertInWarehouse, assertUserInWarehouse } from '../shared/scope.js';
 import { moveTask } from './task-status.js';
+import type { AppUserRow } from '../identity/entities/app-user.entity.js';
+import type { IdRow } from '../shared/rows.js';
 
 function assertVisible(actor: Actor, row: TaskRow): void {
   if (!canSeeWarehouse(actor, row.warehouse_id)) throw new NotFound('Task', row.id);
@@ -30,7 +32,7 @@ export async function reassignTask(em: EntityManager, actor: Actor, taskId: stri
   assertVisible(actor, row);
   assertOpenOrActive(row);
   if (userId) {
-    const u = await sqlOne<{ warehouse_ids: string[]; roles: string[]; active: boolean }>(
+    const u = await sqlOne<Pick<AppUserRow, 'warehouse_ids' | 'roles' | 'active'>>(
       em,
       'select warehouse_ids, roles, active from app_user where id = ?',
       [userId],
@@ -201,15 +203,14 @@ export async function setWorkerProfile(
   equipment: string[],
   zoneIds: string[],
 ): Promise<void> {
-  const user = await sqlOne<{ warehouse_ids: string[] }>(em, 'select warehouse_ids from app_user where id = ?', [userId]);
+  const user = await sqlOne<Pick<AppUserRow, 'warehouse_ids'>>(em, 'select warehouse_ids from app_user where id = ?', [userId]);
   const shared = (user?.warehouse_ids ?? []).filter((w) => canSeeWarehouse(actor, w));
   if (!user || shared.length === 0) throw new NotFound('User', userId);
   if (zoneIds.length) {
-    const ok = await sql<{ id: string }>(
-      em,
-      'select id::text as id from zone where id = any(?::uuid[]) and warehouse_id = any(?::uuid[])',
-      [`{${zoneIds.join(',')}}`, `{${shared.join(',')}}`],
-    );
+    const ok = await sql<IdRow>(em, 'select id::text as id from zone where id = any(?::uuid[]) and warehouse_id = any(?::uuid[])', [
+      `{${zoneIds.join(',')}}`,
+      `{${shared.join(',')}}`,
+    ]);
     const missing = zoneIds.find((z) => !ok.some((r) => r.id === z));
     if (missing) throw new NotFound('Zone', missing);
   }

@@ -31,6 +31,8 @@ interface Model {
   claims: { picker: number; taskId: string | null }[];
   refusedReserves: number[];
   refusedMoves: { from: Loc; qty: number }[];
+  /** Answers the model could not accept (an unexpected status): the property fails on any. */
+  errors: string[];
 }
 
 interface Real {
@@ -50,12 +52,16 @@ const other = (l: Loc): Loc => (l === 'A' ? 'B' : 'A');
  * once, so the requests of consecutive commands are in flight together and really race in Postgres.
  */
 function fire(
+  errors: string[],
   real: Real,
   label: string,
   send: () => Promise<{ status: number; body: any }>,
   deliver: (a: { status: number; body: any }) => void,
 ): void {
-  void real.s.schedule(send(), label).then(deliver);
+  void real.s
+    .schedule(send(), label)
+    .then(deliver)
+    .catch((err: unknown) => errors.push(`${label}: ${String(err)}`));
 }
 
 class Reserve implements fc.AsyncCommand<Model, Real> {
@@ -63,6 +69,7 @@ class Reserve implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(m: Model, real: Real): Promise<void> {
     fire(
+      m.errors,
       real,
       this.toString(),
       () =>
@@ -88,9 +95,14 @@ class Release implements fc.AsyncCommand<Model, Real> {
     const id = ids[this.pick % ids.length]!; // may be one already released or being released: must be a no-op then
     const r = m.reserved.get(id)!;
     fire(
+      m.errors,
       real,
       `release(${id.slice(0, 4)})`,
-      () => http('POST', `${sys.url}/v1/stock/reservations/release`, { token: real.sup, body: { reservationIds: [id] } }),
+      () =>
+        http('POST', `${sys.url}/v1/stock/reservations/release`, {
+          token: real.sup,
+          body: { reservationIds: [id], reasonCode: 'reallocate' },
+        }),
       (a) => {
         if (a.status !== 200) throw new Error(`release answered ${a.status} ${JSON.stringify(a.body)}`);
         for (const x of a.body.released as string[]) {
@@ -111,6 +123,7 @@ class Move implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(m: Model, real: Real): Promise<void> {
     fire(
+      m.errors,
       real,
       this.toString(),
       () =>
@@ -140,6 +153,7 @@ class Claim implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(m: Model, real: Real): Promise<void> {
     fire(
+      m.errors,
       real,
       this.toString(),
       () =>
@@ -156,6 +170,7 @@ class Claim implements fc.AsyncCommand<Model, Real> {
 
 /** After every answer is in: the database holds exactly what the answers said, and every refusal was deserved. */
 async function judge(m: Model, real: Real): Promise<void> {
+  expect(m.errors).toEqual([]);
   const onHand: Record<Loc, number> = { ...ON_HAND };
   for (const mv of m.moved) {
     onHand[mv.from] -= mv.qty;
@@ -245,7 +260,7 @@ async function freshWorld(s: fc.Scheduler): Promise<{ model: Model; real: Real }
     for (const p of [0, 1, 2, 3]) pickers.push(await mk(`model${n}-picker${p}`, ['picker'])); // one connection: in turn
     const sup = await mk(`model${n}-sup`, ['supervisor']);
     return {
-      model: { reserved: new Map(), released: new Map(), moved: [], claims: [], refusedReserves: [], refusedMoves: [] },
+      model: { reserved: new Map(), released: new Map(), moved: [], claims: [], refusedReserves: [], refusedMoves: [], errors: [] },
       real: { s, wh, sku, loc, pickers, sup },
     };
   });

@@ -41,6 +41,8 @@ const reslotSummary = z.object({
   bufferMoves: z.number().int(),
   skipped: z.array(z.object({ skuId: z.string(), reason: z.string() })),
   estSavedMPerWeek: z.number(),
+  /** Recent orders replayed on the pick-path model before and after the proposals, scaled to a week. */
+  measured: z.object({ orders: z.number().int(), beforeMPerWeek: z.number(), afterMPerWeek: z.number() }),
   velocityRunId: z.string().nullable(),
 });
 const reslotRunView = z.object({

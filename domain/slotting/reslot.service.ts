@@ -18,18 +18,26 @@ import { lockTask, taskWithLines } from '../tasks/task.repo.js';
 import type { TaskView } from '../tasks/task.schemas.js';
 import { createTask, finishTask, lockHeldTask, recordPosition, type TaskEngineOptions } from '../tasks/task.service.js';
 import type { StockBalanceRow } from '../inventory/entities/stock-balance.entity.js';
+import type { LocationRow } from '../layout/entities/location.entity.js';
+import type { IdRow } from '../shared/rows.js';
 import type { PickFaceRow } from './entities/pick-face.entity.js';
 import type { ReslotMoveRow } from './entities/reslot-move.entity.js';
+import type { SlottingRunRow } from './entities/slotting-run.entity.js';
 import type { SkuVelocityRow } from './entities/sku-velocity.entity.js';
 import { itemOf, locationsOfTypes, skuAttrs } from './putaway-candidates.js';
 import { proposePutaway } from './putaway-rules.js';
-import { planReslot, type ReslotOptions, type SlotFace, type SlotSku } from './reslot-rules.js';
+import { planReslot, type ReslotOptions, type ReslotProposal, type SlotFace, type SlotSku } from './reslot-rules.js';
 import { reslotMoveLifecycle } from './reslot.lifecycle.js';
 
 /** Round trip from the pack station to one location on the pick-path model (null when the model does not know it). */
 function roundTripMm(g: LocationGraph, code: string): number | null {
   const p = g.locations.get(code);
   return p ? sequencePicks(g.layout, [p], g.depot, { lowerBound: false }).lengthMm : null;
+}
+
+/** Units of one SKU at one location (`sum(on_hand)`). */
+export interface UnitsRow {
+  n: number;
 }
 
 /** A pick face slot with the velocity of its SKU. */
@@ -43,6 +51,74 @@ export type PromotionRow = Pick<SkuVelocityRow, 'sku_id' | 'picks_per_week' | 'c
   location_code: string;
 };
 
+/** One picked order line of the history replayed by `measureOnHistory`. */
+export interface HistoryPickRow {
+  order_key: string;
+  sku_id: string;
+  code: string;
+}
+
+/** Picker travel on recent orders, replayed on the pick-path model before and after the proposals (per week). */
+export interface MeasuredTravel {
+  orders: number;
+  beforeMPerWeek: number;
+  afterMPerWeek: number;
+}
+
+/**
+ * Replays the last `maxOrders` picked orders of the window: each order is one tour from the pack station through
+ * the locations its lines were picked from (sequenced by the pick-path optimizer), once as they were and once with
+ * every proposed SKU at its new location. Scaled to a week of the window's order rate.
+ */
+async function measureOnHistory(
+  tx: EntityManager,
+  warehouseId: string,
+  graph: LocationGraph,
+  proposals: readonly ReslotProposal[],
+  windowDays: number,
+  maxOrders = 2000,
+): Promise<MeasuredTravel> {
+  const rows = await sql<HistoryPickRow>(
+    tx,
+    `with m as (
+      select m.sku_id, m.from_location_id, coalesce(ol.order_id::text, 'm' || m.id) as order_key, m.created_at
+      from stock_movement m left join order_line ol on m.ref_type = 'order_line' and ol.id::text = m.ref_id
+      where m.warehouse_id = ? and m.type = 'pick' and m.created_at >= now() - make_interval(days => ?)),
+    o as (select order_key from m group by order_key order by max(created_at) desc limit ?)
+    select m.order_key, m.sku_id, l.code from m join o using (order_key) join location l on l.id = m.from_location_id order by m.order_key`,
+    [warehouseId, Math.round(windowDays), maxOrders],
+  );
+  const totalOrders = await sqlOne<UnitsRow>(
+    tx,
+    `select count(distinct coalesce(ol.order_id::text, 'm' || m.id))::int as n
+    from stock_movement m left join order_line ol on m.ref_type = 'order_line' and ol.id::text = m.ref_id
+    where m.warehouse_id = ? and m.type = 'pick' and m.created_at >= now() - make_interval(days => ?)`,
+    [warehouseId, Math.round(windowDays)],
+  );
+  const codes = new Map<string, string>(); // location id -> code
+  for (const l of await locationsOfTypes(tx, warehouseId, ['pick_face', 'reserve', 'staging'])) codes.set(l.id, l.code);
+  const movedTo = new Map(proposals.map((p) => [p.skuId, codes.get(p.toLocationId)]));
+  const byOrder = new Map<string, HistoryPickRow[]>();
+  for (const r of rows) byOrder.set(r.order_key, [...(byOrder.get(r.order_key) ?? []), r]);
+  const tour = (stops: (string | undefined)[]) => {
+    const picks = stops.map((c) => (c ? graph.locations.get(c) : undefined)).filter((x) => x !== undefined);
+    return picks.length ? sequencePicks(graph.layout, picks, graph.depot, { lowerBound: false }).lengthMm : 0;
+  };
+  let before = 0;
+  let after = 0;
+  for (const lines of byOrder.values()) {
+    before += tour(lines.map((l) => l.code));
+    after += tour(lines.map((l) => movedTo.get(l.sku_id) ?? l.code));
+  }
+  // The sample's travel, scaled to all orders of the window, per week.
+  const scale = byOrder.size ? (totalOrders?.n ?? byOrder.size) / byOrder.size / (windowDays / 7) : 0;
+  return {
+    orders: byOrder.size,
+    beforeMPerWeek: Math.round((before * scale) / 100) / 10,
+    afterMPerWeek: Math.round((after * scale) / 100) / 10,
+  };
+}
+
 export interface ReslotRunSummary {
   runId: string;
   proposals: number;
@@ -50,6 +126,7 @@ export interface ReslotRunSummary {
   bufferMoves: number;
   skipped: { skuId: string; reason: string }[];
   estSavedMPerWeek: number;
+  measured: MeasuredTravel;
   velocityRunId: string | null;
 }
 
@@ -94,7 +171,7 @@ export async function proposeReslot(
   const demoteTo = new Map<string, { locationId: string; costMm: number }>();
   for (const s of slots) {
     const attrs = await skuAttrs(tx, s.sku_id, warehouseId);
-    const lots = await sql<{ lot: string | null }>(
+    const lots = await sql<Pick<StockBalanceRow, 'lot'>>(
       tx,
       `select distinct lot from stock_balance where location_id = ? and sku_id = ? and on_hand > 0 order by lot`,
       [s.location_id, s.sku_id],
@@ -111,7 +188,7 @@ export async function proposeReslot(
     });
     limits.set(s.sku_id, { min: s.min_qty, max: s.max_qty });
     // Where it would go if it lost its face: the putaway rules' best reserve location for what the face holds.
-    const onFace = await sqlOne<{ n: number }>(
+    const onFace = await sqlOne<UnitsRow>(
       tx,
       `select coalesce(sum(on_hand), 0)::int as n from stock_balance where location_id = ? and sku_id = ?`,
       [s.location_id, s.sku_id],
@@ -143,16 +220,15 @@ export async function proposeReslot(
   }
   const buffers = await locationsOfTypes(tx, warehouseId, ['reserve', 'pick_face'], { emptyOnly: true, limit: 200 });
   const plan = planReslot({ faces, skus, buffers, demoteTo }, o);
-  const superseded = await sql<{ id: string }>(tx, `select id from reslot_move where warehouse_id = ? and status = 'proposed'`, [
-    warehouseId,
-  ]);
+  const measured = await measureOnHistory(tx, warehouseId, graph, plan.proposals, windowWeeks * 7);
+  const superseded = await sql<IdRow>(tx, `select id from reslot_move where warehouse_id = ? and status = 'proposed'`, [warehouseId]);
   await writeMove(
     tx,
     reslotMoveLifecycle,
     superseded.map((r) => r.id),
     'superseded',
   );
-  const velocityRun = await sqlOne<{ id: string }>(
+  const velocityRun = await sqlOne<IdRow>(
     tx,
     `select id from slotting_run where warehouse_id = ? and kind = 'velocity' order by created_at desc limit 1`,
     [warehouseId],
@@ -164,9 +240,10 @@ export async function proposeReslot(
     bufferMoves: plan.moves.filter((m) => m.kind === 'to_buffer').length,
     skipped: plan.skipped,
     estSavedMPerWeek,
+    measured,
     velocityRunId: velocityRun?.id ?? null,
   };
-  const run = (await sqlOne<{ id: string }>(
+  const run = (await sqlOne<IdRow>(
     tx,
     `insert into slotting_run (warehouse_id, kind, summary) values (?, 'reslot', ?::jsonb) returning id`,
     [warehouseId, JSON.stringify(summary)],
@@ -175,7 +252,7 @@ export async function proposeReslot(
   const idOfSeq = new Map<number, string>();
   for (const m of plan.moves) {
     const lim = limits.get(m.skuId);
-    const row = (await sqlOne<{ id: string }>(
+    const row = (await sqlOne<IdRow>(
       tx,
       `insert into reslot_move (warehouse_id, run_id, seq, sku_id, kind, from_location_id, to_location_id, depends_on, est_saved_mm_per_week, min_qty, max_qty)
       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
@@ -206,7 +283,7 @@ export type ReslotMoveViewRow = Pick<
 
 /** A re-slotting run: summary, then one proposal per SKU with its moves in execution order. */
 export async function getReslotRun(em: EntityManager, actor: Actor, runId: string) {
-  const run = await sqlOne<{ id: string; warehouse_id: string; summary: Record<string, unknown>; created_at: string }>(
+  const run = await sqlOne<Pick<SlottingRunRow, 'id' | 'warehouse_id' | 'summary' | 'created_at'>>(
     em,
     `select id, warehouse_id, summary, created_at from slotting_run where id = ? and kind = 'reslot'`,
     [runId],
@@ -251,7 +328,13 @@ export async function getReslotRun(em: EntityManager, actor: Actor, runId: strin
     };
   });
   proposals.sort((a, b) => b.estSavedMPerWeek - a.estSavedMPerWeek || a.sku.localeCompare(b.sku));
-  return { id: run.id, warehouseId: run.warehouse_id, createdAt: new Date(run.created_at).toISOString(), summary: run.summary, proposals };
+  return {
+    id: run.id,
+    warehouseId: run.warehouse_id,
+    createdAt: new Date(run.created_at).toISOString(),
+    summary: run.summary as Record<string, unknown>,
+    proposals,
+  };
 }
 
 /** Creates the move task of every approved move whose destination is free now (its dependency is done). */
@@ -268,7 +351,7 @@ async function releaseReady(tx: EntityManager, runId: string): Promise<string[]>
   );
   const ids: string[] = [];
   for (const m of ready) {
-    const held = await sqlOne<{ n: number }>(
+    const held = await sqlOne<UnitsRow>(
       tx,
       `select coalesce(sum(on_hand), 0)::int as n from stock_balance where location_id = ? and sku_id = ?`,
       [m.from_location_id, m.sku_id],
@@ -301,7 +384,7 @@ export async function approveReslot(
   runId: string,
   skuIds?: string[],
 ): Promise<{ approved: string[]; alsoApproved: string[]; taskIds: string[] }> {
-  const run = await sqlOne<{ warehouse_id: string }>(
+  const run = await sqlOne<Pick<SlottingRunRow, 'warehouse_id'>>(
     tx,
     `select warehouse_id from slotting_run where id = ? and kind = 'reslot' for update`,
     [runId],
@@ -382,7 +465,7 @@ export async function confirmMove(
     [taskId],
   );
   if (task.type !== 'move' || !move) throw new Conflict(`Task ${taskId} is not a re-slotting move`, 'not-a-move-task');
-  const to = (await sqlOne<{ code: string }>(tx, 'select code from location where id = ?', [move.to_location_id]))!;
+  const to = (await sqlOne<Pick<LocationRow, 'code'>>(tx, 'select code from location where id = ?', [move.to_location_id]))!;
   if (scannedCode(cmd.locationScan) !== to.code)
     throw new ValidationFailed(
       `Wrong location: this move goes to ${to.code}`,

@@ -8,6 +8,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { emit } from '../events/outbox.js';
 import { decodeCursor, page } from '../inventory/cursor.js';
 import type { Clock } from '../shared/clock.js';
+import type { IdRow } from '../shared/rows.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import type { SkuVelocityRow } from './entities/sku-velocity.entity.js';
 import { classCounts, computeVelocity, type PickRecord, type SkuFacts } from './velocity.js';
@@ -68,7 +69,7 @@ export async function runVelocity(
   const v = computeVelocity(picks, facts, { weeks: windowDays / 7 });
   const counts = classCounts(v);
   const summary = { windowDays, skus: v.length, picks: picks.length, a: counts.A, b: counts.B, c: counts.C };
-  const run = (await sqlOne<{ id: string }>(
+  const run = (await sqlOne<IdRow>(
     tx,
     `insert into slotting_run (warehouse_id, kind, summary) values (?, 'velocity', ?::jsonb) returning id`,
     [warehouseId, JSON.stringify(summary)],
@@ -106,7 +107,7 @@ export async function runVelocity(
 
 /** The nightly tick: warehouses whose velocity is older than `staleH` hours (or never computed). */
 export async function warehousesDueForVelocity(em: EntityManager, clock: Clock, staleH = 20): Promise<string[]> {
-  const rows = await sql<{ id: string }>(
+  const rows = await sql<IdRow>(
     em,
     `select w.id from warehouse w where not exists (select 1 from slotting_run r where r.warehouse_id = w.id and r.kind = 'velocity'
       and r.created_at > ?::timestamptz - make_interval(hours => ?)) order by w.code`,

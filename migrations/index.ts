@@ -18,6 +18,7 @@ import { Migration20261130021601_pack_lease } from './Migration20261130021601_pa
 import { Migration20261130001901_outbox_commit_order } from './Migration20261130001901_outbox_commit_order.js';
 import { Migration20261130021101_scan_resolve_gtin_forms } from './Migration20261130021101_scan_resolve_gtin_forms.js';
 import { Migration20261130021301_consolidation_scorecard } from './Migration20261130021301_consolidation_scorecard.js';
+import { Migration20261130021302_consolidation_window } from './Migration20261130021302_consolidation_window.js';
 import { Migration20261130021201_reslot } from './Migration20261130021201_reslot.js';
 import { Migration20261130021701_stop_rules } from './Migration20261130021701_stop_rules.js';
 import { Migration20261130021102_devices_locale } from './Migration20261130021102_devices_locale.js';
@@ -43,6 +44,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130021101_scan_resolve_gtin_forms', class: Migration20261130021101_scan_resolve_gtin_forms },
   { name: 'Migration20261130021601_pack_lease', class: Migration20261130021601_pack_lease },
   { name: 'Migration20261130021301_consolidation_scorecard', class: Migration20261130021301_consolidation_scorecard },
+  { name: 'Migration20261130021302_consolidation_window', class: Migration20261130021302_consolidation_window },
   { name: 'Migration20261130021201_reslot', class: Migration20261130021201_reslot },
   { name: 'Migration20261130021701_stop_rules', class: Migration20261130021701_stop_rules },
   { name: 'Migration20261130021102_devices_locale', class: Migration20261130021102_devices_locale },

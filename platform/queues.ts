@@ -54,9 +54,16 @@ export const queueDefs = {
     payload: z.union([relayedEventSchema, z.object({ kind: z.literal('tick') })]),
     subscribes: ['order.allocated'] as string[],
   },
-  /** Shipping: carrier choice when a carton is packed; the cut-off check for unmanifested parcels (tick). */
+  /**
+   * Shipping: carrier choice when a carton is packed (or, held for the consolidation window, by a delayed `select`);
+   * the cut-off check for unmanifested parcels (tick).
+   */
   shipping: {
-    payload: z.union([relayedEventSchema, z.object({ kind: z.literal('tick') })]),
+    payload: z.union([
+      relayedEventSchema,
+      z.object({ kind: z.literal('tick') }),
+      z.object({ kind: z.literal('select'), shipmentId: z.uuid() }),
+    ]),
     subscribes: ['shipment.packed'] as string[],
   },
   /** Floor: cancelled orders leave the floor; picked goods of cancelled orders get a put-back task; waves settle. */

@@ -285,6 +285,24 @@ export async function selectCarrier(em: EntityManager, shipmentId: string, now: 
   };
 }
 
+/**
+ * Seconds a packed carton should still wait for its carrier decision so that other orders for the same consignee
+ * can join its consignment: the warehouse's consolidation window from the moment it was packed, for an undecided
+ * carton of an order that may consolidate; 0 = decide now.
+ */
+export async function consolidationHoldS(em: EntityManager, shipmentId: string, now: Date): Promise<number> {
+  const s = await sqlOne<{ warehouse_id: string; packed_at: Date | string | null; tags: string[] | null; selection: unknown }>(
+    em,
+    `select s.warehouse_id, s.packed_at, s.selection, o.tags from shipment s join sales_order o on o.id = s.order_id where s.id = ?`,
+    [shipmentId],
+  );
+  if (!s || s.selection || !s.packed_at || (s.tags ?? []).includes('ship-alone')) return 0;
+  const settings = await shippingSettings(em, s.warehouse_id);
+  if (!settings.consolidateOrders || settings.consolidationWindowS <= 0) return 0;
+  const left = new Date(s.packed_at).getTime() + settings.consolidationWindowS * 1000 - now.getTime();
+  return left > 0 ? Math.ceil(left / 1000) : 0;
+}
+
 /** Opens a shipping exception (one open per shipment and kind) and tells the warehouse room. */
 export async function raiseException(
   em: EntityManager,

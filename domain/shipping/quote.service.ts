@@ -21,6 +21,7 @@ export interface ShippingSettings {
   shipFrom: Record<string, string>;
   highValueMinor: number;
   consolidateOrders: boolean;
+  consolidationWindowS: number;
   perishableMaxTransitDays: number;
   minOnTimeRate: number;
   scorecardMinParcels: number;
@@ -36,6 +37,7 @@ export async function shippingSettings(em: EntityManager, warehouseId: string): 
     shipFrom: s?.ship_from ?? {},
     highValueMinor: Number(s?.high_value_minor ?? 50000),
     consolidateOrders: s?.consolidate_orders ?? true,
+    consolidationWindowS: Number(s?.consolidation_window_s ?? 0),
     perishableMaxTransitDays: Number(s?.perishable_max_transit_days ?? 1),
     minOnTimeRate: Number(s?.min_on_time_rate ?? 0.9),
     scorecardMinParcels: Number(s?.scorecard_min_parcels ?? 20),

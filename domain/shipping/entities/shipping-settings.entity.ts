@@ -27,6 +27,7 @@ export const ShippingSettings = defineEntity({
     perishable_max_transit_days: p.integer().defaultRaw('1'),
     min_on_time_rate: p.double().$type<number>().defaultRaw('0.9'),
     scorecard_min_parcels: p.integer().defaultRaw('20'),
+    consolidation_window_s: p.integer().defaultRaw('0'),
   },
 });
 export type ShippingSettings = InferEntity<typeof ShippingSettings>;

@@ -1,0 +1,132 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { checkedRoutes, checkSolution } from '../../domain/routing/checker.js';
+import { cvrpToProblem, parseCvrplib } from '../../domain/routing/instances/cvrplib.js';
+import { parseSolomon, solomonToProblem } from '../../domain/routing/instances/solomon.js';
+import { routingProblemSchema } from '../../domain/routing/routing.schemas.js';
+import { solve } from '../../domain/routing/solver.js';
+
+/**
+ * Same-run comparison against VROOM (a binary you built yourself beside the project; none of its
+ * code is in this repository):
+ *   npx tsx bench/routing/vroom-compare.ts --vroom <path to vroom> --instances <files or dirs> [--seeds 1,2] [--threads 2]
+ * For each instance and seed, VROOM runs first (`-t <threads> -x 5`, its wall time W), then Dockside
+ * with a time limit of W on one thread. Both solutions go through the independent checker on the
+ * real instance. X instances: TSPLIB-rounded distances are integers already; Solomon: VROOM needs
+ * integers, so times and distances are scaled by 100 and windows rounded inwards, and it gets a
+ * fixed cost per vehicle so that it minimises vehicles first, like the hierarchical convention.
+ * One JSON line per run, then the mean gap of each and how many runs each won.
+ */
+const SCALE = 100;
+const VEHICLE_FIXED = 10_000_000;
+
+function args(argv: string[]): { vroom: string; files: string[]; seeds: number[]; threads: number } {
+  let vroom = process.env.VROOM_BIN ?? '';
+  const files: string[] = [];
+  let seeds = [1];
+  let threads = 2;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--vroom') vroom = argv[++i];
+    else if (argv[i] === '--seeds') seeds = argv[++i].split(',').map(Number);
+    else if (argv[i] === '--threads') threads = Number(argv[++i]);
+    else if (argv[i] === '--instances') while (i + 1 < argv.length && !argv[i + 1].startsWith('--')) files.push(argv[++i]);
+    else throw new Error(`unknown argument ${argv[i]}`);
+  }
+  if (!vroom) throw new Error('--vroom <path> (or VROOM_BIN) is required');
+  const expanded = files.flatMap((f) =>
+    statSync(f).isDirectory()
+      ? readdirSync(f)
+          .filter((x) => /\.(vrp|txt)$/i.test(x))
+          .sort()
+          .map((x) => join(f, x))
+      : [f],
+  );
+  return { vroom: resolve(vroom), files: expanded, seeds, threads };
+}
+
+type Bks = { bks?: number; routes?: number; bks_hierarchical?: { vehicles: number; distance: number } };
+
+function main(): void {
+  const o = args(process.argv.slice(2));
+  const work = mkdtempSync(join(tmpdir(), 'vroom-compare-'));
+  const rows: { vroomGap: number; docksideGap: number }[] = [];
+  for (const file of o.files) {
+    const name = basename(file, extname(file));
+    const isVrp = extname(file).toLowerCase() === '.vrp';
+    const text = readFileSync(file, 'utf8');
+    const raw = isVrp ? cvrpToProblem(parseCvrplib(text)) : solomonToProblem(parseSolomon(text), 'hierarchical');
+    const p = routingProblemSchema.parse(raw);
+    const entry = (JSON.parse(readFileSync(join(dirname(file), 'bks.json'), 'utf8')) as Record<string, Bks>)[name];
+    const bks = isVrp ? entry?.bks : entry?.bks_hierarchical?.distance;
+    if (!bks) continue;
+    const n = p.matrix.n;
+    const sc = isVrp ? 1 : SCALE;
+    const durations: number[][] = [];
+    for (let i = 0; i < n; i++) durations.push(Array.from({ length: n }, (_, j) => Math.round(p.matrix.durationS[i * n + j] * sc)));
+    // X instances list one vehicle per customer: VROOM gets the BKS route count + 5, plenty and faster.
+    const nv = isVrp && entry?.routes ? Math.min(p.vehicles.length, entry.routes + 5) : p.vehicles.length;
+    const input = {
+      vehicles: p.vehicles.slice(0, nv).map((v, k) => ({
+        id: k,
+        profile: 'car',
+        start_index: v.startIndex,
+        end_index: v.endIndex,
+        capacity: [Math.round(v.capacityWeightG)],
+        ...(isVrp
+          ? {}
+          : { time_window: [Math.round(v.shiftStartS * SCALE), Math.floor(v.shiftEndS * SCALE)], costs: { fixed: VEHICLE_FIXED } }),
+      })),
+      jobs: p.jobs.map((j, k) => ({
+        id: k,
+        location_index: j.locationIndex,
+        delivery: [Math.round(j.weightG)],
+        service: Math.round(j.serviceS * sc),
+        ...(j.timeWindow ? { time_windows: [[Math.ceil(j.timeWindow.startS * SCALE), Math.floor(j.timeWindow.endS * SCALE)]] } : {}),
+      })),
+      matrices: { car: { durations } },
+    };
+    const inFile = join(work, `${name}.json`);
+    writeFileSync(inFile, JSON.stringify(input));
+    for (const seed of o.seeds) {
+      const t0 = performance.now();
+      const out = JSON.parse(
+        execFileSync(o.vroom, ['-i', inFile, '-t', String(o.threads), '-x', '5'], { maxBuffer: 1 << 28 }).toString(),
+      ) as { routes: { vehicle: number; steps: { type: string; id?: number }[] }[]; summary: { unassigned: number } };
+      const W = (performance.now() - t0) / 1000;
+      const vRoutes = out.routes.map((r) => ({
+        vehicleIndex: r.vehicle,
+        jobs: r.steps.filter((s) => s.type === 'job').map((s) => s.id!),
+      }));
+      const vc = checkSolution(p, vRoutes);
+      const sol = solve(p, { seed, timeLimitS: W });
+      const dc = checkSolution(p, checkedRoutes(sol));
+      const dist = (d: number) => (isVrp ? Math.round(d) : Math.round(d * 100) / 100);
+      const gap = (d: number) => Math.round(((dist(d) - bks) / bks) * 1e4) / 100;
+      const line = {
+        instance: name,
+        seed,
+        timeS: Math.round(W * 100) / 100,
+        bks,
+        bksVehicles: entry?.bks_hierarchical?.vehicles ?? null,
+        vroom: { distance: dist(vc.distanceM), gapPct: gap(vc.distanceM), vehicles: vc.vehiclesUsed, feasible: vc.feasible },
+        dockside: {
+          distance: dist(dc.distanceM),
+          gapPct: gap(dc.distanceM),
+          vehicles: dc.vehiclesUsed,
+          feasible: dc.feasible && sol.unassigned.length === 0,
+        },
+      };
+      console.log(JSON.stringify(line));
+      rows.push({ vroomGap: line.vroom.gapPct, docksideGap: line.dockside.gapPct });
+    }
+  }
+  const mean = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)) * 100) / 100;
+  console.log(
+    `summary: runs ${rows.length}, mean gap % VROOM ${mean(rows.map((r) => r.vroomGap))} Dockside ${mean(rows.map((r) => r.docksideGap))}; ` +
+      `Dockside better in ${rows.filter((r) => r.docksideGap < r.vroomGap).length}, tied ${rows.filter((r) => r.docksideGap === r.vroomGap).length}`,
+  );
+}
+
+main();

@@ -19,6 +19,7 @@ export const AppUser = defineEntity({
     pin_failures: p.integer().defaultRaw('0'),
     pin_locked_until: p.datetime().nullable(),
     token_version: p.integer().defaultRaw('0'),
+    locale: p.enum(['en', 'zh-CN']).nullable(),
   },
   uniques: [
     { name: 'app_user_badge_code_key', properties: ['badge_code'] },

@@ -150,11 +150,16 @@ describe('slotting', () => {
     const notOurs = await api('POST', `/slotting/reslot-runs/${runId}/approve`, sup.token, { skuIds: [fx.skus[3]!.id] });
     expect(notOurs.status).toBe(422);
     expect(notOurs.body.errors[0].path).toBe('body.skuIds');
-    // Approving the fast mover alone brings in the slow one it waits on.
-    const ok = await api('POST', `/slotting/reslot-runs/${runId}/approve`, sup.token, { skuIds: [fx.skus[9]!.id] });
-    expect(ok.status, ok.text).toBe(200);
-    expect(ok.body.alsoApproved).toEqual([fx.skus[0]!.id]);
-    expect(ok.body.taskIds).toHaveLength(1); // only the park-in-buffer move can start now
+    // Approving the fast mover alone brings in the slow one it waits on. Eight supervisors' taps racing: one task.
+    const race = await Promise.all(
+      Array.from({ length: 8 }, () => api('POST', `/slotting/reslot-runs/${runId}/approve`, sup.token, { skuIds: [fx.skus[9]!.id] })),
+    );
+    expect(race.map((r) => r.status)).toEqual(Array(8).fill(200));
+    for (const r of race) expect(r.body.alsoApproved).toEqual([fx.skus[0]!.id]);
+    // Only the park-in-buffer move can start now, and exactly one of the racing calls released it.
+    expect(race.flatMap((r) => r.body.taskIds)).toHaveLength(1);
+    const moveTasks = await sql(sys.rt.orm.em.fork(), `select 1 from task where type = 'move' and warehouse_id = ?`, [sys.wh1]);
+    expect(moveTasks).toHaveLength(1);
 
     const walk: string[] = [];
     for (let step = 0; step < 3; step++) {

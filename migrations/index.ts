@@ -22,6 +22,7 @@ import { Migration20261130021302_consolidation_window } from './Migration2026113
 import { Migration20261130021201_reslot } from './Migration20261130021201_reslot.js';
 import { Migration20261130021701_stop_rules } from './Migration20261130021701_stop_rules.js';
 import { Migration20261130021102_devices_locale } from './Migration20261130021102_devices_locale.js';
+import { Migration20261130021401_vehicle_context_notify } from './Migration20261130021401_vehicle_context_notify.js';
 
 /** Every migration, in order. Add new ones at the end (the only way the schema changes). */
 export const migrationsList: MigrationObject[] = [
@@ -48,4 +49,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130021201_reslot', class: Migration20261130021201_reslot },
   { name: 'Migration20261130021701_stop_rules', class: Migration20261130021701_stop_rules },
   { name: 'Migration20261130021102_devices_locale', class: Migration20261130021102_devices_locale },
+  { name: 'Migration20261130021401_vehicle_context_notify', class: Migration20261130021401_vehicle_context_notify },
 ];

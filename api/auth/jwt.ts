@@ -66,13 +66,34 @@ function keyOf(secret: string): KeyObject {
   return k;
 }
 
+// A verified token's claims, per settings, until it expires: the same phone sends the same token on every request
+// (a position every few seconds), and its HMAC and claim checks need doing once. Expiry is checked on every hit.
+const verified = new WeakMap<JwtSettings, Map<string, AccessClaims>>();
+const CLOCK_TOLERANCE_S = 5;
+const MAX_VERIFIED = 20_000;
+
 /** Verifies signature, algorithm, exp, iat, aud and iss; returns undefined for any bad token. */
 export function verifyAccessToken(s: JwtSettings, token: string): AccessClaims | undefined {
+  let cache = verified.get(s);
+  if (!cache) verified.set(s, (cache = new Map()));
+  const hit = cache.get(token);
+  if (hit) {
+    if (Date.now() / 1000 < hit.exp + CLOCK_TOLERANCE_S) return hit;
+    cache.delete(token);
+    return undefined;
+  }
   try {
-    const decoded = jwt.verify(token, keyOf(s.secret), { algorithms: [ALG], issuer: s.issuer, audience: s.audience, clockTolerance: 5 });
+    const decoded = jwt.verify(token, keyOf(s.secret), {
+      algorithms: [ALG],
+      issuer: s.issuer,
+      audience: s.audience,
+      clockTolerance: CLOCK_TOLERANCE_S,
+    });
     const claims = claimsSchema.safeParse(decoded);
     if (!claims.success) return undefined;
     if (claims.data.iat > Date.now() / 1000 + 60) return undefined; // issued in the future
+    if (cache.size >= MAX_VERIFIED) cache.clear();
+    cache.set(token, claims.data);
     return claims.data;
   } catch {
     return undefined;

@@ -11,6 +11,8 @@ import type { Orm } from '../../platform/db.js';
  */
 export class UserStateCache {
   private readonly entries = new Map<string, { at: number; state: { active: boolean; tokenVersion: number } | undefined }>();
+  private epoch = 0;
+  private readonly reading = new Map<string, Promise<{ active: boolean; tokenVersion: number } | undefined>>();
   /** Emits 'revoked' (userId) for revocations from any process. */
   readonly events = new EventEmitter();
   private sub?: Redis;
@@ -25,7 +27,7 @@ export class UserStateCache {
   async start(): Promise<void> {
     this.sub = this.pub.duplicate();
     this.sub.on('message', (_ch: string, userId: string) => {
-      this.entries.delete(userId);
+      this.forget(userId);
       this.events.emit('revoked', userId);
     });
     await this.sub.subscribe(this.channel);
@@ -39,15 +41,34 @@ export class UserStateCache {
   async get(userId: string) {
     const hit = this.entries.get(userId);
     if (hit && Date.now() - hit.at < this.ttlMs) return hit.state;
-    const state = await userTokenState(this.orm.em.fork(), userId);
-    if (this.entries.size > 50_000) this.entries.clear();
-    this.entries.set(userId, { at: Date.now(), state });
-    return state;
+    // One read per user at a time: a busy user's requests (a phone pinging) share it when the entry expires.
+    let reading = this.reading.get(userId);
+    if (!reading) {
+      const epoch = this.epoch;
+      reading = userTokenState(this.orm.em.fork(), userId)
+        .then((state) => {
+          if (this.entries.size > 50_000) this.entries.clear();
+          // A revocation that arrived during the read may postdate it: keep nothing then.
+          if (epoch === this.epoch) this.entries.set(userId, { at: Date.now(), state });
+          return state;
+        })
+        .finally(() => {
+          if (this.reading.get(userId) === reading) this.reading.delete(userId);
+        });
+      this.reading.set(userId, reading);
+    }
+    return reading;
+  }
+
+  private forget(userId: string): void {
+    this.epoch++;
+    this.entries.delete(userId);
+    this.reading.delete(userId);
   }
 
   /** After a committed change: forget locally, tell every process. */
   async revoked(userId: string): Promise<void> {
-    this.entries.delete(userId);
+    this.forget(userId);
     await this.pub.publish(this.channel, userId);
   }
 }

@@ -12,13 +12,22 @@ import {
   positionBody,
 } from '../../domain/dispatch/live.schemas.js';
 import { arriveAtStop, podPolicyOf, proofsOf, recordOutcome, setPodPolicy, startRoute } from '../../domain/dispatch/live.service.js';
-import { positionContext, positionReported, storePositions, type PingToStore, type StoredPing } from '../../domain/dispatch/positions.js';
+import {
+  authorizePing,
+  loadPositionContext,
+  positionReported,
+  storePositions,
+  type PingToStore,
+  type PositionContextRow,
+  type StoredPing,
+} from '../../domain/dispatch/positions.js';
 import type { LiveDeps } from '../../domain/dispatch/notices.js';
 import { getTracking } from '../../domain/dispatch/tracking.service.js';
 import { metricsCsv } from '../../domain/dispatch/metrics.js';
 import { metricsFor } from '../../domain/dispatch/metrics.service.js';
 import { withTx } from '../../platform/db.js';
 import { GroupCommit } from '../../platform/group-commit.js';
+import { ListenCache } from '../../platform/listen-cache.js';
 import { idempotencyContext, markScopesApplied, type IdempotencyScope } from '../../platform/idempotency-context.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
 import { problemSchema } from '../problem.schema.js';
@@ -67,7 +76,13 @@ export async function dispatchLiveRoutes(fastify: FastifyInstance) {
       return out;
     }),
   );
-  app.addHook('onClose', async () => pings.close());
+  // Who may ping a vehicle and its route room, per process; triggers NOTIFY every change on commit (see ListenCache).
+  const contexts = new ListenCache<PositionContextRow | undefined>(app.config.DATABASE_URL, 'dockside_vehicle_context', app.log);
+  app.addHook('onReady', async () => contexts.start());
+  app.addHook('onClose', async () => {
+    await pings.close();
+    await contexts.stop();
+  });
 
   app.post(
     '/vehicles/:id/positions',
@@ -85,7 +100,8 @@ export async function dispatchLiveRoutes(fastify: FastifyInstance) {
     },
     async (req, reply) => {
       const actor = actorOf(req);
-      const ctx = await positionContext(app.orm.em.fork(), actor, req.params.id);
+      const vehicleId = req.params.id;
+      const ctx = authorizePing(actor, vehicleId, await contexts.get(vehicleId, () => loadPositionContext(app.orm.em.fork(), vehicleId)));
       const now = app.clock.now();
       const live = positionReported(ctx, req.body, now);
       // Live first: the dispatchers' map does not wait for the write.

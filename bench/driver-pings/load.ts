@@ -16,6 +16,8 @@ export interface LoadPlan {
   vehicleIds: string[];
   dispatchers: number;
   perSecond: number;
+  /** Pings sent (same rate) before measuring: connection pools, JIT and lazy imports warm up first. */
+  warmupMs: number;
   durationMs: number;
   redisUrl: string;
 }
@@ -76,12 +78,13 @@ async function live(plan: LoadPlan): Promise<Omit<LoadResult, 'baseline'>> {
     s.on('telemetry', onPosition);
     s.on('event', onPosition);
   }
-  // Driver i pings at i × (1 / rate) past each slot: an even rate.
-  await paced(plan.durationMs, plan.perSecond, (n) => {
+  let measuring = false;
+  // Driver i pings at i × (1 / rate) past each slot: an even rate. Warm-up pings are sent the same way, not timed.
+  const ping = (n: number) => {
     const v = plan.vehicleIds[n % plan.vehicleIds.length]!;
     const recordedAt = new Date(Date.now() + n).toISOString(); // unique per ping
     const t0 = now();
-    sentAt.set(`${v}|${recordedAt}`, t0);
+    if (measuring) sentAt.set(`${v}|${recordedAt}`, t0);
     fetch(`${plan.pingUrls[n % plan.pingUrls.length]}/v1/vehicles/${v}/positions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${plan.token}`, 'content-type': 'application/json' },
@@ -89,11 +92,16 @@ async function live(plan: LoadPlan): Promise<Omit<LoadResult, 'baseline'>> {
     })
       .then(async (r) => {
         await r.arrayBuffer();
-        if (r.status === 201) http.push(now() - t0);
-        else errors++;
+        if (r.status !== 201) errors++;
+        else if (measuring) http.push(now() - t0);
       })
       .catch(() => errors++);
-  });
+  };
+  let n = 0;
+  await paced(plan.warmupMs, plan.perSecond, () => ping(n++));
+  measuring = true;
+  errors = 0;
+  await paced(plan.durationMs, plan.perSecond, () => ping(n++));
   await new Promise((r) => setTimeout(r, 3000));
   for (const s of sockets) s.disconnect();
   return { pings: sentAt.size, errors, samples: samples.sort((a, b) => a - b), http: http.sort((a, b) => a - b) };

@@ -36,29 +36,33 @@ export interface PositionContext {
   route: { id: string; planId: string; startedAt: Date | null } | null;
 }
 
+const CONTEXT_SQL = `select v.id as vehicle_id, v.warehouse_id, vd.id as vehicle_driver_id, vd.user_id as vehicle_driver_user_id,
+    r.id as route_id, r.plan_id, r.driver_id as route_driver_id, rd.user_id as route_driver_user_id, r.started_at
+  from vehicle v
+  left join driver vd on vd.vehicle_id = v.id
+  left join lateral (
+    select r.id, r.plan_id, r.driver_id, r.started_at from route r join route_plan p on p.id = r.plan_id
+    where r.vehicle_id = v.id and r.status = 'dispatched' order by p.delivery_date desc, r.dispatched_at desc limit 1
+  ) r on true
+  left join driver rd on rd.id = r.driver_id`;
+
+/** One read (no transaction): the vehicle, the driver assigned to it, and its latest dispatched route (undefined: no such vehicle). */
+export async function loadPositionContext(em: EntityManager, vehicleId: string): Promise<PositionContextRow | undefined> {
+  return (await sql<PositionContextRow>(em, `${CONTEXT_SQL} where v.id = ?`, [vehicleId]))[0];
+}
+
 /**
- * One read (no transaction): the vehicle, the driver assigned to it, and its latest dispatched
- * route. The vehicle's driver, the route's driver, or a planner of the warehouse may ping;
- * anyone else gets 404, as for any object outside their reach.
+ * The vehicle's driver, the route's driver, or a planner of the warehouse may ping; anyone else
+ * gets 404, as for any object outside their reach.
  */
-export async function positionContext(em: EntityManager, actor: Actor, vehicleId: string): Promise<PositionContext> {
-  const [c] = await sql<PositionContextRow>(
-    em,
-    `select v.id as vehicle_id, v.warehouse_id, vd.id as vehicle_driver_id, vd.user_id as vehicle_driver_user_id,
-      r.id as route_id, r.plan_id, r.driver_id as route_driver_id, rd.user_id as route_driver_user_id, r.started_at
-    from vehicle v
-    left join driver vd on vd.vehicle_id = v.id
-    left join lateral (
-      select r.id, r.plan_id, r.driver_id, r.started_at from route r join route_plan p on p.id = r.plan_id
-      where r.vehicle_id = v.id and r.status = 'dispatched' order by p.delivery_date desc, r.dispatched_at desc limit 1
-    ) r on true
-    left join driver rd on rd.id = r.driver_id
-    where v.id = ?`,
-    [vehicleId],
-  );
+export function authorizePing(actor: Actor, vehicleId: string, c: PositionContextRow | undefined): PositionContext {
   if (!c || !canSeeWarehouse(actor, c.warehouse_id)) throw new NotFound('Vehicle', vehicleId);
   if (!mayActOnRoute(actor, null) && c.vehicle_driver_user_id !== actor.id && c.route_driver_user_id !== actor.id)
     throw new NotFound('Vehicle', vehicleId);
+  return contextOf(c);
+}
+
+function contextOf(c: PositionContextRow): PositionContext {
   return {
     vehicleId: c.vehicle_id,
     warehouseId: c.warehouse_id,
@@ -116,8 +120,14 @@ interface InsertedRow {
  * live state of all those routes at once. Results are in the order of `pings`; a route's notices
  * are counted on its latest ping of the batch.
  */
-export async function storePositions(em: EntityManager, pings: PingToStore[], now: Date): Promise<StoredPing[]> {
-  if (!pings.length) return [];
+export async function storePositions(em: EntityManager, given: PingToStore[], now: Date): Promise<StoredPing[]> {
+  if (!given.length) return [];
+  // The live push used the process's cached context; the rows and route starts use the committed one.
+  const fresh = await sql<PositionContextRow>(em, `${CONTEXT_SQL} where v.id = any(?::uuid[])`, [
+    pgColumn([...new Set(given.map((p) => p.ctx.vehicleId))]),
+  ]);
+  const ctxOf = new Map(fresh.map((c) => [c.vehicle_id, contextOf(c)]));
+  const pings = given.map((p) => ({ ...p, ctx: ctxOf.get(p.ctx.vehicleId) ?? p.ctx }));
   const col = <T>(f: (p: PingToStore) => T) => pings.map(f);
   const rows = await sql<InsertedRow>(
     em,
@@ -138,7 +148,7 @@ export async function storePositions(em: EntityManager, pings: PingToStore[], no
       col((p) => p.body.speedMps ?? null),
       col((p) => p.body.headingDeg ?? null),
       col((p) => p.recordedAt),
-    ].map(pgArray),
+    ].map(pgColumn),
   );
   // Rows are inserted in `ord` order, so the serial ids ascend with it.
   rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
@@ -174,7 +184,7 @@ async function noticesFromPositions(
   depsOf: Map<string, LiveDeps>,
 ): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  const states = await loadLiveRoutes(em, `r.id = any(?::uuid[]) and r.status = 'dispatched'`, [pgArray(routeIds)], now);
+  const states = await loadLiveRoutes(em, `r.id = any(?::uuid[]) and r.status = 'dispatched'`, [pgColumn(routeIds)], now);
   for (const st of states) {
     const deps = depsOf.get(st.row.id)!;
     if (!st.position) continue;
@@ -220,6 +230,7 @@ async function claim(em: EntityManager, stopId: string, what: 'nearby' | 'delaye
 const distM = (a: { lat: number; lng: number }, b: { lat: number; lng: number }) =>
   haversineM({ lat: a.lat, lon: a.lng }, { lat: b.lat, lon: b.lng });
 
-function pgArray(items: (string | number | null)[]): string {
+/** A PostgreSQL array literal of a column's values (text, numbers, NULLs) for `unnest(?::type[])`. */
+function pgColumn(items: (string | number | null)[]): string {
   return `{${items.map((v) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `"${v.replace(/(["\\])/g, '\\$1')}"`)).join(',')}}`;
 }

@@ -316,4 +316,19 @@ describe('the live delivery day', () => {
     const n = await sql<{ n: string }>(em, 'select count(*) as n from driver_position where vehicle_id = ?', [vehicleIds[5]]);
     expect(Number(n[0]!.n)).toBe(41);
   });
+
+  it('forgets a cached ping authorisation as soon as a write takes the vehicle from its driver, whatever the write path', async () => {
+    const ping = () =>
+      http('POST', `${sys.url}/v1/vehicles/${vehicleIds[5]}/positions`, { token: otherDriver.token, body: { lat: 52.37, lng: 4.9 } });
+    expect((await ping()).status).toBe(201); // authorised, and cached in the API process
+    const em = sys.rt.orm.em.fork();
+    const [d] = await sql<{ id: string }>(em, 'select id from driver where user_id = ?', [otherDriver.id]);
+    // A plain SQL write (no API call to invalidate anything): the triggers' NOTIFY reaches the cache on commit.
+    await sql(em, 'update driver set vehicle_id = null where id = ?', [d!.id]);
+    await sql(em, 'update route set driver_id = null where vehicle_id = ? and driver_id = ?', [vehicleIds[5], d!.id]);
+    // Within the wait (well under the cache's 60 s lifetime), the driver is refused like a stranger.
+    await until(async () => ((await ping()).status === 404 ? true : undefined), 20_000);
+    await sql(em, 'update driver set vehicle_id = ? where id = ?', [vehicleIds[5], d!.id]);
+    await until(async () => ((await ping()).status === 201 ? true : undefined), 20_000);
+  });
 });

@@ -46,7 +46,7 @@ function What({ c }: { c: PutCtx }) {
       <span>
         {w.lpn ? <b class="mono">{w.lpn}</b> : <b class="mono">{w.sku?.code}</b>} {name}
       </span>
-      <span class="qty-line">{t('put.units', { n: w.task.qty })}</span>
+      <span class="qty-line">{t('common.units', { n: w.task.qty })}</span>
     </div>
   );
 }

@@ -84,7 +84,7 @@ export const receiveFlow: FlowDef<ReceiveCtx> = {
   steps: {
     asn: {
       prompt: (c) => (c.choices?.length ? t('receive.chooseAsn') : t('receive.scanAsn')),
-      info: (c) => <Lines c={c} />,
+      info: (c) => (c.asn || c.closed ? <Lines c={c} /> : null),
       scan: async (s, c) => {
         // The delivery note prints the ASN reference or the PO number (GS1 AI 400 on a label); an id works too.
         const ref = (s.reading.ais['400'] ?? s.code).trim();

@@ -47,7 +47,7 @@ function What({ c }: { c: ReplCtx }) {
       <span>
         <b class="mono">{sku?.code}</b> {skuName(sku)}
       </span>
-      <span class="qty-line">{c.qty}</span>
+      <span class="qty-line">{t('common.units', { n: c.qty })}</span>
     </div>
   );
 }

@@ -53,7 +53,7 @@ export const en = {
   'put.scanStock': 'Scan the pallet or item to put away',
   'put.scanLocation': 'Take it to {code} and scan the location',
   'put.scanAny': 'No location fits: scan the one you choose',
-  'put.units': '{n} units',
+  'common.units': '{n} units',
   'put.noProposal': 'No proposal',
   'put.notALocation': 'That is stock, not a location: scan the location label',
   'put.otherNeedsReason': '{code} is not the proposed location: give a reason',

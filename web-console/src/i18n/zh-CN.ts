@@ -55,7 +55,7 @@ export const zhCN: Record<MsgKey, string> = {
   'put.scanStock': '扫描要上架的托盘或商品',
   'put.scanLocation': '送到 {code} 并扫描库位',
   'put.scanAny': '没有合适的库位：扫描您选择的库位',
-  'put.units': '{n} 件',
+  'common.units': '{n} 件',
   'put.noProposal': '无建议库位',
   'put.notALocation': '这是货物，不是库位：请扫描库位标签',
   'put.otherNeedsReason': '{code} 不是建议库位：请选择原因',

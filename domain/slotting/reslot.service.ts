@@ -169,6 +169,8 @@ export async function proposeReslot(
   const skus: SlotSku[] = [];
   const limits = new Map<string, { min: number; max: number }>();
   const demoteTo = new Map<string, { locationId: string; costMm: number }>();
+  // Reserve locations (with their contents) once: demotion destinations are chosen among them by the putaway rules.
+  const allReserves = await locationsOfTypes(tx, warehouseId, ['reserve'], { limit: 2000 });
   for (const s of slots) {
     const attrs = await skuAttrs(tx, s.sku_id, warehouseId);
     const lots = await sql<Pick<StockBalanceRow, 'lot'>>(
@@ -193,14 +195,25 @@ export async function proposeReslot(
       `select coalesce(sum(on_hand), 0)::int as n from stock_balance where location_id = ? and sku_id = ?`,
       [s.location_id, s.sku_id],
     );
-    const reserves = (await locationsOfTypes(tx, warehouseId, ['reserve'], { limit: 500 })).filter(
-      (l) => l.temperature === item.temperature,
-    );
+    const reserves = allReserves.filter((l) => l.temperature === item.temperature);
     const [dest] = proposePutaway({ ...item, qty: Math.max(1, onFace?.n ?? 0), velocity: 'C', wholeLpn: true }, reserves, {
       xMm: 0,
       yMm: 0,
     });
-    if (dest) demoteTo.set(s.sku_id, { locationId: dest.locationId, costMm: roundTripMm(graph, dest.code) ?? Number.MAX_SAFE_INTEGER });
+    if (dest) {
+      demoteTo.set(s.sku_id, { locationId: dest.locationId, costMm: roundTripMm(graph, dest.code) ?? Number.MAX_SAFE_INTEGER });
+      // Two demotions never count on the same free space: the chosen location now holds this SKU too.
+      allReserves
+        .find((l) => l.id === dest.locationId)
+        ?.contents.push({
+          skuId: s.sku_id,
+          lot: item.lot,
+          qty: Math.max(1, onFace?.n ?? 0),
+          unitVolumeMm3: item.unitVolumeMm3,
+          unitWeightG: item.unitWeightG,
+          hazmatClass: item.hazmatClass,
+        });
+    }
   }
   for (const p of promos) {
     const attrs = await skuAttrs(tx, p.sku_id, warehouseId);

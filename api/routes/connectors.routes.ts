@@ -1,3 +1,4 @@
+import { cursorParam } from '../../domain/shared/cursor.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -74,20 +75,15 @@ export async function connectorRoutes(fastify: FastifyInstance) {
         tags: ['connectors'],
         querystring: z.object({
           warehouseId: z.uuid().optional(),
-          cursor: z.string().optional(),
+          cursor: cursorParam,
           limit: z.coerce.number().int().min(1).max(200).default(100),
         }),
         response: { 200: z.object({ items: z.array(connectorView), nextCursor: z.string().nullable() }), ...problems },
       },
     },
     async (req) => {
-      const all = await listConnectors(app.orm.em.fork(), actorOf(req), req.query.warehouseId);
-      const start = req.query.cursor ? Math.max(0, all.findIndex((c) => c.id === req.query.cursor) + 1) : 0;
-      const page = all.slice(start, start + req.query.limit);
-      return {
-        items: page.map((c) => toConnectorView(c, base)),
-        nextCursor: start + req.query.limit < all.length ? page.at(-1)!.id : null,
-      };
+      const page = await listConnectors(app.orm.em.fork(), actorOf(req), req.query);
+      return { items: page.items.map((c) => toConnectorView(c, base)), nextCursor: page.nextCursor };
     },
   );
 

@@ -1,3 +1,4 @@
+import { cursorParam } from '../../domain/shared/cursor.js';
 import { lookup } from 'node:dns/promises';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -53,15 +54,12 @@ export async function webhookSubscriptionRoutes(fastify: FastifyInstance) {
       config: { roles: ['admin'], scopes: ['webhooks:write'] },
       schema: {
         tags: ['webhooks'],
-        querystring: z.object({ cursor: z.string().optional(), limit: z.coerce.number().int().min(1).max(200).default(100) }),
+        querystring: z.object({ cursor: cursorParam, limit: z.coerce.number().int().min(1).max(200).default(100) }),
         response: { 200: z.object({ items: z.array(subscriptionView), nextCursor: z.string().nullable() }), ...problems },
       },
     },
     async (req) => {
-      const all = await listSubscriptions(app.orm.em.fork(), actorOf(req));
-      const start = req.query.cursor ? Math.max(0, all.findIndex((s) => s.id === req.query.cursor) + 1) : 0;
-      const page = all.slice(start, start + req.query.limit);
-      return { items: page, nextCursor: start + req.query.limit < all.length ? page.at(-1)!.id : null };
+      return listSubscriptions(app.orm.em.fork(), actorOf(req), req.query);
     },
   );
 

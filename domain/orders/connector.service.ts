@@ -1,3 +1,4 @@
+import { keyset } from '../shared/cursor.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { recordAudit } from '../identity/audit.js';
@@ -197,15 +198,35 @@ async function reencryptConnectorSecrets(em: EntityManager, ring: KeyRing): Prom
   return n;
 }
 
-export async function listConnectors(em: EntityManager, actor: Actor, warehouseId?: string): Promise<ConnectorRow[]> {
+const connectorKeys = keyset(['time', 'uuid']);
+
+/** Connectors the actor may see, oldest first, keyset-paginated on (created_at, id) in SQL. */
+export async function listConnectors(
+  em: EntityManager,
+  actor: Actor,
+  q: { warehouseId?: string; cursor?: string; limit: number },
+): Promise<{ items: ConnectorRow[]; nextCursor: string | null }> {
   // A named warehouse outside the caller's scope does not exist for them (as on every other list).
-  if (warehouseId && !canSeeWarehouse(actor, warehouseId)) throw new NotFound('Warehouse', warehouseId);
-  const rows = await sql<ConnectorRow>(
+  if (q.warehouseId && !canSeeWarehouse(actor, q.warehouseId)) throw new NotFound('Warehouse', q.warehouseId);
+  const after = connectorKeys.after(q.cursor);
+  const rows = await sql<ConnectorRow & { created_us: string }>(
     em,
-    `select * from connector ${warehouseId ? 'where warehouse_id = ?' : ''} order by created_at, id`,
-    warehouseId ? [warehouseId] : [],
+    `select *, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_us from connector
+    where (?::uuid is null or warehouse_id = ?::uuid) and (?::boolean or warehouse_id = any(?::uuid[]))
+      and (?::timestamptz is null or (created_at, id) > (?::timestamptz, ?::uuid))
+    order by created_at, id limit ?`,
+    [
+      q.warehouseId ?? null,
+      q.warehouseId ?? null,
+      actor.allWarehouses,
+      `{${actor.warehouseIds.join(',')}}`,
+      after?.[0] ?? null,
+      after?.[0] ?? null,
+      after?.[1] ?? null,
+      q.limit + 1,
+    ],
   );
-  return rows.filter((r) => canSeeWarehouse(actor, r.warehouse_id));
+  return connectorKeys.page(rows, q.limit, (r) => [r.created_us, r.id]);
 }
 
 /** Upserts storefront-reference → SKU mappings; unknown SKU codes are reported, nothing is written for them. */

@@ -1,3 +1,4 @@
+import { keyset } from '../shared/cursor.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit } from '../identity/audit.js';
 import { NotFound } from '../shared/errors.js';
@@ -177,6 +178,8 @@ export interface DeadLetterRow {
   replay_result: string | null;
 }
 
+const deadLetterKeys = keyset(['time', 'uuid']);
+
 export async function listDeadLetters(
   em: EntityManager,
   actor: Actor,
@@ -196,23 +199,17 @@ export async function listDeadLetters(
     where.push('connector_id = ?');
     params.push(q.connectorId);
   }
-  if (q.cursor) {
-    const [at, id] = Buffer.from(q.cursor, 'base64url').toString().split('|');
+  const after = deadLetterKeys.after(q.cursor);
+  if (after) {
     where.push('(created_at, id) < (?::timestamptz, ?::uuid)');
-    params.push(at, id);
+    params.push(...after);
   }
   const rows = await sql<DeadLetterRow>(
     em,
     `select * from intake_dead_letter ${where.length ? `where ${where.join(' and ')}` : ''} order by created_at desc, id desc limit ?`,
     [...params, q.limit + 1],
   );
-  const items = rows.slice(0, q.limit);
-  const last = items.at(-1);
-  return {
-    items,
-    nextCursor:
-      rows.length > q.limit && last ? Buffer.from(`${new Date(last.created_at).toISOString()}|${last.id}`).toString('base64url') : null,
-  };
+  return deadLetterKeys.page(rows, q.limit, (r) => [new Date(r.created_at).toISOString(), r.id]);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { keyset } from '../shared/cursor.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { NotFound } from '../shared/errors.js';
@@ -129,6 +130,8 @@ function summary(r: Row): z.infer<typeof orderSummary> {
   };
 }
 
+const newestFirst = keyset(['time', 'uuid']);
+
 /** Orders the actor may see, newest first, keyset-paginated on (created_at, id). */
 export async function listOrders(em: EntityManager, actor: Actor, q: z.infer<typeof orderListQuery>) {
   const where: string[] = [];
@@ -161,11 +164,10 @@ export async function listOrders(em: EntityManager, actor: Actor, q: z.infer<typ
     where.push('o.created_at < ?');
     p.push(q.createdTo);
   }
-  if (q.cursor) {
-    const [at, id] = Buffer.from(q.cursor, 'base64url').toString().split('|');
-    if (!at || !id || Number.isNaN(Date.parse(at)) || !z.uuid().safeParse(id).success) throw new NotFound('Cursor', q.cursor);
+  const after = newestFirst.after(q.cursor);
+  if (after) {
     where.push('(o.created_at, o.id) < (?::timestamptz, ?::uuid)');
-    p.push(at, id);
+    p.push(...after);
   }
   // Microsecond precision in the cursor: a millisecond-truncated timestamp would skip or repeat rows.
   const rows = await sql<Row>(
@@ -175,10 +177,8 @@ export async function listOrders(em: EntityManager, actor: Actor, q: z.infer<typ
     ${where.length ? `where ${where.join(' and ')}` : ''} order by o.created_at desc, o.id desc limit ?`,
     [...p, q.limit + 1],
   );
-  const items = rows.slice(0, q.limit).map(summary);
-  const last = rows.length > q.limit ? rows[q.limit - 1] : undefined;
-  const nextCursor = last ? Buffer.from(`${last.created_us}|${last.id}`).toString('base64url') : null;
-  return { items, nextCursor };
+  const page = newestFirst.page(rows, q.limit, (r) => [r.created_us, r.id]);
+  return { items: page.items.map(summary), nextCursor: page.nextCursor };
 }
 
 async function visibleOrder(em: EntityManager, actor: Actor, id: string): Promise<Row> {

@@ -1,3 +1,4 @@
+import { keyset } from '../shared/cursor.js';
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
@@ -124,9 +125,21 @@ export async function createSubscription(
   return { ...toView(row), secret };
 }
 
-export async function listSubscriptions(em: EntityManager, actor: Actor) {
-  const rows = await sql<Row>(em, 'select * from webhook_subscription order by created_at, id');
-  return rows.filter((r) => (r.warehouse_id ? canSeeWarehouse(actor, r.warehouse_id) : actor.allWarehouses)).map(toView);
+const subscriptionKeys = keyset(['time', 'uuid']);
+
+/** Subscriptions the actor may see (warehouse-less ones: admins of all warehouses), oldest first, keyset-paginated in SQL. */
+export async function listSubscriptions(em: EntityManager, actor: Actor, q: { cursor?: string; limit: number }) {
+  const after = subscriptionKeys.after(q.cursor);
+  const rows = await sql<Row>(
+    em,
+    `select *, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_us from webhook_subscription
+    where (?::boolean or warehouse_id = any(?::uuid[]))
+      and (?::timestamptz is null or (created_at, id) > (?::timestamptz, ?::uuid))
+    order by created_at, id limit ?`,
+    [actor.allWarehouses, `{${actor.warehouseIds.join(',')}}`, after?.[0] ?? null, after?.[0] ?? null, after?.[1] ?? null, q.limit + 1],
+  );
+  const page = subscriptionKeys.page(rows, q.limit, (r) => [r.created_us as string, r.id as string]);
+  return { items: page.items.map(toView), nextCursor: page.nextCursor };
 }
 
 export async function deactivateSubscription(em: EntityManager, actor: Actor, id: string) {
@@ -184,10 +197,10 @@ export async function listDeliveries(
     where.push('order_id = ?');
     p.push(q.orderId);
   }
-  if (q.cursor) {
-    const [at, id] = Buffer.from(q.cursor, 'base64url').toString().split('|');
+  const after = subscriptionKeys.after(q.cursor);
+  if (after) {
     where.push('(created_at, id) < (?::timestamptz, ?::uuid)');
-    p.push(at, id);
+    p.push(...after);
   }
   const rows = await sql<Row>(
     em,
@@ -195,11 +208,8 @@ export async function listDeliveries(
     ${where.length ? `where ${where.join(' and ')}` : ''} order by created_at desc, id desc limit ?`,
     [...p, q.limit + 1],
   );
-  const last = rows.length > q.limit ? rows[q.limit - 1] : undefined;
-  return {
-    items: rows.slice(0, q.limit).map(deliveryToView),
-    nextCursor: last ? Buffer.from(`${last.created_us}|${last.id}`).toString('base64url') : null,
-  };
+  const page = subscriptionKeys.page(rows, q.limit, (r) => [r.created_us as string, r.id as string]);
+  return { items: page.items.map(deliveryToView), nextCursor: page.nextCursor };
 }
 
 /** Puts a dead (or pending) delivery back in line now, with a fresh 48 h window. */

@@ -201,7 +201,7 @@ export async function connectorRoutes(fastify: FastifyInstance) {
         querystring: z.object({
           warehouseId: z.uuid().optional(),
           connectorId: z.uuid().optional(),
-          cursor: z.string().max(200).optional(),
+          cursor: cursorParam,
           limit: z.coerce.number().int().min(1).max(200).default(50),
         }),
         response: { 200: z.object({ items: z.array(deadLetterView), nextCursor: z.string().nullable() }), ...problems },

@@ -1,3 +1,4 @@
+import { cursorParam, keyset } from '../../domain/shared/cursor.js';
 import type { JobsOptions } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -7,6 +8,9 @@ import { Conflict, NotFound } from '../../domain/shared/errors.js';
 import { queueDefs, type QueueName } from '../../platform/queues.js';
 import { actorOf } from '../auth/guard.js';
 import { problemSchema } from '../problem.schema.js';
+
+/** Parked jobs page on parked_at (the opaque cursor holds the last one's). */
+const parkedKeys = keyset(['time']);
 
 const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };
 const deadLetterView = z.object({
@@ -51,12 +55,12 @@ export async function deadLetterRoutes(fastify: FastifyInstance) {
       config: { roles: ['admin'] },
       schema: {
         tags: ['operations'],
-        summary: 'Parked jobs, newest first (cursor = parkedAt of the last item)',
+        summary: 'Parked jobs, newest first (cursor-paginated: pass nextCursor back as cursor)',
         querystring: z.object({
           status: z.enum(['parked', 'replayed', 'discarded']).default('parked'),
           queue: z.string().max(64).optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
-          cursor: z.iso.datetime().optional(),
+          cursor: cursorParam,
         }),
         response: { 200: z.object({ items: z.array(deadLetterView), nextCursor: z.string().nullable() }), ...problems },
       },
@@ -65,11 +69,11 @@ export async function deadLetterRoutes(fastify: FastifyInstance) {
       const rows = await listDeadLetters(app.orm.em.fork(), {
         status: req.query.status,
         queue: req.query.queue,
-        limit: req.query.limit,
-        before: req.query.cursor,
+        limit: req.query.limit + 1,
+        before: parkedKeys.after(req.query.cursor)?.[0],
       });
-      const items = rows.map(view);
-      return { items, nextCursor: items.length === req.query.limit ? items[items.length - 1]!.parkedAt : null };
+      const page = parkedKeys.page(rows.map(view), req.query.limit, (d) => [d.parkedAt]);
+      return { items: page.items, nextCursor: page.nextCursor };
     },
   );
 

@@ -1,3 +1,4 @@
+import { cursorParam } from '../../domain/shared/cursor.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -25,7 +26,7 @@ import { problemSchema } from '../problem.schema.js';
 
 const PLANNERS = ['dispatcher', 'supervisor'] as const;
 const idParams = z.object({ id: z.uuid() });
-const page = { cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) };
+const page = { cursor: cursorParam, limit: z.coerce.number().int().min(1).max(200).default(50) };
 const accepted = z.object({ id: z.string(), version: z.number().int(), status: z.string() });
 
 /**

@@ -1,3 +1,4 @@
+import { cursorParam } from '../../domain/shared/cursor.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -151,7 +152,7 @@ export async function inboundRoutes(fastify: FastifyInstance) {
             .optional()
             .describe('The ASN reference or the purchase order number, as printed on the delivery note (exact)'),
           limit: z.coerce.number().int().min(1).max(200).default(50),
-          cursor: z.string().max(100).optional(),
+          cursor: cursorParam,
         }),
         response: {
           200: z.object({
@@ -227,7 +228,7 @@ export async function inboundRoutes(fastify: FastifyInstance) {
       schema: {
         tags: ['inbound'],
         summary: 'Suppliers by name (cursor-paginated)',
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(200).optional() }),
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: cursorParam }),
         response: { 200: z.object({ items: z.array(supplierView), nextCursor: z.string().nullable() }), ...problems },
       },
     },
@@ -301,7 +302,7 @@ export async function inboundRoutes(fastify: FastifyInstance) {
           warehouseId: z.uuid(),
           from: z.iso.datetime({ offset: true }).optional(),
           to: z.iso.datetime({ offset: true }).optional(),
-          cursor: z.string().max(512).optional(),
+          cursor: cursorParam,
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
         response: { 200: z.object({ items: z.array(appointmentView), nextCursor: z.string().nullable() }), ...problems },

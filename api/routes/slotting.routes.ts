@@ -1,3 +1,4 @@
+import { cursorParam } from '../../domain/shared/cursor.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -143,7 +144,7 @@ export async function slottingRoutes(fastify: FastifyInstance) {
         querystring: z.object({
           warehouseId: z.uuid(),
           velocityClass: z.enum(['A', 'B', 'C']).optional(),
-          cursor: z.string().max(512).optional(),
+          cursor: cursorParam,
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
         response: { 200: z.object({ items: z.array(velocityItem), nextCursor: z.string().nullable() }), ...problems },

@@ -1,3 +1,4 @@
+import { cursorParam } from '../../domain/shared/cursor.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -55,7 +56,7 @@ export async function userRoutes(fastify: FastifyInstance) {
         tags: ['identity'],
         summary: 'Audit log: who did what, when, from which device (newest first)',
         querystring: z.object({
-          cursor: z.coerce.number().int().positive().optional(),
+          cursor: cursorParam,
           limit: z.coerce.number().int().min(1).max(500).default(100),
           action: z.string().max(100).optional(),
           objectType: z.string().max(50).optional(),

@@ -85,7 +85,7 @@ export async function webhookSubscriptionRoutes(fastify: FastifyInstance) {
         querystring: z.object({
           status: z.enum(['pending', 'delivered', 'dead']).optional(),
           orderId: z.uuid().optional(),
-          cursor: z.string().max(200).optional(),
+          cursor: cursorParam,
           limit: z.coerce.number().int().min(1).max(200).default(50),
         }),
         response: { 200: z.object({ items: z.array(deliveryView), nextCursor: z.string().nullable() }), ...problems },

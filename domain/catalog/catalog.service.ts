@@ -3,15 +3,17 @@
  * and barcodes. Writes are set-based (jsonb_to_recordset) so a CSV import of 10k rows is a few
  * statements per batch. GTINs are stored as GTIN-14 so one index probe resolves any scanned form.
  */
+import { keyset } from '../shared/cursor.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { toGtin14 } from '../scanning/index.js';
 import { NotFound, type FieldError } from '../shared/errors.js';
 import { sql, sqlOne } from '../shared/sql.js';
-import { decodeCursor, page } from '../inventory/cursor.js';
 import type { SkuInput, SkuView } from './catalog.schemas.js';
 import type { SkuBarcodeRow } from './entities/sku-barcode.entity.js';
 import type { SkuRow } from './entities/sku.entity.js';
 import type { IdRow } from '../shared/rows.js';
+
+const byCode = keyset(['text']);
 
 const gtinKind = (g: string) => (g.length === 8 ? 'gtin8' : g.length === 12 ? 'gtin12' : g.length === 13 ? 'gtin13' : 'gtin14');
 
@@ -225,7 +227,7 @@ export async function listSkus(
   em: EntityManager,
   f: { q?: string; category?: string; velocityClass?: string; cursor?: string; limit: number },
 ) {
-  const after = decodeCursor(f.cursor, 1);
+  const after = byCode.after(f.cursor);
   const rows = await sql<Pick<SkuRow, 'id' | 'code'>>(
     em,
     `select id, code from sku
@@ -239,12 +241,12 @@ export async function listSkus(
       f.category ?? null,
       f.velocityClass ?? null,
       f.velocityClass ?? null,
-      (after?.[0] as string) ?? null,
-      (after?.[0] as string) ?? null,
+      after?.[0] ?? null,
+      after?.[0] ?? null,
       f.limit + 1,
     ],
   );
-  const p = page(rows, f.limit, (r) => [r.code]);
+  const p = byCode.page(rows, f.limit, (r) => [r.code]);
   return {
     items: await skuViews(
       em,

@@ -1,3 +1,4 @@
+import { keyset } from '../shared/cursor.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { recordAudit } from '../identity/audit.js';
@@ -78,17 +79,19 @@ export async function createVehicle(em: EntityManager, actor: Actor, v: CreateVe
   return toView(row);
 }
 
+const vehicleKeys = keyset(['text']);
+
 /** Vehicles of a warehouse by code, keyset-paginated on code. */
 export async function listVehicles(em: EntityManager, actor: Actor, q: { warehouseId: string; cursor?: string; limit: number }) {
   if (!canSeeWarehouse(actor, q.warehouseId)) throw new NotFound('Warehouse', q.warehouseId);
-  const after = q.cursor ? Buffer.from(q.cursor, 'base64url').toString() : '';
+  const after = vehicleKeys.after(q.cursor);
   const rows = await sql<Record<string, any>>(
     em,
     `select ${VEHICLE_VIEW} from vehicle where warehouse_id = ? and code > ? order by code limit ?`,
-    [q.warehouseId, after, q.limit + 1],
+    [q.warehouseId, after?.[0] ?? '', q.limit + 1],
   );
-  const page = rows.slice(0, q.limit);
-  return { items: page.map(toView), nextCursor: rows.length > q.limit ? Buffer.from(page.at(-1)!.code).toString('base64url') : null };
+  const page = vehicleKeys.page(rows, q.limit, (r) => [r.code as string]);
+  return { items: page.items.map(toView), nextCursor: page.nextCursor };
 }
 
 /** Links a user with the driver role to the warehouse (and optionally to the vehicle they drive). */

@@ -1,3 +1,4 @@
+import { keyset } from '../shared/cursor.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFound } from '../shared/errors.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
@@ -124,6 +125,8 @@ export async function getPlan(em: EntityManager, actor: Actor, planId: string): 
   return { ...toSummary(row), routes: await routesOf(em, 'r.plan_id = ?', [planId]) };
 }
 
+const planKeys = keyset(['time', 'uuid']);
+
 /** Plans of a warehouse, newest first, keyset-paginated on (created_at, id). */
 export async function listPlans(
   em: EntityManager,
@@ -137,10 +140,10 @@ export async function listPlans(
     where += ' and delivery_date = ?::date';
     params.push(q.deliveryDate);
   }
-  if (q.cursor) {
-    const [at, id] = Buffer.from(q.cursor, 'base64url').toString().split('|');
+  const after = planKeys.after(q.cursor);
+  if (after) {
     where += ' and (created_at, id) < (?::timestamptz, ?::uuid)';
-    params.push(at, id);
+    params.push(...after);
   }
   params.push(q.limit + 1);
   const rows = await sql<Record<string, any>>(
@@ -148,11 +151,8 @@ export async function listPlans(
     `select ${SUMMARY} from route_plan where ${where} order by created_at desc, id desc limit ?`,
     params,
   );
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
-  const nextCursor =
-    rows.length > q.limit && last ? Buffer.from(`${new Date(last.created_at).toISOString()}|${last.id}`).toString('base64url') : null;
-  return { items: page.map(toSummary), nextCursor };
+  const page = planKeys.page(rows, q.limit, (r) => [new Date(r.created_at).toISOString(), r.id]);
+  return { items: page.items.map(toSummary), nextCursor: page.nextCursor };
 }
 export type GetRouteRow = Pick<RouteRow, 'warehouse_id'> & { driver_user_id: string | null };
 

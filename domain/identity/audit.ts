@@ -1,6 +1,9 @@
+import { keyset } from '../shared/cursor.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../shared/sql.js';
 import type { AuditLogRow } from './entities/audit-log.entity.js';
+
+const auditKeys = keyset(['bigint']);
 
 export interface AuditEntry {
   actorType: 'user' | 'api_client' | 'system' | 'anonymous';
@@ -35,7 +38,7 @@ export async function recordAudit(em: EntityManager, e: AuditEntry): Promise<voi
 }
 
 export interface AuditQuery {
-  cursor?: number;
+  cursor?: string;
   limit: number;
   action?: string;
   objectType?: string;
@@ -46,7 +49,7 @@ export type ListAuditRow = Pick<
   'id' | 'at' | 'actor_type' | 'actor_id' | 'action' | 'object_type' | 'object_id' | 'warehouse_id' | 'device_id' | 'ip'
 > & { details: Record<string, unknown> };
 
-/** Newest first, cursor = last id seen. Non-admins see entries of their warehouses and their own actions. */
+/** Newest first, keyset on id (the opaque cursor holds the last id seen). Non-admins see entries of their warehouses and their own actions. */
 export async function listAudit(em: EntityManager, actor: { id: string; allWarehouses: boolean; warehouseIds: string[] }, q: AuditQuery) {
   const where: string[] = [];
   const params: unknown[] = [];
@@ -54,7 +57,8 @@ export async function listAudit(em: EntityManager, actor: { id: string; allWareh
     where.push(clause);
     params.push(...values);
   };
-  if (q.cursor) add('id < ?', q.cursor);
+  const after = auditKeys.after(q.cursor);
+  if (after) add('id < ?::bigint', after[0]);
   if (q.action) add('action = ?', q.action);
   if (q.objectType) add('object_type = ?', q.objectType);
   if (q.objectId) add('object_id = ?', q.objectId);
@@ -62,10 +66,11 @@ export async function listAudit(em: EntityManager, actor: { id: string; allWareh
   const rows = await sql<ListAuditRow>(
     em,
     `select * from audit_log ${where.length ? 'where ' + where.join(' and ') : ''} order by id desc limit ?`,
-    [...params, q.limit],
+    [...params, q.limit + 1],
   );
+  const page = auditKeys.page(rows, q.limit, (r) => [String(r.id)]);
   return {
-    items: rows.map((r) => ({
+    items: page.items.map((r) => ({
       id: Number(r.id),
       at: new Date(r.at).toISOString(),
       actorType: r.actor_type,
@@ -78,6 +83,6 @@ export async function listAudit(em: EntityManager, actor: { id: string; allWareh
       ip: r.ip,
       details: r.details,
     })),
-    nextCursor: rows.length === q.limit ? String(rows.at(-1)!.id) : null,
+    nextCursor: page.nextCursor,
   };
 }

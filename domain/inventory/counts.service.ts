@@ -4,6 +4,7 @@
  * variance tolerance; supervisor approval when the recount is still over; adjustments posted through
  * the ledger as `count` movements; inventory record accuracy as the KPI.
  */
+import { keyset } from '../shared/cursor.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { emit } from '../events/outbox.js';
 import { BadRequest, Conflict, NotFound } from '../shared/errors.js';
@@ -393,17 +394,21 @@ async function applyCount(
   });
 }
 
+const countKeys = keyset(['uuid']);
+
 /** Open / waiting tasks of a warehouse, oldest first (the counter's queue). */
 export async function listCountTasks(em: EntityManager, f: { warehouseId: string; status?: string; cursor?: string; limit: number }) {
+  const after = countKeys.after(f.cursor)?.[0] ?? null;
   const rows = await sql<Pick<CountTaskRow, 'id' | 'created_at'>>(
     em,
     `select id, created_at from count_task where warehouse_id = ? and (?::text is null or status = ?)
     and (?::uuid is null or id > ?::uuid) order by id limit ?`,
-    [f.warehouseId, f.status ?? null, f.status ?? null, f.cursor ?? null, f.cursor ?? null, f.limit + 1],
+    [f.warehouseId, f.status ?? null, f.status ?? null, after, after, f.limit + 1],
   );
+  const page = countKeys.page(rows, f.limit, (r) => [r.id]);
   const items: CountTaskView[] = [];
-  for (const r of rows.slice(0, f.limit)) items.push(await getCountTask(em, r.id, { showExpected: false }));
-  return { items, nextCursor: rows.length > f.limit ? items[items.length - 1]!.id : null };
+  for (const r of page.items) items.push(await getCountTask(em, r.id, { showExpected: false }));
+  return { items, nextCursor: page.nextCursor };
 }
 export type CountAccuracyRow = { n: number };
 

@@ -5,6 +5,7 @@
  * movements refuse it, and stock of it that arrives later lands in quarantine.
  * Releasing the hold moves quarantined stock matching it back to available unless another hold covers it.
  */
+import { keyset } from '../shared/cursor.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { emit } from '../events/outbox.js';
 import { Conflict, NotFound } from '../shared/errors.js';
@@ -154,29 +155,33 @@ export async function releaseHold(
   return { hold: toView(hold), balances: balances.length, qty };
 }
 
+const holdKeys = keyset(['time', 'uuid']);
+
 /** Holds visible in the given warehouses (global holds included), newest first. */
 export async function listHolds(
   em: EntityManager,
   f: { warehouseIds: string[] | null; active?: boolean; limit: number; cursor?: string | null },
 ) {
+  const after = holdKeys.after(f.cursor);
   const rows = await sql<Record<string, any>>(
     em,
-    `select * from stock_hold
+    `select *, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_us from stock_hold
     where (?::uuid[] is null or warehouse_id is null or warehouse_id = any(?::uuid[])) and (?::boolean is null or active = ?)
-      and (?::timestamptz is null or created_at < ?::timestamptz)
-    order by created_at desc limit ?`,
+      and (?::timestamptz is null or (created_at, id) < (?::timestamptz, ?::uuid))
+    order by created_at desc, id desc limit ?`,
     [
       f.warehouseIds ? `{${f.warehouseIds.join(',')}}` : null,
       f.warehouseIds ? `{${f.warehouseIds.join(',')}}` : null,
       f.active ?? null,
       f.active ?? null,
-      f.cursor ?? null,
-      f.cursor ?? null,
+      after?.[0] ?? null,
+      after?.[0] ?? null,
+      after?.[1] ?? null,
       f.limit + 1,
     ],
   );
-  const items = rows.slice(0, f.limit).map(toView);
-  return { items, nextCursor: rows.length > f.limit ? items[items.length - 1]!.createdAt : null };
+  const page = holdKeys.page(rows, f.limit, (r) => [r.created_us as string, r.id as string]);
+  return { items: page.items.map(toView), nextCursor: page.nextCursor };
 }
 
 export async function getHold(em: EntityManager, id: string): Promise<HoldView> {

@@ -1,4 +1,5 @@
 /** zod shapes of the inventory commands and views (request validation, types and OpenAPI). */
+import { cursorParam } from '../shared/cursor.js';
 import { z } from 'zod';
 import { MOVEMENT_TYPES, STOCK_STATUSES, VIRTUAL_LOCATIONS } from './ledger.types.js';
 import { releaseReasonSchema } from './movement-policy.js';
@@ -256,5 +257,5 @@ export const submitCountBody = z.object({
     .max(1000),
 });
 
-export const pageQuery = { cursor: z.string().max(512).optional(), limit: z.coerce.number().int().min(1).max(500).default(50) };
+export const pageQuery = { cursor: cursorParam, limit: z.coerce.number().int().min(1).max(500).default(50) };
 export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });

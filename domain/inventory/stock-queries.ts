@@ -3,11 +3,17 @@
  * movement history, low-stock and near-expiry lists. All keyset-paginated and warehouse-scoped
  * (the caller checks the warehouse against the actor).
  */
+import { keyset } from '../shared/cursor.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../shared/sql.js';
-import { decodeCursor, encodeCursor, page } from './cursor.js';
 import type { SkuRow } from '../catalog/entities/sku.entity.js';
 import type { StockMovementRow } from './entities/stock-movement.entity.js';
+
+/** Keysets of the stock lists (the opaque cursor holds the last row's sort key). */
+const byId = keyset(['uuid']);
+const byBigId = keyset(['bigint']);
+const byCode = keyset(['text']);
+const byExpiry = keyset(['time', 'uuid']);
 
 export interface BalanceView {
   id: string;
@@ -78,7 +84,7 @@ export function toBalanceView(r: BalanceRow): BalanceView {
 
 /** Balance rows by SKU / location / lot / status / LPN, ordered by id for stable keyset pages. */
 export async function listBalances(em: EntityManager, f: BalanceFilter): Promise<{ items: BalanceView[]; nextCursor: string | null }> {
-  const after = decodeCursor(f.cursor, 1);
+  const after = byId.after(f.cursor);
   const rows = await sql<BalanceRow>(
     em,
     `
@@ -102,12 +108,12 @@ export async function listBalances(em: EntityManager, f: BalanceFilter): Promise
       f.status ?? null,
       f.lpnId ?? null,
       f.lpnId ?? null,
-      (after?.[0] as string) ?? null,
-      (after?.[0] as string) ?? null,
+      after?.[0] ?? null,
+      after?.[0] ?? null,
       f.limit + 1,
     ],
   );
-  const p = page(rows, f.limit, (r) => [r.id]);
+  const p = byId.page(rows, f.limit, (r) => [r.id]);
   return { items: p.items.map(toBalanceView), nextCursor: p.nextCursor };
 }
 
@@ -137,7 +143,7 @@ export async function stockBySku(
   em: EntityManager,
   f: { warehouseId: string; skuId?: string; lot?: string; cursor?: string; limit: number },
 ) {
-  const after = decodeCursor(f.cursor, 1);
+  const after = byCode.after(f.cursor);
   const rows = await sql<StockBySkuRow>(
     em,
     `
@@ -151,18 +157,9 @@ export async function stockBySku(
     where b.warehouse_id = ? and b.on_hand > 0 and (?::uuid is null or b.sku_id = ?::uuid) and (?::text is null or b.lot = ?)
       and (?::text is null or s.code > ?)
     group by s.id, s.code, s.name order by s.code limit ?`,
-    [
-      f.warehouseId,
-      f.skuId ?? null,
-      f.skuId ?? null,
-      f.lot ?? null,
-      f.lot ?? null,
-      (after?.[0] as string) ?? null,
-      (after?.[0] as string) ?? null,
-      f.limit + 1,
-    ],
+    [f.warehouseId, f.skuId ?? null, f.skuId ?? null, f.lot ?? null, f.lot ?? null, after?.[0] ?? null, after?.[0] ?? null, f.limit + 1],
   );
-  const p = page(rows, f.limit, (r) => [r.code]);
+  const p = byCode.page(rows, f.limit, (r) => [r.code]);
   return {
     items: p.items.map((r): SkuStockView => ({
       skuId: r.sku_id,
@@ -205,7 +202,7 @@ type AsOfFilter = { warehouseId: string; at: string; skuId?: string; locationId?
 
 /** The one statement of a stockAsOf page (exported so a test can EXPLAIN what a page reads). */
 export function stockAsOfQuery(f: AsOfFilter): { text: string; params: unknown[] } {
-  const after = decodeCursor(f.cursor, 1);
+  const after = byId.after(f.cursor);
   return {
     text: `
     with b as (
@@ -226,8 +223,8 @@ export function stockAsOfQuery(f: AsOfFilter): { text: string; params: unknown[]
       f.skuId ?? null,
       f.locationId ?? null,
       f.locationId ?? null,
-      (after?.[0] as string) ?? null,
-      (after?.[0] as string) ?? null,
+      after?.[0] ?? null,
+      after?.[0] ?? null,
       f.limit,
       f.at,
       f.at,
@@ -261,7 +258,7 @@ export async function stockAsOf(em: EntityManager, f: AsOfFilter) {
         status: r.status,
         onHand: Number(r.on_hand),
       })),
-    nextCursor: rows.length === f.limit && last ? encodeCursor([last.balance_id]) : null,
+    nextCursor: rows.length === f.limit && last ? byId.encode([last.balance_id]) : null,
   };
 }
 
@@ -303,7 +300,7 @@ export async function listMovements(
     limit: number;
   },
 ) {
-  const after = decodeCursor(f.cursor, 1);
+  const after = byBigId.after(f.cursor);
   const rows = await sql<Record<string, any>>(
     em,
     `
@@ -335,12 +332,12 @@ export async function listMovements(
       f.from ?? null,
       f.to ?? null,
       f.to ?? null,
-      (after?.[0] as string) ?? null,
-      (after?.[0] as string) ?? null,
+      after?.[0] ?? null,
+      after?.[0] ?? null,
       f.limit + 1,
     ],
   );
-  const p = page(rows, f.limit, (r) => [r.id]);
+  const p = byBigId.page(rows, f.limit, (r) => [r.id]);
   return {
     items: p.items.map((r): MovementView => ({
       id: r.id,
@@ -370,7 +367,7 @@ export type LowStockRow = Pick<SkuRow, 'code' | 'name' | 'min_stock_qty'> & { sk
 
 /** SKUs whose available quantity in the warehouse is below their min_stock_qty (replenish / reorder). */
 export async function lowStock(em: EntityManager, f: { warehouseId: string; cursor?: string; limit: number }) {
-  const after = decodeCursor(f.cursor, 1);
+  const after = byCode.after(f.cursor);
   const rows = await sql<LowStockRow>(
     em,
     `
@@ -381,9 +378,9 @@ export async function lowStock(em: EntityManager, f: { warehouseId: string; curs
     ) a on true
     where s.active and s.min_stock_qty > 0 and coalesce(a.available, 0) < s.min_stock_qty and (?::text is null or s.code > ?)
     order by s.code limit ?`,
-    [f.warehouseId, (after?.[0] as string) ?? null, (after?.[0] as string) ?? null, f.limit + 1],
+    [f.warehouseId, after?.[0] ?? null, after?.[0] ?? null, f.limit + 1],
   );
-  const p = page(rows, f.limit, (r) => [r.code]);
+  const p = byCode.page(rows, f.limit, (r) => [r.code]);
   return {
     items: p.items.map((r) => ({
       skuId: r.sku_id,
@@ -399,7 +396,7 @@ export async function lowStock(em: EntityManager, f: { warehouseId: string; curs
 
 /** Balances expiring on or before `until` (yyyy-mm-dd), soonest first: pull, discount or scrap. */
 export async function nearExpiry(em: EntityManager, f: { warehouseId: string; until: string; cursor?: string; limit: number }) {
-  const after = decodeCursor(f.cursor, 2);
+  const after = byExpiry.after(f.cursor);
   const rows = await sql<BalanceRow>(
     em,
     `
@@ -408,8 +405,8 @@ export async function nearExpiry(em: EntityManager, f: { warehouseId: string; un
     where b.warehouse_id = ? and b.on_hand > 0 and b.expiry is not null and b.expiry <= ?::date
       and (?::date is null or (b.expiry, b.id) > (?::date, ?::uuid))
     order by b.expiry, b.id limit ?`,
-    [f.warehouseId, f.until, (after?.[0] as string) ?? null, (after?.[0] as string) ?? null, (after?.[1] as string) ?? null, f.limit + 1],
+    [f.warehouseId, f.until, after?.[0] ?? null, after?.[0] ?? null, after?.[1] ?? null, f.limit + 1],
   );
-  const p = page(rows, f.limit, (r) => [r.expiry, r.id]);
+  const p = byExpiry.page(rows, f.limit, (r) => [r.expiry!, r.id]);
   return { items: p.items.map(toBalanceView), nextCursor: p.nextCursor };
 }

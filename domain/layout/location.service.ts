@@ -2,14 +2,16 @@
  * Layout use cases: zones (with temperature class) and locations (type, plan coordinates in mm,
  * capacity), created one by one or as a whole rack run from a pattern in one statement.
  */
+import { keyset } from '../shared/cursor.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { emit } from '../events/outbox.js';
 import { BadRequest, Conflict, NotFound } from '../shared/errors.js';
 import { sql, sqlOne } from '../shared/sql.js';
-import { decodeCursor, page } from '../inventory/cursor.js';
 import { PatternError, expandRackPattern, placeSlots } from './rack-pattern.js';
 import type { LocationRow } from './entities/location.entity.js';
+
+const byCode = keyset(['text']);
 
 export const LOCATION_TYPES = ['dock', 'staging', 'reserve', 'pick_face', 'pack', 'ship', 'quarantine', 'returns', 'virtual'] as const;
 
@@ -230,7 +232,7 @@ export async function listLocations(
   em: EntityManager,
   f: { warehouseId: string; type?: string; zoneId?: string; aisle?: string; prefix?: string; cursor?: string; limit: number },
 ) {
-  const after = decodeCursor(f.cursor, 1);
+  const after = byCode.after(f.cursor);
   const rows = await sql<Record<string, any>>(
     em,
     `select * from location where warehouse_id = ? and (?::text is null or type = ?) and (?::uuid is null or zone_id = ?::uuid)
@@ -245,11 +247,11 @@ export async function listLocations(
       f.aisle ?? null,
       f.prefix ?? null,
       `${(f.prefix ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
-      (after?.[0] as string) ?? null,
-      (after?.[0] as string) ?? null,
+      after?.[0] ?? null,
+      after?.[0] ?? null,
       f.limit + 1,
     ],
   );
-  const p = page(rows, f.limit, (r) => [r.code]);
+  const p = byCode.page(rows, f.limit, (r) => [r.code]);
   return { items: p.items.map(toLocationView), nextCursor: p.nextCursor };
 }

@@ -1,3 +1,4 @@
+import { cursorParam } from '../shared/cursor.js';
 import { z } from 'zod';
 import { waveLifecycle } from './wave.lifecycle.js';
 
@@ -70,6 +71,6 @@ export type WaveView = z.infer<typeof waveView>;
 
 export const listWavesQuery = z.object({
   status: waveLifecycle.schema.optional(),
-  cursor: z.uuid().optional(),
+  cursor: cursorParam,
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

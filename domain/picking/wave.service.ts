@@ -1,3 +1,4 @@
+import { keyset } from '../shared/cursor.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { emit } from '../events/outbox.js';
 import { recordAudit } from '../identity/audit.js';
@@ -409,6 +410,8 @@ export async function releaseWave(em: EntityManager, actor: Actor | null, waveId
   return getWave(em, actor, waveId);
 }
 
+const waveKeys = keyset(['uuid']);
+
 /** Cancels a wave: open pick tasks are cancelled, untouched orders go back to allocated (their reservations stay). */
 export async function cancelWave(em: EntityManager, actor: Actor, waveId: string, reason: string): Promise<WaveView> {
   const wave = await sqlOne<WaveRow>(em, 'select * from wave where id = ? for update', [waveId]);
@@ -487,14 +490,15 @@ export async function listWaves(
   q: { status?: string; cursor?: string; limit: number },
 ): Promise<{ items: WaveView[]; nextCursor: string | null }> {
   assertWh(actor, warehouseId, 'Warehouse', warehouseId);
+  const after = waveKeys.after(q.cursor)?.[0] ?? null;
   const rows = await sql<WaveRow>(
     em,
     `select * from wave where warehouse_id = ? and (?::text is null or status = ?)
     and (?::uuid is null or (created_at, id) < (select created_at, id from wave where id = ?::uuid)) order by created_at desc, id desc limit ?`,
-    [warehouseId, q.status ?? null, q.status ?? null, q.cursor ?? null, q.cursor ?? null, q.limit + 1],
+    [warehouseId, q.status ?? null, q.status ?? null, after, after, q.limit + 1],
   );
-  const page = rows.slice(0, q.limit);
-  return { items: page.map((w) => toWaveView(w, [], [])), nextCursor: rows.length > q.limit ? page.at(-1)!.id : null };
+  const page = waveKeys.page(rows, q.limit, (w) => [w.id]);
+  return { items: page.items.map((w) => toWaveView(w, [], [])), nextCursor: page.nextCursor };
 }
 
 /**

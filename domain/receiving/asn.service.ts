@@ -3,10 +3,10 @@
  * computes the discrepancies, stores them and emits `asn.closed` in the same transaction; the
  * webhook subscription path delivers it to whoever subscribed.
  */
+import { keyset } from '../shared/cursor.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { emit } from '../events/outbox.js';
-import { decodeCursor, page } from '../inventory/cursor.js';
-import { BadRequest, Conflict, NotFound, ValidationFailed, type FieldError } from '../shared/errors.js';
+import { Conflict, NotFound, ValidationFailed, type FieldError } from '../shared/errors.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { discrepanciesOf } from './receipt-rules.js';
 import type { AsnView, CreateAsnInput, Discrepancy } from './receiving.schemas.js';
@@ -16,6 +16,8 @@ import type { LocationRow } from '../layout/entities/location.entity.js';
 import type { PurchaseOrderRow } from './entities/purchase-order.entity.js';
 import type { AsnRow } from './entities/asn.entity.js';
 import { moveAsn } from './asn.lifecycle.js';
+
+const newestFirst = keyset(['time', 'uuid']);
 
 const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 
@@ -228,28 +230,6 @@ export async function closeAsn(
 }
 
 /**
- * Decodes an opaque list cursor whose parts must be a timestamp, a text or a uuid, in that order: a
- * tampered cursor is a 400 naming the cursor, never a database cast error.
- */
-export function keysetAfter(cursor: string | undefined, shape: ('time' | 'text' | 'uuid')[]): string[] | null {
-  const after = decodeCursor(cursor, shape.length);
-  if (!after) return null;
-  const ok = after.every(
-    (v, i) =>
-      typeof v === 'string' &&
-      (shape[i] === 'text' ||
-        (shape[i] === 'time' ? !Number.isNaN(Date.parse(v)) : /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(v))),
-  );
-  if (!ok)
-    throw new BadRequest(
-      'cursor is not valid for this list',
-      [{ path: 'querystring.cursor', message: 'invalid cursor' }],
-      'invalid-cursor',
-    );
-  return after as string[];
-}
-
-/**
  * ASNs of a warehouse, newest first, keyset-paginated (the opaque cursor holds created_at and id of the last item).
  * `ref` is what the delivery note shows: the ASN's reference or the purchase order number it ships against (one PO
  * can arrive as several ASNs); both by their unique keys.
@@ -258,7 +238,7 @@ export async function listAsns(
   em: EntityManager,
   q: { warehouseId: string; status?: string; ref?: string; limit: number; cursor?: string },
 ) {
-  const after = keysetAfter(q.cursor, ['time', 'uuid']);
+  const after = newestFirst.after(q.cursor);
   const ref = q.ref ?? null;
   const rows = await sql<Record<string, any>>(
     em,
@@ -282,7 +262,7 @@ export async function listAsns(
       q.limit + 1,
     ],
   );
-  const p = page(rows, q.limit, (r) => [new Date(r.created_at).toISOString(), r.id]);
+  const p = newestFirst.page(rows, q.limit, (r) => [new Date(r.created_at).toISOString(), r.id]);
   return {
     items: p.items.map((r) => ({
       id: r.id,

@@ -1,10 +1,10 @@
 /** Suppliers, purchase orders and dock appointments: the paperwork around an inbound shipment. */
+import { keyset } from '../shared/cursor.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
-import { page } from '../inventory/cursor.js';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors.js';
 import { sql, sqlOne } from '../shared/sql.js';
-import { keysetAfter, skuIdsByCode, upsertSupplier } from './asn.service.js';
+import { skuIdsByCode, upsertSupplier } from './asn.service.js';
 import type {
   appointmentBody,
   appointmentView,
@@ -29,14 +29,22 @@ export async function saveSupplier(tx: EntityManager, b: z.infer<typeof supplier
   return { id: r.id, name: r.name, code: r.code, leadTimeDays: r.lead_time_days };
 }
 
+const supplierKeys = keyset(['text', 'uuid']);
+const appointmentKeys = keyset(['time', 'text', 'uuid']);
+
+/** Suppliers by name (ties by id, so equal names never skip or repeat a row). */
 export async function listSuppliers(em: EntityManager, q: { limit: number; cursor?: string }) {
+  const after = supplierKeys.after(q.cursor);
   const rows = await sql<Record<string, any>>(
     em,
-    'select * from supplier where (?::text is null or lower(name) > ?) order by lower(name) limit ?',
-    [q.cursor ?? null, q.cursor ?? null, q.limit + 1],
+    'select * from supplier where (?::text is null or (lower(name), id) > (?, ?::uuid)) order by lower(name), id limit ?',
+    [after?.[0] ?? null, after?.[0] ?? null, after?.[1] ?? null, q.limit + 1],
   );
-  const items = rows.slice(0, q.limit).map((r) => ({ id: r.id, name: r.name, code: r.code, leadTimeDays: r.lead_time_days }));
-  return { items, nextCursor: rows.length > q.limit ? items[items.length - 1]!.name.toLowerCase() : null };
+  const page = supplierKeys.page(rows, q.limit, (r) => [String(r.name).toLowerCase(), r.id as string]);
+  return {
+    items: page.items.map((r) => ({ id: r.id, name: r.name, code: r.code, leadTimeDays: r.lead_time_days })),
+    nextCursor: page.nextCursor,
+  };
 }
 
 export async function createPurchaseOrder(
@@ -140,7 +148,7 @@ export async function listAppointments(
   em: EntityManager,
   q: { warehouseId: string; from?: string; to?: string; limit: number; cursor?: string },
 ): Promise<{ items: z.infer<typeof appointmentView>[]; nextCursor: string | null }> {
-  const after = keysetAfter(q.cursor, ['time', 'text', 'uuid']);
+  const after = appointmentKeys.after(q.cursor);
   const rows = await sql<Record<string, any>>(
     em,
     `select * from dock_appointment where warehouse_id = ? and (?::timestamptz is null or ends_at > ?) and (?::timestamptz is null or starts_at < ?)
@@ -159,6 +167,6 @@ export async function listAppointments(
       q.limit + 1,
     ],
   );
-  const p = page(rows, q.limit, (r) => [new Date(r.starts_at).toISOString(), r.dock_door, r.id]);
+  const p = appointmentKeys.page(rows, q.limit, (r) => [new Date(r.starts_at).toISOString(), r.dock_door, r.id]);
   return { items: p.items.map(toAppointment), nextCursor: p.nextCursor };
 }

@@ -16,6 +16,8 @@ const part = {
   time: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a timestamp'),
   text: z.string().max(1000),
   uuid: z.uuid(),
+  /** A bigint id as text (as PostgreSQL returns it). */
+  bigint: z.string().regex(/^\d{1,19}$/),
   int: z.number().int(),
   num: z.number(),
 } as const;

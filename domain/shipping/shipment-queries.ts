@@ -1,9 +1,11 @@
+import { keyset } from '../shared/cursor.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { decodeCursor, page } from '../inventory/cursor.js';
-import { BadRequest, NotFound } from '../shared/errors.js';
+import { NotFound } from '../shared/errors.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import type { ShipmentListQuery, ShipmentView } from './shipment.schemas.js';
+
+const newestFirst = keyset(['time', 'uuid']);
 
 type Row = Record<string, any>;
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
@@ -57,13 +59,7 @@ export async function listShipments(
   em: EntityManager,
   q: ShipmentListQuery,
 ): Promise<{ items: ShipmentView[]; nextCursor: string | null }> {
-  const after = decodeCursor(q.cursor, 2);
-  if (after && (typeof after[0] !== 'string' || Number.isNaN(Date.parse(after[0])) || typeof after[1] !== 'string' || !UUID.test(after[1])))
-    throw new BadRequest(
-      'cursor is not valid for this list',
-      [{ path: 'querystring.cursor', message: 'invalid cursor' }],
-      'invalid-cursor',
-    );
+  const after = newestFirst.after(q.cursor);
   const where = ['s.warehouse_id = ?'];
   const p: unknown[] = [q.warehouseId];
   if (q.status?.length) {
@@ -92,7 +88,7 @@ export async function listShipments(
     where ${where.join(' and ')} order by s.created_at desc, s.id desc limit ?`,
     [...p, q.limit + 1],
   );
-  const pg = page(rows, q.limit, (r) => [r.created_us, r.id]);
+  const pg = newestFirst.page(rows, q.limit, (r) => [r.created_us, r.id]);
   return { items: pg.items.map(shipmentView), nextCursor: pg.nextCursor };
 }
 

@@ -1,3 +1,4 @@
+import { cursorParam } from '../shared/cursor.js';
 import { z } from 'zod';
 import { shipmentLifecycle } from './shipment.lifecycle.js';
 
@@ -34,7 +35,7 @@ export const shipmentListQuery = z.object({
   orderId: z.uuid().optional(),
   carrier: z.string().max(40).optional(),
   deliveryDate: z.iso.date().optional(),
-  cursor: z.string().max(512).optional(),
+  cursor: cursorParam,
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 export type ShipmentListQuery = z.infer<typeof shipmentListQuery>;

@@ -4,14 +4,16 @@
  * (pure rules in velocity.ts), stored per warehouse in `sku_velocity` and announced as
  * `slotting.velocity_computed`. Run nightly by the `slotting` queue and on demand by a supervisor.
  */
+import { keyset } from '../shared/cursor.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { emit } from '../events/outbox.js';
-import { decodeCursor, page } from '../inventory/cursor.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdRow } from '../shared/rows.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import type { SkuVelocityRow } from './entities/sku-velocity.entity.js';
 import { classCounts, computeVelocity, type PickRecord, type SkuFacts } from './velocity.js';
+
+const byRank = keyset(['int']);
 
 export const VELOCITY_WINDOW_DAYS = 91;
 
@@ -124,24 +126,16 @@ export type VelocityListRow = Pick<
 
 /** The warehouse's SKU velocity by rank (1 = most picked), optionally one class, keyset-paginated by rank. */
 export async function listVelocity(em: EntityManager, q: { warehouseId: string; velocityClass?: string; cursor?: string; limit: number }) {
-  const after = decodeCursor(q.cursor, 1);
-  const rank = after ? Number(after[0]) : null;
+  const rank = byRank.after(q.cursor)?.[0] ?? null;
   const rows = await sql<VelocityListRow>(
     em,
     `select v.sku_id, s.code, v.picks, v.units, v.orders, v.picks_per_week, v.cube_per_order_index, v.velocity_class, v.rank, v.computed_at
     from sku_velocity v join sku s on s.id = v.sku_id
     where v.warehouse_id = ? and (?::text is null or v.velocity_class = ?) and (?::int is null or v.rank > ?)
     order by v.rank limit ?`,
-    [
-      q.warehouseId,
-      q.velocityClass ?? null,
-      q.velocityClass ?? null,
-      Number.isInteger(rank) ? rank : null,
-      Number.isInteger(rank) ? rank : null,
-      q.limit + 1,
-    ],
+    [q.warehouseId, q.velocityClass ?? null, q.velocityClass ?? null, rank, rank, q.limit + 1],
   );
-  const p = page(rows, q.limit, (r) => [r.rank]);
+  const p = byRank.page(rows, q.limit, (r) => [Number(r.rank)]);
   return {
     items: p.items.map((r) => ({
       skuId: r.sku_id,

@@ -1,3 +1,4 @@
+import { cursorParam } from '../shared/cursor.js';
 import { z } from 'zod';
 import { roleSchema } from '../shared/roles.js';
 import { taskLifecycle } from './task.lifecycle.js';
@@ -124,7 +125,7 @@ export const listTasksQuery = z.object({
   type: taskTypeSchema.optional(),
   waveId: z.uuid().optional(),
   assigneeId: z.uuid().optional(),
-  cursor: z.string().max(200).optional(),
+  cursor: cursorParam,
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 export type ListTasksQuery = z.infer<typeof listTasksQuery>;

@@ -1,3 +1,4 @@
+import { keyset } from '../shared/cursor.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { emit } from '../events/outbox.js';
 import { recordAudit } from '../identity/audit.js';
@@ -151,7 +152,9 @@ export async function releaseExpiredLeases(
   return rows.map((r) => r.id);
 }
 
-/** Tasks of a warehouse, newest first, cursor-paginated (cursor = the last id seen). */
+const taskKeys = keyset(['uuid']);
+
+/** Tasks of a warehouse, newest first, keyset-paginated (the opaque cursor holds the last id seen). */
 export async function listTasks(
   em: EntityManager,
   actor: Actor,
@@ -172,23 +175,18 @@ export async function listTasks(
     where.push(clause);
     params.push(value);
   }
-  if (q.cursor) {
-    if (!/^[0-9a-f-]{36}$/i.test(q.cursor))
-      throw new BadRequest('Malformed cursor', [{ path: 'querystring.cursor', message: 'malformed' }]);
+  const after = taskKeys.after(q.cursor);
+  if (after) {
     where.push('(created_at, id) < (select created_at, id from task where id = ?::uuid)');
-    params.push(q.cursor);
+    params.push(after[0]);
   }
   const rows = await sql<TaskRow>(
     em,
     `select ${TASK_COLUMNS} from task where ${where.join(' and ')} order by created_at desc, id desc limit ?`,
     [...params, q.limit + 1],
   );
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map((r) => toTaskView(r)),
-    nextCursor: rows.length > q.limit && last ? last.id : null,
-  };
+  const page = taskKeys.page(rows, q.limit, (r) => [r.id]);
+  return { items: page.items.map((r) => toTaskView(r)), nextCursor: page.nextCursor };
 }
 
 /** Sets a worker's equipment and zones (the claim filters on them). */

@@ -499,6 +499,57 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
       held.id,
     ]);
     expect(moved!.n).toBe(1);
+
+    // A conflict: put away elsewhere (with a reason) in a dead spot, and meanwhile that location is closed. Back
+    // online, the server refuses and the console shows its reason; nothing is dropped silently.
+    const more = await call('POST', `${sys.url}/v1/inbound/asns`, sup.token, {
+      warehouseId: sys.wh1,
+      reference: 'ASN-E2E-2',
+      supplier: { name: 'Acme Textiles' },
+      lines: [{ sku: sku.code, qty: 2 }],
+    });
+    expect(
+      (await call('POST', `${sys.url}/v1/inbound/asns/${more.body.id}/receive`, counter.token, { raw: sku.gtin13, qty: 2 })).status,
+    ).toBe(201);
+    await wedge(page, sku.gtin13);
+    const second = await eventually(
+      () => heldTaskOfType(counter.id, 'putaway'),
+      (t) => t.id !== held.id,
+    );
+    await page.getByTestId('proposed').waitFor();
+    const closing = (await sqlOne<{ code: string }>(
+      em(),
+      `select code from location where warehouse_id = ? and type = 'reserve' and active and id <> coalesce(?::uuid, '00000000-0000-0000-0000-000000000000') order by code limit 1`,
+      [sys.wh1, second.toLocationId],
+    ))!.code;
+    await page.context().setOffline(true);
+    await page.getByTestId('connection-state').filter({ hasText: 'Offline' }).waitFor({ timeout: 15_000 });
+    await wedge(page, closing);
+    await waitPrompt(`Why ${closing} instead?`);
+    await page.getByTestId('put-reason-blocked').click();
+    await page.getByTestId('queued').filter({ hasText: '1 queued' }).waitFor();
+    await sql(em(), 'update location set active = false where warehouse_id = ? and code = ?', [sys.wh1, closing]);
+    await page.context().setOffline(false);
+    await page
+      .getByTestId('conflicts')
+      .filter({ hasText: `No location ${closing} here` })
+      .waitFor({ timeout: 30_000 });
+    await step('putaway-5-conflict');
+    await sql(em(), 'update location set active = true where warehouse_id = ? and code = ?', [sys.wh1, closing]);
+    await page.getByTestId('conflicts').getByRole('button', { name: 'Dismiss' }).click();
+    // The task is still the receiver's: the next scan of the item brings it back, and the proposed location finishes it.
+    expect((await call('GET', `${sys.url}/v1/tasks/${second.id}`, sup.token)).body.status).toBe('claimed');
+    await wedge(page, sku.gtin13);
+    const again = await page.getByTestId('proposed').innerText();
+    if (second.toLocationId) await wedge(page, again);
+    else {
+      await wedge(page, closing);
+      await page.getByTestId('put-reason-full').click();
+    }
+    await eventually(
+      async () => (await call('GET', `${sys.url}/v1/tasks/${second.id}`, sup.token)).body.status,
+      (st) => st === 'done',
+    );
   });
 
   it('looks up an item and a location, moves a pallet and replenishes a pick face', async () => {
@@ -518,6 +569,14 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     await wedge(page, where.code);
     await page.getByTestId('lookup-result').filter({ hasText: where.code }).waitFor();
     await step('lookup-2-location');
+    // A scan that reads two ways (lot "A17270101", or lot "A" and expiry 2027-01-01, the GS lost): the worker chooses.
+    await wedge(page, `]C101${'0' + sku.gtin13}10A17270101`);
+    await page.getByTestId('reading').first().waitFor();
+    expect(await page.getByTestId('reading').count()).toBe(2);
+    expect(await feedbackKind()).toBe('action');
+    await step('lookup-3-choose-reading');
+    await page.getByTestId('reading').first().click();
+    await page.getByTestId('lookup-result').filter({ hasText: sku.code }).waitFor();
 
     // Move a pallet (LPN) to another location.
     const [dock, reserve] = await sql<{ id: string; code: string }>(

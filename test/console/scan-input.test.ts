@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diagnoseWedge, TEST_LABEL } from '../../web-console/src/scan/diagnose.js';
-import { readScan } from '../../web-console/src/scan/readings.js';
+import { describeReading, readScan } from '../../web-console/src/scan/readings.js';
 
 // The console's pure scan helpers: what the self-test concludes, and when a scan has more than one reading.
 const GS = '\x1d';
@@ -45,6 +45,8 @@ describe('scan readings', () => {
       ['A17270101', null],
       ['A', '2027-01-01'],
     ]);
+    // The chooser lists each reading's AIs in AI order.
+    expect(r.ok && describeReading(r.readings[1]!)).toBe(`(01) ${TEST_LABEL.gtin}  (10) A  (17) 270101`);
   });
   it('uses the configured GS replacement and reports unreadable scans with the parser reason', () => {
     const r = readScan(`]C101${TEST_LABEL.gtin}10LOT1~17270101`, { gsChar: '~' });

@@ -57,7 +57,9 @@ export function gtin14(code: string): string | undefined {
 
 /** Human summary of a reading, for the chooser: "GTIN 0400… · lot A17 · expiry 2027-01-01". */
 export function describeReading(r: ScanResult): string {
+  // In AI order (an object lists "10" before "01": integer-like keys come first).
   return Object.entries(r.ais)
+    .sort(([a], [b]) => a.localeCompare(b))
     .map(([ai, v]) => `(${ai}) ${v}`)
     .join('  ');
 }

@@ -43,7 +43,7 @@ export const queueDefs = {
   'webhook-delivery': { payload: z.object({ deliveryId: z.string().uuid() }), subscribes: [] as string[] },
   /** Orders: storefront reconciliation polls and the repair sweep (lost jobs, due retries, key pruning). */
   reconciliation: {
-    payload: z.object({ kind: z.enum(['poll', 'sweep', 'dispatch']), connectorId: z.string().uuid().optional() }),
+    payload: z.object({ kind: z.enum(['poll', 'sweep', 'dispatch', 'privacy-purge']), connectorId: z.string().uuid().optional() }),
     subscribes: [] as string[],
   },
   routing: { payload: z.object({ planId: z.string().uuid() }), subscribes: [] as string[] },

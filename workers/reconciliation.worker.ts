@@ -1,3 +1,4 @@
+import { purgeExpiredPersonalData } from '../domain/orders/privacy.service.js';
 import type { Processor } from 'bullmq';
 import { apiTokenOf, getConnectorRow, reencryptSecrets } from '../domain/orders/connector.service.js';
 import { dispatchToSubscriptions, dueDeliveries } from '../domain/orders/outbound.service.js';
@@ -124,11 +125,14 @@ export const reconciliationProcessor = (rt: Runtime): Processor => {
   void Promise.all([
     q.upsertJobScheduler('sweep', { every: s.reconcileEveryMs }, { name: 'sweep', data: { kind: 'sweep' } }),
     q.upsertJobScheduler('dispatch', { every: s.dispatchEveryMs }, { name: 'dispatch', data: { kind: 'dispatch' } }),
+    q.upsertJobScheduler('privacy-purge', { every: s.privacyPurgeEveryMs }, { name: 'privacy-purge', data: { kind: 'privacy-purge' } }),
   ]).catch((err: unknown) => rt.logger.error({ err }, 'could not schedule the orders sweep'));
   return async (job) => {
     const p = queueDefs.reconciliation.payload.parse(job.data);
     if (p.kind === 'poll' && p.connectorId) return pollConnector(rt, p.connectorId);
     if (p.kind === 'dispatch') return dispatch(rt);
+    if (p.kind === 'privacy-purge')
+      return purgeExpiredPersonalData(rt.orm.em, { piiDays: s.piiRetentionDays, rawDays: s.rawPayloadRetentionDays });
     return sweep(rt);
   };
 };

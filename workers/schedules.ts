@@ -31,6 +31,7 @@ export function scheduledJobs(env: NodeJS.ProcessEnv = process.env): ScheduledJo
     { queue: 'wave-release', id: 'template-tick', every: WAVE_TICK_MS, name: 'tick', data: { kind: 'tick' } },
     { queue: 'reconciliation', id: 'sweep', every: s.reconcileEveryMs, name: 'sweep', data: { kind: 'sweep' } },
     { queue: 'reconciliation', id: 'dispatch', every: s.dispatchEveryMs, name: 'dispatch', data: { kind: 'dispatch' } },
+    { queue: 'reconciliation', id: 'privacy-purge', every: s.privacyPurgeEveryMs, name: 'privacy-purge', data: { kind: 'privacy-purge' } },
     { queue: 'slotting', id: 'nightly-velocity', pattern: SLOTTING_NIGHTLY_CRON, name: 'nightly', data: { kind: 'nightly' } },
   ];
 }

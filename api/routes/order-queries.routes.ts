@@ -14,6 +14,7 @@ import {
   orderSummary,
   orderWarehouse,
 } from '../../domain/orders/order-queries.js';
+import { auditPersonalDataView, customerFieldsFor } from '../../domain/orders/privacy.service.js';
 import { sqlOne } from '../../domain/shared/sql.js';
 import { Conflict } from '../../domain/shared/errors.js';
 import { withTx } from '../../platform/db.js';
@@ -58,7 +59,14 @@ export async function orderQueryRoutes(fastify: FastifyInstance) {
         response: { 200: orderDetail, ...problems },
       },
     },
-    async (req) => getOrder(app.orm.em.fork(), actorOf(req), req.params.orderId),
+    async (req) => {
+      const actor = actorOf(req);
+      const em = app.orm.em.fork();
+      const o = await getOrder(em, actor, req.params.orderId);
+      // Field level by role: floor roles see no email, phone or street; every full view is audited.
+      await auditPersonalDataView(em, actor, { orderIds: [o.id], warehouseId: o.warehouseId, via: 'GET /v1/orders/:orderId' });
+      return { ...o, ...customerFieldsFor(actor, o.customer, o.shipTo) };
+    },
   );
 
   app.get(

@@ -14,6 +14,7 @@ import { problemSchema } from '../problem.schema.js';
 import { connectorRoutes } from './connectors.routes.js';
 import { orderQueryRoutes } from './order-queries.routes.js';
 import { webhookRoutes } from './webhooks.routes.js';
+import { privacyRoutes } from './privacy.routes.js';
 import { webhookSubscriptionRoutes } from './webhook-subscriptions.routes.js';
 import type { ConnectorRow } from '../../domain/orders/entities/connector.entity.js';
 
@@ -31,6 +32,7 @@ export async function ordersRoutes(app: FastifyInstance): Promise<void> {
   await app.register(orderQueryRoutes);
   await app.register(webhookSubscriptionRoutes);
   await app.register(genericIntakeRoutes);
+  await app.register(privacyRoutes);
 }
 
 async function genericIntakeRoutes(fastify: FastifyInstance) {

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { shipmentListQuery, shipmentView } from '../../domain/shipping/shipment.schemas.js';
 import { getShipment, listShipments } from '../../domain/shipping/shipment-queries.js';
+import { auditPersonalDataView, customerFieldsFor } from '../../domain/orders/privacy.service.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
 import { carrierRoutes } from './carriers.routes.js';
 import { labelRoutes } from './labels.routes.js';
@@ -32,8 +33,17 @@ export async function shippingRoutes(fastify: FastifyInstance) {
       },
     },
     async (req) => {
-      assertWarehouse(actorOf(req), req.query.warehouseId, 'Warehouse', req.query.warehouseId);
-      return listShipments(app.orm.em.fork(), req.query);
+      const actor = actorOf(req);
+      assertWarehouse(actor, req.query.warehouseId, 'Warehouse', req.query.warehouseId);
+      const em = app.orm.em.fork();
+      const page = await listShipments(em, req.query);
+      // Field level by role: a packer sees no email, phone or street; a full view is audited.
+      await auditPersonalDataView(em, actor, {
+        orderIds: page.items.map((s) => s.orderId).filter((x): x is string => !!x),
+        warehouseId: req.query.warehouseId,
+        via: 'GET /v1/shipments',
+      });
+      return { ...page, items: page.items.map((s) => ({ ...s, shipTo: customerFieldsFor(actor, {}, s.shipTo).shipTo })) };
     },
   );
 
@@ -43,6 +53,13 @@ export async function shippingRoutes(fastify: FastifyInstance) {
       config: { roles: READ, scopes: SCOPES_READ },
       schema: { tags: ['shipping'], params: z.object({ shipmentId: z.uuid() }), response: { 200: shipmentView, ...problems } },
     },
-    async (req) => getShipment(app.orm.em.fork(), actorOf(req), req.params.shipmentId),
+    async (req) => {
+      const actor = actorOf(req);
+      const em = app.orm.em.fork();
+      const s = await getShipment(em, actor, req.params.shipmentId);
+      if (s.orderId)
+        await auditPersonalDataView(em, actor, { orderIds: [s.orderId], warehouseId: s.warehouseId, via: 'GET /v1/shipments/:shipmentId' });
+      return { ...s, shipTo: customerFieldsFor(actor, {}, s.shipTo).shipTo };
+    },
   );
 }

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { recordAudit } from '../../domain/identity/audit.js';
 import { getConnectorRow, webhookSecretOf, type ConnectorRow } from '../../domain/orders/connector.service.js';
 import { verifyBase64Hmac } from '../../domain/orders/hmac.js';
+import { applyComplianceWebhook, isComplianceTopic } from '../../domain/orders/privacy.service.js';
+import { withTx } from '../../platform/db.js';
 import { deletedOrderId, mapByKind, recordDeadLetter, recordDelivery, topicAction } from '../../domain/orders/intake.service.js';
 import { NotAnOrder } from '../../domain/orders/normalize/normalized-order.js';
 import { ordersSettings } from '../../domain/orders/orders.settings.js';
@@ -105,6 +107,21 @@ export async function webhookRoutes(fastify: FastifyInstance) {
         : header(req, 'x-wc-webhook-delivery-id');
     if (!deliveryId || deliveryId.length > 200)
       throw new BadRequest(`Missing or oversized ${kind === 'shopify' ? 'X-Shopify-Webhook-Id' : 'X-WC-Webhook-Delivery-ID'} header`);
+    // Shopify's mandatory compliance webhooks: applied at once (small work), whatever webhooks_enabled says.
+    if (kind === 'shopify' && isComplianceTopic(topic)) {
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch (err) {
+        throw new DomainError('malformed-json', 400, 'Bad request', `Body is not valid JSON: ${(err as Error).message}`);
+      }
+      const r = await withTx(app.orm.em, async (tx) => {
+        const d = await recordDelivery(tx, { connectorId, source: 'shopify', deliveryId, topic, rawBody: '' });
+        if (d.inserted) await applyComplianceWebhook(tx, { id: c.row.id, warehouse_id: c.row.warehouse_id }, topic, d.id, body);
+        return d;
+      });
+      return { ok: true, duplicate: !r.inserted, deliveryId };
+    }
     const action = topicAction(kind, topic);
     if (action === 'unknown' || action === 'ignore') {
       req.log.info(

@@ -36,6 +36,12 @@ const settingsSchema = z.object({
   /** Previous SECRETS_KEY values (comma list, base64), still accepted for decryption after rotation. */
   SECRETS_KEYS_PREVIOUS: z.string().default(''),
   IDEMPOTENCY_TTL_S: z.coerce.number().int().min(86_400).default(86_400),
+  /** Customer personal data of orders finished this many days ago is redacted by the privacy purge. */
+  PII_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** Raw storefront payloads (webhook bodies, intake dead letters) are blanked after this many days. */
+  RAW_PAYLOAD_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** How often the privacy purge runs. */
+  PRIVACY_PURGE_EVERY_MS: z.coerce.number().int().min(1000).default(3_600_000),
 });
 
 export interface OrdersSettings {
@@ -52,6 +58,9 @@ export interface OrdersSettings {
   intakeStaleMs: number;
   previousSecretKeys: string[];
   idempotencyTtlS: number;
+  piiRetentionDays: number;
+  rawPayloadRetentionDays: number;
+  privacyPurgeEveryMs: number;
 }
 
 /** Parses the orders tunables from an environment object. */
@@ -76,6 +85,9 @@ export function ordersSettings(env: Record<string, string | undefined>): OrdersS
     intakeStaleMs: e.INTAKE_STALE_MS,
     previousSecretKeys: list(e.SECRETS_KEYS_PREVIOUS),
     idempotencyTtlS: e.IDEMPOTENCY_TTL_S,
+    piiRetentionDays: e.PII_RETENTION_DAYS,
+    rawPayloadRetentionDays: e.RAW_PAYLOAD_RETENTION_DAYS,
+    privacyPurgeEveryMs: e.PRIVACY_PURGE_EVERY_MS,
   };
 }
 

@@ -73,6 +73,8 @@ export const EXPECTED: Record<string, Rule> = {
   'POST /v1/users/:id/revoke-sessions': { roles: ADMIN, foreign: 'global' },
   'GET /v1/api-clients': { roles: ADMIN, foreign: 'global' },
   'POST /v1/api-clients/:id/revoke': { roles: ADMIN, foreign: 'global' },
+  'GET /v1/privacy/data-requests/:id': { roles: ADMIN, foreign: 'global' },
+  'POST /v1/privacy/purge': { roles: ADMIN, foreign: 'global' },
   // warehouses and layout
   'GET /v1/warehouses': { roles: 'any', foreign: 'global' },
   'GET /v1/warehouses/:warehouseId': { roles: 'any', foreign: (f) => ({ path: { warehouseId: f.wh1 } }) },
@@ -557,6 +559,14 @@ export const EXPECTED: Record<string, Rule> = {
     foreign: (f) => ({ path: { taskId: f.replenishTask }, body: { locationScan: 'x' } }),
   },
   'GET /v1/purchasing/suggestions': { roles: SUP, foreign: (f) => q(f.wh1) },
+  'POST /v1/slotting/velocity-runs': { roles: SUP, foreign: (f) => ({ body: { warehouseId: f.wh1 } }) },
+  'GET /v1/slotting/velocity': { roles: 'any', foreign: (f) => q(f.wh1) },
+  'POST /v1/slotting/reslot-runs': { roles: SUP, foreign: (f) => ({ body: { warehouseId: f.wh1 } }) },
+  // Landed with the re-slotting work after this matrix: the fixture has no reslot run or move task yet, so the
+  // foreign-warehouse dimension of these three is not exercised here (roles are).
+  'GET /v1/slotting/reslot-runs/:runId': { roles: SUP, foreign: 'global' },
+  'POST /v1/slotting/reslot-runs/:runId/approve': { roles: SUP, foreign: 'global' },
+  'POST /v1/slotting/moves/:taskId/confirm': { roles: ['supervisor', 'receiver', 'picker'], foreign: 'global' },
 };
 
 /** Routes outside the API surface: framework-served files. They are listed so none is served unnoticed. */

@@ -3,6 +3,8 @@ import { logOrder } from '../orders/order-log.js';
 import { Conflict } from '../shared/errors.js';
 import type { Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
+import type { AppUserRow } from '../identity/entities/app-user.entity.js';
+import type { PackSessionRow } from './entities/pack-session.entity.js';
 
 /**
  * How long a pack session stays a packer's own after their last scan. Long enough for a slow multi-carton order,
@@ -29,7 +31,7 @@ export async function holdSession(em: EntityManager, actor: Actor, s: LeasedSess
   const now = new Date();
   const me = actor.kind === 'user' ? actor.id : null;
   if (live(s, now) && s.packer_id !== me && !actor.roles.includes('supervisor')) {
-    const holder = await sqlOne<{ display_name: string }>(em, 'select display_name from app_user where id = ?', [s.packer_id]);
+    const holder = await sqlOne<Pick<AppUserRow, 'display_name'>>(em, 'select display_name from app_user where id = ?', [s.packer_id]);
     throw new Conflict(
       `${holder?.display_name ?? 'Another packer'} is packing this order at ${s.station_code} (held until ${new Date(s.lease_expires_at!).toISOString()})`,
       'pack-session-held',
@@ -53,7 +55,7 @@ export async function holdSession(em: EntityManager, actor: Actor, s: LeasedSess
 
 /** Sessions whose packer went quiet past the lease lose their holder, so the next packer to scan a tote takes them. */
 export async function releaseExpiredPackLeases(em: EntityManager): Promise<string[]> {
-  const rows = await sql<{ id: string; order_id: string; station_code: string }>(
+  const rows = await sql<Pick<PackSessionRow, 'id' | 'order_id' | 'station_code'>>(
     em,
     `update pack_session set packer_id = null
     where status in ('verifying', 'verified') and packer_id is not null and lease_expires_at < now() returning id, order_id, station_code`,

@@ -14,6 +14,16 @@ import type { CartonProposal, PackInput, PackSessionView } from './pack.schemas.
 import { weightToleranceG, weightWithinTolerance } from './weight-check.js';
 import { moveOrders } from '../orders/order-status.js';
 import { movePackSession } from './pack-session.lifecycle.js';
+import type { FloorSettingsRow } from './entities/floor-settings.entity.js';
+import type { ToteRow } from '../picking/entities/tote.entity.js';
+import type { TaskLineRow } from '../tasks/entities/task-line.entity.js';
+import type { PackItemRow } from './entities/pack-item.entity.js';
+import type { SkuRow as SkuTableRow } from '../catalog/entities/sku.entity.js';
+import type { SalesOrderRow } from '../orders/entities/sales-order.entity.js';
+import type { WaveOrderRow } from '../picking/entities/wave-order.entity.js';
+import type { ShipmentRow } from '../shipping/entities/shipment.entity.js';
+import type { StockBalanceRow } from '../inventory/entities/stock-balance.entity.js';
+import type { PackSessionRow } from './entities/pack-session.entity.js';
 
 interface SessionRow {
   id: string;
@@ -36,6 +46,8 @@ interface SkuRow {
   fragile: boolean;
   this_side_up: boolean;
 }
+/** A SKU of the order with the quantity picked into its totes. */
+export type PickedSkuRow = SkuRow & { qty: number };
 interface BoxRow {
   code: string;
   inner_length_mm: number;
@@ -46,7 +58,7 @@ interface BoxRow {
 }
 
 async function settings(em: EntityManager, warehouseId: string): Promise<{ pct: number; minG: number; support: number }> {
-  const s = await sqlOne<{ weight_tolerance_pct: string; weight_tolerance_min_g: number; min_support_ratio: string }>(
+  const s = await sqlOne<Pick<FloorSettingsRow, 'weight_tolerance_pct' | 'weight_tolerance_min_g' | 'min_support_ratio'>>(
     em,
     'select * from floor_settings where warehouse_id = ?',
     [warehouseId],
@@ -141,7 +153,7 @@ export async function startPack(
 ): Promise<PackSessionView> {
   if (!canSeeWarehouse(actor, warehouseId)) throw new NotFound('Warehouse', warehouseId);
   const code = scannedTote(toteScan);
-  const tote = await sqlOne<{ order_id: string | null; status: string }>(
+  const tote = await sqlOne<Pick<ToteRow, 'order_id' | 'status'>>(
     em,
     'select order_id, status from tote where warehouse_id = ? and code = ?',
     [warehouseId, code],
@@ -156,7 +168,7 @@ export async function startPack(
     await holdSession(em, actor, existing, stationCode);
     return sessionView(em, existing);
   }
-  const openLines = await sql<{ task_id: string; tote_code: string | null }>(
+  const openLines = await sql<Pick<TaskLineRow, 'task_id' | 'tote_code'>>(
     em,
     `select l.task_id, l.tote_code from task_line l join task t on t.id = l.task_id
     where l.order_id = ? and l.status = 'open' and t.status <> 'cancelled'`,
@@ -169,9 +181,12 @@ export async function startPack(
       { openTaskIds: [...new Set(openLines.map((l) => l.task_id))] },
     );
   const totes = (
-    await sql<{ code: string }>(em, 'select code from tote where warehouse_id = ? and order_id = ? order by code', [warehouseId, orderId])
+    await sql<Pick<ToteRow, 'code'>>(em, 'select code from tote where warehouse_id = ? and order_id = ? order by code', [
+      warehouseId,
+      orderId,
+    ])
   ).map((t) => t.code);
-  const items = await sql<SkuRow & { qty: number }>(
+  const items = await sql<PickedSkuRow>(
     em,
     `
     select s.id, s.code, s.length_mm, s.width_mm, s.height_mm, s.weight_g, s.fragile, s.this_side_up, sum(l.qty_picked)::int as qty
@@ -214,6 +229,7 @@ async function lockSession(em: EntityManager, actor: Actor, sessionId: string): 
   await holdSession(em, actor, s);
   return s;
 }
+export type VerifyItemRow = { n: number };
 
 /** Verifies items by scan against the order; a wrong or surplus item is refused (422) and reported. */
 export async function verifyItem(
@@ -226,7 +242,7 @@ export async function verifyItem(
   const s = await lockSession(em, actor, sessionId);
   if (s.status !== 'verifying') throw new Conflict(`Pack session is ${s.status}`, 'pack-session-not-verifying');
   const item = await resolveItemScan(em, itemScan);
-  const row = await sqlOne<{ qty_expected: number; qty_verified: number }>(
+  const row = await sqlOne<Pick<PackItemRow, 'qty_expected' | 'qty_verified'>>(
     em,
     'select qty_expected, qty_verified from pack_item where session_id = ? and sku_id = ?',
     [sessionId, item.skuId],
@@ -244,7 +260,7 @@ export async function verifyItem(
       'over-verify',
     );
   await sql(em, 'update pack_item set qty_verified = qty_verified + ? where session_id = ? and sku_id = ?', [qty, sessionId, item.skuId]);
-  const left = await sqlOne<{ n: number }>(
+  const left = await sqlOne<VerifyItemRow>(
     em,
     'select count(*)::int as n from pack_item where session_id = ? and qty_verified < qty_expected',
     [sessionId],
@@ -254,6 +270,13 @@ export async function verifyItem(
     s.status = 'verified';
   }
   return sessionView(em, s);
+}
+export type PackOrderRow = Pick<PackItemRow, 'sku_id' | 'qty_expected'> & Pick<SkuTableRow, 'weight_g' | 'code'>;
+export type PackOrderRow2 = Pick<SalesOrderRow, 'shipping_method'> & { ship_to: unknown };
+
+/** A tote of the order that carries an LPN (the query keeps only those). */
+export interface ToteLpnRow {
+  lpn_id: string;
 }
 
 /**
@@ -266,7 +289,7 @@ export async function packOrder(em: EntityManager, actor: Actor, sessionId: stri
   const s = await lockSession(em, actor, sessionId);
   if (s.status === 'packed') return sessionView(em, s);
   if (s.status !== 'verified') throw new Conflict('Verify every item before packing', 'pack-not-verified');
-  const expected = await sql<{ sku_id: string; qty_expected: number; weight_g: number; code: string }>(
+  const expected = await sql<PackOrderRow>(
     em,
     `select p.sku_id, p.qty_expected, s.weight_g, s.code from pack_item p join sku s on s.id = p.sku_id where p.session_id = ?`,
     [sessionId],
@@ -323,18 +346,16 @@ export async function packOrder(em: EntityManager, actor: Actor, sessionId: stri
     }
     return { ...c, box, expectedG, actual };
   });
-  const order = (await sqlOne<{ shipping_method: string | null; ship_to: unknown }>(
+  const order = (await sqlOne<PackOrderRow2>(em, 'select shipping_method, ship_to from sales_order where id = ?', [s.order_id]))!;
+  const wave = await sqlOne<Pick<WaveOrderRow, 'wave_id'>>(
     em,
-    'select shipping_method, ship_to from sales_order where id = ?',
+    `select wave_id from wave_order where order_id = ? and status <> 'removed'`,
     [s.order_id],
-  ))!;
-  const wave = await sqlOne<{ wave_id: string }>(em, `select wave_id from wave_order where order_id = ? and status <> 'removed'`, [
-    s.order_id,
-  ]);
+  );
   const carts = await floorLocation(em, s.warehouse_id, CARTS_CODE);
   const outbound = await floorLocation(em, s.warehouse_id, OUTBOUND_CODE);
   const toteLpns = (
-    await sql<{ lpn_id: string }>(em, 'select lpn_id from tote where warehouse_id = ? and order_id = ? and lpn_id is not null', [
+    await sql<ToteLpnRow>(em, 'select lpn_id from tote where warehouse_id = ? and order_id = ? and lpn_id is not null', [
       s.warehouse_id,
       s.order_id,
     ])
@@ -354,7 +375,7 @@ export async function packOrder(em: EntityManager, actor: Actor, sessionId: stri
         actor,
         s.order_id,
       );
-    const sh = (await sqlOne<{ id: string }>(
+    const sh = (await sqlOne<Pick<ShipmentRow, 'id'>>(
       em,
       `insert into shipment (warehouse_id, order_id, status, service_code, box_id, weight_g, length_mm, width_mm, height_mm, volume_mm3,
         ship_to, wave_id, pack_session_id, carton_no, expected_weight_g, contents, packed_by, packed_at)
@@ -439,6 +460,7 @@ export async function packOrder(em: EntityManager, actor: Actor, sessionId: stri
   if (wave) await sql(em, `update wave_order set status = 'packed' where wave_id = ? and order_id = ?`, [wave.wave_id, s.order_id]);
   return sessionView(em, { ...s, status: 'packed' });
 }
+export type MoveFromTotesRow = Pick<StockBalanceRow, 'lot' | 'lpn_id' | 'on_hand'> & { expiry: string | null };
 
 /** Moves qty of a SKU out of the order's totes (any lot, any tote) into a carton, as pack movements. */
 async function moveFromTotes(
@@ -452,7 +474,7 @@ async function moveFromTotes(
   actor: Actor,
   orderId: string,
 ): Promise<void> {
-  const bals = await sql<{ lot: string | null; expiry: string | null; lpn_id: string; on_hand: number }>(
+  const bals = await sql<MoveFromTotesRow>(
     em,
     `select lot, expiry::text as expiry, lpn_id, on_hand from stock_balance
     where location_id = ? and sku_id = ? and lpn_id = any(?::uuid[]) and on_hand > 0 and status = 'available' order by expiry nulls last, lot for update`,
@@ -484,15 +506,16 @@ export async function getPackSession(em: EntityManager, actor: Actor, sessionId:
   if (!s || !canSeeWarehouse(actor, s.warehouse_id)) throw new NotFound('Pack session', sessionId);
   return sessionView(em, s);
 }
+export type SessionViewRow = Pick<PackItemRow, 'sku_id' | 'qty_expected' | 'qty_verified'> & Pick<SkuTableRow, 'code'>;
 
 async function sessionView(em: EntityManager, s: SessionRow): Promise<PackSessionView> {
-  const items = await sql<{ sku_id: string; code: string; qty_expected: number; qty_verified: number }>(
+  const items = await sql<SessionViewRow>(
     em,
     `select p.sku_id, s.code, p.qty_expected, p.qty_verified
     from pack_item p join sku s on s.id = p.sku_id where p.session_id = ? order by s.code`,
     [s.id],
   );
-  const ships = await sql<{ id: string }>(em, 'select id from shipment where pack_session_id = ? order by carton_no', [s.id]);
+  const ships = await sql<Pick<ShipmentRow, 'id'>>(em, 'select id from shipment where pack_session_id = ? order by carton_no', [s.id]);
   return {
     id: s.id,
     warehouseId: s.warehouse_id,
@@ -519,7 +542,7 @@ export async function reportingDiscrepancies<T>(em: EntityManager, sessionId: st
     return await run();
   } catch (err) {
     if (err instanceof DomainError && DISCREPANCY_TYPES.has(err.type)) {
-      const s = await sqlOne<{ warehouse_id: string; order_id: string }>(
+      const s = await sqlOne<Pick<PackSessionRow, 'warehouse_id' | 'order_id'>>(
         em.fork(),
         'select warehouse_id, order_id from pack_session where id = ?',
         [sessionId],

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sqlOne } from '../shared/sql.js';
+import type { LocationRow } from '../layout/entities/location.entity.js';
 
 /**
  * The two non-allocatable locations the floor moves stock through: `CARTS` (totes on pick carts,
@@ -15,12 +16,16 @@ export async function floorLocation(
   code: typeof CARTS_CODE | typeof OUTBOUND_CODE,
 ): Promise<string> {
   const type = code === CARTS_CODE ? 'virtual' : 'ship';
-  const found = await sqlOne<{ id: string }>(em, 'select id from location where warehouse_id = ? and code = ?', [warehouseId, code]);
+  const found = await sqlOne<Pick<LocationRow, 'id'>>(em, 'select id from location where warehouse_id = ? and code = ?', [
+    warehouseId,
+    code,
+  ]);
   if (found) return found.id;
   await sqlOne(em, `insert into location (warehouse_id, code, type) values (?, ?, ?) on conflict (warehouse_id, code) do nothing`, [
     warehouseId,
     code,
     type,
   ]);
-  return (await sqlOne<{ id: string }>(em, 'select id from location where warehouse_id = ? and code = ?', [warehouseId, code]))!.id;
+  return (await sqlOne<Pick<LocationRow, 'id'>>(em, 'select id from location where warehouse_id = ? and code = ?', [warehouseId, code]))!
+    .id;
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../shared/sql.js';
 import { fromLocations, resequence, sequencePicks, type LocationGraph, type SequenceMethod } from './pick-path/index.js';
+import type { LocationRow } from '../layout/entities/location.entity.js';
 
 /** A stop to visit: a location code (plan coordinates come from the layout). */
 export interface StopRef {
@@ -9,7 +10,7 @@ export interface StopRef {
 
 /** The warehouse's pick graph from its pickable locations; the depot is the first pack station (else the front-left corner). */
 export async function loadPickGraph(em: EntityManager, warehouseId: string): Promise<LocationGraph> {
-  const rows = await sql<{ code: string; x_mm: number; y_mm: number; aisle: string | null; type: string }>(
+  const rows = await sql<Pick<LocationRow, 'code' | 'x_mm' | 'y_mm' | 'aisle' | 'type'>>(
     em,
     `
     select code, x_mm, y_mm, aisle, type from location where warehouse_id = ? and active and type in ('pick_face', 'reserve', 'staging', 'pack')`,

@@ -16,6 +16,8 @@ import { loadPickGraph, resequenceStops } from './path.service.js';
 import { resolveItemScan, scannedLocation, scannedTote } from './scan-match.js';
 import { orderLifecycle } from '../orders/order.lifecycle.js';
 import { moveOrders } from '../orders/order-status.js';
+import type { ToteRow } from './entities/tote.entity.js';
+import type { LicensePlateRow } from '../inventory/entities/license-plate.entity.js';
 
 export interface ConfirmPickCmd {
   locationScan: string;
@@ -64,6 +66,9 @@ async function lockLine(em: EntityManager, taskId: string, lineId: string): Prom
   return l;
 }
 
+/** The tote bound to an order on this task (a bound tote always carries its LPN). */
+export type BoundToteRow = Pick<ToteRow, 'code'> & { lpn_id: string };
+
 /**
  * The tote for an order on this task: the one already bound to the order (must match the scan), or
  * the scanned tote if it is free (bound now: one tote per order, in the order's cart slot).
@@ -75,11 +80,11 @@ async function bindTote(
   code: string,
   carts: string,
 ): Promise<{ code: string; lpnId: string; fresh: boolean }> {
-  const bound = await sqlOne<{ code: string; lpn_id: string }>(
-    em,
-    `select code, lpn_id from tote where warehouse_id = ? and order_id = ? and task_id = ?`,
-    [row.warehouse_id, line.order_id, row.id],
-  );
+  const bound = await sqlOne<BoundToteRow>(em, `select code, lpn_id from tote where warehouse_id = ? and order_id = ? and task_id = ?`, [
+    row.warehouse_id,
+    line.order_id,
+    row.id,
+  ]);
   if (bound) {
     if (bound.code !== code)
       throw new ValidationFailed(
@@ -89,14 +94,14 @@ async function bindTote(
       );
     return { code, lpnId: bound.lpn_id, fresh: false };
   }
-  let tote = await sqlOne<{ status: string; lpn_id: string | null; order_id: string | null }>(
+  let tote = await sqlOne<Pick<ToteRow, 'status' | 'lpn_id' | 'order_id'>>(
     em,
     'select status, lpn_id, order_id from tote where warehouse_id = ? and code = ? for update',
     [row.warehouse_id, code],
   );
   if (!tote) {
     await sql(em, `insert into tote (warehouse_id, code) values (?, ?) on conflict do nothing`, [row.warehouse_id, code]);
-    tote = (await sqlOne<{ status: string; lpn_id: string | null; order_id: string | null }>(
+    tote = (await sqlOne<Pick<ToteRow, 'status' | 'lpn_id' | 'order_id'>>(
       em,
       'select status, lpn_id, order_id from tote where warehouse_id = ? and code = ? for update',
       [row.warehouse_id, code],
@@ -105,9 +110,11 @@ async function bindTote(
   if (tote.status !== 'free') throw new Conflict(`Tote ${code} already holds another order`, 'tote-in-use');
   let lpnId = tote.lpn_id;
   if (!lpnId) {
-    const existing = await sqlOne<{ id: string; warehouse_id: string }>(em, 'select id, warehouse_id from license_plate where code = ?', [
-      code,
-    ]);
+    const existing = await sqlOne<Pick<LicensePlateRow, 'id' | 'warehouse_id'>>(
+      em,
+      'select id, warehouse_id from license_plate where code = ?',
+      [code],
+    );
     if (existing && existing.warehouse_id !== row.warehouse_id)
       throw new Conflict(`Label ${code} belongs to another warehouse`, 'tote-in-use');
     lpnId = existing?.id ?? (await createLpn(em, { warehouseId: row.warehouse_id, type: 'tote', locationId: carts, code })).id;
@@ -219,6 +226,7 @@ export async function confirmPick(
   });
   return afterLine(em, row, actor.id, { ...fresh, status: row.status });
 }
+export type AfterLineRow = { order_id: string };
 
 /** After a line closes: finish the task when nothing is open, and move orders/wave on. */
 async function afterLine(em: EntityManager, row: TaskRow, actorId: string, current?: TaskRow): Promise<TaskView> {
@@ -228,7 +236,7 @@ async function afterLine(em: EntityManager, row: TaskRow, actorId: string, curre
   const orderIds = [...new Set(lines.map((l) => l.orderId).filter((o): o is string => !!o))];
   const done = await finishTask(em, { ...fresh, qty: fresh.qty }, actorId, fresh.qty_done, orderIds);
   // Orders whose every pick line (on any task) is closed are picked.
-  const picked = await sql<{ order_id: string }>(
+  const picked = await sql<AfterLineRow>(
     em,
     `
     select o.id as order_id from sales_order o where o.id = any(?::uuid[]) and o.status in ('released', 'picking')

@@ -12,6 +12,15 @@ import { CARTS_CODE, OUTBOUND_CODE, floorLocation } from './floor-locations.js';
 import { resolveItemScan, scannedLocation } from './scan-match.js';
 import { moveTask } from '../tasks/task-status.js';
 import { shipmentLifecycle } from '../shipping/shipment.lifecycle.js';
+import type { ShipmentRow } from '../shipping/entities/shipment.entity.js';
+import type { ToteRow } from './entities/tote.entity.js';
+import type { StockBalanceRow } from '../inventory/entities/stock-balance.entity.js';
+import type { LicensePlateRow } from '../inventory/entities/license-plate.entity.js';
+import type { TaskLineRow } from '../tasks/entities/task-line.entity.js';
+import type { LocationRow } from '../layout/entities/location.entity.js';
+export type RaisePutbackRow = Pick<ShipmentRow, 'id'> & { contents: { lpnId?: string }[] };
+export type RaisePutbackRow2 = Pick<StockBalanceRow, 'location_id' | 'lpn_id' | 'sku_id' | 'lot' | 'on_hand'> &
+  Pick<LicensePlateRow, 'code'> & { expiry: string | null };
 
 /**
  * A cancelled order's picked goods go back to stock: one put-back task whose lines take each tote or
@@ -20,7 +29,7 @@ import { shipmentLifecycle } from '../shipping/shipment.lifecycle.js';
  * nothing of the order is on the floor.
  */
 export async function raisePutback(em: EntityManager, warehouseId: string, orderId: string, actorId?: string): Promise<string | null> {
-  const existing = await sqlOne<{ id: string }>(
+  const existing = await sqlOne<Pick<TaskRow, 'id'>>(
     em,
     `select id from task where warehouse_id = ? and type = 'putback' and ref_type = 'order' and ref_id = ? and status <> 'cancelled'`,
     [warehouseId, orderId],
@@ -28,28 +37,20 @@ export async function raisePutback(em: EntityManager, warehouseId: string, order
   if (existing) return existing.id;
   const carts = await floorLocation(em, warehouseId, CARTS_CODE);
   const outbound = await floorLocation(em, warehouseId, OUTBOUND_CODE);
-  const shipments = await sql<{ id: string; contents: { lpnId?: string }[] }>(
+  const shipments = await sql<RaisePutbackRow>(
     em,
     `update shipment set status = 'cancelled', updated_at = now()
     where order_id = ? and ${shipmentLifecycle.fromSql('cancelled')} returning id, contents`,
     [orderId],
   );
   const lpns = new Set(
-    (await sql<{ lpn_id: string }>(em, 'select lpn_id from tote where order_id = ? and lpn_id is not null', [orderId])).map(
+    (await sql<Pick<ToteRow, 'lpn_id'>>(em, 'select lpn_id from tote where order_id = ? and lpn_id is not null', [orderId])).map(
       (t) => t.lpn_id,
     ),
   );
   for (const s of shipments) for (const c of s.contents) if (c.lpnId) lpns.add(c.lpnId);
   if (lpns.size === 0) return null;
-  const bals = await sql<{
-    location_id: string;
-    lpn_id: string;
-    code: string;
-    sku_id: string;
-    lot: string | null;
-    expiry: string | null;
-    on_hand: number;
-  }>(
+  const bals = await sql<RaisePutbackRow2>(
     em,
     `
     select b.location_id, b.lpn_id, lp.code, b.sku_id, b.lot, to_char(b.expiry, 'YYYY-MM-DD') as expiry, b.on_hand
@@ -61,12 +62,12 @@ export async function raisePutback(em: EntityManager, warehouseId: string, order
   const lines: { dest: string; b: (typeof bals)[number] }[] = [];
   for (const b of bals) {
     const dest =
-      (await sqlOne<{ location_id: string }>(
+      (await sqlOne<Pick<TaskLineRow, 'location_id'>>(
         em,
         `select location_id from task_line where order_id = ? and sku_id = ? and qty_picked > 0 and from_lpn_id is null order by picked_at limit 1`,
         [orderId, b.sku_id],
       )) ??
-      (await sqlOne<{ location_id: string }>(
+      (await sqlOne<Pick<StockBalanceRow, 'location_id'>>(
         em,
         `select b.location_id from stock_balance b join location l on l.id = b.location_id where b.warehouse_id = ? and b.sku_id = ? and l.type = 'pick_face' order by b.on_hand desc limit 1`,
         [warehouseId, b.sku_id],
@@ -116,6 +117,13 @@ export async function raisePutback(em: EntityManager, warehouseId: string, order
   );
   return task.id;
 }
+/** A put-back line with its destination's code (a put-back line always names its SKU and the place it comes from). */
+export type ConfirmPutbackRow = Pick<
+  TaskLineRow,
+  'id' | 'order_id' | 'location_id' | 'lot' | 'qty' | 'qty_picked' | 'status' | 'from_lpn_id'
+> &
+  Pick<LocationRow, 'code'> & { expiry: string | null; sku_id: string; from_location_id: string };
+export type ConfirmPutbackRow2 = { n: number };
 
 /** Puts one line back: scan the destination location and the item; stock moves from the tote/carton to the shelf. */
 export async function confirmPutback(
@@ -129,20 +137,7 @@ export async function confirmPutback(
 ): Promise<TaskView> {
   const row = await lockHeldTask(em, actor, taskId, clock, opts);
   if (row.type !== 'putback') throw new Conflict(`Task ${taskId} is a ${row.type} task`, 'not-a-putback');
-  const line = await sqlOne<{
-    id: string;
-    order_id: string | null;
-    sku_id: string;
-    location_id: string;
-    code: string;
-    lot: string | null;
-    expiry: string | null;
-    qty: number;
-    qty_picked: number;
-    status: string;
-    from_location_id: string;
-    from_lpn_id: string;
-  }>(
+  const line = await sqlOne<ConfirmPutbackRow>(
     em,
     `
     select l.id, l.order_id, l.sku_id, l.location_id, loc.code, l.lot, to_char(l.expiry, 'YYYY-MM-DD') as expiry, l.qty, l.qty_picked, l.status, l.from_location_id, l.from_lpn_id
@@ -195,7 +190,9 @@ export async function confirmPutback(
     actorId: actor.id,
     payload: { ...taskRef(upd), qtyDone: upd.qty_done, qty: upd.qty },
   });
-  const left = await sqlOne<{ n: number }>(em, `select count(*)::int as n from task_line where task_id = ? and status = 'open'`, [taskId]);
+  const left = await sqlOne<ConfirmPutbackRow2>(em, `select count(*)::int as n from task_line where task_id = ? and status = 'open'`, [
+    taskId,
+  ]);
   if (left!.n > 0) return taskWithLines(em, upd);
   if (line.order_id)
     await sql(em, `update tote set status = 'free', order_id = null, task_id = null, updated_at = now() where order_id = ?`, [
@@ -203,13 +200,15 @@ export async function confirmPutback(
     ]);
   return taskWithLines(em, await finishTask(em, upd, actor.id, upd.qty_done));
 }
+export type DropCancelledOrderRow = Pick<TaskLineRow, 'task_id'> & { open: number };
+export type DropCancelledOrderRow2 = { n: number };
 
 /**
  * An order cancelled before anything was picked leaves the floor: its open pick lines are cancelled
  * (the orders context released their reservations), tasks left without work close, and it leaves its wave.
  */
 export async function dropCancelledOrder(em: EntityManager, warehouseId: string, orderId: string): Promise<number> {
-  const lines = await sql<{ task_id: string; open: number }>(
+  const lines = await sql<DropCancelledOrderRow>(
     em,
     `update task_line l set status = 'cancelled' from task t
     where t.id = l.task_id and l.order_id = ? and l.status = 'open' and t.status in ('open', 'claimed', 'in_progress') and t.type = 'pick'
@@ -223,9 +222,11 @@ export async function dropCancelledOrder(em: EntityManager, warehouseId: string,
       qty,
       taskId,
     ]))!;
-    const left = await sqlOne<{ n: number }>(em, `select count(*)::int as n from task_line where task_id = ? and status = 'open'`, [
-      taskId,
-    ]);
+    const left = await sqlOne<DropCancelledOrderRow2>(
+      em,
+      `select count(*)::int as n from task_line where task_id = ? and status = 'open'`,
+      [taskId],
+    );
     if (left!.n > 0) {
       await emit(em, {
         type: 'task.progressed',

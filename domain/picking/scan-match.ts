@@ -2,6 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { isScanError, parseScan, type ScanResult } from '../scanning/index.js';
 import { BadRequest, ValidationFailed } from '../shared/errors.js';
 import { sqlOne } from '../shared/sql.js';
+import type { SkuBarcodeRow } from '../catalog/entities/sku-barcode.entity.js';
+import type { SkuUomRow } from '../catalog/entities/sku-uom.entity.js';
 
 /** Parses a scan; an unreadable one is a 400 with the parser's reason. */
 export function readScan(raw: string, field: string): ScanResult {
@@ -55,21 +57,22 @@ export async function resolveItemScan(em: EntityManager, raw: string): Promise<S
   let row: { sku_id: string } | undefined;
   const code = (s.sku ?? raw).trim();
   const byCode = () =>
-    sqlOne<{ sku_id: string }>(em, `select sku_id from sku_barcode where barcode = ? union all select id from sku where code = ? limit 1`, [
-      code,
-      code,
-    ]);
+    sqlOne<Pick<SkuBarcodeRow, 'sku_id'>>(
+      em,
+      `select sku_id from sku_barcode where barcode = ? union all select id from sku where code = ? limit 1`,
+      [code, code],
+    );
   // Only the content said GS1 (no AIM identifier): a SKU barcode or code that is exactly the text wins.
   if (s.inferred) {
     row = await byCode();
     if (row) return { skuId: row.sku_id, lot: null, expiry: null, quantity: null };
   }
   if (s.gtin) {
-    row = await sqlOne<{ sku_id: string }>(em, 'select sku_id from sku_barcode where barcode = any(?::text[]) limit 1', [
+    row = await sqlOne<Pick<SkuBarcodeRow, 'sku_id'>>(em, 'select sku_id from sku_barcode where barcode = any(?::text[]) limit 1', [
       `{${gtinForms(s.gtin).join(',')}}`,
     ]);
     if (!row)
-      row = await sqlOne<{ sku_id: string }>(em, 'select sku_id from sku_uom where gtin = any(?::text[]) limit 1', [
+      row = await sqlOne<Pick<SkuUomRow, 'sku_id'>>(em, 'select sku_id from sku_uom where gtin = any(?::text[]) limit 1', [
         `{${gtinForms(s.gtin).join(',')}}`,
       ]);
   } else if (!s.inferred) {

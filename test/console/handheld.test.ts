@@ -534,7 +534,14 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
       .getByTestId('conflicts')
       .filter({ hasText: `No location ${closing} here` })
       .waitFor({ timeout: 30_000 });
+    // Signalled like a wrong scan (replacing the optimistic "right"): seen, heard, acknowledged.
+    await page
+      .getByTestId('feedback')
+      .filter({ hasText: `No location ${closing} here` })
+      .waitFor();
+    expect(await feedbackKind()).toBe('wrong');
     await step('putaway-5-conflict');
+    await page.getByTestId('ack').click();
     await sql(em(), 'update location set active = true where warehouse_id = ? and code = ?', [sys.wh1, closing]);
     await page.getByTestId('conflicts').getByRole('button', { name: 'Dismiss' }).click();
     // The task is still the receiver's: the next scan of the item brings it back, and the proposed location finishes it.

@@ -1,7 +1,7 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
-import { acknowledge, feedback, locked } from '../feedback';
+import { acknowledge, feedback, locked, signal } from '../feedback';
 import { loadUserLocale, locale, setLocale, t, useT } from '../i18n';
 import { connectLive, dispatchLiveEvent, type ConnectionState } from '../live';
 import { conflicts, dismissConflict, online, pending } from '../offline/queue';
@@ -248,6 +248,15 @@ function FeedbackBanner() {
 function Conflicts() {
   const t = useT();
   const list = useStore(conflicts);
+  // A command the server refused after a dead spot is a wrong outcome the worker must see, hear and acknowledge,
+  // not a silent line: the newest one is signalled like a wrong scan (an optimistic "right" banner is replaced).
+  const seen = useRef(list.length);
+  useEffect(() => {
+    const fresh = list[list.length - 1];
+    if (list.length > seen.current && fresh)
+      signal('wrong', t('offline.conflict', { what: fresh.label, reason: fresh.problem?.detail ?? '' }));
+    seen.current = list.length;
+  }, [list.length]);
   if (!list.length) return null;
   return (
     <section class="conflicts" role="alert" data-testid="conflicts">

@@ -35,13 +35,14 @@ function sources(): { path: string; text: string }[] {
 
 /**
  * Event types written to the outbox: the quoted names in the `type:` expressions of files that call
- * `emit(` (an emit names its type as a literal, or picks between literals in a conditional).
+ * `emit(` (an emit names its type as a literal, or picks between literals in a conditional), or that hand
+ * `events: [...]` to a lifecycle's move (moveOrder and friends emit them with the status change).
  */
 function emittedTypes(files: { path: string; text: string }[]): Map<string, string[]> {
   const declared = new Set(Object.keys(eventSchemas));
   const out = new Map<string, string[]>();
   for (const f of files) {
-    if (!/\bemit\(/.test(f.text)) continue;
+    if (!/\bemit\(|\bevents:\s*\[/.test(f.text)) continue;
     for (const m of f.text.matchAll(/\btype:\s*([^,\n}]+)/g))
       for (const q of m[1].matchAll(/'([a-z_]+\.[a-z_.]+)'/g))
         if (declared.has(q[1])) out.set(q[1], [...new Set([...(out.get(q[1]) ?? []), f.path])]);
@@ -85,6 +86,7 @@ describe('event contract', () => {
     expect(emitted.get('stock.moved')).toContain(join('domain', 'inventory', 'ledger.service.ts'));
     expect(emitted.get('user.logged_in')).toContain(join('domain', 'identity', 'identity.service.ts'));
     expect(emitted.get('pack.discrepancy_found')).toContain(join('domain', 'packing', 'pack.service.ts'));
+    expect(emitted.get('order.allocated')).toContain(join('domain', 'orders', 'allocation.service.ts'));
   });
 });
 

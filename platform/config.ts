@@ -1,5 +1,5 @@
 import { z, ZodError } from 'zod';
-import { ordersSettings } from '../domain/orders/orders.settings.js';
+import { ordersSettings, type OrdersSettings } from '../domain/orders/orders.settings.js';
 
 const DEV_JWT_SECRET = 'dockside-dev-only-jwt-secret-change-me-0123456789';
 const DEV_SECRETS_KEY = 'ZG9ja3NpZGUtZGV2LW9ubHktc2VjcmV0cy1rZXktMzI='; // 32 bytes, base64; dev only
@@ -134,7 +134,8 @@ function isLocal(nodeEnv: string): boolean {
   return nodeEnv === 'development' || nodeEnv === 'test';
 }
 
-export type Config = z.output<typeof envSchema>;
+/** The environment, parsed once at start; context tunables ride along (`orders`) so nothing else reads process.env. */
+export type Config = z.output<typeof envSchema> & { orders: OrdersSettings };
 
 export class ConfigError extends Error {}
 
@@ -144,13 +145,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   for (const k of Object.keys(source)) if (source[k] === '') source[k] = undefined;
   const parsed = envSchema.safeParse(source);
   const issues = parsed.success ? [] : [...parsed.error.issues];
-  // Context tunables parsed at the edge (domain/orders/orders.settings.ts) are validated at start too.
+  // Context tunables (domain/orders/orders.settings.ts) are parsed and validated here, once, with the rest.
+  let orders: OrdersSettings | undefined;
   try {
-    ordersSettings(source);
+    orders = ordersSettings(source);
   } catch (err) {
     if (err instanceof ZodError) issues.push(...err.issues);
+    else throw err;
   }
-  if (parsed.success && issues.length === 0) return parsed.data;
+  if (parsed.success && orders && issues.length === 0) return { ...parsed.data, orders };
   const lines = issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
 }

@@ -1,3 +1,4 @@
+import { configureDayMatrix } from '../domain/dispatch/matrix-source.js';
 import type { Redis } from 'ioredis';
 import { loadConfig, type Config } from './config.js';
 import { createOrm, type Orm } from './db.js';
@@ -26,6 +27,7 @@ export async function createRuntime(name: string, config: Config = loadConfig())
       throw err;
     });
   const queues = createQueues(config);
+  configureDayMatrix({ osrmUrl: config.OSRM_URL });
   return {
     config,
     logger,

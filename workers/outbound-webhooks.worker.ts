@@ -3,7 +3,7 @@ import { parseDomainEvent } from '../domain/events/parse-event.js';
 import { apiTokenOf, getConnectorRow, webhookSecretOf } from '../domain/orders/connector.service.js';
 import { standardWebhookSignature } from '../domain/orders/hmac.js';
 import { recordFulfilment, SHOPIFY_FO_LOOKUP, shopifyFulfillmentBody, type OutboundRow } from '../domain/orders/outbound.service.js';
-import { backoffMs, ordersSettings, type OrdersSettings } from '../domain/orders/orders.settings.js';
+import { backoffMs, type OrdersSettings } from '../domain/orders/orders.settings.js';
 import { keyRing, openSecret, type KeyRing } from '../domain/orders/secret-box.js';
 import { logOrder } from '../domain/orders/order-log.js';
 import { sql, sqlOne } from '../domain/shared/sql.js';
@@ -23,7 +23,7 @@ export function outboundHttp(s: OrdersSettings, maxBodyBytes = s.maxResponseByte
 let shared: { settings: OrdersSettings; ring: KeyRing } | undefined;
 function ctx(rt: Runtime) {
   if (!shared) {
-    const settings = ordersSettings(process.env);
+    const settings = rt.config.orders;
     shared = { settings, ring: keyRing(rt.config.SECRETS_KEY, settings.previousSecretKeys) };
   }
   return shared;

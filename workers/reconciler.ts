@@ -162,7 +162,7 @@ export class Reconciler {
 
   private async schedulers(): Promise<number> {
     let n = 0;
-    for (const s of scheduledJobs()) {
+    for (const s of scheduledJobs(this.rt.config.orders)) {
       const q = this.rt.queues.get(s.queue);
       if (await q.getJobScheduler(s.id)) continue;
       await q.upsertJobScheduler(s.id, repeatOf(s), { name: s.name, data: s.data });

@@ -2,7 +2,6 @@ import { purgeExpiredPersonalData } from '../domain/orders/privacy.service.js';
 import type { Processor } from 'bullmq';
 import { apiTokenOf, getConnectorRow, reencryptSecrets } from '../domain/orders/connector.service.js';
 import { dispatchToSubscriptions, dueDeliveries } from '../domain/orders/outbound.service.js';
-import { ordersSettings } from '../domain/orders/orders.settings.js';
 import { advancePollCursor, ingestPolled, nextPollUrl, pollUrl, POLL_OVERLAP_S } from '../domain/orders/reconciliation.js';
 import { keyRing } from '../domain/orders/secret-box.js';
 import { sql } from '../domain/shared/sql.js';
@@ -20,7 +19,7 @@ const MAX_PAGES = 50;
 
 /** Pulls the store's recently modified orders into the idempotent import path; returns how many were new. */
 async function pollConnector(rt: Runtime, connectorId: string) {
-  const settings = ordersSettings(process.env);
+  const settings = rt.config.orders;
   const ring = keyRing(rt.config.SECRETS_KEY, settings.previousSecretKeys);
   const em = rt.orm.em.fork();
   const c = await getConnectorRow(em, connectorId);
@@ -55,7 +54,7 @@ async function pollConnector(rt: Runtime, connectorId: string) {
  * prunes idempotency keys past their retention.
  */
 async function sweep(rt: Runtime) {
-  const s = ordersSettings(process.env);
+  const s = rt.config.orders;
   const em = rt.orm.em.fork();
   const bucket = Math.floor(Date.now() / s.intakeStaleMs);
   const stuck = await sql<Pick<WebhookDeliveryRow, 'id'>>(
@@ -120,7 +119,7 @@ async function sweep(rt: Runtime) {
 
 /** Registers the sweep scheduler once per worker process (upsert: idempotent across processes and restarts). */
 export const reconciliationProcessor = (rt: Runtime): Processor => {
-  const s = ordersSettings(process.env);
+  const s = rt.config.orders;
   const q = rt.queues.get('reconciliation');
   void Promise.all([
     q.upsertJobScheduler('sweep', { every: s.reconcileEveryMs }, { name: 'sweep', data: { kind: 'sweep' } }),

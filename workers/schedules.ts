@@ -1,4 +1,4 @@
-import { ordersSettings } from '../domain/orders/orders.settings.js';
+import { ordersSettings, type OrdersSettings } from '../domain/orders/orders.settings.js';
 import type { QueueName } from '../platform/queues.js';
 import { TASK_TIMEOUT_TICK_MS } from './task-timeouts.worker.js';
 import { SLOTTING_NIGHTLY_CRON } from './slotting.worker.js';
@@ -22,10 +22,10 @@ export function repeatOf(s: ScheduledJob): { every: number } | { pattern: string
 
 /**
  * Every repeatable job the system needs, in one list: the reconciler recreates any that Redis lost.
- * (Per-connector poll schedulers are derived from the connector table by the orders sweep.)
+ * (Per-connector poll schedulers are derived from the connector table by the orders sweep.) Processes pass their
+ * config's settings; the default (reading the environment) is for callers without a runtime.
  */
-export function scheduledJobs(env: NodeJS.ProcessEnv = process.env): ScheduledJob[] {
-  const s = ordersSettings(env);
+export function scheduledJobs(s: OrdersSettings = ordersSettings(process.env)): ScheduledJob[] {
   return [
     { queue: 'task-timeouts', id: 'lease-sweep', every: TASK_TIMEOUT_TICK_MS, name: 'tick', data: { kind: 'tick' } },
     { queue: 'wave-release', id: 'template-tick', every: WAVE_TICK_MS, name: 'tick', data: { kind: 'tick' } },

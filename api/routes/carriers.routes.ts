@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ordersSettings } from '../../domain/orders/orders.settings.js';
 import { keyRing } from '../../domain/orders/secret-box.js';
 import {
   addRateCard,
@@ -27,7 +26,7 @@ const QUOTE = ['supervisor', 'dispatcher', 'packer'] as const;
 /** Carriers, services, accounts, rate cards and zone charts as data; rate quotes. */
 export async function carrierRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const ring = keyRing(app.config.SECRETS_KEY, ordersSettings(process.env).previousSecretKeys);
+  const ring = keyRing(app.config.SECRETS_KEY, app.config.orders.previousSecretKeys);
   // Zone charts arrive as CSV; the body stays a stream (no buffering of a large chart).
   app.addContentTypeParser(['text/csv', 'text/plain'], (_req, payload, done) => done(null, payload));
 

@@ -20,7 +20,6 @@ import {
 } from '../../domain/orders/connector.service.js';
 import { intakeStats, listDeadLetters, replayDeadLetter } from '../../domain/orders/intake.service.js';
 import { releaseConnectorHolds } from '../../domain/orders/order-import.service.js';
-import { ordersSettings } from '../../domain/orders/orders.settings.js';
 import { keyRing } from '../../domain/orders/secret-box.js';
 import { withTx } from '../../platform/db.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
@@ -45,7 +44,7 @@ const deadLetterView = z.object({
 /** Storefront connectors (admin), SKU mappings that release held orders, and the intake dead-letter queue. */
 export async function connectorRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const settings = ordersSettings(process.env);
+  const settings = app.config.orders;
   const ring = keyRing(app.config.SECRETS_KEY, settings.previousSecretKeys);
   const net = { allowHttp: settings.allowHttp };
   const base = app.config.PUBLIC_URL?.replace(/\/+$/, '') ?? '';

@@ -3,7 +3,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { genericOrderBody, mapGenericOrder } from '../../domain/orders/normalize/generic.mapper.js';
 import { importOrder } from '../../domain/orders/order-import.service.js';
-import { ordersSettings } from '../../domain/orders/orders.settings.js';
 import { NotFound } from '../../domain/shared/errors.js';
 import { sqlOne } from '../../domain/shared/sql.js';
 import { withTx } from '../../platform/db.js';
@@ -37,7 +36,7 @@ export async function ordersRoutes(app: FastifyInstance): Promise<void> {
 
 async function genericIntakeRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const ttlS = ordersSettings(process.env).idempotencyTtlS;
+  const ttlS = app.config.orders.idempotencyTtlS;
   app.post(
     '/orders',
     {

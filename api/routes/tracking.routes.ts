@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { verifyBase64Hmac } from '../../domain/orders/hmac.js';
-import { ordersSettings } from '../../domain/orders/orders.settings.js';
 import { keyRing } from '../../domain/orders/secret-box.js';
 import { BadRequest, Unauthorized } from '../../domain/shared/errors.js';
 import { carrierWebhookSecrets } from '../../domain/shipping/carrier.service.js';
@@ -21,7 +20,7 @@ const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 4
  */
 export async function trackingRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const ring = keyRing(app.config.SECRETS_KEY, ordersSettings(process.env).previousSecretKeys);
+  const ring = keyRing(app.config.SECRETS_KEY, app.config.orders.previousSecretKeys);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   const rateLimit = {

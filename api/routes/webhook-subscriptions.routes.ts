@@ -3,7 +3,6 @@ import { lookup } from 'node:dns/promises';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ordersSettings } from '../../domain/orders/orders.settings.js';
 import { keyRing } from '../../domain/orders/secret-box.js';
 import {
   createdSubscriptionView,
@@ -25,7 +24,7 @@ const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 4
 /** Outbound webhook subscriptions (Standard Webhooks) and the outbound delivery log / dead letters. */
 export async function webhookSubscriptionRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const settings = ordersSettings(process.env);
+  const settings = app.config.orders;
   const ring = keyRing(app.config.SECRETS_KEY, settings.previousSecretKeys);
   const net = {
     allowHttp: settings.allowHttp,

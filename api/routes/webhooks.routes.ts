@@ -8,7 +8,6 @@ import { applyComplianceWebhook, isComplianceTopic } from '../../domain/orders/p
 import { withTx } from '../../platform/db.js';
 import { deletedOrderId, mapByKind, recordDeadLetter, recordDelivery, topicAction } from '../../domain/orders/intake.service.js';
 import { NotAnOrder } from '../../domain/orders/normalize/normalized-order.js';
-import { ordersSettings } from '../../domain/orders/orders.settings.js';
 import { keyRing } from '../../domain/orders/secret-box.js';
 import { BadRequest, DomainError, NotFound, Unauthorized } from '../../domain/shared/errors.js';
 import { intakeBackpressure } from '../plugins/backpressure.js';
@@ -30,7 +29,7 @@ const ackView = z.object({
  */
 export async function webhookRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const ring = keyRing(app.config.SECRETS_KEY, ordersSettings(process.env).previousSecretKeys);
+  const ring = keyRing(app.config.SECRETS_KEY, app.config.orders.previousSecretKeys);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 

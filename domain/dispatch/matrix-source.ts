@@ -4,18 +4,25 @@ import { OsrmMatrixProvider } from '../routing/matrix/osrm.js';
 import type { MatrixProvider } from '../routing/matrix/provider.js';
 
 let shared: MatrixProvider | undefined;
+let osrmUrl: string | undefined;
 
 /**
- * The process-wide matrix provider for delivery days: a local OSRM when `OSRM_URL` is set, else
+ * Set once at process start from the parsed config (`platform/runtime.ts`, `OSRM_URL`): the domain never reads
+ * the environment itself.
+ */
+export function configureDayMatrix(opts: { osrmUrl?: string }): void {
+  if (opts.osrmUrl !== osrmUrl) shared = undefined;
+  osrmUrl = opts.osrmUrl;
+}
+
+/**
+ * The process-wide matrix provider for delivery days: a local OSRM when configured, else
  * great-circle × road factor at urban speeds; memoised by point list, so re-solving or editing a
  * day whose stops did not change reuses its matrix.
  */
 export function dayMatrixProvider(): MatrixProvider {
-  // OSRM_URL is read here until platform/config.ts declares it (reported to the lead).
   shared ??= new CachedMatrixProvider(
-    process.env.OSRM_URL
-      ? new OsrmMatrixProvider({ baseUrl: process.env.OSRM_URL })
-      : new GreatCircleMatrixProvider({ defaultArea: 'urban' }),
+    osrmUrl ? new OsrmMatrixProvider({ baseUrl: osrmUrl }) : new GreatCircleMatrixProvider({ defaultArea: 'urban' }),
     16,
   );
   return shared;

@@ -12,7 +12,7 @@ import { withTx } from '../platform/db.js';
 import { queueDefs, type QueueName } from '../platform/queues.js';
 import type { Runtime } from '../platform/runtime.js';
 import { sweep } from './reconciliation.worker.js';
-import { repeatOf, scheduledJobs } from './schedules.js';
+import { jobsOf, repeatOf } from './schedules.js';
 import type { OutboxRow } from '../domain/events/entities/outbox.entity.js';
 import type { AdvisoryLockRow } from '../domain/shared/rows.js';
 import type { RoutePlanRow } from '../domain/dispatch/entities/route-plan.entity.js';
@@ -162,7 +162,7 @@ export class Reconciler {
 
   private async schedulers(): Promise<number> {
     let n = 0;
-    for (const s of scheduledJobs(this.rt.config.orders)) {
+    for (const s of jobsOf(this.rt.config.orders)) {
       const q = this.rt.queues.get(s.queue);
       if (await q.getJobScheduler(s.id)) continue;
       await q.upsertJobScheduler(s.id, repeatOf(s), { name: s.name, data: s.data });

@@ -22,10 +22,15 @@ export function repeatOf(s: ScheduledJob): { every: number } | { pattern: string
 
 /**
  * Every repeatable job the system needs, in one list: the reconciler recreates any that Redis lost.
- * (Per-connector poll schedulers are derived from the connector table by the orders sweep.) Processes pass their
- * config's settings; the default (reading the environment) is for callers without a runtime.
+ * (Per-connector poll schedulers are derived from the connector table by the orders sweep.) For callers without a
+ * runtime (tests, scripts); processes use `jobsOf(config.orders)`.
  */
-export function scheduledJobs(s: OrdersSettings = ordersSettings(process.env)): ScheduledJob[] {
+export function scheduledJobs(env: NodeJS.ProcessEnv = process.env): ScheduledJob[] {
+  return jobsOf(ordersSettings(env));
+}
+
+/** The scheduled jobs for the settings a process parsed at start. */
+export function jobsOf(s: OrdersSettings): ScheduledJob[] {
   return [
     { queue: 'task-timeouts', id: 'lease-sweep', every: TASK_TIMEOUT_TICK_MS, name: 'tick', data: { kind: 'tick' } },
     { queue: 'wave-release', id: 'template-tick', every: WAVE_TICK_MS, name: 'tick', data: { kind: 'tick' } },

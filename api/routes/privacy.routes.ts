@@ -3,7 +3,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { recordAudit } from '../../domain/identity/audit.js';
 import { dataRequestReport, purgeExpiredPersonalData } from '../../domain/orders/privacy.service.js';
-import { ordersSettings } from '../../domain/orders/orders.settings.js';
 import { actorOf } from '../auth/guard.js';
 import { problemSchema } from '../problem.schema.js';
 
@@ -55,7 +54,7 @@ export async function privacyRoutes(fastify: FastifyInstance) {
       },
     },
     async (req) => {
-      const s = ordersSettings(process.env);
+      const s = app.config.orders;
       const r = await purgeExpiredPersonalData(app.orm.em, { piiDays: s.piiRetentionDays, rawDays: s.rawPayloadRetentionDays });
       const actor = actorOf(req);
       await recordAudit(app.orm.em.fork(), { actorType: actor.kind, actorId: actor.id, action: 'privacy.purged', details: r });

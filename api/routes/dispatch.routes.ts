@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  assignRouteBody,
   createDriverBody,
   createPlanBody,
   createVehicleBody,
@@ -16,7 +17,7 @@ import {
   stopOutcomeBody,
   vehicleView,
 } from '../../domain/dispatch/dispatch.schemas.js';
-import { createDriver, createVehicle, listVehicles } from '../../domain/dispatch/fleet.service.js';
+import { assignRoute, createDriver, createVehicle, listDrivers, listVehicles } from '../../domain/dispatch/fleet.service.js';
 import { getPlan, getRoute, listPlans, myRoutes } from '../../domain/dispatch/plan-views.js';
 import { requestCancel, requestPlan, requestReoptimize, type SolveRequest } from '../../domain/dispatch/plan.service.js';
 import { completeStop, dispatchRoute, moveStopCommand } from '../../domain/dispatch/stop.service.js';
@@ -264,5 +265,34 @@ export async function dispatchRoutes(fastify: FastifyInstance) {
       },
     },
     async (req, reply) => reply.status(201).send(await withTx(app.orm.em, (tx) => createDriver(tx, actorOf(req), req.body))),
+  );
+
+  app.get(
+    '/drivers',
+    {
+      config: { roles: PLANNERS },
+      schema: {
+        tags: ['dispatch'],
+        summary: 'Drivers of a warehouse, by name',
+        querystring: z.object({ warehouseId: z.uuid() }),
+        response: { 200: z.object({ items: z.array(driverView), nextCursor: z.null() }), ...problems },
+      },
+    },
+    async (req) => ({ items: await listDrivers(app.orm.em.fork(), actorOf(req), req.query.warehouseId), nextCursor: null }),
+  );
+
+  app.post(
+    '/routes/:id/assign',
+    {
+      config: { roles: PLANNERS },
+      schema: {
+        tags: ['dispatch'],
+        summary: 'Give a planned route to a driver of its warehouse (null takes it away); a driver has one open route per plan',
+        params: idParams,
+        body: assignRouteBody,
+        response: { 200: z.object({ id: z.string(), driverId: z.string().nullable() }), ...problems },
+      },
+    },
+    async (req) => withTx(app.orm.em, (tx) => assignRoute(tx, actorOf(req), req.params.id, req.body.driverId)),
   );
 }

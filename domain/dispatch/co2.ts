@@ -11,7 +11,8 @@
  * vehicle here): diesel 10 L/100 km, petrol 11 L/100 km, battery electric 0.25 kWh/km. Where a
  * fleet knows its own consumption, it replaces these numbers and the factors stay.
  */
-export type Fuel = 'diesel' | 'petrol' | 'electric';
+export const FUELS = ['diesel', 'petrol', 'electric'] as const;
+export type Fuel = (typeof FUELS)[number];
 
 export const FUEL_FACTOR_KG = { diesel: 2.51, petrol: 2.1, electricityKwh: 0.212 + 0.017 } as const;
 export const CONSUMPTION_PER_KM = { diesel: 0.1, petrol: 0.11, electric: 0.25 } as const;

@@ -42,6 +42,8 @@ export const dispatchEvents = {
   }),
   'route_plan.failed': z.object({ planId: id, version: z.number().int(), error: z.string() }),
   'route_plan.cancelled': z.object({ planId: id, version: z.number().int() }),
+  /** A planner gave a planned route to a driver (null: took it away). */
+  'route.driver_assigned': z.object({ planId: id, routeId: id, vehicleId: id, driverId: id.nullable() }),
   'route.dispatched': z.object({ planId: id, routeId: id, vehicleId: id, driverId: id.nullable(), stops: z.number().int() }),
   'route.stop_moved': z.object({
     planId: id,

@@ -1,3 +1,4 @@
+import { FUELS } from './co2.js';
 import { z } from 'zod';
 import { routePlanLifecycle } from './route-plan.lifecycle.js';
 
@@ -100,6 +101,8 @@ export const createVehicleBody = z
     maxDistanceM: z.number().int().positive().nullable().default(null),
     /** The route ends at its last stop (the driver takes the vehicle home). */
     openRoute: z.boolean().default(false),
+    /** What it runs on: the CO₂e of its routes uses this fuel's published factor (co2.ts). */
+    fuel: z.enum(FUELS).default('diesel'),
   })
   .refine((v) => v.shiftEndS > v.shiftStartS, { message: 'shift must end after it starts', path: ['shiftEndS'] })
   .refine((v) => v.breaks.every((b) => b.startS >= v.shiftStartS && b.endS <= v.shiftEndS), {
@@ -110,6 +113,7 @@ export type CreateVehicle = z.infer<typeof createVehicleBody>;
 
 export const vehicleView = z.object({
   id: z.string(),
+  fuel: z.enum(FUELS),
   warehouseId: z.string(),
   code: z.string(),
   name: z.string(),
@@ -138,6 +142,9 @@ export const createDriverBody = z.object({
   name: z.string().min(1).max(100),
   vehicleId: z.uuid().nullable().default(null),
 });
+/** Reassign a planned route to a driver of its warehouse (null: no driver yet). */
+export const assignRouteBody = z.object({ driverId: z.uuid().nullable() });
+
 export const driverView = z.object({
   id: z.string(),
   warehouseId: z.string(),

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { recordAudit } from '../identity/audit.js';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors.js';
+import { emit } from '../events/outbox.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import type { CreateVehicle, VehicleView, createDriverBody } from './dispatch.schemas.js';
@@ -11,7 +12,7 @@ import type { AppUserRow } from '../identity/entities/app-user.entity.js';
 /** Vehicles and drivers of the own fleet. */
 
 const VEHICLE_VIEW = `id, warehouse_id, code, name, capacity_weight_g, capacity_volume_mm3, cost_per_km_minor, cost_per_hour_minor, fixed_cost_minor,
-  shift_start_s, shift_end_s, max_duration_s, depot_lat, depot_lng, active, created_at, capacity_pallets, skills, breaks, max_distance_m, open_route`;
+  shift_start_s, shift_end_s, max_duration_s, depot_lat, depot_lng, active, created_at, capacity_pallets, skills, breaks, max_distance_m, open_route, fuel`;
 
 function toView(r: Record<string, any>): VehicleView {
   return {
@@ -35,6 +36,7 @@ function toView(r: Record<string, any>): VehicleView {
     breaks: r.breaks ?? [],
     maxDistanceM: r.max_distance_m ?? null,
     openRoute: r.open_route,
+    fuel: r.fuel,
   };
 }
 
@@ -45,8 +47,8 @@ export async function createVehicle(em: EntityManager, actor: Actor, v: CreateVe
   const row = (await sqlOne<Record<string, any>>(
     em,
     `insert into vehicle (warehouse_id, code, name, capacity_weight_g, capacity_volume_mm3, cost_per_km_minor, cost_per_hour_minor,
-    fixed_cost_minor, shift_start_s, shift_end_s, max_duration_s, depot_lat, depot_lng, capacity_pallets, skills, breaks, max_distance_m, open_route)
-    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?::jsonb, ?, ?) returning ${VEHICLE_VIEW}`,
+    fixed_cost_minor, shift_start_s, shift_end_s, max_duration_s, depot_lat, depot_lng, capacity_pallets, skills, breaks, max_distance_m, open_route, fuel)
+    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?::jsonb, ?, ?, ?) returning ${VEHICLE_VIEW}`,
     [
       v.warehouseId,
       v.code,
@@ -66,6 +68,7 @@ export async function createVehicle(em: EntityManager, actor: Actor, v: CreateVe
       JSON.stringify(v.breaks),
       v.maxDistanceM,
       v.openRoute,
+      v.fuel,
     ],
   ))!;
   await recordAudit(em, {
@@ -129,4 +132,76 @@ export async function createDriver(em: EntityManager, actor: Actor, d: z.infer<t
     warehouseId: d.warehouseId,
   });
   return { id: row.id, warehouseId: row.warehouse_id, userId: row.user_id, name: row.name, vehicleId: row.vehicle_id ?? null };
+}
+
+export interface DriverListRow {
+  id: string;
+  warehouse_id: string;
+  user_id: string;
+  name: string;
+  vehicle_id: string | null;
+}
+
+/** The drivers of a warehouse, by name (a fleet is small: one page). */
+export async function listDrivers(em: EntityManager, actor: Actor, warehouseId: string) {
+  if (!canSeeWarehouse(actor, warehouseId)) throw new NotFound('Warehouse', warehouseId);
+  const rows = await sql<DriverListRow>(
+    em,
+    'select id, warehouse_id, user_id, name, vehicle_id from driver where warehouse_id = ? order by name, id',
+    [warehouseId],
+  );
+  return rows.map((r) => ({ id: r.id, warehouseId: r.warehouse_id, userId: r.user_id, name: r.name, vehicleId: r.vehicle_id }));
+}
+
+export interface AssignRouteRow {
+  id: string;
+  plan_id: string;
+  warehouse_id: string;
+  vehicle_id: string;
+  status: string;
+}
+
+/**
+ * Gives a planned route to a driver of its warehouse (before dispatch: the driver's phone shows
+ * it from then on). A driver drives one route of a plan at a time: one already on another open
+ * route of the plan gets 409 `driver-busy`.
+ */
+export async function assignRoute(em: EntityManager, actor: Actor, routeId: string, driverId: string | null) {
+  const r = await sqlOne<AssignRouteRow>(em, 'select id, plan_id, warehouse_id, vehicle_id, status from route where id = ? for update', [
+    routeId,
+  ]);
+  if (!r || !canSeeWarehouse(actor, r.warehouse_id)) throw new NotFound('Route', routeId);
+  if (r.status !== 'planned')
+    throw new Conflict(`Route ${routeId} is ${r.status}; only a planned route changes driver`, 'route-not-planned');
+  if (driverId) {
+    // The driver row is locked: two assignments of one driver run one after the other, so the second sees the first.
+    if (!(await sqlOne(em, 'select 1 from driver where id = ? and warehouse_id = ? for update', [driverId, r.warehouse_id])))
+      throw new NotFound('Driver', driverId);
+    const busy = await sql<AssignRouteRow>(
+      em,
+      `select id, plan_id, warehouse_id, vehicle_id, status from route
+      where plan_id = ? and driver_id = ? and id <> ? and status in ('planned', 'dispatched')`,
+      [r.plan_id, driverId, routeId],
+    );
+    if (busy.length)
+      throw new Conflict(`Driver ${driverId} already has route ${busy[0]!.id} of this plan`, 'driver-busy', { routeId: busy[0]!.id });
+  }
+  await sql(em, 'update route set driver_id = ? where id = ?', [driverId, routeId]);
+  await recordAudit(em, {
+    actorType: actor.kind,
+    actorId: actor.id,
+    action: 'route.driver_assigned',
+    objectType: 'route',
+    objectId: routeId,
+    warehouseId: r.warehouse_id,
+    details: { driverId },
+  });
+  await emit(em, {
+    type: 'route.driver_assigned',
+    warehouseId: r.warehouse_id,
+    rooms: [`route:${r.plan_id}`],
+    actorId: actor.id,
+    payload: { planId: r.plan_id, routeId, vehicleId: r.vehicle_id, driverId },
+  });
+  return { id: routeId, driverId };
 }

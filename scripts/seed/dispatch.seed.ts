@@ -115,7 +115,7 @@ export async function seedDispatchDay(
       await sql(
         em,
         `insert into vehicle (warehouse_id, code, name, capacity_weight_g, capacity_volume_mm3, cost_per_km_minor, cost_per_hour_minor, fixed_cost_minor,
-        shift_start_s, shift_end_s, max_duration_s, depot_lat, depot_lng) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        shift_start_s, shift_end_s, max_duration_s, depot_lat, depot_lng, fuel) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           warehouseId,
           v.code,
@@ -130,6 +130,8 @@ export async function seedDispatchDay(
           v.maxDurationS,
           DEMO_DEPOT.lat,
           DEMO_DEPOT.lng,
+          // The small e-vans are battery electric: their routes' CO₂e uses the grid factor.
+          v.code.startsWith('EV-') ? 'electric' : 'diesel',
         ],
       );
     }

@@ -216,4 +216,50 @@ describe('dispatch board and driver app', () => {
     expect(await board.getByTestId('scorecards').textContent()).toContain('own-fleet');
     await board.screenshot({ path: join(ARTIFACTS, 'metrics-dashboard-1280x800.png') });
   });
+
+  it(
+    'plans the next day from the own-fleet shipments shipping handed over, swaps drivers between routes and dispatches them',
+    { timeout: 180_000 },
+    async () => {
+      const next = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+      await seedDispatchDay(sys.rt.orm.em.fork(), sys.wh1, { deliveryDate: next, stops: 80, seed: 5 });
+      const page = board;
+      await page.goto(`${sys.url}/console/#/dispatch/plan`);
+      await page.getByTestId('plan-day').waitFor();
+      await page.fill('input[aria-label="Delivery date"]', next);
+      await page.getByTestId('waiting-count').filter({ hasText: '80 own-fleet shipments' }).waitFor({ timeout: 20_000 });
+      // The three vans with a driver are ticked; the solver plans with them.
+      expect(await page.locator('.vehicle-pick input:checked').count()).toBe(3);
+      await page.getByRole('button', { name: 'Plan routes' }).click();
+      await page.locator('table.plan-routes select').nth(1).waitFor({ timeout: 90_000 });
+      const listed = await http('GET', `${sys.url}/v1/route-plans?warehouseId=${sys.wh1}&deliveryDate=${next}`, {
+        token: dispatcher.token,
+      });
+      const planId = listed.body.items[0].id;
+      const routesOf = async () =>
+        ((await http('GET', `${sys.url}/v1/route-plans/${planId}`, { token: dispatcher.token })).body.routes as any[]).filter(
+          (r) => r.stops.length > 0,
+        );
+      const [a, b] = await routesOf();
+      // Each route starts with its van's driver; swap the drivers of the first two through the screen.
+      const pick = (r: any) => page.locator(`tr[data-route="${r.id}"] select`);
+      await pick(a).selectOption('');
+      await until(async () => ((await routesOf()).find((r) => r.id === a.id).driverId === null ? true : undefined));
+      await pick(b).selectOption(a.driverId);
+      await until(async () => ((await routesOf()).find((r) => r.id === b.id).driverId === a.driverId ? true : undefined));
+      // A driver drives one route of a plan: giving route A to B's new driver is refused and said so.
+      await pick(a).selectOption(a.driverId);
+      await page.getByRole('alert').filter({ hasText: 'already has route' }).waitFor({ timeout: 20_000 });
+      await pick(a).selectOption(b.driverId);
+      await until(async () => ((await routesOf()).find((r) => r.id === a.id).driverId === b.driverId ? true : undefined));
+      await page.screenshot({ path: join(ARTIFACTS, 'dispatch-plan-day-1280x800.png') });
+      const withDriver = (await routesOf()).filter((r) => r.driverId).length;
+      await page.getByRole('button', { name: new RegExp(`Dispatch ${withDriver} routes? with a driver`) }).click();
+      await until(async () => ((await routesOf()).every((r) => r.status === 'dispatched') ? true : undefined));
+      await page
+        .locator('table.plan-routes .pill.st-dispatched')
+        .nth(withDriver - 1)
+        .waitFor();
+    },
+  );
 });

@@ -94,4 +94,24 @@ describe('vehicles with the rules of a real fleet', () => {
     expect(badBreak.status).toBe(400);
     expect(JSON.stringify(badBreak.body.errors)).toContain('breaks');
   });
+
+  it('takes the fuel its routes CO2e is computed with (diesel unless said), and names the field of an unknown one', async () => {
+    const ev = await http('POST', `${sys.url}/v1/vehicles`, {
+      token: dispatcher.token,
+      body: { ...base(), code: 'EV-FUEL-1', fuel: 'electric' },
+    });
+    expect(ev.status).toBe(201);
+    expect(ev.body.fuel).toBe('electric');
+    const plain = await http('POST', `${sys.url}/v1/vehicles`, { token: dispatcher.token, body: { ...base(), code: 'DSL-FUEL-1' } });
+    expect(plain.body.fuel).toBe('diesel');
+    const listed = await http('GET', `${sys.url}/v1/vehicles?warehouseId=${sys.wh1}`, { token: dispatcher.token });
+    expect(listed.body.items.find((v: any) => v.code === 'EV-FUEL-1').fuel).toBe('electric');
+    const bad = await http('POST', `${sys.url}/v1/vehicles`, {
+      token: dispatcher.token,
+      body: { ...base(), code: 'H2-1', fuel: 'hydrogen' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    expect(JSON.stringify(bad.body.errors)).toContain('fuel');
+  });
 });

@@ -373,6 +373,8 @@ export const EXPECTED: Record<string, Rule> = {
     foreign: (f) => ({ path: { id: f.routePlan }, body: { stopId: f.stop, toRouteId: f.route, position: 1, dryRun: true } }),
   },
   'POST /v1/routes/:id/dispatch': { roles: PLANNERS, foreign: (f) => ({ path: { id: f.route } }) },
+  'POST /v1/routes/:id/assign': { roles: PLANNERS, foreign: (f) => ({ path: { id: f.route }, body: { driverId: null } }) },
+  'GET /v1/drivers': { roles: PLANNERS, foreign: (f) => q(f.wh1) },
   'GET /v1/routes/:id': { roles: ['dispatcher', 'supervisor', 'driver'], foreign: (f) => ({ path: { id: f.route } }) },
   'GET /v1/my/routes': { roles: ['driver'], foreign: 'global' },
   'POST /v1/stops/:id/delivered': { roles: ['dispatcher', 'supervisor', 'driver'], foreign: (f) => ({ path: { id: f.stop } }) },

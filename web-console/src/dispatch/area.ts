@@ -1,6 +1,6 @@
 import type { Area } from '../shell/areas';
 
-/** The dispatcher's desktop screens: the live board and the service metrics. */
+/** The dispatcher's desktop screens: the live board, planning the day and the service metrics. */
 const dispatch: Area = {
   id: 'dispatch',
   screens: [
@@ -11,6 +11,14 @@ const dispatch: Area = {
       order: 6,
       layout: 'desktop',
       load: () => import('./board'),
+    },
+    {
+      path: 'dispatch/plan',
+      label: { en: 'Plan the day', 'zh-CN': '当日排线' },
+      roles: ['dispatcher', 'supervisor'],
+      order: 6.5,
+      layout: 'desktop',
+      load: () => import('./plan-screen'),
     },
     {
       path: 'dispatch/metrics',

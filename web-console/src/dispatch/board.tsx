@@ -101,6 +101,7 @@ export default function DispatchBoard({ warehouseId }: ScreenProps) {
           <a href="#/dispatch" class="active">
             Board
           </a>
+          <a href="#/dispatch/plan">Plan the day</a>
           <a href="#/dispatch/metrics">Metrics</a>
         </nav>
         <input type="date" aria-label="Delivery date" value={date} onChange={(e) => setDate((e.target as HTMLInputElement).value)} />

@@ -116,6 +116,7 @@ export default function MetricsScreen({ warehouseId }: ScreenProps) {
         <strong>Dispatch</strong>
         <nav>
           <a href="#/dispatch">Board</a>
+          <a href="#/dispatch/plan">Plan the day</a>
           <a href="#/dispatch/metrics" class="active">
             Metrics
           </a>

@@ -67,6 +67,21 @@ export default tseslint.config(
     },
   },
   {
+    // Issue 10: rows of hand-written SQL are typed from the entities (`Pick<XRow, …>`) or one exported named row type.
+    files: ['domain/**/*.ts', 'api/**/*.ts', 'workers/**/*.ts', 'platform/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.name=/^(sql|sqlOne)$/] > TSTypeParameterInstantiation TSTypeLiteral',
+          message:
+            "No inline row types in sql<…>/sqlOne<…>: use Pick<XRow, …> from the table's entity (domain/<context>/entities/) or one exported named row type next to the query (domain/README.md).",
+        },
+      ],
+    },
+  },
+  {
     files: ['web-console/sw.js'],
     languageOptions: { globals: { self: 'readonly', caches: 'readonly', __ASSETS__: 'readonly' } },
   },

@@ -9,6 +9,7 @@ import type { CreatePlan, Reoptimize, StopRule } from './dispatch.schemas.js';
 import type { VehicleRow } from './entities/vehicle.entity.js';
 import type { RoutePlanRow } from './entities/route-plan.entity.js';
 import { moveRoutePlan } from './route-plan.lifecycle.js';
+import type { ShipmentRow } from '../shipping/entities/shipment.entity.js';
 
 /**
  * Commands on route plans from the dispatcher's side. Each writes the plan row and its event in
@@ -38,7 +39,7 @@ export async function lockPlan(em: EntityManager, actor: Actor | undefined, plan
  */
 export async function applyStopRules(em: EntityManager, warehouseId: string, rules: StopRule[]): Promise<void> {
   if (rules.length === 0) return;
-  const found = await sql<{ id: string; optional_stop: boolean; drop_penalty_minor: string | null }>(
+  const found = await sql<Pick<ShipmentRow, 'id' | 'optional_stop' | 'drop_penalty_minor'>>(
     em,
     'select id, optional_stop, drop_penalty_minor from shipment where id = any(?::uuid[]) and warehouse_id = ? for update',
     [`{${rules.map((r) => r.shipmentId).join(',')}}`, warehouseId],

@@ -10,6 +10,7 @@ import { NotFound } from '../shared/errors.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { recordAudit } from './audit.js';
+import type { DeviceRow } from './entities/device.entity.js';
 
 export const LOCALES = ['en', 'zh-CN'] as const;
 export const localeSchema = z.enum(LOCALES);
@@ -46,6 +47,7 @@ const toView = (r: Record<string, any>): DeviceView => ({
   lastUsername: r.last_username,
   lastSeenAt: new Date(r.last_seen_at).toISOString(),
 });
+export type RegisterDeviceRow = Pick<DeviceRow, 'warehouse_id'> & { created: boolean };
 
 /** Registers (or renames, or moves to another warehouse) a device; the signed-in user is its last user. */
 export async function registerDevice(
@@ -56,7 +58,7 @@ export async function registerDevice(
   userAgent: string | undefined,
 ): Promise<{ device: DeviceView; created: boolean }> {
   if (body.warehouseId && !canSeeWarehouse(actor, body.warehouseId)) throw new NotFound('Warehouse', body.warehouseId);
-  const row = (await sqlOne<{ created: boolean; warehouse_id: string | null }>(
+  const row = (await sqlOne<RegisterDeviceRow>(
     tx,
     `insert into device (id, name, warehouse_id, user_agent, registered_by, last_user_id) values (?, ?, ?, ?, ?, ?)
      on conflict (id) do update set name = excluded.name, warehouse_id = coalesce(excluded.warehouse_id, device.warehouse_id),

@@ -200,6 +200,9 @@ async function reencryptConnectorSecrets(em: EntityManager, ring: KeyRing): Prom
 
 const connectorKeys = keyset(['time', 'uuid']);
 
+/** A connector with its creation time to the microsecond (the cursor key). */
+export type ConnectorPageRow = ConnectorRow & { created_us: string };
+
 /** Connectors the actor may see, oldest first, keyset-paginated on (created_at, id) in SQL. */
 export async function listConnectors(
   em: EntityManager,
@@ -209,7 +212,7 @@ export async function listConnectors(
   // A named warehouse outside the caller's scope does not exist for them (as on every other list).
   if (q.warehouseId && !canSeeWarehouse(actor, q.warehouseId)) throw new NotFound('Warehouse', q.warehouseId);
   const after = connectorKeys.after(q.cursor);
-  const rows = await sql<ConnectorRow & { created_us: string }>(
+  const rows = await sql<ConnectorPageRow>(
     em,
     `select *, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_us from connector
     where (?::uuid is null or warehouse_id = ?::uuid) and (?::boolean or warehouse_id = any(?::uuid[]))

@@ -17,6 +17,9 @@ import { recordAudit } from '../identity/audit.js';
 import { NotFound, ValidationFailed } from '../shared/errors.js';
 import type { Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
+import type { WebhookDeliveryRow } from './entities/webhook-delivery.entity.js';
+import type { SalesOrderRow } from './entities/sales-order.entity.js';
+import type { IdRow } from '../shared/rows.js';
 
 /** Roles that see customer contact data (email, phone, street). */
 const PII_ROLES = ['admin', 'supervisor', 'dispatcher'] as const;
@@ -68,7 +71,7 @@ const redactedJson = () => JSON.stringify({ redacted: true, redactedAt: new Date
 export async function redactOrders(tx: EntityManager, orderIds: string[]): Promise<string[]> {
   if (orderIds.length === 0) return [];
   const ids = `{${orderIds.join(',')}}`;
-  const rows = await sql<{ id: string }>(
+  const rows = await sql<IdRow>(
     tx,
     `update sales_order set customer = ?::jsonb, ship_to = ?::jsonb, notes = null, updated_at = now()
     where id = any(?::uuid[]) and ship_to->'redacted' is null returning id::text as id`,
@@ -114,7 +117,7 @@ async function customerOrders(
   p: CompliancePayload,
   orderIds: (string | number)[],
 ): Promise<string[]> {
-  const rows = await sql<{ id: string }>(
+  const rows = await sql<IdRow>(
     tx,
     `select id::text as id from sales_order where connector_id = ? and (
       external_id = any(?::text[])
@@ -153,7 +156,7 @@ export async function applyComplianceWebhook(
   const p = parsed.data;
   let orderIds: string[];
   if (topic === 'shop/redact') {
-    orderIds = (await sql<{ id: string }>(tx, 'select id::text as id from sales_order where connector_id = ?', [c.id])).map((r) => r.id);
+    orderIds = (await sql<IdRow>(tx, 'select id::text as id from sales_order where connector_id = ?', [c.id])).map((r) => r.id);
     await redactOrders(tx, orderIds);
     await sql(tx, `update webhook_delivery set raw_body = '' where connector_id = ? and id <> ?`, [c.id, deliveryRowId]);
     await sql(tx, `update intake_dead_letter set raw_body = '' where connector_id = ?`, [c.id]);
@@ -178,24 +181,22 @@ export async function applyComplianceWebhook(
   });
   return { orders: orderIds.length };
 }
+export type DataRequestReportRow = Pick<SalesOrderRow, 'external_id' | 'created_at' | 'status'> & {
+  id: string;
+  customer: unknown;
+  ship_to: unknown;
+};
 
 /** The report of a customers/data_request: every order and the personal data held for it (audited as a view). */
 export async function dataRequestReport(em: EntityManager, actor: Actor, deliveryRowId: string) {
-  const d = await sqlOne<{ id: string; connector_id: string; raw_body: string; received_at: Date | string }>(
+  const d = await sqlOne<Pick<WebhookDeliveryRow, 'id' | 'connector_id' | 'raw_body' | 'received_at'>>(
     em,
     `select id, connector_id, raw_body, received_at from webhook_delivery where id = ? and topic = 'customers/data_request'`,
     [deliveryRowId],
   );
   if (!d) throw new NotFound('Data request', deliveryRowId);
   const ids = (JSON.parse(d.raw_body || '{}') as { orderIds?: string[] }).orderIds ?? [];
-  const orders = await sql<{
-    id: string;
-    external_id: string;
-    created_at: Date | string;
-    customer: unknown;
-    ship_to: unknown;
-    status: string;
-  }>(
+  const orders = await sql<DataRequestReportRow>(
     em,
     'select id::text as id, external_id, created_at, customer, ship_to, status from sales_order where id = any(?::uuid[]) order by created_at',
     [`{${ids.join(',')}}`],
@@ -228,7 +229,7 @@ export async function purgeExpiredPersonalData(
   let ordersRedacted = 0;
   for (;;) {
     const n = await em.fork().transactional(async (tx) => {
-      const due = await sql<{ id: string }>(
+      const due = await sql<IdRow>(
         tx,
         `select id::text as id from sales_order
         where status in ('shipped', 'delivered', 'cancelled') and updated_at < now() - make_interval(days => ?)

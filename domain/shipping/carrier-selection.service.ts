@@ -6,6 +6,9 @@ import { sql, sqlOne } from '../shared/sql.js';
 import { postalCentroid } from './postal-centroids.js';
 import { quoteRates, shippingSettings } from './quote.service.js';
 import type { ShippingExceptionRow } from './entities/shipping-exception.entity.js';
+import type { ShipmentRow } from './entities/shipment.entity.js';
+import type { ConsignmentRow } from './entities/consignment.entity.js';
+import type { SalesOrderRow } from '../orders/entities/sales-order.entity.js';
 
 type Row = Record<string, any> & { id: string; warehouse_id: string };
 
@@ -19,6 +22,7 @@ export interface SelectionResult {
   /** Set when several orders travel as one consignment. */
   consignmentId: string | null;
 }
+export type SelectCarrierRow = Pick<ShipmentRow, 'warehouse_id'> & { key: string };
 
 /**
  * Chooses carrier and service for a packed shipment together with the cartons that travel with it, as one
@@ -39,7 +43,7 @@ export interface SelectionResult {
  * serialised (advisory lock on the address key), so orders never consolidate crosswise.
  */
 export async function selectCarrier(em: EntityManager, shipmentId: string, now: Date): Promise<SelectionResult | null> {
-  const head = await sqlOne<{ warehouse_id: string; key: string }>(
+  const head = await sqlOne<SelectCarrierRow>(
     em,
     `select s.warehouse_id, ship_to_key(coalesce(o.ship_to, s.ship_to)) as key from shipment s left join sales_order o on o.id = s.order_id
     where s.id = ?`,
@@ -185,7 +189,7 @@ export async function selectCarrier(em: EntityManager, shipmentId: string, now: 
   // Each carton's share of the consignment's price (the remainder goes to the first ones), for cost per parcel.
   const share = (i: number) => Math.floor(total / group.length) + (i < total % group.length ? 1 : 0);
   const consignment = consolidated
-    ? (await sqlOne<{ id: string }>(
+    ? (await sqlOne<Pick<ConsignmentRow, 'id'>>(
         em,
         `insert into consignment (warehouse_id, consolidation_key, delivery_mode, carrier_code, service_code, order_ids, shipment_ids, total_minor, currency, reason)
         values (?, ?, ?, ?, ?, ?::uuid[], ?::uuid[], ?, ?, ?) returning id`,
@@ -284,6 +288,7 @@ export async function selectCarrier(em: EntityManager, shipmentId: string, now: 
     consignmentId: consignment?.id ?? null,
   };
 }
+export type ConsolidationHoldSRow = Pick<ShipmentRow, 'warehouse_id' | 'packed_at'> & Pick<SalesOrderRow, 'tags'> & { selection: unknown };
 
 /**
  * Seconds a packed carton should still wait for its carrier decision so that other orders for the same consignee
@@ -291,7 +296,7 @@ export async function selectCarrier(em: EntityManager, shipmentId: string, now: 
  * carton of an order that may consolidate; 0 = decide now.
  */
 export async function consolidationHoldS(em: EntityManager, shipmentId: string, now: Date): Promise<number> {
-  const s = await sqlOne<{ warehouse_id: string; packed_at: Date | string | null; tags: string[] | null; selection: unknown }>(
+  const s = await sqlOne<ConsolidationHoldSRow>(
     em,
     `select s.warehouse_id, s.packed_at, s.selection, o.tags from shipment s join sales_order o on o.id = s.order_id where s.id = ?`,
     [shipmentId],

@@ -50,7 +50,7 @@ export async function createManifest(
   handedOverTo?: HandedOverTo,
 ): Promise<ManifestView> {
   if (!canSeeWarehouse(actor, warehouseId)) throw new NotFound('Warehouse', warehouseId);
-  const c = await sqlOne<{ mode: string; name: string }>(em, 'select mode, name from carrier where code = ?', [carrier]);
+  const c = await sqlOne<Pick<CarrierRow, 'mode' | 'name'>>(em, 'select mode, name from carrier where code = ?', [carrier]);
   if (!c) throw new NotFound('Carrier', carrier);
   if (c.mode === '3pl' && !handedOverTo?.name?.trim())
     throw new ValidationFailed(

@@ -2,6 +2,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../shared/sql.js';
 import { scoreCarriers, type CarrierScorecard, type ParcelHistory } from './scorecard.js';
 import { localParts } from './transit.js';
+import type { ShipmentRow } from './entities/shipment.entity.js';
+/** A delivered parcel with its carrier (the query keeps only parcels that have one). */
+export type CarrierScorecardsRow = Pick<ShipmentRow, 'quoted_cost_minor' | 'quoted_currency'> & {
+  carrier_code: string;
+  target_day: string | null;
+  timezone: string;
+  events: { status: string; detail: string; at: string }[];
+};
 
 /**
  * The carrier scorecards of a warehouse over parcels that left in [from, to) (labelled, or shipped for own-fleet
@@ -12,14 +20,7 @@ export async function carrierScorecards(
   em: EntityManager,
   q: { warehouseId: string; from: Date; to: Date },
 ): Promise<{ from: string; to: string; carriers: CarrierScorecard[] }> {
-  const rows = await sql<{
-    carrier_code: string;
-    target_day: string | null;
-    quoted_cost_minor: number | null;
-    quoted_currency: string | null;
-    timezone: string;
-    events: { status: string; detail: string; at: string }[];
-  }>(
+  const rows = await sql<CarrierScorecardsRow>(
     em,
     `with s as (
       select s.id, s.carrier_code, coalesce(to_char(s.promise_date, 'YYYY-MM-DD'), s.selection->>'estimatedDelivery') as target_day,

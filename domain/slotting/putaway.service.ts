@@ -22,6 +22,7 @@ import type { TaskView } from '../tasks/task.schemas.js';
 import { candidateLocations, itemOf, locationFacts, skuAttrs } from './putaway-candidates.js';
 import { proposePutaway, violations, type Proposal, type PutawayItem } from './putaway-rules.js';
 import type { LocationRow } from '../layout/entities/location.entity.js';
+import type { SkuRow } from '../catalog/entities/sku.entity.js';
 
 async function position(em: EntityManager, locationId: string): Promise<{ xMm: number; yMm: number }> {
   const l = await sqlOne<Pick<LocationRow, 'x_mm' | 'y_mm'>>(em, 'select x_mm, y_mm from location where id = ?', [locationId]);
@@ -214,22 +215,18 @@ export interface PutawayWork {
   lpn: string | null;
   sku: { id: string; code: string; name: string; nameI18n: Record<string, string> } | null;
 }
+export type WorkOfRow = { from_code: string | null; to_code: string | null; lpn: string | null };
+export type WorkOfRow2 = Pick<SkuRow, 'id' | 'code' | 'name'> & { name_i18n: Record<string, string> | null };
 
 async function workOf(em: EntityManager, task: TaskView): Promise<PutawayWork> {
   const d = task.details as { lpnId?: string; why?: string[] };
-  const row = await sqlOne<{ from_code: string | null; to_code: string | null; lpn: string | null }>(
+  const row = await sqlOne<WorkOfRow>(
     em,
     `select (select code from location where id = ?) as from_code, (select code from location where id = ?) as to_code,
       (select code from license_plate where id = ?) as lpn`,
     [task.fromLocationId, task.toLocationId, d.lpnId ?? null],
   );
-  const sku = task.skuId
-    ? await sqlOne<{ id: string; code: string; name: string; name_i18n: Record<string, string> | null }>(
-        em,
-        'select id, code, name, name_i18n from sku where id = ?',
-        [task.skuId],
-      )
-    : undefined;
+  const sku = task.skuId ? await sqlOne<WorkOfRow2>(em, 'select id, code, name, name_i18n from sku where id = ?', [task.skuId]) : undefined;
   return {
     task,
     from: row?.from_code ?? null,
@@ -289,7 +286,7 @@ export async function claimPutawayByScan(
     );
   const roles = actor.roles.includes('admin') ? [...ROLES] : actor.roles;
   // A pallet by its LPN; an item by its SKU (and lot when scanned): loose stock first, then a one-SKU pallet.
-  const pick = await sqlOne<{ id: string }>(
+  const pick = await sqlOne<Pick<TaskRow, 'id'>>(
     tx,
     `select t.id from task t
      where t.warehouse_id = ? and t.type = 'putaway' and t.status = 'open'

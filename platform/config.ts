@@ -100,6 +100,11 @@ export const envSchema = z
     TASK_LEASE_S: z.coerce.number().int().min(5).default(300),
     /** Base URL of a local OSRM for road distances (route planning); great-circle × road factor when unset. */
     OSRM_URL: z.string().url().optional(),
+    /**
+     * European postal-code centroids (`country,postal,lat,lng`, built by scripts/build-postal-centroids.ts from GeoNames,
+     * CC BY 4.0): lets the own fleet place addresses the storefront did not geocode. Unset: only US/CA codes resolve.
+     */
+    POSTAL_CENTROIDS_FILE: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'development' && env.DEMO_DATA)

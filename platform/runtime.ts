@@ -5,6 +5,7 @@ import { createOrm, type Orm } from './db.js';
 import { createLogger, type Logger } from './logger.js';
 import { createQueues, type QueueRegistry } from './queues.js';
 import { assertNoEviction, createRedis } from './redis.js';
+import { usePostalCentroidFile } from '../domain/shipping/postal-centroids.js';
 
 /** The shared resources of an API or worker process. */
 export interface Runtime {
@@ -18,6 +19,7 @@ export interface Runtime {
 
 export async function createRuntime(name: string, config: Config = loadConfig()): Promise<Runtime> {
   const logger = createLogger(config, name);
+  usePostalCentroidFile(config.POSTAL_CENTROIDS_FILE);
   const orm = await createOrm(config);
   const redis = createRedis(config);
   if (config.REDIS_REQUIRE_NOEVICTION)

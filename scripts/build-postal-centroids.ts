@@ -1,8 +1,8 @@
 /**
- * Builds domain/shipping/data/postal-centroids.csv from GeoNames postal-code dumps (CC BY 4.0) as CSV files
+ * Builds the European postal-centroid table (POSTAL_CENTROIDS_FILE) from GeoNames postal-code dumps (CC BY 4.0) as CSV files
  * (`country_code,zipcode,place,…,latitude,longitude`, one place per row, e.g. the per-country conversions published
  * as zauberware/postal-codes-json-xml-csv). One row per (country, postal code): the mean of its places' coordinates,
- * rounded to 4 decimals (≈ 10 m). Usage: `npx tsx scripts/build-postal-centroids.ts <dir with zipcodes.*.csv> …`.
+ * rounded to 4 decimals (≈ 10 m). Usage: `npx tsx scripts/build-postal-centroids.ts <dir with zipcodes.*.csv> … <out.csv>`.
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,7 +31,17 @@ function parseCsvLine(line: string): string[] {
   return out;
 }
 
-const files = process.argv.slice(2).flatMap((p) =>
+const args = process.argv.slice(2);
+const outPath = args.length > 1 && args.at(-1)!.endsWith('.csv') && !statSafe(args.at(-1)!) ? args.pop()! : '.data/postal-centroids.csv';
+function statSafe(p: string): boolean {
+  try {
+    statSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+const files = args.flatMap((p) =>
   statSync(p).isDirectory()
     ? readdirSync(p, { recursive: true, encoding: 'utf8' })
         .filter((f) => /zipcodes\.[a-z]{2}\.csv$/.test(f))
@@ -62,6 +72,5 @@ for (const f of files) {
 const rows = [...acc]
   .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   .map(([k, a]) => `${k},${(a.lat / a.n).toFixed(4)},${(a.lng / a.n).toFixed(4)}`);
-const out = new URL('../domain/shipping/data/postal-centroids.csv', import.meta.url);
-writeFileSync(out, `country,postal,lat,lng\n${rows.join('\n')}\n`);
-console.log(`${rows.length} postal codes from ${files.length} file(s) → ${out.pathname}`);
+writeFileSync(outPath, `country,postal,lat,lng\n${rows.join('\n')}\n`);
+console.log(`${rows.length} postal codes from ${files.length} file(s) → ${outPath} (set POSTAL_CENTROIDS_FILE to it)`);

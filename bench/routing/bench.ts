@@ -10,7 +10,7 @@ import { figure, type Benchmark, type Figure } from '../lib/figure.js';
 import { runInstance } from './run-instance.js';
 
 const DATA = fileURLToPath(new URL('../data/routing', import.meta.url));
-const PDP = fileURLToPath(new URL('../data/routing-pdptw', import.meta.url));
+// Li & Lim PDPTW instances are not shipped (bench/data/routing-pdptw/SOURCES.md): bench:routing takes them from --instances.
 const SUBSET: { file: string; timeLimitS: number; dir?: string }[] = [
   { file: 'X-n101-k25.vrp', timeLimitS: 1.3 },
   { file: 'X-n101-k25.vrp', timeLimitS: 5 },
@@ -18,7 +18,6 @@ const SUBSET: { file: string; timeLimitS: number; dir?: string }[] = [
   { file: 'C101.txt', timeLimitS: 2 },
   { file: 'R101.txt', timeLimitS: 3 },
   { file: 'RC201.txt', timeLimitS: 3 },
-  { file: 'lr101.txt', timeLimitS: 3, dir: PDP },
 ];
 
 const bench: Benchmark = {

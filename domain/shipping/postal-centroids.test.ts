@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { distanceM } from './geo.js';
-import { centroidCountries, postalCentroid, postalKey } from './postal-centroids.js';
+import { centroidCountries, postalCentroid, postalKey, usePostalCentroidFile } from './postal-centroids.js';
+
+// The European table is not shipped: the tests read a hand-written sample in its format (test/fixtures/postal/).
+beforeAll(() => usePostalCentroidFile(fileURLToPath(new URL('../../test/fixtures/postal/centroids.sample.csv', import.meta.url))));
 
 /** Known places (city-hall / landmark coordinates from the public record) and how far their postal centroid may lie. */
 const PLACES: [country: string, postal: string, withinKm: number, lat: number, lng: number][] = [

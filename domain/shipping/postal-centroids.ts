@@ -4,9 +4,10 @@ import { createRequire } from 'node:module';
 /**
  * Postal-code centroids for addresses the storefront did not geocode, with no online geocoder:
  * - US ZIP5 and Canadian FSA: the `zipcodes` package (BSD licence, data bundled in the package);
- * - Europe (AT, BE, DE, DK, ES, FR, GB outward codes, IT, LU, NL four-digit codes): `data/postal-centroids.csv`, built
- *   from GeoNames postal-code dumps (CC BY 4.0, see `data/SOURCES.md`) by `scripts/build-postal-centroids.ts`: the
- *   mean of the places that share a code.
+ * - Europe (AT, BE, DE, DK, ES, FR, GB outward codes, IT, LU, NL four-digit codes): a `country,postal,lat,lng` table the
+ *   operator builds from GeoNames postal-code dumps (CC BY 4.0) with `scripts/build-postal-centroids.ts` (the mean of
+ *   the places that share a code) and names in POSTAL_CENTROIDS_FILE; it is not shipped (see `data/SOURCES.md`).
+ *   Without it, European addresses need coordinates from the storefront.
  * A code missing from the table falls back to the mean of the codes sharing its longest prefix, dropping at most two
  * trailing characters (a new German code lands in its neighbours' district, never in a whole region). Other countries
  * have no offline table: such addresses need coordinates from the storefront, else they are not offered the own fleet.
@@ -39,9 +40,17 @@ interface Table {
   lng: Float64Array;
 }
 let tables: Map<string, Table> | undefined;
+let tableFile: string | undefined;
+
+/** The European centroid table to use (POSTAL_CENTROIDS_FILE, set once at start); none means no European lookups. */
+export function usePostalCentroidFile(path: string | undefined): void {
+  tableFile = path;
+  tables = undefined;
+}
 
 function load(): Map<string, Table> {
-  const text = readFileSync(new URL('./data/postal-centroids.csv', import.meta.url), 'utf8');
+  if (!tableFile) return new Map();
+  const text = readFileSync(tableFile, 'utf8');
   const rows = new Map<string, [string, number, number][]>();
   for (const line of text.split('\n').slice(1)) {
     if (!line) continue;

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
@@ -49,6 +50,7 @@ export function testConfig(databaseUrl: string, extra: Record<string, string> = 
     RELAY_POLL_MS: '50',
     AUTH_RATE_LIMIT_PER_MIN: '10000',
     DATABASE_POOL_MAX: '30',
+    POSTAL_CENTROIDS_FILE: fileURLToPath(new URL('../fixtures/postal/centroids.sample.csv', import.meta.url)),
     ...extra,
   } as NodeJS.ProcessEnv);
 }

@@ -80,15 +80,26 @@ describe('.sol writer', () => {
 });
 
 describe('Li & Lim PDPTW reader', () => {
-  const PDP = fileURLToPath(new URL('../../../bench/data/routing-pdptw', import.meta.url));
-  const text = readFileSync(`${PDP}/lc101.txt`, 'utf8');
+  // A hand-written instance in the Li & Lim text format (the published set is not shipped: bench/data/routing-pdptw/SOURCES.md):
+  // vehicles capacity speed, then task x y demand ready due service pickup-sibling delivery-sibling.
+  const text = [
+    '3\t50\t1',
+    '0\t50\t50\t0\t0\t1000\t0\t0\t0',
+    '1\t40\t60\t10\t0\t500\t10\t0\t4',
+    '2\t60\t40\t20\t0\t500\t10\t0\t5',
+    '3\t45\t45\t5\t0\t600\t10\t0\t6',
+    '4\t30\t70\t-10\t0\t900\t10\t1\t0',
+    '5\t70\t30\t-20\t0\t900\t10\t2\t0',
+    '6\t55\t55\t-5\t0\t900\t10\t3\t0',
+    '',
+  ].join('\n');
 
   it('recognises the format and reads vehicles, capacity, tasks and sibling links', () => {
     expect(isLiLim(text)).toBe(true);
     expect(isLiLim(readFileSync(`${DATA}/C101.txt`, 'utf8'))).toBe(false);
-    const inst = parseLiLim(text, 'lc101');
-    expect(inst).toMatchObject({ name: 'lc101', vehicles: 25, capacity: 200 });
-    expect(inst.tasks[0]).toMatchObject({ id: 0, x: 40, y: 50, due: 1236 });
+    const inst = parseLiLim(text, 'toy3');
+    expect(inst).toMatchObject({ name: 'toy3', vehicles: 3, capacity: 50 });
+    expect(inst.tasks[0]).toMatchObject({ id: 0, x: 50, y: 50, due: 1000 });
     for (const t of inst.tasks.slice(1)) {
       const sibling = inst.tasks.find((u) => u.id === (t.delivery || t.pickup))!;
       expect(t.delivery > 0 ? sibling.pickup : sibling.delivery).toBe(t.id);
@@ -97,10 +108,10 @@ describe('Li & Lim PDPTW reader', () => {
   });
 
   it('pairs every pickup with its delivery in the solver problem', () => {
-    const p = liLimToProblem(parseLiLim(text, 'lc101'));
-    expect(p.jobs).toHaveLength(106);
-    expect(p.pairs).toHaveLength(53);
+    const p = liLimToProblem(parseLiLim(text, 'toy3'));
+    expect(p.jobs).toHaveLength(6);
+    expect(p.pairs).toHaveLength(3);
     const paired = new Set(p.pairs!.flatMap((x) => [x.pickupIndex, x.deliveryIndex]));
-    expect(paired.size).toBe(106);
+    expect(paired.size).toBe(6);
   });
 });

@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RelayedEvent } from '../../domain/events/catalogue.js';
+import { secondsOfDay } from '../../domain/dispatch/live-eta.js';
 import { sql } from '../../domain/shared/sql.js';
 import { seedDispatchDay } from '../../scripts/seed/dispatch.seed.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
@@ -330,5 +331,41 @@ describe('the live delivery day', () => {
     await until(async () => ((await ping()).status === 404 ? true : undefined), 20_000);
     await sql(em, 'update driver set vehicle_id = ? where id = ?', [vehicleIds[5], d!.id]);
     await until(async () => ((await ping()).status === 201 ? true : undefined), 20_000);
+  });
+
+  it('tells a customer "delayed" once when the live ETA passes their window, and a new ETA once it moved by more than 15 minutes', async () => {
+    const theirs = plan.routes.find((r: any) => r.vehicleId === vehicleIds[5]);
+    const em = sys.rt.orm.em.fork();
+    const open = await sql<{ id: string; shipment_id: string }>(
+      em,
+      `select id, shipment_id from route_stop where route_id = ? and status = 'dispatched' order by seq`,
+      [theirs.id],
+    );
+    const [late, moved] = [open[1]!, open[2]!];
+    const [wh] = await sql<{ timezone: string }>(em, 'select timezone from warehouse where id = ?', [sys.wh1]);
+    const nowS = secondsOfDay(new Date(), DAY, wh!.timezone);
+    // One window closes a minute ago (any live ETA misses it); the other stop is open all day but its customer was told midnight.
+    await sql(em, 'update shipment set window_start_s = null, window_end_s = ? where id = ?', [Math.max(0, nowS - 60), late.shipment_id]);
+    await sql(em, 'update shipment set window_start_s = null, window_end_s = null where id = ?', [moved.shipment_id]);
+    await sql(em, 'update route_stop set delayed_notified_at = null, notified_eta_s = null where id = ?', [late.id]);
+    await sql(em, 'update route_stop set delayed_notified_at = null, notified_eta_s = 0 where id = ?', [moved.id]);
+    const before = (await outbox('delivery.customer_notified')).length;
+    for (const i of [0, 1]) {
+      const r = await http('POST', `${sys.url}/v1/vehicles/${vehicleIds[5]}/positions`, {
+        token: otherDriver.token,
+        body: { lat: 52.3 + i * 0.001, lng: 4.8, recordedAt: new Date(Date.now() + i).toISOString() },
+      });
+      expect(r.status).toBe(201);
+    }
+    const notices = (await outbox('delivery.customer_notified')).slice(before);
+    const of = (stopId: string) => notices.filter((e) => e.payload.stopId === stopId).map((e) => e.payload.kind);
+    expect(of(late.id)).toEqual(['delayed']);
+    expect(of(moved.id)).toEqual(['eta']);
+    const told = notices.find((e) => e.payload.stopId === moved.id)!.payload;
+    expect(Date.parse(told.etaAt)).toBeGreaterThan(Date.now() - 60_000);
+    expect(told.trackingUrl).toMatch(/\/console\/#\/track\//);
+    // The stop now remembers the ETA it told, so the next ping says nothing new about it.
+    const [st] = await sql<{ notified_eta_s: number }>(em, 'select notified_eta_s from route_stop where id = ?', [moved.id]);
+    expect(Number(st!.notified_eta_s)).toBeGreaterThan(nowS - 60);
   });
 });

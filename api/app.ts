@@ -24,7 +24,7 @@ import { attachIdempotency } from './plugins/idempotency.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { routes } from './routes/index.js';
-import { socketKey } from './socket/gateway.js';
+import { socketKey } from '../platform/socket-emitter.js';
 import { Telemetry } from './socket/telemetry.js';
 
 declare module 'fastify' {

@@ -1,6 +1,5 @@
 import { Worker } from 'bullmq';
-import { Emitter } from '@socket.io/redis-emitter';
-import { socketKey } from '../api/socket/gateway.js';
+import { createSocketEmitter } from '../platform/socket-emitter.js';
 import { configOrExit, createRuntime, type Runtime } from '../platform/runtime.js';
 import type { QueueName } from '../platform/queues.js';
 import { OutboxRelay } from './outbox-relay.js';
@@ -10,7 +9,7 @@ import { Reconciler } from './reconciler.js';
 
 /** Starts the outbox relay (leader-elected) and every queue processor. */
 export async function startWorkers(rt: Runtime) {
-  const emitter = new Emitter(rt.redis.duplicate(), { key: socketKey(rt.config.REDIS_PREFIX) });
+  const emitter = createSocketEmitter(rt.redis.duplicate(), rt.config.REDIS_PREFIX);
   const relay = new OutboxRelay(rt.orm, rt.config.DATABASE_URL, emitter, rt.queues, rt.logger.child({ component: 'relay' }), {
     pollMs: rt.config.RELAY_POLL_MS,
   });

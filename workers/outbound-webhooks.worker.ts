@@ -10,15 +10,10 @@ import { sql, sqlOne } from '../domain/shared/sql.js';
 import { withTx } from '../platform/db.js';
 import { queueDefs } from '../platform/queues.js';
 import type { Runtime } from '../platform/runtime.js';
-import { safeRequest, type SafeHttpOptions } from './safe-http.js';
+import { outboundHttp, safeRequest } from './safe-http.js';
 import type { WebhookSubscriptionRow } from '../domain/orders/entities/webhook-subscription.entity.js';
 
 export { SsrfBlocked, type HttpResult } from './safe-http.js';
-
-/** The outbound HTTP options of the orders area (webhooks, callbacks, polls) from its settings. */
-export function outboundHttp(s: OrdersSettings, maxBodyBytes = s.maxResponseBytes): SafeHttpOptions {
-  return { allowPrivate: s.allowPrivate, allowHttp: s.allowHttp, timeoutMs: s.timeoutMs, maxBodyBytes };
-}
 
 let shared: { settings: OrdersSettings; ring: KeyRing } | undefined;
 function ctx(rt: Runtime) {

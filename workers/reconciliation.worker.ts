@@ -8,7 +8,7 @@ import { sql } from '../domain/shared/sql.js';
 import { withTx } from '../platform/db.js';
 import { queueDefs } from '../platform/queues.js';
 import type { Runtime } from '../platform/runtime.js';
-import { outboundHttp } from './outbound-webhooks.worker.js';
+import { outboundHttp } from './safe-http.js';
 import { safeRequest } from './safe-http.js';
 import type { WebhookDeliveryRow } from '../domain/orders/entities/webhook-delivery.entity.js';
 import type { SalesOrderRow } from '../domain/orders/entities/sales-order.entity.js';

@@ -1,3 +1,4 @@
+import type { OrdersSettings } from '../domain/orders/orders.settings.js';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { Agent, request } from 'undici';
@@ -120,4 +121,9 @@ export async function safeRequest(
   } finally {
     void agent?.destroy().catch(() => undefined);
   }
+}
+
+/** The outbound HTTP options of the orders area (webhooks, callbacks, polls) from its settings. */
+export function outboundHttp(s: OrdersSettings, maxBodyBytes = s.maxResponseBytes): SafeHttpOptions {
+  return { allowPrivate: s.allowPrivate, allowHttp: s.allowHttp, timeoutMs: s.timeoutMs, maxBodyBytes };
 }

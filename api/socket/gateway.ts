@@ -1,3 +1,4 @@
+import { socketKey } from '../../platform/socket-emitter.js';
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
@@ -22,9 +23,6 @@ interface SocketData {
   expiryTimer?: NodeJS.Timeout;
 }
 
-export function socketKey(prefix: string): string {
-  return `${prefix}:sio`;
-}
 export type AttachSocketGatewayRow = { oldest: string | null; newest: string | null };
 
 /**

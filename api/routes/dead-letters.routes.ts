@@ -8,6 +8,7 @@ import { Conflict, NotFound } from '../../domain/shared/errors.js';
 import { queueDefs, type QueueName } from '../../platform/queues.js';
 import { actorOf } from '../auth/guard.js';
 import { problemSchema } from '../problem.schema.js';
+import { iso } from '../../domain/shared/time.js';
 
 /** Parked jobs page on parked_at (the opaque cursor holds the last one's). */
 const parkedKeys = keyset(['time']);
@@ -28,7 +29,6 @@ const deadLetterView = z.object({
   replayedBy: z.string().nullable(),
   replayJobId: z.string().nullable(),
 });
-const iso = (v: string | Date | null) => (v === null ? null : new Date(v).toISOString());
 const view = (r: DeadLetterRow): z.infer<typeof deadLetterView> => ({
   id: r.id,
   queue: r.queue,

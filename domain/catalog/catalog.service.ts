@@ -7,7 +7,7 @@ import { keyset } from '../shared/cursor.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { toGtin14 } from '../scanning/index.js';
 import { NotFound, type FieldError } from '../shared/errors.js';
-import { sql, sqlOne } from '../shared/sql.js';
+import { pgArray, sql, sqlOne } from '../shared/sql.js';
 import type { SkuInput, SkuView } from './catalog.schemas.js';
 import type { SkuBarcodeRow } from './entities/sku-barcode.entity.js';
 import type { SkuRow } from './entities/sku.entity.js';
@@ -257,4 +257,3 @@ export async function listSkus(
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-export const pgArray = (xs: string[]) => `{${xs.map((s) => `"${s.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;

@@ -5,10 +5,10 @@ import { canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import type { PlanView, RouteView } from './dispatch.schemas.js';
 import type { RouteRow } from './entities/route.entity.js';
+import { iso } from '../shared/time.js';
 
 /** Read side of route plans: the plan with its routes, stops and ETAs; lists; a driver's own route. */
 
-const iso = (v: unknown) => (v == null ? null : new Date(v as string).toISOString());
 const num = (v: unknown) => (v == null ? null : Number(v));
 
 function toSummary(r: Record<string, any>): Omit<PlanView, 'routes'> {

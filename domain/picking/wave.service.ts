@@ -8,7 +8,7 @@ import { Conflict, NotFound, ValidationFailed } from '../shared/errors.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { assertInWarehouse } from '../shared/scope.js';
 import { sql, sqlOne } from '../shared/sql.js';
-import { pgArray } from '../tasks/task.repo.js';
+import { pgArray } from '../shared/sql.js';
 import { createTask } from '../tasks/task.service.js';
 import { cancelTask } from '../tasks/task.supervisor.js';
 import { loadPickGraph, sequenceStops } from './path.service.js';
@@ -21,6 +21,7 @@ import type { OrderLineRow } from '../orders/entities/order-line.entity.js';
 import type { WaveOrderRow } from './entities/wave-order.entity.js';
 import type { TaskRow } from '../tasks/entities/task.entity.js';
 import type { WaveRow as WaveTableRow } from './entities/wave.entity.js';
+import { iso } from '../shared/time.js';
 
 interface WaveRow {
   id: string;
@@ -55,8 +56,6 @@ interface TemplateRow {
   priority: number;
   active: boolean;
 }
-
-const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
 
 function toTemplateView(t: TemplateRow): WaveTemplateView {
   return {

@@ -16,10 +16,9 @@ import type { LocationRow } from '../layout/entities/location.entity.js';
 import type { PurchaseOrderRow } from './entities/purchase-order.entity.js';
 import type { AsnRow } from './entities/asn.entity.js';
 import { moveAsn } from './asn.lifecycle.js';
+import { iso } from '../shared/time.js';
 
 const newestFirst = keyset(['time', 'uuid']);
-
-const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 
 /** The supplier with this name (case-insensitive), created when new. */
 export async function upsertSupplier(tx: EntityManager, name: string): Promise<{ id: string; name: string }> {

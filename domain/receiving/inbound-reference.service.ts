@@ -16,8 +16,7 @@ import type {
 import type { PurchaseOrderRow } from './entities/purchase-order.entity.js';
 import type { LocationRow } from '../layout/entities/location.entity.js';
 import type { DockAppointmentRow } from './entities/dock-appointment.entity.js';
-
-const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
+import { iso } from '../shared/time.js';
 
 export async function saveSupplier(tx: EntityManager, b: z.infer<typeof supplierBody>): Promise<z.infer<typeof supplierView>> {
   const s = await upsertSupplier(tx, b.name);

@@ -4,11 +4,11 @@ import { NotFound } from '../shared/errors.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import type { ShipmentListQuery, ShipmentView } from './shipment.schemas.js';
+import { iso } from '../shared/time.js';
 
 const newestFirst = keyset(['time', 'uuid']);
 
 type Row = Record<string, any>;
-const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
 
 const COLUMNS = `s.*, o.external_number as order_number,
   to_char(s.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_us,

@@ -17,7 +17,8 @@ import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/error
 import { ROLES, canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { createTask, finishTask, lockHeldTask, recordPosition, takeClaim, type TaskEngineOptions } from '../tasks/task.service.js';
-import { TASK_COLUMNS, lockTask, pgArray, taskWithLines, type TaskRow } from '../tasks/task.repo.js';
+import { TASK_COLUMNS, lockTask, taskWithLines, type TaskRow } from '../tasks/task.repo.js';
+import { pgArray } from '../shared/sql.js';
 import type { TaskView } from '../tasks/task.schemas.js';
 import { candidateLocations, itemOf, locationFacts, skuAttrs } from './putaway-candidates.js';
 import { proposePutaway, violations, type Proposal, type PutawayItem } from './putaway-rules.js';

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFound } from '../shared/errors.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import type { TaskLineView, TaskType, TaskView } from './task.schemas.js';
+import { iso } from '../shared/time.js';
 
 /** A task row as stored (snake_case, raw). */
 export interface TaskRow {
@@ -39,13 +40,6 @@ export interface TaskRow {
 export const TASK_COLUMNS = `id, warehouse_id, type, status, priority, roles, equipment, zone_id, wave_id, order_id, reserved_for, assignee_id,
   device_id, lease_expires_at, due_at, from_location_id, to_location_id, sku_id, lot, qty, qty_done, ref_type, ref_id, exception, details,
   version, created_at, claimed_at, completed_at`;
-
-const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
-
-/** Postgres text[] literal from strings (quoted, escaped). */
-export function pgArray(items: readonly string[]): string {
-  return `{${items.map((s) => `"${s.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;
-}
 
 export function toTaskView(r: TaskRow, lines?: TaskLineView[]): TaskView {
   return {

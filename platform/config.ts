@@ -150,10 +150,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   for (const k of Object.keys(source)) if (source[k] === '') source[k] = undefined;
   const parsed = envSchema.safeParse(source);
   const issues = parsed.success ? [] : [...parsed.error.issues];
-  // Context tunables (domain/orders/orders.settings.ts) are parsed and validated here, once, with the rest.
+  // Context tunables (domain/orders/orders.settings.ts) are parsed and validated here, once, with the rest. They
+  // come from the process environment under the given one (as when each site read process.env itself), so a
+  // caller passing a partial env (tests, tools) still gets the process's OUTBOUND_* / RECONCILE_* settings.
   let orders: OrdersSettings | undefined;
   try {
-    orders = ordersSettings(source);
+    orders = ordersSettings({ ...process.env, ...source });
   } catch (err) {
     if (err instanceof ZodError) issues.push(...err.issues);
     else throw err;

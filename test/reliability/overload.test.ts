@@ -16,8 +16,9 @@ let admin: TestUser;
 let shop: { id: string };
 
 beforeAll(async () => {
-  // Four intake requests at a time on this node, and at most 10 stored deliveries waiting for the importer.
-  sys = await startTestSystem({ workers: true, env: { INTAKE_MAX_INFLIGHT: '4', INTAKE_MAX_BACKLOG: '10' } });
+  // Four intake requests at a time on this node, and at most 10 stored deliveries waiting for the importer. The
+  // importer starts only after the first deliveries (below), so the backlog gate is sure to trip however fast the machine.
+  sys = await startTestSystem({ env: { INTAKE_MAX_INFLIGHT: '4', INTAKE_MAX_BACKLOG: '10' } });
   admin = await sys.user('ov-admin', ['admin'], []);
   shop = await createConnector(sys, admin.token, {
     kind: 'shopify',
@@ -49,10 +50,16 @@ describe('intake under a 3× overload', () => {
       }
       throw new Error(`webhook ${webhookId} never accepted`);
     };
+    // Deliveries arrive over about 3 s (the backlog figure is re-read every second); the importer starts after 4 s.
+    const later = (ms: number, f: () => Promise<void>) => new Promise((r) => setTimeout(r, ms)).then(f);
+    const importer = later(4_000, async () => {
+      await sys.startWorkers();
+    });
     await Promise.all([
-      ...Array.from({ length: ORDERS }, (_, i) => deliver(i, `ov-${i}`)),
+      ...Array.from({ length: ORDERS }, (_, i) => later(i * 75, () => deliver(i, `ov-${i}`))),
       // The same order again under a new webhook id (a storefront's own duplicate), racing the first.
-      ...Array.from({ length: DUPLICATES }, (_, k) => deliver(k * 3, `ov-dup-${k}`)),
+      ...Array.from({ length: DUPLICATES }, (_, k) => later(k * 200, () => deliver(k * 3, `ov-dup-${k}`))),
+      importer,
     ]);
     expect(shed).toBeGreaterThan(0);
     expect(badRetryAfter).toBe(0);

@@ -93,7 +93,8 @@ export async function createPutawayTasks(tx: EntityManager, r: ReceivedStock): P
   return ids;
 }
 
-function scannedLocationCode(raw: string): string {
+/** The location code a handheld scan names (a location label, else the text as sent; an unreadable scan is taken as typed). */
+export function scannedLocationCode(raw: string): string {
   try {
     const s = parseScan(raw);
     return (s.location ?? s.sku ?? raw).trim();

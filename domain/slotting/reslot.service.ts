@@ -8,7 +8,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { postMovement } from '../inventory/ledger.service.js';
 import { loadPickGraph } from '../picking/path.service.js';
 import { sequencePicks, type LocationGraph } from '../picking/pick-path/index.js';
-import { isScanError, parseScan } from '../scanning/index.js';
+import { scannedLocationCode } from './putaway.service.js';
 import type { Clock } from '../shared/clock.js';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors.js';
 import { writeMove } from '../shared/lifecycle.js';
@@ -444,16 +444,6 @@ export async function approveReslot(
   return { approved: [...wanted], alsoApproved: [...closure].filter((s) => !wanted.has(s)), taskIds };
 }
 
-function scannedCode(raw: string): string {
-  try {
-    const s = parseScan(raw);
-    return (s.location ?? s.sku ?? raw).trim();
-  } catch (e) {
-    if (isScanError(e)) return raw.trim();
-    throw e;
-  }
-}
-
 /**
  * The handheld scans the destination: the SKU's stock at the source moves there through the ledger (all of it,
  * lot by lot, or a face's worth for a promotion; stock reserved for open picks must be picked first), the pick
@@ -479,7 +469,7 @@ export async function confirmMove(
   );
   if (task.type !== 'move' || !move) throw new Conflict(`Task ${taskId} is not a re-slotting move`, 'not-a-move-task');
   const to = (await sqlOne<Pick<LocationRow, 'code'>>(tx, 'select code from location where id = ?', [move.to_location_id]))!;
-  if (scannedCode(cmd.locationScan) !== to.code)
+  if (scannedLocationCode(cmd.locationScan) !== to.code)
     throw new ValidationFailed(
       `Wrong location: this move goes to ${to.code}`,
       [{ path: 'body.locationScan', message: `expected ${to.code}`, code: 'wrong-location' }],

@@ -3,41 +3,10 @@ import 'uplot/dist/uPlot.min.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { session } from '../session';
 import type { ScreenProps } from '../shell/areas';
+import type { Metrics } from '../../../domain/dispatch/metrics';
 import { api } from './api';
 import { mins } from './format';
 import './dispatch.css';
-
-interface Metrics {
-  from: string;
-  to: string;
-  bucket: 'hour' | 'day';
-  deliveries: {
-    attempts: number;
-    delivered: number;
-    failed: number;
-    onTimeRate: number | null;
-    firstAttemptRate: number | null;
-    damageRate: number | null;
-    costPerParcelMinor: number | null;
-    co2eKg: number;
-  };
-  carriers: {
-    carrierCode: string;
-    attempts: number;
-    delivered: number;
-    failed: number;
-    onTimeRate: number | null;
-    firstAttemptRate: number | null;
-    costPerParcelMinor: number | null;
-  }[];
-  picking: { ordersPicked: number; ordersPerHour: number | null; pickAccuracy: number | null; linesPicked: number; shortPicks: number };
-  receiving: { asnsStocked: number; dockToStockMeanS: number | null; dockToStockMedianS: number | null };
-  inventory: { countsCompleted: number; accuracy: number | null };
-  backlogByWave: { waveId: string; number: number | null; released: number; open: number }[];
-  co2ByRoute: { routeId: string; vehicleCode: string | null; distanceM: number; co2eKg: number }[];
-  co2ByDay: { day: string; co2eKg: number }[];
-  series: { t: string; delivered: number; failed: number; onTimeRate: number | null; ordersPicked: number; co2eKg: number }[];
-}
 
 const pct = (v: number | null) => (v == null ? '–' : `${(v * 100).toFixed(1)} %`);
 const day = (d: Date) => d.toISOString().slice(0, 10);

@@ -1,4 +1,4 @@
-import { liveEtas, totalLateS, travel, type LiveEta, type Point, type RemainingStop } from './live-eta.js';
+import { liveEtas, totalLateS, travel, type LiveEta, type PendingBreak, type Point, type RemainingStop } from './live-eta.js';
 
 /**
  * Pure at-risk rules: which remaining stops will miss their window at the live ETAs, and the
@@ -16,6 +16,8 @@ export interface LiveRoute {
   nowS: number;
   /** Remaining stops in visiting order (an arrived stop first, if any). */
   stops: RemainingStop[];
+  /** The driver's breaks still to take (placed by the planner's rule on whatever order is tried). */
+  breaks?: PendingBreak[];
   /** Whether other routes' stops may be moved onto it (dispatched/planned and working). */
   canReceive: boolean;
 }
@@ -66,7 +68,7 @@ const driveS = (from: Point, stops: readonly RemainingStop[]) => {
 
 /** The at-risk queue of a day: latest first by lateness, each with its best fix (or null when none helps). */
 export function atRiskQueue(routes: readonly LiveRoute[]): AtRiskStop[] {
-  const current = new Map(routes.map((r) => [r.routeId, liveEtas(r.from, r.nowS, r.stops)]));
+  const current = new Map(routes.map((r) => [r.routeId, liveEtas(r.from, r.nowS, r.stops, r.breaks)]));
   const out: AtRiskStop[] = [];
   for (const r of routes) {
     const etas = current.get(r.routeId)!;
@@ -115,7 +117,7 @@ function bestFix(routes: readonly LiveRoute[], current: Map<string, LiveEta[]>, 
   const without = r.stops.filter((_, k) => k !== i);
   let best: { score: [number, number]; s: Suggestion } | undefined;
   const consider = (kind: 'swap' | 'move', target: LiveRoute, order: RemainingStop[], pos: number, fromOrder?: RemainingStop[]) => {
-    const targetAfter = liveEtas(target.from, target.nowS, order);
+    const targetAfter = liveEtas(target.from, target.nowS, order, target.breaks);
     let lateBefore = ownLate;
     let lateAfter = totalLateS(targetAfter);
     let extra = driveS(target.from, order);
@@ -123,7 +125,7 @@ function bestFix(routes: readonly LiveRoute[], current: Map<string, LiveEta[]>, 
     const orders: Record<string, string[]> = { [target.routeId]: order.map((s) => s.stopId) };
     if (kind === 'swap') extra -= ownDrive;
     else {
-      const fromAfter = liveEtas(r.from, r.nowS, fromOrder!);
+      const fromAfter = liveEtas(r.from, r.nowS, fromOrder!, r.breaks);
       lateBefore += totalLateS(current.get(target.routeId)!);
       lateAfter += totalLateS(fromAfter);
       extra += driveS(r.from, fromOrder!) - ownDrive - driveS(target.from, target.stops);

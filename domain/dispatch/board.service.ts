@@ -146,7 +146,16 @@ export async function applyFix(em: EntityManager, actor: Actor, body: { stopId: 
       st.live.from,
       st.live.nowS,
       order.map((id) => stopById.get(id)!),
+      st.live.breaks,
     );
+    // Breaks still to take go where the live ETAs placed them on the new order; taken ones stay as history.
+    const done = st.all.length - st.remaining.length;
+    const pending = new Set((st.live.breaks ?? []).map((b) => b.id));
+    const placed = new Map(etas.flatMap((e, i) => (e.breaksBefore ?? []).map((b) => [b.id, { ...b, afterStop: done + i }] as const)));
+    const breaks = (st.row.breaks ?? []).map((b) =>
+      !pending.has(b.id) ? b : (placed.get(b.id) ?? { ...b, afterStop: done + order.length }),
+    );
+    await sql(em, 'update route set breaks = ?::jsonb where id = ?', [JSON.stringify(breaks), st.row.id]);
     for (const [i, id] of order.entries()) {
       const e = etas[i]!;
       await sql(

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../shared/sql.js';
 import type { LiveRoute } from './at-risk.js';
-import { isGpsStale, liveEtas, secondsOfDay, type LiveEta, type RemainingStop } from './live-eta.js';
+import { isGpsStale, liveEtas, pendingBreaks, secondsOfDay, type LiveEta, type PendingBreak, type RemainingStop } from './live-eta.js';
 
 /** Loads routes with their remaining stops, last ping and clock, ready for the pure live rules. */
 
@@ -22,6 +22,10 @@ export interface LiveRouteRow {
   depot_lng: number;
   shift_start_s: number;
   started_at: Date | null;
+  /** The route's breaks as placed: [{id, afterStop, startS, endS}]. */
+  breaks: { id: string; afterStop: number; startS: number; endS: number }[] | null;
+  /** The vehicle's break rules: [{id, startS, endS, durationS}]. */
+  break_windows: PendingBreak[] | null;
 }
 
 export interface LiveStopRow {
@@ -65,7 +69,8 @@ export interface LiveRouteState {
 }
 
 const ROUTE_SQL = `select r.id, r.plan_id, r.warehouse_id, r.vehicle_id, v.code as vehicle_code, v.fuel, r.driver_id, d.name as driver_name,
-  d.user_id as driver_user_id, r.status, to_char(p.delivery_date, 'YYYY-MM-DD') as delivery_date, w.timezone, v.depot_lat, v.depot_lng, v.shift_start_s, r.started_at
+  d.user_id as driver_user_id, r.status, to_char(p.delivery_date, 'YYYY-MM-DD') as delivery_date, w.timezone, v.depot_lat, v.depot_lng, v.shift_start_s, r.started_at,
+  r.breaks, v.breaks as break_windows
   from route r join route_plan p on p.id = r.plan_id join vehicle v on v.id = r.vehicle_id join warehouse w on w.id = r.warehouse_id
   left join driver d on d.id = r.driver_id`;
 
@@ -107,7 +112,12 @@ export async function loadLiveRoutes(em: EntityManager, where: string, params: u
     }));
     // A route not started yet leaves the depot at its shift start at the earliest.
     const startS = row.started_at || position ? nowS : Math.max(nowS, Number(row.shift_start_s));
-    const etas = liveEtas(from, startS, rs);
+    const breaks = pendingBreaks(
+      row.breaks ?? [],
+      row.break_windows ?? [],
+      all.map((s) => s.status === 'delivered' || s.status === 'failed'),
+    );
+    const etas = liveEtas(from, startS, rs, breaks);
     return {
       row,
       nowS,
@@ -122,6 +132,7 @@ export async function loadLiveRoutes(em: EntityManager, where: string, params: u
         from,
         nowS: startS,
         stops: rs,
+        breaks,
         canReceive: row.status === 'dispatched' || row.status === 'planned',
       },
     };

@@ -368,4 +368,40 @@ describe('the live delivery day', () => {
     const [st] = await sql<{ notified_eta_s: number }>(em, 'select notified_eta_s from route_stop where id = ?', [moved.id]);
     expect(Number(st!.notified_eta_s)).toBeGreaterThan(nowS - 60);
   });
+
+  it("places the driver's break still to take in the live ETAs on the board", async () => {
+    const theirs = plan.routes.find((r: any) => r.vehicleId === vehicleIds[5]);
+    const em = sys.rt.orm.em.fork();
+    const stops = await sql<{ id: string; shipment_id: string; status: string }>(
+      em,
+      'select id, shipment_id, status from route_stop where route_id = ? order by seq',
+      [theirs.id],
+    );
+    const next = stops.findIndex((s) => s.status === 'dispatched');
+    expect(next).toBeGreaterThanOrEqual(0);
+    await sql(em, 'update shipment set window_start_s = null where id = ?', [stops[next]!.shipment_id]);
+    const [wh] = await sql<{ timezone: string }>(em, 'select timezone from warehouse where id = ?', [sys.wh1]);
+    const nowS = secondsOfDay(new Date(), DAY, wh!.timezone);
+    // Lunch (30 min) must have started by now: taken at the first gap, before the next stop.
+    await sql(em, 'update vehicle set breaks = ?::jsonb where id = ?', [
+      JSON.stringify([{ id: 'lunch', startS: Math.max(0, nowS - 3600), endS: Math.max(0, nowS - 60), durationS: 1800 }]),
+      vehicleIds[5],
+    ]);
+    const board = async () => {
+      const b = await http('GET', `${sys.url}/v1/dispatch/board?warehouseId=${sys.wh1}&deliveryDate=${DAY}`, { token: dispatcher.token });
+      expect(b.status).toBe(200);
+      const r = b.body.routes.find((x: any) => x.id === theirs.id);
+      return r.stops.find((s: any) => s.id === stops[next]!.id).etaS - b.body.nowS;
+    };
+    await sql(em, `update route set breaks = '[]'::jsonb where id = ?`, [theirs.id]);
+    const without = await board();
+    await sql(em, 'update route set breaks = ?::jsonb where id = ?', [
+      JSON.stringify([{ id: 'lunch', afterStop: next, startS: 0, endS: 0 }]),
+      theirs.id,
+    ]);
+    const withLunch = await board();
+    // Measured from the board's own clock, the lunch shifts the next stop by its duration, and nothing else does.
+    expect(withLunch - without).toBeGreaterThan(1799);
+    expect(withLunch - without).toBeLessThan(1801);
+  });
 });

@@ -2,14 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { packBody, packSessionView, packSettingsBody, startPackBody, verifyScanBody } from '../../domain/packing/pack.schemas.js';
-import {
-  getPackSession,
-  packOrder,
-  reportingDiscrepancies,
-  setPackSettings,
-  startPack,
-  verifyItem,
-} from '../../domain/packing/pack.service.js';
+import { packOrder, reportingDiscrepancies, startPack, verifyItem } from '../../domain/packing/pack.service.js';
+import { getPackSession } from '../../domain/packing/pack-session.js';
+import { setPackSettings } from '../../domain/packing/pack-settings.js';
 import { withTx } from '../../platform/db.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
 import { problemSchema } from '../problem.schema.js';

@@ -12,7 +12,7 @@ import { barcodeConflicts, barcodesOf, skuViews, upsertSkus } from './catalog.se
 import type { SkuInput } from './catalog.schemas.js';
 import { csvLine, parseCsv } from './csv.js';
 import { SKU_CSV_COLUMNS, checkHeader, rowToSku, skuToRow } from './sku-csv.js';
-import type { SkuRow } from './entities/sku.entity.js';
+import { Sku } from './entities/sku.entity.js';
 
 export interface RowReport {
   line: number;
@@ -134,11 +134,12 @@ export async function* exportSkusCsv(em: EntityManager): AsyncGenerator<string> 
   yield csvLine([...SKU_CSV_COLUMNS, ...langs.map((l) => `name_${l}`)]);
   let after: string | null = null;
   for (;;) {
-    const ids: { id: string; code: string }[] = await sql<Pick<SkuRow, 'id' | 'code'>>(
-      em,
-      'select id, code from sku where (?::text is null or code > ?) order by code limit 500',
-      [after, after],
-    );
+    const ids: { id: string; code: string }[] = await em.find(Sku, after === null ? {} : { code: { $gt: after } }, {
+      fields: ['id', 'code'],
+      orderBy: { code: 'asc' },
+      limit: 500,
+      disableIdentityMap: true,
+    });
     if (ids.length === 0) return;
     const views = await skuViews(
       em,

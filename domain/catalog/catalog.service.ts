@@ -4,25 +4,21 @@
  * statements per batch. GTINs are stored as GTIN-14 so one index probe resolves any scanned form.
  */
 import { keyset } from '../shared/cursor.js';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { toGtin14 } from '../scanning/index.js';
 import { NotFound, type FieldError } from '../shared/errors.js';
-import { pgArray, sql, sqlOne } from '../shared/sql.js';
+import { sql } from '../shared/sql.js';
 import type { SkuInput, SkuView } from './catalog.schemas.js';
-import type { SkuBarcodeRow } from './entities/sku-barcode.entity.js';
-import type { SkuRow } from './entities/sku.entity.js';
-import type { IdRow } from '../shared/rows.js';
+import { SkuBarcode, type SkuBarcodeRow } from './entities/sku-barcode.entity.js';
+import { Sku, type SkuRow } from './entities/sku.entity.js';
+import { SkuUom } from './entities/sku-uom.entity.js';
 
 const byCode = keyset(['text']);
 
 const gtinKind = (g: string) => (g.length === 8 ? 'gtin8' : g.length === 12 ? 'gtin12' : g.length === 13 ? 'gtin13' : 'gtin14');
 
-interface BarcodeRow {
-  barcode: string;
-  code: string;
-  kind: string;
-  uom_level: string;
-}
+/** A barcode an input would own, keyed by the SKU's code (the id is not known before the upsert). */
+type BarcodeRow = Pick<SkuBarcodeRow, 'barcode' | 'kind' | 'uom_level'> & Pick<SkuRow, 'code'>;
 
 /** Barcodes a set of SKU inputs would own (GTINs normalized to 14 digits). */
 export function barcodesOf(s: SkuInput): BarcodeRow[] {
@@ -41,12 +37,12 @@ export async function barcodeConflicts(tx: EntityManager, inputs: SkuInput[]): P
   const all = inputs.flatMap((s, i) => barcodesOf(s).map((b) => ({ ...b, i })));
   const errs = new Map<number, FieldError[]>();
   if (all.length === 0) return errs;
-  const owners = await sql<BarcodeConflictsRow>(
-    tx,
-    `select b.barcode, s.code from sku_barcode b join sku s on s.id = b.sku_id
-    where b.barcode in (select unnest(?::text[]))`,
-    [pgArray(all.map((b) => b.barcode))],
-  );
+  const owners: BarcodeConflictsRow[] = await tx
+    .createQueryBuilder(SkuBarcode, 'b')
+    .select(['b.barcode', 's.code'])
+    .join('b.sku_id', 's')
+    .where({ barcode: { $in: [...new Set(all.map((b) => b.barcode))] } })
+    .execute('all');
   const owner = new Map(owners.map((o) => [o.barcode, o.code]));
   for (const b of all) {
     const o = owner.get(b.barcode);
@@ -106,9 +102,9 @@ export async function upsertSkus(tx: EntityManager, inputs: SkuInput[]): Promise
     [JSON.stringify(recs)],
   );
   const idByCode = new Map(rows.map((r) => [r.code, r.id]));
-  const ids = `{${rows.map((r) => r.id).join(',')}}`;
-  await sql(tx, 'delete from sku_uom where sku_id = any(?::uuid[])', [ids]);
-  await sql(tx, 'delete from sku_barcode where sku_id = any(?::uuid[])', [ids]);
+  const ids = rows.map((r) => r.id);
+  await tx.nativeDelete(SkuUom, { sku_id: { $in: ids } });
+  await tx.nativeDelete(SkuBarcode, { sku_id: { $in: ids } });
   const uoms = inputs.flatMap((s) => {
     const levels = s.uoms.some((u) => u.level === 'each')
       ? s.uoms
@@ -156,18 +152,18 @@ export async function upsertSkus(tx: EntityManager, inputs: SkuInput[]): Promise
   return { created, updated: rows.length - created, ids: rows.map((r) => r.id) };
 }
 
+const UOM_ORDER = ['each', 'inner', 'case', 'pallet'];
+
 /** SKU views (with pack levels and barcodes) for a set of ids, in the given order. */
 export async function skuViews(em: EntityManager, ids: string[]): Promise<SkuView[]> {
   if (ids.length === 0) return [];
-  const arr = `{${ids.join(',')}}`;
+  // Read-only views: no identity map, so a row changed by raw SQL earlier in the transaction is read fresh.
   // Sequential on purpose: inside a transaction the three queries share one connection.
-  const skus = await sql<Record<string, any>>(em, 'select * from sku where id = any(?::uuid[])', [arr]);
-  const uoms = await sql<Record<string, any>>(
-    em,
-    `select * from sku_uom where sku_id = any(?::uuid[]) order by array_position(array['each','inner','case','pallet'], level)`,
-    [arr],
+  const skus = await em.find(Sku, { id: { $in: ids } }, { disableIdentityMap: true });
+  const uoms = (await em.find(SkuUom, { sku_id: { $in: ids } }, { disableIdentityMap: true })).sort(
+    (a, b) => UOM_ORDER.indexOf(a.level) - UOM_ORDER.indexOf(b.level),
   );
-  const codes = await sql<Record<string, any>>(em, 'select * from sku_barcode where sku_id = any(?::uuid[]) order by barcode', [arr]);
+  const codes = await em.find(SkuBarcode, { sku_id: { $in: ids } }, { orderBy: { barcode: 'asc' }, disableIdentityMap: true });
   const byId = new Map(skus.map((s) => [s.id, s]));
   return ids
     .filter((id) => byId.has(id))
@@ -177,8 +173,8 @@ export async function skuViews(em: EntityManager, ids: string[]): Promise<SkuVie
         id: s.id,
         code: s.code,
         name: s.name,
-        nameI18n: s.name_i18n ?? {},
-        category: s.category,
+        nameI18n: (s.name_i18n ?? {}) as Record<string, string>,
+        category: s.category ?? null,
         lengthMm: s.length_mm,
         widthMm: s.width_mm,
         heightMm: s.height_mm,
@@ -186,10 +182,10 @@ export async function skuViews(em: EntityManager, ids: string[]): Promise<SkuVie
         trackLot: s.track_lot,
         trackExpiry: s.track_expiry,
         trackSerial: s.track_serial,
-        shelfLifeDays: s.shelf_life_days,
-        hazmatClass: s.hazmat_class,
+        shelfLifeDays: s.shelf_life_days ?? null,
+        hazmatClass: s.hazmat_class ?? null,
         storageCondition: s.storage_condition,
-        velocityClass: s.velocity_class,
+        velocityClass: s.velocity_class ?? null,
         minStockQty: s.min_stock_qty,
         fragile: s.fragile,
         requiresInspection: s.requires_inspection,
@@ -199,7 +195,7 @@ export async function skuViews(em: EntityManager, ids: string[]): Promise<SkuVie
           .map((u) => ({
             level: u.level,
             qtyEach: u.qty_each,
-            gtin: u.gtin,
+            gtin: u.gtin ?? null,
             lengthMm: u.length_mm,
             widthMm: u.width_mm,
             heightMm: u.height_mm,
@@ -213,11 +209,10 @@ export async function skuViews(em: EntityManager, ids: string[]): Promise<SkuVie
 /** One SKU by id or code. */
 export async function getSku(em: EntityManager, idOrCode: string): Promise<SkuView> {
   const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrCode);
-  const row = await sqlOne<IdRow>(
-    em,
-    isUuid ? 'select id from sku where id = ?::uuid or code = ?' : 'select id from sku where code = ?',
-    isUuid ? [idOrCode, idOrCode] : [idOrCode],
-  );
+  const row = await em.findOne(Sku, isUuid ? { $or: [{ id: idOrCode }, { code: idOrCode }] } : { code: idOrCode }, {
+    fields: ['id'],
+    disableIdentityMap: true,
+  });
   if (!row) throw new NotFound('SKU', idOrCode);
   return (await skuViews(em, [row.id]))[0]!;
 }
@@ -228,24 +223,17 @@ export async function listSkus(
   f: { q?: string; category?: string; velocityClass?: string; cursor?: string; limit: number },
 ) {
   const after = byCode.after(f.cursor);
-  const rows = await sql<Pick<SkuRow, 'id' | 'code'>>(
-    em,
-    `select id, code from sku
-    where (?::text is null or code ilike ? or name ilike ?) and (?::text is null or category = ?) and (?::text is null or velocity_class = ?)
-      and (?::text is null or code > ?) order by code limit ?`,
-    [
-      f.q ?? null,
-      `${escapeLike(f.q ?? '')}%`,
-      `%${escapeLike(f.q ?? '')}%`,
-      f.category ?? null,
-      f.category ?? null,
-      f.velocityClass ?? null,
-      f.velocityClass ?? null,
-      after?.[0] ?? null,
-      after?.[0] ?? null,
-      f.limit + 1,
-    ],
-  );
+  const where: FilterQuery<Sku> = {};
+  if (f.q != null) where.$or = [{ code: { $ilike: `${escapeLike(f.q)}%` } }, { name: { $ilike: `%${escapeLike(f.q)}%` } }];
+  if (f.category != null) where.category = f.category;
+  if (f.velocityClass != null) where.velocity_class = f.velocityClass as Sku['velocity_class'];
+  if (after) where.code = { $gt: after[0] as string };
+  const rows = await em.find(Sku, where, {
+    fields: ['id', 'code'],
+    orderBy: { code: 'asc' },
+    limit: f.limit + 1,
+    disableIdentityMap: true,
+  });
   const p = byCode.page(rows, f.limit, (r) => [r.code]);
   return {
     items: await skuViews(

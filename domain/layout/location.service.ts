@@ -3,13 +3,14 @@
  * capacity), created one by one or as a whole rack run from a pattern in one statement.
  */
 import { keyset } from '../shared/cursor.js';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { emit } from '../events/outbox.js';
 import { BadRequest, Conflict, NotFound } from '../shared/errors.js';
-import { sql, sqlOne } from '../shared/sql.js';
+import { sql } from '../shared/sql.js';
 import { PatternError, expandRackPattern, placeSlots } from './rack-pattern.js';
-import type { LocationRow } from './entities/location.entity.js';
+import { Location } from './entities/location.entity.js';
+import { Zone } from './entities/zone.entity.js';
 
 const byCode = keyset(['text']);
 
@@ -84,42 +85,42 @@ export const locationView = z.object({
 });
 export type LocationView = z.infer<typeof locationView>;
 
-export function toLocationView(r: Record<string, any>): LocationView {
+export function toLocationView(r: Location): LocationView {
   return {
     id: r.id,
     warehouseId: r.warehouse_id,
-    zoneId: r.zone_id,
+    zoneId: r.zone_id ?? null,
     code: r.code,
     type: r.type,
-    aisle: r.aisle,
-    bay: r.bay,
-    level: r.level,
-    position: r.position,
+    aisle: r.aisle ?? null,
+    bay: r.bay ?? null,
+    level: r.level ?? null,
+    position: r.position ?? null,
     xMm: r.x_mm,
     yMm: r.y_mm,
     zMm: r.z_mm,
     pickSequence: r.pick_sequence ?? null,
     maxVolumeMm3: r.max_volume_mm3 == null ? null : Number(r.max_volume_mm3),
-    maxWeightG: r.max_weight_g,
-    maxSkus: r.max_skus,
+    maxWeightG: r.max_weight_g ?? null,
+    maxSkus: r.max_skus ?? null,
     mixedLots: r.mixed_lots,
     active: r.active,
   };
 }
 
 export async function createZone(tx: EntityManager, warehouseId: string, z0: z.infer<typeof zoneInput>) {
-  if (await sqlOne(tx, 'select 1 from zone where warehouse_id = ? and code = ?', [warehouseId, z0.code]))
-    throw new Conflict(`Zone ${z0.code} exists`, 'zone-code-taken');
-  const r = (await sqlOne<Record<string, any>>(
-    tx,
-    'insert into zone (warehouse_id, code, name, temperature_class) values (?, ?, ?, ?) returning *',
-    [warehouseId, z0.code, z0.name, z0.temperatureClass],
-  ))!;
-  return { id: r.id, warehouseId: r.warehouse_id, code: r.code, name: r.name, temperatureClass: r.temperature_class };
+  if (await tx.count(Zone, { warehouse_id: warehouseId, code: z0.code })) throw new Conflict(`Zone ${z0.code} exists`, 'zone-code-taken');
+  const id = (await tx.insert(Zone, {
+    warehouse_id: warehouseId,
+    code: z0.code,
+    name: z0.name,
+    temperature_class: z0.temperatureClass,
+  })) as string;
+  return { id, warehouseId, code: z0.code, name: z0.name, temperatureClass: z0.temperatureClass };
 }
 
 export async function listZones(em: EntityManager, warehouseId: string) {
-  const rows = await sql<Record<string, any>>(em, 'select * from zone where warehouse_id = ? order by code', [warehouseId]);
+  const rows = await em.find(Zone, { warehouse_id: warehouseId }, { orderBy: { code: 'asc' }, disableIdentityMap: true });
   return rows.map((r) => ({ id: r.id, warehouseId: r.warehouse_id, code: r.code, name: r.name, temperatureClass: r.temperature_class }));
 }
 
@@ -130,11 +131,8 @@ export async function insertLocations(tx: EntityManager, warehouseId: string, lo
   if (locs.length === 0) return 0;
   const zoneIds = [...new Set(locs.map((l) => l.zoneId).filter(Boolean))] as string[];
   if (zoneIds.length) {
-    const found = await sql(tx, 'select id from zone where warehouse_id = ? and id = any(?::uuid[])', [
-      warehouseId,
-      `{${zoneIds.join(',')}}`,
-    ]);
-    if (found.length !== zoneIds.length) throw new NotFound('Zone');
+    const found = await tx.count(Zone, { warehouse_id: warehouseId, id: { $in: zoneIds } });
+    if (found !== zoneIds.length) throw new NotFound('Zone');
   }
   const recs = locs.map((l) => ({
     warehouse_id: warehouseId,
@@ -154,10 +152,10 @@ export async function insertLocations(tx: EntityManager, warehouseId: string, lo
     mixed_lots: l.mixedLots,
     pick_sequence: l.pickSequence ?? null,
   }));
-  const dup = await sql<Pick<LocationRow, 'code'>>(
-    tx,
-    'select code from location where warehouse_id = ? and code in (select jsonb_array_elements_text(?::jsonb)) limit 5',
-    [warehouseId, JSON.stringify(recs.map((r) => r.code))],
+  const dup = await tx.find(
+    Location,
+    { warehouse_id: warehouseId, code: { $in: recs.map((r) => r.code) } },
+    { fields: ['code'], limit: 5, disableIdentityMap: true },
   );
   if (dup.length) throw new Conflict(`Location codes exist already: ${dup.map((d) => d.code).join(', ')}`, 'location-code-taken');
   await sql(
@@ -218,10 +216,12 @@ export async function createRackRun(tx: EntityManager, warehouseId: string, inpu
 
 export async function getLocation(em: EntityManager, warehouseId: string, idOrCode: string): Promise<LocationView> {
   const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrCode);
-  const r = await sqlOne<Record<string, any>>(
-    em,
-    `select * from location where warehouse_id = ? and ${isUuid ? 'id = ?::uuid' : 'code = ?'}`,
-    [warehouseId, idOrCode],
+  const r = await em.findOne(
+    Location,
+    isUuid ? { warehouse_id: warehouseId, id: idOrCode } : { warehouse_id: warehouseId, code: idOrCode },
+    {
+      disableIdentityMap: true,
+    },
   );
   if (!r) throw new NotFound('Location', idOrCode);
   return toLocationView(r);
@@ -233,25 +233,15 @@ export async function listLocations(
   f: { warehouseId: string; type?: string; zoneId?: string; aisle?: string; prefix?: string; cursor?: string; limit: number },
 ) {
   const after = byCode.after(f.cursor);
-  const rows = await sql<Record<string, any>>(
-    em,
-    `select * from location where warehouse_id = ? and (?::text is null or type = ?) and (?::uuid is null or zone_id = ?::uuid)
-    and (?::text is null or aisle = ?) and (?::text is null or code like ?) and (?::text is null or code > ?) order by code limit ?`,
-    [
-      f.warehouseId,
-      f.type ?? null,
-      f.type ?? null,
-      f.zoneId ?? null,
-      f.zoneId ?? null,
-      f.aisle ?? null,
-      f.aisle ?? null,
-      f.prefix ?? null,
-      `${(f.prefix ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
-      after?.[0] ?? null,
-      after?.[0] ?? null,
-      f.limit + 1,
-    ],
-  );
+  const where: FilterQuery<Location> = { warehouse_id: f.warehouseId };
+  if (f.type != null) where.type = f.type as Location['type'];
+  if (f.zoneId != null) where.zone_id = f.zoneId;
+  if (f.aisle != null) where.aisle = f.aisle;
+  const codeRange: { $like?: string; $gt?: string } = {};
+  if (f.prefix != null) codeRange.$like = `${f.prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  if (after) codeRange.$gt = after[0];
+  if (codeRange.$like !== undefined || codeRange.$gt !== undefined) where.code = codeRange;
+  const rows = await em.find(Location, where, { orderBy: { code: 'asc' }, limit: f.limit + 1, disableIdentityMap: true });
   const p = byCode.page(rows, f.limit, (r) => [r.code]);
   return { items: p.items.map(toLocationView), nextCursor: p.nextCursor };
 }

@@ -4,13 +4,14 @@
  * registration records who used it last, and when. The language is the user's, not the device's: it follows
  * them to whichever handheld they pick up.
  */
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { raw, type EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { NotFound } from '../shared/errors.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
-import { sql, sqlOne } from '../shared/sql.js';
+import { sqlOne } from '../shared/sql.js';
 import { recordAudit } from './audit.js';
-import type { DeviceRow } from './entities/device.entity.js';
+import { Device, type DeviceRow } from './entities/device.entity.js';
+import { AppUser } from './entities/app-user.entity.js';
 
 export const LOCALES = ['en', 'zh-CN'] as const;
 export const localeSchema = z.enum(LOCALES);
@@ -35,18 +36,22 @@ export const deviceView = z.object({
 });
 export type DeviceView = z.infer<typeof deviceView>;
 
-const VIEW = `select d.id, d.name, d.warehouse_id, d.user_agent, d.registered_at, d.last_user_id, u.username as last_username, d.last_seen_at
-  from device d left join app_user u on u.id = d.last_user_id`;
-const toView = (r: Record<string, any>): DeviceView => ({
-  id: r.id,
-  name: r.name,
-  warehouseId: r.warehouse_id,
-  userAgent: r.user_agent,
-  registeredAt: new Date(r.registered_at).toISOString(),
-  lastUserId: r.last_user_id,
-  lastUsername: r.last_username,
-  lastSeenAt: new Date(r.last_seen_at).toISOString(),
-});
+/** Device views with the last user's name (read fresh: no identity map, the upsert above is raw SQL). */
+async function deviceViews(em: EntityManager, devices: Device[]): Promise<DeviceView[]> {
+  const userIds = [...new Set(devices.map((d) => d.last_user_id).filter((u): u is string => !!u))];
+  const users = userIds.length ? await em.find(AppUser, { id: { $in: userIds } }, { fields: ['username'], disableIdentityMap: true }) : [];
+  const nameOf = new Map(users.map((u) => [u.id, u.username]));
+  return devices.map((r) => ({
+    id: r.id,
+    name: r.name,
+    warehouseId: r.warehouse_id ?? null,
+    userAgent: r.user_agent ?? null,
+    registeredAt: new Date(r.registered_at).toISOString(),
+    lastUserId: r.last_user_id ?? null,
+    lastUsername: (r.last_user_id && nameOf.get(r.last_user_id)) ?? null,
+    lastSeenAt: new Date(r.last_seen_at).toISOString(),
+  }));
+}
 export type RegisterDeviceRow = Pick<DeviceRow, 'warehouse_id'> & { created: boolean };
 
 /** Registers (or renames, or moves to another warehouse) a device; the signed-in user is its last user. */
@@ -77,23 +82,27 @@ export async function registerDevice(
       deviceId: id,
       details: { name: body.name },
     });
-  return { device: toView((await sqlOne(tx, `${VIEW} where d.id = ?`, [id]))!), created: row.created };
+  const device = await tx.findOneOrFail(Device, { id }, { disableIdentityMap: true });
+  return { device: (await deviceViews(tx, [device]))[0]!, created: row.created };
 }
 
 /** A sign-in from a registered device: it was last used by this user, now. Unknown ids change nothing. */
 export async function touchDevice(em: EntityManager, deviceId: string | undefined, userId: string): Promise<void> {
   if (!deviceId) return;
-  await sql(em, 'update device set last_user_id = ?, last_seen_at = now() where id = ?', [userId, deviceId]);
+  await em.nativeUpdate(Device, { id: deviceId }, { last_user_id: userId, last_seen_at: raw('now()') });
 }
 
 /** The devices of a warehouse, most recently seen first. */
 export async function listDevices(em: EntityManager, warehouseId: string): Promise<DeviceView[]> {
-  return (
-    await sql<Record<string, any>>(em, `${VIEW} where d.warehouse_id = ? order by d.last_seen_at desc, d.id limit 500`, [warehouseId])
-  ).map(toView);
+  const devices = await em.find(
+    Device,
+    { warehouse_id: warehouseId },
+    { orderBy: { last_seen_at: 'desc', id: 'asc' }, limit: 500, disableIdentityMap: true },
+  );
+  return deviceViews(em, devices);
 }
 
 /** Stores the user's language (it comes back with every sign-in, on any device). */
 export async function setUserLocale(tx: EntityManager, userId: string, locale: z.infer<typeof localeSchema>): Promise<void> {
-  await sql(tx, 'update app_user set locale = ? where id = ?', [locale, userId]);
+  await tx.nativeUpdate(AppUser, { id: userId }, { locale });
 }

@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode, raw, type EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { Conflict, TooManyRequests, Unauthorized } from '../shared/errors.js';
 import type { Actor, Role } from '../shared/roles.js';
@@ -12,23 +12,40 @@ import type { createApiClientBody, createUserBody } from './identity.schemas.js'
 import { emit } from '../events/outbox.js';
 import { recordAudit } from './audit.js';
 import { badgeLockSeconds } from './badge-lockout.js';
-import type { AppUserRow } from './entities/app-user.entity.js';
-import type { RefreshTokenRow } from './entities/refresh-token.entity.js';
-import type { ApiClientRow } from './entities/api-client.entity.js';
+import { AppUser, type AppUserRow } from './entities/app-user.entity.js';
+import { RefreshToken, type RefreshTokenRow } from './entities/refresh-token.entity.js';
+import { ApiClient } from './entities/api-client.entity.js';
 
-interface UserRow {
-  id: string;
-  username: string;
-  display_name: string;
-  password_hash: string;
-  pin_hash: string | null;
-  roles: Role[];
-  warehouse_ids: string[];
-  active: boolean;
-  pin_failures?: number;
-  token_version?: number;
-  locale?: string | null;
-}
+/** The columns of `app_user` a login or a session reads (roles typed as the role names the CHECK allows). */
+type UserRow = Pick<
+  AppUserRow,
+  | 'id'
+  | 'username'
+  | 'display_name'
+  | 'password_hash'
+  | 'pin_hash'
+  | 'warehouse_ids'
+  | 'active'
+  | 'pin_failures'
+  | 'token_version'
+  | 'locale'
+> & { roles: Role[] };
+/** Reads are views: no identity map, so a row written by raw SQL earlier in the transaction is read fresh. */
+const fresh = { disableIdentityMap: true } as const;
+const asUser = (r: AppUser): UserRow & Pick<AppUserRow, 'badge_code'> => ({
+  id: r.id,
+  username: r.username,
+  display_name: r.display_name,
+  password_hash: r.password_hash,
+  pin_hash: r.pin_hash ?? null,
+  roles: r.roles as Role[],
+  warehouse_ids: r.warehouse_ids,
+  active: r.active,
+  pin_failures: r.pin_failures,
+  token_version: r.token_version,
+  locale: r.locale ?? null,
+  badge_code: r.badge_code ?? null,
+});
 
 /** A user found by badge, with the seconds left on a PIN lock (null or ≤ 0 when not locked). */
 export type BadgeLoginRow = UserRow & { locked_for_s: number | null };
@@ -94,7 +111,8 @@ export async function loginWithPassword(
   password: string,
   ctx: { deviceId?: string; ip?: string },
 ): Promise<AuthenticatedUser> {
-  const row = await sqlOne<UserRow>(em, 'select * from app_user where username = ?', [username.toLowerCase()]);
+  const found = await em.findOne(AppUser, { username: username.toLowerCase() }, fresh);
+  const row = found && asUser(found);
   const ok = await verifySecret(password, row?.password_hash ?? (await dummySecretHash()));
   if (!row || !ok || !row.active) {
     await recordAudit(em, {
@@ -169,15 +187,15 @@ export async function loginWithBadge(
     }
     throw new Unauthorized('Invalid badge or PIN');
   }
-  if (row.pin_failures) await sql(em, 'update app_user set pin_failures = 0, pin_locked_until = null where id = ?', [row.id]);
+  if (row.pin_failures) await em.nativeUpdate(AppUser, { id: row.id }, { pin_failures: 0, pin_locked_until: null });
   await recordAudit(em, { actorType: 'user', actorId: row.id, action: 'auth.badge_login', deviceId: ctx.deviceId, ip: ctx.ip });
   await announceLogin(em, row, ctx.deviceId);
   return toUser(row);
 }
 
 export async function getUser(em: EntityManager, id: string): Promise<AuthenticatedUser | undefined> {
-  const row = await sqlOne<UserRow>(em, 'select * from app_user where id = ? and active', [id]);
-  return row && toUser(row);
+  const row = await em.findOne(AppUser, { id, active: true }, fresh);
+  return row ? toUser(asUser(row)) : undefined;
 }
 
 /** Issues a refresh token in a (new or existing) rotation family. */
@@ -190,13 +208,13 @@ export async function issueRefreshToken(
   deviceId?: string,
   token: string = newOpaqueToken('rt_'),
 ): Promise<string> {
-  await sql(em, `insert into refresh_token (user_id, family_id, token_hash, device_id, expires_at) values (?, ?, ?, ?, ?)`, [
-    userId,
-    familyId,
-    sha256(token),
-    deviceId ?? null,
-    new Date(clock.now().getTime() + ttlS * 1000),
-  ]);
+  await em.insert(RefreshToken, {
+    user_id: userId,
+    family_id: familyId,
+    token_hash: sha256(token),
+    device_id: deviceId ?? null,
+    expires_at: new Date(clock.now().getTime() + ttlS * 1000),
+  });
   return token;
 }
 
@@ -216,11 +234,7 @@ export async function rotateRefreshToken(
 ): Promise<{ user: AuthenticatedUser; refreshToken: string }> {
   const successor = grace ? 'rt_' + createHmac('sha256', grace.secret).update(`refresh-successor:${token}`).digest('base64url') : undefined;
   const outcome = await em.transactional(async (tx) => {
-    const row = await sqlOne<Pick<RefreshTokenRow, 'id' | 'user_id' | 'family_id' | 'expires_at' | 'used_at' | 'revoked_at' | 'device_id'>>(
-      tx,
-      'select * from refresh_token where token_hash = ? for update',
-      [sha256(token)],
-    );
+    const row = await tx.findOne(RefreshToken, { token_hash: sha256(token) }, { lockMode: LockMode.PESSIMISTIC_WRITE, ...fresh });
     if (!row) throw new Unauthorized('Unknown refresh token');
     if (row.used_at && !row.revoked_at && grace && successor && grace.seconds > 0) {
       const again = await sqlOne<Pick<RefreshTokenRow, 'user_id'>>(
@@ -236,14 +250,14 @@ export async function rotateRefreshToken(
     if (new Date(row.expires_at).getTime() <= clock.now().getTime()) throw new Unauthorized('Refresh token expired');
     const user = await getUser(tx, row.user_id);
     if (!user) throw new Unauthorized('User is disabled');
-    await sql(tx, 'update refresh_token set used_at = now() where id = ?', [row.id]);
+    await tx.nativeUpdate(RefreshToken, { id: row.id }, { used_at: raw('now()') });
     const refreshToken = await issueRefreshToken(tx, user.id, ttlS, clock, row.family_id, row.device_id ?? undefined, successor);
     return { user, refreshToken };
   });
   if ('reused' in outcome && outcome.reused) {
     const { family_id: familyId, user_id: userId } = outcome.reused;
     // Committed on its own: the revocation must stand even though this request fails.
-    await sql(em, 'update refresh_token set revoked_at = now() where family_id = ? and revoked_at is null', [familyId]);
+    await em.nativeUpdate(RefreshToken, { family_id: familyId, revoked_at: null }, { revoked_at: raw('now()') });
     await recordAudit(em, { actorType: 'user', actorId: userId, action: 'auth.refresh_reuse_detected', details: { familyId } });
     throw new Unauthorized('Refresh token already used; sign in again');
   }
@@ -264,35 +278,30 @@ export async function createUser(
   by: Actor,
   cost?: { N?: number },
 ): Promise<AuthenticatedUser> {
-  const exists = await sqlOne(em, 'select 1 from app_user where username = ?', [input.username]);
-  if (exists) throw new Conflict(`Username ${input.username} is taken`, 'username-taken');
-  const row = await sqlOne<UserRow>(
-    em,
-    `insert into app_user (username, display_name, password_hash, badge_code, pin_hash, roles, warehouse_ids)
-      values (?, ?, ?, ?, ?, ?::text[], ?::uuid[]) returning *`,
-    [
-      input.username,
-      input.displayName,
-      await hashSecret(input.password, cost),
-      input.badgeCode ?? null,
-      input.pin ? await hashSecret(input.pin, cost) : null,
-      `{${input.roles.join(',')}}`,
-      `{${input.warehouseIds.join(',')}}`,
-    ],
-  );
+  if (await em.count(AppUser, { username: input.username })) throw new Conflict(`Username ${input.username} is taken`, 'username-taken');
+  const id = (await em.insert(AppUser, {
+    username: input.username,
+    display_name: input.displayName,
+    password_hash: await hashSecret(input.password, cost),
+    badge_code: input.badgeCode ?? null,
+    pin_hash: input.pin ? await hashSecret(input.pin, cost) : null,
+    roles: input.roles,
+    warehouse_ids: input.warehouseIds,
+  })) as string;
+  const row = asUser((await em.findOneOrFail(AppUser, { id }, fresh)) as AppUser);
   await recordAudit(em, {
     actorType: by.kind,
     actorId: by.id,
     action: 'user.created',
     objectType: 'user',
-    objectId: row!.id,
+    objectId: row.id,
     deviceId: by.deviceId,
   });
-  return toUser(row!);
+  return toUser(row);
 }
 
 export async function listUsers(em: EntityManager, actor: Actor) {
-  const rows = await sql<UserListRow>(em, 'select * from app_user order by username limit 500');
+  const rows = (await em.find(AppUser, {}, { orderBy: { username: 'asc' }, limit: 500, ...fresh })).map(asUser);
   return rows
     .filter((r) => actor.allWarehouses || r.warehouse_ids.some((w) => actor.warehouseIds.includes(w)))
     .map((r) => ({ ...toUser(r), active: r.active, hasBadge: r.badge_code !== null }));
@@ -302,24 +311,22 @@ export async function listUsers(em: EntityManager, actor: Actor) {
 export async function createApiClient(em: EntityManager, input: z.infer<typeof createApiClientBody>, by: Actor) {
   const prefix = newOpaqueToken().slice(0, 8).replace(/[-_]/g, 'x');
   const apiKey = `dk_${prefix}_${newOpaqueToken()}`;
-  const row = await sqlOne<Pick<ApiClientRow, 'id'>>(
-    em,
-    `insert into api_client (name, key_prefix, key_hash, scopes, warehouse_ids) values (?, ?, ?, ?::text[], ?::uuid[]) returning id`,
-    [input.name, prefix, sha256(apiKey), `{${input.scopes.join(',')}}`, `{${input.warehouseIds.join(',')}}`],
-  );
-  await recordAudit(em, { actorType: by.kind, actorId: by.id, action: 'api_client.created', objectType: 'api_client', objectId: row!.id });
-  return { id: row!.id, name: input.name, apiKey, scopes: input.scopes };
+  const id = (await em.insert(ApiClient, {
+    name: input.name,
+    key_prefix: prefix,
+    key_hash: sha256(apiKey),
+    scopes: input.scopes,
+    warehouse_ids: input.warehouseIds,
+  })) as string;
+  await recordAudit(em, { actorType: by.kind, actorId: by.id, action: 'api_client.created', objectType: 'api_client', objectId: id });
+  return { id, name: input.name, apiKey, scopes: input.scopes };
 }
 
 /** Resolves an API key (`dk_<prefix>_<secret>`) to an actor; constant-time via hash lookup. */
 export async function authenticateApiKey(em: EntityManager, apiKey: string): Promise<Actor | undefined> {
   const m = /^dk_([A-Za-z0-9]{8})_[A-Za-z0-9_-]{20,}$/.exec(apiKey);
   if (!m) return undefined;
-  const row = await sqlOne<Pick<ApiClientRow, 'id' | 'key_hash' | 'scopes' | 'warehouse_ids' | 'name'>>(
-    em,
-    'select * from api_client where key_prefix = ? and active and revoked_at is null',
-    [m[1]],
-  );
+  const row = await em.findOne(ApiClient, { key_prefix: m[1], active: true, revoked_at: null }, fresh);
   if (!row || row.key_hash !== sha256(apiKey)) return undefined;
   return {
     kind: 'api_client',

@@ -1,20 +1,26 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode, raw, type EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { NotFound, ValidationFailed } from '../shared/errors.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
-import { sql, sqlOne } from '../shared/sql.js';
 import { recordAudit } from './audit.js';
 import type { updateUserBody } from './identity.schemas.js';
-import type { AppUserRow } from './entities/app-user.entity.js';
+import { AppUser } from './entities/app-user.entity.js';
+import { ApiClient } from './entities/api-client.entity.js';
+import { RefreshToken } from './entities/refresh-token.entity.js';
 
-type Row = Record<string, any>;
+/** Admin reads are views: no identity map, so each read sees the row as the updates before it left it. */
+const fresh = { disableIdentityMap: true } as const;
 
 /** A user the admin may manage: every warehouse of theirs must be visible to the caller (else 404). */
-async function managedUser(em: EntityManager, actor: Actor, id: string): Promise<Row> {
-  const u = await sqlOne<Row>(em, 'select * from app_user where id = ? for update', [id]);
-  if (!u || !(actor.allWarehouses || (u.warehouse_ids as string[]).every((w) => canSeeWarehouse(actor, w)))) throw new NotFound('User', id);
+async function managedUser(em: EntityManager, actor: Actor, id: string): Promise<AppUser> {
+  const u = await em.findOne(AppUser, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, ...fresh });
+  if (!u || !(actor.allWarehouses || u.warehouse_ids.every((w) => canSeeWarehouse(actor, w)))) throw new NotFound('User', id);
   return u;
 }
+
+/** Every refresh token of the user still valid is revoked (now, by the database clock). */
+const revokeRefreshTokens = (em: EntityManager, userId: string) =>
+  em.nativeUpdate(RefreshToken, { user_id: userId, revoked_at: null }, { revoked_at: raw('now()') });
 
 /**
  * Changes a user's roles, warehouses or active flag. Any change to what a token says (roles, warehouses) or may do
@@ -31,21 +37,19 @@ export async function updateUser(em: EntityManager, actor: Actor, id: string, b:
     (b.roles !== undefined && !sameSet(b.roles, u.roles)) ||
     (b.warehouseIds !== undefined && !sameSet(b.warehouseIds, u.warehouse_ids)) ||
     (b.active !== undefined && b.active !== u.active);
-  const row = await sqlOne<Row>(
-    em,
-    `update app_user set roles = coalesce(?::text[], roles), warehouse_ids = coalesce(?::uuid[], warehouse_ids),
-      active = coalesce(?, active), display_name = coalesce(?, display_name),
-      token_version = token_version + ? where id = ? returning *`,
-    [
-      b.roles ? `{${b.roles.join(',')}}` : null,
-      b.warehouseIds ? `{${b.warehouseIds.join(',')}}` : null,
-      b.active ?? null,
-      b.displayName ?? null,
-      revoke ? 1 : 0,
-      id,
-    ],
+  await em.nativeUpdate(
+    AppUser,
+    { id },
+    {
+      ...(b.roles !== undefined ? { roles: b.roles } : {}),
+      ...(b.warehouseIds !== undefined ? { warehouse_ids: b.warehouseIds } : {}),
+      ...(b.active !== undefined ? { active: b.active } : {}),
+      ...(b.displayName !== undefined ? { display_name: b.displayName } : {}),
+      ...(revoke ? { token_version: raw('token_version + 1') } : {}),
+    },
   );
-  if (b.active === false) await sql(em, 'update refresh_token set revoked_at = now() where user_id = ? and revoked_at is null', [id]);
+  const row = await em.findOneOrFail(AppUser, { id }, fresh);
+  if (b.active === false) await revokeRefreshTokens(em, id);
   await recordAudit(em, {
     actorType: actor.kind,
     actorId: actor.id,
@@ -54,18 +58,18 @@ export async function updateUser(em: EntityManager, actor: Actor, id: string, b:
     objectId: id,
     details: { roles: b.roles, warehouseIds: b.warehouseIds, active: b.active, tokensRevoked: revoke },
   });
-  return { row: row!, revoked: revoke };
+  return { row, revoked: revoke };
 }
 
 /** Signs a user out everywhere: bumps the token version and revokes every refresh token. */
 export async function revokeUserSessions(em: EntityManager, actor: Actor, id: string): Promise<void> {
   await managedUser(em, actor, id);
-  await sql(em, 'update app_user set token_version = token_version + 1 where id = ?', [id]);
-  await sql(em, 'update refresh_token set revoked_at = now() where user_id = ? and revoked_at is null', [id]);
+  await em.nativeUpdate(AppUser, { id }, { token_version: raw('token_version + 1') });
+  await revokeRefreshTokens(em, id);
   await recordAudit(em, { actorType: actor.kind, actorId: actor.id, action: 'user.sessions_revoked', objectType: 'user', objectId: id });
 }
 
-const clientView = (r: Row) => ({
+const clientView = (r: ApiClient) => ({
   id: r.id,
   name: r.name,
   scopes: r.scopes,
@@ -76,26 +80,22 @@ const clientView = (r: Row) => ({
 });
 
 export async function listApiClients(em: EntityManager, actor: Actor) {
-  const rows = await sql<Row>(em, 'select * from api_client order by created_at, id');
-  return rows.filter((r) => actor.allWarehouses || (r.warehouse_ids as string[]).every((w) => canSeeWarehouse(actor, w))).map(clientView);
+  const rows = await em.find(ApiClient, {}, { orderBy: { created_at: 'asc', id: 'asc' }, ...fresh });
+  return rows.filter((r) => actor.allWarehouses || r.warehouse_ids.every((w) => canSeeWarehouse(actor, w))).map(clientView);
 }
 
 /** Revokes an API client's key for good (its next request is refused: keys are checked on every request). */
 export async function revokeApiClient(em: EntityManager, actor: Actor, id: string) {
-  const r = await sqlOne<Row>(em, 'select * from api_client where id = ?', [id]);
-  if (!r || !(actor.allWarehouses || (r.warehouse_ids as string[]).every((w) => canSeeWarehouse(actor, w))))
-    throw new NotFound('API client', id);
-  const row = await sqlOne<Row>(
-    em,
-    'update api_client set active = false, revoked_at = coalesce(revoked_at, now()) where id = ? returning *',
-    [id],
-  );
+  const r = await em.findOne(ApiClient, { id }, fresh);
+  if (!r || !(actor.allWarehouses || r.warehouse_ids.every((w) => canSeeWarehouse(actor, w)))) throw new NotFound('API client', id);
+  await em.nativeUpdate(ApiClient, { id }, { active: false, revoked_at: raw('coalesce(revoked_at, now())') });
+  const row = await em.findOneOrFail(ApiClient, { id }, fresh);
   await recordAudit(em, { actorType: actor.kind, actorId: actor.id, action: 'api_client.revoked', objectType: 'api_client', objectId: id });
-  return clientView(row!);
+  return clientView(row);
 }
 
 /** What the edge checks on every request (cached briefly): is the user active, and which token version is current. */
 export async function userTokenState(em: EntityManager, id: string): Promise<{ active: boolean; tokenVersion: number } | undefined> {
-  const r = await sqlOne<Pick<AppUserRow, 'active' | 'token_version'>>(em, 'select active, token_version from app_user where id = ?', [id]);
-  return r && { active: r.active, tokenVersion: r.token_version };
+  const r = await em.findOne(AppUser, { id }, { fields: ['active', 'token_version'], ...fresh });
+  return r ? { active: r.active, tokenVersion: r.token_version } : undefined;
 }

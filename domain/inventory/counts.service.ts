@@ -5,6 +5,7 @@
  * the ledger as `count` movements; inventory record accuracy as the KPI.
  */
 import { keyset } from '../shared/cursor.js';
+import type { CountTaskView } from './inventory.schemas.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { emit } from '../events/outbox.js';
 import { BadRequest, Conflict, NotFound } from '../shared/errors.js';
@@ -17,33 +18,6 @@ import type { SkuRow } from '../catalog/entities/sku.entity.js';
 import type { CountTaskRow } from './entities/count-task.entity.js';
 import type { CountLineRow } from './entities/count-line.entity.js';
 import type { StockReservationRow } from './entities/stock-reservation.entity.js';
-
-export interface CountTaskView {
-  id: string;
-  warehouseId: string;
-  kind: string;
-  locationId: string;
-  locationCode: string;
-  skuId: string | null;
-  blind: boolean;
-  status: string;
-  round: number;
-  varianceThresholdPct: number;
-  varianceThresholdQty: number;
-  createdAt: string;
-  countedAt: string | null;
-  completedAt: string | null;
-  expected?: { skuId: string; skuCode: string; lot: string | null; expiry: string | null; lpnId: string | null; qty: number }[];
-  lines?: {
-    round: number;
-    skuId: string;
-    lot: string | null;
-    expiry: string | null;
-    lpnId: string | null;
-    expectedQty: number;
-    countedQty: number;
-  }[];
-}
 
 export interface CreateCountsCmd {
   warehouseId: string;

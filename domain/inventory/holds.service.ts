@@ -6,6 +6,7 @@
  * Releasing the hold moves quarantined stock matching it back to available unless another hold covers it.
  */
 import { keyset } from '../shared/cursor.js';
+import type { HoldView } from './inventory.schemas.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { emit } from '../events/outbox.js';
 import { Conflict, NotFound } from '../shared/errors.js';
@@ -21,17 +22,6 @@ export interface PlaceHoldCmd {
   locationId?: string | null;
   reason: string;
   userId?: string;
-}
-export interface HoldView {
-  id: string;
-  warehouseId: string | null;
-  skuId: string;
-  lot: string | null;
-  locationId: string | null;
-  reason: string;
-  active: boolean;
-  createdAt: string;
-  releasedAt: string | null;
 }
 
 type Bal = {

@@ -1,4 +1,7 @@
-/** zod shapes of the inventory commands and views (request validation, types and OpenAPI). */
+/**
+ * zod shapes of the inventory commands and views (request validation, types and OpenAPI). Each view's TypeScript type is
+ * inferred here from its schema, so what a service returns and what the API documents are one shape.
+ */
 import { cursorParam } from '../shared/cursor.js';
 import { z } from 'zod';
 import { MOVEMENT_TYPES, STOCK_STATUSES, VIRTUAL_LOCATIONS } from './ledger.types.js';
@@ -30,7 +33,7 @@ export const postMovementBody = z.object({
 export const movementView = z.object({
   id: z.string(),
   warehouseId: z.string(),
-  type: z.string(),
+  type: z.enum(MOVEMENT_TYPES),
   skuId: z.string(),
   qty: z.number(),
   fromBalanceId: z.string().nullable(),
@@ -39,6 +42,7 @@ export const movementView = z.object({
   toLocationId: z.string().nullable(),
   createdAt: z.string(),
 });
+export type Movement = z.infer<typeof movementView>;
 
 export const reserveBody = z.object({
   warehouseId: z.uuid(),
@@ -61,7 +65,9 @@ export const reservationView = z.object({
   expiry: z.string().nullable(),
   qty: z.number(),
 });
+export type Reservation = z.infer<typeof reservationView>;
 export const reserveResultView = z.object({ reservations: z.array(reservationView), shortQty: z.number() });
+export type ReserveResult = z.infer<typeof reserveResultView>;
 export const releaseBody = z
   .object({ reasonCode: releaseReasonSchema })
   .and(
@@ -94,6 +100,7 @@ export const balanceView = z.object({
   available: z.number(),
   updatedAt: z.string(),
 });
+export type BalanceView = z.infer<typeof balanceView>;
 export const skuStockView = z.object({
   skuId: z.string(),
   skuCode: z.string(),
@@ -105,6 +112,7 @@ export const skuStockView = z.object({
   damaged: z.number(),
   locations: z.number(),
 });
+export type SkuStockView = z.infer<typeof skuStockView>;
 export const asOfView = z.object({
   balanceId: z.string(),
   locationId: z.string(),
@@ -116,6 +124,7 @@ export const asOfView = z.object({
   status: z.string(),
   onHand: z.number(),
 });
+export type AsOfView = z.infer<typeof asOfView>;
 export const movementHistoryView = z.object({
   id: z.string(),
   type: z.string(),
@@ -137,6 +146,7 @@ export const movementHistoryView = z.object({
   refId: z.string().nullable(),
   createdAt: z.string(),
 });
+export type MovementView = z.infer<typeof movementHistoryView>;
 export const lowStockView = z.object({
   skuId: z.string(),
   skuCode: z.string(),
@@ -164,6 +174,7 @@ export const holdView = z.object({
   createdAt: z.string(),
   releasedAt: z.string().nullable(),
 });
+export type HoldView = z.infer<typeof holdView>;
 
 export const lpnView = z.object({
   id: z.string(),
@@ -177,6 +188,7 @@ export const lpnView = z.object({
   status: z.string(),
   createdAt: z.string(),
 });
+export type LpnView = z.infer<typeof lpnView>;
 export const createLpnBody = z.object({
   warehouseId: z.uuid(),
   type: z.enum(['pallet', 'tote', 'carton', 'case']).default('pallet'),
@@ -233,6 +245,7 @@ export const countTaskView = z.object({
     )
     .optional(),
 });
+export type CountTaskView = z.infer<typeof countTaskView>;
 export const createCountsBody = z.object({
   warehouseId: z.uuid(),
   kind: z.enum(['location', 'sku', 'abc']),

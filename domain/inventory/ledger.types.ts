@@ -1,4 +1,8 @@
 /** Shapes of the inventory ledger contract (domain/inventory/ledger.service.ts). */
+import type { Movement, Reservation, ReserveResult } from './inventory.schemas.js';
+
+/** What the ledger answers, as the API documents it (inferred from the zod views). */
+export type { Movement, Reservation, ReserveResult };
 
 export const MOVEMENT_TYPES = ['receipt', 'putaway', 'move', 'pick', 'pack', 'ship', 'adjust', 'count', 'return', 'scrap'] as const;
 export type MovementType = (typeof MOVEMENT_TYPES)[number];
@@ -37,19 +41,6 @@ export interface PostMovementCmd {
   refId?: string;
 }
 
-export interface Movement {
-  id: string;
-  warehouseId: string;
-  type: MovementType;
-  skuId: string;
-  qty: number;
-  fromBalanceId: string | null;
-  toBalanceId: string | null;
-  fromLocationId: string | null;
-  toLocationId: string | null;
-  createdAt: string;
-}
-
 export interface ReserveCmd {
   warehouseId: string;
   skuId: string;
@@ -63,21 +54,6 @@ export interface ReserveCmd {
   allowPartial?: boolean;
   excludeLocationIds?: string[];
   userId?: string;
-}
-
-export interface Reservation {
-  id: string;
-  balanceId: string;
-  locationId: string;
-  locationCode: string;
-  lot: string | null;
-  expiry: string | null;
-  qty: number;
-}
-
-export interface ReserveResult {
-  reservations: Reservation[];
-  shortQty: number;
 }
 
 export type ReleaseSelector = { refType: string; refId: string } | { reservationIds: string[] };

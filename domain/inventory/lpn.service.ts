@@ -4,27 +4,16 @@
  * and every nested plate's location updated, in one transaction.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { LpnView } from './inventory.schemas.js';
 import { emit } from '../events/outbox.js';
 import { BadRequest, Conflict, NotFound } from '../shared/errors.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { postMovement } from './ledger.service.js';
-import { toBalanceView, type BalanceView } from './stock-queries.js';
+import { toBalanceView } from './stock-queries.js';
+import type { BalanceView } from './inventory.schemas.js';
 import type { LicensePlateRow } from './entities/license-plate.entity.js';
 import type { StockBalanceRow } from './entities/stock-balance.entity.js';
 import type { IdRow } from '../shared/rows.js';
-
-export interface LpnView {
-  id: string;
-  warehouseId: string;
-  code: string;
-  sscc: string | null;
-  type: string;
-  parentId: string | null;
-  locationId: string | null;
-  locationCode: string | null;
-  status: string;
-  createdAt: string;
-}
 
 const LPN_COLS = `p.id, p.warehouse_id, p.code, p.sscc, p.type, p.parent_id, p.location_id, l.code as location_code, p.status, p.created_at`;
 

@@ -7,7 +7,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isScanError, parseScan, splitSymbology, toGtin14, type ParseScanOptions, type ScanResult } from '../scanning/index.js';
 import { sqlOne } from '../shared/sql.js';
-import { toBalanceView, type BalanceView } from './stock-queries.js';
+import { toBalanceView } from './stock-queries.js';
+import type { BalanceView } from './inventory.schemas.js';
 
 export interface ScanMatch {
   kind: 'sku' | 'location' | 'lpn' | 'none';

@@ -8,29 +8,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../shared/sql.js';
 import type { SkuRow } from '../catalog/entities/sku.entity.js';
 import type { StockMovementRow } from './entities/stock-movement.entity.js';
+import type { AsOfView, BalanceView, MovementView, SkuStockView } from './inventory.schemas.js';
 
 /** Keysets of the stock lists (the opaque cursor holds the last row's sort key). */
 const byId = keyset(['uuid']);
 const byBigId = keyset(['bigint']);
 const byCode = keyset(['text']);
 const byExpiry = keyset(['time', 'uuid']);
-
-export interface BalanceView {
-  id: string;
-  locationId: string;
-  locationCode: string;
-  skuId: string;
-  skuCode: string;
-  lot: string | null;
-  expiry: string | null;
-  lpnId: string | null;
-  lpnCode: string | null;
-  status: string;
-  onHand: number;
-  reserved: number;
-  available: number;
-  updatedAt: string;
-}
 
 export interface BalanceFilter {
   warehouseId: string;
@@ -117,17 +101,6 @@ export async function listBalances(em: EntityManager, f: BalanceFilter): Promise
   return { items: p.items.map(toBalanceView), nextCursor: p.nextCursor };
 }
 
-export interface SkuStockView {
-  skuId: string;
-  skuCode: string;
-  name: string;
-  onHand: number;
-  reserved: number;
-  available: number;
-  quarantined: number;
-  damaged: number;
-  locations: number;
-}
 export type StockBySkuRow = Pick<SkuRow, 'code' | 'name'> & {
   sku_id: string;
   on_hand: string;
@@ -176,18 +149,7 @@ export async function stockBySku(
   };
 }
 
-export interface AsOfRow {
-  balanceId: string;
-  locationId: string;
-  locationCode: string;
-  skuId: string;
-  lot: string | null;
-  expiry: string | null;
-  lpnId: string | null;
-  status: string;
-  onHand: number;
-}
-export type StockAsOfRow = Pick<StockMovementRow, 'sku_id'> & {
+export type StockAsOfView = Pick<StockMovementRow, 'sku_id'> & {
   balance_id: string;
   location_id: string;
   location_code: string;
@@ -242,12 +204,12 @@ export function stockAsOfQuery(f: AsOfFilter): { text: string; params: unknown[]
  */
 export async function stockAsOf(em: EntityManager, f: AsOfFilter) {
   const q = stockAsOfQuery(f);
-  const rows = await sql<StockAsOfRow>(em, q.text, q.params);
+  const rows = await sql<StockAsOfView>(em, q.text, q.params);
   const last = rows.at(-1);
   return {
     items: rows
       .filter((r) => Number(r.on_hand) !== 0)
-      .map((r): AsOfRow => ({
+      .map((r): AsOfView => ({
         balanceId: r.balance_id,
         locationId: r.location_id,
         locationCode: r.location_code,
@@ -260,28 +222,6 @@ export async function stockAsOf(em: EntityManager, f: AsOfFilter) {
       })),
     nextCursor: rows.length === f.limit && last ? byId.encode([last.balance_id]) : null,
   };
-}
-
-export interface MovementView {
-  id: string;
-  type: string;
-  skuId: string;
-  skuCode: string;
-  qty: number;
-  fromLocationId: string | null;
-  fromLocationCode: string | null;
-  fromVirtual: string | null;
-  toLocationId: string | null;
-  toLocationCode: string | null;
-  toVirtual: string | null;
-  lot: string | null;
-  expiry: string | null;
-  reasonCode: string | null;
-  userId: string | null;
-  deviceId: string | null;
-  refType: string | null;
-  refId: string | null;
-  createdAt: string;
 }
 
 /** Movement history, newest first, filtered by SKU / location (either side) / type / ref / time range. */

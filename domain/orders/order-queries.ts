@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { NotFound } from '../shared/errors.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
-import { sql, sqlOne } from '../shared/sql.js';
+import { sql, sqlOne, whereOf } from '../shared/sql.js';
 import { orderLifecycle } from './order.lifecycle.js';
 import { iso } from '../shared/time.js';
 
@@ -135,48 +135,24 @@ const newestFirst = keyset(['time', 'uuid']);
 
 /** Orders the actor may see, newest first, keyset-paginated on (created_at, id). */
 export async function listOrders(em: EntityManager, actor: Actor, q: z.infer<typeof orderListQuery>) {
-  const where: string[] = [];
-  const p: unknown[] = [];
-  if (!actor.allWarehouses) {
-    where.push('o.warehouse_id = any(?::uuid[])');
-    p.push(`{${actor.warehouseIds.join(',')}}`);
-  }
-  if (q.warehouseId) {
-    where.push('o.warehouse_id = ?');
-    p.push(q.warehouseId);
-  }
-  if (q.connectorId) {
-    where.push('o.connector_id = ?');
-    p.push(q.connectorId);
-  }
-  if (q.externalId) {
-    where.push('o.external_id = ?');
-    p.push(q.externalId);
-  }
-  if (q.status) {
-    where.push('o.status = ?');
-    p.push(q.status);
-  }
-  if (q.createdFrom) {
-    where.push('o.created_at >= ?');
-    p.push(q.createdFrom);
-  }
-  if (q.createdTo) {
-    where.push('o.created_at < ?');
-    p.push(q.createdTo);
-  }
   const after = newestFirst.after(q.cursor);
-  if (after) {
-    where.push('(o.created_at, o.id) < (?::timestamptz, ?::uuid)');
-    p.push(...after);
-  }
+  const where = whereOf([
+    !actor.allWarehouses && ['o.warehouse_id = any(?::uuid[])', `{${actor.warehouseIds.join(',')}}`],
+    q.warehouseId && ['o.warehouse_id = ?', q.warehouseId],
+    q.connectorId && ['o.connector_id = ?', q.connectorId],
+    q.externalId && ['o.external_id = ?', q.externalId],
+    q.status && ['o.status = ?', q.status],
+    q.createdFrom && ['o.created_at >= ?', q.createdFrom],
+    q.createdTo && ['o.created_at < ?', q.createdTo],
+    after && ['(o.created_at, o.id) < (?::timestamptz, ?::uuid)', ...after],
+  ]);
   // Microsecond precision in the cursor: a millisecond-truncated timestamp would skip or repeat rows.
   const rows = await sql<Row>(
     em,
     `select o.*, (select count(*) from order_line l where l.order_id = o.id) as line_count,
       to_char(o.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_us from sales_order o
-    ${where.length ? `where ${where.join(' and ')}` : ''} order by o.created_at desc, o.id desc limit ?`,
-    [...p, q.limit + 1],
+    ${where.sql} order by o.created_at desc, o.id desc limit ?`,
+    [...where.params, q.limit + 1],
   );
   const page = newestFirst.page(rows, q.limit, (r) => [r.created_us, r.id]);
   return { items: page.items.map(summary), nextCursor: page.nextCursor };

@@ -6,7 +6,7 @@ import { eventSchemas } from '../events/catalogue.js';
 import { recordAudit } from '../identity/audit.js';
 import { NotFound, ValidationFailed } from '../shared/errors.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
-import { sql, sqlOne } from '../shared/sql.js';
+import { sql, sqlOne, whereOf } from '../shared/sql.js';
 import { sealSecret, type KeyRing } from './secret-box.js';
 import { isBlockedAddress, urlShapeProblem } from './ssrf.js';
 import { iso } from '../shared/time.js';
@@ -183,30 +183,18 @@ export async function listDeliveries(
   actor: Actor,
   q: { status?: string; orderId?: string; cursor?: string; limit: number },
 ) {
-  const where: string[] = [];
-  const p: unknown[] = [];
-  if (!actor.allWarehouses) {
-    where.push('warehouse_id = any(?::uuid[])');
-    p.push(`{${actor.warehouseIds.join(',')}}`);
-  }
-  if (q.status) {
-    where.push('status = ?');
-    p.push(q.status);
-  }
-  if (q.orderId) {
-    where.push('order_id = ?');
-    p.push(q.orderId);
-  }
   const after = subscriptionKeys.after(q.cursor);
-  if (after) {
-    where.push('(created_at, id) < (?::timestamptz, ?::uuid)');
-    p.push(...after);
-  }
+  const where = whereOf([
+    !actor.allWarehouses && ['warehouse_id = any(?::uuid[])', `{${actor.warehouseIds.join(',')}}`],
+    q.status && ['status = ?', q.status],
+    q.orderId && ['order_id = ?', q.orderId],
+    after && ['(created_at, id) < (?::timestamptz, ?::uuid)', ...after],
+  ]);
   const rows = await sql<Row>(
     em,
     `select *, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_us from outbound_delivery
-    ${where.length ? `where ${where.join(' and ')}` : ''} order by created_at desc, id desc limit ?`,
-    [...p, q.limit + 1],
+    ${where.sql} order by created_at desc, id desc limit ?`,
+    [...where.params, q.limit + 1],
   );
   const page = subscriptionKeys.page(rows, q.limit, (r) => [r.created_us as string, r.id as string]);
   return { items: page.items.map(deliveryToView), nextCursor: page.nextCursor };

@@ -18,3 +18,16 @@ export async function sqlOne<T = Record<string, unknown>>(
 export function pgArray(items: readonly string[]): string {
   return `{${items.map((s) => `"${s.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;
 }
+
+/** One optional filter of a list query: its SQL condition and parameters, or a falsy value when the filter is not set. */
+export type Filter = readonly [condition: string, ...params: unknown[]] | false | null | undefined | '';
+
+/**
+ * The `where` clause of a list query from its optional filters: the set ones joined with `and` ('' when none is set),
+ * and their parameters in the same order. Written as `q.status && ['o.status = ?', q.status]`, a filter and its
+ * parameter cannot drift apart.
+ */
+export function whereOf(filters: readonly Filter[]): { sql: string; params: unknown[] } {
+  const set = filters.filter((f): f is readonly [string, ...unknown[]] => !!f);
+  return { sql: set.length ? `where ${set.map((f) => f[0]).join(' and ')}` : '', params: set.flatMap((f) => f.slice(1)) };
+}

@@ -2,7 +2,7 @@ import { keyset } from '../shared/cursor.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFound } from '../shared/errors.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
-import { sql, sqlOne } from '../shared/sql.js';
+import { sql, sqlOne, whereOf } from '../shared/sql.js';
 import type { ShipmentListQuery, ShipmentView } from './shipment.schemas.js';
 import { iso } from '../shared/time.js';
 
@@ -60,33 +60,19 @@ export async function listShipments(
   q: ShipmentListQuery,
 ): Promise<{ items: ShipmentView[]; nextCursor: string | null }> {
   const after = newestFirst.after(q.cursor);
-  const where = ['s.warehouse_id = ?'];
-  const p: unknown[] = [q.warehouseId];
-  if (q.status?.length) {
-    where.push('s.status = any(?::text[])');
-    p.push(`{${q.status.join(',')}}`);
-  }
-  if (q.orderId) {
-    where.push('s.order_id = ?');
-    p.push(q.orderId);
-  }
-  if (q.carrier) {
-    where.push('s.carrier_code = ?');
-    p.push(q.carrier);
-  }
-  if (q.deliveryDate) {
-    where.push('s.delivery_date = ?::date');
-    p.push(q.deliveryDate);
-  }
-  if (after) {
-    where.push('(s.created_at, s.id) < (?::timestamptz, ?::uuid)');
-    p.push(after[0], after[1]);
-  }
+  const where = whereOf([
+    ['s.warehouse_id = ?', q.warehouseId],
+    !!q.status?.length && ['s.status = any(?::text[])', `{${q.status.join(',')}}`],
+    q.orderId && ['s.order_id = ?', q.orderId],
+    q.carrier && ['s.carrier_code = ?', q.carrier],
+    q.deliveryDate && ['s.delivery_date = ?::date', q.deliveryDate],
+    after && ['(s.created_at, s.id) < (?::timestamptz, ?::uuid)', after[0], after[1]],
+  ]);
   const rows = await sql<Row>(
     em,
     `select ${COLUMNS} from shipment s left join sales_order o on o.id = s.order_id
-    where ${where.join(' and ')} order by s.created_at desc, s.id desc limit ?`,
-    [...p, q.limit + 1],
+    ${where.sql} order by s.created_at desc, s.id desc limit ?`,
+    [...where.params, q.limit + 1],
   );
   const pg = newestFirst.page(rows, q.limit, (r) => [r.created_us, r.id]);
   return { items: pg.items.map(shipmentView), nextCursor: pg.nextCursor };

@@ -26,6 +26,7 @@ import { healthRoutes } from './routes/health.routes.js';
 import { routes } from './routes/index.js';
 import { socketKey } from '../platform/socket-emitter.js';
 import { Telemetry } from './socket/telemetry.js';
+import { PositionPings } from './position-pings.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -39,6 +40,8 @@ declare module 'fastify' {
     routeTable: RegisteredRoute[];
     /** Live messages that skip the outbox (driver positions); `startApi` attaches the Socket.IO server. */
     telemetry: Telemetry;
+    /** Driver position pings (HTTP route and the driver's socket share its cache and store batches). */
+    positions: PositionPings;
   }
 }
 
@@ -87,6 +90,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('clock', deps.clock ?? systemClock);
   app.decorate('queues', deps.queues);
   app.decorate('telemetry', new Telemetry(deps.redis, socketKey(config.REDIS_PREFIX)));
+  const positions = new PositionPings(app);
+  app.decorate('positions', positions);
+  app.addHook('onReady', async () => positions.start());
+  app.addHook('onClose', async () => positions.stop());
   await registerUserState(app, deps.orm, deps.redis, config.REDIS_PREFIX);
   app.setErrorHandler(problemErrorHandler);
   app.setNotFoundHandler((req, reply) =>

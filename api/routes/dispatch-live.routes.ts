@@ -12,23 +12,12 @@ import {
   positionBody,
 } from '../../domain/dispatch/live.schemas.js';
 import { arriveAtStop, podPolicyOf, proofsOf, recordOutcome, setPodPolicy, startRoute } from '../../domain/dispatch/live.service.js';
-import {
-  authorizePing,
-  loadPositionContext,
-  positionReported,
-  storePositions,
-  type PingToStore,
-  type PositionContextRow,
-  type StoredPing,
-} from '../../domain/dispatch/positions.js';
 import type { LiveDeps } from '../../domain/dispatch/notices.js';
 import { getTracking } from '../../domain/dispatch/tracking.service.js';
 import { metricsCsv } from '../../domain/dispatch/metrics.js';
 import { metricsFor } from '../../domain/dispatch/metrics.service.js';
 import { withTx } from '../../platform/db.js';
-import { GroupCommit } from '../../platform/group-commit.js';
-import { ListenCache } from '../../platform/listen-cache.js';
-import { idempotencyContext, markScopesApplied, type IdempotencyScope } from '../../platform/idempotency-context.js';
+import { idempotencyContext } from '../../platform/idempotency-context.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
 import { problemSchema } from '../problem.schema.js';
 
@@ -56,34 +45,6 @@ export async function dispatchLiveRoutes(fastify: FastifyInstance) {
     trackingBase: `${(app.config.PUBLIC_URL ?? `${req.protocol}://${req.host}`).replace(/\/$/, '')}/console/#/track/`,
   });
 
-  // Pings are stored by group commit: every ping that arrives while a batch is being written goes in the next one
-  // (one transaction, one insert, one live-state load for the routes touched). Each request still answers only once its
-  // row (and the notices it led to) committed, with its Idempotency-Key marked applied in that same transaction.
-  const pings = new GroupCommit<PingToStore & { idem?: IdempotencyScope }, StoredPing>((batch) =>
-    idempotencyContext.exit(async () => {
-      let done = () => undefined as void;
-      const out = await withTx(app.orm.em, async (tx) => {
-        const stored = await storePositions(tx, batch, app.clock.now());
-        done = (
-          await markScopesApplied(
-            tx,
-            batch.flatMap((p) => (p.idem ? [p.idem] : [])),
-          )
-        ).committed;
-        return stored;
-      });
-      done();
-      return out;
-    }),
-  );
-  // Who may ping a vehicle and its route room, per process; triggers NOTIFY every change on commit (see ListenCache).
-  const contexts = new ListenCache<PositionContextRow | undefined>(app.config.DATABASE_URL, 'dockside_vehicle_context', app.log);
-  app.addHook('onReady', async () => contexts.start());
-  app.addHook('onClose', async () => {
-    await pings.close();
-    await contexts.stop();
-  });
-
   app.post(
     '/vehicles/:id/positions',
     {
@@ -99,27 +60,8 @@ export async function dispatchLiveRoutes(fastify: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      const actor = actorOf(req);
-      const vehicleId = req.params.id;
-      const ctx = authorizePing(actor, vehicleId, await contexts.get(vehicleId, () => loadPositionContext(app.orm.em.fork(), vehicleId)));
-      const now = app.clock.now();
-      const live = positionReported(ctx, req.body, now);
-      // Live first: the dispatchers' map does not wait for the write.
-      app.telemetry.publish(live.rooms, {
-        type: 'vehicle.position_reported',
-        warehouseId: ctx.warehouseId,
-        payload: live.payload,
-        occurredAt: now.toISOString(),
-      });
       const idem = idempotencyContext.getStore();
-      const stored = await pings.submit({
-        ctx,
-        body: req.body,
-        recordedAt: live.payload.recordedAt,
-        actorId: actor.id,
-        trackingBase: deps(req).trackingBase,
-        ...(idem ? { idem } : {}),
-      });
+      const stored = await app.positions.report(actorOf(req), req.params.id, req.body, deps(req).trackingBase, idem);
       return reply.status(201).send(stored);
     },
   );

@@ -11,6 +11,7 @@ import type { Actor } from '../../domain/shared/roles.js';
 import { verifyAccessToken, type AccessClaims } from '../auth/jwt.js';
 import { socketConnections, socketEventsSent } from '../plugins/metrics.js';
 import { mayJoin } from './rooms.js';
+import { handlePositions } from './position-message.js';
 
 const subscribeMsg = z.object({
   rooms: z.array(z.string().max(80)).max(50),
@@ -111,6 +112,9 @@ export function attachSocketGateway(app: FastifyInstance, server: HttpServer, pu
       socketConnections.dec();
       clearTimeout(socket.data.expiryTimer);
     });
+
+    // A driver's phone sends its position pings here while the socket is up (HTTP when offline).
+    handlePositions(app, socket, () => socket.data.actor);
 
     socket.on('subscribe', async (raw: unknown, ack?: (r: unknown) => void) => {
       const parsed = subscribeMsg.safeParse(raw);

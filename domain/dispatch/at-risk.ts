@@ -1,3 +1,4 @@
+import type { AtRiskStop, EtaChange, Suggestion } from './live.schemas.js';
 import { liveEtas, totalLateS, travel, type LiveEta, type PendingBreak, type Point, type RemainingStop } from './live-eta.js';
 
 /**
@@ -22,39 +23,7 @@ export interface LiveRoute {
   canReceive: boolean;
 }
 
-export interface EtaChange {
-  stopId: string;
-  routeId: string;
-  beforeS: number;
-  afterS: number;
-  lateBeforeS: number;
-  lateAfterS: number;
-}
-
-export interface Suggestion {
-  kind: 'swap' | 'move';
-  stopId: string;
-  fromRouteId: string;
-  toRouteId: string;
-  /** 1-based position among the target route's remaining stops after the fix. */
-  position: number;
-  lateBeforeS: number;
-  lateAfterS: number;
-  extraDriveS: number;
-  /** New remaining order of every route the fix touches. */
-  orders: Record<string, string[]>;
-  effects: EtaChange[];
-}
-
-export interface AtRiskStop {
-  stopId: string;
-  routeId: string;
-  vehicleCode: string;
-  etaS: number;
-  windowEndS: number;
-  lateByS: number;
-  suggestion: Suggestion | null;
-}
+export type { AtRiskStop, EtaChange, Suggestion };
 
 const driveS = (from: Point, stops: readonly RemainingStop[]) => {
   let t = 0;

@@ -19,6 +19,11 @@ export type PositionBody = z.infer<typeof positionBody>;
  * `warehouse:<id>` and `route:<planId>`. Telemetry is not a domain event: it skips the outbox, has
  * no seq and is not replayed; the board takes the newest `recordedAt` per vehicle.
  */
+/** The ack of a `position` message on the driver's socket: the HTTP ping's 201 body, or its problem. */
+export type PositionAck =
+  | { ok: true; id: string; routeId: string | null; notices: number }
+  | { ok: false; type: string; status: number; detail: string; errors: { path: string; message: string }[] };
+
 export const positionReported = z.object({
   vehicleId: z.string(),
   driverId: z.string().nullable(),
@@ -118,7 +123,7 @@ export const liveRouteView = z.object({
   stops: z.array(liveStopView),
 });
 
-const etaChange = z.object({
+export const etaChange = z.object({
   stopId: z.string(),
   routeId: z.string(),
   beforeS: z.number(),
@@ -126,6 +131,25 @@ const etaChange = z.object({
   lateBeforeS: z.number(),
   lateAfterS: z.number(),
 });
+export type EtaChange = z.infer<typeof etaChange>;
+
+/** A fix for an at-risk stop (domain/dispatch/at-risk.ts computes it), with the ETA effect on every stop it touches. */
+export const suggestionView = z.object({
+  kind: z.enum(['swap', 'move']),
+  stopId: z.string(),
+  fromRouteId: z.string(),
+  toRouteId: z.string(),
+  /** 1-based position among the target route's remaining stops after the fix. */
+  position: z.number().int(),
+  lateBeforeS: z.number(),
+  lateAfterS: z.number(),
+  extraDriveS: z.number(),
+  /** New remaining order of every route the fix touches. */
+  orders: z.record(z.string(), z.array(z.string())),
+  effects: z.array(etaChange),
+});
+export type Suggestion = z.infer<typeof suggestionView>;
+
 export const atRiskView = z.object({
   stopId: z.string(),
   routeId: z.string(),
@@ -133,21 +157,11 @@ export const atRiskView = z.object({
   etaS: z.number(),
   windowEndS: z.number(),
   lateByS: z.number(),
-  suggestion: z
-    .object({
-      kind: z.enum(['swap', 'move']),
-      stopId: z.string(),
-      fromRouteId: z.string(),
-      toRouteId: z.string(),
-      position: z.number().int(),
-      lateBeforeS: z.number(),
-      lateAfterS: z.number(),
-      extraDriveS: z.number(),
-      orders: z.record(z.string(), z.array(z.string())),
-      effects: z.array(etaChange),
-    })
-    .nullable(),
+  suggestion: suggestionView.nullable(),
 });
+export type AtRiskStop = z.infer<typeof atRiskView>;
+export type LiveStopView = z.infer<typeof liveStopView>;
+export type LiveRouteView = z.infer<typeof liveRouteView>;
 
 export const boardView = z.object({
   warehouseId: z.string(),

@@ -128,6 +128,41 @@ describe('the live delivery day', () => {
     expect(bodies[0].data.trackingUrl).toContain('/console/#/track/');
   });
 
+  it("takes pings over the driver's own socket: pushed live, stored, answered by ack; the HTTP ping's rules hold", async () => {
+    const whRoom = await watch(dispatcher.token, [`warehouse:${sys.wh1}`]);
+    const phone = io(sys.url, { auth: { token: driver.token }, transports: ['websocket'], reconnection: false, forceNew: true });
+    sockets.push(phone);
+    await new Promise<void>((resolve, reject) => {
+      phone.once('connect', () => resolve());
+      phone.once('connect_error', reject);
+    });
+    const recordedAt = new Date(Date.now() - 1000).toISOString();
+    const send = (m: unknown) => phone.timeout(10_000).emitWithAck('position', m) as Promise<any>;
+    const ack = await send({ vehicleId: myVehicle, lat: 52.301, lng: 4.801, speedMps: 5, recordedAt });
+    expect(ack).toMatchObject({ ok: true, routeId: mine.id, notices: expect.any(Number) });
+    const e = await until(() => whRoom.find((x) => x.type === 'vehicle.position_reported' && (x.payload as any).recordedAt === recordedAt));
+    expect(e.payload).toMatchObject({ vehicleId: myVehicle, routeId: mine.id, lat: 52.301, speedMps: 5 });
+    const [row] = await sql<{ id: string; route_id: string }>(
+      sys.rt.orm.em.fork(),
+      'select id, route_id from driver_position where id = ?',
+      [ack.id],
+    );
+    expect(row!.route_id).toBe(mine.id);
+    // Another driver's vehicle is out of reach (404), a bad body names its field (400), a floor role may not ping (403).
+    expect(await send({ vehicleId: vehicleIds[5], lat: 52.3, lng: 4.8 })).toMatchObject({ ok: false, status: 404 });
+    const bad = await send({ vehicleId: myVehicle, lat: 95, lng: 4.8 });
+    expect(bad).toMatchObject({ ok: false, status: 400 });
+    expect(bad.errors.map((x: any) => x.path)).toEqual(['lat']);
+    const picker = await sys.user('pick-sock', ['picker'], [sys.wh1]);
+    const floor = io(sys.url, { auth: { token: picker.token }, transports: ['websocket'], reconnection: false, forceNew: true });
+    sockets.push(floor);
+    await new Promise<void>((resolve) => floor.once('connect', () => resolve()));
+    expect(await floor.timeout(10_000).emitWithAck('position', { vehicleId: myVehicle, lat: 52.3, lng: 4.8 })).toMatchObject({
+      ok: false,
+      status: 403,
+    });
+  });
+
   it("refuses another driver's vehicle and other warehouses", async () => {
     const body = { lat: 52.37, lng: 4.9 };
     expect((await http('POST', `${sys.url}/v1/vehicles/${myVehicle}/positions`, { token: otherDriver.token, body })).status).toBe(404);

@@ -29,6 +29,7 @@ export function connectLive(opts: {
     opts.onEvent(e);
   });
   const socket = io({ auth: (cb) => cb({ token: opts.token() }), transports: ['websocket'] });
+  current = socket;
   opts.onState('connecting');
   socket.on('connect', async () => {
     opts.onState('catching-up');
@@ -46,7 +47,25 @@ export function connectLive(opts: {
   socket.on('disconnect', () => opts.onState('offline'));
   socket.on('auth_expired', () => opts.onState('expired'));
   socket.on('connect_error', () => opts.onState('offline'));
-  return { socket, close: () => socket.close() };
+  return {
+    socket,
+    close: () => {
+      if (current === socket) current = undefined;
+      socket.close();
+    },
+  };
+}
+
+let current: Socket | undefined;
+
+/**
+ * Sends a message over the shell's live socket and waits for its ack; undefined when the socket is
+ * not connected or the ack does not come in time (the caller falls back to HTTP and the offline queue).
+ */
+export async function sendLive<T>(event: string, message: unknown, timeoutMs = 10_000): Promise<T | undefined> {
+  const s = current;
+  if (!s?.connected) return undefined;
+  return (s.timeout(timeoutMs).emitWithAck(event, message) as Promise<T>).catch(() => undefined);
 }
 
 /** A live message that is not a domain event (a driver's position): no seq, not replayed after a reconnect. */

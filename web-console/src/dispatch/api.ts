@@ -1,4 +1,5 @@
 import { api as shellApi, ApiProblem } from '../api';
+import type { LiveRouteView as LiveRoute } from '../../../domain/dispatch/live.schemas';
 
 export { ApiProblem };
 
@@ -7,89 +8,16 @@ export function api<T>(method: string, path: string, body?: unknown): Promise<T>
   return shellApi<T>(method, path.replace(/^\/v1/, ''), body);
 }
 
-export interface LiveStop {
-  id: string;
-  seq: number;
-  shipmentId: string;
-  orderId: string | null;
-  trackingNumber: string | null;
-  customer: string | null;
-  status: 'planned' | 'dispatched' | 'delivered' | 'failed';
-  lat: number;
-  lng: number;
-  windowStartS: number | null;
-  windowEndS: number | null;
-  plannedEtaS: number;
-  etaS: number | null;
-  lateByS: number;
-  arrivedAt: string | null;
-  completedAt: string | null;
-  failureReason: string | null;
-  failureCode: string | null;
-}
-
-export interface Position {
-  lat: number;
-  lng: number;
-  speedMps: number | null;
-  headingDeg: number | null;
-  recordedAt: string;
-}
-
-export interface LiveRoute {
-  id: string;
-  planId: string;
-  vehicleId: string;
-  vehicleCode: string;
-  driverName: string | null;
-  status: 'planned' | 'dispatched' | 'completed' | 'broken_down';
-  startedAt: string | null;
-  position: Position | null;
-  gpsStale: boolean;
-  depot: { lat: number; lng: number };
-  stops: LiveStop[];
-}
-
-export interface EtaChange {
-  stopId: string;
-  routeId: string;
-  beforeS: number;
-  afterS: number;
-  lateBeforeS: number;
-  lateAfterS: number;
-}
-
-export interface AtRisk {
-  stopId: string;
-  routeId: string;
-  vehicleCode: string;
-  etaS: number;
-  windowEndS: number;
-  lateByS: number;
-  suggestion: {
-    kind: 'swap' | 'move';
-    stopId: string;
-    fromRouteId: string;
-    toRouteId: string;
-    position: number;
-    lateBeforeS: number;
-    lateAfterS: number;
-    extraDriveS: number;
-    orders: Record<string, string[]>;
-    effects: EtaChange[];
-  } | null;
-}
-
-export interface Board {
-  warehouseId: string;
-  deliveryDate: string;
-  nowS: number;
-  planId: string | null;
-  planStatus: string | null;
-  routes: LiveRoute[];
-  atRisk: AtRisk[];
-  unassignedShipmentIds: string[];
-}
+// The board's shapes are the API's own (its zod response schemas): one source, no hand-kept copy. Type-only, so
+// the console's build and typecheck take nothing of the live-ETA or routing code.
+export type {
+  AtRiskStop as AtRisk,
+  BoardView as Board,
+  EtaChange,
+  LiveRouteView as LiveRoute,
+  LiveStopView as LiveStop,
+} from '../../../domain/dispatch/live.schemas';
+export type Position = NonNullable<LiveRoute['position']>;
 
 export interface ShipmentRow {
   id: string;

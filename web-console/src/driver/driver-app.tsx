@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { enqueue, onResult, pending } from '../offline/queue';
+import { sendLive } from '../live';
+import type { PositionAck } from '../../../domain/dispatch/live.schemas';
 import { session } from '../session';
 import type { ScreenProps } from '../shell/areas';
 import { useStore } from '../store';
@@ -104,19 +106,25 @@ export default function DriverApp({ warehouseId }: ScreenProps) {
       navigator.geolocation?.getCurrentPosition(
         (p) => {
           setLastFix(p.coords);
-          void enqueue({
-            method: 'POST',
-            path: `/vehicles/${route.vehicleId}/positions`,
-            body: {
-              lat: p.coords.latitude,
-              lng: p.coords.longitude,
-              ...(p.coords.accuracy != null ? { accuracyM: Math.min(100_000, p.coords.accuracy) } : {}),
-              ...(p.coords.speed != null && p.coords.speed >= 0 ? { speedMps: Math.min(100, p.coords.speed) } : {}),
-              recordedAt: new Date(p.timestamp).toISOString(),
-            },
-            label: 'Position',
-            group: 'driver-ping',
-            userId,
+          const body = {
+            lat: p.coords.latitude,
+            lng: p.coords.longitude,
+            ...(p.coords.accuracy != null ? { accuracyM: Math.min(100_000, p.coords.accuracy) } : {}),
+            ...(p.coords.speed != null && p.coords.speed >= 0 ? { speedMps: Math.min(100, p.coords.speed) } : {}),
+            recordedAt: new Date(p.timestamp).toISOString(),
+          };
+          // Over the live socket while it is up (no HTTP request per ping); else, or unanswered, through the offline queue.
+          void sendLive<PositionAck>('position', { vehicleId: route.vehicleId, ...body }).then((ack) => {
+            if (ack?.ok) return;
+            if (ack && ack.status < 500) return setError(ack.detail);
+            void enqueue({
+              method: 'POST',
+              path: `/vehicles/${route.vehicleId}/positions`,
+              body,
+              label: 'Position',
+              group: 'driver-ping',
+              userId,
+            });
           });
         },
         () => setError('Location unavailable: allow location for this app to share your position'),

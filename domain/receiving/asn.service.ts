@@ -11,10 +11,11 @@ import { sql, sqlOne } from '../shared/sql.js';
 import { discrepanciesOf } from './receipt-rules.js';
 import type { AsnView, CreateAsnInput, Discrepancy } from './receiving.schemas.js';
 import type { SupplierRow } from './entities/supplier.entity.js';
-import type { SkuRow } from '../catalog/entities/sku.entity.js';
-import type { LocationRow } from '../layout/entities/location.entity.js';
-import type { PurchaseOrderRow } from './entities/purchase-order.entity.js';
-import type { AsnRow } from './entities/asn.entity.js';
+import { Sku } from '../catalog/entities/sku.entity.js';
+import { Location } from '../layout/entities/location.entity.js';
+import { PurchaseOrder } from './entities/purchase-order.entity.js';
+import { Asn, type AsnRow } from './entities/asn.entity.js';
+import type { AsnLineRow } from './entities/asn-line.entity.js';
 import { moveAsn } from './asn.lifecycle.js';
 import { iso } from '../shared/time.js';
 
@@ -32,9 +33,7 @@ export async function upsertSupplier(tx: EntityManager, name: string): Promise<{
 
 /** SKU ids by code; unknown codes are field errors at `path(i)`. */
 export async function skuIdsByCode(tx: EntityManager, codes: string[], path: (i: number) => string): Promise<Map<string, string>> {
-  const rows = await sql<Pick<SkuRow, 'id' | 'code'>>(tx, 'select id, code from sku where code = any(?::text[])', [
-    `{${[...new Set(codes)].map((c) => `"${c.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`,
-  ]);
+  const rows = await tx.find(Sku, { code: { $in: [...new Set(codes)] } }, { fields: ['id', 'code'], disableIdentityMap: true });
   const byCode = new Map(rows.map((r) => [r.code, r.id]));
   const errors: FieldError[] = [];
   codes.forEach((c, i) => {
@@ -47,10 +46,10 @@ export async function skuIdsByCode(tx: EntityManager, codes: string[], path: (i:
 
 /** Dock location for a door code in the warehouse (a `dock` location), or a field error. */
 export async function dockLocation(tx: EntityManager, warehouseId: string, door: string, path: string): Promise<string> {
-  const loc = await sqlOne<Pick<LocationRow, 'id'>>(
-    tx,
-    `select id from location where warehouse_id = ? and code = ? and type = 'dock' and active`,
-    [warehouseId, door],
+  const loc = await tx.findOne(
+    Location,
+    { warehouse_id: warehouseId, code: door, type: 'dock', active: true },
+    { fields: ['id'], disableIdentityMap: true },
   );
   if (!loc)
     throw new ValidationFailed(`No dock location ${door} in this warehouse`, [
@@ -68,10 +67,11 @@ export async function createAsn(tx: EntityManager, input: CreateAsnInput, userId
   const supplier = await upsertSupplier(tx, input.supplier.name);
   let poId: string | null = null;
   if (input.poReference) {
-    const po = await sqlOne<Pick<PurchaseOrderRow, 'id'>>(tx, 'select id from purchase_order where warehouse_id = ? and reference = ?', [
-      input.warehouseId,
-      input.poReference,
-    ]);
+    const po = await tx.findOne(
+      PurchaseOrder,
+      { warehouse_id: input.warehouseId, reference: input.poReference },
+      { fields: ['id'], disableIdentityMap: true },
+    );
     if (!po)
       throw new ValidationFailed(`No purchase order ${input.poReference}`, [
         { path: 'body.poReference', message: 'unknown purchase order' },
@@ -114,15 +114,21 @@ export async function createAsn(tx: EntityManager, input: CreateAsnInput, userId
   return getAsn(tx, asn.id);
 }
 
+/** An ASN with its supplier's name, as the views read it. */
+export type AsnWithSupplierRow = AsnRow & { supplier_name: string };
+/** An ASN line with its SKU code and its expiry date as text. */
+export type AsnLineViewRow = AsnLineRow & { expiry_s: string | null; sku_code: string };
+
 /** The ASN with its lines (404 when missing). */
 export async function getAsn(em: EntityManager, id: string): Promise<AsnView> {
-  const a = await sqlOne<Record<string, any>>(
+  // Raw SQL: one join for the view, plus the date column as text (a date has no time zone to shift).
+  const a = await sqlOne<AsnWithSupplierRow>(
     em,
     `select a.*, s.name as supplier_name from asn a join supplier s on s.id = a.supplier_id where a.id = ?`,
     [id],
   );
   if (!a) throw new NotFound('ASN', id);
-  const lines = await sql<Record<string, any>>(
+  const lines = await sql<AsnLineViewRow>(
     em,
     `select l.*, l.expiry::text as expiry_s, s.code as sku_code from asn_line l join sku s on s.id = l.sku_id where l.asn_id = ? order by l.line_no`,
     [id],
@@ -161,7 +167,7 @@ export async function getAsn(em: EntityManager, id: string): Promise<AsnView> {
 
 /** Warehouse of an ASN (for the caller's scope check before anything else); 404 when missing. */
 export async function asnWarehouse(em: EntityManager, id: string): Promise<string> {
-  const r = await sqlOne<Pick<AsnRow, 'warehouse_id'>>(em, 'select warehouse_id from asn where id = ?', [id]);
+  const r = await em.findOne(Asn, { id }, { fields: ['warehouse_id'], disableIdentityMap: true });
   if (!r) throw new NotFound('ASN', id);
   return r.warehouse_id;
 }
@@ -175,7 +181,7 @@ export async function closeAsn(
   id: string,
   userId?: string,
 ): Promise<AsnView & { status: 'closed'; discrepancies: Discrepancy[] }> {
-  const a = await sqlOne<Record<string, any>>(
+  const a = await sqlOne<AsnWithSupplierRow>(
     tx,
     `select a.*, s.name as supplier_name from asn a join supplier s on s.id = a.supplier_id where a.id = ? for update of a`,
     [id],
@@ -185,7 +191,7 @@ export async function closeAsn(
     const v = await getAsn(tx, id);
     return { ...v, status: 'closed', discrepancies: v.discrepancies ?? [] };
   }
-  const lines = await sql<Record<string, any>>(
+  const lines = await sql<AsnClosingLineRow>(
     tx,
     `select l.*, s.code as sku_code,
       (select coalesce(array_agg(sc.photo_url order by sc.created_at), '{}') from asn_scan sc
@@ -208,7 +214,7 @@ export async function closeAsn(
     set: 'closed_at = now(), discrepancies = ?::jsonb',
     setParams: [JSON.stringify(discrepancies)],
   });
-  const closed = (await sqlOne<Pick<AsnRow, 'closed_at'>>(tx, 'select closed_at from asn where id = ?', [id]))!;
+  const closed = await tx.findOneOrFail(Asn, { id }, { fields: ['closed_at'], disableIdentityMap: true });
   if (a.po_id)
     await sql(
       tx,
@@ -239,7 +245,7 @@ export async function listAsns(
 ) {
   const after = newestFirst.after(q.cursor);
   const ref = q.ref ?? null;
-  const rows = await sql<Record<string, any>>(
+  const rows = await sql<AsnListRow>(
     em,
     `select a.id, a.reference, a.status, a.expected_at, a.dock_door, a.created_at, s.name as supplier_name, po.reference as po_reference,
       (select count(*)::int from asn_line l where l.asn_id = a.id) as line_count
@@ -276,6 +282,14 @@ export async function listAsns(
     nextCursor: p.nextCursor,
   };
 }
+/** An ASN line as closing reads it: its SKU code and the photos of damaged scans that touched it. */
+export type AsnClosingLineRow = AsnLineRow & { sku_code: string; photos: string[] };
+/** A row of the ASN list (joins and a count: raw SQL). */
+export type AsnListRow = Pick<AsnRow, 'id' | 'reference' | 'status' | 'expected_at' | 'dock_door' | 'created_at'> & {
+  supplier_name: string;
+  po_reference: string | null;
+  line_count: number;
+};
 export type MarkStockedIfDoneRow = Pick<AsnRow, 'warehouse_id' | 'reference'> & { s: number };
 
 /**

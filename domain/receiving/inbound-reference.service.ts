@@ -14,18 +14,21 @@ import type {
   supplierView,
 } from './receiving.schemas.js';
 import type { PurchaseOrderRow } from './entities/purchase-order.entity.js';
-import type { LocationRow } from '../layout/entities/location.entity.js';
-import type { DockAppointmentRow } from './entities/dock-appointment.entity.js';
+import { PurchaseOrder } from './entities/purchase-order.entity.js';
+import { PurchaseOrderLine } from './entities/purchase-order-line.entity.js';
+import { Supplier, type SupplierRow } from './entities/supplier.entity.js';
+import { Location } from '../layout/entities/location.entity.js';
+import { DockAppointment, type DockAppointmentRow } from './entities/dock-appointment.entity.js';
+import { Asn } from './entities/asn.entity.js';
+import { Sku } from '../catalog/entities/sku.entity.js';
 import { iso } from '../shared/time.js';
 
 export async function saveSupplier(tx: EntityManager, b: z.infer<typeof supplierBody>): Promise<z.infer<typeof supplierView>> {
   const s = await upsertSupplier(tx, b.name);
-  const r = (await sqlOne<Record<string, any>>(
-    tx,
-    'update supplier set code = coalesce(?, code), lead_time_days = coalesce(?, lead_time_days) where id = ? returning *',
-    [b.code ?? null, b.leadTimeDays ?? null, s.id],
-  ))!;
-  return { id: r.id, name: r.name, code: r.code, leadTimeDays: r.lead_time_days };
+  const set = { ...(b.code != null ? { code: b.code } : {}), ...(b.leadTimeDays != null ? { lead_time_days: b.leadTimeDays } : {}) };
+  if (Object.keys(set).length) await tx.nativeUpdate(Supplier, { id: s.id }, set);
+  const r = await tx.findOneOrFail(Supplier, { id: s.id }, { disableIdentityMap: true });
+  return { id: r.id, name: r.name, code: r.code ?? null, leadTimeDays: r.lead_time_days };
 }
 
 const supplierKeys = keyset(['text', 'uuid']);
@@ -34,12 +37,13 @@ const appointmentKeys = keyset(['time', 'text', 'uuid']);
 /** Suppliers by name (ties by id, so equal names never skip or repeat a row). */
 export async function listSuppliers(em: EntityManager, q: { limit: number; cursor?: string }) {
   const after = supplierKeys.after(q.cursor);
-  const rows = await sql<Record<string, any>>(
+  // Raw SQL: the keyset is a row comparison on an expression (lower(name), id).
+  const rows = await sql<SupplierRow>(
     em,
     'select * from supplier where (?::text is null or (lower(name), id) > (?, ?::uuid)) order by lower(name), id limit ?',
     [after?.[0] ?? null, after?.[0] ?? null, after?.[1] ?? null, q.limit + 1],
   );
-  const page = supplierKeys.page(rows, q.limit, (r) => [String(r.name).toLowerCase(), r.id as string]);
+  const page = supplierKeys.page(rows, q.limit, (r) => [r.name.toLowerCase(), r.id]);
   return {
     items: page.items.map((r) => ({ id: r.id, name: r.name, code: r.code, leadTimeDays: r.lead_time_days })),
     nextCursor: page.nextCursor,
@@ -64,43 +68,38 @@ export async function createPurchaseOrder(
     [b.warehouseId, s.id, b.reference, b.expectedAt ?? null, userId ?? null],
   );
   if (!po) throw new Conflict(`Purchase order ${b.reference} already exists`, 'po-exists');
-  await sql(
-    tx,
-    `insert into purchase_order_line (po_id, line_no, sku_id, qty_ordered)
-    select ?, t.n, t.sku_id, t.qty from jsonb_to_recordset(?::jsonb) as t(n int, sku_id uuid, qty int)`,
-    [po.id, JSON.stringify(b.lines.map((l, i) => ({ n: i + 1, sku_id: skus.get(l.sku), qty: l.qty })))],
+  await tx.insertMany<PurchaseOrderLine>(
+    PurchaseOrderLine,
+    b.lines.map((l, i) => ({ po_id: po.id, line_no: i + 1, sku_id: skus.get(l.sku)!, qty_ordered: l.qty })),
   );
   return getPurchaseOrder(tx, po.id);
 }
 
 export async function getPurchaseOrder(em: EntityManager, id: string): Promise<z.infer<typeof purchaseOrderView>> {
-  const p = await sqlOne<Record<string, any>>(
-    em,
-    'select p.*, s.name as supplier_name from purchase_order p join supplier s on s.id = p.supplier_id where p.id = ?',
-    [id],
-  );
+  const fresh = { disableIdentityMap: true } as const;
+  const p = await em.findOne(PurchaseOrder, { id }, fresh);
   if (!p) throw new NotFound('Purchase order', id);
-  const lines = await sql<Record<string, any>>(
-    em,
-    'select l.*, s.code from purchase_order_line l join sku s on s.id = l.sku_id where l.po_id = ? order by l.line_no',
-    [id],
-  );
+  const supplier = await em.findOneOrFail(Supplier, { id: p.supplier_id }, { fields: ['name'], ...fresh });
+  const poLines = await em.find(PurchaseOrderLine, { po_id: id }, { orderBy: { line_no: 'asc' }, ...fresh });
+  const skus = poLines.length ? await em.find(Sku, { id: { $in: poLines.map((l) => l.sku_id) } }, { fields: ['code'], ...fresh }) : [];
+  const codeOf = new Map(skus.map((s) => [s.id, s.code]));
+  const lines = poLines.map((l) => ({ ...l, code: codeOf.get(l.sku_id)! }));
   return {
     id: p.id,
     warehouseId: p.warehouse_id,
     reference: p.reference,
-    supplier: { id: p.supplier_id, name: p.supplier_name },
+    supplier: { id: p.supplier_id, name: supplier.name },
     status: p.status,
     expectedAt: iso(p.expected_at),
     lines: lines.map((l) => ({ id: l.id, sku: l.code, qtyOrdered: l.qty_ordered, qtyReceived: l.qty_received })),
   };
 }
 
-const toAppointment = (r: Record<string, any>): z.infer<typeof appointmentView> => ({
+const toAppointment = (r: DockAppointment | DockAppointmentRow): z.infer<typeof appointmentView> => ({
   id: r.id,
   warehouseId: r.warehouse_id,
   dockDoor: r.dock_door,
-  asnId: r.asn_id,
+  asnId: r.asn_id ?? null,
   startsAt: iso(r.starts_at)!,
   endsAt: iso(r.ends_at)!,
   status: r.status,
@@ -114,29 +113,38 @@ const toAppointment = (r: Record<string, any>): z.infer<typeof appointmentView> 
 export async function bookAppointment(tx: EntityManager, b: z.infer<typeof appointmentBody>): Promise<z.infer<typeof appointmentView>> {
   if (new Date(b.endsAt) <= new Date(b.startsAt))
     throw new ValidationFailed('endsAt must be after startsAt', [{ path: 'body.endsAt', message: 'must be after startsAt' }]);
-  const dock = await sqlOne<Pick<LocationRow, 'id'>>(tx, `select id from location where warehouse_id = ? and code = ? and type = 'dock'`, [
-    b.warehouseId,
-    b.dockDoor,
-  ]);
+  const dock = await tx.findOne(
+    Location,
+    { warehouse_id: b.warehouseId, code: b.dockDoor, type: 'dock' },
+    { fields: ['id'], disableIdentityMap: true },
+  );
   if (!dock) throw new ValidationFailed(`No dock door ${b.dockDoor}`, [{ path: 'body.dockDoor', message: 'unknown dock door' }]);
   await sql(tx, 'select pg_advisory_xact_lock(hashtext(?))', [`dock:${b.warehouseId}:${b.dockDoor}`]);
-  const clash = await sqlOne<Pick<DockAppointmentRow, 'id'>>(
-    tx,
-    `select id from dock_appointment where warehouse_id = ? and dock_door = ? and status <> 'cancelled' and starts_at < ? and ends_at > ?`,
-    [b.warehouseId, b.dockDoor, b.endsAt, b.startsAt],
+  const clash = await tx.findOne(
+    DockAppointment,
+    {
+      warehouse_id: b.warehouseId,
+      dock_door: b.dockDoor,
+      status: { $ne: 'cancelled' },
+      starts_at: { $lt: new Date(b.endsAt) },
+      ends_at: { $gt: new Date(b.startsAt) },
+    },
+    { fields: ['id'], disableIdentityMap: true },
   );
   if (clash) throw new Conflict(`Dock door ${b.dockDoor} is booked in that slot`, 'dock-door-booked', { appointmentId: clash.id });
   if (b.asnId) {
-    const asn = await sqlOne(tx, 'select 1 from asn where id = ? and warehouse_id = ?', [b.asnId, b.warehouseId]);
+    const asn = await tx.count(Asn, { id: b.asnId, warehouse_id: b.warehouseId });
     if (!asn) throw new ValidationFailed('No such ASN in this warehouse', [{ path: 'body.asnId', message: 'unknown ASN' }]);
-    await sql(tx, 'update asn set dock_door = ?, dock_location_id = ? where id = ?', [b.dockDoor, dock.id, b.asnId]);
+    await tx.nativeUpdate(Asn, { id: b.asnId }, { dock_door: b.dockDoor, dock_location_id: dock.id });
   }
-  const r = (await sqlOne<Record<string, any>>(
-    tx,
-    'insert into dock_appointment (warehouse_id, dock_door, asn_id, starts_at, ends_at) values (?, ?, ?, ?, ?) returning *',
-    [b.warehouseId, b.dockDoor, b.asnId ?? null, b.startsAt, b.endsAt],
-  ))!;
-  return toAppointment(r);
+  const id = (await tx.insert(DockAppointment, {
+    warehouse_id: b.warehouseId,
+    dock_door: b.dockDoor,
+    asn_id: b.asnId ?? null,
+    starts_at: new Date(b.startsAt),
+    ends_at: new Date(b.endsAt),
+  })) as string;
+  return toAppointment(await tx.findOneOrFail(DockAppointment, { id }, { disableIdentityMap: true }));
 }
 
 /**
@@ -148,7 +156,8 @@ export async function listAppointments(
   q: { warehouseId: string; from?: string; to?: string; limit: number; cursor?: string },
 ): Promise<{ items: z.infer<typeof appointmentView>[]; nextCursor: string | null }> {
   const after = appointmentKeys.after(q.cursor);
-  const rows = await sql<Record<string, any>>(
+  // Raw SQL: the keyset is a row comparison (starts_at, dock_door, id) at microsecond precision.
+  const rows = await sql<DockAppointmentRow>(
     em,
     `select * from dock_appointment where warehouse_id = ? and (?::timestamptz is null or ends_at > ?) and (?::timestamptz is null or starts_at < ?)
       and (?::timestamptz is null or (starts_at, dock_door, id) > (?::timestamptz, ?::text, ?::uuid))

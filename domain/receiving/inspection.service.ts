@@ -3,16 +3,16 @@
  * hold (receive.service.ts). Setting it is a quality decision, so it is audited with who, from what,
  * to what and why; SKUs are global, so the flag applies in every warehouse.
  */
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode, raw, type EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { recordAudit } from '../identity/audit.js';
 import { NotFound } from '../shared/errors.js';
 import type { Actor } from '../shared/roles.js';
-import { sqlOne } from '../shared/sql.js';
+import { Sku, type SkuRow } from '../catalog/entities/sku.entity.js';
 import type { inspectionBody, inspectionView } from './receiving.schemas.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export type SetInspectionFlagRow = { id: string; code: string; requires_inspection: boolean };
+export type SetInspectionFlagRow = Pick<SkuRow, 'id' | 'code' | 'requires_inspection'>;
 
 /** Sets or clears the flag by SKU id or code (idempotent: setting the current value changes and audits nothing). */
 export async function setInspectionFlag(
@@ -21,20 +21,15 @@ export async function setInspectionFlag(
   idOrCode: string,
   b: z.infer<typeof inspectionBody>,
 ): Promise<z.infer<typeof inspectionView>> {
-  const sku = await sqlOne<SetInspectionFlagRow>(
-    tx,
-    UUID.test(idOrCode)
-      ? 'select id, code, requires_inspection from sku where id = ?::uuid or code = ? for update'
-      : 'select id, code, requires_inspection from sku where code = ? for update',
-    UUID.test(idOrCode) ? [idOrCode, idOrCode] : [idOrCode],
+  const sku: SetInspectionFlagRow | null = await tx.findOne(
+    Sku,
+    UUID.test(idOrCode) ? { $or: [{ id: idOrCode }, { code: idOrCode }] } : { code: idOrCode },
+    { fields: ['id', 'code', 'requires_inspection'], lockMode: LockMode.PESSIMISTIC_WRITE, disableIdentityMap: true },
   );
   if (!sku) throw new NotFound('SKU', idOrCode);
   const changed = sku.requires_inspection !== b.requiresInspection;
   if (changed) {
-    await sqlOne(tx, 'update sku set requires_inspection = ?, updated_at = now() where id = ? returning id', [
-      b.requiresInspection,
-      sku.id,
-    ]);
+    await tx.nativeUpdate(Sku, { id: sku.id }, { requires_inspection: b.requiresInspection, updated_at: raw('now()') });
     await recordAudit(tx, {
       actorType: actor.kind,
       actorId: actor.id,

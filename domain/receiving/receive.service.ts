@@ -5,7 +5,7 @@
  * is locked for the scan, so scans of one ASN serialize; a re-sent client key answers what the first
  * call answered and books nothing again.
  */
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import { emit } from '../events/outbox.js';
 import { placeHold } from '../inventory/holds.service.js';
 import { postMovement, type StockStatus } from '../inventory/ledger.service.js';
@@ -16,9 +16,11 @@ import { sql, sqlOne } from '../shared/sql.js';
 import { getAsn } from './asn.service.js';
 import { allocateUnits, receiptIntent, unitsFor, type LineState } from './receipt-rules.js';
 import type { ReceiveInput, ReceiveView } from './receiving.schemas.js';
-import type { LocationRow } from '../layout/entities/location.entity.js';
-import type { AsnRow } from './entities/asn.entity.js';
-import type { StockBalanceRow } from '../inventory/entities/stock-balance.entity.js';
+import { Location } from '../layout/entities/location.entity.js';
+import { Asn } from './entities/asn.entity.js';
+import { AsnScan } from './entities/asn-scan.entity.js';
+import { StockBalance } from '../inventory/entities/stock-balance.entity.js';
+import { LicensePlate } from '../inventory/entities/license-plate.entity.js';
 import type { AsnLineRow } from './entities/asn-line.entity.js';
 import type { SkuRow } from '../catalog/entities/sku.entity.js';
 import { moveAsn } from './asn.lifecycle.js';
@@ -64,16 +66,16 @@ function parse(raw: string, now: Date) {
 /** Where received goods land: the given location, else the ASN's dock, else the warehouse's first dock location. */
 async function receivingLocation(tx: EntityManager, warehouseId: string, given: string | undefined, dock: string | null): Promise<string> {
   if (given) {
-    const l = await sqlOne(tx, 'select 1 from location where id = ? and warehouse_id = ? and active', [given, warehouseId]);
+    const l = await tx.count(Location, { id: given, warehouse_id: warehouseId, active: true });
     if (!l)
       throw new ValidationFailed(`Location ${given} is not in this warehouse`, [{ path: 'body.locationId', message: 'unknown location' }]);
     return given;
   }
   if (dock) return dock;
-  const first = await sqlOne<Pick<LocationRow, 'id'>>(
-    tx,
-    `select id from location where warehouse_id = ? and type = 'dock' and active order by code limit 1`,
-    [warehouseId],
+  const first = await tx.findOne(
+    Location,
+    { warehouse_id: warehouseId, type: 'dock', active: true },
+    { fields: ['id'], orderBy: { code: 'asc' }, disableIdentityMap: true },
   );
   if (!first)
     throw new ValidationFailed('This warehouse has no dock location: pass locationId', [
@@ -97,24 +99,25 @@ export type ReceiveScanRow2 = Pick<AsnLineRow, 'id' | 'sku_id' | 'qty_expected' 
 export type ReceiveScanRow3 = Pick<SkuRow, 'id' | 'code' | 'requires_inspection' | 'track_lot' | 'track_expiry'> & { qty_each: number };
 
 export async function receiveScan(tx: EntityManager, asnId: string, input: ReceiveInput, ctx: ReceiveCtx): Promise<ReceiveView> {
-  const a = await sqlOne<Pick<AsnRow, 'id' | 'warehouse_id' | 'reference' | 'status' | 'dock_location_id'>>(
-    tx,
-    'select id, warehouse_id, reference, status, dock_location_id from asn where id = ? for update',
-    [asnId],
+  const a = await tx.findOne(
+    Asn,
+    { id: asnId },
+    {
+      fields: ['id', 'warehouse_id', 'reference', 'status', 'dock_location_id'],
+      lockMode: LockMode.PESSIMISTIC_WRITE,
+      disableIdentityMap: true,
+    },
   );
   if (!a) throw new NotFound('ASN', asnId);
   if (ctx.clientKey) {
-    const prior = await sqlOne<ReceiveScanRow>(tx, 'select result from asn_scan where asn_id = ? and client_key = ?', [
-      asnId,
-      ctx.clientKey,
-    ]);
-    if (prior) return { ...(await getAsn(tx, asnId)), ...prior.result };
+    const prior = await tx.findOne(AsnScan, { asn_id: asnId, client_key: ctx.clientKey }, { fields: ['result'], disableIdentityMap: true });
+    if (prior) return { ...(await getAsn(tx, asnId)), ...(prior.result as ReceiveScanRow['result']) };
   }
   if (a.status === 'closed') throw new Conflict(`ASN ${a.reference} is closed`, 'asn-closed');
   const scan = parse(input.raw, ctx.now);
   const intent = receiptIntent(scan);
   if (!intent) scanProblem(input.raw);
-  const locationId = await receivingLocation(tx, a.warehouse_id, input.locationId, a.dock_location_id);
+  const locationId = await receivingLocation(tx, a.warehouse_id, input.locationId, a.dock_location_id ?? null);
   const status: StockStatus = input.damaged ? 'damaged' : 'available';
   const received: Received[] = [];
   const stock: ReceivedStock = { warehouseId: a.warehouse_id, asnId, locationId, lpnId: null, items: [] };
@@ -143,7 +146,7 @@ export async function receiveScan(tx: EntityManager, asnId: string, input: Recei
       refId: asnId,
     });
     // The ledger may have turned it to quarantine (a hold on the lot): report what really landed.
-    const landed = await sqlOne<Pick<StockBalanceRow, 'status'>>(tx, 'select status from stock_balance where id = ?', [mv.toBalanceId]);
+    const landed = await tx.findOne(StockBalance, { id: mv.toBalanceId }, { fields: ['status'], disableIdentityMap: true });
     received.push({ skuId: sku.id, sku: sku.code, qty, lot, expiry, status: landed!.status, lineId });
     stock.items.push({ skuId: sku.id, qty, lot, expiry, status: landed!.status });
   };
@@ -161,7 +164,7 @@ export async function receiveScan(tx: EntityManager, asnId: string, input: Recei
         [{ path: 'body.raw', message: 'SSCC not on this ASN', code: 'unexpected-pallet' }],
         'unexpected-pallet',
       );
-    if (lines.some((l) => l.lpn_id) || (await sqlOne(tx, 'select 1 from license_plate where sscc = ?', [intent!.sscc])))
+    if (lines.some((l) => l.lpn_id) || (await tx.count(LicensePlate, { sscc: intent!.sscc })))
       throw new Conflict(`Pallet ${intent!.sscc} was already received`, 'pallet-already-received');
     const lpn = await createLpn(tx, { warehouseId: a.warehouse_id, type: 'pallet', locationId, sscc: intent!.sscc });
     stock.lpnId = lpn.id;
@@ -265,25 +268,20 @@ export async function receiveScan(tx: EntityManager, asnId: string, input: Recei
   await moveAsn(tx, a, 'receiving', { set: 'arrived_at = coalesce(arrived_at, ?)', setParams: [ctx.now.toISOString()] });
   const putawayTaskIds = ctx.onReceived ? await ctx.onReceived(tx, stock) : [];
   const result = { ...(stock.lpnId ? { lpnId: stock.lpnId } : {}), received, putawayTaskIds };
-  await sql(
-    tx,
-    `insert into asn_scan (asn_id, client_key, raw, kind, line_ids, lpn_id, location_id, damaged, photo_url, note, user_id, result)
-    values (?, ?, ?, ?, ?::uuid[], ?, ?, ?, ?, ?, ?, ?::jsonb)`,
-    [
-      asnId,
-      ctx.clientKey ?? null,
-      input.raw,
-      intent!.kind,
-      `{${lineIds.join(',')}}`,
-      stock.lpnId,
-      locationId,
-      !!input.damaged,
-      input.photoUrl ?? null,
-      input.note ?? null,
-      ctx.userId ?? null,
-      JSON.stringify(result),
-    ],
-  );
+  await tx.insert(AsnScan, {
+    asn_id: asnId,
+    client_key: ctx.clientKey ?? null,
+    raw: input.raw,
+    kind: intent!.kind,
+    line_ids: lineIds,
+    lpn_id: stock.lpnId,
+    location_id: locationId,
+    damaged: !!input.damaged,
+    photo_url: input.photoUrl ?? null,
+    note: input.note ?? null,
+    user_id: ctx.userId ?? null,
+    result,
+  });
   await emit(tx, {
     type: 'asn.received',
     warehouseId: a.warehouse_id,

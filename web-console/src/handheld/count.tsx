@@ -3,7 +3,8 @@ import { t } from '../i18n';
 import { enqueue } from '../offline/queue';
 import type { ScreenProps } from '../shell/areas';
 import { FlowScreen, QtyPicker, type FlowApi, type FlowDef } from '../flows/framework';
-import { claim, me, reason, type TaskView } from '../flows/tasks';
+import { me, reason, type TaskView } from '../flows/tasks';
+import { GetTaskButton, startStep, taskClaimer } from '../flows/task-steps';
 import { resolveScan } from './resolve';
 
 interface CountTask {
@@ -31,20 +32,12 @@ interface CountCtx {
   empty?: boolean;
 }
 
-async function getTask(c: CountCtx, f: FlowApi<CountCtx>): Promise<void> {
-  f.patch({ busy: true, empty: false });
-  try {
-    const task = await claim(c.warehouseId, ['count']);
-    if (!task) return f.patch({ busy: false, empty: true });
-    if (task.refType !== 'count_task' || !task.refId) throw new Error(`task ${task.id} names no count`);
-    // Blind: the API hides expected quantities from counters; the screen never asks for them.
-    const count = await api<CountTask>('GET', `/counts/${task.refId}`);
-    f.go('location', { task, count, lines: [], busy: false });
-  } catch (e) {
-    f.patch({ busy: false });
-    f.say('wrong', reason(e));
-  }
-}
+const getTask = taskClaimer<CountCtx>(['count'], async (task, _c, f) => {
+  if (task.refType !== 'count_task' || !task.refId) throw new Error(`task ${task.id} names no count`);
+  // Blind: the API hides expected quantities from counters; the screen never asks for them.
+  const count = await api<CountTask>('GET', `/counts/${task.refId}`);
+  f.go('location', { task, count, lines: [], busy: false });
+});
 
 function submit(c: CountCtx, f: FlowApi<CountCtx>): void {
   const group = c.count!.id;
@@ -95,14 +88,7 @@ export const countFlow: FlowDef<CountCtx> = {
   persist: true,
   initial: () => ({ warehouseId: '', lines: [], lot: null, qty: 0 }),
   steps: {
-    start: {
-      prompt: (c) => (c.busy ? t('task.getting') : c.empty ? t('task.none') : t('task.get')),
-      body: (c, f) => (
-        <button type="button" class="primary huge" disabled={c.busy} onClick={() => void getTask(f.ctx, f)} data-testid="get-task">
-          {t('task.get')}
-        </button>
-      ),
-    },
+    start: startStep(getTask),
     location: {
       prompt: () => t('count.scanLocation'),
       info: (c) => <Counted c={c} />,
@@ -153,11 +139,7 @@ export const countFlow: FlowDef<CountCtx> = {
     done: {
       prompt: () => t('count.submitted'),
       info: (c) => <Counted c={c} />,
-      body: (_c, f) => (
-        <button type="button" class="primary huge" onClick={() => void getTask(f.ctx, f)} data-testid="get-task">
-          {t('task.get')}
-        </button>
-      ),
+      body: (_c, f) => <GetTaskButton f={f} getTask={getTask} />,
     },
   },
 };

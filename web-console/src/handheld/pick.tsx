@@ -5,7 +5,8 @@ import { enqueue, inFlight, onResult } from '../offline/queue';
 import type { ScreenProps } from '../shell/areas';
 import { FlowView, QtyPicker, useFlow, type FlowApi, type FlowDef, type Outcome, type ScanIn } from '../flows/framework';
 import { findSku, loadSkus, skuName, skuOf } from '../flows/skus';
-import { claim, me, openLines, reason, type TaskLineView, type TaskView } from '../flows/tasks';
+import { me, openLines, type TaskLineView, type TaskView } from '../flows/tasks';
+import { GetTaskButton, startStep, taskClaimer } from '../flows/task-steps';
 
 interface PickCtx {
   warehouseId: string;
@@ -103,19 +104,11 @@ function submitShort(c: PickCtx, f: FlowApi<PickCtx>, tote?: string): void {
   f.go(after.next, { ...splitNext(after).ctx, reason: undefined, found: 0 });
 }
 
-async function getTask(c: PickCtx, f: FlowApi<PickCtx>): Promise<void> {
-  f.patch({ busy: true, empty: false });
-  try {
-    const task = await claim(c.warehouseId, ['pick']);
-    if (!task) return f.patch({ busy: false, empty: true });
-    await loadSkus((task.lines ?? []).map((l) => l.skuId));
-    const first = openLines(task)[0];
-    f.go(first ? 'location' : 'done', { task, lineId: first?.id, qty: first ? openQty(first) : 0, busy: false });
-  } catch (e) {
-    f.patch({ busy: false });
-    f.say('wrong', reason(e));
-  }
-}
+const getTask = taskClaimer<PickCtx>(['pick'], async (task, _c, f) => {
+  await loadSkus((task.lines ?? []).map((l) => l.skuId));
+  const first = openLines(task)[0];
+  f.go(first ? 'location' : 'done', { task, lineId: first?.id, qty: first ? openQty(first) : 0, busy: false });
+});
 
 function LineHeader({ c }: { c: PickCtx }) {
   const line = lineOf(c);
@@ -145,14 +138,7 @@ export const pickFlow: FlowDef<PickCtx> = {
   persist: true,
   initial: () => ({ warehouseId: '', qty: 0, found: 0 }),
   steps: {
-    start: {
-      prompt: (c) => (c.busy ? t('task.getting') : c.empty ? t('task.none') : t('task.get')),
-      body: (c, f) => (
-        <button type="button" class="primary huge" disabled={c.busy} onClick={() => void getTask(f.ctx, f)} data-testid="get-task">
-          {t('task.get')}
-        </button>
-      ),
-    },
+    start: startStep(getTask),
     location: {
       prompt: () => t('pick.scanLocation'),
       info: (c) => <LineHeader c={c} />,
@@ -274,11 +260,7 @@ export const pickFlow: FlowDef<PickCtx> = {
     done: {
       prompt: () => t('task.done'),
       info: (c) => (c.task?.dueAt ? <p class="muted">{t('task.due', { when: fmtDateTime(c.task.dueAt) })}</p> : null),
-      body: (_c, f) => (
-        <button type="button" class="primary huge" onClick={() => void getTask(f.ctx, f)} data-testid="get-task">
-          {t('task.get')}
-        </button>
-      ),
+      body: (_c, f) => <GetTaskButton f={f} getTask={getTask} />,
     },
   },
 };

@@ -2,9 +2,10 @@ import { api } from '../api';
 import { t } from '../i18n';
 import { enqueue } from '../offline/queue';
 import type { ScreenProps } from '../shell/areas';
-import { FlowScreen, QtyPicker, type FlowApi, type FlowDef } from '../flows/framework';
+import { FlowScreen, QtyPicker, type FlowDef } from '../flows/framework';
 import { findSku, loadSkus, skuName, skuOf } from '../flows/skus';
-import { claim, me, reason, type TaskView } from '../flows/tasks';
+import { me, type TaskView } from '../flows/tasks';
+import { startStep, taskClaimer } from '../flows/task-steps';
 
 interface ReplCtx {
   warehouseId: string;
@@ -20,22 +21,14 @@ interface ReplCtx {
 const code = async (warehouseId: string, id: string | null) =>
   id ? (await api<{ code: string }>('GET', `/warehouses/${warehouseId}/locations/${id}`)).code : undefined;
 
-async function getTask(c: ReplCtx, f: FlowApi<ReplCtx>): Promise<void> {
-  f.patch({ busy: true, empty: false });
-  try {
-    const task = await claim(c.warehouseId, ['replenish']);
-    if (!task) return f.patch({ busy: false, empty: true });
-    const [from, to] = await Promise.all([
-      code(c.warehouseId, task.fromLocationId),
-      code(c.warehouseId, task.toLocationId),
-      task.skuId && loadSkus([task.skuId]),
-    ]);
-    f.go('from', { task, from, to, qty: task.qty - task.qtyDone, lot: task.lot, busy: false });
-  } catch (e) {
-    f.patch({ busy: false });
-    f.say('wrong', reason(e));
-  }
-}
+const getTask = taskClaimer<ReplCtx>(['replenish'], async (task, c, f) => {
+  const [from, to] = await Promise.all([
+    code(c.warehouseId, task.fromLocationId),
+    code(c.warehouseId, task.toLocationId),
+    task.skuId && loadSkus([task.skuId]),
+  ]);
+  f.go('from', { task, from, to, qty: task.qty - task.qtyDone, lot: task.lot, busy: false });
+});
 
 function What({ c }: { c: ReplCtx }) {
   const sku = c.task?.skuId ? skuOf(c.task.skuId) : undefined;
@@ -61,14 +54,7 @@ export const replenishFlow: FlowDef<ReplCtx> = {
   persist: true,
   initial: () => ({ warehouseId: '', qty: 0, lot: null }),
   steps: {
-    start: {
-      prompt: (c) => (c.busy ? t('task.getting') : c.empty ? t('task.none') : t('task.get')),
-      body: (c, f) => (
-        <button type="button" class="primary huge" disabled={c.busy} onClick={() => void getTask(f.ctx, f)} data-testid="get-task">
-          {t('task.get')}
-        </button>
-      ),
-    },
+    start: startStep(getTask),
     from: {
       prompt: (c) => `${t('repl.scanFrom')}: ${c.from ?? ''}`,
       info: (c) => <What c={c} />,

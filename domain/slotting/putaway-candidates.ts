@@ -2,17 +2,27 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFound } from '../shared/errors.js';
 import { sql, sqlOne } from '../shared/sql.js';
-import type { PutawayItem, PutawayLocation, Temperature } from './putaway-rules.js';
+import type { PutawayItem, PutawayLocation } from './putaway-rules.js';
+import type { SkuRow } from '../catalog/entities/sku.entity.js';
+import type { LocationRow } from '../layout/entities/location.entity.js';
+import type { ZoneRow } from '../layout/entities/zone.entity.js';
+import type { PickFaceRow } from './entities/pick-face.entity.js';
 
-interface SkuAttrs {
-  id: string;
-  code: string;
+/** A SKU's putaway attributes: its columns, its unit volume (mm³, bigint as text) and the warehouse's velocity class. */
+type SkuAttrs = Pick<SkuRow, 'id' | 'code' | 'weight_g' | 'storage_condition' | 'hazmat_class' | 'velocity_class'> & {
   unit_volume: string;
-  weight_g: number;
-  storage_condition: Temperature;
-  hazmat_class: string | null;
-  velocity_class: 'A' | 'B' | 'C' | null;
-}
+};
+
+/** A location with its zone's rules, its pick-face SKU and its contents (json_agg), as the candidate queries read it. */
+export type CandidateLocationRow = Pick<
+  LocationRow,
+  'id' | 'code' | 'type' | 'golden_zone' | 'x_mm' | 'y_mm' | 'max_volume_mm3' | 'max_weight_g' | 'max_skus' | 'mixed_lots'
+> & {
+  temperature: ZoneRow['temperature_class'];
+  hazmat_allowed: ZoneRow['hazmat_allowed'];
+  face_sku_id: PickFaceRow['sku_id'] | null;
+  contents: (Omit<PutawayLocation['contents'][number], 'unitVolumeMm3'> & { unitVolumeMm3: string | number })[];
+};
 
 /** A SKU's putaway attributes; its velocity class is the warehouse's last velocity run, else the hand-typed one. */
 export async function skuAttrs(em: EntityManager, skuId: string, warehouseId?: string): Promise<SkuAttrs> {
@@ -45,7 +55,7 @@ export function itemOf(
   };
 }
 
-function toLocation(r: Record<string, any>): PutawayLocation {
+function toLocation(r: CandidateLocationRow): PutawayLocation {
   return {
     id: r.id,
     code: r.code,
@@ -60,7 +70,7 @@ function toLocation(r: Record<string, any>): PutawayLocation {
     maxSkus: r.max_skus,
     mixedLots: r.mixed_lots,
     faceSkuId: r.face_sku_id,
-    contents: (r.contents as any[]).map((c) => ({ ...c, unitVolumeMm3: Number(c.unitVolumeMm3) })),
+    contents: r.contents.map((c) => ({ ...c, unitVolumeMm3: Number(c.unitVolumeMm3) })),
   };
 }
 
@@ -90,7 +100,7 @@ export async function candidateLocations(
 ): Promise<PutawayLocation[]> {
   const types = item.status === 'available' ? '{reserve,pick_face}' : '{quarantine}';
   const only = o.only ? `{${o.only.join(',')}}` : null;
-  const rows = await sql<Record<string, any>>(em, LOC_SQL, [
+  const rows = await sql<CandidateLocationRow>(em, LOC_SQL, [
     item.skuId,
     warehouseId,
     types,
@@ -106,7 +116,7 @@ export async function candidateLocations(
 
 /** A location's facts (any type or temperature) for checking an override against the hard rules. */
 export async function locationFacts(em: EntityManager, warehouseId: string, locationId: string): Promise<PutawayLocation | null> {
-  const r = await sqlOne<Record<string, any>>(
+  const r = await sqlOne<CandidateLocationRow>(
     em,
     `select l.id, l.code, l.type, coalesce(z.temperature_class, 'ambient') as temperature, coalesce(z.hazmat_allowed, false) as hazmat_allowed,
       l.golden_zone, l.x_mm, l.y_mm, l.max_volume_mm3, l.max_weight_g, l.max_skus, l.mixed_lots, pf.sku_id as face_sku_id,
@@ -130,7 +140,7 @@ export async function locationsOfTypes(
   types: string[],
   o: { emptyOnly?: boolean; limit?: number } = {},
 ): Promise<PutawayLocation[]> {
-  const rows = await sql<Record<string, any>>(
+  const rows = await sql<CandidateLocationRow>(
     em,
     `select l.id, l.code, l.type, coalesce(z.temperature_class, 'ambient') as temperature, coalesce(z.hazmat_allowed, false) as hazmat_allowed,
       l.golden_zone, l.x_mm, l.y_mm, l.max_volume_mm3, l.max_weight_g, l.max_skus, l.mixed_lots, pf.sku_id as face_sku_id,

@@ -22,11 +22,12 @@ import { pgArray } from '../shared/sql.js';
 import type { TaskView } from '../tasks/task.schemas.js';
 import { candidateLocations, itemOf, locationFacts, skuAttrs } from './putaway-candidates.js';
 import { proposePutaway, violations, type Proposal, type PutawayItem } from './putaway-rules.js';
-import type { LocationRow } from '../layout/entities/location.entity.js';
-import type { SkuRow } from '../catalog/entities/sku.entity.js';
+import { Location, type LocationRow } from '../layout/entities/location.entity.js';
+import { Sku } from '../catalog/entities/sku.entity.js';
+import type { LicensePlateRow } from '../inventory/entities/license-plate.entity.js';
 
 async function position(em: EntityManager, locationId: string): Promise<{ xMm: number; yMm: number }> {
-  const l = await sqlOne<Pick<LocationRow, 'x_mm' | 'y_mm'>>(em, 'select x_mm, y_mm from location where id = ?', [locationId]);
+  const l = await em.findOne(Location, { id: locationId }, { fields: ['x_mm', 'y_mm'], disableIdentityMap: true });
   return { xMm: l?.x_mm ?? 0, yMm: l?.y_mm ?? 0 };
 }
 
@@ -122,10 +123,10 @@ export async function confirmPutaway(
   const task = await lockHeldTask(tx, actor, taskId, clock, opts, locked);
   if (task.type !== 'putaway') throw new Conflict(`Task ${taskId} is a ${task.type} task`, 'not-a-putaway-task');
   const code = scannedLocationCode(cmd.locationScan);
-  const loc = await sqlOne<Pick<LocationRow, 'id' | 'code'>>(
-    tx,
-    'select id, code from location where warehouse_id = ? and code = ? and active',
-    [task.warehouse_id, code],
+  const loc = await tx.findOne(
+    Location,
+    { warehouse_id: task.warehouse_id, code, active: true },
+    { fields: ['id', 'code'], disableIdentityMap: true },
   );
   if (!loc)
     throw new ValidationFailed(
@@ -134,8 +135,8 @@ export async function confirmPutaway(
       'unknown-location',
     );
   const proposed = task.to_location_id
-    ? await sqlOne<Pick<LocationRow, 'code'>>(tx, 'select code from location where id = ?', [task.to_location_id])
-    : undefined;
+    ? await tx.findOne(Location, { id: task.to_location_id }, { fields: ['code'], disableIdentityMap: true })
+    : null;
   const details = task.details as { asnId?: string; lpnId?: string; expiry?: string | null; status?: StockStatus };
   const override = loc.id !== task.to_location_id;
   if (override) {
@@ -217,8 +218,8 @@ export interface PutawayWork {
   lpn: string | null;
   sku: { id: string; code: string; name: string; nameI18n: Record<string, string> } | null;
 }
-export type WorkOfRow = { from_code: string | null; to_code: string | null; lpn: string | null };
-export type WorkOfRow2 = Pick<SkuRow, 'id' | 'code' | 'name'> & { name_i18n: Record<string, string> | null };
+/** The codes a putaway shows: where from, where to (location codes), which pallet (LPN code). */
+export type WorkOfRow = { from_code: LocationRow['code'] | null; to_code: LocationRow['code'] | null; lpn: LicensePlateRow['code'] | null };
 
 async function workOf(em: EntityManager, task: TaskView): Promise<PutawayWork> {
   const d = task.details as { lpnId?: string; why?: string[] };
@@ -228,14 +229,16 @@ async function workOf(em: EntityManager, task: TaskView): Promise<PutawayWork> {
       (select code from license_plate where id = ?) as lpn`,
     [task.fromLocationId, task.toLocationId, d.lpnId ?? null],
   );
-  const sku = task.skuId ? await sqlOne<WorkOfRow2>(em, 'select id, code, name, name_i18n from sku where id = ?', [task.skuId]) : undefined;
+  const sku = task.skuId
+    ? await em.findOne(Sku, { id: task.skuId }, { fields: ['id', 'code', 'name', 'name_i18n'], disableIdentityMap: true })
+    : null;
   return {
     task,
     from: row?.from_code ?? null,
     proposed: row?.to_code ?? null,
     why: d.why ?? [],
     lpn: row?.lpn ?? null,
-    sku: sku ? { id: sku.id, code: sku.code, name: sku.name, nameI18n: sku.name_i18n ?? {} } : null,
+    sku: sku ? { id: sku.id, code: sku.code, name: sku.name, nameI18n: (sku.name_i18n ?? {}) as Record<string, string> } : null,
   };
 }
 

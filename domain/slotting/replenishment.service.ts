@@ -5,7 +5,7 @@
  * check runs under an advisory lock per face and SKU, finds a live task and stops; a unique index on
  * live replenish tasks backs it in the database.
  */
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { raw, type EntityManager } from '@mikro-orm/postgresql';
 import { emit } from '../events/outbox.js';
 import { postMovement } from '../inventory/ledger.service.js';
 import { isScanError, parseScan } from '../scanning/index.js';
@@ -16,11 +16,12 @@ import { sql, sqlOne } from '../shared/sql.js';
 import { lockTask, taskWithLines } from '../tasks/task.repo.js';
 import type { TaskView } from '../tasks/task.schemas.js';
 import { createTask, finishTask, lockHeldTask, recordPosition, type TaskEngineOptions } from '../tasks/task.service.js';
-import type { PickFaceRow } from './entities/pick-face.entity.js';
-import type { TaskRow } from '../tasks/entities/task.entity.js';
+import { PickFace } from './entities/pick-face.entity.js';
+import { Task } from '../tasks/entities/task.entity.js';
+import { Sku } from '../catalog/entities/sku.entity.js';
 import type { StockBalanceRow } from '../inventory/entities/stock-balance.entity.js';
 import type { TaskLineRow } from '../tasks/entities/task-line.entity.js';
-import type { LocationRow } from '../layout/entities/location.entity.js';
+import { Location } from '../layout/entities/location.entity.js';
 
 export type ReplenishReason = 'below_min' | 'wave_demand' | 'short_pick';
 
@@ -32,12 +33,9 @@ export async function setPickFace(
 ): Promise<{ locationId: string; skuId: string; minQty: number; maxQty: number }> {
   if (b.minQty >= b.maxQty)
     throw new ValidationFailed('minQty must be below maxQty', [{ path: 'body.minQty', message: 'must be < maxQty' }]);
-  const loc = await sqlOne(tx, `select 1 from location where id = ? and warehouse_id = ? and type = 'pick_face'`, [
-    locationId,
-    warehouseId,
-  ]);
+  const loc = await tx.count(Location, { id: locationId, warehouse_id: warehouseId, type: 'pick_face' });
   if (!loc) throw new NotFound('Pick face', locationId);
-  if (!(await sqlOne(tx, 'select 1 from sku where id = ?', [b.skuId]))) throw new NotFound('SKU', b.skuId);
+  if (!(await tx.count(Sku, { id: b.skuId }))) throw new NotFound('SKU', b.skuId);
   await sql(
     tx,
     `insert into pick_face (location_id, warehouse_id, sku_id, min_qty, max_qty) values (?, ?, ?, ?, ?)
@@ -60,21 +58,21 @@ export async function checkReplenishment(
   tx: EntityManager,
   q: { warehouseId: string; locationId: string; skuId: string; reason: ReplenishReason; needQty?: number; faceDemandQty?: number },
 ): Promise<string | null> {
-  const face = await sqlOne<Pick<PickFaceRow, 'min_qty' | 'max_qty' | 'sku_id'>>(
-    tx,
-    'select min_qty, max_qty, sku_id from pick_face where location_id = ? and warehouse_id = ?',
-    [q.locationId, q.warehouseId],
+  const face = await tx.findOne(
+    PickFace,
+    { location_id: q.locationId, warehouse_id: q.warehouseId },
+    { fields: ['min_qty', 'max_qty', 'sku_id'], disableIdentityMap: true },
   );
   if (!face || face.sku_id !== q.skuId) return null;
   await sql(tx, 'select pg_advisory_xact_lock(hashtext(?))', [`replenish:${q.locationId}:${q.skuId}`]);
-  const live = await sqlOne<Pick<TaskRow, 'id' | 'priority'>>(
-    tx,
-    `select id, priority from task where type = 'replenish' and to_location_id = ? and sku_id = ? and status in ('open', 'claimed', 'in_progress')`,
-    [q.locationId, q.skuId],
+  const live = await tx.findOne(
+    Task,
+    { type: 'replenish', to_location_id: q.locationId, sku_id: q.skuId, status: { $in: ['open', 'claimed', 'in_progress'] } },
+    { fields: ['id', 'priority'], disableIdentityMap: true },
   );
   const emergency = q.reason === 'short_pick';
   if (live) {
-    if (emergency && live.priority < 300) await sql(tx, 'update task set priority = 300, updated_at = now() where id = ?', [live.id]);
+    if (emergency && live.priority < 300) await tx.nativeUpdate(Task, { id: live.id }, { priority: 300, updated_at: raw('now()') });
     return null;
   }
   const onFace = Number(
@@ -186,7 +184,7 @@ export async function confirmReplenishment(
   } catch (e) {
     if (!isScanError(e)) throw e;
   }
-  const face = (await sqlOne<Pick<LocationRow, 'code'>>(tx, 'select code from location where id = ?', [task.to_location_id]))!;
+  const face = await tx.findOneOrFail(Location, { id: task.to_location_id! }, { fields: ['code'], disableIdentityMap: true });
   if (code !== face.code)
     throw new ValidationFailed(
       `Wrong location: this replenishment goes to ${face.code}`,

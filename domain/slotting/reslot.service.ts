@@ -4,7 +4,7 @@
  * through the task engine — each released only once the move emptying its destination is done — and
  * the handheld confirmation that moves the stock through the ledger and hands the pick face over.
  */
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import { postMovement } from '../inventory/ledger.service.js';
 import { loadPickGraph } from '../picking/path.service.js';
 import { sequencePicks, type LocationGraph } from '../picking/pick-path/index.js';
@@ -18,11 +18,13 @@ import { lockTask, taskWithLines } from '../tasks/task.repo.js';
 import type { TaskView } from '../tasks/task.schemas.js';
 import { createTask, finishTask, lockHeldTask, recordPosition, type TaskEngineOptions } from '../tasks/task.service.js';
 import type { StockBalanceRow } from '../inventory/entities/stock-balance.entity.js';
-import type { LocationRow } from '../layout/entities/location.entity.js';
-import type { IdRow } from '../shared/rows.js';
-import type { PickFaceRow } from './entities/pick-face.entity.js';
-import type { ReslotMoveRow } from './entities/reslot-move.entity.js';
-import type { SlottingRunRow } from './entities/slotting-run.entity.js';
+import { Location } from '../layout/entities/location.entity.js';
+import { PickFace, type PickFaceRow } from './entities/pick-face.entity.js';
+import { ReslotMove, type ReslotMoveRow } from './entities/reslot-move.entity.js';
+import { SlottingRun } from './entities/slotting-run.entity.js';
+import type { StockMovementRow } from '../inventory/entities/stock-movement.entity.js';
+import type { SkuRow } from '../catalog/entities/sku.entity.js';
+import { Task } from '../tasks/entities/task.entity.js';
 import type { SkuVelocityRow } from './entities/sku-velocity.entity.js';
 import { itemOf, locationsOfTypes, skuAttrs } from './putaway-candidates.js';
 import { proposePutaway } from './putaway-rules.js';
@@ -51,12 +53,8 @@ export type PromotionRow = Pick<SkuVelocityRow, 'sku_id' | 'picks_per_week' | 'c
   location_code: string;
 };
 
-/** One picked order line of the history replayed by `measureOnHistory`. */
-export interface HistoryPickRow {
-  order_key: string;
-  sku_id: string;
-  code: string;
-}
+/** One picked order line of the history replayed by `measureOnHistory` (the order, or the movement when no order). */
+export type HistoryPickRow = Pick<StockMovementRow, 'sku_id'> & Pick<SkuRow, 'code'> & { order_key: string };
 
 /** Picker travel on recent orders, replayed on the pick-path model before and after the proposals (per week). */
 export interface MeasuredTravel {
@@ -234,17 +232,21 @@ export async function proposeReslot(
   const buffers = await locationsOfTypes(tx, warehouseId, ['reserve', 'pick_face'], { emptyOnly: true, limit: 200 });
   const plan = planReslot({ faces, skus, buffers, demoteTo }, o);
   const measured = await measureOnHistory(tx, warehouseId, graph, plan.proposals, windowWeeks * 7);
-  const superseded = await sql<IdRow>(tx, `select id from reslot_move where warehouse_id = ? and status = 'proposed'`, [warehouseId]);
+  const superseded = await tx.find(
+    ReslotMove,
+    { warehouse_id: warehouseId, status: 'proposed' },
+    { fields: ['id'], disableIdentityMap: true },
+  );
   await writeMove(
     tx,
     reslotMoveLifecycle,
     superseded.map((r) => r.id),
     'superseded',
   );
-  const velocityRun = await sqlOne<IdRow>(
-    tx,
-    `select id from slotting_run where warehouse_id = ? and kind = 'velocity' order by created_at desc limit 1`,
-    [warehouseId],
+  const velocityRun = await tx.findOne(
+    SlottingRun,
+    { warehouse_id: warehouseId, kind: 'velocity' },
+    { fields: ['id'], orderBy: { created_at: 'desc' }, disableIdentityMap: true },
   );
   const estSavedMPerWeek = Math.round(plan.proposals.reduce((s, p) => s + p.estSavedMmPerWeek, 0) / 1000);
   const summary = {
@@ -256,34 +258,25 @@ export async function proposeReslot(
     measured,
     velocityRunId: velocityRun?.id ?? null,
   };
-  const run = (await sqlOne<IdRow>(
-    tx,
-    `insert into slotting_run (warehouse_id, kind, summary) values (?, 'reslot', ?::jsonb) returning id`,
-    [warehouseId, JSON.stringify(summary)],
-  ))!;
+  const run = { id: (await tx.insert(SlottingRun, { warehouse_id: warehouseId, kind: 'reslot', summary })) as string };
   const savedOf = new Map(plan.proposals.map((p) => [p.skuId, p.estSavedMmPerWeek]));
   const idOfSeq = new Map<number, string>();
   for (const m of plan.moves) {
     const lim = limits.get(m.skuId);
-    const row = (await sqlOne<IdRow>(
-      tx,
-      `insert into reslot_move (warehouse_id, run_id, seq, sku_id, kind, from_location_id, to_location_id, depends_on, est_saved_mm_per_week, min_qty, max_qty)
-      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
-      [
-        warehouseId,
-        run.id,
-        m.seq,
-        m.skuId,
-        m.kind,
-        m.fromLocationId,
-        m.toLocationId,
-        m.dependsOn === null ? null : idOfSeq.get(m.dependsOn)!,
-        savedOf.get(m.skuId) ?? 0,
-        lim?.min ?? null,
-        lim?.max ?? null,
-      ],
-    ))!;
-    idOfSeq.set(m.seq, row.id);
+    const id = (await tx.insert(ReslotMove, {
+      warehouse_id: warehouseId,
+      run_id: run.id,
+      seq: m.seq,
+      sku_id: m.skuId,
+      kind: m.kind,
+      from_location_id: m.fromLocationId,
+      to_location_id: m.toLocationId,
+      depends_on: m.dependsOn === null ? null : idOfSeq.get(m.dependsOn)!,
+      est_saved_mm_per_week: String(savedOf.get(m.skuId) ?? 0),
+      min_qty: lim?.min ?? null,
+      max_qty: lim?.max ?? null,
+    })) as string;
+    idOfSeq.set(m.seq, id);
   }
   return { runId: run.id, ...summary };
 }
@@ -296,10 +289,10 @@ export type ReslotMoveViewRow = Pick<
 
 /** A re-slotting run: summary, then one proposal per SKU with its moves in execution order. */
 export async function getReslotRun(em: EntityManager, actor: Actor, runId: string) {
-  const run = await sqlOne<Pick<SlottingRunRow, 'id' | 'warehouse_id' | 'summary' | 'created_at'>>(
-    em,
-    `select id, warehouse_id, summary, created_at from slotting_run where id = ? and kind = 'reslot'`,
-    [runId],
+  const run = await em.findOne(
+    SlottingRun,
+    { id: runId, kind: 'reslot' },
+    { fields: ['id', 'warehouse_id', 'summary', 'created_at'], disableIdentityMap: true },
   );
   if (!run || !canSeeWarehouse(actor, run.warehouse_id)) throw new NotFound('Re-slotting run', runId);
   const moves = await sql<ReslotMoveViewRow>(
@@ -397,16 +390,16 @@ export async function approveReslot(
   runId: string,
   skuIds?: string[],
 ): Promise<{ approved: string[]; alsoApproved: string[]; taskIds: string[] }> {
-  const run = await sqlOne<Pick<SlottingRunRow, 'warehouse_id'>>(
-    tx,
-    `select warehouse_id from slotting_run where id = ? and kind = 'reslot' for update`,
-    [runId],
+  const run = await tx.findOne(
+    SlottingRun,
+    { id: runId, kind: 'reslot' },
+    { fields: ['warehouse_id'], lockMode: LockMode.PESSIMISTIC_WRITE, disableIdentityMap: true },
   );
   if (!run || !canSeeWarehouse(actor, run.warehouse_id)) throw new NotFound('Re-slotting run', runId);
-  const moves = await sql<Pick<ReslotMoveRow, 'id' | 'sku_id' | 'status' | 'depends_on'>>(
-    tx,
-    'select id, sku_id, status, depends_on from reslot_move where run_id = ? order by seq',
-    [runId],
+  const moves = await tx.find(
+    ReslotMove,
+    { run_id: runId },
+    { fields: ['id', 'sku_id', 'status', 'depends_on'], orderBy: { seq: 'asc' }, disableIdentityMap: true },
   );
   const skuOfMove = new Map(moves.map((m) => [m.id, m.sku_id]));
   const wanted = new Set(skuIds ?? moves.map((m) => m.sku_id));
@@ -460,15 +453,17 @@ export async function confirmMove(
   const locked = await lockTask(tx, taskId);
   if (locked.status === 'done' && locked.assignee_id === actor.id && locked.type === 'move') return taskWithLines(tx, locked);
   const task = await lockHeldTask(tx, actor, taskId, clock, opts, locked);
-  const move = await sqlOne<
-    Pick<ReslotMoveRow, 'id' | 'run_id' | 'kind' | 'sku_id' | 'from_location_id' | 'to_location_id' | 'min_qty' | 'max_qty'>
-  >(
-    tx,
-    `select id, run_id, kind, sku_id, from_location_id, to_location_id, min_qty, max_qty from reslot_move where task_id = ? and status = 'released' for update`,
-    [taskId],
+  const move = await tx.findOne(
+    ReslotMove,
+    { task_id: taskId, status: 'released' },
+    {
+      fields: ['id', 'run_id', 'kind', 'sku_id', 'from_location_id', 'to_location_id', 'min_qty', 'max_qty'],
+      lockMode: LockMode.PESSIMISTIC_WRITE,
+      disableIdentityMap: true,
+    },
   );
   if (task.type !== 'move' || !move) throw new Conflict(`Task ${taskId} is not a re-slotting move`, 'not-a-move-task');
-  const to = (await sqlOne<Pick<LocationRow, 'code'>>(tx, 'select code from location where id = ?', [move.to_location_id]))!;
+  const to = await tx.findOneOrFail(Location, { id: move.to_location_id }, { fields: ['code'], disableIdentityMap: true });
   if (scannedLocationCode(cmd.locationScan) !== to.code)
     throw new ValidationFailed(
       `Wrong location: this move goes to ${to.code}`,
@@ -507,7 +502,7 @@ export async function confirmMove(
     left -= qty;
   }
   if (move.kind === 'relocate' || move.kind === 'demote' || move.kind === 'to_buffer')
-    await sql(tx, 'delete from pick_face where location_id = ? and sku_id = ?', [move.from_location_id, move.sku_id]);
+    await tx.nativeDelete(PickFace, { location_id: move.from_location_id, sku_id: move.sku_id });
   if (move.kind === 'relocate' || move.kind === 'promote' || move.kind === 'from_buffer')
     await sql(
       tx,
@@ -518,7 +513,7 @@ export async function confirmMove(
   await writeMove(tx, reslotMoveLifecycle, [move.id], 'done', { set: 'done_at = now()' });
   await recordPosition(tx, actor.id, move.to_location_id);
   // More may stand there than when the task was released (a replenishment arrived): the task records what moved.
-  if (moved > task.qty) await sql(tx, 'update task set qty = ? where id = ?', [moved, taskId]);
+  if (moved > task.qty) await tx.nativeUpdate(Task, { id: taskId }, { qty: moved });
   const done = await finishTask(tx, { ...task, qty: Math.max(task.qty, moved) }, actor.id, moved);
   await releaseReady(tx, move.run_id);
   return taskWithLines(tx, done);

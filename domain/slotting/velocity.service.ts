@@ -9,27 +9,22 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { emit } from '../events/outbox.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdRow } from '../shared/rows.js';
-import { sql, sqlOne } from '../shared/sql.js';
-import type { SkuVelocityRow } from './entities/sku-velocity.entity.js';
+import { sql } from '../shared/sql.js';
+import { SkuVelocity, type SkuVelocityRow } from './entities/sku-velocity.entity.js';
+import { SlottingRun } from './entities/slotting-run.entity.js';
+import type { StockMovementRow } from '../inventory/entities/stock-movement.entity.js';
+import type { StockBalanceRow } from '../inventory/entities/stock-balance.entity.js';
 import { classCounts, computeVelocity, type PickRecord, type SkuFacts } from './velocity.js';
 
 const byRank = keyset(['int']);
 
 export const VELOCITY_WINDOW_DAYS = 91;
 
-/** One pick of the window as the run reads it. */
-export interface PickHistoryRow {
-  sku_id: string;
-  order_key: string;
-  qty: number;
-}
+/** One pick of the window as the run reads it (keyed by its order, or by the movement when no order). */
+export type PickHistoryRow = Pick<StockMovementRow, 'sku_id' | 'qty'> & { order_key: string };
 
-/** A SKU with stock in the warehouse: its unit volume and units on hand. */
-export interface StockedSkuRow {
-  sku_id: string;
-  unit_volume: string;
-  on_hand: number;
-}
+/** A SKU with stock in the warehouse: its unit volume (mm³, bigint as text) and units on hand. */
+export type StockedSkuRow = Pick<StockBalanceRow, 'sku_id' | 'on_hand'> & { unit_volume: string };
 
 export interface VelocityRunResult {
   runId: string;
@@ -71,11 +66,7 @@ export async function runVelocity(
   const v = computeVelocity(picks, facts, { weeks: windowDays / 7 });
   const counts = classCounts(v);
   const summary = { windowDays, skus: v.length, picks: picks.length, a: counts.A, b: counts.B, c: counts.C };
-  const run = (await sqlOne<IdRow>(
-    tx,
-    `insert into slotting_run (warehouse_id, kind, summary) values (?, 'velocity', ?::jsonb) returning id`,
-    [warehouseId, JSON.stringify(summary)],
-  ))!;
+  const run = { id: (await tx.insert(SlottingRun, { warehouse_id: warehouseId, kind: 'velocity', summary })) as string };
   const arr = <T>(xs: T[]) => `{${xs.map((x) => (x === null ? 'NULL' : String(x))).join(',')}}`;
   if (v.length)
     await sql(
@@ -102,7 +93,7 @@ export async function runVelocity(
       ],
     );
   // SKUs neither picked in the window nor in stock any more drop out of the table.
-  await sql(tx, 'delete from sku_velocity where warehouse_id = ? and run_id <> ?', [warehouseId, run.id]);
+  await tx.nativeDelete(SkuVelocity, { warehouse_id: warehouseId, run_id: { $ne: run.id } });
   await emit(tx, { type: 'slotting.velocity_computed', warehouseId, payload: { runId: run.id, ...summary } });
   return { runId: run.id, ...summary };
 }

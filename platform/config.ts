@@ -46,6 +46,14 @@ export const envSchema = z
     INTAKE_MAX_BACKLOG: z.coerce.number().int().min(1).default(50_000),
     /** Intake backpressure: concurrent intake requests per API process beyond which intake answers 503. */
     INTAKE_MAX_INFLIGHT: z.coerce.number().int().min(1).default(256),
+    /** Intake backpressure: deliveries waiting this long for a database writer throughout 100 ms (a standing queue) → 503. */
+    INTAKE_MAX_QUEUE_MS: z.coerce.number().int().min(1).default(25),
+    /** Intake backpressure: event-loop delay sustained over 200 ms beyond which this process sheds intake (503). */
+    INTAKE_MAX_LOOP_DELAY_MS: z.coerce.number().int().min(1).default(100),
+    /** An accepted webhook not confirmed stored within this long is answered 503 anyway (the storefront's retry is deduplicated). */
+    INTAKE_ACK_DEADLINE_MS: z.coerce.number().int().min(50).default(1000),
+    /** Concurrent multi-row inserts of the webhook edge's group commit (each batch is one insert of whatever waited). */
+    INTAKE_WRITERS: z.coerce.number().int().min(1).max(16).default(2),
     /** AES-256-GCM key (base64 of 32 bytes) for secrets at rest, e.g. storefront webhook secrets. */
     SECRETS_KEY: z
       .string()

@@ -49,4 +49,58 @@ describe('GroupCommit', () => {
     expect(await p).toBe(5);
     await expect(gc.submit(6)).rejects.toThrow('closed');
   });
+
+  it('runs up to `concurrency` batches at once, each taking what waited', async () => {
+    const batches: number[][] = [];
+    const releases: (() => void)[] = [];
+    const gc = new GroupCommit<number, number>(
+      async (items) => {
+        batches.push(items);
+        await new Promise<void>((r) => releases.push(r));
+        return items;
+      },
+      { concurrency: 2 },
+    );
+    const a = gc.submit(0);
+    await new Promise((r) => setTimeout(r, 0));
+    const b = gc.submit(1);
+    await new Promise((r) => setTimeout(r, 0));
+    const rest = [2, 3, 4].map((i) => gc.submit(i));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(batches).toEqual([[0], [1]]);
+    expect(gc.depth).toBe(5);
+    expect(gc.pending).toBe(3);
+    releases[0]!();
+    await a;
+    await new Promise((r) => setTimeout(r, 0));
+    expect(batches).toEqual([[0], [1], [2, 3, 4]]);
+    releases[1]!();
+    releases[2]!();
+    expect(await Promise.all([b, ...rest])).toEqual([1, 2, 3, 4]);
+    expect(gc.depth).toBe(0);
+  });
+
+  it('reports a standing queue only when every recent batch waited', async () => {
+    let release!: () => void;
+    const gc = new GroupCommit<number, number>(async (items) => {
+      await new Promise<void>((r) => (release = r));
+      return items;
+    });
+    expect(gc.standingWaitMs()).toBe(0);
+    const first = gc.submit(0);
+    await new Promise((r) => setTimeout(r, 0));
+    const second = gc.submit(1);
+    // The first batch started at once: a wait of ~0 in the window, whatever the second one does.
+    await new Promise((r) => setTimeout(r, 30));
+    expect(gc.oldestWaitMs).toBeGreaterThanOrEqual(30);
+    expect(gc.standingWaitMs(1000)).toBeLessThan(30);
+    // With no batch started in a short window, the oldest waiting item's wait is the figure.
+    await new Promise((r) => setTimeout(r, 5));
+    expect(gc.standingWaitMs(1)).toBeGreaterThanOrEqual(30);
+    release();
+    await first;
+    await new Promise((r) => setTimeout(r, 0));
+    release();
+    await second;
+  });
 });

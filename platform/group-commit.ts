@@ -1,46 +1,83 @@
 /**
  * Group commit: callers submit items one at a time and each gets its own result, but the items are
- * written in batches. There is no timer: when nothing is being written a submitted item starts a
- * write at once (no added latency when idle); while a write is in flight, new items wait and all go
- * in the next one (up to `maxBatch`). Under load this turns N small transactions into a few large
- * ones; at rest it behaves like one transaction per item.
+ * written in batches. There is no timer: when a writer is free a submitted item starts a write at
+ * once (no added latency when idle); while every writer is busy, new items wait and all go in the
+ * next batch (up to `maxBatch`). Under load this turns N small transactions into a few large ones;
+ * at rest it behaves like one transaction per item. `concurrency` writers may be in flight at once
+ * (default 1), so one slow batch does not hold every waiting item behind it.
  *
  * A failed batch of several items is retried item by item, so one bad item fails alone.
  */
 export class GroupCommit<I, O> {
-  private waiting: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
-  private inFlight?: Promise<void>;
+  private waiting: { item: I; at: number; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
+  private writers = new Set<Promise<void>>();
+  private writing = 0;
+  /** When recent batches started and how long their oldest item had waited (for `standingWaitMs`). */
+  private starts: { at: number; waitMs: number }[] = [];
   private closed = false;
+  private readonly maxBatch: number;
+  private readonly concurrency: number;
 
   constructor(
     private readonly write: (items: I[]) => Promise<O[]>,
-    private readonly opts: { maxBatch: number } = { maxBatch: 500 },
-  ) {}
+    opts: { maxBatch?: number; concurrency?: number } = {},
+  ) {
+    this.maxBatch = opts.maxBatch ?? 500;
+    this.concurrency = opts.concurrency ?? 1;
+  }
 
   submit(item: I): Promise<O> {
     if (this.closed) return Promise.reject(new Error('group commit is closed'));
     return new Promise<O>((resolve, reject) => {
-      this.waiting.push({ item, resolve, reject });
-      if (!this.inFlight) this.inFlight = this.drain();
+      this.waiting.push({ item, at: performance.now(), resolve, reject });
+      if (this.writers.size < this.concurrency) {
+        const w: Promise<void> = this.drain().finally(() => this.writers.delete(w));
+        this.writers.add(w);
+      }
     });
   }
 
-  /** Items waiting or being written. */
+  /** Items waiting for a writer. */
   get pending(): number {
     return this.waiting.length;
+  }
+
+  /** Items waiting or being written. */
+  get depth(): number {
+    return this.waiting.length + this.writing;
+  }
+
+  /** How long the oldest waiting item has waited for a writer, ms (0 when none waits). */
+  get oldestWaitMs(): number {
+    return this.waiting.length ? performance.now() - this.waiting[0]!.at : 0;
+  }
+
+  /**
+   * The standing queue, as CoDel (Nichols & Jacobson, "Controlling Queue Delay", ACM Queue 2012) sees it: the least
+   * wait of the batches started in the last `windowMs`, or the oldest item's wait when none started. A burst that
+   * writers absorb shows a short wait somewhere in the window; writers falling behind show long waits throughout.
+   */
+  standingWaitMs(windowMs = 100): number {
+    const since = performance.now() - windowMs;
+    while (this.starts.length && this.starts[0]!.at < since) this.starts.shift();
+    return this.starts.length ? Math.min(...this.starts.map((s) => s.waitMs)) : this.oldestWaitMs;
   }
 
   /** Refuses new items and waits for the ones already submitted. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.inFlight;
+    while (this.writers.size) await Promise.all(this.writers);
   }
 
   private async drain(): Promise<void> {
     // Let the items of this tick join the first batch.
     await Promise.resolve();
     while (this.waiting.length) {
-      const batch = this.waiting.splice(0, this.opts.maxBatch);
+      const batch = this.waiting.splice(0, this.maxBatch);
+      const at = performance.now();
+      this.starts.push({ at, waitMs: at - batch[0]!.at });
+      if (this.starts.length > 1000) this.starts.splice(0, 500);
+      this.writing += batch.length;
       try {
         const out = await this.write(batch.map((b) => b.item));
         batch.forEach((b, i) => b.resolve(out[i]!));
@@ -52,8 +89,9 @@ export class GroupCommit<I, O> {
               (o) => b.resolve(o[0]!),
               (e: unknown) => b.reject(e),
             );
+      } finally {
+        this.writing -= batch.length;
       }
     }
-    this.inFlight = undefined;
   }
 }

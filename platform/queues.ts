@@ -131,6 +131,13 @@ export class QueueRegistry {
     return this.get(name).add(name, data, opts);
   }
 
+  /** Several jobs of one queue in one Redis round trip (BullMQ addBulk); payloads validated as `add` does. */
+  async addBulk<N extends QueueName>(name: N, jobs: { payload: QueuePayload<N>; opts?: JobsOptions }[]) {
+    if (!jobs.length) return [];
+    const def = queueDefs[name].payload;
+    return this.get(name).addBulk(jobs.map((j) => ({ name, data: def.parse(j.payload), opts: j.opts })));
+  }
+
   /** Queues that want a given event type. */
   subscribersOf(eventType: string): QueueName[] {
     return (Object.keys(queueDefs) as QueueName[]).filter((n) =>

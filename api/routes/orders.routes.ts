@@ -41,7 +41,7 @@ async function genericIntakeRoutes(fastify: FastifyInstance) {
     '/orders',
     {
       ...idempotent({ required: true, ttlS }),
-      ...intakeBackpressure(app),
+      onRequest: intakeBackpressure(app, { route: 'orders' }).onRequest,
       config: { roles: ['supervisor'], scopes: ['orders:write'] },
       schema: {
         tags: ['orders'],

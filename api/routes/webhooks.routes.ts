@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { recordAudit } from '../../domain/identity/audit.js';
@@ -6,8 +6,15 @@ import { getConnectorRow, webhookSecretOf, type ConnectorRow } from '../../domai
 import { verifyBase64Hmac } from '../../domain/orders/hmac.js';
 import { applyComplianceWebhook, isComplianceTopic } from '../../domain/orders/privacy.service.js';
 import { withTx } from '../../platform/db.js';
-import { deletedOrderId, mapByKind, recordDeadLetter, recordDelivery, topicAction } from '../../domain/orders/intake.service.js';
-import { NotAnOrder } from '../../domain/orders/normalize/normalized-order.js';
+import { GroupCommit } from '../../platform/group-commit.js';
+import { readDeliveryBody, topicAction } from '../../domain/orders/delivery-body.js';
+import {
+  recordDeadLetter,
+  recordDeliveries,
+  recordDelivery,
+  type DeliveryToStore,
+  type StoredDelivery,
+} from '../../domain/orders/intake.service.js';
 import { keyRing } from '../../domain/orders/secret-box.js';
 import { BadRequest, DomainError, NotFound, Unauthorized } from '../../domain/shared/errors.js';
 import { intakeBackpressure } from '../plugins/backpressure.js';
@@ -25,7 +32,9 @@ const ackView = z.object({
 /**
  * Storefront webhooks in. The raw bytes are kept (a content-type parser scoped to this plugin only) because the
  * HMAC is over the exact body: verify in constant time first, parse after. A verified delivery is stored once
- * (unique connector + delivery id) and acknowledged; the webhook-intake worker does the import.
+ * (unique connector + delivery id) and acknowledged; the webhook-intake worker does the import. The inserts are a
+ * group commit: whatever arrives while a batch is being written goes in the next one, one multi-row insert and one
+ * Redis round trip for the import jobs, so the acknowledgement costs a share of an insert instead of a transaction.
  */
 export async function webhookRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -33,18 +42,52 @@ export async function webhookRoutes(fastify: FastifyInstance) {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
-  // Decrypted secrets are cached briefly: the hot path then costs one insert and one enqueue.
-  const cache = new Map<string, { row: ConnectorRow; secret: string; at: number }>();
-  async function connector(id: string) {
+  // Decrypted secrets are cached briefly, as promises: a cold or expired entry costs one query however many wait on it.
+  type Cached = { row: ConnectorRow; secret: string } | undefined;
+  const cache = new Map<string, { p: Promise<Cached>; at: number }>();
+  function connector(id: string): Promise<Cached> {
     const hit = cache.get(id);
-    if (hit && Date.now() - hit.at < CACHE_MS) return hit;
-    const row = z.uuid().safeParse(id).success ? await getConnectorRow(app.orm.em.fork(), id) : undefined;
-    if (!row) return undefined;
-    const v = { row, secret: webhookSecretOf(ring, row), at: Date.now() };
+    if (hit && Date.now() - hit.at < CACHE_MS) return hit.p;
+    const p = z.uuid().safeParse(id).success
+      ? getConnectorRow(app.orm.em.fork(), id).then((row) => (row ? { row, secret: webhookSecretOf(ring, row) } : undefined))
+      : Promise.resolve(undefined);
     if (cache.size > 10_000) cache.clear();
-    cache.set(id, v);
-    return v;
+    cache.set(id, { p, at: Date.now() });
+    p.catch(() => cache.delete(id));
+    return p;
   }
+
+  // Over capacity: 503 + Retry-After before the body is even checked (storefronts retry; nothing half-written).
+  const deliveries = new GroupCommit<DeliveryToStore, StoredDelivery>(
+    async (batch) => {
+      const stored = await recordDeliveries(app.orm.em.fork(), batch);
+      const fresh = stored.filter((d) => d.inserted);
+      // The rows are durable already, so the acknowledgement does not wait for Redis; a lost enqueue is repaired
+      // by the reconciliation sweep (deliveries still 'received' after INTAKE_STALE_MS).
+      void app.queues
+        .addBulk(
+          'webhook-intake',
+          fresh.map((d) => ({ payload: { deliveryId: d.id }, opts: { jobId: `wh-${d.id}` } })),
+        )
+        .catch((err: unknown) => app.log.warn({ err, n: fresh.length }, 'enqueue failed; the sweep will pick the deliveries up'));
+      return stored;
+    },
+    { maxBatch: 500, concurrency: app.config.INTAKE_WRITERS },
+  );
+  app.addHook('onClose', async () => deliveries.close());
+  const gate = intakeBackpressure(app, {
+    route: 'webhooks',
+    queue: () => ({ depth: deliveries.depth, waitMs: deliveries.standingWaitMs() }),
+  });
+  const deadline = app.config.INTAKE_ACK_DEADLINE_MS;
+  /** Stores a delivery, or undefined when its insert missed the deadline (it may still commit; a retry is recognized). */
+  const store = (d: DeliveryToStore): Promise<StoredDelivery | undefined> => {
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([
+      deliveries.submit(d).finally(() => clearTimeout(timer)),
+      new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), deadline))),
+    ]);
+  };
 
   const header = (req: FastifyRequest, name: string) => {
     const v = req.headers[name];
@@ -76,7 +119,7 @@ export async function webhookRoutes(fastify: FastifyInstance) {
     throw new Unauthorized(reason);
   }
 
-  async function handle(kind: 'shopify' | 'woocommerce', req: FastifyRequest, connectorId: string) {
+  async function handle(kind: 'shopify' | 'woocommerce', req: FastifyRequest, reply: FastifyReply, connectorId: string) {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const c = await connector(connectorId);
     if (!c || c.row.kind !== kind || !c.row.active) {
@@ -131,37 +174,24 @@ export async function webhookRoutes(fastify: FastifyInstance) {
     }
     if (!c.row.webhooks_enabled) return { ok: true, ignored: 'webhooks disabled for this connector', deliveryId };
     const text = raw.toString('utf8');
-    let reason: string | undefined;
-    let status = 422;
-    try {
-      const body: unknown = JSON.parse(text);
-      if (action === 'delete') deletedOrderId(body);
-      else mapByKind(kind, body);
-    } catch (err) {
-      if (err instanceof SyntaxError) {
-        reason = `Body is not valid JSON: ${err.message}`;
-        status = 400;
-      } else if (err instanceof NotAnOrder) reason = err.reason;
-      else throw err;
-    }
-    if (reason) {
+    // Read here only to refuse what can never become an order (400/422, dead-lettered, nothing stored); the importer
+    // reads the stored body through the same function.
+    const read = readDeliveryBody(kind, action, text);
+    if (!read.ok) {
       await recordDeadLetter(app.orm.em.fork(), {
         connectorId,
         warehouseId: c.row.warehouse_id,
         source: kind,
         deliveryId,
         topic,
-        reason,
+        reason: read.reason,
         rawBody: text,
       });
-      throw new DomainError(
-        status === 400 ? 'malformed-json' : 'not-an-order',
-        status,
-        status === 400 ? 'Bad request' : 'Unprocessable content',
-        reason,
-      );
+      throw read.malformedJson
+        ? new DomainError('malformed-json', 400, 'Bad request', read.reason)
+        : new DomainError('not-an-order', 422, 'Unprocessable content', read.reason);
     }
-    const d = await recordDelivery(app.orm.em.fork(), {
+    const d = await store({
       connectorId,
       source: kind,
       deliveryId,
@@ -169,13 +199,7 @@ export async function webhookRoutes(fastify: FastifyInstance) {
       rawBody: text,
       triggeredAt: header(req, 'x-shopify-triggered-at'),
     });
-    if (d.inserted) {
-      // The row is durable already, so the acknowledgement does not wait for Redis; a lost enqueue is repaired
-      // by the reconciliation sweep (deliveries still 'received' after INTAKE_STALE_MS).
-      void app.queues
-        .add('webhook-intake', { deliveryId: d.id }, { jobId: `wh-${d.id}` })
-        .catch((err: unknown) => req.log.warn({ err, deliveryId }, 'enqueue failed; the sweep will pick the delivery up'));
-    }
+    if (!d) return gate.late(req, reply);
     return { ok: true, duplicate: !d.inserted, deliveryId };
   }
 
@@ -185,18 +209,20 @@ export async function webhookRoutes(fastify: FastifyInstance) {
     params: z.object({ connectorId: z.string().max(64) }),
     response: { 200: ackView, 400: problemSchema, 401: problemSchema, 404: problemSchema, 422: problemSchema, 503: problemSchema },
   });
-  // Over capacity: 503 + Retry-After before the body is even checked (storefronts retry; nothing half-written).
-  const gate = intakeBackpressure(app);
   // Per connector, so one storefront (or someone replaying its URL) cannot crowd out the others.
   const rateLimit = {
     max: app.config.WEBHOOK_RATE_LIMIT_PER_MIN,
     timeWindow: '1 minute',
     keyGenerator: (req: FastifyRequest) => `connector:${(req.params as { connectorId?: string }).connectorId ?? ''}`,
   };
-  app.post('/webhooks/shopify/:connectorId', { ...gate, config: { public: true, rateLimit }, schema: schema('Shopify') }, (req) =>
-    handle('shopify', req, req.params.connectorId),
+  app.post(
+    '/webhooks/shopify/:connectorId',
+    { onRequest: gate.onRequest, config: { public: true, rateLimit }, schema: schema('Shopify') },
+    (req, reply) => handle('shopify', req, reply, req.params.connectorId),
   );
-  app.post('/webhooks/woocommerce/:connectorId', { ...gate, config: { public: true, rateLimit }, schema: schema('WooCommerce') }, (req) =>
-    handle('woocommerce', req, req.params.connectorId),
+  app.post(
+    '/webhooks/woocommerce/:connectorId',
+    { onRequest: gate.onRequest, config: { public: true, rateLimit }, schema: schema('WooCommerce') },
+    (req, reply) => handle('woocommerce', req, reply, req.params.connectorId),
   );
 }

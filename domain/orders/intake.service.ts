@@ -3,83 +3,77 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit } from '../identity/audit.js';
 import { NotFound } from '../shared/errors.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
-import { sql, sqlOne } from '../shared/sql.js';
+import { pgArray, sql, sqlOne } from '../shared/sql.js';
 import { cancelOrderTx } from './cancellation.js';
 import { getConnectorRow } from './connector.service.js';
-import { mapShopifyOrder } from './normalize/shopify.mapper.js';
-import { mapWooOrder } from './normalize/woocommerce.mapper.js';
-import { NotAnOrder, type NormalizedOrder } from './normalize/normalized-order.js';
+import { readDeliveryBody, topicAction } from './delivery-body.js';
 import { importOrder, type ImportOutcome } from './order-import.service.js';
 import { logOrder } from './order-log.js';
 import type { WebhookDeliveryRow } from './entities/webhook-delivery.entity.js';
 import type { IntakeDeadLetterRow } from './entities/intake-dead-letter.entity.js';
 import type { SalesOrderRow } from './entities/sales-order.entity.js';
 
-/** What a webhook topic means for us. */
-export type TopicAction = 'import' | 'delete' | 'ignore' | 'unknown';
-
-const SHOPIFY: Record<string, TopicAction> = {
-  'orders/create': 'import',
-  'orders/updated': 'import',
-  'orders/cancelled': 'import',
-  'orders/paid': 'import',
-  'orders/edited': 'ignore',
-  'orders/fulfilled': 'ignore',
-  'orders/partially_fulfilled': 'ignore',
-  'orders/delete': 'delete',
-};
-const WOO: Record<string, TopicAction> = {
-  'order.created': 'import',
-  'order.updated': 'import',
-  'order.restored': 'import',
-  'order.deleted': 'delete',
-};
-
-/** The action for a storefront's topic header (pure). */
-export function topicAction(kind: 'shopify' | 'woocommerce', topic: string | undefined): TopicAction {
-  if (!topic) return 'unknown';
-  return (kind === 'shopify' ? SHOPIFY : WOO)[topic] ?? 'unknown';
+/** A verified delivery to store: the raw body as received, the storefront's delivery id, topic and send time. */
+export interface DeliveryToStore {
+  connectorId: string;
+  source: 'shopify' | 'woocommerce' | 'poll';
+  deliveryId: string;
+  topic: string;
+  rawBody: string;
+  /** ISO time the storefront says it sent the delivery (X-Shopify-Triggered-At); unparseable values are dropped. */
+  triggeredAt?: string;
 }
+export type StoredDelivery = { id: string; inserted: boolean };
+export type StoredDeliveryRow = Pick<WebhookDeliveryRow, 'id' | 'connector_id' | 'delivery_id'>;
 
-/** Maps a body by storefront kind; throws NotAnOrder. */
-export function mapByKind(kind: 'shopify' | 'woocommerce' | 'api', body: unknown): NormalizedOrder {
-  if (kind === 'shopify') return mapShopifyOrder(body);
-  if (kind === 'woocommerce') return mapWooOrder(body);
-  throw new NotAnOrder('api connectors receive orders through POST /v1/orders');
-}
+const isoOrNull = (t: string | undefined) => (t && !Number.isNaN(Date.parse(t)) ? t : null);
 
-/** Validates a deletion body: it needs the order id. */
-export function deletedOrderId(body: unknown): string {
-  const id = (body as { id?: unknown } | null)?.id;
-  if (typeof id !== 'number' && typeof id !== 'string') throw new NotAnOrder('a deletion needs the order id');
-  return String(id);
-}
-
-/** Persists a verified delivery once (unique per connector + delivery id); `inserted` false for a re-delivery. */
-export async function recordDelivery(
-  em: EntityManager,
-  d: {
-    connectorId: string;
-    source: 'shopify' | 'woocommerce' | 'poll';
-    deliveryId: string;
-    topic: string;
-    rawBody: string;
-    triggeredAt?: string;
-  },
-): Promise<{ id: string; inserted: boolean }> {
-  const ins = await sqlOne<Pick<WebhookDeliveryRow, 'id'>>(
+/**
+ * Persists verified deliveries once each (unique per connector + delivery id) with one multi-row insert: the group
+ * commit of the webhook edge hands it whatever arrived while the previous batch was being written. `inserted` is false
+ * for a re-delivery (already stored, or earlier in the same batch). Results are in the order of `ds`.
+ */
+export async function recordDeliveries(em: EntityManager, ds: readonly DeliveryToStore[]): Promise<StoredDelivery[]> {
+  if (!ds.length) return [];
+  const key = (connectorId: string, deliveryId: string) => `${connectorId}\n${deliveryId}`;
+  const col = <K extends keyof DeliveryToStore>(k: K) => ds.map((d) => d[k] as string);
+  const fresh = await sql<StoredDeliveryRow>(
     em,
     `insert into webhook_delivery (connector_id, source, delivery_id, topic, raw_body, triggered_at)
-    values (?, ?, ?, ?, ?, ?) on conflict (connector_id, delivery_id) do nothing returning id`,
-    [d.connectorId, d.source, d.deliveryId, d.topic, d.rawBody, d.triggeredAt ?? null],
+    select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])
+    on conflict (connector_id, delivery_id) do nothing returning id, connector_id, delivery_id`,
+    [
+      pgArray(col('connectorId')),
+      pgArray(col('source')),
+      pgArray(col('deliveryId')),
+      pgArray(col('topic')),
+      pgArray(col('rawBody')),
+      pgArray(ds.map((d) => isoOrNull(d.triggeredAt))),
+    ],
   );
-  if (ins) return { id: ins.id, inserted: true };
-  const cur = await sqlOne<Pick<WebhookDeliveryRow, 'id'>>(
-    em,
-    'select id from webhook_delivery where connector_id = ? and delivery_id = ?',
-    [d.connectorId, d.deliveryId],
-  );
-  return { id: cur!.id, inserted: false };
+  const ids = new Map(fresh.map((r) => [key(r.connector_id, r.delivery_id), r.id]));
+  const inserted = new Set(ids.keys());
+  if (fresh.length < ds.length) {
+    // Re-deliveries: committed before this insert (or by a racing one it waited for), so a new statement sees them.
+    const known = await sql<StoredDeliveryRow>(
+      em,
+      `select id, connector_id, delivery_id from webhook_delivery
+      where (connector_id, delivery_id) in (select * from unnest(?::uuid[], ?::text[]))`,
+      [pgArray(col('connectorId')), pgArray(col('deliveryId'))],
+    );
+    for (const r of known) if (!ids.has(key(r.connector_id, r.delivery_id))) ids.set(key(r.connector_id, r.delivery_id), r.id);
+  }
+  return ds.map((d) => {
+    const k = key(d.connectorId, d.deliveryId);
+    // The first of several same-id deliveries in one batch is the one that inserted the row.
+    const first = inserted.delete(k);
+    return { id: ids.get(k)!, inserted: first };
+  });
+}
+
+/** Persists one verified delivery once; `inserted` false for a re-delivery. */
+export async function recordDelivery(em: EntityManager, d: DeliveryToStore): Promise<StoredDelivery> {
+  return (await recordDeliveries(em, [d]))[0]!;
 }
 
 export async function recordDeadLetter(
@@ -131,37 +125,32 @@ export async function processDelivery(
     await finish('ignored', undefined, `topic ${d.topic}`);
     return { status: 'ignored' };
   }
-  try {
-    const body: unknown = JSON.parse(d.raw_body);
-    if (action === 'delete') {
-      const ext = deletedOrderId(body);
-      const o = await sqlOne<Pick<SalesOrderRow, 'id'>>(tx, 'select id from sales_order where connector_id = ? and external_id = ?', [
-        c.id,
-        ext,
-      ]);
-      if (o) await cancelOrderTx(tx, o.id, { reason: 'deleted in the storefront', source: kind, refuseQuietly: true });
-      await finish('processed', o?.id);
-      return { status: 'processed', orderId: o?.id };
-    }
-    const order = mapByKind(kind, body);
-    const r = await importOrder(tx, { connector: c, warehouseId: c.warehouse_id, source: d.source, order });
-    await finish('processed', r.orderId);
-    return { status: 'processed', orderId: r.orderId, outcome: r.outcome };
-  } catch (err) {
-    if (!(err instanceof NotAnOrder) && !(err instanceof SyntaxError)) throw err;
-    const reason = err instanceof NotAnOrder ? err.reason : `invalid JSON: ${err.message}`;
+  const read = readDeliveryBody(kind, action, d.raw_body);
+  if (!read.ok) {
     await recordDeadLetter(tx, {
       connectorId: c.id,
       warehouseId: c.warehouse_id,
       source: d.source,
       deliveryId: d.delivery_id,
       topic: d.topic,
-      reason,
+      reason: read.reason,
       rawBody: d.raw_body,
     });
-    await finish('failed', undefined, reason);
+    await finish('failed', undefined, read.reason);
     return { status: 'failed' };
   }
+  if (read.action === 'delete') {
+    const o = await sqlOne<Pick<SalesOrderRow, 'id'>>(tx, 'select id from sales_order where connector_id = ? and external_id = ?', [
+      c.id,
+      read.externalId,
+    ]);
+    if (o) await cancelOrderTx(tx, o.id, { reason: 'deleted in the storefront', source: kind, refuseQuietly: true });
+    await finish('processed', o?.id);
+    return { status: 'processed', orderId: o?.id };
+  }
+  const r = await importOrder(tx, { connector: c, warehouseId: c.warehouse_id, source: d.source, order: read.order });
+  await finish('processed', r.orderId);
+  return { status: 'processed', orderId: r.orderId, outcome: r.outcome };
 }
 
 export interface DeadLetterRow {
@@ -222,22 +211,18 @@ export async function replayDeadLetter(tx: EntityManager, actor: Actor, id: stri
   const c = dl.connector_id ? await getConnectorRow(tx, dl.connector_id) : undefined;
   let result: string;
   let orderId: string | undefined;
-  try {
-    if (!c) throw new NotAnOrder('no connector to import through');
-    const order = mapByKind(c.kind, JSON.parse(dl.raw_body));
+  const read = c ? readDeliveryBody(c.kind, 'import', dl.raw_body) : undefined;
+  if (c && read?.ok && read.action === 'import') {
     const r = await importOrder(tx, {
       connector: c,
       warehouseId: c.warehouse_id,
       source: dl.source === 'woocommerce' || dl.source === 'shopify' ? dl.source : 'poll',
-      order,
+      order: read.order,
     });
     result = r.outcome;
     orderId = r.orderId;
     await logOrder(tx, r.orderId, { category: 'intake', action: 'replayed', message: `Imported by replaying dead letter ${id}` });
-  } catch (err) {
-    if (!(err instanceof NotAnOrder) && !(err instanceof SyntaxError)) throw err;
-    result = `still not an order: ${err instanceof NotAnOrder ? err.reason : err.message}`;
-  }
+  } else result = `still not an order: ${read?.ok === false ? read.reason : 'no connector to import through'}`;
   await sql(tx, 'update intake_dead_letter set replayed_at = now(), replay_result = ? where id = ?', [result, id]);
   await recordAudit(tx, {
     actorType: actor.kind,

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { byAllocationPriority, minExpiryDate } from './allocation.js';
 import { cancelStage } from './cancellation.js';
 import { hmacBase64, standardWebhookSignature, verifyBase64Hmac, verifyStandardWebhook } from './hmac.js';
-import { topicAction } from './intake.service.js';
+import { topicAction } from './delivery-body.js';
 import { backoffMs } from './orders.settings.js';
 import {
   callbacksFor,

@@ -14,9 +14,9 @@ export async function sqlOne<T = Record<string, unknown>>(
   return rows[0];
 }
 
-/** Postgres array literal of text values (quoted, escaped), for `?::text[]` / `?::uuid[]` parameters. */
-export function pgArray(items: readonly string[]): string {
-  return `{${items.map((s) => `"${s.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;
+/** Postgres array literal of text values (quoted, escaped; null → NULL), for `?::text[]` / `?::uuid[]` parameters. */
+export function pgArray(items: readonly (string | null)[]): string {
+  return `{${items.map((s) => (s === null ? 'NULL' : `"${s.replace(/(["\\])/g, '\\$1')}"`)).join(',')}}`;
 }
 
 /** One optional filter of a list query: its SQL condition and parameters, or a falsy value when the filter is not set. */

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { confirmPick, shortPick } from '../../domain/picking/pick.service.js';
+import { confirmPick } from '../../domain/picking/pick-confirm.js';
+import { shortPick } from '../../domain/picking/pick.service.js';
 import { confirmPutback } from '../../domain/picking/putback.service.js';
 import { listWavesQuery, planWaveBody, waveTemplateBody, waveTemplateView, waveView } from '../../domain/picking/wave.schemas.js';
 import {

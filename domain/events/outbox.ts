@@ -28,6 +28,24 @@ export async function emit<T extends DomainEventType>(em: EntityManager, ...even
   await sql(em, `insert into outbox (warehouse_id, type, rooms, payload, actor_id) values ${rows.join(', ')}`, values);
 }
 
+/**
+ * The same validated rows for a caller that writes its events inside one larger statement (state and events in one
+ * round trip): a JSON array for `jsonb_to_recordset(?::jsonb) as e(${OUTBOX_RECORD})`, inserted in array order.
+ */
+export function outboxRows<T extends DomainEventType>(...events: EmitInput<T>[]): string {
+  return JSON.stringify(
+    events.map((e) => ({
+      warehouse_id: e.warehouseId,
+      type: e.type,
+      rooms: toPgArray(e.rooms ?? []),
+      payload: eventSchemas[e.type].parse(e.payload),
+      actor_id: e.actorId ?? null,
+    })),
+  );
+}
+/** Column list of `outboxRows` for `jsonb_to_recordset` (rooms travel as an array literal: `e.rooms::text[]`). */
+export const OUTBOX_RECORD = 'warehouse_id uuid, type text, rooms text, payload jsonb, actor_id text';
+
 function toPgArray(items: string[]): string {
   return `{${items.map((s) => `"${s.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;
 }

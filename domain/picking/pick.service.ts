@@ -8,25 +8,15 @@ import type { Clock } from '../shared/clock.js';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors.js';
 import type { Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
-import { TASK_COLUMNS, loadLines, lockTask, taskRooms, taskWithLines, toTaskView, type TaskRow } from '../tasks/task.repo.js';
+import { TASK_COLUMNS, loadLines, taskRooms, taskWithLines, toTaskView, type TaskRow } from '../tasks/task.repo.js';
 import type { TaskView } from '../tasks/task.schemas.js';
 import { createTask, finishTask, lockHeldTask, markStarted, type TaskEngineOptions } from '../tasks/task.service.js';
 import { CARTS_CODE, floorLocation } from './floor-locations.js';
 import { loadPickGraph, resequenceStops } from './path.service.js';
-import { resolveItemScan, scannedLocation, scannedTote } from './scan-match.js';
-import { orderLifecycle } from '../orders/order.lifecycle.js';
+import { scannedTote } from './scan-match.js';
 import { moveOrders } from '../orders/order-status.js';
 import type { ToteRow } from './entities/tote.entity.js';
 import type { LicensePlateRow } from '../inventory/entities/license-plate.entity.js';
-
-export interface ConfirmPickCmd {
-  locationScan: string;
-  itemScan: string;
-  qty: number;
-  toteScan: string;
-  /** Lot keyed in when the label carries none (lot-tracked SKUs). */
-  lot?: string;
-}
 
 export interface ShortPickCmd {
   /** How many the picker found (and picked, into the tote) at the location. */
@@ -127,105 +117,6 @@ async function bindTote(
   return { code, lpnId, fresh: true };
 }
 
-/**
- * Confirms one pick line: location, item (GS1 or SKU barcode; the reserved lot enforced for FEFO),
- * quantity and tote, in one idempotent call. Stock moves through the ledger (the reservation is
- * consumed into the tote's LPN on the cart). The task completes with its last line.
- */
-export async function confirmPick(
-  em: EntityManager,
-  actor: Actor,
-  taskId: string,
-  lineId: string,
-  cmd: ConfirmPickCmd,
-  clock: Clock,
-  opts: TaskEngineOptions,
-): Promise<TaskView> {
-  const toteCode = scannedTote(cmd.toteScan);
-  const task = await lockTask(em, taskId);
-  const line = await lockLine(em, taskId, lineId);
-  if (line.status === 'picked' && line.picked_by === actor.id && line.tote_code === toteCode) {
-    // A handheld retrying after a lost response (even the one that finished the task): answered, not repeated.
-    return taskWithLines(em, task);
-  }
-  const row = await lockHeldTask(em, actor, taskId, clock, opts, task);
-  if (line.status !== 'open') throw new Conflict(`Line ${line.seq} is already ${line.status}`, 'line-closed');
-  if (scannedLocation(cmd.locationScan) !== line.location_code)
-    throw new ValidationFailed(
-      `Wrong location: go to ${line.location_code}`,
-      [{ path: 'body.locationScan', message: `expected ${line.location_code}` }],
-      'wrong-location',
-    );
-  const item = await resolveItemScan(em, cmd.itemScan);
-  if (item.skuId !== line.sku_id)
-    throw new ValidationFailed('Wrong item for this line', [{ path: 'body.itemScan', message: 'another SKU' }], 'wrong-item');
-  const lot = item.lot ?? cmd.lot ?? null;
-  if (line.lot && lot !== line.lot)
-    throw new ValidationFailed(
-      `Pick lot ${line.lot} (first expiry first)${lot ? `, not ${lot}` : ''}`,
-      [{ path: 'body.itemScan', message: `expected lot ${line.lot}` }],
-      'wrong-lot',
-    );
-  const open = line.qty - line.qty_picked - line.qty_short;
-  if (cmd.qty > open)
-    throw new ValidationFailed(`Only ${open} to pick on this line`, [{ path: 'body.qty', message: `at most ${open}` }], 'over-pick');
-  const carts = await floorLocation(em, row.warehouse_id, CARTS_CODE);
-  const tote = await bindTote(em, row, line, toteCode, carts);
-  const done = line.qty_picked + cmd.qty === line.qty;
-  if (line.reservation_id) {
-    await consumeReservation(em, line.reservation_id, {
-      qty: cmd.qty,
-      to: { locationId: carts, lpnId: tote.lpnId, lot: line.lot, expiry: line.expiry },
-      userId: actor.id,
-      deviceId: actor.deviceId,
-      keepRemainder: !done,
-    });
-  }
-  // One round trip for the line, the order line, the order's first pick, the picker's position and the task:
-  // on a busy handheld floor each round trip inside the transaction costs more than the SQL itself.
-  const fresh = (await sqlOne<TaskRow>(
-    em,
-    `
-    with l as (update task_line set qty_picked = qty_picked + ?, tote_code = ?, status = ?, picked_by = ?, picked_at = now() where id = ? returning 1),
-      ol as (update order_line set picked_qty = picked_qty + ? where id = ?::uuid returning 1),
-      so as (update sales_order set status = 'picking', updated_at = now() where id = ?::uuid and ${orderLifecycle.fromSql('picking')} returning 1),
-      wp as (update worker_profile p set last_x_mm = loc.x_mm, last_y_mm = loc.y_mm, updated_at = now() from location loc where p.user_id = ? and loc.id = ? returning 1)
-    update task set qty_done = qty_done + ?, updated_at = now() where id = ? returning ${TASK_COLUMNS}`,
-    [
-      cmd.qty,
-      tote.code,
-      done ? 'picked' : 'open',
-      actor.id,
-      lineId,
-      cmd.qty,
-      line.order_line_id,
-      tote.fresh ? line.order_id : null,
-      actor.id,
-      line.location_id,
-      cmd.qty,
-      taskId,
-    ],
-  ))!;
-  await markStarted(em, row, actor.id, line.order_id ? [line.order_id] : undefined);
-  await emit(em, {
-    type: 'task.line_picked',
-    warehouseId: row.warehouse_id,
-    rooms: taskRooms(row),
-    actorId: actor.id,
-    payload: {
-      taskId,
-      lineId,
-      orderId: line.order_id,
-      skuId: line.sku_id,
-      locationId: line.location_id,
-      qty: cmd.qty,
-      toteCode: tote.code,
-      lot: line.lot,
-      assigneeId: actor.id,
-    },
-  });
-  return afterLine(em, row, actor.id, { ...fresh, status: row.status });
-}
 export type AfterLineRow = { order_id: string };
 
 /** After a line closes: finish the task when nothing is open, and move orders/wave on. */
@@ -400,7 +291,7 @@ async function insertLines(
   const lines = await loadLines(em, row.id);
   const done = lines.filter((l) => l.status !== 'open');
   const todo = lines.filter((l) => l.status === 'open');
-  const graph = await loadPickGraph(em, row.warehouse_id);
+  const graph = await loadPickGraph(em, row.warehouse_id, { locationIds: [...lines.map((l) => l.locationId), ...res.map((r) => r.locationId)] });
   const current = [...done, ...todo].map((l) => ({ locationCode: l.locationCode }));
   const order = resequenceStops(
     graph,

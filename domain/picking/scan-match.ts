@@ -48,41 +48,76 @@ function gtinForms(gtin14: string): string[] {
   return [gtin14, gtin14.slice(1), gtin14.slice(2), gtin14.slice(6)];
 }
 
+/** What an item scan asks the catalogue: the code as sent, and the GTIN forms when the scan carries a GTIN. */
+export interface ItemScanQuery {
+  scan: ScanResult;
+  raw: string;
+  code: string;
+  gtinForms: string[] | null;
+}
+
+export function itemScanQuery(raw: string): ItemScanQuery {
+  const scan = readScan(raw, 'itemScan');
+  return { scan, raw, code: (scan.sku ?? raw).trim(), gtinForms: scan.gtin ? gtinForms(scan.gtin) : null };
+}
+
+/** The SKUs the catalogue found for a scan: by barcode or SKU code, by GTIN barcode, by a unit of measure's GTIN. */
+export interface ItemScanHits {
+  byCode: string | null;
+  byGtin: string | null;
+  byUom: string | null;
+}
+
 /**
- * The SKU an item scan stands for: a GS1 scan by its GTIN (with lot/expiry from AIs 10/17), else
- * a SKU barcode or SKU code as sent. Unknown codes are a 422 the handheld shows as "wrong item".
+ * Which SKU the scan stands for, given what the catalogue found. Only the content said GS1 (no AIM identifier):
+ * a SKU barcode or code that is exactly the text wins. Unknown codes are a 422 the handheld shows as "wrong item".
  */
-export async function resolveItemScan(em: EntityManager, raw: string): Promise<ScannedItem> {
-  const s = readScan(raw, 'itemScan');
-  let row: { sku_id: string } | undefined;
-  const code = (s.sku ?? raw).trim();
-  const byCode = () =>
-    sqlOne<Pick<SkuBarcodeRow, 'sku_id'>>(
-      em,
-      `select sku_id from sku_barcode where barcode = ? union all select id from sku where code = ? limit 1`,
-      [code, code],
-    );
-  // Only the content said GS1 (no AIM identifier): a SKU barcode or code that is exactly the text wins.
-  if (s.inferred) {
-    row = await byCode();
-    if (row) return { skuId: row.sku_id, lot: null, expiry: null, quantity: null };
-  }
-  if (s.gtin) {
-    row = await sqlOne<Pick<SkuBarcodeRow, 'sku_id'>>(em, 'select sku_id from sku_barcode where barcode = any(?::text[]) limit 1', [
-      `{${gtinForms(s.gtin).join(',')}}`,
-    ]);
-    if (!row)
-      row = await sqlOne<Pick<SkuUomRow, 'sku_id'>>(em, 'select sku_id from sku_uom where gtin = any(?::text[]) limit 1', [
-        `{${gtinForms(s.gtin).join(',')}}`,
-      ]);
-  } else if (!s.inferred) {
-    row = await byCode();
-  }
-  if (!row)
+export function scannedItem(q: ItemScanQuery, hits: ItemScanHits): ScannedItem {
+  const s = q.scan;
+  if (s.inferred && hits.byCode) return { skuId: hits.byCode, lot: null, expiry: null, quantity: null };
+  const skuId = s.gtin ? (hits.byGtin ?? hits.byUom) : !s.inferred ? hits.byCode : null;
+  if (!skuId)
     throw new ValidationFailed(
-      `No SKU has the barcode ${raw.trim()}`,
+      `No SKU has the barcode ${q.raw.trim()}`,
       [{ path: 'body.itemScan', message: 'unknown barcode' }],
       'unknown-item',
     );
-  return { skuId: row.sku_id, lot: s.lot ?? null, expiry: s.expiry ?? null, quantity: s.quantity ?? null };
+  return { skuId, lot: s.lot ?? null, expiry: s.expiry ?? null, quantity: s.quantity ?? null };
+}
+
+/** SQL of the three catalogue look-ups (scalar subqueries by_code, by_gtin, by_uom) and their parameters. */
+export function itemScanSql(q: ItemScanQuery): { columns: string; params: unknown[] } {
+  const forms = q.gtinForms ? `{${q.gtinForms.join(',')}}` : '{}';
+  return {
+    columns: `(select sku_id from sku_barcode where barcode = ? union all select id from sku where code = ? limit 1) as by_code,
+      (select sku_id from sku_barcode where barcode = any(?::text[]) limit 1) as by_gtin,
+      (select sku_id from sku_uom where gtin = any(?::text[]) limit 1) as by_uom`,
+    params: [q.code, q.code, forms, forms],
+  };
+}
+
+/** The SKU an item scan stands for: a GS1 scan by its GTIN (with lot/expiry from AIs 10/17), else a SKU barcode or SKU code as sent. */
+export async function resolveItemScan(em: EntityManager, raw: string): Promise<ScannedItem> {
+  const q = itemScanQuery(raw);
+  const byCode = async () =>
+    (
+      await sqlOne<Pick<SkuBarcodeRow, 'sku_id'>>(
+        em,
+        `select sku_id from sku_barcode where barcode = ? union all select id from sku where code = ? limit 1`,
+        [q.code, q.code],
+      )
+    )?.sku_id ?? null;
+  const hits: ItemScanHits = { byCode: null, byGtin: null, byUom: null };
+  if (q.scan.inferred || !q.gtinForms) hits.byCode = await byCode();
+  if (q.gtinForms && !(q.scan.inferred && hits.byCode)) {
+    const forms = `{${q.gtinForms.join(',')}}`;
+    hits.byGtin =
+      (await sqlOne<Pick<SkuBarcodeRow, 'sku_id'>>(em, 'select sku_id from sku_barcode where barcode = any(?::text[]) limit 1', [forms]))
+        ?.sku_id ?? null;
+    if (!hits.byGtin)
+      hits.byUom =
+        (await sqlOne<Pick<SkuUomRow, 'sku_id'>>(em, 'select sku_id from sku_uom where gtin = any(?::text[]) limit 1', [forms]))?.sku_id ??
+        null;
+  }
+  return scannedItem(q, hits);
 }

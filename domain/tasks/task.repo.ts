@@ -86,18 +86,13 @@ export async function findTask(em: EntityManager, taskId: string): Promise<TaskR
   return sqlOne<TaskRow>(em, `select ${TASK_COLUMNS} from task where id = ?`, [taskId]);
 }
 
-/** The pick lines of a task in walking order, with the codes a handheld shows. */
-export async function loadLines(em: EntityManager, taskId: string): Promise<TaskLineView[]> {
-  const rows = await sql<Record<string, unknown>>(
-    em,
-    `
-    select l.id, l.seq, l.order_id, l.order_line_id, l.sku_id, s.code as sku_code, l.location_id, loc.code as location_code, l.lot,
-      to_char(l.expiry, 'YYYY-MM-DD') as expiry, l.qty, l.qty_picked, l.qty_short, l.tote_code, l.cart_slot, l.status
-    from task_line l join sku s on s.id = l.sku_id join location loc on loc.id = l.location_id
-    where l.task_id = ? order by l.seq`,
-    [taskId],
-  );
-  return rows.map((r) => ({
+/** Columns of a pick line as a handheld sees it (`l` = task_line, `s` = sku, `loc` = location). */
+export const LINE_VIEW_COLUMNS = `l.id, l.seq, l.order_id, l.order_line_id, l.sku_id, s.code as sku_code, l.location_id, loc.code as location_code, l.lot,
+      to_char(l.expiry, 'YYYY-MM-DD') as expiry, l.qty, l.qty_picked, l.qty_short, l.tote_code, l.cart_slot, l.status`;
+
+/** A row of LINE_VIEW_COLUMNS as the handheld's line view. */
+export function toLineView(r: Record<string, unknown>): TaskLineView {
+  return {
     id: r.id as string,
     seq: r.seq as number,
     orderId: (r.order_id as string) ?? null,
@@ -114,7 +109,20 @@ export async function loadLines(em: EntityManager, taskId: string): Promise<Task
     toteCode: (r.tote_code as string) ?? null,
     cartSlot: (r.cart_slot as number) ?? null,
     status: r.status as TaskLineView['status'],
-  }));
+  };
+}
+
+/** The pick lines of a task in walking order, with the codes a handheld shows. */
+export async function loadLines(em: EntityManager, taskId: string): Promise<TaskLineView[]> {
+  const rows = await sql<Record<string, unknown>>(
+    em,
+    `
+    select ${LINE_VIEW_COLUMNS}
+    from task_line l join sku s on s.id = l.sku_id join location loc on loc.id = l.location_id
+    where l.task_id = ? order by l.seq`,
+    [taskId],
+  );
+  return rows.map(toLineView);
 }
 
 /** Task view, with its lines for pick tasks. */

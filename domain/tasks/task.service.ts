@@ -4,7 +4,20 @@ import type { Clock } from '../shared/clock.js';
 import { Conflict, Forbidden, NotFound } from '../shared/errors.js';
 import { ROLES, canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
-import { TASK_COLUMNS, findTask, lockTask, taskRef, taskRooms, taskWithLines, type TaskRow } from './task.repo.js';
+import {
+  LINE_VIEW_COLUMNS,
+  TASK_COLUMNS,
+  findTask,
+  lockTask,
+  taskRef,
+  taskRooms,
+  taskWithLines,
+  toLineView,
+  toTaskView,
+  type TaskRow,
+} from './task.repo.js';
+import { eventSchemas } from '../events/catalogue.js';
+import { taskLifecycle } from './task.lifecycle.js';
 import { pgArray } from '../shared/sql.js';
 import { DEFAULT_TASK_ROLES, type ClaimInput, type CreateTaskInput, type TaskView } from './task.schemas.js';
 import { moveTask } from './task-status.js';
@@ -81,11 +94,19 @@ export async function createTask(em: EntityManager, warehouseId: string, input: 
   return row;
 }
 
+/** What the claim statement answers: the task handed out (fresh: claimed just now), its lines, the claim event as written. */
+export type ClaimRow = TaskRow & { fresh: boolean; lines: Record<string, unknown>[] | null; event: unknown };
+
 /**
  * Hands the caller the best open task they may do, or their current one if they already hold one.
  * Never gives one task to two people: the candidate row is taken with FOR UPDATE SKIP LOCKED, and a
  * unique index allows one active task per person. The worker's profile row is locked first, so two
  * claims by the same person (a retried request) serialize and the second returns the first's task.
+ *
+ * Two statements (four round trips with BEGIN and COMMIT; a handheld claims hundreds of times a shift): the
+ * profile lock, then one statement that finds the held task or takes the best open one through the task
+ * lifecycle's guarded move, writes `task.claimed` to the outbox and reads the lines. The second statement takes
+ * its snapshot after the profile lock was granted, so it sees a claim the same person committed meanwhile.
  */
 export async function claimNext(
   em: EntityManager,
@@ -97,6 +118,7 @@ export async function claimNext(
   if (actor.kind !== 'user') throw new Forbidden('Only people claim tasks');
   if (!canSeeWarehouse(actor, input.warehouseId)) throw new NotFound('Warehouse', input.warehouseId);
   const now = clock.now();
+  const lease = new Date(now.getTime() + opts.leaseS * 1000).toISOString();
   const profile = (await sqlOne<Pick<WorkerProfileRow, 'equipment' | 'zone_ids' | 'last_x_mm' | 'last_y_mm'>>(
     em,
     `
@@ -104,40 +126,50 @@ export async function claimNext(
     returning equipment, zone_ids, last_x_mm, last_y_mm`,
     [actor.id],
   ))!;
-  const current = await sqlOne<TaskRow>(
-    em,
-    `select ${TASK_COLUMNS} from task where assignee_id = ? and status in ('claimed', 'in_progress')`,
-    [actor.id],
-  );
-  if (current) {
-    if (current.warehouse_id !== input.warehouseId)
-      throw new Conflict('You already hold a task in another warehouse; finish or release it first', 'task-already-held', {
-        taskId: current.id,
-      });
-    return taskWithLines(em, current);
-  }
   const roles = actor.roles.includes('admin') ? [...ROLES] : actor.roles;
   const zones = input.zoneIds ?? profile.zone_ids;
-  const pick = await sqlOne<Pick<TaskRow, 'id'>>(
+  const row = await sqlOne<ClaimRow>(
     em,
     `
-    select t.id from task t
-    where t.warehouse_id = ? and t.status = 'open'
-      and (t.reserved_for is null or t.reserved_for = ?)
-      and t.roles && ?::text[]
-      and (t.equipment is null or t.equipment = any(?::text[]))
-      and (cardinality(?::uuid[]) = 0 or t.zone_id is null or t.zone_id = any(?::uuid[]))
-      and (?::text[] is null or t.type = any(?::text[]))
-    order by
-      (case when t.reserved_for = ? then 10000 else 0 end)
-      + t.priority
-      + least(extract(epoch from (?::timestamptz - t.created_at)) / 60.0, 30)
-      - (case when ?::int is null or t.x_mm is null then 0
-              else least((abs(t.x_mm - ?::int) + abs(t.y_mm - ?::int)) / 5000.0, 20) end) desc,
-      t.due_at asc nulls last, t.created_at, t.id
-    limit 1
-    for update of t skip locked`,
+    with cur as (select ${TASK_COLUMNS} from task where assignee_id = ? and status in ('claimed', 'in_progress')),
+    pick as (
+      select t.id from task t
+      where not exists (select 1 from cur) and t.warehouse_id = ? and t.status = 'open'
+        and (t.reserved_for is null or t.reserved_for = ?)
+        and t.roles && ?::text[]
+        and (t.equipment is null or t.equipment = any(?::text[]))
+        and (cardinality(?::uuid[]) = 0 or t.zone_id is null or t.zone_id = any(?::uuid[]))
+        and (?::text[] is null or t.type = any(?::text[]))
+      order by
+        (case when t.reserved_for = ? then 10000 else 0 end)
+        + t.priority
+        + least(extract(epoch from (?::timestamptz - t.created_at)) / 60.0, 30)
+        - (case when ?::int is null or t.x_mm is null then 0
+                else least((abs(t.x_mm - ?::int) + abs(t.y_mm - ?::int)) / 5000.0, 20) end) desc,
+        t.due_at asc nulls last, t.created_at, t.id
+      limit 1
+      for update of t skip locked),
+    claimed as (
+      update task set status = 'claimed', assignee_id = ?, device_id = ?, lease_expires_at = ?, claimed_at = ?,
+        claim_count = claim_count + 1, version = version + 1, updated_at = ?
+      where id = (select id from pick) and ${taskLifecycle.fromSql('claimed')}
+      returning ${TASK_COLUMNS}),
+    ev as (
+      insert into outbox (warehouse_id, type, rooms, payload, actor_id)
+      select c.warehouse_id, 'task.claimed', array['task:' || c.id, 'user:' || c.assignee_id],
+        jsonb_build_object('taskId', c.id, 'type', c.type, 'status', c.status, 'priority', c.priority, 'assigneeId', c.assignee_id,
+          'waveId', c.wave_id, 'leaseExpiresAt', ?::text, 'deviceId', c.device_id)
+          || case when c.order_id is null then '{}'::jsonb else jsonb_build_object('orderIds', jsonb_build_array(c.order_id)) end,
+        ?
+      from claimed c returning payload),
+    chosen as (select true as fresh, * from claimed union all select false, * from cur)
+    select c.*, (select payload from ev) as event,
+      (select json_agg(x order by x.seq) from (
+        select ${LINE_VIEW_COLUMNS} from task_line l join sku s on s.id = l.sku_id join location loc on loc.id = l.location_id
+        where l.task_id = c.id) x where c.type in ('pick', 'putback')) as lines
+    from chosen c`,
     [
+      actor.id,
       input.warehouseId,
       actor.id,
       pgArray(roles),
@@ -151,10 +183,24 @@ export async function claimNext(
       profile.last_x_mm,
       profile.last_x_mm,
       profile.last_y_mm,
+      actor.id,
+      input.deviceId ?? actor.deviceId ?? null,
+      lease,
+      now.toISOString(),
+      now.toISOString(),
+      lease,
+      actor.id,
     ],
   );
-  if (!pick) return null;
-  return taskWithLines(em, await takeClaim(em, actor, pick.id, input.deviceId, now, opts));
+  if (!row) return null;
+  const { fresh, lines, event, ...task } = row;
+  if (!fresh && task.warehouse_id !== input.warehouseId)
+    throw new Conflict('You already hold a task in another warehouse; finish or release it first', 'task-already-held', {
+      taskId: task.id,
+    });
+  // The event was built in SQL from the claimed row: checked against the catalogue before the commit, as emit() does.
+  if (fresh) eventSchemas['task.claimed'].parse(event);
+  return toTaskView(task, task.type === 'pick' || task.type === 'putback' ? (lines ?? []).map(toLineView) : undefined);
 }
 
 /**

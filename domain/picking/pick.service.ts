@@ -291,7 +291,9 @@ async function insertLines(
   const lines = await loadLines(em, row.id);
   const done = lines.filter((l) => l.status !== 'open');
   const todo = lines.filter((l) => l.status === 'open');
-  const graph = await loadPickGraph(em, row.warehouse_id, { locationIds: [...lines.map((l) => l.locationId), ...res.map((r) => r.locationId)] });
+  const graph = await loadPickGraph(em, row.warehouse_id, {
+    locationIds: [...lines.map((l) => l.locationId), ...res.map((r) => r.locationId)],
+  });
   const current = [...done, ...todo].map((l) => ({ locationCode: l.locationCode }));
   const order = resequenceStops(
     graph,

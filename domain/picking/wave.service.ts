@@ -12,6 +12,7 @@ import { pgArray } from '../shared/sql.js';
 import { createTask } from '../tasks/task.service.js';
 import { cancelTask } from '../tasks/task.supervisor.js';
 import { loadPickGraph, sequenceStops } from './path.service.js';
+import { CARTS_CODE, floorLocation } from './floor-locations.js';
 import { planPickLists, selectWaveOrders, type WaveCandidate, type WaveFilter } from './wave-planner.js';
 import type { PlanWaveInput, WaveTemplateInput, WaveTemplateView, WaveView } from './wave.schemas.js';
 import { moveOrders } from '../orders/order-status.js';
@@ -325,7 +326,11 @@ export async function releaseWave(em: EntityManager, actor: Actor | null, waveId
       ])
     ).map((r) => r.id),
   );
-  const graph = plans.length ? await loadPickGraph(em, wave.warehouse_id) : null;
+  const graph = plans.length
+    ? await loadPickGraph(em, wave.warehouse_id, { locationIds: [...new Set(lines.map((l) => l.location_id))] })
+    : null;
+  // The totes of this wave travel on CARTS: created now rather than by the first scan-confirm (one round trip less there).
+  if (plans.length) await floorLocation(em, wave.warehouse_id, CARTS_CODE);
   const taskIds: string[] = [];
   for (const plan of plans) {
     const pl = plan.lineKeys.map((k) => byKey.get(k)!);

@@ -27,7 +27,7 @@ const bench: Benchmark = {
     const figures: Figure[] = [];
     for (const s of SUBSET) {
       const timeLimitS = quick ? s.timeLimitS / 2 : s.timeLimitS;
-      const r = runInstance(join(s.dir ?? DATA, s.file), { timeLimitS, seed: seed ?? 1, solomon: 'hierarchical' });
+      const r = await runInstance(join(s.dir ?? DATA, s.file), { timeLimitS, seed: seed ?? 1, solomon: 'hierarchical' });
       const tag = `${r.instance} @${timeLimitS}s`;
       figures.push(figure('routing', `cost ${tag}${r.feasible ? '' : ' INFEASIBLE'}`, r.cost, 'distance', r.bks, 'BKS'));
       if (r.bksVehicles != null) figures.push(figure('routing', `vehicles ${tag}`, r.vehicles, 'vehicles', r.bksVehicles, 'BKS vehicles'));

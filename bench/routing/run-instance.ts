@@ -5,7 +5,8 @@ import { cvrpToProblem, parseCvrplib } from '../../domain/routing/instances/cvrp
 import { parseSolomon, solomonToProblem, type SolomonConvention } from '../../domain/routing/instances/solomon.js';
 import { isLiLim, liLimToProblem, parseLiLim } from '../../domain/routing/instances/lilim.js';
 import { writeSol } from '../../domain/routing/instances/sol-writer.js';
-import { solve, type SolveOptions } from '../../domain/routing/solver.js';
+import { type SolveOptions } from '../../domain/routing/solver.js';
+import { solveParallel } from '../../domain/routing/parallel.js';
 
 /** One benchmark result line, as printed by `npm run bench:routing -- --json`. */
 export interface InstanceResult {
@@ -39,6 +40,9 @@ export interface InstanceResult {
  */
 export const VARIANTS: Record<string, SolveOptions> = {
   budget: {},
+  // The second core: a helper thread searching with another seed, sharing the best plan.
+  'two-threads': { threads: 2 },
+  'swap-star': { swapStar: true },
   single: { minEpochS: Number.POSITIVE_INFINITY, minEpochIterations: Number.POSITIVE_INFINITY },
   independent: { schedule: 'independent' },
 };
@@ -54,6 +58,8 @@ export interface RunOptions {
   variant?: string;
   /** Budget in ruin-and-recreate iterations instead of time (deterministic: no clock, no load). */
   maxIterations?: number;
+  /** 'cpu': time limits in CPU seconds of each solving thread (load-independent curves). */
+  clock?: 'wall' | 'cpu';
 }
 
 type BksEntry = {
@@ -68,7 +74,7 @@ function loadBks(file: string): Record<string, BksEntry> {
 }
 
 /** Solves one instance file (CVRPLIB .vrp or Solomon .txt), checks it independently and compares with the BKS. */
-export function runInstance(file: string, o: RunOptions): InstanceResult {
+export async function runInstance(file: string, o: RunOptions): Promise<InstanceResult> {
   const text = readFileSync(file, 'utf8');
   const name = basename(file, extname(file));
   const entry = loadBks(file)[name];
@@ -83,8 +89,10 @@ export function runInstance(file: string, o: RunOptions): InstanceResult {
   let bestAtS = 0;
   const variant = o.variant ?? 'budget';
   if (!VARIANTS[variant]) throw new Error(`unknown variant ${variant}`);
-  const sol = solve(problem, {
+  const sol = await solveParallel(problem, {
+    threads: 1,
     ...VARIANTS[variant],
+    clock: o.clock === 'cpu' ? 'thread-cpu' : 'wall',
     seed: o.seed,
     timeLimitS: o.maxIterations ? Number.POSITIVE_INFINITY : o.timeLimitS,
     maxIterations: o.maxIterations,
@@ -136,12 +144,13 @@ export function runInstance(file: string, o: RunOptions): InstanceResult {
  * checkpoint (the last one being timeLimitS), the variants interleaved so that they share the
  * machine's load. Returns one result per variant: the full run, with the curve of the others.
  */
-export function runInstanceCurve(file: string, o: RunOptions, variants: string[]): InstanceResult[] {
+export async function runInstanceCurve(file: string, o: RunOptions, variants: string[]): Promise<InstanceResult[]> {
   const checkpoints = o.maxIterations
     ? [o.timeLimitS]
     : [...new Set([...(o.checkpoints ?? []).filter((c) => c < o.timeLimitS), o.timeLimitS])].sort((a, b) => a - b);
   const runs = new Map<string, InstanceResult[]>(variants.map((v) => [v, []]));
-  for (const atS of checkpoints) for (const v of variants) runs.get(v)!.push(runInstance(file, { ...o, timeLimitS: atS, variant: v }));
+  for (const atS of checkpoints)
+    for (const v of variants) runs.get(v)!.push(await runInstance(file, { ...o, timeLimitS: atS, variant: v }));
   return variants.map((v) => {
     const rs = runs.get(v)!;
     const full = rs[rs.length - 1];

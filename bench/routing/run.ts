@@ -8,6 +8,8 @@ import { runInstanceCurve, VARIANTS, type InstanceResult, type RunOptions } from
  * npm run bench:routing -- --instances <files or dirs> --time-limit <s> --seeds 1,2,3 --json
  *   [--checkpoints 1,2,5,10,30] [--solutions <dir>] [--parallel 2] [--solomon hierarchical|distance]
  *   [--variants budget,single,independent] [--max-iterations N (instead of the clock; one column)]
+ *   [--clock cpu (time limits in CPU seconds of each solving thread: curves that a loaded machine
+ *   only slows down; a two-thread variant then gets that much CPU on each thread)]
  * One line (JSON with --json) per instance, seed and variant, then the anytime curve (gap at
  * each checkpoint: median over seeds and the seed spread; vehicles and distance apart for the
  * vehicles-first classes), the tables per class, and a summary line. Each checkpoint is a
@@ -45,6 +47,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--parallel') parallel = Math.max(1, Number(argv[++i]));
     else if (a === '--solomon') opts.solomon = argv[++i] === 'distance' ? 'distance' : 'hierarchical';
     else if (a === '--json') json = true;
+    else if (a === '--clock') opts.clock = argv[++i] === 'cpu' ? 'cpu' : 'wall';
     else if (a === '--variants') {
       variants = argv[++i].split(',').filter(Boolean);
       for (const v of variants) if (!VARIANTS[v]) throw new Error(`unknown variant ${v} (${Object.keys(VARIANTS).join(', ')})`);
@@ -111,7 +114,7 @@ async function main(): Promise<void> {
   for (const seed of seeds) {
     const o = { ...opts, seed };
     if (parallel > 1) await runParallel(files, o, variants, parallel, print);
-    else for (const f of files) for (const r of runInstanceCurve(f, o, variants)) print(r);
+    else for (const f of files) for (const r of await runInstanceCurve(f, o, variants)) print(r);
   }
   for (const v of variants) {
     if (variants.length > 1) console.log(`\n=== variant ${v}`);

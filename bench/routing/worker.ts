@@ -3,4 +3,4 @@ import { runInstanceCurve, type RunOptions } from './run-instance.js';
 
 // Worker-thread entry for `--parallel`: solves the files it is handed, one message per result.
 const { files, opts, variants } = workerData as { files: string[]; opts: RunOptions; variants: string[] };
-for (const f of files) for (const r of runInstanceCurve(f, opts, variants)) parentPort!.postMessage(r);
+for (const f of files) for (const r of await runInstanceCurve(f, opts, variants)) parentPort!.postMessage(r);

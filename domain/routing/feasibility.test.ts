@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkSolution } from './checker.js';
 import { localSearch } from './local-search.js';
+import { cvrpToProblem } from './instances/cvrplib.js';
+import { swapStarApplies, swapStarPass } from './swap-star.js';
 import { compileModel, type Model } from './model.js';
 import { Rng } from './prng.js';
 import { randomProblem } from './random-problem.js';
@@ -81,7 +83,7 @@ describe('O(1) time-window insertion check (forward time / backward slack)', () 
 describe('local search', () => {
   it('keeps solutions feasible and never raises their cost', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1e6 }), fc.boolean(), fc.boolean(), (seed, tw, het) => {
+      fc.property(fc.integer({ min: 1, max: 1e6 }), fc.boolean(), fc.boolean(), fc.boolean(), (seed, tw, het, star) => {
         const input = randomProblem(seed, { jobs: 30, vehicles: 10, timeWindows: tw, heterogeneous: het });
         const m = compileModel(routingProblemSchema.parse(input));
         const S = new SolutionState(m);
@@ -91,7 +93,7 @@ describe('local search', () => {
         rng.shuffle(jobs);
         recreate(S, jobs, 0.3, rng, new Uint8Array(m.V), () => {});
         const before = S.totalCost();
-        const gain = localSearch(S, rng);
+        const gain = localSearch(S, rng, 30, 50, star);
         const after = S.totalCost();
         expect(after).toBeLessThanOrEqual(before + 1e-6);
         expect(before - after).toBeCloseTo(gain, 6);
@@ -105,5 +107,44 @@ describe('local search', () => {
       }),
       { numRuns: 25 },
     );
+  });
+});
+
+describe('SWAP* (Vidal 2022)', () => {
+  it('finds improvements after the granular moves are exhausted, keeping the plan feasible', () => {
+    let found = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      // Capacity only: SWAP* is the CVRP neighbourhood.
+      const r = new Rng(seed);
+      const coords: [number, number][] = Array.from({ length: 61 }, () => [r.int(1000), r.int(1000)]);
+      const input = cvrpToProblem({
+        name: 'rnd',
+        capacity: 100,
+        coords,
+        demands: coords.map((_, i) => (i ? 1 + r.int(30) : 0)),
+        depot: 0,
+        nodeIds: coords.map((_, i) => i + 1),
+      });
+      const m = compileModel(routingProblemSchema.parse(input));
+      const S = new SolutionState(m);
+      S.updateAll();
+      const rng = new Rng(seed);
+      const jobs = [...Array(m.J).keys()];
+      rng.shuffle(jobs);
+      recreate(S, jobs, 0.3, rng, new Uint8Array(m.V), () => {});
+      localSearch(S, rng);
+      expect(swapStarApplies(S)).toBe(true);
+      const before = S.totalCost();
+      const gain = swapStarPass(S, 30);
+      expect(S.totalCost()).toBeCloseTo(before - gain, 6);
+      if (gain > 0) found++;
+      const report = checkSolution(
+        input,
+        S.routes.map((R) => ({ vehicleIndex: R.v, jobs: R.nodes })),
+        { allowUnassigned: true },
+      );
+      expect(report.violations).toEqual([]);
+    }
+    expect(found).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,6 @@
 /** Public surface of the routing context's pure rules. */
 export { solve, type SolveOptions } from './solver.js';
+export { solveParallel } from './parallel.js';
 export { checkSolution, checkedRoutes, type CheckedRoute, type CheckReport } from './checker.js';
 export type { PlannedRoute } from './describe.js';
 export * from './routing.schemas.js';

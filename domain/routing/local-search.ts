@@ -1,6 +1,7 @@
 import type { Rng } from './prng.js';
 import type { RouteState, SolutionState } from './solution-state.js';
 import { simulateNodes, SIM_OK } from './route-sim.js';
+import { swapStarApplies, swapStarPass } from './swap-star.js';
 
 /**
  * First-improvement local search on granular neighbourhoods (Toth & Vigo 2003, "The granular
@@ -26,13 +27,15 @@ function without(nodes: number[], p: number): number[] {
 }
 
 /** Runs local search on S until no improving move remains (or `maxPasses`); returns the cost gain. */
-export function localSearch(S: SolutionState, rng: Rng, granularity = 30, maxPasses = 50): number {
+export function localSearch(S: SolutionState, rng: Rng, granularity = 30, maxPasses = 50, swapStar = false): number {
   const m = S.m;
   const J = m.J;
   const K = Math.min(m.K, granularity);
   const order = new Int32Array(J);
   for (let i = 0; i < J; i++) order[i] = i;
   let gain = 0;
+  // SWAP* (swap-star.ts) runs when the granular moves are exhausted; what it changes goes back to them.
+  const star = swapStar && swapStarApplies(S);
   for (let pass = 0; pass < maxPasses; pass++) {
     rng.shuffle(order);
     let improved = false;
@@ -47,6 +50,13 @@ export function localSearch(S: SolutionState, rng: Rng, granularity = 30, maxPas
           gain += g;
           improved = true;
         }
+      }
+    }
+    if (!improved && star) {
+      const g = swapStarPass(S, granularity);
+      if (g > 0) {
+        gain += g;
+        improved = true;
       }
     }
     if (!improved) break;

@@ -7,10 +7,12 @@ import { recreate } from './recreate.js';
 import { ruin } from './ruin.js';
 import { describeRoutes, type PlannedRoute } from './describe.js';
 import { reduceLocked } from './locked-prefix.js';
-import { routingProblemSchema, type RoutingProblemInput, type RoutingSolution } from './routing.schemas.js';
+import { routingProblemSchema, type RoutingProblem, type RoutingProblemInput, type RoutingSolution } from './routing.schemas.js';
 import { SolutionState } from './solution-state.js';
 import { simulateRoute } from './route-sim.js';
 import { dropReasons } from './drop-reasons.js';
+import { SharedBest, type SharedBestBuffer } from './shared-best.js';
+import { threadCpuClock } from './thread-clock.js';
 
 /**
  * Vehicle routing solver (CVRP, VRPTW, heterogeneous fleet, per-vehicle depots and shifts).
@@ -31,8 +33,14 @@ export interface SolveOptions {
   onProgress?: (bestCost: number, elapsedS: number) => void;
   /** Polled every few iterations; returning true stops the search with the best so far. */
   shouldStop?: () => boolean;
-  /** Millisecond clock, injectable for tests; defaults to performance.now. */
+  /** Millisecond clock, injectable for tests; defaults to performance.now (or see `clock`). */
   now?: () => number;
+  /**
+   * 'wall' (default): timeLimitS is wall time. 'thread-cpu': CPU time of the solving thread
+   * (thread-clock.ts; Linux), so a loaded machine runs the same search as an idle one, only
+   * slower: for benchmarks on shared machines.
+   */
+  clock?: 'wall' | 'thread-cpu';
   /** SISR parameters (defaults from the paper). */
   avgRemoved?: number;
   maxStringLen?: number;
@@ -68,8 +76,20 @@ export interface SolveOptions {
    * longer fit (or are locked) are dropped from it and inserted like new ones.
    */
   initialRoutes?: PlannedRoute[];
+  /** SWAP* in the local search on capacity-only problems (swap-star.ts). */
+  swapStar?: boolean;
   /** Initial construction: the cheaper of both (default), or only one of them. */
   construction?: 'best' | 'regret' | 'greedy';
+  /**
+   * Search threads of solveParallel (parallel.ts); solve() itself always searches on the calling
+   * thread and ignores it. Default 1.
+   */
+  threads?: number;
+  /**
+   * Set by solveParallel: the best plan shared with the other threads' searches. The main search
+   * waits for its `helpers` at the end (at most `graceMs`) and returns the cheapest plan of all.
+   */
+  shared?: { buffer: SharedBestBuffer; role: 'main' | 'helper'; helpers: number; graceMs: number };
 }
 
 /** Solves a routing problem (plain data, validated with zod) and returns routes with timings, loads and costs. */
@@ -82,7 +102,15 @@ export function solve(input: RoutingProblemInput, options: SolveOptions = {}): R
     if (v.startIndex >= n || (v.endIndex ?? 0) >= n) throw new RangeError(`vehicle ${v.id}: location outside the matrix`);
   }
   for (const j of problem.jobs) if (j.locationIndex >= n) throw new RangeError(`job ${j.id}: location outside the matrix`);
-  const now = options.now ?? (() => performance.now());
+  const cpu = !options.now && options.clock === 'thread-cpu' ? threadCpuClock() : null;
+  try {
+    return solveWith(problem, options, options.now ?? cpu?.now ?? (() => performance.now()));
+  } finally {
+    cpu?.close();
+  }
+}
+
+function solveWith(problem: RoutingProblem, options: SolveOptions, now: () => number): RoutingSolution {
   const t0 = now();
   const red = reduceLocked(problem);
   const model = compileModel(red.problem);
@@ -186,7 +214,7 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
     regretInsertion(S, all);
     if (o.construction !== 'regret' && S.totalCost() > greedyCost) S.restore(greedy);
   }
-  localSearch(S, rng);
+  localSearch(S, rng, 30, 50, o.swapStar ?? false);
   const granularK = o.insertionNeighbours ?? (m.J > 150 ? 40 : 0);
   const removed: number[] = [];
   const ruinRecreate = (onTouch: (r: number) => void, order: (jobs: number[]) => void): void => {
@@ -208,12 +236,27 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
   let best = S.totalCost();
   let bestSnap = S.snapshot();
   o.onProgress?.(best, (now() - t0) / 1000);
-  const timeUp = (): boolean => now() - t0 >= timeLimitMs || (o.shouldStop?.() ?? false);
+  // Second core (parallel.ts): every new best is published, and each epoch starts from the
+  // cheapest plan any thread found (a parallel restart strategy in the spirit of the
+  // cooperative multi-thread searches of Crainic 2019, "Parallel metaheuristics and
+  // cooperative search", Handbook of Metaheuristics: the threads share only elite solutions).
+  const share = o.shared ? new SharedBest(o.shared.buffer) : null;
+  share?.publish(best, bestSnap);
+  const adoptShared = (): void => {
+    const got = share?.take(best - 1e-9);
+    if (!got || got.routes.length !== bestSnap.length) return;
+    best = got.cost;
+    bestSnap = got.routes;
+    o.onProgress?.(best, (now() - t0) / 1000);
+  };
+  const timeUp = (): boolean =>
+    now() - t0 >= timeLimitMs || (o.shouldStop?.() ?? false) || (o.shared?.role === 'helper' && share!.stopped());
   const keepIfBetter = (): void => {
     const c = S.totalCost();
     if (c < best - 1e-9) {
       best = c;
       bestSnap = S.snapshot();
+      share?.publish(best, bestSnap);
       o.onProgress?.(best, (now() - t0) / 1000);
     }
   };
@@ -265,6 +308,7 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
     // Where this epoch ends (budgeted schedule) and where its fleet minimisation ends.
     const epochEnd = unbounded ? Infinity : budget / Math.pow(2, lastEpoch - Math.min(epoch, lastEpoch));
     const fmEnd = epochStart + (epochEnd - epochStart) * fmShare;
+    adoptShared();
     if (fmShare > 0) {
       S.restore(bestSnap);
       if (S.unassigned.length === 0 && S.usedRoutes > 1) {
@@ -279,7 +323,7 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
               ? (it) => from + it >= fmEnd || from + it >= stopAt || ((it & 15) === 0 && timeUp())
               : (it) => (it & 15) === 0 && (now() - t0 >= fmEnd || timeUp()),
         });
-        localSearch(S, rng);
+        localSearch(S, rng, 30, 50, o.swapStar ?? false);
         keepIfBetter();
         if (iter >= stopAt || timeUp()) break;
       }
@@ -318,7 +362,7 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
       if (cost < cur - T * Math.log(1 - rng.next())) {
         cur = cost;
         if (cost < best - 1e-9) {
-          localSearch(S, rng);
+          localSearch(S, rng, 30, 50, o.swapStar ?? false);
           cur = S.totalCost();
           keepIfBetter();
         }
@@ -333,6 +377,14 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
     }
     epochStart = epochEnd;
     if (!unbounded && epoch >= lastEpoch) stopped = true;
+  }
+  if (share && o.shared) {
+    if (o.shared.role === 'helper') share.done();
+    else {
+      share.waitDone(o.shared.helpers, o.shared.graceMs);
+      share.stop();
+      adoptShared();
+    }
   }
   S.restore(bestSnap);
   return { S, iterations: iter };

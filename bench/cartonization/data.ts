@@ -18,7 +18,8 @@ export interface BenchOrder {
 export const DEFAULT_DIR = fileURLToPath(new URL('../data/cartonization/', import.meta.url));
 const DEFAULT_BOXES = fileURLToPath(new URL('../data/cartonization/boxes.json', import.meta.url));
 
-interface RawBox {
+/** A box as the catalogue file (`{ boxes: [...] }`, e.g. boxes.json) holds it; the demo seed reads the same file. */
+export interface RawBox {
   code: string;
   innerLengthMm: number;
   innerWidthMm: number;

@@ -194,16 +194,9 @@ export async function createRackRun(tx: EntityManager, warehouseId: string, inpu
     tx,
     warehouseId,
     placed.map((s) => ({
-      code: s.code,
+      ...s, // code, aisle/bay/level/position and the placed coordinates
       type: input.type,
       zoneId: input.zoneId ?? null,
-      aisle: s.aisle,
-      bay: s.bay,
-      level: s.level,
-      position: s.position,
-      xMm: s.xMm,
-      yMm: s.yMm,
-      zMm: s.zMm,
       maxVolumeMm3: input.maxVolumeMm3 ?? null,
       maxWeightG: input.maxWeightG ?? null,
       maxSkus: input.maxSkus ?? null,

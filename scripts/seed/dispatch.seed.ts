@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
+import type { DayVehicle } from '../../domain/dispatch/plan-problem.js';
+import { Vehicle } from '../../domain/dispatch/entities/vehicle.entity.js';
 import { DEMO_WAREHOUSE_ID } from './identity.seed.js';
 import { rng } from './rng.js';
 
@@ -13,18 +15,18 @@ export const DEMO_DEPOT = { lat: 52.3953, lng: 4.8396 };
 const CITY = { lat: 52.3676, lng: 4.9041 };
 const H = 3600;
 
-export interface DemoVehicle {
-  code: string;
-  name: string;
-  capacityWeightG: number;
-  capacityVolumeMm3: number;
-  costPerKmMinor: number;
-  costPerHourMinor: number;
-  fixedCostMinor: number;
-  shiftStartS: number;
-  shiftEndS: number;
-  maxDurationS: number | null;
-}
+/** A demo vehicle: the planner's vehicle fields (plan-problem.ts) with the code and name it is known by. */
+export type DemoVehicle = Pick<
+  DayVehicle,
+  | 'capacityWeightG'
+  | 'capacityVolumeMm3'
+  | 'costPerKmMinor'
+  | 'costPerHourMinor'
+  | 'fixedCostMinor'
+  | 'shiftStartS'
+  | 'shiftEndS'
+  | 'maxDurationS'
+> & { code: string; name: string };
 
 /** 3 large vans, 5 medium vans, 4 small electric vans: different capacities, costs and shifts. */
 export function demoFleet(): DemoVehicle[] {
@@ -111,30 +113,24 @@ export async function seedDispatchDay(
   o: { deliveryDate: string; stops: number; seed: number },
 ): Promise<{ vehicleIds: string[]; shipmentIds: string[] }> {
   if (!(await sqlOne(em, 'select 1 from vehicle where warehouse_id = ?', [warehouseId]))) {
-    for (const v of demoFleet()) {
-      await sql(
-        em,
-        `insert into vehicle (warehouse_id, code, name, capacity_weight_g, capacity_volume_mm3, cost_per_km_minor, cost_per_hour_minor, fixed_cost_minor,
-        shift_start_s, shift_end_s, max_duration_s, depot_lat, depot_lng, fuel) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          warehouseId,
-          v.code,
-          v.name,
-          v.capacityWeightG,
-          v.capacityVolumeMm3,
-          v.costPerKmMinor,
-          v.costPerHourMinor,
-          v.fixedCostMinor,
-          v.shiftStartS,
-          v.shiftEndS,
-          v.maxDurationS,
-          DEMO_DEPOT.lat,
-          DEMO_DEPOT.lng,
-          // The small e-vans are battery electric: their routes' CO₂e uses the grid factor.
-          v.code.startsWith('EV-') ? 'electric' : 'diesel',
-        ],
-      );
-    }
+    for (const v of demoFleet())
+      await em.insert(Vehicle, {
+        warehouse_id: warehouseId,
+        code: v.code,
+        name: v.name,
+        capacity_weight_g: v.capacityWeightG,
+        capacity_volume_mm3: String(v.capacityVolumeMm3),
+        cost_per_km_minor: v.costPerKmMinor,
+        cost_per_hour_minor: v.costPerHourMinor,
+        fixed_cost_minor: v.fixedCostMinor,
+        shift_start_s: v.shiftStartS,
+        shift_end_s: v.shiftEndS,
+        max_duration_s: v.maxDurationS,
+        depot_lat: DEMO_DEPOT.lat,
+        depot_lng: DEMO_DEPOT.lng,
+        // The small e-vans are battery electric: their routes' CO₂e uses the grid factor.
+        fuel: v.code.startsWith('EV-') ? 'electric' : 'diesel',
+      });
   }
   const vehicleIds = (await sql<{ id: string }>(em, 'select id from vehicle where warehouse_id = ? order by code', [warehouseId])).map(
     (r) => r.id,

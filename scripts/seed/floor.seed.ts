@@ -6,23 +6,15 @@
 import { readFileSync } from 'node:fs';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
+import type { RawBox } from '../../bench/cartonization/data.js';
 import { DEMO_WAREHOUSE_ID } from './identity.seed.js';
 
 // The catalogue the cartonization benchmark uses: one list of box sizes for demo, tests and bench.
 const BOXES_JSON = new URL('../../bench/data/cartonization/boxes.json', import.meta.url);
 
-interface BoxJson {
-  code: string;
-  innerLengthMm: number;
-  innerWidthMm: number;
-  innerHeightMm: number;
-  maxWeightG: number;
-  tareG: number;
-}
-
 /** The demo box catalogue (12 common corrugated sizes, in the repository). */
-export function demoBoxes(): BoxJson[] {
-  return (JSON.parse(readFileSync(BOXES_JSON, 'utf8')) as { boxes: BoxJson[] }).boxes;
+export function demoBoxes(): RawBox[] {
+  return (JSON.parse(readFileSync(BOXES_JSON, 'utf8')) as { boxes: RawBox[] }).boxes;
 }
 
 export async function seedFloor(em: EntityManager): Promise<boolean> {

@@ -57,16 +57,9 @@ export async function seedLayout(em: EntityManager): Promise<boolean> {
     for (const s of ordered) {
       const pick = (s.level ?? 1) <= 2 || !reserveZone;
       locs.push({
-        code: s.code,
+        ...s, // code, aisle/bay/level/position and the placed coordinates
         type: pick ? 'pick_face' : 'reserve',
         zoneId: pick ? pickZone : reserveZone!,
-        aisle: s.aisle,
-        bay: s.bay,
-        level: s.level,
-        position: s.position,
-        xMm: s.xMm,
-        yMm: s.yMm,
-        zMm: s.zMm,
         pickSequence: pick ? ++seq : null,
         maxVolumeMm3: pick ? 600 * 1_000 * 800 : 1_200 * 1_000 * 1_500,
         maxWeightG: pick ? 250_000 : 1_000_000,

@@ -59,25 +59,19 @@ export async function seedStock(em: EntityManager): Promise<boolean> {
     const ref = { refType: 'asn', refId: `ASN-DEMO-${String(n + 1).padStart(4, '0')}` };
     const cases = 2 + Math.floor(r() * (s.velocity_class === 'A' ? 10 : 4));
     const qty = cases * s.qty_case;
+    // Received on the dock, then put away: loose, or on its pallet LPN.
+    const receiveTo = async (locationId: string, lpnId?: string) => {
+      const key = lpnId ? { lot, expiry, lpnId } : { lot, expiry };
+      const line = { warehouseId: wh, skuId: s.id, qty, ...ref };
+      await postMovement(em, { ...line, type: 'receipt', to: { locationId: dock, ...key } }, { emitEvent: false });
+      await postMovement(
+        em,
+        { ...line, type: 'putaway', from: { locationId: dock, ...key }, to: { locationId, ...key } },
+        { emitEvent: false },
+      );
+    };
     if (isChilled) {
-      await postMovement(
-        em,
-        { warehouseId: wh, type: 'receipt', skuId: s.id, qty, to: { locationId: dock, lot, expiry }, ...ref },
-        { emitEvent: false },
-      );
-      await postMovement(
-        em,
-        {
-          warehouseId: wh,
-          type: 'putaway',
-          skuId: s.id,
-          qty,
-          from: { locationId: dock, lot, expiry },
-          to: { locationId: face.id, lot, expiry },
-          ...ref,
-        },
-        { emitEvent: false },
-      );
+      await receiveTo(face.id);
       continue;
     }
     // Reserve: the slot above the pick face (levels 03/04 of the same bay), on a pallet LPN.
@@ -87,24 +81,7 @@ export async function seedStock(em: EntityManager): Promise<boolean> {
       [wh, face.aisle, face.bay, n % 2],
     ))!;
     const pallet = await createLpn(em, { warehouseId: wh, type: 'pallet', locationId: dock });
-    await postMovement(
-      em,
-      { warehouseId: wh, type: 'receipt', skuId: s.id, qty, to: { locationId: dock, lot, expiry, lpnId: pallet.id }, ...ref },
-      { emitEvent: false },
-    );
-    await postMovement(
-      em,
-      {
-        warehouseId: wh,
-        type: 'putaway',
-        skuId: s.id,
-        qty,
-        from: { locationId: dock, lot, expiry, lpnId: pallet.id },
-        to: { locationId: reserve.id, lot, expiry, lpnId: pallet.id },
-        ...ref,
-      },
-      { emitEvent: false },
-    );
+    await receiveTo(reserve.id, pallet.id);
     await sql(em, 'update license_plate set location_id = ? where id = ?', [reserve.id, pallet.id]);
     const repl = Math.min(qty, s.qty_case * (s.velocity_class === 'A' ? 2 : 1));
     await postMovement(

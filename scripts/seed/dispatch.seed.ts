@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
-import type { DayVehicle } from '../../domain/dispatch/plan-problem.js';
+import type { DayShipment, DayVehicle } from '../../domain/dispatch/plan-problem.js';
 import { Vehicle } from '../../domain/dispatch/entities/vehicle.entity.js';
 import { DEMO_WAREHOUSE_ID } from './identity.seed.js';
 import { rng } from './rng.js';
@@ -55,16 +55,10 @@ export function demoFleet(): DemoVehicle[] {
   return out;
 }
 
-export interface DemoDelivery {
-  lat: number;
-  lng: number;
-  windowStartS: number | null;
-  windowEndS: number | null;
-  serviceTimeS: number;
-  weightG: number;
-  volumeMm3: number;
+/** A demo delivery: the planner's shipment fields (plan-problem.ts) with the customer's name. */
+export type DemoDelivery = Pick<DayShipment, 'lat' | 'lng' | 'windowStartS' | 'windowEndS' | 'serviceTimeS' | 'weightG' | 'volumeMm3'> & {
   name: string;
-}
+};
 
 /** `n` deliveries around the city centre (uniform in a 9 km disc plus a few dense neighbourhoods). */
 export function demoDeliveries(n: number, seed: number): DemoDelivery[] {

@@ -6,10 +6,11 @@ import { NotFound, ValidationFailed } from '../shared/errors.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import { rateCardBody, rateCardUpload, type RateCardBody } from './rate-card.schemas.js';
 import { zoneRowsFromCsv, type ZoneRow } from './zones.js';
-import type { CarrierRow } from './entities/carrier.entity.js';
+import { Carrier, type CarrierRow } from './entities/carrier.entity.js';
+import { CarrierService } from './entities/carrier-service.entity.js';
 import type { CarrierAccountRow } from './entities/carrier-account.entity.js';
 import type { RateCardRow } from './entities/rate-card.entity.js';
-import type { ZoneChartRowRow } from './entities/zone-chart-row.entity.js';
+import { ZoneChartRow } from './entities/zone-chart-row.entity.js';
 
 /** Carriers, services, accounts, rate cards and zone charts: all rows, no code per carrier. */
 
@@ -83,7 +84,7 @@ export async function upsertCarrier(em: EntityManager, input: CarrierInput): Pro
 }
 
 async function carrierId(em: EntityManager, code: string): Promise<string> {
-  const c = await sqlOne<Pick<CarrierRow, 'id'>>(em, 'select id from carrier where code = ?', [code]);
+  const c = await em.findOne(Carrier, { code }, { fields: ['id'], disableIdentityMap: true });
   if (!c) throw new NotFound('Carrier', code);
   return c.id;
 }
@@ -129,11 +130,11 @@ export async function carrierWebhookSecrets(em: EntityManager, ring: KeyRing, ca
 export async function addRateCard(em: EntityManager, input: z.input<typeof rateCardUpload>): Promise<{ id: string; version: number }> {
   const u = rateCardUpload.parse(input);
   const cid = await carrierId(em, u.carrier);
-  const svc = await sqlOne(em, 'select 1 from carrier_service where carrier_id = ? and code = ?', [cid, u.service]);
+  const svc = await em.count(CarrierService, { carrier_id: cid, code: u.service });
   if (!svc) throw new NotFound('Service', `${u.carrier}/${u.service}`);
   const body = rateCardBody.parse(u.body);
   if (body.zoneChart) {
-    const has = await sqlOne(em, 'select 1 from zone_chart_row where chart_code = ? limit 1', [body.zoneChart]);
+    const has = await em.findOne(ZoneChartRow, { chart_code: body.zoneChart }, { fields: ['chart_code'], disableIdentityMap: true });
     if (!has)
       throw new ValidationFailed(`Zone chart ${body.zoneChart} has no rows: import it first`, [
         { path: 'body.body.zoneChart', message: 'unknown zone chart' },
@@ -164,7 +165,7 @@ export async function importZoneChart(
       errors.slice(0, 100).map((e) => ({ path: `body.line.${e.line}`, message: e.message })),
       'zone-chart-invalid',
     );
-  await sql(em, 'delete from zone_chart_row where chart_code = ?', [chartCode]);
+  await em.nativeDelete(ZoneChartRow, { chart_code: chartCode });
   for (let i = 0; i < rows.length; i += 1000) {
     const chunk = rows.slice(i, i + 1000);
     await sql(
@@ -244,10 +245,10 @@ export async function servicesOn(em: EntityManager, day: string): Promise<Servic
 export async function zoneRows(em: EntityManager, charts: string[]): Promise<Map<string, ZoneRow[]>> {
   const out = new Map<string, ZoneRow[]>();
   if (!charts.length) return out;
-  const rows = await sql<Pick<ZoneChartRowRow, 'chart_code' | 'origin_prefix' | 'dest_from' | 'dest_to' | 'zone'>>(
-    em,
-    'select * from zone_chart_row where chart_code = any(?::text[])',
-    [pgText(charts)],
+  const rows = await em.find(
+    ZoneChartRow,
+    { chart_code: { $in: charts } },
+    { fields: ['chart_code', 'origin_prefix', 'dest_from', 'dest_to', 'zone'], disableIdentityMap: true },
   );
   for (const r of rows)
     (out.get(r.chart_code) ?? out.set(r.chart_code, []).get(r.chart_code)!).push({

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { raw, type EntityManager } from '@mikro-orm/postgresql';
 import { emit } from '../events/outbox.js';
 import { postMovement } from '../inventory/ledger.service.js';
 import { logOrder } from '../orders/order-log.js';
@@ -10,8 +10,9 @@ import { labelZpl, type LabelData } from './label-zpl.js';
 import { shippingSettings } from './quote.service.js';
 import { buildSscc, trackingNumber } from './sscc.js';
 import { localParts } from './transit.js';
-import type { CarrierRow } from './entities/carrier.entity.js';
-import type { WarehouseRow } from '../layout/entities/warehouse.entity.js';
+import { Carrier } from './entities/carrier.entity.js';
+import { Shipment } from './entities/shipment.entity.js';
+import { Warehouse } from '../layout/entities/warehouse.entity.js';
 import { moveShipment } from './shipment.lifecycle.js';
 
 type Row = Record<string, any>;
@@ -57,11 +58,7 @@ async function lockVisible(em: EntityManager, actor: Actor, shipmentId: string):
 }
 
 const carrierOf = (em: EntityManager, code: string) =>
-  sqlOne<Pick<CarrierRow, 'name' | 'tracking_prefix' | 'tracking_url_template'>>(
-    em,
-    'select name, tracking_prefix, tracking_url_template from carrier where code = ?',
-    [code],
-  );
+  em.findOne(Carrier, { code }, { fields: ['name', 'tracking_prefix', 'tracking_url_template'], disableIdentityMap: true });
 export type PurchaseLabelRow = { n: string };
 
 /**
@@ -124,7 +121,7 @@ export async function purchaseLabel(
     set: `tracking_number = ?, sscc = ?, tracking_status = 'pre_transit', labelled_at = now()`,
     setParams: [tracking, sscc],
   });
-  const v = view(label, carrier.tracking_url_template);
+  const v = view(label, carrier.tracking_url_template ?? null);
   await emit(em, {
     type: 'shipment.labelled',
     warehouseId: s.warehouse_id,
@@ -163,9 +160,7 @@ export async function labelDataOf(
     'select c.name as carrier, s.name as service from carrier_service s join carrier c on c.id = s.carrier_id where c.code = ? and s.code = ?',
     [l.carrier_code, l.service_code],
   );
-  const wh = await sqlOne<Pick<WarehouseRow, 'timezone' | 'name'>>(em, 'select timezone, name from warehouse where id = ?', [
-    s.warehouse_id,
-  ]);
+  const wh = await em.findOne(Warehouse, { id: s.warehouse_id }, { fields: ['timezone', 'name'], disableIdentityMap: true });
   const settings = await shippingSettings(em, s.warehouse_id);
   return {
     shipFrom: { name: wh?.name, ...settings.shipFrom },
@@ -184,7 +179,7 @@ export async function labelDataOf(
 
 /** The active label (or the last one when all are voided) of a visible shipment. */
 export async function getLabel(em: EntityManager, actor: Actor, shipmentId: string): Promise<LabelView & { zpl: string; data: LabelRow }> {
-  const s = await sqlOne<Row>(em, 'select warehouse_id from shipment where id = ?', [shipmentId]);
+  const s = await em.findOne(Shipment, { id: shipmentId }, { fields: ['warehouse_id'], disableIdentityMap: true });
   if (!s || !canSeeWarehouse(actor, s.warehouse_id)) throw new NotFound('Shipment', shipmentId);
   const l = await sqlOne<LabelRow>(
     em,
@@ -262,7 +257,7 @@ export async function shipParcel(em: EntityManager, s: Row, opts: { userId?: str
         refId: s.id,
       });
   }
-  await sql(em, 'update shipment set shipped_at = now(), updated_at = now() where id = ?', [s.id]);
+  await em.nativeUpdate(Shipment, { id: s.id }, { shipped_at: raw('now()'), updated_at: raw('now()') });
   await emit(em, {
     type: 'shipment.shipped',
     warehouseId: s.warehouse_id,

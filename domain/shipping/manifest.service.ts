@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { raw, type EntityManager } from '@mikro-orm/postgresql';
 import bwipjs from 'bwip-js';
 import PDFDocument from 'pdfkit';
 import { emit } from '../events/outbox.js';
@@ -8,8 +8,9 @@ import { sql, sqlOne } from '../shared/sql.js';
 import { raiseException } from './carrier-selection.service.js';
 import { shipParcel } from './label.service.js';
 import { localParts } from './transit.js';
-import type { WarehouseRow } from '../layout/entities/warehouse.entity.js';
-import type { CarrierRow } from './entities/carrier.entity.js';
+import { Warehouse } from '../layout/entities/warehouse.entity.js';
+import { Carrier } from './entities/carrier.entity.js';
+import { ShippingException } from './entities/shipping-exception.entity.js';
 import { moveShipments } from './shipment.lifecycle.js';
 
 type Row = Record<string, any> & { id: string; warehouse_id: string };
@@ -50,7 +51,7 @@ export async function createManifest(
   handedOverTo?: HandedOverTo,
 ): Promise<ManifestView> {
   if (!canSeeWarehouse(actor, warehouseId)) throw new NotFound('Warehouse', warehouseId);
-  const c = await sqlOne<Pick<CarrierRow, 'mode' | 'name'>>(em, 'select mode, name from carrier where code = ?', [carrier]);
+  const c = await em.findOne(Carrier, { code: carrier }, { fields: ['mode', 'name'], disableIdentityMap: true });
   if (!c) throw new NotFound('Carrier', carrier);
   if (c.mode === '3pl' && !handedOverTo?.name?.trim())
     throw new ValidationFailed(
@@ -71,7 +72,7 @@ export async function createManifest(
       [{ path: 'body.carrier', message: 'nothing to manifest' }],
       'nothing-to-manifest',
     );
-  const wh = await sqlOne<Pick<WarehouseRow, 'timezone'>>(em, 'select timezone from warehouse where id = ?', [warehouseId]);
+  const wh = await em.findOne(Warehouse, { id: warehouseId }, { fields: ['timezone'], disableIdentityMap: true });
   const shipDate = localParts(now, wh?.timezone ?? 'UTC').date;
   const m = (await sqlOne<Row>(
     em,
@@ -85,10 +86,10 @@ export async function createManifest(
     'manifested',
     { set: 'manifest_id = ?', setParams: [m.id] },
   );
-  await sql(
-    em,
-    `update shipping_exception set resolved_at = now() where shipment_id = any(?::uuid[]) and kind = 'unmanifested-at-cutoff' and resolved_at is null`,
-    [`{${ships.map((s) => s.id).join(',')}}`],
+  await em.nativeUpdate(
+    ShippingException,
+    { shipment_id: { $in: ships.map((s) => s.id) }, kind: 'unmanifested-at-cutoff', resolved_at: null },
+    { resolved_at: raw('now()') },
   );
   for (const s of ships) await shipParcel(em, s, { userId: actor.id, manifestId: m.id });
   await emit(em, {
@@ -130,8 +131,7 @@ export async function getManifest(em: EntityManager, actor: Actor, id: string): 
 
 /** The manifest as a PDF (A4): header with a Code 128 barcode of the manifest, one row per parcel, totals. */
 export async function manifestPdf(em: EntityManager, m: ManifestView): Promise<Buffer> {
-  const carrierName =
-    (await sqlOne<Pick<CarrierRow, 'name'>>(em, 'select name from carrier where code = ?', [m.carrier]))?.name ?? m.carrier;
+  const carrierName = (await em.findOne(Carrier, { code: m.carrier }, { fields: ['name'], disableIdentityMap: true }))?.name ?? m.carrier;
   const code = manifestCode(m.id);
   const barcode = await bwipjs.toBuffer({
     bcid: 'code128',

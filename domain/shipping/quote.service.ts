@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ValidationFailed } from '../shared/errors.js';
-import { sql, sqlOne } from '../shared/sql.js';
+import { sqlOne } from '../shared/sql.js';
 import { servicesOn, zoneRows, type ServiceRow } from './carrier.service.js';
 import { distanceM } from './geo.js';
 import type { QuoteView, RateQuoteInput, RateQuoteResponse } from './quote.schemas.js';
@@ -11,7 +11,9 @@ import { riskDaysOf } from './scorecard.js';
 import { addDays, deliveryDay, localParts, shipDay, shipDayFrom, type ServiceCalendar } from './transit.js';
 import { postalCentroid } from './postal-centroids.js';
 import { zoneFor } from './zones.js';
-import type { WarehouseRow } from '../layout/entities/warehouse.entity.js';
+import { Warehouse } from '../layout/entities/warehouse.entity.js';
+import { ShippingSettings as ShippingSettingsEntity } from './entities/shipping-settings.entity.js';
+import { DeliveryArea } from './entities/delivery-area.entity.js';
 
 export interface ShippingSettings {
   gs1CompanyPrefix: string;
@@ -28,13 +30,13 @@ export interface ShippingSettings {
 }
 
 export async function shippingSettings(em: EntityManager, warehouseId: string): Promise<ShippingSettings> {
-  const s = await sqlOne<Record<string, any>>(em, 'select * from shipping_settings where warehouse_id = ?', [warehouseId]);
+  const s = await em.findOne(ShippingSettingsEntity, { warehouse_id: warehouseId }, { disableIdentityMap: true });
   return {
     gs1CompanyPrefix: s?.gs1_company_prefix ?? '0614141',
     ssccExtension: s?.sscc_extension ?? 0,
     originPostalCode: s?.origin_postal_code ?? '00000',
     originCountry: String(s?.origin_country ?? 'US').trim(),
-    shipFrom: s?.ship_from ?? {},
+    shipFrom: (s?.ship_from ?? {}) as Record<string, string>,
     highValueMinor: Number(s?.high_value_minor ?? 50000),
     consolidateOrders: s?.consolidate_orders ?? true,
     consolidationWindowS: Number(s?.consolidation_window_s ?? 0),
@@ -67,9 +69,11 @@ export async function ownFleetArea(
   day: string,
   addWeightG: number,
 ): Promise<OwnFleetArea | undefined> {
-  const areas = await sql<Record<string, any>>(em, 'select * from delivery_area where warehouse_id = ? and active order by radius_m', [
-    warehouseId,
-  ]);
+  const areas = await em.find(
+    DeliveryArea,
+    { warehouse_id: warehouseId, active: true },
+    { orderBy: { radius_m: 'asc' }, disableIdentityMap: true },
+  );
   const area = areas.find((a) => distanceM(point, { lat: a.center_lat, lng: a.center_lng }) <= a.radius_m);
   if (!area) return undefined;
   const booked = (await sqlOne<OwnFleetAreaRow>(
@@ -90,7 +94,7 @@ export async function ownFleetArea(
  */
 export async function quoteRates(em: EntityManager, input: RateQuoteInput, now: Date): Promise<RateQuoteResponse> {
   const settings = await shippingSettings(em, input.warehouseId);
-  const wh = await sqlOne<Pick<WarehouseRow, 'timezone'>>(em, 'select timezone from warehouse where id = ?', [input.warehouseId]);
+  const wh = await em.findOne(Warehouse, { id: input.warehouseId }, { fields: ['timezone'], disableIdentityMap: true });
   const today = localParts(now, wh?.timezone ?? 'UTC').date;
   const services = await servicesOn(em, input.shipDate ?? today);
   const charts = await zoneRows(em, [...new Set(services.map((s) => s.card?.body.zoneChart).filter((c): c is string => !!c))]);

@@ -4,13 +4,16 @@ import type { z } from 'zod';
 import { recordAudit } from '../identity/audit.js';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
-import { pgArray, sql, sqlOne } from '../shared/sql.js';
+import { sql, sqlOne } from '../shared/sql.js';
 import type { ConnectorView, CreateConnector, customerRuleBody, skuMappingsBody, updateConnectorBody } from './connector.schemas.js';
 import { openSecret, sealedKid, sealSecret, type KeyRing } from './secret-box.js';
 import { urlShapeProblem } from './ssrf.js';
-import type { WebhookSubscriptionRow } from './entities/webhook-subscription.entity.js';
-import type { SkuRow } from '../catalog/entities/sku.entity.js';
-import type { ConnectorRow } from './entities/connector.entity.js';
+import { WebhookSubscription, type WebhookSubscriptionRow } from './entities/webhook-subscription.entity.js';
+import { Sku } from '../catalog/entities/sku.entity.js';
+import { Connector, type ConnectorRow } from './entities/connector.entity.js';
+import { ConnectorSkuMap } from './entities/connector-sku-map.entity.js';
+import { CustomerAllocationRule } from './entities/customer-allocation-rule.entity.js';
+import { Warehouse } from '../layout/entities/warehouse.entity.js';
 import type { IdRow } from '../shared/rows.js';
 
 /** A connector row (its secrets still sealed). */
@@ -79,9 +82,9 @@ export async function createConnector(
   net: { allowHttp: boolean } = { allowHttp: false },
 ): Promise<ConnectorRow> {
   assertUrlPolicy({ callbackUrl: b.callbackUrl, siteUrl: b.siteUrl }, net.allowHttp);
-  if (!canSeeWarehouse(actor, b.warehouseId) || !(await sqlOne(em, 'select 1 from warehouse where id = ?', [b.warehouseId])))
+  if (!canSeeWarehouse(actor, b.warehouseId) || !(await em.count(Warehouse, { id: b.warehouseId })))
     throw new NotFound('Warehouse', b.warehouseId);
-  if (await sqlOne(em, 'select 1 from connector where warehouse_id = ? and name = ?', [b.warehouseId, b.name]))
+  if (await em.count(Connector, { warehouse_id: b.warehouseId, name: b.name }))
     throw new Conflict(`A connector named ${b.name} exists in this warehouse`, 'connector-name-taken');
   const [{ id }] = (await sql<IdRow>(em, 'select gen_random_uuid() as id')) as [{ id: string }];
   const row = (await sqlOne<ConnectorRow>(
@@ -168,10 +171,11 @@ export async function reencryptSecrets(em: EntityManager, ring: KeyRing): Promis
   );
   for (const s of subs) {
     const aadSub = `subscription:${s.id}:secret`;
-    await sql(em, 'update webhook_subscription set secret_enc = ? where id = ?', [
-      sealSecret(ring, openSecret(ring, s.secret_enc, aadSub), aadSub),
-      s.id,
-    ]);
+    await em.nativeUpdate(
+      WebhookSubscription,
+      { id: s.id },
+      { secret_enc: sealSecret(ring, openSecret(ring, s.secret_enc, aadSub), aadSub) },
+    );
     n++;
   }
   return n;
@@ -188,11 +192,14 @@ async function reencryptConnectorSecrets(em: EntityManager, ring: KeyRing): Prom
     if (sealedKid(c.webhook_secret_enc) === ring.currentKid && (!c.api_token_enc || sealedKid(c.api_token_enc) === ring.currentKid))
       continue;
     const token = apiTokenOf(ring, c);
-    await sql(em, 'update connector set webhook_secret_enc = ?, api_token_enc = ? where id = ?', [
-      sealSecret(ring, webhookSecretOf(ring, c), aad(c.id, 'webhook_secret')),
-      token ? sealSecret(ring, token, aad(c.id, 'api_token')) : null,
-      c.id,
-    ]);
+    await em.nativeUpdate(
+      Connector,
+      { id: c.id },
+      {
+        webhook_secret_enc: sealSecret(ring, webhookSecretOf(ring, c), aad(c.id, 'webhook_secret')),
+        api_token_enc: token ? sealSecret(ring, token, aad(c.id, 'api_token')) : null,
+      },
+    );
     n++;
   }
   return n;
@@ -241,7 +248,7 @@ export async function putSkuMappings(
 ): Promise<number> {
   const c = await getConnector(em, actor, connectorId);
   const codes = [...new Set(b.mappings.map((m) => m.skuCode))];
-  const skus = await sql<Pick<SkuRow, 'id' | 'code'>>(em, 'select id, code from sku where code = any(?::text[])', [pgArray(codes)]);
+  const skus = await em.find(Sku, { code: { $in: codes } }, { fields: ['id', 'code'], disableIdentityMap: true });
   const byCode = new Map(skus.map((s) => [s.code, s.id]));
   const missing = codes.filter((code) => !byCode.has(code));
   if (missing.length)
@@ -250,12 +257,12 @@ export async function putSkuMappings(
       missing.map((m) => ({ path: 'mappings.skuCode', message: `unknown SKU ${m}` })),
     );
   for (const m of b.mappings) {
-    await sql(
-      em,
-      `insert into connector_sku_map (connector_id, external_ref, sku_id) values (?, ?, ?)
-      on conflict (connector_id, external_ref) do update set sku_id = excluded.sku_id`,
-      [connectorId, m.externalRef, byCode.get(m.skuCode)],
-    );
+    await em
+      .createQueryBuilder(ConnectorSkuMap)
+      .insert({ connector_id: connectorId, external_ref: m.externalRef, sku_id: byCode.get(m.skuCode)! })
+      .onConflict(['connector_id', 'external_ref'])
+      .merge(['sku_id'])
+      .execute();
   }
   await recordAudit(em, {
     actorType: actor.kind,
@@ -276,10 +283,10 @@ export async function putCustomerRule(
   b: z.infer<typeof customerRuleBody>,
 ): Promise<void> {
   await getConnector(em, actor, connectorId);
-  await sql(
-    em,
-    `insert into customer_allocation_rule (connector_id, customer_key, min_shelf_life_days) values (?, ?, ?)
-    on conflict (connector_id, customer_key) do update set min_shelf_life_days = excluded.min_shelf_life_days`,
-    [connectorId, b.customerKey.toLowerCase(), b.minShelfLifeDays],
-  );
+  await em
+    .createQueryBuilder(CustomerAllocationRule)
+    .insert({ connector_id: connectorId, customer_key: b.customerKey.toLowerCase(), min_shelf_life_days: b.minShelfLifeDays })
+    .onConflict(['connector_id', 'customer_key'])
+    .merge(['min_shelf_life_days'])
+    .execute();
 }

@@ -9,6 +9,7 @@ import {
   createPurchaseOrder,
   getPurchaseOrder,
   listAppointments,
+  purchaseOrderWarehouse,
   listSuppliers,
   saveSupplier,
 } from '../../domain/receiving/inbound-reference.service.js';
@@ -27,14 +28,11 @@ import {
   supplierBody,
   supplierView,
 } from '../../domain/receiving/receiving.schemas.js';
-import { NotFound } from '../../domain/shared/errors.js';
-import { sqlOne } from '../../domain/shared/sql.js';
 import { withTx } from '../../platform/db.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
 import { problemSchema } from '../problem.schema.js';
 import { csvBody } from '../csv-body.js';
 import { asnLifecycle } from '../../domain/receiving/asn.lifecycle.js';
-import type { PurchaseOrderRow } from '../../domain/receiving/entities/purchase-order.entity.js';
 
 const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
 const RECEIVING = ['supervisor', 'receiver'] as const;
@@ -265,11 +263,7 @@ export async function inboundRoutes(fastify: FastifyInstance) {
     },
     async (req) => {
       const em = app.orm.em.fork();
-      const po = await sqlOne<Pick<PurchaseOrderRow, 'warehouse_id'>>(em, 'select warehouse_id from purchase_order where id = ?', [
-        req.params.id,
-      ]);
-      if (!po) throw new NotFound('Purchase order', req.params.id);
-      assertWarehouse(actorOf(req), po.warehouse_id, 'Purchase order', req.params.id);
+      assertWarehouse(actorOf(req), await purchaseOrderWarehouse(em, req.params.id), 'Purchase order', req.params.id);
       return getPurchaseOrder(em, req.params.id);
     },
   );

@@ -75,6 +75,13 @@ export async function createPurchaseOrder(
   return getPurchaseOrder(tx, po.id);
 }
 
+/** Warehouse of a purchase order (for the caller's scope check before anything else); 404 when missing. */
+export async function purchaseOrderWarehouse(em: EntityManager, id: string): Promise<string> {
+  const po = await em.findOne(PurchaseOrder, { id }, { fields: ['warehouse_id'], disableIdentityMap: true });
+  if (!po) throw new NotFound('Purchase order', id);
+  return po.warehouse_id;
+}
+
 export async function getPurchaseOrder(em: EntityManager, id: string): Promise<z.infer<typeof purchaseOrderView>> {
   const fresh = { disableIdentityMap: true } as const;
   const p = await em.findOne(PurchaseOrder, { id }, fresh);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { routingProblemSchema, type RoutingProblem } from '../routing/routing.schemas.js';
 import { moveStop } from './move-stop.js';
-import { evaluateRoute } from './route-eval.js';
+import { evaluateRoute } from '../routing/describe.js';
 
 // One depot (0) and five stops on a line; two vehicles with room for 3 parcels each.
 function day(): RoutingProblem {

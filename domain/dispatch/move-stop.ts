@@ -1,5 +1,5 @@
 import type { RoutingProblem } from '../routing/routing.schemas.js';
-import { evaluateRoute, type RouteEvaluation, type Violation } from './route-eval.js';
+import { evaluateRoute, type RouteEvaluation, type Violation } from '../routing/describe.js';
 
 /** A stored route as the move rule sees it: job indices in order, the first `lockedCount` fixed. */
 export interface RouteSequence {

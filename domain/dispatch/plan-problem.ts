@@ -1,6 +1,6 @@
 import type { GeoPoint, TravelMatrix } from '../routing/matrix/provider.js';
 import type { RoutingProblem, RoutingSolution } from '../routing/routing.schemas.js';
-import { evaluateRoute, type RouteEvaluation } from './route-eval.js';
+import { evaluateRoute, type RouteEvaluation } from '../routing/describe.js';
 
 /**
  * Pure mapping between a delivery day (vehicles, shipments, stops already locked on a vehicle)

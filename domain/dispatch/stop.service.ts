@@ -11,7 +11,7 @@ import { dayMatrixProvider } from './matrix-source.js';
 import { moveStop, type RouteSequence } from './move-stop.js';
 import { fullProblem, indexDay } from './plan-problem.js';
 import { mayActOnRoute } from './plan-views.js';
-import type { RouteEvaluation } from './route-eval.js';
+import type { RouteEvaluation } from '../routing/describe.js';
 import { lockPlan } from './plan.service.js';
 import { co2eG } from './co2.js';
 import { secondsOfDay } from './live-eta.js';

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkSolution } from '../routing/checker.js';
-import { routingProblemSchema, type RoutingProblem } from '../routing/routing.schemas.js';
-import { randomProblem } from '../routing/random-problem.js';
-import { placeBreaks } from '../routing/break-placement.js';
-import { solve } from '../routing/solver.js';
-import { clockText, evaluateRoute } from './route-eval.js';
+import { checkSolution } from './checker.js';
+import { routingProblemSchema, type RoutingProblem } from './routing.schemas.js';
+import { randomProblem } from './random-problem.js';
+import { placeBreaks } from './break-placement.js';
+import { solve } from './solver.js';
+import { clockText, evaluateRoute } from './describe.js';
 
 // Depot 0, stops 1..3 on a line 1 km apart, 100 s per km.
 function line(): RoutingProblem {
@@ -106,7 +106,7 @@ describe('evaluateRoute', () => {
     p.vehicles[0]!.breaks = [{ id: 'lunch', startS: 150, endS: 400, durationS: 100 }];
     // Without the break: a at 100, leaves 160; b at 260, waits for 500. The break fits in b's wait.
     const ev = evaluateRoute(p, 0, [0, 1]);
-    expect(ev.breaks).toEqual([{ id: 'lunch', afterStop: 1, startS: 160, endS: 260 }]);
+    expect(ev.breaks).toEqual([{ id: 'lunch', breakIndex: 0, afterStop: 1, startS: 160, endS: 260 }]);
     expect(ev.stops.map((s) => s.etaS)).toEqual([100, 500]);
     // Put it before the first stop: a is reached at max(150 + 100, 0 + 100 + 100) = 250.
     const early = evaluateRoute(p, 0, [0, 1], [0]);

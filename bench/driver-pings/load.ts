@@ -19,7 +19,11 @@ export interface LoadPlan {
   /** Pings sent (same rate) before measuring: connection pools, JIT and lazy imports warm up first. */
   warmupMs: number;
   durationMs: number;
+  /** How long to measure the raw Redis baseline. */
+  baselineMs: number;
   redisUrl: string;
+  /** `http`: each ping a POST; `socket`: each driver holds a socket and sends `position` messages with an ack. */
+  via: 'http' | 'socket';
 }
 
 export interface LoadResult {
@@ -27,7 +31,7 @@ export interface LoadResult {
   errors: number;
   /** Every (ping, dispatcher) pair's latency, ms, sorted. */
   samples: number[];
-  /** Each ping's POST → 201, ms, sorted. */
+  /** Each ping's POST → 201 (or socket ack), ms, sorted. */
   http: number[];
   baseline: number[];
 }
@@ -44,34 +48,43 @@ async function paced(durationMs: number, perSecond: number, send: (i: number) =>
   }
 }
 
+const connect = (url: string, token: string) =>
+  new Promise<Socket>((resolve, reject) => {
+    const s = io(url, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
+    s.once('connect', () => resolve(s));
+    s.once('connect_error', reject);
+  });
+
 async function live(plan: LoadPlan): Promise<Omit<LoadResult, 'baseline'>> {
   const sockets: Socket[] = await Promise.all(
-    Array.from(
-      { length: plan.dispatchers },
-      (_, i) =>
-        new Promise<Socket>((resolve, reject) => {
-          const s = io(plan.dispatchUrls[i % plan.dispatchUrls.length], {
-            auth: { token: plan.token },
-            transports: ['websocket'],
-            forceNew: true,
-            reconnection: false,
-          });
-          s.once('connect', async () => {
-            await s.timeout(10_000).emitWithAck('subscribe', { rooms: [`warehouse:${plan.warehouseId}`] });
-            resolve(s);
-          });
-          s.once('connect_error', reject);
-        }),
-    ),
+    Array.from({ length: plan.dispatchers }, async (_, i) => {
+      const s = await connect(plan.dispatchUrls[i % plan.dispatchUrls.length]!, plan.token);
+      await s.timeout(10_000).emitWithAck('subscribe', { rooms: [`warehouse:${plan.warehouseId}`] });
+      return s;
+    }),
   );
+  // One socket per simulated phone, as the driver app holds one (socket mode only).
+  const phones: Socket[] = [];
+  if (plan.via === 'socket')
+    for (let i = 0; i < plan.vehicleIds.length; i += 50)
+      phones.push(
+        ...(await Promise.all(
+          plan.vehicleIds.slice(i, i + 50).map((_, k) => connect(plan.pingUrls[(i + k) % plan.pingUrls.length]!, plan.token)),
+        )),
+      );
   const sentAt = new Map<string, number>();
   const samples: number[] = [];
   const http: number[] = [];
   let errors = 0;
-  const onPosition = (e: { type: string; payload: { vehicleId: string; recordedAt: string } }) => {
-    if (e.type !== 'vehicle.position_reported') return;
-    const t0 = sentAt.get(`${e.payload.vehicleId}|${e.payload.recordedAt}`);
-    if (t0 !== undefined) samples.push(now() - t0);
+  type Position = { type: string; payload: { vehicleId: string; recordedAt: string } };
+  // Telemetry comes as one message or a bundle of them (api/socket/telemetry.ts).
+  const onPosition = (m: Position | Position[]) => {
+    const t = now();
+    for (const e of Array.isArray(m) ? m : [m]) {
+      if (e.type !== 'vehicle.position_reported') continue;
+      const t0 = sentAt.get(`${e.payload.vehicleId}|${e.payload.recordedAt}`);
+      if (t0 !== undefined) samples.push(t - t0);
+    }
   };
   // Positions as telemetry (current) or as relayed outbox events (before telemetry): the same figure either way.
   for (const s of sockets) {
@@ -85,15 +98,26 @@ async function live(plan: LoadPlan): Promise<Omit<LoadResult, 'baseline'>> {
     const recordedAt = new Date(Date.now() + n).toISOString(); // unique per ping
     const t0 = now();
     if (measuring) sentAt.set(`${v}|${recordedAt}`, t0);
+    const body = { lat: 52.37 + (n % 100) / 10_000, lng: 4.9, recordedAt };
+    const done = (ok: boolean) => {
+      if (!ok) errors++;
+      else if (measuring) http.push(now() - t0);
+    };
+    if (plan.via === 'socket') {
+      phones[n % phones.length]!.timeout(30_000)
+        .emitWithAck('position', { vehicleId: v, ...body })
+        .then((ack: { ok: boolean }) => done(ack.ok))
+        .catch(() => errors++);
+      return;
+    }
     fetch(`${plan.pingUrls[n % plan.pingUrls.length]}/v1/vehicles/${v}/positions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${plan.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ lat: 52.37 + (n % 100) / 10_000, lng: 4.9, recordedAt }),
+      body: JSON.stringify(body),
     })
       .then(async (r) => {
         await r.arrayBuffer();
-        if (r.status !== 201) errors++;
-        else if (measuring) http.push(now() - t0);
+        done(r.status === 201);
       })
       .catch(() => errors++);
   };
@@ -103,7 +127,7 @@ async function live(plan: LoadPlan): Promise<Omit<LoadResult, 'baseline'>> {
   errors = 0;
   await paced(plan.durationMs, plan.perSecond, () => ping(n++));
   await new Promise((r) => setTimeout(r, 3000));
-  for (const s of sockets) s.disconnect();
+  for (const s of [...sockets, ...phones]) s.disconnect();
   return { pings: sentAt.size, errors, samples: samples.sort((a, b) => a - b), http: http.sort((a, b) => a - b) };
 }
 
@@ -119,7 +143,7 @@ async function redisBaseline(plan: LoadPlan): Promise<number[]> {
   const sentAt = new Map<string, number>();
   const samples: number[] = [];
   for (const s of subs) s.on('message', (_c: string, m: string) => samples.push(now() - sentAt.get(m)!));
-  await paced(plan.durationMs, plan.perSecond, (i) => {
+  await paced(plan.baselineMs, plan.perSecond, (i) => {
     const m = String(i);
     sentAt.set(m, now());
     void pub.publish('dockside-bench-pings', m);

@@ -39,8 +39,8 @@ async function watch(token: string, rooms: string[]) {
   });
   const events: RelayedEvent[] = [];
   s.on('event', (e: RelayedEvent) => events.push(e));
-  // Positions are telemetry (no outbox, no seq): their own message.
-  s.on('telemetry', (e: RelayedEvent) => events.push(e));
+  // Positions are telemetry (no outbox, no seq): their own message, several of one server turn as one array.
+  s.on('telemetry', (m: RelayedEvent | RelayedEvent[]) => events.push(...(Array.isArray(m) ? m : [m])));
   const ack = (await s.timeout(5000).emitWithAck('subscribe', { rooms })) as { joined: string[] };
   expect(ack.joined).toEqual(rooms);
   return events;

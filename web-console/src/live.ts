@@ -41,8 +41,9 @@ export function connectLive(opts: {
   });
   socket.on('event', (e: LiveEvent) => buffer.push(e));
   // Telemetry (vehicle positions) has no seq and is never replayed: straight to the screens.
-  socket.on('telemetry', (e: TelemetryMessage) => {
-    for (const fn of telemetryListeners) fn(e);
+  // Several pings of one turn on the server come as one array (see api/socket/telemetry.ts).
+  socket.on('telemetry', (m: TelemetryMessage | TelemetryMessage[]) => {
+    for (const e of Array.isArray(m) ? m : [m]) for (const fn of telemetryListeners) fn(e);
   });
   socket.on('disconnect', () => opts.onState('offline'));
   socket.on('auth_expired', () => opts.onState('expired'));

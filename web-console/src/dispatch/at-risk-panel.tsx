@@ -35,7 +35,7 @@ export function AtRiskPanel(props: { board: Board; onChanged: () => void; onSele
       )}
       <ul>
         {props.board.atRisk.slice(0, 30).map((a) => (
-          <li key={a.stopId}>
+          <li key={a.stopId} data-stop={a.stopId}>
             <button type="button" class="link" onClick={() => props.onSelect(a.stopId)}>
               {stopLabel(a.stopId)}
             </button>{' '}
@@ -52,29 +52,7 @@ export function AtRiskPanel(props: { board: Board; onChanged: () => void; onSele
             )}
             {open === a.stopId && a.suggestion && (
               <div class="fix-preview" data-testid="fix-preview">
-                <table>
-                  <thead>
-                    <tr>
-                      <th>Stop</th>
-                      <th>Route</th>
-                      <th>ETA now</th>
-                      <th>After</th>
-                      <th>Late after</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {a.suggestion.effects.map((e) => (
-                      <tr key={e.stopId} class={e.lateAfterS > e.lateBeforeS ? 'worse' : e.lateAfterS < e.lateBeforeS ? 'better' : ''}>
-                        <td>{stopLabel(e.stopId)}</td>
-                        <td>{code(e.routeId)}</td>
-                        <td>{hhmm(e.beforeS)}</td>
-                        <td>{hhmm(e.afterS)}</td>
-                        <td>{e.lateAfterS > 0 ? mins(e.lateAfterS) : 'on time'}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-                <p>
+                <p class="fix-summary">
                   Lateness {mins(a.suggestion.lateBeforeS)} → {mins(a.suggestion.lateAfterS)}; driving{' '}
                   {a.suggestion.extraDriveS >= 0 ? '+' : '−'}
                   {mins(Math.abs(a.suggestion.extraDriveS))}.{' '}
@@ -82,6 +60,39 @@ export function AtRiskPanel(props: { board: Board; onChanged: () => void; onSele
                     Apply fix
                   </button>
                 </p>
+                <div class="fix-effects">
+                  <table>
+                    <thead>
+                      <tr>
+                        <th>Stop</th>
+                        <th>ETA now</th>
+                        <th>After</th>
+                        <th>Late</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {a.suggestion.effects.map((e) => (
+                        <tr
+                          key={e.stopId}
+                          data-stop={e.stopId}
+                          data-route={e.routeId}
+                          data-before-s={Math.round(e.beforeS)}
+                          data-after-s={Math.round(e.afterS)}
+                          class={e.lateAfterS > e.lateBeforeS ? 'worse' : e.lateAfterS < e.lateBeforeS ? 'better' : ''}
+                        >
+                          <td>
+                            {stopLabel(e.stopId)}
+                            {/* A move touches two routes: say which each stop is on. */}
+                            {a.suggestion!.kind === 'move' && <span class="muted"> · {code(e.routeId)}</span>}
+                          </td>
+                          <td>{hhmm(e.beforeS)}</td>
+                          <td>{hhmm(e.afterS)}</td>
+                          <td>{e.lateAfterS > 0 ? mins(e.lateAfterS) : 'on time'}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
               </div>
             )}
           </li>

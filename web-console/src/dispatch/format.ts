@@ -6,7 +6,8 @@ export function hhmm(s: number | null | undefined): string {
   return `${String(h % 24).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}${h >= 24 ? '+1' : ''}`;
 }
 
-export const windowText = (a: number | null, b: number | null) => (a == null && b == null ? 'any time' : `${hhmm(a)}–${hhmm(b)}`);
+export const windowText = (a: number | null, b: number | null) =>
+  a == null && b == null ? 'any time' : a == null ? `by ${hhmm(b)}` : b == null ? `from ${hhmm(a)}` : `${hhmm(a)}–${hhmm(b)}`;
 
 export function mins(s: number): string {
   const m = Math.round(s / 60);

@@ -1,0 +1,143 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDispatchDay } from '../../scripts/seed/dispatch.seed.js';
+import { sql } from '../../domain/shared/sql.js';
+import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
+import { ARTIFACTS, launchBrowser } from './browser-kit.js';
+
+// A dispatcher applies an at-risk fix on the board: the preview lists the ETA effect on every stop the fix touches,
+// Apply commits it, and the board then shows the new order and ETAs with the stop no longer at risk.
+const DAY = new Date().toISOString().slice(0, 10);
+const SHOTS = join(ARTIFACTS, 'dispatch');
+let sys: TestSystem;
+let dispatcher: TestUser;
+let browser: BrowserContext;
+let plan: any;
+
+async function until<T>(probe: () => Promise<T | undefined> | T | undefined, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+const board = async () => {
+  const r = await http('GET', `${sys.url}/v1/dispatch/board?warehouseId=${sys.wh1}&deliveryDate=${DAY}`, { token: dispatcher.token });
+  expect(r.status).toBe(200);
+  return r.body;
+};
+const hhmm = (s: number) => {
+  const m = Math.round(s / 60);
+  return `${String(Math.floor(m / 60) % 24).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+};
+
+async function signIn(page: Page) {
+  await page.goto(`${sys.url}/console/#/dispatch`);
+  const name = page.locator('input[name=deviceName]');
+  await Promise.race([name.waitFor(), page.locator('input[name=username]').waitFor()]);
+  if (await name.isVisible()) {
+    await name.fill('DISPATCH-2');
+    await page.click('button[type=submit]');
+    await page.locator('input[name=username]').waitFor();
+  }
+  await page.getByRole('tab', { name: 'Password' }).click();
+  await page.fill('input[name=username]', dispatcher.username);
+  await page.fill('input[name=password]', 'dispatch-pass');
+  await page.click('button[type=submit]');
+  await page.getByTestId('connection-state').filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  sys = await startTestSystem({ workers: true });
+  dispatcher = await sys.user('disp.risk', ['dispatcher'], [sys.wh1], { password: 'dispatch-pass' });
+  const { vehicleIds } = await seedDispatchDay(sys.rt.orm.em.fork(), sys.wh1, { deliveryDate: DAY, stops: 30, seed: 7 });
+  const created = await http('POST', `${sys.url}/v1/route-plans`, {
+    token: dispatcher.token,
+    body: { warehouseId: sys.wh1, deliveryDate: DAY, timeLimitS: 2, vehicleIds: vehicleIds.slice(4, 6) },
+  });
+  expect(created.status).toBe(202);
+  plan = await until(async () => {
+    const p = (await http('GET', `${sys.url}/v1/route-plans/${created.body.id}`, { token: dispatcher.token })).body;
+    return p.status === 'solved' ? p : undefined;
+  });
+  for (const r of plan.routes.filter((x: any) => x.stops.length > 0))
+    expect((await http('POST', `${sys.url}/v1/routes/${r.id}/dispatch`, { token: dispatcher.token })).status).toBe(200);
+  // Windows only where the test puts one: the at-risk stop is then the only one, whatever the clock says.
+  const em = sys.rt.orm.em.fork();
+  await sql(em, `update shipment set window_start_s = null, window_end_s = null where id = any(?::uuid[])`, [
+    `{${plan.routes.flatMap((r: any) => r.stops.map((s: any) => s.shipmentId)).join(',')}}`,
+  ]);
+  browser = await launchBrowser({ width: 1280, height: 800 });
+  // Offline like CI: anything but the test server is refused (no map tiles, no fonts).
+  await browser.route(/^(?!http:\/\/127\.0\.0\.1)/, (r) => r.abort());
+}, 240_000);
+afterAll(async () => {
+  await browser?.close();
+  await sys?.close();
+});
+
+describe('at-risk fix on the dispatch board', () => {
+  it('previews the ETA effect on every stop the fix touches, commits it, and the board shows it', { timeout: 240_000 }, async () => {
+    // The last stop of the longest route must be served an hour before its live ETA.
+    const b0 = await board();
+    const longest = [...b0.routes].sort((x: any, y: any) => y.stops.length - x.stops.length)[0];
+    expect(longest.stops.length).toBeGreaterThan(4);
+    const late = longest.stops.at(-1);
+    const shipment = plan.routes.flatMap((r: any) => r.stops).find((s: any) => s.id === late.id).shipmentId;
+    await sql(sys.rt.orm.em.fork(), 'update shipment set window_end_s = ? where id = ?', [Math.round(late.etaS - 3600), shipment]);
+    const b1 = await board();
+    expect(b1.atRisk.map((a: any) => a.stopId)).toEqual([late.id]);
+    const fix = b1.atRisk[0].suggestion;
+    expect(fix).not.toBeNull();
+    expect(fix.lateAfterS).toBeLessThan(fix.lateBeforeS);
+
+    const page = await browser.newPage();
+    await signIn(page);
+    const item = page.locator(`[data-testid=at-risk] li[data-stop="${late.id}"]`);
+    await item.waitFor({ timeout: 30_000 });
+    await item.locator('button.small').click();
+    const preview = page.getByTestId('fix-preview');
+    await preview.waitFor();
+    // Every stop whose ETA the fix changes has a row with its ETA now and after, on its route.
+    const rows = await preview
+      .locator('tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => ({ stopId: tr.getAttribute('data-stop')!, routeId: tr.getAttribute('data-route')!, text: tr.textContent ?? '' })),
+      );
+    const effects = new Map<string, any>(fix.effects.map((e: any) => [e.stopId, e]));
+    expect(new Set(rows.map((r) => r.stopId))).toEqual(new Set(effects.keys()));
+    expect(rows.map((r) => r.stopId)).toContain(late.id);
+    // The late stop was last on its route; the fix puts it ahead of others (on its route or another): each of them is
+    // served later, so each has its row.
+    const order = fix.orders[fix.toRouteId] as string[];
+    const passed = order.slice(order.indexOf(late.id) + 1);
+    expect(passed.length).toBeGreaterThan(0);
+    for (const id of passed) expect(effects.has(id)).toBe(true);
+    for (const r of rows) expect(r.routeId).toBe(effects.get(r.stopId).routeId);
+    await page.screenshot({ path: join(SHOTS, 'at-risk-fix-preview-1280x800.png') });
+
+    await preview.getByRole('button', { name: 'Apply fix' }).click();
+    // The board re-reads: the stop is no longer at risk, and its ETA in the table is the one previewed (to the minute,
+    // give or take the clock moving between preview and commit).
+    await item.waitFor({ state: 'detached', timeout: 30_000 });
+    const after = await board();
+    expect(after.atRisk.map((a: any) => a.stopId)).not.toContain(late.id);
+    for (const [routeId, ids] of Object.entries(fix.orders) as [string, string[]][]) {
+      const r = after.routes.find((x: any) => x.id === routeId);
+      expect(r.stops.filter((s: any) => s.status === 'dispatched').map((s: any) => s.id)).toEqual(ids);
+    }
+    const cell = page.locator(`[data-testid=shipments-table] tr[data-stop="${late.id}"]`);
+    const eta = Math.round(effects.get(late.id).afterS);
+    await until(async () => {
+      const text = (await cell.textContent()) ?? '';
+      return [eta - 60, eta, eta + 60].some((s) => text.includes(hhmm(s))) ? true : undefined;
+    }, 30_000);
+    await page.screenshot({ path: join(SHOTS, 'at-risk-fix-applied-1280x800.png') });
+    await page.close();
+  });
+});

@@ -1,8 +1,10 @@
 /**
- * Routing benchmark for `npm run bench`: a quick subset of the shared instances, each solved
- * with a fixed time limit and checked by the independent checker; the baseline is the best
- * known solution (ratio = cost / BKS). Time limits echo VROOM's published figures on this kind
- * of machine (X-n101-k25 ~+0.5% in 1.3 s, X-n251-k28 ~+1.5% in 9.5 s).
+ * Routing benchmark for `npm run bench`: a short anytime curve on two X instances (a separate
+ * run at each checkpoint, as bench:routing does) and three Solomon instances, each checked by the
+ * independent checker; the baseline is the best known solution (ratio = cost / BKS). The last
+ * figures summarise the curve: the mean cost/BKS over the X instances at each checkpoint.
+ * Quick mode halves the checkpoints and drops the last one. The full curve (1, 2, 5, 10, 30 s on
+ * every instance with seed spread) is `npm run bench:routing`.
  */
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -11,10 +13,9 @@ import { runInstance } from './run-instance.js';
 
 const DATA = fileURLToPath(new URL('../data/routing', import.meta.url));
 // Li & Lim PDPTW instances are not shipped (bench/data/routing-pdptw/SOURCES.md): bench:routing takes them from --instances.
-const SUBSET: { file: string; timeLimitS: number; dir?: string }[] = [
-  { file: 'X-n101-k25.vrp', timeLimitS: 1.3 },
-  { file: 'X-n101-k25.vrp', timeLimitS: 5 },
-  { file: 'X-n251-k28.vrp', timeLimitS: 9.5 },
+const CURVE = ['X-n101-k25.vrp', 'X-n251-k28.vrp'];
+const CHECKPOINTS_S = [1, 2, 5, 10];
+const TW: { file: string; timeLimitS: number }[] = [
   { file: 'C101.txt', timeLimitS: 2 },
   { file: 'R101.txt', timeLimitS: 3 },
   { file: 'RC201.txt', timeLimitS: 3 },
@@ -22,12 +23,29 @@ const SUBSET: { file: string; timeLimitS: number; dir?: string }[] = [
 
 const bench: Benchmark = {
   name: 'routing',
-  budgetS: 30,
+  budgetS: 50,
   async run({ quick, seed }) {
     const figures: Figure[] = [];
-    for (const s of SUBSET) {
+    const checkpoints = quick ? CHECKPOINTS_S.slice(0, -1).map((c) => c / 2) : CHECKPOINTS_S;
+    const ratios = checkpoints.map(() => [] as number[]);
+    for (const file of CURVE) {
+      for (const [k, timeLimitS] of checkpoints.entries()) {
+        const r = await runInstance(join(DATA, file), { timeLimitS, seed: seed ?? 1, solomon: 'hierarchical' });
+        figures.push(
+          figure('routing', `cost ${r.instance} @${timeLimitS}s${r.feasible ? '' : ' INFEASIBLE'}`, r.cost, 'distance', r.bks, 'BKS'),
+        );
+        if (r.bks && r.feasible) ratios[k].push(r.cost / r.bks);
+      }
+    }
+    for (const [k, timeLimitS] of checkpoints.entries()) {
+      const rs = ratios[k];
+      if (rs.length === 0) continue;
+      const mean = rs.reduce((a, b) => a + b, 0) / rs.length;
+      figures.push(figure('routing', `anytime X mean cost/BKS @${timeLimitS}s (${rs.length} instances)`, mean, 'ratio', 1, 'BKS'));
+    }
+    for (const s of TW) {
       const timeLimitS = quick ? s.timeLimitS / 2 : s.timeLimitS;
-      const r = await runInstance(join(s.dir ?? DATA, s.file), { timeLimitS, seed: seed ?? 1, solomon: 'hierarchical' });
+      const r = await runInstance(join(DATA, s.file), { timeLimitS, seed: seed ?? 1, solomon: 'hierarchical' });
       const tag = `${r.instance} @${timeLimitS}s`;
       figures.push(figure('routing', `cost ${tag}${r.feasible ? '' : ' INFEASIBLE'}`, r.cost, 'distance', r.bks, 'BKS'));
       if (r.bksVehicles != null) figures.push(figure('routing', `vehicles ${tag}`, r.vehicles, 'vehicles', r.bksVehicles, 'BKS vehicles'));

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest, RouteOptions, onSendHookHandler, pre
 import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { idempotencyContext } from '../../platform/idempotency-context.js';
 import { sendProblem } from '../problem.js';
+import type { IdempotencyKeyRow } from '../../platform/entities/idempotency-key.entity.js';
 
 export interface IdempotencyOptions {
   /** Missing key → 400 (integrations); handheld commands take it optionally so old clients keep working. */
@@ -70,15 +71,13 @@ function scopeOf(req: FastifyRequest): string {
   return `${a ? `${a.kind}:${a.id}` : `anon:${req.ip}`}|${req.method} ${req.routeOptions.url}`;
 }
 
-interface KeyRow {
-  request_hash: string;
-  status_code: number | null;
-  response_body: unknown;
+/** A stored key with the lock/expiry/applied facts computed against the database clock. */
+type KeyRow = Pick<IdempotencyKeyRow, 'request_hash' | 'status_code' | 'response_body'> & {
   response_headers: Record<string, string> | null;
   locked: boolean;
   expired: boolean;
   applied: boolean;
-}
+};
 
 /** Route-level hooks implementing Idempotency-Key for one route. */
 export function idempotent(opts: IdempotencyOptions = {}): {

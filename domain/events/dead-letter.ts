@@ -1,29 +1,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql, sqlOne } from '../shared/sql.js';
 import type { ReconcilerRepairRow } from './entities/reconciler-repair.entity.js';
+import type { DeadLetterRow as DeadLetterTableRow } from './entities/dead-letter.entity.js';
 
 /**
  * The dead-letter store: work that failed N times (or failed validation, which no retry can fix) is parked here
  * with its last error, so it stops looping and an admin can see it and replay it. Postgres holds it because a
  * BullMQ failed set lives in Redis, which may be wiped.
  */
-export interface DeadLetterRow {
-  id: string;
-  queue: string;
-  job_id: string;
-  job_name: string;
-  payload: unknown;
+export type DeadLetterRow = Omit<DeadLetterTableRow, 'job_opts'> & {
   /** The job's retry options (attempts, backoff), reused on replay. */
   job_opts: Record<string, unknown>;
-  attempts: number;
-  reason: 'attempts_exhausted' | 'validation';
-  last_error: string;
-  status: 'parked' | 'replayed' | 'discarded';
-  parked_at: string;
-  replayed_at: string | null;
-  replayed_by: string | null;
-  replay_job_id: string | null;
-}
+};
 
 export async function parkDeadLetter(
   em: EntityManager,

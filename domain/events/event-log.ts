@@ -1,15 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../shared/sql.js';
 import type { RelayedEvent } from './catalogue.js';
+import type { OutboxRow } from './entities/outbox.entity.js';
 
-interface Row {
-  id: string;
-  seq: string;
-  warehouse_id: string;
-  type: string;
-  payload: unknown;
-  created_at: Date | string;
-}
+/** A sequenced outbox row (seq assigned by the relay); created_at as raw SQL (text) or an entity (Date) gives it. */
+type Row = Pick<OutboxRow, 'id' | 'warehouse_id' | 'type' | 'payload'> & {
+  seq: NonNullable<OutboxRow['seq']>;
+  created_at: OutboxRow['created_at'] | Date;
+};
 
 export function toRelayed(r: Row): RelayedEvent {
   return {

@@ -22,22 +22,23 @@ export interface EventEnvelope {
   occurredAt: string;
 }
 
-export interface OutboundRow {
-  id: string;
-  warehouse_id: string | null;
-  connector_id: string | null;
-  subscription_id: string | null;
-  order_id: string | null;
-  kind: 'standard' | 'shopify' | 'woocommerce';
-  event_type: string;
-  event_id: string | null;
-  method: string;
-  url: string;
-  body: unknown;
-  status: string;
-  attempts: number;
-  created_at: Date | string;
-}
+/** An outbound delivery as the sender reads it (created_at as raw SQL gives it, or a Date). */
+export type OutboundRow = Pick<
+  OutboundDeliveryRow,
+  | 'id'
+  | 'warehouse_id'
+  | 'connector_id'
+  | 'subscription_id'
+  | 'order_id'
+  | 'kind'
+  | 'event_type'
+  | 'event_id'
+  | 'method'
+  | 'url'
+  | 'body'
+  | 'status'
+  | 'attempts'
+> & { created_at: OutboundDeliveryRow['created_at'] | Date };
 
 /** Does a subscription pattern (`order.*`, `*`, exact type) match an event type? (pure) */
 export function matchesEventType(patterns: string[], type: string): boolean {

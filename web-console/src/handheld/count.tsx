@@ -2,7 +2,8 @@ import { api } from '../api';
 import { t } from '../i18n';
 import { enqueue } from '../offline/queue';
 import type { ScreenProps } from '../shell/areas';
-import { FlowScreen, QtyPicker, type FlowApi, type FlowDef } from '../flows/framework';
+import { FlowScreen, type FlowApi, type FlowDef } from '../flows/framework';
+import { QtyConfirm } from '../flows/step-controls';
 import { me, reason, type TaskView } from '../flows/tasks';
 import { GetTaskButton, startStep, taskClaimer } from '../flows/task-steps';
 import { resolveScan } from './resolve';
@@ -120,20 +121,16 @@ export const countFlow: FlowDef<CountCtx> = {
       prompt: (c) => t('count.qty', { sku: c.sku?.code ?? '' }),
       info: (c) => <Counted c={c} />,
       body: (c, f) => (
-        <div class="stack">
-          <QtyPicker value={c.qty} min={0} onChange={(qty) => f.patch({ qty })} label={t('count.qty', { sku: c.sku?.code ?? '' })} />
-          <button
-            type="button"
-            class="primary huge"
-            data-testid="qty-ok"
-            onClick={() => {
-              const rest = c.lines.filter((l) => !(l.skuId === c.sku!.id && l.lot === c.lot));
-              f.go('item', { lines: [...rest, { skuId: c.sku!.id, skuCode: c.sku!.code, lot: c.lot, qty: c.qty }], sku: undefined });
-            }}
-          >
-            {t('common.confirm')}
-          </button>
-        </div>
+        <QtyConfirm
+          value={c.qty}
+          min={0}
+          onChange={(qty) => f.patch({ qty })}
+          label={t('count.qty', { sku: c.sku?.code ?? '' })}
+          onConfirm={() => {
+            const rest = c.lines.filter((l) => !(l.skuId === c.sku!.id && l.lot === c.lot));
+            f.go('item', { lines: [...rest, { skuId: c.sku!.id, skuCode: c.sku!.code, lot: c.lot, qty: c.qty }], sku: undefined });
+          }}
+        />
       ),
     },
     done: {

@@ -3,7 +3,8 @@ import { fmtDateTime, t } from '../i18n';
 import { onLiveEvent } from '../live';
 import { enqueue, inFlight, onResult } from '../offline/queue';
 import type { ScreenProps } from '../shell/areas';
-import { FlowView, QtyPicker, useFlow, type FlowApi, type FlowDef, type Outcome, type ScanIn } from '../flows/framework';
+import { FlowView, useFlow, type FlowApi, type FlowDef, type Outcome, type ScanIn } from '../flows/framework';
+import { QtyConfirm, ReasonChoices } from '../flows/step-controls';
 import { findSku, loadSkus, skuName, skuOf } from '../flows/skus';
 import { me, openLines, type TaskLineView, type TaskView } from '../flows/tasks';
 import { GetTaskButton, startStep, taskClaimer } from '../flows/task-steps';
@@ -171,15 +172,18 @@ export const pickFlow: FlowDef<PickCtx> = {
       body: (c, f) => {
         const line = lineOf(c)!;
         return (
-          <div class="stack">
-            <QtyPicker value={c.qty} min={1} max={openQty(line)} onChange={(qty) => f.patch({ qty })} label={t('pick.qty')} />
-            <button type="button" class="primary huge" onClick={() => f.go('tote')} data-testid="qty-ok">
-              {t('common.confirm')}
-            </button>
+          <QtyConfirm
+            value={c.qty}
+            min={1}
+            max={openQty(line)}
+            onChange={(qty) => f.patch({ qty })}
+            label={t('pick.qty')}
+            onConfirm={() => f.go('tote')}
+          >
             <button type="button" class="warn" onClick={() => f.go('shortReason')} data-testid="short">
               {t('pick.short')}
             </button>
-          </div>
+          </QtyConfirm>
         );
       },
     },
@@ -201,22 +205,13 @@ export const pickFlow: FlowDef<PickCtx> = {
       prompt: () => t('pick.shortReason'),
       info: (c) => <LineHeader c={c} />,
       body: (_c, f) => (
-        <div class="choices">
-          {REASONS.map((r) => (
-            <button
-              type="button"
-              key={r}
-              class="choice"
-              onClick={() => f.go('shortFound', { reason: r, found: 0 })}
-              data-testid={`reason-${r}`}
-            >
-              {t(`reason.${r}`)}
-            </button>
-          ))}
-          <button type="button" class="ghost" onClick={() => f.go('item')}>
-            {t('common.back')}
-          </button>
-        </div>
+        <ReasonChoices
+          reasons={REASONS}
+          label={(r) => t(`reason.${r}`)}
+          testId={(r) => `reason-${r}`}
+          onChoose={(r) => f.go('shortFound', { reason: r, found: 0 })}
+          onBack={() => f.go('item')}
+        />
       ),
     },
     shortFound: {
@@ -225,23 +220,15 @@ export const pickFlow: FlowDef<PickCtx> = {
       body: (c, f) => {
         const line = lineOf(c)!;
         return (
-          <div class="stack">
-            <QtyPicker
-              value={c.found}
-              min={0}
-              max={openQty(line) - 1}
-              onChange={(found) => f.patch({ found })}
-              label={t('pick.shortFound')}
-            />
-            <button
-              type="button"
-              class="primary huge"
-              data-testid="short-ok"
-              onClick={() => (c.found > 0 ? f.go('shortTote') : submitShort(f.ctx, f))}
-            >
-              {t('common.confirm')}
-            </button>
-          </div>
+          <QtyConfirm
+            value={c.found}
+            min={0}
+            max={openQty(line) - 1}
+            onChange={(found) => f.patch({ found })}
+            label={t('pick.shortFound')}
+            testId="short-ok"
+            onConfirm={() => (c.found > 0 ? f.go('shortTote') : submitShort(f.ctx, f))}
+          />
         );
       },
     },

@@ -2,7 +2,8 @@ import { api } from '../api';
 import { t } from '../i18n';
 import { enqueue } from '../offline/queue';
 import type { ScreenProps } from '../shell/areas';
-import { FlowScreen, QtyPicker, type FlowApi, type FlowDef } from '../flows/framework';
+import { FlowScreen, type FlowApi, type FlowDef } from '../flows/framework';
+import { QtyConfirm } from '../flows/step-controls';
 import { me, reason } from '../flows/tasks';
 import type { AsnView } from '../../../domain/receiving/receiving.schemas';
 
@@ -162,12 +163,13 @@ export const receiveFlow: FlowDef<ReceiveCtx> = {
       prompt: () => t('pick.qty'),
       info: (c) => <Lines c={c} />,
       body: (c, f) => (
-        <div class="stack">
-          <QtyPicker value={c.qty} min={1} onChange={(qty) => f.patch({ qty })} label={t('pick.qty')} />
-          <button type="button" class="primary huge" data-testid="qty-ok" onClick={() => receive(f.ctx, f, c.raw!, c.qty)}>
-            {t('common.confirm')}
-          </button>
-        </div>
+        <QtyConfirm
+          value={c.qty}
+          min={1}
+          onChange={(qty) => f.patch({ qty })}
+          label={t('pick.qty')}
+          onConfirm={() => receive(f.ctx, f, c.raw!, c.qty)}
+        />
       ),
     },
   },

@@ -2,7 +2,8 @@ import { api } from '../api';
 import { t } from '../i18n';
 import { enqueue } from '../offline/queue';
 import type { ScreenProps } from '../shell/areas';
-import { FlowScreen, QtyPicker, type FlowDef } from '../flows/framework';
+import { FlowScreen, type FlowDef } from '../flows/framework';
+import { QtyConfirm } from '../flows/step-controls';
 import { findSku, loadSkus, skuName, skuOf } from '../flows/skus';
 import { me, type TaskView } from '../flows/tasks';
 import { startStep, taskClaimer } from '../flows/task-steps';
@@ -75,12 +76,7 @@ export const replenishFlow: FlowDef<ReplCtx> = {
       prompt: () => t('pick.qty'),
       info: (c) => <What c={c} />,
       body: (c, f) => (
-        <div class="stack">
-          <QtyPicker value={c.qty} min={1} onChange={(qty) => f.patch({ qty })} label={t('pick.qty')} />
-          <button type="button" class="primary huge" data-testid="qty-ok" onClick={() => f.go('to')}>
-            {t('common.confirm')}
-          </button>
-        </div>
+        <QtyConfirm value={c.qty} min={1} onChange={(qty) => f.patch({ qty })} label={t('pick.qty')} onConfirm={() => f.go('to')} />
       ),
     },
     to: {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { STOCK_STATUSES } from '../../domain/inventory/ledger.types.js';
 import { ScanError } from '../../domain/scanning/index.js';
 import { claimPutawayByScan, confirmPutaway, proposeFor } from '../../domain/slotting/putaway.service.js';
+import { putawayWorkView } from '../../domain/slotting/putaway.schemas.js';
 import { taskView } from '../../domain/tasks/task.schemas.js';
 import { withTx } from '../../platform/db.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
@@ -57,17 +58,7 @@ export async function putawayRoutes(fastify: FastifyInstance) {
         summary: 'Scan a pallet (LPN/SSCC) or an item at the dock: claims its open putaway task and returns the proposed location',
         body: z.object({ warehouseId: z.uuid(), scan: z.string().trim().min(1).max(200), deviceId: z.string().max(64).optional() }),
         response: {
-          200: z.object({
-            task: taskView,
-            from: z.string().nullable(),
-            proposed: z
-              .string()
-              .nullable()
-              .describe('Location code to put it away at; null when no location fits (choose one, with a reason)'),
-            why: z.array(z.string()),
-            lpn: z.string().nullable(),
-            sku: z.object({ id: z.string(), code: z.string(), name: z.string(), nameI18n: z.record(z.string(), z.string()) }).nullable(),
-          }),
+          200: putawayWorkView,
           ...problems,
         },
       },

@@ -20,6 +20,7 @@ import { createTask, finishTask, lockHeldTask, recordPosition, takeClaim, type T
 import { TASK_COLUMNS, lockTask, taskWithLines, type TaskRow } from '../tasks/task.repo.js';
 import { pgArray } from '../shared/sql.js';
 import type { TaskView } from '../tasks/task.schemas.js';
+import type { PutawayWork } from './putaway.schemas.js';
 import { candidateLocations, itemOf, locationFacts, skuAttrs } from './putaway-candidates.js';
 import { proposePutaway, violations, type Proposal, type PutawayItem } from './putaway-rules.js';
 import { Location, type LocationRow } from '../layout/entities/location.entity.js';
@@ -209,15 +210,6 @@ export async function confirmPutaway(
   return taskWithLines(tx, done);
 }
 
-/** A putaway task as the handheld shows it: where from, where to (and why), what. */
-export interface PutawayWork {
-  task: TaskView;
-  from: string | null;
-  proposed: string | null;
-  why: string[];
-  lpn: string | null;
-  sku: { id: string; code: string; name: string; nameI18n: Record<string, string> } | null;
-}
 /** The codes a putaway shows: where from, where to (location codes), which pallet (LPN code). */
 export type WorkOfRow = { from_code: LocationRow['code'] | null; to_code: LocationRow['code'] | null; lpn: LicensePlateRow['code'] | null };
 

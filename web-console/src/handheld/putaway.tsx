@@ -3,19 +3,10 @@ import { locale, t } from '../i18n';
 import { enqueue } from '../offline/queue';
 import type { ScreenProps } from '../shell/areas';
 import { FlowScreen, type FlowApi, type FlowDef, type Outcome, type ScanIn } from '../flows/framework';
+import { ReasonChoices } from '../flows/step-controls';
 import { me, reason } from '../flows/tasks';
 import { device } from '../session';
-import type { TaskView } from '../../../domain/tasks/task.schemas';
-
-/** The server's answer to a pallet or item scan at the dock (POST /v1/putaway/claim). */
-interface PutawayWork {
-  task: TaskView;
-  from: string | null;
-  proposed: string | null;
-  why: string[];
-  lpn: string | null;
-  sku: { id: string; code: string; name: string; nameI18n: Record<string, string> } | null;
-}
+import type { PutawayWork } from '../../../domain/slotting/putaway.schemas';
 
 interface PutCtx {
   warehouseId: string;
@@ -106,26 +97,17 @@ export const putawayFlow: FlowDef<PutCtx> = {
       prompt: (c) => t('put.why', { code: c.other ?? '' }),
       info: (c) => <What c={c} />,
       body: (c, f: FlowApi<PutCtx>) => (
-        <div class="choices">
-          {REASONS.map((r) => (
-            <button
-              type="button"
-              key={r}
-              class="choice"
-              data-testid={`put-reason-${r}`}
-              onClick={() => {
-                const o = confirm(f.ctx, c.other!, AUDIT_REASON[r]);
-                f.say('right', o.verdict === 'right' ? (o.message ?? '') : '');
-                f.go('stock', o.verdict === 'right' ? o.ctx : {});
-              }}
-            >
-              {t(`put.reason.${r}`)}
-            </button>
-          ))}
-          <button type="button" class="ghost" onClick={() => f.go('location', { other: undefined })}>
-            {t('common.back')}
-          </button>
-        </div>
+        <ReasonChoices
+          reasons={REASONS}
+          label={(r) => t(`put.reason.${r}`)}
+          testId={(r) => `put-reason-${r}`}
+          onChoose={(r) => {
+            const o = confirm(f.ctx, c.other!, AUDIT_REASON[r]);
+            f.say('right', o.verdict === 'right' ? (o.message ?? '') : '');
+            f.go('stock', o.verdict === 'right' ? o.ctx : {});
+          }}
+          onBack={() => f.go('location', { other: undefined })}
+        />
       ),
     },
   },

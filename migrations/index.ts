@@ -23,6 +23,7 @@ import { Migration20261130021201_reslot } from './Migration20261130021201_reslot
 import { Migration20261130021701_stop_rules } from './Migration20261130021701_stop_rules.js';
 import { Migration20261130021102_devices_locale } from './Migration20261130021102_devices_locale.js';
 import { Migration20261130021401_vehicle_context_notify } from './Migration20261130021401_vehicle_context_notify.js';
+import { Migration20261130032301_ledger_one_round_trip } from './Migration20261130032301_ledger_one_round_trip.js';
 
 /** Every migration, in order. Add new ones at the end (the only way the schema changes). */
 export const migrationsList: MigrationObject[] = [
@@ -50,4 +51,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130021701_stop_rules', class: Migration20261130021701_stop_rules },
   { name: 'Migration20261130021102_devices_locale', class: Migration20261130021102_devices_locale },
   { name: 'Migration20261130021401_vehicle_context_notify', class: Migration20261130021401_vehicle_context_notify },
+  { name: 'Migration20261130032301_ledger_one_round_trip', class: Migration20261130032301_ledger_one_round_trip },
 ];

@@ -44,7 +44,7 @@ export async function hotSkuRaces(url: string, wh: string, rounds: number): Prom
         lat.push(performance.now() - t);
       };
       const reserveOne = (ref: string) =>
-        withTx(orm.em, (tx) => reserve(tx, { warehouseId: wh, skuId: sku.id, qty: 1, refType: 'bench-hot', refId: ref })).then(
+        reserve(orm.em.fork(), { warehouseId: wh, skuId: sku.id, qty: 1, refType: 'bench-hot', refId: ref }).then(
           (x) => (reserved += x.reservations.length),
         );
       const t0 = performance.now();
@@ -52,16 +52,14 @@ export async function hotSkuRaces(url: string, wh: string, rounds: number): Prom
       await Promise.all([
         ...Array.from({ length: 60 }, (_, i) =>
           timed(() =>
-            withTx(orm.em, (tx) =>
-              postMovement(tx, {
-                warehouseId: wh,
-                type: 'move',
-                skuId: sku.id,
-                qty: 1,
-                from: { locationId: locs[2 + (i % 2)]!.id },
-                to: { locationId: locs[3 - (i % 2)]!.id },
-              }),
-            ),
+            postMovement(orm.em.fork(), {
+              warehouseId: wh,
+              type: 'move',
+              skuId: sku.id,
+              qty: 1,
+              from: { locationId: locs[2 + (i % 2)]!.id },
+              to: { locationId: locs[3 - (i % 2)]!.id },
+            }),
           ),
         ),
         ...Array.from({ length: 60 }, (_, i) => timed(() => reserveOne(`b-${r}-${i}`))),

@@ -9,6 +9,9 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { emit } from '../events/outbox.js';
+import { eventSchemas } from '../events/catalogue.js';
+import { idempotencyCommitted, idempotencyContext } from '../../platform/idempotency-context.js';
+import { groupCommit, type LedgerFn } from './ledger-group-commit.js';
 import { BadRequest, Conflict, DomainError, InsufficientStock, NotFound, ValidationFailed } from '../shared/errors.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import type {
@@ -25,8 +28,6 @@ import type {
 } from './ledger.types.js';
 import type { SkuRow } from '../catalog/entities/sku.entity.js';
 import type { StockBalanceRow } from './entities/stock-balance.entity.js';
-import type { LocationRow } from '../layout/entities/location.entity.js';
-import type { StockMovementRow } from './entities/stock-movement.entity.js';
 import type { StockReservationRow } from './entities/stock-reservation.entity.js';
 
 export * from './ledger.types.js';
@@ -66,10 +67,6 @@ function defaultVirtual(side: 'from' | 'to', type: PostMovementCmd['type']): Vir
   if (side === 'from') return type === 'receipt' ? 'supplier' : type === 'return' ? 'customer' : 'adjustment';
   return type === 'scrap' ? 'scrap' : OUTBOUND.has(type) ? 'customer' : 'adjustment';
 }
-
-const keyWhere = (a = '') =>
-  `${a}location_id = ? and ${a}sku_id = ? and ${a}lot is not distinct from ? and ${a}expiry is not distinct from ?::date and ${a}lpn_id is not distinct from ?::uuid and ${a}status = ?`;
-const keyParams = (k: NormKey, skuId: string) => [k.locationId, skuId, k.lot, k.expiry, k.lpnId, k.status];
 
 interface LocationLimits {
   code: string;
@@ -137,8 +134,41 @@ export type PostMovementRow = Pick<SkuRow, 'code' | 'track_lot' | 'track_expiry'
   unit_volume: string;
   unit_weight: number;
 };
-export type DebitRow = Pick<StockBalanceRow, 'on_hand' | 'reserved'> & Pick<LocationRow, 'code'>;
-export type PostMovementRow2 = Pick<StockMovementRow, 'created_at'> & { id: string };
+/** What ledger_move returns (migrations/Migration20261130032301_ledger_one_round_trip.ts). */
+export interface LedgerMoveResult {
+  id: string;
+  createdAt: string;
+  fromBalanceId: string | null;
+  toBalanceId: string | null;
+}
+
+/** The one column a ledger function call returns. */
+export type LedgerCallRow<T> = { r: T };
+
+/**
+ * Calls one of the ledger's server-side functions with a jsonb argument. Inside a transaction it is one
+ * statement of it. Outside one it is a transaction of its own, grouped with concurrent calls
+ * (ledger-group-commit.ts): the balance-row locks it takes last one round trip, and the request's
+ * Idempotency-Key is marked applied in the same call.
+ */
+async function ledgerCall<T>(em: EntityManager, fn: LedgerFn, arg: Record<string, unknown>): Promise<T> {
+  if (em.isInTransaction()) return (await sqlOne<LedgerCallRow<T>>(em, `select ${fn}(?::jsonb) as r`, [JSON.stringify(arg)]))!.r;
+  const idem = idempotencyContext.getStore();
+  const r = await groupCommit<T>(em, fn, idem && !idem.marked ? { ...arg, idempotency: { scope: idem.scope, key: idem.key } } : arg);
+  if (idem) idempotencyCommitted();
+  return r;
+}
+
+/** Validates an event a ledger function completes server-side: the fields it fills in are checked as placeholders, then left out. */
+function eventPayload<T extends 'stock.moved' | 'stock.reserved'>(
+  type: T,
+  base: Record<string, unknown>,
+  filled: Record<string, unknown> = type === 'stock.moved' ? { movementId: '0' } : { qty: 0, shortQty: 0, reservationIds: [] },
+): Record<string, unknown> {
+  const parsed = { ...(eventSchemas[type].parse({ ...base, ...filled }) as Record<string, unknown>) };
+  for (const k of Object.keys(filled)) delete parsed[k];
+  return parsed;
+}
 
 /** Posts one movement: debits `from`, credits `to`, appends the immutable row, emits `stock.moved`. */
 export async function postMovement(tx: EntityManager, cmd: PostMovementCmd, internal: Internal = {}): Promise<Movement> {
@@ -216,119 +246,68 @@ export async function postMovement(tx: EntityManager, cmd: PostMovementCmd, inte
   // Stock of a held SKU/lot that arrives anywhere lands in quarantine (a recall keeps catching returns).
   if (to && ctx.held && to.status === 'available') to = { ...to, status: 'quarantine' };
 
-  let fromBalanceId: string | null = null;
-  const debit = async (from: NormKey) => {
-    const consume = internal.consumeReservedQty ?? 0;
-    const row = await sqlOne<Pick<StockBalanceRow, 'id'>>(
-      tx,
-      `
-      update stock_balance set on_hand = on_hand - ?, reserved = reserved - ?, updated_at = now()
-      where ${keyWhere()} and on_hand - (reserved - ?) >= ? and reserved >= ?
-      returning id`,
-      [cmd.qty, consume, ...keyParams(from, cmd.skuId), consume, cmd.qty, consume],
-    );
-    if (!row) {
-      const cur = await sqlOne<DebitRow>(
-        tx,
-        `select b.on_hand, b.reserved, l.code from stock_balance b join location l on l.id = b.location_id where ${keyWhere('b.')}`,
-        keyParams(from, cmd.skuId),
-      );
-      const avail = cur ? cur.on_hand - cur.reserved + consume : 0;
-      throw new InsufficientStock(
-        `SKU ${ctx.code} has ${avail} available${cur ? ` at ${cur.code}` : ' at that location/lot'}, ${cmd.qty} requested`,
-        {
-          skuId: cmd.skuId,
-          locationId: from.locationId,
-          available: avail,
-          requested: cmd.qty,
-        },
-      );
-    }
-    fromBalanceId = row.id;
-  };
-
-  let toBalanceId: string | null = null;
-  const credit = async (to: NormKey) => {
-    const row = await sqlOne<Pick<StockBalanceRow, 'id'>>(
-      tx,
-      `
-      insert into stock_balance (warehouse_id, location_id, sku_id, lot, expiry, lpn_id, status, on_hand)
-      values (?, ?, ?, ?, ?::date, ?::uuid, ?, ?)
-      on conflict on constraint stock_balance_key do update set
-        on_hand = stock_balance.on_hand + excluded.on_hand,
-        first_received_at = case when stock_balance.on_hand = 0 then now() else stock_balance.first_received_at end,
-        updated_at = now()
-      returning id`,
-      [cmd.warehouseId, to.locationId, cmd.skuId, to.lot, to.expiry, to.lpnId, to.status, cmd.qty],
-    );
-    toBalanceId = row!.id;
-  };
-
-  // Lock the two balances in one global order (by key), so opposite moves between the same two
-  // balances wait for each other instead of deadlocking.
-  if (from && to && keyString(to) < keyString(from)) {
-    await credit(to);
-    await debit(from);
-  } else {
-    if (from) await debit(from);
-    if (to) await credit(to);
-  }
-
   const fromVirtual = from ? null : (cmd.fromVirtual ?? defaultVirtual('from', cmd.type));
   const toVirtual = to ? null : (cmd.toVirtual ?? defaultVirtual('to', cmd.type));
-  const mv = (await sqlOne<PostMovementRow2>(
-    tx,
-    `
-    insert into stock_movement (warehouse_id, type, sku_id, qty,
-      from_balance_id, from_location_id, from_virtual, from_lot, from_expiry, from_lpn_id, from_status,
-      to_balance_id, to_location_id, to_virtual, to_lot, to_expiry, to_lpn_id, to_status,
-      reason_code, user_id, device_id, ref_type, ref_id)
-    values (?, ?, ?, ?, ?, ?, ?, ?, ?::date, ?::uuid, ?, ?, ?, ?, ?, ?::date, ?::uuid, ?, ?, ?::uuid, ?, ?, ?)
-    returning id::text, created_at`,
-    [
-      cmd.warehouseId,
-      cmd.type,
-      cmd.skuId,
-      cmd.qty,
-      fromBalanceId,
-      from?.locationId ?? null,
-      fromVirtual,
-      from?.lot ?? null,
-      from?.expiry ?? null,
-      from?.lpnId ?? null,
-      from?.status ?? null,
-      toBalanceId,
-      to?.locationId ?? null,
-      toVirtual,
-      to?.lot ?? null,
-      to?.expiry ?? null,
-      to?.lpnId ?? null,
-      to?.status ?? null,
-      cmd.reasonCode ?? null,
-      cmd.userId ?? null,
-      cmd.deviceId ?? null,
-      cmd.refType ?? null,
-      cmd.refId ?? null,
-    ],
-  ))!;
-
-  if (internal.emitEvent !== false) {
-    await emit(tx, {
-      type: 'stock.moved',
-      warehouseId: cmd.warehouseId,
-      actorId: cmd.userId,
-      payload: {
-        movementId: mv.id,
-        type: cmd.type,
-        skuId: cmd.skuId,
-        qty: cmd.qty,
-        from: from ? { ...from } : { locationId: null, virtual: fromVirtual },
-        to: to ? { ...to } : { locationId: null, virtual: toVirtual },
-        refType: cmd.refType ?? null,
-        refId: cmd.refId ?? null,
-      },
-    });
+  const payload = {
+    type: cmd.type,
+    skuId: cmd.skuId,
+    qty: cmd.qty,
+    from: from ? { ...from } : { locationId: null, virtual: fromVirtual },
+    to: to ? { ...to } : { locationId: null, virtual: toVirtual },
+    refType: cmd.refType ?? null,
+    refId: cmd.refId ?? null,
+  };
+  // The event is validated here and written by ledger_move in the same call (it adds the movement id).
+  const event =
+    internal.emitEvent === false
+      ? undefined
+      : { type: 'stock.moved' as const, actorId: cmd.userId ?? null, payload: eventPayload('stock.moved', payload) };
+  const arg = {
+    warehouseId: cmd.warehouseId,
+    type: cmd.type,
+    skuId: cmd.skuId,
+    qty: cmd.qty,
+    consume: internal.consumeReservedQty ?? 0,
+    // Lock the two balances in one global order (by key), so opposite moves between the same two
+    // balances wait for each other instead of deadlocking.
+    creditFirst: !!(from && to && keyString(to) < keyString(from)),
+    from,
+    to,
+    fromVirtual,
+    toVirtual,
+    reasonCode: cmd.reasonCode ?? null,
+    userId: cmd.userId ?? null,
+    deviceId: cmd.deviceId ?? null,
+    refType: cmd.refType ?? null,
+    refId: cmd.refId ?? null,
+    event,
+  };
+  const needsCapacity = !!(to && ctx.to_limits && to.locationId !== from?.locationId);
+  const write = async (em: EntityManager) => {
+    if (needsCapacity)
+      await assertCapacity(
+        em,
+        to!.locationId,
+        ctx.to_limits!,
+        { skuId: cmd.skuId, code: ctx.code!, lot: to!.lot, qty: cmd.qty },
+        { volume: Number(ctx.unit_volume), weight: ctx.unit_weight },
+      );
+    return ledgerCall<LedgerMoveResult>(em, 'ledger_move', arg);
+  };
+  let mv: LedgerMoveResult;
+  try {
+    // The capacity check serialises on an advisory lock that must live as long as the credit: one transaction.
+    mv = needsCapacity && !tx.isInTransaction() ? await tx.fork().transactional(write) : await write(tx);
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'DS409') throw err;
+    const d = JSON.parse((err as { detail: string }).detail) as { available: number; locationCode: string | null };
+    throw new InsufficientStock(
+      `SKU ${ctx.code} has ${d.available} available${d.locationCode ? ` at ${d.locationCode}` : ' at that location/lot'}, ${cmd.qty} requested`,
+      { skuId: cmd.skuId, locationId: from!.locationId, available: d.available, requested: cmd.qty },
+    );
   }
+  const fromBalanceId = mv.fromBalanceId;
+  const toBalanceId = mv.toBalanceId;
   return {
     id: mv.id,
     warehouseId: cmd.warehouseId,
@@ -339,157 +318,58 @@ export async function postMovement(tx: EntityManager, cmd: PostMovementCmd, inte
     toBalanceId,
     fromLocationId: from?.locationId ?? null,
     toLocationId: to?.locationId ?? null,
-    createdAt: new Date(mv.created_at).toISOString(),
+    createdAt: new Date(mv.createdAt).toISOString(),
   };
 }
 
 /**
- * Balances reserve() may draw from, in allocation order: FEFO when the SKU is expiry-tracked, else
- * FIFO by first receipt; held stock excluded. The SKU's code rides along (one round trip).
- */
-/**
- * One statement plans and takes a reservation: it reads the candidate balances (FEFO for expiry-tracked
- * SKUs, FIFO otherwise, holds skipped) WITHOUT locking them, plans what to take in that order, then raises
- * `reserved` only where the balance still has that much available — the UPDATE re-checks the row after
- * any wait on a concurrent writer — and writes the reservations for the rows it updated.
- * Only the rows actually taken are locked, for as short as possible: a flash sale puts hundreds of
- * transactions on one SKU, and locking every candidate (as an earlier FOR UPDATE did) queued moves and
- * reservations of that SKU behind each other into lock convoys. A row lost to a concurrent taker is
- * planned again by the caller's next attempt. Writes nothing when partial is not allowed and the plan
- * falls short (`need_met` false).
- */
-const RESERVE_SQL = `
-    with cand as (
-      select b.id, b.location_id, l.code as location_code, b.lot, b.expiry::text as expiry, b.on_hand - b.reserved as avail,
-        s.code as sku_code, case when s.track_expiry then b.expiry end as fefo, b.first_received_at
-      from stock_balance b join location l on l.id = b.location_id join sku s on s.id = b.sku_id
-      where b.warehouse_id = ?::uuid and b.sku_id = ?::uuid and b.status = 'available' and b.on_hand > 0 and b.on_hand > b.reserved
-        and l.active and l.type = any(?::text[])
-        and (?::uuid is null or b.location_id = ?::uuid)
-        and (?::text is null or b.lot = ?)
-        and (?::date is null or b.expiry >= ?::date)
-        and not (b.location_id = any(?::uuid[]))
-        and not exists (select 1 from stock_hold h where h.active and h.sku_id = b.sku_id and (h.lot is null or h.lot = b.lot)
-          and (h.warehouse_id is null or h.warehouse_id = b.warehouse_id) and (h.location_id is null or h.location_id = b.location_id))
-      order by case when s.track_expiry then b.expiry end asc nulls last, b.first_received_at asc, b.id asc
-      limit 500
-    ),
-    params as (select ?::int as need, ?::boolean as partial),
-    ranked as (
-      select c.*, row_number() over w as n, coalesce(sum(c.avail) over w, 0) - c.avail as before
-      from cand c window w as (order by c.fefo asc nulls last, c.first_received_at asc, c.id asc rows unbounded preceding)
-    ),
-    take as (
-      select r.*, least(r.avail, p.need - r.before)::int as q from ranked r, params p where r.before < p.need and r.avail > 0
-    ),
-    ok as (select (p.partial or coalesce((select sum(q) from take), 0) = p.need) as go from params p),
-    upd as (
-      update stock_balance b set reserved = b.reserved + t.q, updated_at = now()
-      from take t, ok where ok.go and b.id = t.id and b.status = 'available' and b.on_hand - b.reserved >= t.q
-      returning b.id, t.q, t.n
-    ),
-    ins as (
-      insert into stock_reservation (warehouse_id, balance_id, sku_id, qty, ref_type, ref_id)
-      select ?::uuid, u.id, ?::uuid, u.q, ?, ? from upd u order by u.n
-      returning id, balance_id
-    )
-    select k.id as balance_id, i.id, k.location_id, k.location_code, k.lot, k.expiry, u.q, k.sku_code, (select go from ok) as need_met
-    from (select 1) one left join take k on true left join upd u on u.id = k.id left join ins i on i.balance_id = k.id
-    order by k.n`;
-
-/** Attempts before a reservation that keeps losing rows to concurrent takers settles for what it has. */
-const RESERVE_ATTEMPTS = 20;
-
-/**
- * Reserves qty of a SKU against available balances: FEFO for expiry-tracked SKUs, FIFO otherwise.
- * Each balance is raised only if it still has the quantity at the moment of the update (re-checked after
- * any wait), so concurrent callers never over-reserve. Without allowPartial, a shortfall throws
- * InsufficientStock (409), which aborts the caller's transaction, so nothing stays reserved.
+ * Reserves qty of a SKU against available balances: FEFO for expiry-tracked SKUs, FIFO otherwise, holds
+ * skipped. One call of ledger_reserve (migrations/Migration20261130032301_ledger_one_round_trip.ts) plans
+ * on an unlocked read, raises each balance only if it still has the quantity when the UPDATE reaches it
+ * (re-checked after any wait, so concurrent callers never over-reserve), re-plans rows lost to a
+ * concurrent taker, writes the reservations and the `stock.reserved` event. Only the rows actually taken
+ * are locked, for that one call when `tx` is not in a transaction: a flash sale puts hundreds of
+ * reservations on one SKU, and holding the locks across client round trips formed lock convoys.
+ * Without allowPartial, a shortfall throws InsufficientStock (409) and nothing stays reserved.
  */
 export async function reserve(tx: EntityManager, cmd: ReserveCmd): Promise<ReserveResult> {
   if (!Number.isInteger(cmd.qty) || cmd.qty <= 0) throw new BadRequest(`qty must be a positive integer, got ${cmd.qty}`);
-  const reservations: Reservation[] = [];
-  let need = cmd.qty;
-  let skuCode: string | undefined;
-  for (let attempt = 0; attempt < RESERVE_ATTEMPTS && need > 0; attempt++) {
-    const rows = await sql<ReserveRow>(tx, RESERVE_SQL, [
-      cmd.warehouseId,
-      cmd.skuId,
-      ALLOCATABLE,
-      cmd.locationId ?? null,
-      cmd.locationId ?? null,
-      cmd.lot ?? null,
-      cmd.lot ?? null,
-      cmd.minExpiryDate ?? null,
-      cmd.minExpiryDate ?? null,
-      `{${(cmd.excludeLocationIds ?? []).join(',')}}`,
-      need,
-      cmd.allowPartial ?? false,
-      cmd.warehouseId,
-      cmd.skuId,
-      cmd.refType,
-      cmd.refId,
-    ]);
-    const planned = rows.filter((r) => r.balance_id !== null);
-    const taken = planned.filter((r) => r.id !== null);
-    skuCode ??= planned[0]?.sku_code ?? undefined;
-    for (const t of taken) {
-      reservations.push({
-        id: t.id!,
-        balanceId: t.balance_id!,
-        locationId: t.location_id!,
-        locationCode: t.location_code!,
-        lot: t.lot,
-        expiry: t.expiry,
-        qty: t.q!,
-      });
-      need -= t.q!;
-    }
-    // Stop when the plan was not written (short, partial not allowed) or nothing was lost to a race:
-    // then what is still missing is really not there.
-    if (!rows[0]?.need_met || taken.length === planned.length) break;
-  }
-  if (need > 0 && !cmd.allowPartial) {
-    const code = skuCode ?? (await sqlOne<Pick<SkuRow, 'code'>>(tx, 'select code from sku where id = ?', [cmd.skuId]))?.code;
-    if (!code) throw new NotFound('SKU', cmd.skuId);
-    throw new InsufficientStock(`SKU ${code} has ${cmd.qty - need} available, ${cmd.qty} requested`, {
+  if (cmd.minExpiryDate != null && !/^\d{4}-\d{2}-\d{2}$/.test(cmd.minExpiryDate))
+    throw new BadRequest(`minExpiryDate must be yyyy-mm-dd, got ${cmd.minExpiryDate}`);
+  try {
+    const r = await ledgerCall<{ reservations: Reservation[]; shortQty: number }>(tx, 'ledger_reserve', {
+      warehouseId: cmd.warehouseId,
       skuId: cmd.skuId,
-      available: cmd.qty - need,
+      qty: cmd.qty,
+      allowPartial: cmd.allowPartial ?? false,
+      locationId: cmd.locationId ?? null,
+      lot: cmd.lot ?? null,
+      minExpiryDate: cmd.minExpiryDate ?? null,
+      excludeLocationIds: cmd.excludeLocationIds ?? [],
+      locationTypes: ALLOCATABLE_LOCATION_TYPES,
+      refType: cmd.refType,
+      refId: cmd.refId,
+      event: {
+        type: 'stock.reserved',
+        actorId: cmd.userId ?? null,
+        payload: eventPayload('stock.reserved', { skuId: cmd.skuId, refType: cmd.refType, refId: cmd.refId }),
+      },
+    });
+    return { reservations: r.reservations, shortQty: r.shortQty };
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'DS404') throw new NotFound('SKU', cmd.skuId);
+    if (code !== 'DS409') throw err;
+    const d = JSON.parse((err as { detail: string }).detail) as { available: number };
+    const m = /SKU .* requested/.exec((err as Error).message);
+    throw new InsufficientStock(m ? m[0] : `SKU has ${d.available} available, ${cmd.qty} requested`, {
+      skuId: cmd.skuId,
+      available: d.available,
       requested: cmd.qty,
     });
   }
-  if (reservations.length === 0) {
-    if (!(await sqlOne(tx, 'select 1 from sku where id = ?', [cmd.skuId]))) throw new NotFound('SKU', cmd.skuId);
-    return { reservations: [], shortQty: need };
-  }
-  await emit(tx, {
-    type: 'stock.reserved',
-    warehouseId: cmd.warehouseId,
-    actorId: cmd.userId,
-    payload: {
-      skuId: cmd.skuId,
-      refType: cmd.refType,
-      refId: cmd.refId,
-      qty: cmd.qty - need,
-      shortQty: need,
-      reservationIds: reservations.map((r) => r.id),
-    },
-  });
-  return { reservations, shortQty: need };
 }
 
-/** A row of RESERVE_SQL: one per planned balance (id null when a concurrent taker won it), or one all-null row. */
-interface ReserveRow {
-  balance_id: string | null;
-  id: string | null;
-  location_id: string | null;
-  location_code: string | null;
-  lot: string | null;
-  expiry: string | null;
-  q: number | null;
-  sku_code: string | null;
-  need_met: boolean;
-}
 export type ReleaseReservationsRow = Pick<StockBalanceRow, 'id'> & { warehouse_id: string };
 
 /** Voids pending reservations (by reference or ids) and gives their quantity back; closed ones are left alone, so it happens once. */

@@ -64,6 +64,9 @@ export function assertMayPostMovement(actor: Actor, type: MovementType, reasonCo
   }
 }
 
+/** Whether a hand-posted movement of this type leaves an audit entry (then it is posted in one transaction with it). */
+export const needsAudit = (type: MovementType): boolean => isReasoned(type);
+
 /** The audit entry of a hand-posted movement that created or destroyed stock (receipt, return, adjust, count, scrap). */
 export async function auditManualMovement(tx: EntityManager, actor: Actor, mv: Movement, reasonCode: string | undefined): Promise<void> {
   if (!isReasoned(mv.type as MovementType)) return;

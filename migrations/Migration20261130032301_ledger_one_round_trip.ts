@@ -122,11 +122,12 @@ begin
     -- Lock the two balances in the caller's global key order (creditFirst), so opposite moves wait, not deadlock.
     if (step = 1) = coalesce((p->>'creditFirst')::boolean, false) then
       continue when t is null or jsonb_typeof(t) = 'null';
-      insert into stock_balance (warehouse_id, location_id, sku_id, lot, expiry, lpn_id, status, on_hand)
-      values (v_wh, (t->>'locationId')::uuid, v_sku, t->>'lot', (t->>'expiry')::date, (t->>'lpnId')::uuid, t->>'status', v_qty)
+      -- clock_timestamp(), not now(): calls grouped into one ledger_batch transaction keep their FIFO order.
+      insert into stock_balance (warehouse_id, location_id, sku_id, lot, expiry, lpn_id, status, on_hand, first_received_at)
+      values (v_wh, (t->>'locationId')::uuid, v_sku, t->>'lot', (t->>'expiry')::date, (t->>'lpnId')::uuid, t->>'status', v_qty, clock_timestamp())
       on conflict on constraint stock_balance_key do update set
         on_hand = stock_balance.on_hand + excluded.on_hand,
-        first_received_at = case when stock_balance.on_hand = 0 then now() else stock_balance.first_received_at end,
+        first_received_at = case when stock_balance.on_hand = 0 then clock_timestamp() else stock_balance.first_received_at end,
         updated_at = now()
       returning id into v_to;
     else

@@ -8,7 +8,6 @@ import type { Orm } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
 import type { QueueName, QueueRegistry } from '../platform/queues.js';
 import type { OutboxRow } from '../domain/events/entities/outbox.entity.js';
-import type { EventStreamRow } from '../domain/events/entities/event-stream.entity.js';
 import type { AdvisoryLockRow } from '../domain/shared/rows.js';
 
 /** An outbox row as the relay reads it: the relayed event and the rooms it goes to. */
@@ -124,35 +123,32 @@ export class OutboxRelay {
     return rows.map((r) => ({ event: toRelayed(r), rooms: r.rooms }));
   }
 
+  /**
+   * Sequences what is committed and unsequenced, in one statement (one round trip, its own transaction):
+   * per warehouse, the next seqs from event_stream in insert-clock order. Only the leader runs it.
+   */
   private async sequence(em: EntityManager) {
-    return em.transactional(async (tx) => {
-      const rows = await sql<Pick<OutboxRow, 'id' | 'warehouse_id'>>(
-        tx,
-        `select id, warehouse_id from outbox where seq is null order by created_at, id limit ? for update`,
-        [this.opts.batch ?? 500],
-      );
-      if (!rows.length) return [];
-      const perWarehouse = new Map<string, string[]>();
-      for (const r of rows) perWarehouse.set(r.warehouse_id, [...(perWarehouse.get(r.warehouse_id) ?? []), r.id]);
-      for (const [wid, ids] of perWarehouse) {
-        const [s] = await sql<Pick<EventStreamRow, 'last_seq'>>(
-          tx,
-          `insert into event_stream (warehouse_id, last_seq) values (?, ?) on conflict (warehouse_id) do update set last_seq = event_stream.last_seq + excluded.last_seq returning last_seq`,
-          [wid, ids.length],
-        );
-        const first = Number(s!.last_seq) - ids.length + 1;
-        await sql(tx, `update outbox o set seq = v.seq from unnest(?::bigint[], ?::bigint[]) as v(id, seq) where o.id = v.id`, [
-          `{${ids.join(',')}}`,
-          `{${ids.map((_, i) => first + i).join(',')}}`,
-        ]);
-      }
-      const out = await sql<RelayRow>(
-        tx,
-        'select id, seq, warehouse_id, type, payload, created_at, rooms from outbox where id = any(?::bigint[]) order by warehouse_id, seq',
-        [`{${rows.map((r) => r.id).join(',')}}`],
-      );
-      return out.map((r) => ({ event: toRelayed(r), rooms: r.rooms }));
-    });
+    const rows = await sql<RelayRow>(
+      em,
+      `with pending as (
+        select id, warehouse_id, created_at from outbox where seq is null order by created_at, id limit ? for update
+      ),
+      counts as (select warehouse_id, count(*)::bigint as n from pending group by warehouse_id),
+      bumped as (
+        insert into event_stream (warehouse_id, last_seq) select warehouse_id, n from counts
+        on conflict (warehouse_id) do update set last_seq = event_stream.last_seq + excluded.last_seq
+        returning warehouse_id, last_seq
+      ),
+      numbered as (
+        select p.id, b.last_seq - c.n + row_number() over (partition by p.warehouse_id order by p.created_at, p.id) as seq
+        from pending p join counts c using (warehouse_id) join bumped b using (warehouse_id)
+      )
+      update outbox o set seq = n.seq from numbered n where o.id = n.id
+      returning o.id, o.seq, o.warehouse_id, o.type, o.payload, o.created_at, o.rooms`,
+      [this.opts.batch ?? 500],
+    );
+    rows.sort((a, b) => (a.warehouse_id < b.warehouse_id ? -1 : a.warehouse_id > b.warehouse_id ? 1 : Number(a.seq) - Number(b.seq)));
+    return rows.map((r) => ({ event: toRelayed(r), rooms: r.rooms }));
   }
 
   private async deliver(em: EntityManager, items: { event: RelayedEvent; rooms: string[] }[]): Promise<void> {

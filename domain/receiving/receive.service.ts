@@ -96,6 +96,10 @@ async function holdForInspection(tx: EntityManager, warehouseId: string, skuId: 
 export type ReceiveScanRow = { result: { lpnId?: string; received: Received[]; putawayTaskIds?: string[] } };
 export type ReceiveScanRow2 = Pick<AsnLineRow, 'id' | 'sku_id' | 'qty_expected' | 'qty_received' | 'lot' | 'lpn_id'> &
   Pick<SkuRow, 'code' | 'requires_inspection'> & { expiry: string | null };
+/** An ASN line an item scan may book against (expiry, a date, as text). */
+export type ReceiveItemLineRow = Pick<AsnLineRow, 'id' | 'sku_id' | 'lot' | 'qty_expected' | 'qty_received' | 'unexpected' | 'sscc'> & {
+  expiry: string | null;
+};
 export type ReceiveScanRow3 = Pick<SkuRow, 'id' | 'code' | 'requires_inspection' | 'track_lot' | 'track_expiry'> & { qty_each: number };
 
 export async function receiveScan(tx: EntityManager, asnId: string, input: ReceiveInput, ctx: ReceiveCtx): Promise<ReceiveView> {
@@ -205,7 +209,7 @@ export async function receiveScan(tx: EntityManager, asnId: string, input: Recei
         'unknown-item',
       );
     const lines = (
-      await sql<Record<string, any>>(
+      await sql<ReceiveItemLineRow>(
         tx,
         `select id, sku_id, lot, expiry::text as expiry, qty_expected, qty_received, unexpected, sscc from asn_line
         where asn_id = ? and sku_id = ? order by line_no for update`,

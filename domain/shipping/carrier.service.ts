@@ -7,7 +7,7 @@ import { sql, sqlOne } from '../shared/sql.js';
 import { rateCardBody, rateCardUpload, type RateCardBody } from './rate-card.schemas.js';
 import { zoneRowsFromCsv, type ZoneRow } from './zones.js';
 import { Carrier, type CarrierRow } from './entities/carrier.entity.js';
-import { CarrierService } from './entities/carrier-service.entity.js';
+import { CarrierService, type CarrierServiceRow } from './entities/carrier-service.entity.js';
 import type { CarrierAccountRow } from './entities/carrier-account.entity.js';
 import type { RateCardRow } from './entities/rate-card.entity.js';
 import { ZoneChartRow } from './entities/zone-chart-row.entity.js';
@@ -206,9 +206,33 @@ export interface ServiceRow {
   card: { id: string; version: number; currency: string; body: RateCardBody } | null;
 }
 
+/** A service joined with its carrier and the rate card in force (raw SQL: a lateral join, dates and times as text). */
+export type ServiceOnRow = Pick<CarrierRow, 'mode' | 'tracking_prefix' | 'tracking_url_template'> &
+  Pick<
+    CarrierServiceRow,
+    | 'transit_days_by_zone'
+    | 'default_transit_days'
+    | 'time_zone'
+    | 'pickup_weekdays'
+    | 'delivery_weekdays'
+    | 'perishable_ok'
+    | 'max_declared_value_minor'
+  > & {
+    carrier: CarrierRow['code'];
+    carrier_name: CarrierRow['name'];
+    holidays: string[] | null;
+    service: CarrierServiceRow['code'];
+    service_name: CarrierServiceRow['name'];
+    cutoff: string;
+    card_id: RateCardRow['id'] | null;
+    version: RateCardRow['version'];
+    currency: RateCardRow['currency'];
+    body: RateCardRow['body'];
+  };
+
 /** Every active service with the rate card in force on `day` (the highest version whose dates cover it). */
 export async function servicesOn(em: EntityManager, day: string): Promise<ServiceRow[]> {
-  const rows = await sql<Record<string, any>>(
+  const rows = await sql<ServiceOnRow>(
     em,
     `select c.code as carrier, c.name as carrier_name, c.mode, c.tracking_prefix, c.tracking_url_template,
       array(select to_char(h, 'YYYY-MM-DD') from unnest(c.holidays) h) as holidays,
@@ -230,7 +254,7 @@ export async function servicesOn(em: EntityManager, day: string): Promise<Servic
     holidays: r.holidays ?? [],
     service: r.service,
     serviceName: r.service_name,
-    transitDaysByZone: r.transit_days_by_zone ?? {},
+    transitDaysByZone: (r.transit_days_by_zone ?? {}) as Record<string, number>,
     defaultTransitDays: Number(r.default_transit_days),
     cutoffLocal: r.cutoff,
     timeZone: r.time_zone,

@@ -6,6 +6,7 @@ import { raiseException } from './carrier-selection.service.js';
 import { TRACKING_STATUSES } from './shipping.events.js';
 import { addDays } from './transit.js';
 import type { TrackingEventRow } from './entities/tracking-event.entity.js';
+import type { ShipmentRow } from './entities/shipment.entity.js';
 import { moveShipments, type ShipmentStatus } from './shipment.lifecycle.js';
 
 export type TrackingStatus = (typeof TRACKING_STATUSES)[number];
@@ -66,7 +67,7 @@ export async function recordTracking(
 ): Promise<{ recorded: boolean; shipmentId?: string; status?: TrackingStatus }> {
   const status = normalizeTrackingStatus(e.status);
   if (!status) return { recorded: false };
-  const s = await sqlOne<Record<string, any>>(em, 'select * from shipment where carrier_code = ? and tracking_number = ? for update', [
+  const s = await sqlOne<ShipmentRow>(em, 'select * from shipment where carrier_code = ? and tracking_number = ? for update', [
     carrier,
     e.trackingNumber,
   ]);

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { resolveScan } from '../../domain/inventory/scan-resolve.js';
-import { balanceView } from '../../domain/inventory/inventory.schemas.js';
+import { scanMatchView } from '../../domain/inventory/inventory.schemas.js';
 import { ScanError, ScanRequestSchema, ScanResultSchema, parseScan } from '../../domain/scanning/index.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
@@ -30,27 +30,6 @@ async function mapScanErrors<T>(fn: () => Promise<T> | T): Promise<T> {
 }
 
 const resolveBody = ScanRequestSchema.extend({ warehouseId: z.uuid(), fnc1Substitute: z.string().length(1).optional() });
-const matchView = z.object({
-  kind: z.enum(['sku', 'location', 'lpn', 'none']),
-  sku: z
-    .object({
-      id: z.string(),
-      code: z.string(),
-      name: z.string(),
-      uomLevel: z.string(),
-      qtyEach: z.number(),
-      trackLot: z.boolean(),
-      trackExpiry: z.boolean(),
-      trackSerial: z.boolean(),
-    })
-    .optional(),
-  location: z.object({ id: z.string(), code: z.string(), type: z.string() }).optional(),
-  lpn: z
-    .object({ id: z.string(), code: z.string(), sscc: z.string().nullable(), type: z.string(), locationId: z.string().nullable() })
-    .optional(),
-  totals: z.object({ onHand: z.number(), reserved: z.number(), available: z.number() }).optional(),
-  stock: z.array(balanceView),
-});
 
 /** /v1/scans: parse what a scanner sent, and resolve it to a SKU / location / LPN with its stock. */
 export async function scanRoutes(fastify: FastifyInstance) {
@@ -78,7 +57,7 @@ export async function scanRoutes(fastify: FastifyInstance) {
         tags: ['scanning'],
         summary: 'Resolve a scan to the SKU / location / LPN it names, with its stock in the warehouse',
         body: resolveBody,
-        response: { 200: z.object({ scan: ScanResultSchema, match: matchView }), ...problems },
+        response: { 200: z.object({ scan: ScanResultSchema, match: scanMatchView }), ...problems },
       },
     },
     async (req) => {

@@ -8,25 +8,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { isScanError, parseScan, splitSymbology, toGtin14, type ParseScanOptions, type ScanResult } from '../scanning/index.js';
 import { sqlOne } from '../shared/sql.js';
 import { toBalanceView } from './stock-queries.js';
-import type { BalanceView } from './inventory.schemas.js';
-
-export interface ScanMatch {
-  kind: 'sku' | 'location' | 'lpn' | 'none';
-  sku?: {
-    id: string;
-    code: string;
-    name: string;
-    uomLevel: string;
-    qtyEach: number;
-    trackLot: boolean;
-    trackExpiry: boolean;
-    trackSerial: boolean;
-  };
-  location?: { id: string; code: string; type: string };
-  lpn?: { id: string; code: string; sscc: string | null; type: string; locationId: string | null };
-  totals?: { onHand: number; reserved: number; available: number };
-  stock: BalanceView[];
-}
+import type { ScanMatch } from './inventory.schemas.js';
 
 /** What to look up for a parsed scan: the kind of key and the key itself (GTINs as GTIN-14). */
 function lookupKey(scan: ScanResult): { kind: 'gtin' | 'sscc' | 'lpn' | 'location' | 'text'; key: string } | undefined {

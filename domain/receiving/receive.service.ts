@@ -5,7 +5,7 @@
  * is locked for the scan, so scans of one ASN serialize; a re-sent client key answers what the first
  * call answered and books nothing again.
  */
-import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
+import { LockMode, raw, type EntityManager } from '@mikro-orm/postgresql';
 import { emit } from '../events/outbox.js';
 import { placeHold } from '../inventory/holds.service.js';
 import { postMovement, type StockStatus } from '../inventory/ledger.service.js';
@@ -21,7 +21,7 @@ import { Asn } from './entities/asn.entity.js';
 import { AsnScan } from './entities/asn-scan.entity.js';
 import { StockBalance } from '../inventory/entities/stock-balance.entity.js';
 import { LicensePlate } from '../inventory/entities/license-plate.entity.js';
-import type { AsnLineRow } from './entities/asn-line.entity.js';
+import { AsnLine, type AsnLineRow } from './entities/asn-line.entity.js';
 import type { SkuRow } from '../catalog/entities/sku.entity.js';
 import { moveAsn } from './asn.lifecycle.js';
 
@@ -82,6 +82,19 @@ async function receivingLocation(tx: EntityManager, warehouseId: string, given: 
       { path: 'body.locationId', message: 'required: no dock location', code: 'no-receiving-location' },
     ]);
   return first.id;
+}
+
+/** Adds received (and damaged) units to an ASN line in the database (concurrent scans add up), optionally its pallet. */
+async function bookOnLine(tx: EntityManager, lineId: string, qty: number, damaged: boolean, lpnId?: string): Promise<void> {
+  await tx.nativeUpdate(
+    AsnLine,
+    { id: lineId },
+    {
+      qty_received: raw('qty_received + ?', [qty]),
+      qty_damaged: raw('qty_damaged + ?', [damaged ? qty : 0]),
+      ...(lpnId ? { lpn_id: lpnId } : {}),
+    },
+  );
 }
 
 /** An inspection SKU's receipt lands in quarantine behind a hold until QA lifts it (the ledger quarantines held lots). */
@@ -176,12 +189,7 @@ export async function receiveScan(tx: EntityManager, asnId: string, input: Recei
       const qty = l.qty_expected - l.qty_received;
       if (qty <= 0) continue;
       await book({ id: l.sku_id, code: l.code, requires_inspection: l.requires_inspection }, qty, l.lot, l.expiry, lpn.id, l.id);
-      await sql(tx, `update asn_line set qty_received = qty_received + ?, qty_damaged = qty_damaged + ?, lpn_id = ? where id = ?`, [
-        qty,
-        status === 'damaged' ? qty : 0,
-        lpn.id,
-        l.id,
-      ]);
+      await bookOnLine(tx, l.id, qty, status === 'damaged', lpn.id);
       lineIds.push(l.id);
     }
   } else {
@@ -260,11 +268,7 @@ export async function receiveScan(tx: EntityManager, asnId: string, input: Recei
     }
     await book(sku, units, lot, expiry, null, split[0]!.lineId);
     for (const t of split) {
-      await sql(tx, `update asn_line set qty_received = qty_received + ?, qty_damaged = qty_damaged + ? where id = ?`, [
-        t.qty,
-        status === 'damaged' ? t.qty : 0,
-        t.lineId,
-      ]);
+      await bookOnLine(tx, t.lineId, t.qty, status === 'damaged');
       lineIds.push(t.lineId);
     }
   }

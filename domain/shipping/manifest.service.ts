@@ -222,10 +222,10 @@ export async function flagUnmanifestedAtCutoff(em: EntityManager, now: Date): Pr
 
 /** Open shipping exceptions of a warehouse, newest first. */
 export async function openExceptions(em: EntityManager, warehouseId: string) {
-  const rows = await sql<Row>(
-    em,
-    'select * from shipping_exception where warehouse_id = ? and resolved_at is null order by created_at desc limit 500',
-    [warehouseId],
+  const rows = await em.find(
+    ShippingException,
+    { warehouse_id: warehouseId, resolved_at: null },
+    { orderBy: { created_at: 'desc' }, limit: 500, disableIdentityMap: true },
   );
   return rows.map((r) => ({
     id: r.id,

@@ -215,7 +215,7 @@ export async function dispatchLiveRoutes(fastify: FastifyInstance) {
         response: { 200: z.object({ applied: z.literal(true), routeIds: z.array(z.string()) }), ...problems },
       },
     },
-    async (req) => withTx(app.orm.em, (tx) => applyFix(tx, actorOf(req), req.body, app.clock.now())),
+    async (req) => withTx(app.orm.em, (tx) => applyFix(tx, actorOf(req), req.body, deps(req))),
   );
 
   app.get(

@@ -8,6 +8,8 @@ import { atRiskQueue } from './at-risk.js';
 import type { BoardView } from './live.schemas.js';
 import { liveEtas } from './live-eta.js';
 import { loadLiveRoutes } from './live-state.js';
+import { ETA_NOTICE_SHIFT_S, noticeOf } from './live.service.js';
+import { issueNotice, type LiveDeps } from './notices.js';
 import type { WarehouseRow } from '../layout/entities/warehouse.entity.js';
 import type { ShipmentRow } from '../shipping/entities/shipment.entity.js';
 import type { RouteStopRow } from './entities/route-stop.entity.js';
@@ -115,9 +117,16 @@ export async function getBoard(
 /**
  * Commits an at-risk fix as previewed: the remaining stops of each touched route take the given
  * order (a moved stop changes route and takes the target route's status), and their stored ETAs
- * become the live ones. The orders must hold exactly the routes' current remaining stops.
+ * become the live ones. The orders must hold exactly the routes' current remaining stops. A customer
+ * already told an ETA hears the new one when it moved by more than 15 minutes (as after a ping).
  */
-export async function applyFix(em: EntityManager, actor: Actor, body: { stopId: string; orders: Record<string, string[]> }, now: Date) {
+export async function applyFix(
+  em: EntityManager,
+  actor: Actor,
+  body: { stopId: string; orders: Record<string, string[]> },
+  deps: LiveDeps,
+) {
+  const now = deps.now;
   const routeIds = Object.keys(body.orders);
   if (!routeIds.length) throw new ValidationFailed('orders must name at least one route', [{ path: 'orders', message: 'empty' }]);
   const locked = await sql<Pick<RouteRow, 'id' | 'plan_id' | 'warehouse_id' | 'status'>>(
@@ -137,6 +146,7 @@ export async function applyFix(em: EntityManager, actor: Actor, body: { stopId: 
   if (wanted.length !== current.size || new Set(wanted).size !== wanted.length || wanted.some((id) => !current.has(id)))
     throw new Conflict('The routes changed since the preview; refresh the board and try again', 'stale-preview');
   const stopById = new Map(states.flatMap((s) => s.live.stops.map((x) => [x.stopId, x] as const)));
+  const rowById = new Map(states.flatMap((s) => s.remaining.map((x) => [x.id, x] as const)));
   for (const st of states) {
     const order = body.orders[st.row.id]!;
     const first = Math.max(0, ...st.all.filter((s) => s.status === 'delivered' || s.status === 'failed').map((s) => s.seq));
@@ -164,6 +174,9 @@ export async function applyFix(em: EntityManager, actor: Actor, body: { stopId: 
         status = case when status in ('planned', 'dispatched') then ? else status end where id = ?`,
         [st.row.id, first + i + 1, e.arrivalS, e.etaS, e.departureS, st.row.status === 'dispatched' ? 'dispatched' : 'planned', id],
       );
+      const row = rowById.get(id)!;
+      if (row.notified_eta_s != null && Math.abs(e.etaS - Number(row.notified_eta_s)) > ETA_NOTICE_SHIFT_S)
+        await issueNotice(em, deps, noticeOf(st, row, 'eta', e.etaS));
     }
   }
   await recordAudit(em, {

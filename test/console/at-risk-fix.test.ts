@@ -72,6 +72,9 @@ beforeAll(async () => {
   await sql(em, `update shipment set window_start_s = null, window_end_s = null where id = any(?::uuid[])`, [
     `{${plan.routes.flatMap((r: any) => r.stops.map((s: any) => s.shipmentId)).join(',')}}`,
   ]);
+  // The drivers leave: every customer is told an ETA (so a fix that moves one a lot tells them again).
+  for (const r of plan.routes.filter((x: any) => x.stops.length > 0))
+    expect((await http('POST', `${sys.url}/v1/routes/${r.id}/start`, { token: dispatcher.token })).status).toBe(200);
   browser = await launchBrowser({ width: 1280, height: 800 });
   // Offline like CI: anything but the test server is refused (no map tiles, no fonts).
   await browser.route(/^(?!http:\/\/127\.0\.0\.1)/, (r) => r.abort());
@@ -98,6 +101,14 @@ describe('at-risk fix on the dispatch board', () => {
 
     const page = await browser.newPage();
     await signIn(page);
+    // The table filters by search: "late" finds the one stop whose live ETA misses its window.
+    const tableRows = page.locator('[data-testid=shipments-table] tbody tr');
+    await tableRows.first().waitFor();
+    await page.getByLabel('Search shipments').fill('late');
+    await until(async () => ((await tableRows.count()) === 1 ? true : undefined));
+    expect(await tableRows.first().getAttribute('data-stop')).toBe(late.id);
+    await page.getByLabel('Search shipments').fill('');
+    await until(async () => ((await tableRows.count()) === 30 ? true : undefined));
     const item = page.locator(`[data-testid=at-risk] li[data-stop="${late.id}"]`);
     await item.waitFor({ timeout: 30_000 });
     await item.locator('button.small').click();
@@ -131,6 +142,13 @@ describe('at-risk fix on the dispatch board', () => {
       const r = after.routes.find((x: any) => x.id === routeId);
       expect(r.stops.filter((s: any) => s.status === 'dispatched').map((s: any) => s.id)).toEqual(ids);
     }
+    // The customer whose ETA moved by more than 15 minutes is told the new one; the others (a few minutes) are not.
+    const told = await sql<{ stop_id: string }>(
+      sys.rt.orm.em.fork(),
+      `select payload->>'stopId' as stop_id from outbox where type = 'delivery.customer_notified' and payload->>'kind' = 'eta'`,
+    );
+    expect(told.map((t) => t.stop_id)).toContain(late.id);
+    for (const t of told) expect(Math.abs(effects.get(t.stop_id).afterS - effects.get(t.stop_id).beforeS)).toBeGreaterThan(15 * 60 - 60);
     const cell = page.locator(`[data-testid=shipments-table] tr[data-stop="${late.id}"]`);
     const eta = Math.round(effects.get(late.id).afterS);
     await until(async () => {

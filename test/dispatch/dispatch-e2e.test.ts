@@ -132,6 +132,10 @@ describe('dispatch board and driver app', () => {
     await phone.evaluate("localStorage.setItem('dockside.driver.pingS', '1')");
     await phone.getByTestId('current-stop').waitFor();
     expect(await phone.getByTestId('current-stop').getAttribute('data-stop')).toBe(first.id);
+    // The stop comes with a navigation link to its position.
+    expect(await phone.getByRole('link', { name: /Navigate/ }).getAttribute('href')).toBe(
+      `https://www.google.com/maps/dir/?api=1&destination=${first.lat},${first.lng}`,
+    );
     await phone.getByTestId('duty').click();
     // The phone's own fix reaches the board (compared to 1e-5° ≈ 1 m, in case the browser rounds it).
     await until(async () => {

@@ -263,9 +263,8 @@ describe('the live delivery day', () => {
       reasonCode: 'not_home',
       asnId: failed.body.returnAsnId,
     });
-    const asn = await http('GET', `${sys.url}/v1/inbound/asns/${failed.body.returnAsnId}`, {
-      token: (await sys.user('rcv', ['receiver'], [sys.wh1])).token,
-    });
+    const receiver = await sys.user('rcv', ['receiver'], [sys.wh1]);
+    const asn = await http('GET', `${sys.url}/v1/inbound/asns/${failed.body.returnAsnId}`, { token: receiver.token });
     expect(asn.status).toBe(200);
     expect(asn.body).toMatchObject({ status: 'expected', supplier: { name: 'Customer returns' } });
     expect(asn.body.reference).toMatch(/^RET-/);
@@ -273,6 +272,14 @@ describe('the live delivery day', () => {
       ['RET-A', 2],
       ['RET-B', 1],
     ]);
+    // Back at the warehouse the parcel's goods are received into stock by scan, as any inbound.
+    await sql(sys.rt.orm.em.fork(), `insert into location (warehouse_id, code, type) values (?, 'DOCK-RET', 'dock')`, [sys.wh1]);
+    const got = await http('POST', `${sys.url}/v1/inbound/asns/${failed.body.returnAsnId}/receive`, {
+      token: receiver.token,
+      body: { raw: 'RET-A', qty: 2 },
+    });
+    expect(got.status).toBe(201);
+    expect(got.body.received).toEqual([expect.objectContaining({ sku: 'RET-A', qty: 2 })]);
     const notice = (await outbox('delivery.customer_notified')).find((e) => e.payload.kind === 'failed')!;
     // The tracking page answers without sign-in.
     const token = notice.payload.trackingUrl.split('/').at(-1);

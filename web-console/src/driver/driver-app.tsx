@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { enqueue, onResult, pending } from '../offline/queue';
 import { sendLive } from '../live';
+import { hhmm, windowText } from '../dispatch/format';
 import type { PositionAck } from '../../../domain/dispatch/live.schemas';
 import { session } from '../session';
 import type { ScreenProps } from '../shell/areas';
@@ -47,11 +48,6 @@ const REASONS: [string, string][] = [
   ['other', 'Other'],
 ];
 
-const hhmm = (s: number | null) => {
-  if (s == null) return '–';
-  const m = Math.round(s / 60);
-  return `${String(Math.floor(m / 60) % 24).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-};
 /** Ping interval in seconds: `dockside.driver.pingS` in localStorage (tests, demos), else 15 s. */
 const pingEveryS = () => Number(localStorage.getItem('dockside.driver.pingS')) || 15;
 
@@ -181,8 +177,7 @@ export default function DriverApp({ warehouseId }: ScreenProps) {
           <h2>{current.customer ?? current.trackingNumber ?? 'Delivery'}</h2>
           {current.address && <p class="address">{current.address}</p>}
           <p>
-            Window {current.windowStartS == null ? 'any time' : `${hhmm(current.windowStartS)}–${hhmm(current.windowEndS)}`} · planned{' '}
-            {hhmm(current.etaS)}
+            Window {windowText(current.windowStartS, current.windowEndS)} · planned {hhmm(current.etaS)}
           </p>
           <a
             class="nav-link"

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { keyset } from '../shared/cursor.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
@@ -14,7 +15,6 @@ import { Connector, type ConnectorRow } from './entities/connector.entity.js';
 import { ConnectorSkuMap } from './entities/connector-sku-map.entity.js';
 import { CustomerAllocationRule } from './entities/customer-allocation-rule.entity.js';
 import { Warehouse } from '../layout/entities/warehouse.entity.js';
-import type { IdRow } from '../shared/rows.js';
 
 /** A connector row (its secrets still sealed). */
 export type { ConnectorRow };
@@ -86,7 +86,8 @@ export async function createConnector(
     throw new NotFound('Warehouse', b.warehouseId);
   if (await em.count(Connector, { warehouse_id: b.warehouseId, name: b.name }))
     throw new Conflict(`A connector named ${b.name} exists in this warehouse`, 'connector-name-taken');
-  const [{ id }] = (await sql<IdRow>(em, 'select gen_random_uuid() as id')) as [{ id: string }];
+  // The id is chosen first: the sealed secrets' associated data names it.
+  const id = randomUUID();
   const row = (await sqlOne<ConnectorRow>(
     em,
     `insert into connector (id, warehouse_id, kind, name, shop_domain, site_url, callback_url, sku_mapping,

@@ -21,6 +21,7 @@ import { Asn } from './entities/asn.entity.js';
 import { AsnScan } from './entities/asn-scan.entity.js';
 import { StockBalance } from '../inventory/entities/stock-balance.entity.js';
 import { LicensePlate } from '../inventory/entities/license-plate.entity.js';
+import { StockHold } from '../inventory/entities/stock-hold.entity.js';
 import { AsnLine, type AsnLineRow } from './entities/asn-line.entity.js';
 import type { SkuRow } from '../catalog/entities/sku.entity.js';
 import { moveAsn } from './asn.lifecycle.js';
@@ -99,11 +100,14 @@ async function bookOnLine(tx: EntityManager, lineId: string, qty: number, damage
 
 /** An inspection SKU's receipt lands in quarantine behind a hold until QA lifts it (the ledger quarantines held lots). */
 async function holdForInspection(tx: EntityManager, warehouseId: string, skuId: string, lot: string | null, ref: string, userId?: string) {
-  const active = await sqlOne(
-    tx,
-    `select 1 from stock_hold where active and sku_id = ? and warehouse_id = ? and lot is not distinct from ? and reason like 'inspection%'`,
-    [skuId, warehouseId, lot],
-  );
+  // `lot: null` is `lot is null`, as `is not distinct from` was.
+  const active = await tx.count(StockHold, {
+    active: true,
+    sku_id: skuId,
+    warehouse_id: warehouseId,
+    lot,
+    reason: { $like: 'inspection%' },
+  });
   if (!active) await placeHold(tx, { skuId, lot: lot ?? undefined, warehouseId, reason: `inspection: ASN ${ref}`, userId });
 }
 export type ReceiveScanRow = { result: { lpnId?: string; received: Received[]; putawayTaskIds?: string[] } };

@@ -35,7 +35,7 @@ function Found({ m }: { m: Resolved['match'] }) {
           {m.stock.slice(0, 20).map((b, i) => (
             <li key={i}>
               <span class="mono">{[b.locationCode, b.skuCode, b.lot].filter(Boolean).join(' · ')}</span>
-              <b>{fmtNumber(b.qty ?? b.onHand ?? 0)}</b>
+              <b>{fmtNumber(b.onHand)}</b>
             </li>
           ))}
         </ul>

@@ -7,11 +7,18 @@
 // HMAC-SHA256 over the raw body (X-Shopify-Hmac-Sha256). Thresholds: p99 acknowledge latency and no failures.
 // teardown() waits until every delivery is processed and no order is left pending, and reports that time
 // (`intake_drain_ms`): the "time until every order is allocated" figure. Nothing here may import outside k6.
+//
+// Finding the knee (ramping-arrival-rate): the offered rate climbs linearly from START_RATE to PEAK_RATE over DURATION;
+// every answer is also counted in the band of offered rate it was sent at (STEP wide), and handleSummary reports the
+// knee: the highest band below which every band answered p99 < P99_MS with nothing refused (503) or failed.
+//
+//   npm run load -- intake --env EXECUTOR=ramping-arrival-rate --env START_RATE=100 --env PEAK_RATE=3000 --env DURATION=60s
 import http from 'k6/http';
 import { check, sleep } from 'k6';
 import { Counter, Trend } from 'k6/metrics';
 import exec from 'k6/execution';
 import crypto from 'k6/crypto';
+import { textSummary } from 'https://jslib.k6.io/k6-summary/0.0.2/index.js';
 
 const BASE = __ENV.BASE_URL || 'http://127.0.0.1:3000';
 const RATE = Number(__ENV.RATE || 300);
@@ -21,25 +28,55 @@ const SKU_COUNT = Number(__ENV.SKUS || 20);
 const LINES = Number(__ENV.LINES || 2);
 const DRAIN_TIMEOUT_S = Number(__ENV.DRAIN_TIMEOUT_S || 600);
 
+const RAMP = __ENV.EXECUTOR === 'ramping-arrival-rate';
+const START_RATE = Number(__ENV.START_RATE || 100);
+const PEAK_RATE = Number(__ENV.PEAK_RATE || RATE * 3);
+const STEP = Number(__ENV.STEP || 100);
+
 export const options = {
   scenarios: {
-    intake: {
-      executor: 'constant-arrival-rate',
-      rate: RATE,
-      timeUnit: '1s',
-      duration: DURATION,
-      preAllocatedVUs: Math.min(200, RATE),
-      maxVUs: Math.max(400, RATE * 2),
-      gracefulStop: '10s',
-    },
+    intake: RAMP
+      ? {
+          executor: 'ramping-arrival-rate',
+          startRate: START_RATE,
+          timeUnit: '1s',
+          stages: [{ duration: DURATION, target: PEAK_RATE }],
+          preAllocatedVUs: Math.min(200, PEAK_RATE),
+          maxVUs: Math.max(400, PEAK_RATE * 2),
+          gracefulStop: '10s',
+        }
+      : {
+          executor: 'constant-arrival-rate',
+          rate: RATE,
+          timeUnit: '1s',
+          duration: DURATION,
+          preAllocatedVUs: Math.min(200, RATE),
+          maxVUs: Math.max(400, RATE * 2),
+          gracefulStop: '10s',
+        },
   },
-  thresholds: {
-    'http_req_duration{scenario:intake}': [`p(99)<${P99_MS}`],
-    'http_req_failed{scenario:intake}': ['rate<0.001'],
-    'checks{scenario:intake}': ['rate>0.999'],
-  },
+  // A ramp is meant to pass its capacity: refusals above the knee are its result, not a failure.
+  thresholds: RAMP
+    ? { 'checks{scenario:intake}': ['rate>0.999'] }
+    : {
+        'http_req_duration{scenario:intake}': [`p(99)<${P99_MS}`],
+        'http_req_failed{scenario:intake}': ['rate<0.001'],
+        'checks{scenario:intake}': ['rate>0.999'],
+      },
   summaryTrendStats: ['avg', 'min', 'med', 'p(95)', 'p(99)', 'max'],
 };
+
+// One trend and one refusal counter per band of offered rate (metrics must be declared at init, in k6 as here).
+const bands = [];
+if (RAMP) for (let r = Math.floor(START_RATE / STEP) * STEP; r <= PEAK_RATE; r += STEP) bands.push(r);
+const bandMs = Object.fromEntries(bands.map((r) => [r, new Trend(`intake_band_${r}_ms`, true)]));
+const bandRefused = Object.fromEntries(bands.map((r) => [r, new Counter(`intake_band_${r}_refused`)]));
+const durationS = parseDurationS(DURATION);
+/** The offered rate now, on the linear ramp, as its band. */
+function bandNow() {
+  const t = Math.min(1, (Date.now() - exec.scenario.startTime) / 1000 / durationS);
+  return Math.floor((START_RATE + (PEAK_RATE - START_RATE) * t) / STEP) * STEP;
+}
 
 const drainMs = new Trend('intake_drain_ms', true);
 const ordersAccepted = new Counter('intake_orders_accepted');
@@ -171,7 +208,51 @@ export default async function (data) {
     },
     tags: { name: 'shopify-webhook' },
   });
+  if (RAMP) {
+    const band = bandNow();
+    bandMs[band]?.add(res.timings.duration);
+    if (res.status !== 200) bandRefused[band]?.add(1);
+    // Above capacity the answer must be a quick 503 with Retry-After; nothing else is acceptable.
+    check(
+      res,
+      {
+        'acknowledged 200, or refused 503 with Retry-After': (r) =>
+          r.status === 200 || (r.status === 503 && Number(r.headers['Retry-After']) >= 1),
+      },
+      { scenario: 'intake' },
+    );
+    if (res.status === 200) ordersAccepted.add(1);
+    return;
+  }
   if (check(res, { 'acknowledged 200': (r) => r.status === 200 }, { scenario: 'intake' })) ordersAccepted.add(1);
+}
+
+/** The knee of a ramp: the top of the last band before the first one with p99 >= P99_MS or any refusal. */
+export function kneeOf(metrics) {
+  let knee = 0;
+  for (const r of bands) {
+    const ms = metrics[`intake_band_${r}_ms`];
+    if (!ms || !ms.values.count) continue;
+    const refused = metrics[`intake_band_${r}_refused`]?.values.count || 0;
+    if (ms.values['p(99)'] >= P99_MS || refused > 0) break;
+    knee = r + STEP;
+  }
+  return knee;
+}
+
+export function handleSummary(data) {
+  const out = { stdout: textSummary(data, { indent: ' ', enableColors: false }) };
+  if (RAMP) {
+    const rows = bands
+      .map((r) => [r, data.metrics[`intake_band_${r}_ms`], data.metrics[`intake_band_${r}_refused`]])
+      .filter(([, ms]) => ms && ms.values.count)
+      .map(
+        ([r, ms, refused]) =>
+          `  ${r}–${r + STEP}/s: p99 ${ms.values['p(99)'].toFixed(1)} ms, refused ${refused ? refused.values.count : 0}`,
+      );
+    out.stdout += `\nintake knee: ${kneeOf(data.metrics)} webhooks/s (p99 < ${P99_MS} ms, nothing refused)\n${rows.join('\n')}\n`;
+  }
+  return out;
 }
 
 export async function teardown(data) {

@@ -2,7 +2,7 @@
  * A 3× overload at the storefront edge (issue 19's acceptance): far more webhooks than the intake gate lets in at
  * once. The surplus gets 503 + Retry-After before anything is stored, the simulated storefront retries each one
  * with its same webhook id (as Shopify does), some orders also arrive twice under new webhook ids, and in the end
- * every order exists exactly once and every delivery id is stored once.
+ * every order exists exactly once and every delivery id is stored once. /metrics counts every refusal.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
@@ -63,6 +63,15 @@ describe('intake under a 3× overload', () => {
     ]);
     expect(shed).toBeGreaterThan(0);
     expect(badRetryAfter).toBe(0);
+    // Every refusal is counted in /metrics by its reason, beside the gate's queue depth and backlog.
+    const metrics = await (await fetch(`${sys.url}/metrics`)).text();
+    const counted = [...metrics.matchAll(/^intake_shed_total\{route="webhooks",reason="\w+"\} (\d+)$/gm)].reduce(
+      (n, m) => n + Number(m[1]),
+      0,
+    );
+    expect(counted).toBe(shed);
+    expect(metrics).toMatch(/^intake_queue_depth\{route="webhooks"\} \d+$/m);
+    expect(metrics).toMatch(/^intake_backlog \d+$/m);
     await drained(sys, shop.id);
     expect(await count(sys, `select count(*) as n from sales_order where connector_id = ?`, [shop.id])).toBe(ORDERS);
     expect(

@@ -154,12 +154,30 @@ export interface IntakeGate {
 export function intakeBackpressure(app: FastifyInstance, o: { route: string; queue?: () => IntakeQueue }): IntakeGate {
   const c = app.config;
   let inflight = 0;
+  // Refused and admitted requests of the current and the previous second, for the Retry-After of an in-process refusal.
+  let second = { at: 0, shed: 0, admitted: 0 };
+  let last = { shed: 0, admitted: 0 };
+  const tick = () => {
+    const now = Math.floor(performance.now() / 1000);
+    if (now !== second.at) {
+      last = now === second.at + 1 ? second : { shed: 0, admitted: 0 };
+      second = { at: now, shed: 0, admitted: 0 };
+    }
+  };
+  /**
+   * How long a refused client should stay away: the refused work measured in seconds of what this process admits
+   * (refused ÷ admitted over the last second), 1 to 30 s. A flat 1 s turns a long overload into a retry storm that
+   * keeps the process refusing; this spreads the retries over the time the work needs.
+   */
+  const retryAfterS = () => Math.min(30, Math.max(1, Math.ceil((last.shed + second.shed) / Math.max(1, last.admitted + second.admitted))));
   const backlog = backlogReader(app, c.INTAKE_MAX_BACKLOG);
   const lag = loopDelay(app);
   gates.set(o.route, { inflight: () => inflight, queue: o.queue, backlog: () => backlog.n });
 
   const refuse = (req: FastifyRequest, reply: FastifyReply, reason: ShedReason, retry: number, why: string, stored = false) => {
     shedTotal.inc({ route: o.route, reason });
+    tick();
+    second.shed++;
     reply.header('retry-after', String(retry));
     return sendProblem(reply, req, {
       type: 'intake-over-capacity',
@@ -175,10 +193,10 @@ export function intakeBackpressure(app: FastifyInstance, o: { route: string; que
   /** Why this process should refuse intake right now, from in-memory state only; undefined when it has room. */
   const over = (): [ShedReason, number, string] | undefined => {
     const q = o.queue?.();
-    if (inflight >= c.INTAKE_MAX_INFLIGHT) return ['inflight', 1, `${inflight} intake requests in flight on this node`];
+    if (inflight >= c.INTAKE_MAX_INFLIGHT) return ['inflight', retryAfterS(), `${inflight} intake requests in flight on this node`];
     if (q && q.waitMs >= c.INTAKE_MAX_QUEUE_MS)
-      return ['queue', 1, `${q.depth} deliveries waiting ${Math.round(q.waitMs)} ms for the database`];
-    if (lag.ms >= c.INTAKE_MAX_LOOP_DELAY_MS) return ['loop', 1, `this node is ${Math.round(lag.ms)} ms behind`];
+      return ['queue', retryAfterS(), `${q.depth} deliveries waiting ${Math.round(q.waitMs)} ms for the database`];
+    if (lag.ms >= c.INTAKE_MAX_LOOP_DELAY_MS) return ['loop', retryAfterS(), `this node is ${Math.round(lag.ms)} ms behind`];
     if (backlog.n >= c.INTAKE_MAX_BACKLOG) return ['backlog', 5, `${backlog.n} deliveries waiting to be imported`];
     return undefined;
   };
@@ -189,12 +207,14 @@ export function intakeBackpressure(app: FastifyInstance, o: { route: string; que
       return;
     }
     inflight++;
+    tick();
+    second.admitted++;
     // 'close' fires once the response is sent or the client went away, so the count cannot leak.
     reply.raw.once('close', () => inflight--);
     done();
   };
   return {
     onRequest,
-    late: (req, reply) => refuse(req, reply, 'deadline', 1, `not stored within ${c.INTAKE_ACK_DEADLINE_MS} ms`, true),
+    late: (req, reply) => refuse(req, reply, 'deadline', retryAfterS(), `not stored within ${c.INTAKE_ACK_DEADLINE_MS} ms`, true),
   };
 }

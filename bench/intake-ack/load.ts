@@ -1,0 +1,280 @@
+/**
+ * The load side of bench/intake-ack, in its own process so the simulated storefront does not share
+ * the server's event loop. argv: one JSON `LoadPlan`; the result goes back over IPC.
+ *
+ * Open model: webhook k is due at a fixed time (k / rate, or the integral of a ramp), whatever the
+ * server does, and its latency is measured from that due time (no coordinated omission). A 503 is
+ * retried after its Retry-After (scaled by `retryScale`) with the same webhook id, until it is
+ * acknowledged; so "nothing lost" means every webhook id ends acknowledged. (It waits for every answer:
+ * a 5 s client timeout, as Shopify's, turns an overloaded machine into connection churn that measures the churn.)
+ */
+import { createHmac } from 'node:crypto';
+import { Pool } from 'undici';
+
+export interface LoadPlan {
+  /** POST target, e.g. http://127.0.0.1:3000/v1/webhooks/shopify/<connector> (or the bare baseline's URL). */
+  url: string;
+  secret: string;
+  /** Ramp stages as k6's ramping-arrival-rate: from `startRate`, linearly to each target over its duration. */
+  startRate: number;
+  stages: { durationS: number; target: number }[];
+  /** Same rate before measuring (connection pools, JIT, lazy imports), not timed. */
+  warmupS: number;
+  warmupRate: number;
+  connections: number;
+  retryScale: number;
+  /** How long to keep retrying refused webhooks after the last arrival (0: no retries, first answers only). */
+  retryForS: number;
+  runId: string;
+  skus: string[];
+}
+
+export interface Bucket {
+  /** Second since the measured start (by due time). */
+  s: number;
+  /** Offered arrivals (first attempts) in this second. */
+  offered: number;
+  ok: number;
+  shed: number;
+  errors: number;
+  /** p99 of every first-attempt answer (200 or 503) due in this second, ms. */
+  p99: number;
+}
+
+export interface LoadResult {
+  offered: number;
+  /** First attempts answered 200, 503, anything else or a network error. */
+  ok: number;
+  shed: number;
+  errors: number;
+  retries: number;
+  /** Webhook ids acknowledged in the end (after retries); equals `offered` when nothing was lost. */
+  acknowledged: number;
+  /** Those webhook ids. */
+  acknowledgedIds: string[];
+  /** Latency of first-attempt 200s / 503s from their due time, ms, sorted. */
+  okMs: number[];
+  shedMs: number[];
+  /** Whether any answer was a 503 without Retry-After. */
+  badRetryAfter: number;
+  buckets: Bucket[];
+  /** How late the generator itself started requests (due → sent), p99 ms: its own health. */
+  sendLagP99: number;
+  /** Arrival rate actually achieved over the measured stages. */
+  achievedRate: number;
+}
+
+const now = () => performance.now();
+
+/** Arrival times (ms from start) of a ramping-arrival-rate schedule: the integral of the piecewise-linear rate. */
+export function arrivals(startRate: number, stages: { durationS: number; target: number }[]): number[] {
+  const out: number[] = [];
+  let t0 = 0;
+  let r0 = startRate;
+  let done = 0; // arrivals emitted so far
+  for (const st of stages) {
+    const d = st.durationS;
+    const r1 = st.target;
+    // Cumulative count at time t into the stage: N(t) = r0 t + (r1 - r0) t² / (2d); invert for each integer.
+    const total = ((r0 + r1) / 2) * d;
+    const base = done;
+    for (let k = Math.floor(base) + 1; k <= base + total + 1e-9; k++) {
+      const n = k - base;
+      let t: number;
+      const a = (r1 - r0) / (2 * d);
+      if (Math.abs(a) < 1e-12) t = n / r0;
+      else t = (-r0 + Math.sqrt(r0 * r0 + 4 * a * n)) / (2 * a);
+      out.push((t0 + t) * 1000);
+    }
+    done = base + total;
+    t0 += d;
+    r0 = r1;
+  }
+  return out;
+}
+
+function orderBody(runId: string, n: number, skus: string[]): string {
+  const lines = [0, 1].map((l) => ({
+    id: n * 10 + l,
+    sku: skus[(n * 7 + l * 3) % skus.length],
+    name: `Item ${l}`,
+    title: `Item ${l}`,
+    quantity: 1 + (l % 2),
+    price: '12.50',
+    total_discount: '0.00',
+    requires_shipping: true,
+    variant_id: 1000 + l,
+  }));
+  const at = new Date().toISOString();
+  return JSON.stringify({
+    id: n,
+    name: `#B${runId}-${n}`,
+    order_number: n,
+    currency: 'EUR',
+    email: 'buyer@example.com',
+    created_at: at,
+    updated_at: at,
+    subtotal_price: '37.50',
+    total_price: '42.40',
+    total_tax: '0.00',
+    total_discounts: '0.00',
+    total_shipping_price_set: { shop_money: { amount: '4.90', currency_code: 'EUR' } },
+    tags: n % 10 === 0 ? 'express' : '',
+    note: null,
+    customer: { id: 5000 + (n % 100), email: 'buyer@example.com', first_name: 'Zoë', last_name: 'Load' },
+    shipping_address: {
+      name: 'Zoë Load',
+      address1: 'Keizersgracht 1',
+      city: 'Amsterdam',
+      zip: '1015 CJ',
+      country: 'Netherlands',
+      country_code: 'NL',
+      phone: '+31 20 123 4567',
+    },
+    shipping_lines: [{ title: n % 10 === 0 ? 'Express' : 'Standard', price: '4.90' }],
+    line_items: lines,
+  });
+}
+
+function p99(xs: number[]): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(0.99 * s.length) - 1)]!;
+}
+
+export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
+  const u = new URL(plan.url);
+  const pool = new Pool(u.origin, { connections: plan.connections, pipelining: 1, keepAliveTimeout: 30_000 });
+  const path = u.pathname;
+  type Sent = { status: number; retryAfter: string | undefined };
+  const post = async (n: number, webhookId: string): Promise<Sent> => {
+    const body = orderBody(plan.runId, n, plan.skus);
+    try {
+      const r = await pool.request({
+        method: 'POST',
+        path,
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'x-shopify-topic': 'orders/create',
+          'x-shopify-webhook-id': webhookId,
+          'x-shopify-hmac-sha256': createHmac('sha256', plan.secret).update(body).digest('base64'),
+          'x-shopify-shop-domain': 'bench.myshopify.com',
+        },
+      });
+      await r.body.dump();
+      const ra = r.headers['retry-after'];
+      return { status: r.statusCode, retryAfter: Array.isArray(ra) ? ra[0] : ra };
+    } catch {
+      return { status: 0, retryAfter: undefined };
+    }
+  };
+
+  const pending = new Set<Promise<void>>();
+  const track = (p: Promise<void>) => {
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  };
+  let seq = 0;
+
+  /** One open-model phase; `measure` collects figures. */
+  const phase = async (times: number[], measure: boolean, prefix: string) => {
+    const r = {
+      ok: 0,
+      shed: 0,
+      errors: 0,
+      retries: 0,
+      acknowledged: 0,
+      acknowledgedIds: [] as string[],
+      badRetryAfter: 0,
+      okMs: [] as number[],
+      shedMs: [] as number[],
+      lag: [] as number[],
+      perS: new Map<number, { offered: number; ok: number; shed: number; errors: number; ms: number[] }>(),
+    };
+    const start = now();
+    let i = 0;
+    const fire = (due: number) => {
+      const n = seq++;
+      const webhookId = `${prefix}-${n}`;
+      const sec = Math.floor(due / 1000);
+      const b = r.perS.get(sec) ?? { offered: 0, ok: 0, shed: 0, errors: 0, ms: [] };
+      r.perS.set(sec, b);
+      b.offered++;
+      const dueAbs = start + due;
+      if (measure) r.lag.push(now() - dueAbs);
+      track(
+        (async () => {
+          let res = await post(n, webhookId);
+          const ms = now() - dueAbs;
+          if (measure) {
+            b.ms.push(ms);
+            const kind = res.status === 200 ? 'ok' : res.status === 503 ? 'shed' : 'errors';
+            r[kind]++;
+            b[kind]++;
+            if (kind === 'ok') r.okMs.push(ms);
+            if (kind === 'shed') r.shedMs.push(ms);
+          }
+          const until = now() + (times.at(-1)! - due) + plan.retryForS * 1000;
+          while (res.status !== 200 && plan.retryForS > 0 && now() < until) {
+            if (res.status === 503 && !(Number(res.retryAfter) >= 1)) r.badRetryAfter++;
+            const waitS = res.status === 503 ? Number(res.retryAfter) || 1 : 1;
+            await new Promise((ok) => setTimeout(ok, waitS * 1000 * plan.retryScale * (0.5 + Math.random())));
+            r.retries++;
+            res = await post(n, webhookId);
+          }
+          if (res.status === 200) {
+            r.acknowledged++;
+            r.acknowledgedIds.push(webhookId);
+          }
+        })(),
+      );
+    };
+    while (i < times.length) {
+      const t = now() - start;
+      while (i < times.length && times[i]! <= t) fire(times[i++]!);
+      await new Promise((ok) => setTimeout(ok, 1));
+    }
+    return { r, elapsedS: (now() - start) / 1000 };
+  };
+
+  if (plan.warmupS > 0) {
+    const w = await phase(arrivals(plan.warmupRate, [{ durationS: plan.warmupS, target: plan.warmupRate }]), false, `warm-${plan.runId}`);
+    await Promise.all(pending);
+    void w;
+  }
+  const times = arrivals(plan.startRate, plan.stages);
+  const { r } = await phase(times, true, `bench-${plan.runId}`);
+  await Promise.all(pending);
+  await pool.close();
+  const stagesS = plan.stages.reduce((a, s) => a + s.durationS, 0);
+  const sorted = (xs: number[]) => xs.sort((a, b) => a - b);
+  return {
+    offered: times.length,
+    ok: r.ok,
+    shed: r.shed,
+    errors: r.errors,
+    retries: r.retries,
+    acknowledged: r.acknowledged,
+    acknowledgedIds: r.acknowledgedIds,
+    okMs: sorted(r.okMs),
+    shedMs: sorted(r.shedMs),
+    badRetryAfter: r.badRetryAfter,
+    buckets: [...r.perS.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([s, b]) => ({ s, offered: b.offered, ok: b.ok, shed: b.shed, errors: b.errors, p99: p99(b.ms) })),
+    sendLagP99: p99(r.lag),
+    achievedRate: times.length / stagesS,
+  };
+}
+
+if (process.argv[2] && process.send) {
+  const plan = JSON.parse(process.argv[2]) as LoadPlan;
+  runLoad(plan).then(
+    (r) => process.send!(r, () => process.exit(0)),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

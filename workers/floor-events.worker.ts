@@ -1,7 +1,7 @@
 import type { Processor } from 'bullmq';
 import { parseDomainEvent } from '../domain/events/parse-event.js';
 import { dropCancelledOrder, raisePutback } from '../domain/picking/putback.service.js';
-import { settleWave } from '../domain/picking/wave.service.js';
+import { settleWave } from '../domain/picking/wave-progress.js';
 import { sqlOne } from '../domain/shared/sql.js';
 import { withTx } from '../platform/db.js';
 import type { Runtime } from '../platform/runtime.js';

@@ -1,6 +1,6 @@
 import type { Processor } from 'bullmq';
 import { parseDomainEvent } from '../domain/events/parse-event.js';
-import { planWave, releaseDueTemplates } from '../domain/picking/wave.service.js';
+import { planWave, releaseDueTemplates } from '../domain/picking/wave-planning.js';
 import { systemClock } from '../domain/shared/clock.js';
 import { DomainError } from '../domain/shared/errors.js';
 import { sql } from '../domain/shared/sql.js';

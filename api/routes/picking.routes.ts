@@ -5,15 +5,11 @@ import { confirmPick } from '../../domain/picking/pick-confirm.js';
 import { shortPick } from '../../domain/picking/pick.service.js';
 import { confirmPutback } from '../../domain/picking/putback.service.js';
 import { listWavesQuery, planWaveBody, waveTemplateBody, waveTemplateView, waveView } from '../../domain/picking/wave.schemas.js';
-import {
-  cancelWave,
-  createWaveTemplate,
-  getWave,
-  listWaveTemplates,
-  listWaves,
-  planWave,
-  releaseWave,
-} from '../../domain/picking/wave.service.js';
+import { planWave } from '../../domain/picking/wave-planning.js';
+import { cancelWave } from '../../domain/picking/wave-progress.js';
+import { releaseWave } from '../../domain/picking/wave-release.js';
+import { createWaveTemplate, listWaveTemplates } from '../../domain/picking/wave-templates.js';
+import { getWave, listWaves } from '../../domain/picking/wave-views.js';
 import { taskView } from '../../domain/tasks/task.schemas.js';
 import { withTx } from '../../platform/db.js';
 import { actorOf } from '../auth/guard.js';

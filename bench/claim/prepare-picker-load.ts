@@ -11,7 +11,8 @@ import '../../scripts/lib/dev-env.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { jwtSettings, signAccessToken } from '../../api/auth/jwt.js';
-import { planWave } from '../../domain/picking/wave.service.js';
+import { allocateOrder } from '../../domain/orders/allocation.service.js';
+import { releaseWaveOf } from '../../domain/picking/wave-planning.js';
 import { systemClock } from '../../domain/shared/clock.js';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { loadConfig } from '../../platform/config.js';
@@ -21,6 +22,7 @@ import { buildFloor } from '../../test/floor/fixture.js';
 const PICKERS = Number(process.env.PICKERS ?? 300);
 const ORDERS = Number(process.env.ORDERS ?? 2400);
 const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
+const ALLOCATE_CHUNK = 100;
 
 const config = loadConfig();
 const orm = await createOrm(config);
@@ -30,6 +32,12 @@ const wh = (await sqlOne<{ id: string }>(orm.em.fork(), `insert into warehouse (
   `LD${tag}`,
 ]))!.id;
 await sql(orm.em.fork(), 'insert into event_stream (warehouse_id) values (?)', [wh]);
+const phase: Record<string, number> = {};
+let mark = Date.now();
+const lap = (name: string) => {
+  phase[name] = (Date.now() - mark) / 1000;
+  mark = Date.now();
+};
 const fx = await withTx(orm.em, (tx) =>
   buildFloor(tx, wh, {
     skus: 100,
@@ -37,11 +45,18 @@ const fx = await withTx(orm.em, (tx) =>
     seed: 5,
     prefix: `L${tag}`,
     gtinPrefix: String(parseInt(tag, 16) % 1000).padStart(3, '0'),
+    allocate: false,
   }),
 );
-const wave = await withTx(orm.em, (tx) =>
-  planWave(tx, null, wh, { pickMode: 'batch', cartSlots: 8, maxOrders: 5000, release: true }, systemClock),
-);
+lap('floor and orders');
+// Allocation in short transactions (a chunk of orders each), so no one waits on a minutes-long one.
+for (let i = 0; i < fx.orderIds.length; i += ALLOCATE_CHUNK)
+  await withTx(orm.em, async (tx) => {
+    for (const id of fx.orderIds.slice(i, i + ALLOCATE_CHUNK)) await allocateOrder(tx, id, systemClock);
+  });
+lap('allocation');
+const wave = await releaseWaveOf(orm.em, wh, { pickMode: 'batch', cartSlots: 8, maxOrders: 5000 }, systemClock);
+lap('wave plan and release');
 const users = await sql<{ id: string; username: string }>(
   orm.em.fork(),
   `insert into app_user (username, display_name, password_hash, roles, warehouse_ids)
@@ -66,6 +81,10 @@ const lines = await sqlOne<{ n: number }>(
   [wave.id],
 );
 console.log(
-  `warehouse LD${tag}: ${ORDERS} orders, wave ${wave.number} with ${wave.taskIds.length} pick tasks / ${lines!.n} lines, ${PICKERS} pickers; ${((Date.now() - t0) / 1000).toFixed(1)} s → .load/picker-data.json`,
+  `warehouse LD${tag}: ${ORDERS} orders, wave ${wave.number} with ${wave.taskIds.length} pick tasks / ${lines!.n} lines, ${PICKERS} pickers; ${((Date.now() - t0) / 1000).toFixed(1)} s (${Object.entries(
+    phase,
+  )
+    .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+    .join(', ')}) → .load/picker-data.json`,
 );
 await orm.close(true);

@@ -46,7 +46,16 @@ const pad = (n: number, w: number) => String(n).padStart(w, '0');
 export async function buildFloor(
   em: EntityManager,
   warehouseId: string,
-  opts: { skus?: number; orders?: number; seed?: number; prefix?: string; zones?: number; gtinPrefix?: string } = {},
+  opts: {
+    skus?: number;
+    orders?: number;
+    seed?: number;
+    prefix?: string;
+    zones?: number;
+    gtinPrefix?: string;
+    /** false: leave the orders pending (the caller allocates them, e.g. in short transactions of its own). */
+    allocate?: boolean;
+  } = {},
 ): Promise<FloorFixture> {
   const nSku = opts.skus ?? 40;
   const nOrders = opts.orders ?? 200;
@@ -147,39 +156,49 @@ export async function buildFloor(
       receivedUnits += 400;
     }
   }
+  // Orders and lines drawn first (the same seeded draws, in the same order, as one insert each used to take),
+  // then written with one statement per table.
   const methods = ['dhl:express', 'ups:ground', 'postnl:standard'];
-  const orderIds: string[] = [];
+  const lines: { o: number; lineNo: number; sku: number; qty: number }[] = [];
   for (let o = 0; o < nOrders; o++) {
-    const order = (await sqlOne<{ id: string }>(
-      em,
-      `insert into sales_order (warehouse_id, external_id, source, status, currency, shipping_method, priority_rank, ship_to, promise_date)
-      values (?, ?, 'api', 'pending', 'EUR', ?, ?, ?::jsonb, now() + (? || ' hours')::interval) returning id`,
-      [
-        warehouseId,
-        `${prefix}-ORD-${pad(o, 5)}`,
-        methods[o % 3],
-        o % 9 === 0 ? 0 : 1,
-        JSON.stringify({ name: `Customer ${o}`, city: 'Utrecht', country: 'NL' }),
-        String(2 + (o % 20)),
-      ],
-    ))!;
     const nLines = 1 + Math.floor(r() * 3);
     const used = new Set<number>();
     for (let l = 1; l <= nLines; l++) {
       let k = Math.floor(r() * nSku);
       while (used.has(k)) k = (k + 1) % nSku;
       used.add(k);
-      await sql(em, `insert into order_line (order_id, line_no, sku_id, qty, name) values (?, ?, ?, ?, ?)`, [
-        order.id,
-        l,
-        skus[k]!.id,
-        1 + Math.floor(r() * 2),
-        skus[k]!.code,
-      ]);
+      lines.push({ o, lineNo: l, sku: k, qty: 1 + Math.floor(r() * 2) });
     }
-    orderIds.push(order.id);
   }
-  for (const id of orderIds) await allocateOrder(em, id, systemClock);
+  const orderIds = nOrders
+    ? (
+        await sql<{ id: string }>(
+          em,
+          `insert into sales_order (warehouse_id, external_id, source, status, currency, shipping_method, priority_rank, ship_to, promise_date)
+          select ?, ? || '-ORD-' || lpad(g::text, 5, '0'), 'api', 'pending', 'EUR', (?::text[])[g % 3 + 1], case when g % 9 = 0 then 0 else 1 end,
+            jsonb_build_object('name', 'Customer ' || g, 'city', 'Utrecht', 'country', 'NL'), now() + ((2 + g % 20) || ' hours')::interval
+          from generate_series(0, ? - 1) g order by g returning id`,
+          [warehouseId, prefix, `{${methods.join(',')}}`, nOrders],
+        )
+      ).map((o) => o.id)
+    : [];
+  if (lines.length)
+    await sql(
+      em,
+      `insert into order_line (order_id, line_no, sku_id, qty, name)
+      select (?::uuid[])[x.o + 1], x.line_no, (?::uuid[])[x.sku + 1], x.qty, (?::text[])[x.sku + 1]
+      from unnest(?::int[], ?::int[], ?::int[], ?::int[]) as x(o, line_no, sku, qty)`,
+      [
+        `{${orderIds.join(',')}}`,
+        `{${skus.map((s) => s.id).join(',')}}`,
+        `{${skus.map((s) => s.code).join(',')}}`,
+        `{${lines.map((l) => l.o).join(',')}}`,
+        `{${lines.map((l) => l.lineNo).join(',')}}`,
+        `{${lines.map((l) => l.sku).join(',')}}`,
+        `{${lines.map((l) => l.qty).join(',')}}`,
+      ],
+    );
+  if (opts.allocate !== false) for (const id of orderIds) await allocateOrder(em, id, systemClock);
   return { zoneIds: zones.map((z) => z.id), skus, orderIds, receivedUnits, lots };
 }
 

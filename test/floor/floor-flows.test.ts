@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerMismatches } from '../../domain/inventory/ledger-audit.js';
 import { allocateOrder } from '../../domain/orders/allocation.service.js';
 import { cancelOrderTx } from '../../domain/orders/cancellation.js';
-import { releaseDueTemplates } from '../../domain/picking/wave.service.js';
+import { releaseDueTemplates } from '../../domain/picking/wave-planning.js';
 import { systemClock } from '../../domain/shared/clock.js';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { withTx } from '../../platform/db.js';

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/app.js';
-import { planWave } from '../../domain/picking/wave.service.js';
+import { planWave } from '../../domain/picking/wave-planning.js';
 import { systemClock } from '../../domain/shared/clock.js';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { withTx } from '../../platform/db.js';

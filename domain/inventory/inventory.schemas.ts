@@ -188,48 +188,7 @@ export const createLpnBody = z.object({
     .optional(),
 });
 
-export const countTaskView = z.object({
-  id: z.string(),
-  warehouseId: z.string(),
-  kind: z.string(),
-  locationId: z.string(),
-  locationCode: z.string(),
-  skuId: z.string().nullable(),
-  blind: z.boolean(),
-  status: z.string(),
-  round: z.number(),
-  varianceThresholdPct: z.number(),
-  varianceThresholdQty: z.number(),
-  createdAt: z.string(),
-  countedAt: z.string().nullable(),
-  completedAt: z.string().nullable(),
-  expected: z
-    .array(
-      z.object({
-        skuId: z.string(),
-        skuCode: z.string(),
-        lot: z.string().nullable(),
-        expiry: z.string().nullable(),
-        lpnId: z.string().nullable(),
-        qty: z.number(),
-      }),
-    )
-    .optional(),
-  lines: z
-    .array(
-      z.object({
-        round: z.number(),
-        skuId: z.string(),
-        lot: z.string().nullable(),
-        expiry: z.string().nullable(),
-        lpnId: z.string().nullable(),
-        expectedQty: z.number(),
-        countedQty: z.number(),
-      }),
-    )
-    .optional(),
-});
-export type CountTaskView = z.infer<typeof countTaskView>;
+export { countTaskView, type CountTaskView } from './count.schemas.js';
 export const createCountsBody = z.object({
   warehouseId: z.uuid(),
   kind: z.enum(['location', 'sku', 'abc']),

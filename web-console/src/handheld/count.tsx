@@ -7,14 +7,8 @@ import { QtyConfirm } from '../flows/step-controls';
 import { me, reason, type TaskView } from '../flows/tasks';
 import { GetTaskButton, startStep, taskClaimer } from '../flows/task-steps';
 import { resolveScan } from './resolve';
+import type { CountTaskView } from '../../../domain/inventory/count.schemas';
 
-interface CountTask {
-  id: string;
-  locationId: string;
-  locationCode: string;
-  skuId: string | null;
-  blind: boolean;
-}
 interface Counted {
   skuId: string;
   skuCode: string;
@@ -24,7 +18,7 @@ interface Counted {
 interface CountCtx {
   warehouseId: string;
   task?: TaskView;
-  count?: CountTask;
+  count?: CountTaskView;
   lines: Counted[];
   sku?: { id: string; code: string; name: string };
   lot: string | null;
@@ -36,7 +30,7 @@ interface CountCtx {
 const getTask = taskClaimer<CountCtx>(['count'], async (task, _c, f) => {
   if (task.refType !== 'count_task' || !task.refId) throw new Error(`task ${task.id} names no count`);
   // Blind: the API hides expected quantities from counters; the screen never asks for them.
-  const count = await api<CountTask>('GET', `/counts/${task.refId}`);
+  const count = await api<CountTaskView>('GET', `/counts/${task.refId}`);
   f.go('location', { task, count, lines: [], busy: false });
 });
 

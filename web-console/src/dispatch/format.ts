@@ -1,6 +1,8 @@
 /** Display helpers: times of day are seconds since local midnight of the delivery date. */
 export function hhmm(s: number | null | undefined): string {
   if (s == null || !Number.isFinite(s)) return '–';
+  // Another day's board: now is before its midnight.
+  if (s < 0) return `${hhmm(s + 86_400)}−1`;
   const m = Math.round(s / 60);
   const h = Math.floor(m / 60);
   return `${String(h % 24).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}${h >= 24 ? '+1' : ''}`;

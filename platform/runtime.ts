@@ -5,6 +5,7 @@ import { createOrm, type Orm } from './db.js';
 import { createLogger, type Logger } from './logger.js';
 import { createQueues, type QueueRegistry } from './queues.js';
 import { assertNoEviction, createRedis } from './redis.js';
+import { installOutboxWake } from './outbox-wake.js';
 import { usePostalCentroidFile } from '../domain/shipping/postal-centroids.js';
 
 /** The shared resources of an API or worker process. */
@@ -29,6 +30,7 @@ export async function createRuntime(name: string, config: Config = loadConfig())
       throw err;
     });
   const queues = createQueues(config);
+  installOutboxWake(orm, redis, config.REDIS_PREFIX);
   configureDayMatrix({ osrmUrl: config.OSRM_URL });
   return {
     config,

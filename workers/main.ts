@@ -3,6 +3,7 @@ import { createSocketEmitter } from '../platform/socket-emitter.js';
 import { configOrExit, createRuntime, type Runtime } from '../platform/runtime.js';
 import type { QueueName } from '../platform/queues.js';
 import { OutboxRelay } from './outbox-relay.js';
+import { onOutboxWake } from '../platform/outbox-wake.js';
 import { processors } from './processors.js';
 import { guardProcessor } from './job-guard.js';
 import { Reconciler } from './reconciler.js';
@@ -14,6 +15,7 @@ export async function startWorkers(rt: Runtime) {
     pollMs: rt.config.RELAY_POLL_MS,
   });
   relay.start();
+  const unwake = await onOutboxWake(rt.redis, rt.config.REDIS_PREFIX, () => relay.poke());
   const reconciler = new Reconciler(rt, { everyMs: rt.config.RECONCILER_EVERY_MS });
   reconciler.start();
   const workers = Object.entries(processors).map(
@@ -32,6 +34,7 @@ export async function startWorkers(rt: Runtime) {
     async stop() {
       await Promise.all(workers.map((w) => w.close()));
       await reconciler.stop();
+      await unwake();
       await relay.stop();
     },
     names: workers.map((w) => w.name as QueueName),

@@ -33,6 +33,8 @@ export class OutboxRelay {
   private client?: pg.Client;
   private stopped = false;
   private wake?: () => void;
+  /** A wake arrived since the last tick started: do not sleep before the next one. */
+  private poked = false;
   private loop?: Promise<void>;
   isLeader = false;
 
@@ -56,7 +58,14 @@ export class OutboxRelay {
     await this.client?.end().catch(() => undefined);
   }
 
+  /** Something committed outbox rows (platform/outbox-wake.ts): tick now instead of at the next poll. */
+  poke(): void {
+    this.poked = true;
+    this.wake?.();
+  }
+
   private sleep(ms: number): Promise<void> {
+    if (this.poked) return Promise.resolve();
     return new Promise((resolve) => {
       const t = setTimeout(resolve, ms);
       this.wake = () => {
@@ -71,6 +80,7 @@ export class OutboxRelay {
       try {
         if (!this.isLeader) await this.acquireLeadership();
         if (this.isLeader) {
+          this.poked = false;
           const n = await this.tick();
           if (n > 0) continue; // drain backlog without waiting
         }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../shared/sql.js';
+import { outboxWritten } from '../../platform/outbox-wake.js';
 import { eventSchemas, type DomainEventType, type EventPayload } from './catalogue.js';
 
 export interface EmitInput<T extends DomainEventType> {
@@ -26,6 +27,7 @@ export async function emit<T extends DomainEventType>(em: EntityManager, ...even
     values.push(e.warehouseId, e.type, toPgArray(e.rooms ?? []), JSON.stringify(payload), e.actorId ?? null);
   }
   await sql(em, `insert into outbox (warehouse_id, type, rooms, payload, actor_id) values ${rows.join(', ')}`, values);
+  outboxWritten(em);
 }
 
 /**

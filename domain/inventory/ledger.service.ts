@@ -11,6 +11,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { emit } from '../events/outbox.js';
 import { eventSchemas } from '../events/catalogue.js';
 import { idempotencyCommitted, idempotencyContext } from '../../platform/idempotency-context.js';
+import { outboxWritten } from '../../platform/outbox-wake.js';
 import { groupCommit, type LedgerFn } from './ledger-group-commit.js';
 import { BadRequest, Conflict, DomainError, InsufficientStock, NotFound, ValidationFailed } from '../shared/errors.js';
 import { sql, sqlOne } from '../shared/sql.js';
@@ -152,10 +153,15 @@ export type LedgerCallRow<T> = { r: T };
  * Idempotency-Key is marked applied in the same call.
  */
 async function ledgerCall<T>(em: EntityManager, fn: LedgerFn, arg: Record<string, unknown>): Promise<T> {
-  if (em.isInTransaction()) return (await sqlOne<LedgerCallRow<T>>(em, `select ${fn}(?::jsonb) as r`, [JSON.stringify(arg)]))!.r;
+  if (em.isInTransaction()) {
+    const row = await sqlOne<LedgerCallRow<T>>(em, `select ${fn}(?::jsonb) as r`, [JSON.stringify(arg)]);
+    if (arg.event) outboxWritten(em);
+    return row!.r;
+  }
   const idem = idempotencyContext.getStore();
   const r = await groupCommit<T>(em, fn, idem && !idem.marked ? { ...arg, idempotency: { scope: idem.scope, key: idem.key } } : arg);
   if (idem) idempotencyCommitted();
+  if (arg.event) outboxWritten(em);
   return r;
 }
 

@@ -33,9 +33,12 @@ export const allocationTriggersProcessor =
   (rt: Runtime): Processor =>
   async (job) => {
     const e = parseDomainEvent(job.data);
-    const p = (e.payload ?? {}) as { orderId?: string; skuId?: string; to?: { locationId?: string | null } };
+    const p = (e.payload ?? {}) as { orderId?: string; skuId?: string; to?: { locationId?: string | null }; allocatedInTx?: boolean };
     switch (e.type) {
       case 'order.created':
+        // Batch intake allocates in the transaction that creates the order; re-running it would only re-read the order.
+        if (p.allocatedInTx) return { skipped: 'allocated with its creation' };
+        return withTx(rt.orm.em, (tx) => allocateOrder(tx, p.orderId!, systemClock, { trigger: e.type }));
       case 'order.updated':
       case 'order.hold_released':
         return withTx(rt.orm.em, (tx) => allocateOrder(tx, p.orderId!, systemClock, { trigger: e.type }));

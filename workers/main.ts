@@ -7,6 +7,8 @@ import { onOutboxWake } from '../platform/outbox-wake.js';
 import { processors } from './processors.js';
 import { guardProcessor } from './job-guard.js';
 import { Reconciler } from './reconciler.js';
+import { IntakeBatcher } from './intake-batcher.js';
+import { systemClock } from '../domain/shared/clock.js';
 
 /** Starts the outbox relay (leader-elected) and every queue processor. */
 export async function startWorkers(rt: Runtime) {
@@ -18,6 +20,14 @@ export async function startWorkers(rt: Runtime) {
   const unwake = await onOutboxWake(rt.redis, rt.config.REDIS_PREFIX, () => relay.poke());
   const reconciler = new Reconciler(rt, { everyMs: rt.config.RECONCILER_EVERY_MS });
   reconciler.start();
+  // Stored deliveries are imported and allocated in batches (issue 19); webhook-intake jobs join in the same way.
+  const intake = new IntakeBatcher(rt.orm, rt.logger.child({ component: 'intake-batch' }), {
+    batchSize: rt.config.orders.intakeBatchSize,
+    loops: rt.config.orders.intakeBatchLoops,
+    idleMs: 50,
+    clock: systemClock,
+  });
+  intake.start();
   const workers = Object.entries(processors).map(
     ([name, make]) =>
       new Worker(name, guardProcessor(rt, name as QueueName, make!(rt)), {
@@ -33,6 +43,7 @@ export async function startWorkers(rt: Runtime) {
     workers,
     async stop() {
       await Promise.all(workers.map((w) => w.close()));
+      await intake.stop();
       await reconciler.stop();
       await unwake();
       await relay.stop();

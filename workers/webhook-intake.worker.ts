@@ -1,23 +1,35 @@
 import type { Processor } from 'bullmq';
-import { processDelivery } from '../domain/orders/intake.service.js';
-import { sql } from '../domain/shared/sql.js';
+import { processDeliveryBatch } from '../domain/orders/batch-intake.service.js';
+import { systemClock } from '../domain/shared/clock.js';
+import { sqlOne } from '../domain/shared/sql.js';
 import { withTx } from '../platform/db.js';
 import { queueDefs } from '../platform/queues.js';
 import type { Runtime } from '../platform/runtime.js';
+import type { WebhookDeliveryRow } from '../domain/orders/entities/webhook-delivery.entity.js';
+import { importOne } from './intake-batcher.js';
 
-/** Imports one stored storefront delivery (idempotent: the delivery row's status makes a re-run a no-op). */
+/**
+ * Imports one stored storefront delivery (idempotent: the delivery row's status makes a re-run a no-op). The job
+ * takes the deliveries waiting beside its own in one batch (`processDeliveryBatch`, SKIP LOCKED), so a backlog is
+ * imported set-based whichever of the jobs or the intake-batch loops gets there first; when that batch fails, the
+ * job's own delivery is imported alone (its failure counted on the row, BullMQ retries it).
+ */
 export const webhookIntakeProcessor =
   (rt: Runtime): Processor =>
   async (job) => {
     const { deliveryId } = queueDefs['webhook-intake'].payload.parse(job.data);
-    const r = await withTx(rt.orm.em, (tx) => processDelivery(tx, deliveryId)).catch(async (err: unknown) => {
-      // Count the failed attempt in Postgres (the sweep stops re-enqueueing a delivery past JOB_MAX_ATTEMPTS).
-      await sql(rt.orm.em.fork(), `update webhook_delivery set attempts = attempts + 1, error = ? where id = ? and status = 'received'`, [
-        (err instanceof Error ? err.message : String(err)).slice(0, 2000),
-        deliveryId,
-      ]).catch(() => undefined);
-      throw err;
-    });
+    const cur = await sqlOne<Pick<WebhookDeliveryRow, 'status'>>(rt.orm.em.fork(), 'select status from webhook_delivery where id = ?', [
+      deliveryId,
+    ]);
+    if (!cur || cur.status !== 'received') return { status: cur?.status ?? 'missing' };
+    try {
+      return await withTx(rt.orm.em, (tx) =>
+        processDeliveryBatch(tx, systemClock, { limit: rt.config.orders.intakeBatchSize, include: deliveryId }),
+      );
+    } catch (err) {
+      rt.logger.warn({ err, deliveryId }, 'intake batch failed; importing the job delivery alone');
+    }
+    const r = await importOne(rt.orm, deliveryId, rt.logger);
     if (r.status === 'failed') rt.logger.warn({ deliveryId }, 'delivery was not an order; dead-lettered');
     return r;
   };

@@ -195,7 +195,8 @@ async function emitHeld(tx: EntityManager, warehouseId: string, orderId: string)
   await emit(tx, { type: 'order.held', warehouseId, payload: { orderId, reason: r?.hold_reason ?? '' } });
 }
 
-function headerHold(o: NormalizedOrder): string | undefined {
+/** The hold reason an order header alone implies (no valid ship-to country), if any. */
+export function headerHold(o: NormalizedOrder): string | undefined {
   if (!o.shipTo.countryCode) return 'Ship-to address has no valid ISO 3166 country; correct the address in the storefront.';
   return undefined;
 }

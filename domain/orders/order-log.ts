@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sql } from '../shared/sql.js';
+import { pgNullableArray, sql } from '../shared/sql.js';
 
 export type LogCategory = 'intake' | 'allocation' | 'fulfilment' | 'cancellation' | 'hold';
 
@@ -30,5 +30,23 @@ export async function logOrders(em: EntityManager, orderIds: readonly string[], 
     `insert into order_log (order_id, category, action, line_id, message, data)
     select o, ?, ?, ?, ?, ?::jsonb from unnest(?::uuid[]) as o`,
     [entry.category, entry.action, entry.lineId ?? null, entry.message, JSON.stringify(entry.data ?? {}), `{${orderIds.join(',')}}`],
+  );
+}
+
+/** Entries of many orders' timelines in one statement (batch intake and allocation write hundreds at a time). */
+export async function logOrderEntries(em: EntityManager, entries: readonly (LogEntry & { orderId: string })[]): Promise<void> {
+  if (!entries.length) return;
+  await sql(
+    em,
+    `insert into order_log (order_id, category, action, line_id, message, data)
+    select * from unnest(?::uuid[], ?::text[], ?::text[], ?::uuid[], ?::text[], ?::jsonb[])`,
+    [
+      pgNullableArray(entries.map((e) => e.orderId)),
+      pgNullableArray(entries.map((e) => e.category)),
+      pgNullableArray(entries.map((e) => e.action)),
+      pgNullableArray(entries.map((e) => e.lineId ?? null)),
+      pgNullableArray(entries.map((e) => e.message)),
+      pgNullableArray(entries.map((e) => JSON.stringify(e.data ?? {}))),
+    ],
   );
 }

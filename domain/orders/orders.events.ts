@@ -11,6 +11,8 @@ export const ordersEvents = {
     connectorId: id.nullable(),
     status: z.string(),
     priorityRank: z.number().int(),
+    /** The creating transaction allocated the order too (batch intake): the allocation trigger has nothing to do. */
+    allocatedInTx: z.boolean().optional(),
   }),
   'order.updated': z.object({ orderId: id, status: z.string(), version: z.number().int(), linesChanged: z.boolean() }),
   'order.held': z.object({ orderId: id, reason: z.string() }),

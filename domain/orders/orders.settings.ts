@@ -33,6 +33,10 @@ const settingsSchema = z.object({
   DISPATCH_EVERY_MS: z.coerce.number().int().min(50).default(1_000),
   /** A delivery/order untouched this long is assumed to have lost its job and is re-enqueued. */
   INTAKE_STALE_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Deliveries one batch-intake transaction claims and imports (set-based SQL; issue 19). */
+  INTAKE_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(250),
+  /** Batch-intake loops per worker process draining stored deliveries side by side (SKIP LOCKED); 0 = jobs only. */
+  INTAKE_BATCH_LOOPS: z.coerce.number().int().min(0).max(16).default(2),
   /** Previous SECRETS_KEY values (comma list, base64), still accepted for decryption after rotation. */
   SECRETS_KEYS_PREVIOUS: z.string().default(''),
   IDEMPOTENCY_TTL_S: z.coerce.number().int().min(86_400).default(86_400),
@@ -56,6 +60,8 @@ export interface OrdersSettings {
   reconcileEveryMs: number;
   dispatchEveryMs: number;
   intakeStaleMs: number;
+  intakeBatchSize: number;
+  intakeBatchLoops: number;
   previousSecretKeys: string[];
   idempotencyTtlS: number;
   piiRetentionDays: number;
@@ -83,6 +89,8 @@ export function ordersSettings(env: Record<string, string | undefined>): OrdersS
     reconcileEveryMs: e.RECONCILE_EVERY_MS,
     dispatchEveryMs: e.DISPATCH_EVERY_MS,
     intakeStaleMs: e.INTAKE_STALE_MS,
+    intakeBatchSize: e.INTAKE_BATCH_SIZE,
+    intakeBatchLoops: e.INTAKE_BATCH_LOOPS,
     previousSecretKeys: list(e.SECRETS_KEYS_PREVIOUS),
     idempotencyTtlS: e.IDEMPOTENCY_TTL_S,
     piiRetentionDays: e.PII_RETENTION_DAYS,

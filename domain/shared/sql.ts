@@ -31,3 +31,8 @@ export function whereOf(filters: readonly Filter[]): { sql: string; params: unkn
   const set = filters.filter((f): f is readonly [string, ...unknown[]] => !!f);
   return { sql: set.length ? `where ${set.map((f) => f[0]).join(' and ')}` : '', params: set.flatMap((f) => f.slice(1)) };
 }
+
+/** Like pgArray, with null elements as SQL NULL: the columns of an `unnest(?::type[], …)` multi-row insert. */
+export function pgNullableArray(items: readonly (string | number | boolean | null | undefined)[]): string {
+  return `{${items.map((s) => (s === null || s === undefined ? 'NULL' : `"${String(s).replace(/(["\\])/g, '\\$1')}"`)).join(',')}}`;
+}

@@ -1,0 +1,104 @@
+/**
+ * One statement that allocates a set of orders (issue 19, goal 2): it plans every open line of the orders against
+ * the SKUs' available balances and writes the plan — balances raised, reservations inserted, lines' allocated_qty
+ * raised — in the same round trip.
+ *
+ * The plan is the classic interval matching of cumulative demand against cumulative supply, per (warehouse, SKU):
+ * demand is the lines in allocation priority (ALLOCATION_ORDER_SQL, then line number), supply is the balances in
+ * FEFO order for expiry-tracked SKUs, FIFO by first receipt otherwise (the order of the ledger's RESERVE_SQL), held
+ * stock and inactive or non-allocatable locations excluded. A line takes from a balance the overlap of its
+ * [cumulative before, cumulative after) demand interval with the balance's supply interval, so the result is the
+ * same as reserving the lines one by one in priority order.
+ *
+ * Concurrency: the orders are locked (SKIP LOCKED: an order another transaction holds is left to it). The balances
+ * are read without locks; each is raised only if it still has the planned quantity when the UPDATE reaches it
+ * (PostgreSQL re-checks the condition on the newest row version after any wait, READ COMMITTED), so a concurrent
+ * taker can only make a balance drop out of the plan: its lines come back `lost` and the caller plans them again.
+ * Balances never go negative or over-reserved (the CHECKs back this up).
+ *
+ * Parameters: order ids (uuid[]), allocatable location types (text[]), min expiry date (twice; null = no rule).
+ */
+export const BATCH_ALLOCATE_SQL = `
+with ord as (
+  select o.id, o.warehouse_id, o.status, o.priority_rank, o.promise_date, o.created_at
+  from sales_order o
+  where o.id = any(?::uuid[]) and o.status in ('pending', 'backordered')
+  for update of o skip locked
+),
+dem as (
+  select l.id as line_id, l.order_id, l.line_no, l.sku_id, k.code as sku_code, o.warehouse_id, l.qty - l.allocated_qty as need,
+    sum(l.qty - l.allocated_qty) over w as d1
+  from order_line l join ord o on o.id = l.order_id join sku k on k.id = l.sku_id
+  where l.qty > l.allocated_qty
+  window w as (partition by o.warehouse_id, l.sku_id
+    order by o.priority_rank, o.promise_date nulls last, o.created_at, o.id, l.line_no rows unbounded preceding)
+),
+cand as (
+  select b.id, b.warehouse_id, b.sku_id, lo.code as location_code, b.lot, b.expiry::text as expiry,
+    b.on_hand - b.reserved as avail, sum(b.on_hand - b.reserved) over w as s1
+  from (select distinct warehouse_id, sku_id from dem) k
+  join stock_balance b on b.warehouse_id = k.warehouse_id and b.sku_id = k.sku_id
+  join location lo on lo.id = b.location_id
+  join sku s on s.id = b.sku_id
+  where b.status = 'available' and b.on_hand > 0 and b.on_hand > b.reserved
+    and lo.active and lo.type = any(?::text[])
+    and (?::date is null or b.expiry >= ?::date)
+    and not exists (select 1 from stock_hold h where h.active and h.sku_id = b.sku_id and (h.lot is null or h.lot = b.lot)
+      and (h.warehouse_id is null or h.warehouse_id = b.warehouse_id) and (h.location_id is null or h.location_id = b.location_id))
+  window w as (partition by b.warehouse_id, b.sku_id
+    order by case when s.track_expiry then b.expiry end asc nulls last, b.first_received_at asc, b.id asc rows unbounded preceding)
+),
+plan as (
+  select d.line_id, d.sku_id, d.warehouse_id, c.id as balance_id, c.location_code, c.lot, c.expiry, c.s1 - c.avail as s0,
+    (least(d.d1, c.s1) - greatest(d.d1 - d.need, c.s1 - c.avail))::int as q
+  from dem d join cand c on c.warehouse_id = d.warehouse_id and c.sku_id = d.sku_id
+    and c.s1 - c.avail < d.d1 and d.d1 - d.need < c.s1
+),
+per_balance as (
+  select balance_id, warehouse_id, sku_id, sum(q)::int as q, array_agg(line_id order by s0) as line_ids, array_agg(q order by s0) as qs
+  from plan group by balance_id, warehouse_id, sku_id
+),
+upd as (
+  update stock_balance b set reserved = b.reserved + p.q, updated_at = now()
+  from per_balance p
+  where b.id = p.balance_id and b.status = 'available' and b.on_hand - b.reserved >= p.q
+  returning b.id, p.warehouse_id, p.sku_id, p.line_ids, p.qs
+),
+ins as (
+  insert into stock_reservation (warehouse_id, balance_id, sku_id, qty, ref_type, ref_id)
+  select u.warehouse_id, u.id, u.sku_id, x.q, 'order_line', x.line_id::text
+  from upd u cross join lateral unnest(u.line_ids, u.qs) as x(line_id, q)
+  returning id, balance_id, ref_id, qty
+),
+got as (select ref_id::uuid as line_id, sum(qty)::int as q from ins group by ref_id),
+line_upd as (update order_line l set allocated_qty = l.allocated_qty + g.q from got g where l.id = g.line_id returning l.id)
+select 'o' as kind, json_build_object('orderId', id, 'warehouseId', warehouse_id, 'status', status) as j from ord
+union all
+select 'l', json_build_object('lineId', line_id, 'orderId', order_id, 'lineNo', line_no, 'skuId', sku_id, 'skuCode', sku_code, 'need', need) from dem
+union all
+select 'p', json_build_object('lineId', line_id, 'balanceId', balance_id, 'qty', q, 'locationCode', location_code, 'lot', lot, 'expiry', expiry, 's0', s0) from plan
+union all
+select 'r', json_build_object('id', id, 'lineId', ref_id, 'balanceId', balance_id) from ins`;
+
+/**
+ * The rows of BATCH_ALLOCATE_SQL, told apart by `kind` (one result set, no joins of CTEs, which PostgreSQL can
+ * only nest-loop): `o` a locked order, `l` an open line of it, `p` a planned take, `r` a reservation written
+ * (a planned take without one lost its balance to a concurrent transaction).
+ */
+export type BatchAllocateRow =
+  | { kind: 'o'; j: { orderId: string; warehouseId: string; status: string } }
+  | { kind: 'l'; j: { lineId: string; orderId: string; lineNo: number; skuId: string; skuCode: string; need: number } }
+  | {
+      kind: 'p';
+      j: { lineId: string; balanceId: string; qty: number; locationCode: string; lot: string | null; expiry: string | null; s0: number };
+    }
+  | { kind: 'r'; j: { id: string; lineId: string; balanceId: string } };
+
+/** One reservation a line took, as the statement reports it. */
+export interface TakenReservation {
+  id: string;
+  qty: number;
+  locationCode: string;
+  lot: string | null;
+  expiry: string | null;
+}

@@ -70,7 +70,7 @@ export class IntakeBatcher {
         // A cheap look first, so an idle loop costs one indexed read per pause, not a transaction.
         const w = await sqlOne<WaitingRow>(
           this.orm.em.fork(),
-          `select exists (select 1 from webhook_delivery where status = 'received') as waiting`,
+          `select exists (select 1 from webhook_delivery where status = 'received' and attempts = 0) as waiting`,
         );
         if (w?.waiting) claimed = (await this.drainOnce()).claimed;
       } catch (err) {

@@ -25,7 +25,7 @@ import { IntakeBatcher } from '../../workers/intake-batcher.js';
 import { pgbenchInsert } from '../baselines/index.js';
 import { figure, type Benchmark, type Figure } from '../lib/figure.js';
 import { baseDbUrl, freshScratchDb } from '../ledger/scratch-db.js';
-import { waitingDeliveries } from './drain.js';
+import { anyWaiting } from './drain.js';
 import { lcg, setupPipeline, shopifyOrderBody, storeDeliveries, type PipelineData } from './setup.js';
 
 const RATE = 500;
@@ -72,7 +72,7 @@ async function offered(orm: Orm, data: PipelineData, o: { durationS: number; hot
   }
   await Promise.all(inserts);
   const lastAck = performance.now();
-  while ((await waitingDeliveries(orm)) > 0) await sleep(50);
+  while (await anyWaiting(orm)) await sleep(50);
   const done = performance.now();
   await batcher.stop();
   return { orders: total, rate: total / ((done - t0) / 1000), drainS: (done - lastAck) / 1000, offeredS: (lastAck - t0) / 1000 };
@@ -90,7 +90,7 @@ async function capacity(orm: Orm, data: PipelineData, o: { n: number; hotShare: 
   const batcher = new IntakeBatcher(orm, undefined, { batchSize: BATCH, loops: LOOPS, idleMs: 10, clock: systemClock });
   const t0 = performance.now();
   batcher.start();
-  while ((await waitingDeliveries(orm)) > 0) await sleep(25);
+  while (await anyWaiting(orm)) await sleep(25);
   const s = (performance.now() - t0) / 1000;
   await batcher.stop();
   return o.n / s;

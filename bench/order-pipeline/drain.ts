@@ -3,11 +3,12 @@ import { sqlOne } from '../../domain/shared/sql.js';
 import type { Orm } from '../../platform/db.js';
 import { IntakeBatcher } from '../../workers/intake-batcher.js';
 
-export type WaitingCountRow = { n: number };
+export type WaitingRow = { waiting: boolean };
 
-/** Deliveries stored and not yet imported. */
-export async function waitingDeliveries(orm: Orm): Promise<number> {
-  return (await sqlOne<WaitingCountRow>(orm.em.fork(), `select count(*)::int as n from webhook_delivery where status = 'received'`))!.n;
+/** Whether any stored delivery is not imported yet (an EXISTS: polling a count of a large backlog would load the server). */
+export async function anyWaiting(orm: Orm): Promise<boolean> {
+  return (await sqlOne<WaitingRow>(orm.em.fork(), `select exists (select 1 from webhook_delivery where status = 'received') as waiting`))!
+    .waiting;
 }
 
 /**

@@ -19,7 +19,10 @@ const n = Number(process.argv[3] ?? 2000);
 const { orm } = await freshScratchDb('dockside_bench_pipeline_prof', 12);
 const data = await setupPipeline(orm, { skus: 500, unitsPerBalance: 100_000, hotLots: 4, hotUnitsPerLot: 100_000 });
 const rnd = lcg(1);
-const bodies = Array.from({ length: n }, (_, i) => ({ deliveryId: `p-${i}`, body: shopifyOrderBody(i, data.skuCodes, rnd) }));
+const bodies = Array.from({ length: n }, (_, i) => ({
+  deliveryId: `p-${i}`,
+  body: shopifyOrderBody(i, data.skuCodes, rnd, 2, Number(process.env.HOT ?? 0)),
+}));
 for (let i = 0; i < n; i += 500) await storeDeliveries(orm, data.connectorId, bodies.slice(i, i + 500));
 const ids = (await sql<IdRow>(orm.em.fork(), `select id from webhook_delivery order by received_at, id`)).map((r) => r.id);
 const stop = countStatements();
@@ -36,11 +39,11 @@ if (mode === 'legacy') {
     }),
   );
 } else {
-  const { drainBatches, waitingDeliveries } = await import('./drain.js');
+  const { drainBatches, anyWaiting } = await import('./drain.js');
   await drainBatches(orm, {
     workers: Number(process.env.LOOPS ?? 2),
     batchSize: Number(process.env.BATCH ?? 250),
-    done: async () => (await waitingDeliveries(orm)) === 0,
+    done: async () => !(await anyWaiting(orm)),
   });
 }
 const s = (performance.now() - t0) / 1000;

@@ -50,14 +50,16 @@ interface NewOrder {
  * Exactly once: a delivery row is claimed under its row lock and leaves status `received` in the same transaction
  * that creates its order; the order itself is unique per (connector, external id) and inserted with ON CONFLICT DO
  * NOTHING (a conflicting one falls back to the importer's update path). `include` puts one delivery in the claim
- * (the webhook-intake job's own) when nobody else holds it.
+ * (the webhook-intake job's own, whatever its attempts) when nobody else holds it.
  */
 export async function processDeliveryBatch(
   tx: EntityManager,
   clock: Clock,
   opts: { limit: number; include?: string },
 ): Promise<BatchIntakeResult> {
-  // SKIP LOCKED inside the limited scan, so a second claimer takes the next deliveries instead of none.
+  // SKIP LOCKED inside the limited scan, so a second claimer takes the next deliveries instead of none. Deliveries
+  // that failed before (attempts > 0) are left to their own job's retries and the sweep, with their attempt limit:
+  // a poison body must not fail batch after batch.
   const claimed = await sql<ClaimedDelivery>(
     tx,
     `with own as (
@@ -65,7 +67,7 @@ export async function processDeliveryBatch(
       where id = ?::uuid and status = 'received' for update skip locked
     ), next as (
       select id, connector_id, source, delivery_id, topic, raw_body, received_at from webhook_delivery
-      where status = 'received' and id is distinct from ?::uuid order by received_at limit ? for update skip locked
+      where status = 'received' and attempts = 0 and id is distinct from ?::uuid order by received_at limit ? for update skip locked
     )
     select id, connector_id, source, delivery_id, topic, raw_body from (select * from own union all select * from next) c
     order by received_at, id`,
@@ -306,11 +308,11 @@ async function insertNewOrders(tx: EntityManager, fresh: NewOrder[]): Promise<Ne
   return created;
 }
 
-/** Deliveries still waiting to be imported, oldest first (the fallback path of a batch that failed). */
+/** Deliveries waiting for their first import, oldest first (the fallback path of a batch that failed). */
 export async function waitingDeliveryIds(em: EntityManager, limit: number): Promise<string[]> {
   const rows = await sql<Pick<WebhookDeliveryRow, 'id'>>(
     em,
-    `select id from webhook_delivery where status = 'received' order by received_at limit ?`,
+    `select id from webhook_delivery where status = 'received' and attempts = 0 order by received_at limit ?`,
     [limit],
   );
   return rows.map((r) => r.id);

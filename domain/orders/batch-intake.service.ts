@@ -4,7 +4,8 @@ import type { Clock } from '../shared/clock.js';
 import { pgArray, pgNullableArray, sql } from '../shared/sql.js';
 import { allocateOrdersBatch } from './batch-allocation.service.js';
 import type { ConnectorRow } from './connector.service.js';
-import { mapByKind, processDelivery, topicAction } from './intake.service.js';
+import { readDeliveryBody, topicAction } from './delivery-body.js';
+import { processDelivery } from './intake.service.js';
 import type { NormalizedOrder } from './normalize/normalized-order.js';
 import { headerHold } from './order-import.service.js';
 import { logOrderEntries, type LogEntry } from './order-log.js';
@@ -95,14 +96,9 @@ export async function processDeliveryBatch(
       ignored.push({ id: d.id, error: `topic ${d.topic}` });
       continue;
     }
-    let o: NormalizedOrder | undefined;
-    if (action === 'import') {
-      try {
-        o = mapByKind(kind, JSON.parse(d.raw_body));
-      } catch {
-        // Not an order after all, or not JSON: the one-by-one path dead-letters it with the reason.
-      }
-    }
+    // The importer's own reading (delivery-body.ts); a body that is not an order goes one by one to be dead-lettered.
+    const read = action === 'import' ? readDeliveryBody(kind, action, d.raw_body) : undefined;
+    const o = read?.ok && read.action === 'import' ? read.order : undefined;
     const key = o ? `${c.id}|${o.externalId}` : undefined;
     if (o && key && !seen.has(key) && !o.cancelled) fresh.push({ d, c, o, skuIds: [], minShelf: null });
     else slow.push(d.id);

@@ -20,11 +20,12 @@ export async function startWorkers(rt: Runtime) {
   const unwake = await onOutboxWake(rt.redis, rt.config.REDIS_PREFIX, () => relay.poke());
   const reconciler = new Reconciler(rt, { everyMs: rt.config.RECONCILER_EVERY_MS });
   reconciler.start();
-  // Stored deliveries are imported and allocated in batches (issue 19); webhook-intake jobs join in the same way.
+  // Stored deliveries are imported and allocated in batches (issue 19); webhook-intake jobs join in the same way, so
+  // the loops only need to look now and then when idle (each look is a query beside the ack path's group commit).
   const intake = new IntakeBatcher(rt.orm, rt.logger.child({ component: 'intake-batch' }), {
     batchSize: rt.config.orders.intakeBatchSize,
     loops: rt.config.orders.intakeBatchLoops,
-    idleMs: 50,
+    idleMs: 250,
     clock: systemClock,
   });
   intake.start();

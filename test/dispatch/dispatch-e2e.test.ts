@@ -5,6 +5,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM } from '../../scripts/lib/browser.js';
 import { seedDispatchDay } from '../../scripts/seed/dispatch.seed.js';
+import { sql } from '../../domain/shared/sql.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 
 // The board, the driver app and the re-plan, driven through Debian chromium with no network and no map tiles.
@@ -169,6 +170,22 @@ describe('dispatch board and driver app', () => {
     expect(await board.getByTestId('proof').textContent()).toContain('J. Jansen');
     expect(await board.getByTestId('proof').textContent()).toMatch(/4\d m from the stop/);
     await board.screenshot({ path: join(ARTIFACTS, 'dispatch-board-1280x800.png') });
+
+    // In a dead spot the phone keeps working: the arrival at the next stop (and the pings) wait in the offline queue
+    // and reach the server once the signal is back, as on the handheld.
+    const second = mine().stops[1];
+    const arrivedAt = async () =>
+      (await sql<{ arrived_at: Date | null }>(sys.rt.orm.em.fork(), 'select arrived_at from route_stop where id = ?', [second.id]))[0]!
+        .arrived_at;
+    await browser.setOffline(true);
+    await phone.getByTestId('connection-state').filter({ hasText: 'Offline' }).waitFor({ timeout: 15_000 });
+    await phone.getByRole('button', { name: 'Arrived' }).click();
+    await phone.getByTestId('driver-app').getByTestId('queued').waitFor();
+    await phone.screenshot({ path: join(ARTIFACTS, 'driver-app-offline-360x640.png') });
+    expect(await arrivedAt()).toBeNull();
+    await browser.setOffline(false);
+    await phone.getByTestId('driver-app').getByTestId('queued').waitFor({ state: 'detached', timeout: 30_000 });
+    expect(await arrivedAt()).not.toBeNull();
     await phone.close();
   });
 

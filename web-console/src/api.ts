@@ -7,6 +7,8 @@ export class ApiProblem extends Error {
     readonly type: string,
     readonly detail: string,
     readonly errors: { path?: string; message: string }[] = [],
+    /** The problem's whole body: its extension members (a refused move's `violations`, say). */
+    readonly body: Record<string, unknown> = {},
   ) {
     super(detail);
   }
@@ -55,7 +57,7 @@ export async function api<T>(method: string, path: string, body?: unknown, opts:
     const json = await res.json().catch(() => undefined);
     if (!res.ok) {
       const p = (json ?? {}) as { type?: string; detail?: string; title?: string; errors?: { path?: string; message: string }[] };
-      throw new ApiProblem(res.status, p.type ?? `http-${res.status}`, p.detail ?? p.title ?? res.statusText, p.errors ?? []);
+      throw new ApiProblem(res.status, p.type ?? `http-${res.status}`, p.detail ?? p.title ?? res.statusText, p.errors ?? [], json ?? {});
     }
     return json as T;
   }

@@ -127,7 +127,9 @@ function MoveStop(props: { board: Board; route: LiveRoute; stop: LiveStop; onCha
         props.onChanged();
       }
     } catch (e) {
-      setPreview({ error: e instanceof ApiProblem ? e.detail : (e as Error).message });
+      // A refused move lists every rule it breaks (capacity, windows, shift end…), not only the first.
+      const violations = e instanceof ApiProblem ? (e.body.violations as { constraint: string; detail: string }[] | undefined) : undefined;
+      setPreview({ error: e instanceof ApiProblem ? e.detail : (e as Error).message, ...(violations ? { violations } : {}) });
     }
   };
   const code = (id: string) => props.board.routes.find((r) => r.id === id)?.vehicleCode ?? id.slice(0, 6);

@@ -30,8 +30,14 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => sys?.close());
 
+/**
+ * Deletes this system's keys but the reconciler's sentinel: with the sentinel gone, the background loop would
+ * notice the wipe within a second and repair before the test's own runOnce() (the wipe-detection path is tested
+ * against a private Redis in test/cluster/redis-wipe.test.ts).
+ */
 async function wipeOurRedisKeys() {
-  const keys = await sys.rt.redis.keys(`${sys.config.REDIS_PREFIX}:*`);
+  const sentinel = `${sys.config.REDIS_PREFIX}:reconciler:alive`;
+  const keys = (await sys.rt.redis.keys(`${sys.config.REDIS_PREFIX}:*`)).filter((k) => k !== sentinel);
   if (keys.length) await sys.rt.redis.del(...keys);
 }
 

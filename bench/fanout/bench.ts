@@ -1,6 +1,8 @@
 /**
  * Socket fan-out: N connected clients; time from a state change (POST that commits a row and its
- * outbox event) to receipt on every client, through relay → Redis adapter → Socket.IO.
+ * outbox event) to receipt on every client, through relay → Redis adapter → Socket.IO; also from the
+ * outbox row's insert clock (the state change without the HTTP request before it). The same while an
+ * unrelated write transaction stays open for a minute, the notes spread over it.
  * Baseline in the same run: a raw Redis PUBLISH to the same number of subscriber connections,
  * i.e. the transport floor under the outbox and Socket.IO layers.
  */
@@ -47,12 +49,16 @@ async function redisFanout(url: string, clients: number, messages: number): Prom
 async function measure(sys: BenchSystem, sockets: Socket[], messages: number, gapMs = 0) {
   const samples: number[] = [];
   const lastClient: number[] = [];
+  // From the moment the note's outbox row was written (its insert clock, same machine) to each receipt:
+  // the state change itself, without the HTTP request in front of it.
+  const fromWrite: number[] = [];
   for (let m = 0; m < messages; m++) {
     const t0 = performance.now();
     let left = sockets.length;
     const done = new Promise<void>((resolve) => {
       for (const s of sockets)
-        s.once('event', () => {
+        s.once('event', (e: { occurredAt: string }) => {
+          fromWrite.push(performance.timeOrigin + performance.now() - Date.parse(e.occurredAt));
           const dt = performance.now() - t0;
           samples.push(dt);
           if (--left === 0) {
@@ -72,7 +78,8 @@ async function measure(sys: BenchSystem, sockets: Socket[], messages: number, ga
   }
   samples.sort((a, b) => a - b);
   lastClient.sort((a, b) => a - b);
-  return { samples, lastClient };
+  fromWrite.sort((a, b) => a - b);
+  return { samples, lastClient, fromWrite };
 }
 
 const bench: Benchmark = {
@@ -112,7 +119,7 @@ const bench: Benchmark = {
       );
       const heldForS = (performance.now() - openedAt) / 1000;
       console.error(
-        `[fanout] ${clients} clients: p50 ${percentile(plain.samples, 50).toFixed(1)} ms, p99 ${percentile(plain.samples, 99).toFixed(1)} ms; with a write transaction open ${heldForS.toFixed(0)} s: p99 ${percentile(held.samples, 99).toFixed(1)} ms`,
+        `[fanout] ${clients} clients: p50 ${percentile(plain.samples, 50).toFixed(1)} ms, p99 ${percentile(plain.samples, 99).toFixed(1)} ms; with a write transaction open ${heldForS.toFixed(0)} s: p99 ${percentile(held.samples, 99).toFixed(1)} ms; outbox row written → client p50 ${percentile(plain.fromWrite, 50).toFixed(1)} / p99 ${percentile(plain.fromWrite, 99).toFixed(1)} ms (held: p99 ${percentile(held.fromWrite, 99).toFixed(1)} ms)`,
       );
       const samples = plain.samples;
       const lastClient = plain.lastClient;
@@ -141,6 +148,22 @@ const bench: Benchmark = {
           'fanout',
           `state change → client p99 (${clients} clients, a write transaction open for ${heldS} s)`,
           percentile(held.samples, 99),
+          'ms',
+          b99,
+          'raw Redis pub/sub p99, same clients',
+        ),
+        figure(
+          'fanout',
+          `outbox row written → client p99 (${clients} clients)`,
+          percentile(plain.fromWrite, 99),
+          'ms',
+          b99,
+          'raw Redis pub/sub p99, same clients',
+        ),
+        figure(
+          'fanout',
+          `outbox row written → client p99 (${clients} clients, a write transaction open for ${heldS} s)`,
+          percentile(held.fromWrite, 99),
           'ms',
           b99,
           'raw Redis pub/sub p99, same clients',

@@ -11,7 +11,7 @@ import '../../scripts/lib/dev-env.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { jwtSettings, signAccessToken } from '../../api/auth/jwt.js';
-import { allocateOrder } from '../../domain/orders/allocation.service.js';
+import { allocateOrdersBatch } from '../../domain/orders/batch-allocation.service.js';
 import { releaseWaveOf } from '../../domain/picking/wave-planning.js';
 import { systemClock } from '../../domain/shared/clock.js';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
@@ -22,7 +22,7 @@ import { buildFloor } from '../../test/floor/fixture.js';
 const PICKERS = Number(process.env.PICKERS ?? 300);
 const ORDERS = Number(process.env.ORDERS ?? 2400);
 const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
-const ALLOCATE_CHUNK = 100;
+const ALLOCATE_CHUNK = 400;
 
 const config = loadConfig();
 const orm = await createOrm(config);
@@ -49,11 +49,9 @@ const fx = await withTx(orm.em, (tx) =>
   }),
 );
 lap('floor and orders');
-// Allocation in short transactions (a chunk of orders each), so no one waits on a minutes-long one.
+// Allocation set-based (allocateOrdersBatch) in short transactions of a chunk of orders each, so no one waits on a long one.
 for (let i = 0; i < fx.orderIds.length; i += ALLOCATE_CHUNK)
-  await withTx(orm.em, async (tx) => {
-    for (const id of fx.orderIds.slice(i, i + ALLOCATE_CHUNK)) await allocateOrder(tx, id, systemClock);
-  });
+  await withTx(orm.em, (tx) => allocateOrdersBatch(tx, fx.orderIds.slice(i, i + ALLOCATE_CHUNK), systemClock));
 lap('allocation');
 const wave = await releaseWaveOf(orm.em, wh, { pickMode: 'batch', cartSlots: 8, maxOrders: 5000 }, systemClock);
 lap('wave plan and release');

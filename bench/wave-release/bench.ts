@@ -1,6 +1,6 @@
 /**
  * Wave release as `load:prepare-picker` does it (issue 19 goal 4): 2,400 orders of 1-3 lines over 100 SKUs
- * (the floor fixture), allocated in short transactions of 100 orders, then planned and released as one batch
+ * (the floor fixture), allocated set-based (`allocateOrdersBatch`) in short transactions of 400 orders, then planned and released as one batch
  * wave (`releaseWaveOf`: planning and release are two short transactions). Figures, each against a baseline
  * measured in the same run:
  * - allocate + release and release alone, as orders/s, against pgbench single-row inserts/s (1 client);
@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { pgbenchInsert } from '../baselines/index.js';
 import { figure, type Benchmark, type Figure } from '../lib/figure.js';
 import { freshScratchDb } from '../ledger/scratch-db.js';
-import { allocateOrder } from '../../domain/orders/allocation.service.js';
+import { allocateOrdersBatch } from '../../domain/orders/batch-allocation.service.js';
 import { loadPickGraph } from '../../domain/picking/path.service.js';
 import { releaseWaveOf } from '../../domain/picking/wave-planning.js';
 import { systemClock } from '../../domain/shared/clock.js';
@@ -24,7 +24,7 @@ import { createOrm, withTx } from '../../platform/db.js';
 import { SCALE_WAREHOUSE_ID, scaleOptions, seedScale } from '../../scripts/seed-scale.js';
 import { buildFloor } from '../../test/floor/fixture.js';
 
-const ALLOCATE_CHUNK = 100;
+const ALLOCATE_CHUNK = 400;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function releaseFigures(orders: number): Promise<{ allocateS: number; releaseS: number; tasks: number; lines: number }> {
@@ -37,9 +37,7 @@ async function releaseFigures(orders: number): Promise<{ allocateS: number; rele
     await sql(orm.em.fork(), 'analyze');
     let t = performance.now();
     for (let i = 0; i < fx.orderIds.length; i += ALLOCATE_CHUNK)
-      await withTx(orm.em, async (tx) => {
-        for (const id of fx.orderIds.slice(i, i + ALLOCATE_CHUNK)) await allocateOrder(tx, id, systemClock);
-      });
+      await withTx(orm.em, (tx) => allocateOrdersBatch(tx, fx.orderIds.slice(i, i + ALLOCATE_CHUNK), systemClock));
     const allocateS = (performance.now() - t) / 1000;
     t = performance.now();
     const wave = await releaseWaveOf(orm.em, wh, { pickMode: 'batch', cartSlots: 8, maxOrders: 5000 }, systemClock);

@@ -171,5 +171,6 @@ describe('ledger under concurrent move + pick + count (model-based)', () => {
       ),
       { numRuns: 6, seed: 20261125 },
     );
-  });
+    // Six runs of racing HTTP bursts take ~10 s on a quiet machine; the suite's 60 s default was hit once under load 28.
+  }, 180_000);
 });

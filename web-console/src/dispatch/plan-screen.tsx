@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { ScreenProps } from '../shell/areas';
 import { api, dayShipments, type ShipmentRow } from './api';
 import { hhmm } from './format';
@@ -55,10 +55,14 @@ export default function PlanDay({ warehouseId }: ScreenProps) {
   const [busy, setBusy] = useState('');
   const [error, setError] = useState('');
 
+  // The date shown now: a slow answer for a date the dispatcher has left must not overwrite the new date's plan.
+  const shownDate = useRef(date);
+  shownDate.current = date;
   const readPlan = useCallback(async () => {
     if (!warehouseId) return;
     const list = await api<{ items: { id: string }[] }>('GET', `/v1/route-plans?warehouseId=${warehouseId}&deliveryDate=${date}&limit=1`);
-    setPlan(list.items[0] ? await api<Plan>('GET', `/v1/route-plans/${list.items[0].id}`) : undefined);
+    const found = list.items[0] ? await api<Plan>('GET', `/v1/route-plans/${list.items[0].id}`) : undefined;
+    if (shownDate.current === date) setPlan(found);
   }, [warehouseId, date]);
 
   const load = useCallback(async () => {

@@ -10,6 +10,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { Pool } from 'undici';
+import { shopifyOrderJson } from '../lib/shopify-order.js';
 
 export interface LoadPlan {
   /** POST target, e.g. http://127.0.0.1:3000/v1/webhooks/shopify/<connector> (or the bare baseline's URL). */
@@ -94,46 +95,8 @@ export function arrivals(startRate: number, stages: { durationS: number; target:
 }
 
 function orderBody(runId: string, n: number, skus: string[]): string {
-  const lines = [0, 1].map((l) => ({
-    id: n * 10 + l,
-    sku: skus[(n * 7 + l * 3) % skus.length],
-    name: `Item ${l}`,
-    title: `Item ${l}`,
-    quantity: 1 + (l % 2),
-    price: '12.50',
-    total_discount: '0.00',
-    requires_shipping: true,
-    variant_id: 1000 + l,
-  }));
-  const at = new Date().toISOString();
-  return JSON.stringify({
-    id: n,
-    name: `#B${runId}-${n}`,
-    order_number: n,
-    currency: 'EUR',
-    email: 'buyer@example.com',
-    created_at: at,
-    updated_at: at,
-    subtotal_price: '37.50',
-    total_price: '42.40',
-    total_tax: '0.00',
-    total_discounts: '0.00',
-    total_shipping_price_set: { shop_money: { amount: '4.90', currency_code: 'EUR' } },
-    tags: n % 10 === 0 ? 'express' : '',
-    note: null,
-    customer: { id: 5000 + (n % 100), email: 'buyer@example.com', first_name: 'Zoë', last_name: 'Load' },
-    shipping_address: {
-      name: 'Zoë Load',
-      address1: 'Keizersgracht 1',
-      city: 'Amsterdam',
-      zip: '1015 CJ',
-      country: 'Netherlands',
-      country_code: 'NL',
-      phone: '+31 20 123 4567',
-    },
-    shipping_lines: [{ title: n % 10 === 0 ? 'Express' : 'Standard', price: '4.90' }],
-    line_items: lines,
-  });
+  const lines = [0, 1].map((l) => skus[(n * 7 + l * 3) % skus.length]!);
+  return shopifyOrderJson({ id: n, name: `#B${runId}-${n}`, orderNumber: n, skus: lines });
 }
 
 function p99(xs: number[]): number {

@@ -26,7 +26,8 @@ import { pgbenchInsert } from '../baselines/index.js';
 import { figure, type Benchmark, type Figure } from '../lib/figure.js';
 import { baseDbUrl, freshScratchDb } from '../ledger/scratch-db.js';
 import { anyWaiting } from './drain.js';
-import { lcg, setupPipeline, shopifyOrderBody, storeDeliveries, type PipelineData } from './setup.js';
+import { setupPipeline, shopifyOrderBody, storeDeliveries, type PipelineData } from './setup.js';
+import { mulberry32 } from '../../domain/shared/rng.js';
 
 const RATE = 500;
 const TICK_MS = 20;
@@ -51,7 +52,7 @@ async function audit(orm: Orm, data: PipelineData, deliveries: number): Promise<
 
 /** Offers `rate` deliveries/s for durationS while the batch loops drain; returns the rate and the drain after the last ack. */
 async function offered(orm: Orm, data: PipelineData, o: { durationS: number; hotShare: number; seed: number; from: number }) {
-  const rnd = lcg(o.seed);
+  const rnd = mulberry32(o.seed);
   const total = Math.round(RATE * o.durationS);
   const batcher = new IntakeBatcher(orm, undefined, { batchSize: BATCH, loops: LOOPS, idleMs: 10, clock: systemClock });
   batcher.start();
@@ -80,7 +81,7 @@ async function offered(orm: Orm, data: PipelineData, o: { durationS: number; hot
 
 /** Stores a backlog of n deliveries, then drains it with the batch loops; orders/s. */
 async function capacity(orm: Orm, data: PipelineData, o: { n: number; hotShare: number; seed: number; from: number }) {
-  const rnd = lcg(o.seed);
+  const rnd = mulberry32(o.seed);
   for (let i = 0; i < o.n; i += 500) {
     const bodies = [];
     for (let k = i; k < Math.min(o.n, i + 500); k++)
@@ -98,7 +99,7 @@ async function capacity(orm: Orm, data: PipelineData, o: { n: number; hotShare: 
 
 /** The per-order path as the BullMQ workers ran it before: one transaction to import, one to allocate, 8 at a time. */
 async function legacy(orm: Orm, data: PipelineData, o: { n: number; seed: number; from: number }) {
-  const rnd = lcg(o.seed);
+  const rnd = mulberry32(o.seed);
   const bodies = Array.from({ length: o.n }, (_, k) => ({
     deliveryId: `bp-${o.from + k}`,
     body: shopifyOrderBody(o.from + k, data.skuCodes, rnd, 2, 0),

@@ -12,13 +12,14 @@ import type { IdRow } from '../../domain/shared/rows.js';
 import { withTx } from '../../platform/db.js';
 import { freshScratchDb } from '../ledger/scratch-db.js';
 import { countStatements } from './query-stats.js';
-import { lcg, setupPipeline, shopifyOrderBody, storeDeliveries } from './setup.js';
+import { setupPipeline, shopifyOrderBody, storeDeliveries } from './setup.js';
+import { mulberry32 } from '../../domain/shared/rng.js';
 
 const mode = process.argv[2] ?? 'legacy';
 const n = Number(process.argv[3] ?? 2000);
 const { orm } = await freshScratchDb('dockside_bench_pipeline_prof', 12);
 const data = await setupPipeline(orm, { skus: 500, unitsPerBalance: 100_000, hotLots: 4, hotUnitsPerLot: 100_000 });
-const rnd = lcg(1);
+const rnd = mulberry32(1);
 const bodies = Array.from({ length: n }, (_, i) => ({
   deliveryId: `p-${i}`,
   body: shopifyOrderBody(i, data.skuCodes, rnd, 2, Number(process.env.HOT ?? 0)),

@@ -8,6 +8,7 @@ import { postMovement } from '../../domain/inventory/ledger.service.js';
 import { pgArray, sql, sqlOne } from '../../domain/shared/sql.js';
 import type { IdRow } from '../../domain/shared/rows.js';
 import { withTx, type Orm } from '../../platform/db.js';
+import { shopifyOrderJson } from '../lib/shopify-order.js';
 
 export interface PipelineData {
   warehouseId: string;
@@ -85,61 +86,16 @@ export async function setupPipeline(orm: Orm, o: SetupOptions): Promise<Pipeline
 }
 
 /** A deterministic 32-bit LCG (Numerical Recipes constants), so every run offers the same orders. */
-export function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-}
-
 /**
  * A Shopify orders/create body like the k6 intake scenario's: `lines` lines of 1–2 units. With `hotShare`, that
  * share of orders has the hot SKU (index 0) as its first line: the flash sale of issue 19, goal 6.
  */
 export function shopifyOrderBody(n: number, skuCodes: string[], rnd: () => number, lines = 2, hotShare = 0): string {
   const hot = hotShare > 0 && rnd() < hotShare;
-  const items = [];
-  for (let l = 0; l < lines; l++) {
-    const code = l === 0 && hot ? skuCodes[0]! : skuCodes[1 + Math.floor(rnd() * (skuCodes.length - 1))]!;
-    items.push({
-      id: n * 10 + l,
-      sku: code,
-      name: `Item ${l}`,
-      title: `Item ${l}`,
-      quantity: 1 + (l % 2),
-      price: '12.50',
-      total_discount: '0.00',
-      requires_shipping: true,
-      variant_id: 1000 + l,
-    });
-  }
-  const now = new Date().toISOString();
-  return JSON.stringify({
-    id: 9_000_000 + n,
-    name: `#BP${n}`,
-    order_number: n,
-    currency: 'EUR',
-    email: 'buyer@example.com',
-    created_at: now,
-    updated_at: now,
-    subtotal_price: '37.50',
-    total_price: '42.40',
-    total_tax: '0.00',
-    total_discounts: '0.00',
-    total_shipping_price_set: { shop_money: { amount: '4.90', currency_code: 'EUR' } },
-    tags: n % 10 === 0 ? 'express' : '',
-    note: null,
-    customer: { id: 5000 + (n % 100), email: 'buyer@example.com', first_name: 'Zoë', last_name: 'Load' },
-    shipping_address: {
-      name: 'Zoë Load',
-      address1: 'Keizersgracht 1',
-      city: 'Amsterdam',
-      zip: '1015 CJ',
-      country: 'Netherlands',
-      country_code: 'NL',
-      phone: '+31 20 123 4567',
-    },
-    shipping_lines: [{ title: n % 10 === 0 ? 'Express' : 'Standard', price: '4.90' }],
-    line_items: items,
-  });
+  const skus = Array.from({ length: lines }, (_, l) =>
+    l === 0 && hot ? skuCodes[0]! : skuCodes[1 + Math.floor(rnd() * (skuCodes.length - 1))]!,
+  );
+  return shopifyOrderJson({ id: 9_000_000 + n, name: `#BP${n}`, orderNumber: n, skus });
 }
 
 /** Stores deliveries as the ack path does (one multi-row insert: the group commit of issue 19, goal 1). */

@@ -14,11 +14,12 @@ import type { WarehouseRow } from '../layout/entities/warehouse.entity.js';
 import type { ShipmentRow } from '../shipping/entities/shipment.entity.js';
 import type { RouteStopRow } from './entities/route-stop.entity.js';
 import type { RouteRow } from './entities/route.entity.js';
+import type { RoutePlanRow } from './entities/route-plan.entity.js';
 import { iso } from '../shared/time.js';
 
 /** The dispatcher's live board: the day's latest plan with live ETAs, positions, GPS-stale flags and the at-risk queue. */
 
-export type GetBoardRow = { id: string; status: string; unassigned_shipment_ids: string[] };
+export type GetBoardRow = Pick<RoutePlanRow, 'id' | 'status' | 'unassigned_shipment_ids'>;
 export type GetBoardRow2 = Pick<ShipmentRow, 'id' | 'tracking_number'> & { name: string | null };
 
 export async function getBoard(

@@ -2,35 +2,35 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../shared/sql.js';
 import type { DayPlanInput, DayShipment, DayVehicle } from './plan-problem.js';
 import type { VehicleRow } from './entities/vehicle.entity.js';
+import type { RoutePlanRow } from './entities/route-plan.entity.js';
+import type { RouteRow } from './entities/route.entity.js';
+import type { RouteStopRow } from './entities/route-stop.entity.js';
 
 /** Reads a route plan's delivery day from the database into the pure mapping's input. */
 
-export interface PlanRow {
-  id: string;
-  warehouse_id: string;
-  delivery_date: string;
-  status: 'queued' | 'solving' | 'solved' | 'failed' | 'cancelled';
-  version: number;
-  solved_version: number | null;
-  vehicle_ids: string[] | null;
-  broken_vehicle_ids: string[];
-  time_limit_s: number;
-  seed: number;
-  cancel_requested: boolean;
-}
+/** PLAN_COLUMNS; `delivery_date` is read with to_char, so a 'YYYY-MM-DD' string. */
+export type PlanRow = Pick<
+  RoutePlanRow,
+  | 'id'
+  | 'warehouse_id'
+  | 'status'
+  | 'version'
+  | 'solved_version'
+  | 'vehicle_ids'
+  | 'broken_vehicle_ids'
+  | 'time_limit_s'
+  | 'seed'
+  | 'cancel_requested'
+> & { delivery_date: string };
 
 export const PLAN_COLUMNS = `id, warehouse_id, to_char(delivery_date, 'YYYY-MM-DD') as delivery_date, status, version, solved_version,
   vehicle_ids, broken_vehicle_ids, time_limit_s, seed, cancel_requested`;
 
-export interface StopRow {
-  stop_id: string;
-  route_id: string;
-  vehicle_id: string;
-  route_status: string;
-  shipment_id: string;
-  seq: number;
-  status: 'planned' | 'dispatched' | 'delivered' | 'failed';
-}
+export type StopRow = Pick<RouteStopRow, 'route_id' | 'shipment_id' | 'seq' | 'status'> & {
+  stop_id: RouteStopRow['id'];
+  vehicle_id: RouteRow['vehicle_id'];
+  route_status: RouteRow['status'];
+};
 
 const VEHICLE_COLUMNS = `id, capacity_weight_g, capacity_volume_mm3, cost_per_km_minor, cost_per_hour_minor, fixed_cost_minor,
   shift_start_s, shift_end_s, max_duration_s, depot_lat, depot_lng, capacity_pallets, skills, breaks, max_distance_m, open_route`;

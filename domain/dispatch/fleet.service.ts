@@ -8,6 +8,8 @@ import { canSeeWarehouse, type Actor } from '../shared/roles.js';
 import { sql, sqlOne } from '../shared/sql.js';
 import type { CreateVehicle, VehicleView, createDriverBody } from './dispatch.schemas.js';
 import type { AppUserRow } from '../identity/entities/app-user.entity.js';
+import type { DriverRow } from './entities/driver.entity.js';
+import type { RouteRow } from './entities/route.entity.js';
 
 /** Vehicles and drivers of the own fleet. */
 
@@ -134,13 +136,7 @@ export async function createDriver(em: EntityManager, actor: Actor, d: z.infer<t
   return { id: row.id, warehouseId: row.warehouse_id, userId: row.user_id, name: row.name, vehicleId: row.vehicle_id ?? null };
 }
 
-export interface DriverListRow {
-  id: string;
-  warehouse_id: string;
-  user_id: string;
-  name: string;
-  vehicle_id: string | null;
-}
+export type DriverListRow = Pick<DriverRow, 'id' | 'warehouse_id' | 'user_id' | 'name' | 'vehicle_id'>;
 
 /** The drivers of a warehouse, by name (a fleet is small: one page). */
 export async function listDrivers(em: EntityManager, actor: Actor, warehouseId: string) {
@@ -153,13 +149,7 @@ export async function listDrivers(em: EntityManager, actor: Actor, warehouseId: 
   return rows.map((r) => ({ id: r.id, warehouseId: r.warehouse_id, userId: r.user_id, name: r.name, vehicleId: r.vehicle_id }));
 }
 
-export interface AssignRouteRow {
-  id: string;
-  plan_id: string;
-  warehouse_id: string;
-  vehicle_id: string;
-  status: string;
-}
+export type AssignRouteRow = Pick<RouteRow, 'id' | 'plan_id' | 'warehouse_id' | 'vehicle_id' | 'status'>;
 
 /**
  * Gives a planned route to a driver of its warehouse (before dispatch: the driver's phone shows

@@ -1,51 +1,48 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../shared/sql.js';
 import type { LiveRoute } from './at-risk.js';
+import type { DriverRow } from './entities/driver.entity.js';
+import type { RouteRow } from './entities/route.entity.js';
+import type { RouteStopRow } from './entities/route-stop.entity.js';
+import type { VehicleRow } from './entities/vehicle.entity.js';
+import type { WarehouseRow } from '../layout/entities/warehouse.entity.js';
+import type { ShipmentRow } from '../shipping/entities/shipment.entity.js';
 import { isGpsStale, liveEtas, pendingBreaks, secondsOfDay, type LiveEta, type PendingBreak, type RemainingStop } from './live-eta.js';
 
 /** Loads routes with their remaining stops, last ping and clock, ready for the pure live rules. */
 
-export interface LiveRouteRow {
-  id: string;
-  plan_id: string;
-  warehouse_id: string;
-  vehicle_id: string;
-  vehicle_code: string;
-  fuel: string;
-  driver_id: string | null;
-  driver_name: string | null;
-  driver_user_id: string | null;
-  status: 'planned' | 'dispatched' | 'completed' | 'broken_down';
-  delivery_date: string;
-  timezone: string;
-  depot_lat: number;
-  depot_lng: number;
-  shift_start_s: number;
-  started_at: Date | null;
-  /** The route's breaks as placed: [{id, afterStop, startS, endS}]. */
-  breaks: { id: string; afterStop: number; startS: number; endS: number }[] | null;
-  /** The vehicle's break rules: [{id, startS, endS, durationS}]. */
-  break_windows: PendingBreak[] | null;
-}
+export type LiveRouteRow = Pick<RouteRow, 'id' | 'plan_id' | 'warehouse_id' | 'vehicle_id' | 'driver_id' | 'status' | 'started_at'> &
+  Pick<VehicleRow, 'fuel' | 'depot_lat' | 'depot_lng' | 'shift_start_s'> &
+  Pick<WarehouseRow, 'timezone'> & {
+    vehicle_code: VehicleRow['code'];
+    driver_name: DriverRow['name'] | null;
+    driver_user_id: DriverRow['user_id'] | null;
+    /** Read with to_char: 'YYYY-MM-DD'. */
+    delivery_date: string;
+    /** The route's breaks as placed: [{id, afterStop, startS, endS}] (the entity declares json as unknown). */
+    breaks: { id: string; afterStop: number; startS: number; endS: number }[] | null;
+    /** The vehicle's break rules: [{id, startS, endS, durationS}]. */
+    break_windows: PendingBreak[] | null;
+  };
 
-export interface LiveStopRow {
-  id: string;
-  route_id: string;
-  shipment_id: string;
-  order_id: string | null;
-  seq: number;
-  status: string;
-  lat: number;
-  lng: number;
-  service_time_s: number;
-  window_start_s: number | null;
-  window_end_s: number | null;
-  eta_s: number;
-  arrived_at: Date | null;
-  notified_eta_s: number | null;
-  nearby_notified_at: Date | null;
-  delayed_notified_at: Date | null;
-}
+export type LiveStopRow = Pick<
+  RouteStopRow,
+  | 'id'
+  | 'route_id'
+  | 'shipment_id'
+  | 'seq'
+  | 'status'
+  | 'eta_s'
+  | 'arrived_at'
+  | 'notified_eta_s'
+  | 'nearby_notified_at'
+  | 'delayed_notified_at'
+> &
+  Pick<ShipmentRow, 'order_id' | 'service_time_s' | 'window_start_s' | 'window_end_s'> & {
+    // Kept non-null as before: shipment.lat/lng are nullable in the entity, but this code reads them as set.
+    lat: number;
+    lng: number;
+  };
 
 export interface LastPosition {
   vehicle_id: string;

@@ -13,6 +13,9 @@ import { checkProof, DEFAULT_POD_POLICY, type PodPolicy } from './proof.js';
 import { completeStop } from './stop.service.js';
 import { createAsn } from '../receiving/asn.service.js';
 import type { RouteRow } from './entities/route.entity.js';
+import type { RouteStopRow } from './entities/route-stop.entity.js';
+import type { DriverRow } from './entities/driver.entity.js';
+import type { SkuRow } from '../catalog/entities/sku.entity.js';
 import type { DriverPositionRow } from './entities/driver-position.entity.js';
 import type { PodPolicyRow } from './entities/pod-policy.entity.js';
 import type { ProofOfDeliveryRow } from './entities/proof-of-delivery.entity.js';
@@ -85,23 +88,17 @@ export function noticeOf(
   };
 }
 
-interface StopRow {
-  id: string;
-  plan_id: string;
-  route_id: string;
-  warehouse_id: string;
-  shipment_id: string;
-  order_id: string | null;
-  status: string;
-  route_status: string;
-  driver_user_id: string | null;
-  vehicle_id: string;
-  lat: number;
-  lng: number;
-  window_start_s: number | null;
-  window_end_s: number | null;
-  delivery_method: string;
-}
+type StopRow = Pick<RouteStopRow, 'id' | 'plan_id' | 'route_id' | 'warehouse_id' | 'shipment_id' | 'status'> &
+  Pick<RouteRow, 'vehicle_id'> &
+  Pick<ShipmentRow, 'order_id' | 'window_start_s' | 'window_end_s'> & {
+    route_status: RouteRow['status'];
+    driver_user_id: DriverRow['user_id'] | null;
+    // Kept non-null as before: shipment.lat/lng are nullable in the entity, but this code reads them as set.
+    lat: number;
+    lng: number;
+    /** coalesce(service_code, 'standard'). */
+    delivery_method: string;
+  };
 
 async function stopFor(em: EntityManager, actor: Actor, stopId: string): Promise<StopRow> {
   const s = await sqlOne<StopRow>(
@@ -261,7 +258,8 @@ export async function recordOutcome(
   });
   return { ...done, proofId, distanceM, returnId: ret?.id ?? null, returnAsnId: ret?.asnId ?? null };
 }
-export type ExpectReturnRow = { sku: string; qty: number };
+/** `qty` is sum(qty)::int over the order's lines. */
+export type ExpectReturnRow = { sku: SkuRow['code']; qty: number };
 
 /**
  * The parcel rides back to the depot: dispatch records the expectation and, when the shipment's

@@ -8,6 +8,11 @@ import type { PositionBody, PositionReported } from './live.schemas.js';
 import { loadLiveRoutes } from './live-state.js';
 import { issueNotice, type LiveDeps } from './notices.js';
 import { mayActOnRoute } from './plan-views.js';
+import type { DriverRow } from './entities/driver.entity.js';
+import type { DriverPositionRow } from './entities/driver-position.entity.js';
+import type { RouteRow } from './entities/route.entity.js';
+import type { RouteStopRow } from './entities/route-stop.entity.js';
+import type { VehicleRow } from './entities/vehicle.entity.js';
 
 /**
  * Position pings are telemetry, not domain events: a ping is pushed live the moment it is
@@ -17,17 +22,19 @@ import { mayActOnRoute } from './plan-views.js';
  */
 
 /** Who may ping a vehicle and where the ping goes: the vehicle, its driver, and its current dispatched route. */
-export interface PositionContextRow {
-  vehicle_id: string;
-  warehouse_id: string;
-  vehicle_driver_id: string | null;
-  vehicle_driver_user_id: string | null;
-  route_id: string | null;
-  plan_id: string | null;
-  route_driver_id: string | null;
-  route_driver_user_id: string | null;
+export type PositionContextRow = Pick<VehicleRow, 'warehouse_id'> & {
+  vehicle_id: VehicleRow['id'];
+  vehicle_driver_id: DriverRow['id'] | null;
+  vehicle_driver_user_id: DriverRow['user_id'] | null;
+  // The route columns come from a left join: null when the vehicle has no dispatched route.
+  route_id: RouteRow['id'] | null;
+  plan_id: RouteRow['plan_id'] | null;
+  route_driver_id: RouteRow['driver_id'];
+  route_driver_user_id: DriverRow['user_id'] | null;
+  // Kept as declared before (Date): raw SQL returns an ISO string, but PositionContext.startedAt (Date) is fed from it and
+  // only tested for truthiness; typing it as the string it is would change that public context type (out of scope here).
   started_at: Date | null;
-}
+};
 
 export interface PositionContext {
   vehicleId: string;
@@ -105,14 +112,9 @@ export interface StoredPing {
   notices: number;
 }
 
-interface StopIdRow {
-  id: string;
-}
+type StopIdRow = Pick<RouteStopRow, 'id'>;
 
-interface InsertedRow {
-  id: string;
-  vehicle_id: string;
-}
+type InsertedRow = Pick<DriverPositionRow, 'id' | 'vehicle_id'>;
 
 /**
  * Stores a batch of pings in the caller's transaction: one insert for all rows, then the routes

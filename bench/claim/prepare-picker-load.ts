@@ -18,6 +18,8 @@ import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { loadConfig } from '../../platform/config.js';
 import { createOrm, withTx } from '../../platform/db.js';
 import { buildFloor } from '../../test/floor/fixture.js';
+import type { IdRow, CountRow } from '../../domain/shared/rows.js';
+import type { AppUserRow } from '../../domain/identity/entities/app-user.entity.js';
 
 const PICKERS = Number(process.env.PICKERS ?? 300);
 const ORDERS = Number(process.env.ORDERS ?? 2400);
@@ -28,7 +30,7 @@ const config = loadConfig();
 const orm = await createOrm(config);
 const tag = randomBytes(3).toString('hex').toUpperCase();
 const t0 = Date.now();
-const wh = (await sqlOne<{ id: string }>(orm.em.fork(), `insert into warehouse (code, name) values (?, 'Picker load test') returning id`, [
+const wh = (await sqlOne<IdRow>(orm.em.fork(), `insert into warehouse (code, name) values (?, 'Picker load test') returning id`, [
   `LD${tag}`,
 ]))!.id;
 await sql(orm.em.fork(), 'insert into event_stream (warehouse_id) values (?)', [wh]);
@@ -55,7 +57,7 @@ for (let i = 0; i < fx.orderIds.length; i += ALLOCATE_CHUNK)
 lap('allocation');
 const wave = await releaseWaveOf(orm.em, wh, { pickMode: 'batch', cartSlots: 8, maxOrders: 5000 }, systemClock);
 lap('wave plan and release');
-const users = await sql<{ id: string; username: string }>(
+const users = await sql<Pick<AppUserRow, 'id' | 'username'>>(
   orm.em.fork(),
   `insert into app_user (username, display_name, password_hash, roles, warehouse_ids)
   select 'ld' || ? || '-' || g, 'Load picker ' || g, 'x', '{picker}', ?::uuid[] from generate_series(1, ?) g returning id, username`,
@@ -73,7 +75,7 @@ writeFileSync(
     gtinBySku: Object.fromEntries(fx.skus.map((s) => [s.id, s.gtin13])),
   }),
 );
-const lines = await sqlOne<{ n: number }>(
+const lines = await sqlOne<CountRow>(
   orm.em.fork(),
   'select count(*)::int as n from task_line l join task t on t.id = l.task_id where t.wave_id = ?',
   [wave.id],

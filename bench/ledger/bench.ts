@@ -19,6 +19,7 @@ import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { withTx, type Orm } from '../../platform/db.js';
 import { baseDbUrl, freshScratchDb, percentile } from './scratch-db.js';
 import { hotSkuRaces } from './hot-sku.js';
+import type { IdRow } from '../../domain/shared/rows.js';
 
 const CLIENTS = 16;
 const FLOOR = '200 then 120 concurrent select 1 on the same pool, wall (same run)';
@@ -26,15 +27,15 @@ const SKUS = 100;
 
 async function setup(orm: Orm): Promise<{ wh: string; skus: { id: string; a: string; b: string }[] }> {
   const em = orm.em.fork();
-  const wh = (await sqlOne<{ id: string }>(em, `insert into warehouse (code, name) values ('BENCH', 'Bench DC') returning id`))!.id;
+  const wh = (await sqlOne<IdRow>(em, `insert into warehouse (code, name) values ('BENCH', 'Bench DC') returning id`))!.id;
   await sql(em, 'insert into event_stream (warehouse_id) values (?)', [wh]);
   await sql(em, `insert into sku (code, name) select 'B-' || n, 'Bench ' || n from generate_series(1, ?) n`, [SKUS]);
   await sql(em, `insert into location (warehouse_id, code, type) select ?, 'BL-' || n, 'pick_face' from generate_series(1, ?) n`, [
     wh,
     SKUS * 2,
   ]);
-  const skuRows = await sql<{ id: string }>(em, 'select id from sku order by code');
-  const locs = await sql<{ id: string }>(em, 'select id from location where warehouse_id = ? order by code', [wh]);
+  const skuRows = await sql<IdRow>(em, 'select id from sku order by code');
+  const locs = await sql<IdRow>(em, 'select id from location where warehouse_id = ? order by code', [wh]);
   const skus = skuRows.map((s, i) => ({ id: s.id, a: locs[2 * i]!.id, b: locs[2 * i + 1]!.id }));
   for (const s of skus) {
     await withTx(orm.em, async (tx) => {

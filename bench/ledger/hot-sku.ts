@@ -10,6 +10,7 @@ import { ledgerMismatches } from '../../domain/inventory/ledger-audit.js';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { createOrm, withTx, type Orm } from '../../platform/db.js';
 import { loadConfig } from '../../platform/config.js';
+import type { IdRow } from '../../domain/shared/rows.js';
 
 export interface HotRound {
   wallMs: number;
@@ -32,10 +33,10 @@ export async function hotSkuRaces(url: string, wh: string, rounds: number): Prom
     }
     for (let r = 0; r < rounds; r++) {
       const em = orm.em.fork();
-      const sku = (await sqlOne<{ id: string }>(em, `insert into sku (code, name) values (?, 'Hot item') returning id`, [
+      const sku = (await sqlOne<IdRow>(em, `insert into sku (code, name) values (?, 'Hot item') returning id`, [
         `HOT-${r}-${Date.now()}`,
       ]))!;
-      const locs = await sql<{ id: string }>(
+      const locs = await sql<IdRow>(
         em,
         `insert into location (warehouse_id, code, type) select ?, 'HOT-' || ? || '-' || n, 'pick_face' from generate_series(1, 4) n returning id`,
         [wh, r],

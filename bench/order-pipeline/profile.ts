@@ -14,6 +14,9 @@ import { freshScratchDb } from '../ledger/scratch-db.js';
 import { countStatements } from './query-stats.js';
 import { setupPipeline, shopifyOrderBody, storeDeliveries } from './setup.js';
 import { mulberry32 } from '../../domain/shared/rng.js';
+import type { WebhookDeliveryRow } from '../../domain/orders/entities/webhook-delivery.entity.js';
+
+type StatusCountRow = Pick<WebhookDeliveryRow, 'status'> & { n: number };
 
 const mode = process.argv[2] ?? 'legacy';
 const n = Number(process.argv[3] ?? 2000);
@@ -52,9 +55,6 @@ const stats = stop();
 const calls = stats.reduce((a, b) => a + b.calls, 0);
 console.log(`${mode}: ${n} orders in ${s.toFixed(1)} s = ${(n / s).toFixed(0)} orders/s; ${(calls / n).toFixed(1)} statements per order`);
 for (const st of stats.slice(0, 15)) console.log(`${st.totalMs.toFixed(0).padStart(8)} ms ${String(st.calls).padStart(7)}× ${st.query}`);
-const counts = await sql<{ status: string; n: number }>(
-  orm.em.fork(),
-  'select status, count(*)::int as n from sales_order group by status',
-);
+const counts = await sql<StatusCountRow>(orm.em.fork(), 'select status, count(*)::int as n from sales_order group by status');
 console.log(counts);
 await orm.close();

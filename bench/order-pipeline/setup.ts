@@ -9,6 +9,7 @@ import { pgArray, sql, sqlOne } from '../../domain/shared/sql.js';
 import type { IdRow } from '../../domain/shared/rows.js';
 import { withTx, type Orm } from '../../platform/db.js';
 import { shopifyOrderJson } from '../lib/shopify-order.js';
+import type { SkuRow } from '../../domain/catalog/entities/sku.entity.js';
 
 export interface PipelineData {
   warehouseId: string;
@@ -48,7 +49,7 @@ export async function setupPipeline(orm: Orm, o: SetupOptions): Promise<Pipeline
     from generate_series(0, ?) n`,
     [wh, o.skus * 2 + o.hotLots],
   );
-  const skus = await sql<IdRow & { code: string; track_expiry: boolean }>(
+  const skus = await sql<Pick<SkuRow, 'id' | 'code' | 'track_expiry'>>(
     em,
     `select id, code, track_expiry from sku where code like 'P-%' order by (substr(code, 3))::int`,
   );

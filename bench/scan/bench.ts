@@ -19,6 +19,7 @@ import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { loadConfig } from '../../platform/config.js';
 import { createOrm } from '../../platform/db.js';
 import { SCALE_WAREHOUSE_ID, scaleOptions, seedScale } from '../../scripts/seed-scale.js';
+import type { IdRow } from '../../domain/shared/rows.js';
 
 const wantScale = () => process.argv.includes('--scale') || process.env.DOCKSIDE_BENCH_SCALE === '1';
 
@@ -101,9 +102,7 @@ const bench: Benchmark = {
       const codes = makeScans(o.skus, o.locations, 400, (seed ?? 1) + 1)
         .filter((x) => x.kind === 'sku-code')
         .map((x) => x.raw);
-      const skuIds = (await sql<{ id: string }>(em, 'select id from sku where code = any(?::text[])', [`{${codes.join(',')}}`])).map(
-        (r) => r.id,
-      );
+      const skuIds = (await sql<IdRow>(em, 'select id from sku where code = any(?::text[])', [`{${codes.join(',')}}`])).map((r) => r.id);
       const bal: number[] = [];
       const mov: number[] = [];
       for (const id of skuIds) {

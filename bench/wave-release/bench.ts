@@ -23,6 +23,7 @@ import { loadConfig } from '../../platform/config.js';
 import { createOrm, withTx } from '../../platform/db.js';
 import { SCALE_WAREHOUSE_ID, scaleOptions, seedScale } from '../../scripts/seed-scale.js';
 import { buildFloor } from '../../test/floor/fixture.js';
+import type { IdRow, CountRow } from '../../domain/shared/rows.js';
 
 const ALLOCATE_CHUNK = 400;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -30,8 +31,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function releaseFigures(orders: number): Promise<{ allocateS: number; releaseS: number; tasks: number; lines: number }> {
   const { orm } = await freshScratchDb('dockside_bench_wave', 4);
   try {
-    const wh = (await sqlOne<{ id: string }>(orm.em.fork(), `insert into warehouse (code, name) values ('WB', 'Wave bench') returning id`))!
-      .id;
+    const wh = (await sqlOne<IdRow>(orm.em.fork(), `insert into warehouse (code, name) values ('WB', 'Wave bench') returning id`))!.id;
     await sql(orm.em.fork(), 'insert into event_stream (warehouse_id) values (?)', [wh]);
     const fx = await withTx(orm.em, (tx) => buildFloor(tx, wh, { skus: 100, orders, seed: 5, prefix: 'WB', allocate: false }));
     await sql(orm.em.fork(), 'analyze');
@@ -42,7 +42,7 @@ async function releaseFigures(orders: number): Promise<{ allocateS: number; rele
     t = performance.now();
     const wave = await releaseWaveOf(orm.em, wh, { pickMode: 'batch', cartSlots: 8, maxOrders: 5000 }, systemClock);
     const releaseS = (performance.now() - t) / 1000;
-    const lines = await sqlOne<{ n: number }>(
+    const lines = await sqlOne<CountRow>(
       orm.em.fork(),
       'select count(*)::int as n from task_line l join task t on t.id = l.task_id where t.wave_id = ?',
       [wave.id],
@@ -64,7 +64,7 @@ async function graphFigures(quick: boolean): Promise<{ nearMs: number; wholeMs: 
   try {
     const em = orm.em.fork();
     // A wave's worth of stops: 300 locations in 6 aisles.
-    const stops = await sql<{ id: string }>(
+    const stops = await sql<IdRow>(
       em,
       `select id from location where warehouse_id = ? and aisle in (
         select aisle from location where warehouse_id = ? and aisle is not null group by aisle order by aisle limit 6) order by code limit 300`,

@@ -20,3 +20,8 @@ export interface IdRow {
 export interface AdvisoryLockRow {
   ok: boolean;
 }
+
+/** `select count(*)::int as n …`: a count read as a number (the ::int cast; a bare count(*) comes back as a string). */
+export interface CountRow {
+  n: number;
+}

@@ -4,6 +4,7 @@ import type { DayShipment, DayVehicle } from '../../domain/dispatch/plan-problem
 import { Vehicle } from '../../domain/dispatch/entities/vehicle.entity.js';
 import { DEMO_WAREHOUSE_ID } from './identity.seed.js';
 import { rng } from './rng.js';
+import type { IdRow } from '../../domain/shared/rows.js';
 
 /**
  * Demo own-fleet day: a heterogeneous fleet at the demo depot (Amsterdam Westpoort) and ~300
@@ -126,9 +127,7 @@ export async function seedDispatchDay(
         fuel: v.code.startsWith('EV-') ? 'electric' : 'diesel',
       });
   }
-  const vehicleIds = (await sql<{ id: string }>(em, 'select id from vehicle where warehouse_id = ? order by code', [warehouseId])).map(
-    (r) => r.id,
-  );
+  const vehicleIds = (await sql<IdRow>(em, 'select id from vehicle where warehouse_id = ? order by code', [warehouseId])).map((r) => r.id);
   const shipmentIds: string[] = [];
   const list = demoDeliveries(o.stops, o.seed);
   for (let i = 0; i < list.length; i += 100) {
@@ -150,7 +149,7 @@ export async function seedDispatchDay(
       );
       return `(?, 'labelled', 'own-fleet', ?, ?, ?, ?::jsonb, ?, ?, ?::date, ?, ?, ?)`;
     });
-    const ids = await sql<{ id: string }>(
+    const ids = await sql<IdRow>(
       em,
       `insert into shipment (warehouse_id, status, carrier_code, tracking_number, weight_g, volume_mm3, ship_to, lat, lng,
       delivery_date, window_start_s, window_end_s, service_time_s) values ${rows.join(', ')} returning id`,
@@ -166,7 +165,7 @@ export async function seedDispatch(em: EntityManager): Promise<boolean> {
   if (await sqlOne(em, 'select 1 from vehicle where warehouse_id = ?', [DEMO_WAREHOUSE_ID])) return false;
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
   const { vehicleIds } = await seedDispatchDay(em, DEMO_WAREHOUSE_ID, { deliveryDate: tomorrow, stops: 300, seed: 6 });
-  const driver = await sqlOne<{ id: string }>(em, `select id from app_user where username = 'driver1'`);
+  const driver = await sqlOne<IdRow>(em, `select id from app_user where username = 'driver1'`);
   if (driver)
     await sql(em, `insert into driver (warehouse_id, user_id, name, vehicle_id) values (?, ?, 'Driver 1', ?) on conflict do nothing`, [
       DEMO_WAREHOUSE_ID,

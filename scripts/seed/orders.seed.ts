@@ -6,6 +6,7 @@ import type { NormalizedOrder } from '../../domain/orders/normalize/normalized-o
 import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { DEMO_WAREHOUSE_ID } from './identity.seed.js';
 import { rng } from './rng.js';
+import type { SkuRow } from '../../domain/catalog/entities/sku.entity.js';
 
 /** Fixed id so the demo webhook URL is stable: POST /v1/webhooks/shopify/<DEMO_CONNECTOR_ID>. */
 export const DEMO_CONNECTOR_ID = '00000000-0000-4000-8000-0000000000c1';
@@ -48,12 +49,12 @@ export async function seedOrders(em: EntityManager): Promise<boolean> {
     [DEMO_CONNECTOR_ID, DEMO_WAREHOUSE_ID, sealSecret(ring, DEMO_WEBHOOK_SECRET, `connector:${DEMO_CONNECTOR_ID}:webhook_secret`)],
   );
   // Prefer SKUs the inventory seed stocked; fall back to any SKU (orders then wait as backorders).
-  let skus = await sql<{ code: string }>(
+  let skus = await sql<Pick<SkuRow, 'code'>>(
     em,
     `select s.code from sku s where s.active and exists (select 1 from stock_balance b where b.sku_id = s.id and b.warehouse_id = ? and b.on_hand > 0) order by s.code limit 60`,
     [DEMO_WAREHOUSE_ID],
   );
-  if (!skus.length) skus = await sql<{ code: string }>(em, 'select code from sku where active order by code limit 60');
+  if (!skus.length) skus = await sql<Pick<SkuRow, 'code'>>(em, 'select code from sku where active order by code limit 60');
   const r = rng(4);
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
   const base = Date.UTC(2026, 10, 24, 6, 0, 0);

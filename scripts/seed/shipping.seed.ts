@@ -8,6 +8,7 @@ import { DEMO_WAREHOUSE_ID } from './identity.seed.js';
 import { postMovement } from '../../domain/inventory/ledger.service.js';
 import { createLpn } from '../../domain/inventory/lpn.service.js';
 import { OUTBOUND_CODE, floorLocation } from '../../domain/picking/floor-locations.js';
+import type { IdRow } from '../../domain/shared/rows.js';
 
 /**
  * Demo carriers for a warehouse near Amsterdam (EUR, metric): the own fleet, a national parcel carrier, an express
@@ -365,7 +366,7 @@ const DEMO_PARCELS: { shipTo: Record<string, unknown>; dims: [number, number, nu
 export async function seedDemoShipping(em: EntityManager): Promise<boolean> {
   const fresh = await seedShipping(em, DEMO_WAREHOUSE_ID);
   if (await sqlOne(em, `select 1 from shipment where warehouse_id = ? and box_id = 'DEMO'`, [DEMO_WAREHOUSE_ID])) return fresh;
-  const sku = await sqlOne<{ id: string }>(em, 'select id from sku order by code limit 1');
+  const sku = await sqlOne<IdRow>(em, 'select id from sku order by code limit 1');
   if (!sku) return fresh;
   const outbound = await floorLocation(em, DEMO_WAREHOUSE_ID, OUTBOUND_CODE);
   for (const [i, p] of DEMO_PARCELS.entries()) {

@@ -11,19 +11,19 @@ import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { demoSkus } from './catalog.seed.js';
 import { DEMO_WAREHOUSE_ID } from './identity.seed.js';
 import { rng } from './rng.js';
+import type { IdRow } from '../../domain/shared/rows.js';
+import type { SkuRow } from '../../domain/catalog/entities/sku.entity.js';
+import type { LocationRow } from '../../domain/layout/entities/location.entity.js';
+
+/** A demo SKU as the stock seed reads it: the catalogue columns and its case quantity (12 without a case UOM). */
+type DemoSkuRow = Pick<SkuRow, 'id' | 'code' | 'velocity_class' | 'track_lot' | 'storage_condition'> & { qty_case: number };
+type FaceRow = Pick<LocationRow, 'id' | 'code' | 'aisle' | 'bay'>;
 
 export async function seedStock(em: EntityManager): Promise<boolean> {
   const wh = DEMO_WAREHOUSE_ID;
   if (await sqlOne(em, 'select 1 from stock_movement where warehouse_id = ? limit 1', [wh])) return false;
   const r = rng(7);
-  const skus = await sql<{
-    id: string;
-    code: string;
-    velocity_class: string;
-    track_lot: boolean;
-    storage_condition: string;
-    qty_case: number;
-  }>(
+  const skus = await sql<DemoSkuRow>(
     em,
     `
     select s.id, s.code, s.velocity_class, s.track_lot, s.storage_condition, coalesce(u.qty_each, 12) as qty_case
@@ -35,18 +35,18 @@ export async function seedStock(em: EntityManager): Promise<boolean> {
         .join(',')}}`,
     ],
   );
-  const faces = await sql<{ id: string; code: string; aisle: string; bay: number }>(
+  const faces = await sql<FaceRow>(
     em,
     `select id, code, aisle, bay from location
     where warehouse_id = ? and type = 'pick_face' and aisle <> 'K' order by pick_sequence`,
     [wh],
   );
-  const chilled = await sql<{ id: string; code: string; aisle: string; bay: number }>(
+  const chilled = await sql<FaceRow>(
     em,
     `select id, code, aisle, bay from location where warehouse_id = ? and type = 'pick_face' and aisle = 'K' order by pick_sequence`,
     [wh],
   );
-  const dock = (await sqlOne<{ id: string }>(em, 'select id from location where warehouse_id = ? and code = ?', [wh, 'RCV-01']))!.id;
+  const dock = (await sqlOne<IdRow>(em, 'select id from location where warehouse_id = ? and code = ?', [wh, 'RCV-01']))!.id;
   let fi = 0;
   let ci = 0;
   for (const [n, s] of skus.entries()) {
@@ -75,7 +75,7 @@ export async function seedStock(em: EntityManager): Promise<boolean> {
       continue;
     }
     // Reserve: the slot above the pick face (levels 03/04 of the same bay), on a pallet LPN.
-    const reserve = (await sqlOne<{ id: string }>(
+    const reserve = (await sqlOne<IdRow>(
       em,
       `select id from location where warehouse_id = ? and aisle = ? and bay = ? and type = 'reserve' order by level limit 1 offset ?`,
       [wh, face.aisle, face.bay, n % 2],

@@ -2,6 +2,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../../domain/shared/sql.js';
 import { itemScanFor, type FloorSku } from '../../test/floor/fixture.js';
 import type { SoakClient } from './client.js';
+import type { IdRow } from '../../domain/shared/rows.js';
+import type { ShipmentRow } from '../../domain/shipping/entities/shipment.entity.js';
+
+/** The carriers with labelled parcels waiting for a manifest (the query keeps only non-null codes). */
+type LabelledCarrierRow = { carrier_code: NonNullable<ShipmentRow['carrier_code']> };
 
 /** Who works the floor in the soak: one supervisor, pickers and packers, each with a signed access token. */
 export interface FloorCrew {
@@ -108,7 +113,7 @@ export class FloorDriver {
   }
 
   private async packAll(): Promise<boolean> {
-    const orders = await sql<{ id: string }>(
+    const orders = await sql<IdRow>(
       this.db(),
       `select id from sales_order where warehouse_id = ? and status = 'picked' order by created_at`,
       [this.crew.warehouseId],
@@ -146,7 +151,7 @@ export class FloorDriver {
   }
 
   private async labelAll(): Promise<boolean> {
-    const packed = await sql<{ id: string }>(
+    const packed = await sql<IdRow>(
       this.db(),
       `select id from shipment where warehouse_id = ? and status = 'packed' and order_id is not null`,
       [this.crew.warehouseId],
@@ -159,7 +164,7 @@ export class FloorDriver {
   }
 
   private async manifestAll(): Promise<boolean> {
-    const carriers = await sql<{ carrier_code: string }>(
+    const carriers = await sql<LabelledCarrierRow>(
       this.db(),
       `select distinct carrier_code from shipment where warehouse_id = ? and status = 'labelled' and shipped_at is null and carrier_code is not null`,
       [this.crew.warehouseId],

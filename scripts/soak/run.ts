@@ -25,6 +25,8 @@ import { rng } from '../seed/rng.js';
 import { SoakClient } from './client.js';
 import { FloorDriver } from './floor-driver.js';
 import { checkInvariants, type SoakInvariants } from './invariants.js';
+import type { CountRow, IdRow } from '../../domain/shared/rows.js';
+import type { ReconcilerRepairRow } from '../../domain/events/entities/reconciler-repair.entity.js';
 
 export const FAULTS = [
   'kill-api',
@@ -91,13 +93,13 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
 
     // One warehouse laid out as the floor tests lay it (pick faces, reserve, pack station, boxes, stock through
     // the ledger), the demo carriers with rate cards, and the crew.
-    const wh = (await sqlOne<{ id: string }>(db(), `insert into warehouse (code, name) values ('SOAK', 'Soak DC') returning id`))!.id;
+    const wh = (await sqlOne<IdRow>(db(), `insert into warehouse (code, name) values ('SOAK', 'Soak DC') returning id`))!.id;
     await sql(db(), 'insert into event_stream (warehouse_id) values (?)', [wh]);
     const fx = await withTx(orm.em, (tx) => buildFloor(tx, wh, { orders: 0, skus: 40, seed: opts.seed, prefix: 'SOAK' }));
     await withTx(orm.em, (tx) => seedShipping(tx, wh));
     const jwt = jwtSettings(config);
     const user = async (name: string, roles: string[]) => {
-      const id = (await sqlOne<{ id: string }>(
+      const id = (await sqlOne<IdRow>(
         db(),
         `insert into app_user (username, display_name, password_hash, roles, warehouse_ids) values (?, ?, 'x', ?::text[], ?::uuid[]) returning id`,
         [name, name, `{${roles.join(',')}}`, `{${wh}}`],
@@ -188,7 +190,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
           log(`floor round failed: ${String(err)}`);
           return true;
         });
-        const open = await sqlOne<{ n: number }>(
+        const open = await sqlOne<CountRow>(
           db(),
           `select count(*)::int as n from sales_order where warehouse_id = ? and status not in ('shipped', 'delivered', 'cancelled')`,
           [wh],
@@ -258,7 +260,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       .then(() => true)
       .catch(() => false);
     const result = await checkInvariants(db(), wh, accepted);
-    const repairs = await sql<{ kind: string; total: string }>(db(), 'select kind, total from reconciler_repair order by kind');
+    const repairs = await sql<Pick<ReconcilerRepairRow, 'kind' | 'total'>>(db(), 'select kind, total from reconciler_repair order by kind');
     return {
       orders: {
         sent: opts.orders,

@@ -2,27 +2,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../shared/sql.js';
 import { cartonize, expandLines, type BoxType } from './cartonize/index.js';
 import type { CartonProposal, PackSessionView } from './pack.schemas.js';
+import type { SkuRow as SkuTableRow } from '../catalog/entities/sku.entity.js';
+import type { BoxTypeRow } from './entities/box-type.entity.js';
 
 /** A SKU's measures as the cartonizer needs them. */
-export interface SkuRow {
-  id: string;
-  code: string;
-  length_mm: number;
-  width_mm: number;
-  height_mm: number;
-  weight_g: number;
-  fragile: boolean;
-  this_side_up: boolean;
-}
+export type SkuRow = Pick<SkuTableRow, 'id' | 'code' | 'length_mm' | 'width_mm' | 'height_mm' | 'weight_g' | 'fragile' | 'this_side_up'>;
 /** A box of the catalogue: inner measures, weight limit and tare. */
-export interface BoxRow {
-  code: string;
-  inner_length_mm: number;
-  inner_width_mm: number;
-  inner_height_mm: number;
-  max_weight_g: number;
-  tare_g: number;
-}
+export type BoxRow = Pick<BoxTypeRow, 'code' | 'inner_length_mm' | 'inner_width_mm' | 'inner_height_mm' | 'max_weight_g' | 'tare_g'>;
 
 /** The active boxes a warehouse packs into, one per code. */
 export async function boxCatalogue(em: EntityManager, warehouseId: string): Promise<BoxRow[]> {

@@ -11,13 +11,12 @@ import type { SalesOrderRow } from '../orders/entities/sales-order.entity.js';
 import type { ShipmentRow } from '../shipping/entities/shipment.entity.js';
 import type { StockBalanceRow } from '../inventory/entities/stock-balance.entity.js';
 import type { CheckedCarton } from './carton-plan.js';
+import type { ToteRow } from '../picking/entities/tote.entity.js';
 
 export type PackOrderRow2 = Pick<SalesOrderRow, 'shipping_method'> & { ship_to: unknown };
 
 /** A tote of the order that carries an LPN (the query keeps only those). */
-export interface ToteLpnRow {
-  lpn_id: string;
-}
+export type ToteLpnRow = { lpn_id: NonNullable<ToteRow['lpn_id']> };
 
 /**
  * Moves each carton's contents out of the order's totes into a new carton LPN at OUTBOUND and records one shipment

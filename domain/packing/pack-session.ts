@@ -5,21 +5,18 @@ import { sql, sqlOne } from '../shared/sql.js';
 import type { SkuRow } from '../catalog/entities/sku.entity.js';
 import type { ShipmentRow } from '../shipping/entities/shipment.entity.js';
 import type { PackItemRow } from './entities/pack-item.entity.js';
+import type { PackSessionRow } from './entities/pack-session.entity.js';
 import { holdSession } from './pack-lease.js';
 import type { PackSessionView } from './pack.schemas.js';
 
 /** A `pack_session` row as the pack commands read it. */
-export interface SessionRow {
-  id: string;
-  warehouse_id: string;
-  station_code: string;
-  order_id: string;
-  status: PackSessionView['status'];
-  tote_codes: string[];
+export type SessionRow = Pick<
+  PackSessionRow,
+  'id' | 'warehouse_id' | 'station_code' | 'order_id' | 'status' | 'tote_codes' | 'packer_id' | 'lease_expires_at'
+> & {
+  /** The entity declares the json column as unknown; it holds the proposal the pack commands wrote. */
   proposal: PackSessionView['proposal'];
-  packer_id: string | null;
-  lease_expires_at: Date | string | null;
-}
+};
 
 /** Locks the session for a pack command and takes (or checks) the actor's lease on it; 404 outside the actor's warehouses. */
 export async function lockSession(em: EntityManager, actor: Actor, sessionId: string): Promise<SessionRow> {

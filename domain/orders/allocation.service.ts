@@ -7,6 +7,7 @@ import { logOrder, type LogEntry } from './order-log.js';
 import { moveOrder } from './order-status.js';
 import type { SalesOrderRow } from './entities/sales-order.entity.js';
 import type { OrderLineRow } from './entities/order-line.entity.js';
+import type { SkuRow } from '../catalog/entities/sku.entity.js';
 
 export interface AllocationOutcome {
   orderId: string;
@@ -16,7 +17,11 @@ export interface AllocationOutcome {
   skipped?: string;
 }
 /** An order line joined with its SKU (an inner join, so `sku_id` is set). */
-export type AllocateOrderRow = Pick<OrderLineRow, 'id' | 'line_no' | 'qty' | 'allocated_qty'> & { sku_id: string; sku_code: string };
+/** Joined to sku, so `sku_id` is never null here (the column is nullable). */
+export type AllocateOrderRow = Pick<OrderLineRow, 'id' | 'line_no' | 'qty' | 'allocated_qty'> & {
+  sku_id: NonNullable<OrderLineRow['sku_id']>;
+  sku_code: SkuRow['code'];
+};
 
 /**
  * Reserves stock for every open line of one order through the inventory ledger (FEFO/FIFO, holds skipped,

@@ -153,19 +153,8 @@ export async function processDelivery(
   return { status: 'processed', orderId: r.orderId, outcome: r.outcome };
 }
 
-export interface DeadLetterRow {
-  id: string;
-  connector_id: string | null;
-  warehouse_id: string;
-  source: string;
-  delivery_id: string | null;
-  topic: string | null;
-  reason: string;
-  raw_body: string;
-  created_at: Date | string;
-  replayed_at: Date | string | null;
-  replay_result: string | null;
-}
+/** `select * from intake_dead_letter`: the whole row. */
+export type DeadLetterRow = IntakeDeadLetterRow;
 
 const deadLetterKeys = keyset(['time', 'uuid']);
 

@@ -14,14 +14,7 @@ import type { OrderLineRow } from './entities/order-line.entity.js';
 export type ImportSource = 'shopify' | 'woocommerce' | 'api' | 'poll';
 export type ImportOutcome = 'created' | 'updated' | 'unchanged' | 'stale' | 'cancelled' | 'cancel_refused';
 
-interface OrderRow {
-  id: string;
-  warehouse_id: string;
-  status: string;
-  external_updated_at: Date | string | null;
-  version: number;
-  connector_id: string | null;
-}
+type OrderRow = Pick<SalesOrderRow, 'id' | 'warehouse_id' | 'status' | 'external_updated_at' | 'version' | 'connector_id'>;
 
 /** Statuses in which the lines may still change (nothing has been released to the floor). */
 export const EDITABLE = new Set(['pending', 'on_hold', 'backordered', 'allocated']);
@@ -142,7 +135,7 @@ export async function importOrder(
     [...header, cur.id],
   );
   let linesChanged = false;
-  let status = cur.status;
+  let status: string = cur.status; // writeLines/refreshHold return a plain string
   if (EDITABLE.has(cur.status)) {
     const old = await sql<Pick<OrderLineRow, 'external_line_id' | 'external_sku' | 'external_ref' | 'barcode' | 'qty'>>(
       tx,

@@ -110,14 +110,10 @@ export async function createCountTasks(tx: EntityManager, cmd: CreateCountsCmd):
   return created;
 }
 
-type ExpectedRow = {
-  balance_id: string;
-  sku_id: string;
-  sku_code: string;
-  lot: string | null;
-  expiry: string | null;
-  lpn_id: string | null;
-  on_hand: number;
+/** `expiry` is read as expiry::text. */
+type ExpectedRow = Pick<StockBalanceRow, 'sku_id' | 'lot' | 'expiry' | 'lpn_id' | 'on_hand'> & {
+  balance_id: StockBalanceRow['id'];
+  sku_code: SkuRow['code'];
 };
 
 async function expectedAt(tx: EntityManager, locationId: string, skuId: string | null, lock: boolean): Promise<ExpectedRow[]> {

@@ -8,6 +8,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../shared/sql.js';
 import type { SkuRow } from '../catalog/entities/sku.entity.js';
 import type { StockMovementRow } from './entities/stock-movement.entity.js';
+import type { StockBalanceRow } from './entities/stock-balance.entity.js';
+import type { LicensePlateRow } from './entities/license-plate.entity.js';
+import type { LocationRow } from '../layout/entities/location.entity.js';
 import type { AsOfView, BalanceView, MovementView, SkuStockView } from './inventory.schemas.js';
 
 /** Keysets of the stock lists (the opaque cursor holds the last row's sort key). */
@@ -31,20 +34,14 @@ export interface BalanceFilter {
 const BALANCE_COLS = `b.id, b.location_id, l.code as location_code, b.sku_id, s.code as sku_code, b.lot, b.expiry::text as expiry,
   b.lpn_id, lp.code as lpn_code, b.status, b.on_hand, b.reserved, b.updated_at`;
 
-type BalanceRow = {
-  id: string;
-  location_id: string;
-  location_code: string;
-  sku_id: string;
-  sku_code: string;
-  lot: string | null;
-  expiry: string | null;
-  lpn_id: string | null;
-  lpn_code: string | null;
-  status: string;
-  on_hand: number;
-  reserved: number;
-  updated_at: Date | string;
+/** BALANCE_COLS; also the `stock` items of inventory_scan_resolve (json_agg of the same columns: timestamps arrive as strings too). */
+type BalanceRow = Pick<
+  StockBalanceRow,
+  'id' | 'location_id' | 'sku_id' | 'lot' | 'expiry' | 'lpn_id' | 'status' | 'on_hand' | 'reserved' | 'updated_at'
+> & {
+  location_code: LocationRow['code'];
+  sku_code: SkuRow['code'];
+  lpn_code: LicensePlateRow['code'] | null;
 };
 
 export function toBalanceView(r: BalanceRow): BalanceView {

@@ -6,11 +6,15 @@ import { sql, sqlOne } from '../shared/sql.js';
 import { availableAt, consumeReservation, postMovement, releaseReservations, reserve } from './ledger.service.js';
 import { ledgerMismatches } from './ledger-audit.js';
 
+import type { StockBalanceRow } from './entities/stock-balance.entity.js';
+import type { StockMovementRow } from './entities/stock-movement.entity.js';
+import type { CountRow } from '../shared/rows.js';
+import type { StockReservationRow } from './entities/stock-reservation.entity.js';
 let sys: TestSystem;
 let wh: string;
 const tx = <T>(fn: Parameters<typeof withTx<T>>[1]) => withTx(sys.rt.orm.em, fn);
 const balance = async (locationId: string, skuId: string) =>
-  sqlOne<{ on_hand: number; reserved: number }>(
+  sqlOne<Pick<StockBalanceRow, 'on_hand' | 'reserved'>>(
     sys.rt.orm.em.fork(),
     'select coalesce(sum(on_hand),0)::int as on_hand, coalesce(sum(reserved),0)::int as reserved from stock_balance where location_id = ? and sku_id = ?',
     [locationId, skuId],
@@ -43,23 +47,23 @@ describe('postMovement', () => {
     await tx((t) => postMovement(t, { warehouseId: wh, type: 'pick', skuId: sku.id, qty: 3, from: { locationId: b.id } }));
     expect(await balance(a.id, sku.id)).toEqual({ on_hand: 6, reserved: 0 });
     expect(await balance(b.id, sku.id)).toEqual({ on_hand: 1, reserved: 0 });
-    const row = await sqlOne<{ type: string; reason_code: string; to_virtual: string | null }>(
+    const row = await sqlOne<Pick<StockMovementRow, 'type' | 'reason_code' | 'to_virtual'>>(
       em,
       'select type, reason_code, to_virtual from stock_movement where id = ?',
       [mv.id],
     );
     expect(row).toMatchObject({ type: 'move', reason_code: 'consolidate' });
-    const pick = await sqlOne<{ to_virtual: string }>(em, `select to_virtual from stock_movement where sku_id = ? and type = 'pick'`, [
-      sku.id,
-    ]);
+    const pick = await sqlOne<Pick<StockMovementRow, 'to_virtual'>>(
+      em,
+      `select to_virtual from stock_movement where sku_id = ? and type = 'pick'`,
+      [sku.id],
+    );
     expect(pick!.to_virtual).toBe('customer');
     await expect(sql(em, 'update stock_movement set qty = 99 where id = ?', [mv.id])).rejects.toThrow(/append-only/);
     await expect(sql(em, 'delete from stock_movement where id = ?', [mv.id])).rejects.toThrow(/append-only/);
-    const events = await sql<{ n: number }>(
-      em,
-      `select count(*)::int as n from outbox where type = 'stock.moved' and payload->>'skuId' = ?`,
-      [sku.id],
-    );
+    const events = await sql<CountRow>(em, `select count(*)::int as n from outbox where type = 'stock.moved' and payload->>'skuId' = ?`, [
+      sku.id,
+    ]);
     expect(events[0]!.n).toBe(3);
     expect(await ledgerMismatches(em, wh)).toEqual([]);
   });
@@ -201,7 +205,7 @@ describe('reservations', () => {
     await expect(tx((t) => consumeReservation(t, id2, { qty: 1, to: { locationId: tote.id } }))).rejects.toMatchObject({
       type: 'reservation-closed',
     });
-    const st = await sqlOne<{ status: string; consumed_qty: number }>(
+    const st = await sqlOne<Pick<StockReservationRow, 'status' | 'consumed_qty'>>(
       em,
       'select status, consumed_qty from stock_reservation where id = ?',
       [id2],

@@ -7,6 +7,7 @@ import { sql } from '../../domain/shared/sql.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 import { ARTIFACTS, launchBrowser } from './browser-kit.js';
 
+type ToldRow = { stop_id: string };
 // A dispatcher applies an at-risk fix on the board: the preview lists the ETA effect on every stop the fix touches,
 // Apply commits it, and the board then shows the new order and ETAs with the stop no longer at risk.
 const DAY = new Date().toISOString().slice(0, 10);
@@ -148,7 +149,7 @@ describe('at-risk fix on the dispatch board', () => {
       expect(r.stops.filter((s: any) => s.status === 'dispatched').map((s: any) => s.id)).toEqual(ids);
     }
     // The customer whose ETA moved by more than 15 minutes is told the new one; the others (a few minutes) are not.
-    const told = await sql<{ stop_id: string }>(
+    const told = await sql<ToldRow>(
       sys.rt.orm.em.fork(),
       `select payload->>'stopId' as stop_id from outbox where type = 'delivery.customer_notified' and payload->>'kind' = 'eta'`,
     );

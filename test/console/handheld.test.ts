@@ -13,7 +13,28 @@ import { call, eventually } from '../floor/support.js';
 import { startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 import { TEST_LABEL } from '../../web-console/src/scan/diagnose.js';
 import { ARTIFACTS, axeSerious, launchBrowser, shotBoth, wedge } from './browser-kit.js';
+import type { SalesOrderRow } from '../../domain/orders/entities/sales-order.entity.js';
+import type { PackSessionRow } from '../../domain/packing/entities/pack-session.entity.js';
 
+import type { AppUserRow } from '../../domain/identity/entities/app-user.entity.js';
+import type { IdRow, CountRow } from '../../domain/shared/rows.js';
+import type { TaskRow } from '../../domain/tasks/entities/task.entity.js';
+import type { CountTaskRow } from '../../domain/inventory/entities/count-task.entity.js';
+import type { StockBalanceRow } from '../../domain/inventory/entities/stock-balance.entity.js';
+import type { LocationRow } from '../../domain/layout/entities/location.entity.js';
+import type { LicensePlateRow } from '../../domain/inventory/entities/license-plate.entity.js';
+import type { TaskLineRow } from '../../domain/tasks/entities/task-line.entity.js';
+import type { ShipmentLabelRow } from '../../domain/shipping/entities/shipment-label.entity.js';
+
+/** The open putaway task and its proposed location's code (left join: null while none is proposed). */
+type PutawayTargetRow = Pick<TaskRow, 'id'> & { code: string | null };
+
+type OrderLinesRow = Pick<SalesOrderRow, 'id'> & { lines: number };
+type LpnContentsRow = { qty: number; moves: number };
+type CountTaskAtRow = Pick<CountTaskRow, 'id' | 'location_id'> & { code: string };
+type BalanceQtyRow = Pick<StockBalanceRow, 'sku_id' | 'lot'> & { qty: number };
+type BalanceAtRow = Pick<StockBalanceRow, 'location_id' | 'sku_id'> & { code: string };
+type PackedSessionRow = Pick<PackSessionRow, 'status'> & { shipment_ids: string[] };
 let sys: TestSystem;
 let fx: FloorFixture;
 let sup: TestUser;
@@ -136,7 +157,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
   let firstTote: string;
 
   it('a picker registers the device, signs in with badge and PIN, and picks a whole task by wedge scans', async () => {
-    const orders = await sql<{ id: string; lines: number }>(
+    const orders = await sql<OrderLinesRow>(
       em(),
       `select o.id, (select count(*)::int from order_line l where l.order_id = o.id) as lines from sales_order o
        where o.warehouse_id = ? and o.status = 'allocated' and (select count(*) from order_line l where l.order_id = o.id) = 2
@@ -164,7 +185,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     // The language is the user's, stored on the server: it comes back on a device that has never seen them.
     await page.getByTestId('lang-zh-CN').click();
     await eventually(
-      () => sqlOne<{ locale: string | null }>(em(), 'select locale from app_user where id = ?', [picker.id]),
+      () => sqlOne<Pick<AppUserRow, 'locale'>>(em(), 'select locale from app_user where id = ?', [picker.id]),
       (r) => r?.locale === 'zh-CN',
     );
     await page.evaluate('localStorage.removeItem("dockside.lang.' + picker.id + '"); sessionStorage.clear()');
@@ -179,7 +200,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     expect(await page.evaluate('document.documentElement.lang')).toBe('zh-CN');
     await page.getByTestId('lang-en').click();
     await eventually(
-      () => sqlOne<{ locale: string | null }>(em(), 'select locale from app_user where id = ?', [picker.id]),
+      () => sqlOne<Pick<AppUserRow, 'locale'>>(em(), 'select locale from app_user where id = ?', [picker.id]),
       (r) => r?.locale === 'en',
     );
     // The session survives a reload.
@@ -219,7 +240,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
   });
 
   it('sees a supervisor reassign the task in hand, live', async () => {
-    const [order] = await sql<{ id: string }>(
+    const [order] = await sql<IdRow>(
       em(),
       `select o.id from sales_order o where o.warehouse_id = ? and o.status = 'allocated' order by o.external_id limit 1`,
       [sys.wh1],
@@ -258,7 +279,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
 
   let offlineTask: any;
   it('confirms two picks offline; back online the server has exactly those two, once each', async () => {
-    const [order] = await sql<{ id: string }>(
+    const [order] = await sql<IdRow>(
       em(),
       `select o.id from sales_order o where o.warehouse_id = ? and o.status = 'allocated'
        and (select count(*) from order_line l where l.order_id = o.id) = 3 order by o.external_id limit 1`,
@@ -294,7 +315,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     for (const l of lines.slice(0, 2)) expect(byId.get(l.id)).toMatchObject({ status: 'picked', qtyPicked: l.qty, toteCode: 'TOTE-201' });
     expect(byId.get(lines[2].id)).toMatchObject({ status: 'open', qtyPicked: 0 });
     // The ledger moved each pick once: the tote holds exactly the two lines.
-    const held = await sqlOne<{ qty: number; moves: number }>(
+    const held = await sqlOne<LpnContentsRow>(
       em(),
       `select coalesce(sum(b.on_hand), 0)::int as qty,
         (select count(*)::int from stock_movement m where m.to_balance_id in (select id from stock_balance where lpn_id = t.lpn_id)) as moves
@@ -321,7 +342,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     await page.getByTestId('short-ok').click();
     const count = await eventually(
       () =>
-        sqlOne<{ id: string }>(
+        sqlOne<IdRow>(
           em(),
           `select t.id from task t join location l on l.id = t.from_location_id where t.type = 'count' and l.code = ? and t.warehouse_id = ?`,
           [line.locationCode, sys.wh1],
@@ -350,13 +371,13 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     await waitPrompt('Scan the location to count');
     await step('count-1-location');
     const held = await heldTaskOfType(counter.id, 'count');
-    const ct = await sqlOne<{ id: string; location_id: string; code: string }>(
+    const ct = await sqlOne<CountTaskAtRow>(
       em(),
       'select c.id, c.location_id, l.code from count_task c join location l on l.id = c.location_id where c.id = ?',
       [held.refId],
     );
     expect(ct!.code).toBe(countLocation);
-    const balances = await sql<{ sku_id: string; lot: string | null; qty: number }>(
+    const balances = await sql<BalanceQtyRow>(
       em(),
       'select sku_id, lot, on_hand::int as qty from stock_balance where location_id = ? and on_hand > 0',
       [ct!.location_id],
@@ -379,7 +400,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     await waitPrompt('Count submitted');
     await step('count-5-done');
     const done = await eventually(
-      () => sqlOne<{ status: string }>(em(), 'select status from count_task where id = ?', [ct!.id]),
+      () => sqlOne<Pick<CountTaskRow, 'status'>>(em(), 'select status from count_task where id = ?', [ct!.id]),
       (r) => r?.status === 'completed',
     );
     expect(done!.status).toBe('completed');
@@ -446,7 +467,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     const sku = fx.skus.find((x) => !x.lotTracked)!;
     const open = await eventually(
       () =>
-        sql<{ id: string; code: string | null }>(
+        sql<PutawayTargetRow>(
           em(),
           `select t.id, l.code from task t left join location l on l.id = t.to_location_id
            where t.type = 'putaway' and t.status = 'open' and t.sku_id = ? and t.warehouse_id = ? order by t.created_at`,
@@ -481,9 +502,11 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     await page.getByTestId('connection-state').filter({ hasText: 'Offline' }).waitFor({ timeout: 15_000 });
     if (proposed) await wedge(page, proposed);
     else {
-      const other = (await sqlOne<{ code: string }>(em(), `select code from location where warehouse_id = ? and type = 'reserve' limit 1`, [
-        sys.wh1,
-      ]))!;
+      const other = (await sqlOne<Pick<LocationRow, 'code'>>(
+        em(),
+        `select code from location where warehouse_id = ? and type = 'reserve' limit 1`,
+        [sys.wh1],
+      ))!;
       await wedge(page, other.code);
       await page.getByTestId('put-reason-full').click();
     }
@@ -495,7 +518,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     await page.getByTestId('queued').waitFor({ state: 'detached', timeout: 30_000 });
     const done = (await call('GET', `${sys.url}/v1/tasks/${held.id}`, sup.token)).body;
     expect(done.status).toBe('done');
-    const moved = await sqlOne<{ n: number }>(em(), `select count(*)::int as n from stock_movement where type = 'putaway' and ref_id = ?`, [
+    const moved = await sqlOne<CountRow>(em(), `select count(*)::int as n from stock_movement where type = 'putaway' and ref_id = ?`, [
       held.id,
     ]);
     expect(moved!.n).toBe(1);
@@ -517,7 +540,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
       (t) => t.id !== held.id,
     );
     await page.getByTestId('proposed').waitFor();
-    const closing = (await sqlOne<{ code: string }>(
+    const closing = (await sqlOne<Pick<LocationRow, 'code'>>(
       em(),
       `select code from location where warehouse_id = ? and type = 'reserve' and active and id <> coalesce(?::uuid, '00000000-0000-0000-0000-000000000000') order by code limit 1`,
       [sys.wh1, second.toLocationId],
@@ -568,7 +591,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     await wedge(page, sku.gtin13);
     await page.getByTestId('lookup-result').filter({ hasText: sku.code }).waitFor();
     await step('lookup-1-item');
-    const where = (await sqlOne<{ code: string }>(
+    const where = (await sqlOne<Pick<LocationRow, 'code'>>(
       em(),
       `select l.code from stock_balance b join location l on l.id = b.location_id where b.sku_id = ? and b.on_hand > 0 order by l.code limit 1`,
       [sku.id],
@@ -586,7 +609,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     await page.getByTestId('lookup-result').filter({ hasText: sku.code }).waitFor();
 
     // Move a pallet (LPN) to another location.
-    const [dock, reserve] = await sql<{ id: string; code: string }>(
+    const [dock, reserve] = await sql<Pick<LocationRow, 'id' | 'code'>>(
       em(),
       `select id, code from location where warehouse_id = ? and code in ('DOCK-01', ?) order by type = 'dock' desc`,
       [sys.wh1, where.code],
@@ -602,19 +625,19 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     await page.getByTestId('moved').filter({ hasText: reserve!.code }).waitFor();
     await step('move-3-moved');
     await eventually(
-      () => sqlOne<{ location_id: string }>(em(), 'select location_id from license_plate where id = ?', [lpn.id]),
+      () => sqlOne<Pick<LicensePlateRow, 'location_id'>>(em(), 'select location_id from license_plate where id = ?', [lpn.id]),
       (r) => r?.location_id === reserve!.id,
     );
 
     // Replenish: a supervisor's task from a reserve location into a pick face, walked by scans.
-    const from = (await sqlOne<{ location_id: string; code: string; sku_id: string }>(
+    const from = (await sqlOne<BalanceAtRow>(
       em(),
       `select b.location_id, l.code, b.sku_id from stock_balance b join location l on l.id = b.location_id join sku s on s.id = b.sku_id
        where b.warehouse_id = ? and not s.track_lot and b.lpn_id is null and b.status = 'available' and b.on_hand - b.reserved >= 2
          and l.type in ('reserve', 'pick_face') order by l.code limit 1`,
       [sys.wh1],
     ))!;
-    const to = (await sqlOne<{ id: string; code: string }>(
+    const to = (await sqlOne<Pick<LocationRow, 'id' | 'code'>>(
       em(),
       `select id, code from location where warehouse_id = ? and type = 'pick_face' and id <> ? and max_volume_mm3 is null order by code desc limit 1`,
       [sys.wh1, from.location_id],
@@ -651,7 +674,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
       (t) => t.status === 'done',
     );
     expect(done.qtyDone).toBe(2);
-    const moved = await sqlOne<{ n: number }>(
+    const moved = await sqlOne<CountRow>(
       em(),
       `select count(*)::int as n from stock_movement where ref_id = ? and from_location_id = ? and to_location_id = ? and qty = 2`,
       [task.body.id, from.location_id, to.id],
@@ -671,7 +694,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     await wedge(page, firstTote);
     await waitPrompt('Scan each item');
     await step('pack-2-verify');
-    const items = await sql<{ sku_id: string; qty: number }>(
+    const items = await sql<Pick<TaskLineRow, 'sku_id' | 'qty'>>(
       em(),
       `select l.sku_id, sum(l.qty_picked)::int as qty from task_line l where l.order_id = ? group by l.sku_id`,
       [firstOrder],
@@ -683,14 +706,14 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     await page.evaluate('window.__printed = 0; window.print = () => { window.__printed++; }');
     await page.getByTestId('weight-ok').click();
     await waitPrompt('Stick the label on the carton', 30_000);
-    const s = await sqlOne<{ status: string; shipment_ids: string[] }>(
+    const s = await sqlOne<PackedSessionRow>(
       em(),
       `select p.status, array(select id::text from shipment where order_id = p.order_id order by id) as shipment_ids from pack_session p where order_id = ?`,
       [firstOrder],
     );
     expect(s!.status).toBe('packed');
     expect(s!.shipment_ids.length).toBeGreaterThan(0);
-    const labels = await sql<{ shipment_id: string; tracking_number: string; print_count: number }>(
+    const labels = await sql<Pick<ShipmentLabelRow, 'shipment_id' | 'tracking_number' | 'print_count'>>(
       em(),
       `select shipment_id::text, tracking_number, print_count from shipment_label where shipment_id = any(?::uuid[]) and status = 'active'`,
       [`{${s!.shipment_ids.join(',')}}`],
@@ -715,7 +738,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
       () => page.evaluate('window.__printed') as Promise<number>,
       (n) => n === 2,
     );
-    const again = await sqlOne<{ print_count: number; n: number }>(
+    const again = await sqlOne<Pick<ShipmentLabelRow, 'print_count'> & CountRow>(
       em(),
       `select max(print_count)::int as print_count, count(*)::int as n from shipment_label where shipment_id = ?`,
       [labels[0]!.shipment_id],

@@ -7,7 +7,9 @@ import { CHROMIUM } from '../../scripts/lib/browser.js';
 import { seedDispatchDay } from '../../scripts/seed/dispatch.seed.js';
 import { sql } from '../../domain/shared/sql.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
+import type { RouteStopRow } from '../../domain/dispatch/entities/route-stop.entity.js';
 
+type ArrivedAtRow = Pick<RouteStopRow, 'arrived_at'>;
 // The board, the driver app and the re-plan, driven through Debian chromium with no network and no map tiles.
 const DAY = new Date().toISOString().slice(0, 10);
 const ARTIFACTS = join(process.cwd(), 'artifacts');
@@ -175,8 +177,7 @@ describe('dispatch board and driver app', () => {
     // and reach the server once the signal is back, as on the handheld.
     const second = mine().stops[1];
     const arrivedAt = async () =>
-      (await sql<{ arrived_at: Date | null }>(sys.rt.orm.em.fork(), 'select arrived_at from route_stop where id = ?', [second.id]))[0]!
-        .arrived_at;
+      (await sql<ArrivedAtRow>(sys.rt.orm.em.fork(), 'select arrived_at from route_stop where id = ?', [second.id]))[0]!.arrived_at;
     await browser.setOffline(true);
     await phone.getByTestId('connection-state').filter({ hasText: 'Offline' }).waitFor({ timeout: 15_000 });
     await phone.getByRole('button', { name: 'Arrived' }).click();

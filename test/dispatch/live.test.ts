@@ -6,7 +6,16 @@ import { sql } from '../../domain/shared/sql.js';
 import { seedDispatchDay } from '../../scripts/seed/dispatch.seed.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 import { startReceiver } from '../orders/receiver.js';
+import type { EventPayloadRow, TextCountRow } from '../harness/rows.js';
 
+import type { DriverPositionRow } from '../../domain/dispatch/entities/driver-position.entity.js';
+import type { IdRow } from '../../domain/shared/rows.js';
+import type { ReturnExpectationRow } from '../../domain/dispatch/entities/return-expectation.entity.js';
+import type { RouteStopRow } from '../../domain/dispatch/entities/route-stop.entity.js';
+import type { WarehouseRow } from '../../domain/layout/entities/warehouse.entity.js';
+
+type PositionTxRow = { n: string; txs: string };
+type AppliedRow = { applied: boolean };
 // Today (UTC, the test warehouse's zone), so live ETAs start from the real clock.
 const DAY = new Date().toISOString().slice(0, 10);
 let sys: TestSystem;
@@ -47,7 +56,7 @@ async function watch(token: string, rooms: string[]) {
 }
 
 const outbox = async (type: string) =>
-  sql<{ payload: any }>(sys.rt.orm.em.fork(), `select payload from outbox where type = ? order by id`, [type]);
+  sql<EventPayloadRow>(sys.rt.orm.em.fork(), `select payload from outbox where type = ? order by id`, [type]);
 
 beforeAll(async () => {
   sys = await startTestSystem({ workers: true });
@@ -112,7 +121,7 @@ describe('the live delivery day', () => {
       const e = await until(() => room.find((x) => x.type === 'vehicle.position_reported'));
       expect(e.payload).toMatchObject({ vehicleId: myVehicle, routeId: mine.id, planId: plan.id, lat: first.lat + 0.02, speedMps: 8 });
     }
-    const stored = await sql<{ n: string }>(sys.rt.orm.em.fork(), 'select count(*) as n from driver_position where vehicle_id = ?', [
+    const stored = await sql<TextCountRow>(sys.rt.orm.em.fork(), 'select count(*) as n from driver_position where vehicle_id = ?', [
       myVehicle,
     ]);
     expect(Number(stored[0]!.n)).toBe(1);
@@ -142,7 +151,7 @@ describe('the live delivery day', () => {
     expect(ack).toMatchObject({ ok: true, routeId: mine.id, notices: expect.any(Number) });
     const e = await until(() => whRoom.find((x) => x.type === 'vehicle.position_reported' && (x.payload as any).recordedAt === recordedAt));
     expect(e.payload).toMatchObject({ vehicleId: myVehicle, routeId: mine.id, lat: 52.301, speedMps: 5 });
-    const [row] = await sql<{ id: string; route_id: string }>(
+    const [row] = await sql<Pick<DriverPositionRow, 'id' | 'route_id'>>(
       sys.rt.orm.em.fork(),
       'select id, route_id from driver_position where id = ?',
       [ack.id],
@@ -231,11 +240,8 @@ describe('the live delivery day', () => {
     const second = mine.stops[1];
     // The shipment belongs to an order of two SKUs, so receiving learns what comes back.
     const em = sys.rt.orm.em.fork();
-    const [sku1, sku2] = await sql<{ id: string }>(
-      em,
-      `insert into sku (code, name) values ('RET-A', 'Mug'), ('RET-B', 'Plate') returning id`,
-    );
-    const [order] = await sql<{ id: string }>(
+    const [sku1, sku2] = await sql<IdRow>(em, `insert into sku (code, name) values ('RET-A', 'Mug'), ('RET-B', 'Plate') returning id`);
+    const [order] = await sql<IdRow>(
       em,
       `insert into sales_order (warehouse_id, external_id, source, currency) values (?, 'R-1', 'api', 'EUR') returning id`,
       [sys.wh1],
@@ -252,7 +258,7 @@ describe('the live delivery day', () => {
     const failed = await http('POST', `${sys.url}/v1/stops/${second.id}/fail`, { token: driver.token, body: { reasonCode: 'not_home' } });
     expect(failed.status).toBe(200);
     expect(failed.body.returnId).toEqual(expect.any(String));
-    const ret = await sql<{ shipment_id: string; status: string; reason_code: string }>(
+    const ret = await sql<Pick<ReturnExpectationRow, 'shipment_id' | 'status' | 'reason_code'>>(
       sys.rt.orm.em.fork(),
       'select shipment_id, status, reason_code from return_expectation where id = ?',
       [failed.body.returnId],
@@ -324,7 +330,7 @@ describe('the live delivery day', () => {
     expect(new Set(sent.map((r) => r.body.id)).size).toBe(40);
     expect(sent.every((r) => r.body.routeId === theirs.id)).toBe(true);
     const em = sys.rt.orm.em.fork();
-    const rows = await sql<{ n: string; txs: string }>(
+    const rows = await sql<PositionTxRow>(
       em,
       'select count(*) as n, count(distinct xmin::text) as txs from driver_position where vehicle_id = ?',
       [vehicleIds[5]],
@@ -351,12 +357,9 @@ describe('the live delivery day', () => {
     expect([a.status, b.status]).toEqual([201, 201]);
     expect(b.body.id).toBe(a.body.id);
     expect(b.headers.get('idempotent-replayed')).toBe('true');
-    const applied = await sql<{ applied: boolean }>(
-      em,
-      `select applied_at is not null as applied from idempotency_key where key = 'ping-replay-1'`,
-    );
+    const applied = await sql<AppliedRow>(em, `select applied_at is not null as applied from idempotency_key where key = 'ping-replay-1'`);
     expect(applied).toEqual([{ applied: true }]);
-    const n = await sql<{ n: string }>(em, 'select count(*) as n from driver_position where vehicle_id = ?', [vehicleIds[5]]);
+    const n = await sql<TextCountRow>(em, 'select count(*) as n from driver_position where vehicle_id = ?', [vehicleIds[5]]);
     expect(Number(n[0]!.n)).toBe(41);
   });
 
@@ -365,7 +368,7 @@ describe('the live delivery day', () => {
       http('POST', `${sys.url}/v1/vehicles/${vehicleIds[5]}/positions`, { token: otherDriver.token, body: { lat: 52.37, lng: 4.9 } });
     expect((await ping()).status).toBe(201); // authorised, and cached in the API process
     const em = sys.rt.orm.em.fork();
-    const [d] = await sql<{ id: string }>(em, 'select id from driver where user_id = ?', [otherDriver.id]);
+    const [d] = await sql<IdRow>(em, 'select id from driver where user_id = ?', [otherDriver.id]);
     // A plain SQL write (no API call to invalidate anything): the triggers' NOTIFY reaches the cache on commit.
     await sql(em, 'update driver set vehicle_id = null where id = ?', [d!.id]);
     await sql(em, 'update route set driver_id = null where vehicle_id = ? and driver_id = ?', [vehicleIds[5], d!.id]);
@@ -378,13 +381,13 @@ describe('the live delivery day', () => {
   it('tells a customer "delayed" once when the live ETA passes their window, and a new ETA once it moved by more than 15 minutes', async () => {
     const theirs = plan.routes.find((r: any) => r.vehicleId === vehicleIds[5]);
     const em = sys.rt.orm.em.fork();
-    const open = await sql<{ id: string; shipment_id: string }>(
+    const open = await sql<Pick<RouteStopRow, 'id' | 'shipment_id'>>(
       em,
       `select id, shipment_id from route_stop where route_id = ? and status = 'dispatched' order by seq`,
       [theirs.id],
     );
     const [late, moved] = [open[1]!, open[2]!];
-    const [wh] = await sql<{ timezone: string }>(em, 'select timezone from warehouse where id = ?', [sys.wh1]);
+    const [wh] = await sql<Pick<WarehouseRow, 'timezone'>>(em, 'select timezone from warehouse where id = ?', [sys.wh1]);
     const nowS = secondsOfDay(new Date(), DAY, wh!.timezone);
     // One window closes a minute ago (any live ETA misses it); the other stop is open all day but its customer was told midnight.
     await sql(em, 'update shipment set window_start_s = null, window_end_s = ? where id = ?', [Math.max(0, nowS - 60), late.shipment_id]);
@@ -407,14 +410,14 @@ describe('the live delivery day', () => {
     expect(Date.parse(told.etaAt)).toBeGreaterThan(Date.now() - 60_000);
     expect(told.trackingUrl).toMatch(/\/console\/#\/track\//);
     // The stop now remembers the ETA it told, so the next ping says nothing new about it.
-    const [st] = await sql<{ notified_eta_s: number }>(em, 'select notified_eta_s from route_stop where id = ?', [moved.id]);
+    const [st] = await sql<Pick<RouteStopRow, 'notified_eta_s'>>(em, 'select notified_eta_s from route_stop where id = ?', [moved.id]);
     expect(Number(st!.notified_eta_s)).toBeGreaterThan(nowS - 60);
   });
 
   it("places the driver's break still to take in the live ETAs on the board", async () => {
     const theirs = plan.routes.find((r: any) => r.vehicleId === vehicleIds[5]);
     const em = sys.rt.orm.em.fork();
-    const stops = await sql<{ id: string; shipment_id: string; status: string }>(
+    const stops = await sql<Pick<RouteStopRow, 'id' | 'shipment_id' | 'status'>>(
       em,
       'select id, shipment_id, status from route_stop where route_id = ? order by seq',
       [theirs.id],
@@ -422,7 +425,7 @@ describe('the live delivery day', () => {
     const next = stops.findIndex((s) => s.status === 'dispatched');
     expect(next).toBeGreaterThanOrEqual(0);
     await sql(em, 'update shipment set window_start_s = null where id = ?', [stops[next]!.shipment_id]);
-    const [wh] = await sql<{ timezone: string }>(em, 'select timezone from warehouse where id = ?', [sys.wh1]);
+    const [wh] = await sql<Pick<WarehouseRow, 'timezone'>>(em, 'select timezone from warehouse where id = ?', [sys.wh1]);
     const nowS = secondsOfDay(new Date(), DAY, wh!.timezone);
     // Lunch (30 min) must have started by now: taken at the first gap, before the next stop.
     await sql(em, 'update vehicle set breaks = ?::jsonb where id = ?', [

@@ -8,6 +8,9 @@ import { seedDispatchDay } from '../../scripts/seed/dispatch.seed.js';
 import { activeSolveThreads } from '../../workers/routing/run-in-thread.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 
+import type { OutboxRow } from '../../domain/events/entities/outbox.entity.js';
+
+type TypedEventRow = Pick<OutboxRow, 'type'> & { payload: any };
 const DAY = '2026-11-26';
 let sys: TestSystem;
 let dispatcher: TestUser;
@@ -172,9 +175,11 @@ describe('planning a 300-stop demo day', () => {
     const cancelled = await settled(planId, 'cancelled');
     expect(activeSolveThreads()).toBe(0);
     expect(cancelled.routes).toEqual([]);
-    const ev = await sql<{ type: string }>(sys.rt.orm.em.fork(), `select type from outbox where payload->>'planId' = ? order by id`, [
-      planId,
-    ]);
+    const ev = await sql<Pick<OutboxRow, 'type'>>(
+      sys.rt.orm.em.fork(),
+      `select type from outbox where payload->>'planId' = ? order by id`,
+      [planId],
+    );
     expect(ev.map((e) => e.type).at(-1)).toBe('route_plan.cancelled');
     expect((await http('POST', `${sys.url}/v1/route-plans/${planId}/cancel`, { token: dispatcher.token })).status).toBe(409);
   });
@@ -242,10 +247,7 @@ describe('dispatch, breakdown and re-optimisation', () => {
     // The driver may not touch another driver's route.
     expect((await http('POST', `${sys.url}/v1/stops/${broken.stops[0].id}/delivered`, { token: driver.token })).status).toBe(404);
     expect((await http('POST', `${sys.url}/v1/stops/${broken.stops[0].id}/delivered`, { token: dispatcher.token })).status).toBe(200);
-    const out = await sql<{ type: string; payload: any }>(
-      sys.rt.orm.em.fork(),
-      `select type, payload from outbox where type like 'shipment.%' order by id`,
-    );
+    const out = await sql<TypedEventRow>(sys.rt.orm.em.fork(), `select type, payload from outbox where type like 'shipment.%' order by id`);
     expect(out.map((e) => e.type)).toEqual(['shipment.delivered', 'shipment.delivery_failed', 'shipment.delivered']);
     expect(out[0]!.payload).toMatchObject({
       shipmentId: kept.stops[0].shipmentId,

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../domain/shared/sql.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 
+import type { IdRow } from '../../domain/shared/rows.js';
+import type { ShipmentRow } from '../../domain/shipping/entities/shipment.entity.js';
 const DAY = '2026-12-03';
 let sys: TestSystem;
 let dispatcher: TestUser;
@@ -10,7 +12,7 @@ let ids: string[];
 let foreign: string;
 
 async function shipment(warehouseId: string, k: number): Promise<string> {
-  const [row] = await sql<{ id: string }>(
+  const [row] = await sql<IdRow>(
     sys.rt.orm.em.fork(),
     `insert into shipment (warehouse_id, status, carrier_code, tracking_number, weight_g, volume_mm3, lat, lng, delivery_date, service_time_s)
     values (?, 'labelled', 'own-fleet', ?, 1000, 1000000, ?, ?, ?::date, 300) returning id`,
@@ -128,9 +130,11 @@ describe('stop-side rules through the route planning API', () => {
     expect(otherWarehouse.headers.get('content-type')).toContain('application/problem+json');
     expect(otherWarehouse.body.errors).toEqual([expect.objectContaining({ path: 'body.stopRules.1.shipmentId' })]);
     // Nothing was written by the rejected request.
-    const [row] = await sql<{ delivery_priority: number }>(sys.rt.orm.em.fork(), 'select delivery_priority from shipment where id = ?', [
-      foreign,
-    ]);
+    const [row] = await sql<Pick<ShipmentRow, 'delivery_priority'>>(
+      sys.rt.orm.em.fork(),
+      'select delivery_priority from shipment where id = ?',
+      [foreign],
+    );
     expect(row!.delivery_priority).toBe(0);
   });
 });

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../domain/shared/sql.js';
 import { http, startTestSystem, type TestSystem } from '../harness/context.js';
 
+import type { OutboxRow } from '../../domain/events/entities/outbox.entity.js';
+
+type EmittedRow = Pick<OutboxRow, 'warehouse_id' | 'rooms'> & { payload: Record<string, unknown> };
 // Events the contract test found declared but never emitted, now written by the code paths they describe.
 let sys: TestSystem;
 
@@ -11,11 +14,7 @@ beforeAll(async () => {
 afterAll(async () => sys?.close());
 
 const outbox = (type: string) =>
-  sql<{ warehouse_id: string; payload: Record<string, unknown>; rooms: string[] }>(
-    sys.rt.orm.em.fork(),
-    'select warehouse_id, payload, rooms from outbox where type = ? order by id',
-    [type],
-  );
+  sql<EmittedRow>(sys.rt.orm.em.fork(), 'select warehouse_id, payload, rooms from outbox where type = ? order by id', [type]);
 
 describe('user.logged_in', () => {
   it('is emitted in each warehouse of a user who logs in, by password or by badge, and not for a failed login', async () => {

@@ -6,6 +6,14 @@ import { withTx } from '../../platform/db.js';
 import { startTestSystem, type TestSystem } from '../harness/context.js';
 import { bulkUsers, call, type BulkUser } from './support.js';
 
+import type { TaskRow } from '../../domain/tasks/entities/task.entity.js';
+import type { IdRow } from '../../domain/shared/rows.js';
+import type { OutboxRow } from '../../domain/events/entities/outbox.entity.js';
+
+/** A claimed task always has an assignee (the entity's assignee_id is nullable). */
+type ClaimedTaskRow = Pick<TaskRow, 'id'> & { assignee_id: string };
+
+type TaskStatusRow = Pick<TaskRow, 'status'> & { n: number; max_claims: number };
 let sys: TestSystem;
 let pickers: BulkUser[];
 let sup: BulkUser;
@@ -42,10 +50,7 @@ describe('claim-next under 300 concurrent pickers', () => {
 
   it('drains the pool with concurrent complete-and-claim rounds: every task done exactly once, none starved', async () => {
     const held = new Map<string, string>(); // picker id -> task id
-    for (const r of await sql<{ assignee_id: string; id: string }>(
-      sys.rt.orm.em.fork(),
-      `select assignee_id, id from task where status = 'claimed'`,
-    ))
+    for (const r of await sql<ClaimedTaskRow>(sys.rt.orm.em.fork(), `select assignee_id, id from task where status = 'claimed'`))
       held.set(r.assignee_id, r.id);
     const doneBy = new Map<string, string>();
     for (let round = 0; round < 10 && held.size > 0; round++) {
@@ -70,7 +75,7 @@ describe('claim-next under 300 concurrent pickers', () => {
       expect(new Set(held.values()).size).toBe(held.size);
     }
     expect(doneBy.size).toBe(TASKS);
-    const stats = await sql<{ status: string; n: number; max_claims: number }>(
+    const stats = await sql<TaskStatusRow>(
       sys.rt.orm.em.fork(),
       `select status, count(*)::int as n, max(claim_count)::int as max_claims from task group by status`,
     );
@@ -82,7 +87,7 @@ describe('eligibility, supervisor controls and leases', () => {
   it('honours role, equipment and zone', async () => {
     const [packer] = await bulkUsers(sys, 'packer', 1, ['packer']);
     const [p1, p2] = await bulkUsers(sys, 'eq', 2, ['picker']);
-    const zones = await sql<{ id: string }>(
+    const zones = await sql<IdRow>(
       sys.rt.orm.em.fork(),
       `insert into zone (warehouse_id, code, name) values (?, 'Z-A', 'A'), (?, 'Z-B', 'B') returning id`,
       [sys.wh1, sys.wh1],
@@ -119,7 +124,7 @@ describe('eligibility, supervisor controls and leases', () => {
     const cancelled = await call('POST', `${sys.url}/v1/tasks/${t.id}/cancel`, sup!.token, { reason: 'stock moved' });
     expect(cancelled.body.status).toBe('cancelled');
     expect((await claim(b!)).status).toBe(204);
-    const events = await sql<{ type: string; rooms: string[] }>(
+    const events = await sql<Pick<OutboxRow, 'type' | 'rooms'>>(
       sys.rt.orm.em.fork(),
       `select type, rooms from outbox where payload->>'taskId' = ? order by id`,
       [t.id],

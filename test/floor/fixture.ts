@@ -7,6 +7,7 @@ import { systemClock } from '../../domain/shared/clock.js';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { rng } from '../../scripts/seed/rng.js';
 
+import type { IdRow } from '../../domain/shared/rows.js';
 export interface FloorSku {
   id: string;
   code: string;
@@ -65,7 +66,7 @@ export async function buildFloor(
   const zones: { id: string }[] = [];
   for (let z = 0; z < (opts.zones ?? 1); z++) {
     zones.push(
-      (await sqlOne<{ id: string }>(
+      (await sqlOne<IdRow>(
         em,
         `insert into zone (warehouse_id, code, name) values (?, ?, 'Pick area') on conflict (warehouse_id, code) do update set name = excluded.name returning id`,
         [warehouseId, `PICK-${z}`],
@@ -88,7 +89,7 @@ export async function buildFloor(
     const gtin13 = body + gs1CheckDigit(body);
     const lotTracked = i % 10 === 3;
     const weightG = 100 + Math.floor(r() * 900);
-    const sku = (await sqlOne<{ id: string }>(
+    const sku = (await sqlOne<IdRow>(
       em,
       `insert into sku (code, name, length_mm, width_mm, height_mm, weight_g, track_lot, track_expiry, fragile)
       values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
@@ -107,7 +108,7 @@ export async function buildFloor(
     await sql(em, `insert into sku_barcode (barcode, sku_id, kind) values (?, ?, 'gtin13')`, [gtin13, sku.id]);
     skus.push({ id: sku.id, code: `${prefix}-SKU-${pad(i, 4)}`, gtin13, lotTracked, weightG });
     const zoneOf = zones[Math.floor(i / 10) % zones.length]!;
-    const locs = await sql<{ id: string }>(
+    const locs = await sql<IdRow>(
       em,
       `insert into location (warehouse_id, zone_id, code, type, aisle, bay, level, x_mm, y_mm)
       values (?, ?, ?, 'pick_face', ?, ?, 1, ?, ?), (?, ?, ?, 'reserve', ?, ?, 2, ?, ?) returning id`,
@@ -172,7 +173,7 @@ export async function buildFloor(
   }
   const orderIds = nOrders
     ? (
-        await sql<{ id: string }>(
+        await sql<IdRow>(
           em,
           `insert into sales_order (warehouse_id, external_id, source, status, currency, shipping_method, priority_rank, ship_to, promise_date)
           select ?, ? || '-ORD-' || lpad(g::text, 5, '0'), 'api', 'pending', 'EUR', (?::text[])[g % 3 + 1], case when g % 9 = 0 then 0 else 1 end,

@@ -10,6 +10,11 @@ import { startTestSystem, type TestSystem } from '../harness/context.js';
 import { buildFloor, itemScanFor, type FloorFixture } from './fixture.js';
 import { bulkUsers, call, eventually, pickWholeTask, type BulkUser } from './support.js';
 
+import type { IdRow, CountRow } from '../../domain/shared/rows.js';
+import type { TaskRow } from '../../domain/tasks/entities/task.entity.js';
+import type { SalesOrderRow } from '../../domain/orders/entities/sales-order.entity.js';
+
+type OrderLinesRow = Pick<SalesOrderRow, 'id'> & { shipping_method: string; lines: number };
 let sys: TestSystem;
 let fx: FloorFixture;
 let sup: BulkUser;
@@ -31,7 +36,7 @@ const scanFor = (line: { skuId: string; lot: string | null }) =>
 const claim = (p: BulkUser, types: string[]) => call('POST', `${sys.url}/v1/tasks/claim`, p.token, { warehouseId: sys.wh1, types });
 const ordersOf = async (where: string) =>
   (
-    await sql<{ id: string }>(
+    await sql<IdRow>(
       em(),
       `select o.id from sales_order o where o.warehouse_id = ? and o.status = 'allocated' and ${where} order by o.created_at, o.id`,
       [sys.wh1],
@@ -60,7 +65,7 @@ describe('wave templates', () => {
     const w = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/waves`, sup!.token, { templateId: t.body.id });
     expect(w.status).toBe(201);
     expect(w.body.status).toBe('planned');
-    const rows = await sql<{ id: string; shipping_method: string; lines: number }>(
+    const rows = await sql<OrderLinesRow>(
       em(),
       `select o.id, o.shipping_method, (select count(*)::int from order_line l where l.order_id = o.id) as lines
       from sales_order o where o.id = any(?::uuid[])`,
@@ -172,7 +177,7 @@ describe('handheld scan checks', () => {
     expect(ok.status).toBe(200);
     const again = await call('POST', url, pick[1]!.token, body);
     expect(again.status).toBe(200);
-    const moved = await sqlOne<{ n: number }>(em(), `select count(*)::int as n from stock_movement where type = 'pick' and ref_id = ?`, [
+    const moved = await sqlOne<CountRow>(em(), `select count(*)::int as n from stock_movement where type = 'pick' and ref_id = ?`, [
       line.orderLineId,
     ]);
     expect(moved!.n).toBe(1);
@@ -192,13 +197,12 @@ describe('background work', () => {
     const got = await claim(pick[2]!, ['pick']);
     expect(got.body.id).toBe(w.body.taskIds[0]);
     const back = await eventually(
-      () =>
-        sqlOne<{ status: string; assignee_id: string | null }>(em(), 'select status, assignee_id from task where id = ?', [got.body.id]),
+      () => sqlOne<Pick<TaskRow, 'status' | 'assignee_id'>>(em(), 'select status, assignee_id from task where id = ?', [got.body.id]),
       (r) => r!.status === 'open',
       30_000,
     );
     expect(back!.assignee_id).toBeNull();
-    const rel = await sqlOne<{ n: number }>(
+    const rel = await sqlOne<CountRow>(
       em(),
       `select count(*)::int as n from outbox where type = 'task.released' and payload->>'taskId' = ? and payload->>'reason' = 'lease_expired'`,
       [got.body.id],
@@ -220,7 +224,7 @@ describe('background work', () => {
     // a: cancelled before pick → its task is cancelled by the floor worker.
     await withTx(sys.rt.orm.em, (tx) => cancelOrderTx(tx, a!, { reason: 'customer changed mind', source: 'test' }));
     await eventually(
-      () => sql<{ status: string }>(em(), `select status from task where wave_id = ? and order_id = ?`, [w.body.id, a]),
+      () => sql<Pick<TaskRow, 'status'>>(em(), `select status from task where wave_id = ? and order_id = ?`, [w.body.id, a]),
       (r) => r[0]?.status === 'cancelled',
     );
     // b: picked, then cancelled → put-back task.
@@ -244,7 +248,7 @@ describe('background work', () => {
       task = r.body;
     }
     expect(task.status).toBe('done');
-    const inTotes = await sqlOne<{ n: number }>(
+    const inTotes = await sqlOne<CountRow>(
       em(),
       `select coalesce(sum(b.on_hand), 0)::int as n from stock_balance b join tote t on t.lpn_id = b.lpn_id where t.code = ?`,
       [toteFor(t.id, b!)],
@@ -260,7 +264,7 @@ describe('background work', () => {
       pickMode: 'discrete',
     });
     const sku = fx.skus[5]!;
-    const o = await sqlOne<{ id: string }>(
+    const o = await sqlOne<IdRow>(
       em(),
       `insert into sales_order (warehouse_id, external_id, source, status, currency, shipping_method) values (?, 'STREAM-1', 'api', 'pending', 'EUR', 'dhl:express') returning id`,
       [sys.wh1],
@@ -268,10 +272,12 @@ describe('background work', () => {
     await sql(em(), `insert into order_line (order_id, line_no, sku_id, qty) values (?, 1, ?, 1)`, [o!.id, sku.id]);
     await withTx(sys.rt.orm.em, (tx) => allocateOrder(tx, o!.id, systemClock));
     const task = await eventually(
-      () => sqlOne<{ id: string; type: string }>(em(), `select t.id, t.type from task t where t.order_id = ?`, [o!.id]),
+      () => sqlOne<Pick<TaskRow, 'id' | 'type'>>(em(), `select t.id, t.type from task t where t.order_id = ?`, [o!.id]),
       (r) => !!r,
     );
     expect(task!.type).toBe('pick');
-    expect((await sqlOne<{ status: string }>(em(), 'select status from sales_order where id = ?', [o!.id]))!.status).toBe('released');
+    expect((await sqlOne<Pick<SalesOrderRow, 'status'>>(em(), 'select status from sales_order where id = ?', [o!.id]))!.status).toBe(
+      'released',
+    );
   });
 });

@@ -10,14 +10,18 @@ import { rng } from '../../scripts/seed/rng.js';
 import { startTestSystem, type TestSystem } from '../harness/context.js';
 import { buildFloor } from './fixture.js';
 
+import type { LocationRow } from '../../domain/layout/entities/location.entity.js';
+
+/** Pick faces and reserve slots always sit in an aisle (the entity's aisle is nullable). */
+type FaceLocationRow = Pick<LocationRow, 'id' | 'code'> & { aisle: string };
 let sys: TestSystem;
-let locs: { id: string; code: string; aisle: string }[];
+let locs: FaceLocationRow[];
 
 beforeAll(async () => {
   sys = await startTestSystem();
   // 8 aisles (A..H) of 10 bays at two levels, and a pack station.
   await withTx(sys.rt.orm.em, (tx) => buildFloor(tx, sys.wh1, { orders: 0, skus: 80, seed: 5 }));
-  locs = await sql<{ id: string; code: string; aisle: string }>(
+  locs = await sql<FaceLocationRow>(
     sys.rt.orm.em.fork(),
     `select id, code, aisle from location where warehouse_id = ? and type in ('pick_face', 'reserve') order by code`,
     [sys.wh1],

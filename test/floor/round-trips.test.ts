@@ -17,6 +17,8 @@ import { startTestSystem, type TestSystem } from '../harness/context.js';
 import { buildFloor, itemScanFor, type FloorFixture } from './fixture.js';
 import { bulkUsers, type BulkUser } from './support.js';
 
+import type { SalesOrderRow } from '../../domain/orders/entities/sales-order.entity.js';
+import type { CountRow } from '../../domain/shared/rows.js';
 const counting = new AsyncLocalStorage<string[]>();
 const logs = new Map<string, string[]>();
 type QueryFn = (this: unknown, ...args: unknown[]) => unknown;
@@ -128,11 +130,11 @@ describe('handheld hot path round trips', () => {
     expect(perConfirm.length).toBeGreaterThan(1);
     // The task's orders are picked, their totes at pack, and the ledger agrees with what was confirmed.
     const orders = [...new Set(task.lines.map((l: { orderId: string }) => l.orderId))] as string[];
-    const st = await sql<{ status: string }>(sys.rt.orm.em.fork(), 'select status from sales_order where id = any(?::uuid[])', [
+    const st = await sql<Pick<SalesOrderRow, 'status'>>(sys.rt.orm.em.fork(), 'select status from sales_order where id = any(?::uuid[])', [
       `{${orders.join(',')}}`,
     ]);
     expect(st.every((s) => s.status === 'picked')).toBe(true);
-    const onCarts = await sqlOne<{ n: number }>(
+    const onCarts = await sqlOne<CountRow>(
       sys.rt.orm.em.fork(),
       `select coalesce(sum(b.on_hand), 0)::int as n from stock_balance b join location l on l.id = b.location_id where l.code = 'CARTS' and l.warehouse_id = ?`,
       [sys.wh1],

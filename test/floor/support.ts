@@ -2,6 +2,7 @@ import type { Role } from '../../domain/shared/roles.js';
 import { sql } from '../../domain/shared/sql.js';
 import type { TestSystem } from '../harness/context.js';
 
+import type { AppUserRow } from '../../domain/identity/entities/app-user.entity.js';
 export interface BulkUser {
   id: string;
   username: string;
@@ -10,7 +11,7 @@ export interface BulkUser {
 
 /** Many users at once (one INSERT, no password hashing: they only use tokens). */
 export async function bulkUsers(sys: TestSystem, prefix: string, n: number, roles: Role[], warehouseId = sys.wh1): Promise<BulkUser[]> {
-  const rows = await sql<{ id: string; username: string }>(
+  const rows = await sql<Pick<AppUserRow, 'id' | 'username'>>(
     sys.rt.orm.em.fork(),
     `
     insert into app_user (username, display_name, password_hash, roles, warehouse_ids)

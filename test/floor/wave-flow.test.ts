@@ -8,6 +8,17 @@ import { startTestSystem, type TestSystem } from '../harness/context.js';
 import { buildFloor, itemScanFor, type FloorFixture } from './fixture.js';
 import { bulkUsers, call, eventually, type BulkUser } from './support.js';
 
+import type { CountRow } from '../../domain/shared/rows.js';
+import type { SalesOrderRow } from '../../domain/orders/entities/sales-order.entity.js';
+import type { ShipmentRow } from '../../domain/shipping/entities/shipment.entity.js';
+import type { WaveRow } from '../../domain/picking/entities/wave.entity.js';
+import type { StockBalanceRow } from '../../domain/inventory/entities/stock-balance.entity.js';
+import type { BoxTypeRow } from '../../domain/packing/entities/box-type.entity.js';
+
+type DiscrepancyEventRow = { payload: { code: string; sessionId: string } };
+type ShipmentStatusRow = Pick<ShipmentRow, 'status'> & { orders: number; bad: number };
+type StockTotalsRow = Pick<StockBalanceRow, 'on_hand' | 'reserved'> & { carts: number; outbound: number };
+type PickedTotalsRow = { n: number; ordered: number };
 let sys: TestSystem;
 let fx: FloorFixture;
 let sup: BulkUser;
@@ -45,7 +56,7 @@ describe('a wave of 200 orders: release → handheld picking → packing → shi
   let shortDone = false;
 
   it('releases the wave as sequenced batch pick lists with an allocation log', async () => {
-    const expected = await sql<{ n: number }>(
+    const expected = await sql<CountRow>(
       sys.rt.orm.em.fork(),
       `select count(*)::int as n from sales_order where warehouse_id = ? and status = 'allocated'`,
       [sys.wh1],
@@ -115,13 +126,13 @@ describe('a wave of 200 orders: release → handheld picking → packing → shi
       }),
     );
     expect(shortDone).toBe(true);
-    const st = await sql<{ status: string; n: number }>(
+    const st = await sql<Pick<SalesOrderRow, 'status'> & CountRow>(
       sys.rt.orm.em.fork(),
       `select status, count(*)::int as n from sales_order where warehouse_id = ? group by status`,
       [sys.wh1],
     );
     expect(st).toEqual([{ status: 'picked', n: 200 }]);
-    const count = await sqlOne<{ n: number }>(
+    const count = await sqlOne<CountRow>(
       sys.rt.orm.em.fork(),
       `select count(*)::int as n from task where type = 'count' and ref_type = 'count_task'`,
     );
@@ -174,7 +185,7 @@ describe('a wave of 200 orders: release → handheld picking → packing → shi
             expect(w.status).toBe(422);
             expect(w.body.type).toContain('weight-out-of-tolerance');
             // The refusal is reported to supervisors as an event, though the pack itself rolled back.
-            const reported = await sqlOne<{ payload: { code: string; sessionId: string } }>(
+            const reported = await sqlOne<DiscrepancyEventRow>(
               sys.rt.orm.em.fork(),
               `select payload from outbox where type = 'pack.discrepancy_found' and payload->>'sessionId' = ?`,
               [s.body.id],
@@ -203,13 +214,13 @@ describe('a wave of 200 orders: release → handheld picking → packing → shi
     );
     expect(overrideDone).toBe(true);
     const em = sys.rt.orm.em.fork();
-    const st = await sql<{ status: string; n: number }>(
+    const st = await sql<Pick<SalesOrderRow, 'status'> & CountRow>(
       em,
       `select status, count(*)::int as n from sales_order where warehouse_id = ? group by status`,
       [sys.wh1],
     );
     expect(st).toEqual([{ status: 'packed', n: 200 }]);
-    const ships = await sql<{ status: string; orders: number; bad: number }>(
+    const ships = await sql<ShipmentStatusRow>(
       em,
       `select status, count(distinct order_id)::int as orders,
       count(*) filter (where weight_g <= 0 or length_mm <= 0 or box_id is null)::int as bad from shipment where warehouse_id = ? group by status`,
@@ -218,7 +229,7 @@ describe('a wave of 200 orders: release → handheld picking → packing → shi
     expect(ships).toEqual([{ status: 'packed', orders: 200, bad: 0 }]);
     // The wave settles after commit (floor-events worker).
     await eventually(
-      () => sqlOne<{ status: string }>(em, 'select status from wave where warehouse_id = ?', [sys.wh1]),
+      () => sqlOne<Pick<WaveRow, 'status'>>(em, 'select status from wave where warehouse_id = ?', [sys.wh1]),
       (w) => w!.status === 'completed',
     );
   }, 600_000); // a long flow: 200 orders at 8 pack stations; timed out at 240 s on a shared 2-core machine at load 25
@@ -226,7 +237,7 @@ describe('a wave of 200 orders: release → handheld picking → packing → shi
   it('leaves the ledger balanced: every unit received is on a shelf or in a packed carton, nothing left in totes or reserved', async () => {
     const em = sys.rt.orm.em.fork();
     expect(await ledgerMismatches(em, sys.wh1)).toEqual([]);
-    const b = await sqlOne<{ on_hand: number; reserved: number; carts: number; outbound: number }>(
+    const b = await sqlOne<StockTotalsRow>(
       em,
       `
       select sum(b.on_hand)::int as on_hand, sum(b.reserved)::int as reserved,
@@ -234,14 +245,14 @@ describe('a wave of 200 orders: release → handheld picking → packing → shi
       from stock_balance b join location l on l.id = b.location_id where b.warehouse_id = ?`,
       [sys.wh1],
     );
-    const picked = await sqlOne<{ n: number; ordered: number }>(
+    const picked = await sqlOne<PickedTotalsRow>(
       em,
       `select sum(l.picked_qty)::int as n, sum(l.qty)::int as ordered from order_line l join sales_order o on o.id = l.order_id where o.warehouse_id = ?`,
       [sys.wh1],
     );
     expect(b).toEqual({ on_hand: fx.receivedUnits, reserved: 0, carts: 0, outbound: picked!.n });
     expect(picked!.n).toBe(picked!.ordered); // the short was re-allocated and picked elsewhere
-    const pending = await sqlOne<{ n: number }>(
+    const pending = await sqlOne<CountRow>(
       em,
       `select count(*)::int as n from stock_reservation where warehouse_id = ? and status = 'pending'`,
       [sys.wh1],
@@ -274,5 +285,5 @@ describe('a wave of 200 orders: release → handheld picking → packing → shi
 });
 
 async function tareOf(code: string): Promise<number> {
-  return (await sqlOne<{ tare_g: number }>(sys.rt.orm.em.fork(), 'select tare_g from box_type where code = ?', [code]))!.tare_g;
+  return (await sqlOne<Pick<BoxTypeRow, 'tare_g'>>(sys.rt.orm.em.fork(), 'select tare_g from box_type where code = ?', [code]))!.tare_g;
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqlOne } from '../../domain/shared/sql.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 
+import type { CountRow } from '../../domain/shared/rows.js';
 // The handheld registry and the user's language live on the server: a device is known to supervisors with who
 // used it last, and the language a worker chose comes back with their sign-in on any device.
 let sys: TestSystem;
@@ -28,7 +29,7 @@ describe('device registry', () => {
     const again = await api('PUT', '/devices/dev-hh-07', picker.token, { name: 'HH-07 dock 2' });
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ name: 'HH-07 dock 2', warehouseId: sys.wh1 });
-    const audits = await sqlOne<{ n: number }>(
+    const audits = await sqlOne<CountRow>(
       sys.rt.orm.em.fork(),
       `select count(*)::int as n from audit_log where action = 'device.registered' and object_id = 'dev-hh-07'`,
     );

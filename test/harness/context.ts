@@ -12,6 +12,7 @@ import { hashSecret } from '../../domain/identity/password.js';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
 import type { Role } from '../../domain/shared/roles.js';
 
+import type { IdRow } from '../../domain/shared/rows.js';
 /** A fresh database cloned from the migrated template; dropped by the returned function. */
 export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const template = inject('databaseUrl');
@@ -94,8 +95,8 @@ export async function startTestSystem(opts: { workers?: boolean; env?: Record<st
   const api = await startApi(rt, 0, '127.0.0.1');
   const workerHandles: Awaited<ReturnType<typeof startWorkers>>[] = [];
   const em = rt.orm.em.fork();
-  const [w1] = await sql<{ id: string }>(em, `insert into warehouse (code, name) values ('WH1', 'Test DC 1') returning id`);
-  const [w2] = await sql<{ id: string }>(em, `insert into warehouse (code, name) values ('WH2', 'Test DC 2') returning id`);
+  const [w1] = await sql<IdRow>(em, `insert into warehouse (code, name) values ('WH1', 'Test DC 1') returning id`);
+  const [w2] = await sql<IdRow>(em, `insert into warehouse (code, name) values ('WH2', 'Test DC 2') returning id`);
   await sql(em, 'insert into event_stream (warehouse_id) values (?), (?)', [w1!.id, w2!.id]);
   const settings = jwtSettings(config);
   const token: TestSystem['token'] = (u) => signAccessToken(settings, u);
@@ -109,7 +110,7 @@ export async function startTestSystem(opts: { workers?: boolean; env?: Record<st
     token,
     async user(username, roles, warehouseIds = [w1!.id], o = {}) {
       // Cheap scrypt cost in tests only: hashing strength is not under test here.
-      const row = await sqlOne<{ id: string }>(
+      const row = await sqlOne<IdRow>(
         rt.orm.em.fork(),
         `insert into app_user (username, display_name, password_hash, badge_code, pin_hash, roles, warehouse_ids)
         values (?, ?, ?, ?, ?, ?::text[], ?::uuid[]) returning id`,

@@ -3,6 +3,9 @@ import { gs1CheckDigit } from '../../domain/scanning/index.js';
 import { sqlOne } from '../../domain/shared/sql.js';
 import { startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 
+import type { CountRow } from '../../domain/shared/rows.js';
+
+type ImportTxRow = { n: number; rows: number };
 let sys: TestSystem;
 let sup: TestUser;
 /** The global catalog is written by admins only (any warehouse's supervisor could otherwise change every warehouse's SKUs). */
@@ -50,7 +53,7 @@ describe('CSV import of 10,000 SKUs', () => {
     expect(r1.body.rejectedRows[2].errors[0]).toMatchObject({ path: 'code', message: expect.stringContaining('line 3') });
     // Not one long transaction: each batch of 1,000 rows committed on its own (rows carry their transaction's xmin).
     const em0 = sys.rt.orm.em.fork();
-    const tx = await sqlOne<{ n: number; rows: number }>(
+    const tx = await sqlOne<ImportTxRow>(
       em0,
       `select count(distinct xmin::text)::int as n, count(*)::int as rows from sku where code like 'IMP-%'`,
     );
@@ -64,12 +67,10 @@ describe('CSV import of 10,000 SKUs', () => {
     expect(r2.status).toBe(200);
     expect(r2.body).toMatchObject({ rows: 10_000, created: 0, updated: 10_000, rejected: 0 });
     const em = sys.rt.orm.em.fork();
-    expect((await sqlOne<{ n: number }>(em, `select count(*)::int as n from sku where code like 'IMP-%'`))!.n).toBe(10_000);
+    expect((await sqlOne<CountRow>(em, `select count(*)::int as n from sku where code like 'IMP-%'`))!.n).toBe(10_000);
     expect(
-      (await sqlOne<{ n: number }>(
-        em,
-        `select count(*)::int as n from sku_barcode b join sku s on s.id = b.sku_id where s.code like 'IMP-%'`,
-      ))!.n,
+      (await sqlOne<CountRow>(em, `select count(*)::int as n from sku_barcode b join sku s on s.id = b.sku_id where s.code like 'IMP-%'`))!
+        .n,
     ).toBe(30_000);
     const sku = (await fetch(`${sys.url}/v1/catalog/skus/IMP-00007`, { headers: { authorization: `Bearer ${sup.token}` } }).then((r) =>
       r.json(),

@@ -13,6 +13,11 @@ import { eventSchemas } from '../../domain/events/catalogue.js';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { makeLocation, makeSku } from './fixtures.js';
 
+import type { IdRow, CountRow } from '../../domain/shared/rows.js';
+import type { StockBalanceRow } from '../../domain/inventory/entities/stock-balance.entity.js';
+import type { OutboxRow } from '../../domain/events/entities/outbox.entity.js';
+
+type EventRow = Pick<OutboxRow, 'type'> & { payload: Record<string, unknown> };
 let sys: TestSystem;
 let picker: TestUser;
 
@@ -42,7 +47,7 @@ describe('hot SKU race over HTTP', () => {
         body: { warehouseId: sys.wh1, skuId: sku.id, qty: 1, refType: 'order_line', refId: ref },
       });
     // Phase 1 as in the issue: 50 reservable units (the two big balances are under a location hold), 200 racing.
-    const holds = await sql<{ id: string }>(
+    const holds = await sql<IdRow>(
       em,
       `insert into stock_hold (warehouse_id, sku_id, location_id, reason) select ?, ?, unnest(?::uuid[]), 'test' returning id`,
       [sys.wh1, sku.id, `{${locs[2]!.id},${locs[3]!.id}}`],
@@ -74,7 +79,7 @@ describe('hot SKU race over HTTP', () => {
     const reservedOk = [...first, ...s].filter((r) => r.status === 201);
     const ids = reservedOk.flatMap((r) => (r.body.reservations as { id: string }[]).map((x) => x.id));
     expect(new Set(ids).size).toBe(ids.length);
-    const totals = await sqlOne<{ reserved: number; on_hand: number; n: number }>(
+    const totals = await sqlOne<Pick<StockBalanceRow, 'reserved' | 'on_hand'> & CountRow>(
       em,
       `select sum(reserved)::int as reserved, sum(on_hand)::int as on_hand,
         (select count(*)::int from stock_reservation where sku_id = ? and status = 'pending') as n from stock_balance where sku_id = ?`,
@@ -84,7 +89,7 @@ describe('hot SKU race over HTTP', () => {
     expect(await ledgerMismatches(em, sys.wh1)).toEqual([]);
 
     // One outbox event per reservation and per move, each valid against the catalogue.
-    const events = await sql<{ type: string; payload: Record<string, unknown> }>(
+    const events = await sql<EventRow>(
       em,
       `select type, payload from outbox where type in ('stock.reserved', 'stock.moved') and payload->>'skuId' = ?`,
       [sku.id],
@@ -95,7 +100,7 @@ describe('hot SKU race over HTTP', () => {
     for (const e of events) eventSchemas[e.type as 'stock.moved'].parse(e.payload);
 
     // The Idempotency-Key of every applied reservation was marked in the same call, and a retry replays.
-    const marked = await sqlOne<{ n: number }>(
+    const marked = await sqlOne<CountRow>(
       em,
       `select count(*)::int as n from idempotency_key where key like 'hot-a-%' and applied_at is not null`,
     );

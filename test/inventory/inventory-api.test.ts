@@ -4,6 +4,7 @@ import { ledgerMismatches } from '../../domain/inventory/ledger-audit.js';
 import { sql } from '../../domain/shared/sql.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 
+type LastMoveAtRow = { t: string };
 let sys: TestSystem;
 let sup: TestUser;
 /** The global catalog is written by admins only (any warehouse's supervisor could otherwise change every warehouse's SKUs). */
@@ -101,7 +102,7 @@ describe('stock, holds, LPNs, replay and scans', () => {
       .map((b: any) => ({ balanceId: b.id, onHand: b.onHand }))
       .filter((b: any) => b.onHand > 0)
       .sort((a: any, b: any) => a.balanceId.localeCompare(b.balanceId));
-    const [{ t }] = await sql<{ t: string }>(
+    const [{ t }] = await sql<LastMoveAtRow>(
       sys.rt.orm.em.fork(),
       `select to_char(max(created_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as t from stock_movement where sku_id = ?`,
       [s.id],

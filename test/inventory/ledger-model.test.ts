@@ -13,6 +13,12 @@ import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 import { makeLocation, makeSku } from './fixtures.js';
 
+import type { StockMovementRow } from '../../domain/inventory/entities/stock-movement.entity.js';
+import type { CountTaskRow } from '../../domain/inventory/entities/count-task.entity.js';
+import type { CountLineRow } from '../../domain/inventory/entities/count-line.entity.js';
+import type { StockBalanceRow } from '../../domain/inventory/entities/stock-balance.entity.js';
+
+type BalanceSumRow = Pick<StockBalanceRow, 'on_hand' | 'reserved'> & { neg: number };
 let sys: TestSystem;
 let user: TestUser;
 
@@ -104,20 +110,13 @@ class BurstCommand implements fc.AsyncCommand<Model, World> {
       }
     }
     const em = sys.rt.orm.em.fork();
-    const mvs = await sql<{
-      id: string;
-      qty: number;
-      from_location_id: string | null;
-      to_location_id: string | null;
-      type: string;
-      ref_id: string | null;
-    }>(
+    const mvs = await sql<Pick<StockMovementRow, 'id' | 'qty' | 'from_location_id' | 'to_location_id' | 'type' | 'ref_id'>>(
       em,
       'select id::text as id, qty, from_location_id, to_location_id, type, ref_id from stock_movement where sku_id = ? and id > ? order by stock_movement.id',
       [w.skuId, w.lastMovementId],
     );
     const counted = new Map<string, number>();
-    const tasks = await sql<{ id: string; counted_qty: number }>(
+    const tasks = await sql<Pick<CountTaskRow, 'id'> & Pick<CountLineRow, 'counted_qty'>>(
       em,
       `select t.id, l.counted_qty from count_task t join count_line l on l.task_id = t.id where t.location_id = ? and t.status = 'completed'`,
       [w.L],
@@ -135,7 +134,7 @@ class BurstCommand implements fc.AsyncCommand<Model, World> {
     const okPicks = results.filter((r, i) => r.status === 200 && this.ops[i]!.k === 'pick').length;
     expect(mvs.filter((x) => x.type === 'pick').length).toBe(okPicks);
     for (const loc of [w.L, w.L2, w.P]) {
-      const b = await sqlOne<{ on_hand: number; reserved: number; neg: number }>(
+      const b = await sqlOne<BalanceSumRow>(
         em,
         `select coalesce(sum(on_hand),0)::int as on_hand, coalesce(sum(reserved),0)::int as reserved,
         count(*) filter (where on_hand < 0 or reserved < 0 or reserved > on_hand)::int as neg from stock_balance where location_id = ? and sku_id = ?`,

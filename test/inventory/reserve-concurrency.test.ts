@@ -4,6 +4,8 @@ import { ledgerMismatches } from '../../domain/inventory/ledger-audit.js';
 import { sqlOne } from '../../domain/shared/sql.js';
 import { makeLocation, makeSku } from './fixtures.js';
 
+import type { StockBalanceRow } from '../../domain/inventory/entities/stock-balance.entity.js';
+import type { CountRow } from '../../domain/shared/rows.js';
 let sys: TestSystem;
 let picker: TestUser;
 
@@ -42,7 +44,7 @@ describe('concurrent reservations over HTTP', () => {
       expect(r.headers.get('content-type')).toContain('application/problem+json');
       expect(r.body.type).toBe('https://dockside.dev/problems/insufficient-stock');
     }
-    const totals = await sqlOne<{ on_hand: number; reserved: number; n: number }>(
+    const totals = await sqlOne<Pick<StockBalanceRow, 'on_hand' | 'reserved'> & CountRow>(
       em,
       `select sum(on_hand)::int as on_hand, sum(reserved)::int as reserved,
       (select count(*)::int from stock_reservation where sku_id = ? and status = 'pending') as n from stock_balance where sku_id = ?`,

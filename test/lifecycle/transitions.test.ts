@@ -5,6 +5,11 @@ import { defineLifecycle, IllegalTransition, writeMove, type Lifecycle } from '.
 import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { lifecycles } from './lifecycles.js';
 
+import type { IdRow } from '../../domain/shared/rows.js';
+
+type ConstraintDefRow = { def: string };
+type ColumnDefaultRow = { d: string };
+type ScratchStatusRow = { status: string };
 /**
  * One transition table per lifecycle is the source of the DB CHECK, the zod enum and the allowed moves.
  * These tests try every (from, to) pair of every lifecycle, in memory and against PostgreSQL.
@@ -63,7 +68,7 @@ describe('lifecycles against PostgreSQL', () => {
   it.each(lifecycles.map((lc) => [lc.name, lc as unknown as Lifecycle<string>] as const))(
     '%s: the migrated CHECK on status lists exactly the states of the table',
     async (_name, lc) => {
-      const rows = await sql<{ def: string }>(
+      const rows = await sql<ConstraintDefRow>(
         sys.rt.orm.em.fork(),
         `select pg_get_constraintdef(c.oid) as def from pg_constraint c join pg_class t on t.oid = c.conrelid
         where t.relname = ? and c.contype = 'c' and pg_get_constraintdef(c.oid) ~ '^CHECK \\(\\(status = ANY'`,
@@ -73,7 +78,7 @@ describe('lifecycles against PostgreSQL', () => {
       const values = [...rows[0]!.def.matchAll(/'([^']+)'::text/g)].map((m) => m[1]);
       expect(new Set(values)).toEqual(new Set(lc.states));
       expect(values).toHaveLength(lc.states.length);
-      const def = await sqlOne<{ d: string }>(
+      const def = await sqlOne<ColumnDefaultRow>(
         sys.rt.orm.em.fork(),
         `select column_default as d from information_schema.columns where table_name = ? and column_name = 'status'`,
         [lc.table],
@@ -93,9 +98,9 @@ describe('lifecycles against PostgreSQL', () => {
           'create temp table lifecycle_scratch (id uuid primary key default gen_random_uuid(), status text not null) on commit drop',
         );
         for (const { from, to } of pairs(lc)) {
-          const row = (await sqlOne<{ id: string }>(tx, 'insert into lifecycle_scratch (status) values (?) returning id', [from]))!;
+          const row = (await sqlOne<IdRow>(tx, 'insert into lifecycle_scratch (status) values (?) returning id', [from]))!;
           const moved = await writeMove(tx, scratch, [row.id], to);
-          const now = (await sqlOne<{ status: string }>(tx, 'select status from lifecycle_scratch where id = ?', [row.id]))!;
+          const now = (await sqlOne<ScratchStatusRow>(tx, 'select status from lifecycle_scratch where id = ?', [row.id]))!;
           if (allowed(lc, from, to)) {
             expect(moved, `${from} → ${to}`).toEqual([row.id]);
             expect(now.status).toBe(to);

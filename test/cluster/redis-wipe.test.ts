@@ -18,6 +18,10 @@ import { createTestDatabase } from '../harness/context.js';
 import { buildFloor, type FloorFixture } from '../floor/fixture.js';
 import { Cluster, waitFor } from './harness.js';
 
+import type { IdRow, CountRow } from '../../domain/shared/rows.js';
+import type { SalesOrderRow } from '../../domain/orders/entities/sales-order.entity.js';
+import type { TaskRow } from '../../domain/tasks/entities/task.entity.js';
+import type { ReconcilerRepairRow } from '../../domain/events/entities/reconciler-repair.entity.js';
 const ORDERS = Number(process.env.REDIS_WIPE_ORDERS ?? 1000);
 const CONCURRENCY = 12;
 let cluster: Cluster;
@@ -32,10 +36,10 @@ beforeAll(async () => {
   db = await createTestDatabase();
   orm = await createOrm(loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, DATABASE_POOL_MAX: '5' }));
   const em = orm.em.fork();
-  wh = (await sqlOne<{ id: string }>(em, `insert into warehouse (code, name) values ('RW', 'Redis wipe DC') returning id`))!.id;
+  wh = (await sqlOne<IdRow>(em, `insert into warehouse (code, name) values ('RW', 'Redis wipe DC') returning id`))!.id;
   await sql(em, 'insert into event_stream (warehouse_id) values (?)', [wh]);
   fx = await withTx(orm.em, (tx) => buildFloor(tx, wh, { orders: 0, skus: 30, prefix: 'W', seed: 11 }));
-  sup.id = (await sqlOne<{ id: string }>(
+  sup.id = (await sqlOne<IdRow>(
     em,
     `insert into app_user (username, display_name, password_hash, roles, warehouse_ids) values ('rw-sup', 'Sup', 'x', '{supervisor}', ?::uuid[]) returning id`,
     [`{${wh}}`],
@@ -122,7 +126,7 @@ describe('Redis is a cache of work', () => {
     expect(faults).toHaveLength(3);
     // An expired lease left behind (a handheld that died while Redis was gone).
     const em = orm.em.fork();
-    const task = await sqlOne<{ id: string }>(
+    const task = await sqlOne<IdRow>(
       em,
       `insert into task (warehouse_id, type, status, roles, assignee_id, lease_expires_at, claimed_at)
       values (?, 'count', 'claimed', '{picker}', ?, now() - interval '1 minute', now() - interval '10 minutes') returning id`,
@@ -130,7 +134,7 @@ describe('Redis is a cache of work', () => {
     );
 
     const counts = () =>
-      sql<{ status: string; n: number }>(
+      sql<Pick<SalesOrderRow, 'status'> & CountRow>(
         orm.em.fork(),
         `select status, count(*)::int as n from sales_order where warehouse_id = ? group by status`,
         [wh],
@@ -164,11 +168,12 @@ describe('Redis is a cache of work', () => {
     }
     // The expired lease returned its task to the pool.
     await waitFor(
-      async () => (await sqlOne<{ status: string }>(orm.em.fork(), 'select status from task where id = ?', [task!.id]))!.status === 'open',
+      async () =>
+        (await sqlOne<Pick<TaskRow, 'status'>>(orm.em.fork(), 'select status from task where id = ?', [task!.id]))!.status === 'open',
       30_000,
       'the abandoned task back in the pool',
     );
-    const repairs = await sql<{ kind: string; total: string }>(em, 'select kind, total from reconciler_repair where total > 0');
+    const repairs = await sql<Pick<ReconcilerRepairRow, 'kind' | 'total'>>(em, 'select kind, total from reconciler_repair where total > 0');
     expect(repairs.map((r) => r.kind)).toContain('scheduler');
   }, 600_000);
 });

@@ -9,6 +9,15 @@ import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { withTx } from '../../platform/db.js';
 import { makeLocation, makeSku } from '../inventory/fixtures.js';
 
+import type { IdRow, CountRow } from '../../domain/shared/rows.js';
+import type { SalesOrderRow } from '../../domain/orders/entities/sales-order.entity.js';
+import type { WebhookDeliveryRow } from '../../domain/orders/entities/webhook-delivery.entity.js';
+import type { StockBalanceRow } from '../../domain/inventory/entities/stock-balance.entity.js';
+import type { OrderLineRow } from '../../domain/orders/entities/order-line.entity.js';
+import type { OrderLogRow } from '../../domain/orders/entities/order-log.entity.js';
+import type { OutboxRow } from '../../domain/events/entities/outbox.entity.js';
+
+type OrderEventRow = Pick<OutboxRow, 'type' | 'id'> & { order_id: string };
 /**
  * Batch intake (issue 19, goal 2): deliveries claimed with SKIP LOCKED, imported with set-based SQL and allocated in
  * the same transaction must keep every guarantee of the one-by-one path: one order per storefront order however
@@ -20,7 +29,7 @@ let connectorId: string;
 
 beforeAll(async () => {
   sys = await startTestSystem();
-  const c = await sqlOne<{ id: string }>(
+  const c = await sqlOne<IdRow>(
     sys.rt.orm.em.fork(),
     `insert into connector (warehouse_id, kind, name, shop_domain, webhook_secret_enc, poll_enabled)
     values (?, 'shopify', 'batch-test', 'batch.myshopify.com', 'unused', false) returning id`,
@@ -67,7 +76,7 @@ async function drain(loops: number, limit: number): Promise<void> {
       for (;;) {
         const r = await withTx(sys.rt.orm.em, (tx) => processDeliveryBatch(tx, systemClock, { limit }));
         if (r.claimed === 0) {
-          const w = await sqlOne<{ n: number }>(
+          const w = await sqlOne<CountRow>(
             sys.rt.orm.em.fork(),
             `select count(*)::int as n from webhook_delivery where status = 'received'`,
           );
@@ -111,20 +120,20 @@ describe('batch intake', () => {
     ]);
     await drain(4, 7);
 
-    const orders = await sql<{ id: string; external_id: string; status: string }>(
+    const orders = await sql<Pick<SalesOrderRow, 'id' | 'external_id' | 'status'>>(
       em,
       'select id, external_id, status from sales_order where connector_id = ? and external_id = any(?::text[])',
       [connectorId, `{${ids.join(',')}}`],
     );
     expect(orders).toHaveLength(40);
-    const deliveries = await sql<{ status: string; n: number }>(
+    const deliveries = await sql<Pick<WebhookDeliveryRow, 'status'> & CountRow>(
       em,
       `select status, count(*)::int as n from webhook_delivery where connector_id = ? and delivery_id like any('{a-%,b-%}') group by status`,
       [connectorId],
     );
     expect(deliveries).toEqual([{ status: 'processed', n: 80 }]);
     // 40 units of the FEFO SKU wanted, 13 in stock: the 3 expiring first go first, then the 10 later ones.
-    const bal = await sql<{ lot: string; on_hand: number; reserved: number }>(
+    const bal = await sql<Pick<StockBalanceRow, 'lot' | 'on_hand' | 'reserved'>>(
       em,
       'select lot, on_hand, reserved from stock_balance where sku_id = ? order by lot',
       [fefo.id],
@@ -136,7 +145,7 @@ describe('batch intake', () => {
     expect(orders.filter((o) => o.status === 'allocated')).toHaveLength(13);
     expect(orders.filter((o) => o.status === 'backordered')).toHaveLength(27);
     // Every plain line in full; of the FEFO lines exactly the 13 units on hand.
-    const lines = await sql<{ order_id: string; qty: number; allocated_qty: number }>(
+    const lines = await sql<Pick<OrderLineRow, 'order_id' | 'qty' | 'allocated_qty'>>(
       em,
       'select order_id, qty, allocated_qty from order_line where order_id = any(?::uuid[])',
       [`{${orders.map((o) => o.id).join(',')}}`],
@@ -144,7 +153,7 @@ describe('batch intake', () => {
     expect(lines.filter((l) => l.qty === 2).every((l) => l.allocated_qty === 2)).toBe(true);
     expect(lines.filter((l) => l.qty === 1).reduce((s, l) => s + l.allocated_qty, 0)).toBe(13);
     // The allocation log: an attempt per order, then one entry per line (allocated, or short).
-    const log = await sql<{ action: string; n: number }>(
+    const log = await sql<Pick<OrderLogRow, 'action'> & CountRow>(
       em,
       `select action, count(*)::int as n from order_log where order_id = any(?::uuid[]) and category = 'allocation' group by action order by action`,
       [`{${orders.map((o) => o.id).join(',')}}`],
@@ -154,14 +163,14 @@ describe('batch intake', () => {
       { action: 'attempt', n: 40 },
       { action: 'short', n: 27 },
     ]);
-    const early1 = await sqlOne<{ message: string }>(
+    const early1 = await sqlOne<Pick<OrderLogRow, 'message'>>(
       em,
       `select message from order_log where order_id = any(?::uuid[]) and message like '%lot EARLY%' limit 1`,
       [`{${orders.map((o) => o.id).join(',')}}`],
     );
     expect(early1!.message).toMatch(/reserved 1 of 1 \(1 at .+ lot EARLY exp 2027-03-31\) by FEFO\/FIFO/);
     // Events: one order.created per order, followed (same transaction, later id) by its allocation outcome.
-    const ev = await sql<{ type: string; order_id: string; id: string }>(
+    const ev = await sql<OrderEventRow>(
       em,
       `select type, payload->>'orderId' as order_id, id from outbox where type in ('order.created', 'order.allocated', 'order.backordered')
       and payload->>'orderId' = any(?::text[]) order by id`,
@@ -193,14 +202,14 @@ describe('batch intake', () => {
       },
     ]);
     await drain(1, 50);
-    const o = await sqlOne<{ id: string; status: string }>(
+    const o = await sqlOne<Pick<SalesOrderRow, 'id' | 'status'>>(
       em,
       'select id, status from sales_order where connector_id = ? and external_id = ?',
       [connectorId, String(id)],
     );
-    const line = await sqlOne<{ qty: number }>(em, 'select qty from order_line where order_id = ?', [o!.id]);
+    const line = await sqlOne<Pick<OrderLineRow, 'qty'>>(em, 'select qty from order_line where order_id = ?', [o!.id]);
     expect(line!.qty).toBe(3);
-    const actions = await sql<{ action: string }>(
+    const actions = await sql<Pick<OrderLogRow, 'action'>>(
       em,
       `select action from order_log where order_id = ? and category = 'intake' order by id`,
       [o!.id],
@@ -208,7 +217,7 @@ describe('batch intake', () => {
     expect(actions.map((a) => a.action)).toEqual(['created', 'updated', 'stale_ignored']);
     // Allocation runs last in the batch, on the lines as the newest update left them.
     expect(o!.status).toBe('allocated');
-    const reserved = await sqlOne<{ n: number }>(
+    const reserved = await sqlOne<CountRow>(
       em,
       `select sum(qty)::int as n from stock_reservation where status = 'pending' and ref_id in (select id::text from order_line where order_id = ?)`,
       [o!.id],
@@ -228,7 +237,7 @@ describe('batch intake', () => {
       { deliveryId: `d-${good}-topic`, raw: '{}', topic: 'orders/fulfilled' },
     ]);
     await drain(1, 50);
-    const st = await sql<{ delivery_id: string; status: string }>(
+    const st = await sql<Pick<WebhookDeliveryRow, 'delivery_id' | 'status'>>(
       em,
       `select delivery_id, status from webhook_delivery where delivery_id like ? order by delivery_id`,
       [`d-${good}%`],
@@ -239,7 +248,7 @@ describe('batch intake', () => {
       { delivery_id: `d-${good}-topic`, status: 'ignored' },
     ]);
     expect(await sqlOne(em, `select 1 from intake_dead_letter where delivery_id = ?`, [`d-${good}-bad`])).toBeTruthy();
-    const o = await sqlOne<{ status: string }>(em, 'select status from sales_order where connector_id = ? and external_id = ?', [
+    const o = await sqlOne<Pick<SalesOrderRow, 'status'>>(em, 'select status from sales_order where connector_id = ? and external_id = ?', [
       connectorId,
       String(good),
     ]);
@@ -263,13 +272,13 @@ describe('batch intake', () => {
         ).then((r) => (singles += r.reservations.length ? 1 : 0)),
       ),
     ]);
-    const t = await sqlOne<{ on_hand: number; reserved: number }>(
+    const t = await sqlOne<Pick<StockBalanceRow, 'on_hand' | 'reserved'>>(
       em,
       'select sum(on_hand)::int as on_hand, sum(reserved)::int as reserved from stock_balance where sku_id = ?',
       [hot.id],
     );
     expect(t).toEqual({ on_hand: 50, reserved: 50 });
-    const allocated = await sqlOne<{ n: number }>(
+    const allocated = await sqlOne<CountRow>(
       em,
       `select count(*)::int as n from sales_order where connector_id = ? and external_id = any(?::text[]) and status = 'allocated'`,
       [connectorId, `{${ids.join(',')}}`],
@@ -286,7 +295,7 @@ describe('batch intake', () => {
     const ids = Array.from({ length: 5 }, () => ++orderNo);
     await store(ids.map((id, i) => ({ deliveryId: `p-${id}`, raw: body({ id, lines: [{ sku: sku.code, qty: 2 }], express: i === 4 }) })));
     await drain(1, 50);
-    const orders = await sql<{ id: string; external_id: string; status: string; priority_rank: number }>(
+    const orders = await sql<Pick<SalesOrderRow, 'id' | 'external_id' | 'status' | 'priority_rank'>>(
       em,
       'select id, external_id, status, priority_rank from sales_order where connector_id = ? and external_id = any(?::text[]) order by external_id',
       [connectorId, `{${ids.join(',')}}`],
@@ -302,14 +311,18 @@ describe('batch intake', () => {
       ),
     );
     // 6 units for 5 orders of 2 (each already holding what it could get before): the express order first.
-    const after = await sql<{ external_id: string; status: string }>(
+    const after = await sql<Pick<SalesOrderRow, 'external_id' | 'status'>>(
       em,
       'select external_id, status from sales_order where id = any(?::uuid[]) order by external_id',
       [`{${orders.map((o) => o.id).join(',')}}`],
     );
     expect(after.find((o) => o.external_id === String(ids[4]))!.status).toBe('allocated');
     expect(out.filter((o) => o.status === 'allocated').length).toBe(after.filter((o) => o.status === 'allocated').length);
-    const t = await sqlOne<{ reserved: number }>(em, 'select sum(reserved)::int as reserved from stock_balance where sku_id = ?', [sku.id]);
+    const t = await sqlOne<Pick<StockBalanceRow, 'reserved'>>(
+      em,
+      'select sum(reserved)::int as reserved from stock_balance where sku_id = ?',
+      [sku.id],
+    );
     expect(t!.reserved).toBe(6);
     expect(await ledgerMismatches(em, sys.wh1)).toEqual([]);
   });

@@ -2,6 +2,9 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { sql } from '../../domain/shared/sql.js';
 import { http, type TestSystem } from '../harness/context.js';
+import type { TextCountRow } from '../harness/rows.js';
+
+import type { IdRow } from '../../domain/shared/rows.js';
 
 export const FIXTURES = new URL('../fixtures/storefront/', import.meta.url);
 
@@ -78,7 +81,7 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>
 }
 
 export async function count(sys: TestSystem, query: string, params: unknown[] = []): Promise<number> {
-  const [r] = await sql<{ n: string }>(sys.rt.orm.em.fork(), query, params);
+  const [r] = await sql<TextCountRow>(sys.rt.orm.em.fork(), query, params);
   return Number(r!.n);
 }
 
@@ -102,7 +105,7 @@ export async function stockSku(
   const em = sys.rt.orm.em.fork();
   const { postMovement } = await import('../../domain/inventory/ledger.service.js');
   return em.transactional(async (tx) => {
-    const [sku] = await sql<{ id: string }>(
+    const [sku] = await sql<IdRow>(
       tx,
       `insert into sku (code, name, track_expiry, track_lot) values (?, ?, ?, ?) on conflict (code) do update set name = excluded.name returning id`,
       [code, code, !!o.expiry, !!o.lot],
@@ -110,7 +113,7 @@ export async function stockSku(
     if (o.barcode)
       await sql(tx, `insert into sku_barcode (barcode, sku_id, kind) values (?, ?, 'gtin13') on conflict do nothing`, [o.barcode, sku!.id]);
     const locCode = o.locationCode ?? `PF-${code}`.slice(0, 30);
-    const [loc] = await sql<{ id: string }>(
+    const [loc] = await sql<IdRow>(
       tx,
       `insert into location (warehouse_id, code, type) values (?, ?, 'pick_face') on conflict (warehouse_id, code) do update set code = excluded.code returning id`,
       [wh, locCode],

@@ -4,6 +4,9 @@ import { sql } from '../../domain/shared/sql.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 import { count, stockSku, waitFor } from './helpers.js';
 
+type ReservedOfRow = { pending: string; allocated: string };
+type ReservedSumRow = { reserved: string };
+type PutbackEventRow = { payload: { lines: { qty: number }[] } };
 let sys: TestSystem;
 let sup: TestUser;
 let sup2: TestUser;
@@ -171,7 +174,7 @@ describe('allocation', () => {
 
 describe('cancellation', () => {
   const reservedOf = async (orderId: string) => {
-    const [r] = await sql<{ pending: string; allocated: string }>(
+    const [r] = await sql<ReservedOfRow>(
       sys.rt.orm.em.fork(),
       `select
       (select coalesce(sum(r.qty - r.consumed_qty), 0) from stock_reservation r join order_line l on r.ref_id = l.id::text where l.order_id = ? and r.status = 'pending') as pending,
@@ -193,11 +196,9 @@ describe('cancellation', () => {
     expect(c.status).toBe(200);
     expect(c.body).toEqual({ status: 'cancelled', stage: 'before_pick' });
     expect(await reservedOf(r.body.id)).toEqual({ pending: 0, allocated: 0 });
-    const [b] = await sql<{ reserved: string }>(
-      sys.rt.orm.em.fork(),
-      'select sum(reserved) as reserved from stock_balance where sku_id = ?',
-      [skuId],
-    );
+    const [b] = await sql<ReservedSumRow>(sys.rt.orm.em.fork(), 'select sum(reserved) as reserved from stock_balance where sku_id = ?', [
+      skuId,
+    ]);
     expect(Number(b!.reserved)).toBe(0);
     expect(
       (await http('POST', `${sys.url}/v1/orders/${r.body.id}/cancel`, { token: sup.token, body: { reason: 'again' } })).body.status,
@@ -219,7 +220,7 @@ describe('cancellation', () => {
     await sql(em, `update sales_order set status = 'shipped' where id = ?`, [shipped.body.id]);
     const c1 = await http('POST', `${sys.url}/v1/orders/${picked.body.id}/cancel`, { token: sup.token, body: { reason: 'fraud' } });
     expect(c1.body).toEqual({ status: 'cancelled', stage: 'after_pick' });
-    const [ev] = await sql<{ payload: { lines: { qty: number }[] } }>(
+    const [ev] = await sql<PutbackEventRow>(
       em,
       `select payload from outbox where type = 'order.putback_requested' and payload->>'orderId' = ?`,
       [picked.body.id],

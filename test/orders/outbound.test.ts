@@ -6,6 +6,7 @@ import { http, startTestSystem, type TestSystem, type TestUser } from '../harnes
 import { createConnector, stockSku, waitFor } from './helpers.js';
 import { startReceiver } from './receiver.js';
 
+import type { IdRow } from '../../domain/shared/rows.js';
 let sys: TestSystem;
 let admin: TestUser;
 const SECRET = 'api-connector-shared-secret';
@@ -146,7 +147,7 @@ describe('fulfilment callbacks', () => {
       });
       const em = sys.rt.orm.em.fork();
       // An imported Woo order (external id 4242), allocated.
-      const [o] = await sql<{ id: string }>(
+      const [o] = await sql<IdRow>(
         em,
         `insert into sales_order (warehouse_id, connector_id, external_id, source, status, currency) values (?, ?, '4242', 'woocommerce', 'allocated', 'USD') returning id`,
         [sys.wh1, c.id],

@@ -3,7 +3,12 @@ import { sql } from '../../domain/shared/sql.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 import { count, createConnector, drained, fixtureRaw, postWoo, waitFor } from './helpers.js';
 import { startFakeWooStore } from './fake-store.js';
+import type { ConnectorRow } from '../../domain/orders/entities/connector.entity.js';
 
+import type { SalesOrderRow } from '../../domain/orders/entities/sales-order.entity.js';
+
+type LastPolledRow = { t: ConnectorRow['last_polled_at'] };
+type DistinctCountRow = { n: string; d: string };
 let sys: TestSystem;
 let admin: TestUser;
 let store: Awaited<ReturnType<typeof startFakeWooStore>>;
@@ -21,9 +26,7 @@ afterAll(async () => {
 });
 
 const lastPolled = async (connectorId: string) => {
-  const t = (
-    await sql<{ t: Date | string | null }>(sys.rt.orm.em.fork(), 'select last_polled_at as t from connector where id = ?', [connectorId])
-  )[0]?.t;
+  const t = (await sql<LastPolledRow>(sys.rt.orm.em.fork(), 'select last_polled_at as t from connector where id = ?', [connectorId]))[0]?.t;
   return t ? new Date(t).getTime() : 0;
 };
 const polls = async (connectorId: string) => {
@@ -61,7 +64,7 @@ describe('reconciliation poll against a fake WooCommerce store', () => {
     // A modification in the store is picked up by the next poll (newer updated_at wins).
     store.put(1005, new Date(), { customer_note: 'leave at the door' });
     await polls(c.id);
-    const [o] = await sql<{ notes: string }>(
+    const [o] = await sql<Pick<SalesOrderRow, 'notes'>>(
       sys.rt.orm.em.fork(),
       `select notes from sales_order where connector_id = ? and external_id = '1005'`,
       [c.id],
@@ -88,7 +91,7 @@ describe('reconciliation poll against a fake WooCommerce store', () => {
     }
     await drained(sys, c.id);
     await polls(c.id);
-    const [r] = await sql<{ n: string; d: string }>(
+    const [r] = await sql<DistinctCountRow>(
       sys.rt.orm.em.fork(),
       `select count(*) as n, count(distinct external_id) as d from sales_order where connector_id = ? and external_id::int between 5000 and 5019`,
       [c.id],
@@ -113,8 +116,7 @@ describe('reconciliation poll against a fake WooCommerce store', () => {
       pollIntervalS: 5,
     });
     await waitFor(
-      async () =>
-        (await sql<{ t: string | null }>(sys.rt.orm.em.fork(), 'select last_polled_at as t from connector where id = ?', [c.id]))[0]?.t,
+      async () => (await sql<LastPolledRow>(sys.rt.orm.em.fork(), 'select last_polled_at as t from connector where id = ?', [c.id]))[0]?.t,
       'scheduled poll',
       40_000,
     );

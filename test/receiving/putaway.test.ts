@@ -3,6 +3,9 @@ import { gs1CheckDigit } from '../../domain/scanning/index.js';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 
+import type { IdRow } from '../../domain/shared/rows.js';
+import type { LocationRow } from '../../domain/layout/entities/location.entity.js';
+import type { StockMovementRow } from '../../domain/inventory/entities/stock-movement.entity.js';
 let sys: TestSystem;
 let sup: TestUser;
 /** The global catalog is written by admins only (any warehouse's supervisor could otherwise change every warehouse's SKUs). */
@@ -22,7 +25,7 @@ beforeAll(async () => {
   receiver = await sys.user('rcv-put', ['receiver'], [sys.wh1]);
   const em = sys.rt.orm.em.fork();
   const zone = async (code: string, temp: string, hazmat = false) =>
-    (await sqlOne<{ id: string }>(
+    (await sqlOne<IdRow>(
       em,
       'insert into zone (warehouse_id, code, name, temperature_class, hazmat_allowed) values (?, ?, ?, ?, ?) returning id',
       [sys.wh1, code, code, temp, hazmat],
@@ -30,7 +33,7 @@ beforeAll(async () => {
   const amb = await zone('AMB', 'ambient');
   const frz = await zone('FRZ', 'frozen');
   const add = async (code: string, type: string, zoneId: string | null, o: { x?: number; golden?: boolean; maxVolume?: number } = {}) => {
-    loc[code] = (await sqlOne<{ id: string }>(
+    loc[code] = (await sqlOne<IdRow>(
       em,
       `insert into location (warehouse_id, zone_id, code, type, x_mm, golden_zone, max_volume_mm3) values (?, ?, ?, ?, ?, ?, ?) returning id`,
       [sys.wh1, zoneId, code, type, o.x ?? 0, o.golden ?? false, o.maxVolume ?? null],
@@ -77,8 +80,9 @@ describe('putaway', () => {
     expect(fast.body.putawayTaskIds).toHaveLength(1);
     const em = sys.rt.orm.em.fork();
     const dest = async (taskId: string) =>
-      (await sqlOne<{ code: string }>(em, 'select l.code from task t join location l on l.id = t.to_location_id where t.id = ?', [taskId]))!
-        .code;
+      (await sqlOne<Pick<LocationRow, 'code'>>(em, 'select l.code from task t join location l on l.id = t.to_location_id where t.id = ?', [
+        taskId,
+      ]))!.code;
     expect(await dest(fast.body.putawayTaskIds[0])).toBe('PF-GOLD'); // fast mover, golden zone
     expect(await dest(ice.body.putawayTaskIds[0])).toBe('F-01'); // frozen never to ambient
 
@@ -102,7 +106,7 @@ describe('putaway', () => {
     const ok = await confirm({ locationScan: isFast ? 'R-BIG' : 'F-01', reason: 'aisle blocked' });
     expect(ok.status, ok.text).toBe(200);
     expect(ok.body.status).toBe('done');
-    const moved = await sqlOne<{ to_location_id: string; qty: number }>(
+    const moved = await sqlOne<Pick<StockMovementRow, 'to_location_id' | 'qty'>>(
       em,
       `select to_location_id, qty from stock_movement where type = 'putaway' and ref_id = ? and from_location_id = ?`,
       [taskId, loc['DOCK-A']],
@@ -148,7 +152,7 @@ describe('putaway', () => {
     expect([a.status, b.status], `${a.text} ${b.text}`).toEqual([200, 200]);
     expect(a.body.task.id).not.toBe(b.body.task.id);
     const byLoose = [a, b].find((r) => r.body.task.id === loose.body.putawayTaskIds[0])!;
-    const proposedCode = await sqlOne<{ code: string }>(
+    const proposedCode = await sqlOne<Pick<LocationRow, 'code'>>(
       sys.rt.orm.em.fork(),
       'select l.code from task t join location l on l.id = t.to_location_id where t.id = ?',
       [byLoose.body.task.id],
@@ -187,7 +191,7 @@ describe('putaway', () => {
   });
 
   it('enforces location capacity on every ledger move', async () => {
-    const sku = (await sqlOne<{ id: string }>(sys.rt.orm.em.fork(), `select id from sku where code = 'FAST-1'`))!;
+    const sku = (await sqlOne<IdRow>(sys.rt.orm.em.fork(), `select id from sku where code = 'FAST-1'`))!;
     const mv = (qty: number) =>
       api('POST', '/stock/movements', sup.token, {
         warehouseId: sys.wh1,

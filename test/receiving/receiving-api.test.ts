@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerMismatches } from '../../domain/inventory/ledger-audit.js';
 import { sql } from '../../domain/shared/sql.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
+import type { AuditDetailsRow, EventPayloadRow } from '../harness/rows.js';
 
+import type { IdRow } from '../../domain/shared/rows.js';
+import type { StockMovementRow } from '../../domain/inventory/entities/stock-movement.entity.js';
+import type { LicensePlateRow } from '../../domain/inventory/entities/license-plate.entity.js';
+import type { StockBalanceRow } from '../../domain/inventory/entities/stock-balance.entity.js';
+
+type ReceivedMoveRow = Pick<StockMovementRow, 'qty' | 'to_status' | 'to_location_id'> & { code: string; lot: string | null; lpn: boolean };
 const fx = JSON.parse(readFileSync(new URL('../fixtures/receiving/asn-fixture.json', import.meta.url), 'utf8'));
 
 let sys: TestSystem;
@@ -41,7 +48,7 @@ beforeAll(async () => {
       expect(flag.status, flag.text).toBe(200);
     }
   }
-  const [d] = await sql<{ id: string }>(
+  const [d] = await sql<IdRow>(
     sys.rt.orm.em.fork(),
     `insert into location (warehouse_id, code, type) values (?, 'DOCK-01', 'dock') returning id`,
     [sys.wh1],
@@ -119,7 +126,7 @@ describe('inbound ASN contract', () => {
     expect(stray.body.errors[0].path).toBe('body.raw');
 
     const em = sys.rt.orm.em.fork();
-    const moves = await sql<{ code: string; qty: number; lot: string | null; to_status: string; lpn: boolean; to_location_id: string }>(
+    const moves = await sql<ReceivedMoveRow>(
       em,
       `select s.code, m.qty, m.to_lot as lot, m.to_status, m.to_lpn_id is not null as lpn, m.to_location_id from stock_movement m join sku s on s.id = m.sku_id
        where m.type = 'receipt' and m.ref_type = 'asn' and m.ref_id = ? and m.from_virtual = 'supplier' order by m.id`,
@@ -136,7 +143,7 @@ describe('inbound ASN contract', () => {
       ['FX-SPOON', 5, null, 'available', false],
     ]);
     expect(new Set(moves.map((m) => m.to_location_id))).toEqual(new Set([dockId]));
-    const [lpn] = await sql<{ sscc: string; location_id: string }>(em, 'select sscc, location_id from license_plate where id = ?', [
+    const [lpn] = await sql<Pick<LicensePlateRow, 'sscc' | 'location_id'>>(em, 'select sscc, location_id from license_plate where id = ?', [
       pallet.body.lpnId,
     ]);
     expect(lpn).toEqual({ sscc: '387123450000000012', location_id: dockId });
@@ -153,9 +160,7 @@ describe('inbound ASN contract', () => {
       ['FX-SPOON', 'unexpected', 0, 5],
     ]);
     expect(closed.body.discrepancies[1].photoUrls).toEqual(['https://photos.example/d1.jpg']);
-    const [ev] = await sql<{ payload: any }>(em, `select payload from outbox where type = 'asn.closed' and payload->>'asnId' = ?`, [
-      asn.id,
-    ]);
+    const [ev] = await sql<EventPayloadRow>(em, `select payload from outbox where type = 'asn.closed' and payload->>'asnId' = ?`, [asn.id]);
     expect(ev!.payload.discrepancies).toHaveLength(4);
     const after = await receive({ raw: fx.scans.spoon, qty: 1 }, 'k-late');
     expect(after.status).toBe(409);
@@ -249,7 +254,7 @@ describe('inbound ASN contract', () => {
     const again = await api('PUT', path, sup.token, { requiresInspection: true, reason: 'supplier complaint' });
     expect(again.body.changed).toBe(false);
     expect((await api('GET', '/catalog/skus/FX-SPOON', receiver.token)).body.requiresInspection).toBe(true);
-    const audit = await sql<{ details: any }>(
+    const audit = await sql<AuditDetailsRow>(
       sys.rt.orm.em.fork(),
       `select details from audit_log where action = 'sku.inspection_flag' and object_id = ?`,
       [on.body.skuId],
@@ -267,7 +272,7 @@ describe('inbound ASN contract', () => {
     const spoonGtin = fx.skus.find((s: any) => s.code === 'FX-SPOON').each;
     const r = await api('POST', `/inbound/asns/${asn.body.id}/receive`, receiver.token, { raw: spoonGtin, qty: 5, locationId: dockId });
     expect([200, 201]).toContain(r.status);
-    const held = await sql<{ status: string; on_hand: number }>(
+    const held = await sql<Pick<StockBalanceRow, 'status' | 'on_hand'>>(
       sys.rt.orm.em.fork(),
       `select b.status, b.on_hand from stock_balance b join sku s on s.id = b.sku_id where s.code = 'FX-SPOON' and b.location_id = ? and b.on_hand > 0`,
       [dockId],

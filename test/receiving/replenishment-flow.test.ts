@@ -5,7 +5,14 @@ import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { withTx } from '../../platform/db.js';
 import { buildFloor, itemScanFor, type FloorFixture } from '../floor/fixture.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
+import type { EventPayloadRow } from '../harness/rows.js';
 
+import type { IdRow, CountRow } from '../../domain/shared/rows.js';
+import type { TaskRow } from '../../domain/tasks/entities/task.entity.js';
+import type { OutboxRow } from '../../domain/events/entities/outbox.entity.js';
+
+type ReplenishTaskRow = Pick<TaskRow, 'id' | 'from_location_id' | 'qty' | 'priority' | 'status'> & { details: any };
+type ReleasedEventRow = Pick<OutboxRow, 'id' | 'seq' | 'created_at'> & { payload: any };
 /**
  * Replenishment triggered by the floor itself, end to end over HTTP with the workers running: a real short
  * pick on a handheld raises an emergency replenishment, and a released wave that needs more than a face
@@ -36,7 +43,7 @@ beforeAll(async () => {
   replenisher = await sys.user('repl-rflow', ['receiver'], [sys.wh1]);
   for (const i of [0, 1, 2]) {
     const sku = fx.skus[i]!;
-    face[i] = (await sqlOne<{ id: string }>(sys.rt.orm.em.fork(), `select id from location where warehouse_id = ? and code = ?`, [
+    face[i] = (await sqlOne<IdRow>(sys.rt.orm.em.fork(), `select id from location where warehouse_id = ? and code = ?`, [
       sys.wh1,
       `A-${String(i + 1).padStart(2, '0')}-01-01`,
     ]))!.id;
@@ -51,7 +58,7 @@ async function orders(lines: { sku: number; qty: number }[][], tag: string): Pro
   return withTx(sys.rt.orm.em, async (tx) => {
     const ids: string[] = [];
     for (const [k, ls] of lines.entries()) {
-      const o = (await sqlOne<{ id: string }>(
+      const o = (await sqlOne<IdRow>(
         tx,
         `insert into sales_order (warehouse_id, external_id, source, status, currency, shipping_method, ship_to)
         values (?, ?, 'api', 'pending', 'EUR', 'dhl:express', '{"name":"C","country":"NL"}'::jsonb) returning id`,
@@ -76,7 +83,7 @@ async function orders(lines: { sku: number; qty: number }[][], tag: string): Pro
 async function settled() {
   const q = sys.rt.queues.get('replenishment');
   for (;;) {
-    const pending = await sqlOne<{ n: number }>(
+    const pending = await sqlOne<CountRow>(
       sys.rt.orm.em.fork(),
       `select count(*)::int as n from outbox where warehouse_id = ? and (seq is null or relayed_at is null)`,
       [sys.wh1],
@@ -88,7 +95,7 @@ async function settled() {
 }
 
 const replenishTasks = (locationId: string) =>
-  sql<{ id: string; from_location_id: string; qty: number; priority: number; details: any; status: string }>(
+  sql<ReplenishTaskRow>(
     sys.rt.orm.em.fork(),
     `select id, from_location_id, qty, priority, details, status from task where type = 'replenish' and to_location_id = ? order by created_at`,
     [locationId],
@@ -127,13 +134,11 @@ describe('replenishment triggered by the floor', () => {
     const tasks = await replenishTasks(face[1]!);
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({ priority: 300, details: expect.objectContaining({ reason: 'short_pick', emergency: true }) });
-    const reserve = (await sqlOne<{ id: string }>(
-      sys.rt.orm.em.fork(),
-      `select id from location where warehouse_id = ? and code = 'A-02-02-01'`,
-      [sys.wh1],
-    ))!.id;
+    const reserve = (await sqlOne<IdRow>(sys.rt.orm.em.fork(), `select id from location where warehouse_id = ? and code = 'A-02-02-01'`, [
+      sys.wh1,
+    ]))!.id;
     expect(tasks[0]!.from_location_id).toBe(reserve);
-    const ev = await sql<{ payload: any }>(
+    const ev = await sql<EventPayloadRow>(
       sys.rt.orm.em.fork(),
       `select payload from outbox where type = 'replenishment.requested' and payload->>'locationId' = ?`,
       [face[1]],
@@ -182,7 +187,7 @@ describe('replenishment triggered by the floor', () => {
     expect(await replenishTasks(face[2]!)).toEqual([]);
 
     // The wave's release is relayed at least once; a redelivery raises nothing more.
-    const [released] = await sql<{ id: string; seq: string; payload: any; created_at: Date }>(
+    const [released] = await sql<ReleasedEventRow>(
       sys.rt.orm.em.fork(),
       `select id, seq, payload, created_at from outbox where type = 'wave.released' and payload->>'waveId' = ?`,
       [wave.body.id],

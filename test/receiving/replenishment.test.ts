@@ -4,6 +4,11 @@ import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { withTx } from '../../platform/db.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 
+import type { IdRow, CountRow } from '../../domain/shared/rows.js';
+import type { TaskRow } from '../../domain/tasks/entities/task.entity.js';
+import type { StockBalanceRow } from '../../domain/inventory/entities/stock-balance.entity.js';
+
+type ReplenishTaskRow = Pick<TaskRow, 'priority'> & { details: any };
 let sys: TestSystem;
 let sup: TestUser;
 let picker: TestUser;
@@ -21,12 +26,12 @@ beforeAll(async () => {
     ['RS-LATE', 'reserve'],
     ['RS-EARLY', 'reserve'],
   ])
-    loc[code] = (await sqlOne<{ id: string }>(em, 'insert into location (warehouse_id, code, type) values (?, ?, ?) returning id', [
+    loc[code] = (await sqlOne<IdRow>(em, 'insert into location (warehouse_id, code, type) values (?, ?, ?) returning id', [
       sys.wh1,
       code,
       type,
     ]))!.id;
-  skuId = (await sqlOne<{ id: string }>(
+  skuId = (await sqlOne<IdRow>(
     em,
     `insert into sku (code, name, track_lot, track_expiry) values ('REPL-1', 'Repl', true, true) returning id`,
   ))!.id;
@@ -51,7 +56,7 @@ afterAll(async () => sys?.close());
 async function settled() {
   const q = sys.rt.queues.get('replenishment');
   for (;;) {
-    const pending = await sqlOne<{ n: number }>(
+    const pending = await sqlOne<CountRow>(
       sys.rt.orm.em.fork(),
       `select count(*)::int as n from outbox where warehouse_id = ? and (seq is null or relayed_at is null)`,
       [sys.wh1],
@@ -78,7 +83,7 @@ describe('replenishment', () => {
     expect(picks.map((p) => p.status)).toEqual(Array(20).fill(201));
     await settled();
     const em = sys.rt.orm.em.fork();
-    const tasks = await sql<{ id: string; from_location_id: string; qty: number; lot: string; priority: number }>(
+    const tasks = await sql<Pick<TaskRow, 'id' | 'from_location_id' | 'qty' | 'lot' | 'priority'>>(
       em,
       `select id, from_location_id, qty, lot, priority from task where type = 'replenish' and to_location_id = ?`,
       [loc['PF-R1']],
@@ -100,7 +105,7 @@ describe('replenishment', () => {
     expect(wrong.body.type).toContain('wrong-location');
     const ok = await api('POST', `/replenishment/tasks/${claim.body.id}/confirm`, picker.token, { locationScan: 'PF-R1' });
     expect(ok.status, ok.text).toBe(200);
-    const face = await sql<{ lot: string; on_hand: number }>(
+    const face = await sql<Pick<StockBalanceRow, 'lot' | 'on_hand'>>(
       em,
       'select lot, on_hand from stock_balance where location_id = ? and on_hand > 0 order by lot',
       [loc['PF-R1']],
@@ -122,7 +127,7 @@ describe('replenishment', () => {
       ),
     );
     expect(ids.filter(Boolean)).toHaveLength(1);
-    const [t] = await sql<{ priority: number; details: any }>(
+    const [t] = await sql<ReplenishTaskRow>(
       sys.rt.orm.em.fork(),
       `select priority, details from task where type = 'replenish' and status = 'open'`,
     );
@@ -132,7 +137,7 @@ describe('replenishment', () => {
   it('suggests a purchase from order history (JSON and CSV)', async () => {
     const em = sys.rt.orm.em.fork();
     for (let w = 1; w <= 30; w++) {
-      const o = await sqlOne<{ id: string }>(
+      const o = await sqlOne<IdRow>(
         em,
         `insert into sales_order (warehouse_id, external_id, source, currency, created_at) values (?, ?, 'api', 'EUR', now() - make_interval(days => ?)) returning id`,
         [sys.wh1, `PS-${w}`, w * 7 - 3],

@@ -6,6 +6,15 @@ import { scheduledJobs } from '../../workers/schedules.js';
 import { buildFloor, type FloorFixture } from '../floor/fixture.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 
+import type { CountRow, IdRow } from '../../domain/shared/rows.js';
+import type { LocationRow } from '../../domain/layout/entities/location.entity.js';
+import type { SkuVelocityRow } from '../../domain/slotting/entities/sku-velocity.entity.js';
+import type { PickFaceRow } from '../../domain/slotting/entities/pick-face.entity.js';
+import type { StockBalanceRow } from '../../domain/inventory/entities/stock-balance.entity.js';
+import type { SlottingRunRow } from '../../domain/slotting/entities/slotting-run.entity.js';
+
+type FaceAtRow = Pick<PickFaceRow, 'sku_id'> & { code: string };
+type StockAtRow = Pick<StockBalanceRow, 'sku_id' | 'on_hand'> & { code: string };
 /**
  * Slotting end to end with the workers running: pick history → velocity run (API and nightly job) →
  * `slotting.velocity_computed` → re-slotting proposals → approval → move tasks in an order that never
@@ -21,7 +30,7 @@ const api = (method: string, path: string, token: string, body?: unknown) => htt
 
 async function settled() {
   for (;;) {
-    const pending = await sqlOne<{ n: number }>(
+    const pending = await sqlOne<CountRow>(
       sys.rt.orm.em.fork(),
       `select count(*)::int as n from outbox where seq is null or relayed_at is null`,
     );
@@ -44,10 +53,10 @@ beforeAll(async () => {
   picker = await sys.user('pick-slot', ['picker'], [sys.wh1]);
   receiver = await sys.user('rcv-slot', ['receiver'], [sys.wh1]);
   const em = sys.rt.orm.em.fork();
-  for (const r of await sql<{ id: string; code: string }>(em, 'select id, code from location where warehouse_id = ?', [sys.wh1]))
+  for (const r of await sql<Pick<LocationRow, 'id' | 'code'>>(em, 'select id, code from location where warehouse_id = ?', [sys.wh1]))
     loc[r.code] = r.id;
   // An empty reserve location: the buffer a swap needs.
-  loc['BUF-01'] = (await sqlOne<{ id: string }>(
+  loc['BUF-01'] = (await sqlOne<IdRow>(
     em,
     `insert into location (warehouse_id, code, type, x_mm, y_mm) values (?, 'BUF-01', 'reserve', 8000, 3000) returning id`,
     [sys.wh1],
@@ -104,16 +113,18 @@ describe('slotting', () => {
 
     // The event reached the slotting queue, which proposed a re-slotting from these figures.
     await settled();
-    const auto = await sqlOne<{ id: string }>(
+    const auto = await sqlOne<IdRow>(
       sys.rt.orm.em.fork(),
       `select id from slotting_run where warehouse_id = ? and kind = 'reslot' and summary->>'velocityRunId' = ?`,
       [sys.wh1, v.body.runId],
     );
     expect(auto).toBeTruthy();
     // Putaway now sees the computed class.
-    const cls = await sqlOne<{ velocity_class: string }>(sys.rt.orm.em.fork(), 'select velocity_class from sku_velocity where sku_id = ?', [
-      fx.skus[9]!.id,
-    ]);
+    const cls = await sqlOne<Pick<SkuVelocityRow, 'velocity_class'>>(
+      sys.rt.orm.em.fork(),
+      'select velocity_class from sku_velocity where sku_id = ?',
+      [fx.skus[9]!.id],
+    );
     expect(cls!.velocity_class).toBe('A');
   });
 
@@ -136,7 +147,7 @@ describe('slotting', () => {
       ['from_buffer', 'BUF-01', 'A-10-01-01'],
     ]);
     // The proposals of the run made from the event are superseded: approving them is refused.
-    const old = await sqlOne<{ id: string }>(
+    const old = await sqlOne<IdRow>(
       sys.rt.orm.em.fork(),
       `select id from slotting_run where warehouse_id = ? and kind = 'reslot' and id <> ? order by created_at desc limit 1`,
       [sys.wh1, runId],
@@ -182,7 +193,7 @@ describe('slotting', () => {
     expect((await api('POST', '/tasks/claim', receiver.token, { warehouseId: sys.wh1, types: ['move'] })).status).toBe(204);
 
     const em = sys.rt.orm.em.fork();
-    const faces = await sql<{ code: string; sku_id: string }>(
+    const faces = await sql<FaceAtRow>(
       em,
       `select l.code, pf.sku_id from pick_face pf join location l on l.id = pf.location_id where l.code in ('A-01-01-01', 'A-10-01-01') order by l.code`,
     );
@@ -190,7 +201,7 @@ describe('slotting', () => {
       { code: 'A-01-01-01', sku_id: fx.skus[9]!.id },
       { code: 'A-10-01-01', sku_id: fx.skus[0]!.id },
     ]);
-    const stock = await sql<{ code: string; sku_id: string; on_hand: number }>(
+    const stock = await sql<StockAtRow>(
       em,
       `select l.code, b.sku_id, b.on_hand from stock_balance b join location l on l.id = b.location_id
       where l.code in ('A-01-01-01', 'A-10-01-01', 'BUF-01') and b.on_hand > 0 order by l.code`,
@@ -209,7 +220,7 @@ describe('slotting', () => {
     expect(job).toMatchObject({ id: 'nightly-velocity', pattern: '30 2 * * *', data: { kind: 'nightly' } });
     await sys.rt.queues.add('slotting', { kind: 'nightly' });
     await settled();
-    const runs = await sql<{ warehouse_id: string; n: number }>(
+    const runs = await sql<Pick<SlottingRunRow, 'warehouse_id'> & CountRow>(
       sys.rt.orm.em.fork(),
       `select warehouse_id, count(*)::int as n from slotting_run where kind = 'velocity' group by warehouse_id`,
     );

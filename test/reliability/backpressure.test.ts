@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 
+import type { CountRow, IdRow } from '../../domain/shared/rows.js';
 let sys: TestSystem;
 let sup: TestUser;
 const em = () => sys.rt.orm.em.fork();
@@ -23,13 +24,12 @@ const order = (externalId: string) => ({
 });
 const post = (externalId: string) =>
   http('POST', `${sys.url}/v1/orders`, { token: sup.token, body: order(externalId), headers: { 'idempotency-key': randomUUID() } });
-const orders = async () =>
-  (await sqlOne<{ n: number }>(em(), `select count(*)::int as n from sales_order where external_id like 'BP-%'`))!.n;
+const orders = async () => (await sqlOne<CountRow>(em(), `select count(*)::int as n from sales_order where external_id like 'BP-%'`))!.n;
 
 describe('intake backpressure', () => {
   it('refuses with 503 + Retry-After while the import backlog is over capacity, without writing, and recovers', async () => {
     expect((await post('BP-ok-1')).status).toBeLessThan(300);
-    const c = await sqlOne<{ id: string }>(
+    const c = await sqlOne<IdRow>(
       em(),
       `insert into connector (warehouse_id, kind, name, shop_domain, webhook_secret_enc, poll_enabled) values (?, 'shopify', 'bp', 'bp.example', 'x', false) returning id`,
       [sys.wh1],
@@ -49,7 +49,7 @@ describe('intake backpressure', () => {
     const hook = await http('POST', `${sys.url}/v1/webhooks/shopify/${c!.id}`, { body: { id: 1 } });
     expect(hook.status, hook.text).toBe(503);
     expect(await orders()).toBe(before);
-    expect((await sqlOne<{ n: number }>(em(), `select count(*)::int as n from webhook_delivery`))!.n).toBe(2);
+    expect((await sqlOne<CountRow>(em(), `select count(*)::int as n from webhook_delivery`))!.n).toBe(2);
     // Backlog drained → intake accepts again.
     await sql(em(), `update webhook_delivery set status = 'processed'`);
     await new Promise((r) => setTimeout(r, 1100));

@@ -12,6 +12,10 @@ import { http, startTestSystem, type TestSystem } from '../harness/context.js';
 import { buildFloor, itemScanFor, type FloorFixture } from '../floor/fixture.js';
 import { bulkUsers, call, pickWholeTask, type BulkUser } from '../floor/support.js';
 
+import type { CountRow, IdRow } from '../../domain/shared/rows.js';
+import type { StockBalanceRow } from '../../domain/inventory/entities/stock-balance.entity.js';
+import type { LicensePlateRow } from '../../domain/inventory/entities/license-plate.entity.js';
+import type { LocationRow } from '../../domain/layout/entities/location.entity.js';
 let sys: TestSystem;
 let fx: FloorFixture;
 let sup: BulkUser;
@@ -56,7 +60,7 @@ async function fireTwiceThenRetry(path: string, token: string, body: unknown): P
   return a;
 }
 
-const count = async (q: string, p: unknown[]) => (await sqlOne<{ n: number }>(em(), q, p))!.n;
+const count = async (q: string, p: unknown[]) => (await sqlOne<CountRow>(em(), q, p))!.n;
 
 async function releasedPickTask(orderId: string) {
   const w = await call('POST', `${sys.url}/v1/warehouses/${sys.wh1}/waves`, sup.token, {
@@ -73,9 +77,7 @@ async function releasedPickTask(orderId: string) {
 
 describe('every handheld command fired twice concurrently and retried after a lost response is applied once', () => {
   it('POST /stock/movements', async () => {
-    const loc = await sqlOne<{ id: string }>(em(), `select id from location where warehouse_id = ? and type = 'reserve' limit 1`, [
-      sys.wh1,
-    ]);
+    const loc = await sqlOne<IdRow>(em(), `select id from location where warehouse_id = ? and type = 'reserve' limit 1`, [sys.wh1]);
     const body = {
       warehouseId: sys.wh1,
       type: 'receipt',
@@ -99,7 +101,7 @@ describe('every handheld command fired twice concurrently and retried after a lo
 
   it('partial pick confirm, short pick, pack verify and pack', async () => {
     // An order with a line of 2 units: confirm 1 (partial), then report the other short... on a second line if any.
-    const orderId = (await sqlOne<{ id: string }>(
+    const orderId = (await sqlOne<IdRow>(
       em(),
       `select o.id from sales_order o where o.warehouse_id = ? and o.status = 'allocated'
         and exists (select 1 from order_line l where l.order_id = o.id and l.qty = 2) order by o.created_at limit 1`,
@@ -151,7 +153,7 @@ describe('every handheld command fired twice concurrently and retried after a lo
   });
 
   it('short pick', async () => {
-    const orderId = (await sqlOne<{ id: string }>(
+    const orderId = (await sqlOne<IdRow>(
       em(),
       `select o.id from sales_order o where o.warehouse_id = ? and o.status = 'allocated' order by o.created_at desc limit 1`,
       [sys.wh1],
@@ -172,7 +174,7 @@ describe('every handheld command fired twice concurrently and retried after a lo
   });
 
   it('count submit: a retried round 1 does not become the recount', async () => {
-    const loc = await sqlOne<{ id: string; sku_id: string; on_hand: number }>(
+    const loc = await sqlOne<Pick<LocationRow, 'id'> & Pick<StockBalanceRow, 'sku_id' | 'on_hand'>>(
       em(),
       `select b.location_id as id, b.sku_id, b.on_hand from stock_balance b join location l on l.id = b.location_id
         where l.warehouse_id = ? and l.type = 'reserve' and b.on_hand > 0 and b.lot is null
@@ -196,18 +198,18 @@ describe('every handheld command fired twice concurrently and retried after a lo
   });
 
   it('LPN move', async () => {
-    const [a, b] = await sql<{ id: string }>(
-      em(),
-      `select id from location where warehouse_id = ? and type = 'reserve' order by code limit 2`,
-      [sys.wh1],
-    );
+    const [a, b] = await sql<IdRow>(em(), `select id from location where warehouse_id = ? and type = 'reserve' order by code limit 2`, [
+      sys.wh1,
+    ]);
     const lpn = await call('POST', `${sys.url}/v1/lpns`, sup.token, { warehouseId: sys.wh1, type: 'pallet', locationId: a!.id });
     expect(lpn.status).toBe(201);
     const moved = JSON.parse((await fireTwiceThenRetry(`/v1/lpns/${lpn.body.id}/move`, picker.token, { toLocationId: b!.id })).text);
     expect(moved.lpn.locationId).toBe(b!.id);
     // Moving it back with a new key works; replaying the first key does not move it again.
     await send('POST', `/v1/lpns/${lpn.body.id}/move`, picker.token, { toLocationId: a!.id }, randomUUID());
-    const row = await sqlOne<{ location_id: string }>(em(), 'select location_id from license_plate where id = ?', [lpn.body.id]);
+    const row = await sqlOne<Pick<LicensePlateRow, 'location_id'>>(em(), 'select location_id from license_plate where id = ?', [
+      lpn.body.id,
+    ]);
     expect(row!.location_id).toBe(a!.id);
   });
 });
@@ -237,7 +239,7 @@ describe('receiving scans and putaway fired twice and retried are applied once',
     const taskId = received.putawayTaskIds[0];
     const claim = await call('POST', `${sys.url}/v1/tasks/claim`, receiver!.token, { warehouseId: sys.wh1, types: ['putaway'] });
     expect(claim.body.id).toBe(taskId);
-    const dest = await sqlOne<{ code: string }>(
+    const dest = await sqlOne<Pick<LocationRow, 'code'>>(
       em(),
       'select l.code from task t join location l on l.id = t.to_location_id where t.id = ?',
       [taskId],

@@ -13,6 +13,8 @@ import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { withTx } from '../../platform/db.js';
 import { http, startTestSystem, type TestSystem } from '../harness/context.js';
 
+import type { StockBalanceRow } from '../../domain/inventory/entities/stock-balance.entity.js';
+import type { IdRow } from '../../domain/shared/rows.js';
 let sys: TestSystem;
 beforeAll(async () => {
   sys = await startTestSystem();
@@ -179,7 +181,7 @@ async function judge(m: Model, real: Real): Promise<void> {
   const pendingAt = (loc: Loc) =>
     [...m.reserved].filter(([id, r]) => r.loc === loc && !m.released.has(id)).reduce((a, [, r]) => a + r.qty, 0);
   const em = sys.rt.orm.em.fork();
-  const bal = await sql<{ location_id: string; on_hand: number; reserved: number }>(
+  const bal = await sql<Pick<StockBalanceRow, 'location_id' | 'on_hand' | 'reserved'>>(
     em,
     'select location_id, on_hand, reserved from stock_balance where sku_id = ?',
     [real.sku],
@@ -189,9 +191,7 @@ async function judge(m: Model, real: Real): Promise<void> {
     expect({ loc, onHand: b?.on_hand ?? 0, reserved: b?.reserved ?? 0 }).toEqual({ loc, onHand: onHand[loc], reserved: pendingAt(loc) });
     expect(onHand[loc] - pendingAt(loc)).toBeGreaterThanOrEqual(0);
   }
-  const pending = await sql<{ id: string }>(em, `select id from stock_reservation where sku_id = ? and status = 'pending' order by id`, [
-    real.sku,
-  ]);
+  const pending = await sql<IdRow>(em, `select id from stock_reservation where sku_id = ? and status = 'pending' order by id`, [real.sku]);
   expect(pending.map((p) => p.id)).toEqual([...m.reserved.keys()].filter((id) => !m.released.has(id)).sort());
   expect(await ledgerMismatches(em, real.wh)).toEqual([]);
 
@@ -213,11 +213,9 @@ async function judge(m: Model, real: Real): Promise<void> {
   const held = [...byPicker.values()].map((ids) => [...ids][0]!);
   expect(new Set(held).size).toBe(held.length);
   if (m.claims.some((c) => !c.taskId && !byPicker.has(c.picker))) expect(held.length).toBe(TASKS);
-  const holders = await sql<{ id: string }>(
-    em,
-    `select id from task where warehouse_id = ? and status in ('claimed', 'in_progress') order by id`,
-    [real.wh],
-  );
+  const holders = await sql<IdRow>(em, `select id from task where warehouse_id = ? and status in ('claimed', 'in_progress') order by id`, [
+    real.wh,
+  ]);
   expect(holders.map((h) => h.id)).toEqual([...held].sort());
 }
 
@@ -233,15 +231,12 @@ let run = 0;
 async function freshWorld(s: fc.Scheduler): Promise<{ model: Model; real: Real }> {
   const n = ++run;
   return withTx(sys.rt.orm.em, async (em) => {
-    const wh = (await sqlOne<{ id: string }>(em, `insert into warehouse (code, name) values (?, 'Model DC') returning id`, [`MODEL${n}`]))!
-      .id;
+    const wh = (await sqlOne<IdRow>(em, `insert into warehouse (code, name) values (?, 'Model DC') returning id`, [`MODEL${n}`]))!.id;
     await sql(em, 'insert into event_stream (warehouse_id) values (?)', [wh]);
-    const sku = (await sqlOne<{ id: string }>(em, `insert into sku (code, name) values (?, 'Model item') returning id`, [
-      `MODEL-SKU-${n}`,
-    ]))!.id;
+    const sku = (await sqlOne<IdRow>(em, `insert into sku (code, name) values (?, 'Model item') returning id`, [`MODEL-SKU-${n}`]))!.id;
     const loc = {} as Record<Loc, string>;
     for (const l of ['A', 'B'] as const) {
-      loc[l] = (await sqlOne<{ id: string }>(
+      loc[l] = (await sqlOne<IdRow>(
         em,
         `insert into location (warehouse_id, code, type, x_mm, y_mm) values (?, ?, 'pick_face', 0, 0) returning id`,
         [wh, `M-${l}`],
@@ -251,7 +246,7 @@ async function freshWorld(s: fc.Scheduler): Promise<{ model: Model; real: Real }
     for (let t = 0; t < TASKS; t++)
       await sql(em, `insert into task (warehouse_id, type, priority, roles) values (?, 'count', 50, '{picker}')`, [wh]);
     const mk = (name: string, roles: string[]) =>
-      sql<{ id: string }>(
+      sql<IdRow>(
         em,
         `insert into app_user (username, display_name, password_hash, roles, warehouse_ids) values (?, ?, 'x', ?::text[], ?::uuid[]) returning id`,
         [name, name, `{${roles.join(',')}}`, `{${wh}}`],

@@ -11,6 +11,10 @@ import { startTestSystem, type TestSystem } from '../harness/context.js';
 import { buildFloor, itemScanFor, type FloorFixture } from '../floor/fixture.js';
 import { bulkUsers, call, pickWholeTask, type BulkUser } from '../floor/support.js';
 
+import type { PackSessionRow } from '../../domain/packing/entities/pack-session.entity.js';
+import type { OrderLogRow } from '../../domain/orders/entities/order-log.entity.js';
+
+type LeaseRow = Pick<PackSessionRow, 'packer_id' | 'station_code'> & { live: boolean };
 let sys: TestSystem;
 let fx: FloorFixture;
 let sup: BulkUser;
@@ -78,7 +82,7 @@ describe('pack session leases', () => {
     expect(await withTx(sys.rt.orm.em, (tx) => releaseExpiredPackLeases(tx))).toEqual([]); // once
     const b = await start(ben!, 'PS-B');
     expect([b.status, b.body.id]).toEqual([200, sessionId]);
-    const row = await sqlOne<{ packer_id: string; station_code: string; live: boolean }>(
+    const row = await sqlOne<LeaseRow>(
       em(),
       'select packer_id, station_code, lease_expires_at > now() as live from pack_session where id = ?',
       [sessionId],
@@ -89,14 +93,14 @@ describe('pack session leases', () => {
       qty: 1,
     });
     expect(late.status).toBe(409);
-    const log = await sql<{ action: string }>(em(), `select action from order_log where starts_with(action, 'pack_') order by id`);
+    const log = await sql<Pick<OrderLogRow, 'action'>>(em(), `select action from order_log where starts_with(action, 'pack_') order by id`);
     expect(log.map((l) => l.action)).toEqual(['pack_lease_expired']);
   });
 
   it('lets a supervisor take over a live session at once', async () => {
     const s = await start(sup!, 'PS-SUP');
     expect([s.status, s.body.id]).toEqual([200, sessionId]);
-    const row = await sqlOne<{ packer_id: string }>(em(), 'select packer_id from pack_session where id = ?', [sessionId]);
+    const row = await sqlOne<Pick<PackSessionRow, 'packer_id'>>(em(), 'select packer_id from pack_session where id = ?', [sessionId]);
     expect(row!.packer_id).toBe(sup!.id);
   });
 });

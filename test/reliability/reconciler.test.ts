@@ -17,6 +17,9 @@ import { http, startTestSystem, testConfig, type TestSystem } from '../harness/c
 import { freePort, waitFor } from '../cluster/harness.js';
 import { eventually } from '../floor/support.js';
 
+import type { DeadLetterRow } from '../../domain/events/entities/dead-letter.entity.js';
+import type { IdRow } from '../../domain/shared/rows.js';
+import type { RoutePlanRow } from '../../domain/dispatch/entities/route-plan.entity.js';
 let sys: TestSystem;
 let workers: Awaited<ReturnType<TestSystem['startWorkers']>>;
 let admin: string;
@@ -49,7 +52,7 @@ describe('dead-letter store', () => {
       .add('poison', { deliveryId: 'not-a-uuid' }, { jobId: 'poison-db', attempts: 3, backoff: { type: 'fixed', delay: 10 } });
     const parked = await eventually(
       () =>
-        sql<{ job_id: string; reason: string; attempts: number; last_error: string }>(
+        sql<Pick<DeadLetterRow, 'job_id' | 'reason' | 'attempts' | 'last_error'>>(
           em(),
           `select * from dead_letter where status = 'parked' order by job_id`,
         ),
@@ -82,7 +85,7 @@ describe('dead-letter store', () => {
   });
 
   it('keeps a poison storefront delivery out of the sweep once its attempts are used up', async () => {
-    const c = await sqlOne<{ id: string }>(
+    const c = await sqlOne<IdRow>(
       em(),
       `insert into connector (warehouse_id, kind, name, shop_domain, webhook_secret_enc, poll_enabled) values (?, 'shopify', 'poison shop', 'poison.example', 'x', false) returning id`,
       [sys.wh1],
@@ -107,7 +110,7 @@ describe('reconciler', () => {
   it('rebuilds every scheduled job and the jobs of relayed events whose effect is not recorded', async () => {
     await workers.reconciler.runOnce();
     // An event relayed a while ago whose job Redis lost (it never ran: no effect recorded).
-    const ev = await sqlOne<{ id: string }>(
+    const ev = await sqlOne<IdRow>(
       em(),
       `insert into outbox (warehouse_id, type, payload, seq, relayed_at) values (?, 'task.completed', ?::jsonb, 999999, now() - interval '10 seconds') returning id`,
       [
@@ -133,14 +136,14 @@ describe('reconciler', () => {
   });
 
   it('fails a route plan left queued by a lost job, with a reason', async () => {
-    const plan = await sqlOne<{ id: string }>(
+    const plan = await sqlOne<IdRow>(
       em(),
       `insert into route_plan (warehouse_id, delivery_date, status, time_limit_s, updated_at) values (?, current_date, 'queued', 5, now() - interval '5 minutes') returning id`,
       [sys.wh1],
     );
     const repairs = await workers.reconciler.runOnce();
     expect(repairs['route-plan']).toBe(1);
-    const row = await sqlOne<{ status: string; error: string }>(em(), 'select status, error from route_plan where id = ?', [plan!.id]);
+    const row = await sqlOne<Pick<RoutePlanRow, 'status' | 'error'>>(em(), 'select status, error from route_plan where id = ?', [plan!.id]);
     expect(row!.status).toBe('failed');
     expect(row!.error).toMatch(/^lost: its solve job is missing/);
   });

@@ -5,6 +5,8 @@ import { badgeLockSeconds } from '../../domain/identity/badge-lockout.js';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 
+import type { AuditLogRow } from '../../domain/identity/entities/audit-log.entity.js';
+import type { AppUserRow } from '../../domain/identity/entities/app-user.entity.js';
 /** OWASP API2:2023 Broken Authentication: brute force, spoofed client IPs, forged tokens. */
 let sys: TestSystem;
 beforeAll(async () => {
@@ -59,7 +61,7 @@ describe('API2 badge PIN lockout', () => {
       expect(locked.body.type).toContain('badge-locked');
       expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
       const em = fresh.rt.orm.em.fork();
-      const audit = await sql<{ action: string; object_id: string }>(
+      const audit = await sql<Pick<AuditLogRow, 'action' | 'object_id'>>(
         em,
         `select action, object_id from audit_log where action in ('auth.badge_locked', 'auth.badge_login_locked') order by id`,
       );
@@ -68,7 +70,9 @@ describe('API2 badge PIN lockout', () => {
       // The lock expires (time moved on): the right PIN works and clears the count.
       await sql(em, `update app_user set pin_locked_until = now() - interval '1 second' where id = ?`, [v.id]);
       expect((await badge('4321', fresh)).status).toBe(200);
-      expect((await sqlOne<{ pin_failures: number }>(em, 'select pin_failures from app_user where id = ?', [v.id]))!.pin_failures).toBe(0);
+      expect(
+        (await sqlOne<Pick<AppUserRow, 'pin_failures'>>(em, 'select pin_failures from app_user where id = ?', [v.id]))!.pin_failures,
+      ).toBe(0);
     } finally {
       await fresh.close();
     }

@@ -6,7 +6,14 @@ import { PII_KEYS } from '../../domain/orders/privacy.service.js';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 import { packedShipment } from '../shipping/packed.js';
+import type { AuditDetailsRow } from '../harness/rows.js';
 
+import type { IdRow } from '../../domain/shared/rows.js';
+import type { AuditLogRow } from '../../domain/identity/entities/audit-log.entity.js';
+import type { SalesOrderRow } from '../../domain/orders/entities/sales-order.entity.js';
+import type { AppUserRow } from '../../domain/identity/entities/app-user.entity.js';
+
+type AuditActorRow = Pick<AuditLogRow, 'actor_id'> & AuditDetailsRow;
 /**
  * OWASP API3:2023 Broken Object Property Level Authorization: a caller may neither write properties it does not own
  * (mass assignment) nor read properties its role should not see (excessive data exposure).
@@ -34,7 +41,7 @@ beforeAll(async () => {
   sup = await sys.user('api3-sup', ['supervisor'], [sys.wh1]);
   picker = await sys.user('api3-picker', ['picker'], [sys.wh1]);
   packer = await sys.user('api3-packer', ['packer'], [sys.wh1]);
-  orderId = (await sqlOne<{ id: string }>(
+  orderId = (await sqlOne<IdRow>(
     sys.rt.orm.em.fork(),
     `insert into sales_order (warehouse_id, external_id, source, currency, customer, ship_to) values (?, 'API3-1', 'api', 'EUR', ?::jsonb, ?::jsonb) returning id`,
     [sys.wh1, JSON.stringify(customer), JSON.stringify(shipTo)],
@@ -43,10 +50,7 @@ beforeAll(async () => {
 afterAll(async () => sys?.close());
 
 const audits = () =>
-  sql<{ actor_id: string; details: any }>(
-    sys.rt.orm.em.fork(),
-    `select actor_id, details from audit_log where action = 'customer_data.viewed' order by id`,
-  );
+  sql<AuditActorRow>(sys.rt.orm.em.fork(), `select actor_id, details from audit_log where action = 'customer_data.viewed' order by id`);
 
 describe('API3 excessive data exposure: customer data by role', () => {
   it('pickers and packers get no customer email, phone or street; a supervisor does, and the view is audited', async () => {
@@ -120,7 +124,7 @@ describe('API3 mass assignment: properties a caller does not own are not written
       },
     });
     expect(r.status, r.text).toBeLessThan(300);
-    const row = await sqlOne<{ id: string; status: string; version: number }>(
+    const row = await sqlOne<Pick<SalesOrderRow, 'id' | 'status' | 'version'>>(
       sys.rt.orm.em.fork(),
       `select id::text as id, status, version from sales_order where external_id = 'API3-MASS'`,
     );
@@ -131,7 +135,7 @@ describe('API3 mass assignment: properties a caller does not own are not written
 
   it('a user update naming a password hash, token version or id is refused whole (400 naming them); a picker cannot patch users at all', async () => {
     const victim = await sys.user('api3-victim', ['picker'], [sys.wh1]);
-    const before = await sqlOne<{ password_hash: string; token_version: number }>(
+    const before = await sqlOne<Pick<AppUserRow, 'password_hash' | 'token_version'>>(
       sys.rt.orm.em.fork(),
       'select password_hash, token_version from app_user where id = ?',
       [victim.id],
@@ -151,7 +155,7 @@ describe('API3 mass assignment: properties a caller does not own are not written
     expect(r.status, r.text).toBe(400);
     expect(r.body.errors[0]).toMatchObject({ path: 'body', code: 'unrecognized_keys' });
     expect(r.body.errors[0].message).toContain('passwordHash');
-    const after = await sqlOne<{ password_hash: string; username: string; display_name: string }>(
+    const after = await sqlOne<Pick<AppUserRow, 'password_hash' | 'username' | 'display_name'>>(
       sys.rt.orm.em.fork(),
       'select password_hash, username, display_name from app_user where id = ?',
       [victim.id],

@@ -8,6 +8,11 @@ import { postMovement } from '../../domain/inventory/ledger.service.js';
 import { stockAsOf, stockAsOfQuery } from '../../domain/inventory/stock-queries.js';
 import { makeLocation, makeSku } from '../inventory/fixtures.js';
 
+import type { CountRow } from '../../domain/shared/rows.js';
+
+type AtRow = { at: string };
+type PlanRow = { 'QUERY PLAN': any };
+type ReplayRow = { bid: string; q: number };
 /** OWASP API4:2023 Unrestricted Resource Consumption: per-caller limits, bounded hashing, bounded work per request. */
 let sys: TestSystem;
 beforeAll(async () => {
@@ -146,18 +151,15 @@ describe('API4 bounded work per request: /stock/as-of', () => {
             await postMovement(tx, { warehouseId: sys.wh1, type: 'receipt', skuId: sku.id, qty, to: { locationId: loc } });
       });
     await era(1);
-    const [{ at }] = await sql<{ at: string }>(
-      em,
-      `select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at`,
-    );
+    const [{ at }] = await sql<AtRow>(em, `select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at`);
     await new Promise((r) => setTimeout(r, 5));
     await era(2);
-    const total = (await sql<{ n: number }>(em, 'select count(*)::int as n from stock_movement where sku_id = ?', [sku.id]))[0]!.n;
+    const total = (await sql<CountRow>(em, 'select count(*)::int as n from stock_movement where sku_id = ?', [sku.id]))[0]!.n;
     expect(total).toBe(800);
 
     // What a page of 5 balances reads from stock_movement (EXPLAIN ANALYZE row counts, not timings).
     const q = stockAsOfQuery({ warehouseId: sys.wh1, at, skuId: sku.id, limit: 5 });
-    const [plan] = await sql<{ 'QUERY PLAN': any }>(em, `explain (analyze, format json) ${q.text}`, q.params);
+    const [plan] = await sql<PlanRow>(em, `explain (analyze, format json) ${q.text}`, q.params);
     let movementRowsRead = 0;
     const walk = (n: any) => {
       if (n['Relation Name'] === 'stock_movement') movementRowsRead += n['Actual Rows'] * n['Actual Loops'];
@@ -177,7 +179,7 @@ describe('API4 bounded work per request: /stock/as-of', () => {
       cursor = p.nextCursor ?? undefined;
       pages++;
     } while (cursor && pages < 100);
-    const replay = await sql<{ bid: string; q: number }>(
+    const replay = await sql<ReplayRow>(
       em,
       `select bid, sum(q)::int as q from (
         select to_balance_id as bid, qty as q from stock_movement where sku_id = ? and created_at <= ?::timestamptz and to_balance_id is not null

@@ -3,6 +3,7 @@ import { buildApp, type RegisteredRoute } from '../../api/app.js';
 import { sqlOne } from '../../domain/shared/sql.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 
+import type { CountRow } from '../../domain/shared/rows.js';
 /**
  * OWASP API5:2023 Broken Function Level Authorization. The whole route × role table is asserted in
  * route-matrix.test.ts; here: no route is open by default, and the concrete attacks of a floor token on admin
@@ -49,7 +50,7 @@ describe('API5 function level authorization', () => {
   });
 
   it('a picker token calling admin functions gets 403 problem+json and nothing is created', async () => {
-    const users = async () => (await sqlOne<{ n: number }>(sys.rt.orm.em.fork(), 'select count(*)::int as n from app_user'))!.n;
+    const users = async () => (await sqlOne<CountRow>(sys.rt.orm.em.fork(), 'select count(*)::int as n from app_user'))!.n;
     const before = await users();
     const attacks: [string, string, unknown][] = [
       ['POST', '/v1/users', { username: 'evil', displayName: 'e', password: 'evil-password-1', roles: ['admin'] }],

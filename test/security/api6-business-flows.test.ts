@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 import { makeLocation, makeSku } from '../inventory/fixtures.js';
+import type { AuditDetailsRow } from '../harness/rows.js';
 
+import type { AuditLogRow } from '../../domain/identity/entities/audit-log.entity.js';
+import type { CountRow } from '../../domain/shared/rows.js';
+
+type AuditEntryRow = Pick<AuditLogRow, 'actor_id' | 'object_id'> & AuditDetailsRow;
 /**
  * OWASP API6:2023 Unrestricted Access to Sensitive Business Flows. On a warehouse floor the sensitive flows are the
  * ones that make stock appear or vanish outside a process (receipt, adjust, scrap), and freeing stock promised to
@@ -22,15 +27,10 @@ let loc2: string;
 const mv = (token: string, body: Record<string, unknown>) =>
   http('POST', `${sys.url}/v1/stock/movements`, { token, body: { warehouseId: sys.wh1, skuId, qty: 5, ...body } });
 const audits = (action: string) =>
-  sql<{ actor_id: string; object_id: string; details: any }>(
-    sys.rt.orm.em.fork(),
-    'select actor_id, object_id, details from audit_log where action = ?',
-    [action],
-  );
+  sql<AuditEntryRow>(sys.rt.orm.em.fork(), 'select actor_id, object_id, details from audit_log where action = ?', [action]);
 const onHand = async () =>
-  (await sqlOne<{ n: number }>(sys.rt.orm.em.fork(), 'select coalesce(sum(on_hand), 0)::int as n from stock_balance where sku_id = ?', [
-    skuId,
-  ]))!.n;
+  (await sqlOne<CountRow>(sys.rt.orm.em.fork(), 'select coalesce(sum(on_hand), 0)::int as n from stock_balance where sku_id = ?', [skuId]))!
+    .n;
 
 beforeAll(async () => {
   sys = await startTestSystem();
@@ -134,7 +134,7 @@ describe('API6 releasing stock promised to someone else', () => {
     const noReason = await http('POST', `${sys.url}/v1/stock/reservations/release`, { token: sup.token, body: { reservationIds: ids } });
     expect(noReason.status).toBe(400);
     expect(JSON.stringify(noReason.body.errors)).toContain('reasonCode');
-    const pending = await sqlOne<{ n: number }>(
+    const pending = await sqlOne<CountRow>(
       sys.rt.orm.em.fork(),
       `select count(*)::int as n from stock_reservation where ref_id = ? and status = 'pending'`,
       [ref],

@@ -3,7 +3,12 @@ import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { scheduledJobs } from '../../workers/schedules.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 import { createConnector, postShopify } from '../orders/helpers.js';
+import type { AuditDetailsRow } from '../harness/rows.js';
 
+import type { IdRow, CountRow } from '../../domain/shared/rows.js';
+import type { WebhookDeliveryRow } from '../../domain/orders/entities/webhook-delivery.entity.js';
+
+type PiiRow = { customer: any; ship_to: any };
 /**
  * Privacy (issue 15, hole 9): Shopify's mandatory compliance webhooks (customers/data_request, customers/redact,
  * shop/redact: HMAC-verified JSON POSTs, 401 on a bad HMAC) and the retention purge.
@@ -15,7 +20,7 @@ const secret = 'privacy-secret-0123456789';
 
 const em = () => sys.rt.orm.em.fork();
 async function order(externalId: string, email: string, o: { status?: string; ageDays?: number; connectorId?: string | null } = {}) {
-  const row = await sqlOne<{ id: string }>(
+  const row = await sqlOne<IdRow>(
     em(),
     `insert into sales_order (warehouse_id, connector_id, external_id, source, status, currency, customer, ship_to, updated_at)
     values (?, ?, ?, 'shopify', ?, 'EUR', ?::jsonb, ?::jsonb, now() - make_interval(days => ?)) returning id`,
@@ -36,7 +41,7 @@ async function order(externalId: string, email: string, o: { status?: string; ag
   );
   return row!.id;
 }
-const pii = (id: string) => sqlOne<{ customer: any; ship_to: any }>(em(), 'select customer, ship_to from sales_order where id = ?', [id]);
+const pii = (id: string) => sqlOne<PiiRow>(em(), 'select customer, ship_to from sales_order where id = ?', [id]);
 
 beforeAll(async () => {
   sys = await startTestSystem();
@@ -80,11 +85,11 @@ describe('Shopify mandatory compliance webhooks', () => {
       expect(p.customer).toMatchObject({ redacted: true });
       expect(JSON.stringify(p)).not.toContain('anna');
       expect(JSON.stringify(p)).not.toContain('Dam 1');
-      const d = await sqlOne<{ raw_body: string }>(em(), 'select raw_body from webhook_delivery where order_id = ?', [id]);
+      const d = await sqlOne<Pick<WebhookDeliveryRow, 'raw_body'>>(em(), 'select raw_body from webhook_delivery where order_id = ?', [id]);
       expect(d!.raw_body).toBe('');
     }
     expect((await pii(other))!.customer.email).toBe('bob@example.com');
-    const stored = await sqlOne<{ raw_body: string; status: string }>(
+    const stored = await sqlOne<Pick<WebhookDeliveryRow, 'raw_body' | 'status'>>(
       em(),
       `select raw_body, status from webhook_delivery where delivery_id = 'redact-1'`,
     );
@@ -109,18 +114,16 @@ describe('Shopify mandatory compliance webhooks', () => {
     });
     const r = await postShopify(sys, shop.id, secret, raw, { topic: 'customers/data_request', webhookId: 'dr-1' });
     expect(r.status, r.text).toBe(200);
-    const req = await sqlOne<{ id: string }>(em(), `select id from webhook_delivery where delivery_id = 'dr-1'`);
+    const req = await sqlOne<IdRow>(em(), `select id from webhook_delivery where delivery_id = 'dr-1'`);
     const picker = await sys.user('privacy-picker', ['picker'], [sys.wh1]);
     expect((await http('GET', `${sys.url}/v1/privacy/data-requests/${req!.id}`, { token: picker.token })).status).toBe(403);
     const rep = await http('GET', `${sys.url}/v1/privacy/data-requests/${req!.id}`, { token: admin.token });
     expect(rep.status, rep.text).toBe(200);
     expect(rep.body.orders.map((o: any) => o.id).sort()).toEqual([a, b].sort());
     expect(rep.body.orders[0].customer.email).toBe('carla@example.com');
-    const audit = await sql<{ details: any }>(
-      em(),
-      `select details from audit_log where action = 'customer_data.viewed' and actor_id = ?`,
-      [admin.id],
-    );
+    const audit = await sql<AuditDetailsRow>(em(), `select details from audit_log where action = 'customer_data.viewed' and actor_id = ?`, [
+      admin.id,
+    ]);
     expect(audit.at(-1)!.details).toMatchObject({ via: 'privacy.data_request', count: 2 });
   });
 
@@ -137,7 +140,7 @@ describe('Shopify mandatory compliance webhooks', () => {
     const r = await postShopify(sys, shop.id, secret, raw, { topic: 'shop/redact', webhookId: 'shop-redact-1' });
     expect(r.status, r.text).toBe(200);
     expect((await pii(ours))!.ship_to).toMatchObject({ redacted: true });
-    const left = await sqlOne<{ n: number }>(
+    const left = await sqlOne<CountRow>(
       em(),
       `select count(*)::int as n from sales_order where connector_id = ? and ship_to->'redacted' is null`,
       [shop.id],
@@ -165,7 +168,9 @@ describe('retention purge', () => {
     expect((await pii(old))!.customer).toMatchObject({ redacted: true });
     expect((await pii(recent))!.customer.email).toBe('new@example.com');
     expect((await pii(open))!.customer.email).toBe('open@example.com');
-    const raw = await sqlOne<{ raw_body: string }>(em(), 'select raw_body from webhook_delivery where order_id = ?', [recent]);
+    const raw = await sqlOne<Pick<WebhookDeliveryRow, 'raw_body'>>(em(), 'select raw_body from webhook_delivery where order_id = ?', [
+      recent,
+    ]);
     expect(raw!.raw_body).toBe('');
     expect((await sql(em(), `select 1 from audit_log where action = 'privacy.purged'`)).length).toBe(1);
   });

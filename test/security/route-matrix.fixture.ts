@@ -7,6 +7,9 @@ import { http, type TestSystem, type TestUser } from '../harness/context.js';
 import { createConnector } from '../orders/helpers.js';
 import { packedShipment } from '../shipping/packed.js';
 
+import type { LocationRow } from '../../domain/layout/entities/location.entity.js';
+import type { IdRow } from '../../domain/shared/rows.js';
+import type { TaskLineRow } from '../../domain/tasks/entities/task-line.entity.js';
 export interface MatrixFixture {
   wh1: string;
   zone: string;
@@ -55,7 +58,7 @@ export async function buildMatrixFixture(sys: TestSystem, admin: TestUser, sup: 
   const em = sys.rt.orm.em.fork();
   const wh1 = sys.wh1;
   const floor = await buildFloor(em, wh1, { skus: 4, orders: 6, prefix: 'MX', gtinPrefix: '777' });
-  const locs = await sql<{ id: string; code: string }>(
+  const locs = await sql<Pick<LocationRow, 'id' | 'code'>>(
     em,
     `select id, code from location where warehouse_id = ? and type = 'pick_face' order by code limit 2`,
     [wh1],
@@ -63,11 +66,9 @@ export async function buildMatrixFixture(sys: TestSystem, admin: TestUser, sup: 
   const sku = floor.skus.find((s) => !s.lotTracked)!;
   const lpn = await createLpn(em, { warehouseId: wh1, type: 'pallet', locationId: locs[0]!.id });
   const lpn2 = await createLpn(em, { warehouseId: wh1, type: 'pallet', locationId: locs[0]!.id });
-  const reservation = (await sqlOne<{ id: string }>(
-    em,
-    `select id from stock_reservation where warehouse_id = ? and status = 'pending' limit 1`,
-    [wh1],
-  ))!.id;
+  const reservation = (await sqlOne<IdRow>(em, `select id from stock_reservation where warehouse_id = ? and status = 'pending' limit 1`, [
+    wh1,
+  ]))!.id;
   const api = (m: string, path: string, body?: unknown, token = sup.token) =>
     http(m, `${sys.url}/v1${path}`, { token, body, headers: { 'idempotency-key': `mx-${Math.random()}` } });
   const hold = (await ok(api('POST', '/stock/holds', { warehouseId: wh1, skuId: floor.skus[1]!.id, reason: 'matrix' }), 'hold')).hold.id;
@@ -76,13 +77,13 @@ export async function buildMatrixFixture(sys: TestSystem, admin: TestUser, sup: 
   const putawayTask = (await createTask(em, wh1, { type: 'putaway', fromLocationId: locs[0]!.id, skuId: sku.id, qty: 1 })).id;
   const replenishTask = (await createTask(em, wh1, { type: 'replenish', fromLocationId: locs[1]!.id, skuId: sku.id, qty: 1 })).id;
   const wave = (await ok(api('POST', `/warehouses/${wh1}/waves`, { orderIds: floor.orderIds.slice(0, 2), release: true }), 'wave')).id;
-  const pick = (await sqlOne<{ task_id: string; id: string }>(
+  const pick = (await sqlOne<Pick<TaskLineRow, 'task_id' | 'id'>>(
     em,
     `select l.task_id, l.id from task_line l join task t on t.id = l.task_id where t.wave_id = ? limit 1`,
     [wave],
   ))!;
   const waveTemplate = (await ok(api('POST', `/warehouses/${wh1}/wave-templates`, { name: 'MX template' }), 'template')).id;
-  const packSession = (await sqlOne<{ id: string }>(
+  const packSession = (await sqlOne<IdRow>(
     em,
     `insert into pack_session (warehouse_id, station_code, order_id) values (?, 'PACK-01', ?) returning id`,
     [wh1, floor.orderIds[3]],
@@ -90,7 +91,7 @@ export async function buildMatrixFixture(sys: TestSystem, admin: TestUser, sup: 
   const connector = (
     await createConnector(sys, admin.token, { kind: 'api', name: 'mx-api', warehouseId: wh1, webhookSecret: 'mx-secret-0123456789' })
   ).id;
-  const intakeDeadLetter = (await sqlOne<{ id: string }>(
+  const intakeDeadLetter = (await sqlOne<IdRow>(
     em,
     `insert into intake_dead_letter (warehouse_id, source, reason, raw_body) values (?, 'shopify', 'matrix', '{}') returning id`,
     [wh1],
@@ -119,23 +120,23 @@ export async function buildMatrixFixture(sys: TestSystem, admin: TestUser, sup: 
   const driverCandidate = (await sys.user('mx-driver-candidate', ['driver'], [wh1])).id;
   const { shipmentId: shipment } = await packedShipment(em, wh1, { orderId: floor.orderIds[4] });
   const { shipmentId: routedShipment } = await packedShipment(em, wh1, { orderId: floor.orderIds[5] });
-  const routePlan = (await sqlOne<{ id: string }>(
+  const routePlan = (await sqlOne<IdRow>(
     em,
     `insert into route_plan (warehouse_id, delivery_date, time_limit_s, status) values (?, current_date, 5, 'solved') returning id`,
     [wh1],
   ))!.id;
-  const route = (await sqlOne<{ id: string }>(
+  const route = (await sqlOne<IdRow>(
     em,
     `insert into route (plan_id, warehouse_id, vehicle_id, driver_id, start_s, end_s) values (?, ?, ?, ?, 0, 3600) returning id`,
     [routePlan, wh1, vehicle, driver],
   ))!.id;
-  const stop = (await sqlOne<{ id: string }>(
+  const stop = (await sqlOne<IdRow>(
     em,
     `insert into route_stop (plan_id, route_id, warehouse_id, shipment_id, seq, arrival_s, eta_s, departure_s)
     values (?, ?, ?, ?, 1, 600, 600, 700) returning id`,
     [routePlan, route, wh1, routedShipment],
   ))!.id;
-  const manifest = (await sqlOne<{ id: string }>(
+  const manifest = (await sqlOne<IdRow>(
     em,
     `insert into manifest (warehouse_id, carrier_code, ship_date, shipment_ids) values (?, 'dhl', current_date, '{}') returning id`,
     [wh1],

@@ -7,6 +7,7 @@ import { createTask } from '../../domain/tasks/task.service.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 import { buildMatrixFixture, type MatrixFixture } from './route-matrix.fixture.js';
 
+import type { IdRow } from '../../domain/shared/rows.js';
 /**
  * OWASP API1 + API5, generated from the route table: every registered route × every role × own or foreign
  * warehouse, each against the declared expectation below. A route that is served but has no entry fails the test,
@@ -628,15 +629,14 @@ beforeAll(async () => {
   everyRoleForeign = await sys.user('mx-all-foreign', nonAdmin, [sys.wh2]);
   const em = sys.rt.orm.em.fork();
   const wh2 = sys.wh2;
-  const zone = (await sqlOne<{ id: string }>(em, `insert into zone (warehouse_id, code, name) values (?, 'MX2', 'z') returning id`, [wh2]))!
-    .id;
-  const loc = (await sqlOne<{ id: string }>(
+  const zone = (await sqlOne<IdRow>(em, `insert into zone (warehouse_id, code, name) values (?, 'MX2', 'z') returning id`, [wh2]))!.id;
+  const loc = (await sqlOne<IdRow>(
     em,
     `insert into location (warehouse_id, zone_id, code, type) values (?, ?, 'MX2-01', 'reserve') returning id`,
     [wh2, zone],
   ))!.id;
   await sqlOne(em, `insert into location (warehouse_id, code, type) values (?, 'D9', 'dock')`, [wh2]);
-  const vehicle = (await sqlOne<{ id: string }>(
+  const vehicle = (await sqlOne<IdRow>(
     em,
     `insert into vehicle (warehouse_id, code, name, capacity_weight_g, capacity_volume_mm3, shift_start_s, shift_end_s, depot_lat, depot_lng)
     values (?, 'MX2-VAN', 'v', 1000000, 1000000000, 0, 36000, 52, 5) returning id`,
@@ -770,11 +770,10 @@ describe('route × role × warehouse matrix (API1, API5)', () => {
     const moved = await sys.user('mx-driver-moved', ['driver'], [sys.wh2]);
     const em = sys.rt.orm.em.fork();
     // A driver record of warehouse 1 left behind after the user moved to warehouse 2, still assigned to a route.
-    const driver = (await sqlOne<{ id: string }>(
-      em,
-      `insert into driver (warehouse_id, user_id, name) values (?, ?, 'moved') returning id`,
-      [sys.wh1, moved.id],
-    ))!.id;
+    const driver = (await sqlOne<IdRow>(em, `insert into driver (warehouse_id, user_id, name) values (?, ?, 'moved') returning id`, [
+      sys.wh1,
+      moved.id,
+    ]))!.id;
     await sqlOne(em, 'update route set driver_id = ? where id = ?', [driver, fx.route]);
     const mine = await http('GET', `${sys.url}/v1/my/routes`, { token: moved.token });
     expect(mine.status).toBe(200);

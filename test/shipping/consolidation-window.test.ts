@@ -7,6 +7,9 @@ import { startTestSystem, type TestSystem } from '../harness/context.js';
 import { waitFor } from '../orders/helpers.js';
 import { packedShipment } from './packed.js';
 
+import type { IdRow } from '../../domain/shared/rows.js';
+import type { ShipmentRow } from '../../domain/shipping/entities/shipment.entity.js';
+import type { ConsignmentRow } from '../../domain/shipping/entities/consignment.entity.js';
 let sys: TestSystem;
 const em = () => sys.rt.orm.em.fork();
 const ADDR = { name: 'Fenna Visser', address1: 'Nieuwe Binnenweg 10', city: 'Rotterdam', postcode: '3015 BA', countryCode: 'NL' };
@@ -21,7 +24,7 @@ afterAll(() => sys?.close());
 /** An order packed as the pack station leaves it: a packed carton and its `shipment.packed` event (the worker reacts). */
 async function packOrder(n: number): Promise<{ orderId: string; shipmentId: string; eventId: string }> {
   return withTx(sys.rt.orm.em, async (tx) => {
-    const o = (await sqlOne<{ id: string }>(
+    const o = (await sqlOne<IdRow>(
       tx,
       `insert into sales_order (warehouse_id, external_id, source, status, ship_to, currency, total_minor) values (?, ?, 'api', 'packed', ?::jsonb, 'EUR', 3000) returning id`,
       [sys.wh1, `WIN-${n}`, JSON.stringify(ADDR)],
@@ -45,11 +48,9 @@ async function packOrder(n: number): Promise<{ orderId: string; shipmentId: stri
         trackingNumber: null,
       },
     });
-    const e = (await sqlOne<{ id: string }>(
-      tx,
-      `select id::text from outbox where type = 'shipment.packed' and payload->>'shipmentId' = ?`,
-      [c.shipmentId],
-    ))!;
+    const e = (await sqlOne<IdRow>(tx, `select id::text from outbox where type = 'shipment.packed' and payload->>'shipmentId' = ?`, [
+      c.shipmentId,
+    ]))!;
     return { orderId: o.id, shipmentId: c.shipmentId, eventId: e.id };
   });
 }
@@ -67,11 +68,11 @@ describe('consolidation window', () => {
       }, 'carton A held');
       expect(held.heldS).toBeGreaterThan(0);
       expect(
-        (await sqlOne<{ selection: unknown }>(em(), 'select selection from shipment where id = ?', [a.shipmentId]))!.selection,
+        (await sqlOne<Pick<ShipmentRow, 'selection'>>(em(), 'select selection from shipment where id = ?', [a.shipmentId]))!.selection,
       ).toBeNull();
       const b = await packOrder(2);
       const rows = await waitFor(async () => {
-        const r = await sql<{ consignment_id: string | null; selection: unknown }>(
+        const r = await sql<Pick<ShipmentRow, 'consignment_id' | 'selection'>>(
           em(),
           'select consignment_id, selection from shipment where id = any(?::uuid[])',
           [`{${a.shipmentId},${b.shipmentId}}`],
@@ -80,7 +81,9 @@ describe('consolidation window', () => {
       }, 'both cartons decided');
       expect(rows[0]!.consignment_id).toEqual(expect.any(String));
       expect(rows[1]!.consignment_id).toBe(rows[0]!.consignment_id);
-      const c = (await sqlOne<{ order_ids: string[] }>(em(), 'select order_ids from consignment where id = ?', [rows[0]!.consignment_id]))!;
+      const c = (await sqlOne<Pick<ConsignmentRow, 'order_ids'>>(em(), 'select order_ids from consignment where id = ?', [
+        rows[0]!.consignment_id,
+      ]))!;
       expect(c.order_ids.sort()).toEqual([a.orderId, b.orderId].sort());
     },
   );

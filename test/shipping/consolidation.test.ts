@@ -7,6 +7,9 @@ import { seedShipping } from '../../scripts/seed/shipping.seed.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 import { packedShipment } from './packed.js';
 
+import type { IdRow, CountRow } from '../../domain/shared/rows.js';
+import type { ShipmentRow } from '../../domain/shipping/entities/shipment.entity.js';
+import type { ConsignmentRow } from '../../domain/shipping/entities/consignment.entity.js';
 let sys: TestSystem;
 let packer: TestUser;
 const NOW = new Date('2026-12-03T10:00:00Z');
@@ -26,7 +29,7 @@ async function packedOrder(
   o: { cartons?: number; perishable?: boolean; tags?: string[]; totalMinor?: number; promise?: string } = {},
 ): Promise<{ orderId: string; shipmentIds: string[] }> {
   return withTx(sys.rt.orm.em, async (tx: EntityManager) => {
-    const order = (await sqlOne<{ id: string }>(
+    const order = (await sqlOne<IdRow>(
       tx,
       `insert into sales_order (warehouse_id, external_id, source, status, ship_to, currency, total_minor, tags, promise_date)
       values (?, ?, 'api', 'packed', ?::jsonb, 'EUR', ?, ?::text[], ?::date) returning id`,
@@ -96,7 +99,7 @@ describe('consolidation of orders for the same consignee and address', () => {
     expect(ships.reduce((sum: number, s: any) => sum + s.quoted_cost_minor, 0)).toBe(c.total_minor);
     // Another consignee next door, a ship-alone order and a perishable one are not part of it.
     for (const other of [neighbour, alone, cold]) {
-      const s = await sqlOne<{ selection: unknown }>(em(), 'select selection from shipment where id = ?', [other.shipmentIds[0]]);
+      const s = await sqlOne<Pick<ShipmentRow, 'selection'>>(em(), 'select selection from shipment where id = ?', [other.shipmentIds[0]]);
       expect(s!.selection).toBeNull();
     }
     // The API shows the decision on each carton.
@@ -114,13 +117,11 @@ describe('consolidation of orders for the same consignee and address', () => {
     const results = await Promise.all(orders.map((o) => withTx(sys.rt.orm.em, (tx) => selectCarrier(tx, o.shipmentIds[0]!, NOW))));
     const ids = new Set(results.map((x) => x!.consignmentId));
     expect(ids.size).toBe(1);
-    const c = (await sqlOne<{ order_ids: string[] }>(em(), 'select order_ids from consignment where id = ?', [[...ids][0]]))!;
+    const c = (await sqlOne<Pick<ConsignmentRow, 'order_ids'>>(em(), 'select order_ids from consignment where id = ?', [[...ids][0]]))!;
     expect(c.order_ids.sort()).toEqual(orders.map((o) => o.orderId).sort());
     expect(
-      (await sqlOne<{ n: number }>(
-        em(),
-        `select count(*)::int as n from consignment where consolidation_key like '%witte de withstraat 50%'`,
-      ))!.n,
+      (await sqlOne<CountRow>(em(), `select count(*)::int as n from consignment where consolidation_key like '%witte de withstraat 50%'`))!
+        .n,
     ).toBe(1);
   });
 
@@ -132,7 +133,7 @@ describe('consolidation of orders for the same consignee and address', () => {
     expect(r!.consignmentId).toBeNull();
     expect(r!.deliveryMode).toBe('parcel');
     expect(
-      (await sqlOne<{ selection: unknown }>(em(), 'select selection from shipment where id = ?', [y.shipmentIds[0]]))!.selection,
+      (await sqlOne<Pick<ShipmentRow, 'selection'>>(em(), 'select selection from shipment where id = ?', [y.shipmentIds[0]]))!.selection,
     ).toBeNull();
     await sql(em(), 'update shipping_settings set consolidate_orders = true where warehouse_id = ?', [sys.wh1]);
   });

@@ -7,6 +7,9 @@ import { withTx } from '../../platform/db.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 import { decodePng, pdfToPng } from './decode.js';
 import { packedShipment } from './packed.js';
+import type { EventPayloadRow } from '../harness/rows.js';
+
+import type { CountRow, IdRow } from '../../domain/shared/rows.js';
 
 let sys: TestSystem;
 let packer: TestUser;
@@ -43,7 +46,7 @@ describe('labels', () => {
     const again = await buy(id, 'key-1');
     expect(again.body).toEqual(a.body);
     label = again.body;
-    expect(await sqlOne<{ n: number }>(em(), 'select count(*)::int as n from shipment_label where shipment_id = ?', [id])).toEqual({
+    expect(await sqlOne<CountRow>(em(), 'select count(*)::int as n from shipment_label where shipment_id = ?', [id])).toEqual({
       n: 1,
     });
     expect((await buy(id, 'key-2')).status).toBe(409);
@@ -53,7 +56,7 @@ describe('labels', () => {
     expect(hasValidCheckDigit(label.sscc)).toBe(true);
     const s = (await http('GET', `${sys.url}/v1/shipments/${id}`, { token: packer.token })).body;
     expect([s.status, s.trackingNumber, s.sscc]).toEqual(['labelled', label.trackingNumber, label.sscc]);
-    const ev = await sqlOne<{ payload: any }>(em(), `select payload from outbox where type = 'shipment.labelled'`);
+    const ev = await sqlOne<EventPayloadRow>(em(), `select payload from outbox where type = 'shipment.labelled'`);
     expect(ev!.payload).toMatchObject({ shipmentId: id, trackingNumber: label.trackingNumber, sscc: label.sscc });
   });
 
@@ -125,16 +128,14 @@ describe('manifests', () => {
     expect(ids).not.toContain(voided.shipmentId);
     expect(ids).not.toContain(unlabelled.shipmentId);
     expect(ids).not.toContain(express.shipmentId);
-    const labelled = await sql<{ id: string }>(em(), `select id from shipment where manifest_id = ?`, [m.body.id]);
+    const labelled = await sql<IdRow>(em(), `select id from shipment where manifest_id = ?`, [m.body.id]);
     expect(labelled.map((r) => r.id).sort()).toEqual([...ids].sort());
     // locked: no void once manifested
     expect((await http('POST', `${sys.url}/v1/shipments/${a.shipmentId}/label/void`, { token: packer.token })).status).toBe(409);
     // stock left through ship movements; the carton LPN is empty
-    const left = await sqlOne<{ n: number }>(em(), 'select coalesce(sum(on_hand), 0)::int as n from stock_balance where lpn_id = ?', [
-      a.lpnId,
-    ]);
+    const left = await sqlOne<CountRow>(em(), 'select coalesce(sum(on_hand), 0)::int as n from stock_balance where lpn_id = ?', [a.lpnId]);
     expect(left!.n).toBe(0);
-    const moves = await sqlOne<{ n: number }>(em(), `select count(*)::int as n from stock_movement where type = 'ship' and ref_id = ?`, [
+    const moves = await sqlOne<CountRow>(em(), `select count(*)::int as n from stock_movement where type = 'ship' and ref_id = ?`, [
       a.shipmentId,
     ]);
     expect(moves!.n).toBe(1);

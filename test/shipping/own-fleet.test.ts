@@ -7,6 +7,15 @@ import { seedShipping } from '../../scripts/seed/shipping.seed.js';
 import { http, startTestSystem, type TestSystem } from '../harness/context.js';
 import { packedShipment } from './packed.js';
 
+import type { ShipmentRow } from '../../domain/shipping/entities/shipment.entity.js';
+import type { IdRow, CountRow } from '../../domain/shared/rows.js';
+import type { StockMovementRow } from '../../domain/inventory/entities/stock-movement.entity.js';
+
+/** A shipment geocoded inside the delivery area (the entity's lat/lng are nullable). */
+type GeocodedRow = { lat: number; lng: number };
+
+type DeliveryDayRow = { day: string; selection: any };
+type ShippedRow = Pick<ShipmentRow, 'status'> & { shipped: boolean };
 let sys: TestSystem;
 beforeAll(async () => {
   sys = await startTestSystem();
@@ -31,7 +40,7 @@ describe('own fleet', () => {
     );
     const r = await withTx(sys.rt.orm.em, (tx) => selectCarrier(tx, shipmentId, new Date('2026-12-03T10:00:00Z')));
     expect([r!.carrier, r!.deliveryMode]).toEqual(['own-fleet', 'own_fleet']);
-    const s = await sqlOne<{ day: string; selection: any }>(
+    const s = await sqlOne<DeliveryDayRow>(
       sys.rt.orm.em.fork(),
       `select to_char(delivery_date, 'YYYY-MM-DD') as day, selection from shipment where id = ?`,
       [shipmentId],
@@ -55,9 +64,7 @@ describe('own fleet', () => {
     );
     const viaCentroid = await withTx(sys.rt.orm.em, (tx) => selectCarrier(tx, bare.shipmentId, new Date('2026-12-03T10:00:00Z')));
     expect(viaCentroid!.deliveryMode).toBe('own_fleet');
-    const pt = await sqlOne<{ lat: number; lng: number }>(sys.rt.orm.em.fork(), 'select lat, lng from shipment where id = ?', [
-      bare.shipmentId,
-    ]);
+    const pt = await sqlOne<GeocodedRow>(sys.rt.orm.em.fork(), 'select lat, lng from shipment where id = ?', [bare.shipmentId]);
     expect(Math.abs(pt!.lat - 52.37)).toBeLessThan(0.02);
     // Outside the area (Rotterdam): a parcel carrier, not in the day.
     const far = await withTx(sys.rt.orm.em, (tx) => packedShipment(tx, sys.wh1));
@@ -80,18 +87,18 @@ describe('own fleet', () => {
       ),
     );
     for (const c of cartons) await withTx(sys.rt.orm.em, (tx) => selectCarrier(tx, c.shipmentId, new Date('2026-12-03T10:00:00Z')));
-    const v = (await sqlOne<{ id: string }>(
+    const v = (await sqlOne<IdRow>(
       em,
       `insert into vehicle (warehouse_id, code, name, capacity_weight_g, capacity_volume_mm3, shift_start_s, shift_end_s, depot_lat, depot_lng)
       values (?, 'VAN-SHIP', 'Van', 500000, 5000000000, 28800, 64800, 52.39, 4.91) returning id`,
       [sys.wh1],
     ))!;
-    const plan = (await sqlOne<{ id: string }>(
+    const plan = (await sqlOne<IdRow>(
       em,
       `insert into route_plan (warehouse_id, delivery_date, status, time_limit_s, solved_version) values (?, '2026-12-04', 'solved', 5, 1) returning id`,
       [sys.wh1],
     ))!;
-    const route = (await sqlOne<{ id: string }>(
+    const route = (await sqlOne<IdRow>(
       em,
       `insert into route (plan_id, warehouse_id, vehicle_id, start_s, end_s) values (?, ?, ?, 28800, 36000) returning id`,
       [plan.id, sys.wh1, v.id],
@@ -108,23 +115,17 @@ describe('own fleet', () => {
     expect(res.map((r) => r.status)).toEqual(Array(8).fill(200));
     expect(res.reduce((n, r) => n + r.body.stopsDispatched, 0)).toBe(2);
     for (const c of cartons) {
-      const moves = await sql<{ qty: number; to_virtual: string }>(
+      const moves = await sql<Pick<StockMovementRow, 'qty' | 'to_virtual'>>(
         em,
         `select qty, to_virtual from stock_movement where type = 'ship' and ref_type = 'shipment' and ref_id = ?`,
         [c.shipmentId],
       );
       expect(moves).toEqual([{ qty: 4, to_virtual: expect.any(String) }]);
-      const left = await sqlOne<{ n: number }>(em, 'select coalesce(sum(on_hand), 0)::int as n from stock_balance where lpn_id = ?', [
-        c.lpnId,
-      ]);
+      const left = await sqlOne<CountRow>(em, 'select coalesce(sum(on_hand), 0)::int as n from stock_balance where lpn_id = ?', [c.lpnId]);
       expect(left!.n).toBe(0);
-      const s = await sqlOne<{ status: string; shipped: boolean }>(
-        em,
-        'select status, shipped_at is not null as shipped from shipment where id = ?',
-        [c.shipmentId],
-      );
+      const s = await sqlOne<ShippedRow>(em, 'select status, shipped_at is not null as shipped from shipment where id = ?', [c.shipmentId]);
       expect(s).toEqual({ status: 'dispatched', shipped: true });
-      const ev = await sqlOne<{ n: number }>(
+      const ev = await sqlOne<CountRow>(
         em,
         `select count(*)::int as n from outbox where type = 'shipment.shipped' and payload->>'shipmentId' = ?`,
         [c.shipmentId],
@@ -132,7 +133,7 @@ describe('own fleet', () => {
       expect(ev!.n).toBe(1);
     }
     // The drivers' outcomes are the own fleet's tracking history: one delivered, one failed as damaged.
-    const stops = await sql<{ id: string }>(em, 'select id from route_stop where route_id = ? order by seq', [route.id]);
+    const stops = await sql<IdRow>(em, 'select id from route_stop where route_id = ? order by seq', [route.id]);
     expect((await http('POST', `${sys.url}/v1/stops/${stops[0]!.id}/delivered`, { token: dispatcher.token })).status).toBe(200);
     expect(
       (

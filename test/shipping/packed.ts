@@ -4,6 +4,7 @@ import { createLpn } from '../../domain/inventory/lpn.service.js';
 import { OUTBOUND_CODE, floorLocation } from '../../domain/picking/floor-locations.js';
 import { sqlOne } from '../../domain/shared/sql.js';
 
+import type { IdRow } from '../../domain/shared/rows.js';
 let n = 0;
 
 /**
@@ -16,7 +17,7 @@ export async function packedShipment(
   o: { orderId?: string | null; shipTo?: Record<string, unknown>; weightG?: number; dims?: [number, number, number]; qty?: number } = {},
 ): Promise<{ shipmentId: string; skuId: string; lpnId: string }> {
   const k = ++n;
-  const sku = (await sqlOne<{ id: string }>(
+  const sku = (await sqlOne<IdRow>(
     em,
     `insert into sku (code, name, length_mm, width_mm, height_mm, weight_g) values (?, ?, 100, 80, 60, 250) returning id`,
     [`SHIPSKU-${process.pid}-${k}`, `Ship test item ${k}`],
@@ -26,7 +27,7 @@ export async function packedShipment(
   const qty = o.qty ?? 3;
   await postMovement(em, { warehouseId, type: 'receipt', skuId: sku.id, qty, to: { locationId: outbound, lpnId: lpn.id } });
   const [l, w, h] = o.dims ?? [300, 200, 150];
-  const s = (await sqlOne<{ id: string }>(
+  const s = (await sqlOne<IdRow>(
     em,
     `insert into shipment (warehouse_id, order_id, status, box_id, weight_g, length_mm, width_mm, height_mm, volume_mm3, ship_to, carton_no, contents, packed_at)
     values (?, ?, 'packed', 'M', ?, ?, ?, ?, ?, ?::jsonb, 1, ?::jsonb, now()) returning id`,

@@ -7,6 +7,9 @@ import { seedShipping } from '../../scripts/seed/shipping.seed.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 import { packedShipment } from './packed.js';
 
+import type { IdRow } from '../../domain/shared/rows.js';
+
+type CostRow = { c: number };
 let sys: TestSystem;
 let sup: TestUser;
 let packer: TestUser;
@@ -60,9 +63,7 @@ describe('carrier scorecard', () => {
       ),
     );
     const pp = (await scorecards()).polderpost;
-    const costs = await sql<{ c: number }>(em(), 'select quoted_cost_minor as c from shipment where id = any(?::uuid[])', [
-      `{${ids.join(',')}}`,
-    ]);
+    const costs = await sql<CostRow>(em(), 'select quoted_cost_minor as c from shipment where id = any(?::uuid[])', [`{${ids.join(',')}}`]);
     expect(pp).toEqual({
       carrierCode: 'polderpost',
       parcels: 3,
@@ -100,7 +101,7 @@ describe('carrier scorecard', () => {
     await withTx(sys.rt.orm.em, async (tx) => {
       for (let i = 0; i < 25; i++) {
         const target = addDays(promise, -10);
-        const s = (await sqlOne<{ id: string }>(
+        const s = (await sqlOne<IdRow>(
           tx,
           `insert into shipment (warehouse_id, status, carrier_code, service_code, tracking_number, promise_date, labelled_at, weight_g)
           values (?, 'delivered', 'polderpost', 'standard', ?, ?::date, now() - interval '12 days', 1000) returning id`,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../domain/shared/sql.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 
+import type { IdRow } from '../../domain/shared/rows.js';
 let sys: TestSystem;
 let disp: TestUser;
 let other: TestUser;
@@ -15,7 +16,7 @@ beforeAll(async () => {
   // 7 packed and 5 labelled in WH1 with distinct creation times; 3 in WH2 that WH1's list must never show.
   for (let i = 0; i < 12; i++) {
     const status = i % 2 === 0 && ids.labelled.length < 5 ? 'labelled' : 'packed';
-    const [r] = await sql<{ id: string }>(
+    const [r] = await sql<IdRow>(
       em,
       `insert into shipment (warehouse_id, status, weight_g, created_at) values (?, ?, ?, now() - make_interval(secs => ?)) returning id`,
       [sys.wh1, status, 1000 + i, i],

@@ -8,6 +8,7 @@ import { call, pickWholeTask } from '../floor/support.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 import { createConnector, fixtureRaw, postShopify, stockSku, waitFor } from '../orders/helpers.js';
 
+import type { BoxTypeRow } from '../../domain/packing/entities/box-type.entity.js';
 interface FoLine {
   id: number;
   line_item_id: number;
@@ -178,7 +179,7 @@ describe('the storefront is told', () => {
       });
       expect(verified.body.status).toBe('verified');
       const skuId = verified.body.items[0].skuId as string;
-      const box = (await sqlOne<{ code: string; tare_g: number }>(
+      const box = (await sqlOne<Pick<BoxTypeRow, 'code' | 'tare_g'>>(
         sys.rt.orm.em.fork(),
         `select code, tare_g from box_type where code = 'BOX-6x4x4'`,
       ))!;

@@ -6,6 +6,9 @@ import { http, startTestSystem, type TestSystem, type TestUser } from '../harnes
 import { pdfText } from './decode.js';
 import { packedShipment } from './packed.js';
 
+import type { RateCardRow } from '../../domain/shipping/entities/rate-card.entity.js';
+import type { CountRow } from '../../domain/shared/rows.js';
+import type { StockMovementRow } from '../../domain/inventory/entities/stock-movement.entity.js';
 let sys: TestSystem;
 let sup: TestUser;
 let packer: TestUser;
@@ -23,7 +26,7 @@ afterAll(() => sys?.close());
 describe('3PL partner (demo carrier)', () => {
   it('is in the demo carriers, with a dated rate card for the zone it serves', async () => {
     expect(DEMO_CARRIERS.find((c) => c.mode === '3pl')?.code).toBe('rhine-3pl');
-    const card = await sqlOne<{ version: number }>(
+    const card = await sqlOne<Pick<RateCardRow, 'version'>>(
       em(),
       `select r.version from rate_card r join carrier c on c.id = r.carrier_id where c.code = 'rhine-3pl' and r.service_code = 'regional'`,
     );
@@ -31,7 +34,7 @@ describe('3PL partner (demo carrier)', () => {
     // Seeding again adds nothing (no second card version).
     await seedShipping(em(), sys.wh1);
     expect(
-      (await sqlOne<{ n: number }>(
+      (await sqlOne<CountRow>(
         em(),
         `select count(*)::int as n from rate_card r join carrier c on c.id = r.carrier_id where c.code = 'rhine-3pl'`,
       ))!.n,
@@ -78,9 +81,7 @@ describe('3PL partner (demo carrier)', () => {
       expect(unnamed.status).toBe(422);
       expect(unnamed.body.errors[0].path).toBe('body.handedOverTo.name');
       expect(
-        (await sqlOne<{ n: number }>(em(), `select count(*)::int as n from stock_movement where type = 'ship' and ref_id = ?`, [
-          shipmentId,
-        ]))!.n,
+        (await sqlOne<CountRow>(em(), `select count(*)::int as n from stock_movement where type = 'ship' and ref_id = ?`, [shipmentId]))!.n,
       ).toBe(0);
       const m = await http('POST', `${sys.url}/v1/manifests`, {
         token: sup.token,
@@ -89,14 +90,14 @@ describe('3PL partner (demo carrier)', () => {
       expect(m.status).toBe(201);
       expect(m.body.handedOverTo).toEqual({ name: 'Jan Kowalski', vehicleRegistration: 'VX-123-Z' });
       expect(m.body.shipments.map((s: { id: string }) => s.id)).toEqual([shipmentId]);
-      const moves = await sql<{ qty: number }>(
+      const moves = await sql<Pick<StockMovementRow, 'qty'>>(
         em(),
         `select qty from stock_movement where type = 'ship' and ref_type = 'shipment' and ref_id = ?`,
         [shipmentId],
       );
       expect(moves).toEqual([{ qty: 2 }]);
       expect(
-        (await sqlOne<{ n: number }>(em(), 'select coalesce(sum(on_hand), 0)::int as n from stock_balance where lpn_id = ?', [lpnId]))!.n,
+        (await sqlOne<CountRow>(em(), 'select coalesce(sum(on_hand), 0)::int as n from stock_balance where lpn_id = ?', [lpnId]))!.n,
       ).toBe(0);
       const pdf = await fetch(`${sys.url}/v1/manifests/${m.body.id}?format=pdf`, { headers: { authorization: `Bearer ${sup.token}` } });
       expect(pdf.status).toBe(200);

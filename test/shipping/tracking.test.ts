@@ -10,6 +10,10 @@ import { seedShipping } from '../../scripts/seed/shipping.seed.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 import { packedShipment } from './packed.js';
 
+import type { OutboxRow } from '../../domain/events/entities/outbox.entity.js';
+import type { TrackingEventRow } from '../../domain/shipping/entities/tracking-event.entity.js';
+
+type RoomEventRow = Pick<OutboxRow, 'rooms'> & { payload: any };
 let sys: TestSystem;
 let sup: TestUser;
 const SECRET = 'polderpost-webhook-secret-0123456789';
@@ -72,10 +76,7 @@ describe('tracking', () => {
     expect((await post(raw, sign(raw))).body).toEqual({ events: 1, recorded: 0 });
     const s = (await http('GET', `${sys.url}/v1/shipments/${shipmentId}`, { token: sup.token })).body;
     expect([s.status, s.trackingStatus, s.estimatedDelivery]).toEqual(['in_transit', 'in_transit', '2026-12-08']);
-    const ev = await sqlOne<{ rooms: string[]; payload: any }>(
-      em(),
-      `select rooms, payload from outbox where type = 'shipment.tracking_updated'`,
-    );
+    const ev = await sqlOne<RoomEventRow>(em(), `select rooms, payload from outbox where type = 'shipment.tracking_updated'`);
     expect(ev!.rooms).toContain(`shipment:${shipmentId}`);
     expect(ev!.payload).toMatchObject({ status: 'in_transit', location: { city: 'Amsterdam' } });
   });
@@ -87,9 +88,11 @@ describe('tracking', () => {
     expect(r.body).toEqual({ events: 7, recorded: 7 });
     const s = (await http('GET', `${sys.url}/v1/shipments/${shipmentId}`, { token: sup.token })).body;
     expect([s.status, s.trackingStatus]).toEqual(['delivered', 'delivered']);
-    const rows = await sql<{ status: string }>(em(), 'select status from tracking_event where shipment_id = ? order by occurred_at', [
-      shipmentId,
-    ]);
+    const rows = await sql<Pick<TrackingEventRow, 'status'>>(
+      em(),
+      'select status from tracking_event where shipment_id = ? order by occurred_at',
+      [shipmentId],
+    );
     expect(rows.map((x) => x.status)).toEqual([
       'pre_transit',
       'in_transit',

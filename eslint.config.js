@@ -68,8 +68,18 @@ export default tseslint.config(
   },
   {
     // Issue 10: rows of hand-written SQL are typed from the entities (`Pick<XRow, …>`) or one exported named row type.
-    files: ['domain/**/*.ts', 'api/**/*.ts', 'workers/**/*.ts', 'platform/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
-    ignores: ['**/*.test.ts'],
+    // Tests too (test/, load-tests/, co-located *.test.ts): shared test-only rows live in test/harness/rows.ts.
+    files: [
+      'domain/**/*.ts',
+      'api/**/*.ts',
+      'workers/**/*.ts',
+      'platform/**/*.ts',
+      'scripts/**/*.ts',
+      'bench/**/*.ts',
+      'test/**/*.ts',
+      'load-tests/**/*.ts',
+      '**/*.test.ts',
+    ],
     rules: {
       'no-restricted-syntax': [
         'error',

@@ -14,9 +14,9 @@ import { freshScratchDb } from '../ledger/scratch-db.js';
 import { countStatements } from './query-stats.js';
 import { setupPipeline, shopifyOrderBody, storeDeliveries } from './setup.js';
 import { mulberry32 } from '../../domain/shared/rng.js';
-import type { WebhookDeliveryRow } from '../../domain/orders/entities/webhook-delivery.entity.js';
+import type { SalesOrderRow } from '../../domain/orders/entities/sales-order.entity.js';
 
-type StatusCountRow = Pick<WebhookDeliveryRow, 'status'> & { n: number };
+type StatusCountRow = Pick<SalesOrderRow, 'status'> & { n: number };
 
 const mode = process.argv[2] ?? 'legacy';
 const n = Number(process.argv[3] ?? 2000);

@@ -50,8 +50,9 @@ export async function startBenchSystem(opts: { workers?: boolean } = {}) {
     async close() {
       await workers?.stop();
       await api.stop();
+      // A 60 s intake run leaves 100k+ job keys: spread into one call they overflow the stack, so delete in chunks.
       const keys = await rt.redis.keys(`${config.REDIS_PREFIX}:*`);
-      if (keys.length) await rt.redis.del(...keys);
+      for (let i = 0; i < keys.length; i += 1000) await rt.redis.del(...keys.slice(i, i + 1000));
       await rt.close();
       await admin.query(`drop database if exists ${name} with (force)`);
       await admin.end();

@@ -234,6 +234,8 @@ describe('dispatch board and driver app', () => {
     // Two deliveries today (the phone's and the dispatcher's), both first attempts.
     await board.getByTestId('kpi-Deliveries').filter({ hasText: '2 / 2' }).waitFor({ timeout: 20_000 });
     expect(await board.getByTestId('kpi-First-attempt success').textContent()).toBe('100.0 %');
+    // uPlot draws its canvases after the figures arrive: wait for the fourth before counting.
+    await board.locator('[data-testid=chart] canvas').nth(3).waitFor({ timeout: 20_000 });
     expect(await board.locator('[data-testid=chart] canvas').count()).toBe(4);
     expect(await board.getByTestId('scorecards').textContent()).toContain('own-fleet');
     await board.screenshot({ path: join(ARTIFACTS, 'metrics-dashboard-1280x800.png') });

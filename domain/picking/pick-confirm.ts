@@ -22,7 +22,7 @@ import type { Clock } from '../shared/clock.js';
 import { Conflict, InsufficientStock, NotFound, ValidationFailed } from '../shared/errors.js';
 import { IllegalTransition } from '../shared/lifecycle.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
-import { sqlOne } from '../shared/sql.js';
+import { sqlPreparedOne } from '../shared/sql.js';
 import { taskLifecycle } from '../tasks/task.lifecycle.js';
 import { LINE_VIEW_COLUMNS, TASK_COLUMNS, taskRef, taskRooms, toLineView, toTaskView, type TaskRow } from '../tasks/task.repo.js';
 import type { TaskView } from '../tasks/task.schemas.js';
@@ -232,7 +232,7 @@ export async function confirmPick(
     itemError = err;
   }
   const read = readSql(item);
-  const r = (await sqlOne<ConfirmReadRow>(em, read.text, read.params(taskId, lineId, toteCode)))!;
+  const r = (await sqlPreparedOne<ConfirmReadRow>(em, read.text, read.params(taskId, lineId, toteCode)))!;
   const task = r.task;
   if (!task) throw new NotFound('Task', taskId);
   const lines = r.lines ?? [];
@@ -403,7 +403,7 @@ export async function confirmPick(
           taskLifecycle.fromSql('in_progress', 'task'),
         ]
       : [`qty_done = qty_done + p.p_qty, lease_expires_at = p.p_lease, updated_at = now()`, `task.status = 'in_progress'`];
-  const w = (await sqlOne<ConfirmWriteRow>(em, writeSql(taskSet, taskGuard), [
+  const w = (await sqlPreparedOne<ConfirmWriteRow>(em, writeSql(taskSet, taskGuard), [
     JSON.stringify({
       p_task: taskId,
       p_line: lineId,

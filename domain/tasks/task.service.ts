@@ -3,7 +3,7 @@ import { emit } from '../events/outbox.js';
 import type { Clock } from '../shared/clock.js';
 import { Conflict, Forbidden, NotFound } from '../shared/errors.js';
 import { ROLES, canSeeWarehouse, type Actor } from '../shared/roles.js';
-import { sql, sqlOne } from '../shared/sql.js';
+import { sql, sqlOne, sqlPreparedOne } from '../shared/sql.js';
 import {
   LINE_VIEW_COLUMNS,
   TASK_COLUMNS,
@@ -119,7 +119,7 @@ export async function claimNext(
   if (!canSeeWarehouse(actor, input.warehouseId)) throw new NotFound('Warehouse', input.warehouseId);
   const now = clock.now();
   const lease = new Date(now.getTime() + opts.leaseS * 1000).toISOString();
-  const profile = (await sqlOne<Pick<WorkerProfileRow, 'equipment' | 'zone_ids' | 'last_x_mm' | 'last_y_mm'>>(
+  const profile = (await sqlPreparedOne<Pick<WorkerProfileRow, 'equipment' | 'zone_ids' | 'last_x_mm' | 'last_y_mm'>>(
     em,
     `
     insert into worker_profile (user_id) values (?) on conflict (user_id) do update set updated_at = excluded.updated_at
@@ -128,7 +128,7 @@ export async function claimNext(
   ))!;
   const roles = actor.roles.includes('admin') ? [...ROLES] : actor.roles;
   const zones = input.zoneIds ?? profile.zone_ids;
-  const row = await sqlOne<ClaimRow>(
+  const row = await sqlPreparedOne<ClaimRow>(
     em,
     `
     with cur as (select ${TASK_COLUMNS} from task where assignee_id = ? and status in ('claimed', 'in_progress')),

@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -21,6 +20,7 @@ import { registerUserState } from './auth/user-state.js';
 import { hashGate } from '../domain/identity/hash-gate.js';
 import { jwtSettings, type JwtSettings } from './auth/jwt.js';
 import { attachIdempotency } from './plugins/idempotency.js';
+import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { routes } from './routes/index.js';
@@ -123,7 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
 
-  await app.register(helmet, {
+  registerSecurityHeaders(app, {
     // The API answers JSON; the console and Swagger UI are same-origin pages with inline bootstrap code.
     contentSecurityPolicy: {
       directives: {

@@ -12,7 +12,7 @@
  */
 import '../../scripts/lib/dev-env.js';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +63,21 @@ function stop(child: ChildProcess | undefined): Promise<void> {
     });
     child.kill('SIGTERM');
   });
+}
+
+/** The API's event-loop delay since the previous signal (loop-delay-probe.ts), or null when it does not answer. */
+async function loopDelay(api: ChildProcess, file: string): Promise<{ p99: number; max: number } | null> {
+  rmSync(file, { force: true });
+  api.kill('SIGUSR2');
+  for (let i = 0; i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as { p99: number; max: number };
+    } catch {
+      /* not written (completely) yet */
+    }
+  }
+  return null;
 }
 
 /** The Trend samples of the runner's `--out json` file, by metric name. */
@@ -182,7 +197,7 @@ const bench: Benchmark = {
       console.error(summary.trim().replace(/^/gm, '[picker] '));
       // 99 = a threshold failed: still a measurement worth reporting; anything else is a broken run.
       if (code !== 0 && code !== 99) throw new Error(`load runner exited with ${code}`);
-      const loop = existsSync(loopFile) ? (JSON.parse(readFileSync(loopFile, 'utf8')) as { p99: number; max: number }) : null;
+      const loop = await loopDelay(api, loopFile);
 
       const s = samples(outFile, ['scan_confirm_ms', 'claim_ms', 'health_ms']);
       const confirm = s.get('scan_confirm_ms')!;

@@ -2,6 +2,7 @@
 //
 //   tsx bench/claim/prepare-picker-load.ts           # against the running system: warehouse, released wave, 300 picker tokens
 //   npm run load -- picker [--env DURATION=60s] [--env THINK_S=10]
+//   npm run bench -- picker                         # all of it on a scratch database, with its own API and workers: the figures
 //
 // Each VU is one picker: claim the next task (POST /v1/tasks/claim), then scan-confirm its lines one by
 // one (POST /v1/tasks/:id/lines/:lineId/confirm with location, item, quantity and tote scans), with a

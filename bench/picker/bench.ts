@@ -151,9 +151,15 @@ const bench: Benchmark = {
           ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
           'api/server.ts',
         ],
-        { cwd: ROOT, env: { ...env, PICKER_LOOP_DELAY_FILE: loopFile }, stdio: ['ignore', 'inherit', 'inherit'] },
+        { cwd: ROOT, env: { ...env, PICKER_LOOP_DELAY_FILE: loopFile }, stdio: ['ignore', 'pipe', 'inherit'] },
       );
       children.push(api);
+      // The API's own error lines during the load, counted (requests cut off when the API stops are not reported).
+      const apiErrors: string[] = [];
+      let counting = true;
+      api.stdout!.on('data', (d: Buffer) => {
+        if (counting) for (const l of d.toString().split('\n')) if (l.includes('"level":50') || l.includes('"level":60')) apiErrors.push(l);
+      });
       // As `npm start`: the workers (the outbox relay fans every confirm's events out) run niced beside the API.
       const workers = spawn('nice', ['-n', '10', process.execPath, '--import', 'tsx', 'workers/main.ts'], {
         cwd: ROOT,
@@ -198,6 +204,9 @@ const bench: Benchmark = {
       // 99 = a threshold failed: still a measurement worth reporting; anything else is a broken run.
       if (code !== 0 && code !== 99) throw new Error(`load runner exited with ${code}`);
       const loop = await loopDelay(api, loopFile);
+      counting = false;
+      if (apiErrors.length)
+        console.error(`[picker] the API logged ${apiErrors.length} error(s) during the load; first: ${apiErrors[0]!.slice(0, 400)}`);
 
       const s = samples(outFile, ['scan_confirm_ms', 'claim_ms', 'health_ms']);
       const confirm = s.get('scan_confirm_ms')!;

@@ -1,8 +1,10 @@
 /**
  * Scan resolution: what a handheld scanned (parsed by domain/scanning) → the SKU (with the pack level
  * the GTIN names), the location or the LPN, with its stock in the warehouse (at most 50 balances).
- * Index probes only: sku_barcode PK, sku.code, location (warehouse_id, code), license_plate code/sscc,
- * then the partial indexes on stock_balance where on_hand > 0.
+ * Index probes only: sku_barcode PK, sku.code, location (warehouse_id, code), license_plate code/sscc, then
+ * index-only scans of the covering indexes on stock_balance (by SKU, by location; on_hand > 0) and of
+ * sku (id) INCLUDE (code): ~20 buffer pages per item scan, ~75 per location scan at 500k SKUs
+ * (migrations/…051301_scan_resolve_covering.ts; `npm run bench -- scan` prints them).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isScanError, parseScan, splitSymbology, toGtin14, type ParseScanOptions, type ScanResult } from '../scanning/index.js';
@@ -10,8 +12,8 @@ import { sqlOne } from '../shared/sql.js';
 import { toBalanceView } from './stock-queries.js';
 import type { ScanMatch } from './inventory.schemas.js';
 
-/** What to look up for a parsed scan: the kind of key and the key itself (GTINs as GTIN-14). */
-function lookupKey(scan: ScanResult): { kind: 'gtin' | 'sscc' | 'lpn' | 'location' | 'text'; key: string } | undefined {
+/** What to look up for a parsed scan: the kind of key and the key itself (GTINs as GTIN-14). Exported for bench/scan. */
+export function lookupKey(scan: ScanResult): { kind: 'gtin' | 'sscc' | 'lpn' | 'location' | 'text'; key: string } | undefined {
   if (scan.gtin) return { kind: 'gtin', key: toGtin14(scan.gtin) };
   if (scan.sscc) return { kind: 'sscc', key: scan.sscc };
   if (scan.lpn) return { kind: 'lpn', key: scan.lpn };
@@ -21,7 +23,7 @@ function lookupKey(scan: ScanResult): { kind: 'gtin' | 'sscc' | 'lpn' | 'locatio
 
 /**
  * Parses and resolves one scan in a warehouse in ONE round trip through the database function
- * inventory_scan_resolve (migrations/…_inventory.ts), whose plans are cached per connection: the
+ * inventory_scan_resolve (migrations/…051301_scan_resolve_covering.ts), whose plans are cached per connection: the
  * lookup by index, then the matched object's header, totals and stock. A malformed GS1/GTIN scan
  * throws ScanError.
  */

@@ -24,6 +24,7 @@ import { Migration20261130021701_stop_rules } from './Migration20261130021701_st
 import { Migration20261130021102_devices_locale } from './Migration20261130021102_devices_locale.js';
 import { Migration20261130021401_vehicle_context_notify } from './Migration20261130021401_vehicle_context_notify.js';
 import { Migration20261130032301_ledger_one_round_trip } from './Migration20261130032301_ledger_one_round_trip.js';
+import { Migration20261130051301_scan_resolve_covering } from './Migration20261130051301_scan_resolve_covering.js';
 
 /** Every migration, in order. Add new ones at the end (the only way the schema changes). */
 export const migrationsList: MigrationObject[] = [
@@ -52,4 +53,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130021102_devices_locale', class: Migration20261130021102_devices_locale },
   { name: 'Migration20261130021401_vehicle_context_notify', class: Migration20261130021401_vehicle_context_notify },
   { name: 'Migration20261130032301_ledger_one_round_trip', class: Migration20261130032301_ledger_one_round_trip },
+  { name: 'Migration20261130051301_scan_resolve_covering', class: Migration20261130051301_scan_resolve_covering },
 ];

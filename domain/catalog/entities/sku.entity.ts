@@ -33,7 +33,11 @@ export const Sku = defineEntity({
     cube_per_order_index: p.decimal().precision(18).scale(3).nullable(),
     velocity_updated_at: p.datetime().nullable(),
   },
-  indexes: [{ name: 'sku_category_idx', properties: ['category', 'code'] }],
+  indexes: [
+    { name: 'sku_category_idx', properties: ['category', 'code'] },
+    // Scan resolution reads a location's SKU codes by index-only scan (migrations/…051301_scan_resolve_covering).
+    { name: 'sku_id_code_idx', expression: 'CREATE INDEX sku_id_code_idx ON public.sku USING btree (id) INCLUDE (code)' },
+  ],
   uniques: [{ name: 'sku_code_key', properties: ['code'] }],
 });
 export type Sku = InferEntity<typeof Sku>;

@@ -60,7 +60,8 @@ export const StockBalance = defineEntity({
     },
     {
       name: 'stock_balance_location_idx',
-      expression: 'CREATE INDEX stock_balance_location_idx ON public.stock_balance USING btree (location_id) WHERE (on_hand > 0)',
+      expression:
+        'CREATE INDEX stock_balance_location_idx ON public.stock_balance USING btree (location_id) INCLUDE (sku_id, lot, expiry, lpn_id, status, on_hand, reserved, updated_at, id) WHERE (on_hand > 0)',
     },
     {
       name: 'stock_balance_lot_idx',
@@ -73,7 +74,7 @@ export const StockBalance = defineEntity({
     {
       name: 'stock_balance_sku_idx',
       expression:
-        'CREATE INDEX stock_balance_sku_idx ON public.stock_balance USING btree (sku_id, warehouse_id) INCLUDE (on_hand, reserved) WHERE (on_hand > 0)',
+        'CREATE INDEX stock_balance_sku_idx ON public.stock_balance USING btree (sku_id, warehouse_id) INCLUDE (location_id, lot, expiry, lpn_id, status, on_hand, reserved, updated_at, id) WHERE (on_hand > 0)',
     },
     { name: 'stock_balance_wh_id_idx', properties: ['warehouse_id', 'id'] },
   ],

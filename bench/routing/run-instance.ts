@@ -33,13 +33,18 @@ export interface InstanceResult {
 }
 
 /**
- * Solver variants for same-run comparisons (`--variants budget,single`): `budget` is the
- * solver's default; `single` is one cool-down over the whole budget, which reproduces the
+ * Solver variants for same-run comparisons (`--variants budget,prefix`): `default` is the
+ * solver's default (`prefix` on the vehicles-first Solomon and Li & Lim classes, `budget` on X);
+ * `budget` is the budget-sized epochs (the default on every class before the prefix schedule,
+ * the same-run baseline of issue 17's time-window work); `prefix` is the budget-independent
+ * schedule with a distance-recovery phase after each route elimination; `single` is one cool-down over the whole budget, which reproduces the
  * solver before epochs (commit 9504a49^) exactly at a fixed iteration count; `independent` is
  * the budget-independent doubling schedule of 9504a49.
  */
 export const VARIANTS: Record<string, SolveOptions> = {
-  budget: {},
+  default: {},
+  budget: { schedule: 'budget' },
+  prefix: { schedule: 'prefix' },
   // The second core: a helper thread searching with another seed, sharing the best plan.
   'two-threads': { threads: 2 },
   'swap-star': { swapStar: true },
@@ -54,7 +59,7 @@ export interface RunOptions {
   solomon: SolomonConvention;
   /** Seconds at which run.ts reads the anytime curve (one run each). */
   checkpoints?: number[];
-  /** Key of VARIANTS (default budget). */
+  /** Key of VARIANTS (default: the solver's default). */
   variant?: string;
   /** Budget in ruin-and-recreate iterations instead of time (deterministic: no clock, no load). */
   maxIterations?: number;
@@ -87,7 +92,7 @@ export async function runInstance(file: string, o: RunOptions): Promise<Instance
       ? liLimToProblem(parseLiLim(text, name))
       : solomonToProblem(parseSolomon(text), o.solomon);
   let bestAtS = 0;
-  const variant = o.variant ?? 'budget';
+  const variant = o.variant ?? 'default';
   if (!VARIANTS[variant]) throw new Error(`unknown variant ${variant}`);
   const sol = await solveParallel(problem, {
     threads: 1,

@@ -7,7 +7,7 @@ import { runInstanceCurve, VARIANTS, type InstanceResult, type RunOptions } from
 /**
  * npm run bench:routing -- --instances <files or dirs> --time-limit <s> --seeds 1,2,3 --json
  *   [--checkpoints 1,2,5,10,30] [--solutions <dir>] [--parallel 2] [--solomon hierarchical|distance]
- *   [--variants budget,single,independent] [--max-iterations N (instead of the clock; one column)]
+ *   [--variants budget,prefix,single,independent,default] [--max-iterations N (instead of the clock; one column)]
  *   [--clock cpu (time limits in CPU seconds of each solving thread: curves that a loaded machine
  *   only slows down; a two-thread variant then gets that much CPU on each thread)]
  * One line (JSON with --json) per instance, seed and variant, then the anytime curve (gap at
@@ -33,7 +33,7 @@ function parseArgs(argv: string[]): Args {
   let parallel = 1;
   let seeds: number[] | undefined;
   let checkpoints = [1, 2, 5, 10, 30];
-  let variants = ['budget'];
+  let variants = ['default'];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--instances') {

@@ -14,6 +14,11 @@ export interface FleetMinContext {
   ruinRecreate: (onTouch: (r: number) => void, order: (jobs: number[]) => void) => void;
   /** True when the phase must end (time or iteration budget). */
   done: (iter: number) => boolean;
+  /**
+   * Called each time the fleet has shrunk with every job placed, S holding that plan: the
+   * caller keeps it as its best at once, so a search cut off later in this phase still returns it.
+   */
+  onShrink?: () => void;
 }
 
 /** Shrinks the fleet of a complete solution in place; returns the iterations spent. S keeps the smallest complete fleet found. */
@@ -69,7 +74,10 @@ export function minimizeFleet(S: SolutionState, ctx: FleetMinContext): number {
       }
       for (const j of S.unassigned) absence[j]++;
     }
-    if (S.unassigned.length === 0) best = S.snapshot();
+    if (S.unassigned.length === 0) {
+      best = S.snapshot();
+      ctx.onShrink?.();
+    }
   }
   S.maxRoutes = Number.POSITIVE_INFINITY;
   S.restore(best);

@@ -59,11 +59,19 @@ export interface SolveOptions {
   minEpochS?: number;
   minEpochIterations?: number;
   /**
-   * 'budget' (default): epochs sized to the budget, see search(). 'independent': epochs double
-   * from a fixed length whatever the budget, so one run's best at 1, 2, 5 s is what shorter runs
-   * return, but the epoch cut off by the limit is wasted (the schedule of 2026-11-30 02:28).
+   * 'prefix' (default when vehicles have fixed costs, i.e. vehicles first): budget-independent
+   * epochs of route elimination then distance recovery, so a longer run on the same seed is the
+   * shorter run continued and never returns a worse plan, for any two budgets (see search()).
+   * 'budget' (default otherwise): epochs sized to the budget, see search(); only doubling the
+   * budget is then guaranteed not to be worse. 'independent': epochs double from a fixed length
+   * whatever the budget (the schedule of 2026-11-30 02:28).
    */
-  schedule?: 'budget' | 'independent';
+  schedule?: 'budget' | 'independent' | 'prefix';
+  /**
+   * Start temperature of the distance-recovery cool-down that follows a route elimination
+   * ('prefix' schedule), as a fraction of tempStart (default 0.5).
+   */
+  recoveryHeat?: number;
   /** Insertion looks only next to this many nearest jobs (0 = every position). Default: 0 up to 150 jobs, else 40. */
   insertionNeighbours?: number;
   /**
@@ -292,11 +300,17 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
   const saBase = Math.max(500, 10 * m.J);
   const byIterations = Number.isFinite(maxIter);
   const budget = byIterations ? maxIter : timeLimitMs;
-  const unbounded = o.schedule === 'independent' || !Number.isFinite(budget);
+  const prefix = (o.schedule ?? (fmShare > 0 ? 'prefix' : 'budget')) === 'prefix';
+  const unbounded = prefix || o.schedule === 'independent' || !Number.isFinite(budget);
   const minEpoch = byIterations ? (o.minEpochIterations ?? saBase) : (o.minEpochS ?? 0.25) * 1000;
   const m2 = unbounded || !(minEpoch < budget) ? 0 : Math.floor(Math.log2(budget / Math.max(1e-9, minEpoch)));
   const lastEpoch = Math.min(m2, 60);
   const fmBase = fmShare > 0 ? Math.round((saBase * fmShare) / (1 - fmShare)) : 0;
+  // 'prefix': elimination attempts grow by √2 per epoch against the cool-downs' 2, so once the
+  // fleet is as small as the search can make it, failed attempts take a shrinking share (the
+  // distance phase dominates, as in Nagata & Bräysy 2009's split of route minimisation and
+  // distance minimisation) while a hard elimination still gets ever longer attempts.
+  const fmBaseP = fmShare > 0 ? Math.round((saBase * fmShare) / 0.4) : 0;
   // Budget spent so far, in the budget's unit.
   const used = (): number => (byIterations ? iter : now() - t0);
   // Nothing to move: ruin-and-recreate would only spin until the time limit.
@@ -309,20 +323,28 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
     const epochEnd = unbounded ? Infinity : budget / Math.pow(2, lastEpoch - Math.min(epoch, lastEpoch));
     const fmEnd = epochStart + (epochEnd - epochStart) * fmShare;
     adoptShared();
+    let shrank = false;
     if (fmShare > 0) {
       S.restore(bestSnap);
       if (S.unassigned.length === 0 && S.usedRoutes > 1) {
-        const fmBudget = fmBase * scaleUp;
+        const fmBudget = prefix ? fmBaseP * Math.pow(2, Math.min(epoch, 80) / 2) : fmBase * scaleUp;
         const from = iter;
+        const before = S.usedRoutes;
         iter += minimizeFleet(S, {
           rng,
           ruinRecreate: (touch, byAbsence) => ruinRecreate(touch, rng.next() < 0.5 ? byAbsence : standardOrder),
           done: unbounded
-            ? (it) => it >= fmBudget || ((it & 15) === 0 && timeUp())
+            ? (it) => it >= fmBudget || (prefix && from + it >= stopAt) || ((it & 15) === 0 && timeUp())
             : byIterations
               ? (it) => from + it >= fmEnd || from + it >= stopAt || ((it & 15) === 0 && timeUp())
               : (it) => (it & 15) === 0 && (now() - t0 >= fmEnd || timeUp()),
+          // Each smaller complete fleet becomes the best at once (prefix: nothing is left to do
+          // at the cut, which is what makes a longer run never worse).
+          onShrink: prefix ? keepIfBetter : undefined,
         });
+        shrank = S.usedRoutes < before;
+        // Cut off (prefix): return the best so far as it stands; a longer run would go on.
+        if (prefix && (iter >= stopAt || timeUp())) break;
         localSearch(S, rng, 30, 50, o.swapStar ?? false);
         keepIfBetter();
         if (iter >= stopAt || timeUp()) break;
@@ -334,7 +356,10 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
     for (const R of S.routes) if (R.nodes.length > 0) arcCost += R.cost - m.vFixed[R.v];
     const scale = m.J > 0 ? arcCost / m.J : 1;
     // Later epochs restart from a good solution: reheating it fully would only throw it away.
-    const T0 = Math.max(1e-9, (o.tempStart ?? 1.3) * scale * (epoch === 0 ? 1 : (o.restartHeat ?? 0.25)));
+    // After a route elimination (prefix), the distance-recovery cool-down starts hotter: the
+    // eliminating search placed the jobs by absence, not by distance.
+    const heat = epoch === 0 ? 1 : prefix && shrank ? (o.recoveryHeat ?? 0.5) : (o.restartHeat ?? 0.25);
+    const T0 = Math.max(1e-9, (o.tempStart ?? 1.3) * scale * heat);
     const Tf = Math.max(1e-12, (o.tempEnd ?? 0.01) * scale);
     const len = saBase * scaleUp;
     const saStart = used();

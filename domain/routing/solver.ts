@@ -296,6 +296,20 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
    *
    * Without a budget (both infinite, stopped by shouldStop) the epochs double from `saBase`
    * iterations and do not depend on when the run is stopped.
+   *
+   * 'prefix' (the default when vehicles have fixed costs): the epochs do not depend on the
+   * budget either. Epoch e is a route-elimination attempt of fmBaseP·√2^e iterations, each
+   * smaller complete fleet kept as the best at once, then a distance-recovery cool-down of
+   * saBase·2^e iterations at the fleet size reached (the fixed cost keeps it), starting hotter
+   * after an elimination (route minimisation then distance minimisation, as in Nagata & Bräysy
+   * 2009, "A powerful route minimization heuristic for the vehicle routing problem with time
+   * windows", Operations Research Letters 37(5):333–338, and their 2010 memetic algorithm; both
+   * phases here are SISR's). Every phase length is counted in iterations, the clock or the
+   * iteration cap only cuts the run, and nothing is done at the cut but return the best so far:
+   * a run of budget T' > T passes through the run of budget T and returns min over a longer
+   * trajectory, for any T and T' (exact with maxIterations; on the clock as long as the longer
+   * run gets at least as many iterations). The price: the epoch under way at the cut may be
+   * cut off mid cool-down.
    */
   const saBase = Math.max(500, 10 * m.J);
   const byIterations = Number.isFinite(maxIter);

@@ -42,9 +42,23 @@ describe('runInstance', () => {
     for (let i = 1; i <= 20; i++) {
       const x = (i * 37) % 70;
       const y = (i * 53) % 70;
-      rows.push(`${String(i).padStart(5)}${String(x).padStart(7)}${String(y).padStart(11)}         10${String(100 + i * 7).padStart(11)}${String(600 + i * 9).padStart(11)}         10   `);
+      rows.push(
+        `${String(i).padStart(5)}${String(x).padStart(7)}${String(y).padStart(11)}         10${String(100 + i * 7).padStart(11)}${String(600 + i * 9).padStart(11)}         10   `,
+      );
     }
-    const text = ['C1_2_X', '', 'VEHICLE', 'NUMBER     CAPACITY', '  50        200', '', 'CUSTOMER', 'CUST NO.  XCOORD.   YCOORD.    DEMAND   READY TIME  DUE DATE   SERVICE TIME', ' ', ...rows, ''].join('\r\n');
+    const text = [
+      'C1_2_X',
+      '',
+      'VEHICLE',
+      'NUMBER     CAPACITY',
+      '  50        200',
+      '',
+      'CUSTOMER',
+      'CUST NO.  XCOORD.   YCOORD.    DEMAND   READY TIME  DUE DATE   SERVICE TIME',
+      ' ',
+      ...rows,
+      '',
+    ].join('\r\n');
     writeFileSync(join(dir, 'C1_2_X.TXT'), text);
     writeFileSync(join(dir, 'bks.json'), JSON.stringify({ C1_2_X: { bks_hierarchical: { vehicles: 2, distance: 500 } } }));
     const r = await runInstance(join(dir, 'C1_2_X.TXT'), { timeLimitS: 1, maxIterations: 300, seed: 1, solomon: 'hierarchical' });

@@ -38,23 +38,36 @@ function worsePairs(rs: RoutingSolution[]): string[] {
 
 describe('prefix schedule (vehicles first)', () => {
   for (const seed of [1, 2]) {
-    it(`never returns a worse plan for a longer run, for any pair of budgets (instance ${seed})`, () => {
-      const p = vehiclesFirst(seed, 50);
-      const rs = runs(p, {});
-      expect(worsePairs(rs)).toEqual([]);
-      for (const [k, s] of rs.entries()) {
-        expect(s.iterations).toBe(LADDER[k]);
-        expect(s.unassigned).toEqual([]);
-        expect(checkSolution(p, s.routes.map((r) => ({ vehicleIndex: r.vehicleIndex, jobs: r.stops.map((x) => x.jobIndex) }))).violations).toEqual([]);
-      }
-    }, TIMEOUT_MS);
+    it(
+      `never returns a worse plan for a longer run, for any pair of budgets (instance ${seed})`,
+      () => {
+        const p = vehiclesFirst(seed, 50);
+        const rs = runs(p, {});
+        expect(worsePairs(rs)).toEqual([]);
+        for (const [k, s] of rs.entries()) {
+          expect(s.iterations).toBe(LADDER[k]);
+          expect(s.unassigned).toEqual([]);
+          expect(
+            checkSolution(
+              p,
+              s.routes.map((r) => ({ vehicleIndex: r.vehicleIndex, jobs: r.stops.map((x) => x.jobIndex) })),
+            ).violations,
+          ).toEqual([]);
+        }
+      },
+      TIMEOUT_MS,
+    );
   }
 
-  it('is the default when vehicles have fixed costs: the budget-sized schedule is not monotone on the same ladder', () => {
-    const p = vehiclesFirst(2, 50);
-    // The check above can fail: the older schedule sized to the budget breaks it here.
-    expect(worsePairs(runs(p, { schedule: 'budget' })).length).toBeGreaterThan(0);
-    const o = { seed: 3, timeLimitS: Number.POSITIVE_INFINITY, maxIterations: 2100 };
-    expect(solve(p, o).cost).toBe(solve(p, { ...o, schedule: 'prefix' }).cost);
-  }, TIMEOUT_MS);
+  it(
+    'is the default when vehicles have fixed costs: the budget-sized schedule is not monotone on the same ladder',
+    () => {
+      const p = vehiclesFirst(2, 50);
+      // The check above can fail: the older schedule sized to the budget breaks it here.
+      expect(worsePairs(runs(p, { schedule: 'budget' })).length).toBeGreaterThan(0);
+      const o = { seed: 3, timeLimitS: Number.POSITIVE_INFINITY, maxIterations: 2100 };
+      expect(solve(p, o).cost).toBe(solve(p, { ...o, schedule: 'prefix' }).cost);
+    },
+    TIMEOUT_MS,
+  );
 });

@@ -6,7 +6,8 @@
  * process: every picker claims a task and scan-confirms its lines with a think time between scans (10 s), while
  * GET /health/live is probed at 50/s. Figures against that health probe, same run:
  * - scan-confirm p99 and p50, claim p99 (ms; ratio = route / health);
- * - the API's event-loop delay p99 under the load (ms; against the health p99), from a preloaded probe.
+ * - the API's event-loop delay p99 under the load (ms; against the health p99), from a preloaded probe;
+ * - scan-confirms completed against those possible at zero latency (a closed loop: a slow server means fewer scans).
  * `quick`: 60 pickers on 480 orders, 2 s think time, 20 s.
  * PICKER_CPU_PROF=<dir> writes the API's --cpu-prof there (for the profile in the issue's closing note).
  */
@@ -224,6 +225,19 @@ const bench: Benchmark = {
         figure('picker', `claim p99 (${label}; ${claim.length} claims)`, percentile(claim, 99), 'ms', h99, vsHealth),
       ];
       if (loop) figures.push(figure('picker', `API event-loop delay p99 (${label})`, loop.p99, 'ms', h99, vsHealth));
+      // The pickers wait for each answer (a closed loop), so a slow server also shows as scans that never happened:
+      // every confirm follows one think time, and pickers log on spread over the first one.
+      const possible = Math.round((pickers * (durationS - thinkS / 2)) / thinkS);
+      figures.push(
+        figure(
+          'picker',
+          `scan-confirms completed (${label}, ${durationS} s)`,
+          confirm.length,
+          'confirms',
+          possible,
+          'possible at zero latency',
+        ),
+      );
       return figures;
     } finally {
       for (const c of children) await stop(c);

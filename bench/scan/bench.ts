@@ -6,8 +6,9 @@
  * Default: a small generated data set (factor 0.02 = 10k SKUs, 1k locations, 100k ledger rows);
  * `--scale` or DOCKSIDE_BENCH_SCALE=1: the full 500k SKUs / 50k locations / 5M ledger rows
  * (scripts/seed-scale.ts; the first run seeds for minutes, later runs reuse the database).
- * Baseline: `select 1` round trips over the same connection pool, same run, interleaved one for one with the
- * resolves (ratio = ours ÷ that). Also printed (stderr): buffer pages per resolve by kind, from EXPLAIN (ANALYZE, BUFFERS).
+ * Baseline: `select 1` round trips over the same connection pool and the same kind of statement (named, prepared),
+ * same run, interleaved one for one with the resolves (ratio = ours ÷ that). Also printed (stderr): buffer pages per
+ * resolve by kind, from EXPLAIN (ANALYZE, BUFFERS).
  * Run: `DOCKSIDE_BENCH_SCALE=1 npm run bench -- scan` (the harness takes no --scale flag; the env variable reaches
  * the module's process).
  */
@@ -18,7 +19,7 @@ import { percentile } from '../ledger/scratch-db.js';
 import { lookupKey, resolveScan } from '../../domain/inventory/scan-resolve.js';
 import { listBalances, listMovements } from '../../domain/inventory/stock-queries.js';
 import { encodeGs1, gs1CheckDigit, parseScan } from '../../domain/scanning/index.js';
-import { sql, sqlOne } from '../../domain/shared/sql.js';
+import { sql, sqlOne, sqlPreparedOne } from '../../domain/shared/sql.js';
 import { loadConfig } from '../../platform/config.js';
 import { createOrm } from '../../platform/db.js';
 import { SCALE_WAREHOUSE_ID, scaleOptions, seedScale } from '../../scripts/seed-scale.js';
@@ -104,7 +105,7 @@ const bench: Benchmark = {
       // (uniform over the whole catalogue), so the measured scans read what they read cold.
       for (const s of scans.slice(0, 300)) {
         await resolveScan(em, SCALE_WAREHOUSE_ID, s.raw);
-        await sqlOne(em, 'select 1');
+        await sqlPreparedOne(em, 'select 1');
       }
       const lat: number[] = [];
       const base: number[] = [];
@@ -115,7 +116,7 @@ const bench: Benchmark = {
       // phase met, or the reverse). The order alternates so neither always follows the other.
       const timeBase = async () => {
         const t = performance.now();
-        await sqlOne(em, 'select 1');
+        await sqlPreparedOne(em, 'select 1');
         base.push(performance.now() - t);
       };
       for (const [i, s] of scans.slice(300).entries()) {

@@ -8,7 +8,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isScanError, parseScan, splitSymbology, toGtin14, type ParseScanOptions, type ScanResult } from '../scanning/index.js';
-import { sqlOne } from '../shared/sql.js';
+import { sqlPreparedOne } from '../shared/sql.js';
 import { toBalanceView } from './stock-queries.js';
 import type { ScanMatch } from './inventory.schemas.js';
 
@@ -65,7 +65,8 @@ async function lookup(
   look: { kind: 'gtin' | 'sscc' | 'lpn' | 'location' | 'text'; key: string },
   lot?: string,
 ): Promise<ScanMatch | undefined> {
-  const res = await sqlOne<LookupRow>(em, 'select inventory_scan_resolve(?, ?, ?::uuid, ?) as r', [
+  // A named prepared statement: parsed once per connection (em.execute inlines the values, a new text each scan).
+  const res = await sqlPreparedOne<LookupRow>(em, 'select inventory_scan_resolve(?, ?, ?::uuid, ?) as r', [
     look.kind,
     look.key,
     warehouseId,

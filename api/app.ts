@@ -22,6 +22,7 @@ import { jwtSettings, type JwtSettings } from './auth/jwt.js';
 import { attachIdempotency } from './plugins/idempotency.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerMetrics } from './plugins/metrics.js';
+import { shedBeforeRouting } from './plugins/backpressure.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { routes } from './routes/index.js';
 import { socketKey } from '../platform/socket-emitter.js';
@@ -123,7 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
 
-  registerSecurityHeaders(app, {
+  const headers = registerSecurityHeaders(app, {
     // The API answers JSON; the console and Swagger UI are same-origin pages with inline bootstrap code.
     contentSecurityPolicy: {
       directives: {
@@ -139,6 +140,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     crossOriginEmbedderPolicy: false,
     hsts: { maxAge: 31_536_000, includeSubDomains: true },
   });
+  // Intake routes refuse over capacity before Fastify builds a request (api/plugins/backpressure.ts).
+  shedBeforeRouting(app.server, headers);
   const origins = config.CORS_ORIGINS.split(',')
     .map((o) => o.trim())
     .filter(Boolean);

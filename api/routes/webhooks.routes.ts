@@ -78,6 +78,7 @@ export async function webhookRoutes(fastify: FastifyInstance) {
   const gate = intakeBackpressure(app, {
     route: 'webhooks',
     queue: () => ({ depth: deliveries.depth, waitMs: deliveries.standingWaitMs() }),
+    early: ['/webhooks/shopify/', '/webhooks/woocommerce/'],
   });
   const deadline = app.config.INTAKE_ACK_DEADLINE_MS;
   /** Stores a delivery, or undefined when its insert missed the deadline (it may still commit; a retry is recognized). */

@@ -40,6 +40,10 @@ export interface Bucket {
   errors: number;
   /** p99 of every first-attempt answer (200 or 503) due in this second, ms. */
   p99: number;
+  /** p99 of this second's first-attempt 503s alone, ms (NaN when none). */
+  shedP99: number;
+  /** p99 of how late the generator started this second's requests (due → sent), ms: its own health. */
+  lagP99: number;
 }
 
 export interface LoadResult {
@@ -56,6 +60,8 @@ export interface LoadResult {
   /** Latency of first-attempt 200s / 503s from their due time, ms, sorted. */
   okMs: number[];
   shedMs: number[];
+  /** Latency of every first-attempt answer, [second it was due, ms], for comparing runs second by second. */
+  answers: [number, number][];
   /** Whether any answer was a 503 without Retry-After. */
   badRetryAfter: number;
   buckets: Bucket[];
@@ -105,13 +111,29 @@ function p99(xs: number[]): number {
   return s[Math.min(s.length - 1, Math.ceil(0.99 * s.length) - 1)]!;
 }
 
+type Signed = { body: string; hmac: string };
+
+/**
+ * Bodies and signatures made before a phase starts: building and signing a webhook costs the generator about as much
+ * as the server's own check of it, and at 6,000/s that work, done at send time, showed up as generator lag (a late
+ * send counts against the server, since latency runs from the due time).
+ */
+function signAll(plan: LoadPlan, from: number, count: number): Signed[] {
+  return Array.from({ length: count }, (_, k) => {
+    const body = orderBody(plan.runId, from + k, plan.skus);
+    return { body, hmac: createHmac('sha256', plan.secret).update(body).digest('base64') };
+  });
+}
+
 export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
   const u = new URL(plan.url);
   const pool = new Pool(u.origin, { connections: plan.connections, pipelining: 1, keepAliveTimeout: 30_000 });
   const path = u.pathname;
   type Sent = { status: number; retryAfter: string | undefined };
+  let signed: Signed[] = [];
+  let signedFrom = 0;
   const post = async (n: number, webhookId: string): Promise<Sent> => {
-    const body = orderBody(plan.runId, n, plan.skus);
+    const { body, hmac } = signed[n - signedFrom]!;
     try {
       const r = await pool.request({
         method: 'POST',
@@ -121,7 +143,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
           'content-type': 'application/json',
           'x-shopify-topic': 'orders/create',
           'x-shopify-webhook-id': webhookId,
-          'x-shopify-hmac-sha256': createHmac('sha256', plan.secret).update(body).digest('base64'),
+          'x-shopify-hmac-sha256': hmac,
           'x-shopify-shop-domain': 'bench.myshopify.com',
         },
       });
@@ -153,19 +175,25 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
       okMs: [] as number[],
       shedMs: [] as number[],
       lag: [] as number[],
-      perS: new Map<number, { offered: number; ok: number; shed: number; errors: number; ms: number[] }>(),
+      answers: [] as [number, number][],
+      perS: new Map<number, { offered: number; ok: number; shed: number; errors: number; ms: number[]; shedMs: number[]; lag: number[] }>(),
     };
+    signedFrom = seq;
+    signed = signAll(plan, seq, times.length);
     const start = now();
     let i = 0;
     const fire = (due: number) => {
       const n = seq++;
       const webhookId = `${prefix}-${n}`;
       const sec = Math.floor(due / 1000);
-      const b = r.perS.get(sec) ?? { offered: 0, ok: 0, shed: 0, errors: 0, ms: [] };
+      const b = r.perS.get(sec) ?? { offered: 0, ok: 0, shed: 0, errors: 0, ms: [], shedMs: [], lag: [] };
       r.perS.set(sec, b);
       b.offered++;
       const dueAbs = start + due;
-      if (measure) r.lag.push(now() - dueAbs);
+      if (measure) {
+        r.lag.push(now() - dueAbs);
+        b.lag.push(now() - dueAbs);
+      }
       track(
         (async () => {
           let res = await post(n, webhookId);
@@ -175,8 +203,12 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
             const kind = res.status === 200 ? 'ok' : res.status === 503 ? 'shed' : 'errors';
             r[kind]++;
             b[kind]++;
+            r.answers.push([sec, ms]);
             if (kind === 'ok') r.okMs.push(ms);
-            if (kind === 'shed') r.shedMs.push(ms);
+            if (kind === 'shed') {
+              r.shedMs.push(ms);
+              b.shedMs.push(ms);
+            }
           }
           const until = now() + (times.at(-1)! - due) + plan.retryForS * 1000;
           while (res.status !== 200 && plan.retryForS > 0 && now() < until) {
@@ -222,10 +254,20 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
     acknowledgedIds: r.acknowledgedIds,
     okMs: sorted(r.okMs),
     shedMs: sorted(r.shedMs),
+    answers: r.answers,
     badRetryAfter: r.badRetryAfter,
     buckets: [...r.perS.entries()]
       .sort((a, b) => a[0] - b[0])
-      .map(([s, b]) => ({ s, offered: b.offered, ok: b.ok, shed: b.shed, errors: b.errors, p99: p99(b.ms) })),
+      .map(([s, b]) => ({
+        s,
+        offered: b.offered,
+        ok: b.ok,
+        shed: b.shed,
+        errors: b.errors,
+        p99: p99(b.ms),
+        shedP99: p99(b.shedMs),
+        lagP99: p99(b.lag),
+      })),
     sendLagP99: p99(r.lag),
     achievedRate: times.length / stagesS,
   };

@@ -55,6 +55,7 @@ export function testConfig(databaseUrl: string, extra: Record<string, string> = 
     // machine; tests that are about shedding set their own limits, the rest test what happens once admitted.
     INTAKE_MAX_QUEUE_MS: '10000',
     INTAKE_MAX_LOOP_DELAY_MS: '10000',
+    INTAKE_MAX_LOOP_UTILIZATION: '1',
     INTAKE_ACK_DEADLINE_MS: '30000',
     POSTAL_CENTROIDS_FILE: fileURLToPath(new URL('../fixtures/postal/centroids.sample.csv', import.meta.url)),
     ...extra,

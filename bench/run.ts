@@ -1,9 +1,11 @@
 /**
- * `npm run bench [-- <name>…] [--quick] [--seed N] [--max-s S] [--list]`
+ * `npm run bench [-- <name>…] [--quick] [--sustain] [--seed N] [--max-s S] [--list]`
  * Runs every `bench/<name>/bench.ts` one after another, each in its own process, prints one JSON
  * line per figure on stdout, then a markdown table, and appends the figures to
  * bench/results/history.jsonl. The whole run keeps to --max-s (default 570 s): a benchmark whose
  * budgetS no longer fits runs in quick mode, and one that overruns its share is stopped.
+ * --sustain runs the sustained variant of the modules that have one (`Benchmark.sustain`, with its
+ * own budget) and raises the default --max-s to 1,800 s.
  */
 import '../scripts/lib/dev-env.js';
 import { fork } from 'node:child_process';
@@ -12,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { ChildMessage } from './lib/child.js';
 import { discoverBenchmarks, type BenchEntry } from './lib/discover.js';
-import type { Figure } from './lib/figure.js';
+import type { BenchOptions, Figure } from './lib/figure.js';
 import { figureLine, figureProblems, markdownTable } from './lib/format.js';
 import { appendHistory, type HistoryRecord } from './lib/history.js';
 import { currentCommit, machineDescription } from './lib/machine.js';
@@ -26,22 +28,25 @@ const RESERVE_PER_BENCH_S = 15;
 interface Args {
   names: string[];
   quick: boolean;
+  sustain: boolean;
   seed?: number;
   maxS: number;
   list: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { names: [], quick: false, maxS: 570, list: false };
+  const a: Args = { names: [], quick: false, sustain: false, maxS: NaN, list: false };
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i];
     if (x === '--quick') a.quick = true;
+    else if (x === '--sustain') a.sustain = true;
     else if (x === '--list') a.list = true;
     else if (x === '--seed') a.seed = Number(argv[++i]);
     else if (x === '--max-s') a.maxS = Number(argv[++i]);
     else if (x.startsWith('-')) throw new Error(`unknown flag ${x}`);
     else a.names.push(x);
   }
+  if (Number.isNaN(a.maxS)) a.maxS = a.sustain ? 1800 : 570;
   return a;
 }
 
@@ -71,10 +76,10 @@ interface Outcome {
   seconds: number;
 }
 
-function runOne(entry: BenchEntry, opts: { quick: boolean; seed?: number }, remainingS: number, reserveS: number): Promise<Outcome> {
+function runOne(entry: BenchEntry, opts: BenchOptions, remainingS: number, reserveS: number): Promise<Outcome> {
   const t0 = performance.now();
   return new Promise((resolve) => {
-    let quick = opts.quick;
+    let quick = !!opts.quick;
     let settled = false;
     let figures: Figure[] = [];
     let error: string | undefined;
@@ -140,7 +145,7 @@ async function main(): Promise<number> {
       failures.push(`${entry.name}: skipped, the ${args.maxS} s limit was reached`);
       continue;
     }
-    const outcome = await runOne(entry, { quick: args.quick, seed: args.seed }, remainingS, reserveS);
+    const outcome = await runOne(entry, { quick: args.quick, seed: args.seed, sustain: args.sustain || undefined }, remainingS, reserveS);
     console.error(
       `bench: ${entry.name}: ${outcome.figures.length} figure(s) in ${outcome.seconds.toFixed(1)} s${outcome.error ? ' — FAILED' : ''}`,
     );

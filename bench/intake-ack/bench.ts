@@ -8,8 +8,10 @@
  *
  * Baselines in the same run: the same load, generator and rate against a bare Fastify app in its
  * own process that only reads the body and answers (bare-server.ts); and pgbench single-row inserts/s
- * for the knee. The import workers do not run: this measures the edge (the deliveries stay 'received';
- * the processing rate is a benchmark of its own).
+ * for the knee. The 503 latency of the ramp is compared with the bare app under the same ramp, over the
+ * same seconds (those in which the API shed): what any answer costs at those offered rates on this
+ * machine with this generator. The import workers do not run: this measures the edge (the deliveries
+ * stay 'received'; the processing rate is a benchmark of its own).
  *
  * INTAKE_BENCH_CPU_PROF=<dir> starts the API under `node --cpu-prof` writing there.
  */
@@ -88,6 +90,20 @@ export function kneeOf(r: LoadResult, goalMs: number): number {
   }
   return knee;
 }
+
+/** p99 of a run's first answers due in the given seconds of the ramp (NaN when none). */
+export function p99In(r: LoadResult, seconds: ReadonlySet<number>): number {
+  return percentile(
+    r.answers
+      .filter(([s]) => seconds.has(s))
+      .map(([, ms]) => ms)
+      .sort((a, b) => a - b),
+    99,
+  );
+}
+
+const perSecond = (r: LoadResult) =>
+  r.buckets.map((b) => `${b.offered}/${b.ok}/${b.shed}/${b.p99.toFixed(0)}/${b.lagP99.toFixed(0)}`).join(' ');
 
 const describe = (label: string, r: LoadResult) =>
   `intake-ack ${label}: offered ${r.offered} (${r.achievedRate.toFixed(0)}/s), 200 ${r.ok}, 503 ${r.shed}, errors ${r.errors}, ` +
@@ -187,9 +203,19 @@ const bench: Benchmark = {
         }),
       );
       process.stderr.write(describe(`ramp 200 → ${RATE * 3}/s`, ramp));
-      process.stderr.write(
-        `  per second (offered/ok/503/p99 ms): ${ramp.buckets.map((b) => `${b.offered}/${b.ok}/${b.shed}/${b.p99.toFixed(0)}`).join(' ')}\n`,
+      process.stderr.write(`  per second (offered/ok/503/p99 ms/generator lag p99 ms): ${perSecond(ramp)}\n`);
+      // The same ramp against the bare app: the floor for any answer at those rates, generator included.
+      const bareRamp = await runLoad(
+        plan(`http://127.0.0.1:${barePort}/ack/x`, 'bare-ramp', {
+          startRate: 200,
+          stages: [{ durationS: rampS, target: RATE * 3 }],
+          retryForS: 0,
+        }),
       );
+      process.stderr.write(describe(`bare Fastify, ramp 200 → ${RATE * 3}/s`, bareRamp));
+      process.stderr.write(`  per second (offered/ok/503/p99 ms/generator lag p99 ms): ${perSecond(bareRamp)}\n`);
+      const shedSeconds = new Set(ramp.buckets.filter((b) => b.shed > 0).map((b) => b.s));
+      const bareWhenShed = p99In(bareRamp, shedSeconds);
       const metrics = await fetch(`${apiUrl}/metrics`).then((r) => r.text());
       process.stderr.write(
         `${metrics
@@ -259,14 +285,28 @@ const bench: Benchmark = {
           pg.tps,
           'pgbench single-row insert tps (4 clients)',
         ),
-        figure(
-          'intake-ack',
-          '503 answer p99 in the ramp',
-          percentile(ramp.shedMs, 99),
-          'ms',
-          percentile(base.okMs, 99),
-          'bare Fastify POST p99 at 2,000/s',
-        ),
+        // Compared with the bare app under the same ramp in the same seconds (the old baseline, bare p99 at a steady
+        // 2,000/s, was taken at a third of the rates the 503s were answered at).
+        ...(ramp.shedMs.length
+          ? [
+              figure(
+                'intake-ack',
+                '503 answer p99 in the ramp',
+                percentile(ramp.shedMs, 99),
+                'ms',
+                bareWhenShed,
+                'bare Fastify POST p99, same ramp, same seconds',
+              ),
+              figure(
+                'intake-ack',
+                '503 answer p99 in the ramp, against the goal',
+                percentile(ramp.shedMs, 99),
+                'ms',
+                P99_GOAL_MS,
+                'goal ≤ 50 ms',
+              ),
+            ]
+          : []),
       ];
       return figures;
     } finally {

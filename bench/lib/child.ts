@@ -4,7 +4,7 @@
  * argv: <module path> [json options]; also runnable by hand, e.g. under `node --cpu-prof`. Messages: {type:'budget'} after import, then {type:'done'}.
  */
 import { pathToFileURL } from 'node:url';
-import type { Benchmark } from './figure.js';
+import type { Benchmark, BenchOptions } from './figure.js';
 
 export type ChildMessage =
   { type: 'budget'; name: string; budgetS: number } | { type: 'done'; figures: unknown[] } | { type: 'error'; message: string };
@@ -20,16 +20,19 @@ function send(msg: ChildMessage): Promise<void> {
 
 async function main(): Promise<void> {
   const [modulePath, optsJson] = process.argv.slice(2);
-  const opts = JSON.parse(optsJson ?? '{}') as { quick?: boolean; seed?: number };
+  const opts = JSON.parse(optsJson ?? '{}') as BenchOptions;
   const mod = (await import(pathToFileURL(modulePath).href)) as { default?: Benchmark };
   const bench = mod.default;
   if (!bench || typeof bench.run !== 'function' || typeof bench.name !== 'string') {
     throw new Error(`${modulePath} must default-export a Benchmark { name, budgetS, run }`);
   }
-  await send({ type: 'budget', name: bench.name, budgetS: bench.budgetS });
+  // --sustain applies to the modules that have a sustained variant; the others run as usual.
+  if (opts.sustain && !bench.sustain) delete opts.sustain;
+  const budgetS = opts.sustain ? bench.sustain!.budgetS : bench.budgetS;
+  await send({ type: 'budget', name: bench.name, budgetS });
   // Same rule as run.ts: a full run that no longer fits in the time left becomes a quick one.
   const remainingS = Number(process.env.BENCH_REMAINING_S ?? Infinity);
-  if (!opts.quick && bench.budgetS > remainingS) opts.quick = true;
+  if (!opts.quick && budgetS > remainingS) opts.quick = true;
   const figures = await bench.run(opts);
   await send({ type: 'done', figures });
 }

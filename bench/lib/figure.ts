@@ -23,7 +23,19 @@ export interface Benchmark {
   name: string;
   /** Rough wall time in seconds with default options, so `npm run bench` stays under 10 minutes. */
   budgetS: number;
-  run(opts: { quick?: boolean; seed?: number }): Promise<Figure[]>;
+  /**
+   * A longer run on request (`npm run bench -- <name> --sustain`): what it holds for how long, and its wall time, which
+   * replaces budgetS for the harness's time limits. Never part of a plain `npm run bench`.
+   */
+  sustain?: { budgetS: number; what: string };
+  run(opts: BenchOptions): Promise<Figure[]>;
+}
+
+export interface BenchOptions {
+  quick?: boolean;
+  seed?: number;
+  /** The module's sustained variant (only set for modules that declare `sustain`). */
+  sustain?: boolean;
 }
 
 export function figure(bench: string, metric: string, value: number, unit: string, baseline: number | null, baselineName?: string): Figure {

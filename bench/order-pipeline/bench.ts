@@ -12,7 +12,13 @@
  * - before: the per-order path (processDelivery, then allocateOrder, 8 at a time like the BullMQ workers) on a
  *   smaller backlog, for the before/after ratio.
  * After each phase the ledger audit must be clean and every delivery must have made exactly one order.
- * ORDER_PIPELINE_SUSTAIN_S overrides the offered duration (the issue's 5 minutes: 300).
+ * Each offered phase also reports the heap of this process (where the loops run) at its end against its start, and
+ * the largest backlog of stored, not yet imported deliveries against one second of arrivals; stderr has the same per
+ * tenth of the phase (orders done, backlog, heap) and the database connections in use at the end.
+ *
+ * `npm run bench -- order-pipeline --sustain` (or `npm run bench:sustain`) is the issue's 5 minutes: the uniform
+ * phase offers 500/s for 300 s, the rest as usual; about 8 minutes in all. ORDER_PIPELINE_SUSTAIN_S overrides the
+ * offered duration of both phases (any mode).
  */
 import { processDelivery } from '../../domain/orders/intake.service.js';
 import { allocateOrder } from '../../domain/orders/allocation.service.js';
@@ -30,10 +36,13 @@ import { setupPipeline, shopifyOrderBody, storeDeliveries, type PipelineData } f
 import { mulberry32 } from '../../domain/shared/rng.js';
 
 const RATE = 500;
+const SUSTAIN_S = 300;
 const TICK_MS = 20;
 const LOOPS = 2;
 const BATCH = 250;
 export type OrderCountRow = { orders: number; open: number };
+export type BacklogRow = { backlog: number };
+export type ConnectionsRow = { n: number };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -50,12 +59,66 @@ async function audit(orm: Orm, data: PipelineData, deliveries: number): Promise<
   if (bad.length) throw new Error(`order-pipeline: ${bad.length} balances disagree with the ledger`);
 }
 
+const MB = 1024 * 1024;
+
+/**
+ * Samples a phase every second: deliveries imported so far, the backlog still waiting, this process's heap. The
+ * heap figures are the least of the first and of the last tenth of the samples (the least is the one after a GC).
+ */
+function sampler(orm: Orm, label: string, stored: () => number) {
+  const em = orm.em.fork();
+  const samples: { t: number; done: number; backlog: number; heap: number; rss: number }[] = [];
+  const t0 = performance.now();
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    // The backlog through its partial index (cheap at any table size); done = stored − waiting.
+    void sqlOne<BacklogRow>(em, `select count(*)::int as backlog from webhook_delivery where status = 'received'`)
+      .then((r) => {
+        const m = process.memoryUsage();
+        const t = (performance.now() - t0) / 1000;
+        samples.push({ t, done: stored() - r!.backlog, backlog: r!.backlog, heap: m.heapUsed / MB, rss: m.rss / MB });
+      })
+      .finally(() => (busy = false));
+  }, 1000);
+  return {
+    stop() {
+      clearInterval(timer);
+      const n = samples.length;
+      if (!n) return { heapStartMB: NaN, heapEndMB: NaN, maxBacklog: NaN };
+      const tenth = Math.max(1, Math.floor(n / 10));
+      const least = (xs: typeof samples) => Math.min(...xs.map((x) => x.heap));
+      const lines: string[] = [];
+      for (let i = tenth - 1; i < n; i += tenth) {
+        const x = samples[i]!;
+        const prev = i >= tenth ? samples[i - tenth]! : { t: 0, done: samples[0]!.done };
+        lines.push(
+          `${x.t.toFixed(0)} s: ${((x.done - prev.done) / (x.t - prev.t)).toFixed(0)} orders/s, backlog ${x.backlog}, heap ${x.heap.toFixed(0)} MB, rss ${x.rss.toFixed(0)} MB`,
+        );
+      }
+      console.error(`[order-pipeline] ${label}, per tenth of the phase:\n  ${lines.join('\n  ')}`);
+      return {
+        heapStartMB: least(samples.slice(0, tenth)),
+        heapEndMB: least(samples.slice(n - tenth)),
+        maxBacklog: Math.max(...samples.map((x) => x.backlog)),
+      };
+    },
+  };
+}
+
 /** Offers `rate` deliveries/s for durationS while the batch loops drain; returns the rate and the drain after the last ack. */
-async function offered(orm: Orm, data: PipelineData, o: { durationS: number; hotShare: number; seed: number; from: number }) {
+async function offered(
+  orm: Orm,
+  data: PipelineData,
+  o: { durationS: number; hotShare: number; seed: number; from: number; label: string },
+) {
   const rnd = mulberry32(o.seed);
   const total = Math.round(RATE * o.durationS);
   const batcher = new IntakeBatcher(orm, undefined, { batchSize: BATCH, loops: LOOPS, idleMs: 10, clock: systemClock });
   batcher.start();
+  let stored = 0;
+  const watch = sampler(orm, o.label, () => stored);
   const t0 = performance.now();
   let sent = 0;
   const inserts: Promise<void>[] = [];
@@ -67,7 +130,7 @@ async function offered(orm: Orm, data: PipelineData, o: { durationS: number; hot
       const n = o.from + sent;
       bodies.push({ deliveryId: `bp-${n}`, body: shopifyOrderBody(n, data.skuCodes, rnd, 2, o.hotShare) });
     }
-    inserts.push(storeDeliveries(orm, data.connectorId, bodies));
+    inserts.push(storeDeliveries(orm, data.connectorId, bodies).then(() => void (stored += bodies.length)));
     batcher.kick();
     await sleep(TICK_MS);
   }
@@ -76,7 +139,8 @@ async function offered(orm: Orm, data: PipelineData, o: { durationS: number; hot
   while (await anyWaiting(orm)) await sleep(50);
   const done = performance.now();
   await batcher.stop();
-  return { orders: total, rate: total / ((done - t0) / 1000), drainS: (done - lastAck) / 1000, offeredS: (lastAck - t0) / 1000 };
+  const seen = watch.stop();
+  return { orders: total, rate: total / ((done - t0) / 1000), drainS: (done - lastAck) / 1000, offeredS: (lastAck - t0) / 1000, ...seen };
 }
 
 /** Stores a backlog of n deliveries, then drains it with the batch loops; orders/s. */
@@ -125,9 +189,12 @@ async function legacy(orm: Orm, data: PipelineData, o: { n: number; seed: number
 const bench: Benchmark = {
   name: 'order-pipeline',
   budgetS: 150,
-  async run({ quick, seed }): Promise<Figure[]> {
+  sustain: { budgetS: 480, what: `${RATE} orders/s offered for ${SUSTAIN_S} s (uniform)` },
+  async run({ quick, seed, sustain }): Promise<Figure[]> {
     const s = seed ?? 1;
-    const durationS = Number(process.env.ORDER_PIPELINE_SUSTAIN_S ?? (quick ? 8 : 20));
+    const short = quick ? 8 : 20;
+    const override = process.env.ORDER_PIPELINE_SUSTAIN_S;
+    const durationOf = (label: string) => Number(override ?? (sustain && label === 'uniform' ? SUSTAIN_S : short));
     const backlog = quick ? 2000 : 5000;
     const { orm } = await freshScratchDb('dockside_bench_order_pipeline', 16);
     try {
@@ -143,19 +210,38 @@ const bench: Benchmark = {
         ['uniform', 0],
         ['flash sale 80 % one SKU', 0.8],
       ] as const) {
+        const durationS = durationOf(label);
         console.error(`[order-pipeline] ${label}: ${RATE}/s offered for ${durationS} s`);
-        const r = await offered(orm, data, { durationS, hotShare, seed: s + from, from });
+        const r = await offered(orm, data, { durationS, hotShare, seed: s + from, from, label });
         from += r.orders;
         made += r.orders;
         await audit(orm, data, made);
-        console.error(`[order-pipeline] ${label}: ${r.rate.toFixed(0)} orders/s, drain ${r.drainS.toFixed(1)} s; capacity on ${backlog}`);
+        const conns = await sqlOne<ConnectionsRow>(
+          orm.em.fork(),
+          'select count(*)::int as n from pg_stat_activity where datname = current_database()',
+        );
+        console.error(
+          `[order-pipeline] ${label}: ${r.rate.toFixed(0)} orders/s, drain ${r.drainS.toFixed(1)} s, offered over ${r.offeredS.toFixed(1)} s; ` +
+            `${made} deliveries made ${made} orders; heap ${r.heapStartMB.toFixed(0)} → ${r.heapEndMB.toFixed(0)} MB; ` +
+            `largest backlog ${r.maxBacklog}; ${conns!.n} database connections open; capacity on ${backlog}`,
+        );
+        const what = durationS === short ? `${RATE}/s offered` : `${RATE}/s offered for ${durationS} s`;
         const cap = await capacity(orm, data, { n: backlog, hotShare, seed: s + from, from });
         from += backlog;
         made += backlog;
         await audit(orm, data, made);
         out.push(
-          figure('order-pipeline', `processing rate at ${RATE}/s offered, ${label}`, r.rate, 'orders/s', base.tps, bn),
-          figure('order-pipeline', `drain after last ack at ${RATE}/s offered, ${label}`, r.drainS, 's', 10, 'goal ≤ 10 s (issue 19)'),
+          figure('order-pipeline', `processing rate at ${what}, ${label}`, r.rate, 'orders/s', base.tps, bn),
+          figure('order-pipeline', `drain after last ack at ${what}, ${label}`, r.drainS, 's', 10, 'goal ≤ 10 s (issue 19)'),
+          figure(
+            'order-pipeline',
+            `heap at the end, ${what}, ${label}`,
+            r.heapEndMB,
+            'MB',
+            r.heapStartMB,
+            'heap at the start of the phase',
+          ),
+          figure('order-pipeline', `largest backlog, ${what}, ${label}`, r.maxBacklog, 'deliveries', RATE, 'one second of arrivals'),
           figure('order-pipeline', `capacity (backlog of ${backlog}), ${label}`, cap, 'orders/s', base.tps, bn),
         );
       }

@@ -46,8 +46,25 @@ describe('intake backpressure', () => {
     expect(refused.headers.get('retry-after')).toBe('5');
     expect(refused.body.type).toContain('intake-over-capacity');
     // The storefront webhook edge is gated the same way (before any signature work or storage).
-    const hook = await http('POST', `${sys.url}/v1/webhooks/shopify/${c!.id}`, { body: { id: 1 } });
+    // It is refused before Fastify routes the request (backpressure.ts, shedBeforeRouting), with the same problem body,
+    // Retry-After, request id and security headers as any other answer.
+    const hook = await http('POST', `${sys.url}/v1/webhooks/shopify/${c!.id}`, {
+      body: { id: 1 },
+      headers: { 'x-request-id': 'bp-early-1' },
+    });
     expect(hook.status, hook.text).toBe(503);
+    expect(hook.headers.get('retry-after')).toBe('5');
+    expect(hook.headers.get('content-type')).toContain('application/problem+json');
+    expect(hook.headers.get('x-request-id')).toBe('bp-early-1');
+    expect(hook.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(hook.body).toMatchObject({
+      type: 'https://dockside.dev/problems/intake-over-capacity',
+      status: 503,
+      instance: `/v1/webhooks/shopify/${c!.id}`,
+      requestId: 'bp-early-1',
+    });
+    const metrics = await (await fetch(`${sys.url}/metrics`)).text();
+    expect(metrics).toMatch(/^intake_shed_total\{route="webhooks",reason="backlog"\} [1-9]\d*$/m);
     expect(await orders()).toBe(before);
     expect((await sqlOne<CountRow>(em(), `select count(*)::int as n from webhook_delivery`))!.n).toBe(2);
     // Backlog drained → intake accepts again.

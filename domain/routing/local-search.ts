@@ -1,7 +1,7 @@
 import type { Rng } from './prng.js';
 import type { RouteState, SolutionState } from './solution-state.js';
 import { simulateNodes, SIM_OK } from './route-sim.js';
-import { swapStarApplies, swapStarPass } from './swap-star.js';
+import { swapStarApplies, swapStarPass, type RouteStamps } from './swap-star.js';
 
 /**
  * First-improvement local search on granular neighbourhoods (Toth & Vigo 2003, "The granular
@@ -36,24 +36,38 @@ export function localSearch(S: SolutionState, rng: Rng, granularity = 30, maxPas
   let gain = 0;
   // SWAP* (swap-star.ts) runs when the granular moves are exhausted; what it changes goes back to them.
   const star = swapStar && swapStarApplies(S);
+  // Moves of u are tried again only when u's route or its neighbour's route changed since u was
+  // last tried (HGS-CVRP's whenLastModified / whenLastTestedRI, Vidal 2022): the skipped moves
+  // were all priced on the same routes and found not improving, so the result is the same.
+  const st: RouteStamps = { moves: 1, modified: new Int32Array(m.V).fill(1), tested: new Int32Array(m.V) };
+  const modified = st.modified;
+  const tested = new Int32Array(J);
   for (let pass = 0; pass < maxPasses; pass++) {
     rng.shuffle(order);
     let improved = false;
     for (let oi = 0; oi < J; oi++) {
       const u = order[oi];
       if (S.routeOf[u] < 0) continue;
+      const lastTested = tested[u];
+      tested[u] = st.moves;
       for (let k = 0; k < K; k++) {
         const v = m.neighbours[u * m.K + k];
-        if (S.routeOf[v] < 0 || S.routeOf[u] < 0) continue;
+        const a = S.routeOf[u];
+        const b = S.routeOf[v];
+        if (b < 0 || a < 0) continue;
+        if (modified[a] < lastTested && modified[b] < lastTested) continue;
         const g = tryMoves(S, u, v);
         if (g > 0) {
           gain += g;
           improved = true;
+          st.moves++;
+          modified[a] = st.moves;
+          modified[b] = st.moves;
         }
       }
     }
     if (!improved && star) {
-      const g = swapStarPass(S, granularity);
+      const g = swapStarPass(S, granularity, st);
       if (g > 0) {
         gain += g;
         improved = true;

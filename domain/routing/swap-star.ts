@@ -174,8 +174,19 @@ function swapStarPair(S: SolutionState, a: number, b: number, tA: Top3, tB: Top3
   return 0;
 }
 
+/**
+ * Route modification stamps shared with the local search: a route pair is tried again only when
+ * one of the two routes changed since the first route was last tried (HGS-CVRP's
+ * whenLastModified / whenLastTestedSWAPStar, Vidal 2022), which gives the same moves.
+ */
+export interface RouteStamps {
+  moves: number;
+  modified: Int32Array;
+  tested: Int32Array;
+}
+
 /** SWAP* over all neighbouring route pairs, one pass; returns the total gain. */
-export function swapStarPass(S: SolutionState, granularity: number): number {
+export function swapStarPass(S: SolutionState, granularity: number, stamps?: RouteStamps): number {
   const m = S.m;
   const K = Math.min(m.K, granularity);
   const R = S.routes.length;
@@ -201,8 +212,11 @@ export function swapStarPass(S: SolutionState, granularity: number): number {
       }
     }
     for (const b of list) near[b] = 0;
+    const lastA = stamps ? stamps.tested[a] : 0;
+    if (stamps) stamps.tested[a] = stamps.moves;
     for (const b of list) {
       if (S.routes[a].nodes.length === 0 || S.routes[b].nodes.length === 0) continue;
+      if (stamps && stamps.modified[a] < lastA && stamps.modified[b] < lastA) continue;
       // Route lengths change with each move: the scratch rows must hold the longer route.
       const need = 3 * (Math.max(S.routes[a].nodes.length, S.routes[b].nodes.length) + 1);
       if (tA.cost.length < need) {
@@ -211,7 +225,13 @@ export function swapStarPass(S: SolutionState, granularity: number): number {
         tB.cost = new Float64Array(need * 2);
         tB.after = new Int32Array(need * 2);
       }
-      gain += swapStarPair(S, a, b, tA, tB);
+      const g = swapStarPair(S, a, b, tA, tB);
+      if (g > 0 && stamps) {
+        stamps.moves++;
+        stamps.modified[a] = stamps.moves;
+        stamps.modified[b] = stamps.moves;
+      }
+      gain += g;
     }
   }
   return gain;

@@ -2,7 +2,8 @@
  * Routing benchmark for `npm run bench`: a short anytime curve on two X instances (a separate
  * run at each checkpoint, as bench:routing does) and three Solomon instances, each checked by the
  * independent checker; the baseline is the best known solution (ratio = cost / BKS). The last
- * figures summarise the curve: the mean cost/BKS over the X instances at each checkpoint.
+ * figures summarise the curve: the mean cost/BKS over the X instances at each checkpoint; then
+ * the hybrid genetic search (`algorithm: 'hgs'`) on X-n101 at the same checkpoints.
  * Quick mode halves the checkpoints and drops the last one. The full curve (1, 2, 5, 10, 30 s on
  * every instance with seed spread) is `npm run bench:routing`.
  */
@@ -23,7 +24,7 @@ const TW: { file: string; timeLimitS: number }[] = [
 
 const bench: Benchmark = {
   name: 'routing',
-  budgetS: 50,
+  budgetS: 70,
   async run({ quick, seed }) {
     const figures: Figure[] = [];
     const checkpoints = quick ? CHECKPOINTS_S.slice(0, -1).map((c) => c / 2) : CHECKPOINTS_S;
@@ -42,6 +43,14 @@ const bench: Benchmark = {
       if (rs.length === 0) continue;
       const mean = rs.reduce((a, b) => a + b, 0) / rs.length;
       figures.push(figure('routing', `anytime X mean cost/BKS @${timeLimitS}s (${rs.length} instances)`, mean, 'ratio', 1, 'BKS'));
+    }
+    // The hybrid genetic search (algorithm 'hgs') on the first curve instance, same checkpoints:
+    // its cost/BKS beside SISR's above, both runs of this command.
+    for (const timeLimitS of checkpoints) {
+      const r = await runInstance(join(DATA, CURVE[0]), { timeLimitS, seed: seed ?? 1, solomon: 'hierarchical', variant: 'hgs' });
+      figures.push(
+        figure('routing', `cost ${r.instance} hgs @${timeLimitS}s${r.feasible ? '' : ' INFEASIBLE'}`, r.cost, 'distance', r.bks, 'BKS'),
+      );
     }
     for (const s of TW) {
       const timeLimitS = quick ? s.timeLimitS / 2 : s.timeLimitS;

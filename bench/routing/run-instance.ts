@@ -37,7 +37,8 @@ export interface InstanceResult {
  * solver's default (`prefix` on the vehicles-first Solomon and Li & Lim classes, `budget` on X);
  * `budget` is the budget-sized epochs (the default on every class before the prefix schedule,
  * the same-run baseline of issue 17's time-window work); `prefix` is the budget-independent
- * schedule with a distance-recovery phase after each route elimination; `single` is one cool-down over the whole budget, which reproduces the
+ * schedule with a distance-recovery phase after each route elimination; `hgs` is the hybrid genetic
+ * search on capacity-only problems (hgs/hgs.ts); `single` is one cool-down over the whole budget, which reproduces the
  * solver before epochs (commit 9504a49^) exactly at a fixed iteration count; `independent` is
  * the budget-independent doubling schedule of 9504a49.
  */
@@ -47,6 +48,11 @@ export const VARIANTS: Record<string, SolveOptions> = {
   prefix: { schedule: 'prefix' },
   // The second core: a helper thread searching with another seed, sharing the best plan.
   'two-threads': { threads: 2 },
+  // The hybrid genetic search on capacity-only problems (hgs/hgs.ts), one and two threads.
+  hgs: { algorithm: 'hgs' },
+  'hgs-two-threads': { algorithm: 'hgs', threads: 2 },
+  // Pure HGS education (granular local search + SWAP*, HGS-CVRP's population sizes), for the record.
+  'hgs-ls': { algorithm: 'hgs', hgs: { annealPerJob: 0, mu: 25, lambda: 40 } },
   'swap-star': { swapStar: true },
   single: { minEpochS: Number.POSITIVE_INFINITY, minEpochIterations: Number.POSITIVE_INFINITY },
   independent: { schedule: 'independent' },

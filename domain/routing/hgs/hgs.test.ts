@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { checkSolution } from '../checker.js';
+import { cvrpToProblem } from '../instances/cvrplib.js';
+import { compileModel } from '../model.js';
+import { Rng } from '../prng.js';
+import { randomProblem } from '../random-problem.js';
+import { routingProblemSchema } from '../routing.schemas.js';
+import { SolutionState } from '../solution-state.js';
+import { hgsApplies } from './hgs.js';
+import type { RoutingProblemInput, RoutingSolution } from '../routing.schemas.js';
+import { solve } from '../solver.js';
+
+const asChecked = (s: RoutingSolution) => s.routes.map((r) => ({ vehicleIndex: r.vehicleIndex, jobs: r.stops.map((x) => x.jobIndex) }));
+
+/** A CVRPLIB-like problem (X-set conventions): one depot, one vehicle per job, weight capacity only. */
+function cvrp(seed: number, jobs: number): RoutingProblemInput {
+  const rng = new Rng(seed);
+  const coords: [number, number][] = Array.from({ length: jobs + 1 }, () => [rng.int(1000), rng.int(1000)]);
+  const demands = coords.map((_, i) => (i === 0 ? 0 : 1 + rng.int(20)));
+  return cvrpToProblem({ name: 't', capacity: 60, coords, demands, depot: 0, nodeIds: coords.map((_, i) => i + 1) });
+}
+
+// Small populations and short annealings keep the test quick; the budget is in individuals.
+const small = { algorithm: 'hgs' as const, timeLimitS: Number.POSITIVE_INFINITY, hgs: { annealPerJob: 2, mu: 3, lambda: 3 } };
+
+describe('solve with algorithm hgs', () => {
+  it('applies to these capacity-only problems and not to time windows', () => {
+    const applies = (p: RoutingProblemInput) => hgsApplies(new SolutionState(compileModel(routingProblemSchema.parse(p))));
+    expect(applies(cvrp(1, 30))).toBe(true);
+    expect(applies(randomProblem(5, { jobs: 20, vehicles: 20, timeWindows: true }))).toBe(false);
+    const few = cvrp(1, 30);
+    few.vehicles = few.vehicles.slice(0, 10);
+    expect(applies(few)).toBe(false);
+  });
+
+  it('serves every job on routes the independent checker accepts, at the cost it reports', () => {
+    const p = cvrp(1, 30);
+    const s = solve(p, { ...small, seed: 3, maxIterations: 20 });
+    expect(s.unassigned).toEqual([]);
+    const report = checkSolution(p, asChecked(s));
+    expect(report.violations).toEqual([]);
+    expect(s.cost).toBeCloseTo(report.cost, 6);
+  });
+
+  it('is reproducible from the seed', () => {
+    const p = cvrp(2, 30);
+    const a = solve(p, { ...small, seed: 5, maxIterations: 20 });
+    const b = solve(p, { ...small, seed: 5, maxIterations: 20 });
+    expect(asChecked(a)).toEqual(asChecked(b));
+  });
+
+  it('never returns a worse plan for a longer run on the same seed, and passes through the shorter run', () => {
+    for (const seed of [1, 2, 3]) {
+      const p = cvrp(10 + seed, 30);
+      const budgets = [5, 12, 25, 40];
+      const costs = budgets.map((maxIterations) => solve(p, { ...small, seed, maxIterations }).cost);
+      for (let k = 1; k < costs.length; k++) expect(costs[k]).toBeLessThanOrEqual(costs[k - 1] + 1e-6);
+      const seen: number[] = [];
+      solve(p, { ...small, seed, maxIterations: 40, onProgress: (c) => seen.push(c) });
+      expect(seen).toContain(costs[1]);
+    }
+  });
+
+  it('uses pure local-search education (HGS-CVRP) as well', () => {
+    const p = cvrp(4, 25);
+    const s = solve(p, { ...small, seed: 1, maxIterations: 15, hgs: { annealPerJob: 0, mu: 3, lambda: 3 } });
+    expect(checkSolution(p, asChecked(s)).violations).toEqual([]);
+  });
+
+  it('leaves problems with time windows on the SISR path (same plan as algorithm sisr)', () => {
+    const p = randomProblem(5, { jobs: 20, vehicles: 20, timeWindows: true });
+    const o = { seed: 2, timeLimitS: Number.POSITIVE_INFINITY, maxIterations: 300 };
+    expect(asChecked(solve(p, { ...o, algorithm: 'hgs' }))).toEqual(asChecked(solve(p, { ...o, algorithm: 'sisr' })));
+  });
+});

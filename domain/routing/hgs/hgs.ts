@@ -1,0 +1,331 @@
+import type { Rng } from '../prng.js';
+import type { SolutionState } from '../solution-state.js';
+import { localSearch } from '../local-search.js';
+import { ruin, type RuinParams } from '../ruin.js';
+import { recreate } from '../recreate.js';
+import { randomOrderedCrossover } from './crossover.js';
+import { linksOf } from './distance.js';
+import { HGS_DEFAULTS, Population, type Individual, type PopulationParams } from './population.js';
+import { Splitter } from './split.js';
+
+/**
+ * Hybrid genetic search for capacity-only problems (Vidal et al. 2012, "A hybrid genetic
+ * algorithm for multidepot and periodic vehicle routing problems", Operations Research 60(3);
+ * Vidal 2022, "Hybrid genetic search for the CVRP: Open-source implementation and SWAP*
+ * neighborhood", Computers & Operations Research 140:105643): giant-tour chromosomes, ordered
+ * crossover (crossover.ts), the linear Split (split.ts), education by the granular local search
+ * with SWAP* (local-search.ts, swap-star.ts) and optionally a few SISR ruin-and-recreate descents
+ * (Christiaens & Vanden Berghe 2020), a population managed on biased fitness (population.ts),
+ * and a restart when no new best came for `restartAfter` offspring.
+ *
+ * Differences from HGS-CVRP: only feasible individuals (the local search here keeps capacities
+ * hard, so there is no infeasible subpopulation nor penalty management), and routes are chained
+ * into the giant tour by nearest end-to-start (the model has a matrix, not coordinates, so HGS's
+ * polar sort of routes is not available).
+ *
+ * Every parameter is independent of the budget and the loop stops only between offspring, so a
+ * longer run on the same seed replays the shorter one and keeps its best: never worse.
+ */
+
+export interface HgsParams extends PopulationParams {
+  /** Granular neighbourhood size of the education (HGS: 20). */
+  granularity: number;
+  /** Offspring without a new best before the population restarts (HGS: 20,000). */
+  restartAfter: number;
+  /** SISR ruin-and-recreate descents per education after the local search (0 = local search only). */
+  sisrMoves: number;
+  /** SWAP* in the education (HGS: on). */
+  swapStar: boolean;
+  /**
+   * Education by a short simulated-annealing run of SISR ruin-and-recreate (the search of the
+   * SISR path, solver.ts) of this many iterations per job (0 = local search only).
+   */
+  annealPerJob: number;
+  /** Start and end temperature of that annealing, as fractions of the mean arc cost per job. */
+  tempStart: number;
+  tempEnd: number;
+  /** Initial individuals from split random tours (HGS) instead of greedy insertion in random order. */
+  randomInitial: boolean;
+}
+
+/**
+ * Defaults measured on the X set (2026-11-30, 10 CPU-s, bench/routing): HGS-CVRP's own population
+ * (mu 25, lambda 40) with local-search education only lost to SISR on every instance tried (a
+ * TypeScript education of an offspring costs ~10 ms at 250 jobs, so too few generations fit); a
+ * small population educated by a short SISR annealing (20 iterations per job) did best.
+ */
+export const HGS_PARAMS: HgsParams = {
+  ...HGS_DEFAULTS,
+  mu: 4,
+  lambda: 4,
+  granularity: 20,
+  restartAfter: 20000,
+  sisrMoves: 0,
+  swapStar: true,
+  annealPerJob: 20,
+  tempStart: 0.3,
+  tempEnd: 0.01,
+  randomInitial: false,
+};
+
+/** Whether HGS handles this model: one depot, identical vehicles with hard capacities only, enough of them for any split. */
+export function hgsApplies(S: SolutionState): boolean {
+  const m = S.m;
+  if (m.J < 2 || m.complex || m.hasTimeWindows || m.hasPairs || m.hasOptional || S.nTypes !== 1) return false;
+  if (m.vStart[0] !== m.vEnd[0]) return false;
+  // Split opens as many routes as it likes: the fleet must allow one route per job.
+  if (m.V < m.J) return false;
+  for (let j = 0; j < m.J; j++) if (m.weight[j] > m.vCapW[0] || m.volume[j] > m.vCapV[0] || m.pallets[j] > m.vCapP[0]) return false;
+  return true;
+}
+
+export interface HgsHooks {
+  rng: Rng;
+  /** True when the run must stop (budget, cancellation). Checked between offspring. */
+  timeUp: (iterations: number) => boolean;
+  /** A new best plan (routes of jobs) and its cost. */
+  onBest: (cost: number, routes: number[][]) => void;
+  /** A cheaper plan from another thread, or null. */
+  takeShared?: (cost: number) => { cost: number; routes: number[][] } | null;
+  /** SISR parameters when `sisrMoves` > 0. */
+  ruin?: RuinParams;
+  blinkRate?: number;
+  insertionNeighbours?: number;
+}
+
+/**
+ * Runs HGS on S's model from S's current plan (the construction, one individual of the first
+ * population) and leaves the best plan found in S. Returns the number of individuals educated.
+ */
+export function hgsSearch(S: SolutionState, params: HgsParams, h: HgsHooks): number {
+  const m = S.m;
+  const J = m.J;
+  const rng = h.rng;
+  const depot = m.vStart[0];
+  const cost = m.costByClass[m.vClass[0]];
+  const loads: Float64Array[] = [];
+  const caps: number[] = [];
+  for (const [load, cap] of [
+    [m.weight, m.vCapW[0]],
+    [m.volume, m.vCapV[0]],
+    [m.pallets, m.vCapP[0]],
+  ] as const) {
+    if (!Number.isFinite(cap)) continue;
+    loads.push(load);
+    caps.push(cap);
+  }
+  const splitter = new Splitter({ N: m.N, cost, depot, fixed: m.vFixed[0], loads, caps });
+  const pop = new Population(params);
+  const emptySeen = new Uint8Array(S.nTypes);
+
+  let iter = 0;
+  let best = Number.POSITIVE_INFINITY;
+  let bestRoutes: number[][] = [];
+  let sinceBest = 0;
+
+  const load = (routes: number[][]): void => {
+    S.routeOf.fill(-1);
+    for (let r = 0; r < S.routes.length; r++) {
+      const R = S.routes[r];
+      const next = r < routes.length ? routes[r].slice() : null;
+      if (next === null && R.nodes.length === 0) continue;
+      R.nodes = next ?? [];
+      S.update(r);
+    }
+    S.unassigned = [];
+  };
+  const current = (): number[][] => {
+    const out: number[][] = [];
+    for (const R of S.routes) if (R.nodes.length > 0) out.push(R.nodes.slice());
+    return out;
+  };
+  /** Routes chained by nearest end to start, concatenated: the chromosome. */
+  const tourOf = (routes: number[][]): Int32Array => {
+    const tour = new Int32Array(J);
+    const done = new Uint8Array(routes.length);
+    let k = 0;
+    let at = depot;
+    for (let n = 0; n < routes.length; n++) {
+      let pick = -1;
+      let bestD = Number.POSITIVE_INFINITY;
+      for (let r = 0; r < routes.length; r++) {
+        if (done[r]) continue;
+        const d = cost[at * m.N + routes[r][0]];
+        if (d < bestD) {
+          bestD = d;
+          pick = r;
+        }
+      }
+      done[pick] = 1;
+      for (const j of routes[pick]) tour[k++] = j;
+      at = routes[pick][routes[pick].length - 1];
+    }
+    return tour;
+  };
+  const individual = (routes: number[][], c: number): Individual => ({
+    tour: tourOf(routes),
+    routes,
+    cost: c,
+    links: linksOf(routes, J),
+    close: [],
+    biased: 0,
+  });
+  const consider = (ind: Individual): void => {
+    pop.add(ind);
+    if (ind.cost < best - 1e-9) {
+      best = ind.cost;
+      bestRoutes = ind.routes;
+      sinceBest = 0;
+      h.onBest(best, bestRoutes);
+    }
+  };
+
+  // Education: granular local search (+ SWAP*), then optional SISR descents (each accepted
+  // when not worse, local search again on every improvement).
+  const removed: number[] = [];
+  const touched: number[] = [];
+  const saved: number[][] = [];
+  const touchedMark = new Int32Array(m.V).fill(-1);
+  let stamp = 0;
+  const onTouch = (r: number): void => {
+    if (touchedMark[r] === stamp) return;
+    touchedMark[r] = stamp;
+    saved[r] = S.routes[r].nodes.slice();
+    touched.push(r);
+  };
+  const educate = (routes: number[][]): Individual => {
+    load(routes);
+    localSearch(S, rng, params.granularity, 50, params.swapStar);
+    if (params.sisrMoves > 0 && h.ruin) {
+      let cur = S.totalCost();
+      for (let k = 0; k < params.sisrMoves; k++) {
+        stamp++;
+        touched.length = 0;
+        ruin(S, h.ruin, rng, onTouch, removed);
+        rng.shuffle(removed);
+        recreate(S, removed, h.blinkRate ?? 0.01, rng, emptySeen, onTouch, h.insertionNeighbours ?? 0);
+        const c = S.totalCost();
+        if (S.unassigned.length === 0 && c < cur - 1e-9) {
+          localSearch(S, rng, params.granularity, 50, params.swapStar);
+          cur = S.totalCost();
+        } else if (S.unassigned.length === 0 && c <= cur + 1e-9) cur = c;
+        else {
+          for (const r of touched) {
+            S.routes[r].nodes = saved[r];
+            S.update(r);
+          }
+          for (const j of S.unassigned) S.routeOf[j] = -1;
+          S.unassigned = [];
+        }
+      }
+    }
+    if (params.annealPerJob > 0 && h.ruin) anneal(Math.max(500, Math.round(params.annealPerJob * J)));
+    const out = current();
+    return individual(out, S.totalCost());
+  };
+
+  // SISR under simulated annealing from S's plan; S ends on the best plan of the run.
+  const anneal = (len: number): void => {
+    let cur = S.totalCost();
+    let arc = 0;
+    for (const R of S.routes) if (R.nodes.length > 0) arc += R.cost - m.vFixed[R.v];
+    const scale = arc / J;
+    const T0 = Math.max(1e-9, params.tempStart * scale);
+    const Tf = Math.max(1e-12, params.tempEnd * scale);
+    let runBest = cur;
+    let runBestRoutes = current();
+    let T = T0;
+    for (let k = 0; k < len; k++) {
+      if ((k & 31) === 0) T = T0 * Math.pow(Tf / T0, k / len);
+      stamp++;
+      touched.length = 0;
+      ruin(S, h.ruin!, rng, onTouch, removed);
+      sortRemoved(removed);
+      recreate(S, removed, h.blinkRate ?? 0.01, rng, emptySeen, onTouch, h.insertionNeighbours ?? 0);
+      const c = S.unassigned.length === 0 ? S.totalCost() : Number.POSITIVE_INFINITY;
+      if (c < cur - T * Math.log(1 - rng.next())) {
+        cur = c;
+        if (c < runBest - 1e-9) {
+          localSearch(S, rng, params.granularity, 50, false);
+          cur = S.totalCost();
+          runBest = cur;
+          runBestRoutes = current();
+        }
+      } else {
+        for (const r of touched) {
+          S.routes[r].nodes = saved[r];
+          S.update(r);
+        }
+        for (const j of S.unassigned) S.routeOf[j] = -1;
+        S.unassigned = [];
+      }
+    }
+    load(runBestRoutes);
+  };
+  const far = new Float64Array(J);
+  for (let j = 0; j < J; j++) far[j] = m.dist[depot * m.N + j];
+  /** SISR's recreate orders (weights 4:4:2:1): random, largest demand, farthest, closest. */
+  const sortRemoved = (jobs: number[]): void => {
+    const x = rng.int(11);
+    if (x < 4) rng.shuffle(jobs);
+    else if (x < 8) jobs.sort((a, b) => m.weight[b] - m.weight[a]);
+    else if (x < 10) jobs.sort((a, b) => far[b] - far[a]);
+    else jobs.sort((a, b) => far[a] - far[b]);
+  };
+
+  const scratch = new Int32Array(J);
+  const seen = new Uint8Array(J);
+  const fromTour = (tour: Int32Array): Individual | null => {
+    const s = splitter.split(tour);
+    return s ? educate(s.routes) : null;
+  };
+
+  // The construction (already improved by the caller) founds the first population.
+  consider(individual(current(), S.totalCost()));
+  iter++;
+  const initial = 4 * params.mu;
+  const seedPopulation = (): void => {
+    for (let i = 0; i < initial && !h.timeUp(iter); i++) {
+      for (let k = 0; k < J; k++) scratch[k] = k;
+      rng.shuffle(scratch);
+      let ind: Individual | null;
+      if (params.randomInitial) ind = fromTour(scratch.slice());
+      else {
+        // Greedy insertion in random order: a diverse start much closer to a local optimum
+        // than a split random tour, so its education costs a fraction.
+        load([]);
+        recreate(S, Array.from(scratch), 0.01, rng, emptySeen, () => {}, h.insertionNeighbours ?? 0);
+        ind = S.unassigned.length === 0 ? educate(current()) : null;
+      }
+      iter++;
+      if (ind) consider(ind);
+    }
+  };
+  seedPopulation();
+  while (!h.timeUp(iter)) {
+    if (sinceBest >= params.restartAfter) {
+      // Restart (Vidal 2022, section 3): a fresh population; the best plan stays in hand.
+      pop.clear();
+      sinceBest = 0;
+      seedPopulation();
+      continue;
+    }
+    if (h.takeShared && iter % 50 === 0) {
+      const got = h.takeShared(best);
+      if (got) {
+        load(got.routes);
+        consider(individual(current(), S.totalCost()));
+      }
+    }
+    pop.updateBiasedFitness();
+    const a = pop.tournament(rng);
+    const b = pop.tournament(rng);
+    randomOrderedCrossover(a.tour, b.tour, rng, scratch, seen);
+    const child = fromTour(scratch.slice());
+    iter++;
+    sinceBest++;
+    if (child) consider(child);
+  }
+  load(bestRoutes);
+  return iter;
+}

@@ -9,43 +9,22 @@
  * - the hot-SKU race of issue 19 (hot-sku.ts), 20 rounds: wall time and per-request p99 against the
  *   same waves (200, then 120) of concurrent `select 1` through the same pool (the client-side floor of that many requests), same run.
  * Ratios: moves/s ÷ pgbench tps (higher is better); reserve latency ÷ pgbench average latency.
+ * At full scale: the database already holds 5M ledger rows (scale-db.ts; 0.5M with --quick), built on the first run
+ * (about a minute quiet) and reused after; the figures name the row count. LEDGER_BENCH_DB names another database.
  */
 import { performance } from 'node:perf_hooks';
 import { pgbenchSimpleUpdate } from '../baselines/index.js';
 import { figure, type Benchmark, type Figure } from '../lib/figure.js';
 import { postMovement, releaseReservations, reserve } from '../../domain/inventory/ledger.service.js';
 import { ledgerMismatches } from '../../domain/inventory/ledger-audit.js';
-import { sql, sqlOne } from '../../domain/shared/sql.js';
-import { withTx, type Orm } from '../../platform/db.js';
-import { baseDbUrl, freshScratchDb, percentile } from './scratch-db.js';
+import { withTx } from '../../platform/db.js';
+import { baseDbUrl, percentile } from './scratch-db.js';
+import { FULL_SCALE, QUICK_SCALE, ledgerRows, ledgerScaleDb } from './scale-db.js';
 import { hotSkuRaces } from './hot-sku.js';
-import type { IdRow } from '../../domain/shared/rows.js';
+import { setupLedgerBench } from './setup.js';
 
 const CLIENTS = 16;
 const FLOOR = '200 then 120 concurrent select 1 on the same pool, wall (same run)';
-const SKUS = 100;
-
-async function setup(orm: Orm): Promise<{ wh: string; skus: { id: string; a: string; b: string }[] }> {
-  const em = orm.em.fork();
-  const wh = (await sqlOne<IdRow>(em, `insert into warehouse (code, name) values ('BENCH', 'Bench DC') returning id`))!.id;
-  await sql(em, 'insert into event_stream (warehouse_id) values (?)', [wh]);
-  await sql(em, `insert into sku (code, name) select 'B-' || n, 'Bench ' || n from generate_series(1, ?) n`, [SKUS]);
-  await sql(em, `insert into location (warehouse_id, code, type) select ?, 'BL-' || n, 'pick_face' from generate_series(1, ?) n`, [
-    wh,
-    SKUS * 2,
-  ]);
-  const skuRows = await sql<IdRow>(em, 'select id from sku order by code');
-  const locs = await sql<IdRow>(em, 'select id from location where warehouse_id = ? order by code', [wh]);
-  const skus = skuRows.map((s, i) => ({ id: s.id, a: locs[2 * i]!.id, b: locs[2 * i + 1]!.id }));
-  for (const s of skus) {
-    await withTx(orm.em, async (tx) => {
-      await postMovement(tx, { warehouseId: wh, type: 'receipt', skuId: s.id, qty: 1_000_000, to: { locationId: s.a } });
-      await postMovement(tx, { warehouseId: wh, type: 'receipt', skuId: s.id, qty: 1_000_000, to: { locationId: s.b } });
-    });
-  }
-  return { wh, skus };
-}
-
 /** Runs `clients` loops of fn for durationS; returns completed calls, failures and per-call latencies (ms). */
 async function loadLoop(clients: number, durationS: number, fn: (client: number, i: number) => Promise<void>) {
   const end = performance.now() + durationS * 1000;
@@ -77,9 +56,15 @@ const bench: Benchmark = {
     const durationS = quick ? 4 : 12;
     let rnd = (seed ?? 1) >>> 0;
     const next = () => (rnd = (Math.imul(rnd, 1664525) + 1013904223) >>> 0) / 2 ** 32; // LCG (Numerical Recipes)
-    const { orm, url } = await freshScratchDb('dockside_bench_ledger', CLIENTS + 2);
+    // At full scale (issue 19, goal 5): a movement table of millions of rows, kept between runs (scale-db.ts).
+    const scale = quick ? QUICK_SCALE : FULL_SCALE;
+    const dbName = process.env.LEDGER_BENCH_DB ?? (quick ? 'dockside_bench_ledger_quick' : 'dockside_bench_ledger_scale');
+    const { orm, url } = await ledgerScaleDb(dbName, scale, CLIENTS + 2);
     try {
-      const { wh, skus } = await setup(orm);
+      const { wh, skus } = await setupLedgerBench(orm, `-${Date.now().toString(36)}`);
+      const rowsAtStart = await ledgerRows(orm);
+      const at = `${CLIENTS} clients, ${(rowsAtStart / 1e6).toFixed(1)}M ledger rows`;
+      console.error(`[ledger] ${dbName}: ${at}`);
       console.error(`[ledger] pgbench -N, ${CLIENTS} clients, ${durationS} s`);
       const base = await pgbenchSimpleUpdate({ clients: CLIENTS, durationS, dbUrl: baseDbUrl() });
       console.error(`[ledger] pgbench: ${base.tps.toFixed(0)} tps, ${base.latencyAvgMs.toFixed(2)} ms avg`);
@@ -142,11 +127,11 @@ const bench: Benchmark = {
 
       const b = 'pgbench simple-update (-N, 16 clients)';
       return [
-        figure('ledger', `move tx/s (${CLIENTS} clients)`, movesPerS, 'tx/s', base.tps, `${b} tps`),
-        figure('ledger', `move tx/s in a caller's transaction (${CLIENTS} clients)`, inTxPerS, 'tx/s', base.tps, `${b} tps`),
+        figure('ledger', `move tx/s (${at})`, movesPerS, 'tx/s', base.tps, `${b} tps`),
+        figure('ledger', `move tx/s in a caller's transaction (${at})`, inTxPerS, 'tx/s', base.tps, `${b} tps`),
         figure('ledger', `reserve p50 (${CLIENTS} clients)`, percentile(res.lat, 50), 'ms', base.latencyAvgMs, `${b} avg latency`),
         figure('ledger', `reserve p99 (${CLIENTS} clients)`, percentile(res.lat, 99), 'ms', base.latencyAvgMs, `${b} avg latency`),
-        figure('ledger', `reserve tx/s (${CLIENTS} clients)`, res.ok / res.elapsedS, 'tx/s', base.tps, `${b} tps`),
+        figure('ledger', `reserve tx/s (${at})`, res.ok / res.elapsedS, 'tx/s', base.tps, `${b} tps`),
         figure('ledger', `hot SKU race rounds with wall ≤ 2 s and p99 < 1 s (of ${rounds})`, good, 'rounds', rounds, 'rounds run'),
         figure('ledger', `hot SKU race worst wall time (${rounds} rounds)`, Math.max(...walls), 'ms', floorMs, FLOOR),
         figure('ledger', `hot SKU race worst round p99 (${rounds} rounds)`, Math.max(...p99s), 'ms', floorMs, FLOOR),

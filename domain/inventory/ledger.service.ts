@@ -27,7 +27,6 @@ import type {
   StockStatus,
   VirtualLocation,
 } from './ledger.types.js';
-import type { SkuRow } from '../catalog/entities/sku.entity.js';
 import type { StockBalanceRow } from './entities/stock-balance.entity.js';
 import type { StockReservationRow } from './entities/stock-reservation.entity.js';
 
@@ -58,8 +57,6 @@ function norm(k: StockKey): NormKey {
   };
 }
 
-const keyString = (k: NormKey) => `${k.locationId}|${k.status}|${k.lot ?? ''}|${k.expiry ?? ''}|${k.lpnId ?? ''}`;
-
 function sameKey(a: NormKey, b: NormKey): boolean {
   return a.locationId === b.locationId && a.lot === b.lot && a.expiry === b.expiry && a.lpnId === b.lpnId && a.status === b.status;
 }
@@ -69,55 +66,39 @@ function defaultVirtual(side: 'from' | 'to', type: PostMovementCmd['type']): Vir
   return type === 'scrap' ? 'scrap' : OUTBOUND.has(type) ? 'customer' : 'adjustment';
 }
 
-interface LocationLimits {
+/** The destination's limits and current load, as ledger_move reports a movement that does not fit (DS40C). */
+interface CapacityDetail {
   code: string;
+  vol: number | string;
+  wt: number | string;
+  skus: number;
+  lots: number;
+  unitVolume: number | string;
+  unitWeight: number;
   maxVolume: number | string | null;
   maxWeight: number | null;
   maxSkus: number | null;
   mixedLots: boolean;
 }
-export type AssertCapacityRow = { vol: string; wt: string; skus: number; lots: number };
 
-/**
- * Refuses a movement that would overfill its destination: volume and weight (units × the SKU's
- * dimensions), distinct SKUs, and a second lot where mixed lots are not allowed. Only locations with a
- * limit pay for it; their arrivals serialize on an advisory lock so two concurrent moves cannot both
- * squeeze into the last free space. Moves within one location (status changes) never add stock.
- */
-async function assertCapacity(
-  tx: EntityManager,
-  locationId: string,
-  lim: LocationLimits,
-  add: { skuId: string; code: string; lot: string | null; qty: number },
-  unit: { volume: number; weight: number },
-): Promise<void> {
-  await sql(tx, 'select pg_advisory_xact_lock(hashtext(?))', [`location-capacity:${locationId}`]);
-  const cur = (await sqlOne<AssertCapacityRow>(
-    tx,
-    `select coalesce(sum(b.on_hand::bigint * s.length_mm * s.width_mm * s.height_mm), 0)::text as vol,
-      coalesce(sum(b.on_hand::bigint * s.weight_g), 0)::text as wt,
-      count(distinct b.sku_id) filter (where b.sku_id <> ?)::int as skus,
-      count(*) filter (where coalesce(b.lot, '') <> coalesce(?, ''))::int as lots
-    from stock_balance b join sku s on s.id = b.sku_id where b.location_id = ? and b.on_hand > 0`,
-    [add.skuId, add.lot, locationId],
-  ))!;
+/** The 409 a movement that would overfill its destination gets: volume, weight, distinct SKUs, a second lot where mixed lots are not allowed. */
+function capacityExceeded(d: CapacityDetail, add: { skuId: string; code: string; qty: number }, locationId: string): DomainError {
   const why: string[] = [];
-  const maxVolume = lim.maxVolume === null ? null : Number(lim.maxVolume);
-  if (maxVolume !== null && Number(cur.vol) + add.qty * unit.volume > maxVolume)
-    why.push(`volume ${Number(cur.vol) + add.qty * unit.volume} mm³ > ${maxVolume} mm³`);
-  if (lim.maxWeight !== null && Number(cur.wt) + add.qty * unit.weight > lim.maxWeight)
-    why.push(`weight ${Number(cur.wt) + add.qty * unit.weight} g > ${lim.maxWeight} g`);
-  if (lim.maxSkus !== null && cur.skus + 1 > lim.maxSkus) why.push(`${cur.skus + 1} SKUs > ${lim.maxSkus} allowed`);
-  if (!lim.mixedLots && cur.lots > 0) why.push('another lot is stored there and mixed lots are not allowed');
-  if (why.length)
-    throw new DomainError(
-      'location-capacity-exceeded',
-      409,
-      'Location capacity exceeded',
-      `${add.qty} × ${add.code} do not fit in ${lim.code}: ${why.join('; ')}`,
-      why.map((w) => ({ path: 'to.locationId', message: w })),
-      { locationId, skuId: add.skuId },
-    );
+  const vol = Number(d.vol) + add.qty * Number(d.unitVolume);
+  const wt = Number(d.wt) + add.qty * d.unitWeight;
+  const maxVolume = d.maxVolume === null ? null : Number(d.maxVolume);
+  if (maxVolume !== null && vol > maxVolume) why.push(`volume ${vol} mm³ > ${maxVolume} mm³`);
+  if (d.maxWeight !== null && wt > d.maxWeight) why.push(`weight ${wt} g > ${d.maxWeight} g`);
+  if (d.maxSkus !== null && d.skus + 1 > d.maxSkus) why.push(`${d.skus + 1} SKUs > ${d.maxSkus} allowed`);
+  if (!d.mixedLots && d.lots > 0) why.push('another lot is stored there and mixed lots are not allowed');
+  return new DomainError(
+    'location-capacity-exceeded',
+    409,
+    'Location capacity exceeded',
+    `${add.qty} × ${add.code} do not fit in ${d.code}: ${why.join('; ')}`,
+    why.map((w) => ({ path: 'to.locationId', message: w })),
+    { locationId, skuId: add.skuId },
+  );
 }
 
 interface Internal {
@@ -125,17 +106,7 @@ interface Internal {
   consumeReservedQty?: number;
   emitEvent?: boolean;
 }
-export type PostMovementRow = Pick<SkuRow, 'code' | 'track_lot' | 'track_expiry'> & {
-  from_ok: boolean;
-  to_ok: boolean;
-  from_lpn_ok: boolean;
-  to_lpn_ok: boolean;
-  held: boolean;
-  to_limits: LocationLimits | null;
-  unit_volume: string;
-  unit_weight: number;
-};
-/** What ledger_move returns (migrations/Migration20261130032301_ledger_one_round_trip.ts). */
+/** What ledger_move returns (migrations/Migration20261130051201_ledger_move_validates.ts). */
 export interface LedgerMoveResult {
   id: string;
   createdAt: string;
@@ -176,81 +147,20 @@ function eventPayload<T extends 'stock.moved' | 'stock.reserved'>(
   return parsed;
 }
 
-/** Posts one movement: debits `from`, credits `to`, appends the immutable row, emits `stock.moved`. */
+/**
+ * Posts one movement: debits `from`, credits `to`, appends the immutable row, emits `stock.moved`. One call of
+ * ledger_move, which also validates the SKU, the locations and plates (of the movement's warehouse), lot and
+ * expiry on receipts of tracked SKUs, the destination's capacity, and turns stock arriving under a hold into
+ * quarantine: one round trip (grouped with concurrent calls outside a transaction).
+ */
 export async function postMovement(tx: EntityManager, cmd: PostMovementCmd, internal: Internal = {}): Promise<Movement> {
   if (!Number.isInteger(cmd.qty) || cmd.qty <= 0) throw new BadRequest(`qty must be a positive integer, got ${cmd.qty}`);
   if (!cmd.from && !cmd.to) throw new BadRequest('a movement needs a from or a to location');
   const from = cmd.from ? norm(cmd.from) : null;
-  let to = cmd.to ? norm(cmd.to) : null;
+  const to = cmd.to ? norm(cmd.to) : null;
   if (from && to && sameKey(from, to)) throw new BadRequest('from and to are the same stock key');
-
-  // One round trip validates the SKU, both locations' warehouse and any active hold on the incoming lot.
-  const ctx = await sqlOne<PostMovementRow>(
-    tx,
-    `
-    select s.code, s.track_lot, s.track_expiry,
-      s.length_mm::bigint * s.width_mm * s.height_mm as unit_volume, s.weight_g as unit_weight,
-      (select json_build_object('code', code, 'maxVolume', max_volume_mm3, 'maxWeight', max_weight_g, 'maxSkus', max_skus, 'mixedLots', mixed_lots)
-        from location where id = ?::uuid and (max_volume_mm3 is not null or max_weight_g is not null or max_skus is not null or not mixed_lots)) as to_limits,
-      (?::uuid is null or exists (select 1 from location where id = ?::uuid and warehouse_id = ?)) as from_ok,
-      (?::uuid is null or exists (select 1 from location where id = ?::uuid and warehouse_id = ?)) as to_ok,
-      (?::uuid is null or exists (select 1 from license_plate where id = ?::uuid and warehouse_id = ?)) as from_lpn_ok,
-      (?::uuid is null or exists (select 1 from license_plate where id = ?::uuid and warehouse_id = ?)) as to_lpn_ok,
-      exists (select 1 from stock_hold h where h.active and h.sku_id = s.id and (h.lot is null or h.lot = ?)
-        and (h.warehouse_id is null or h.warehouse_id = ?) and (h.location_id is null or h.location_id = ?::uuid)) as held
-    from sku s where s.id = ?`,
-    [
-      to?.locationId ?? null,
-      from?.locationId ?? null,
-      from?.locationId ?? null,
-      cmd.warehouseId,
-      to?.locationId ?? null,
-      to?.locationId ?? null,
-      cmd.warehouseId,
-      from?.lpnId ?? null,
-      from?.lpnId ?? null,
-      cmd.warehouseId,
-      to?.lpnId ?? null,
-      to?.lpnId ?? null,
-      cmd.warehouseId,
-      to?.lot ?? null,
-      cmd.warehouseId,
-      to?.locationId ?? null,
-      cmd.skuId,
-    ],
-  );
-  if (!ctx) throw new NotFound('SKU', cmd.skuId);
-  if (!ctx.from_ok) throw new NotFound('Location', from!.locationId);
-  if (!ctx.to_ok) throw new NotFound('Location', to!.locationId);
-  // A plate named inside a stock key must be of the movement's warehouse: the caller's scope was checked on
-  // warehouseId only, so a foreign plate would otherwise receive (or lose) stock across warehouses.
-  if (!ctx.from_lpn_ok) throw new NotFound('LPN', from!.lpnId!);
-  if (!ctx.to_lpn_ok) throw new NotFound('LPN', to!.lpnId!);
-  if (to && !from) {
-    if (ctx.track_lot && !to.lot)
-      throw new ValidationFailed(`SKU ${ctx.code} is lot-tracked: a lot is required`, [
-        { path: 'to.lot', message: 'required for lot-tracked SKUs' },
-      ]);
-    if (ctx.track_expiry && !to.expiry)
-      throw new ValidationFailed(`SKU ${ctx.code} is expiry-tracked: an expiry date is required`, [
-        { path: 'to.expiry', message: 'required for expiry-tracked SKUs' },
-      ]);
-  }
   if (from && OUTBOUND.has(cmd.type) && from.status !== 'available')
     throw new Conflict(`Stock in status ${from.status} cannot be ${cmd.type}ed`, 'stock-on-hold');
-  if (to && ctx.to_limits && to.locationId !== from?.locationId)
-    await assertCapacity(
-      tx,
-      to.locationId,
-      ctx.to_limits,
-      { skuId: cmd.skuId, code: ctx.code!, lot: to.lot, qty: cmd.qty },
-      {
-        volume: Number(ctx.unit_volume),
-        weight: ctx.unit_weight,
-      },
-    );
-  // Stock of a held SKU/lot that arrives anywhere lands in quarantine (a recall keeps catching returns).
-  if (to && ctx.held && to.status === 'available') to = { ...to, status: 'quarantine' };
 
   const fromVirtual = from ? null : (cmd.fromVirtual ?? defaultVirtual('from', cmd.type));
   const toVirtual = to ? null : (cmd.toVirtual ?? defaultVirtual('to', cmd.type));
@@ -263,69 +173,63 @@ export async function postMovement(tx: EntityManager, cmd: PostMovementCmd, inte
     refType: cmd.refType ?? null,
     refId: cmd.refId ?? null,
   };
-  // The event is validated here and written by ledger_move in the same call (it adds the movement id).
+  // The event is validated here and written by ledger_move in the same call (it adds the movement id, and
+  // sets to.status to quarantine when a hold catches the arriving stock).
   const event =
     internal.emitEvent === false
       ? undefined
       : { type: 'stock.moved' as const, actorId: cmd.userId ?? null, payload: eventPayload('stock.moved', payload) };
-  const arg = {
-    warehouseId: cmd.warehouseId,
-    type: cmd.type,
-    skuId: cmd.skuId,
-    qty: cmd.qty,
-    consume: internal.consumeReservedQty ?? 0,
-    // Lock the two balances in one global order (by key), so opposite moves between the same two
-    // balances wait for each other instead of deadlocking.
-    creditFirst: !!(from && to && keyString(to) < keyString(from)),
-    from,
-    to,
-    fromVirtual,
-    toVirtual,
-    reasonCode: cmd.reasonCode ?? null,
-    userId: cmd.userId ?? null,
-    deviceId: cmd.deviceId ?? null,
-    refType: cmd.refType ?? null,
-    refId: cmd.refId ?? null,
-    event,
-  };
-  const needsCapacity = !!(to && ctx.to_limits && to.locationId !== from?.locationId);
-  const write = async (em: EntityManager) => {
-    if (needsCapacity)
-      await assertCapacity(
-        em,
-        to!.locationId,
-        ctx.to_limits!,
-        { skuId: cmd.skuId, code: ctx.code!, lot: to!.lot, qty: cmd.qty },
-        { volume: Number(ctx.unit_volume), weight: ctx.unit_weight },
-      );
-    return ledgerCall<LedgerMoveResult>(em, 'ledger_move', arg);
-  };
   let mv: LedgerMoveResult;
   try {
-    // The capacity check serialises on an advisory lock that must live as long as the credit: one transaction.
-    mv = needsCapacity && !tx.isInTransaction() ? await tx.fork().transactional(write) : await write(tx);
+    mv = await ledgerCall<LedgerMoveResult>(tx, 'ledger_move', {
+      warehouseId: cmd.warehouseId,
+      type: cmd.type,
+      skuId: cmd.skuId,
+      qty: cmd.qty,
+      consume: internal.consumeReservedQty ?? 0,
+      from,
+      to,
+      fromVirtual,
+      toVirtual,
+      reasonCode: cmd.reasonCode ?? null,
+      userId: cmd.userId ?? null,
+      deviceId: cmd.deviceId ?? null,
+      refType: cmd.refType ?? null,
+      refId: cmd.refId ?? null,
+      event,
+    });
   } catch (err) {
-    if ((err as { code?: string }).code !== 'DS409') throw err;
-    const d = JSON.parse((err as { detail: string }).detail) as { available: number; locationCode: string | null };
-    throw new InsufficientStock(
-      `SKU ${ctx.code} has ${d.available} available${d.locationCode ? ` at ${d.locationCode}` : ' at that location/lot'}, ${cmd.qty} requested`,
-      { skuId: cmd.skuId, locationId: from!.locationId, available: d.available, requested: cmd.qty },
-    );
+    throw moveError(err, cmd, from, to);
   }
-  const fromBalanceId = mv.fromBalanceId;
-  const toBalanceId = mv.toBalanceId;
   return {
     id: mv.id,
     warehouseId: cmd.warehouseId,
     type: cmd.type,
     skuId: cmd.skuId,
     qty: cmd.qty,
-    fromBalanceId,
-    toBalanceId,
+    fromBalanceId: mv.fromBalanceId,
+    toBalanceId: mv.toBalanceId,
     fromLocationId: from?.locationId ?? null,
     toLocationId: to?.locationId ?? null,
     createdAt: new Date(mv.createdAt).toISOString(),
   };
+}
+
+/** The domain error for what ledger_move raised (its own SQLSTATEs; anything else passes through). */
+function moveError(err: unknown, cmd: PostMovementCmd, from: NormKey | null, to: NormKey | null): unknown {
+  const code = (err as { code?: string }).code;
+  if (code !== 'DS404' && code !== 'DS422' && code !== 'DS40C' && code !== 'DS409') return err;
+  const d = JSON.parse((err as { detail: string }).detail) as Record<string, unknown>;
+  if (code === 'DS404') return new NotFound(String(d.what), String(d.id));
+  if (code === 'DS422')
+    return new ValidationFailed((err as Error).message, [{ path: String(d.path), message: String(d.message) }]);
+  if (code === 'DS40C')
+    return capacityExceeded(d as unknown as CapacityDetail, { skuId: cmd.skuId, code: String(d.skuCode ?? ''), qty: cmd.qty }, to!.locationId);
+  const stock = d as { available: number; locationCode: string | null; skuCode: string };
+  return new InsufficientStock(
+    `SKU ${stock.skuCode} has ${stock.available} available${stock.locationCode ? ` at ${stock.locationCode}` : ' at that location/lot'}, ${cmd.qty} requested`,
+    { skuId: cmd.skuId, locationId: from!.locationId, available: stock.available, requested: cmd.qty },
+  );
 }
 
 /**

@@ -8,7 +8,9 @@ import { ledgerMismatches } from './ledger-audit.js';
 
 import type { StockBalanceRow } from './entities/stock-balance.entity.js';
 import type { StockMovementRow } from './entities/stock-movement.entity.js';
-import type { CountRow } from '../shared/rows.js';
+import type { CountRow, IdRow } from '../shared/rows.js';
+import type { EventPayloadRow } from '../../test/harness/rows.js';
+import type { PostMovementCmd } from './ledger.types.js';
 import type { StockReservationRow } from './entities/stock-reservation.entity.js';
 let sys: TestSystem;
 let wh: string;
@@ -123,6 +125,45 @@ describe('postMovement', () => {
         }),
       ),
     ).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('validates inside the one ledger call, also grouped outside a transaction: SKU, plate, hold, capacity', async () => {
+    const em = sys.rt.orm.em.fork();
+    const sku = await makeSku(em);
+    const a = await makeLocation(em, wh);
+    const small = await makeLocation(em, wh);
+    await sql(em, 'update location set max_skus = 1 where id = ?', [small.id]);
+    const foreignLpn = (await sqlOne<IdRow>(em, `insert into license_plate (warehouse_id, code) values (?, ?) returning id`, [
+      sys.wh2,
+      `LPN-${sku.code}`,
+    ]))!.id;
+    // Outside a transaction: the API's path, one ledger_batch per group of concurrent calls.
+    const post = (cmd: Omit<PostMovementCmd, 'warehouseId' | 'skuId'> & { skuId?: string }) =>
+      postMovement(sys.rt.orm.em.fork(), { warehouseId: wh, skuId: sku.id, ...cmd });
+    await expect(post({ type: 'receipt', skuId: a.id, qty: 1, to: { locationId: a.id } })).rejects.toMatchObject({ status: 404 });
+    await expect(post({ type: 'receipt', qty: 1, to: { locationId: a.id, lpnId: foreignLpn } })).rejects.toMatchObject({
+      status: 404,
+      message: `LPN ${foreignLpn} was not found`,
+    });
+    await post({ type: 'receipt', qty: 5, to: { locationId: a.id } });
+    const other = await makeSku(em);
+    await post({ type: 'receipt', skuId: other.id, qty: 1, to: { locationId: small.id } });
+    await expect(post({ type: 'move', qty: 1, from: { locationId: a.id }, to: { locationId: small.id } })).rejects.toMatchObject({
+      type: 'location-capacity-exceeded',
+      message: `1 × ${sku.code} do not fit in ${small.code}: 2 SKUs > 1 allowed`,
+      errors: [{ path: 'to.locationId', message: '2 SKUs > 1 allowed' }],
+    });
+    await sql(em, `insert into stock_hold (sku_id, warehouse_id, reason) values (?, ?, 'recall')`, [sku.id, wh]);
+    const b = await makeLocation(em, wh);
+    const mv = await post({ type: 'move', qty: 2, from: { locationId: a.id }, to: { locationId: b.id } });
+    const held = await sqlOne<Pick<StockBalanceRow, 'status' | 'on_hand'>>(em, 'select status, on_hand from stock_balance where id = ?', [
+      mv.toBalanceId,
+    ]);
+    expect(held).toEqual({ status: 'quarantine', on_hand: 2 });
+    const ev = await sqlOne<EventPayloadRow>(em, `select payload from outbox where type = 'stock.moved' and payload->>'movementId' = ?`, [mv.id]);
+    expect(ev!.payload).toMatchObject({ to: { locationId: b.id, status: 'quarantine' } });
+    expect(await balance(a.id, sku.id)).toEqual({ on_hand: 3, reserved: 0 });
+    expect(await ledgerMismatches(em, wh)).toEqual([]);
   });
 });
 

@@ -61,7 +61,7 @@ const bench: Benchmark = {
     const dbName = process.env.LEDGER_BENCH_DB ?? (quick ? 'dockside_bench_ledger_quick' : 'dockside_bench_ledger_scale');
     const { orm, url } = await ledgerScaleDb(dbName, scale, CLIENTS + 2);
     try {
-      const { wh, skus } = await setupLedgerBench(orm, `-${Date.now().toString(36)}`);
+      const { wh, skus } = await setupLedgerBench(orm, `-${Date.now().toString(36).toUpperCase()}`);
       const rowsAtStart = await ledgerRows(orm);
       const at = `${CLIENTS} clients, ${(rowsAtStart / 1e6).toFixed(1)}M ledger rows`;
       console.error(`[ledger] ${dbName}: ${at}`);

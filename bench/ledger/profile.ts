@@ -6,7 +6,7 @@
  */
 import '../../scripts/lib/dev-env.js';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,10 +15,32 @@ import { sql } from '../../domain/shared/sql.js';
 import { withTx } from '../../platform/db.js';
 import { findPgbench } from '../baselines/pgbench.js';
 import { countStatements } from '../order-pipeline/query-stats.js';
-import { freshScratchDb } from './scratch-db.js';
+import { baseDbUrl, freshScratchDb } from './scratch-db.js';
+import { withDatabase } from '../../platform/config.js';
+import pg from 'pg';
 import { setupLedgerBench } from './setup.js';
 
 const seconds = Number(process.argv[2] ?? 8);
+const TICK_MS = 10; // USER_HZ = 100 on Linux
+
+/** CPU (ms) the server's backends connected to `db` have used so far, by pid (from /proc; same machine). */
+async function backendCpu(admin: pg.Client, db: string): Promise<Map<number, number>> {
+  const pids = (await admin.query<PidRow>('select pid from pg_stat_activity where datname = $1', [db])).rows.map((r) => r.pid);
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      out.set(pid, (Number(f[11]) + Number(f[12])) * TICK_MS);
+    } catch {
+      /* exited */
+    }
+  }
+  return out;
+}
+const sumDiff = (a: Map<number, number>, b: Map<number, number>) => [...b].reduce((t, [pid, ms]) => t + ms - (a.get(pid) ?? 0), 0);
+export type PidRow = { pid: number };
+const admin = new pg.Client({ connectionString: withDatabase(baseDbUrl(), 'postgres') });
+await admin.connect();
 const dbName = process.env.LEDGER_PROFILE_DB ?? 'dockside_bench_ledger_prof';
 const { orm, url } = await freshScratchDb(dbName, 18);
 const { wh, skus } = await setupLedgerBench(orm);
@@ -37,6 +59,7 @@ for (const s of one) console.log(`  ${s.calls}× ${s.query}`);
 /** 16 loops of fn for the given seconds: rate, Node CPU per call, statements sent. */
 async function loop(name: string, fn: (i: number) => Promise<unknown>): Promise<void> {
   let n = 0;
+  const pg0 = await backendCpu(admin, dbName);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const end = t0 + seconds * 1000;
@@ -51,10 +74,11 @@ async function loop(name: string, fn: (i: number) => Promise<unknown>): Promise<
   );
   const el = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const pgMs = sumDiff(pg0, await backendCpu(admin, dbName));
   const st = stop();
   const calls = st.reduce((a, b) => a + b.calls, 0);
   console.log(
-    `${name}: ${n} in ${el.toFixed(1)} s = ${(n / el).toFixed(0)}/s; Node CPU ${((cpu.user + cpu.system) / n).toFixed(0)} µs each (user ${(cpu.user / n).toFixed(0)}); ${(calls / n).toFixed(2)} statements each`,
+    `${name}: ${n} in ${el.toFixed(1)} s = ${(n / el).toFixed(0)}/s; CPU µs each: Node ${((cpu.user + cpu.system) / n).toFixed(0)} (user ${(cpu.user / n).toFixed(0)}), backends ${((pgMs * 1000) / n).toFixed(0)}; ${(calls / n).toFixed(2)} statements each`,
   );
   for (const s of st.slice(0, 4)) console.log(`  ${(s.totalMs / s.calls).toFixed(2)} ms avg ${s.calls}× ${s.query}`);
 }
@@ -65,6 +89,7 @@ if (!only || only.includes('reserve'))
   await loop('reserve, grouped', (i) => reserve(orm.em.fork(), { warehouseId: wh, skuId: skus[i % skus.length]!.id, qty: 1, refType: 'p', refId: `${i}` }));
 if (process.env.NO_PGBENCH) {
   await orm.close(true);
+  await admin.end();
   process.exit(0);
 }
 
@@ -94,16 +119,37 @@ await orm.close(true);
 const dir = mkdtempSync(join(tmpdir(), 'ledger-prof-'));
 const u = new URL(url);
 const env = { ...process.env, PGHOST: u.hostname, PGPORT: u.port || '5432', PGUSER: decodeURIComponent(u.username) || 'root', PGDATABASE: dbName };
+/** pgbench with CPU accounting: its own (via the shell's waited-for children) and its backends' (polled from /proc). */
+async function pgbenchCpu(name: string, args: string[], db: string): Promise<void> {
+  const seen = new Map<number, number>();
+  let running = true;
+  const poll = (async () => {
+    while (running) {
+      for (const [pid, ms] of await backendCpu(admin, db)) seen.set(pid, Math.max(seen.get(pid) ?? 0, ms));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  const base = await backendCpu(admin, db);
+  const r = await promisify(execFile)('sh', ['-c', '"$0" "$@" 1>&2; cat /proc/$$/stat', findPgbench(), ...args], {
+    env: { ...env, PGDATABASE: db },
+  });
+  running = false;
+  await poll;
+  const f = r.stdout.split(') ')[1]!.split(' ');
+  const clientMs = (Number(f[13]) + Number(f[14])) * TICK_MS;
+  const tx = Number(/number of transactions actually processed: (\d+)/.exec(r.stderr)?.[1] ?? 0);
+  const pgMs = sumDiff(base, seen);
+  console.log(
+    `pgbench ${name}: ${/tps = ([\d.]+)/.exec(r.stderr)?.[1]} tps; CPU µs each: client ${((clientMs * 1000) / tx).toFixed(0)}, backends ${((pgMs * 1000) / tx).toFixed(0)}`,
+  );
+}
 for (const [name, body] of [
   ['ledger_move alone', `\\set i random(0, ${args.length - 1})\nselect ledger_move(arg) from prof_arg where i = :i;\n`],
   ['begin; ledger_move; commit', `\\set i random(0, ${args.length - 1})\nbegin;\nselect ledger_move(arg) from prof_arg where i = :i;\ncommit;\n`],
 ] as const) {
   const f = join(dir, 'x.sql');
   writeFileSync(f, body);
-  const { stdout } = await promisify(execFile)(findPgbench(), ['-n', '-f', f, '-c', '16', '-j', '2', '-T', String(seconds)], { env });
-  console.log(`pgbench ${name}: ${/tps = ([\d.]+)/.exec(stdout)?.[1]} tps`);
+  await pgbenchCpu(name, ['-n', '-f', f, '-c', '16', '-j', '2', '-T', String(seconds)], dbName);
 }
-const { stdout } = await promisify(execFile)(findPgbench(), ['-n', '-N', '-c', '16', '-j', '2', '-T', String(seconds)], {
-  env: { ...env, PGDATABASE: 'dockside_pgbench' },
-});
-console.log(`pgbench -N: ${/tps = ([\d.]+)/.exec(stdout)?.[1]} tps`);
+await pgbenchCpu('-N', ['-n', '-N', '-c', '16', '-j', '2', '-T', String(seconds)], 'dockside_pgbench');
+await admin.end();

@@ -10,7 +10,7 @@
  * (platform/group-commit.ts).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sqlOne } from '../shared/sql.js';
+import { sqlPreparedOne } from '../shared/sql.js';
 import { GroupCommit } from '../../platform/group-commit.js';
 
 export type LedgerFn = 'ledger_move' | 'ledger_reserve';
@@ -44,7 +44,7 @@ async function writeBatch(em: EntityManager, items: Item[]): Promise<LedgerBatch
   const body = JSON.stringify(items);
   for (let i = 1; ; i++) {
     try {
-      return (await sqlOne<LedgerBatchRow>(em, 'select ledger_batch(?::jsonb) as r', [body]))!.r;
+      return (await sqlPreparedOne<LedgerBatchRow>(em, 'select ledger_batch(?::jsonb) as r', [body]))!.r;
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (i >= ATTEMPTS || (code !== '40001' && code !== '40P01')) throw err;

@@ -14,7 +14,7 @@ import { idempotencyCommitted, idempotencyContext } from '../../platform/idempot
 import { outboxWritten } from '../../platform/outbox-wake.js';
 import { groupCommit, type LedgerFn } from './ledger-group-commit.js';
 import { BadRequest, Conflict, DomainError, InsufficientStock, NotFound, ValidationFailed } from '../shared/errors.js';
-import { sql, sqlOne } from '../shared/sql.js';
+import { sql, sqlOne, sqlPreparedOne } from '../shared/sql.js';
 import type {
   ConsumeCmd,
   Movement,
@@ -125,7 +125,7 @@ export type LedgerCallRow<T> = { r: T };
  */
 async function ledgerCall<T>(em: EntityManager, fn: LedgerFn, arg: Record<string, unknown>): Promise<T> {
   if (em.isInTransaction()) {
-    const row = await sqlOne<LedgerCallRow<T>>(em, `select ${fn}(?::jsonb) as r`, [JSON.stringify(arg)]);
+    const row = await sqlPreparedOne<LedgerCallRow<T>>(em, `select ${fn}(?::jsonb) as r`, [JSON.stringify(arg)]);
     if (arg.event) outboxWritten(em);
     return row!.r;
   }

@@ -47,7 +47,14 @@ const { wh, skus } = await setupLedgerBench(orm);
 const cmd = (i: number) => {
   const s = skus[i % skus.length]!;
   const flip = (i >> 7) % 2 === 0;
-  return { warehouseId: wh, type: 'move' as const, skuId: s.id, qty: 1, from: { locationId: flip ? s.a : s.b }, to: { locationId: flip ? s.b : s.a } };
+  return {
+    warehouseId: wh,
+    type: 'move' as const,
+    skuId: s.id,
+    qty: 1,
+    from: { locationId: flip ? s.a : s.b },
+    to: { locationId: flip ? s.b : s.a },
+  };
 };
 
 const stop1 = countStatements();
@@ -83,10 +90,12 @@ async function loop(name: string, fn: (i: number) => Promise<unknown>): Promise<
   for (const s of st.slice(0, 4)) console.log(`  ${(s.totalMs / s.calls).toFixed(2)} ms avg ${s.calls}× ${s.query}`);
 }
 const only = process.env.LOOPS?.split(',');
-if (!only || only.includes('intx')) await loop('moves in a caller\'s transaction', (i) => withTx(orm.em, (tx) => postMovement(tx, cmd(i))));
+if (!only || only.includes('intx')) await loop("moves in a caller's transaction", (i) => withTx(orm.em, (tx) => postMovement(tx, cmd(i))));
 if (!only || only.includes('group')) await loop('moves, grouped', (i) => postMovement(orm.em.fork(), cmd(i)));
 if (!only || only.includes('reserve'))
-  await loop('reserve, grouped', (i) => reserve(orm.em.fork(), { warehouseId: wh, skuId: skus[i % skus.length]!.id, qty: 1, refType: 'p', refId: `${i}` }));
+  await loop('reserve, grouped', (i) =>
+    reserve(orm.em.fork(), { warehouseId: wh, skuId: skus[i % skus.length]!.id, qty: 1, refType: 'p', refId: `${i}` }),
+  );
 if (process.env.NO_PGBENCH) {
   await orm.close(true);
   await admin.end();
@@ -118,7 +127,13 @@ for (const a of args) {
 await orm.close(true);
 const dir = mkdtempSync(join(tmpdir(), 'ledger-prof-'));
 const u = new URL(url);
-const env = { ...process.env, PGHOST: u.hostname, PGPORT: u.port || '5432', PGUSER: decodeURIComponent(u.username) || 'root', PGDATABASE: dbName };
+const env = {
+  ...process.env,
+  PGHOST: u.hostname,
+  PGPORT: u.port || '5432',
+  PGUSER: decodeURIComponent(u.username) || 'root',
+  PGDATABASE: dbName,
+};
 /** pgbench with CPU accounting: its own (via the shell's waited-for children) and its backends' (polled from /proc). */
 async function pgbenchCpu(name: string, args: string[], db: string): Promise<void> {
   const seen = new Map<number, number>();
@@ -145,7 +160,10 @@ async function pgbenchCpu(name: string, args: string[], db: string): Promise<voi
 }
 for (const [name, body] of [
   ['ledger_move alone', `\\set i random(0, ${args.length - 1})\nselect ledger_move(arg) from prof_arg where i = :i;\n`],
-  ['begin; ledger_move; commit', `\\set i random(0, ${args.length - 1})\nbegin;\nselect ledger_move(arg) from prof_arg where i = :i;\ncommit;\n`],
+  [
+    'begin; ledger_move; commit',
+    `\\set i random(0, ${args.length - 1})\nbegin;\nselect ledger_move(arg) from prof_arg where i = :i;\ncommit;\n`,
+  ],
 ] as const) {
   const f = join(dir, 'x.sql');
   writeFileSync(f, body);

@@ -31,7 +31,12 @@ export type IndexDefRow = { indexname: string; indexdef: string };
 export type EstimateRow = { n: string };
 
 /** Opens (building it first when missing or of another scale) the ledger bench's scale database. */
-export async function ledgerScaleDb(name: string, scale: LedgerScale, poolMax: number, log = (m: string) => console.error(`[ledger] ${m}`)) {
+export async function ledgerScaleDb(
+  name: string,
+  scale: LedgerScale,
+  poolMax: number,
+  log = (m: string) => console.error(`[ledger] ${m}`),
+) {
   const url = withDatabase(baseDbUrl(), name);
   const admin = new pg.Client({ connectionString: withDatabase(baseDbUrl(), 'postgres') });
   await admin.connect();
@@ -49,7 +54,9 @@ export async function ledgerScaleDb(name: string, scale: LedgerScale, poolMax: n
     await admin.query(`create database ${name}`);
   }
   await admin.end();
-  const orm: Orm = await createOrm(loadConfig({ ...process.env, DATABASE_URL: url, DATABASE_POOL_MAX: String(poolMax) } as NodeJS.ProcessEnv));
+  const orm: Orm = await createOrm(
+    loadConfig({ ...process.env, DATABASE_URL: url, DATABASE_POOL_MAX: String(poolMax) } as NodeJS.ProcessEnv),
+  );
   await migrate(orm);
   if (!current) await fill(url, scale, log);
   else log(`${name} already holds ${(scale.rows / 1e6).toFixed(1)}M ledger rows`);
@@ -95,7 +102,9 @@ async function fill(url: string, o: LedgerScale, log: (m: string) => void): Prom
     await c.query(`update pair p set a_id = a.id, b_id = b.id from stock_balance a, stock_balance b
       where a.location_id = p.a_loc and a.sku_id = p.sku_id and b.location_id = p.b_loc and b.sku_id = p.sku_id`);
     const idx = (
-      await c.query<IndexDefRow>(`select indexname, indexdef from pg_indexes where tablename = 'stock_movement' and indexname <> 'stock_movement_pkey'`)
+      await c.query<IndexDefRow>(
+        `select indexname, indexdef from pg_indexes where tablename = 'stock_movement' and indexname <> 'stock_movement_pkey'`,
+      )
     ).rows;
     for (const i of idx) await c.query(`drop index ${i.indexname}`);
     const per = Math.max(2, Math.round(o.rows / o.skus));

@@ -34,4 +34,3 @@ export async function setupLedgerBench(orm: Orm, tag = ''): Promise<LedgerBenchD
   }
   return { wh, skus };
 }
-

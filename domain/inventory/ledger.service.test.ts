@@ -160,7 +160,9 @@ describe('postMovement', () => {
       mv.toBalanceId,
     ]);
     expect(held).toEqual({ status: 'quarantine', on_hand: 2 });
-    const ev = await sqlOne<EventPayloadRow>(em, `select payload from outbox where type = 'stock.moved' and payload->>'movementId' = ?`, [mv.id]);
+    const ev = await sqlOne<EventPayloadRow>(em, `select payload from outbox where type = 'stock.moved' and payload->>'movementId' = ?`, [
+      mv.id,
+    ]);
     expect(ev!.payload).toMatchObject({ to: { locationId: b.id, status: 'quarantine' } });
     expect(await balance(a.id, sku.id)).toEqual({ on_hand: 3, reserved: 0 });
     expect(await ledgerMismatches(em, wh)).toEqual([]);

@@ -221,10 +221,13 @@ function moveError(err: unknown, cmd: PostMovementCmd, from: NormKey | null, to:
   if (code !== 'DS404' && code !== 'DS422' && code !== 'DS40C' && code !== 'DS409') return err;
   const d = JSON.parse((err as { detail: string }).detail) as Record<string, unknown>;
   if (code === 'DS404') return new NotFound(String(d.what), String(d.id));
-  if (code === 'DS422')
-    return new ValidationFailed((err as Error).message, [{ path: String(d.path), message: String(d.message) }]);
+  if (code === 'DS422') return new ValidationFailed((err as Error).message, [{ path: String(d.path), message: String(d.message) }]);
   if (code === 'DS40C')
-    return capacityExceeded(d as unknown as CapacityDetail, { skuId: cmd.skuId, code: String(d.skuCode ?? ''), qty: cmd.qty }, to!.locationId);
+    return capacityExceeded(
+      d as unknown as CapacityDetail,
+      { skuId: cmd.skuId, code: String(d.skuCode ?? ''), qty: cmd.qty },
+      to!.locationId,
+    );
   const stock = d as { available: number; locationCode: string | null; skuCode: string };
   return new InsufficientStock(
     `SKU ${stock.skuCode} has ${stock.available} available${stock.locationCode ? ` at ${stock.locationCode}` : ' at that location/lot'}, ${cmd.qty} requested`,

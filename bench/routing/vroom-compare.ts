@@ -12,8 +12,12 @@ import { solve } from '../../domain/routing/solver.js';
  * Same-run comparison against VROOM (a binary you built yourself beside the project; none of its
  * code is in this repository):
  *   npx tsx bench/routing/vroom-compare.ts --vroom <path to vroom> --instances <files or dirs> [--seeds 1,2] [--threads 2]
+ *     [--clock cpu]
  * For each instance and seed, VROOM runs first (`-t <threads> -x 5`, its wall time W), then Dockside
- * with a time limit of W on one thread. Both solutions go through the independent checker on the
+ * with a time limit of W on one thread. With `--clock cpu`, Dockside gets instead the CPU time VROOM
+ * used (user + system of all its threads, from the kernel's count for waited-for children) as
+ * CPU seconds of its solving thread: the same compute for both, whatever else the machine runs, so
+ * a loaded machine gives the comparison an idle one would (VROOM's threads share that total). Both solutions go through the independent checker on the
  * real instance. X instances: TSPLIB-rounded distances are integers already; Solomon: VROOM needs
  * integers, so times and distances are scaled by 100 and windows rounded inwards, and it gets a
  * fixed cost per vehicle so that it minimises vehicles first, like the hierarchical convention.
@@ -22,15 +26,19 @@ import { solve } from '../../domain/routing/solver.js';
 const SCALE = 100;
 const VEHICLE_FIXED = 10_000_000;
 
-function args(argv: string[]): { vroom: string; files: string[]; seeds: number[]; threads: number } {
+type Args = { vroom: string; files: string[]; seeds: number[]; threads: number; clock: 'wall' | 'cpu' };
+
+function args(argv: string[]): Args {
   let vroom = process.env.VROOM_BIN ?? '';
   const files: string[] = [];
   let seeds = [1];
   let threads = 2;
+  let clock: Args['clock'] = 'wall';
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--vroom') vroom = argv[++i];
     else if (argv[i] === '--seeds') seeds = argv[++i].split(',').map(Number);
     else if (argv[i] === '--threads') threads = Number(argv[++i]);
+    else if (argv[i] === '--clock') clock = argv[++i] === 'cpu' ? 'cpu' : 'wall';
     else if (argv[i] === '--instances') while (i + 1 < argv.length && !argv[i + 1].startsWith('--')) files.push(argv[++i]);
     else throw new Error(`unknown argument ${argv[i]}`);
   }
@@ -43,7 +51,15 @@ function args(argv: string[]): { vroom: string; files: string[]; seeds: number[]
           .map((x) => join(f, x))
       : [f],
   );
-  return { vroom: resolve(vroom), files: expanded, seeds, threads };
+  return { vroom: resolve(vroom), files: expanded, seeds, threads, clock };
+}
+
+/** CPU seconds (user + system) of this process's waited-for children so far: fields 16–17 of /proc/self/stat (Linux). */
+function childrenCpuS(ticksPerS: number): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / ticksPerS;
 }
 
 type Bks = { bks?: number; routes?: number; bks_hierarchical?: { vehicles: number; distance: number } };
@@ -52,6 +68,7 @@ function main(): void {
   const o = args(process.argv.slice(2));
   const work = mkdtempSync(join(tmpdir(), 'vroom-compare-'));
   const rows: { vroomGap: number; docksideGap: number }[] = [];
+  const ticksPerS = o.clock === 'cpu' ? Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) : 0;
   for (const file of o.files) {
     const name = basename(file, extname(file));
     const isVrp = extname(file).toLowerCase() === '.vrp';
@@ -91,16 +108,21 @@ function main(): void {
     writeFileSync(inFile, JSON.stringify(input));
     for (const seed of o.seeds) {
       const t0 = performance.now();
+      const cpu0 = o.clock === 'cpu' ? childrenCpuS(ticksPerS) : 0;
       const out = JSON.parse(
         execFileSync(o.vroom, ['-i', inFile, '-t', String(o.threads), '-x', '5'], { maxBuffer: 1 << 28 }).toString(),
       ) as { routes: { vehicle: number; steps: { type: string; id?: number }[] }[]; summary: { unassigned: number } };
       const W = (performance.now() - t0) / 1000;
+      const vroomCpuS = o.clock === 'cpu' ? childrenCpuS(ticksPerS) - cpu0 : null;
       const vRoutes = out.routes.map((r) => ({
         vehicleIndex: r.vehicle,
         jobs: r.steps.filter((s) => s.type === 'job').map((s) => s.id!),
       }));
       const vc = checkSolution(p, vRoutes);
-      const sol = solve(p, { seed, timeLimitS: W });
+      const sol =
+        vroomCpuS === null
+          ? solve(p, { seed, timeLimitS: W })
+          : solve(p, { seed, timeLimitS: Math.max(0.05, vroomCpuS), clock: 'thread-cpu' });
       const dc = checkSolution(p, checkedRoutes(sol));
       const dist = (d: number) => (isVrp ? Math.round(d) : Math.round(d * 100) / 100);
       const gap = (d: number) => Math.round(((dist(d) - bks) / bks) * 1e4) / 100;
@@ -108,6 +130,7 @@ function main(): void {
         instance: name,
         seed,
         timeS: Math.round(W * 100) / 100,
+        ...(vroomCpuS === null ? {} : { vroomCpuS: Math.round(vroomCpuS * 100) / 100, docksideClock: 'thread-cpu' }),
         bks,
         bksVehicles: entry?.bks_hierarchical?.vehicles ?? null,
         vroom: { distance: dist(vc.distanceM), gapPct: gap(vc.distanceM), vehicles: vc.vehiclesUsed, feasible: vc.feasible },

@@ -25,6 +25,7 @@ import { Migration20261130021102_devices_locale } from './Migration2026113002110
 import { Migration20261130021401_vehicle_context_notify } from './Migration20261130021401_vehicle_context_notify.js';
 import { Migration20261130032301_ledger_one_round_trip } from './Migration20261130032301_ledger_one_round_trip.js';
 import { Migration20261130051301_scan_resolve_covering } from './Migration20261130051301_scan_resolve_covering.js';
+import { Migration20261130133001_scan_resolve_index_only } from './Migration20261130133001_scan_resolve_index_only.js';
 import { Migration20261130051201_ledger_move_validates } from './Migration20261130051201_ledger_move_validates.js';
 
 /** Every migration, in order. Add new ones at the end (the only way the schema changes). */
@@ -56,4 +57,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130032301_ledger_one_round_trip', class: Migration20261130032301_ledger_one_round_trip },
   { name: 'Migration20261130051301_scan_resolve_covering', class: Migration20261130051301_scan_resolve_covering },
   { name: 'Migration20261130051201_ledger_move_validates', class: Migration20261130051201_ledger_move_validates },
+  { name: 'Migration20261130133001_scan_resolve_index_only', class: Migration20261130133001_scan_resolve_index_only },
 ];

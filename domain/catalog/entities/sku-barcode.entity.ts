@@ -19,7 +19,14 @@ export const SkuBarcode = defineEntity({
     uom_level: p.text().defaultRaw("'each'"),
     kind: p.enum(['gtin8', 'gtin12', 'gtin13', 'gtin14', 'internal']),
   },
-  indexes: [{ name: 'sku_barcode_sku_idx', properties: ['sku_id'] }],
+  indexes: [
+    { name: 'sku_barcode_sku_idx', properties: ['sku_id'] },
+    // Scan resolution reads barcode → SKU by index-only scan (migrations/…133001_scan_resolve_index_only).
+    {
+      name: 'sku_barcode_lookup_idx',
+      expression: 'CREATE INDEX sku_barcode_lookup_idx ON public.sku_barcode USING btree (barcode) INCLUDE (sku_id, uom_level)',
+    },
+  ],
 });
 export type SkuBarcode = InferEntity<typeof SkuBarcode>;
 /** A `sku_barcode` row as raw SQL returns it (snake_case columns, timestamps as ISO strings). */

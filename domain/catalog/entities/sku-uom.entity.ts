@@ -24,6 +24,13 @@ export const SkuUom = defineEntity({
     height_mm: p.integer().defaultRaw('0'),
     weight_g: p.integer().defaultRaw('0'),
   },
+  indexes: [
+    // Scan resolution reads a pack level's quantity by index-only scan (migrations/…133001_scan_resolve_index_only).
+    {
+      name: 'sku_uom_qty_idx',
+      expression: 'CREATE INDEX sku_uom_qty_idx ON public.sku_uom USING btree (sku_id, level) INCLUDE (qty_each)',
+    },
+  ],
 });
 export type SkuUom = InferEntity<typeof SkuUom>;
 /** A `sku_uom` row as raw SQL returns it (snake_case columns, timestamps as ISO strings). */

@@ -69,7 +69,8 @@ export const StockBalance = defineEntity({
     },
     {
       name: 'stock_balance_lpn_idx',
-      expression: 'CREATE INDEX stock_balance_lpn_idx ON public.stock_balance USING btree (lpn_id) WHERE (lpn_id IS NOT NULL)',
+      expression:
+        'CREATE INDEX stock_balance_lpn_idx ON public.stock_balance USING btree (lpn_id) INCLUDE (location_id, sku_id, lot, expiry, status, on_hand, reserved, updated_at, id) WHERE (lpn_id IS NOT NULL)',
     },
     {
       name: 'stock_balance_sku_idx',

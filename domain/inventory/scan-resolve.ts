@@ -1,10 +1,11 @@
 /**
  * Scan resolution: what a handheld scanned (parsed by domain/scanning) → the SKU (with the pack level
  * the GTIN names), the location or the LPN, with its stock in the warehouse (at most 50 balances).
- * Index probes only: sku_barcode PK, sku.code, location (warehouse_id, code), license_plate code/sscc, then
- * index-only scans of the covering indexes on stock_balance (by SKU, by location; on_hand > 0) and of
- * sku (id) INCLUDE (code): ~20 buffer pages per item scan, ~75 per location scan at 500k SKUs
- * (migrations/…051301_scan_resolve_covering.ts; `npm run bench -- scan` prints them).
+ * Index probes only: barcode → SKU and a pack level's quantity by index-only scans, sku.code, location
+ * (warehouse_id, code), license_plate code/sscc, then index-only scans of the covering indexes on stock_balance
+ * (by SKU, by location, by LPN) and of sku (id) INCLUDE (code): 13–22 buffer pages per item scan (2–4 of them
+ * outside shared_buffers), ~75 per location scan at 500k SKUs (migrations/…133001_scan_resolve_index_only.ts;
+ * `npm run bench -- scan` prints them).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isScanError, parseScan, splitSymbology, toGtin14, type ParseScanOptions, type ScanResult } from '../scanning/index.js';
@@ -23,7 +24,7 @@ export function lookupKey(scan: ScanResult): { kind: 'gtin' | 'sscc' | 'lpn' | '
 
 /**
  * Parses and resolves one scan in a warehouse in ONE round trip through the database function
- * inventory_scan_resolve (migrations/…051301_scan_resolve_covering.ts), whose plans are cached per connection: the
+ * inventory_scan_resolve (migrations/…133001_scan_resolve_index_only.ts), whose plans are cached per connection: the
  * lookup by index, then the matched object's header, totals and stock. A malformed GS1/GTIN scan
  * throws ScanError.
  */

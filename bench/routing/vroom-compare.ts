@@ -62,12 +62,16 @@ function childrenCpuS(ticksPerS: number): number {
   return (Number(fields[13]) + Number(fields[14])) / ticksPerS;
 }
 
+/** One run, as the summary needs it: distances compare only at equal vehicle counts (vehicles first). */
+type Row = { cls: 'X' | 'Solomon'; bksVehicles: number | null; vroom: Side; dockside: Side };
+type Side = { gapPct: number; vehicles: number };
+
 type Bks = { bks?: number; routes?: number; bks_hierarchical?: { vehicles: number; distance: number } };
 
 function main(): void {
   const o = args(process.argv.slice(2));
   const work = mkdtempSync(join(tmpdir(), 'vroom-compare-'));
-  const rows: { vroomGap: number; docksideGap: number }[] = [];
+  const rows: Row[] = [];
   const ticksPerS = o.clock === 'cpu' ? Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) : 0;
   for (const file of o.files) {
     const name = basename(file, extname(file));
@@ -142,14 +146,31 @@ function main(): void {
         },
       };
       console.log(JSON.stringify(line));
-      rows.push({ vroomGap: line.vroom.gapPct, docksideGap: line.dockside.gapPct });
+      rows.push({ cls: isVrp ? 'X' : 'Solomon', bksVehicles: line.bksVehicles, vroom: line.vroom, dockside: line.dockside });
     }
   }
-  const mean = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)) * 100) / 100;
-  console.log(
-    `summary: runs ${rows.length}, mean gap % VROOM ${mean(rows.map((r) => r.vroomGap))} Dockside ${mean(rows.map((r) => r.docksideGap))}; ` +
-      `Dockside better in ${rows.filter((r) => r.docksideGap < r.vroomGap).length}, tied ${rows.filter((r) => r.docksideGap === r.vroomGap).length}`,
-  );
+  for (const cls of ['X', 'Solomon'] as const) {
+    const rs = rows.filter((r) => r.cls === cls);
+    if (rs.length) console.log(summary(cls, rs));
+  }
+}
+
+const mean = (xs: number[]) => (xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100 : NaN);
+/** X: distance alone (CVRP); Solomon: vehicles first, then distance (the hierarchical objective). */
+const better = (cls: Row['cls'], a: Side, b: Side) =>
+  cls === 'X' ? a.gapPct < b.gapPct : a.vehicles < b.vehicles || (a.vehicles === b.vehicles && a.gapPct < b.gapPct);
+
+function summary(cls: Row['cls'], rs: Row[]): string {
+  const wins = rs.filter((r) => better(cls, r.dockside, r.vroom)).length;
+  const losses = rs.filter((r) => better(cls, r.vroom, r.dockside)).length;
+  const head = `summary ${cls}: runs ${rs.length}, Dockside better in ${wins}, tied ${rs.length - wins - losses}, worse in ${losses}`;
+  if (cls === 'X')
+    return `${head}; mean gap % VROOM ${mean(rs.map((r) => r.vroom.gapPct))} Dockside ${mean(rs.map((r) => r.dockside.gapPct))}`;
+  // A distance gap means something only at the best-known vehicle count; a run with more vehicles is counted apart.
+  const atBks = (s: 'vroom' | 'dockside') => rs.filter((r) => r[s].vehicles === r.bksVehicles);
+  const side = (s: 'vroom' | 'dockside') =>
+    `${s === 'vroom' ? 'VROOM' : 'Dockside'} at the best-known vehicle count in ${atBks(s).length}/${rs.length}, mean gap there ${mean(atBks(s).map((r) => r[s].gapPct))} %`;
+  return `${head}; ${side('vroom')}; ${side('dockside')}`;
 }
 
 main();

@@ -35,8 +35,11 @@ export const Sku = defineEntity({
   },
   indexes: [
     { name: 'sku_category_idx', properties: ['category', 'code'] },
-    // Scan resolution reads a location's SKU codes by index-only scan (migrations/…051301_scan_resolve_covering).
-    { name: 'sku_id_code_idx', expression: 'CREATE INDEX sku_id_code_idx ON public.sku USING btree (id) INCLUDE (code)' },
+    // Scan resolution reads an item's header and a location's SKU codes by index-only scan (migrations/…140001_scan_resolve_sku_head).
+    {
+      name: 'sku_id_head_idx',
+      expression: 'CREATE INDEX sku_id_head_idx ON public.sku USING btree (id) INCLUDE (code, name, track_lot, track_expiry, track_serial)',
+    },
   ],
   uniques: [{ name: 'sku_code_key', properties: ['code'] }],
 });

@@ -52,7 +52,9 @@ export const VARIANTS: Record<string, SolveOptions> = {
   hgs: { algorithm: 'hgs' },
   'hgs-two-threads': { algorithm: 'hgs', threads: 2 },
   // Pure HGS education (granular local search + SWAP*, HGS-CVRP's population sizes), for the record.
-  'hgs-ls': { algorithm: 'hgs', hgs: { annealPerJob: 0, mu: 25, lambda: 40 } },
+  'hgs-ls': { algorithm: 'hgs', hgs: { education: 'anneal', annealPerJob: 0, mu: 25, lambda: 40 } },
+  // The HGS of commit 731ea2c: feasible individuals only, educated by a short SISR annealing.
+  'hgs-anneal': { algorithm: 'hgs', hgs: { education: 'anneal', mu: 4, lambda: 4 } },
   'swap-star': { swapStar: true },
   single: { minEpochS: Number.POSITIVE_INFINITY, minEpochIterations: Number.POSITIVE_INFINITY },
   independent: { schedule: 'independent' },

@@ -21,7 +21,7 @@ function cvrp(seed: number, jobs: number): RoutingProblemInput {
 }
 
 // Small populations and short annealings keep the test quick; the budget is in individuals.
-const small = { algorithm: 'hgs' as const, timeLimitS: Number.POSITIVE_INFINITY, hgs: { annealPerJob: 2, mu: 3, lambda: 3 } };
+const small = { algorithm: 'hgs' as const, timeLimitS: Number.POSITIVE_INFINITY, hgs: { mu: 3, lambda: 3 } };
 
 describe('solve with algorithm hgs', () => {
   it('applies to these capacity-only problems and not to time windows', () => {
@@ -61,10 +61,12 @@ describe('solve with algorithm hgs', () => {
     }
   });
 
-  it('uses pure local-search education (HGS-CVRP) as well', () => {
+  it('runs the feasible-only education (hard-capacity local search, with and without SISR annealing) as well', () => {
     const p = cvrp(4, 25);
-    const s = solve(p, { ...small, seed: 1, maxIterations: 15, hgs: { annealPerJob: 0, mu: 3, lambda: 3 } });
-    expect(checkSolution(p, asChecked(s)).violations).toEqual([]);
+    for (const annealPerJob of [0, 2]) {
+      const s = solve(p, { ...small, seed: 1, maxIterations: 15, hgs: { education: 'anneal', annealPerJob, mu: 3, lambda: 3 } });
+      expect(checkSolution(p, asChecked(s)).violations).toEqual([]);
+    }
   });
 
   it('leaves problems with time windows on the SISR path (same plan as algorithm sisr)', () => {

@@ -22,6 +22,9 @@ export interface Individual {
   /** Other individuals by increasing distance. */
   close: { d: number; ind: Individual }[];
   biased: number;
+  /** Penalised search (penalised-hgs.ts): arc and fixed costs, and load over the capacity; cost = distance + penalty × excess. */
+  distance?: number;
+  excess?: number;
 }
 
 export interface PopulationParams {
@@ -52,6 +55,12 @@ export class Population {
     if (this.members.length >= this.params.mu + this.params.lambda) {
       while (this.members.length > this.params.mu) this.removeWorst();
     }
+  }
+
+  /** New costs for every member (the capacity penalty changed), re-sorted. */
+  reprice(costOf: (ind: Individual) => number): void {
+    for (const ind of this.members) ind.cost = costOf(ind);
+    this.members.sort((a, b) => a.cost - b.cost);
   }
 
   clear(): void {

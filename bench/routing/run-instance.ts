@@ -46,6 +46,9 @@ export const VARIANTS: Record<string, SolveOptions> = {
   default: {},
   budget: { schedule: 'budget' },
   prefix: { schedule: 'prefix' },
+  // The prefix schedule restarting each recovery at a quarter of the first heat (its default until
+  // 2026-11-30 13:40): the same-run baseline of the hot restarts.
+  'prefix-cold': { schedule: 'prefix', restartHeat: 0.25 },
   // The second core: a helper thread searching with another seed, sharing the best plan.
   'two-threads': { threads: 2 },
   // The hybrid genetic search on capacity-only problems (hgs/hgs.ts), one and two threads.

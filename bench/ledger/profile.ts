@@ -2,7 +2,8 @@
  * Profiling aid for the ledger bench (not part of `npm run bench`): round trips of one move, the Node CPU a
  * move costs, in-transaction move rate, and the same ledger_move calls driven by pgbench (the server's ceiling
  * without Node), all on a scratch database. Run with
- * `node --cpu-prof --import tsx bench/ledger/profile.ts [seconds]`.
+ * `node --import tsx bench/ledger/profile.ts [seconds]`; with LEDGER_PROFILE_CPU=<dir>, each loop also writes its own
+ * .cpuprofile there (the loop alone, without setup and pgbench, which a whole-process --cpu-prof mixes in).
  */
 import '../../scripts/lib/dev-env.js';
 import { execFile } from 'node:child_process';
@@ -10,6 +11,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Session } from 'node:inspector/promises';
 import { postMovement, reserve } from '../../domain/inventory/ledger.service.js';
 import { sql } from '../../domain/shared/sql.js';
 import { withTx } from '../../platform/db.js';
@@ -66,6 +68,13 @@ for (const s of one) console.log(`  ${s.calls}× ${s.query}`);
 /** 16 loops of fn for the given seconds: rate, Node CPU per call, statements sent. */
 async function loop(name: string, fn: (i: number) => Promise<unknown>): Promise<void> {
   let n = 0;
+  const profDir = process.env.LEDGER_PROFILE_CPU;
+  const inspector = profDir ? new Session() : undefined;
+  if (inspector) {
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.start');
+  }
   const pg0 = await backendCpu(admin, dbName);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -83,6 +92,11 @@ async function loop(name: string, fn: (i: number) => Promise<unknown>): Promise<
   const cpu = process.cpuUsage(cpu0);
   const pgMs = sumDiff(pg0, await backendCpu(admin, dbName));
   const st = stop();
+  if (inspector) {
+    const { profile } = await inspector.post('Profiler.stop');
+    writeFileSync(join(profDir!, `${name.replace(/\W+/g, '-')}.cpuprofile`), JSON.stringify(profile));
+    inspector.disconnect();
+  }
   const calls = st.reduce((a, b) => a + b.calls, 0);
   console.log(
     `${name}: ${n} in ${el.toFixed(1)} s = ${(n / el).toFixed(0)}/s; CPU µs each: Node ${((cpu.user + cpu.system) / n).toFixed(0)} (user ${(cpu.user / n).toFixed(0)}), backends ${((pgMs * 1000) / n).toFixed(0)}; ${(calls / n).toFixed(2)} statements each`,

@@ -12,9 +12,9 @@ import { emit } from '../events/outbox.js';
 import { eventSchemas } from '../events/catalogue.js';
 import { idempotencyCommitted, idempotencyContext } from '../../platform/idempotency-context.js';
 import { outboxWritten } from '../../platform/outbox-wake.js';
-import { groupCommit, type LedgerFn } from './ledger-group-commit.js';
+import { groupCommit, LedgerCallError, type LedgerFn } from './ledger-group-commit.js';
 import { BadRequest, Conflict, DomainError, InsufficientStock, NotFound, ValidationFailed } from '../shared/errors.js';
-import { sql, sqlOne, sqlPreparedOne } from '../shared/sql.js';
+import { pgPrepared, sql, sqlOne } from '../shared/sql.js';
 import type {
   ConsumeCmd,
   Movement,
@@ -125,9 +125,18 @@ export type LedgerCallRow<T> = { r: T };
  */
 async function ledgerCall<T>(em: EntityManager, fn: LedgerFn, arg: Record<string, unknown>): Promise<T> {
   if (em.isInTransaction()) {
-    const row = await sqlPreparedOne<LedgerCallRow<T>>(em, `select ${fn}(?::jsonb) as r`, [JSON.stringify(arg)]);
+    let rows: LedgerCallRow<T>[];
+    try {
+      rows = await pgPrepared<LedgerCallRow<T>>(em, `select ${fn}(?::jsonb) as r`, [JSON.stringify(arg)]);
+    } catch (err) {
+      // The ledger's own SQLSTATEs fail exactly as from a grouped call (the server's message and detail); the
+      // rest (deadlock, serialization failure …) as the ORM's typed errors, which withTx retries.
+      const e = err as { code?: string; message: string; detail?: string };
+      if (e.code?.startsWith('DS')) throw new LedgerCallError(e.message, e.code, e.detail ?? null);
+      throw em.getDriver().convertException(err as Error);
+    }
     if (arg.event) outboxWritten(em);
-    return row!.r;
+    return rows[0]!.r;
   }
   const idem = idempotencyContext.getStore();
   const r = await groupCommit<T>(em, fn, idem && !idem.marked ? { ...arg, idempotency: { scope: idem.scope, key: idem.key } } : arg);

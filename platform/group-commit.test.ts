@@ -103,4 +103,34 @@ describe('GroupCommit', () => {
     release();
     await second;
   });
+
+  it('with spreadBy, shares what waits among the free writers by whole keys, one batch per key at a time, in order', async () => {
+    const batches: string[][] = [];
+    const releases: (() => void)[] = [];
+    const gc = new GroupCommit<string, string>(
+      async (items) => {
+        batches.push(items);
+        await new Promise<void>((r) => releases.push(r));
+        return items;
+      },
+      { concurrency: 2, spreadBy: (i) => i[0]! },
+    );
+    // All in one tick, as clients of a closed loop come back: two writers; the first takes keys until it holds
+    // its share (3 of 5), and a3 with the rest of key a.
+    const first = ['a1', 'a2', 'b1', 'a3', 'c1'].map((i) => gc.submit(i));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(batches).toEqual([['a1', 'a2', 'b1', 'a3'], ['c1']]);
+    // Key a is in flight: its next item waits for that batch even though a writer is free.
+    releases[1]!();
+    const more = ['a4', 'd1'].map((i) => gc.submit(i));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(batches.slice(2)).toEqual([['d1']]);
+    releases[0]!();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(batches.slice(3)).toEqual([['a4']]);
+    releases[2]!();
+    releases[3]!();
+    expect(await Promise.all([...first, ...more])).toEqual(['a1', 'a2', 'b1', 'a3', 'c1', 'a4', 'd1']);
+    expect(gc.depth).toBe(0);
+  });
 });

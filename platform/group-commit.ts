@@ -6,35 +6,52 @@
  * at rest it behaves like one transaction per item. `concurrency` writers may be in flight at once
  * (default 1), so one slow batch does not hold every waiting item behind it.
  *
+ * With `spreadBy` (an item's key: the rows it locks, say), the items waiting when a writer starts are shared
+ * among the writers free to take them, by key: a batch takes whole keys until it holds its share
+ * (ceil(waiting / free writers), at most `maxBatch`), never a key another batch in flight holds, and a writer is
+ * started for the rest. Callers that resubmit as soon as their results arrive (a closed loop: clients, a worker
+ * pool) all come back in the same tick; without it one writer takes them all every round and the other writers
+ * stay idle, so one database backend does the whole batch while the other cores wait. Keeping a key in one batch
+ * at a time keeps batches off each other's rows (no lock waits or deadlocks between them; a hot key's items go
+ * in one batch after another, as without spreading) and keeps each key's items in submission order.
+ *
  * A failed batch of several items is retried item by item, so one bad item fails alone.
  */
 export class GroupCommit<I, O> {
   private waiting: { item: I; at: number; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
   private writers = new Set<Promise<void>>();
   private writing = 0;
+  /** Batches being written. */
+  private batches = 0;
+  /** With spreadBy: the keys of the batches being written. */
+  private busy = new Set<string>();
   /** When recent batches started and how long their oldest item had waited (for `standingWaitMs`). */
   private starts: { at: number; waitMs: number }[] = [];
   private closed = false;
   private readonly maxBatch: number;
   private readonly concurrency: number;
+  private readonly spreadBy: ((item: I) => string) | undefined;
 
   constructor(
     private readonly write: (items: I[]) => Promise<O[]>,
-    opts: { maxBatch?: number; concurrency?: number } = {},
+    opts: { maxBatch?: number; concurrency?: number; spreadBy?: (item: I) => string } = {},
   ) {
     this.maxBatch = opts.maxBatch ?? 500;
     this.concurrency = opts.concurrency ?? 1;
+    this.spreadBy = opts.spreadBy;
   }
 
   submit(item: I): Promise<O> {
     if (this.closed) return Promise.reject(new Error('group commit is closed'));
     return new Promise<O>((resolve, reject) => {
       this.waiting.push({ item, at: performance.now(), resolve, reject });
-      if (this.writers.size < this.concurrency) {
-        const w: Promise<void> = this.drain().finally(() => this.writers.delete(w));
-        this.writers.add(w);
-      }
+      if (this.writers.size < this.concurrency) this.startWriter();
     });
+  }
+
+  private startWriter(): void {
+    const w: Promise<void> = this.drain().finally(() => this.writers.delete(w));
+    this.writers.add(w);
   }
 
   /** Items waiting for a writer. */
@@ -73,11 +90,15 @@ export class GroupCommit<I, O> {
     // Let the items of this tick join the first batch.
     await Promise.resolve();
     while (this.waiting.length) {
-      const batch = this.waiting.splice(0, this.maxBatch);
+      const { batch, keys } = this.take();
+      // Everything waiting belongs to keys in flight: the writers of those take it when they are done.
+      if (!batch.length) break;
+      if (this.waiting.length && this.writers.size < this.concurrency) this.startWriter();
       const at = performance.now();
       this.starts.push({ at, waitMs: at - batch[0]!.at });
       if (this.starts.length > 1000) this.starts.splice(0, 500);
       this.writing += batch.length;
+      this.batches++;
       try {
         const out = await this.write(batch.map((b) => b.item));
         batch.forEach((b, i) => b.resolve(out[i]!));
@@ -91,7 +112,30 @@ export class GroupCommit<I, O> {
             );
       } finally {
         this.writing -= batch.length;
+        this.batches--;
+        for (const k of keys) this.busy.delete(k);
       }
     }
+  }
+
+  /** The next batch: the first maxBatch items, or with spreadBy this writer's share by key (see the class comment). */
+  private take(): { batch: GroupCommit<I, O>['waiting']; keys: Set<string> } {
+    const keys = new Set<string>();
+    if (!this.spreadBy) return { batch: this.waiting.splice(0, this.maxBatch), keys };
+    const keyed = this.waiting.map((w) => ({ w, k: this.spreadBy!(w.item) }));
+    const open = keyed.filter((x) => !this.busy.has(x.k)).length;
+    const share = Math.ceil(open / Math.max(1, this.concurrency - this.batches));
+    const batch: GroupCommit<I, O>['waiting'] = [];
+    const rest: GroupCommit<I, O>['waiting'] = [];
+    for (const { w, k } of keyed) {
+      // A key skipped once stays skipped for this batch (the batch only grows), so a key's items keep their order.
+      if (batch.length < this.maxBatch && !this.busy.has(k) && (keys.has(k) || batch.length < share)) {
+        keys.add(k);
+        batch.push(w);
+      } else rest.push(w);
+    }
+    this.waiting = rest;
+    for (const k of keys) this.busy.add(k);
+    return { batch, keys };
   }
 }

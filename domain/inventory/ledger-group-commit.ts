@@ -7,7 +7,9 @@
  * sale take seconds. Calls that arrive while earlier batches are in flight are sent together as one
  * `ledger_batch` call: one round trip, one commit, each call in its own subtransaction so a failing one
  * (insufficient stock) is undone alone. No timer: a call waits only for a batch slot, never for company
- * (platform/group-commit.ts).
+ * (platform/group-commit.ts). Calls waiting together are spread over the free batch slots by SKU, so the
+ * batches in flight run on as many backends (cores) at once without touching each other's balances; with one
+ * slot taking everything, 16 clients in a closed loop made every batch a single one, run by one backend.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sqlPreparedOne } from '../shared/sql.js';
@@ -53,6 +55,14 @@ async function writeBatch(em: EntityManager, items: Item[]): Promise<LedgerBatch
   }
 }
 
+/**
+ * The rows an item locks are balances of its SKU (and its reservations): batches in flight at once take
+ * different SKUs, so they do not wait on each other's row locks, and one SKU's calls run in submission order.
+ * (Arrivals at a location with a capacity limit also take that location's advisory lock: two batches moving
+ * different SKUs into one such location still queue there, and a deadlock retries the batch as before.)
+ */
+const itemKey = (i: Item) => `${String(i.arg.warehouseId)}:${String(i.arg.skuId)}`;
+
 const byDriver = new WeakMap<object, GroupCommit<Item, LedgerBatchItem>>();
 
 /** Runs one ledger function call outside any transaction, grouped with the calls in flight beside it. */
@@ -60,9 +70,17 @@ export async function groupCommit<T>(em: EntityManager, fn: LedgerFn, arg: Recor
   const key = em.getDriver();
   let g = byDriver.get(key);
   if (!g) {
-    // Each batch runs on a fork of the first caller's manager: outside any transaction, on the ORM's pool.
+    // Each batch runs on a fork of the first caller's manager: outside any transaction, one statement on a
+    // connection of the ORM's pool (sqlPrepared sends it through node-postgres; the manager holds no entities).
     const base = em.fork();
-    byDriver.set(key, (g = new GroupCommit((items) => writeBatch(base.fork(), items), { maxBatch: MAX_BATCH, concurrency: CONCURRENCY })));
+    byDriver.set(
+      key,
+      (g = new GroupCommit((items) => writeBatch(base, items), {
+        maxBatch: MAX_BATCH,
+        concurrency: CONCURRENCY,
+        spreadBy: itemKey,
+      })),
+    );
   }
   const out = await g.submit({ fn, arg });
   if (!out.ok) throw new LedgerCallError(out.message, out.code, out.detail);

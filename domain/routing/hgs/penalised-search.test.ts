@@ -71,6 +71,28 @@ describe('penalised local search (HGS-CVRP education)', () => {
     }
   });
 
+  it('leaves no improving relocation of a job next to a correlated job (a local optimum of its moves)', () => {
+    for (let seed = 1; seed <= 8; seed++) {
+      const d = instance(300 + seed, 30, 20, seed % 2 === 1);
+      const tour = Array.from({ length: 30 }, (_, k) => k);
+      new Rng(seed).shuffle(tour);
+      const ls = new PenalisedSearch(d, 30);
+      ls.load_(new SoftSplitter(d).split(tour, 3));
+      ls.penalty = 3;
+      ls.run(new Rng(seed));
+      const routes = ls.routes();
+      const base = evaluate(d, routes, 3).cost;
+      for (let u = 0; u < 30; u++)
+        for (const v of d.near[u]) {
+          // u moved right after v, every route re-priced from scratch.
+          const moved = routes.map((r) => r.filter((x) => x !== u));
+          const r = moved.find((x) => x.includes(v))!;
+          r.splice(r.indexOf(v) + 1, 0, u);
+          expect(evaluate(d, moved, 3).cost).toBeGreaterThan(base - 1e-6);
+        }
+    }
+  });
+
   it('ends feasible under a prohibitive penalty from a feasible start', () => {
     for (let seed = 1; seed <= 10; seed++) {
       const d = instance(100 + seed, 30, 25);

@@ -9,6 +9,7 @@
  * a 5 s client timeout, as Shopify's, turns an overloaded machine into connection churn that measures the churn.)
  */
 import { createHmac } from 'node:crypto';
+import { subscribe } from 'node:diagnostics_channel';
 import { Pool } from 'undici';
 import { shopifyOrderJson } from '../lib/shopify-order.js';
 
@@ -44,6 +45,8 @@ export interface Bucket {
   shedP99: number;
   /** p99 of how late the generator started this second's requests (due → sent), ms: its own health. */
   lagP99: number;
+  /** p99 of this second's first-attempt 503s from their headers on the wire to the answer, ms (NaN when none). */
+  shedWireP99: number;
 }
 
 export interface LoadResult {
@@ -67,6 +70,21 @@ export interface LoadResult {
   buckets: Bucket[];
   /** How late the generator itself started requests (due → sent), p99 ms: its own health. */
   sendLagP99: number;
+  /**
+   * First-attempt 200s / 503s from the moment their headers were written to a connected socket to the answer, ms,
+   * sorted: the server's answer time plus the kernel's socket queues, without the generator's lag, the client's wait
+   * for a free connection or a TCP handshake (the due-time figures include those).
+   */
+  okWireMs: number[];
+  shedWireMs: number[];
+  /** Every first-attempt answer, [second it was due, ms from headers on the wire]. */
+  wireAnswers: [number, number][];
+  /** p99 of due → headers on the wire for first attempts, ms: generator lag + wait for a connection + handshake. */
+  toWireP99: number;
+  /** TCP connections the generator opened during the measured phase (a handshake each, through the accept queue). */
+  connectionsOpened: number;
+  /** CPU the generator process used during the measured phase, s (it shares the machine with the server). */
+  generatorCpuS: number;
   /** Arrival rate actually achieved over the measured stages. */
   achievedRate: number;
 }
@@ -132,6 +150,22 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
   type Sent = { status: number; retryAfter: string | undefined };
   let signed: Signed[] = [];
   let signedFrom = 0;
+  // When a request's headers reach a connected socket (undici's diagnostics channel), by webhook id, first attempt only.
+  const wireAt = new Map<string, number>();
+  let measuring = false;
+  let opened = 0;
+  const idHeader = 'x-shopify-webhook-id: ';
+  subscribe('undici:client:sendHeaders', (m) => {
+    if (!measuring) return;
+    const h = (m as { headers: string }).headers;
+    const i = h.indexOf(idHeader);
+    if (i < 0) return;
+    const id = h.slice(i + idHeader.length, h.indexOf('\r\n', i));
+    if (!wireAt.has(id)) wireAt.set(id, now());
+  });
+  subscribe('undici:client:connected', () => {
+    if (measuring) opened++;
+  });
   const post = async (n: number, webhookId: string): Promise<Sent> => {
     const { body, hmac } = signed[n - signedFrom]!;
     try {
@@ -174,9 +208,16 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
       badRetryAfter: 0,
       okMs: [] as number[],
       shedMs: [] as number[],
+      okWireMs: [] as number[],
+      shedWireMs: [] as number[],
+      toWire: [] as number[],
+      wireAnswers: [] as [number, number][],
       lag: [] as number[],
       answers: [] as [number, number][],
-      perS: new Map<number, { offered: number; ok: number; shed: number; errors: number; ms: number[]; shedMs: number[]; lag: number[] }>(),
+      perS: new Map<
+        number,
+        { offered: number; ok: number; shed: number; errors: number; ms: number[]; shedMs: number[]; shedWireMs: number[]; lag: number[] }
+      >(),
     };
     signedFrom = seq;
     signed = signAll(plan, seq, times.length);
@@ -186,7 +227,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
       const n = seq++;
       const webhookId = `${prefix}-${n}`;
       const sec = Math.floor(due / 1000);
-      const b = r.perS.get(sec) ?? { offered: 0, ok: 0, shed: 0, errors: 0, ms: [], shedMs: [], lag: [] };
+      const b = r.perS.get(sec) ?? { offered: 0, ok: 0, shed: 0, errors: 0, ms: [], shedMs: [], shedWireMs: [], lag: [] };
       r.perS.set(sec, b);
       b.offered++;
       const dueAbs = start + due;
@@ -197,17 +238,31 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
       track(
         (async () => {
           let res = await post(n, webhookId);
-          const ms = now() - dueAbs;
+          const at = now();
+          const ms = at - dueAbs;
+          const wire = wireAt.get(webhookId);
+          wireAt.delete(webhookId);
           if (measure) {
+            if (wire !== undefined) {
+              r.toWire.push(wire - dueAbs);
+              r.wireAnswers.push([sec, at - wire]);
+            }
             b.ms.push(ms);
             const kind = res.status === 200 ? 'ok' : res.status === 503 ? 'shed' : 'errors';
             r[kind]++;
             b[kind]++;
             r.answers.push([sec, ms]);
-            if (kind === 'ok') r.okMs.push(ms);
+            if (kind === 'ok') {
+              r.okMs.push(ms);
+              if (wire !== undefined) r.okWireMs.push(at - wire);
+            }
             if (kind === 'shed') {
               r.shedMs.push(ms);
               b.shedMs.push(ms);
+              if (wire !== undefined) {
+                r.shedWireMs.push(at - wire);
+                b.shedWireMs.push(at - wire);
+              }
             }
           }
           const until = now() + (times.at(-1)! - due) + plan.retryForS * 1000;
@@ -217,6 +272,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
             await new Promise((ok) => setTimeout(ok, waitS * 1000 * plan.retryScale * (0.5 + Math.random())));
             r.retries++;
             res = await post(n, webhookId);
+            wireAt.delete(webhookId);
           }
           if (res.status === 200) {
             r.acknowledged++;
@@ -239,8 +295,12 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
     void w;
   }
   const times = arrivals(plan.startRate, plan.stages);
+  measuring = true;
+  const cpu0 = process.cpuUsage();
   const { r } = await phase(times, true, `bench-${plan.runId}`);
   await Promise.all(pending);
+  const cpu = process.cpuUsage(cpu0);
+  measuring = false;
   await pool.close();
   const stagesS = plan.stages.reduce((a, s) => a + s.durationS, 0);
   const sorted = (xs: number[]) => xs.sort((a, b) => a - b);
@@ -254,6 +314,12 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
     acknowledgedIds: r.acknowledgedIds,
     okMs: sorted(r.okMs),
     shedMs: sorted(r.shedMs),
+    okWireMs: sorted(r.okWireMs),
+    shedWireMs: sorted(r.shedWireMs),
+    wireAnswers: r.wireAnswers,
+    toWireP99: p99(r.toWire),
+    connectionsOpened: opened,
+    generatorCpuS: (cpu.user + cpu.system) / 1e6,
     answers: r.answers,
     badRetryAfter: r.badRetryAfter,
     buckets: [...r.perS.entries()]
@@ -267,6 +333,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
         p99: p99(b.ms),
         shedP99: p99(b.shedMs),
         lagP99: p99(b.lag),
+        shedWireP99: p99(b.shedWireMs),
       })),
     sendLagP99: p99(r.lag),
     achievedRate: times.length / stagesS,

@@ -24,7 +24,8 @@ import { createConnector } from '../../domain/orders/connector.service.js';
 import { keyRing } from '../../domain/orders/secret-box.js';
 import { createConnectorBody } from '../../domain/orders/connector.schemas.js';
 import type { Actor } from '../../domain/shared/roles.js';
-import { pgArray } from '../../domain/shared/sql.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { pgArray, sql } from '../../domain/shared/sql.js';
 import { figure, type Benchmark, type Figure } from '../lib/figure.js';
 import { percentile, startBenchSystem } from '../lib/system.js';
 import { pgbenchInsert } from '../baselines/pgbench.js';
@@ -63,13 +64,28 @@ async function untilUp(url: string): Promise<void> {
 }
 
 /** A load run with what the host saw meanwhile: the server's CPU and the kernel's TCP counters. */
-type Run = LoadResult & { serverCpuS: number; tcp: TcpCounters };
+type Run = LoadResult & { serverCpuS: number; postgresCpuS: number; tcp: TcpCounters };
+export type BackendPidRow = { pid: number };
 
-async function runLoadOn(server: ChildProcess, plan: LoadPlan): Promise<Run> {
+/** CPU of the bench database's Postgres backends so far, by pid (the API's pool and its background readers). */
+async function backendsCpuS(em: EntityManager): Promise<Map<number, number>> {
+  const rows = await sql<BackendPidRow>(
+    em,
+    'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+  );
+  return new Map(rows.map((r) => [r.pid, processCpuS(r.pid)]));
+}
+
+async function runLoadOn(server: ChildProcess, plan: LoadPlan, em: EntityManager): Promise<Run> {
   const cpu0 = processCpuS(server.pid);
+  const pg0 = await backendsCpuS(em);
   const tcp0 = tcpCounters();
   const r = await runLoad(plan);
-  return { ...r, serverCpuS: processCpuS(server.pid) - cpu0, tcp: tcpDelta(tcp0, tcpCounters()) };
+  const tcp = tcpDelta(tcp0, tcpCounters());
+  let postgresCpuS = 0;
+  // A backend that started during the phase counts from zero.
+  for (const [pid, s] of await backendsCpuS(em)) postgresCpuS += s - (pg0.get(pid) ?? 0);
+  return { ...r, serverCpuS: processCpuS(server.pid) - cpu0, postgresCpuS, tcp };
 }
 
 function runLoad(plan: LoadPlan): Promise<LoadResult> {
@@ -124,7 +140,8 @@ const describe = (label: string, r: Run) =>
   `p99 ${percentile(r.okMs, 99).toFixed(1)} ms; 503 p99 ${percentile(r.shedMs, 99).toFixed(1)} ms; generator lag p99 ${r.sendLagP99.toFixed(1)} ms\n` +
   `  from the wire (headers on a connected socket → answer): 200 p99 ${percentile(r.okWireMs, 99).toFixed(1)} ms, ` +
   `503 p99 ${percentile(r.shedWireMs, 99).toFixed(1)} ms; due → on the wire p99 ${r.toWireP99.toFixed(1)} ms; ` +
-  `${r.connectionsOpened} connections opened; CPU s: server ${r.serverCpuS.toFixed(1)}, generator ${r.generatorCpuS.toFixed(1)}; ` +
+  `${r.connectionsOpened} connections opened; CPU s: server ${r.serverCpuS.toFixed(1)}, generator ${r.generatorCpuS.toFixed(1)}, ` +
+  `Postgres backends of the bench database ${r.postgresCpuS.toFixed(1)}; ` +
   `host TCP (system-wide): listen overflows ${r.tcp.ListenOverflows}, SYN retransmits ${r.tcp.TCPSynRetrans}, ` +
   `retransmit timeouts ${r.tcp.TCPTimeouts}; load average ${loadavg()
     .map((l) => l.toFixed(1))
@@ -203,9 +220,9 @@ const bench: Benchmark = {
         skus: Array.from({ length: 20 }, (_, i) => `BENCH-${i}`),
         ...o,
       });
-      const base = await runLoadOn(bare, plan(`http://127.0.0.1:${barePort}/ack/x`, 'bare', {}));
+      const base = await runLoadOn(bare, plan(`http://127.0.0.1:${barePort}/ack/x`, 'bare', {}), em);
       process.stderr.write(describe(`bare Fastify at ${RATE}/s`, base));
-      const ours = await runLoadOn(api, plan(`${apiUrl}/v1/webhooks/shopify/${shop.id}`, 'steady', {}));
+      const ours = await runLoadOn(api, plan(`${apiUrl}/v1/webhooks/shopify/${shop.id}`, 'steady', {}), em);
       process.stderr.write(describe(`webhooks at ${RATE}/s`, ours));
       // Nothing lost: every acknowledged webhook id is stored, once (the unique key makes twice impossible).
       const stored = (await em.execute(
@@ -222,6 +239,7 @@ const bench: Benchmark = {
           stages: [{ durationS: rampS, target: RATE * 3 }],
           retryForS: 0,
         }),
+        em,
       );
       process.stderr.write(describe(`ramp 200 → ${RATE * 3}/s`, ramp));
       process.stderr.write(`  ${PER_SECOND}: ${perSecond(ramp)}\n`);
@@ -233,6 +251,7 @@ const bench: Benchmark = {
           stages: [{ durationS: rampS, target: RATE * 3 }],
           retryForS: 0,
         }),
+        em,
       );
       process.stderr.write(describe(`bare Fastify, ramp 200 → ${RATE * 3}/s`, bareRamp));
       process.stderr.write(`  ${PER_SECOND}: ${perSecond(bareRamp)}\n`);

@@ -8,7 +8,7 @@ export async function startApi(rt: Runtime, port = rt.config.PORT, host = rt.con
   const app = await buildApp(rt);
   const io = attachSocketGateway(app, app.server as HttpServer, rt.redis.duplicate());
   app.telemetry.attach(io);
-  await app.listen({ port, host });
+  await app.listen({ port, host, backlog: rt.config.LISTEN_BACKLOG });
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   return {

@@ -16,6 +16,13 @@ export const envSchema = z
     NODE_ENV: z.enum(['development', 'test', 'production']).default('production'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().min(1).default('0.0.0.0'),
+    /**
+     * Connections the kernel holds completed but not yet accepted (listen(2) backlog; Linux caps it at
+     * net.core.somaxconn). Node's 511 overflows when a busy loop falls behind on accepting while clients open
+     * connections: the kernel then drops the handshake and the client retransmits after 1 s, 3 s, 7 s …, so a request
+     * the intake gate would have answered in microseconds arrives seconds late.
+     */
+    LISTEN_BACKLOG: z.coerce.number().int().min(1).default(4096),
     PUBLIC_URL: z.string().url().optional(),
     DATABASE_URL: z.string().url().default('postgres://root@127.0.0.1:5432/dockside'),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),

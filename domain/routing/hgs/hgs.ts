@@ -5,6 +5,7 @@ import { ruin, type RuinParams } from '../ruin.js';
 import { recreate } from '../recreate.js';
 import { randomOrderedCrossover } from './crossover.js';
 import { linksOf } from './distance.js';
+import { giantTour } from './giant-tour.js';
 import { HGS_DEFAULTS, Population, type Individual, type PopulationParams } from './population.js';
 import { Splitter } from './split.js';
 import { correlated, penalisedHgs } from './penalised-hgs.js';
@@ -189,31 +190,8 @@ export function hgsSearch(S: SolutionState, params: HgsParams, h: HgsHooks): num
     for (const R of S.routes) if (R.nodes.length > 0) out.push(R.nodes.slice());
     return out;
   };
-  /** Routes chained by nearest end to start, concatenated: the chromosome. */
-  const tourOf = (routes: number[][]): Int32Array => {
-    const tour = new Int32Array(J);
-    const done = new Uint8Array(routes.length);
-    let k = 0;
-    let at = depot;
-    for (let n = 0; n < routes.length; n++) {
-      let pick = -1;
-      let bestD = Number.POSITIVE_INFINITY;
-      for (let r = 0; r < routes.length; r++) {
-        if (done[r]) continue;
-        const d = cost[at * m.N + routes[r][0]];
-        if (d < bestD) {
-          bestD = d;
-          pick = r;
-        }
-      }
-      done[pick] = 1;
-      for (const j of routes[pick]) tour[k++] = j;
-      at = routes[pick][routes[pick].length - 1];
-    }
-    return tour;
-  };
   const individual = (routes: number[][], c: number): Individual => ({
-    tour: tourOf(routes),
+    tour: giantTour(routes, J, cost, m.N, depot),
     routes,
     cost: c,
     links: linksOf(routes, J),

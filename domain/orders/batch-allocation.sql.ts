@@ -10,6 +10,16 @@
  * [cumulative before, cumulative after) demand interval with the balance's supply interval, so the result is the
  * same as reserving the lines one by one in priority order.
  *
+ * The overlaps are found by one sweep per (warehouse, SKU), not by joining demand to supply: the start points of
+ * both interval lists in one sorted list (`pts`), where `lg` / `bg` count the lines / balances started at or before
+ * each point (peers included), so a point lies in the lg-th line and the bg-th balance (`first_value` over those
+ * groups carries their columns); between two consecutive points both are constant, and each overlapping
+ * (line, balance) pair is exactly one such piece. Sorts only, no join, whatever the estimates.
+ * The join it replaces was planned from estimates: with the statistics of a table whose new orders are allocated in
+ * the transaction that creates them, `status in ('pending', 'backordered')` estimates at 1 row, so the planner
+ * nest-looped the whole supply subquery once per demand line (EXPLAIN ANALYZE at 4,500 orders: 7.2 s of 7.3 s for
+ * 250 orders in that loop, 320,000 balance index probes; the sustained bench fell to 50 orders/s).
+ *
  * Concurrency: the orders are locked (SKIP LOCKED: an order another transaction holds is left to it). The balances
  * are read without locks; each is raised only if it still has the planned quantity when the UPDATE reaches it
  * (PostgreSQL re-checks the condition on the newest row version after any wait, READ COMMITTED), so a concurrent
@@ -48,11 +58,31 @@ cand as (
   window w as (partition by b.warehouse_id, b.sku_id
     order by case when s.track_expiry then b.expiry end asc nulls last, b.first_received_at asc, b.id asc rows unbounded preceding)
 ),
+pts as (
+  select warehouse_id, sku_id, d1 - need as x, line_id, d1 as line_end,
+    null::uuid as balance_id, null::bigint as bal_end, null::text as location_code, null::text as lot, null::text as expiry
+  from dem
+  union all
+  select warehouse_id, sku_id, s1 - avail, null, null, id, s1, location_code, lot, expiry from cand
+),
+marks as (
+  select p.*, count(line_id) over w as lg, count(balance_id) over w as bg, lead(x) over w as nx
+  from pts p
+  window w as (partition by warehouse_id, sku_id order by x)
+),
+pieces as (
+  select warehouse_id, sku_id, x, nx,
+    first_value(line_id) over lw as line_id, first_value(line_end) over lw as line_end,
+    first_value(balance_id) over bw as balance_id, first_value(bal_end) over bw as bal_end, first_value(x) over bw as s0,
+    first_value(location_code) over bw as location_code, first_value(lot) over bw as lot, first_value(expiry) over bw as expiry
+  from marks
+  window lw as (partition by warehouse_id, sku_id, lg order by line_id is null, x),
+    bw as (partition by warehouse_id, sku_id, bg order by balance_id is null, x)
+),
 plan as (
-  select d.line_id, d.sku_id, d.warehouse_id, c.id as balance_id, c.location_code, c.lot, c.expiry, c.s1 - c.avail as s0,
-    (least(d.d1, c.s1) - greatest(d.d1 - d.need, c.s1 - c.avail))::int as q
-  from dem d join cand c on c.warehouse_id = d.warehouse_id and c.sku_id = d.sku_id
-    and c.s1 - c.avail < d.d1 and d.d1 - d.need < c.s1
+  select line_id, sku_id, warehouse_id, balance_id, location_code, lot, expiry, s0, (least(nx, line_end, bal_end) - x)::int as q
+  from pieces
+  where line_id is not null and balance_id is not null and least(nx, line_end, bal_end) > x
 ),
 per_balance as (
   select balance_id, warehouse_id, sku_id, sum(q)::int as q, array_agg(line_id order by s0) as line_ids, array_agg(q order by s0) as qs

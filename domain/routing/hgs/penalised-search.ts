@@ -1,5 +1,5 @@
 import type { Rng } from '../prng.js';
-import { swapStarRoutes } from './penalised-swap-star.js';
+import { SwapStarState, swapStarRoutes } from './penalised-swap-star.js';
 
 /**
  * The education of HGS-CVRP (Vidal 2022, "Hybrid genetic search for the CVRP: Open-source
@@ -35,15 +35,28 @@ export interface CvrpData {
 
 const EPS = 1e-7;
 
+/** Load over `cap` priced at `penalty` per unit. */
+function over(l: number, cap: number, penalty: number): number {
+  return l > cap ? (l - cap) * penalty : 0;
+}
+
+/** Fixed cost change when a route goes from `before` to `after` jobs. */
+function fixDelta(before: number, after: number, fixed: number): number {
+  return before === 0 ? (after === 0 ? 0 : fixed) : after === 0 ? -fixed : 0;
+}
+
 export class PenalisedSearch {
   penalty = 1;
   readonly R: number;
-  readonly seq: Int32Array[];
+  /** Row stride of the route arrays: route r occupies [r·W, r·W + W). */
+  readonly W: number;
+  /** seq[r·W + k]: node at position k of route r (0 and len+1: the depot). */
+  readonly seq: Int32Array;
   readonly len: Int32Array;
-  /** load[r][k]: load of positions 1..k. fwd[r][k]: arcs 0→…→k. rev[r][k]: arcs k→…→0. */
-  readonly load: Float64Array[];
-  readonly fwd: Float64Array[];
-  readonly rev: Float64Array[];
+  /** load[r·W + k]: load of positions 1..k. fwd: arcs 0→…→k. rev: arcs k→…→0. */
+  readonly load: Float64Array;
+  readonly fwd: Float64Array;
+  readonly rev: Float64Array;
   readonly routeOf: Int32Array;
   readonly pos: Int32Array;
   readonly modified: Int32Array;
@@ -51,8 +64,37 @@ export class PenalisedSearch {
   moves = 1;
   private readonly tested: Int32Array;
   private readonly order: Int32Array;
+  private readonly rOrder: Int32Array;
   private readonly buf: Int32Array;
   private readonly buf2: Int32Array;
+  private readonly cost: Float64Array;
+  private readonly N: number;
+  private readonly swapStar: SwapStarState;
+
+  // The pair (u, v) under evaluation, read once per pair by setU/setV (HGS-CVRP's
+  // setLocalVariablesRouteU/V): routes, positions, neighbours, loads and their penalties.
+  private ra = 0;
+  private rb = 0;
+  private pi = 0;
+  private pj = 0;
+  private la = 0;
+  private lb = 0;
+  private nu = 0;
+  private npu = 0;
+  private nx = 0;
+  private nxx = -1;
+  private nv = 0;
+  private npv = -1;
+  private ny = 0;
+  private nyy = -1;
+  private loadA = 0;
+  private loadB = 0;
+  private penA = 0;
+  private penB = 0;
+  private du = 0;
+  private dx = 0;
+  private dv = 0;
+  private dy = 0;
 
   constructor(
     readonly d: CvrpData,
@@ -60,25 +102,40 @@ export class PenalisedSearch {
   ) {
     const J = d.J;
     this.R = routes;
-    this.seq = Array.from({ length: routes }, () => new Int32Array(J + 2));
+    this.W = J + 2;
+    this.seq = new Int32Array(routes * this.W);
     this.len = new Int32Array(routes);
-    this.load = Array.from({ length: routes }, () => new Float64Array(J + 2));
-    this.fwd = Array.from({ length: routes }, () => new Float64Array(J + 2));
-    this.rev = Array.from({ length: routes }, () => new Float64Array(J + 2));
+    this.load = new Float64Array(routes * this.W);
+    this.fwd = new Float64Array(routes * this.W);
+    this.rev = new Float64Array(routes * this.W);
     this.routeOf = new Int32Array(J);
     this.pos = new Int32Array(J);
     this.modified = new Int32Array(routes);
     this.swapTested = new Int32Array(routes);
     this.tested = new Int32Array(J);
     this.order = new Int32Array(J);
+    this.rOrder = new Int32Array(routes);
     this.buf = new Int32Array(J + 2);
     this.buf2 = new Int32Array(J + 2);
+    this.cost = d.cost;
+    this.N = d.N;
+    this.swapStar = new SwapStarState(routes, J);
+    // Empty routes read as depot → depot.
+    for (let r = 0; r < routes; r++) {
+      this.seq[r * this.W] = d.depot;
+      this.seq[r * this.W + 1] = d.depot;
+    }
   }
 
   /** Loads routes (at most R of them); the other route slots are empty. */
   load_(routes: number[][]): void {
+    this.moves++;
     for (let r = 0; r < this.R; r++) {
       const src = r < routes.length ? routes[r] : [];
+      if (src.length === 0 && this.len[r] === 0) {
+        this.modified[r] = this.moves;
+        continue;
+      }
       for (let k = 0; k < src.length; k++) this.buf[k] = src[k];
       this.setRoute(r, this.buf, src.length);
     }
@@ -86,23 +143,25 @@ export class PenalisedSearch {
 
   /** Writes route r as nodes[0..n-1] between two depots and refreshes its prefix sums. */
   setRoute(r: number, nodes: Int32Array | number[], n: number): void {
-    const { cost, N, depot, demand } = this.d;
-    const s = this.seq[r];
-    const L = this.load[r];
-    const F = this.fwd[r];
-    const B = this.rev[r];
-    s[0] = depot;
-    for (let k = 0; k < n; k++) s[k + 1] = nodes[k];
-    s[n + 1] = depot;
-    L[0] = 0;
-    F[0] = 0;
-    B[0] = 0;
+    const { cost, N } = this;
+    const { depot, demand } = this.d;
+    const s = this.seq;
+    const L = this.load;
+    const F = this.fwd;
+    const B = this.rev;
+    const o = r * this.W;
+    s[o] = depot;
+    for (let k = 0; k < n; k++) s[o + k + 1] = nodes[k];
+    s[o + n + 1] = depot;
+    L[o] = 0;
+    F[o] = 0;
+    B[o] = 0;
     for (let k = 1; k <= n + 1; k++) {
-      const a = s[k - 1];
-      const b = s[k];
-      L[k] = L[k - 1] + (k <= n ? demand[b] : 0);
-      F[k] = F[k - 1] + cost[a * N + b];
-      B[k] = B[k - 1] + cost[b * N + a];
+      const a = s[o + k - 1];
+      const b = s[o + k];
+      L[o + k] = L[o + k - 1] + (k <= n ? demand[b] : 0);
+      F[o + k] = F[o + k - 1] + cost[a * N + b];
+      B[o + k] = B[o + k - 1] + cost[b * N + a];
       if (k <= n) {
         this.routeOf[b] = r;
         this.pos[b] = k;
@@ -112,33 +171,41 @@ export class PenalisedSearch {
     this.modified[r] = this.moves;
   }
 
+  /** Node at position k of route r. */
+  at(r: number, k: number): number {
+    return this.seq[r * this.W + k];
+  }
+
+  /** Total load of route r. */
+  routeLoad(r: number): number {
+    return this.load[r * this.W + this.len[r]];
+  }
+
   routes(): number[][] {
     const out: number[][] = [];
-    for (let r = 0; r < this.R; r++) if (this.len[r] > 0) out.push(Array.from(this.seq[r].subarray(1, this.len[r] + 1)));
+    for (let r = 0; r < this.R; r++) {
+      const o = r * this.W;
+      if (this.len[r] > 0) out.push(Array.from(this.seq.subarray(o + 1, o + this.len[r] + 1)));
+    }
     return out;
   }
 
   /** Arc and fixed costs of the routes. */
   distance(): number {
     let c = 0;
-    for (let r = 0; r < this.R; r++) if (this.len[r] > 0) c += this.fwd[r][this.len[r] + 1] + this.d.fixed;
+    for (let r = 0; r < this.R; r++) if (this.len[r] > 0) c += this.fwd[r * this.W + this.len[r] + 1] + this.d.fixed;
     return c;
   }
 
   /** Total load over the capacity. */
   excess(): number {
     let e = 0;
-    for (let r = 0; r < this.R; r++) e += Math.max(0, this.load[r][this.len[r]] - this.d.cap);
+    for (let r = 0; r < this.R; r++) e += Math.max(0, this.routeLoad(r) - this.d.cap);
     return e;
   }
 
   pen(l: number): number {
-    return l > this.d.cap ? (l - this.d.cap) * this.penalty : 0;
-  }
-
-  /** Fixed cost change when route r goes from `before` to `after` jobs. */
-  private fix(before: number, after: number): number {
-    return before === 0 ? (after === 0 ? 0 : this.d.fixed) : after === 0 ? -this.d.fixed : 0;
+    return over(l, this.d.cap, this.penalty);
   }
 
   /** Runs the local search to a local optimum under the current penalty. */
@@ -152,244 +219,258 @@ export class PenalisedSearch {
       const l = this.d.near[i];
       if (l.length > 1 && rng.int(l.length) === 0) rng.shuffle(l);
     }
-    const rOrder = new Int32Array(this.R);
+    const rOrder = this.rOrder;
     for (let r = 0; r < this.R; r++) rOrder[r] = r;
     rng.shuffle(rOrder);
     this.tested.fill(0);
     this.swapTested.fill(0);
     this.moves++;
     this.modified.fill(this.moves);
+    const { routeOf, modified, tested, len } = this;
     for (let loop = 0; ; loop++) {
       let improved = false;
       for (let oi = 0; oi < J; oi++) {
         const u = order[oi];
-        const last = this.tested[u];
-        this.tested[u] = this.moves;
+        const last = tested[u];
+        tested[u] = this.moves;
         const near = this.d.near[u];
         for (let k = 0; k < near.length; k++) {
           const v = near[k];
-          if (loop > 0 && Math.max(this.modified[this.routeOf[u]], this.modified[this.routeOf[v]]) <= last) continue;
+          if (loop > 0 && Math.max(modified[routeOf[u]], modified[routeOf[v]]) <= last) continue;
           if (this.tryPair(u, v)) improved = true;
         }
         if (loop > 0) {
           // Moves into an empty route (HGS-CVRP tries them with the depot of one empty route as v).
           for (let r = 0; r < this.R; r++) {
-            if (this.len[r] !== 0) continue;
-            if (this.modified[this.routeOf[u]] > last || this.modified[r] > last) {
-              if (this.relocate(u, r, 0) || this.relocatePair(u, r, 0, false) || this.relocatePair(u, r, 0, true)) improved = true;
-              else if (this.twoOptStarTail(u, r, 0)) improved = true;
+            if (len[r] !== 0) continue;
+            if (modified[routeOf[u]] > last || modified[r] > last) {
+              this.setU(u);
+              this.setV(r, 0);
+              if (this.relocate() || this.relocatePair(false) || this.relocatePair(true)) improved = true;
+              else if (this.twoOptStarTail()) improved = true;
             }
             break;
           }
         }
       }
-      if (swapStarRoutes(this, rOrder)) improved = true;
+      if (swapStarRoutes(this, this.swapStar, rOrder)) improved = true;
       if (!improved) break;
     }
   }
 
-  private tryPair(u: number, v: number): boolean {
+  /** Reads u's route, position, neighbours and load into the pair's fields. */
+  private setU(u: number): void {
     const a = this.routeOf[u];
-    const b = this.routeOf[v];
-    const j = this.pos[v];
-    if (this.relocate(u, b, j)) return true;
-    if (this.relocatePair(u, b, j, false)) return true;
-    if (this.relocatePair(u, b, j, true)) return true;
-    if (this.swap11(u, v)) return true;
-    if (this.swap21(u, v)) return true;
-    if (this.swap22(u, v)) return true;
-    if (a === b) {
-      if (this.twoOptIntra(u, v)) return true;
+    const i = this.pos[u];
+    const o = a * this.W;
+    const la = this.len[a];
+    const S = this.seq;
+    const demand = this.d.demand;
+    this.ra = a;
+    this.pi = i;
+    this.la = la;
+    this.nu = u;
+    this.npu = S[o + i - 1];
+    this.nx = S[o + i + 1];
+    this.nxx = i < la ? S[o + i + 2] : -1;
+    this.du = demand[u];
+    this.dx = i < la ? demand[this.nx] : 0;
+    this.loadA = this.load[o + la];
+    this.penA = over(this.loadA, this.d.cap, this.penalty);
+  }
+
+  /** Reads position j of route b (j = 0: its start depot) as v into the pair's fields. */
+  private setV(b: number, j: number): void {
+    const o = b * this.W;
+    const lb = this.len[b];
+    const S = this.seq;
+    const demand = this.d.demand;
+    this.rb = b;
+    this.pj = j;
+    this.lb = lb;
+    this.nv = S[o + j];
+    this.npv = j > 0 ? S[o + j - 1] : -1;
+    this.ny = S[o + j + 1];
+    this.nyy = j > 0 && j < lb ? S[o + j + 2] : -1;
+    this.dv = j > 0 ? demand[this.nv] : 0;
+    this.dy = j > 0 && j < lb ? demand[this.ny] : 0;
+    this.loadB = this.load[o + lb];
+    this.penB = over(this.loadB, this.d.cap, this.penalty);
+  }
+
+  private tryPair(u: number, v: number): boolean {
+    this.setU(u);
+    this.setV(this.routeOf[v], this.pos[v]);
+    if (this.relocate()) return true;
+    if (this.relocatePair(false)) return true;
+    if (this.relocatePair(true)) return true;
+    if (this.swap11()) return true;
+    if (this.swap21()) return true;
+    if (this.swap22()) return true;
+    if (this.ra === this.rb) {
+      if (this.twoOptIntra()) return true;
     } else {
-      if (this.twoOptStarTail(u, b, j)) return true;
-      if (this.twoOptStarReverse(u, b, j)) return true;
+      if (this.twoOptStarTail()) return true;
+      if (this.twoOptStarReverse()) return true;
     }
     // v first in its route: the same moves at the route's start (v = depot), as HGS-CVRP does.
-    if (j === 1) {
-      const b2 = this.routeOf[v];
-      if (this.relocate(u, b2, 0) || this.relocatePair(u, b2, 0, false) || this.relocatePair(u, b2, 0, true)) return true;
-      if (this.routeOf[u] !== b2 && this.twoOptStarTail(u, b2, 0)) return true;
+    if (this.pj === 1) {
+      this.setV(this.rb, 0);
+      if (this.relocate() || this.relocatePair(false) || this.relocatePair(true)) return true;
+      if (this.ra !== this.rb && this.twoOptStarTail()) return true;
     }
     return false;
   }
 
-  private c(a: number, b: number): number {
-    return this.d.cost[a * this.d.N + b];
-  }
-
-  /** Relocates u after position j of route b (j = 0: after the depot). */
-  private relocate(u: number, b: number, j: number): boolean {
-    const a = this.routeOf[u];
-    const i = this.pos[u];
-    const A = this.seq[a];
-    const B = this.seq[b];
-    const pu = A[i - 1];
-    const x = A[i + 1];
-    const v = B[j];
-    const y = B[j + 1];
+  /** Relocates u after v (position j of route b; j = 0: after the depot). */
+  private relocate(): boolean {
+    const { cost, N, ra: a, rb: b, pi: i, pj: j, npu: pu, nu: u, nx: x, nv: v, ny: y } = this;
     if (a === b && (j === i - 1 || j === i)) return false;
-    let delta = this.c(pu, x) - this.c(pu, u) - this.c(u, x) + this.c(v, u) + this.c(u, y) - this.c(v, y);
+    let delta = cost[pu * N + x] - cost[pu * N + u] - cost[u * N + x] + cost[v * N + u] + cost[u * N + y] - cost[v * N + y];
     if (a !== b) {
-      const du = this.d.demand[u];
-      const la = this.load[a][this.len[a]];
-      const lb = this.load[b][this.len[b]];
-      delta += this.pen(la - du) - this.pen(la) + this.pen(lb + du) - this.pen(lb);
-      delta += this.fix(this.len[a], this.len[a] - 1) + this.fix(this.len[b], this.len[b] + 1);
+      const { cap, fixed } = this.d;
+      const p = this.penalty;
+      const du = this.du;
+      delta += over(this.loadA - du, cap, p) - this.penA + over(this.loadB + du, cap, p) - this.penB;
+      delta += fixDelta(this.la, this.la - 1, fixed) + fixDelta(this.lb, this.lb + 1, fixed);
     }
     if (delta > -EPS) return false;
-    this.applyMove(a, b, i, 1, j, 0, false);
+    this.applyMove(a, b, i, 1, j, false);
     return true;
   }
 
-  /** Relocates (u, x) after position j of route b, reversed as (x, u) when `reversed`. */
-  private relocatePair(u: number, b: number, j: number, reversed: boolean): boolean {
-    const a = this.routeOf[u];
-    const i = this.pos[u];
-    if (i >= this.len[a]) return false;
+  /** Relocates (u, x) after v, reversed as (x, u) when `reversed`. */
+  private relocatePair(reversed: boolean): boolean {
+    const { cost, N, ra: a, rb: b, pi: i, pj: j, npu: pu, nu: u, nx: x, nxx: xx, nv: v, ny: y } = this;
+    if (i >= this.la) return false;
     if (a === b && j >= i - 1 && j <= i + 1) return false;
-    const A = this.seq[a];
-    const B = this.seq[b];
-    const pu = A[i - 1];
-    const x = A[i + 1];
-    const xx = A[i + 2];
-    const v = B[j];
-    const y = B[j + 1];
-    let delta = this.c(pu, xx) - this.c(pu, u) - this.c(x, xx) - this.c(v, y);
-    delta += reversed ? this.c(v, x) + this.c(x, u) + this.c(u, y) - this.c(u, x) : this.c(v, u) + this.c(x, y);
+    let delta = cost[pu * N + xx] - cost[pu * N + u] - cost[x * N + xx] - cost[v * N + y];
+    delta += reversed
+      ? cost[v * N + x] + cost[x * N + u] + cost[u * N + y] - cost[u * N + x]
+      : cost[v * N + u] + cost[x * N + y];
     if (a !== b) {
-      const dd = this.d.demand[u] + this.d.demand[x];
-      const la = this.load[a][this.len[a]];
-      const lb = this.load[b][this.len[b]];
-      delta += this.pen(la - dd) - this.pen(la) + this.pen(lb + dd) - this.pen(lb);
-      delta += this.fix(this.len[a], this.len[a] - 2) + this.fix(this.len[b], this.len[b] + 2);
+      const { cap, fixed } = this.d;
+      const p = this.penalty;
+      const dd = this.du + this.dx;
+      delta += over(this.loadA - dd, cap, p) - this.penA + over(this.loadB + dd, cap, p) - this.penB;
+      delta += fixDelta(this.la, this.la - 2, fixed) + fixDelta(this.lb, this.lb + 2, fixed);
     }
     if (delta > -EPS) return false;
-    this.applyMove(a, b, i, 2, j, 0, reversed);
+    this.applyMove(a, b, i, 2, j, reversed);
     return true;
   }
 
-  private swap11(u: number, v: number): boolean {
-    const a = this.routeOf[u];
-    const b = this.routeOf[v];
-    const i = this.pos[u];
-    const j = this.pos[v];
+  private swap11(): boolean {
+    const { cost, N, ra: a, rb: b, pi: i, pj: j, npu: pu, nu: u, nx: x, npv: pv, nv: v, ny: y } = this;
     if (a === b && Math.abs(i - j) <= 1) return false;
-    const A = this.seq[a];
-    const B = this.seq[b];
-    const pu = A[i - 1];
-    const x = A[i + 1];
-    const pv = B[j - 1];
-    const y = B[j + 1];
-    let delta = this.c(pu, v) + this.c(v, x) - this.c(pu, u) - this.c(u, x) + this.c(pv, u) + this.c(u, y) - this.c(pv, v) - this.c(v, y);
-    if (a !== b) delta += this.swapPen(a, b, this.d.demand[u], this.d.demand[v]);
+    let delta =
+      cost[pu * N + v] +
+      cost[v * N + x] -
+      cost[pu * N + u] -
+      cost[u * N + x] +
+      cost[pv * N + u] +
+      cost[u * N + y] -
+      cost[pv * N + v] -
+      cost[v * N + y];
+    if (a !== b) delta += this.swapPen(this.du, this.dv);
     if (delta > -EPS) return false;
     this.applySwap(a, b, i, 1, j, 1);
     return true;
   }
 
-  private swap21(u: number, v: number): boolean {
-    const a = this.routeOf[u];
-    const b = this.routeOf[v];
-    const i = this.pos[u];
-    const j = this.pos[v];
-    if (i >= this.len[a]) return false;
+  private swap21(): boolean {
+    const { cost, N, ra: a, rb: b, pi: i, pj: j, npu: pu, nu: u, nx: x, nxx: xx, npv: pv, nv: v, ny: y } = this;
+    if (i >= this.la) return false;
     if (a === b && j >= i - 1 && j <= i + 2) return false;
-    const A = this.seq[a];
-    const B = this.seq[b];
-    const pu = A[i - 1];
-    const x = A[i + 1];
-    const xx = A[i + 2];
-    const pv = B[j - 1];
-    const y = B[j + 1];
-    let delta = this.c(pu, v) + this.c(v, xx) - this.c(pu, u) - this.c(x, xx) + this.c(pv, u) + this.c(x, y) - this.c(pv, v) - this.c(v, y);
-    if (a !== b) delta += this.swapPen(a, b, this.d.demand[u] + this.d.demand[x], this.d.demand[v]);
+    let delta =
+      cost[pu * N + v] +
+      cost[v * N + xx] -
+      cost[pu * N + u] -
+      cost[x * N + xx] +
+      cost[pv * N + u] +
+      cost[x * N + y] -
+      cost[pv * N + v] -
+      cost[v * N + y];
+    if (a !== b) delta += this.swapPen(this.du + this.dx, this.dv);
     if (delta > -EPS) return false;
     this.applySwap(a, b, i, 2, j, 1);
     return true;
   }
 
-  private swap22(u: number, v: number): boolean {
-    const a = this.routeOf[u];
-    const b = this.routeOf[v];
-    const i = this.pos[u];
-    const j = this.pos[v];
-    if (i >= this.len[a] || j >= this.len[b]) return false;
+  private swap22(): boolean {
+    const { cost, N, ra: a, rb: b, pi: i, pj: j, npu: pu, nu: u, nx: x, nxx: xx, npv: pv, nv: v, ny: y, nyy: yy } = this;
+    if (i >= this.la || j >= this.lb) return false;
     if (a === b && j >= i - 2 && j <= i + 2) return false;
-    const A = this.seq[a];
-    const B = this.seq[b];
-    const pu = A[i - 1];
-    const x = A[i + 1];
-    const xx = A[i + 2];
-    const pv = B[j - 1];
-    const y = B[j + 1];
-    const yy = B[j + 2];
     let delta =
-      this.c(pu, v) + this.c(y, xx) - this.c(pu, u) - this.c(x, xx) + this.c(pv, u) + this.c(x, yy) - this.c(pv, v) - this.c(y, yy);
-    if (a !== b) delta += this.swapPen(a, b, this.d.demand[u] + this.d.demand[x], this.d.demand[v] + this.d.demand[y]);
+      cost[pu * N + v] +
+      cost[y * N + xx] -
+      cost[pu * N + u] -
+      cost[x * N + xx] +
+      cost[pv * N + u] +
+      cost[x * N + yy] -
+      cost[pv * N + v] -
+      cost[y * N + yy];
+    if (a !== b) delta += this.swapPen(this.du + this.dx, this.dv + this.dy);
     if (delta > -EPS) return false;
     this.applySwap(a, b, i, 2, j, 2);
     return true;
   }
 
-  private swapPen(a: number, b: number, out: number, inn: number): number {
-    const la = this.load[a][this.len[a]];
-    const lb = this.load[b][this.len[b]];
-    return this.pen(la - out + inn) - this.pen(la) + this.pen(lb - inn + out) - this.pen(lb);
+  private swapPen(out: number, inn: number): number {
+    const cap = this.d.cap;
+    const p = this.penalty;
+    return over(this.loadA - out + inn, cap, p) - this.penA + over(this.loadB - inn + out, cap, p) - this.penB;
   }
 
   /** Reverses the segment x..v of a route so that u→v and x→y become arcs (u before v). */
-  private twoOptIntra(u: number, v: number): boolean {
-    const r = this.routeOf[u];
-    const i = this.pos[u];
-    const j = this.pos[v];
+  private twoOptIntra(): boolean {
+    const { cost, N, ra: r, pi: i, pj: j, nu: u, nx: x, nv: v, ny: y } = this;
     if (j <= i + 1) return false;
-    const S = this.seq[r];
-    const x = S[i + 1];
-    const y = S[j + 1];
-    const F = this.fwd[r];
-    const B = this.rev[r];
-    const delta = this.c(u, v) + this.c(x, y) - this.c(u, x) - this.c(v, y) + (B[j] - B[i + 1]) - (F[j] - F[i + 1]);
+    const o = r * this.W;
+    const F = this.fwd;
+    const B = this.rev;
+    const delta =
+      cost[u * N + v] + cost[x * N + y] - cost[u * N + x] - cost[v * N + y] + (B[o + j] - B[o + i + 1]) - (F[o + j] - F[o + i + 1]);
     if (delta > -EPS) return false;
-    const n = this.len[r];
+    const S = this.seq;
+    const n = this.la;
     const t = this.buf;
     let w = 0;
-    for (let k = 1; k <= i; k++) t[w++] = S[k];
-    for (let k = j; k > i; k--) t[w++] = S[k];
-    for (let k = j + 1; k <= n; k++) t[w++] = S[k];
+    for (let k = 1; k <= i; k++) t[w++] = S[o + k];
+    for (let k = j; k > i; k--) t[w++] = S[o + k];
+    for (let k = j + 1; k <= n; k++) t[w++] = S[o + k];
     this.moves++;
     this.setRoute(r, t, n);
     return true;
   }
 
   /** 2-opt*: A' = A[..u] + B[j+1..], B' = B[..j] + A[succ u..] (arcs u→y and v→x). */
-  private twoOptStarTail(u: number, b: number, j: number): boolean {
-    const a = this.routeOf[u];
+  private twoOptStarTail(): boolean {
+    const { cost, N, ra: a, rb: b, pi: i, pj: j, la, lb, nu: u, nx: x, nv: v, ny: y } = this;
     if (a === b) return false;
-    const i = this.pos[u];
-    const A = this.seq[a];
-    const B = this.seq[b];
-    const la = this.len[a];
-    const lb = this.len[b];
-    const FA = this.fwd[a];
-    const FB = this.fwd[b];
-    const LA = this.load[a];
-    const LB = this.load[b];
-    const costA = FA[i] + this.c(u, B[j + 1]) + FB[lb + 1] - FB[j + 1];
-    const costB = FB[j] + this.c(B[j], A[i + 1]) + FA[la + 1] - FA[i + 1];
+    const oa = a * this.W;
+    const ob = b * this.W;
+    const F = this.fwd;
+    const L = this.load;
+    const costA = F[oa + i] + cost[u * N + y] + F[ob + lb + 1] - F[ob + j + 1];
+    const costB = F[ob + j] + cost[v * N + x] + F[oa + la + 1] - F[oa + i + 1];
     const nA = i + (lb - j);
     const nB = j + (la - i);
-    let delta = costA + costB - FA[la + 1] - FB[lb + 1];
-    delta += this.fix(la, nA) + this.fix(lb, nB);
-    delta += this.pen(LA[i] + LB[lb] - LB[j]) + this.pen(LB[j] + LA[la] - LA[i]) - this.pen(LA[la]) - this.pen(LB[lb]);
+    const { cap, fixed } = this.d;
+    const p = this.penalty;
+    let delta = costA + costB - F[oa + la + 1] - F[ob + lb + 1];
+    delta += fixDelta(la, nA, fixed) + fixDelta(lb, nB, fixed);
+    delta += over(L[oa + i] + L[ob + lb] - L[ob + j], cap, p) + over(L[ob + j] + L[oa + la] - L[oa + i], cap, p) - this.penA - this.penB;
     if (delta > -EPS) return false;
+    const S = this.seq;
     const t = this.buf;
     const t2 = this.buf2;
     let w = 0;
-    for (let k = 1; k <= i; k++) t[w++] = A[k];
-    for (let k = j + 1; k <= lb; k++) t[w++] = B[k];
+    for (let k = 1; k <= i; k++) t[w++] = S[oa + k];
+    for (let k = j + 1; k <= lb; k++) t[w++] = S[ob + k];
     let w2 = 0;
-    for (let k = 1; k <= j; k++) t2[w2++] = B[k];
-    for (let k = i + 1; k <= la; k++) t2[w2++] = A[k];
+    for (let k = 1; k <= j; k++) t2[w2++] = S[ob + k];
+    for (let k = i + 1; k <= la; k++) t2[w2++] = S[oa + k];
     this.moves++;
     this.setRoute(a, t, w);
     this.setRoute(b, t2, w2);
@@ -397,35 +478,33 @@ export class PenalisedSearch {
   }
 
   /** 2-opt* reversed: A' = A[..u] + reverse(B[..v]), B' = reverse(A[succ u..]) + B[succ v..] (arcs u→v and x→y). */
-  private twoOptStarReverse(u: number, b: number, j: number): boolean {
-    const a = this.routeOf[u];
+  private twoOptStarReverse(): boolean {
+    const { cost, N, ra: a, rb: b, pi: i, pj: j, la, lb, nu: u, nx: x, nv: v, ny: y } = this;
     if (a === b || j === 0) return false;
-    const i = this.pos[u];
-    const A = this.seq[a];
-    const B = this.seq[b];
-    const la = this.len[a];
-    const lb = this.len[b];
-    const v = B[j];
-    const x = A[i + 1];
-    const y = B[j + 1];
-    const costA = this.fwd[a][i] + this.c(u, v) + this.rev[b][j];
-    const costB = this.rev[a][la + 1] - this.rev[a][i + 1] + this.c(x, y) + this.fwd[b][lb + 1] - this.fwd[b][j + 1];
+    const oa = a * this.W;
+    const ob = b * this.W;
+    const F = this.fwd;
+    const B = this.rev;
+    const L = this.load;
+    const costA = F[oa + i] + cost[u * N + v] + B[ob + j];
+    const costB = B[oa + la + 1] - B[oa + i + 1] + cost[x * N + y] + F[ob + lb + 1] - F[ob + j + 1];
     const nA = i + j;
     const nB = la - i + lb - j;
-    let delta = costA + costB - this.fwd[a][la + 1] - this.fwd[b][lb + 1];
-    delta += this.fix(la, nA) + this.fix(lb, nB);
-    const LA = this.load[a];
-    const LB = this.load[b];
-    delta += this.pen(LA[i] + LB[j]) + this.pen(LA[la] - LA[i] + LB[lb] - LB[j]) - this.pen(LA[la]) - this.pen(LB[lb]);
+    const { cap, fixed } = this.d;
+    const p = this.penalty;
+    let delta = costA + costB - F[oa + la + 1] - F[ob + lb + 1];
+    delta += fixDelta(la, nA, fixed) + fixDelta(lb, nB, fixed);
+    delta += over(L[oa + i] + L[ob + j], cap, p) + over(L[oa + la] - L[oa + i] + L[ob + lb] - L[ob + j], cap, p) - this.penA - this.penB;
     if (delta > -EPS) return false;
+    const S = this.seq;
     const t = this.buf;
     const t2 = this.buf2;
     let w = 0;
-    for (let k = 1; k <= i; k++) t[w++] = A[k];
-    for (let k = j; k >= 1; k--) t[w++] = B[k];
+    for (let k = 1; k <= i; k++) t[w++] = S[oa + k];
+    for (let k = j; k >= 1; k--) t[w++] = S[ob + k];
     let w2 = 0;
-    for (let k = la; k > i; k--) t2[w2++] = A[k];
-    for (let k = j + 1; k <= lb; k++) t2[w2++] = B[k];
+    for (let k = la; k > i; k--) t2[w2++] = S[oa + k];
+    for (let k = j + 1; k <= lb; k++) t2[w2++] = S[ob + k];
     this.moves++;
     this.setRoute(a, t, w);
     this.setRoute(b, t2, w2);
@@ -433,38 +512,48 @@ export class PenalisedSearch {
   }
 
   /** Moves `cnt` jobs from position i of route a to after position j of route b (reversed if asked). */
-  private applyMove(a: number, b: number, i: number, cnt: number, j: number, _unused: number, reversed: boolean): void {
-    const A = this.seq[a];
-    const moved0 = A[i];
-    const moved1 = cnt === 2 ? A[i + 1] : -1;
-    const seg = cnt === 1 ? [moved0] : reversed ? [moved1, moved0] : [moved0, moved1];
+  private applyMove(a: number, b: number, i: number, cnt: number, j: number, reversed: boolean): void {
+    const S = this.seq;
+    const oa = a * this.W;
+    const s0 = cnt === 1 || !reversed ? S[oa + i] : S[oa + i + 1];
+    const s1 = cnt === 1 ? -1 : reversed ? S[oa + i] : S[oa + i + 1];
     this.moves++;
+    const t = this.buf;
     if (a === b) {
-      const S = this.seq[a];
       const n = this.len[a];
-      const t = this.buf;
       let w = 0;
-      if (j === 0) for (const s of seg) t[w++] = s;
+      if (j === 0) {
+        t[w++] = s0;
+        if (cnt === 2) t[w++] = s1;
+      }
       for (let k = 1; k <= n; k++) {
         if (k >= i && k < i + cnt) continue;
-        t[w++] = S[k];
-        if (k === j) for (const s of seg) t[w++] = s;
+        t[w++] = S[oa + k];
+        if (k === j) {
+          t[w++] = s0;
+          if (cnt === 2) t[w++] = s1;
+        }
       }
       this.setRoute(a, t, n);
       return;
     }
-    const B = this.seq[b];
+    const ob = b * this.W;
     const na = this.len[a];
     const nb = this.len[b];
-    const t = this.buf;
     let w = 0;
-    for (let k = 1; k <= na; k++) if (k < i || k >= i + cnt) t[w++] = A[k];
+    for (let k = 1; k <= na; k++) if (k < i || k >= i + cnt) t[w++] = S[oa + k];
     const t2 = this.buf2;
     let w2 = 0;
-    if (j === 0) for (const s of seg) t2[w2++] = s;
+    if (j === 0) {
+      t2[w2++] = s0;
+      if (cnt === 2) t2[w2++] = s1;
+    }
     for (let k = 1; k <= nb; k++) {
-      t2[w2++] = B[k];
-      if (k === j) for (const s of seg) t2[w2++] = s;
+      t2[w2++] = S[ob + k];
+      if (k === j) {
+        t2[w2++] = s0;
+        if (cnt === 2) t2[w2++] = s1;
+      }
     }
     this.setRoute(a, t, w);
     this.setRoute(b, t2, w2);
@@ -473,33 +562,35 @@ export class PenalisedSearch {
   /** Exchanges cu jobs at position i of route a with cv jobs at position j of route b (same or other route). */
   private applySwap(a: number, b: number, i: number, cu: number, j: number, cv: number): void {
     this.moves++;
+    const S = this.seq;
+    const oa = a * this.W;
+    const t = this.buf;
     if (a === b) {
-      const S = this.seq[a];
       const n = this.len[a];
-      const t = this.buf;
       // Non-overlapping blocks [i, i+cu) and [j, j+cv): rebuild with them exchanged.
-      const [p, pc, q, qc] = i < j ? [i, cu, j, cv] : [j, cv, i, cu];
+      const p = i < j ? i : j;
+      const pc = i < j ? cu : cv;
+      const q = i < j ? j : i;
+      const qc = i < j ? cv : cu;
       let w = 0;
-      for (let k = 1; k < p; k++) t[w++] = S[k];
-      for (let k = q; k < q + qc; k++) t[w++] = S[k];
-      for (let k = p + pc; k < q; k++) t[w++] = S[k];
-      for (let k = p; k < p + pc; k++) t[w++] = S[k];
-      for (let k = q + qc; k <= n; k++) t[w++] = S[k];
+      for (let k = 1; k < p; k++) t[w++] = S[oa + k];
+      for (let k = q; k < q + qc; k++) t[w++] = S[oa + k];
+      for (let k = p + pc; k < q; k++) t[w++] = S[oa + k];
+      for (let k = p; k < p + pc; k++) t[w++] = S[oa + k];
+      for (let k = q + qc; k <= n; k++) t[w++] = S[oa + k];
       this.setRoute(a, t, n);
       return;
     }
-    const A = this.seq[a];
-    const B = this.seq[b];
-    const t = this.buf;
+    const ob = b * this.W;
     const t2 = this.buf2;
     let w = 0;
-    for (let k = 1; k < i; k++) t[w++] = A[k];
-    for (let k = j; k < j + cv; k++) t[w++] = B[k];
-    for (let k = i + cu; k <= this.len[a]; k++) t[w++] = A[k];
+    for (let k = 1; k < i; k++) t[w++] = S[oa + k];
+    for (let k = j; k < j + cv; k++) t[w++] = S[ob + k];
+    for (let k = i + cu; k <= this.len[a]; k++) t[w++] = S[oa + k];
     let w2 = 0;
-    for (let k = 1; k < j; k++) t2[w2++] = B[k];
-    for (let k = i; k < i + cu; k++) t2[w2++] = A[k];
-    for (let k = j + cv; k <= this.len[b]; k++) t2[w2++] = B[k];
+    for (let k = 1; k < j; k++) t2[w2++] = S[ob + k];
+    for (let k = i; k < i + cu; k++) t2[w2++] = S[oa + k];
+    for (let k = j + cv; k <= this.len[b]; k++) t2[w2++] = S[ob + k];
     this.setRoute(a, t, w);
     this.setRoute(b, t2, w2);
   }

@@ -12,28 +12,62 @@ import type { PenalisedSearch } from './penalised-search.js';
  *
  * Route pairs are restricted, as HGS restricts them to overlapping polar sectors (the model has a
  * matrix, not coordinates), to pairs where a job has a correlated job in the other route.
+ *
+ * As in HGS-CVRP, the three cheapest insertions of a job into a route are kept per (route, job)
+ * with the stamp of their computation and recomputed only when the route changed since.
  */
 
 const EPS = 1e-7;
 
+/** Top-3 insertions of every job into one route slot, with the move stamp of their computation. */
 interface Top3 {
-  cost: Float64Array; // [position in the route of the job * 3 + t]
-  after: Int32Array; // insert after this position of the other route
+  cost: Float64Array; // [job * 3 + t]
+  after: Int32Array; // insert after this position of the route
+  when: Int32Array; // [job]: ls.moves when computed, -1 never
 }
 
-let tA: Top3 = { cost: new Float64Array(0), after: new Int32Array(0) };
-let tB: Top3 = { cost: new Float64Array(0), after: new Int32Array(0) };
-let mark = new Int32Array(0);
-let markStamp = 0;
+/** Per-search state: the top-3 cache of each route slot, scratch buffers. */
+export class SwapStarState {
+  readonly top: (Top3 | undefined)[];
+  readonly mark: Int32Array;
+  markStamp = 0;
+  readonly list: Int32Array;
+  readonly bufA: Int32Array;
+  readonly bufB: Int32Array;
+  /** Insertion position found by bestWithout. */
+  k = 0;
 
+  constructor(routes: number, jobs: number) {
+    this.top = new Array(routes);
+    this.mark = new Int32Array(routes);
+    this.list = new Int32Array(routes);
+    this.bufA = new Int32Array(jobs + 2);
+    this.bufB = new Int32Array(jobs + 2);
+  }
+
+  topOf(r: number, jobs: number): Top3 {
+    let t = this.top[r];
+    if (!t) {
+      t = { cost: new Float64Array(jobs * 3), after: new Int32Array(jobs * 3), when: new Int32Array(jobs).fill(-1) };
+      this.top[r] = t;
+    }
+    return t;
+  }
+}
+
+/** Brings the top-3 insertions of route `from`'s jobs into route `into` up to date. */
 function top3(ls: PenalisedSearch, from: number, into: number, out: Top3): void {
   const { cost, N } = ls.d;
-  const F = ls.seq[from];
-  const I = ls.seq[into];
+  const S = ls.seq;
+  const oF = from * ls.W;
+  const oI = into * ls.W;
   const lf = ls.len[from];
   const li = ls.len[into];
+  const fresh = ls.modified[into];
   for (let p = 1; p <= lf; p++) {
-    const u = F[p];
+    const u = S[oF + p];
+    if (out.when[u] >= fresh) continue;
+    out.when[u] = ls.moves;
     let c0 = Infinity;
     let c1 = Infinity;
     let c2 = Infinity;
@@ -41,8 +75,8 @@ function top3(ls: PenalisedSearch, from: number, into: number, out: Top3): void 
     let k1 = -1;
     let k2 = -1;
     for (let k = 0; k <= li; k++) {
-      const a = I[k];
-      const b = I[k + 1];
+      const a = S[oI + k];
+      const b = S[oI + k + 1];
       const d = cost[a * N + u] + cost[u * N + b] - cost[a * N + b];
       if (d < c2) {
         if (d < c1) {
@@ -63,30 +97,31 @@ function top3(ls: PenalisedSearch, from: number, into: number, out: Top3): void 
         }
       }
     }
-    out.cost[p * 3] = c0;
-    out.cost[p * 3 + 1] = c1;
-    out.cost[p * 3 + 2] = c2;
-    out.after[p * 3] = k0;
-    out.after[p * 3 + 1] = k1;
-    out.after[p * 3 + 2] = k2;
+    out.cost[u * 3] = c0;
+    out.cost[u * 3 + 1] = c1;
+    out.cost[u * 3 + 2] = c2;
+    out.after[u * 3] = k0;
+    out.after[u * 3 + 1] = k1;
+    out.after[u * 3 + 2] = k2;
   }
 }
 
-/** Cheapest insertion of the job at position p of its route (row p of t) into route r without its job at position q. */
-function bestWithout(ls: PenalisedSearch, r: number, t: Top3, p: number, u: number, q: number, out: { k: number }): number {
+/** Cheapest insertion of job u (its row of t) into route r without its job at position q; the position goes to st.k. */
+function bestWithout(ls: PenalisedSearch, st: SwapStarState, r: number, t: Top3, u: number, q: number): number {
   const { cost, N } = ls.d;
-  const S = ls.seq[r];
-  const x = S[q - 1];
-  const y = S[q + 1];
+  const S = ls.seq;
+  const o = r * ls.W;
+  const x = S[o + q - 1];
+  const y = S[o + q + 1];
   let best = cost[x * N + u] + cost[u * N + y] - cost[x * N + y];
-  out.k = q - 1;
+  st.k = q - 1;
   for (let s = 0; s < 3; s++) {
-    const k = t.after[p * 3 + s];
+    const k = t.after[u * 3 + s];
     if (k < 0) break;
     if (k === q - 1 || k === q) continue;
-    if (t.cost[p * 3 + s] < best) {
-      best = t.cost[p * 3 + s];
-      out.k = k;
+    if (t.cost[u * 3 + s] < best) {
+      best = t.cost[u * 3 + s];
+      st.k = k;
     }
     break;
   }
@@ -94,36 +129,32 @@ function bestWithout(ls: PenalisedSearch, r: number, t: Top3, p: number, u: numb
 }
 
 /** Route r's jobs with `out` removed and `inn` inserted after position k (of the original route; -1: none). */
-function rebuild(ls: PenalisedSearch, r: number, out: number, inn: number, k: number, buf: number[]): number {
-  const S = ls.seq[r];
+function rebuild(ls: PenalisedSearch, r: number, out: number, inn: number, k: number, buf: Int32Array): number {
+  const S = ls.seq;
+  const o = r * ls.W;
   const n = ls.len[r];
-  buf.length = 0;
-  if (k === 0 && inn >= 0) buf.push(inn);
+  let w = 0;
+  if (k === 0 && inn >= 0) buf[w++] = inn;
   for (let p = 1; p <= n; p++) {
-    if (S[p] !== out) buf.push(S[p]);
-    if (p === k && inn >= 0) buf.push(inn);
+    if (S[o + p] !== out) buf[w++] = S[o + p];
+    if (p === k && inn >= 0) buf[w++] = inn;
   }
-  return buf.length;
+  return w;
 }
 
-const bufA: number[] = [];
-const bufB: number[] = [];
-
-function pair(ls: PenalisedSearch, a: number, b: number): boolean {
-  const { cost, N, demand } = ls.d;
-  const need = 3 * (Math.max(ls.len[a], ls.len[b]) + 2);
-  if (tA.cost.length < need) {
-    tA = { cost: new Float64Array(need * 2), after: new Int32Array(need * 2) };
-    tB = { cost: new Float64Array(need * 2), after: new Int32Array(need * 2) };
-  }
+function pair(ls: PenalisedSearch, st: SwapStarState, a: number, b: number): boolean {
+  const { cost, N, demand, J } = ls.d;
+  const tA = st.topOf(b, J); // jobs of A into B
+  const tB = st.topOf(a, J); // jobs of B into A
   top3(ls, a, b, tA);
   top3(ls, b, a, tB);
-  const A = ls.seq[a];
-  const B = ls.seq[b];
+  const S = ls.seq;
+  const oa = a * ls.W;
+  const ob = b * ls.W;
   const la = ls.len[a];
   const lb = ls.len[b];
-  const loadA = ls.load[a][la];
-  const loadB = ls.load[b][lb];
+  const loadA = ls.routeLoad(a);
+  const loadB = ls.routeLoad(b);
   const penA = ls.pen(loadA);
   const penB = ls.pen(loadB);
   let best = -EPS;
@@ -131,87 +162,90 @@ function pair(ls: PenalisedSearch, a: number, b: number): boolean {
   let bv = -1;
   let kU = -1;
   let kV = -1;
-  const pos = { k: 0 };
   for (let i = 1; i <= la; i++) {
-    const u = A[i];
-    const remU = cost[A[i - 1] * N + A[i + 1]] - cost[A[i - 1] * N + u] - cost[u * N + A[i + 1]];
+    const u = S[oa + i];
+    const remU = cost[S[oa + i - 1] * N + S[oa + i + 1]] - cost[S[oa + i - 1] * N + u] - cost[u * N + S[oa + i + 1]];
     const du = demand[u];
     // Relocation of u alone into B (part of HGS-CVRP's SWAP* evaluation).
-    const relU = remU + tA.cost[i * 3] + ls.pen(loadA - du) - penA + ls.pen(loadB + du) - penB;
+    const relU = remU + tA.cost[u * 3] + ls.pen(loadA - du) - penA + ls.pen(loadB + du) - penB;
     if (relU < best && la > 1) {
       best = relU;
       bu = u;
       bv = -1;
-      kU = tA.after[i * 3];
+      kU = tA.after[u * 3];
     }
     for (let j = 1; j <= lb; j++) {
-      const v = B[j];
+      const v = S[ob + j];
       const dv = demand[v];
       const dPen = ls.pen(loadA - du + dv) - penA + ls.pen(loadB - dv + du) - penB;
-      const remV = cost[B[j - 1] * N + B[j + 1]] - cost[B[j - 1] * N + v] - cost[v * N + B[j + 1]];
+      const remV = cost[S[ob + j - 1] * N + S[ob + j + 1]] - cost[S[ob + j - 1] * N + v] - cost[v * N + S[ob + j + 1]];
       if (dPen + remU + remV >= best) continue;
-      const insU = bestWithout(ls, b, tA, i, u, j, pos);
-      const ku = pos.k;
-      const insV = bestWithout(ls, a, tB, j, v, i, pos);
+      const insU = bestWithout(ls, st, b, tA, u, j);
+      const ku = st.k;
+      const insV = bestWithout(ls, st, a, tB, v, i);
       const delta = dPen + remU + remV + insU + insV;
       if (delta < best) {
         best = delta;
         bu = u;
         bv = v;
         kU = ku;
-        kV = pos.k;
+        kV = st.k;
       }
     }
   }
   for (let j = 1; j <= lb; j++) {
-    const v = B[j];
-    const remV = cost[B[j - 1] * N + B[j + 1]] - cost[B[j - 1] * N + v] - cost[v * N + B[j + 1]];
+    const v = S[ob + j];
+    const remV = cost[S[ob + j - 1] * N + S[ob + j + 1]] - cost[S[ob + j - 1] * N + v] - cost[v * N + S[ob + j + 1]];
     const dv = demand[v];
-    const relV = remV + tB.cost[j * 3] + ls.pen(loadB - dv) - penB + ls.pen(loadA + dv) - penA;
+    const relV = remV + tB.cost[v * 3] + ls.pen(loadB - dv) - penB + ls.pen(loadA + dv) - penA;
     if (relV < best && lb > 1) {
       best = relV;
       bu = -1;
       bv = v;
-      kV = tB.after[j * 3];
+      kV = tB.after[v * 3];
     }
   }
   if (bu < 0 && bv < 0) return false;
-  const na = rebuild(ls, a, bu, bv, kV, bufA);
-  const nb = rebuild(ls, b, bv, bu, kU, bufB);
+  const na = rebuild(ls, a, bu, bv, kV, st.bufA);
+  const nb = rebuild(ls, b, bv, bu, kU, st.bufB);
   ls.moves++;
-  ls.setRoute(a, bufA, na);
-  ls.setRoute(b, bufB, nb);
+  ls.setRoute(a, st.bufA, na);
+  ls.setRoute(b, st.bufB, nb);
   return true;
 }
 
 /** One pass of SWAP* over neighbouring route pairs, in `order`; true when something improved. */
-export function swapStarRoutes(ls: PenalisedSearch, order: Int32Array): boolean {
+export function swapStarRoutes(ls: PenalisedSearch, st: SwapStarState, order: Int32Array): boolean {
   const R = ls.R;
-  if (mark.length < R) mark = new Int32Array(R);
+  const S = ls.seq;
+  const mark = st.mark;
+  const list = st.list;
   let improved = false;
-  const list: number[] = [];
   for (let oi = 0; oi < R; oi++) {
     const a = order[oi];
     if (ls.len[a] === 0) continue;
-    markStamp++;
-    list.length = 0;
-    const A = ls.seq[a];
+    const last = ls.swapTested[a];
+    ls.swapTested[a] = ls.moves;
+    // Nothing moved since route a was last tested: no pair of it can qualify.
+    if (ls.moves <= last) continue;
+    st.markStamp++;
+    let n = 0;
+    const oa = a * ls.W;
     for (let p = 1; p <= ls.len[a]; p++) {
-      const near = ls.d.near[A[p]];
+      const near = ls.d.near[S[oa + p]];
       for (let k = 0; k < near.length; k++) {
         const b = ls.routeOf[near[k]];
-        if (b !== a && mark[b] !== markStamp) {
-          mark[b] = markStamp;
-          list.push(b);
+        if (b !== a && mark[b] !== st.markStamp) {
+          mark[b] = st.markStamp;
+          list[n++] = b;
         }
       }
     }
-    const last = ls.swapTested[a];
-    ls.swapTested[a] = ls.moves;
-    for (const b of list) {
+    for (let t = 0; t < n; t++) {
+      const b = list[t];
       if (ls.len[a] === 0 || ls.len[b] === 0) continue;
       if (b < a || Math.max(ls.modified[a], ls.modified[b]) <= last) continue;
-      if (pair(ls, a, b)) improved = true;
+      if (pair(ls, st, a, b)) improved = true;
     }
   }
   return improved;

@@ -34,6 +34,10 @@ export class SwapStarState {
   readonly list: Int32Array;
   readonly bufA: Int32Array;
   readonly bufB: Int32Array;
+  /** Scratch per route position: arc costs, removal gains, demands. */
+  readonly arcs: Float64Array;
+  readonly remV: Float64Array;
+  readonly dem: Float64Array;
   /** Insertion position found by bestWithout. */
   k = 0;
 
@@ -43,6 +47,9 @@ export class SwapStarState {
     this.list = new Int32Array(routes);
     this.bufA = new Int32Array(jobs + 2);
     this.bufB = new Int32Array(jobs + 2);
+    this.arcs = new Float64Array(jobs + 2);
+    this.remV = new Float64Array(jobs + 2);
+    this.dem = new Float64Array(jobs + 2);
   }
 
   topOf(r: number, jobs: number): Top3 {
@@ -56,7 +63,7 @@ export class SwapStarState {
 }
 
 /** Brings the top-3 insertions of route `from`'s jobs into route `into` up to date. */
-function top3(ls: PenalisedSearch, from: number, into: number, out: Top3): void {
+function top3(ls: PenalisedSearch, st: SwapStarState, from: number, into: number, out: Top3): void {
   const { cost, N } = ls.d;
   const S = ls.seq;
   const oF = from * ls.W;
@@ -64,6 +71,8 @@ function top3(ls: PenalisedSearch, from: number, into: number, out: Top3): void 
   const lf = ls.len[from];
   const li = ls.len[into];
   const fresh = ls.modified[into];
+  const arcs = st.arcs;
+  for (let k = 0; k <= li; k++) arcs[k] = cost[S[oI + k] * N + S[oI + k + 1]];
   for (let p = 1; p <= lf; p++) {
     const u = S[oF + p];
     if (out.when[u] >= fresh) continue;
@@ -75,9 +84,7 @@ function top3(ls: PenalisedSearch, from: number, into: number, out: Top3): void 
     let k1 = -1;
     let k2 = -1;
     for (let k = 0; k <= li; k++) {
-      const a = S[oI + k];
-      const b = S[oI + k + 1];
-      const d = cost[a * N + u] + cost[u * N + b] - cost[a * N + b];
+      const d = cost[S[oI + k] * N + u] + cost[u * N + S[oI + k + 1]] - arcs[k];
       if (d < c2) {
         if (d < c1) {
           c2 = c1;
@@ -146,8 +153,8 @@ function pair(ls: PenalisedSearch, st: SwapStarState, a: number, b: number): boo
   const { cost, N, demand, J } = ls.d;
   const tA = st.topOf(b, J); // jobs of A into B
   const tB = st.topOf(a, J); // jobs of B into A
-  top3(ls, a, b, tA);
-  top3(ls, b, a, tB);
+  top3(ls, st, a, b, tA);
+  top3(ls, st, b, a, tB);
   const S = ls.seq;
   const oa = a * ls.W;
   const ob = b * ls.W;
@@ -162,6 +169,13 @@ function pair(ls: PenalisedSearch, st: SwapStarState, a: number, b: number): boo
   let bv = -1;
   let kU = -1;
   let kV = -1;
+  const remVs = st.remV;
+  const dems = st.dem;
+  for (let j = 1; j <= lb; j++) {
+    const v = S[ob + j];
+    remVs[j] = cost[S[ob + j - 1] * N + S[ob + j + 1]] - cost[S[ob + j - 1] * N + v] - cost[v * N + S[ob + j + 1]];
+    dems[j] = demand[v];
+  }
   for (let i = 1; i <= la; i++) {
     const u = S[oa + i];
     const remU = cost[S[oa + i - 1] * N + S[oa + i + 1]] - cost[S[oa + i - 1] * N + u] - cost[u * N + S[oa + i + 1]];
@@ -175,11 +189,11 @@ function pair(ls: PenalisedSearch, st: SwapStarState, a: number, b: number): boo
       kU = tA.after[u * 3];
     }
     for (let j = 1; j <= lb; j++) {
-      const v = S[ob + j];
-      const dv = demand[v];
+      const dv = dems[j];
       const dPen = ls.pen(loadA - du + dv) - penA + ls.pen(loadB - dv + du) - penB;
-      const remV = cost[S[ob + j - 1] * N + S[ob + j + 1]] - cost[S[ob + j - 1] * N + v] - cost[v * N + S[ob + j + 1]];
+      const remV = remVs[j];
       if (dPen + remU + remV >= best) continue;
+      const v = S[ob + j];
       const insU = bestWithout(ls, st, b, tA, u, j);
       const ku = st.k;
       const insV = bestWithout(ls, st, a, tB, v, i);
@@ -195,8 +209,8 @@ function pair(ls: PenalisedSearch, st: SwapStarState, a: number, b: number): boo
   }
   for (let j = 1; j <= lb; j++) {
     const v = S[ob + j];
-    const remV = cost[S[ob + j - 1] * N + S[ob + j + 1]] - cost[S[ob + j - 1] * N + v] - cost[v * N + S[ob + j + 1]];
-    const dv = demand[v];
+    const remV = remVs[j];
+    const dv = dems[j];
     const relV = remV + tB.cost[v * 3] + ls.pen(loadB - dv) - penB + ls.pen(loadA + dv) - penA;
     if (relV < best && lb > 1) {
       best = relV;

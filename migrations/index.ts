@@ -27,6 +27,7 @@ import { Migration20261130032301_ledger_one_round_trip } from './Migration202611
 import { Migration20261130051301_scan_resolve_covering } from './Migration20261130051301_scan_resolve_covering.js';
 import { Migration20261130133001_scan_resolve_index_only } from './Migration20261130133001_scan_resolve_index_only.js';
 import { Migration20261130140001_scan_resolve_sku_head } from './Migration20261130140001_scan_resolve_sku_head.js';
+import { Migration20261130162502_ledger_move_lean } from './Migration20261130162502_ledger_move_lean.js';
 import { Migration20261130051201_ledger_move_validates } from './Migration20261130051201_ledger_move_validates.js';
 
 /** Every migration, in order. Add new ones at the end (the only way the schema changes). */
@@ -60,4 +61,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130051201_ledger_move_validates', class: Migration20261130051201_ledger_move_validates },
   { name: 'Migration20261130133001_scan_resolve_index_only', class: Migration20261130133001_scan_resolve_index_only },
   { name: 'Migration20261130140001_scan_resolve_sku_head', class: Migration20261130140001_scan_resolve_sku_head },
+  { name: 'Migration20261130162502_ledger_move_lean', class: Migration20261130162502_ledger_move_lean },
 ];

@@ -3,7 +3,7 @@ import { emit, type EmitInput } from '../events/outbox.js';
 import type { DomainEventType } from '../events/catalogue.js';
 import { ALLOCATABLE_LOCATION_TYPES } from '../inventory/ledger.service.js';
 import type { Clock } from '../shared/clock.js';
-import { sql } from '../shared/sql.js';
+import { sql, sqlPrepared } from '../shared/sql.js';
 import type { AllocationOutcome } from './allocation.service.js';
 import { minExpiryDate } from './allocation.js';
 import { BATCH_ALLOCATE_SQL, type BatchAllocateRow, type TakenReservation } from './batch-allocation.sql.js';
@@ -71,7 +71,8 @@ export async function allocateOrdersBatch(
   for (const [minExpiry, ids] of [...groups].sort(([a], [b]) => (a ?? '').localeCompare(b ?? ''))) {
     let todo = ids;
     for (let round = 0; round < ROUNDS && todo.length; round++) {
-      const rows = await sql<BatchAllocateRow>(tx, BATCH_ALLOCATE_SQL, [
+      // Prepared: planning the statement took 30-90 ms a batch on the loaded 2-core machine (EXPLAIN), against 300-450 ms to run it.
+      const rows = await sqlPrepared<BatchAllocateRow>(tx, BATCH_ALLOCATE_SQL, [
         `{${todo.join(',')}}`,
         ALLOCATABLE,
         minExpiry ?? null,

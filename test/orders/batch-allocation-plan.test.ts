@@ -171,7 +171,7 @@ describe('batch allocation plan', () => {
     // Orders are allocated in the transaction that creates them, so when ANALYZE runs next to none is pending.
     const [old] = await orders(rnd, skus, 200, `st${++run}`);
     await withTx(sys.rt.orm.em, (tx) => allocateOrdersBatch(tx, old, systemClock));
-    await sql(em, 'update sales_order set status = \'allocated\' where status in (\'pending\', \'backordered\')');
+    await sql(em, "update sales_order set status = 'allocated' where status in ('pending', 'backordered')");
     await sql(em, 'analyze sales_order');
     await sql(em, 'analyze order_line');
     const [fresh] = await orders(rnd, skus, 60, `st${++run}`);

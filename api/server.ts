@@ -2,6 +2,8 @@ import type { Server as HttpServer } from 'node:http';
 import { buildApp } from './app.js';
 import { attachSocketGateway } from './socket/gateway.js';
 import { configOrExit, createRuntime, type Runtime } from '../platform/runtime.js';
+import { keepPoolWarm } from '../platform/db.js';
+import { warmFloorStatements } from '../domain/picking/floor-warm-up.js';
 
 /** Starts one API process (HTTP + Socket.IO). Returns a stop function. */
 export async function startApi(rt: Runtime, port = rt.config.PORT, host = rt.config.HOST) {
@@ -23,7 +25,14 @@ export async function startApi(rt: Runtime, port = rt.config.PORT, host = rt.con
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const rt = await createRuntime('api', configOrExit());
+  const config = configOrExit();
+  // Every connection of the pool opened, its hot statements sent once, and kept open (domain/picking/floor-warm-up.ts).
+  const rt = await createRuntime('api', config, { poolMin: config.DATABASE_POOL_MAX });
+  const t0 = Date.now();
+  await keepPoolWarm(rt.orm, config.DATABASE_POOL_MAX, warmFloorStatements).then(
+    (n) => rt.logger.info({ connections: n, ms: Date.now() - t0 }, 'database pool warmed'),
+    (err: unknown) => rt.logger.warn({ err }, 'database pool warm-up failed; serving with a cold pool'),
+  );
   const api = await startApi(rt);
   rt.logger.info({ port: api.port }, 'api listening');
   const shutdown = async () => {

@@ -18,10 +18,11 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function createRuntime(name: string, config: Config = loadConfig()): Promise<Runtime> {
+/** `poolMin`: connections the ORM pool keeps open however idle (the API process keeps all of them: keepPoolWarm). */
+export async function createRuntime(name: string, config: Config = loadConfig(), opts: { poolMin?: number } = {}): Promise<Runtime> {
   const logger = createLogger(config, name);
   usePostalCentroidFile(config.POSTAL_CENTROIDS_FILE);
-  const orm = await createOrm(config);
+  const orm = await createOrm(config, opts);
   const redis = createRedis(config);
   if (config.REDIS_REQUIRE_NOEVICTION)
     await assertNoEviction(redis).catch(async (err: unknown) => {

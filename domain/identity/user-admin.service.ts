@@ -95,14 +95,13 @@ export async function revokeApiClient(em: EntityManager, actor: Actor, id: strin
   return clientView(row);
 }
 
+/** The state a token is checked against (userTokenState). */
+export const USER_TOKEN_STATE_SQL = 'select active, token_version from app_user where id = ?::uuid';
+
 /** What the edge checks on every request (cached briefly): is the user active, and which token version is current. */
 export async function userTokenState(em: EntityManager, id: string): Promise<{ active: boolean; tokenVersion: number } | undefined> {
   // A prepared one-row read, not em.findOne: with a floor's think times the cache entry has expired by the next scan,
   // so this runs before nearly every handheld request, and the query builder cost more CPU than the statement.
-  const r = await sqlPreparedOne<Pick<AppUserRow, 'active' | 'token_version'>>(
-    em,
-    'select active, token_version from app_user where id = ?::uuid',
-    [id],
-  );
+  const r = await sqlPreparedOne<Pick<AppUserRow, 'active' | 'token_version'>>(em, USER_TOKEN_STATE_SQL, [id]);
   return r ? { active: r.active, tokenVersion: r.token_version } : undefined;
 }

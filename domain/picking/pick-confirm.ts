@@ -207,6 +207,43 @@ function writeSql(taskSet: string, taskGuard: string): string {
       (select count(*) from ev)::int as events`;
 }
 
+/** The task's part of the write: finished by this line, started by it, or carried on (its SET and its lifecycle guard). */
+function taskMove(taskDone: boolean, started: boolean): [set: string, guard: string] {
+  return taskDone
+    ? [
+        `status = 'done', qty_done = least(qty_done + p.p_qty, qty), lease_expires_at = null, completed_at = now(), version = version + ${started ? 2 : 1}, updated_at = now()`,
+        taskLifecycle.fromSql('done', 'task'),
+      ]
+    : started
+      ? [
+          `status = 'in_progress', qty_done = qty_done + p.p_qty, lease_expires_at = p.p_lease, version = version + 1, updated_at = now()`,
+          taskLifecycle.fromSql('in_progress', 'task'),
+        ]
+      : [`qty_done = qty_done + p.p_qty, lease_expires_at = p.p_lease, updated_at = now()`, `task.status = 'in_progress'`];
+}
+
+/**
+ * Every statement confirmPick sends, each with parameters that match no row (nothing is read, locked or written),
+ * for warming a fresh connection: the read of a readable item scan and the write for each move of the task.
+ */
+export function confirmPickWarmUp(): { text: string; params: unknown[] }[] {
+  const nil = '00000000-0000-0000-0000-000000000000';
+  const read = readSql(itemScanQuery('0000000000000'));
+  const write = (set: string, guard: string) => ({
+    text: writeSql(set, guard),
+    params: [JSON.stringify({ p_task: nil, p_line: nil, p_picked_orders: [] }), '[]'],
+  });
+  return [
+    { text: read.text, params: read.params(nil, nil, 'WARM-UP') },
+    ...[
+      [false, false],
+      [false, true],
+      [true, false],
+      [true, true],
+    ].map(([done, started]) => write(...taskMove(done!, started!))),
+  ];
+}
+
 /**
  * Confirms one pick line: location, item (GS1 or SKU barcode; the reserved lot enforced for FEFO),
  * quantity and tote, in one idempotent call. Stock moves through the ledger (the reservation is
@@ -392,17 +429,7 @@ export async function confirmPick(
       actorId: actor.id,
     });
 
-  const [taskSet, taskGuard] = taskDone
-    ? [
-        `status = 'done', qty_done = least(qty_done + p.p_qty, qty), lease_expires_at = null, completed_at = now(), version = version + ${started ? 2 : 1}, updated_at = now()`,
-        taskLifecycle.fromSql('done', 'task'),
-      ]
-    : started
-      ? [
-          `status = 'in_progress', qty_done = qty_done + p.p_qty, lease_expires_at = p.p_lease, version = version + 1, updated_at = now()`,
-          taskLifecycle.fromSql('in_progress', 'task'),
-        ]
-      : [`qty_done = qty_done + p.p_qty, lease_expires_at = p.p_lease, updated_at = now()`, `task.status = 'in_progress'`];
+  const [taskSet, taskGuard] = taskMove(taskDone, started);
   const w = (await sqlPreparedOne<ConfirmWriteRow>(em, writeSql(taskSet, taskGuard), [
     JSON.stringify({
       p_task: taskId,

@@ -97,40 +97,13 @@ export async function createTask(em: EntityManager, warehouseId: string, input: 
 /** What the claim statement answers: the task handed out (fresh: claimed just now), its lines, the claim event as written. */
 export type ClaimRow = TaskRow & { fresh: boolean; lines: Record<string, unknown>[] | null; event: unknown };
 
-/**
- * Hands the caller the best open task they may do, or their current one if they already hold one.
- * Never gives one task to two people: the candidate row is taken with FOR UPDATE SKIP LOCKED, and a
- * unique index allows one active task per person. The worker's profile row is locked first, so two
- * claims by the same person (a retried request) serialize and the second returns the first's task.
- *
- * Two statements (four round trips with BEGIN and COMMIT; a handheld claims hundreds of times a shift): the
- * profile lock, then one statement that finds the held task or takes the best open one through the task
- * lifecycle's guarded move, writes `task.claimed` to the outbox and reads the lines. The second statement takes
- * its snapshot after the profile lock was granted, so it sees a claim the same person committed meanwhile.
- */
-export async function claimNext(
-  em: EntityManager,
-  actor: Actor,
-  input: ClaimInput,
-  clock: Clock,
-  opts: TaskEngineOptions,
-): Promise<TaskView | null> {
-  if (actor.kind !== 'user') throw new Forbidden('Only people claim tasks');
-  if (!canSeeWarehouse(actor, input.warehouseId)) throw new NotFound('Warehouse', input.warehouseId);
-  const now = clock.now();
-  const lease = new Date(now.getTime() + opts.leaseS * 1000).toISOString();
-  const profile = (await sqlPreparedOne<Pick<WorkerProfileRow, 'equipment' | 'zone_ids' | 'last_x_mm' | 'last_y_mm'>>(
-    em,
-    `
+/** Locks (creating when missing) the claimer's profile row and reads what the claim scores with. */
+export const CLAIM_PROFILE_SQL = `
     insert into worker_profile (user_id) values (?) on conflict (user_id) do update set updated_at = excluded.updated_at
-    returning equipment, zone_ids, last_x_mm, last_y_mm`,
-    [actor.id],
-  ))!;
-  const roles = actor.roles.includes('admin') ? [...ROLES] : actor.roles;
-  const zones = input.zoneIds ?? profile.zone_ids;
-  const row = await sqlPreparedOne<ClaimRow>(
-    em,
-    `
+    returning equipment, zone_ids, last_x_mm, last_y_mm`;
+
+/** Finds the held task or takes the best open one, writes `task.claimed` and reads the lines (claimNext's second statement). */
+export const CLAIM_SQL = `
     with cur as (select ${TASK_COLUMNS} from task where assignee_id = ? and status in ('claimed', 'in_progress')),
     pick as (
       select t.id from task t
@@ -167,31 +140,60 @@ export async function claimNext(
       (select json_agg(x order by x.seq) from (
         select ${LINE_VIEW_COLUMNS} from task_line l join sku s on s.id = l.sku_id join location loc on loc.id = l.location_id
         where l.task_id = c.id) x where c.type in ('pick', 'putback')) as lines
-    from chosen c`,
-    [
-      actor.id,
-      input.warehouseId,
-      actor.id,
-      pgArray(roles),
-      pgArray(profile.equipment),
-      pgArray(zones),
-      pgArray(zones),
-      input.types ? pgArray(input.types) : null,
-      input.types ? pgArray(input.types) : null,
-      actor.id,
-      now.toISOString(),
-      profile.last_x_mm,
-      profile.last_x_mm,
-      profile.last_y_mm,
-      actor.id,
-      input.deviceId ?? actor.deviceId ?? null,
-      lease,
-      now.toISOString(),
-      now.toISOString(),
-      lease,
-      actor.id,
-    ],
-  );
+    from chosen c`;
+
+/**
+ * Hands the caller the best open task they may do, or their current one if they already hold one.
+ * Never gives one task to two people: the candidate row is taken with FOR UPDATE SKIP LOCKED, and a
+ * unique index allows one active task per person. The worker's profile row is locked first, so two
+ * claims by the same person (a retried request) serialize and the second returns the first's task.
+ *
+ * Two statements (four round trips with BEGIN and COMMIT; a handheld claims hundreds of times a shift): the
+ * profile lock, then one statement that finds the held task or takes the best open one through the task
+ * lifecycle's guarded move, writes `task.claimed` to the outbox and reads the lines. The second statement takes
+ * its snapshot after the profile lock was granted, so it sees a claim the same person committed meanwhile.
+ */
+export async function claimNext(
+  em: EntityManager,
+  actor: Actor,
+  input: ClaimInput,
+  clock: Clock,
+  opts: TaskEngineOptions,
+): Promise<TaskView | null> {
+  if (actor.kind !== 'user') throw new Forbidden('Only people claim tasks');
+  if (!canSeeWarehouse(actor, input.warehouseId)) throw new NotFound('Warehouse', input.warehouseId);
+  const now = clock.now();
+  const lease = new Date(now.getTime() + opts.leaseS * 1000).toISOString();
+  const profile = (await sqlPreparedOne<Pick<WorkerProfileRow, 'equipment' | 'zone_ids' | 'last_x_mm' | 'last_y_mm'>>(
+    em,
+    CLAIM_PROFILE_SQL,
+    [actor.id],
+  ))!;
+  const roles = actor.roles.includes('admin') ? [...ROLES] : actor.roles;
+  const zones = input.zoneIds ?? profile.zone_ids;
+  const row = await sqlPreparedOne<ClaimRow>(em, CLAIM_SQL, [
+    actor.id,
+    input.warehouseId,
+    actor.id,
+    pgArray(roles),
+    pgArray(profile.equipment),
+    pgArray(zones),
+    pgArray(zones),
+    input.types ? pgArray(input.types) : null,
+    input.types ? pgArray(input.types) : null,
+    actor.id,
+    now.toISOString(),
+    profile.last_x_mm,
+    profile.last_x_mm,
+    profile.last_y_mm,
+    actor.id,
+    input.deviceId ?? actor.deviceId ?? null,
+    lease,
+    now.toISOString(),
+    now.toISOString(),
+    lease,
+    actor.id,
+  ]);
   if (!row) return null;
   const { fresh, lines, event, ...task } = row;
   if (!fresh && task.warehouse_id !== input.warehouseId)

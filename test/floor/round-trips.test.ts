@@ -12,7 +12,9 @@ import { buildApp } from '../../api/app.js';
 import { planWave } from '../../domain/picking/wave-planning.js';
 import { systemClock } from '../../domain/shared/clock.js';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
-import { withTx } from '../../platform/db.js';
+import { keepPoolWarm, withTx } from '../../platform/db.js';
+import { floorWarmUpStatements, warmFloorStatements } from '../../domain/picking/floor-warm-up.js';
+import { CLAIM_PROFILE_SQL } from '../../domain/tasks/task.service.js';
 import { startTestSystem, type TestSystem } from '../harness/context.js';
 import { buildFloor, itemScanFor, type FloorFixture } from './fixture.js';
 import { bulkUsers, type BulkUser } from './support.js';
@@ -20,6 +22,8 @@ import { bulkUsers, type BulkUser } from './support.js';
 import type { SalesOrderRow } from '../../domain/orders/entities/sales-order.entity.js';
 import type { CountRow } from '../../domain/shared/rows.js';
 const counting = new AsyncLocalStorage<string[]>();
+/** Every prepared statement's text (with $n placeholders) any counted request sent. */
+const preparedTexts = new Set<string>();
 const logs = new Map<string, string[]>();
 type QueryFn = (this: unknown, ...args: unknown[]) => unknown;
 const patched: { proto: { query: QueryFn }; original: QueryFn }[] = [];
@@ -43,6 +47,7 @@ function countQueries(): void {
       const log = counting.getStore();
       const text = typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: string })?.text ?? '?');
       if (log) log.push(text.replace(/\s+/g, ' ').trim().slice(0, 80));
+      if (log && typeof args[0] === 'object' && (args[0] as { name?: string }).name) preparedTexts.add(text);
       return original.apply(this, args);
     };
     patched.push({ proto, original });
@@ -140,5 +145,27 @@ describe('handheld hot path round trips', () => {
       [sys.wh1],
     );
     expect(onCarts!.n).toBe(task.qtyDone);
+
+    // The API warms these on every pooled connection before it serves (api/server.ts): the warm-up must send the very
+    // texts the handheld's calls send, else a connection's first claim or scan still pays for parsing and planning.
+    const warmed = new Set(
+      floorWarmUpStatements().map((w) => {
+        let n = 0;
+        return w.text.replace(/\?/g, () => `$${++n}`);
+      }),
+    );
+    expect(preparedTexts.size).toBeGreaterThanOrEqual(4);
+    const cold = [...preparedTexts].filter((t) => !warmed.has(t) && t !== CLAIM_PROFILE_SQL.replace(/\?/g, '$1'));
+    expect(cold.map((t) => t.replace(/\s+/g, ' ').slice(0, 120))).toEqual([]);
+  });
+
+  it('the pool warm-up sends every hot statement on each connection, and writes nothing', async () => {
+    const outbox = async () => (await sqlOne<CountRow>(sys.rt.orm.em.fork(), 'select count(*)::int as n from outbox'))!.n;
+    const before = await outbox();
+    const sent: number[] = [];
+    const warmed = await keepPoolWarm(sys.rt.orm, 3, async (tx) => sent.push(await warmFloorStatements(tx)));
+    expect(warmed).toBe(3);
+    expect(sent).toEqual([3, 3, 3].map(() => floorWarmUpStatements().length));
+    expect(await outbox()).toBe(before);
   });
 });

@@ -29,6 +29,7 @@ import { Migration20261130133001_scan_resolve_index_only } from './Migration2026
 import { Migration20261130140001_scan_resolve_sku_head } from './Migration20261130140001_scan_resolve_sku_head.js';
 import { Migration20261130162502_ledger_move_lean } from './Migration20261130162502_ledger_move_lean.js';
 import { Migration20261130051201_ledger_move_validates } from './Migration20261130051201_ledger_move_validates.js';
+import { Migration20261130163003_user_state_notify } from './Migration20261130163003_user_state_notify.js';
 
 /** Every migration, in order. Add new ones at the end (the only way the schema changes). */
 export const migrationsList: MigrationObject[] = [
@@ -62,4 +63,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130133001_scan_resolve_index_only', class: Migration20261130133001_scan_resolve_index_only },
   { name: 'Migration20261130140001_scan_resolve_sku_head', class: Migration20261130140001_scan_resolve_sku_head },
   { name: 'Migration20261130162502_ledger_move_lean', class: Migration20261130162502_ledger_move_lean },
+  { name: 'Migration20261130163003_user_state_notify', class: Migration20261130163003_user_state_notify },
 ];

@@ -3,16 +3,25 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { userTokenState } from '../../domain/identity/user-admin.service.js';
 import type { Orm } from '../../platform/db.js';
+import { ListenCache } from '../../platform/listen-cache.js';
+import type { Logger } from '../../platform/logger.js';
+
+/** The channel migration 20261130163003's trigger NOTIFYs with a user's id. */
+export const USER_STATE_CHANNEL = 'dockside_user_state';
+
+type UserTokenState = { active: boolean; tokenVersion: number } | undefined;
 
 /**
- * Token freshness on every request. Each process keeps a user's {active, tokenVersion} for a few seconds; a
- * revocation (disable, role change, sign-out-everywhere) is published on Redis so every API process drops its
- * cached entry at once and closes that user's sockets. The cache only bounds staleness if a message is lost.
+ * Token freshness on every request. Each process keeps a user's {active, tokenVersion}, kept exact by PostgreSQL:
+ * a trigger NOTIFYs `dockside_user_state` on commit of any change to a user's `active` or `token_version` (migration
+ * 20261130163003), whoever makes it, and ListenCache drops the entry (while its LISTEN connection is down, every
+ * request reads). A revocation (disable, role change, sign-out-everywhere) is also published on Redis, so every API
+ * process emits 'revoked' and closes that user's sockets. The entry was a 5 s cache before: with a floor's think
+ * times it had expired by the next scan, so nearly every handheld request read the user first (issue 19).
  */
 export class UserStateCache {
-  private readonly entries = new Map<string, { at: number; state: { active: boolean; tokenVersion: number } | undefined }>();
-  private epoch = 0;
-  private readonly reading = new Map<string, Promise<{ active: boolean; tokenVersion: number } | undefined>>();
+  private readonly cache: ListenCache<UserTokenState>;
+  private readonly reading = new Map<string, Promise<UserTokenState>>();
   /** Emits 'revoked' (userId) for revocations from any process. */
   readonly events = new EventEmitter();
   private sub?: Redis;
@@ -21,10 +30,14 @@ export class UserStateCache {
     private readonly orm: Orm,
     private readonly pub: Redis,
     private readonly channel: string,
-    private readonly ttlMs = 5_000,
-  ) {}
+    databaseUrl: string,
+    log: Pick<Logger, 'warn'>,
+  ) {
+    this.cache = new ListenCache(databaseUrl, USER_STATE_CHANNEL, log);
+  }
 
   async start(): Promise<void> {
+    await this.cache.start();
     this.sub = this.pub.duplicate();
     this.sub.on('message', (_ch: string, userId: string) => {
       this.forget(userId);
@@ -35,23 +48,16 @@ export class UserStateCache {
 
   async stop(): Promise<void> {
     this.sub?.disconnect();
+    await this.cache.stop();
   }
 
   /** Current state of a user (undefined: no such user). */
-  async get(userId: string) {
-    const hit = this.entries.get(userId);
-    if (hit && Date.now() - hit.at < this.ttlMs) return hit.state;
-    // One read per user at a time: a busy user's requests (a phone pinging) share it when the entry expires.
+  get(userId: string): Promise<UserTokenState> {
+    // One read per user at a time: a busy user's requests (a phone pinging) share it when the entry is missing.
     let reading = this.reading.get(userId);
     if (!reading) {
-      const epoch = this.epoch;
-      reading = userTokenState(this.orm.em.fork(), userId)
-        .then((state) => {
-          if (this.entries.size > 50_000) this.entries.clear();
-          // A revocation that arrived during the read may postdate it: keep nothing then.
-          if (epoch === this.epoch) this.entries.set(userId, { at: Date.now(), state });
-          return state;
-        })
+      reading = this.cache
+        .get(userId, () => userTokenState(this.orm.em.fork(), userId))
         .finally(() => {
           if (this.reading.get(userId) === reading) this.reading.delete(userId);
         });
@@ -61,12 +67,11 @@ export class UserStateCache {
   }
 
   private forget(userId: string): void {
-    this.epoch++;
-    this.entries.delete(userId);
+    this.cache.invalidate(userId);
     this.reading.delete(userId);
   }
 
-  /** After a committed change: forget locally, tell every process. */
+  /** After a committed change: forget locally, tell every process (the trigger's NOTIFY tells their caches too). */
   async revoked(userId: string): Promise<void> {
     this.forget(userId);
     await this.pub.publish(this.channel, userId);
@@ -80,7 +85,7 @@ declare module 'fastify' {
 }
 
 export async function registerUserState(app: FastifyInstance, orm: Orm, redis: Redis, prefix: string): Promise<void> {
-  const cache = new UserStateCache(orm, redis, `${prefix}:auth:revoked`);
+  const cache = new UserStateCache(orm, redis, `${prefix}:auth:revoked`, app.config.DATABASE_URL, app.log);
   await cache.start();
   app.decorate('userState', cache);
   app.addHook('onClose', async () => cache.stop());

@@ -137,6 +137,24 @@ describe('API2 stale authorization: tokens are rechecked, sockets re-authorised'
     expect((await http('POST', `${s2.url}/v1/auth/refresh`, { body: { refreshToken: login.body.refreshToken } })).status).toBe(401);
   });
 
+  it('a user disabled in the database by any path (no API call, no Redis message) is refused as soon as the commit is seen', async () => {
+    await s2.user('quiet-leaver', ['supervisor'], [s2.wh1], { password: 'quiet-leaver-password' });
+    const login = await http('POST', `${s2.url}/v1/auth/login`, { body: { username: 'quiet-leaver', password: 'quiet-leaver-password' } });
+    const token = login.body.accessToken as string;
+    // Cached now (the token state is kept per process, without a time limit that matters here).
+    expect((await http('GET', `${s2.url}/v1/warehouses`, { token })).status).toBe(200);
+    expect((await http('GET', `${s2.url}/v1/warehouses`, { token })).status).toBe(200);
+    await sql(s2.rt.orm.em.fork(), 'update app_user set active = false where id = ?', [login.body.user.id]);
+    // The trigger's NOTIFY reaches the API's cache within milliseconds of the commit.
+    // Well inside the 5 s the cache entry used to live.
+    let status = 200;
+    for (const until = Date.now() + 2_000; Date.now() < until && status === 200;) {
+      status = (await http('GET', `${s2.url}/v1/warehouses`, { token })).status;
+      if (status === 200) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(status).toBe(401);
+  });
+
   it('a role change invalidates tokens issued before it; a fresh login carries the new role', async () => {
     const u = await s2.user('demoted', ['supervisor'], [s2.wh1], { password: 'demoted-password' });
     const before = await http('POST', `${s2.url}/v1/auth/login`, { body: { username: 'demoted', password: 'demoted-password' } });

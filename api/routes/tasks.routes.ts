@@ -51,7 +51,8 @@ export async function tasksRoutes(fastify: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      const t = await withTx(app.orm.em, (tx) => claimNext(tx, actorOf(req), req.body, app.clock, engine()));
+      // One statement that commits on its own (no BEGIN/COMMIT round trips): see claimNext.
+      const t = await claimNext(app.orm.em.fork(), actorOf(req), req.body, app.clock, engine());
       return t ? t : reply.status(204).send(null);
     },
   );

@@ -15,29 +15,35 @@ import { confirmPickWarmUp } from './pick-confirm.js';
 const NIL = '00000000-0000-0000-0000-000000000000';
 
 /**
- * Each hot statement with parameters that match nothing. Not the claim's profile upsert: it would insert (a nil user
- * fails its foreign key), and its one-row plan is cheap; worker_profile's catalogue entries come with the confirm's write.
+ * Each hot statement with parameters that match nothing (`user`: a user only this transaction sees, for the claim's
+ * profile upsert and its foreign key). The claim last: it locks that user's new profile row until the rollback.
  */
-export function floorWarmUpStatements(): { text: string; params: unknown[] }[] {
+export function floorWarmUpStatements(user = NIL): { text: string; params: unknown[] }[] {
   const now = new Date(0).toISOString();
   return [
     { text: USER_TOKEN_STATE_SQL, params: [NIL] },
+    ...confirmPickWarmUp(),
     {
       text: CLAIM_SQL,
-      // The claim's 21 parameters (see claimNext): nobody holds a task, and the nil warehouse has none open.
-      params: [NIL, NIL, NIL, '{}', '{}', '{}', '{}', null, null, NIL, now, null, null, null, NIL, null, now, now, now, now, NIL],
+      // The claim's 18 parameters (see claimNext): the user holds no task, and the nil warehouse has none open.
+      params: [user, user, NIL, user, '{}', null, null, null, null, user, now, user, null, now, now, now, now, user],
     },
-    ...confirmPickWarmUp(),
   ];
 }
 
 /**
- * Sends every hot statement once on the connection of `tx` (a transaction the caller rolls back). A statement that
- * fails has been parsed all the same, and ends the transaction: the rest are not sent. Returns how many went through.
+ * Sends every hot statement once on the connection of `tx` (a transaction the caller rolls back, with the user it
+ * creates for the claim). A statement that fails has been parsed all the same, and ends the transaction: the rest are
+ * not sent. Returns how many went through.
  */
 export async function warmFloorStatements(tx: EntityManager): Promise<number> {
+  const [user] = await pgPrepared<{ id: string }>(
+    tx,
+    `insert into app_user (username, display_name, password_hash, roles) values ('warm-up-' || gen_random_uuid(), 'warm-up', '-', '{picker}') returning id`,
+    [],
+  );
   let ok = 0;
-  for (const s of floorWarmUpStatements()) {
+  for (const s of floorWarmUpStatements(user!.id)) {
     try {
       await pgPrepared(tx, s.text, s.params);
       ok++;

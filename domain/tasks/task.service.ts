@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { emit } from '../events/outbox.js';
 import type { Clock } from '../shared/clock.js';
 import { Conflict, Forbidden, NotFound } from '../shared/errors.js';
@@ -22,7 +22,6 @@ import { pgArray } from '../shared/sql.js';
 import { DEFAULT_TASK_ROLES, type ClaimInput, type CreateTaskInput, type TaskView } from './task.schemas.js';
 import { moveTask } from './task-status.js';
 import type { LocationRow } from '../layout/entities/location.entity.js';
-import type { WorkerProfileRow } from './entities/worker-profile.entity.js';
 
 /**
  * Claim scoring (one SQL expression, explainable on the supervisor board):
@@ -97,28 +96,29 @@ export async function createTask(em: EntityManager, warehouseId: string, input: 
 /** What the claim statement answers: the task handed out (fresh: claimed just now), its lines, the claim event as written. */
 export type ClaimRow = TaskRow & { fresh: boolean; lines: Record<string, unknown>[] | null; event: unknown };
 
-/** Locks (creating when missing) the claimer's profile row and reads what the claim scores with. */
-export const CLAIM_PROFILE_SQL = `
-    insert into worker_profile (user_id) values (?) on conflict (user_id) do update set updated_at = excluded.updated_at
-    returning equipment, zone_ids, last_x_mm, last_y_mm`;
-
-/** Finds the held task or takes the best open one, writes `task.claimed` and reads the lines (claimNext's second statement). */
+/**
+ * claimNext's one statement: locks (creating when missing) the claimer's profile row and reads what the claim scores
+ * with, finds the held task or takes the best open one, writes `task.claimed` and reads the lines.
+ */
 export const CLAIM_SQL = `
-    with cur as (select ${TASK_COLUMNS} from task where assignee_id = ? and status in ('claimed', 'in_progress')),
+    with prof as (
+      insert into worker_profile (user_id) values (?) on conflict (user_id) do update set updated_at = excluded.updated_at
+      returning equipment, zone_ids, last_x_mm, last_y_mm),
+    cur as (select ${TASK_COLUMNS} from task where assignee_id = ? and status in ('claimed', 'in_progress')),
     pick as (
-      select t.id from task t
+      select t.id from task t, prof
       where not exists (select 1 from cur) and t.warehouse_id = ? and t.status = 'open'
         and (t.reserved_for is null or t.reserved_for = ?)
         and t.roles && ?::text[]
-        and (t.equipment is null or t.equipment = any(?::text[]))
-        and (cardinality(?::uuid[]) = 0 or t.zone_id is null or t.zone_id = any(?::uuid[]))
+        and (t.equipment is null or t.equipment = any(prof.equipment))
+        and (cardinality(coalesce(?::uuid[], prof.zone_ids)) = 0 or t.zone_id is null or t.zone_id = any(coalesce(?::uuid[], prof.zone_ids)))
         and (?::text[] is null or t.type = any(?::text[]))
       order by
         (case when t.reserved_for = ? then 10000 else 0 end)
         + t.priority
         + least(extract(epoch from (?::timestamptz - t.created_at)) / 60.0, 30)
-        - (case when ?::int is null or t.x_mm is null then 0
-                else least((abs(t.x_mm - ?::int) + abs(t.y_mm - ?::int)) / 5000.0, 20) end) desc,
+        - (case when prof.last_x_mm is null or t.x_mm is null then 0
+                else least((abs(t.x_mm - prof.last_x_mm) + abs(t.y_mm - prof.last_y_mm)) / 5000.0, 20) end) desc,
         t.due_at asc nulls last, t.created_at, t.id
       limit 1
       for update of t skip locked),
@@ -145,13 +145,15 @@ export const CLAIM_SQL = `
 /**
  * Hands the caller the best open task they may do, or their current one if they already hold one.
  * Never gives one task to two people: the candidate row is taken with FOR UPDATE SKIP LOCKED, and a
- * unique index allows one active task per person. The worker's profile row is locked first, so two
- * claims by the same person (a retried request) serialize and the second returns the first's task.
+ * unique index allows one active task per person.
  *
- * Two statements (four round trips with BEGIN and COMMIT; a handheld claims hundreds of times a shift): the
- * profile lock, then one statement that finds the held task or takes the best open one through the task
- * lifecycle's guarded move, writes `task.claimed` to the outbox and reads the lines. The second statement takes
- * its snapshot after the profile lock was granted, so it sees a claim the same person committed meanwhile.
+ * One statement (issue 19: a handheld claims hundreds of times a shift): it locks the worker's profile row (creating
+ * it) and reads what the score needs from it, finds the held task or takes the best open one through the task
+ * lifecycle's guarded move, writes `task.claimed` to the outbox and reads the lines. Sent outside a transaction it is
+ * one round trip and commits on its own. Two claims by the same person at once (a retried request): the later one
+ * waits on the profile row, but its snapshot predates the first's commit, so it takes another task and the
+ * one-active-task index refuses it; sent again it finds the held task and returns it. Inside a caller's transaction
+ * that refusal is the caller's error.
  */
 export async function claimNext(
   em: EntityManager,
@@ -164,28 +166,20 @@ export async function claimNext(
   if (!canSeeWarehouse(actor, input.warehouseId)) throw new NotFound('Warehouse', input.warehouseId);
   const now = clock.now();
   const lease = new Date(now.getTime() + opts.leaseS * 1000).toISOString();
-  const profile = (await sqlPreparedOne<Pick<WorkerProfileRow, 'equipment' | 'zone_ids' | 'last_x_mm' | 'last_y_mm'>>(
-    em,
-    CLAIM_PROFILE_SQL,
-    [actor.id],
-  ))!;
   const roles = actor.roles.includes('admin') ? [...ROLES] : actor.roles;
-  const zones = input.zoneIds ?? profile.zone_ids;
-  const row = await sqlPreparedOne<ClaimRow>(em, CLAIM_SQL, [
+  const zones = input.zoneIds ? pgArray(input.zoneIds) : null;
+  const params = [
+    actor.id,
     actor.id,
     input.warehouseId,
     actor.id,
     pgArray(roles),
-    pgArray(profile.equipment),
-    pgArray(zones),
-    pgArray(zones),
+    zones,
+    zones,
     input.types ? pgArray(input.types) : null,
     input.types ? pgArray(input.types) : null,
     actor.id,
     now.toISOString(),
-    profile.last_x_mm,
-    profile.last_x_mm,
-    profile.last_y_mm,
     actor.id,
     input.deviceId ?? actor.deviceId ?? null,
     lease,
@@ -193,7 +187,19 @@ export async function claimNext(
     now.toISOString(),
     lease,
     actor.id,
-  ]);
+  ];
+  let row: ClaimRow | undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      row = await sqlPreparedOne<ClaimRow>(em, CLAIM_SQL, params);
+      break;
+    } catch (err) {
+      // The same person claiming twice at once (a retried request): the second statement's snapshot predates the
+      // first's commit, so it takes another task and the one-active-task index refuses it. Again, it finds the held one.
+      if (attempt >= 3 || em.isInTransaction() || !(err instanceof UniqueConstraintViolationException)) throw err;
+      if (!String((err as { constraint?: string }).constraint ?? err.message).includes('task_one_active_uq')) throw err;
+    }
+  }
   if (!row) return null;
   const { fresh, lines, event, ...task } = row;
   if (!fresh && task.warehouse_id !== input.warehouseId)

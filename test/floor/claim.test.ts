@@ -155,6 +155,30 @@ describe('eligibility, supervisor controls and leases', () => {
     expect((await call('POST', `${sys.url}/v1/tasks/${t.id}/heartbeat`, b!.token)).status).toBe(200);
   });
 
+  it('one person claiming several times at once (retried requests) gets one task, the same in every answer', async () => {
+    const [p] = await bulkUsers(sys, 'twice', 1, ['picker']);
+    // Reserved for them, so nobody else takes these; their claims race each other for the two.
+    const mine = await withTx(sys.rt.orm.em, async (tx) => [
+      await createTask(tx, sys.wh1, { type: 'replenish', priority: 70, qty: 1, reservedFor: p!.id }),
+      await createTask(tx, sys.wh1, { type: 'replenish', priority: 70, qty: 1, reservedFor: p!.id }),
+    ]);
+    for (let round = 0; round < 3; round++) {
+      const answers = await Promise.all(Array.from({ length: 6 }, () => claim(p!)));
+      expect(answers.map((r) => r.status)).toEqual(answers.map(() => 200));
+      expect(new Set(answers.map((r) => r.body.id)).size).toBe(1);
+      const held = await sql<ClaimedTaskRow>(
+        sys.rt.orm.em.fork(),
+        `select id, assignee_id from task where assignee_id = ? and status in ('claimed', 'in_progress')`,
+        [p!.id],
+      );
+      expect(held.map((t) => t.id)).toEqual([answers[0]!.body.id]);
+      expect((await call('POST', `${sys.url}/v1/tasks/${held[0]!.id}/release`, p!.token)).status).toBe(200);
+    }
+    await sql(sys.rt.orm.em.fork(), `update task set status = 'cancelled' where id = any(?::uuid[])`, [
+      `{${mine.map((t) => t.id).join(',')}}`,
+    ]);
+  });
+
   it('lists the board with cursor pagination, scoped to the warehouse', async () => {
     const page1 = await call('GET', `${sys.url}/v1/warehouses/${sys.wh1}/tasks?limit=100`, sup!.token);
     expect(page1.body.items).toHaveLength(100);

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit } from '../identity/audit.js';
 import { NotFound } from '../shared/errors.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
-import { pgArray, sql, sqlOne } from '../shared/sql.js';
+import { pgArray, sql, sqlOne, sqlPrepared } from '../shared/sql.js';
 import { cancelOrderTx } from './cancellation.js';
 import { getConnectorRow } from './connector.service.js';
 import { readDeliveryBody, topicAction } from './delivery-body.js';
@@ -37,7 +37,9 @@ export async function recordDeliveries(em: EntityManager, ds: readonly DeliveryT
   if (!ds.length) return [];
   const key = (connectorId: string, deliveryId: string) => `${connectorId}\n${deliveryId}`;
   const col = <K extends keyof DeliveryToStore>(k: K) => ds.map((d) => d[k] as string);
-  const fresh = await sql<StoredDeliveryRow>(
+  // Bound parameters of a prepared statement: the bodies (up to ~1 MB a batch) travel as parameter values. Through
+  // em.execute they were pasted into the statement text, and knex escaped the whole text one character at a time in JS.
+  const fresh = await sqlPrepared<StoredDeliveryRow>(
     em,
     `insert into webhook_delivery (connector_id, source, delivery_id, topic, raw_body, triggered_at)
     select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])
@@ -55,7 +57,7 @@ export async function recordDeliveries(em: EntityManager, ds: readonly DeliveryT
   const inserted = new Set(ids.keys());
   if (fresh.length < ds.length) {
     // Re-deliveries: committed before this insert (or by a racing one it waited for), so a new statement sees them.
-    const known = await sql<StoredDeliveryRow>(
+    const known = await sqlPrepared<StoredDeliveryRow>(
       em,
       `select id, connector_id, delivery_id from webhook_delivery
       where (connector_id, delivery_id) in (select * from unnest(?::uuid[], ?::text[]))`,

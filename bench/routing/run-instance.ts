@@ -34,21 +34,25 @@ export interface InstanceResult {
 
 /**
  * Solver variants for same-run comparisons (`--variants budget,prefix`): `default` is the
- * solver's default (`prefix` on the vehicles-first Solomon and Li & Lim classes, `budget` on X);
+ * solver's default (`prefix` on the vehicles-first Solomon and Li & Lim classes; on X, HGS up to
+ * 300 customers and SISR's `budget` beyond); `sisr` is SISR on every instance;
  * `budget` is the budget-sized epochs (the default on every class before the prefix schedule,
  * the same-run baseline of issue 17's time-window work); `prefix` is the budget-independent
  * schedule with a distance-recovery phase after each route elimination; `hgs` is the hybrid genetic
  * search on capacity-only problems (hgs/hgs.ts); `single` is one cool-down over the whole budget, which reproduces the
  * solver before epochs (commit 9504a49^) exactly at a fixed iteration count; `independent` is
- * the budget-independent doubling schedule of 9504a49.
+ * the budget-independent doubling schedule of 9504a49. The SISR schedule variants set
+ * `algorithm: 'sisr'` so that they stay SISR on the small X instances.
  */
 export const VARIANTS: Record<string, SolveOptions> = {
   default: {},
-  budget: { schedule: 'budget' },
-  prefix: { schedule: 'prefix' },
+  // SISR on every problem (the default on the X set before HGS up to 300 customers).
+  sisr: { algorithm: 'sisr' },
+  budget: { algorithm: 'sisr', schedule: 'budget' },
+  prefix: { algorithm: 'sisr', schedule: 'prefix' },
   // The prefix schedule restarting each recovery at a quarter of the first heat (its default until
   // 2026-11-30 13:40): the same-run baseline of the hot restarts.
-  'prefix-cold': { schedule: 'prefix', restartHeat: 0.25 },
+  'prefix-cold': { algorithm: 'sisr', schedule: 'prefix', restartHeat: 0.25 },
   // The second core: a helper thread searching with another seed, sharing the best plan.
   'two-threads': { threads: 2 },
   // The hybrid genetic search on capacity-only problems (hgs/hgs.ts), one and two threads.
@@ -58,9 +62,9 @@ export const VARIANTS: Record<string, SolveOptions> = {
   'hgs-ls': { algorithm: 'hgs', hgs: { education: 'anneal', annealPerJob: 0, mu: 25, lambda: 40 } },
   // The HGS of commit 731ea2c: feasible individuals only, educated by a short SISR annealing.
   'hgs-anneal': { algorithm: 'hgs', hgs: { education: 'anneal', mu: 4, lambda: 4 } },
-  'swap-star': { swapStar: true },
-  single: { minEpochS: Number.POSITIVE_INFINITY, minEpochIterations: Number.POSITIVE_INFINITY },
-  independent: { schedule: 'independent' },
+  'swap-star': { algorithm: 'sisr', swapStar: true },
+  single: { algorithm: 'sisr', minEpochS: Number.POSITIVE_INFINITY, minEpochIterations: Number.POSITIVE_INFINITY },
+  independent: { algorithm: 'sisr', schedule: 'independent' },
 };
 
 export interface RunOptions {

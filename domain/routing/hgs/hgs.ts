@@ -115,6 +115,21 @@ export function hgsApplies(S: SolutionState): boolean {
   return true;
 }
 
+/** Whether the vehicles have exactly one finite capacity dimension (HGS's penalised search, penalised-hgs.ts). */
+export function hgsOneCapacity(S: SolutionState): boolean {
+  const m = S.m;
+  let dims = 0;
+  for (const cap of [m.vCapW[0], m.vCapV[0], m.vCapP[0]]) if (Number.isFinite(cap)) dims++;
+  return dims === 1;
+}
+
+/**
+ * Largest CVRP on which the solver's default algorithm is HGS (solver.ts `hgsMaxJobs`): on the
+ * X set (README, 2026-11-30, seed 1, CPU clock) HGS led SISR up to 251 customers and trailed it
+ * from 303 on.
+ */
+export const HGS_DEFAULT_MAX_JOBS = 300;
+
 export interface HgsHooks {
   rng: Rng;
   /** True when the run must stop (budget, cancellation). Checked between offspring. */

@@ -345,9 +345,7 @@ export class PenalisedSearch {
     if (i >= this.la) return false;
     if (a === b && j >= i - 1 && j <= i + 1) return false;
     let delta = cost[pu * N + xx] - cost[pu * N + u] - cost[x * N + xx] - cost[v * N + y];
-    delta += reversed
-      ? cost[v * N + x] + cost[x * N + u] + cost[u * N + y] - cost[u * N + x]
-      : cost[v * N + u] + cost[x * N + y];
+    delta += reversed ? cost[v * N + x] + cost[x * N + u] + cost[u * N + y] - cost[u * N + x] : cost[v * N + u] + cost[x * N + y];
     if (a !== b) {
       const { cap, fixed } = this.d;
       const p = this.penalty;

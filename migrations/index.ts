@@ -28,6 +28,7 @@ import { Migration20261130051301_scan_resolve_covering } from './Migration202611
 import { Migration20261130133001_scan_resolve_index_only } from './Migration20261130133001_scan_resolve_index_only.js';
 import { Migration20261130140001_scan_resolve_sku_head } from './Migration20261130140001_scan_resolve_sku_head.js';
 import { Migration20261130162502_ledger_move_lean } from './Migration20261130162502_ledger_move_lean.js';
+import { Migration20261130164502_balance_sku_code } from './Migration20261130164502_balance_sku_code.js';
 import { Migration20261130051201_ledger_move_validates } from './Migration20261130051201_ledger_move_validates.js';
 import { Migration20261130163003_user_state_notify } from './Migration20261130163003_user_state_notify.js';
 
@@ -64,4 +65,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130140001_scan_resolve_sku_head', class: Migration20261130140001_scan_resolve_sku_head },
   { name: 'Migration20261130162502_ledger_move_lean', class: Migration20261130162502_ledger_move_lean },
   { name: 'Migration20261130163003_user_state_notify', class: Migration20261130163003_user_state_notify },
+  { name: 'Migration20261130164502_balance_sku_code', class: Migration20261130164502_balance_sku_code },
 ];

@@ -35,6 +35,8 @@ export const StockBalance = defineEntity({
         .foreignKeyName('stock_balance_sku_id_fkey')
         .deleteRule('no action')
         .updateRule('no action'),
+    /** The SKU's code, for a location scan's list (migrations/…164502_balance_sku_code.ts); null = read it from sku. */
+    sku_code: p.text().nullable(),
     lot: p.text().nullable(),
     expiry: p.date().nullable(),
     lpn_id: () =>
@@ -61,7 +63,7 @@ export const StockBalance = defineEntity({
     {
       name: 'stock_balance_location_idx',
       expression:
-        'CREATE INDEX stock_balance_location_idx ON public.stock_balance USING btree (location_id) INCLUDE (sku_id, lot, expiry, lpn_id, status, on_hand, reserved, updated_at, id) WHERE (on_hand > 0)',
+        'CREATE INDEX stock_balance_location_idx ON public.stock_balance USING btree (location_id) INCLUDE (sku_id, sku_code, lot, expiry, lpn_id, status, on_hand, reserved, updated_at, id) WHERE (on_hand > 0)',
     },
     {
       name: 'stock_balance_lot_idx',

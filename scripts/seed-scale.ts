@@ -50,7 +50,7 @@ export async function seedScale(o: ScaleOptions): Promise<string> {
       // Keep the schema current on a reused data set (the data, not the code, is what is expensive): new indexes
       // and functions come from the pending migrations.
       const orm = await createOrm(loadConfig({ ...process.env, DATABASE_URL: url, DATABASE_POOL_MAX: '1' } as NodeJS.ProcessEnv));
-      let applied = 0;
+      let applied: number;
       try {
         const done = await migrate(orm);
         applied = done.length;

@@ -14,6 +14,7 @@ import { taskView } from '../../domain/tasks/task.schemas.js';
 import { withTx } from '../../platform/db.js';
 import { actorOf } from '../auth/guard.js';
 import { problemSchema } from '../problem.schema.js';
+import { plainJsonSerializer } from '../plain-json.js';
 
 const whParams = z.object({ warehouseId: z.uuid() });
 const waveParams = z.object({ waveId: z.uuid() });
@@ -130,6 +131,7 @@ export async function pickingRoutes(fastify: FastifyInstance) {
     '/tasks/:taskId/lines/:lineId/confirm',
     {
       config: { roles: ['picker', 'supervisor'], idempotency: 'optional' },
+      serializerCompiler: plainJsonSerializer,
       schema: {
         tags: ['picking'],
         summary: 'Confirm a pick: location scan, item scan (GS1/SKU barcode, lot enforced), quantity, tote scan; idempotent',

@@ -27,6 +27,7 @@ import { taskWithLines } from '../../domain/tasks/task.repo.js';
 import { withTx } from '../../platform/db.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
 import { problemSchema } from '../problem.schema.js';
+import { plainJsonSerializer } from '../plain-json.js';
 
 const taskParams = z.object({ taskId: z.uuid() });
 const whParams = z.object({ warehouseId: z.uuid() });
@@ -43,6 +44,7 @@ export async function tasksRoutes(fastify: FastifyInstance) {
     '/tasks/claim',
     {
       config: { roles: FLOOR },
+      serializerCompiler: plainJsonSerializer,
       schema: {
         tags: ['tasks'],
         summary: 'Claim the next task (or get the one you hold); 204 when the pool has nothing for you',

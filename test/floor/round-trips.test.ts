@@ -13,6 +13,7 @@ import { planWave } from '../../domain/picking/wave-planning.js';
 import { systemClock } from '../../domain/shared/clock.js';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { keepPoolWarm, withTx } from '../../platform/db.js';
+import { taskView } from '../../domain/tasks/task.schemas.js';
 import { floorWarmUpStatements, warmFloorStatements } from '../../domain/picking/floor-warm-up.js';
 import { startTestSystem, type TestSystem } from '../harness/context.js';
 import { buildFloor, itemScanFor, type FloorFixture } from './fixture.js';
@@ -100,6 +101,8 @@ describe('handheld hot path round trips', () => {
     const claim = await counted('POST', '/v1/tasks/claim', { warehouseId: sys.wh1, types: ['pick'], deviceId: 'HH-RT' });
 
     expect(claim.status).toBe(200);
+    // Answered by JSON.stringify alone (api/plain-json.ts): still exactly what the schema describes.
+    expect(claim.body).toEqual(taskView.parse(claim.body));
     // One statement that commits on its own: no BEGIN, no COMMIT.
     expect(claim.queries.length, claim.queries.join('\n')).toBe(1);
     const again = await counted('POST', '/v1/tasks/claim', { warehouseId: sys.wh1, types: ['pick'], deviceId: 'HH-RT' });
@@ -120,6 +123,7 @@ describe('handheld hot path round trips', () => {
       };
       const r = await counted('POST', `/v1/tasks/${task.id}/lines/${line.id}/confirm`, body);
       expect(r.status, JSON.stringify(r.body)).toBe(200);
+      expect(r.body).toEqual(taskView.parse(r.body));
       expect(r.queries.length, r.queries.join('\n')).toBeLessThanOrEqual(4);
       perConfirm.push(r.queries.length);
 

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
+import { rateLimitStore } from './plugins/rate-limit-store.js';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
@@ -159,8 +160,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     global: true,
     max: config.API_RATE_LIMIT_PER_MIN,
     timeWindow: '1 minute',
-    redis: deps.redis,
-    nameSpace: `${config.REDIS_PREFIX}:rl:`,
+    // The plugin's Redis store, except on routes that set batchMs (webhooks): see rate-limit-store.ts.
+    store: rateLimitStore(deps.redis, `${config.REDIS_PREFIX}:rl:`, (err) => app.log.warn({ err }, 'rate-limit counts not added to Redis')),
     keyGenerator: (req) => (req.actor ? `${req.actor.kind}:${req.actor.id}` : `ip:${req.ip}`),
     allowList: (req) => !!req.routeOptions.config.public && !req.routeOptions.config.rateLimit,
   });

@@ -87,8 +87,9 @@ export async function planStops(em: EntityManager, planId: string): Promise<Stop
   );
 }
 
+/** In fleet order (by code): the order in which interchangeable vehicles are given routes (plan-problem.ts assembleDay). */
 export async function loadVehicles(em: EntityManager, ids: Iterable<string>): Promise<DayVehicle[]> {
-  const rows = await sql(em, `select ${VEHICLE_COLUMNS} from vehicle where id = any(?::uuid[]) order by id`, [uuidArray(ids)]);
+  const rows = await sql(em, `select ${VEHICLE_COLUMNS} from vehicle where id = any(?::uuid[]) order by code, id`, [uuidArray(ids)]);
   return rows.map(toVehicle);
 }
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkSolution } from '../routing/checker.js';
+import { evaluateRoute } from '../routing/describe.js';
 import { GreatCircleMatrixProvider } from '../routing/matrix/great-circle.js';
 import { solve } from '../routing/solver.js';
 import { demoDeliveries, demoFleet, DEMO_DEPOT } from '../../scripts/seed/dispatch.seed.js';
@@ -70,5 +71,32 @@ describe('delivery day → solver problem', () => {
     const ix = indexDay(input);
     const full = fullProblem(input, ix, gc.compute(ix.points));
     expect(initialRoutes(full, ix, { 'veh-1': ['shp-004', 'gone', 'shp-001'] })).toEqual([{ vehicleIndex: 1, jobs: [4, 1] }]);
+  });
+
+  it('gives the planned routes to the first interchangeable vehicles in fleet order; locked or different vehicles keep theirs', () => {
+    // veh-0..2: three identical large vans; veh-3: a medium van.
+    const input = day(6, 3, 4);
+    const ix = indexDay(input);
+    const full = fullProblem(input, ix, gc.compute(ix.points));
+    const route = (vehicleId: string, ids: string[]) => ({ vehicleId, stops: ids.map((jobId) => ({ jobId })) });
+    const solution = {
+      routes: [route('veh-2', ['shp-000', 'shp-001']), route('veh-3', ['shp-002']), route('veh-1', ['shp-003'])],
+      unassigned: [],
+    } as unknown as Parameters<typeof assembleDay>[3];
+    const out = assembleDay(input, ix, full, solution);
+    const byVehicle = Object.fromEntries(out.routes.map((r) => [r.vehicleId, r.stops.map((x) => x.jobId)]));
+    // Fleet order kept among the vans used (veh-1's route first, then veh-2's), on veh-0 and veh-1.
+    expect(byVehicle).toEqual({ 'veh-0': ['shp-003'], 'veh-1': ['shp-000', 'shp-001'], 'veh-3': ['shp-002'] });
+    // Same cost as the solver's own assignment.
+    const asSolved = [evaluateRoute(full, 2, [0, 1]), evaluateRoute(full, 3, [2]), evaluateRoute(full, 1, [3])];
+    expect(out.cost).toBeCloseTo(
+      asSolved.reduce((a, r) => a + r.cost, 0),
+      6,
+    );
+
+    // A vehicle with locked stops is not interchangeable: its route stays on it.
+    const locked = { ...input, locked: { 'veh-2': ['shp-000'] } };
+    const lockedOut = assembleDay(locked, indexDay(locked), full, solution);
+    expect(lockedOut.routes.map((r) => r.vehicleId).sort()).toEqual(['veh-0', 'veh-2', 'veh-3']);
   });
 });

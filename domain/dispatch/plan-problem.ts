@@ -186,6 +186,7 @@ export function assembleDay(
     for (const b of r.breaks ?? []) at[b.breakIndex] = b.afterStop;
     solvedBreaks.set(r.vehicleId, at);
   }
+  firstVehiclesFirst(input, solved, solvedBreaks);
   const routes: AssembledDay['routes'] = [];
   full.vehicles.forEach((veh, i) => {
     const prefix = lockedJobs(input, ix, veh.id);
@@ -210,4 +211,56 @@ export function assembleDay(
     distanceM: routes.reduce((a, r) => a + r.distanceM, 0),
     durationS: routes.reduce((a, r) => a + r.durationS, 0),
   };
+}
+
+/** Everything about a vehicle that the plan's cost and feasibility depend on (its id and break ids aside). */
+function profileKey(v: DayVehicle): string {
+  return JSON.stringify([
+    v.capacityWeightG,
+    v.capacityVolumeMm3,
+    v.capacityPallets ?? null,
+    v.costPerKmMinor,
+    v.costPerHourMinor,
+    v.fixedCostMinor,
+    v.shiftStartS,
+    v.shiftEndS,
+    v.maxDurationS,
+    v.maxDistanceM ?? null,
+    v.depotLat,
+    v.depotLng,
+    v.openRoute ?? false,
+    [...(v.skills ?? [])].sort(),
+    (v.breaks ?? []).map((b) => [b.startS, b.endS, b.durationS]),
+  ]);
+}
+
+/**
+ * Among interchangeable vehicles (same profile, nothing locked on them), the solver's routes go to
+ * the first ones in fleet order: swapping two such vehicles changes neither cost nor feasibility,
+ * but which van goes out should not depend on the search's luck. The dispatcher sees the same vans
+ * used day after day, and a driver set on the first van of a kind gets a route whenever one of that
+ * kind goes out.
+ */
+function firstVehiclesFirst(input: DayPlanInput, solved: Map<string, number[]>, solvedBreaks: Map<string, number[]>): void {
+  const groups = new Map<string, string[]>();
+  for (const v of input.vehicles) {
+    if ((input.locked[v.id] ?? []).length) continue;
+    const key = profileKey(v);
+    const g = groups.get(key);
+    if (g) g.push(v.id);
+    else groups.set(key, [v.id]);
+  }
+  for (const ids of groups.values()) {
+    const used = ids.filter((id) => (solved.get(id) ?? []).length > 0);
+    const seqs = used.map((id) => solved.get(id)!);
+    const breaks = used.map((id) => solvedBreaks.get(id));
+    for (const id of ids) {
+      solved.delete(id);
+      solvedBreaks.delete(id);
+    }
+    seqs.forEach((seq, k) => {
+      solved.set(ids[k]!, seq);
+      if (breaks[k]) solvedBreaks.set(ids[k]!, breaks[k]!);
+    });
+  }
 }

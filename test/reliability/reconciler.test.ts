@@ -160,18 +160,23 @@ describe('Redis eviction policy', () => {
       },
     );
     try {
-      const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 1 });
+      // A fresh client per attempt: an ioredis client whose first connect failed is reconnecting on
+      // its own, and connect() on it rejects however soon the server comes up.
+      let r: Redis | undefined;
       await waitFor(
-        () =>
-          r.connect().then(
-            () => true,
-            () => false,
-          ),
+        () => {
+          const attempt = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+          attempt.on('error', () => undefined);
+          return attempt.connect().then(
+            () => ((r = attempt), true),
+            () => (attempt.disconnect(), false),
+          );
+        },
         10_000,
         'redis-server',
       );
-      await expect(assertNoEviction(r)).rejects.toThrow(/noeviction/);
-      r.disconnect();
+      await expect(assertNoEviction(r!)).rejects.toThrow(/noeviction/);
+      r!.disconnect();
       await expect(createRuntime('test', testConfig(sys.config.DATABASE_URL, { REDIS_URL: `redis://127.0.0.1:${port}` }))).rejects.toThrow(
         /maxmemory-policy is "allkeys-lru"/,
       );

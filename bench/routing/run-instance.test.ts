@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { checkSolution } from '../../domain/routing/checker.js';
 import { cvrpToProblem, parseCvrplib } from '../../domain/routing/instances/cvrplib.js';
 import { parseSol } from '../../domain/routing/instances/sol-writer.js';
-import { runInstance } from './run-instance.js';
+import { runInstance, variantLabel } from './run-instance.js';
 
 const DATA = fileURLToPath(new URL('../data/routing', import.meta.url));
 
@@ -64,5 +64,14 @@ describe('runInstance', () => {
     const r = await runInstance(join(dir, 'C1_2_X.TXT'), { timeLimitS: 1, maxIterations: 300, seed: 1, solomon: 'hierarchical' });
     expect(r).toMatchObject({ instance: 'C1_2_X', bks: 500, bksVehicles: 2, convention: 'hierarchical', feasible: true });
     expect(r.gapPct).toBeCloseTo(((r.cost - 500) / 500) * 100, 1);
+  });
+
+  it('says when a variant searches on two threads (twice the CPU on the CPU clock)', async () => {
+    const one = await runInstance(`${DATA}/X-n101-k25.vrp`, { timeLimitS: 0.3, seed: 1, solomon: 'hierarchical', variant: 'hgs' });
+    const two = await runInstance(`${DATA}/X-n101-k25.vrp`, { timeLimitS: 0.3, seed: 1, solomon: 'hierarchical', variant: 'two-threads' });
+    expect(one).toMatchObject({ threads: 1, feasible: true });
+    expect(two).toMatchObject({ threads: 2, feasible: true });
+    expect(variantLabel('default', 'cpu')).toBe('default (1 thread)');
+    expect(variantLabel('two-threads', 'cpu')).toMatch(/^two-threads \(2 threads, .*2× the CPU of a 1-thread run\)$/);
   });
 });

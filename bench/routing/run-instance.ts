@@ -25,6 +25,8 @@ export interface InstanceResult {
   bestAtS: number;
   /** Solver variant (see VARIANTS). */
   variant: string;
+  /** Search threads of the variant (more than 1: that many cores, each with the whole budget). */
+  threads: number;
   /**
    * Anytime curve: what a separate run of each checkpoint's length returns on the same seed
    * (the epochs are sized to the budget, so a longer run's intermediate best is not it).
@@ -66,6 +68,21 @@ export const VARIANTS: Record<string, SolveOptions> = {
   single: { algorithm: 'sisr', minEpochS: Number.POSITIVE_INFINITY, minEpochIterations: Number.POSITIVE_INFINITY },
   independent: { algorithm: 'sisr', schedule: 'independent' },
 };
+
+/** Threads a variant searches on (solveParallel's `threads`; 1 unless the variant sets more). */
+export function variantThreads(variant: string): number {
+  return VARIANTS[variant]?.threads ?? 1;
+}
+
+/**
+ * How a variant's runs are budgeted, for the bench's output: a multi-thread variant uses that many
+ * cores, and on the CPU clock each of its threads gets the whole checkpoint in CPU seconds.
+ */
+export function variantLabel(variant: string, clock: 'wall' | 'cpu' | undefined): string {
+  const t = variantThreads(variant);
+  if (t === 1) return `${variant} (1 thread)`;
+  return `${variant} (${t} threads${clock === 'cpu' ? `, each thread the checkpoint's CPU seconds: ${t}× the CPU of a 1-thread run` : ', same wall time as a 1-thread run'})`;
+}
 
 export interface RunOptions {
   timeLimitS: number;
@@ -151,6 +168,7 @@ export async function runInstance(file: string, o: RunOptions): Promise<Instance
     iterations: sol.iterations,
     bestAtS: Math.round(bestAtS * 100) / 100,
     variant,
+    threads: variantThreads(variant),
   };
   if (!isVrp) {
     res.bksVehicles = bksVehicles;

@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { runInstanceCurve, VARIANTS, type InstanceResult, type RunOptions } from './run-instance.js';
+import { runInstanceCurve, variantLabel, variantThreads, VARIANTS, type InstanceResult, type RunOptions } from './run-instance.js';
 
 /**
  * npm run bench:routing -- --instances <files or dirs> --time-limit <s> --seeds 1,2,3 --json
@@ -103,12 +103,15 @@ async function runParallel(
 async function main(): Promise<void> {
   const { files, opts, json, parallel, seeds, variants } = parseArgs(process.argv.slice(2));
   const results: InstanceResult[] = [];
+  // Say up front which variants search on more than one thread (they use that many cores).
+  if (!json && variants.some((v) => variantThreads(v) > 1))
+    console.log(`variants: ${variants.map((v) => variantLabel(v, opts.clock)).join('; ')}`);
   const print = (r: InstanceResult): void => {
     results.push(r);
     if (json) console.log(JSON.stringify(r));
     else
       console.log(
-        `${r.instance.padEnd(12)} ${variants.length > 1 ? `${r.variant.padEnd(12)}` : ''}cost ${r.cost} bks ${r.bks ?? '-'} gap ${r.gapPct ?? '-'}% time ${r.timeS}s vehicles ${r.vehicles}${r.bksVehicles != null ? `/${r.bksVehicles}` : ''} feasible ${r.feasible}`,
+        `${r.instance.padEnd(12)} ${variants.length > 1 ? `${r.variant.padEnd(12)}` : ''}${variantThreads(r.variant) > 1 ? `[${variantThreads(r.variant)} threads] ` : ''}cost ${r.cost} bks ${r.bks ?? '-'} gap ${r.gapPct ?? '-'}% time ${r.timeS}s vehicles ${r.vehicles}${r.bksVehicles != null ? `/${r.bksVehicles}` : ''} feasible ${r.feasible}`,
       );
   };
   for (const seed of seeds) {
@@ -117,7 +120,7 @@ async function main(): Promise<void> {
     else for (const f of files) for (const r of await runInstanceCurve(f, o, variants)) print(r);
   }
   for (const v of variants) {
-    if (variants.length > 1) console.log(`\n=== variant ${v}`);
+    if (variants.length > 1) console.log(`\n=== variant ${variantLabel(v, opts.clock)}`);
     printCurve(
       results.filter((r) => r.variant === v),
       opts.checkpoints!,

@@ -163,12 +163,13 @@ export async function seedScale(o: ScaleOptions): Promise<string> {
   await step(
     'balances',
     `
-    insert into stock_balance (warehouse_id, location_id, sku_id, sku_code, lot, expiry, lpn_id, status, on_hand, reserved)
-    select $1, coalesce(p.location_id, l.id), s.id, 'SKU-' || lpad(s.n::text, 7, '0'), case when s.n % 6 = 3 then 'L' || (s.n % 97) end, case when s.n % 6 = 3 then date '2027-01-01' + (s.n % 300) end,
+    insert into stock_balance (warehouse_id, location_id, location_code, sku_id, sku_code, lot, expiry, lpn_id, status, on_hand, reserved)
+    select $1, lc.id, lc.code, s.id, 'SKU-' || lpad(s.n::text, 7, '0'), case when s.n % 6 = 3 then 'L' || (s.n % 97) end, case when s.n % 6 = 3 then date '2027-01-01' + (s.n % 300) end,
       p.id, 'available', 0, 0
     from sku_n s cross join (values (0), (1)) side(k)
       join loc_n l on l.n = case side.k when 0 then (s.n * 2) % $2 else (s.n * 2 + 1 + $2 / 2) % $2 end
-      left join lpn_n p on side.k = 1 and s.n % 10 = 0 and p.n = s.n / 10`,
+      left join lpn_n p on side.k = 1 and s.n % 10 = 0 and p.n = s.n / 10
+      join location lc on lc.id = coalesce(p.location_id, l.id)`,
     [SCALE_WAREHOUSE_ID, nLoc],
   );
   // Side A: the pick-face balance (no LPN at location 2n); side B: the other one.

@@ -3,10 +3,10 @@
  * the GTIN names), the location or the LPN, with its stock in the warehouse (at most 50 balances).
  * Index probes only: barcode → SKU, a pack level's quantity and the SKU's header by index-only scans, sku.code,
  * location (warehouse_id, code), license_plate code/sscc, then index-only scans of the covering indexes on
- * stock_balance (by SKU, by location, by LPN) and of sku (id) INCLUDE (code, …) for a location's SKU codes: 13–22
- * buffer pages per item scan (2–3 of them outside shared_buffers), ~75 per location scan at 500k SKUs
- * (migrations/…133001_scan_resolve_index_only.ts, …140001_scan_resolve_sku_head.ts; `npm run bench -- scan` prints
- * them).
+ * stock_balance (by SKU, by location, by LPN), whose entries carry the SKU and location codes the lists show: at 500k
+ * SKUs / 50k locations 12–17 buffer pages per item scan, 10 per LPN scan, 11 per location scan
+ * (migrations/…133001_scan_resolve_index_only.ts, …140001_scan_resolve_sku_head.ts, …164502_balance_sku_code.ts,
+ * …200101_balance_location_code.ts; `npm run bench -- scan` prints them).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isScanError, parseScan, splitSymbology, toGtin14, type ParseScanOptions, type ScanResult } from '../scanning/index.js';

@@ -27,6 +27,8 @@ export const StockBalance = defineEntity({
         .foreignKeyName('stock_balance_location_id_fkey')
         .deleteRule('no action')
         .updateRule('no action'),
+    /** The location's code, for item and LPN scans' lists (migrations/…200101_balance_location_code.ts); null = read it from location. */
+    location_code: p.text().nullable(),
     sku_id: () =>
       p
         .manyToOne(Sku)
@@ -72,12 +74,12 @@ export const StockBalance = defineEntity({
     {
       name: 'stock_balance_lpn_idx',
       expression:
-        'CREATE INDEX stock_balance_lpn_idx ON public.stock_balance USING btree (lpn_id) INCLUDE (location_id, sku_id, lot, expiry, status, on_hand, reserved, updated_at, id) WHERE (lpn_id IS NOT NULL)',
+        'CREATE INDEX stock_balance_lpn_idx ON public.stock_balance USING btree (lpn_id) INCLUDE (location_id, location_code, sku_id, sku_code, lot, expiry, status, on_hand, reserved, updated_at, id) WHERE (lpn_id IS NOT NULL)',
     },
     {
       name: 'stock_balance_sku_idx',
       expression:
-        'CREATE INDEX stock_balance_sku_idx ON public.stock_balance USING btree (sku_id, warehouse_id) INCLUDE (location_id, lot, expiry, lpn_id, status, on_hand, reserved, updated_at, id) WHERE (on_hand > 0)',
+        'CREATE INDEX stock_balance_sku_idx ON public.stock_balance USING btree (sku_id, warehouse_id) INCLUDE (location_id, location_code, lot, expiry, lpn_id, status, on_hand, reserved, updated_at, id) WHERE (on_hand > 0)',
     },
     { name: 'stock_balance_wh_id_idx', properties: ['warehouse_id', 'id'] },
   ],

@@ -4,6 +4,7 @@ import { attachSocketGateway } from './socket/gateway.js';
 import { configOrExit, createRuntime, type Runtime } from '../platform/runtime.js';
 import { keepPoolWarm } from '../platform/db.js';
 import { warmFloorStatements } from '../domain/picking/floor-warm-up.js';
+import { prewarmScanRelations } from '../domain/inventory/scan-prewarm.js';
 
 /** Starts one API process (HTTP + Socket.IO). Returns a stop function. */
 export async function startApi(rt: Runtime, port = rt.config.PORT, host = rt.config.HOST) {
@@ -35,6 +36,16 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   );
   const api = await startApi(rt);
   rt.logger.info({ port: api.port }, 'api listening');
+  // The scan relations into the OS page cache, in the background (domain/inventory/scan-prewarm.ts).
+  const t1 = Date.now();
+  prewarmScanRelations(rt.orm.em.fork()).then(
+    (blocks) =>
+      rt.logger.info(
+        { blocks, ms: Date.now() - t1 },
+        blocks === undefined ? 'no pg_prewarm: scan relations not prewarmed' : 'scan relations prefetched',
+      ),
+    (err: unknown) => rt.logger.warn({ err }, 'scan relation prewarm failed'),
+  );
   const shutdown = async () => {
     await api.stop();
     await rt.close();

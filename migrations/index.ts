@@ -30,6 +30,7 @@ import { Migration20261130140001_scan_resolve_sku_head } from './Migration202611
 import { Migration20261130162502_ledger_move_lean } from './Migration20261130162502_ledger_move_lean.js';
 import { Migration20261130164502_balance_sku_code } from './Migration20261130164502_balance_sku_code.js';
 import { Migration20261130200101_balance_location_code } from './Migration20261130200101_balance_location_code.js';
+import { Migration20261130200102_pg_prewarm } from './Migration20261130200102_pg_prewarm.js';
 import { Migration20261130051201_ledger_move_validates } from './Migration20261130051201_ledger_move_validates.js';
 import { Migration20261130163003_user_state_notify } from './Migration20261130163003_user_state_notify.js';
 
@@ -68,4 +69,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130163003_user_state_notify', class: Migration20261130163003_user_state_notify },
   { name: 'Migration20261130164502_balance_sku_code', class: Migration20261130164502_balance_sku_code },
   { name: 'Migration20261130200101_balance_location_code', class: Migration20261130200101_balance_location_code },
+  { name: 'Migration20261130200102_pg_prewarm', class: Migration20261130200102_pg_prewarm },
 ];

@@ -250,6 +250,45 @@ describe('webhook intake (workers running)', () => {
 });
 
 describe('crash between acknowledge and processing', () => {
+  it('enqueues one import job per stored batch, not one per delivery, and imports every delivery exactly once', async () => {
+    const src = JSON.parse(fixtureRaw('shopify/orders-create.shopify-sample-notification.json'));
+    const ids = Array.from({ length: 40 }, (_, i) => 123_457_000 + i);
+    const queue = sys.rt.queues.get('webhook-intake');
+    const jobs = async () => Object.values(await queue.getJobCounts('waiting', 'prioritized', 'delayed')).reduce((a, b) => a + b, 0);
+    const before = await jobs();
+    // Concurrent deliveries share the edge's group-commit inserts; no worker runs yet.
+    const answers = await Promise.all(
+      ids.map((id) =>
+        postShopify(sys, shop.id, SHOP_SECRET, JSON.stringify({ ...src, id, cancelled_at: null }), { webhookId: `batch-${id}` }),
+      ),
+    );
+    expect(answers.map((r) => r.status)).toEqual(ids.map(() => 200));
+    await waitFor(async () => (await jobs()) > before, 'jobs enqueued');
+    await new Promise((r) => setTimeout(r, 300));
+    const enqueued = (await jobs()) - before;
+    expect(enqueued).toBeGreaterThan(0);
+    expect(enqueued).toBeLessThan(ids.length);
+    const w = await sys.startWorkers();
+    try {
+      await drained(sys, shop.id);
+      expect(
+        await count(sys, `select count(*) as n from sales_order where connector_id = ? and external_id = any(?::text[])`, [
+          shop.id,
+          `{${ids.join(',')}}`,
+        ]),
+      ).toBe(ids.length);
+      expect(
+        await count(
+          sys,
+          `select count(*) as n from webhook_delivery where connector_id = ? and delivery_id like 'batch-%' and status = 'processed'`,
+          [shop.id],
+        ),
+      ).toBe(ids.length);
+    } finally {
+      await w.stop();
+    }
+  });
+
   it('imports a delivery acknowledged while no worker ran, exactly once, even when its job was lost', async () => {
     const src = JSON.parse(fixtureRaw('shopify/orders-create.shopify-sample-notification.json'));
     const raw = JSON.stringify({ ...src, id: 123456789, cancelled_at: null });

@@ -7,7 +7,7 @@ import { verifyBase64Hmac } from '../../domain/orders/hmac.js';
 import { applyComplianceWebhook, isComplianceTopic } from '../../domain/orders/privacy.service.js';
 import { withTx } from '../../platform/db.js';
 import { GroupCommit } from '../../platform/group-commit.js';
-import { readDeliveryBody, topicAction } from '../../domain/orders/delivery-body.js';
+import { checkDeliveryBody, topicAction } from '../../domain/orders/delivery-body.js';
 import {
   recordDeadLetter,
   recordDeliveries,
@@ -184,9 +184,9 @@ export async function webhookRoutes(fastify: FastifyInstance) {
     }
     if (!c.row.webhooks_enabled) return { ok: true, ignored: 'webhooks disabled for this connector', deliveryId };
     const text = raw.toString('utf8');
-    // Read here only to refuse what can never become an order (400/422, dead-lettered, nothing stored); the importer
-    // reads the stored body through the same function.
-    const read = readDeliveryBody(kind, action, text);
+    // Checked here only to refuse what can never become an order (400/422, dead-lettered, nothing stored); the importer
+    // reads the stored body with the same checks and builds the order.
+    const read = checkDeliveryBody(kind, action, text);
     if (!read.ok) {
       await recordDeadLetter(app.orm.em.fork(), {
         connectorId,

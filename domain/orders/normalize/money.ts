@@ -1,3 +1,4 @@
+import { z } from 'zod';
 /**
  * Money in integer minor units. Exponents from ISO 4217 (currencies whose minor unit is not 2).
  * Decimal strings are converted exactly (no floating point); extra digits round half away from zero.
@@ -36,11 +37,24 @@ export function currencyExponent(currency: string): number {
   return EXPONENT[currency.toUpperCase()] ?? 2;
 }
 
+/** A plain decimal amount as a storefront writes it ("394.00", "-5", ".5"), sign, integer part and fraction. */
+const DECIMAL = /^(-?)(\d*)(?:\.(\d*))?$/;
+const isDecimal = (s: string) => {
+  const m = DECIMAL.exec(s.trim());
+  return s === '' || (!!m && (m[2] !== '' || !!m[3]));
+};
+
+/**
+ * An amount field of a storefront body: a number, or a string toMinor can read (empty = 0). In the storefront
+ * schemas, so a body with an unreadable amount is refused naming the field, at the webhook edge as by the importer.
+ */
+export const amountField = z.union([z.string().refine(isDecimal, 'not a decimal amount'), z.number()]);
+
 /** "394.00" HKD → 39400; throws on anything that is not a plain decimal amount. */
 export function toMinor(amount: string | number | null | undefined, currency: string): number {
   if (amount === null || amount === undefined || amount === '') return 0;
   const s = typeof amount === 'number' ? numberToPlain(amount) : amount.trim();
-  const m = /^(-?)(\d*)(?:\.(\d*))?$/.exec(s);
+  const m = DECIMAL.exec(s);
   if (!m || (m[2] === '' && !m[3])) throw new Error(`not a decimal amount: ${JSON.stringify(amount)}`);
   const exp = currencyExponent(currency);
   const frac = (m[3] ?? '').padEnd(exp + 1, '0');

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { toMinor } from './money.js';
+import { amountField, toMinor } from './money.js';
 import { cleanNote, cleanText, countryCode, normalizePhone } from './text.js';
 import { describeIssues, isoDate, MAX_LINE_QTY, NotAnOrder, priorityOf, type Address, type NormalizedOrder } from './normalized-order.js';
 
 /** The parts of a Shopify REST Order (webhook `orders/*` body, Admin API 2024+) we read; the rest passes through. */
-const money = z.union([z.string(), z.number()]).nullish();
+const money = amountField.nullish();
 const shopifyAddress = z
   .object({
     name: z.string().nullish(),
@@ -107,11 +107,29 @@ function coords(latIn: number | string | null | undefined, lngIn: number | strin
   return { lat, lng };
 }
 
-/** Shopify order JSON → normalized order; throws NotAnOrder with the reason when it is not one. */
-export function mapShopifyOrder(body: unknown): NormalizedOrder {
+export type ShopifyOrder = z.infer<typeof shopifyOrderSchema>;
+
+/** A shipped line's quantity: current_quantity reflects edits and removals after checkout (Admin API 2023-01+). */
+const shipQty = (l: ShopifyOrder['line_items'][number], cancelled: boolean) =>
+  l.requires_shipping === false ? 0 : cancelled ? l.quantity : (l.current_quantity ?? l.quantity);
+
+/**
+ * Whether a Shopify body can become an order, without building it: the schema (its issues name the field) and the one
+ * rule beyond it. Throws NotAnOrder. The webhook edge refuses with this alone (422); `mapShopifyOrder` starts with it,
+ * so the two cannot disagree.
+ */
+export function checkShopifyOrder(body: unknown): ShopifyOrder {
   const p = shopifyOrderSchema.safeParse(body);
   if (!p.success) throw new NotAnOrder(`not a Shopify order: ${describeIssues(p.error)}`);
   const o = p.data;
+  if (!o.cancelled_at && !o.line_items.some((l) => shipQty(l, false) > 0))
+    throw new NotAnOrder('the order has no line item that needs shipping');
+  return o;
+}
+
+/** Shopify order JSON → normalized order; throws NotAnOrder with the reason when it is not one. */
+export function mapShopifyOrder(body: unknown): NormalizedOrder {
+  const o = checkShopifyOrder(body);
   const cur = o.currency.toUpperCase();
   const tags = (o.tags ?? '')
     .split(',')
@@ -122,10 +140,8 @@ export function mapShopifyOrder(body: unknown): NormalizedOrder {
   const attr = (name: string) => o.note_attributes?.find((a) => a.name.toLowerCase() === name)?.value;
   const cancelled = !!o.cancelled_at;
   const lines = o.line_items
-    .filter((l) => l.requires_shipping !== false)
-    // current_quantity reflects edits and removals after checkout (Admin API 2023-01+); a cancelled
-    // order keeps its original quantities so the record still shows what was ordered.
-    .map((l) => ({ l, qty: cancelled ? l.quantity : (l.current_quantity ?? l.quantity) }))
+    // A cancelled order keeps its original quantities so the record still shows what was ordered.
+    .map((l) => ({ l, qty: shipQty(l, cancelled) }))
     .filter(({ qty }) => qty > 0)
     .map(({ l, qty }) => ({
       externalLineId: l.id != null ? String(l.id) : undefined,
@@ -139,7 +155,6 @@ export function mapShopifyOrder(body: unknown): NormalizedOrder {
         ? l.discount_allocations.reduce((s, d) => s + toMinor(d.amount, cur), 0)
         : toMinor(l.total_discount, cur),
     }));
-  if (lines.length === 0 && !cancelled) throw new NotAnOrder('the order has no line item that needs shipping');
   return {
     externalId: String(o.id),
     externalNumber: cleanText(o.name ?? (o.order_number != null ? String(o.order_number) : undefined), 40),

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { toMinor } from './money.js';
+import { amountField, toMinor } from './money.js';
 import { cleanNote, cleanText, countryCode, normalizePhone } from './text.js';
 import { describeIssues, isoDate, MAX_LINE_QTY, NotAnOrder, priorityOf, type Address, type NormalizedOrder } from './normalized-order.js';
 
 /** The parts of a WooCommerce REST v3 order (the `order.*` webhook body) we read. */
-const money = z.union([z.string(), z.number()]).nullish();
+const money = amountField.nullish();
 const wcAddress = z
   .object({
     first_name: z.string().nullish(),
@@ -79,11 +79,19 @@ function addr(a: z.infer<typeof wcAddress> | null | undefined, fallbackEmail?: s
 // WooCommerce statuses that mean the shop no longer wants the order shipped.
 const CANCELLED = new Set(['cancelled', 'refunded', 'failed', 'trash']);
 
-/** WooCommerce order JSON → normalized order; throws NotAnOrder with the reason when it is not one. */
-export function mapWooOrder(body: unknown): NormalizedOrder {
+/**
+ * Whether a WooCommerce body can become an order, without building it (the schema; its issues name the field). Throws
+ * NotAnOrder. The webhook edge refuses with this alone (422); `mapWooOrder` starts with it.
+ */
+export function checkWooOrder(body: unknown): z.infer<typeof wooOrderSchema> {
   const p = wooOrderSchema.safeParse(body);
   if (!p.success) throw new NotAnOrder(`not a WooCommerce order: ${describeIssues(p.error)}`);
-  const o = p.data;
+  return p.data;
+}
+
+/** WooCommerce order JSON → normalized order; throws NotAnOrder with the reason when it is not one. */
+export function mapWooOrder(body: unknown): NormalizedOrder {
+  const o = checkWooOrder(body);
   const cur = o.currency.toUpperCase();
   const shippingMethod = cleanText(o.shipping_lines?.[0]?.method_title ?? o.shipping_lines?.[0]?.method_id ?? undefined);
   const meta = (key: string) => o.meta_data?.find((m) => m.key === key)?.value;

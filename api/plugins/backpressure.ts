@@ -7,6 +7,7 @@ import { sqlOne } from '../../domain/shared/sql.js';
 import type { Orm } from '../../platform/db.js';
 import { PROBLEM_BASE, sendProblem } from '../problem.js';
 import { metricsRegistry } from './metrics.js';
+import { RetryAfter } from './retry-after.js';
 
 const BACKLOG_EVERY_MS = 500;
 /**
@@ -32,7 +33,7 @@ const shedTotal = new Counter({
   registers: [metricsRegistry],
 });
 // The gauges read the latest gate of each route at scrape time (a second app in the same process, in tests, takes over).
-const gates = new Map<string, { inflight: () => number; queue?: () => IntakeQueue; backlog: () => number }>();
+const gates = new Map<string, { inflight: () => number; queue?: () => IntakeQueue; backlog: () => number; retryAfterS: () => number }>();
 new Gauge({
   name: 'intake_inflight',
   help: 'Intake requests admitted and not yet answered, on this process',
@@ -58,6 +59,15 @@ new Gauge({
   registers: [metricsRegistry],
   collect() {
     for (const [route, g] of gates) if (g.queue) this.set({ route }, g.queue().waitMs / 1000);
+  },
+});
+new Gauge({
+  name: 'intake_retry_after_seconds',
+  help: 'Retry-After an in-process intake refusal would carry now (grows while an overload lasts; 1 when there is none)',
+  labelNames: ['route'],
+  registers: [metricsRegistry],
+  collect() {
+    for (const [route, g] of gates) this.set({ route }, g.retryAfterS());
   },
 });
 new Gauge({
@@ -216,25 +226,17 @@ export function intakeBackpressure(
 ): IntakeGate {
   const c = app.config;
   let inflight = 0;
-  // Refused and admitted requests of the current and the previous second, for the Retry-After of an in-process refusal.
-  let second = { at: 0, shed: 0, admitted: 0 };
-  let last = { shed: 0, admitted: 0 };
-  const tick = () => {
-    const now = Math.floor(performance.now() / 1000);
-    if (now !== second.at) {
-      last = now === second.at + 1 ? second : { shed: 0, admitted: 0 };
-      second = { at: now, shed: 0, admitted: 0 };
-    }
-  };
-  /**
-   * How long a refused client should stay away: the refused work measured in seconds of what this process admits
-   * (refused ÷ admitted over the last second), 1 to 30 s. A flat 1 s turns a long overload into a retry storm that
-   * keeps the process refusing; this spreads the retries over the time the work needs.
-   */
-  const retryAfterS = () => Math.min(30, Math.max(1, Math.ceil((last.shed + second.shed) / Math.max(1, last.admitted + second.admitted))));
+  // How long a refused client should stay away (api/plugins/retry-after.ts).
+  const retryAfter = new RetryAfter();
+  const retryAfterS = () => retryAfter.seconds();
   const backlog = backlogReader(app, c.INTAKE_MAX_BACKLOG);
   const lag = loopDelay(app);
-  gates.set(o.route, { inflight: () => inflight, queue: o.queue, backlog: () => backlog.n });
+  gates.set(o.route, {
+    inflight: () => inflight,
+    queue: o.queue,
+    backlog: () => backlog.n,
+    retryAfterS,
+  });
 
   const detail = (why: string, retry: number, stored: boolean) =>
     stored
@@ -242,8 +244,7 @@ export function intakeBackpressure(
       : `Intake is over capacity (${why}); nothing was stored, retry after ${retry} s`;
   const counted = (reason: ShedReason) => {
     shedTotal.inc({ route: o.route, reason });
-    tick();
-    second.shed++;
+    retryAfter.refused();
   };
   const refuse = (req: FastifyRequest, reply: FastifyReply, reason: ShedReason, retry: number, why: string, stored = false) => {
     counted(reason);
@@ -276,8 +277,7 @@ export function intakeBackpressure(
       return;
     }
     inflight++;
-    tick();
-    second.admitted++;
+    retryAfter.admitted();
     // 'close' fires once the response is sent or the client went away, so the count cannot leak.
     reply.raw.once('close', () => inflight--);
     done();

@@ -72,6 +72,7 @@ describe('intake under a 3× overload', () => {
     expect(counted).toBe(shed);
     expect(metrics).toMatch(/^intake_queue_depth\{route="webhooks"\} \d+$/m);
     expect(metrics).toMatch(/^intake_backlog \d+$/m);
+    expect(metrics).toMatch(/^intake_retry_after_seconds\{route="webhooks"\} \d+$/m);
     await drained(sys, shop.id);
     expect(await count(sys, `select count(*) as n from sales_order where connector_id = ?`, [shop.id])).toBe(ORDERS);
     expect(

@@ -52,6 +52,40 @@ describe('API4 rate limits per caller', () => {
     expect(statuses.slice(3)).toEqual([429, 429]);
     expect((await post(other, 9)).status).not.toBe(429);
   });
+
+  it('counts webhooks in memory and adds them to the shared Redis window in batches, not a round trip per request', async () => {
+    // The webhook routes set rateLimit.batchMs (api/plugins/rate-limit-store.ts); the plugin's own store would send
+    // one script per request. Every command naming this connector is watched on the Redis server itself.
+    const connector = crypto.randomUUID();
+    const monitor = await sys.rt.redis.monitor();
+    const commands: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args.some((a) => String(a).includes(connector))) commands.push(String(args[0]));
+    });
+    const n = 30;
+    const statuses = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        http('POST', `${sys.url}/v1/webhooks/shopify/${connector}`, {
+          raw: '{}',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${i}` },
+        }).then((r) => r.status),
+      ),
+    );
+    // Exact within the process: the limit (3) lets exactly three through.
+    expect(statuses.filter((s) => s !== 429)).toHaveLength(3);
+    // Every increment reaches the shared window (refused ones too, as the plugin's store counts them).
+    let total = 0;
+    for (let i = 0; i < 50 && total < n; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const [key] = await sys.rt.redis.keys(`${sys.config.REDIS_PREFIX}:rl:*${connector}`);
+      if (key) total = Number(await sys.rt.redis.get(key));
+    }
+    expect(total).toBe(n);
+    monitor.disconnect();
+    // One script per key per 100 ms flush: far fewer commands than requests.
+    expect(commands.length).toBeGreaterThan(0);
+    expect(commands.length).toBeLessThan(n / 2);
+  });
 });
 
 describe('API4 password hashing is bounded', () => {

@@ -58,7 +58,7 @@ async function releaseFigures(orders: number): Promise<{ allocateS: number; rele
 
 async function graphFigures(quick: boolean): Promise<{ nearMs: number; wholeMs: number; label: string }> {
   const scale = process.argv.includes('--scale') || process.env.DOCKSIDE_BENCH_SCALE === '1';
-  const o = scale ? scaleOptions(1, 'dockside_scale') : scaleOptions(0.02, 'dockside_scale_0_02');
+  const o = scale ? scaleOptions(1, process.env.DOCKSIDE_BENCH_SCALE_DB ?? 'dockside_scale') : scaleOptions(0.02, 'dockside_scale_0_02');
   const url = await seedScale(o);
   const orm = await createOrm(loadConfig({ ...process.env, DATABASE_URL: url, DATABASE_POOL_MAX: '2' } as NodeJS.ProcessEnv));
   try {

@@ -18,9 +18,12 @@ import {
 import { keyRing } from '../../domain/orders/secret-box.js';
 import { BadRequest, DomainError, NotFound, Unauthorized } from '../../domain/shared/errors.js';
 import { intakeBackpressure } from '../plugins/backpressure.js';
+import { ImportJobs } from '../import-jobs.js';
 import { problemSchema } from '../problem.schema.js';
 
 const CACHE_MS = 5_000;
+/** Fewer than INTAKE_BATCH_SIZE stored deliveries get their import job this long after the first (the loops poll too). */
+const IMPORT_JOB_EVERY_MS = 50;
 const ackView = z.object({
   ok: z.boolean(),
   duplicate: z.boolean().optional(),
@@ -33,8 +36,8 @@ const ackView = z.object({
  * Storefront webhooks in. The raw bytes are kept (a content-type parser scoped to this plugin only) because the
  * HMAC is over the exact body: verify in constant time first, parse after. A verified delivery is stored once
  * (unique connector + delivery id) and acknowledged; the webhook-intake worker does the import. The inserts are a
- * group commit: whatever arrives while a batch is being written goes in the next one, one multi-row insert and one
- * Redis round trip for the import jobs, so the acknowledgement costs a share of an insert instead of a transaction.
+ * group commit: whatever arrives while a batch is being written goes in the next one, one multi-row insert, so the
+ * acknowledgement costs a share of an insert instead of a transaction; one import job per INTAKE_BATCH_SIZE of them.
  */
 export async function webhookRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -58,32 +61,28 @@ export async function webhookRoutes(fastify: FastifyInstance) {
   }
 
   // Over capacity: 503 + Retry-After before the body is even checked (storefronts retry; nothing half-written).
-  const importBatch = app.config.orders.intakeBatchSize;
+  // The rows are durable once the insert commits, so the acknowledgement does not wait for Redis: a lost enqueue is
+  // repaired by the intake-batch loops and the reconciliation sweep (see api/import-jobs.ts).
+  const jobs = new ImportJobs(
+    (deliveryId) =>
+      void app.queues
+        .add('webhook-intake', { deliveryId }, { jobId: `wh-${deliveryId}` })
+        .catch((err: unknown) => app.log.warn({ err, deliveryId }, 'enqueue failed; the sweep will pick the deliveries up')),
+    app.config.orders.intakeBatchSize,
+    IMPORT_JOB_EVERY_MS,
+  );
   const deliveries = new GroupCommit<DeliveryToStore, StoredDelivery>(
     async (batch) => {
       const stored = await recordDeliveries(app.orm.em.fork(), batch);
-      const fresh = stored.filter((d) => d.inserted);
-      // One import job per INTAKE_BATCH_SIZE fresh deliveries, not one per delivery: the job imports the batch of
-      // waiting deliveries that includes the delivery it names (processDeliveryBatch claims the oldest waiting ones,
-      // SKIP LOCKED), and the workers' intake-batch loops claim from the table on their own anyway. A job per delivery
-      // cost the edge 9 % of its CPU (BullMQ's addBulk and its Redis script per job) for work claimed by the batch.
-      // The rows are durable already, so the acknowledgement does not wait for Redis. No stored delivery is forgotten
-      // whatever Redis loses: the reconciliation sweep enqueues a job for every delivery still 'received' after
-      // INTAKE_STALE_MS.
-      const jobs = [];
-      for (let i = 0; i < fresh.length; i += importBatch) {
-        const id = fresh[i]!.id;
-        jobs.push({ payload: { deliveryId: id }, opts: { jobId: `wh-${id}` } });
-      }
-      if (jobs.length)
-        void app.queues
-          .addBulk('webhook-intake', jobs)
-          .catch((err: unknown) => app.log.warn({ err, n: fresh.length }, 'enqueue failed; the sweep will pick the deliveries up'));
+      jobs.stored(stored.filter((d) => d.inserted).map((d) => d.id));
       return stored;
     },
     { maxBatch: 500, concurrency: app.config.INTAKE_WRITERS },
   );
-  app.addHook('onClose', async () => deliveries.close());
+  app.addHook('onClose', async () => {
+    await deliveries.close();
+    jobs.flush();
+  });
   const gate = intakeBackpressure(app, {
     route: 'webhooks',
     queue: () => ({ depth: deliveries.depth, waitMs: deliveries.standingWaitMs() }),

@@ -296,10 +296,14 @@ describe('crash between acknowledge and processing', () => {
     expect((await postShopify(sys, shop.id, SHOP_SECRET, raw, { webhookId: 'crash-1' })).status).toBe(200);
     expect((await postShopify(sys, shop.id, SHOP_SECRET, raw2, { webhookId: 'crash-2' })).status).toBe(200);
     expect(await count(sys, `select count(*) as n from sales_order where external_id in ('123456789', '123456790')`)).toBe(0);
-    // Lose one job entirely (as a Redis restart without persistence would): only the sweep can bring it back.
-    const [row] = await sys.rt.orm.em.fork().execute(`select id from webhook_delivery where delivery_id = 'crash-2'`);
-    const job = await waitFor(() => sys.rt.queues.get('webhook-intake').getJob(`wh-${row.id}`), 'job enqueued');
-    await job.remove();
+    // Lose the import jobs entirely (as a Redis restart without persistence would): only the intake-batch loops and
+    // the sweep can bring the deliveries back. The edge names the first delivery of its batch in the job.
+    const queue = sys.rt.queues.get('webhook-intake');
+    const [row] = await sys.rt.orm.em.fork().execute(`select id from webhook_delivery where delivery_id = 'crash-1'`);
+    await waitFor(() => queue.getJob(`wh-${row.id}`), 'job enqueued');
+    await new Promise((r) => setTimeout(r, 200));
+    await queue.drain(true);
+    expect(await queue.getJobCounts('waiting', 'prioritized', 'delayed')).toEqual({ waiting: 0, prioritized: 0, delayed: 0 });
     const w = await sys.startWorkers();
     try {
       await drained(sys, shop.id);

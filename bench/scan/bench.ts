@@ -127,7 +127,7 @@ const bench: Benchmark = {
     const orm = await createOrm(loadConfig({ ...process.env, DATABASE_URL: url, DATABASE_POOL_MAX: '4' } as NodeJS.ProcessEnv));
     try {
       const em = orm.em.fork();
-      const label = `${Math.round(o.skus / 1000)}k SKUs, ${Math.round(o.locations / 1000)}k locations, ${((o.skus * o.movementsPerSku) / 1e6).toFixed(1)}M ledger rows`;
+      const label = `${Math.round(o.skus / 1000)}k SKUs, ${Math.round(o.locations / 1000)}k locations, ${((o.skus * o.movementsPerSku) / 1e6).toFixed(1)}M ledger rows${process.env.DOCKSIDE_BENCH_SCAN_PREWARM === '0' ? ', no prewarm' : ''}`;
       const n = quick ? 700 : 3000;
       const scans = makeScans(o.skus, o.locations, n + 300, seed ?? 1);
       // As the API does when it starts (api/server.ts): the scan relations asked into the OS page cache, not awaited

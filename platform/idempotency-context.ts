@@ -21,6 +21,12 @@ export async function markIdempotencyApplied(tx: EntityManager): Promise<void> {
   await tx.execute('update idempotency_key set applied_at = now() where scope = ? and key = ? and applied_at is null', [s.scope, s.key]);
 }
 
+/** Whether the request carries an Idempotency-Key still to be marked applied, in its command's own transaction (withTx). */
+export function idempotencyPending(): boolean {
+  const s = idempotencyContext.getStore();
+  return !!s && !s.marked;
+}
+
 /** After the transaction committed. */
 export function idempotencyCommitted(): void {
   const s = idempotencyContext.getStore();

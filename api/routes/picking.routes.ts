@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -12,6 +13,7 @@ import { createWaveTemplate, listWaveTemplates } from '../../domain/picking/wave
 import { getWave, listWaves } from '../../domain/picking/wave-views.js';
 import { taskView } from '../../domain/tasks/task.schemas.js';
 import { withTx } from '../../platform/db.js';
+import { idempotencyPending } from '../../platform/idempotency-context.js';
 import { actorOf } from '../auth/guard.js';
 import { problemSchema } from '../problem.schema.js';
 import { plainJsonSerializer } from '../plain-json.js';
@@ -140,8 +142,13 @@ export async function pickingRoutes(fastify: FastifyInstance) {
         response: { 200: taskView, ...problems },
       },
     },
-    async (req) =>
-      withTx(app.orm.em, (tx) => confirmPick(tx, actorOf(req), req.params.taskId, req.params.lineId, req.body, app.clock, engine())),
+    async (req) => {
+      const confirm = (em: EntityManager) =>
+        confirmPick(em, actorOf(req), req.params.taskId, req.params.lineId, req.body, app.clock, engine());
+      // A read, then one write statement that commits on its own (see confirmPick): no BEGIN/COMMIT round trips, unless an
+      // Idempotency-Key has to be marked applied in the same transaction.
+      return idempotencyPending() ? withTx(app.orm.em, confirm) : confirm(app.orm.em.fork());
+    },
   );
 
   app.post(

@@ -1,17 +1,21 @@
 /**
- * Scan-confirm of one pick line in two statements: a handheld confirms hundreds of times a shift, and on a busy
- * floor each round trip inside the transaction costs more than the SQL itself (issue 19: ≤ 4 round trips with
- * BEGIN and COMMIT; it was about 30).
+ * Scan-confirm of one pick line in two statements and no transaction of its own: a handheld confirms hundreds of
+ * times a shift, and on a busy floor each round trip costs more than the SQL itself (issue 19: ≤ 4 round trips with
+ * BEGIN and COMMIT; it was about 30, then 4).
  *
- * 1. One read locks the task and its lines (task first, as every task writer does), the scanned tote and the
- *    line's reservation, and reads everything the checks need: the catalogue hits for the item scan, the bound
- *    tote, the CARTS location, an existing label, holds, the orders' states and their open lines elsewhere.
+ * 1. One read, without row locks, of the task and its lines, the scanned tote, the line's reservation and everything
+ *    the checks need: the catalogue hits for the item scan, the bound tote, the CARTS location, an existing label,
+ *    holds, the orders' states and their open lines elsewhere; and a fingerprint (md5) of all of it.
  * 2. The checks run here, in the order (and with the problems) a handheld has always been answered with.
- * 3. One write does the rest: tote binding (and its LPN), the ledger movement that consumes the reservation into
- *    the tote (guarded so a balance never goes negative: a lost guard rolls the whole command back), the line,
- *    order line, order and task moves (each carrying its lifecycle's guard), the worker's position, and every
- *    event of the command in the outbox, validated against the catalogue before the statement is sent.
- * The row locks taken in 1 are held until the commit, so what 2 decided still holds when 3 writes it.
+ * 3. One write statement, which commits on its own: it reads the same again, now taking the row locks (task first,
+ *    as every task writer does), and writes only if the fingerprint is unchanged, i.e. every decision of 2 still
+ *    holds (optimistic concurrency; otherwise it writes nothing and the confirm decides again). It binds the tote
+ *    (and its LPN), moves the reservation's stock into the tote through the ledger (guarded so a balance never goes
+ *    negative), moves the line, order line, order and task (each with its lifecycle's guard), the worker's position,
+ *    and writes every event of the command to the outbox, validated against the catalogue before it is sent. A guard
+ *    that fails raises inside the statement, which undoes everything it wrote.
+ * The row locks last one statement, not a transaction's three round trips. With an Idempotency-Key to mark applied,
+ * the route runs the same two statements inside a transaction (withTx).
  */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -22,7 +26,7 @@ import type { Clock } from '../shared/clock.js';
 import { Conflict, InsufficientStock, NotFound, ValidationFailed } from '../shared/errors.js';
 import { IllegalTransition } from '../shared/lifecycle.js';
 import { canSeeWarehouse, type Actor } from '../shared/roles.js';
-import { sqlPreparedOne } from '../shared/sql.js';
+import { pgPrepared, sqlPreparedOne } from '../shared/sql.js';
 import { taskLifecycle } from '../tasks/task.lifecycle.js';
 import { LINE_VIEW_COLUMNS, TASK_COLUMNS, taskRef, taskRooms, toLineView, toTaskView, type TaskRow } from '../tasks/task.repo.js';
 import type { TaskView } from '../tasks/task.schemas.js';
@@ -77,7 +81,10 @@ export type ConfirmReadRow = {
   lines: ConfirmLine[] | null;
   tote: Pick<ToteRow, 'status' | 'lpn_id' | 'order_id'> | null;
   bound: Pick<ToteRow, 'code' | 'lpn_id'> | null;
-  res: ConfirmReservation | null;
+  res: Omit<ConfirmReservation, 'on_hand' | 'reserved'> | null;
+  res_stock: Pick<ConfirmReservation, 'on_hand' | 'reserved'> | null;
+  /** md5 of the columns every decision is made from (DECIDING). */
+  fp: string;
   carts: string | null;
   carts_limited: boolean;
   label: Pick<LicensePlateRow, 'id' | 'warehouse_id'> | null;
@@ -89,31 +96,41 @@ export type ConfirmReadRow = {
   orders: Pick<SalesOrderRow, 'id' | 'status'>[] | null;
 };
 
-/** What the write statement answers: the task as moved and how many rows each guarded write took. */
-export type ConfirmWriteRow = { task: TaskRow | null; consumed: number; debited: number; toted: number; labelled: number };
+/** What the write statement answers: whether it wrote (the read under its locks matched), the task as moved, the events. */
+export type ConfirmWriteRow = { fresh: boolean; task: TaskRow | null; events: number; refused: null };
 
-function readSql(item: ItemScanQuery | null): { text: string; params: (taskId: string, lineId: string, tote: string) => unknown[] } {
+/**
+ * The read: the task and its lines, the scanned tote, the line's reservation and everything the checks need. `lock`
+ * takes the row locks (task first, as every task writer does), as the write statement does when it reads again.
+ */
+function readBody(
+  item: ItemScanQuery | null,
+  lock: boolean,
+): { text: string; params: (taskId: string, lineId: string, tote: string) => unknown[] } {
   const scan = item ? itemScanSql(item) : null;
+  const forUpdate = (of = '') => (lock ? `for update${of}` : '');
   const text = `
-    with t as (select ${TASK_COLUMNS} from task where id = ?::uuid for update),
+    with t as (select ${TASK_COLUMNS} from task where id = ?::uuid ${forUpdate()}),
     ls as (
       select ${LINE_VIEW_COLUMNS}, l.reservation_id, l.picked_by
       from task_line l join sku s on s.id = l.sku_id join location loc on loc.id = l.location_id
-      where l.task_id = (select id from t) order by l.seq for update of l),
+      where l.task_id = (select id from t) order by l.seq ${forUpdate(' of l')}),
     cur as (select * from ls where id = ?::uuid),
     wh as (select warehouse_id as id from t),
     carts as (select id, (max_volume_mm3 is not null or max_weight_g is not null or max_skus is not null or not mixed_lots) as limited
       from location where warehouse_id = (select id from wh) and code = '${CARTS_CODE}'),
-    tt as (select status, lpn_id, order_id from tote where warehouse_id = (select id from wh) and code = ? for update),
+    tt as (select status, lpn_id, order_id from tote where warehouse_id = (select id from wh) and code = ? ${forUpdate()}),
     rs as (
       select r.id, r.status, r.qty, r.consumed_qty, r.ref_type, r.ref_id, r.balance_id, b.location_id, b.lot, b.expiry::text as expiry,
         b.lpn_id, b.status as b_status, b.on_hand, b.reserved
       from stock_reservation r join stock_balance b on b.id = r.balance_id
-      where r.id = (select reservation_id from cur) for update of r)
+      where r.id = (select reservation_id from cur) ${forUpdate(' of r')})
     select (select row_to_json(t) from t) as task,
       (select json_agg(ls order by ls.seq) from ls) as lines,
       (select row_to_json(tt) from tt) as tote,
-      (select row_to_json(rs) from rs) as res,
+      (select row_to_json(x) from (select id, status, qty, consumed_qty, ref_type, ref_id, balance_id, location_id, lot, expiry, lpn_id, b_status
+        from rs) x) as res,
+      (select json_build_object('on_hand', on_hand, 'reserved', reserved) from rs) as res_stock,
       (select json_build_object('code', code, 'lpn_id', lpn_id) from tote
         where warehouse_id = (select id from wh) and order_id = (select order_id from cur) and task_id = (select id from t)) as bound,
       (select id from carts) as carts,
@@ -124,20 +141,42 @@ function readSql(item: ItemScanQuery | null): { text: string; params: (taskId: s
         and (h.warehouse_id is null or h.warehouse_id = (select id from wh)) and (h.location_id is null or h.location_id = (select id from carts))) as held,
       (select array_agg(distinct l2.order_id) from task_line l2 join task t2 on t2.id = l2.task_id
         where l2.order_id in (select order_id from ls) and l2.task_id <> (select id from t) and l2.status = 'open' and t2.status <> 'cancelled') as open_elsewhere,
-      (select json_agg(json_build_object('id', o.id, 'status', o.status)) from sales_order o where o.id in (select order_id from ls)) as orders`;
+      (select json_agg(json_build_object('id', o.id, 'status', o.status) order by o.id) from sales_order o where o.id in (select order_id from ls)) as orders`;
   return { text, params: (taskId, lineId, tote) => [taskId, lineId, tote, tote, ...(scan?.params ?? [])] };
 }
 
-/** The write: every CTE is guarded by the parameters `p`, so one statement text serves every case of a confirm. */
-function writeSql(taskSet: string, taskGuard: string): string {
+/**
+ * What every decision of a confirm is made from: the whole read but the balance's counts, which only word the
+ * insufficient-stock answer (the debit's own guard re-checks them). The write compares the fingerprint of these, read
+ * again under its row locks, with the one the checks saw.
+ */
+const DECIDING =
+  'x.task, x.lines, x.tote, x.res, x.bound, x.carts, x.carts_limited, x.label, x.by_code, x.by_gtin, x.by_uom, x.held, x.open_elsewhere, x.orders';
+
+/** The read the checks run on: no row locks (the write takes them), and the fingerprint of what they decide from. */
+function readSql(item: ItemScanQuery | null): { text: string; params: (taskId: string, lineId: string, tote: string) => unknown[] } {
+  const body = readBody(item, false);
+  return { text: `select x.*, md5(row(${DECIDING})::text) as fp from (${body.text}) x`, params: body.params };
+}
+
+/**
+ * The write: first the read again, taking its row locks; the parameters `p` have a row only when what it finds is what
+ * the checks decided on (the fingerprint), and every write is driven by `p`, so a stale decision writes nothing and
+ * the caller decides again. One statement text serves every case of a confirm. A guard that does not hold raises (see
+ * the last select), which undoes everything the statement wrote.
+ * Parameters: the read's, then the write's record, the fingerprint, the outbox rows.
+ */
+function writeSql(item: ItemScanQuery, taskSet: string, taskGuard: string): string {
   return `
-    with p as (select * from jsonb_to_record(?::jsonb) as x(
+    with rd as (select md5(row(${DECIDING})::text) as fp from (${readBody(item, true).text}) x),
+    p as (select * from jsonb_to_record(?::jsonb) as x(
       p_task uuid, p_line uuid, p_wh uuid, p_actor uuid, p_device text, p_qty int, p_tote text, p_line_status text, p_lease timestamptz,
       p_carts uuid, p_lpn uuid, p_new_lpn boolean, p_tote_fresh boolean, p_tote_exists boolean, p_tote_status text,
       p_order uuid, p_order_line uuid, p_picking_order uuid, p_picked_orders uuid[], p_location uuid,
       p_res uuid, p_res_consumed int, p_res_status text, p_res_keep boolean, p_release_rest int, p_balance uuid, p_sku uuid,
       p_to_lot text, p_to_expiry date, p_to_status text, p_from_location uuid, p_from_lot text, p_from_expiry date, p_from_lpn uuid,
-      p_from_status text, p_ref_type text, p_ref_id text)),
+      p_from_status text, p_ref_type text, p_ref_id text)
+      where (select fp from rd) = ?::text),
     lpn as (
       insert into license_plate (id, warehouse_id, code, type, location_id)
       select p.p_lpn, p.p_wh, p.p_tote, 'tote', p.p_carts from p where p.p_new_lpn
@@ -200,11 +239,18 @@ function writeSql(taskSet: string, taskGuard: string): string {
       select e.warehouse_id, e.type, e.rooms::text[],
         case when e.type = 'stock.moved' then e.payload || jsonb_build_object('movementId', (select id::text from mv)) else e.payload end,
         e.actor_id
-      from jsonb_to_recordset(?::jsonb) as e(${OUTBOX_RECORD})
-      returning 1)
-    select (select row_to_json(tk) from tk) as task, (select count(*) from res)::int as consumed, (select count(*) from debit)::int as debited,
-      ((select count(*) from tote_upd) + (select count(*) from tote_ins))::int as toted, (select count(*) from lpn)::int as labelled,
-      (select count(*) from ev)::int as events`;
+      from jsonb_to_recordset(?::jsonb) as e(${OUTBOX_RECORD}) where exists (select 1 from p)
+      returning 1),
+    failed as (
+      select case
+        when not exists (select 1 from tk) then 'task'
+        when p.p_new_lpn and (select count(*) from lpn) <> 1 then 'label'
+        when p.p_tote_fresh and (select count(*) from tote_upd) + (select count(*) from tote_ins) <> 1 then 'tote'
+        when p.p_res is not null and (select count(*) from res) <> 1 then 'reservation'
+        when p.p_res is not null and (select count(*) from debit) <> 1 then 'stock'
+      end as what from p)
+    select exists (select 1 from p) as fresh, (select row_to_json(tk) from tk) as task, (select count(*) from ev)::int as events,
+      (select pick_confirm_refused(what) from failed where what is not null) as refused`;
 }
 
 /** The task's part of the write: finished by this line, started by it, or carried on (its SET and its lifecycle guard). */
@@ -228,10 +274,12 @@ function taskMove(taskDone: boolean, started: boolean): [set: string, guard: str
  */
 export function confirmPickWarmUp(): { text: string; params: unknown[] }[] {
   const nil = '00000000-0000-0000-0000-000000000000';
-  const read = readSql(itemScanQuery('0000000000000'));
+  const item = itemScanQuery('0000000000000');
+  const read = readSql(item);
   const write = (set: string, guard: string) => ({
-    text: writeSql(set, guard),
-    params: [JSON.stringify({ p_task: nil, p_line: nil, p_picked_orders: [] }), '[]'],
+    text: writeSql(item, set, guard),
+    // A fingerprint no read has: the write's record is empty, so it locks nothing it does not read and writes nothing.
+    params: [...read.params(nil, nil, 'WARM-UP'), JSON.stringify({ p_task: nil, p_line: nil, p_picked_orders: [] }), '-', '[]'],
   });
   return [
     { text: read.text, params: read.params(nil, nil, 'WARM-UP') },
@@ -268,6 +316,33 @@ export async function confirmPick(
   } catch (err) {
     itemError = err;
   }
+  for (let attempt = 1; ; attempt++) {
+    const done = await decideAndWrite(em, actor, taskId, lineId, cmd, clock, opts, toteCode, item, itemError, attempt < MAX_ATTEMPTS);
+    if (done !== 'again') return done;
+  }
+}
+
+/** Tries a confirm this many times when what it decided on changed before its write (then 409 confirm-contended). */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * One attempt of a confirm: the read and the checks, then the write, which re-reads under its row locks and writes
+ * only if nothing the checks decided on has changed. 'again': it had changed (or a deadlock ended the write outside a
+ * transaction), nothing was written, and `mayRetry` allows another attempt.
+ */
+async function decideAndWrite(
+  em: EntityManager,
+  actor: Actor,
+  taskId: string,
+  lineId: string,
+  cmd: ConfirmPickCmd,
+  clock: Clock,
+  opts: TaskEngineOptions,
+  toteCode: string,
+  item: ItemScanQuery | null,
+  itemError: unknown,
+  mayRetry: boolean,
+): Promise<TaskView | 'again'> {
   const read = readSql(item);
   const r = (await sqlPreparedOne<ConfirmReadRow>(em, read.text, read.params(taskId, lineId, toteCode)))!;
   const task = r.task;
@@ -335,7 +410,7 @@ export async function confirmPick(
 
   // The reservation, consumed into the tote (the rest stays pending while the line is open, else is released).
   const lineDone = line.qty_picked + cmd.qty === line.qty;
-  const res = line.reservation_id ? r.res : null;
+  const res = line.reservation_id && r.res ? { ...r.res, ...r.res_stock! } : null;
   if (line.reservation_id && !res) throw new NotFound('Reservation', line.reservation_id);
   let consumed = 0;
   let keep = false;
@@ -430,7 +505,9 @@ export async function confirmPick(
     });
 
   const [taskSet, taskGuard] = taskMove(taskDone, started);
-  const w = (await sqlPreparedOne<ConfirmWriteRow>(em, writeSql(taskSet, taskGuard), [
+  const write = writeSql(item!, taskSet, taskGuard);
+  const params = [
+    ...read.params(taskId, lineId, toteCode),
     JSON.stringify({
       p_task: taskId,
       p_line: lineId,
@@ -470,18 +547,38 @@ export async function confirmPick(
       p_ref_type: res?.ref_type ?? null,
       p_ref_id: res?.ref_id ?? null,
     }),
+    r.fp,
     outboxRows(...events),
-  ]))!;
-  // A guard that did not hold throws, which rolls back everything the statement wrote.
+  ];
+  let w: ConfirmWriteRow;
+  try {
+    w = (await pgPrepared<ConfirmWriteRow>(em, write, params))[0]!;
+  } catch (err) {
+    const e = err as { code?: string; detail?: string };
+    // A guard that did not hold raised (pick_confirm_refused), which undid everything the statement wrote.
+    if (e.code === 'DS409' && e.detail) {
+      if (e.detail === 'task') throw new IllegalTransition(taskLifecycle.name, task.status, taskDone ? 'done' : 'in_progress', taskId);
+      if (e.detail === 'label' || e.detail === 'tote') throw new Conflict(`Tote ${toteCode} already holds another order`, 'tote-in-use');
+      if (e.detail === 'reservation' && res) throw new Conflict(`Reservation ${res.id} is no longer pending`, 'reservation-closed');
+      if (e.detail === 'stock' && res) {
+        const available = res.on_hand - res.reserved + cmd.qty;
+        throw new InsufficientStock(`SKU ${line.sku_code} has ${available} available at ${line.location_code}, ${cmd.qty} requested`, {
+          skuId: line.sku_id,
+          locationId: res.location_id,
+          available,
+          requested: cmd.qty,
+        });
+      }
+    }
+    // Outside a transaction the statement was its own: a deadlock undid it all, so deciding again is safe.
+    if (mayRetry && !em.isInTransaction() && (e.code === '40P01' || e.code === '40001')) return 'again';
+    throw em.getDriver().convertException(err as Error);
+  }
+  if (!w.fresh) {
+    if (mayRetry) return 'again';
+    throw new Conflict(`Task ${taskId} kept changing while the scan was confirmed; scan again`, 'confirm-contended');
+  }
   if (!w.task) throw new IllegalTransition(taskLifecycle.name, task.status, taskDone ? 'done' : 'in_progress', taskId);
-  if (newLpn && w.labelled !== 1) throw new Conflict(`Tote ${toteCode} already holds another order`, 'tote-in-use');
-  if (fresh && w.toted !== 1) throw new Conflict(`Tote ${toteCode} already holds another order`, 'tote-in-use');
-  if (res && w.consumed !== 1) throw new Conflict(`Reservation ${res.id} is no longer pending`, 'reservation-closed');
-  if (res && w.debited !== 1)
-    throw new InsufficientStock(
-      `SKU ${line.sku_code} has ${res.on_hand - res.reserved + cmd.qty} available at ${line.location_code}, ${cmd.qty} requested`,
-      { skuId: line.sku_id, locationId: res.location_id, available: res.on_hand - res.reserved + cmd.qty, requested: cmd.qty },
-    );
   return toTaskView(
     w.task,
     after.map((l) =>

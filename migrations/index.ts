@@ -32,6 +32,7 @@ import { Migration20261130164502_balance_sku_code } from './Migration20261130164
 import { Migration20261130200101_balance_location_code } from './Migration20261130200101_balance_location_code.js';
 import { Migration20261130200102_pg_prewarm } from './Migration20261130200102_pg_prewarm.js';
 import { Migration20261130193001_pick_confirm_refused } from './Migration20261130193001_pick_confirm_refused.js';
+import { Migration20261130200103_barcode_qty_each } from './Migration20261130200103_barcode_qty_each.js';
 import { Migration20261130051201_ledger_move_validates } from './Migration20261130051201_ledger_move_validates.js';
 import { Migration20261130163003_user_state_notify } from './Migration20261130163003_user_state_notify.js';
 
@@ -72,4 +73,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130200101_balance_location_code', class: Migration20261130200101_balance_location_code },
   { name: 'Migration20261130200102_pg_prewarm', class: Migration20261130200102_pg_prewarm },
   { name: 'Migration20261130193001_pick_confirm_refused', class: Migration20261130193001_pick_confirm_refused },
+  { name: 'Migration20261130200103_barcode_qty_each', class: Migration20261130200103_barcode_qty_each },
 ];

@@ -142,9 +142,9 @@ export async function seedScale(o: ScaleOptions): Promise<string> {
   await step(
     'barcodes',
     `
-    insert into sku_barcode (barcode, sku_id, uom_level, kind)
-    select gtin, sku_id, level, case level when 'each' then 'gtin13' else 'gtin14' end from sku_uom
-    union all select 'INT' || lpad(n::text, 8, '0'), id, 'each', 'internal' from sku_n`,
+    insert into sku_barcode (barcode, sku_id, uom_level, kind, qty_each)
+    select gtin, sku_id, level, case level when 'each' then 'gtin13' else 'gtin14' end, case when level <> 'each' then qty_each end from sku_uom
+    union all select 'INT' || lpad(n::text, 8, '0'), id, 'each', 'internal', null from sku_n`,
   );
   const nLpn = Math.floor(nSku / 10);
   await step(

@@ -18,13 +18,15 @@ export const SkuBarcode = defineEntity({
         .updateRule('no action'),
     uom_level: p.text().defaultRaw("'each'"),
     kind: p.enum(['gtin8', 'gtin12', 'gtin13', 'gtin14', 'internal']),
+    /** The quantity of the pack level this barcode names, kept by triggers from sku_uom (migrations/…200103_barcode_qty_each.ts); null = read sku_uom. */
+    qty_each: p.integer().nullable(),
   },
   indexes: [
     { name: 'sku_barcode_sku_idx', properties: ['sku_id'] },
-    // Scan resolution reads barcode → SKU by index-only scan (migrations/…133001_scan_resolve_index_only).
+    // Scan resolution reads barcode → SKU and its pack quantity by index-only scan (migrations/…133001, …200103).
     {
       name: 'sku_barcode_lookup_idx',
-      expression: 'CREATE INDEX sku_barcode_lookup_idx ON public.sku_barcode USING btree (barcode) INCLUDE (sku_id, uom_level)',
+      expression: 'CREATE INDEX sku_barcode_lookup_idx ON public.sku_barcode USING btree (barcode) INCLUDE (sku_id, uom_level, qty_each)',
     },
   ],
 });

@@ -19,12 +19,13 @@ import { keyRing } from '../../domain/orders/secret-box.js';
 import { BadRequest, DomainError, NotFound, Unauthorized } from '../../domain/shared/errors.js';
 import { intakeBackpressure } from '../plugins/backpressure.js';
 import { ImportJobs } from '../import-jobs.js';
+import { plainJsonSerializer } from '../plain-json.js';
 import { problemSchema } from '../problem.schema.js';
 
 const CACHE_MS = 5_000;
 /** Fewer than INTAKE_BATCH_SIZE stored deliveries get their import job this long after the first (the loops poll too). */
 const IMPORT_JOB_EVERY_MS = 50;
-const ackView = z.object({
+export const ackView = z.object({
   ok: z.boolean(),
   duplicate: z.boolean().optional(),
   ignored: z.string().optional(),
@@ -212,6 +213,8 @@ export async function webhookRoutes(fastify: FastifyInstance) {
     return { ok: true, duplicate: !d.inserted, deliveryId };
   }
 
+  // Answers go out through JSON.stringify alone (api/plain-json.ts): the handler builds each ack literally, and
+  // test/orders/intake.test.ts checks they still equal the schema's parse.
   const schema = (kind: string) => ({
     tags: ['webhooks'],
     summary: `${kind} webhook receiver (HMAC-verified, acknowledged once stored)`,
@@ -228,12 +231,17 @@ export async function webhookRoutes(fastify: FastifyInstance) {
   };
   app.post(
     '/webhooks/shopify/:connectorId',
-    { onRequest: gate.onRequest, config: { public: true, rateLimit }, schema: schema('Shopify') },
+    { onRequest: gate.onRequest, config: { public: true, rateLimit }, serializerCompiler: plainJsonSerializer, schema: schema('Shopify') },
     (req, reply) => handle('shopify', req, reply, req.params.connectorId),
   );
   app.post(
     '/webhooks/woocommerce/:connectorId',
-    { onRequest: gate.onRequest, config: { public: true, rateLimit }, schema: schema('WooCommerce') },
+    {
+      onRequest: gate.onRequest,
+      config: { public: true, rateLimit },
+      serializerCompiler: plainJsonSerializer,
+      schema: schema('WooCommerce'),
+    },
     (req, reply) => handle('woocommerce', req, reply, req.params.connectorId),
   );
 }

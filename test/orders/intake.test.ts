@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
+import { ackView } from '../../api/routes/webhooks.routes.js';
 import { count, createConnector, drained, fixtureRaw, postShopify, postWoo, shopifyFixtures, stockSku, waitFor } from './helpers.js';
 
 let sys: TestSystem;
@@ -79,6 +80,8 @@ describe('webhook intake (workers running)', () => {
       const r = await postShopify(sys, shop.id, SHOP_SECRET, raw, { topic, webhookId: `wh-${src.id}` });
       expect(r.status, f).toBe(200);
       expect(r.body).toMatchObject({ ok: true, duplicate: false });
+      // The acks go out through JSON.stringify alone: each must still be exactly what its schema says.
+      expect(r.body).toEqual(ackView.parse(r.body));
     }
     await drained(sys, shop.id);
     for (const f of shopifyFixtures()) {
@@ -115,6 +118,7 @@ describe('webhook intake (workers running)', () => {
     });
     expect(ping.status).toBe(200);
     expect(ping.body).toMatchObject({ ok: true, ping: true });
+    expect(ping.body).toEqual(ackView.parse(ping.body));
     const raw = fixtureRaw('woocommerce/order.created.wc-5.6-processing-stripe.json');
     expect((await postWoo(sys, woo.id, WOO_SECRET, raw, { deliveryId: 'a'.repeat(32) })).status).toBe(200);
     await drained(sys, woo.id);
@@ -138,6 +142,7 @@ describe('webhook intake (workers running)', () => {
     const before = await orderOf(shop.id, '6198432301356');
     const again = await postShopify(sys, shop.id, SHOP_SECRET, raw, { webhookId: 'wh-6198432301356' });
     expect(again.body).toMatchObject({ ok: true, duplicate: true });
+    expect(again.body).toEqual(ackView.parse(again.body));
     const burst = await Promise.all(
       Array.from({ length: 50 }, () => postShopify(sys, shop.id, SHOP_SECRET, raw, { webhookId: 'wh-6198432301356' })),
     );
@@ -228,6 +233,8 @@ describe('webhook intake (workers running)', () => {
     const r2 = await postShopify(sys, shop.id, SHOP_SECRET, raw, { topic: 'orders/fulfilled' });
     expect([r1.status, r2.status]).toEqual([200, 200]);
     expect(r1.body.ignored).toBe('products/update');
+    expect(r1.body).toEqual(ackView.parse(r1.body));
+    expect(r2.body).toEqual(ackView.parse(r2.body));
   });
 
   it('releases an unknown-SKU hold when the mapping is fixed, then allocates', async () => {

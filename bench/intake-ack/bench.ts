@@ -97,6 +97,27 @@ function runLoad(plan: LoadPlan): Promise<LoadResult> {
   });
 }
 
+/**
+ * The API's event loop and garbage collection since the last call, from its /metrics: prom-client resets its loop-delay
+ * histogram (perf_hooks, 10 ms resolution) at each scrape, and the GC time is a running sum. Call once before a phase.
+ */
+async function loopSince(url: string, gcBefore = 0): Promise<{ text: string; gcS: number }> {
+  const m = await fetch(`${url}/metrics`).then((r) => r.text());
+  const sum = (name: string) =>
+    m
+      .split('\n')
+      .filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`))
+      .reduce((a, l) => a + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  const ms = (name: string) => (sum(name) * 1000).toFixed(1);
+  const gcS = sum('nodejs_gc_duration_seconds_sum');
+  return {
+    text:
+      `  API event loop over the phase (warm-up included): delay p50 ${ms('nodejs_eventloop_lag_p50_seconds')} ms, ` +
+      `p99 ${ms('nodejs_eventloop_lag_p99_seconds')} ms, max ${ms('nodejs_eventloop_lag_max_seconds')} ms; GC ${(gcS - gcBefore).toFixed(2)} s\n`,
+    gcS,
+  };
+}
+
 async function stop(c: ChildProcess): Promise<void> {
   if (c.exitCode !== null) return;
   const gone = new Promise((r) => c.once('exit', r));
@@ -222,8 +243,10 @@ const bench: Benchmark = {
       });
       const base = await runLoadOn(bare, plan(`http://127.0.0.1:${barePort}/ack/x`, 'bare', {}), em);
       process.stderr.write(describe(`bare Fastify at ${RATE}/s`, base));
+      const loop0 = await loopSince(apiUrl);
       const ours = await runLoadOn(api, plan(`${apiUrl}/v1/webhooks/shopify/${shop.id}`, 'steady', {}), em);
-      process.stderr.write(describe(`webhooks at ${RATE}/s`, ours));
+      const loop1 = await loopSince(apiUrl, loop0.gcS);
+      process.stderr.write(describe(`webhooks at ${RATE}/s`, ours) + loop1.text);
       // Nothing lost: every acknowledged webhook id is stored, once (the unique key makes twice impossible).
       const stored = (await em.execute(
         `select count(*)::int as n from webhook_delivery where connector_id = ? and delivery_id = any(?::text[])`,
@@ -241,7 +264,8 @@ const bench: Benchmark = {
         }),
         em,
       );
-      process.stderr.write(describe(`ramp 200 → ${RATE * 3}/s`, ramp));
+      const loop2 = await loopSince(apiUrl, loop1.gcS);
+      process.stderr.write(describe(`ramp 200 → ${RATE * 3}/s`, ramp) + loop2.text);
       process.stderr.write(`  ${PER_SECOND}: ${perSecond(ramp)}\n`);
       // The same ramp against the bare app: the floor for any answer at those rates, generator included.
       const bareRamp = await runLoadOn(

@@ -5,11 +5,13 @@
  *
  * 1. One read, without row locks, of the task and its lines, the scanned tote, the line's reservation and everything
  *    the checks need: the catalogue hits for the item scan, the bound tote, the CARTS location, an existing label,
- *    holds, the orders' states and their open lines elsewhere; and a fingerprint (md5) of all of it.
+ *    holds, the orders' states and their open lines elsewhere; and a fingerprint (md5) of the rows the write will
+ *    lock: the task, its lines, the tote, the reservation.
  * 2. The checks run here, in the order (and with the problems) a handheld has always been answered with.
  * 3. One write statement, which commits on its own: it reads the same again, now taking the row locks (task first,
- *    as every task writer does), and writes only if the fingerprint is unchanged, i.e. every decision of 2 still
- *    holds (optimistic concurrency; otherwise it writes nothing and the confirm decides again). It binds the tote
+ *    as every task writer does), and writes only if the fingerprint is unchanged: the rows the old one-transaction
+ *    confirm held locked from its read to its commit are as the checks saw them (optimistic concurrency; otherwise
+ *    it writes nothing and the confirm decides again). It binds the tote
  *    (and its LPN), moves the reservation's stock into the tote through the ledger (guarded so a balance never goes
  *    negative), moves the line, order line, order and task (each with its lifecycle's guard), the worker's position,
  *    and writes every event of the command to the outbox, validated against the catalogue before it is sent. A guard
@@ -83,7 +85,7 @@ export type ConfirmReadRow = {
   bound: Pick<ToteRow, 'code' | 'lpn_id'> | null;
   res: Omit<ConfirmReservation, 'on_hand' | 'reserved'> | null;
   res_stock: Pick<ConfirmReservation, 'on_hand' | 'reserved'> | null;
-  /** md5 of the columns every decision is made from (DECIDING). */
+  /** md5 of the rows the write locks (DECIDING). */
   fp: string;
   carts: string | null;
   carts_limited: boolean;
@@ -146,12 +148,14 @@ function readBody(
 }
 
 /**
- * What every decision of a confirm is made from: the whole read but the balance's counts, which only word the
- * insufficient-stock answer (the debit's own guard re-checks them). The write compares the fingerprint of these, read
- * again under its row locks, with the one the checks saw.
+ * The fingerprint: the rows the write locks (the task, its lines, the scanned tote, the line's reservation), without
+ * the balance's counts, which only word the insufficient-stock answer and which the debit's own guard re-checks. The
+ * write compares it, read again under those locks, with the one the checks saw. The rest of the read was never
+ * locked (also when the whole confirm was one transaction): the orders' states, the bound tote, CARTS, labels,
+ * holds and the catalogue; the writes that depend on them carry their own guards (the order lifecycle, the tote and
+ * label inserts), and fingerprinting them would only send a confirm round again when a picker elsewhere moves an order.
  */
-const DECIDING =
-  'x.task, x.lines, x.tote, x.res, x.bound, x.carts, x.carts_limited, x.label, x.by_code, x.by_gtin, x.by_uom, x.held, x.open_elsewhere, x.orders';
+const DECIDING = 'x.task, x.lines, x.tote, x.res';
 
 /** The read the checks run on: no row locks (the write takes them), and the fingerprint of what they decide from. */
 function readSql(item: ItemScanQuery | null): { text: string; params: (taskId: string, lineId: string, tote: string) => unknown[] } {

@@ -36,22 +36,18 @@ const isoOrNull = (t: string | undefined) => (t && !Number.isNaN(Date.parse(t)) 
 export async function recordDeliveries(em: EntityManager, ds: readonly DeliveryToStore[]): Promise<StoredDelivery[]> {
   if (!ds.length) return [];
   const key = (connectorId: string, deliveryId: string) => `${connectorId}\n${deliveryId}`;
-  const col = <K extends keyof DeliveryToStore>(k: K) => ds.map((d) => d[k] as string);
-  // Bound parameters of a prepared statement: the bodies (up to ~1 MB a batch) travel as parameter values. Through
-  // em.execute they were pasted into the statement text, and knex escaped the whole text one character at a time in JS.
+  // The batch is one JSON parameter of a prepared statement: JSON.stringify escapes the bodies (up to ~1 MB a batch) in
+  // native code, where six Postgres array literals escaped each body with a regular expression in JS (and through
+  // em.execute, before that, knex escaped the whole statement text one character at a time).
+  const rows = JSON.stringify(
+    ds.map((d) => ({ c: d.connectorId, s: d.source, d: d.deliveryId, t: d.topic, b: d.rawBody, at: isoOrNull(d.triggeredAt) })),
+  );
   const fresh = await sqlPrepared<StoredDeliveryRow>(
     em,
     `insert into webhook_delivery (connector_id, source, delivery_id, topic, raw_body, triggered_at)
-    select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])
+    select c, s, d, t, b, at from json_to_recordset(?::json) as x(c uuid, s text, d text, t text, b text, at timestamptz)
     on conflict (connector_id, delivery_id) do nothing returning id, connector_id, delivery_id`,
-    [
-      pgArray(col('connectorId')),
-      pgArray(col('source')),
-      pgArray(col('deliveryId')),
-      pgArray(col('topic')),
-      pgArray(col('rawBody')),
-      pgArray(ds.map((d) => isoOrNull(d.triggeredAt))),
-    ],
+    [rows],
   );
   const ids = new Map(fresh.map((r) => [key(r.connector_id, r.delivery_id), r.id]));
   const inserted = new Set(ids.keys());
@@ -61,7 +57,7 @@ export async function recordDeliveries(em: EntityManager, ds: readonly DeliveryT
       em,
       `select id, connector_id, delivery_id from webhook_delivery
       where (connector_id, delivery_id) in (select * from unnest(?::uuid[], ?::text[]))`,
-      [pgArray(col('connectorId')), pgArray(col('deliveryId'))],
+      [pgArray(ds.map((d) => d.connectorId)), pgArray(ds.map((d) => d.deliveryId))],
     );
     for (const r of known) if (!ids.has(key(r.connector_id, r.delivery_id))) ids.set(key(r.connector_id, r.delivery_id), r.id);
   }

@@ -161,6 +161,12 @@ export function penalisedHgs(d: CvrpData, start: number[][], params: PenalisedHg
       seedPopulation();
       continue;
     }
+    // Two threads (parallel.ts): an island model (Whitley, Rana & Heckendorn 1999, "The island
+    // model genetic algorithm", Journal of Computing and Information Technology 7(1); Cantú-Paz
+    // 1998, "A survey of parallel genetic algorithms", Calculateurs Parallèles 10(2)). Each thread
+    // evolves its own population from its own seed; every 50 offspring the other thread's best,
+    // when cheaper than this one's, migrates in as a feasible individual and the biased fitness
+    // decides its fate like any other's. HGS-CVRP itself is sequential (Vidal 2022).
     if (h.takeShared && iter % 50 === 0) {
       const got = h.takeShared(best);
       if (got) {

@@ -320,8 +320,9 @@ export async function confirmPick(
   } catch (err) {
     itemError = err;
   }
+  const req: ConfirmRequest = { actor, taskId, lineId, cmd, clock, opts, toteCode, item, itemError };
   for (let attempt = 1; ; attempt++) {
-    const done = await decideAndWrite(em, actor, taskId, lineId, cmd, clock, opts, toteCode, item, itemError, attempt < MAX_ATTEMPTS);
+    const done = await decideAndWrite(em, req, attempt < MAX_ATTEMPTS);
     if (done !== 'again') return done;
   }
 }
@@ -329,24 +330,26 @@ export async function confirmPick(
 /** Tries a confirm this many times when what it decided on changed before its write (then 409 confirm-contended). */
 const MAX_ATTEMPTS = 5;
 
+/** What one confirm request is, read once and the same for every attempt (the item scan parsed, or why it could not be). */
+interface ConfirmRequest {
+  actor: Actor;
+  taskId: string;
+  lineId: string;
+  cmd: ConfirmPickCmd;
+  clock: Clock;
+  opts: TaskEngineOptions;
+  toteCode: string;
+  item: ItemScanQuery | null;
+  itemError: unknown;
+}
+
 /**
  * One attempt of a confirm: the read and the checks, then the write, which re-reads under its row locks and writes
  * only if nothing the checks decided on has changed. 'again': it had changed (or a deadlock ended the write outside a
  * transaction), nothing was written, and `mayRetry` allows another attempt.
  */
-async function decideAndWrite(
-  em: EntityManager,
-  actor: Actor,
-  taskId: string,
-  lineId: string,
-  cmd: ConfirmPickCmd,
-  clock: Clock,
-  opts: TaskEngineOptions,
-  toteCode: string,
-  item: ItemScanQuery | null,
-  itemError: unknown,
-  mayRetry: boolean,
-): Promise<TaskView | 'again'> {
+async function decideAndWrite(em: EntityManager, req: ConfirmRequest, mayRetry: boolean): Promise<TaskView | 'again'> {
+  const { actor, taskId, lineId, cmd, clock, opts, toteCode, item, itemError } = req;
   const read = readSql(item);
   const r = (await sqlPreparedOne<ConfirmReadRow>(em, read.text, read.params(taskId, lineId, toteCode)))!;
   const task = r.task;

@@ -210,9 +210,13 @@ describe('moving a stop by hand on the dispatch board', () => {
       await page.fill('input[aria-label="Delivery date"]', next);
       await until(async () => ((await rows.count()) === 100 ? true : undefined));
       const row = page.locator(`[data-testid=shipments-table] tr[data-stop="${pick!.stop.id}"]`);
-      await row.click();
       const panel = page.getByTestId('stop-panel');
-      await panel.waitFor();
+      // The board re-reads on live events (the plan just solved) and rows can be re-drawn under the click: click again
+      // until the stop's panel opens, each click with Playwright's own visible-and-stable checks.
+      await until(async () => {
+        await row.click({ timeout: 2_000 }).catch(() => undefined);
+        return (await panel.isVisible()) ? true : undefined;
+      });
       await panel.getByLabel('Target route').selectOption(pick!.to.id);
       await panel.getByLabel('Position').fill('1');
       await panel.getByRole('button', { name: 'Check' }).click();

@@ -203,12 +203,27 @@ describe('moving a stop by hand on the dispatch board', () => {
       expect(pick).toBeDefined();
 
       const page = await browser.newPage();
+      // Today's board read is held until tomorrow's is on screen: a dispatcher who changes the day before a slow read
+      // answers must not get the old day's stops drawn back under the cursor when it does.
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      const todays = (u: URL) => u.pathname.endsWith('/v1/dispatch/board') && u.searchParams.get('deliveryDate') === DAY;
+      await page.route(todays, async (r) => {
+        await held;
+        await r.continue();
+      });
       await signIn(page);
-      // Today's board first, then tomorrow's by the date picker.
       const rows = page.locator('[data-testid=shipments-table] tbody tr');
-      await until(async () => ((await rows.count()) === 30 ? true : undefined));
       await page.fill('input[aria-label="Delivery date"]', next);
       await until(async () => ((await rows.count()) === 100 ? true : undefined));
+      const late = page.waitForResponse((r) => todays(new URL(r.url())));
+      release();
+      await late;
+      // The late answer has been handled once a frame and a macrotask have passed.
+      await page.evaluate(() => new Promise((r) => (globalThis as any).requestAnimationFrame(() => setTimeout(r, 300))));
+      expect(await rows.count()).toBe(100);
+      expect(await page.locator('[data-testid=shipments-table] tr[data-stop]').count()).toBe(100);
+      await page.unroute(todays);
       const row = page.locator(`[data-testid=shipments-table] tr[data-stop="${pick!.stop.id}"]`);
       const panel = page.getByTestId('stop-panel');
       // The board re-reads on live events (the plan just solved) and rows can be re-drawn under the click: click again

@@ -40,18 +40,23 @@ export default function DispatchBoard({ warehouseId }: ScreenProps) {
   const [error, setError] = useState('');
 
   const latest = useRef(new Map<string, Position>());
+  // Only the newest read may draw: a read for the day the dispatcher just left (a live event's re-read, the clock's
+  // tick) can answer after the new day's, and would put the old day's stops back under their cursor.
+  const generation = useRef(0);
   const load = useCallback(async () => {
     if (!warehouseId) return;
-    try {
-      const b = await api<Board>('GET', `/v1/dispatch/board?warehouseId=${warehouseId}&deliveryDate=${date}`);
-      setBoard(withPositions(b, latest.current));
+    const mine = ++generation.current;
+    // Board and shipments are drawn together, so the table never shows one day's stops with another read's shipments.
+    const [b, s] = await Promise.allSettled([
+      api<Board>('GET', `/v1/dispatch/board?warehouseId=${warehouseId}&deliveryDate=${date}`),
+      dayShipments(warehouseId, date),
+    ]);
+    if (mine !== generation.current) return;
+    if (b.status === 'fulfilled') {
+      setBoard(withPositions(b.value, latest.current));
       setError('');
-    } catch (e) {
-      setError((e as Error).message);
-    }
-    dayShipments(warehouseId, date)
-      .then(setShipments)
-      .catch(() => setShipments([]));
+    } else setError((b.reason as Error).message);
+    setShipments(s.status === 'fulfilled' ? s.value : []);
   }, [warehouseId, date]);
 
   // Coalesce bursts of events into one re-read.
@@ -81,6 +86,7 @@ export default function DispatchBoard({ warehouseId }: ScreenProps) {
       offEvents();
       offTelemetry();
       clearInterval(tick);
+      clearTimeout(timer.current);
     };
   }, [load]);
 

@@ -60,9 +60,14 @@ export default function MetricsScreen({ warehouseId }: ScreenProps) {
     return `warehouseId=${warehouseId}&from=${f.toISOString()}&to=${t.toISOString()}`;
   };
   useEffect(() => {
+    // An answer for a range the dispatcher has already changed is dropped.
+    let current = true;
     api<Metrics>('GET', `/v1/dispatch/metrics?${range()}`)
-      .then((r) => (setM(r), setError('')))
-      .catch((e) => setError((e as Error).message));
+      .then((r) => current && (setM(r), setError('')))
+      .catch((e) => current && setError((e as Error).message));
+    return () => {
+      current = false;
+    };
   }, [warehouseId, from, to]);
 
   const exportCsv = async () => {

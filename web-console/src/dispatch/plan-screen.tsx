@@ -77,7 +77,8 @@ export default function PlanDay({ warehouseId }: ScreenProps) {
       setDrivers(d.items);
       // By default the vans that have a driver take part.
       setChosen((c) => (c.size ? c : new Set(d.items.flatMap((x) => (x.vehicleId ? [x.vehicleId] : [])))));
-      setShipments((await dayShipments(warehouseId, date)).filter((s) => s.carrierCode === 'own-fleet'));
+      const day = (await dayShipments(warehouseId, date)).filter((s) => s.carrierCode === 'own-fleet');
+      if (shownDate.current === date) setShipments(day);
       await readPlan();
     } catch (e) {
       setError((e as Error).message);

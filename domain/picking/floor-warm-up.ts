@@ -32,9 +32,19 @@ export function floorWarmUpStatements(user = NIL): { text: string; params: unkno
 }
 
 /**
- * Sends every hot statement once on the connection of `tx` (a transaction the caller rolls back, with the user it
- * creates for the claim). A statement that fails has been parsed all the same, and ends the transaction: the rest are
- * not sent. Returns how many went through.
+ * How many times the warm-up sends each statement. PostgreSQL plans the first five executions of a prepared statement
+ * for their parameters (custom plans), and only the sixth builds the generic plan that every later execution reuses
+ * when it costs no more (plan_cache_mode auto). Planning the claim or the confirm's write takes milliseconds (tens on
+ * a busy machine), so a connection warmed with one execution still planned its next five claims, reads and writes of
+ * each kind: with 20 connections, about 100 of a floor's first requests of each statement (issue 19).
+ */
+export const WARM_UP_ROUNDS = 6;
+
+/**
+ * Sends every hot statement WARM_UP_ROUNDS times on the connection of `tx` (a transaction the caller rolls back, with
+ * the user it creates for the claim), so the connection has each one parsed and its generic plan built before it
+ * serves. A statement that fails has been parsed all the same, and ends the transaction: the rest are not sent.
+ * Returns how many statements went through (at least once).
  */
 export async function warmFloorStatements(tx: EntityManager): Promise<number> {
   const [user] = await pgPrepared<{ id: string }>(
@@ -42,14 +52,15 @@ export async function warmFloorStatements(tx: EntityManager): Promise<number> {
     `insert into app_user (username, display_name, password_hash, roles) values ('warm-up-' || gen_random_uuid(), 'warm-up', '-', '{picker}') returning id`,
     [],
   );
-  let ok = 0;
-  for (const s of floorWarmUpStatements(user!.id)) {
-    try {
-      await pgPrepared(tx, s.text, s.params);
-      ok++;
-    } catch {
-      break;
+  const statements = floorWarmUpStatements(user!.id);
+  for (let round = 1; round <= WARM_UP_ROUNDS; round++) {
+    for (const [i, s] of statements.entries()) {
+      try {
+        await pgPrepared(tx, s.text, s.params);
+      } catch {
+        return round === 1 ? i : statements.length;
+      }
     }
   }
-  return ok;
+  return statements.length;
 }

@@ -44,6 +44,11 @@ function prepared(query: string): Prepared {
   return p;
 }
 
+/** The name a statement text gets as a prepared statement (pg_prepared_statements.name on its connections). */
+export function preparedStatementName(query: string): string {
+  return prepared(query).name;
+}
+
 /**
  * Runs a named prepared statement on the EntityManager's connection (its transaction's, else one from the ORM's
  * pool for this statement alone) straight through node-postgres, and returns the driver's error untouched.

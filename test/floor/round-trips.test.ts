@@ -11,10 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import { planWave } from '../../domain/picking/wave-planning.js';
 import { systemClock } from '../../domain/shared/clock.js';
-import { sql, sqlOne } from '../../domain/shared/sql.js';
-import { keepPoolWarm, withTx } from '../../platform/db.js';
+import { pgPrepared, preparedStatementName, sql, sqlOne } from '../../domain/shared/sql.js';
+import { createOrm, keepPoolWarm, withTx } from '../../platform/db.js';
 import { taskView } from '../../domain/tasks/task.schemas.js';
-import { floorWarmUpStatements, warmFloorStatements } from '../../domain/picking/floor-warm-up.js';
+import { floorWarmUpStatements, warmFloorStatements, WARM_UP_ROUNDS } from '../../domain/picking/floor-warm-up.js';
 import { startTestSystem, type TestSystem } from '../harness/context.js';
 import { buildFloor, itemScanFor, type FloorFixture } from './fixture.js';
 import { bulkUsers, type BulkUser } from './support.js';
@@ -176,5 +176,47 @@ describe('handheld hot path round trips', () => {
     expect(warmed).toBe(3);
     expect(sent).toEqual([3, 3, 3].map(() => floorWarmUpStatements().length));
     expect(await outbox()).toBe(before);
+  });
+
+  it('a warmed connection has the generic plan of every hot statement, so its next executions plan nothing', async () => {
+    type PlanCounts = { name: string; generic_plans: string; custom_plans: string };
+    const names = floorWarmUpStatements().map((s) => preparedStatementName(s.text));
+    const plans: Map<string, PlanCounts>[] = [];
+    // A pool of its own: new connections, as the API's at start-up.
+    const orm = await createOrm({ ...sys.rt.config, DATABASE_POOL_MAX: 2 });
+    await keepPoolWarm(orm, 2, async (tx) => {
+      await warmFloorStatements(tx);
+      const read = async () =>
+        new Map(
+          (
+            await pgPrepared<PlanCounts>(
+              tx,
+              'select name, generic_plans::text, custom_plans::text from pg_prepared_statements where name = any(?::text[])',
+              [`{${names.join(',')}}`],
+            )
+          ).map((r) => [r.name, r]),
+        );
+      const warmed = await read();
+      // Once more each, as the first requests after the warm-up do (parameters that match nothing, as the warm-up's).
+      const [user] = await pgPrepared<{ id: string }>(
+        tx,
+        `insert into app_user (username, display_name, password_hash, roles) values ('plan-' || gen_random_uuid(), 'plan', '-', '{picker}') returning id`,
+        [],
+      );
+      for (const s of floorWarmUpStatements(user!.id)) await pgPrepared(tx, s.text, s.params);
+      plans.push(warmed, await read());
+    }).finally(() => orm.close(true));
+    expect(plans).toHaveLength(4);
+    for (let c = 0; c < 2; c++) {
+      const [warmed, after] = [plans[2 * c]!, plans[2 * c + 1]!];
+      for (const name of names) {
+        // PostgreSQL's five custom plans are spent in the warm-up, and the generic plan is built there ...
+        expect(Number(warmed.get(name)?.custom_plans), name).toBe(5);
+        expect(Number(warmed.get(name)?.generic_plans), name).toBe(WARM_UP_ROUNDS - 5);
+        // ... and the next execution uses it: no planning.
+        expect(Number(after.get(name)?.custom_plans), name).toBe(5);
+        expect(Number(after.get(name)?.generic_plans), name).toBe(WARM_UP_ROUNDS - 4);
+      }
+    }
   });
 });

@@ -6,6 +6,7 @@ import { parseSolomon, solomonToProblem, type SolomonConvention } from '../../do
 import { isLiLim, liLimToProblem, parseLiLim } from '../../domain/routing/instances/lilim.js';
 import { writeSol } from '../../domain/routing/instances/sol-writer.js';
 import { type SolveOptions } from '../../domain/routing/solver.js';
+import type { HgsParams } from '../../domain/routing/hgs/hgs.js';
 import { solveParallel } from '../../domain/routing/parallel.js';
 
 /** One benchmark result line, as printed by `npm run bench:routing -- --json`. */
@@ -60,6 +61,10 @@ export const VARIANTS: Record<string, SolveOptions> = {
   // The hybrid genetic search on capacity-only problems (hgs/hgs.ts), one and two threads.
   hgs: { algorithm: 'hgs' },
   'hgs-two-threads': { algorithm: 'hgs', threads: 2 },
+  // HGS's matrix-only rules even where the instance has coordinates (before HGS-CVRP's polar
+  // sectors for SWAP* and polar giant tours): the same-run baseline of that change.
+  'no-polar': { hgs: { polar: false } },
+  'hgs-no-polar': { algorithm: 'hgs', hgs: { polar: false } },
   // Pure HGS education (granular local search + SWAP*, HGS-CVRP's population sizes), for the record.
   'hgs-ls': { algorithm: 'hgs', hgs: { education: 'anneal', annealPerJob: 0, mu: 25, lambda: 40 } },
   // The HGS of commit 731ea2c: feasible individuals only, educated by a short SISR annealing.
@@ -97,6 +102,10 @@ export interface RunOptions {
   maxIterations?: number;
   /** 'cpu': time limits in CPU seconds of each solving thread (load-independent curves). */
   clock?: 'wall' | 'cpu';
+  /** HGS parameters laid over every variant's (`--hgs '{"mu":8}'`), for screening. */
+  hgs?: Partial<HgsParams>;
+  /** Largest job count on which the default algorithm is HGS (`--hgs-max-jobs`), for screening. */
+  hgsMaxJobs?: number;
 }
 
 type BksEntry = {
@@ -129,6 +138,8 @@ export async function runInstance(file: string, o: RunOptions): Promise<Instance
   const sol = await solveParallel(problem, {
     threads: 1,
     ...VARIANTS[variant],
+    ...(o.hgs ? { hgs: { ...VARIANTS[variant].hgs, ...o.hgs } } : {}),
+    ...(o.hgsMaxJobs !== undefined ? { hgsMaxJobs: o.hgsMaxJobs } : {}),
     clock: o.clock === 'cpu' ? 'thread-cpu' : 'wall',
     seed: o.seed,
     timeLimitS: o.maxIterations ? Number.POSITIVE_INFINITY : o.timeLimitS,

@@ -8,6 +8,7 @@ import { runInstanceCurve, variantLabel, variantThreads, VARIANTS, type Instance
  * npm run bench:routing -- --instances <files or dirs> --time-limit <s> --seeds 1,2,3 --json
  *   [--checkpoints 1,2,5,10,30] [--solutions <dir>] [--parallel 2] [--solomon hierarchical|distance]
  *   [--variants budget,prefix,single,independent,default] [--max-iterations N (instead of the clock; one column)]
+ *   [--hgs '{"mu":8}' (HGS parameters over every variant's)] [--hgs-max-jobs N (HGS/SISR size threshold)]
  *   [--clock cpu (time limits in CPU seconds of each solving thread: curves that a loaded machine
  *   only slows down; a two-thread variant then gets that much CPU on each thread)]
  * One line (JSON with --json) per instance, seed and variant, then the anytime curve (gap at
@@ -47,6 +48,8 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--parallel') parallel = Math.max(1, Number(argv[++i]));
     else if (a === '--solomon') opts.solomon = argv[++i] === 'distance' ? 'distance' : 'hierarchical';
     else if (a === '--json') json = true;
+    else if (a === '--hgs') opts.hgs = JSON.parse(argv[++i]) as RunOptions['hgs'];
+    else if (a === '--hgs-max-jobs') opts.hgsMaxJobs = Number(argv[++i]);
     else if (a === '--clock') opts.clock = argv[++i] === 'cpu' ? 'cpu' : 'wall';
     else if (a === '--variants') {
       variants = argv[++i].split(',').filter(Boolean);

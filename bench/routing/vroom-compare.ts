@@ -12,7 +12,7 @@ import { solve } from '../../domain/routing/solver.js';
  * Same-run comparison against VROOM (a binary you built yourself beside the project; none of its
  * code is in this repository):
  *   npx tsx bench/routing/vroom-compare.ts --vroom <path to vroom> --instances <files or dirs> [--seeds 1,2] [--threads 2]
- *     [--clock cpu]
+ *     [--clock cpu] [--time-limits 1,2,5,10,30]
  * For each instance and seed, VROOM runs first (`-t <threads> -x 5`, its wall time W), then Dockside
  * with a time limit of W on one thread. With `--clock cpu`, Dockside gets instead the CPU time VROOM
  * used (user + system of all its threads, from the kernel's count for waited-for children) as
@@ -21,12 +21,16 @@ import { solve } from '../../domain/routing/solver.js';
  * real instance. X instances: TSPLIB-rounded distances are integers already; Solomon: VROOM needs
  * integers, so times and distances are scaled by 100 and windows rounded inwards, and it gets a
  * fixed cost per vehicle so that it minimises vehicles first, like the hierarchical convention.
+ * With `--time-limits`, the anytime curve instead: for each limit T, VROOM runs with `-l T` (its own
+ * wall-clock stop, which it may overrun while it builds its first solutions) and Dockside with the
+ * wall time VROOM took, or with `--clock cpu` the CPU seconds VROOM used, as above; the summary is
+ * then given per limit.
  * One JSON line per run, then the mean gap of each and how many runs each won.
  */
 const SCALE = 100;
 const VEHICLE_FIXED = 10_000_000;
 
-type Args = { vroom: string; files: string[]; seeds: number[]; threads: number; clock: 'wall' | 'cpu' };
+type Args = { vroom: string; files: string[]; seeds: number[]; threads: number; clock: 'wall' | 'cpu'; limits: (number | null)[] };
 
 function args(argv: string[]): Args {
   let vroom = process.env.VROOM_BIN ?? '';
@@ -34,11 +38,13 @@ function args(argv: string[]): Args {
   let seeds = [1];
   let threads = 2;
   let clock: Args['clock'] = 'wall';
+  let limits: (number | null)[] = [null];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--vroom') vroom = argv[++i];
     else if (argv[i] === '--seeds') seeds = argv[++i].split(',').map(Number);
     else if (argv[i] === '--threads') threads = Number(argv[++i]);
     else if (argv[i] === '--clock') clock = argv[++i] === 'cpu' ? 'cpu' : 'wall';
+    else if (argv[i] === '--time-limits') limits = argv[++i].split(',').map(Number);
     else if (argv[i] === '--instances') while (i + 1 < argv.length && !argv[i + 1].startsWith('--')) files.push(argv[++i]);
     else throw new Error(`unknown argument ${argv[i]}`);
   }
@@ -51,7 +57,7 @@ function args(argv: string[]): Args {
           .map((x) => join(f, x))
       : [f],
   );
-  return { vroom: resolve(vroom), files: expanded, seeds, threads, clock };
+  return { vroom: resolve(vroom), files: expanded, seeds, threads, clock, limits };
 }
 
 /** CPU seconds (user + system) of this process's waited-for children so far: fields 16–17 of /proc/self/stat (Linux). */
@@ -63,7 +69,7 @@ function childrenCpuS(ticksPerS: number): number {
 }
 
 /** One run, as the summary needs it: distances compare only at equal vehicle counts (vehicles first). */
-type Row = { cls: 'X' | 'Solomon'; bksVehicles: number | null; vroom: Side; dockside: Side };
+type Row = { cls: 'X' | 'Solomon'; limitS: number | null; bksVehicles: number | null; vroom: Side; dockside: Side };
 type Side = { gapPct: number; vehicles: number };
 
 type Bks = { bks?: number; routes?: number; bks_hierarchical?: { vehicles: number; distance: number } };
@@ -110,49 +116,54 @@ function main(): void {
     };
     const inFile = join(work, `${name}.json`);
     writeFileSync(inFile, JSON.stringify(input));
-    for (const seed of o.seeds) {
-      const t0 = performance.now();
-      const cpu0 = o.clock === 'cpu' ? childrenCpuS(ticksPerS) : 0;
-      const out = JSON.parse(
-        execFileSync(o.vroom, ['-i', inFile, '-t', String(o.threads), '-x', '5'], { maxBuffer: 1 << 28 }).toString(),
-      ) as { routes: { vehicle: number; steps: { type: string; id?: number }[] }[]; summary: { unassigned: number } };
-      const W = (performance.now() - t0) / 1000;
-      const vroomCpuS = o.clock === 'cpu' ? childrenCpuS(ticksPerS) - cpu0 : null;
-      const vRoutes = out.routes.map((r) => ({
-        vehicleIndex: r.vehicle,
-        jobs: r.steps.filter((s) => s.type === 'job').map((s) => s.id!),
-      }));
-      const vc = checkSolution(p, vRoutes);
-      const sol =
-        vroomCpuS === null
-          ? solve(p, { seed, timeLimitS: W })
-          : solve(p, { seed, timeLimitS: Math.max(0.05, vroomCpuS), clock: 'thread-cpu' });
-      const dc = checkSolution(p, checkedRoutes(sol));
-      const dist = (d: number) => (isVrp ? Math.round(d) : Math.round(d * 100) / 100);
-      const gap = (d: number) => Math.round(((dist(d) - bks) / bks) * 1e4) / 100;
-      const line = {
-        instance: name,
-        seed,
-        timeS: Math.round(W * 100) / 100,
-        ...(vroomCpuS === null ? {} : { vroomCpuS: Math.round(vroomCpuS * 100) / 100, docksideClock: 'thread-cpu' }),
-        bks,
-        bksVehicles: entry?.bks_hierarchical?.vehicles ?? null,
-        vroom: { distance: dist(vc.distanceM), gapPct: gap(vc.distanceM), vehicles: vc.vehiclesUsed, feasible: vc.feasible },
-        dockside: {
-          distance: dist(dc.distanceM),
-          gapPct: gap(dc.distanceM),
-          vehicles: dc.vehiclesUsed,
-          feasible: dc.feasible && sol.unassigned.length === 0,
-        },
-      };
-      console.log(JSON.stringify(line));
-      rows.push({ cls: isVrp ? 'X' : 'Solomon', bksVehicles: line.bksVehicles, vroom: line.vroom, dockside: line.dockside });
+    for (const limitS of o.limits)
+      for (const seed of o.seeds) {
+        const t0 = performance.now();
+        const cpu0 = o.clock === 'cpu' ? childrenCpuS(ticksPerS) : 0;
+        const out = JSON.parse(
+          execFileSync(o.vroom, ['-i', inFile, '-t', String(o.threads), '-x', '5', ...(limitS === null ? [] : ['-l', String(limitS)])], {
+            maxBuffer: 1 << 28,
+          }).toString(),
+        ) as { routes: { vehicle: number; steps: { type: string; id?: number }[] }[]; summary: { unassigned: number } };
+        const W = (performance.now() - t0) / 1000;
+        const vroomCpuS = o.clock === 'cpu' ? childrenCpuS(ticksPerS) - cpu0 : null;
+        const vRoutes = out.routes.map((r) => ({
+          vehicleIndex: r.vehicle,
+          jobs: r.steps.filter((s) => s.type === 'job').map((s) => s.id!),
+        }));
+        const vc = checkSolution(p, vRoutes);
+        const sol =
+          vroomCpuS === null
+            ? solve(p, { seed, timeLimitS: W })
+            : solve(p, { seed, timeLimitS: Math.max(0.05, vroomCpuS), clock: 'thread-cpu' });
+        const dc = checkSolution(p, checkedRoutes(sol));
+        const dist = (d: number) => (isVrp ? Math.round(d) : Math.round(d * 100) / 100);
+        const gap = (d: number) => Math.round(((dist(d) - bks) / bks) * 1e4) / 100;
+        const line = {
+          instance: name,
+          seed,
+          ...(limitS === null ? {} : { limitS }),
+          timeS: Math.round(W * 100) / 100,
+          ...(vroomCpuS === null ? {} : { vroomCpuS: Math.round(vroomCpuS * 100) / 100, docksideClock: 'thread-cpu' }),
+          bks,
+          bksVehicles: entry?.bks_hierarchical?.vehicles ?? null,
+          vroom: { distance: dist(vc.distanceM), gapPct: gap(vc.distanceM), vehicles: vc.vehiclesUsed, feasible: vc.feasible },
+          dockside: {
+            distance: dist(dc.distanceM),
+            gapPct: gap(dc.distanceM),
+            vehicles: dc.vehiclesUsed,
+            feasible: dc.feasible && sol.unassigned.length === 0,
+          },
+        };
+        console.log(JSON.stringify(line));
+        rows.push({ cls: isVrp ? 'X' : 'Solomon', limitS, bksVehicles: line.bksVehicles, vroom: line.vroom, dockside: line.dockside });
+      }
+  }
+  for (const limitS of o.limits)
+    for (const cls of ['X', 'Solomon'] as const) {
+      const rs = rows.filter((r) => r.cls === cls && r.limitS === limitS);
+      if (rs.length) console.log(`${limitS === null ? '' : `-l ${limitS}: `}${summary(cls, rs)}`);
     }
-  }
-  for (const cls of ['X', 'Solomon'] as const) {
-    const rs = rows.filter((r) => r.cls === cls);
-    if (rs.length) console.log(summary(cls, rs));
-  }
 }
 
 const mean = (xs: number[]) => (xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100 : NaN);

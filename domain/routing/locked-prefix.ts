@@ -76,5 +76,5 @@ export function reduceLocked(p: RoutingProblem): LockedReduction {
     else if (a !== undefined || b !== undefined)
       throw new RangeError(`pair ${p.jobs[pr.pickupIndex].id}→${p.jobs[pr.deliveryIndex].id}: lock both jobs of a pair or neither`);
   }
-  return { problem: { matrix: p.matrix, matrices: p.matrices, vehicles, jobs, pairs }, jobOf, lockedOf };
+  return { problem: { matrix: p.matrix, matrices: p.matrices, vehicles, jobs, pairs, coordinates: p.coordinates }, jobOf, lockedOf };
 }

@@ -68,6 +68,11 @@ export interface Model {
   neighbours: Int32Array;
   K: number;
   hasTimeWindows: boolean;
+  /**
+   * Planar coordinates of each node (x at 2i, y at 2i+1) when the problem gave them, else null:
+   * search guidance only (HGS's polar sectors), never a cost.
+   */
+  xy: Float64Array | null;
   /** Cost charged per unassigned mandatory job of priority 0, so that serving a job always beats dropping it. */
   unassignedPenalty: number;
 }
@@ -272,6 +277,16 @@ export function compileModel(p: RoutingProblem, maxNeighbours = 100): Model {
       penalty[j] = job.dropPenalty ?? 0;
     } else penalty[j] = base * (1 + job.priority);
   }
+  let xy: Float64Array | null = null;
+  if (p.coordinates && p.coordinates.length === n) {
+    xy = new Float64Array(2 * N);
+    for (let i = 0; i < N; i++) {
+      // The virtual end of open routes has no place: it stays at (0, 0) and is never a job.
+      if (loc[i] === ANYWHERE) continue;
+      xy[2 * i] = p.coordinates[loc[i]][0];
+      xy[2 * i + 1] = p.coordinates[loc[i]][1];
+    }
+  }
   let anySkill = false;
   for (let j = 0; j < J; j++) if (jSkill[j] !== 0) anySkill = true;
   let anyMaxDist = false;
@@ -323,6 +338,7 @@ export function compileModel(p: RoutingProblem, maxNeighbours = 100): Model {
     neighbours,
     K,
     hasTimeWindows,
+    xy,
     unassignedPenalty: base,
   };
 }

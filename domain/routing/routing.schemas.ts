@@ -109,8 +109,17 @@ export const routingProblemSchema = z
     vehicles: z.array(vehicleSchema).min(1),
     jobs: z.array(jobSchema),
     pairs: z.array(pairSchema).default([]),
+    /**
+     * Optional planar coordinates [x, y] of each location (same indices as the matrix; longitude
+     * and latitude will do for a city). They only guide the search (HGS's polar sectors around the
+     * depot: SWAP*'s route pairs and the order of routes in a giant tour, hgs/); every cost still
+     * comes from the matrices. Without them the search falls back to matrix-only rules.
+     */
+    coordinates: z.array(z.tuple([z.number(), z.number()])).optional(),
   })
   .superRefine((p, ctx) => {
+    if (p.coordinates !== undefined && p.coordinates.length !== p.matrix.n)
+      ctx.addIssue({ code: 'custom', message: 'coordinates must have one entry per matrix location', path: ['coordinates'] });
     p.vehicles.forEach((v, k) => {
       if (v.profile !== undefined && !p.matrices[v.profile])
         ctx.addIssue({ code: 'custom', message: `no matrix for profile ${v.profile}`, path: ['vehicles', k, 'profile'] });

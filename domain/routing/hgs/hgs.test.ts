@@ -69,6 +69,21 @@ describe('solve with algorithm hgs', () => {
     }
   });
 
+  it('uses coordinates when the problem has them (polar sectors), and solves without them too', () => {
+    const p = cvrp(6, 40);
+    const withXy = solve(p, { ...small, seed: 2, maxIterations: 15 });
+    const bare = { ...p, coordinates: undefined };
+    const without = solve(bare, { ...small, seed: 2, maxIterations: 15 });
+    const off = solve(p, { ...small, seed: 2, maxIterations: 15, hgs: { mu: 3, lambda: 3, polar: false } });
+    for (const s of [withXy, without, off]) {
+      expect(s.unassigned).toEqual([]);
+      expect(checkSolution(p, asChecked(s)).violations).toEqual([]);
+    }
+    // polar: false is the matrix-only search exactly, coordinates or not.
+    expect(asChecked(off)).toEqual(asChecked(without));
+    expect(() => solve({ ...p, coordinates: [[0, 0]] }, { ...small, maxIterations: 2 })).toThrow(/coordinates/);
+  });
+
   it('leaves problems with time windows on the SISR path (same plan as algorithm sisr)', () => {
     const p = randomProblem(5, { jobs: 20, vehicles: 20, timeWindows: true });
     const o = { seed: 2, timeLimitS: Number.POSITIVE_INFINITY, maxIterations: 300 };

@@ -22,8 +22,8 @@ import { correlated, penalisedHgs } from './penalised-hgs.js';
  *
  * Differences from HGS-CVRP: only feasible individuals (the local search here keeps capacities
  * hard, so there is no infeasible subpopulation nor penalty management), and routes are chained
- * into the giant tour by nearest end-to-start (the model has a matrix, not coordinates, so HGS's
- * polar sort of routes is not available).
+ * into the giant tour by nearest end-to-start (the polar order of giant-tour.ts is used by the
+ * penalised search only).
  *
  * Every parameter is independent of the budget and the loop stops only between offspring, so a
  * longer run on the same seed replays the shorter one and keeps its best: never worse.
@@ -59,6 +59,12 @@ export interface HgsParams extends PopulationParams {
   targetFeasible: number;
   repairProbability: number;
   initialFactor: number;
+  /**
+   * Penalised education: use the problem's coordinates, when it has them, for HGS-CVRP's polar
+   * rules (SWAP* between routes whose polar sectors overlap, giant tours in polar order of the
+   * routes' barycentres; Vidal 2022). False: the matrix-only rules even with coordinates.
+   */
+  polar: boolean;
 }
 
 /**
@@ -84,6 +90,7 @@ export const HGS_ANNEAL_PARAMS: HgsParams = {
   repairProbability: 0.5,
   initialFactor: 4,
   initialTours: 'random',
+  polar: true,
 };
 
 /**
@@ -130,6 +137,7 @@ export function hgsOneCapacity(S: SolutionState): boolean {
  */
 export const HGS_DEFAULT_MAX_JOBS = 300;
 
+
 export interface HgsHooks {
   rng: Rng;
   /** True when the run must stop (budget, cancellation). Checked between offspring. */
@@ -169,7 +177,8 @@ export function hgsSearch(S: SolutionState, params: HgsParams, h: HgsHooks): num
     const near = correlated(J, m.neighbours, m.K, params.granularity);
     const start: number[][] = [];
     for (const R of S.routes) if (R.nodes.length > 0) start.push(R.nodes.slice());
-    const res = penalisedHgs({ J, N: m.N, depot, cost, demand: loads[0], cap: caps[0], fixed: m.vFixed[0], near }, start, params, h);
+    const xy = params.polar ? m.xy : null;
+    const res = penalisedHgs({ J, N: m.N, depot, cost, demand: loads[0], cap: caps[0], fixed: m.vFixed[0], near, xy }, start, params, h);
     S.routeOf.fill(-1);
     for (let r = 0; r < S.routes.length; r++) {
       const next = r < res.routes.length ? res.routes[r].slice() : [];

@@ -81,7 +81,7 @@ export function penalisedHgs(d: CvrpData, start: number[][], params: PenalisedHg
   let sinceBest = 0;
 
   const individual = (routes: number[][], distance: number, excess: number): Individual => ({
-    tour: giantTour(routes, J, d.cost, d.N, d.depot),
+    tour: giantTour(routes, J, d.cost, d.N, d.depot, d.xy),
     routes,
     cost: distance + penalty.value * excess,
     distance,

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../prng.js';
 import { correlated } from './penalised-hgs.js';
-import { PenalisedSearch, type CvrpData } from './penalised-search.js';
+import { circleMod, PenalisedSearch, polarAngles, sectorsOverlap, type CvrpData } from './penalised-search.js';
+import { giantTour } from './giant-tour.js';
 import { CapacityPenalty } from './penalty.js';
 import { SoftSplitter } from './soft-split.js';
 import { Splitter } from './split.js';
 
 /** Random instance: jobs 0..n-1, depot n; asymmetric when asked (one-way detours). */
-function instance(seed: number, n: number, cap: number, asymmetric = false, fixed = 0): CvrpData {
+function instance(seed: number, n: number, cap: number, asymmetric = false, fixed = 0, withXy = false): CvrpData {
   const rng = new Rng(seed);
   const N = n + 1;
   const xs = Array.from({ length: N }, () => rng.next() * 100);
@@ -26,7 +27,8 @@ function instance(seed: number, n: number, cap: number, asymmetric = false, fixe
       .sort((a, b) => cost[i * N + a] - cost[i * N + b]);
     for (let k = 0; k < K; k++) nb[i * K + k] = o[k];
   }
-  return { J: n, N, depot: n, cost, demand, cap, fixed, near: correlated(n, nb, K, 8) };
+  const xy = withXy ? Float64Array.from(xs.flatMap((x, i) => [x, ys[i]])) : null;
+  return { J: n, N, depot: n, cost, demand, cap, fixed, near: correlated(n, nb, K, 8), xy };
 }
 
 function evaluate(d: CvrpData, routes: number[][], penalty: number): { distance: number; excess: number; cost: number } {
@@ -49,9 +51,10 @@ function evaluate(d: CvrpData, routes: number[][], penalty: number): { distance:
 
 describe('penalised local search (HGS-CVRP education)', () => {
   it('keeps every job once, reports its own cost right and never ends worse than it started', () => {
-    for (let seed = 1; seed <= 30; seed++) {
+    for (let seed = 1; seed <= 40; seed++) {
       const n = 10 + (seed % 25);
-      const d = instance(seed, n, 15 + (seed % 20), seed % 2 === 0, seed % 5 === 0 ? 40 : 0);
+      // Every third instance has coordinates: SWAP* then pairs routes by polar sectors.
+      const d = instance(seed, n, 15 + (seed % 20), seed % 2 === 0, seed % 5 === 0 ? 40 : 0, seed % 3 === 0);
       const rng = new Rng(seed);
       const tour = Array.from({ length: n }, (_, k) => k);
       rng.shuffle(tour);
@@ -105,6 +108,58 @@ describe('penalised local search (HGS-CVRP education)', () => {
       expect(ls.excess()).toBe(0);
       expect(ls.distance()).toBeLessThanOrEqual(hard.cost + 1e-6);
     }
+  });
+});
+
+describe('polar sectors (HGS-CVRP CircleSector)', () => {
+  it('overlap on a circle of 65,536 units, across 0 too', () => {
+    expect(sectorsOverlap(100, 200, 150, 300)).toBe(true);
+    expect(sectorsOverlap(100, 200, 201, 300)).toBe(false);
+    expect(sectorsOverlap(65000, 100, 50, 60)).toBe(true); // the first wraps through 0
+    expect(sectorsOverlap(65000, 100, 200, 64000)).toBe(false);
+    expect(sectorsOverlap(10, 10, 10, 10)).toBe(true);
+    expect(circleMod(-1)).toBe(65535);
+  });
+
+  it('hold every job of their route after a search with coordinates, and end on jobs of the route', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const d = instance(500 + seed, 40, 25, false, 0, true);
+      const angle = polarAngles(d)!;
+      const tour = Array.from({ length: 40 }, (_, k) => k);
+      new Rng(seed).shuffle(tour);
+      const ls = new PenalisedSearch(d, 40);
+      ls.load_(new SoftSplitter(d).split(tour, 5));
+      ls.penalty = 5;
+      ls.run(new Rng(seed));
+      for (let r = 0; r < ls.R; r++) {
+        if (ls.len[r] === 0) continue;
+        const st = ls.secStart[r];
+        const width = circleMod(ls.secEnd[r] - st);
+        const inRoute: number[] = [];
+        for (let k = 1; k <= ls.len[r]; k++) inRoute.push(angle[ls.at(r, k)]);
+        for (const a of inRoute) expect(circleMod(a - st)).toBeLessThanOrEqual(width);
+        // Both ends are angles of the route's jobs.
+        expect(inRoute).toContain(st);
+        expect(inRoute).toContain(ls.secEnd[r]);
+      }
+    }
+  });
+
+  it("order a giant tour by the polar angle of the routes' barycentres when coordinates are given", () => {
+    const d = instance(7, 30, 20, false, 0, true);
+    const routes = new SoftSplitter(d).split(
+      Array.from({ length: 30 }, (_, k) => k),
+      1e6,
+    );
+    const tour = giantTour(routes, 30, d.cost, d.N, d.depot, d.xy);
+    const xy = d.xy!;
+    const bary = (r: number[]) =>
+      Math.atan2(
+        r.reduce((s, j) => s + xy[2 * j + 1], 0) / r.length - xy[2 * d.depot + 1],
+        r.reduce((s, j) => s + xy[2 * j], 0) / r.length - xy[2 * d.depot],
+      );
+    const sorted = routes.slice().sort((a, b) => bary(a) - bary(b));
+    expect(Array.from(tour)).toEqual(sorted.flat());
   });
 });
 

@@ -31,6 +31,35 @@ export interface CvrpData {
   fixed: number;
   /** Correlated jobs of each job (granular neighbourhood, symmetric). */
   near: Int32Array[];
+  /**
+   * Planar coordinates of the nodes (x, y of node i at 2i, 2i+1), when the problem has them: SWAP*
+   * then pairs routes whose polar sectors overlap, and giant tours order routes by polar angle,
+   * as HGS-CVRP does (Vidal 2022). Null: matrix-only rules (penalised-swap-star.ts, giant-tour.ts).
+   */
+  xy?: Float64Array | null;
+}
+
+/**
+ * Polar angle of each job around the depot on HGS-CVRP's integer circle of 65,536 units
+ * (Vidal 2022, CircleSector: (int)(32768 · atan2(dy, dx) / π), taken modulo 65,536).
+ */
+export function polarAngles(d: CvrpData): Int32Array | null {
+  const xy = d.xy;
+  if (!xy) return null;
+  const x0 = xy[2 * d.depot];
+  const y0 = xy[2 * d.depot + 1];
+  const out = new Int32Array(d.J);
+  for (let j = 0; j < d.J; j++) out[j] = circleMod(Math.trunc((32768 * Math.atan2(xy[2 * j + 1] - y0, xy[2 * j] - x0)) / Math.PI));
+  return out;
+}
+
+export function circleMod(i: number): number {
+  return ((i % 65536) + 65536) % 65536;
+}
+
+/** Whether two circle sectors [start, end] (clockwise from start, in 65,536ths) overlap (HGS-CVRP's CircleSector::overlap). */
+export function sectorsOverlap(s1: number, e1: number, s2: number, e2: number): boolean {
+  return circleMod(s2 - s1) <= circleMod(e1 - s1) || circleMod(s1 - s2) <= circleMod(e2 - s2);
 }
 
 const EPS = 1e-7;
@@ -61,6 +90,11 @@ export class PenalisedSearch {
   readonly pos: Int32Array;
   readonly modified: Int32Array;
   readonly swapTested: Int32Array;
+  /** Polar angle of each job (polarAngles), or null without coordinates. */
+  readonly angle: Int32Array | null;
+  /** Polar sector [secStart, secEnd] of each route's jobs around the depot (with `angle`). */
+  readonly secStart: Int32Array;
+  readonly secEnd: Int32Array;
   moves = 1;
   private readonly tested: Int32Array;
   private readonly order: Int32Array;
@@ -120,6 +154,9 @@ export class PenalisedSearch {
     this.cost = d.cost;
     this.N = d.N;
     this.swapStar = new SwapStarState(routes, J);
+    this.angle = polarAngles(d);
+    this.secStart = new Int32Array(routes);
+    this.secEnd = new Int32Array(routes);
     // Empty routes read as depot → depot.
     for (let r = 0; r < routes; r++) {
       this.seq[r * this.W] = d.depot;
@@ -169,6 +206,20 @@ export class PenalisedSearch {
     }
     this.len[r] = n;
     this.modified[r] = this.moves;
+    const ang = this.angle;
+    if (ang && n > 0) {
+      // The smallest sector holding the route's jobs, grown job by job (HGS-CVRP's CircleSector::extend).
+      let st = ang[s[o + 1]];
+      let en = st;
+      for (let k = 2; k <= n; k++) {
+        const a = ang[s[o + k]];
+        if (circleMod(a - st) <= circleMod(en - st)) continue;
+        if (circleMod(a - en) <= circleMod(st - a)) en = a;
+        else st = a;
+      }
+      this.secStart[r] = st;
+      this.secEnd[r] = en;
+    }
   }
 
   /** Node at position k of route r. */
@@ -234,10 +285,19 @@ export class PenalisedSearch {
         const last = tested[u];
         tested[u] = this.moves;
         const near = this.d.near[u];
+        // u's fields are read once and again only after a move (which may have moved u).
+        let uRead = false;
         for (let k = 0; k < near.length; k++) {
           const v = near[k];
           if (loop > 0 && Math.max(modified[routeOf[u]], modified[routeOf[v]]) <= last) continue;
-          if (this.tryPair(u, v)) improved = true;
+          if (!uRead) {
+            this.setU(u);
+            uRead = true;
+          }
+          if (this.tryPair(v)) {
+            improved = true;
+            uRead = false;
+          }
         }
         if (loop > 0) {
           // Moves into an empty route (HGS-CVRP tries them with the depot of one empty route as v).
@@ -298,8 +358,8 @@ export class PenalisedSearch {
     this.penB = over(this.loadB, this.d.cap, this.penalty);
   }
 
-  private tryPair(u: number, v: number): boolean {
-    this.setU(u);
+  /** Tries the moves of u (read by setU) with v; true when one was applied. */
+  private tryPair(v: number): boolean {
     this.setV(this.routeOf[v], this.pos[v]);
     if (this.relocate()) return true;
     if (this.relocatePair(false)) return true;

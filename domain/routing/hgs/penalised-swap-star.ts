@@ -1,4 +1,4 @@
-import type { PenalisedSearch } from './penalised-search.js';
+import { sectorsOverlap, type PenalisedSearch } from './penalised-search.js';
 
 /**
  * SWAP* under penalised capacity (Vidal 2022, "Hybrid genetic search for the CVRP: Open-source
@@ -10,8 +10,9 @@ import type { PenalisedSearch } from './penalised-search.js';
  * HGS-CVRP the pair is priced fully only when the penalty changes and the removal gains alone
  * could pay, and the best single relocation of u into B (v into A) found on the way counts too.
  *
- * Route pairs are restricted, as HGS restricts them to overlapping polar sectors (the model has a
- * matrix, not coordinates), to pairs where a job has a correlated job in the other route.
+ * Route pairs: with coordinates, as in HGS-CVRP, the pairs whose polar sectors around the depot
+ * overlap (Vidal 2022, section 4: the sector of a route is the smallest circle sector holding its
+ * jobs). With a matrix only, the pairs where a job has a correlated job in the other route.
  *
  * As in HGS-CVRP, the three cheapest insertions of a job into a route are kept per (route, job)
  * with the stamp of their computation and recomputed only when the route changed since.
@@ -242,6 +243,15 @@ export function swapStarRoutes(ls: PenalisedSearch, st: SwapStarState, order: In
     ls.swapTested[a] = ls.moves;
     // Nothing moved since route a was last tested: no pair of it can qualify.
     if (ls.moves <= last) continue;
+    if (ls.angle) {
+      for (let b = a + 1; b < R; b++) {
+        if (ls.len[a] === 0 || ls.len[b] === 0) continue;
+        if (Math.max(ls.modified[a], ls.modified[b]) <= last) continue;
+        if (!sectorsOverlap(ls.secStart[a], ls.secEnd[a], ls.secStart[b], ls.secEnd[b])) continue;
+        if (pair(ls, st, a, b)) improved = true;
+      }
+      continue;
+    }
     st.markStamp++;
     let n = 0;
     const oa = a * ls.W;

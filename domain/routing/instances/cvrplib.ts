@@ -91,5 +91,5 @@ export function cvrpToProblem(inst: CvrpInstance): RoutingProblemInput {
     capacityWeightG: inst.capacity,
     costPerKm: 1000,
   }));
-  return { matrix: { n, distanceM: d, durationS: d }, vehicles, jobs };
+  return { matrix: { n, distanceM: d, durationS: d }, vehicles, jobs, coordinates: inst.coords.map(([x, y]) => [x, y]) };
 }

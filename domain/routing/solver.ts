@@ -13,7 +13,15 @@ import { simulateRoute } from './route-sim.js';
 import { dropReasons } from './drop-reasons.js';
 import { SharedBest, type SharedBestBuffer } from './shared-best.js';
 import { threadCpuClock } from './thread-clock.js';
-import { HGS_DEFAULT_MAX_JOBS, HGS_PARAMS, hgsApplies, hgsOneCapacity, hgsSearch, type HgsParams } from './hgs/hgs.js';
+import {
+  HGS_DEFAULT_MAX_JOBS,
+  HGS_DEFAULT_MAX_JOBS_POLAR,
+  HGS_PARAMS,
+  hgsApplies,
+  hgsOneCapacity,
+  hgsSearch,
+  type HgsParams,
+} from './hgs/hgs.js';
 
 /**
  * Vehicle routing solver (CVRP, VRPTW, heterogeneous fleet, per-vehicle depots and shifts).
@@ -100,7 +108,7 @@ export interface SolveOptions {
    * to 10 s (README, seed 1); HGS alone trails SISR from 303 customers on below 30 s.
    */
   algorithm?: 'sisr' | 'hgs';
-  /** Largest job count on which the default algorithm is HGS (default 300). */
+  /** Largest job count on which the default algorithm is HGS (default 300; 350 when the problem has coordinates). */
   hgsMaxJobs?: number;
   /** HGS parameters (hgs/hgs.ts HGS_PARAMS). */
   hgs?: Partial<HgsParams>;
@@ -290,7 +298,10 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
   const useHgs =
     o.algorithm === 'hgs'
       ? hgsApplies(S)
-      : o.algorithm === undefined && m.J <= (o.hgsMaxJobs ?? HGS_DEFAULT_MAX_JOBS) && hgsApplies(S) && hgsOneCapacity(S);
+      : o.algorithm === undefined &&
+        m.J <= (o.hgsMaxJobs ?? (m.xy ? HGS_DEFAULT_MAX_JOBS_POLAR : HGS_DEFAULT_MAX_JOBS)) &&
+        hgsApplies(S) &&
+        hgsOneCapacity(S);
   if (useHgs) {
     const iterations = hgsSearch(
       S,

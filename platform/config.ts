@@ -53,6 +53,15 @@ export const envSchema = z
     INTAKE_MAX_BACKLOG: z.coerce.number().int().min(1).default(50_000),
     /** Intake backpressure: concurrent intake requests per API process beyond which intake answers 503. */
     INTAKE_MAX_INFLIGHT: z.coerce.number().int().min(1).default(256),
+    /**
+     * Intake backpressure, the adaptive limit (api/plugins/admission-limit.ts): an API process holds at most what it
+     * finished per ms over the last second times this many ms in flight (the answer time it plans for), at least
+     * INTAKE_MIN_INFLIGHT and at most INTAKE_MAX_INFLIGHT; beyond that, intake answers 503 before reading the body.
+     * 0 (the default) turns it off: it is not yet measured on a quiet machine against the 2,000/s figure (every webhook
+     * accepted at the first attempt), which a limit can only lower; 50 is the value it was built and tested with.
+     */
+    INTAKE_ADMIT_TARGET_MS: z.coerce.number().int().min(0).default(0),
+    INTAKE_MIN_INFLIGHT: z.coerce.number().int().min(1).default(32),
     /** Intake backpressure: deliveries waiting this long for a database writer throughout 100 ms (a standing queue) → 503. */
     INTAKE_MAX_QUEUE_MS: z.coerce.number().int().min(1).default(25),
     /**

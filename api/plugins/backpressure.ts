@@ -6,6 +6,7 @@ import { Counter, Gauge } from 'prom-client';
 import { sqlOne } from '../../domain/shared/sql.js';
 import type { Orm } from '../../platform/db.js';
 import { PROBLEM_BASE, sendProblem } from '../problem.js';
+import { AdmissionLimit } from './admission-limit.js';
 import { metricsRegistry } from './metrics.js';
 import { RetryAfter } from './retry-after.js';
 
@@ -17,7 +18,7 @@ const BACKLOG_EVERY_MS = 500;
 const BACKLOG_MS_PER_ROW = 0.05;
 const LOOP_WINDOW_MS = 50;
 export type ReadBacklogRow = { n: number };
-export type ShedReason = 'inflight' | 'queue' | 'loop' | 'busy' | 'backlog' | 'deadline';
+export type ShedReason = 'inflight' | 'limit' | 'queue' | 'loop' | 'busy' | 'backlog' | 'deadline';
 
 /** What an intake route has waiting for the database (the webhook edge's group commit). */
 export interface IntakeQueue {
@@ -26,14 +27,30 @@ export interface IntakeQueue {
   waitMs: number;
 }
 
-const shedTotal = new Counter({
+// Refusals are counted in a plain map and handed to the counter at scrape time: a labelled inc() per 503 hashed its
+// labels on the refusal path, which should cost no more than the answer itself.
+const shedCounts = new Map<string, { route: string; reason: ShedReason; n: number }>();
+const countShed = (route: string, reason: ShedReason) => {
+  const key = `${route} ${reason}`;
+  const c = shedCounts.get(key);
+  if (c) c.n++;
+  else shedCounts.set(key, { route, reason, n: 1 });
+};
+new Counter({
   name: 'intake_shed_total',
-  help: 'Intake requests answered 503 + Retry-After, by route and reason (inflight, queue, loop, busy, backlog, deadline)',
+  help: 'Intake requests answered 503 + Retry-After, by route and reason (inflight, limit, queue, loop, busy, backlog, deadline)',
   labelNames: ['route', 'reason'],
   registers: [metricsRegistry],
+  collect() {
+    this.reset();
+    for (const { route, reason, n } of shedCounts.values()) this.inc({ route, reason }, n);
+  },
 });
 // The gauges read the latest gate of each route at scrape time (a second app in the same process, in tests, takes over).
-const gates = new Map<string, { inflight: () => number; queue?: () => IntakeQueue; backlog: () => number; retryAfterS: () => number }>();
+const gates = new Map<
+  string,
+  { inflight: () => number; limit: () => number; queue?: () => IntakeQueue; backlog: () => number; retryAfterS: () => number }
+>();
 new Gauge({
   name: 'intake_inflight',
   help: 'Intake requests admitted and not yet answered, on this process',
@@ -41,6 +58,15 @@ new Gauge({
   registers: [metricsRegistry],
   collect() {
     for (const [route, g] of gates) this.set({ route }, g.inflight());
+  },
+});
+new Gauge({
+  name: 'intake_admission_limit',
+  help: 'Intake requests this process may hold in flight now: what it finished per ms over the last second × INTAKE_ADMIT_TARGET_MS (INTAKE_MAX_INFLIGHT when off)',
+  labelNames: ['route'],
+  registers: [metricsRegistry],
+  collect() {
+    for (const [route, g] of gates) this.set({ route }, g.limit());
   },
 });
 new Gauge({
@@ -177,19 +203,22 @@ function loopDelay(app: FastifyInstance): { ms: number; busy: number } {
 }
 
 /**
- * Early refusal, before Fastify sees the request. When the loop itself is the bottleneck, every request a refused one
+ * Early admission, before Fastify sees the request. When the loop itself is the bottleneck, every request a refused one
  * included pays for Fastify's request and reply objects, the logger child, routing, the global hooks and the response
  * serializer before its 503 is written: in a profile that made a refusal cost 3 to 8 bare-Fastify answers, so a process
  * past its capacity could not even keep up with saying no. Each gate registers the URL prefixes of its routes here; the
- * server's 'request' listener answers a matching POST from the same in-memory state, with a body written once per
- * reason, and hands everything else to Fastify unchanged.
+ * server's 'request' listener decides on a matching POST from the same in-memory state, before its body is read:
+ * a refusal is answered right there, an admission is counted in flight and handed to Fastify with everything else.
  */
-type EarlyGate = { prefixes: string[]; refuse: (req: IncomingMessage, res: ServerResponse) => boolean };
+type EarlyGate = { prefixes: string[]; admit: (req: IncomingMessage, res: ServerResponse) => boolean };
 const earlyGates = new WeakMap<Server, { gates: EarlyGate[]; headers: Readonly<Record<string, string>> }>();
+/** Marks a request the early gate admitted (and counts in flight), so the route's onRequest hook lets it through. */
+const ADMITTED = Symbol('intake-admitted');
+type Marked = IncomingMessage & { [ADMITTED]?: true };
 
 /**
- * Puts the early refusal in front of Fastify's request handler (call once, before the server listens); `headers` go on
- * every early 503 (the security headers every other answer gets from its onRequest hook).
+ * Puts the early admission in front of Fastify's request handler (call once, before the server listens); `headers` go
+ * on every early 503 (the security headers every other answer gets from its onRequest hook).
  */
 export function shedBeforeRouting(server: Server, headers: Readonly<Record<string, string>>): void {
   const handlers = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
@@ -199,7 +228,8 @@ export function shedBeforeRouting(server: Server, headers: Readonly<Record<strin
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'POST' && gates.length) {
       const url = req.url ?? '';
-      for (const g of gates) if (g.prefixes.some((p) => url.startsWith(p)) && g.refuse(req, res)) return;
+      const g = gates.find((x) => x.prefixes.some((p) => url.startsWith(p)));
+      if (g && !g.admit(req, res)) return;
     }
     for (const h of handlers) h.call(server, req, res);
   });
@@ -214,18 +244,24 @@ export interface IntakeGate {
 /**
  * Intake backpressure: beyond capacity the intake routes answer 503 with Retry-After BEFORE the body is read or
  * anything is written, from state already in memory (no request waits on a query), so a refusal costs microseconds
- * and comes at once; storefronts and API clients retry later. Capacity is, per process: intake requests in flight
- * (INTAKE_MAX_INFLIGHT), how long stored deliveries wait for a group-commit writer (INTAKE_MAX_QUEUE_MS), the
- * event-loop delay (INTAKE_MAX_LOOP_DELAY_MS) and utilization (INTAKE_MAX_LOOP_UTILIZATION); and overall, deliveries
- * stored but not yet imported (INTAKE_MAX_BACKLOG). Spread `onRequest` into a route's options; routes listed in
- * `early` are also refused before routing (see shedBeforeRouting). Shed counts and queue depth are in /metrics.
+ * and comes at once; storefronts and API clients retry later. Capacity is, per process: intake requests in flight,
+ * up to an adaptive limit (what the process finished per ms over the last second × INTAKE_ADMIT_TARGET_MS, see
+ * admission-limit.ts; INTAKE_MIN_INFLIGHT to INTAKE_MAX_INFLIGHT), how long stored deliveries wait for a group-commit
+ * writer (INTAKE_MAX_QUEUE_MS), the event-loop delay (INTAKE_MAX_LOOP_DELAY_MS) and utilization
+ * (INTAKE_MAX_LOOP_UTILIZATION); and overall, deliveries stored but not yet imported (INTAKE_MAX_BACKLOG). Spread
+ * `onRequest` into a route's options; routes listed in `early` are admitted or refused before routing (see
+ * shedBeforeRouting). Shed counts, the limit and the queue depth are in /metrics.
  */
 export function intakeBackpressure(
   app: FastifyInstance,
-  o: { route: string; queue?: () => IntakeQueue; /** URL prefixes (after the plugin's prefix) refused before routing. */ early?: string[] },
+  o: { route: string; queue?: () => IntakeQueue; /** URL prefixes (after the plugin's prefix) decided before routing. */ early?: string[] },
 ): IntakeGate {
   const c = app.config;
   let inflight = 0;
+  const admission =
+    c.INTAKE_ADMIT_TARGET_MS > 0
+      ? new AdmissionLimit({ targetMs: c.INTAKE_ADMIT_TARGET_MS, min: c.INTAKE_MIN_INFLIGHT, max: c.INTAKE_MAX_INFLIGHT })
+      : undefined;
   // How long a refused client should stay away (api/plugins/retry-after.ts).
   const retryAfter = new RetryAfter();
   const retryAfterS = () => retryAfter.seconds();
@@ -233,6 +269,7 @@ export function intakeBackpressure(
   const lag = loopDelay(app);
   gates.set(o.route, {
     inflight: () => inflight,
+    limit: () => admission?.limit() ?? c.INTAKE_MAX_INFLIGHT,
     queue: o.queue,
     backlog: () => backlog.n,
     retryAfterS,
@@ -243,7 +280,7 @@ export function intakeBackpressure(
       ? `Intake is over capacity (${why}); the delivery may have been stored: retry after ${retry} s with the same id, a stored one is recognized`
       : `Intake is over capacity (${why}); nothing was stored, retry after ${retry} s`;
   const counted = (reason: ShedReason) => {
-    shedTotal.inc({ route: o.route, reason });
+    countShed(o.route, reason);
     retryAfter.refused();
   };
   const refuse = (req: FastifyRequest, reply: FastifyReply, reason: ShedReason, retry: number, why: string, stored = false) => {
@@ -260,8 +297,14 @@ export function intakeBackpressure(
 
   /** Why this process should refuse intake right now, from in-memory state only; undefined when it has room. */
   const over = (): [ShedReason, number, string] | undefined => {
-    const q = o.queue?.();
     if (inflight >= c.INTAKE_MAX_INFLIGHT) return ['inflight', retryAfterS(), `${inflight} intake requests in flight on this node`];
+    const q = o.queue?.();
+    // The adaptive limit counts what is in the process's own hands: a delivery waiting for the database is the queue
+    // gate's business below, and counting it too would cut the limit whenever the database is slow, which cuts the
+    // throughput the limit is computed from (it fell to its floor in a loaded run and refused 96 % at 2,000/s).
+    const edge = Math.max(0, inflight - (q?.depth ?? 0));
+    if (admission && !admission.admits(edge))
+      return ['limit', retryAfterS(), `${edge} intake requests in this node's hands, what it answers in ${c.INTAKE_ADMIT_TARGET_MS} ms`];
     if (q && q.waitMs >= c.INTAKE_MAX_QUEUE_MS)
       return ['queue', retryAfterS(), `${q.depth} deliveries waiting ${Math.round(q.waitMs)} ms for the database`];
     if (lag.ms >= c.INTAKE_MAX_LOOP_DELAY_MS) return ['loop', retryAfterS(), `this node is ${Math.round(lag.ms)} ms behind`];
@@ -270,49 +313,54 @@ export function intakeBackpressure(
     if (backlog.n >= c.INTAKE_MAX_BACKLOG) return ['backlog', 5, `${backlog.n} deliveries waiting to be imported`];
     return undefined;
   };
+  /** Counts an admitted request in flight until its response is sent or its client goes away ('close' fires once). */
+  const admit = (res: ServerResponse) => {
+    inflight++;
+    retryAfter.admitted();
+    res.once('close', () => {
+      inflight--;
+      admission?.completed();
+    });
+  };
   const onRequest: onRequestHookHandler = (req, reply, done) => {
+    if ((req.raw as Marked)[ADMITTED]) return done();
     const refused = over();
     if (refused) {
       refuse(req, reply, ...refused);
       return;
     }
-    inflight++;
-    retryAfter.admitted();
-    // 'close' fires once the response is sent or the client went away, so the count cannot leak.
-    reply.raw.once('close', () => inflight--);
+    admit(reply.raw);
     done();
   };
   const early = o.early?.length ? earlyGates.get(app.server) : undefined;
   if (early && o.early) {
     const list = early.gates;
-    const prefixes = o.early.map((p) => `${app.prefix}${p}`);
+    // Everything of an early 503 that does not depend on the request, serialized once.
+    const headers = { ...early.headers, 'content-type': 'application/problem+json; charset=utf-8' };
+    const bodyStart = `{"type":${JSON.stringify(`${PROBLEM_BASE}intake-over-capacity`)},"title":"Service unavailable","status":503,"detail":`;
     const entry: EarlyGate = {
-      prefixes,
-      refuse: (req, res) => {
+      prefixes: o.early.map((p) => `${app.prefix}${p}`),
+      admit: (req, res) => {
         const refused = over();
-        if (!refused) return false;
+        if (!refused) {
+          admit(res);
+          (req as Marked)[ADMITTED] = true;
+          return true;
+        }
         const [reason, retry, why] = refused;
         counted(reason);
         const given = req.headers['x-request-id'];
         const requestId = typeof given === 'string' && given.length <= 64 ? given : randomUUID();
-        const body = JSON.stringify({
-          type: `${PROBLEM_BASE}intake-over-capacity`,
-          title: 'Service unavailable',
-          status: 503,
-          detail: detail(why, retry, false),
-          errors: [],
-          instance: req.url,
-          requestId,
-        });
+        // The same problem+json sendProblem writes, in the same key order, without serializing an object per refusal.
+        const body = `${bodyStart}${JSON.stringify(detail(why, retry, false))},"errors":[],"instance":${JSON.stringify(req.url)},"requestId":${JSON.stringify(requestId)}}`;
         res.writeHead(503, {
-          ...early.headers,
-          'content-type': 'application/problem+json; charset=utf-8',
+          ...headers,
           'content-length': Buffer.byteLength(body),
           'retry-after': String(retry),
           'x-request-id': requestId,
         });
         res.end(body);
-        return true;
+        return false;
       },
     };
     list.push(entry);

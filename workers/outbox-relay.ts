@@ -3,7 +3,7 @@ import type { Emitter } from '@socket.io/redis-emitter';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { toRelayed } from '../domain/events/event-log.js';
 import type { RelayedEvent } from '../domain/events/catalogue.js';
-import { sql } from '../domain/shared/sql.js';
+import { sqlPrepared } from '../domain/shared/sql.js';
 import type { Orm } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
 import type { QueueName, QueueRegistry } from '../platform/queues.js';
@@ -12,6 +12,41 @@ import type { AdvisoryLockRow } from '../domain/shared/rows.js';
 
 /** An outbox row as the relay reads it: the relayed event and the rooms it goes to. */
 export type RelayRow = Parameters<typeof toRelayed>[0] & Pick<OutboxRow, 'rooms'>;
+
+/**
+ * The relay's whole read and write of a round, in one statement (one round trip, its own transaction), sent as a
+ * named prepared statement (parsed and planned once per connection, not on every tick):
+ * - `undelivered`: rows sequenced earlier but not yet marked delivered (the relay died or a delivery failed between
+ *   the two), oldest first, up to the batch;
+ * - when fewer than a whole batch of those wait, the committed unsequenced rows (locked, in insert-clock order) get
+ *   the next seqs of their warehouse: each warehouse's event_stream is bumped by its count and the rows numbered in
+ *   that order. A whole batch of undelivered rows sequences nothing, so delivery never runs ahead of an older seq.
+ * Both parts see the same snapshot, so a row is in at most one of them. Parameters: the batch size, three times.
+ */
+export const RELAY_TICK_SQL = `with undelivered as (
+    select id, seq, warehouse_id, type, payload, created_at, rooms from outbox
+    where seq is not null and relayed_at is null order by warehouse_id, seq limit ?
+  ),
+  pending as (
+    select id, warehouse_id, created_at from outbox
+    where seq is null and (select count(*) from undelivered) < ?
+    order by created_at, id limit ? for update
+  ),
+  counts as (select warehouse_id, count(*)::bigint as n from pending group by warehouse_id),
+  bumped as (
+    insert into event_stream (warehouse_id, last_seq) select warehouse_id, n from counts
+    on conflict (warehouse_id) do update set last_seq = event_stream.last_seq + excluded.last_seq
+    returning warehouse_id, last_seq
+  ),
+  numbered as (
+    select p.id, b.last_seq - c.n + row_number() over (partition by p.warehouse_id order by p.created_at, p.id) as seq
+    from pending p join counts c using (warehouse_id) join bumped b using (warehouse_id)
+  ),
+  sequenced as (
+    update outbox o set seq = n.seq from numbered n where o.id = n.id
+    returning o.id, o.seq, o.warehouse_id, o.type, o.payload, o.created_at, o.rooms
+  )
+  select * from undelivered union all select * from sequenced`;
 
 /**
  * Outbox relay: the single leader (a PostgreSQL advisory lock) that orders and delivers events.
@@ -111,54 +146,21 @@ export class OutboxRelay {
     await c?.end().catch(() => undefined);
   }
 
-  /** One round: deliver anything sequenced but undelivered, then sequence and deliver new rows. */
+  /**
+   * One round, one statement: whatever is sequenced but undelivered (a crash or a failed delivery left it), then the
+   * rows sequenced now, delivered in per-warehouse seq order.
+   */
   async tick(): Promise<number> {
     const em = this.orm.em.fork();
-    const undelivered = await this.undelivered(em);
-    if (undelivered.length) {
-      await this.deliver(em, undelivered);
-      return undelivered.length;
-    }
-    const sequenced = await this.sequence(em);
-    if (sequenced.length) await this.deliver(em, sequenced);
-    return sequenced.length;
-  }
-
-  private async undelivered(em: EntityManager) {
-    const rows = await sql<RelayRow>(
-      em,
-      'select id, seq, warehouse_id, type, payload, created_at, rooms from outbox where seq is not null and relayed_at is null order by warehouse_id, seq limit ?',
-      [this.opts.batch ?? 500],
-    );
-    return rows.map((r) => ({ event: toRelayed(r), rooms: r.rooms }));
-  }
-
-  /**
-   * Sequences what is committed and unsequenced, in one statement (one round trip, its own transaction):
-   * per warehouse, the next seqs from event_stream in insert-clock order. Only the leader runs it.
-   */
-  private async sequence(em: EntityManager) {
-    const rows = await sql<RelayRow>(
-      em,
-      `with pending as (
-        select id, warehouse_id, created_at from outbox where seq is null order by created_at, id limit ? for update
-      ),
-      counts as (select warehouse_id, count(*)::bigint as n from pending group by warehouse_id),
-      bumped as (
-        insert into event_stream (warehouse_id, last_seq) select warehouse_id, n from counts
-        on conflict (warehouse_id) do update set last_seq = event_stream.last_seq + excluded.last_seq
-        returning warehouse_id, last_seq
-      ),
-      numbered as (
-        select p.id, b.last_seq - c.n + row_number() over (partition by p.warehouse_id order by p.created_at, p.id) as seq
-        from pending p join counts c using (warehouse_id) join bumped b using (warehouse_id)
-      )
-      update outbox o set seq = n.seq from numbered n where o.id = n.id
-      returning o.id, o.seq, o.warehouse_id, o.type, o.payload, o.created_at, o.rooms`,
-      [this.opts.batch ?? 500],
-    );
+    const batch = this.opts.batch ?? 500;
+    const rows = await sqlPrepared<RelayRow>(em, RELAY_TICK_SQL, [batch, batch, batch]);
+    if (!rows.length) return 0;
     rows.sort((a, b) => (a.warehouse_id < b.warehouse_id ? -1 : a.warehouse_id > b.warehouse_id ? 1 : Number(a.seq) - Number(b.seq)));
-    return rows.map((r) => ({ event: toRelayed(r), rooms: r.rooms }));
+    await this.deliver(
+      em,
+      rows.map((r) => ({ event: toRelayed(r), rooms: r.rooms })),
+    );
+    return rows.length;
   }
 
   private async deliver(em: EntityManager, items: { event: RelayedEvent; rooms: string[] }[]): Promise<void> {
@@ -173,6 +175,8 @@ export class OutboxRelay {
       }
     }
     for (const [q, batch] of jobs) await this.queues.get(q).addBulk(batch);
-    await sql(em, 'update outbox set relayed_at = now() where id = any(?::bigint[])', [`{${items.map((i) => i.event.id).join(',')}}`]);
+    await sqlPrepared(em, 'update outbox set relayed_at = now() where id = any(?::bigint[])', [
+      `{${items.map((i) => i.event.id).join(',')}}`,
+    ]);
   }
 }

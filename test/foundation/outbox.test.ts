@@ -161,4 +161,52 @@ describe('outbox relay ordering', () => {
     expect(second.seen.map((e) => [e.id, e.seq])).toEqual([[delivered.id, delivered.seq]]);
     await c.end();
   });
+  it('delivers what a crash left undelivered and the newly committed rows in one round, in seq order', async () => {
+    const c = await client();
+    const w = sys.wh2;
+    const r0 = new OutboxRelay(sys.rt.orm, sys.config.DATABASE_URL, capture().emitter, sys.rt.queues, sys.rt.logger, { pollMs: 10 });
+    while ((await r0.tick()) > 0); // nothing else of this warehouse waits
+    await insert(c, w, 'left undelivered 1');
+    await insert(c, w, 'left undelivered 2');
+    const first = capture();
+    const r1 = new OutboxRelay(sys.rt.orm, sys.config.DATABASE_URL, first.emitter, sys.rt.queues, sys.rt.logger, { pollMs: 10 });
+    expect(await r1.tick()).toBe(2);
+    // The relay died after sequencing, before marking them delivered; then two more rows commit.
+    await c.query('update outbox set relayed_at = null where id = any($1::bigint[])', [first.seen.map((e) => e.id)]);
+    await insert(c, w, 'new 1');
+    await insert(c, w, 'new 2');
+    const second = capture();
+    const r2 = new OutboxRelay(sys.rt.orm, sys.config.DATABASE_URL, second.emitter, sys.rt.queues, sys.rt.logger, { pollMs: 10 });
+    expect(await r2.tick()).toBe(4);
+    const texts = second.seen.map((e) => (e.payload as { text: string }).text);
+    expect(texts).toEqual(['left undelivered 1', 'left undelivered 2', 'new 1', 'new 2']);
+    const seqs = second.seen.map((e) => e.seq);
+    expect(seqs).toEqual([first.seen[0]!.seq, first.seen[0]!.seq + 1, first.seen[0]!.seq + 2, first.seen[0]!.seq + 3]);
+    expect(await r2.tick()).toBe(0);
+    await c.end();
+  });
+
+  it('sequences nothing new while a whole batch of older events is still undelivered', async () => {
+    const c = await client();
+    const w = sys.wh2;
+    const r0 = new OutboxRelay(sys.rt.orm, sys.config.DATABASE_URL, capture().emitter, sys.rt.queues, sys.rt.logger, { pollMs: 10 });
+    while ((await r0.tick()) > 0);
+    for (const t of ['old 1', 'old 2', 'old 3']) await insert(c, w, t);
+    const first = capture();
+    const r1 = new OutboxRelay(sys.rt.orm, sys.config.DATABASE_URL, first.emitter, sys.rt.queues, sys.rt.logger, { pollMs: 10 });
+    expect(await r1.tick()).toBe(3);
+    await c.query('update outbox set relayed_at = null where id = any($1::bigint[])', [first.seen.map((e) => e.id)]);
+    await insert(c, w, 'newer');
+    const second = capture();
+    const r2 = new OutboxRelay(sys.rt.orm, sys.config.DATABASE_URL, second.emitter, sys.rt.queues, sys.rt.logger, { pollMs: 10, batch: 2 });
+    expect(await r2.tick()).toBe(2); // a whole batch undelivered: 'newer' is not sequenced ahead of 'old 3'
+    const unsequenced = await c.query<{ n: number }>(`select count(*)::int as n from outbox where warehouse_id = $1 and seq is null`, [w]);
+    expect(unsequenced.rows[0]!.n).toBe(1);
+    while ((await r2.tick()) > 0);
+    const texts = second.seen.map((e) => (e.payload as { text: string }).text);
+    expect(texts).toEqual(['old 1', 'old 2', 'old 3', 'newer']);
+    const seqs = second.seen.map((e) => e.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
+    await c.end();
+  });
 });

@@ -11,7 +11,9 @@
  * `quick`: 60 pickers on 480 orders, 2 s think time, 20 s.
  * PICKER_CPU_PROF=<dir> writes the API's --cpu-prof there (for the profile in the issue's closing note);
  * PICKER_API_LOG=<file> appends the API's log lines there, at PICKER_LOG_LEVEL (info: every request with its
- * responseTime, the server's side of each answer); PICKER_SAMPLES_FILE=<file> keeps the runner's samples (with times).
+ * responseTime, the server's side of each answer); PICKER_SAMPLES_FILE=<file> keeps the runner's samples (with times);
+ * PICKER_PHASE_FILE=<file> preloads phase-probe.ts into the API and prints where each route's server-side time went
+ * (PostgreSQL, pool, Redis, the rest; phases.ts) on stderr.
  */
 import '../../scripts/lib/dev-env.js';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -25,6 +27,7 @@ import { figure, type Benchmark } from '../lib/figure.js';
 import { percentile } from '../lib/system.js';
 import { freshScratchDb } from '../ledger/scratch-db.js';
 import { preparePickerLoad } from '../claim/picker-load-data.js';
+import { summarisePhases } from './phases.js';
 import { loadConfig, withDatabase } from '../../platform/config.js';
 import { ensureServices, ROOT } from '../../scripts/lib/services.js';
 import pg from 'pg';
@@ -152,6 +155,7 @@ const bench: Benchmark = {
           'tsx',
           '--import',
           './bench/picker/loop-delay-probe.ts',
+          ...(process.env.PICKER_PHASE_FILE ? ['--import', './bench/picker/phase-probe.ts'] : []),
           ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
           'api/server.ts',
         ],
@@ -214,6 +218,13 @@ const bench: Benchmark = {
         console.error(`[picker] the API logged ${apiErrors.length} error(s) during the load; first: ${apiErrors[0]!.slice(0, 400)}`);
 
       if (process.env.PICKER_SAMPLES_FILE) writeFileSync(process.env.PICKER_SAMPLES_FILE, readFileSync(outFile));
+      // Written by the probe on the same signal as the loop delay (read above, so it has had time to).
+      if (process.env.PICKER_PHASE_FILE)
+        try {
+          console.error(summarisePhases(process.env.PICKER_PHASE_FILE).replace(/^/gm, '[picker] server side: '));
+        } catch (err) {
+          console.error(`[picker] no phase file: ${(err as Error).message}`);
+        }
       const s = samples(outFile, ['scan_confirm_ms', 'claim_ms', 'health_ms']);
       const confirm = s.get('scan_confirm_ms')!.sorted;
       const claim = s.get('claim_ms')!.sorted;

@@ -71,10 +71,13 @@ describe('solve with algorithm hgs', () => {
 
   it('uses coordinates when the problem has them (polar sectors), and solves without them too', () => {
     const p = cvrp(6, 40);
-    const withXy = solve(p, { ...small, seed: 2, maxIterations: 15 });
+    const withXy = solve(p, { ...small, seed: 2, maxIterations: 15, hgs: { mu: 3, lambda: 3, polarAbove: 0 } });
     const bare = { ...p, coordinates: undefined };
     const without = solve(bare, { ...small, seed: 2, maxIterations: 15 });
     const off = solve(p, { ...small, seed: 2, maxIterations: 15, hgs: { mu: 3, lambda: 3, polar: false } });
+    // At 40 jobs the default stays on the matrix-only rules (polarAbove 300).
+    const small40 = solve(p, { ...small, seed: 2, maxIterations: 15 });
+    expect(asChecked(small40)).toEqual(asChecked(without));
     for (const s of [withXy, without, off]) {
       expect(s.unassigned).toEqual([]);
       expect(checkSolution(p, asChecked(s)).violations).toEqual([]);

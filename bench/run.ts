@@ -138,6 +138,8 @@ async function main(): Promise<number> {
   const all: Figure[] = [];
   const failures: string[] = [];
   console.error(`bench: ${entries.length} benchmark(s) on ${machine} at ${commit}: ${entries.map((e) => e.name).join(', ')}`);
+  // A run with an environment override (a feature flag, a threshold) says so in its history lines.
+  const note = process.env.BENCH_NOTE ? { note: process.env.BENCH_NOTE } : {};
   for (const [i, entry] of entries.entries()) {
     const remainingS = args.maxS - (performance.now() - start) / 1000;
     const reserveS = RESERVE_PER_BENCH_S * (entries.length - i - 1);
@@ -153,7 +155,7 @@ async function main(): Promise<number> {
     const records: HistoryRecord[] = [];
     for (const f of outcome.figures) {
       console.log(figureLine(f, commit, machine));
-      records.push({ ...JSON.parse(figureLine(f, commit, machine)), time, quick: outcome.quick } as HistoryRecord);
+      records.push({ ...JSON.parse(figureLine(f, commit, machine)), time, quick: outcome.quick, ...note } as HistoryRecord);
       all.push(f);
     }
     appendHistory(historyPath, records);

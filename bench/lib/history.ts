@@ -7,6 +7,8 @@ export interface HistoryRecord extends FigureRecord {
   /** ISO time of the run. */
   time: string;
   quick: boolean;
+  /** What the commit cannot show, e.g. an environment override of the run (BENCH_NOTE). */
+  note?: string;
 }
 
 /** Appends the records, creating the folder and file when missing. */

@@ -20,10 +20,10 @@ import { withTx } from '../../platform/db.js';
 import { idempotencyContext } from '../../platform/idempotency-context.js';
 import { actorOf, assertWarehouse } from '../auth/guard.js';
 import { problemSchema } from '../problem.schema.js';
+import { dateOnly } from '../../domain/dispatch/dispatch.schemas.js';
 
 const PLANNERS = ['dispatcher', 'supervisor'] as const;
 const idParams = z.object({ id: z.uuid() });
-const dateOnly = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
 /**
  * The live delivery day: driver pings, route start, arrival, outcomes with proof of delivery, the

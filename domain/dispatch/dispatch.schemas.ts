@@ -4,7 +4,8 @@ import { routePlanLifecycle } from './route-plan.lifecycle.js';
 
 /** Commands and views of the dispatch context (the API's request/response schemas come from here). */
 
-const dateOnly = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+/** A calendar day: the shape alone let 2026-13-45 through to PostgreSQL, whose refusal could not name the field. */
+export const dateOnly = z.iso.date({ error: 'expected a calendar date, YYYY-MM-DD' });
 const dayS = z.number().int().min(0).max(172_800);
 
 /** Skills a vehicle may offer (and a stop may need). */

@@ -183,6 +183,13 @@ describe('the live delivery day', () => {
     const bad = await http('POST', `${sys.url}/v1/vehicles/${myVehicle}/positions`, { token: driver.token, body: { lat: 91, lng: 4.9 } });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('lat');
+    // A day that is not on the calendar is refused by the schema, naming the field (it used to reach PostgreSQL).
+    const dispatcher = await sys.user('disp-date', ['dispatcher'], [sys.wh1]);
+    const day = await http('GET', `${sys.url}/v1/dispatch/board?warehouseId=${sys.wh1}&deliveryDate=2026-13-45`, {
+      token: dispatcher.token,
+    });
+    expect(day.status).toBe(400);
+    expect(day.body.errors.map((e: { path: string }) => e.path)).toEqual(['querystring.deliveryDate']);
   });
 
   it('tells the next customer "nearby", records arrival and its distance from the stop', async () => {

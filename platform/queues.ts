@@ -25,6 +25,8 @@ export const queueDefs = {
       'stock.hold_released',
       'count.completed',
     ] as string[],
+    // A pick scan moves stock from a bin into a tote on a cart (CARTS, never allocatable): no order can gain from it.
+    ignores: [{ type: 'stock.moved', field: 'toAllocatable', equals: false }],
   },
   /** Orders: shipment progress reported back to the storefront. */
   'fulfilment-callbacks': {
@@ -75,6 +77,8 @@ export const queueDefs = {
   replenishment: {
     payload: relayedEventSchema,
     subscribes: ['stock.moved', 'task.short_picked', 'wave.released'] as string[],
+    // A pick scan that leaves its balance at or above the face's min leaves the face there too (balances are ≥ 0).
+    ignores: [{ type: 'stock.moved', field: 'faceBelowMin', equals: false }],
   },
   /** Slotting: the nightly velocity run (tick) and re-slotting proposals once a warehouse's velocity is computed. */
   slotting: {
@@ -84,6 +88,41 @@ export const queueDefs = {
 } as const;
 
 export type QueueName = keyof typeof queueDefs;
+
+/**
+ * Events of a subscribed type that a queue has no use for, told by a boolean field of the payload that their producer
+ * sets (`payload[field] === equals`); an event without the field is queued as before. Neither the relay nor the
+ * reconciler queues them, so they cost no job and no consumption row (issue 19: a pick scan queued two jobs that
+ * found nothing to do, the workers' largest CPU use under 300 pickers).
+ */
+export interface IgnoreRule {
+  type: string;
+  field: string;
+  equals: boolean;
+}
+
+function ignoresOf(name: QueueName): readonly IgnoreRule[] {
+  return (queueDefs[name] as { ignores?: readonly IgnoreRule[] }).ignores ?? [];
+}
+
+/** Whether `name` subscribes to the event but ignores it by one of its rules. */
+export function ignoredBy(name: QueueName, event: { type: string; payload?: unknown }): boolean {
+  const payload = (event.payload ?? {}) as Record<string, unknown>;
+  return ignoresOf(name).some((r) => r.type === event.type && payload[r.field] === r.equals);
+}
+
+/**
+ * The same rules as a SQL condition on an outbox row aliased `alias` (true when the queue ignores it), with its
+ * parameters, for the reconciler's search of relayed events whose job never ran.
+ */
+export function ignoredSql(name: QueueName, alias: string): { text: string; params: unknown[] } {
+  const rules = ignoresOf(name);
+  if (!rules.length) return { text: 'false', params: [] };
+  return {
+    text: rules.map(() => `(${alias}.type = ? and ${alias}.payload -> ?::text is not distinct from to_jsonb(?::boolean))`).join(' or '),
+    params: rules.flatMap((r) => [r.type, r.field, r.equals]),
+  };
+}
 export type QueuePayload<N extends QueueName> = z.infer<(typeof queueDefs)[N]['payload']>;
 
 export function bullConnection(config: Pick<Config, 'REDIS_URL'>): ConnectionOptions {
@@ -138,7 +177,12 @@ export class QueueRegistry {
     return this.get(name).addBulk(jobs.map((j) => ({ name, data: def.parse(j.payload), opts: j.opts })));
   }
 
-  /** Queues that want a given event type. */
+  /** Queues that want this event: they subscribe to its type and none of their ignore rules matches its payload. */
+  wantedBy(event: { type: string; payload?: unknown }): QueueName[] {
+    return this.subscribersOf(event.type).filter((n) => !ignoredBy(n, event));
+  }
+
+  /** Queues that subscribe to a given event type. */
   subscribersOf(eventType: string): QueueName[] {
     return (Object.keys(queueDefs) as QueueName[]).filter((n) =>
       (queueDefs[n].subscribes as readonly string[]).some(

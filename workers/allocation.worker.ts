@@ -4,7 +4,7 @@ import { allocateOrder, ordersAwaitingStock } from '../domain/orders/allocation.
 import { systemClock } from '../domain/shared/clock.js';
 import { sql } from '../domain/shared/sql.js';
 import { withTx } from '../platform/db.js';
-import { queueDefs } from '../platform/queues.js';
+import { ignoredBy, queueDefs } from '../platform/queues.js';
 import type { Runtime } from '../platform/runtime.js';
 import type { StockReservationRow } from '../domain/inventory/entities/stock-reservation.entity.js';
 
@@ -45,6 +45,8 @@ export const allocationTriggersProcessor =
       case 'stock.moved':
         // Only stock landing in a real location can be allocated (a pick or ship leaves to a tote or a virtual location).
         if (!p.to?.locationId) return { skipped: 'stock left the warehouse' };
+        // The relay does not queue these (queueDefs' ignore rules); a job queued before that rule still ends here.
+        if (ignoredBy('allocation-triggers', e)) return { skipped: 'nothing allocatable arrived' };
         return retryWaiting(rt, e.warehouseId, p.skuId, `stock arrived (${e.type})`);
       case 'stock.hold_released':
         return retryWaiting(rt, e.warehouseId, p.skuId, 'stock hold released');

@@ -168,7 +168,7 @@ export class OutboxRelay {
     const jobs = new Map<QueueName, { name: string; data: RelayedEvent; opts: { jobId: string } }[]>();
     for (const { event, rooms } of items) {
       this.emitter.to([`warehouse:${event.warehouseId}`, ...rooms]).emit('event', event);
-      for (const q of this.queues.subscribersOf(event.type)) {
+      for (const q of this.queues.wantedBy(event)) {
         const list = jobs.get(q) ?? [];
         list.push({ name: event.type, data: event, opts: { jobId: `evt-${event.id}` } });
         jobs.set(q, list);

@@ -9,7 +9,7 @@ import { sql } from '../domain/shared/sql.js';
 import { releaseExpiredPackLeases } from '../domain/packing/pack-lease.js';
 import { releaseExpiredLeases } from '../domain/tasks/task.supervisor.js';
 import { withTx } from '../platform/db.js';
-import { queueDefs, type QueueName } from '../platform/queues.js';
+import { ignoredSql, queueDefs, type QueueName } from '../platform/queues.js';
 import type { Runtime } from '../platform/runtime.js';
 import { sweep } from './reconciliation.worker.js';
 import { jobsOf, repeatOf } from './schedules.js';
@@ -180,15 +180,27 @@ export class Reconciler {
       if (!subs.length) continue;
       const exact = subs.filter((p) => !p.endsWith('*'));
       const prefixes = subs.filter((p) => p.endsWith('*')).map((p) => `${p.slice(0, -1)}%`);
+      // Events the relay does not queue for this queue (its ignore rules) have no job to rebuild.
+      const ignored = ignoredSql(queue, 'o');
       const rows = await sql<EventJobsRow>(
         em,
         `select o.id, o.seq, o.warehouse_id, o.type, o.payload, o.created_at from outbox o
         where o.relayed_at is not null and o.relayed_at < now() - make_interval(secs => ?) and o.relayed_at > now() - make_interval(hours => ?)
           and (o.type = any(?::text[]) or o.type like any(?::text[]))
+          and not (${ignored.text})
           and not exists (select 1 from event_consumption c where c.queue = ? and c.event_id = o.id)
           and not exists (select 1 from dead_letter d where d.queue = ? and d.job_id = 'evt-' || o.id and d.status = 'parked')
         order by o.id limit ?`,
-        [EVENT_MIN_AGE_MS / 1000, EVENT_WINDOW_H, `{${exact.join(',')}}`, `{${prefixes.join(',')}}`, queue, queue, BATCH],
+        [
+          EVENT_MIN_AGE_MS / 1000,
+          EVENT_WINDOW_H,
+          `{${exact.join(',')}}`,
+          `{${prefixes.join(',')}}`,
+          ...ignored.params,
+          queue,
+          queue,
+          BATCH,
+        ],
       );
       if (!rows.length) continue;
       const q = this.rt.queues.get(queue);

@@ -2,6 +2,7 @@ import type { Processor } from 'bullmq';
 import { parseDomainEvent } from '../domain/events/parse-event.js';
 import { checkReplenishment, checkWaveDemand } from '../domain/slotting/replenishment.service.js';
 import { withTx } from '../platform/db.js';
+import { ignoredBy } from '../platform/queues.js';
 import type { Runtime } from '../platform/runtime.js';
 
 /**
@@ -17,6 +18,8 @@ export const replenishmentProcessor =
       const p = e.payload;
       const locationId = p.from.locationId;
       if (!locationId || !['pick', 'move', 'pack'].includes(p.type)) return { skipped: p.type };
+      // The relay does not queue these (queueDefs' ignore rules); a job queued before that rule still ends here.
+      if (ignoredBy('replenishment', e)) return { skipped: 'face at or above min' };
       return {
         taskId: await withTx(rt.orm.em, (tx) =>
           checkReplenishment(tx, { warehouseId: e.warehouseId, locationId, skuId: p.skuId, reason: 'below_min' }),

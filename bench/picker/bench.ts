@@ -32,7 +32,8 @@ import { loadConfig, withDatabase } from '../../platform/config.js';
 import { ensureServices, ROOT } from '../../scripts/lib/services.js';
 import pg from 'pg';
 
-const DB = 'dockside_bench_picker';
+/** PICKER_DB: another scratch database name, so that two picker runs at once do not drop each other's. */
+const DB = process.env.PICKER_DB ?? 'dockside_bench_picker';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -159,7 +160,7 @@ const bench: Benchmark = {
           ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
           'api/server.ts',
         ],
-        { cwd: ROOT, env: { ...env, PICKER_LOOP_DELAY_FILE: loopFile }, stdio: ['ignore', 'pipe', 'inherit'] },
+        { cwd: ROOT, env: { ...env, PGAPPNAME: 'picker-api', PICKER_LOOP_DELAY_FILE: loopFile }, stdio: ['ignore', 'pipe', 'inherit'] },
       );
       children.push(api);
       // The API's own error lines during the load, counted (requests cut off when the API stops are not reported).
@@ -170,11 +171,17 @@ const bench: Benchmark = {
         if (counting) for (const l of d.toString().split('\n')) if (l.includes('"level":50') || l.includes('"level":60')) apiErrors.push(l);
       });
       // As `npm start`: the workers (the outbox relay fans every confirm's events out) run niced beside the API.
-      const workers = spawn('nice', ['-n', '10', process.execPath, '--import', 'tsx', 'workers/main.ts'], {
-        cwd: ROOT,
-        env,
-        stdio: ['ignore', 'inherit', 'inherit'],
-      });
+      const wprof = process.env.PICKER_WORKERS_CPU_PROF;
+      const workers = spawn(
+        'nice',
+        ['-n', '10', process.execPath, '--import', 'tsx', ...(wprof ? ['--cpu-prof', `--cpu-prof-dir=${wprof}`] : []), 'workers/main.ts'],
+        {
+          cwd: ROOT,
+          // The application name tells the two processes' PostgreSQL backends apart (CPU per process, pg_stat_activity).
+          env: { ...env, PGAPPNAME: 'picker-workers' },
+          stdio: ['ignore', 'inherit', 'inherit'],
+        },
+      );
       children.push(workers);
       await waitHealthy(base, api, 90);
       // Warm the routes' code paths (zod, serializers, JIT) before the measured run.

@@ -21,6 +21,13 @@ export const inventoryEvents = {
     to: stockKey,
     refType: z.string().nullable().optional(),
     refId: z.string().nullable().optional(),
+    /** Said by movers that know it: false when the destination is no location stock is allocated from (a tote on a cart). */
+    toAllocatable: z.boolean().optional(),
+    /**
+     * Said by movers that know it: false when the source is no pick face of the SKU, or when the debited balance alone
+     * still holds the face's min (so the face does: balances are never negative); true when the face may be below min.
+     */
+    faceBelowMin: z.boolean().optional(),
   }),
   'stock.reserved': z.object({
     skuId: id,

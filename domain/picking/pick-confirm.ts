@@ -201,7 +201,7 @@ function writeSql(item: ItemScanQuery, taskSet: string, taskGuard: string): stri
       update stock_balance b set on_hand = b.on_hand - p.p_qty, reserved = b.reserved - p.p_qty - p.p_release_rest, updated_at = now()
       from p where p.p_res is not null and b.id = p.p_balance
         and b.on_hand - (b.reserved - p.p_qty) >= p.p_qty and b.reserved >= p.p_qty + p.p_release_rest
-      returning b.id),
+      returning b.id, b.on_hand),
     credit as (
       insert into stock_balance (warehouse_id, location_id, sku_id, lot, expiry, lpn_id, status, on_hand)
       select p.p_wh, p.p_carts, p.p_sku, p.p_to_lot, p.p_to_expiry, p.p_lpn, p.p_to_status, p.p_qty from p where p.p_res is not null
@@ -241,7 +241,11 @@ function writeSql(item: ItemScanQuery, taskSet: string, taskGuard: string): stri
     ev as (
       insert into outbox (warehouse_id, type, rooms, payload, actor_id)
       select e.warehouse_id, e.type, e.rooms::text[],
-        case when e.type = 'stock.moved' then e.payload || jsonb_build_object('movementId', (select id::text from mv)) else e.payload end,
+        case when e.type = 'stock.moved' then e.payload || jsonb_build_object('movementId', (select id::text from mv),
+          -- The debited balance, read under its row lock, below the face's min (its own on_hand bounds the face's from below).
+          'faceBelowMin', coalesce((select d.on_hand < f.min_qty from debit d, p, pick_face f
+            where f.location_id = p.p_from_location and f.sku_id = p.p_sku), false))
+        else e.payload end,
         e.actor_id
       from jsonb_to_recordset(?::jsonb) as e(${OUTBOX_RECORD}) where exists (select 1 from p)
       returning 1),
@@ -465,8 +469,20 @@ async function decideAndWrite(em: EntityManager, req: ConfirmRequest, mayRetry: 
           type: 'stock.moved' as const,
           warehouseId: task.warehouse_id,
           actorId: actor.id,
-          // movementId: the id the statement's movement row gets, set in SQL.
-          payload: { movementId: '0', type: 'pick', skuId: line.sku_id, qty: cmd.qty, from, to, refType: res.ref_type, refId: res.ref_id },
+          // movementId: the id the statement's movement row gets, and faceBelowMin, both set in SQL. CARTS is virtual,
+          // so no order gains from the move; but a pick that releases the reservation's rest frees stock, and the
+          // allocation retry this event always queued covers that, so then the event does not say it.
+          payload: {
+            movementId: '0',
+            type: 'pick',
+            skuId: line.sku_id,
+            qty: cmd.qty,
+            from,
+            to,
+            refType: res.ref_type,
+            refId: res.ref_id,
+            ...(!keep && rest > 0 ? {} : { toAllocatable: false }),
+          },
         },
         {
           type: 'stock.reservation_consumed' as const,

@@ -10,8 +10,13 @@ import type { EventPayloadRow } from '../harness/rows.js';
 import type { IdRow, CountRow } from '../../domain/shared/rows.js';
 import type { TaskRow } from '../../domain/tasks/entities/task.entity.js';
 import type { OutboxRow } from '../../domain/events/entities/outbox.entity.js';
+import type { EventConsumptionRow } from '../../domain/events/entities/event-consumption.entity.js';
+import type { StockBalanceRow } from '../../domain/inventory/entities/stock-balance.entity.js';
 
 type ReplenishTaskRow = Pick<TaskRow, 'id' | 'from_location_id' | 'qty' | 'priority' | 'status'> & { details: any };
+/** The balance a reservation is on, and what its location holds of the SKU in all. */
+type FaceBalanceRow = Pick<StockBalanceRow, 'on_hand'> & { total: number };
+type MovedEventRow = Pick<OutboxRow, 'id'> & EventPayloadRow;
 type ReleasedEventRow = Pick<OutboxRow, 'id' | 'seq' | 'created_at'> & { payload: any };
 /**
  * Replenishment triggered by the floor itself, end to end over HTTP with the workers running: a real short
@@ -90,6 +95,17 @@ async function settled() {
     );
     const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
     if (pending!.n === 0 && c.waiting + c.active + c.delayed + c.prioritized === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Until every event is relayed and neither queue a pick's stock.moved may go to has anything waiting or running. */
+async function settledAll() {
+  await settled();
+  const q = sys.rt.queues.get('allocation-triggers');
+  for (;;) {
+    const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    if (c.waiting + c.active + c.delayed + c.prioritized === 0) return settled();
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -217,5 +233,98 @@ describe('replenishment triggered by the floor', () => {
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
     await settled();
     expect(await replenishTasks(face[0]!)).toHaveLength(1); // still the one live task: no duplicate after the pick crossed min
+  });
+
+  it('a pick scan that leaves the face at or above min queues no replenishment check; one that takes it below min raises one; neither queues an allocation retry', async () => {
+    const sku = fx.skus[3]!;
+    const faceId = (await sqlOne<IdRow>(sys.rt.orm.em.fork(), `select id from location where warehouse_id = ? and code = 'A-04-01-01'`, [
+      sys.wh1,
+    ]))!.id;
+    const [orderId] = await orders([[{ sku: 3, qty: 2 }]], 'RF-MIN');
+    // The balance the order's reservation is on (the face: it was received first), and what the face holds in all.
+    const bal = (await sqlOne<FaceBalanceRow>(
+      sys.rt.orm.em.fork(),
+      `select b.on_hand, (select sum(on_hand)::int from stock_balance where location_id = b.location_id and sku_id = b.sku_id
+        and status = 'available') as total
+      from stock_reservation r join order_line l on r.ref_id = l.id::text join stock_balance b on b.id = r.balance_id
+      where l.order_id = ? and r.status = 'pending'`,
+      [orderId],
+    ))!;
+    const setMin = async (minQty: number) =>
+      expect(
+        (await api('PUT', `/warehouses/${sys.wh1}/pick-faces/${faceId}`, sup.token, { skuId: sku.id, minQty, maxQty: 400 })).status,
+      ).toBe(200);
+    // The wave's 2 units leave the face at its min: its demand check raises nothing.
+    await setMin(bal.on_hand - 2);
+    const wave = await api('POST', `/warehouses/${sys.wh1}/waves`, sup.token, { orderIds: [orderId], pickMode: 'discrete', release: true });
+    expect(wave.status, JSON.stringify(wave.body)).toBe(201);
+    const minPicker = await sys.user('pick-rmin', ['picker'], [sys.wh1]);
+    await sql(sys.rt.orm.em.fork(), `update task set reserved_for = ? where wave_id = ?`, [minPicker.id, wave.body.id]);
+    await settledAll();
+    expect(await replenishTasks(faceId)).toEqual([]);
+
+    const claim = await api('POST', '/tasks/claim', minPicker.token, { warehouseId: sys.wh1, types: ['pick'] });
+    expect(claim.status, claim.text).toBe(200);
+    const line = claim.body.lines[0];
+    expect(line).toMatchObject({ skuId: sku.id, locationId: faceId, qty: 2 });
+    const pickOne = async () => {
+      const r = await api('POST', `/tasks/${claim.body.id}/lines/${line.id}/confirm`, minPicker.token, {
+        locationScan: line.locationCode,
+        itemScan: itemScanFor(sku, line.lot),
+        qty: 1,
+        toteScan: 'TOTE-RF-MIN',
+      });
+      expect(r.status, r.text).toBe(200);
+      await settledAll();
+      const [moved] = await sql<MovedEventRow>(
+        sys.rt.orm.em.fork(),
+        `select id, payload from outbox where type = 'stock.moved' and payload->>'skuId' = ? and payload->>'type' = 'pick' order by id desc limit 1`,
+        [sku.id],
+      );
+      const consumed = await sql<Pick<EventConsumptionRow, 'queue'>>(
+        sys.rt.orm.em.fork(),
+        `select queue from event_consumption where event_id = ? order by queue`,
+        [moved!.id],
+      );
+      return { payload: moved!.payload, queues: consumed.map((c) => c.queue) };
+    };
+
+    // Still at min after the first unit: no job for either queue.
+    const first = await pickOne();
+    expect(first.queues).toEqual([]);
+    expect(first.payload).toMatchObject({ toAllocatable: false, faceBelowMin: false });
+    expect(await replenishTasks(faceId)).toEqual([]);
+
+    // A min one above what the face holds now: the second unit takes it below, and the face gets a replenishment.
+    await setMin(bal.total - 1);
+    const second = await pickOne();
+    expect(second.queues).toEqual(['replenishment']);
+    expect(second.payload).toMatchObject({ toAllocatable: false, faceBelowMin: true });
+    const tasks = await replenishTasks(faceId);
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]).toMatchObject({ priority: 70, details: expect.objectContaining({ reason: 'below_min', emergency: false }) });
+
+    // Stock received into the face can serve a backorder: its move still queues the allocation retry.
+    const receipt = await api('POST', '/stock/movements', sup.token, {
+      warehouseId: sys.wh1,
+      type: 'receipt',
+      reasonCode: 'initial-stock',
+      skuId: sku.id,
+      qty: 5,
+      to: { locationId: faceId, ...(sku.lotTracked ? { lot: 'RF-MIN', expiry: '2030-01-01' } : {}) },
+    });
+    expect(receipt.status, receipt.text).toBe(201);
+    await settledAll();
+    const [arrived] = await sql<Pick<OutboxRow, 'id'>>(
+      sys.rt.orm.em.fork(),
+      `select id from outbox where type = 'stock.moved' and payload->>'type' = 'receipt' and payload->>'skuId' = ? order by id desc limit 1`,
+      [sku.id],
+    );
+    const queues = await sql<Pick<EventConsumptionRow, 'queue'>>(
+      sys.rt.orm.em.fork(),
+      `select queue from event_consumption where event_id = ?`,
+      [arrived!.id],
+    );
+    expect(queues.map((q) => q.queue)).toContain('allocation-triggers');
   });
 });

@@ -19,6 +19,7 @@ import { eventually } from '../floor/support.js';
 
 import type { DeadLetterRow } from '../../domain/events/entities/dead-letter.entity.js';
 import type { IdRow } from '../../domain/shared/rows.js';
+import type { EventConsumptionRow } from '../../domain/events/entities/event-consumption.entity.js';
 import type { RoutePlanRow } from '../../domain/dispatch/entities/route-plan.entity.js';
 let sys: TestSystem;
 let workers: Awaited<ReturnType<TestSystem['startWorkers']>>;
@@ -133,6 +134,42 @@ describe('reconciler', () => {
     expect([again.scheduler, again['event-job']]).toEqual([0, 0]);
     const metrics = await (await fetch(`${sys.url}/metrics`)).text();
     expect(metrics).toMatch(/^reconciler_repairs_total\{kind="scheduler"\} [1-9]/m);
+  });
+
+  it('rebuilds no job for an event its queue ignores (a pick scan that leaves the face at or above min)', async () => {
+    await workers.reconciler.runOnce();
+    const moved = (seq: number, flags: Record<string, boolean>) =>
+      sqlOne<IdRow>(
+        em(),
+        `insert into outbox (warehouse_id, type, payload, seq, relayed_at) values (?, 'stock.moved', ?::jsonb, ?, now() - interval '10 seconds') returning id`,
+        [
+          sys.wh1,
+          JSON.stringify({
+            movementId: '1',
+            type: 'pick',
+            skuId: randomUUID(),
+            qty: 1,
+            from: { locationId: null },
+            to: { locationId: null },
+            ...flags,
+          }),
+          seq,
+        ],
+      );
+    const ignored = (await moved(999997, { toAllocatable: false, faceBelowMin: false }))!;
+    const plain = (await moved(999998, {}))!;
+    await wipeOurRedisKeys();
+    await workers.reconciler.runOnce();
+    // The event without the fields: both queues' jobs rebuilt and run (they find nothing to do).
+    const consumed = (id: string) =>
+      sql<Pick<EventConsumptionRow, 'queue'>>(em(), `select queue from event_consumption where event_id = ? order by queue`, [id]);
+    await eventually(
+      () => consumed(plain.id),
+      (r) => r.length === 2,
+    );
+    for (const q of ['allocation-triggers', 'replenishment'] as const)
+      expect(await sys.rt.queues.get(q).getJob(`evt-${ignored.id}`)).toBeUndefined();
+    expect(await consumed(ignored.id)).toEqual([]);
   });
 
   it('fails a route plan left queued by a lost job, with a reason', async () => {

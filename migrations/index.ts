@@ -35,6 +35,7 @@ import { Migration20261130193001_pick_confirm_refused } from './Migration2026113
 import { Migration20261130200103_barcode_qty_each } from './Migration20261130200103_barcode_qty_each.js';
 import { Migration20261130051201_ledger_move_validates } from './Migration20261130051201_ledger_move_validates.js';
 import { Migration20261130163003_user_state_notify } from './Migration20261130163003_user_state_notify.js';
+import { Migration20261201010201_task_update_hot } from './Migration20261201010201_task_update_hot.js';
 
 /** Every migration, in order. Add new ones at the end (the only way the schema changes). */
 export const migrationsList: MigrationObject[] = [
@@ -74,4 +75,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130200102_pg_prewarm', class: Migration20261130200102_pg_prewarm },
   { name: 'Migration20261130193001_pick_confirm_refused', class: Migration20261130193001_pick_confirm_refused },
   { name: 'Migration20261130200103_barcode_qty_each', class: Migration20261130200103_barcode_qty_each },
+  { name: 'Migration20261201010201_task_update_hot', class: Migration20261201010201_task_update_hot },
 ];

@@ -136,6 +136,8 @@ export async function cancelTask(em: EntityManager, actor: Actor, taskId: string
 /**
  * Returns tasks whose lease ran out (a handheld that went quiet) to the pool. Takes the expired rows
  * with SKIP LOCKED so a holder's concurrent scan (which extends the lease) wins. Returns the ids.
+ * The active tasks are read through task_one_active_uq (same predicate, one row per assignee at most): no index holds
+ * the lease, so a scan's lease move can be a HOT update (migrations/Migration20261201010201_task_update_hot.ts).
  */
 export async function releaseExpiredLeases(
   em: EntityManager,

@@ -13,7 +13,7 @@ import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { withTx } from '../../platform/db.js';
 import { startTestSystem, type TestSystem } from '../harness/context.js';
 import { buildFloor, itemScanFor, type FloorFixture } from './fixture.js';
-import { bulkUsers, type BulkUser } from './support.js';
+import { bulkUsers, eventually, type BulkUser } from './support.js';
 import type { CountRow } from '../../domain/shared/rows.js';
 import type { TaskLineRow } from '../../domain/tasks/entities/task-line.entity.js';
 import type { StockReservationRow } from '../../domain/inventory/entities/stock-reservation.entity.js';
@@ -29,7 +29,7 @@ beforeAll(async () => {
   await withTx(sys.rt.orm.em, (tx) =>
     planWave(tx, null, sys.wh1, { pickMode: 'batch', cartSlots: 4, maxOrders: 100, release: true }, systemClock),
   );
-  pickers = await bulkUsers(sys, 'cwpick', 2, ['picker']);
+  pickers = await bulkUsers(sys, 'cwpick', 3, ['picker']);
   app = await buildApp(sys.rt);
   await app.ready();
 }, 120_000);
@@ -113,6 +113,35 @@ describe('scan-confirm write', () => {
     expect({ ...after, line: null }).toEqual({ ...before, line: null });
   });
 
+  it('carries a task on without writing any of its indexes: a scan that neither starts nor finishes it is a HOT update', async () => {
+    const p = pickers[2]!;
+    const stats = () =>
+      sqlOne<TaskUpdateStatsRow>(
+        sys.rt.orm.em.fork(),
+        `select n_tup_upd::int as upd, n_tup_hot_upd::int as hot from pg_stat_user_tables where relid = 'task'::regclass`,
+      ).then((r) => r!);
+    const s0 = await stats();
+    const first = await claimFirstLine(p, 'CW-HOT-1');
+    expect(first.task.lines.length).toBeGreaterThanOrEqual(3);
+    // The claim and the first scan move the task's status (an indexed predicate): never HOT. Counted once flushed.
+    const started = await post(p.token, first.url, first.body);
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    const s1 = await eventually(stats, (s) => s.upd >= s0.upd + 2);
+    const next = first.task.lines.find((l: { id: string; status: string }) => l.status === 'open' && l.id !== first.line.id);
+    const sku = fx.skus.find((s) => s.id === next.skuId)!;
+    const r = await post(p.token, `/v1/tasks/${first.task.id}/lines/${next.id}/confirm`, {
+      locationScan: next.locationCode,
+      itemScan: itemScanFor(sku, next.lot),
+      qty: next.qty - next.qtyPicked,
+      toteScan: next.orderId === first.line.orderId ? 'CW-HOT-1' : 'CW-HOT-2',
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.status).toBe('in_progress');
+    // The lease, the quantity done and updated_at moved; no index holds any of them.
+    const s2 = await eventually(stats, (s) => s.upd >= s1.upd + 1);
+    expect(s2.hot - s1.hot).toBe(s2.upd - s1.upd);
+  });
+
   it('undoes everything the write statement wrote when the balance guard fails, and answers insufficient stock', async () => {
     const { task, line, body, url } = await claimFirstLine(pickers[1]!, 'CW-GUARD-1');
     const before = await written(task.id, line.id, 'CW-GUARD-1');
@@ -143,6 +172,9 @@ describe('scan-confirm write', () => {
     expect(done.totes).toBe(1);
   });
 });
+
+/** The task table's update counters (all, and HOT: heap-only, no index written). */
+type TaskUpdateStatsRow = { upd: number; hot: number };
 
 async function reservationOf(lineId: string): Promise<string> {
   return (await sqlOne<Pick<TaskLineRow, 'reservation_id'>>(sys.rt.orm.em.fork(), 'select reservation_id from task_line where id = ?', [

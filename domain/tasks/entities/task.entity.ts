@@ -111,11 +111,6 @@ export const Task = defineEntity({
     completed_at: p.datetime().nullable(),
   },
   indexes: [
-    {
-      name: 'task_lease_idx',
-      expression:
-        "CREATE INDEX task_lease_idx ON public.task USING btree (lease_expires_at) WHERE (status = ANY (ARRAY['claimed'::text, 'in_progress'::text]))",
-    },
     { name: 'task_order_idx', properties: ['order_id'] },
     {
       name: 'task_pool_idx',

@@ -38,7 +38,7 @@ export interface InstanceResult {
 /**
  * Solver variants for same-run comparisons (`--variants budget,prefix`): `default` is the
  * solver's default (`prefix` on the vehicles-first Solomon and Li & Lim classes; on X, HGS up to
- * 300 customers, 350 with coordinates as the CVRPLIB reader gives, and SISR's `budget` beyond); `sisr` is SISR on every instance;
+ * 300 customers, 350 with coordinates as the CVRPLIB reader gives and a budget of 10 s or more, and SISR's `budget` beyond); `sisr` is SISR on every instance;
  * `budget` is the budget-sized epochs (the default on every class before the prefix schedule,
  * the same-run baseline of issue 17's time-window work); `prefix` is the budget-independent
  * schedule with a distance-recovery phase after each route elimination; `hgs` is the hybrid genetic

@@ -13,15 +13,7 @@ import { simulateRoute } from './route-sim.js';
 import { dropReasons } from './drop-reasons.js';
 import { SharedBest, type SharedBestBuffer } from './shared-best.js';
 import { threadCpuClock } from './thread-clock.js';
-import {
-  HGS_DEFAULT_MAX_JOBS,
-  HGS_DEFAULT_MAX_JOBS_POLAR,
-  HGS_PARAMS,
-  hgsApplies,
-  hgsOneCapacity,
-  hgsSearch,
-  type HgsParams,
-} from './hgs/hgs.js';
+import { hgsDefaultMaxJobs, HGS_PARAMS, hgsApplies, hgsOneCapacity, hgsSearch, type HgsParams } from './hgs/hgs.js';
 
 /**
  * Vehicle routing solver (CVRP, VRPTW, heterogeneous fleet, per-vehicle depots and shifts).
@@ -105,10 +97,14 @@ export interface SolveOptions {
    * other. Default: HGS's penalised search on the problems it handles with one capacity dimension
    * and at most `hgsMaxJobs` jobs, SISR on every other (time windows, pairs, several capacities
    * and larger CVRPs): on the X set this beat SISR at 1, 2, 5, 10 and 30 CPU-s and HGS alone up
-   * to 10 s (README, seed 1); HGS alone trails SISR from 303 customers on below 30 s.
+   * to 10 s (README, seed 1). From 301 jobs HGS trails SISR below 10 s, so there the default is
+   * HGS only from a 10 s budget (hgs.ts hgsDefaultMaxJobs).
    */
   algorithm?: 'sisr' | 'hgs';
-  /** Largest job count on which the default algorithm is HGS (default 300; 350 when the problem has coordinates). */
+  /**
+   * Largest job count on which the default algorithm is HGS (default 300; 350 when the problem has
+   * coordinates and the time limit is at least 10 s, hgs.ts HGS_LARGE_MIN_BUDGET_S).
+   */
   hgsMaxJobs?: number;
   /** HGS parameters (hgs/hgs.ts HGS_PARAMS). */
   hgs?: Partial<HgsParams>;
@@ -299,7 +295,8 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
     o.algorithm === 'hgs'
       ? hgsApplies(S)
       : o.algorithm === undefined &&
-        m.J <= (o.hgsMaxJobs ?? (m.xy ? HGS_DEFAULT_MAX_JOBS_POLAR : HGS_DEFAULT_MAX_JOBS)) &&
+        m.J <=
+          (o.hgsMaxJobs ?? hgsDefaultMaxJobs(m.xy != null, Number.isFinite(maxIter) ? Number.POSITIVE_INFINITY : timeLimitMs / 1000)) &&
         hgsApplies(S) &&
         hgsOneCapacity(S);
   if (useHgs) {

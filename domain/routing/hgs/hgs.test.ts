@@ -6,7 +6,7 @@ import { Rng } from '../prng.js';
 import { randomProblem } from '../random-problem.js';
 import { routingProblemSchema } from '../routing.schemas.js';
 import { SolutionState } from '../solution-state.js';
-import { hgsApplies } from './hgs.js';
+import { hgsApplies, hgsDefaultMaxJobs } from './hgs.js';
 import type { RoutingProblemInput, RoutingSolution } from '../routing.schemas.js';
 import { solve } from '../solver.js';
 
@@ -91,5 +91,14 @@ describe('solve with algorithm hgs', () => {
     const p = randomProblem(5, { jobs: 20, vehicles: 20, timeWindows: true });
     const o = { seed: 2, timeLimitS: Number.POSITIVE_INFINITY, maxIterations: 300 };
     expect(asChecked(solve(p, { ...o, algorithm: 'hgs' }))).toEqual(asChecked(solve(p, { ...o, algorithm: 'sisr' })));
+  });
+
+  it('runs HGS above 300 jobs only with coordinates and a budget of at least 10 s', () => {
+    expect(hgsDefaultMaxJobs(true, 30)).toBe(350);
+    expect(hgsDefaultMaxJobs(true, 10)).toBe(350);
+    expect(hgsDefaultMaxJobs(true, 9.99)).toBe(300);
+    expect(hgsDefaultMaxJobs(true, 1)).toBe(300);
+    expect(hgsDefaultMaxJobs(true, Number.POSITIVE_INFINITY)).toBe(350);
+    expect(hgsDefaultMaxJobs(false, 30)).toBe(300);
   });
 });

@@ -152,6 +152,28 @@ export const HGS_DEFAULT_MAX_JOBS = 300;
  */
 export const HGS_DEFAULT_MAX_JOBS_POLAR = 350;
 
+/**
+ * Budget (s, on the solver's clock) from which the default runs HGS above HGS_DEFAULT_MAX_JOBS
+ * jobs; below it SISR, which finds a good plan sooner there. Measured on X-n303 and X-n351 (CPU
+ * clock, seeds 1 and 2, 2026-12-01 00:43-00:53 UTC; seed 1 also 2026-11-30 22:58), gap % HGS
+ * against SISR at 1 / 2 / 5 / 10 s: X-n303 2.54 / 2.17 / 1.60 / 1.07 against 1.59 / 1.59 / 1.01 /
+ * 0.96 and 2.82 / 1.65 / 1.41 / 0.99 against 1.91 / 1.24 / 1.42 / 1.28; X-n351 3.73 / 3.34 / 2.22 /
+ * 1.61 against 2.30 / 2.68 / 1.76 / 1.73 and 4.14 / 2.70 / 2.23 / 1.53 against 2.29 / 2.01 / 2.80 /
+ * 1.54. SISR leads at 1 and 2 s in every run, 5 s is even (mean 1.87 against 1.75 %), HGS leads
+ * from 10 s (1.30 against 1.38 %) and at 30 s (README).
+ */
+export const HGS_LARGE_MIN_BUDGET_S = 10;
+
+/**
+ * The solver's default: HGS on the problems it handles (hgsApplies, one capacity dimension) up to
+ * `maxJobs` (HGS_DEFAULT_MAX_JOBS; with coordinates HGS_DEFAULT_MAX_JOBS_POLAR when the budget is
+ * at least HGS_LARGE_MIN_BUDGET_S), SISR beyond. `budgetS` is the time limit, or infinite under
+ * an iteration budget.
+ */
+export function hgsDefaultMaxJobs(hasCoordinates: boolean, budgetS: number): number {
+  return hasCoordinates && budgetS >= HGS_LARGE_MIN_BUDGET_S ? HGS_DEFAULT_MAX_JOBS_POLAR : HGS_DEFAULT_MAX_JOBS;
+}
+
 export interface HgsHooks {
   rng: Rng;
   /** True when the run must stop (budget, cancellation). Checked between offspring. */

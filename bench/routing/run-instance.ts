@@ -65,6 +65,8 @@ export const VARIANTS: Record<string, SolveOptions> = {
   // sectors for SWAP* and polar giant tours): the same-run baseline of that change.
   'no-polar': { hgs: { polar: false } },
   'hgs-no-polar': { algorithm: 'hgs', hgs: { polar: false } },
+  // HGS without the route-count-minimising education (penalised-hgs.ts educateFewer): its same-run baseline.
+  'no-fewer': { hgs: { fewerRoutes: 0 } },
   // Pure HGS education (granular local search + SWAP*, HGS-CVRP's population sizes), for the record.
   'hgs-ls': { algorithm: 'hgs', hgs: { education: 'anneal', annealPerJob: 0, mu: 25, lambda: 40 } },
   // The HGS of commit 731ea2c: feasible individuals only, educated by a short SISR annealing.

@@ -101,4 +101,18 @@ describe('solve with algorithm hgs', () => {
     expect(hgsDefaultMaxJobs(true, Number.POSITIVE_INFINITY)).toBe(350);
     expect(hgsDefaultMaxJobs(false, 30)).toBe(300);
   });
+
+  it('tries one route fewer on a tightly packed instance, and every plan passes the checker', () => {
+    // Jobs of 55-70 units and of 1-9 units, capacity 144: two large jobs share a route only with
+    // few small ones, as in X-n153-k22.
+    const rng = new Rng(9);
+    const coords: [number, number][] = Array.from({ length: 41 }, () => [rng.int(1000), rng.int(1000)]);
+    const demands = coords.map((_, i) => (i === 0 ? 0 : i <= 14 ? 55 + rng.int(16) : 1 + rng.int(9)));
+    const p = cvrpToProblem({ name: 'tight', capacity: 144, coords, demands, depot: 0, nodeIds: coords.map((_, i) => i + 1) });
+    for (const fewerRoutes of [0, 0.5, 1]) {
+      const s = solve(p, { ...small, seed: 4, maxIterations: 60, hgs: { mu: 3, lambda: 3, fewerRoutes } });
+      expect(s.unassigned).toEqual([]);
+      expect(checkSolution(p, asChecked(s)).violations).toEqual([]);
+    }
+  });
 });

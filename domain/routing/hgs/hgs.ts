@@ -59,6 +59,8 @@ export interface HgsParams extends PopulationParams {
   targetFeasible: number;
   repairProbability: number;
   initialFactor: number;
+  /** Penalised education: share of offspring split and educated with one route fewer than the best plan (penalised-hgs.ts). */
+  fewerRoutes: number;
   /**
    * Penalised education: use the problem's coordinates, when it has them, for HGS-CVRP's polar
    * rules (SWAP* between routes whose polar sectors overlap, giant tours in polar order of the
@@ -96,6 +98,7 @@ export const HGS_ANNEAL_PARAMS: HgsParams = {
   repairProbability: 0.5,
   initialFactor: 4,
   initialTours: 'random',
+  fewerRoutes: 0,
   polar: true,
   polarAbove: 300,
 };
@@ -116,6 +119,7 @@ export const HGS_PARAMS: HgsParams = {
   initialFactor: 2,
   initialTours: 'nearest',
   education: 'penalised',
+  fewerRoutes: 0.15,
 };
 
 /** Whether HGS handles this model: one depot, identical vehicles with hard capacities only, enough of them for any split. */

@@ -35,6 +35,11 @@ export interface PenalisedHgsParams extends PopulationParams {
    * each step to one of the 3 nearest unvisited jobs): split and educated much faster.
    */
   initialTours: 'random' | 'nearest';
+  /**
+   * Share of offspring split with a limited fleet, one route fewer than the best feasible plan,
+   * while that plan has more routes than the loads' lower bound (0: never). See `educateFewer`.
+   */
+  fewerRoutes: number;
 }
 
 export interface PenalisedHgsHooks {
@@ -119,6 +124,47 @@ export function penalisedHgs(d: CvrpData, start: number[][], params: PenalisedHg
     }
   };
 
+  /**
+   * A route-count-minimising education (issue 17; the route-elimination idea of Nagata & Bräysy
+   * 2009, "A powerful route minimization heuristic for the vehicle routing problem with time
+   * windows", Operations Research Letters 37(5), brought to HGS's own components): the offspring's
+   * giant tour is split into at most `maxRoutes` routes by the limited-fleet Split (Vidal 2016,
+   * section 5; soft-split.ts) and educated by the penalised search without moves into an empty
+   * route at the current penalty; an infeasible result joins the infeasible subpopulation, and is
+   * then packed under the capacity by packLoads (penalised-search.ts: moves over all jobs, not only
+   * correlated ones) and searched again at 100× the penalty, still without a new route. It is not
+   * counted in the penalty's feasible share (penalty.ts), which stays that of HGS's own offspring.
+   *
+   * Why: on X-n153-k22 (30 jobs of 51-98 units among 122 of 1-10, capacity 144; the best-known
+   * plan has 23 routes) the search settled on 24 routes, 0.69 %, in 2026-11-30's runs (30 CPU-s,
+   * seeds 1 and 2; 10 CPU-s, seeds 1-3; one earlier run found 23 routes at 0.56 %). Its
+   * infeasible offspring mostly had 22-23 routes, but the granular moves seldom packed one under
+   * the capacity: with the limited Split and 10× / 100× repairs alone, 6 / 4 feasible 23-route
+   * plans in ~3,000 offspring (10 CPU-s, seeds 1 / 2); with packLoads, 288 / 50 and a 23-route
+   * best, 0.25 / 0.49 % (2026-12-01 00:56-00:59 UTC), and 0.11 / 0.32 % at 30 CPU-s. The share of
+   * offspring (HGS_PARAMS.fewerRoutes, 0.15) was set once and not tuned.
+   */
+  const educateFewer = (tour: Int32Array, maxRoutes: number): void => {
+    ls.load_(splitter.split(tour, penalty.value, maxRoutes));
+    ls.openRoutes = false;
+    ls.penalty = penalty.value;
+    ls.run(rng);
+    const excess = ls.excess();
+    if (excess < 1e-9) considerFeasible(individual(ls.routes(), ls.distance(), 0));
+    else {
+      infeasible.add(individual(ls.routes(), ls.distance(), excess));
+      if (ls.packLoads()) {
+        ls.penalty = penalty.value * 100;
+        ls.run(rng);
+        if (ls.excess() < 1e-9) considerFeasible(individual(ls.routes(), ls.distance(), 0));
+      }
+    }
+    ls.openRoutes = true;
+  };
+  let totalDemand = 0;
+  for (let j = 0; j < J; j++) totalDemand += d.demand[j];
+  const routesLowerBound = Math.max(1, Math.ceil(totalDemand / d.cap - 1e-9));
+
   // The caller's plan (construction and local search) is the first feasible individual.
   let startDistance = 0;
   for (const r of start) {
@@ -184,7 +230,9 @@ export function penalisedHgs(d: CvrpData, start: number[][], params: PenalisedHg
     const b2 = pick();
     const b = b1.biased < b2.biased ? b1 : b2;
     randomOrderedCrossover(a.tour, b.tour, rng, scratch, seen);
-    educate(splitter.split(scratch, penalty.value));
+    if (params.fewerRoutes > 0 && bestRoutes.length > routesLowerBound && rng.next() < params.fewerRoutes)
+      educateFewer(scratch, bestRoutes.length - 1);
+    else educate(splitter.split(scratch, penalty.value));
     iter++;
     sinceBest++;
   }

@@ -178,6 +178,95 @@ describe('soft split', () => {
   });
 });
 
+describe('limited-fleet soft split (route-count-minimising education)', () => {
+  it('returns the cheapest cut of the tour into at most maxRoutes routes (all cut sets enumerated)', () => {
+    for (let seed = 1; seed <= 30; seed++) {
+      const n = 6 + (seed % 5);
+      const d = instance(700 + seed, n, 12 + (seed % 7), seed % 2 === 0, seed % 4 === 0 ? 30 : 0);
+      const tour = Array.from({ length: n }, (_, k) => k);
+      new Rng(seed).shuffle(tour);
+      const penalty = [0.3, 4, 60][seed % 3];
+      const soft = new SoftSplitter(d);
+      for (let K = 1; K <= n; K++) {
+        // Every subset of the n - 1 cut points, kept when it gives at most K routes and every route
+        // within the split's load bound of 1.5 capacities (or a single job).
+        let best = Number.POSITIVE_INFINITY;
+        for (let mask = 0; mask < 1 << (n - 1); mask++) {
+          const routes: number[][] = [[tour[0]]];
+          for (let k = 1; k < n; k++) {
+            if (mask & (1 << (k - 1))) routes.push([]);
+            routes[routes.length - 1].push(tour[k]);
+          }
+          if (routes.length > K) continue;
+          if (routes.some((r) => r.length > 1 && r.reduce((a, j) => a + d.demand[j], 0) > 1.5 * d.cap)) continue;
+          best = Math.min(best, evaluate(d, routes, penalty).cost);
+        }
+        const got = soft.split(tour, penalty, K);
+        expect(got.flat()).toEqual(tour);
+        if (!Number.isFinite(best)) continue;
+        expect(got.length).toBeLessThanOrEqual(K);
+        expect(evaluate(d, got, penalty).cost).toBeCloseTo(best, 6);
+      }
+    }
+  });
+
+  it('never lets the search open a route when openRoutes is off', () => {
+    for (let seed = 1; seed <= 15; seed++) {
+      const d = instance(800 + seed, 35, 20, seed % 2 === 0, 0, seed % 3 === 0);
+      const tour = Array.from({ length: 35 }, (_, k) => k);
+      new Rng(seed).shuffle(tour);
+      const total = d.demand.reduce((a, b) => a + b, 0);
+      const K = Math.ceil(total / d.cap);
+      const start = new SoftSplitter(d).split(tour, 5, K);
+      const ls = new PenalisedSearch(d, 35);
+      ls.load_(start);
+      ls.openRoutes = false;
+      for (const p of [5, 50, 500]) {
+        ls.penalty = p;
+        ls.run(new Rng(seed));
+        expect(ls.routes().length).toBeLessThanOrEqual(start.length);
+      }
+      expect(
+        ls
+          .routes()
+          .flat()
+          .sort((a, b) => a - b),
+      ).toEqual(tour.slice().sort((a, b) => a - b));
+    }
+  });
+});
+
+describe('packLoads', () => {
+  it('removes load over the capacity without opening a route, keeping every job and its own figures right', () => {
+    let packed = 0;
+    let tried = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const d = instance(900 + seed, 40, 25, seed % 2 === 0);
+      const tour = Array.from({ length: 40 }, (_, k) => k);
+      new Rng(seed).shuffle(tour);
+      const total = d.demand.reduce((a, b) => a + b, 0);
+      // One route more than the loads' lower bound, split under a cheap penalty: overloaded routes.
+      const start = new SoftSplitter(d).split(tour, 0.01, Math.ceil(total / d.cap) + 1);
+      const ls = new PenalisedSearch(d, 40);
+      ls.load_(start);
+      const before = ls.excess();
+      const ok = ls.packLoads();
+      const routes = ls.routes();
+      const after = evaluate(d, routes, 0);
+      expect(routes.flat().sort((a, b) => a - b)).toEqual(tour.slice().sort((a, b) => a - b));
+      expect(routes.length).toBeLessThanOrEqual(start.length);
+      expect(ls.excess()).toBeCloseTo(after.excess, 6);
+      expect(ls.distance()).toBeCloseTo(after.distance, 6);
+      expect(after.excess).toBeLessThanOrEqual(before + 1e-9);
+      expect(ok).toBe(after.excess < 1e-9);
+      if (before > 0 && ok) packed++;
+      if (before > 0) tried++;
+    }
+    // A greedy packing: it need not always succeed, but it does on a good share of these.
+    expect(packed).toBeGreaterThanOrEqual(tried / 4);
+  });
+});
+
 describe('capacity penalty', () => {
   it('rises when too few educations are feasible and falls when too many are', () => {
     const p = new CapacityPenalty(10);

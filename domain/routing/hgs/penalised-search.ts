@@ -76,6 +76,8 @@ function fixDelta(before: number, after: number, fixed: number): number {
 
 export class PenalisedSearch {
   penalty = 1;
+  /** Whether the search may move jobs into an empty route (false: the fleet stays at most what it was given). */
+  openRoutes = true;
   readonly R: number;
   /** Row stride of the route arrays: route r occupies [r·W, r·W + W). */
   readonly W: number;
@@ -299,7 +301,7 @@ export class PenalisedSearch {
             uRead = false;
           }
         }
-        if (loop > 0) {
+        if (loop > 0 && this.openRoutes) {
           // Moves into an empty route (HGS-CVRP tries them with the depot of one empty route as v).
           for (let r = 0; r < this.R; r++) {
             if (len[r] !== 0) continue;
@@ -651,5 +653,136 @@ export class PenalisedSearch {
     for (let k = j + cv; k <= this.len[b]; k++) t2[w2++] = S[ob + k];
     this.setRoute(a, t, w);
     this.setRoute(b, t2, w2);
+  }
+
+  /**
+   * Packs the loads back under the capacity without opening a route: repeatedly the move that
+   * removes the most load over the capacity (ties: the least added distance) among relocating a
+   * job of an overloaded route to its cheapest position in any other non-empty route, and swapping
+   * it in place with any job of another route, over every job, not only the correlated ones (the
+   * granular moves see only neighbours, too few when two large jobs must change routes across the
+   * map). O(J²) per move; stops when every route fits or no move removes any load over it. For the
+   * route-count-minimising education (penalised-hgs.ts). Returns whether every route fits.
+   */
+  packLoads(maxMoves = 4 * this.R): boolean {
+    const { cost, N, seq: S, W } = this;
+    const { cap, demand } = this.d;
+    const ex = (l: number): number => (l > cap ? l - cap : 0);
+    for (let step = 0; step < maxMoves; step++) {
+      let bestGain = 0;
+      let bestDist = Number.POSITIVE_INFINITY;
+      let kind = 0;
+      let mu = -1;
+      let mv = -1;
+      let mb = -1;
+      let mk = -1;
+      let any = false;
+      for (let a = 0; a < this.R; a++) {
+        const la = this.len[a];
+        if (la === 0) continue;
+        const oa = a * W;
+        const loadA = this.load[oa + la];
+        if (loadA <= cap) continue;
+        any = true;
+        for (let i = 1; i <= la; i++) {
+          const u = S[oa + i];
+          const pu = S[oa + i - 1];
+          const xu = S[oa + i + 1];
+          const du = demand[u];
+          const remove = cost[pu * N + xu] - cost[pu * N + u] - cost[u * N + xu];
+          for (let b = 0; b < this.R; b++) {
+            const lb = this.len[b];
+            if (b === a || lb === 0) continue;
+            const ob = b * W;
+            const loadB = this.load[ob + lb];
+            // Relocate u into b.
+            const gainR = ex(loadA) - ex(loadA - du) + ex(loadB) - ex(loadB + du);
+            if (gainR > 1e-9 && gainR >= bestGain - 1e-9) {
+              let ins = Number.POSITIVE_INFINITY;
+              let at = -1;
+              for (let k = 0; k <= lb; k++) {
+                const p = S[ob + k];
+                const q = S[ob + k + 1];
+                const c = cost[p * N + u] + cost[u * N + q] - cost[p * N + q];
+                if (c < ins) {
+                  ins = c;
+                  at = k;
+                }
+              }
+              const dist = remove + ins;
+              if (gainR > bestGain + 1e-9 || dist < bestDist) {
+                bestGain = Math.max(bestGain, gainR);
+                bestDist = dist;
+                kind = 1;
+                mu = u;
+                mb = b;
+                mk = at;
+              }
+            }
+            // Swap u with each v of b, in place.
+            for (let j = 1; j <= lb; j++) {
+              const v = S[ob + j];
+              const dv = demand[v];
+              if (dv >= du) continue;
+              const gainS = ex(loadA) - ex(loadA - du + dv) + ex(loadB) - ex(loadB - dv + du);
+              if (gainS <= 1e-9 || gainS < bestGain - 1e-9) continue;
+              const pv = S[ob + j - 1];
+              const xv = S[ob + j + 1];
+              const dist =
+                cost[pu * N + v] +
+                cost[v * N + xu] -
+                cost[pu * N + u] -
+                cost[u * N + xu] +
+                cost[pv * N + u] +
+                cost[u * N + xv] -
+                cost[pv * N + v] -
+                cost[v * N + xv];
+              if (gainS > bestGain + 1e-9 || dist < bestDist) {
+                bestGain = Math.max(bestGain, gainS);
+                bestDist = dist;
+                kind = 2;
+                mu = u;
+                mv = v;
+              }
+            }
+          }
+        }
+      }
+      if (!any) return true;
+      if (kind === 0) return false;
+      this.moves++;
+      const a = this.routeOf[mu];
+      const i = this.pos[mu];
+      const oa = a * W;
+      const la = this.len[a];
+      const t = this.buf;
+      const t2 = this.buf2;
+      if (kind === 1) {
+        const ob = mb * W;
+        let w = 0;
+        for (let k = 1; k <= la; k++) if (k !== i) t[w++] = S[oa + k];
+        let w2 = 0;
+        for (let k = 1; k <= this.len[mb]; k++) {
+          t2[w2++] = S[ob + k];
+          if (k === mk) t2[w2++] = mu;
+        }
+        if (mk === 0) {
+          for (let k = w2; k > 0; k--) t2[k] = t2[k - 1];
+          t2[0] = mu;
+          w2++;
+        }
+        this.setRoute(a, t, w);
+        this.setRoute(mb, t2, w2);
+      } else {
+        const b = this.routeOf[mv];
+        const j = this.pos[mv];
+        const ob = b * W;
+        for (let k = 1; k <= la; k++) t[k - 1] = k === i ? mv : S[oa + k];
+        for (let k = 1; k <= this.len[b]; k++) t2[k - 1] = k === j ? mu : S[ob + k];
+        this.setRoute(a, t, la);
+        this.setRoute(b, t2, this.len[b]);
+      }
+    }
+    return this.excess() < 1e-9;
   }
 }

@@ -58,8 +58,8 @@ export async function warehouseRoutes(fastify: FastifyInstance) {
         response: { 201: z.object({ id: z.string(), createdAt: z.string() }), ...problems },
       },
     },
-    async (req, reply) =>
-      reply.status(201).send(await withTx(app.orm.em, (tx) => postNote(tx, actorOf(req), req.params.warehouseId, req.body.text))),
+    // One statement that commits on its own (see postNote): no transaction around it.
+    async (req, reply) => reply.status(201).send(await postNote(app.orm.em.fork(), actorOf(req), req.params.warehouseId, req.body.text)),
   );
 
   app.get(

@@ -21,6 +21,7 @@ import { bulkUsers, type BulkUser } from './support.js';
 
 import type { SalesOrderRow } from '../../domain/orders/entities/sales-order.entity.js';
 import type { CountRow } from '../../domain/shared/rows.js';
+import type { WarehouseNoteRow } from '../../domain/layout/entities/warehouse-note.entity.js';
 const counting = new AsyncLocalStorage<string[]>();
 /** Every prepared statement's text (with $n placeholders) any counted request sent. */
 const preparedTexts = new Set<string>();
@@ -83,14 +84,19 @@ afterAll(async () => {
   await sys?.close();
 });
 
-async function counted(method: 'POST' | 'GET', url: string, body?: unknown): Promise<{ status: number; body: any; queries: string[] }> {
+async function counted(
+  method: 'POST' | 'GET',
+  url: string,
+  body?: unknown,
+  token = picker!.token,
+): Promise<{ status: number; body: any; queries: string[] }> {
   const log: string[] = [];
   const id = String(logs.size + 1);
   logs.set(id, log);
   const res = await app.inject({
     method,
     url,
-    headers: { authorization: `Bearer ${picker!.token}`, 'x-count-id': id },
+    headers: { authorization: `Bearer ${token}`, 'x-count-id': id },
     ...(body !== undefined ? { payload: body as object } : {}),
   });
   return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined, queries: log };
@@ -166,6 +172,34 @@ describe('handheld hot path round trips', () => {
     expect(preparedTexts.size).toBeGreaterThanOrEqual(4);
     const cold = [...preparedTexts].filter((t) => !warmed.has(t));
     expect(cold.map((t) => t.replace(/\s+/g, ' ').slice(0, 120))).toEqual([]);
+  });
+
+  it('a warehouse note and its live event are written in one statement that commits on its own', async () => {
+    const [sup] = await bulkUsers(sys, 'rtsup', 1, ['supervisor']);
+    const outbox = (noteText: string) =>
+      sqlOne<CountRow>(
+        sys.rt.orm.em.fork(),
+        `select count(*)::int as n from outbox where type = 'warehouse.note.posted' and warehouse_id = ? and payload->>'text' = ?`,
+        [sys.wh1, noteText],
+      );
+    const r = await counted('POST', `/v1/warehouses/${sys.wh1}/notes`, { text: 'dock 3 closed' }, sup!.token);
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.queries.length, r.queries.join('\n')).toBe(1);
+    expect((await outbox('dock 3 closed'))!.n).toBe(1);
+    const note = await sqlOne<Pick<WarehouseNoteRow, 'text' | 'created_by'>>(
+      sys.rt.orm.em.fork(),
+      'select text, created_by from warehouse_note where id = ?',
+      [r.body.id],
+    );
+    expect(note).toEqual({ text: 'dock 3 closed', created_by: sup!.id });
+    // Outside the actor's warehouses: refused before any query. A warehouse that does not exist: nothing written.
+    const other = await counted('POST', `/v1/warehouses/${sys.wh2}/notes`, { text: 'elsewhere' }, sup!.token);
+    expect(other.status).toBe(404);
+    expect(other.queries).toEqual([]);
+    const [admin] = await bulkUsers(sys, 'rtadm', 1, ['admin']);
+    const missing = await counted('POST', '/v1/warehouses/00000000-0000-4000-8000-000000000000/notes', { text: 'nowhere' }, admin!.token);
+    expect(missing.status, JSON.stringify(missing.body)).toBe(404);
+    expect((await outbox('nowhere'))!.n).toBe(0);
   });
 
   it('the pool warm-up sends every hot statement on each connection, and writes nothing', async () => {

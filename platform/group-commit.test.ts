@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit, GroupCommitExpired } from './group-commit.js';
 
 describe('GroupCommit', () => {
   it('writes the first item at once and everything submitted meanwhile in the next batch, each caller getting its own result', async () => {
@@ -133,5 +133,52 @@ describe('GroupCommit', () => {
     releases[3]!();
     expect(await Promise.all([...first, ...more])).toEqual(['a1', 'a2', 'b1', 'a3', 'c1', 'a4', 'd1']);
     expect(gc.depth).toBe(0);
+  });
+  it('expires what is older than the deadline: a waiting item is withdrawn unwritten, one being written is let go', async () => {
+    const batches: string[][] = [];
+    const releases: (() => void)[] = [];
+    const gc = new GroupCommit<string, string>(async (items) => {
+      batches.push(items);
+      await new Promise<void>((r) => releases.push(r));
+      return items;
+    });
+    const a = gc.submit('a');
+    await new Promise((r) => setTimeout(r, 0));
+    const b = gc.submit('b'); // waits: the one writer is busy with a
+    await new Promise((r) => setTimeout(r, 40));
+    const c = gc.submit('c');
+    gc.expire(20);
+    await expect(a).rejects.toEqual(new GroupCommitExpired('maybe'));
+    await expect(b).rejects.toEqual(new GroupCommitExpired(false));
+    expect(gc.pending).toBe(1);
+    releases.shift()!();
+    await new Promise((r) => setTimeout(r, 0));
+    releases.shift()!();
+    expect(await c).toBe('c');
+    // a's batch went on (it may commit); b never reached a writer.
+    expect(batches).toEqual([['a'], ['c']]);
+  });
+
+  it('does not retry an expired item of a failed batch, and expires on its own with deadlineMs', async () => {
+    const writes: string[][] = [];
+    let fail!: (e: Error) => void;
+    const gc = new GroupCommit<string, string>(
+      async (items) => {
+        writes.push(items);
+        if (writes.length === 1) await new Promise<void>((_, reject) => (fail = reject));
+        return items;
+      },
+      { deadlineMs: 50 },
+    );
+    const old = ['o1', 'o2'].map((i) => gc.submit(i));
+    await new Promise((r) => setTimeout(r, 0));
+    // Rejected by the sweep, not by the test: the writer is still stuck.
+    for (const o of old) await expect(o).rejects.toBeInstanceOf(GroupCommitExpired);
+    const fresh = gc.submit('fresh');
+    fail(new Error('batch failed'));
+    expect(await fresh).toBe('fresh');
+    // Without the deadline, the failed batch is retried item by item (o1, then o2) before fresh.
+    expect(writes).toEqual([['o1', 'o2'], ['fresh']]);
+    await gc.close();
   });
 });

@@ -16,9 +16,24 @@
  * in one batch after another, as without spreading) and keeps each key's items in submission order.
  *
  * A failed batch of several items is retried item by item, so one bad item fails alone.
+ *
+ * With `deadlineMs`, no caller waits much longer than that: one sweep (every deadlineMs / 20) rejects each item older
+ * than the deadline with `GroupCommitExpired`. An item still waiting for a writer is withdrawn (it will never be
+ * written: `written` false); one in a batch being written is let go (`written` 'maybe': the batch may still commit).
+ * One timer for all, where a timer and a Promise.race per item cost each caller a timer, a race and three promises.
  */
+export class GroupCommitExpired {
+  /** false: withdrawn before any writer took it, never written; 'maybe': its batch was being written and may commit. */
+  constructor(readonly written: false | 'maybe') {}
+}
+
+type Entry<I, O> = { item: I; at: number; resolve: (o: O) => void; reject: (e: unknown) => void; expired?: true };
+
 export class GroupCommit<I, O> {
-  private waiting: { item: I; at: number; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
+  private waiting: Entry<I, O>[] = [];
+  /** Batches being written (for the deadline sweep). */
+  private inFlight = new Set<Entry<I, O>[]>();
+  private sweeper: NodeJS.Timeout | undefined;
   private writers = new Set<Promise<void>>();
   private writing = 0;
   /** Batches being written. */
@@ -34,11 +49,28 @@ export class GroupCommit<I, O> {
 
   constructor(
     private readonly write: (items: I[]) => Promise<O[]>,
-    opts: { maxBatch?: number; concurrency?: number; spreadBy?: (item: I) => string } = {},
+    opts: { maxBatch?: number; concurrency?: number; spreadBy?: (item: I) => string; deadlineMs?: number } = {},
   ) {
     this.maxBatch = opts.maxBatch ?? 500;
     this.concurrency = opts.concurrency ?? 1;
     this.spreadBy = opts.spreadBy;
+    const deadline = opts.deadlineMs;
+    if (deadline) this.sweeper = setInterval(() => this.expire(deadline), Math.max(1, deadline / 20)).unref();
+  }
+
+  /** Rejects every item submitted more than `ms` ago with GroupCommitExpired (see the class comment). */
+  expire(ms: number): void {
+    const before = performance.now() - ms;
+    let n = 0;
+    while (n < this.waiting.length && this.waiting[n]!.at <= before) n++;
+    if (n) for (const e of this.waiting.splice(0, n)) e.reject(new GroupCommitExpired(false));
+    for (const batch of this.inFlight)
+      for (const e of batch) {
+        if (e.at > before) break;
+        if (e.expired) continue;
+        e.expired = true;
+        e.reject(new GroupCommitExpired('maybe'));
+      }
   }
 
   submit(item: I): Promise<O> {
@@ -83,6 +115,7 @@ export class GroupCommit<I, O> {
   /** Refuses new items and waits for the ones already submitted. */
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.sweeper);
     while (this.writers.size) await Promise.all(this.writers);
   }
 
@@ -99,18 +132,23 @@ export class GroupCommit<I, O> {
       if (this.starts.length > 1000) this.starts.splice(0, 500);
       this.writing += batch.length;
       this.batches++;
+      this.inFlight.add(batch);
       try {
         const out = await this.write(batch.map((b) => b.item));
         batch.forEach((b, i) => b.resolve(out[i]!));
       } catch (err) {
         if (batch.length === 1) batch[0]!.reject(err);
         else
-          for (const b of batch)
+          for (const b of batch) {
+            // Its caller was let go (and told it may have been written): nothing was, and no one waits for a retry.
+            if (b.expired) continue;
             await this.write([b.item]).then(
               (o) => b.resolve(o[0]!),
               (e: unknown) => b.reject(e),
             );
+          }
       } finally {
+        this.inFlight.delete(batch);
         this.writing -= batch.length;
         this.batches--;
         for (const k of keys) this.busy.delete(k);
@@ -119,14 +157,14 @@ export class GroupCommit<I, O> {
   }
 
   /** The next batch: the first maxBatch items, or with spreadBy this writer's share by key (see the class comment). */
-  private take(): { batch: GroupCommit<I, O>['waiting']; keys: Set<string> } {
+  private take(): { batch: Entry<I, O>[]; keys: Set<string> } {
     const keys = new Set<string>();
     if (!this.spreadBy) return { batch: this.waiting.splice(0, this.maxBatch), keys };
     const keyed = this.waiting.map((w) => ({ w, k: this.spreadBy!(w.item) }));
     const open = keyed.filter((x) => !this.busy.has(x.k)).length;
     const share = Math.ceil(open / Math.max(1, this.concurrency - this.batches));
-    const batch: GroupCommit<I, O>['waiting'] = [];
-    const rest: GroupCommit<I, O>['waiting'] = [];
+    const batch: Entry<I, O>[] = [];
+    const rest: Entry<I, O>[] = [];
     for (const { w, k } of keyed) {
       // A key skipped once stays skipped for this batch (the batch only grows), so a key's items keep their order.
       if (batch.length < this.maxBatch && !this.busy.has(k) && (keys.has(k) || batch.length < share)) {

@@ -18,7 +18,12 @@ const BACKLOG_EVERY_MS = 500;
 const BACKLOG_MS_PER_ROW = 0.05;
 const LOOP_WINDOW_MS = 50;
 export type ReadBacklogRow = { n: number };
-export type ShedReason = 'inflight' | 'limit' | 'queue' | 'loop' | 'busy' | 'backlog' | 'deadline';
+/**
+ * Why an intake request was answered 503. All but the last two are early refusals (nothing read, nothing stored); the
+ * last two are admitted deliveries that missed the ack deadline: `deadline`, its insert still running (it may commit),
+ * and `deadline_queued`, withdrawn before any writer took it (nothing stored).
+ */
+export type ShedReason = 'inflight' | 'limit' | 'queue' | 'loop' | 'busy' | 'backlog' | 'deadline' | 'deadline_queued';
 
 /** What an intake route has waiting for the database (the webhook edge's group commit). */
 export interface IntakeQueue {
@@ -38,7 +43,7 @@ const countShed = (route: string, reason: ShedReason) => {
 };
 new Counter({
   name: 'intake_shed_total',
-  help: 'Intake requests answered 503 + Retry-After, by route and reason (inflight, limit, queue, loop, busy, backlog, deadline)',
+  help: 'Intake requests answered 503 + Retry-After, by route and reason: refused on arrival (inflight, limit, queue, loop, busy, backlog), or admitted and not stored within INTAKE_ACK_DEADLINE_MS (deadline: its insert was running and may commit; deadline_queued: withdrawn unwritten)',
   labelNames: ['route', 'reason'],
   registers: [metricsRegistry],
   collect() {
@@ -237,8 +242,11 @@ export function shedBeforeRouting(server: Server, headers: Readonly<Record<strin
 
 export interface IntakeGate {
   onRequest: onRequestHookHandler;
-  /** Answers 503 + Retry-After for an admitted request whose work missed its deadline (it may still complete). */
-  late(req: FastifyRequest, reply: FastifyReply): FastifyReply;
+  /**
+   * Answers 503 + Retry-After for an admitted request whose work missed its deadline: `mayComplete`, its write was
+   * running and may still commit (reason `deadline`); else it was withdrawn and nothing was stored (`deadline_queued`).
+   */
+  late(req: FastifyRequest, reply: FastifyReply, mayComplete: boolean): FastifyReply;
 }
 
 /**
@@ -292,6 +300,7 @@ export function intakeBackpressure(
       status: 503,
       detail: detail(why, retry, stored),
       errors: [],
+      reason,
     });
   };
 
@@ -352,7 +361,7 @@ export function intakeBackpressure(
         const given = req.headers['x-request-id'];
         const requestId = typeof given === 'string' && given.length <= 64 ? given : randomUUID();
         // The same problem+json sendProblem writes, in the same key order, without serializing an object per refusal.
-        const body = `${bodyStart}${JSON.stringify(detail(why, retry, false))},"errors":[],"instance":${JSON.stringify(req.url)},"requestId":${JSON.stringify(requestId)}}`;
+        const body = `${bodyStart}${JSON.stringify(detail(why, retry, false))},"errors":[],"reason":"${reason}","instance":${JSON.stringify(req.url)},"requestId":${JSON.stringify(requestId)}}`;
         res.writeHead(503, {
           ...headers,
           'content-length': Buffer.byteLength(body),
@@ -371,6 +380,9 @@ export function intakeBackpressure(
   }
   return {
     onRequest,
-    late: (req, reply) => refuse(req, reply, 'deadline', retryAfterS(), `not stored within ${c.INTAKE_ACK_DEADLINE_MS} ms`, true),
+    late: (req, reply, mayComplete) =>
+      mayComplete
+        ? refuse(req, reply, 'deadline', retryAfterS(), `not stored within ${c.INTAKE_ACK_DEADLINE_MS} ms`, true)
+        : refuse(req, reply, 'deadline_queued', retryAfterS(), `no database writer free within ${c.INTAKE_ACK_DEADLINE_MS} ms`),
   };
 }

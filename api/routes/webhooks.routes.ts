@@ -6,7 +6,7 @@ import { getConnectorRow, webhookSecretOf, type ConnectorRow } from '../../domai
 import { verifyBase64Hmac } from '../../domain/orders/hmac.js';
 import { applyComplianceWebhook, isComplianceTopic } from '../../domain/orders/privacy.service.js';
 import { withTx } from '../../platform/db.js';
-import { GroupCommit } from '../../platform/group-commit.js';
+import { GroupCommit, GroupCommitExpired } from '../../platform/group-commit.js';
 import { checkDeliveryBody, topicAction } from '../../domain/orders/delivery-body.js';
 import {
   recordDeadLetter,
@@ -78,7 +78,8 @@ export async function webhookRoutes(fastify: FastifyInstance) {
       jobs.stored(stored.filter((d) => d.inserted).map((d) => d.id));
       return stored;
     },
-    { maxBatch: 500, concurrency: app.config.INTAKE_WRITERS },
+    // A delivery not stored within the ack deadline is answered 503 (one sweep for all, see GroupCommit.expire).
+    { maxBatch: 500, concurrency: app.config.INTAKE_WRITERS, deadlineMs: app.config.INTAKE_ACK_DEADLINE_MS },
   );
   app.addHook('onClose', async () => {
     await deliveries.close();
@@ -89,15 +90,16 @@ export async function webhookRoutes(fastify: FastifyInstance) {
     queue: () => ({ depth: deliveries.depth, waitMs: deliveries.standingWaitMs() }),
     early: ['/webhooks/shopify/', '/webhooks/woocommerce/'],
   });
-  const deadline = app.config.INTAKE_ACK_DEADLINE_MS;
-  /** Stores a delivery, or undefined when its insert missed the deadline (it may still commit; a retry is recognized). */
-  const store = (d: DeliveryToStore): Promise<StoredDelivery | undefined> => {
-    let timer: NodeJS.Timeout | undefined;
-    return Promise.race([
-      deliveries.submit(d).finally(() => clearTimeout(timer)),
-      new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), deadline))),
-    ]);
-  };
+  /**
+   * Stores a delivery, or says why it missed the ack deadline: withdrawn from the queue before any writer took it
+   * (nothing stored), or its insert still running (it may commit; the storefront's retry with the same id is then
+   * recognized as a duplicate, so a retry never makes a second delivery, hence no second order).
+   */
+  const store = (d: DeliveryToStore): Promise<StoredDelivery | GroupCommitExpired> =>
+    deliveries.submit(d).catch((err: unknown) => {
+      if (err instanceof GroupCommitExpired) return err;
+      throw err;
+    });
 
   const header = (req: FastifyRequest, name: string) => {
     const v = req.headers[name];
@@ -209,7 +211,7 @@ export async function webhookRoutes(fastify: FastifyInstance) {
       rawBody: text,
       triggeredAt: header(req, 'x-shopify-triggered-at'),
     });
-    if (!d) return gate.late(req, reply);
+    if (d instanceof GroupCommitExpired) return gate.late(req, reply, d.written === 'maybe');
     return { ok: true, duplicate: !d.inserted, deliveryId };
   }
 

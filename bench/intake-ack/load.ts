@@ -47,6 +47,8 @@ export interface Bucket {
   lagP99: number;
   /** p99 of this second's first-attempt 503s from their headers on the wire to the answer, ms (NaN when none). */
   shedWireP99: number;
+  /** Of `shed`: admitted deliveries answered 503 at the ack deadline (the rest were refused on arrival). */
+  late: number;
 }
 
 export interface LoadResult {
@@ -63,6 +65,15 @@ export interface LoadResult {
   /** Latency of first-attempt 200s / 503s from their due time, ms, sorted. */
   okMs: number[];
   shedMs: number[];
+  /**
+   * The 503s split, ms from the due time and from the wire, sorted: refused on arrival (`early`), and admitted but not
+   * stored within the server's ack deadline (`late`: reason deadline or deadline_queued in the body, or, from a server
+   * before the reason field, a detail saying the delivery may have been stored).
+   */
+  earlyMs: number[];
+  earlyWireMs: number[];
+  lateMs: number[];
+  lateWireMs: number[];
   /** Latency of every first-attempt answer, [second it was due, ms], for comparing runs second by second. */
   answers: [number, number][];
   /** Whether any answer was a 503 without Retry-After. */
@@ -147,7 +158,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
   const u = new URL(plan.url);
   const pool = new Pool(u.origin, { connections: plan.connections, pipelining: 1, keepAliveTimeout: 30_000 });
   const path = u.pathname;
-  type Sent = { status: number; retryAfter: string | undefined };
+  type Sent = { status: number; retryAfter: string | undefined; late?: boolean };
   let signed: Signed[] = [];
   let signedFrom = 0;
   // When a request's headers reach a connected socket (undici's diagnostics channel), by webhook id, first attempt only.
@@ -181,9 +192,14 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
           'x-shopify-shop-domain': 'bench.myshopify.com',
         },
       });
-      await r.body.dump();
       const ra = r.headers['retry-after'];
-      return { status: r.statusCode, retryAfter: Array.isArray(ra) ? ra[0] : ra };
+      const retryAfter = Array.isArray(ra) ? ra[0] : ra;
+      if (r.statusCode !== 503) {
+        await r.body.dump();
+        return { status: r.statusCode, retryAfter };
+      }
+      const text = await r.body.text();
+      return { status: 503, retryAfter, late: /"reason":"deadline|may have been stored/.test(text) };
     } catch {
       return { status: 0, retryAfter: undefined };
     }
@@ -210,13 +226,27 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
       shedMs: [] as number[],
       okWireMs: [] as number[],
       shedWireMs: [] as number[],
+      earlyMs: [] as number[],
+      earlyWireMs: [] as number[],
+      lateMs: [] as number[],
+      lateWireMs: [] as number[],
       toWire: [] as number[],
       wireAnswers: [] as [number, number][],
       lag: [] as number[],
       answers: [] as [number, number][],
       perS: new Map<
         number,
-        { offered: number; ok: number; shed: number; errors: number; ms: number[]; shedMs: number[]; shedWireMs: number[]; lag: number[] }
+        {
+          offered: number;
+          ok: number;
+          shed: number;
+          late: number;
+          errors: number;
+          ms: number[];
+          shedMs: number[];
+          shedWireMs: number[];
+          lag: number[];
+        }
       >(),
     };
     signedFrom = seq;
@@ -227,7 +257,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
       const n = seq++;
       const webhookId = `${prefix}-${n}`;
       const sec = Math.floor(due / 1000);
-      const b = r.perS.get(sec) ?? { offered: 0, ok: 0, shed: 0, errors: 0, ms: [], shedMs: [], shedWireMs: [], lag: [] };
+      const b = r.perS.get(sec) ?? { offered: 0, ok: 0, shed: 0, late: 0, errors: 0, ms: [], shedMs: [], shedWireMs: [], lag: [] };
       r.perS.set(sec, b);
       b.offered++;
       const dueAbs = start + due;
@@ -259,9 +289,12 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
             if (kind === 'shed') {
               r.shedMs.push(ms);
               b.shedMs.push(ms);
+              if (res.late) b.late++;
+              (res.late ? r.lateMs : r.earlyMs).push(ms);
               if (wire !== undefined) {
                 r.shedWireMs.push(at - wire);
                 b.shedWireMs.push(at - wire);
+                (res.late ? r.lateWireMs : r.earlyWireMs).push(at - wire);
               }
             }
           }
@@ -314,6 +347,10 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
     acknowledgedIds: r.acknowledgedIds,
     okMs: sorted(r.okMs),
     shedMs: sorted(r.shedMs),
+    earlyMs: sorted(r.earlyMs),
+    earlyWireMs: sorted(r.earlyWireMs),
+    lateMs: sorted(r.lateMs),
+    lateWireMs: sorted(r.lateWireMs),
     okWireMs: sorted(r.okWireMs),
     shedWireMs: sorted(r.shedWireMs),
     wireAnswers: r.wireAnswers,
@@ -334,6 +371,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
         shedP99: p99(b.shedMs),
         lagP99: p99(b.lag),
         shedWireP99: p99(b.shedWireMs),
+        late: b.late,
       })),
     sendLagP99: p99(r.lag),
     achievedRate: times.length / stagesS,

@@ -3,6 +3,8 @@
  * locked by another session), the webhook is answered 503 + Retry-After at INTAKE_ACK_DEADLINE_MS, saying it may have
  * been stored. Once the insert commits, the storefront's retry with the same webhook id is recognized as a
  * duplicate: one row, nothing lost, nothing twice. The refusal is counted in /metrics with reason "deadline".
+ * A delivery still waiting for a writer at the deadline (one writer here, busy with the stuck insert) is withdrawn:
+ * its 503 says nothing was stored, and nothing is (reason "deadline_queued").
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +16,7 @@ let sys: TestSystem;
 let shop: { id: string };
 
 beforeAll(async () => {
-  sys = await startTestSystem({ env: { INTAKE_ACK_DEADLINE_MS: '300' } });
+  sys = await startTestSystem({ env: { INTAKE_ACK_DEADLINE_MS: '300', INTAKE_WRITERS: '1', INTAKE_MAX_QUEUE_MS: '60000' } });
   const admin = await sys.user('dl-admin', ['admin'], []);
   shop = await createConnector(sys, admin.token, {
     kind: 'shopify',
@@ -56,5 +58,46 @@ describe('webhook acknowledgement deadline', () => {
     ).toBe(1);
     const metrics = await (await fetch(`${sys.url}/metrics`)).text();
     expect(metrics).toMatch(/^intake_shed_total\{route="webhooks",reason="deadline"\} [1-9]\d*$/m);
+  }, 120_000);
+  it('withdraws a delivery still waiting for a writer at the deadline: its 503 says nothing was stored, and nothing is', async () => {
+    const raw = fixtureRaw('shopify/orders-create.hkd-line-item-discounts.json');
+    const rows = (id: string) =>
+      count(sys, 'select count(*) as n from webhook_delivery where connector_id = ? and delivery_id = ?', [shop.id, id]);
+    const locker = new pg.Client({ connectionString: sys.config.DATABASE_URL });
+    await locker.connect();
+    try {
+      await locker.query('begin');
+      await locker.query('lock table webhook_delivery in share row exclusive mode');
+      const writing = postShopify(sys, shop.id, SECRET, raw, { webhookId: 'deadline-writing' });
+      // The one writer is stuck in its insert (waiting for the lock) before the second delivery arrives.
+      for (let i = 0; i < 200; i++) {
+        const waits = await locker.query<{ n: number }>(
+          `select count(*)::int as n from pg_locks where relation = 'webhook_delivery'::regclass and not granted`,
+        );
+        if (waits.rows[0]!.n > 0) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      const queued = await postShopify(sys, shop.id, SECRET, raw, { webhookId: 'deadline-queued' });
+      expect(queued.status, queued.text).toBe(503);
+      expect(Number(queued.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(queued.body).toMatchObject({ reason: 'deadline_queued' });
+      expect(queued.body.detail).toContain('nothing was stored');
+      const first = await writing;
+      expect(first.status, first.text).toBe(503);
+      expect(first.body).toMatchObject({ reason: 'deadline' });
+      await locker.query('commit');
+    } finally {
+      await locker.end();
+    }
+    // The insert that was running commits; the withdrawn one never reached the database.
+    for (let i = 0; i < 50 && (await rows('deadline-writing')) === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await rows('deadline-writing')).toBe(1);
+    expect(await rows('deadline-queued')).toBe(0);
+    const retry = await postShopify(sys, shop.id, SECRET, raw, { webhookId: 'deadline-queued' });
+    expect(retry.status, retry.text).toBe(200);
+    expect(retry.body).toMatchObject({ ok: true, duplicate: false });
+    expect(await rows('deadline-queued')).toBe(1);
+    const metrics = await (await fetch(`${sys.url}/metrics`)).text();
+    expect(metrics).toMatch(/^intake_shed_total\{route="webhooks",reason="deadline_queued"\} [1-9]\d*$/m);
   }, 120_000);
 });

@@ -63,6 +63,8 @@ export interface AppDeps {
   clock?: Clock;
 }
 
+/** Where the storefront webhook routes live (api/routes/webhooks.routes.ts, under the /v1 prefix). */
+const WEBHOOK_PREFIX = '/v1/webhooks/';
 const consoleDist = fileURLToPath(new URL('../web-console/dist/', import.meta.url));
 
 /** Builds the HTTP API (no listen). Socket.IO is attached by api/server.ts. */
@@ -107,8 +109,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       errors: [],
     }),
   );
-  app.addHook('onSend', async (req, reply) => {
+  // A plain hook, not an async one: no promise and no extra microtask per answer.
+  app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('x-request-id', req.id);
+    done(null, payload);
   });
   // Routes that declare `config.idempotency` (or spread `idempotent()`) get the shared Idempotency-Key handling.
   app.addHook('onRoute', attachIdempotency);
@@ -125,24 +129,29 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
 
-  const headers = registerSecurityHeaders(app, {
-    // The API answers JSON; the console and Swagger UI are same-origin pages with inline bootstrap code.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'", "'wasm-unsafe-eval'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        connectSrc: ["'self'", 'ws:', 'wss:'],
-        workerSrc: ["'self'", 'blob:'],
-        mediaSrc: ["'self'", 'blob:'],
+  const headers = registerSecurityHeaders(
+    app,
+    {
+      // The API answers JSON; the console and Swagger UI are same-origin pages with inline bootstrap code.
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'", "'unsafe-inline'", "'wasm-unsafe-eval'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          connectSrc: ["'self'", 'ws:', 'wss:'],
+          workerSrc: ["'self'", 'blob:'],
+          mediaSrc: ["'self'", 'blob:'],
+        },
       },
+      crossOriginEmbedderPolicy: false,
+      hsts: { maxAge: 31_536_000, includeSubDomains: true },
     },
-    crossOriginEmbedderPolicy: false,
-    hsts: { maxAge: 31_536_000, includeSubDomains: true },
-  });
+    // Storefront webhooks are machine-to-machine JSON: an API's headers, not a page's (security-headers.ts).
+    { prefixes: [WEBHOOK_PREFIX] },
+  );
   // Intake routes refuse over capacity before Fastify builds a request (api/plugins/backpressure.ts).
-  shedBeforeRouting(app.server, headers);
+  shedBeforeRouting(app.server, headers.machine);
   const origins = config.CORS_ORIGINS.split(',')
     .map((o) => o.trim())
     .filter(Boolean);

@@ -230,6 +230,8 @@ export async function webhookRoutes(fastify: FastifyInstance) {
     batchMs: 100,
     timeWindow: '1 minute',
     keyGenerator: (req: FastifyRequest) => `connector:${(req.params as { connectorId?: string }).connectorId ?? ''}`,
+    // No x-ratelimit-* on every ack (a storefront reads none of them); a 429 still carries them and its Retry-After.
+    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
   };
   app.post(
     '/webhooks/shopify/:connectorId',

@@ -38,6 +38,25 @@ describe('API8 headers and surfaces (test environment)', () => {
     expect(r.headers.get('x-powered-by')).toBeNull();
   });
 
+  it("answers a storefront webhook with an API's security headers, not a page's", async () => {
+    // An unknown connector: the route runs (rate limit included) and answers 404 problem+json.
+    const r = await http('POST', `${sys.url}/v1/webhooks/shopify/00000000-0000-4000-8000-000000000000`, {
+      raw: '{}',
+      headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create' },
+    });
+    expect(r.status).toBe(404);
+    // The OWASP REST Security Cheat Sheet's set for API responses.
+    expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(r.headers.get('strict-transport-security')).toMatch(/max-age=31536000/);
+    expect(r.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
+    expect(r.headers.get('x-frame-options')).toBe('DENY');
+    expect(r.headers.get('cache-control')).toBe('no-store');
+    // Nothing a browser needs to render a page, and no rate-limit counts on every answer.
+    for (const h of ['cross-origin-opener-policy', 'origin-agent-cluster', 'x-dns-prefetch-control', 'x-ratelimit-remaining'])
+      expect(r.headers.get(h), h).toBeNull();
+    expect(r.headers.get('x-powered-by')).toBeNull();
+  });
+
   it('never reflects an arbitrary origin; credentials only for the allow-list', async () => {
     const evil = await http('OPTIONS', `${sys.url}/v1/auth/me`, {
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' },

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ledgerMismatches } from '../../domain/inventory/ledger-audit.js';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
-import { queueDefs, type QueueName } from '../../platform/queues.js';
+import { ignoredSql, queueDefs, type QueueName } from '../../platform/queues.js';
 import type { CountRow } from '../../domain/shared/rows.js';
 import type { PackSessionRow } from '../../domain/packing/entities/pack-session.entity.js';
 import type { StockMovementRow } from '../../domain/inventory/entities/stock-movement.entity.js';
@@ -30,11 +30,15 @@ async function unconsumedEvents(em: EntityManager): Promise<number> {
   for (const q of Object.keys(queueDefs) as QueueName[]) {
     const subs = queueDefs[q].subscribes as readonly string[];
     if (!subs.length) continue;
+    // An event the queue ignores by its rules (a pick scan's stock.moved, say) is never queued for it, so it has no
+    // consumption row to find: the same rules as the relay and the reconciler.
+    const ignored = ignoredSql(q, 'o');
     const row = await sqlOne<CountRow>(
       em,
       `select count(*)::int as n from outbox o where o.type = any(?::text[])
+      and not (${ignored.text})
       and not exists (select 1 from event_consumption c where c.queue = ? and c.event_id = o.id)`,
-      [`{${subs.join(',')}}`, q],
+      [`{${subs.join(',')}}`, ...ignored.params, q],
     );
     n += row!.n;
   }

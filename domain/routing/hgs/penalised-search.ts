@@ -74,6 +74,27 @@ function fixDelta(before: number, after: number, fixed: number): number {
   return before === 0 ? (after === 0 ? 0 : fixed) : after === 0 ? -fixed : 0;
 }
 
+/**
+ * Distance change of exchanging segment [u1..u2] (between pu and nu) with segment [v1..v2] (between pv and nv): the
+ * shared arithmetic of the swap moves and packLoads, in one order so every caller gets the same floating-point sum.
+ */
+function swapDelta(
+  c: Float64Array,
+  N: number,
+  pu: number,
+  u1: number,
+  u2: number,
+  nu: number,
+  pv: number,
+  v1: number,
+  v2: number,
+  nv: number,
+): number {
+  return (
+    c[pu * N + v1] + c[v2 * N + nu] - c[pu * N + u1] - c[u2 * N + nu] + c[pv * N + u1] + c[u2 * N + nv] - c[pv * N + v1] - c[v2 * N + nv]
+  );
+}
+
 export class PenalisedSearch {
   penalty = 1;
   /** Whether the search may move jobs into an empty route (false: the fleet stays at most what it was given). */
@@ -423,15 +444,7 @@ export class PenalisedSearch {
   private swap11(): boolean {
     const { cost, N, ra: a, rb: b, pi: i, pj: j, npu: pu, nu: u, nx: x, npv: pv, nv: v, ny: y } = this;
     if (a === b && Math.abs(i - j) <= 1) return false;
-    let delta =
-      cost[pu * N + v] +
-      cost[v * N + x] -
-      cost[pu * N + u] -
-      cost[u * N + x] +
-      cost[pv * N + u] +
-      cost[u * N + y] -
-      cost[pv * N + v] -
-      cost[v * N + y];
+    let delta = swapDelta(cost, N, pu, u, u, x, pv, v, v, y);
     if (a !== b) delta += this.swapPen(this.du, this.dv);
     if (delta > -EPS) return false;
     this.applySwap(a, b, i, 1, j, 1);
@@ -442,15 +455,7 @@ export class PenalisedSearch {
     const { cost, N, ra: a, rb: b, pi: i, pj: j, npu: pu, nu: u, nx: x, nxx: xx, npv: pv, nv: v, ny: y } = this;
     if (i >= this.la) return false;
     if (a === b && j >= i - 1 && j <= i + 2) return false;
-    let delta =
-      cost[pu * N + v] +
-      cost[v * N + xx] -
-      cost[pu * N + u] -
-      cost[x * N + xx] +
-      cost[pv * N + u] +
-      cost[x * N + y] -
-      cost[pv * N + v] -
-      cost[v * N + y];
+    let delta = swapDelta(cost, N, pu, u, x, xx, pv, v, v, y);
     if (a !== b) delta += this.swapPen(this.du + this.dx, this.dv);
     if (delta > -EPS) return false;
     this.applySwap(a, b, i, 2, j, 1);
@@ -461,15 +466,7 @@ export class PenalisedSearch {
     const { cost, N, ra: a, rb: b, pi: i, pj: j, npu: pu, nu: u, nx: x, nxx: xx, npv: pv, nv: v, ny: y, nyy: yy } = this;
     if (i >= this.la || j >= this.lb) return false;
     if (a === b && j >= i - 2 && j <= i + 2) return false;
-    let delta =
-      cost[pu * N + v] +
-      cost[y * N + xx] -
-      cost[pu * N + u] -
-      cost[x * N + xx] +
-      cost[pv * N + u] +
-      cost[x * N + yy] -
-      cost[pv * N + v] -
-      cost[y * N + yy];
+    let delta = swapDelta(cost, N, pu, u, x, xx, pv, v, y, yy);
     if (a !== b) delta += this.swapPen(this.du + this.dx, this.dv + this.dy);
     if (delta > -EPS) return false;
     this.applySwap(a, b, i, 2, j, 2);
@@ -728,15 +725,7 @@ export class PenalisedSearch {
               if (gainS <= 1e-9 || gainS < bestGain - 1e-9) continue;
               const pv = S[ob + j - 1];
               const xv = S[ob + j + 1];
-              const dist =
-                cost[pu * N + v] +
-                cost[v * N + xu] -
-                cost[pu * N + u] -
-                cost[u * N + xu] +
-                cost[pv * N + u] +
-                cost[u * N + xv] -
-                cost[pv * N + v] -
-                cost[v * N + xv];
+              const dist = swapDelta(cost, N, pu, u, u, xu, pv, v, v, xv);
               if (gainS > bestGain + 1e-9 || dist < bestDist) {
                 bestGain = Math.max(bestGain, gainS);
                 bestDist = dist;

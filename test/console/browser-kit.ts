@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,4 +64,58 @@ export async function axeSerious(page: Page): Promise<{ id: string; impact: stri
     return r.violations.map((v: any) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n: any) => n.target.join(' ')) }));
   });
   return (result as { id: string; impact: string; nodes: string[] }[]).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/**
+ * A TCP relay in front of the server that can lose the network the way a Wi-Fi dead spot does: every open
+ * connection is reset and new ones are refused, whoever opens them. Chromium's offline emulation, even with
+ * page routes aborting /v1, let one confirmation reach the server in a full CI run; how it escaped is not
+ * known (50 POSTs from a service-worker-controlled page were all blocked in a probe), so the dead spot is
+ * made below the browser, where nothing gets through.
+ */
+export interface DeadSpot {
+  /** The server's address through the relay: open the console here. */
+  url: string;
+  /** Loses the network: resets what is open, refuses what comes. Also flips the browser's own offline flag. */
+  enter(context: BrowserContext): Promise<void>;
+  /** The network is back. */
+  leave(context: BrowserContext): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function deadSpotRelay(serverUrl: string): Promise<DeadSpot> {
+  const target = new URL(serverUrl);
+  const open = new Set<Socket>();
+  let dead = false;
+  const server = createServer((client) => {
+    if (dead) return void client.resetAndDestroy();
+    const upstream = connect(Number(target.port), target.hostname);
+    for (const s of [client, upstream]) {
+      open.add(s);
+      s.on('close', () => open.delete(s));
+      s.on('error', () => undefined);
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async enter(context) {
+      dead = true;
+      for (const s of open) s.resetAndDestroy();
+      await context.setOffline(true);
+    },
+    async leave(context) {
+      dead = false;
+      await context.setOffline(false);
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of open) s.destroy();
+        server.close(() => r());
+      }),
+  };
 }

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { BrowserContext, Page, Route } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsoleIfStale } from '../../scripts/lib/prepare.js';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
@@ -12,7 +12,7 @@ import { buildFloor, itemScanFor, type FloorFixture } from '../floor/fixture.js'
 import { call, eventually } from '../floor/support.js';
 import { startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
 import { TEST_LABEL } from '../../web-console/src/scan/diagnose.js';
-import { ARTIFACTS, axeSerious, launchBrowser, shotBoth, wedge } from './browser-kit.js';
+import { ARTIFACTS, axeSerious, deadSpotRelay, launchBrowser, shotBoth, wedge, type DeadSpot } from './browser-kit.js';
 import type { SalesOrderRow } from '../../domain/orders/entities/sales-order.entity.js';
 import type { PackSessionRow } from '../../domain/packing/entities/pack-session.entity.js';
 
@@ -43,6 +43,8 @@ let picker2: TestUser;
 let counter: TestUser;
 let browser: BrowserContext;
 let page: Page;
+/** The browser reaches the server through this relay, so a dead spot loses every connection, not only the page's. */
+let net: DeadSpot;
 const axeFindings: { screen: string; id: string; nodes: string[] }[] = [];
 const em = () => sys.rt.orm.em.fork();
 
@@ -95,7 +97,7 @@ async function signIn(mode: 'badge' | 'password', user: string, secret: string) 
 async function signOut() {
   // Nothing may be left unsent at shift end (the console would ask before dropping it).
   await page.getByTestId('queued').waitFor({ state: 'detached', timeout: 15_000 });
-  await page.goto(`${sys.url}/console/#/`);
+  await page.goto(`${net.url}/console/#/`);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.locator('input[name=username]').waitFor();
 }
@@ -143,11 +145,13 @@ beforeAll(async () => {
     [sys.wh1],
   );
   counter = await sys.user('count.console', ['receiver'], [sys.wh1], { password: 'counter-pass' });
+  net = await deadSpotRelay(sys.url);
   browser = await launchBrowser();
   page = await browser.newPage();
 }, 240_000);
 afterAll(async () => {
   await browser?.close();
+  await net?.close();
   await sys?.close();
 });
 
@@ -167,7 +171,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     firstOrder = orders[0]!.id;
     await releaseWave([firstOrder]);
 
-    await page.goto(`${sys.url}/console/`);
+    await page.goto(`${net.url}/console/`);
     await page.locator('input[name=deviceName]').waitFor();
     await step('signin-1-device');
     await page.fill('input[name=deviceName]', 'HH-07');
@@ -252,7 +256,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     // The supervisor, at a desk (1280 × 800), moves it to another picker on the live board.
     const desk = await browser.newPage();
     await desk.setViewportSize({ width: 1280, height: 800 });
-    await desk.goto(`${sys.url}/console/#/board`);
+    await desk.goto(`${net.url}/console/#/board`);
     await desk.getByRole('tab', { name: 'Password' }).click();
     await desk.fill('input[name=username]', 'sup.console');
     await desk.fill('input[name=password]', 'sup.console');
@@ -292,11 +296,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     const lines = offlineTask.lines.sort((a: any, b: any) => a.seq - b.seq);
     expect(lines).toHaveLength(3);
 
-    await page.context().setOffline(true);
-    // The dead spot also refuses every API request at the network layer: Chromium's offline emulation let one
-    // confirmation through in a full run (1 in ~5), which is the emulator, not the app, being leaky.
-    const deadSpot = (route: Route) => route.abort('internetdisconnected');
-    await page.context().route('**/v1/**', deadSpot);
+    await net.enter(page.context());
     await page.getByTestId('connection-state').filter({ hasText: 'Offline' }).waitFor({ timeout: 15_000 });
     await pickLine(lines[0], 'TOTE-201', 'offline');
     await pickLine(lines[1], 'TOTE-201');
@@ -312,8 +312,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     const before = (await call('GET', `${sys.url}/v1/tasks/${offlineTask.id}`, sup.token)).body;
     expect(before.lines.filter((l: any) => l.qtyPicked > 0)).toHaveLength(0);
 
-    await page.context().unroute('**/v1/**', deadSpot);
-    await page.context().setOffline(false);
+    await net.leave(page.context());
     await page.getByTestId('queued').waitFor({ state: 'detached', timeout: 30_000 });
     const after = (await call('GET', `${sys.url}/v1/tasks/${offlineTask.id}`, sup.token)).body;
     const byId = new Map(after.lines.map((l: any) => [l.id, l]));
@@ -437,7 +436,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
       lines: [{ sku: sku.code, qty: 5 }],
     });
     expect(asn.status).toBe(201);
-    await page.goto(`${sys.url}/console/#/receive`);
+    await page.goto(`${net.url}/console/#/receive`);
     await waitPrompt('Scan the ASN or PO number');
     await step('receive-1-asn');
     // The delivery note shows references, not ids: an unknown one is refused, the PO number finds the ASN.
@@ -480,7 +479,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
         ),
       (r) => r.length > 0,
     );
-    await page.goto(`${sys.url}/console/#/`);
+    await page.goto(`${net.url}/console/#/`);
     await page.getByTestId('menu-putaway').click();
     await waitPrompt('Scan the pallet or item to put away');
     await step('putaway-1-stock');
@@ -503,7 +502,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     await step('putaway-3-reason');
     await page.getByRole('button', { name: 'Back' }).click();
     // In a dead spot the confirmation waits in the queue, and is sent once the network is back.
-    await page.context().setOffline(true);
+    await net.enter(page.context());
     await page.getByTestId('connection-state').filter({ hasText: 'Offline' }).waitFor({ timeout: 15_000 });
     if (proposed) await wedge(page, proposed);
     else {
@@ -519,7 +518,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     await page.getByTestId('queued').filter({ hasText: '1 queued' }).waitFor();
     await step('putaway-4-queued');
     expect((await call('GET', `${sys.url}/v1/tasks/${held.id}`, sup.token)).body.status).toBe('claimed');
-    await page.context().setOffline(false);
+    await net.leave(page.context());
     await page.getByTestId('queued').waitFor({ state: 'detached', timeout: 30_000 });
     const done = (await call('GET', `${sys.url}/v1/tasks/${held.id}`, sup.token)).body;
     expect(done.status).toBe('done');
@@ -550,14 +549,14 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
       `select code from location where warehouse_id = ? and type = 'reserve' and active and id <> coalesce(?::uuid, '00000000-0000-0000-0000-000000000000') order by code limit 1`,
       [sys.wh1, second.toLocationId],
     ))!.code;
-    await page.context().setOffline(true);
+    await net.enter(page.context());
     await page.getByTestId('connection-state').filter({ hasText: 'Offline' }).waitFor({ timeout: 15_000 });
     await wedge(page, closing);
     await waitPrompt(`Why ${closing} instead?`);
     await page.getByTestId('put-reason-blocked').click();
     await page.getByTestId('queued').filter({ hasText: '1 queued' }).waitFor();
     await sql(em(), 'update location set active = false where warehouse_id = ? and code = ?', [sys.wh1, closing]);
-    await page.context().setOffline(false);
+    await net.leave(page.context());
     await page
       .getByTestId('conflicts')
       .filter({ hasText: `No location ${closing} here` })
@@ -590,7 +589,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
   it('looks up an item and a location, moves a pallet and replenishes a pick face', async () => {
     const sku = fx.skus.find((x) => !x.lotTracked)!;
     // Look up: an item (where, how many), then a location (what is in it).
-    await page.goto(`${sys.url}/console/#/lookup`);
+    await page.goto(`${net.url}/console/#/lookup`);
     await waitPrompt('Scan an item, location or LPN');
     await step('lookup-0-scan');
     await wedge(page, sku.gtin13);
@@ -620,7 +619,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
       [sys.wh1, where.code],
     );
     const lpn = await withTx(sys.rt.orm.em, (tx) => createLpn(tx, { warehouseId: sys.wh1, type: 'pallet', locationId: dock!.id }));
-    await page.goto(`${sys.url}/console/#/move`);
+    await page.goto(`${net.url}/console/#/move`);
     await waitPrompt('Scan the pallet or tote (LPN)');
     await step('move-1-lpn');
     await wedge(page, lpn.code);
@@ -656,7 +655,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
       qty: 2,
     });
     expect(task.status, JSON.stringify(task.body)).toBe(201);
-    await page.goto(`${sys.url}/console/#/replenish`);
+    await page.goto(`${net.url}/console/#/replenish`);
     await waitPrompt('Get next task');
     await step('replenish-0-start');
     await page.getByTestId('get-task').click();
@@ -758,7 +757,7 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
   });
 
   it('names a scanner misconfiguration on the self-test screen', async () => {
-    await page.goto(`${sys.url}/console/#/selftest`);
+    await page.goto(`${net.url}/console/#/selftest`);
     const field = page.getByTestId('selftest-field');
     await field.waitFor();
     await step('selftest-1-label');

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emitter } from '@socket.io/redis-emitter';
@@ -237,5 +238,53 @@ describe('outbox relay ordering', () => {
     const undelivered = find((plan as { Plan: Node }).Plan)!;
     // The index of the undelivered rows (a few pages, dead entries included), not every sequenced row's (30+).
     expect(undelivered['Shared Hit Blocks'] + undelivered['Shared Read Blocks']).toBeLessThan(20);
+  });
+
+  it('makes the seqs durable before delivering, and marks the round delivered without waiting for a WAL flush', async () => {
+    const c = await client();
+    await insert(c, sys.wh1, 'durable seq, async mark');
+    // Every statement the relay sends in one round, as node-postgres gets it (each copy of pg the process loads).
+    const sent: { text: string; values: unknown[] }[] = [];
+    type QueryFn = (this: unknown, ...args: unknown[]) => unknown;
+    const req = createRequire(import.meta.url);
+    const protos = new Set<{ query: QueryFn }>();
+    for (const from of [import.meta.url, req.resolve('@mikro-orm/postgresql')])
+      protos.add((createRequire(from)('pg') as { Client: { prototype: { query: QueryFn } } }).Client.prototype);
+    const originals = [...protos].map((proto) => [proto, proto.query] as const);
+    for (const [proto, original] of originals)
+      proto.query = function (this: unknown, ...args: unknown[]) {
+        const q = args[0] as string | { text: string; values?: unknown[] };
+        if (typeof q === 'object' && q.text) sent.push({ text: q.text, values: q.values ?? [] });
+        return original.apply(this, args);
+      };
+    const { seen, emitter } = capture();
+    try {
+      const relay = new OutboxRelay(sys.rt.orm, sys.config.DATABASE_URL, emitter, sys.rt.queues, sys.rt.logger, { pollMs: 10 });
+      while ((await relay.tick()) > 0);
+    } finally {
+      for (const [proto, original] of originals) proto.query = original;
+    }
+    expect(seen.map((e) => (e.payload as { text: string }).text)).toContain('durable seq, async mark');
+    // Each write statement again, in a transaction rolled back: the synchronous_commit its own transaction commits with.
+    const commitsWith = async (s: { text: string; values: unknown[] }) => {
+      await c.query('begin');
+      try {
+        await c.query(s.text, s.values);
+        return (await c.query<{ s: string }>(`select current_setting('synchronous_commit') as s`)).rows[0]!.s;
+      } finally {
+        await c.query('rollback');
+      }
+    };
+    const tick = sent.filter((s) => s.text.startsWith(RELAY_TICK_SQL.slice(0, 40)));
+    const mark = sent.filter((s) => /update outbox set relayed_at/.test(s.text));
+    expect(tick.length).toBeGreaterThan(0);
+    expect(mark).toHaveLength(1);
+    for (const s of tick) expect(await commitsWith(s)).toBe('on');
+    expect(await commitsWith(mark[0]!)).toBe('off');
+    const row = await c.query<{ delivered: boolean }>(`select relayed_at is not null as delivered from outbox where id = $1`, [
+      seen.find((e) => (e.payload as { text: string }).text === 'durable seq, async mark')!.id,
+    ]);
+    expect(row.rows[0]!.delivered).toBe(true);
+    await c.end();
   });
 });

@@ -33,7 +33,8 @@ return {current, ttl}`;
  * stays shared (every increment reaches the same key as the plugin's own store would write), and each process learns
  * the others' counts at its next flush, so the limit is exceeded by at most what the other processes admit in one
  * interval; within one process it is exact. Made for a high-rate route with a coarse limit (storefront webhooks, per
- * connector), where a round trip per request cost 7 % of the API's busy time.
+ * connector), where a round trip per request cost 7 % of the API's busy time, and for the per-caller budget of every
+ * authenticated route (api/app.ts).
  */
 class BatchedRedisStore implements Store {
   /** known: the window's count as Redis last answered; sent: increments on their way to Redis; pending: not yet sent. */
@@ -94,18 +95,22 @@ class BatchedRedisStore implements Store {
 }
 
 /**
- * The rate-limit store for @fastify/rate-limit (its `store` option): the plugin's Redis store (one round trip per
- * request, exact across processes) for every route, except a route whose rateLimit config sets `batchMs`, which gets a
- * BatchedRedisStore on the same Redis key.
+ * The rate-limit store for @fastify/rate-limit (its `store` option). A route whose rateLimit config sets `batchMs` gets
+ * a BatchedRedisStore on the same Redis key as the plugin's store; any other route with a config of its own (login)
+ * gets the plugin's Redis store (one round trip per request, exact across processes). The global budget, which every
+ * other route shares per caller, is counted by the plugin's Redis store too, unless `globalBatchMs` is set: then by a
+ * BatchedRedisStore on the plugin's key.
  */
-export function rateLimitStore(redis: Redis, nameSpace: string, onError: (err: unknown) => void) {
+export function rateLimitStore(redis: Redis, nameSpace: string, onError: (err: unknown) => void, opts: { globalBatchMs?: number } = {}) {
   return class implements Store {
     private readonly inner: Store;
+    private readonly batched?: BatchedRedisStore;
     constructor(params: { continueExceeding?: boolean; exponentialBackoff?: boolean }) {
       this.inner = new RedisStore(!!params.continueExceeding, !!params.exponentialBackoff, redis, nameSpace);
+      if (opts.globalBatchMs) this.batched = new BatchedRedisStore(redis, nameSpace, opts.globalBatchMs, onError);
     }
     incr(key: string, cb: Callback, timeWindow: number, max: number): void {
-      this.inner.incr(key, cb, timeWindow, max);
+      (this.batched ?? this.inner).incr(key, cb, timeWindow, max);
     }
     read(key: string, cb: Callback, timeWindow: number, max: number): void {
       this.inner.read!(key, cb, timeWindow, max);

@@ -95,6 +95,39 @@ describe('API4 rate limits per caller', () => {
   });
 });
 
+describe('API4 per-caller budget without a Redis round trip per request', () => {
+  it("counts a user's requests in memory and adds them to the shared Redis window in batches, exact within the process", async () => {
+    // The global budget (API_RATE_LIMIT_PER_MIN, 5 here) of every authenticated route: a handheld's claim and
+    // scan-confirm waited for the plugin's Redis script before their first query (issue 19, goal 3). Each script run
+    // on this user's key is watched on the Redis server itself, with the increments it carried, as for the webhooks.
+    const u = await sys.user('sup-batch', ['supervisor'], [sys.wh1]);
+    const monitor = await sys.rt.redis.monitor();
+    const commands: { atMs: number; adds: number }[] = [];
+    monitor.on('monitor', (time: string, args: string[]) => {
+      const name = String(args[0]).toLowerCase();
+      if ((name === 'eval' || name === 'evalsha') && args.some((a) => String(a).includes(`user:${u.id}`)))
+        commands.push({ atMs: Number(time) * 1000, adds: Number(args[4]) });
+    });
+    const n = 30;
+    const statuses = await Promise.all(
+      Array.from({ length: n }, () => http('GET', `${sys.url}/v1/warehouses`, { token: u.token }).then((r) => r.status)),
+    );
+    expect(statuses.filter((s) => s !== 429)).toHaveLength(5);
+    // Every request reaches the shared window (refused ones too, as the plugin's store counts them).
+    let total = 0;
+    for (let i = 0; i < 50 && total < n; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      total = Number(await sys.rt.redis.get(`${sys.config.REDIS_PREFIX}:rl:user:${u.id}`));
+    }
+    expect(total).toBe(n);
+    monitor.disconnect();
+    expect(commands.length).toBeGreaterThan(0);
+    expect(commands.reduce((sum, c) => sum + c.adds, 0)).toBe(n);
+    expect(commands.length).toBeLessThan(n);
+    for (let i = 1; i < commands.length; i++) expect(commands[i]!.atMs - commands[i - 1]!.atMs).toBeGreaterThan(50);
+  });
+});
+
 describe('API4 password hashing is bounded', () => {
   it('a gate of 1 running + 1 waiting refuses the third at once with 503 busy', async () => {
     const gate = new HashGate(1, 1);

@@ -75,6 +75,25 @@ export const envSchema = z
      * (the default: at 0.9 it refused most webhooks far below the knee on a quiet 2-core machine).
      */
     INTAKE_MAX_LOOP_UTILIZATION: z.coerce.number().min(0.1).max(1).default(1),
+    /**
+     * Intake backpressure, per loop turn: once the event loop has worked this long (CPU time) without reaching its timers
+     * (one long turn: a poll phase reading hundreds of ready sockets, a batch of answers, a GC pause), the intake requests
+     * still read in that turn are refused on arrival (reason `turn`). Every request read late in a long turn has waited about
+     * that long already; admitting more of them only makes the turn, and every answer in it, a refusal included, longer.
+     * 0 (the default) turns it off until it is measured on a quiet machine: 20 ms is the value for the 50 ms 503 goal,
+     * and on the loaded machine it was tried on (load 12–19, pgbench insert 1,100–2,500 tps) it refused 98k–169k more
+     * of the 2,000/s run on top of the other gates, and fewer webhooks were acknowledged within the bench's retry window.
+     */
+    INTAKE_MAX_TURN_MS: z.coerce.number().int().min(0).default(0),
+    /**
+     * Intake backpressure: the oldest delivery has waited this long for a database writer with no batch started since it
+     * arrived (every writer stuck in its insert) → refused on arrival (reason `stall`), without waiting for the standing
+     * queue's 100 ms window to fill with long waits. What is admitted during a stall waits for it, up to the ack deadline.
+     * 0 (the default) turns it off: at 50 ms it refused 51k of a loaded intake-ack run's 2,000/s (load 12–14, the
+     * database stalling throughout) on top of the other gates, and the retries cost more than the stall; on a quiet
+     * machine there were no ack-deadline 503s for it to prevent.
+     */
+    INTAKE_MAX_STALL_MS: z.coerce.number().int().min(0).default(0),
     /** An accepted webhook not confirmed stored within this long is answered 503 anyway (the storefront's retry is deduplicated). */
     INTAKE_ACK_DEADLINE_MS: z.coerce.number().int().min(50).default(1000),
     /** Concurrent multi-row inserts of the webhook edge's group commit (each batch is one insert of whatever waited). */

@@ -181,4 +181,49 @@ describe('GroupCommit', () => {
     expect(writes).toEqual([['o1', 'o2'], ['fresh']]);
     await gc.close();
   });
+
+  it('with settleSlice, resumes the callers of a written batch that many per loop turn, in order', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let writes = 0;
+    const gc = new GroupCommit<number, number>(
+      async (items) => {
+        if (writes++ === 0) await gate;
+        return items;
+      },
+      { settleSlice: 2 },
+    );
+    const first = gc.submit(-1);
+    await new Promise((r) => setTimeout(r, 0));
+    const done: number[] = [];
+    const rest = [0, 1, 2, 3, 4].map((i) => gc.submit(i).then((o) => done.push(o)));
+    release();
+    await first;
+    // The batch of five is written; two callers resumed in this turn, two in each turn after.
+    while (!done.length) await Promise.resolve();
+    for (let i = 0; i < 100 && done.length < 2; i++) await Promise.resolve();
+    expect(done).toEqual([0, 1]);
+    await new Promise((r) => setImmediate(r));
+    expect(done).toEqual([0, 1, 2, 3]);
+    await Promise.all(rest);
+    expect(done).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('reports how long the oldest item has waited with no batch started since (stalledMs)', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const gc = new GroupCommit<number, number>(async (items) => {
+      await gate;
+      return items;
+    });
+    expect(gc.stalledMs).toBe(0);
+    const a = gc.submit(0);
+    await new Promise((r) => setTimeout(r, 0));
+    const b = gc.submit(1); // waits: the one writer is stuck in its write
+    await new Promise((r) => setTimeout(r, 40));
+    expect(gc.stalledMs).toBeGreaterThanOrEqual(35);
+    release();
+    await Promise.all([a, b]);
+    expect(gc.stalledMs).toBe(0);
+  });
 });

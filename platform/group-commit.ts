@@ -21,6 +21,11 @@
  * than the deadline with `GroupCommitExpired`. An item still waiting for a writer is withdrawn (it will never be
  * written: `written` false); one in a batch being written is let go (`written` 'maybe': the batch may still commit).
  * One timer for all, where a timer and a Promise.race per item cost each caller a timer, a race and three promises.
+ *
+ * With `settleSlice`, a written batch's callers are resumed at most that many per loop turn (the rest after a
+ * setImmediate each), while the writer goes on with the next batch. Resuming 500 callers at once runs all their
+ * continuations (an HTTP answer each, say) in one stretch of the event loop, and everything else waits behind it:
+ * requests that could be refused in microseconds sit in their sockets meanwhile.
  */
 export class GroupCommitExpired {
   /** false: withdrawn before any writer took it, never written; 'maybe': its batch was being written and may commit. */
@@ -42,15 +47,19 @@ export class GroupCommit<I, O> {
   private busy = new Set<string>();
   /** When recent batches started and how long their oldest item had waited (for `standingWaitMs`). */
   private starts: { at: number; waitMs: number }[] = [];
+  /** When the last batch started (for `stalledMs`). */
+  private lastStart = 0;
   private closed = false;
   private readonly maxBatch: number;
   private readonly concurrency: number;
   private readonly spreadBy: ((item: I) => string) | undefined;
+  private readonly settleSlice: number;
 
   constructor(
     private readonly write: (items: I[]) => Promise<O[]>,
-    opts: { maxBatch?: number; concurrency?: number; spreadBy?: (item: I) => string; deadlineMs?: number } = {},
+    opts: { maxBatch?: number; concurrency?: number; spreadBy?: (item: I) => string; deadlineMs?: number; settleSlice?: number } = {},
   ) {
+    this.settleSlice = opts.settleSlice ?? Infinity;
     this.maxBatch = opts.maxBatch ?? 500;
     this.concurrency = opts.concurrency ?? 1;
     this.spreadBy = opts.spreadBy;
@@ -102,6 +111,15 @@ export class GroupCommit<I, O> {
   }
 
   /**
+   * How long the oldest waiting item has waited with no batch started since it arrived, ms (0 when none waits): every
+   * writer stuck in its write. Unlike `standingWaitMs` it does not wait for a window of batches to show it.
+   */
+  get stalledMs(): number {
+    if (!this.waiting.length) return 0;
+    return performance.now() - Math.max(this.waiting[0]!.at, this.lastStart);
+  }
+
+  /**
    * The standing queue, as CoDel (Nichols & Jacobson, "Controlling Queue Delay", ACM Queue 2012) sees it: the least
    * wait of the batches started in the last `windowMs`, or the oldest item's wait when none started. A burst that
    * writers absorb shows a short wait somewhere in the window; writers falling behind show long waits throughout.
@@ -128,6 +146,7 @@ export class GroupCommit<I, O> {
       if (!batch.length) break;
       if (this.waiting.length && this.writers.size < this.concurrency) this.startWriter();
       const at = performance.now();
+      this.lastStart = at;
       this.starts.push({ at, waitMs: at - batch[0]!.at });
       if (this.starts.length > 1000) this.starts.splice(0, 500);
       this.writing += batch.length;
@@ -135,7 +154,7 @@ export class GroupCommit<I, O> {
       this.inFlight.add(batch);
       try {
         const out = await this.write(batch.map((b) => b.item));
-        batch.forEach((b, i) => b.resolve(out[i]!));
+        this.settle(batch, out, 0);
       } catch (err) {
         if (batch.length === 1) batch[0]!.reject(err);
         else
@@ -154,6 +173,13 @@ export class GroupCommit<I, O> {
         for (const k of keys) this.busy.delete(k);
       }
     }
+  }
+
+  /** Resumes the callers of a written batch from `from`, `settleSlice` of them now and the rest in later turns. */
+  private settle(batch: Entry<I, O>[], out: O[], from: number): void {
+    const to = Math.min(batch.length, from + this.settleSlice);
+    for (let i = from; i < to; i++) batch[i]!.resolve(out[i]!);
+    if (to < batch.length) setImmediate(() => this.settle(batch, out, to));
   }
 
   /** The next batch: the first maxBatch items, or with spreadBy this writer's share by key (see the class comment). */

@@ -51,11 +51,13 @@ export function testConfig(databaseUrl: string, extra: Record<string, string> = 
     RELAY_POLL_MS: '50',
     AUTH_RATE_LIMIT_PER_MIN: '10000',
     DATABASE_POOL_MAX: '30',
-    // The intake gate's latency triggers (standing queue, event-loop delay, ack deadline) shed on a loaded test
+    // The intake gate's latency triggers (standing queue, stall, loop turn, event-loop delay, ack deadline) shed on a loaded test
     // machine; tests that are about shedding set their own limits, the rest test what happens once admitted.
     INTAKE_MAX_QUEUE_MS: '10000',
     INTAKE_MAX_LOOP_DELAY_MS: '10000',
     INTAKE_MAX_LOOP_UTILIZATION: '1',
+    INTAKE_MAX_TURN_MS: '10000',
+    INTAKE_MAX_STALL_MS: '10000',
     INTAKE_ACK_DEADLINE_MS: '30000',
     POSTAL_CENTROIDS_FILE: fileURLToPath(new URL('../fixtures/postal/centroids.sample.csv', import.meta.url)),
     ...extra,

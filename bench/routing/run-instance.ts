@@ -38,7 +38,7 @@ export interface InstanceResult {
 /**
  * Solver variants for same-run comparisons (`--variants budget,prefix`): `default` is the
  * solver's default (`prefix` on the vehicles-first Solomon and Li & Lim classes; on X, HGS up to
- * 300 customers, 350 with coordinates as the CVRPLIB reader gives and a budget of 10 s or more, and SISR's `budget` beyond); `sisr` is SISR on every instance;
+ * 300 customers, 400 with coordinates as the CVRPLIB reader gives and a budget of 10 s or more, there from a SISR prefix, and SISR's `budget` beyond); `sisr` is SISR on every instance;
  * `budget` is the budget-sized epochs (the default on every class before the prefix schedule,
  * the same-run baseline of issue 17's time-window work); `prefix` is the budget-independent
  * schedule with a distance-recovery phase after each route elimination; `hgs` is the hybrid genetic
@@ -67,6 +67,8 @@ export const VARIANTS: Record<string, SolveOptions> = {
   'hgs-no-polar': { algorithm: 'hgs', hgs: { polar: false } },
   // HGS without the route-count-minimising education (penalised-hgs.ts educateFewer): its same-run baseline.
   'no-fewer': { hgs: { fewerRoutes: 0 } },
+  // HGS above 300 jobs from its own construction, without the SISR prefix (hgs.ts hgsSisrPrefixIterations).
+  'no-prefix': { hgs: { sisrPrefixPerJob: 0 } },
   // Pure HGS education (granular local search + SWAP*, HGS-CVRP's population sizes), for the record.
   'hgs-ls': { algorithm: 'hgs', hgs: { education: 'anneal', annealPerJob: 0, mu: 25, lambda: 40 } },
   // The HGS of commit 731ea2c: feasible individuals only, educated by a short SISR annealing.

@@ -13,7 +13,15 @@ import { simulateRoute } from './route-sim.js';
 import { dropReasons } from './drop-reasons.js';
 import { SharedBest, type SharedBestBuffer } from './shared-best.js';
 import { threadCpuClock } from './thread-clock.js';
-import { hgsDefaultMaxJobs, HGS_PARAMS, hgsApplies, hgsOneCapacity, hgsSearch, type HgsParams } from './hgs/hgs.js';
+import {
+  hgsDefaultMaxJobs,
+  hgsSisrPrefixIterations,
+  HGS_PARAMS,
+  hgsApplies,
+  hgsOneCapacity,
+  hgsSearch,
+  type HgsParams,
+} from './hgs/hgs.js';
 
 /**
  * Vehicle routing solver (CVRP, VRPTW, heterogeneous fleet, per-vehicle depots and shifts).
@@ -102,7 +110,7 @@ export interface SolveOptions {
    */
   algorithm?: 'sisr' | 'hgs';
   /**
-   * Largest job count on which the default algorithm is HGS (default 300; 350 when the problem has
+   * Largest job count on which the default algorithm is HGS (default 300; 400 when the problem has
    * coordinates and the time limit is at least 10 s, hgs.ts HGS_LARGE_MIN_BUDGET_S).
    */
   hgsMaxJobs?: number;
@@ -176,6 +184,22 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
   const rng = new Rng(o.seed ?? 1);
   const timeLimitMs = (o.timeLimitS ?? 10) * 1000;
   const maxIter = o.maxIterations ?? Number.POSITIVE_INFINITY;
+  // Above HGS_DEFAULT_MAX_JOBS, where the default is HGS (a budget of 10 s or more), it starts from
+  // a SISR run of a fixed iteration count (hgs.ts hgsSisrPrefixIterations).
+  const prefixIt =
+    o.algorithm === undefined && !Number.isFinite(maxIter)
+      ? hgsSisrPrefixIterations(m.J, o.hgs?.sisrPrefixPerJob ?? HGS_PARAMS.sisrPrefixPerJob)
+      : 0;
+  if (prefixIt > 0 && m.J <= (o.hgsMaxJobs ?? hgsDefaultMaxJobs(m.xy != null, timeLimitMs / 1000))) {
+    const probe = new SolutionState(m);
+    if (hgsApplies(probe) && hgsOneCapacity(probe)) {
+      // Alone on this thread (solveParallel's sharing starts with HGS).
+      const pre = search(m, { ...o, algorithm: 'sisr', maxIterations: prefixIt, shared: undefined }, now, t0, initial);
+      const warm = pre.S.routes.filter((R) => R.nodes.length > 0).map((R) => ({ vehicleIndex: R.v, jobs: R.nodes.slice() }));
+      const rest = search(m, { ...o, algorithm: 'hgs' }, now, t0, warm);
+      return { S: rest.S, iterations: pre.iterations + rest.iterations };
+    }
+  }
   const params = { avgRemoved: o.avgRemoved ?? 10, maxStringLen: o.maxStringLen ?? 10, splitRate: o.splitRate ?? 0.01 };
   const blink = o.blinkRate ?? 0.01;
   const S = new SolutionState(m);

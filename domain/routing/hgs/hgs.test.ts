@@ -94,12 +94,49 @@ describe('solve with algorithm hgs', () => {
   });
 
   it('runs HGS above 300 jobs only with coordinates and a budget of at least 10 s', () => {
-    expect(hgsDefaultMaxJobs(true, 30)).toBe(350);
-    expect(hgsDefaultMaxJobs(true, 10)).toBe(350);
+    expect(hgsDefaultMaxJobs(true, 30)).toBe(400);
+    expect(hgsDefaultMaxJobs(true, 10)).toBe(400);
     expect(hgsDefaultMaxJobs(true, 9.99)).toBe(300);
     expect(hgsDefaultMaxJobs(true, 1)).toBe(300);
-    expect(hgsDefaultMaxJobs(true, Number.POSITIVE_INFINITY)).toBe(350);
+    expect(hgsDefaultMaxJobs(true, Number.POSITIVE_INFINITY)).toBe(400);
     expect(hgsDefaultMaxJobs(false, 30)).toBe(300);
+  });
+
+  it('above 300 jobs, a run of 10 s or more starts from a fixed SISR run, and a longer one replays it', () => {
+    // 310 jobs of 1-20 units, capacity 200 (about 17 routes, as on X-n303).
+    const rng = new Rng(3);
+    const coords: [number, number][] = Array.from({ length: 311 }, () => [rng.int(1000), rng.int(1000)]);
+    const demands = coords.map((_, i) => (i === 0 ? 0 : 1 + rng.int(20)));
+    const p = cvrpToProblem({ name: 'large', capacity: 200, coords, demands, depot: 0, nodeIds: coords.map((_, i) => i + 1) });
+    const hgs = { sisrPrefixPerJob: 20, mu: 2, lambda: 2, initialFactor: 1 };
+    // The SISR run alone, on a clock of 1 ms per reading (it reads it `reads` times).
+    const sisr: number[] = [];
+    let reads = 0;
+    solve(p, {
+      seed: 2,
+      algorithm: 'sisr',
+      hgs,
+      maxIterations: 20 * 310,
+      timeLimitS: 1e6,
+      now: () => ++reads,
+      onProgress: (c) => sisr.push(c),
+    });
+    // The same clock for as many readings and a few more, then 3 s per reading: the HGS phase is
+    // then a few offspring. Every run reads it in the same order, so runs replay.
+    const run = (timeLimitS: number): number[] => {
+      let t = 0;
+      let k = 0;
+      const costs: number[] = [];
+      const s = solve(p, { seed: 2, timeLimitS, hgs, now: () => (t += ++k <= reads + 3 ? 1 : 3000), onProgress: (c) => costs.push(c) });
+      expect(checkSolution(p, asChecked(s)).violations).toEqual([]);
+      return costs;
+    };
+    const at10 = run(10);
+    const at14 = run(14);
+    expect(at10.slice(0, sisr.length)).toEqual(sisr);
+    expect(at14.slice(0, at10.length)).toEqual(at10);
+    expect(at10.at(-1)!).toBeLessThanOrEqual(sisr.at(-1)!);
+    expect(at14.at(-1)!).toBeLessThanOrEqual(at10.at(-1)!);
   });
 
   it('tries one route fewer on a tightly packed instance, and every plan passes the checker', () => {

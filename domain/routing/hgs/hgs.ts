@@ -61,6 +61,8 @@ export interface HgsParams extends PopulationParams {
   initialFactor: number;
   /** Penalised education: share of offspring split and educated with one route fewer than the best plan (penalised-hgs.ts). */
   fewerRoutes: number;
+  /** SISR iterations per job before HGS above HGS_DEFAULT_MAX_JOBS jobs (hgsSisrPrefixIterations; solver's default only). */
+  sisrPrefixPerJob: number;
   /**
    * Penalised education: use the problem's coordinates, when it has them, for HGS-CVRP's polar
    * rules (SWAP* between routes whose polar sectors overlap, giant tours in polar order of the
@@ -70,7 +72,7 @@ export interface HgsParams extends PopulationParams {
   /**
    * The polar rules apply only above this many jobs. Below, at 30 CPU-s (2026-11-30, seeds 1 / 2),
    * they gained nothing measurable and lost on X-n106 (0.22 / 0.22 % against 0.06 / 0.07 %); above,
-   * their speed lets HGS take X-n303 and X-n351 from SISR (HGS_DEFAULT_MAX_JOBS_POLAR).
+   * their speed lets HGS take X-n303 to X-n401 from SISR (HGS_DEFAULT_MAX_JOBS_POLAR).
    */
   polarAbove: number;
 }
@@ -99,6 +101,7 @@ export const HGS_ANNEAL_PARAMS: HgsParams = {
   initialFactor: 4,
   initialTours: 'random',
   fewerRoutes: 0,
+  sisrPrefixPerJob: 500,
   polar: true,
   polarAbove: 300,
 };
@@ -150,11 +153,13 @@ export const HGS_DEFAULT_MAX_JOBS = 300;
 
 /**
  * The same with coordinates (HGS-CVRP's polar sectors, 1.3-2.2× more offspring per CPU-second on
- * X-n200 to X-n351): at 30 CPU-s (2026-11-30, seeds 1-2) HGS gave X-n303 0.75 / 0.95 % and X-n351
- * 0.71 / 1.03 % against SISR's 0.90 / 1.05 % and 0.80 / 1.20 %, but X-n401 0.91 / 0.61 % against
- * 0.53 / 0.54 %.
+ * X-n200 to X-n351), with a budget of at least HGS_LARGE_MIN_BUDGET_S, HGS starting from a SISR run
+ * (hgsSisrPrefixIterations). At 30 CPU-s (2026-11-30, seeds 1-2) HGS alone gave X-n303 0.75 / 0.95 %
+ * and X-n351 0.71 / 1.03 % against SISR's 0.90 / 1.05 % and 0.80 / 1.20 % (so 350), but X-n401 0.91
+ * / 0.61 % (2026-12-01: 0.57 / 0.56 %) against SISR's 0.53 / 0.54 %; from SISR's plan, 0.27 / 0.49 %
+ * (2026-12-01 04:05-04:20 UTC, load 8-14), hence 400. Not measured beyond 400 jobs.
  */
-export const HGS_DEFAULT_MAX_JOBS_POLAR = 350;
+export const HGS_DEFAULT_MAX_JOBS_POLAR = 400;
 
 /**
  * Budget (s, on the solver's clock) from which the default runs HGS above HGS_DEFAULT_MAX_JOBS
@@ -176,6 +181,25 @@ export const HGS_LARGE_MIN_BUDGET_S = 10;
  */
 export function hgsDefaultMaxJobs(hasCoordinates: boolean, budgetS: number): number {
   return hasCoordinates && budgetS >= HGS_LARGE_MIN_BUDGET_S ? HGS_DEFAULT_MAX_JOBS_POLAR : HGS_DEFAULT_MAX_JOBS;
+}
+
+/**
+ * SISR prefix of the default above HGS_DEFAULT_MAX_JOBS jobs (solver.ts search): where the default
+ * is HGS there (a budget of at least HGS_LARGE_MIN_BUDGET_S), it first runs SISR (the default
+ * below that budget) for `sisrPrefixPerJob` iterations per job, its schedule sized to that count,
+ * and starts HGS from its plan, which joins the first feasible subpopulation in the place of the
+ * construction: a genetic search seeded with a heuristic's plan (Prins 2004, "A simple and
+ * effective evolutionary algorithm for the vehicle routing problem", Computers & Operations
+ * Research 31(12), seeds its population with the Clarke-Wright, Mole-Jameson and Gillett-Miller
+ * plans). An iteration count, not seconds, so that every run of 10 s or more starts from the same
+ * plan and, HGS being budget-independent, a longer one replays a shorter one (with a prefix cut by
+ * the clock, X-n351 seed 1 gave 1.12 % at 10 s and 1.14 % at 30 s). Why: at 10 s HGS alone gave
+ * X-n303 seed 1 1.07 % against 1.01 % for SISR at 5 s; SISR finds a good plan sooner, HGS then
+ * improves on it. 500 per job is about 4 CPU-s on X-n303/X-n351 and 7 on X-n401 (SISR made
+ * 28,000-50,000 iterations per CPU-second there, 2026-12-01); set once, not tuned. 0: no prefix.
+ */
+export function hgsSisrPrefixIterations(jobs: number, perJob: number): number {
+  return jobs > HGS_DEFAULT_MAX_JOBS ? Math.round(perJob * jobs) : 0;
 }
 
 export interface HgsHooks {

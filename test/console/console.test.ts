@@ -57,7 +57,11 @@ describe('web console', () => {
     await page.getByTestId('menu-feed').click();
 
     // A state change made elsewhere (the API) reaches the screen.
-    await http('POST', `${sys.url}/v1/warehouses/${sys.wh1}/notes`, { token: sup.token, body: { text: 'Dock 3 closed for cleaning' } });
+    const posted = await http('POST', `${sys.url}/v1/warehouses/${sys.wh1}/notes`, {
+      token: sup.token,
+      body: { text: 'Dock 3 closed for cleaning' },
+    });
+    expect(posted.status).toBe(201);
     await page.getByText('Dock 3 closed for cleaning').waitFor({ timeout: 15_000 });
     // And one made from the console itself.
     await page.fill('input[aria-label="Note to the floor"]', 'Wave 12 released');

@@ -36,6 +36,35 @@ async function quietMonitor() {
   return monitor;
 }
 
+/**
+ * Watches, on the Redis server itself, each script run on a key containing `keyPart`: when Redis got it and the
+ * increments it carried (eval script 1 key n window). Not the commands a script runs inside (MONITOR shows those
+ * too), nor the test's own reads of the key.
+ */
+async function watchScripts(keyPart: string) {
+  const monitor = await quietMonitor();
+  const commands: { atMs: number; adds: number }[] = [];
+  monitor.on('monitor', (time: string, args: string[]) => {
+    const name = String(args[0]).toLowerCase();
+    if ((name === 'eval' || name === 'evalsha') && args.some((a) => String(a).includes(keyPart)))
+      commands.push({ atMs: Number(time) * 1000, adds: Number(args[4]) });
+  });
+  const added = () => commands.reduce((sum, c) => sum + c.adds, 0);
+  return {
+    /** Once all n increments are seen (the MONITOR feed of the last script can trail the key), stops and checks them. */
+    async expectBatched(n: number) {
+      for (let i = 0; i < 50 && added() < n; i++) await new Promise((r) => setTimeout(r, 50));
+      monitor.disconnect();
+      // One script per key per 100 ms flush, carrying every increment counted since the last: fewer commands than
+      // requests, and never two closer than a flush interval (less network jitter), however the load spreads the burst.
+      expect(commands.length).toBeGreaterThan(0);
+      expect(added()).toBe(n);
+      expect(commands.length).toBeLessThan(n);
+      for (let i = 1; i < commands.length; i++) expect(commands[i]!.atMs - commands[i - 1]!.atMs).toBeGreaterThan(50);
+    },
+  };
+}
+
 describe('API4 rate limits per caller', () => {
   it('limits every authenticated route per user (429 problem+json with Retry-After), each user on their own budget', async () => {
     const a = await sys.user('sup-a', ['supervisor'], [sys.wh1]);
@@ -69,17 +98,9 @@ describe('API4 rate limits per caller', () => {
 
   it('counts webhooks in memory and adds them to the shared Redis window in batches, not a round trip per request', async () => {
     // The webhook routes set rateLimit.batchMs (api/plugins/rate-limit-store.ts); the plugin's own store would send
-    // one script per request. Every command naming this connector is watched on the Redis server itself.
+    // one script per request.
     const connector = crypto.randomUUID();
-    const monitor = await quietMonitor();
-    // Each script run on the connector's key: when Redis got it, and the increments it carried (eval script 1 key n
-    // window). Not the commands the script runs inside (MONITOR shows those too), nor the test's own reads below.
-    const commands: { atMs: number; adds: number }[] = [];
-    monitor.on('monitor', (time: string, args: string[]) => {
-      const name = String(args[0]).toLowerCase();
-      if ((name === 'eval' || name === 'evalsha') && args.some((a) => String(a).includes(connector)))
-        commands.push({ atMs: Number(time) * 1000, adds: Number(args[4]) });
-    });
+    const scripts = await watchScripts(connector);
     const n = 30;
     const statuses = await Promise.all(
       Array.from({ length: n }, (_, i) =>
@@ -99,15 +120,7 @@ describe('API4 rate limits per caller', () => {
       if (key) total = Number(await sys.rt.redis.get(key));
     }
     expect(total).toBe(n);
-    // The MONITOR feed of the last script can still be on its way when the key already shows it.
-    for (let i = 0; i < 50 && commands.reduce((sum, c) => sum + c.adds, 0) < n; i++) await new Promise((r) => setTimeout(r, 50));
-    monitor.disconnect();
-    // One script per key per 100 ms flush, carrying every increment counted since the last: fewer commands than
-    // requests, and never two closer than a flush interval (less network jitter), however the load spreads the burst.
-    expect(commands.length).toBeGreaterThan(0);
-    expect(commands.reduce((sum, c) => sum + c.adds, 0)).toBe(n);
-    expect(commands.length).toBeLessThan(n);
-    for (let i = 1; i < commands.length; i++) expect(commands[i]!.atMs - commands[i - 1]!.atMs).toBeGreaterThan(50);
+    await scripts.expectBatched(n);
   });
 });
 
@@ -117,13 +130,7 @@ describe('API4 per-caller budget without a Redis round trip per request', () => 
     // scan-confirm waited for the plugin's Redis script before their first query (issue 19, goal 3). Each script run
     // on this user's key is watched on the Redis server itself, with the increments it carried, as for the webhooks.
     const u = await sys.user('sup-batch', ['supervisor'], [sys.wh1]);
-    const monitor = await quietMonitor();
-    const commands: { atMs: number; adds: number }[] = [];
-    monitor.on('monitor', (time: string, args: string[]) => {
-      const name = String(args[0]).toLowerCase();
-      if ((name === 'eval' || name === 'evalsha') && args.some((a) => String(a).includes(`user:${u.id}`)))
-        commands.push({ atMs: Number(time) * 1000, adds: Number(args[4]) });
-    });
+    const scripts = await watchScripts(`user:${u.id}`);
     const n = 30;
     const statuses = await Promise.all(
       Array.from({ length: n }, () => http('GET', `${sys.url}/v1/warehouses`, { token: u.token }).then((r) => r.status)),
@@ -136,13 +143,7 @@ describe('API4 per-caller budget without a Redis round trip per request', () => 
       total = Number(await sys.rt.redis.get(`${sys.config.REDIS_PREFIX}:rl:user:${u.id}`));
     }
     expect(total).toBe(n);
-    // The MONITOR feed of the last script can still be on its way when the key already shows it.
-    for (let i = 0; i < 50 && commands.reduce((sum, c) => sum + c.adds, 0) < n; i++) await new Promise((r) => setTimeout(r, 50));
-    monitor.disconnect();
-    expect(commands.length).toBeGreaterThan(0);
-    expect(commands.reduce((sum, c) => sum + c.adds, 0)).toBe(n);
-    expect(commands.length).toBeLessThan(n);
-    for (let i = 1; i < commands.length; i++) expect(commands[i]!.atMs - commands[i - 1]!.atMs).toBeGreaterThan(50);
+    await scripts.expectBatched(n);
   });
 });
 

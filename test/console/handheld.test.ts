@@ -567,6 +567,8 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
       .filter({ hasText: `No location ${closing} here` })
       .waitFor();
     expect(await feedbackKind()).toBe('wrong');
+    // Back out of the dead spot the pill says so too (the socket reconnects on the browser's online event).
+    await page.getByTestId('connection-state').filter({ hasText: 'Live' }).waitFor({ timeout: 15_000 });
     await step('putaway-5-conflict');
     await page.getByTestId('ack').click();
     await sql(em(), 'update location set active = true where warehouse_id = ? and code = ?', [sys.wh1, closing]);

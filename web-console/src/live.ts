@@ -48,10 +48,19 @@ export function connectLive(opts: {
   socket.on('disconnect', () => opts.onState('offline'));
   socket.on('auth_expired', () => opts.onState('expired'));
   socket.on('connect_error', () => opts.onState('offline'));
+  // Out of a dead spot the device says so at once; the socket's own backoff could keep the screen "Offline" for
+  // seconds after the queued scans have already gone through. Reconnect now instead of at the next backoff step.
+  const reconnectNow = () => {
+    if (socket.connected) return;
+    socket.disconnect();
+    socket.connect();
+  };
+  window.addEventListener('online', reconnectNow);
   return {
     socket,
     close: () => {
       if (current === socket) current = undefined;
+      window.removeEventListener('online', reconnectNow);
       socket.close();
     },
   };

@@ -351,7 +351,8 @@ export function intakeBackpressure(
   const retryAfterS = () => retryAfter.seconds();
   const backlog = backlogReader(app, c.INTAKE_MAX_BACKLOG);
   const lag = loopDelay(app);
-  const clock = loopTurn(app);
+  // The turn clock's 5 ms interval runs only where the turn gate is on.
+  const clock = c.INTAKE_MAX_TURN_MS > 0 ? loopTurn(app) : undefined;
   gates.set(o.route, {
     inflight: () => inflight,
     limit: () => admission?.limit() ?? c.INTAKE_MAX_INFLIGHT,
@@ -384,8 +385,8 @@ export function intakeBackpressure(
   /** Why this process should refuse intake right now, from in-memory state only; undefined when it has room. */
   const over = (): [ShedReason, number, string] | undefined => {
     if (inflight >= c.INTAKE_MAX_INFLIGHT) return ['inflight', retryAfterS(), `${inflight} intake requests in flight on this node`];
-    const held = c.INTAKE_MAX_TURN_MS > 0 ? clock.heldMs(c.INTAKE_MAX_TURN_MS) : 0;
-    if (c.INTAKE_MAX_TURN_MS > 0 && held >= c.INTAKE_MAX_TURN_MS)
+    const held = clock?.heldMs(c.INTAKE_MAX_TURN_MS) ?? 0;
+    if (clock && held >= c.INTAKE_MAX_TURN_MS)
       return ['turn', retryAfterS(), `this node's event loop has been busy ${Math.round(held)} ms without a break`];
     const q = o.queue?.();
     // The adaptive limit counts what is in the process's own hands: a delivery waiting for the database is the queue

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { relayedEventSchema } from '../../domain/events/catalogue.js';
-import { eventsAfter } from '../../domain/events/event-log.js';
+import { eventsAfter, latestEvents } from '../../domain/events/event-log.js';
 import { createWarehouseBody, postNoteBody, warehouseView } from '../../domain/layout/warehouse.schemas.js';
 import { createWarehouse, getWarehouse, listWarehouses, postNote } from '../../domain/layout/warehouse.service.js';
 import { withTx } from '../../platform/db.js';
@@ -68,11 +68,13 @@ export async function warehouseRoutes(fastify: FastifyInstance) {
       config: { roles: ['any'] },
       schema: {
         tags: ['events'],
-        summary: 'Sequenced domain events after a given seq (catch-up without a socket)',
+        summary: 'Sequenced domain events after a given seq (catch-up without a socket), or the newest few (`last`)',
         params: idParams,
         querystring: z.object({
           after: z.coerce.number().int().min(0).default(0),
           limit: z.coerce.number().int().min(1).max(1000).default(200),
+          /** The newest `last` events after `after`, oldest first, instead of the oldest `limit`: a screen opened mid-shift. */
+          last: z.coerce.number().int().min(1).max(1000).optional(),
         }),
         response: { 200: z.object({ items: z.array(relayedEventSchema), nextAfter: z.number().int() }), ...problems },
       },
@@ -80,8 +82,11 @@ export async function warehouseRoutes(fastify: FastifyInstance) {
     async (req) => {
       const em = app.orm.em.fork();
       await getWarehouse(em, actorOf(req), req.params.warehouseId);
-      const items = await eventsAfter(em, req.params.warehouseId, req.query.after, req.query.limit);
-      return { items, nextAfter: items.at(-1)?.seq ?? req.query.after };
+      const { after, limit, last } = req.query;
+      const items = last
+        ? await latestEvents(em, req.params.warehouseId, last, after)
+        : await eventsAfter(em, req.params.warehouseId, after, limit);
+      return { items, nextAfter: items.at(-1)?.seq ?? after };
     },
   );
 }

@@ -29,3 +29,16 @@ export async function eventsAfter(em: EntityManager, warehouseId: string, afterS
   );
   return rows.map(toRelayed);
 }
+
+/**
+ * The newest `limit` sequenced events of a warehouse after `afterSeq`, oldest first: what a screen opened mid-shift
+ * shows before live events arrive (the feed), without replaying the whole day.
+ */
+export async function latestEvents(em: EntityManager, warehouseId: string, limit: number, afterSeq = 0): Promise<RelayedEvent[]> {
+  const rows = await sql<Row>(
+    em,
+    'select id, seq, warehouse_id, type, payload, created_at from outbox where warehouse_id = ? and seq > ? order by seq desc limit ?',
+    [warehouseId, afterSeq, limit],
+  );
+  return rows.reverse().map(toRelayed);
+}

@@ -46,6 +46,13 @@ async function registerDevice(page: Page) {
 
 describe('web console', () => {
   it('signs in, shows the live connection and events as they happen', async () => {
+    // A note posted before the supervisor signs in: the feed opened later shows it (the recent events are read when
+    // the screen opens; before, only events arriving while it was open were shown).
+    const earlier = await http('POST', `${sys.url}/v1/warehouses/${sys.wh1}/notes`, {
+      token: sup.token,
+      body: { text: 'Forklift 2 back from charging' },
+    });
+    expect(earlier.status).toBe(201);
     const page = await browser.newPage();
     await page.goto(`${sys.url}/console/`);
     await registerDevice(page);
@@ -55,6 +62,7 @@ describe('web console', () => {
     await page.click('button[type=submit]');
     await page.getByTestId('connection-state').filter({ hasText: 'Live' }).waitFor({ timeout: 15_000 });
     await page.getByTestId('menu-feed').click();
+    await page.getByText('Forklift 2 back from charging').waitFor({ timeout: 15_000 });
 
     // A state change made elsewhere (the API) reaches the screen.
     const posted = await http('POST', `${sys.url}/v1/warehouses/${sys.wh1}/notes`, {
@@ -67,8 +75,15 @@ describe('web console', () => {
     await page.fill('input[aria-label="Note to the floor"]', 'Wave 12 released');
     await page.click('form.note button[type=submit]');
     await page.getByText('Wave 12 released').waitFor({ timeout: 15_000 });
-    const items = await page.locator('[data-testid=event-feed] li').count();
-    expect(items).toBe(2);
+    // Newest first, each once: the three notes and the sign-in between them (user.logged_in).
+    const items = await page.locator('[data-testid=event-feed] li').allTextContents();
+    expect(items, items.join('\n')).toHaveLength(4);
+    await expect(page.locator('[data-testid=event-feed] li .what').allTextContents()).resolves.toEqual([
+      'floor.sup: Wave 12 released',
+      'floor.sup: Dock 3 closed for cleaning',
+      expect.stringContaining('userId='),
+      'floor.sup: Forklift 2 back from charging',
+    ]);
     const dir = join(process.cwd(), '.data', 'screenshots');
     mkdirSync(dir, { recursive: true });
     await page.screenshot({ path: join(dir, 'console-live.png'), fullPage: true });

@@ -13,12 +13,32 @@ function describe(e: LiveEvent): string {
     .join(' ');
 }
 
+const SHOWN = 200;
+
+/** Newest first, each seq once, at most SHOWN. */
+function mergeBySeq(shown: LiveEvent[], more: LiveEvent[]): LiveEvent[] {
+  const bySeq = new Map(shown.map((e) => [e.seq, e]));
+  for (const e of more) bySeq.set(e.seq, e);
+  return [...bySeq.values()].sort((a, b) => b.seq - a.seq).slice(0, SHOWN);
+}
+
 /** The warehouse's live event feed and notes to the floor. */
 export default function Feed({ warehouseId }: ScreenProps) {
   const t = useT();
   const [events, setEvents] = useState<LiveEvent[]>([]);
   const [note, setNote] = useState('');
-  useEffect(() => onLiveEvent((e) => e.warehouseId === warehouseId && setEvents((prev) => [e, ...prev].slice(0, 200))), [warehouseId]);
+  // Live events from the moment the screen is up, and the warehouse's recent ones read once: a supervisor opening the
+  // feed mid-shift sees what just happened, not an empty list. An event in both (it arrived while the read was on its
+  // way) is shown once; the listener is on before the read starts, so nothing falls between the two.
+  useEffect(() => {
+    setEvents([]);
+    const add = (more: LiveEvent[]) => setEvents((prev) => mergeBySeq(prev, more));
+    const off = onLiveEvent((e) => e.warehouseId === warehouseId && add([e]));
+    api<{ items: LiveEvent[] }>('GET', `/warehouses/${warehouseId}/events?last=${SHOWN}`)
+      .then((r) => add(r.items))
+      .catch(() => undefined);
+    return off;
+  }, [warehouseId]);
   const send = async (e: Event) => {
     e.preventDefault();
     if (!note.trim()) return;

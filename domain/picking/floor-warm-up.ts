@@ -6,11 +6,16 @@
  * from (issue 19). Every statement runs with parameters that match no row, in a transaction the caller rolls back
  * (platform/db.ts keepPoolWarm).
  */
+import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { gs1CheckDigit } from '../scanning/index.js';
+import { systemClock } from '../shared/clock.js';
+import type { Actor } from '../shared/roles.js';
 import { pgPrepared } from '../shared/sql.js';
-import { CLAIM_SQL } from '../tasks/task.service.js';
+import { CLAIM_SQL, claimNext } from '../tasks/task.service.js';
 import { USER_TOKEN_STATE_SQL } from '../identity/user-admin.service.js';
-import { confirmPickWarmUp } from './pick-confirm.js';
+import { confirmPick, confirmPickWarmUp } from './pick-confirm.js';
+import { CARTS_CODE } from './floor-locations.js';
 
 const NIL = '00000000-0000-0000-0000-000000000000';
 
@@ -62,5 +67,64 @@ export async function warmFloorStatements(tx: EntityManager): Promise<number> {
       }
     }
   }
+  // Last, as it ends the transaction when it fails: the statements above are warm whatever happens here.
+  await warmFloorChecks(tx, user!.id).catch(() => undefined);
   return statements.length;
+}
+
+/**
+ * One statement: a throwaway warehouse with one pick face, a SKU with a GTIN-13, its stock reserved for a released
+ * order's line, and an open pick task for that line (`$1` the warehouse code, `$2` the SKU code, `$3` the GTIN).
+ */
+const CHECKS_FIXTURE_SQL = `
+  with wh as (insert into warehouse (code, name) values (?, 'warm-up') returning id),
+  loc as (insert into location (warehouse_id, code, type) select id, 'WARM-UP', 'pick_face' from wh returning id, warehouse_id),
+  carts as (insert into location (warehouse_id, code, type) select id, '${CARTS_CODE}', 'virtual' from wh returning id),
+  s as (insert into sku (code, name) values (?, 'warm-up') returning id),
+  bc as (insert into sku_barcode (barcode, sku_id, kind) select ?, id, 'gtin13' from s returning 1),
+  bal as (
+    insert into stock_balance (warehouse_id, location_id, sku_id, on_hand, reserved)
+    select loc.warehouse_id, loc.id, s.id, 1, 1 from loc, s returning id, warehouse_id, location_id, sku_id),
+  so as (
+    insert into sales_order (warehouse_id, external_id, source, currency, status)
+    select id, 'warm-up', 'api', 'EUR', 'released' from wh returning id),
+  ol as (insert into order_line (order_id, line_no, qty, sku_id, allocated_qty) select so.id, 1, 1, s.id, 1 from so, s returning id, order_id),
+  res as (
+    insert into stock_reservation (warehouse_id, balance_id, sku_id, qty, ref_type, ref_id)
+    select bal.warehouse_id, bal.id, bal.sku_id, 1, 'order_line', ol.id::text from bal, ol returning id),
+  t as (insert into task (warehouse_id, type, roles, qty, order_id) select wh.id, 'pick', '{picker}', 1, so.id from wh, so returning id),
+  tl as (
+    insert into task_line (task_id, warehouse_id, seq, order_id, order_line_id, reservation_id, sku_id, location_id, qty, cart_slot)
+    select t.id, bal.warehouse_id, 1, ol.order_id, ol.id, res.id, bal.sku_id, bal.location_id, 1, 1 from t, bal, ol, res returning 1)
+  select id as warehouse_id from wh`;
+
+/**
+ * A backend prepares the query of each foreign-key check (RI_FKey_check) the first time a row it writes needs that
+ * check, and keeps it: on a fresh connection the first real claim and scan-confirm pay for a dozen of them
+ * (stock_movement alone has six foreign keys, the new balance in CARTS four, the tote and its LPN three each, every
+ * outbox row one). The statements above write nothing, so they left those checks cold on each of the pool's
+ * connections (in psql under load 9: the first stock_movement row on a connection 13-42 ms, the next 0.4-6 ms).
+ * So the warm-up also claims and confirms for real, on a throwaway warehouse that the caller's rollback removes
+ * with everything the claim and the confirm wrote. Rejects when any step fails (which ends the transaction).
+ */
+export async function warmFloorChecks(tx: EntityManager, userId: string): Promise<void> {
+  const tag = randomBytes(6).toString('hex').toUpperCase();
+  // A GTIN-13 of the in-store range (prefix 2), unique to this warm-up: two at once never wait on each other's insert.
+  const body = `2${BigInt(`0x${tag}`).toString().padStart(11, '0').slice(-11)}`;
+  const gtin = `${body}${gs1CheckDigit(body)}`;
+  const [fx] = await pgPrepared<{ warehouse_id: string }>(tx, CHECKS_FIXTURE_SQL, [`WU-${tag}`, `WARM-UP-${tag}`, gtin]);
+  const actor: Actor = { kind: 'user', id: userId, roles: ['picker'], warehouseIds: [fx!.warehouse_id], allWarehouses: false, scopes: [] };
+  const opts = { leaseS: 60 };
+  const task = await claimNext(tx, actor, { warehouseId: fx!.warehouse_id, types: ['pick'] }, systemClock, opts);
+  const line = task?.lines?.[0];
+  if (!task || !line) throw new Error('the warm-up task was not claimed');
+  await confirmPick(
+    tx,
+    actor,
+    task.id,
+    line.id,
+    { locationScan: 'WARM-UP', itemScan: gtin, qty: 1, toteScan: `WU-${tag}` },
+    systemClock,
+    opts,
+  );
 }

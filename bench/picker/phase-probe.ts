@@ -43,13 +43,13 @@ if (file) {
     }
     return createServer(...args);
   };
-  const timed = (proto: Record<string, unknown>, name: string, kind: PhaseEvent[0], what?: (args: unknown[]) => string) => {
+  const timed = (proto: Record<string, unknown>, name: string, kind: PhaseEvent[0], what?: (args: unknown[], self: unknown) => string) => {
     const original = proto[name] as Method;
     proto[name] = function (this: unknown, ...args: unknown[]) {
       const rec = als.getStore();
       const result = original.apply(this, args);
       if (rec && result && typeof (result as Promise<unknown>).then === 'function') {
-        const ev: PhaseEvent = [kind, performance.now(), 0, what?.(args)];
+        const ev: PhaseEvent = [kind, performance.now(), 0, what?.(args, this)];
         rec.ev.push(ev);
         const end = () => (ev[2] = performance.now());
         (result as Promise<unknown>).then(end, end);
@@ -59,9 +59,11 @@ if (file) {
   };
   const require = createRequire(import.meta.url);
   timed((require('knex/lib/client.js') as { prototype: Record<string, unknown> }).prototype, 'acquireConnection', 'acquire');
-  timed((require('pg/lib/client.js') as { prototype: Record<string, unknown> }).prototype, 'query', 'pg', (a) => {
+  // Prefixed with the backend's process id (`<pid>:`), so a connection's first statements can be told from its later ones.
+  timed((require('pg/lib/client.js') as { prototype: Record<string, unknown> }).prototype, 'query', 'pg', (a, self) => {
     const q = a[0] as string | { name?: string; text?: string };
-    return (typeof q === 'string' ? q : (q.name ?? q.text ?? '')).replace(/\s+/g, ' ').slice(0, 60);
+    const pid = (self as { processID?: number }).processID ?? 0;
+    return `${pid}:${(typeof q === 'string' ? q : (q.name ?? q.text ?? '')).replace(/\s+/g, ' ').slice(0, 60)}`;
   });
   timed(
     (require('ioredis/built/Redis.js') as { default: { prototype: Record<string, unknown> } }).default.prototype,

@@ -40,6 +40,26 @@ export function summarisePhases(file: string): string {
     });
     const statements = rs.reduce((a, r) => a + r.ev.filter((e) => e[0] === 'pg').length, 0) / rs.length;
     out.push(`${name}: ${rs.length} requests, ${statements.toFixed(2)} statements each (ms)`);
+    // The route's first request on each backend (phase-probe.ts labels each statement '<pid>:'), against the rest: a
+    // connection whose first claim or confirm is slow has something left cold by the pool's warm-up.
+    const seen = new Set<string>();
+    const [first, later] = [[] as number[], [] as number[]];
+    for (const [i, r] of rs.map((r, i) => [i, r] as const).sort((a, b) => a[1].t0 - b[1].t0)) {
+      const pid = String(r.ev.find((e) => e[0] === 'pg')?.[3] ?? '').split(':')[0];
+      if (!pid) continue;
+      (seen.has(pid) ? later : first).push(rows[i]![0]!);
+      seen.add(pid);
+    }
+    if (first.length && later.length) {
+      const p = (xs: number[], q: number) =>
+        percentile(
+          [...xs].sort((a, b) => a - b),
+          q,
+        ).toFixed(1);
+      out.push(
+        `  first on each of ${first.length} connections: p50 ${p(first, 50)}, max ${p(first, 100)}; the ${later.length} later: p50 ${p(later, 50)}, p99 ${p(later, 99)}`,
+      );
+    }
     out.push(`       ${cols.map((c) => c.padStart(8)).join('')}`);
     for (const p of [50, 90, 99])
       out.push(

@@ -30,7 +30,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   // Every connection of the pool opened, its hot statements sent once, and kept open (domain/picking/floor-warm-up.ts).
   const rt = await createRuntime('api', config, { poolMin: config.DATABASE_POOL_MAX });
   const t0 = Date.now();
-  await keepPoolWarm(rt.orm, config.DATABASE_POOL_MAX, warmFloorStatements).then(
+  const checksFailed = (err: unknown) =>
+    rt.logger.warn({ err }, 'pool warm-up: the real claim and confirm failed; foreign-key checks left cold');
+  await keepPoolWarm(rt.orm, config.DATABASE_POOL_MAX, (tx) => warmFloorStatements(tx, checksFailed)).then(
     (n) => rt.logger.info({ connections: n, ms: Date.now() - t0 }, 'database pool warmed'),
     (err: unknown) => rt.logger.warn({ err }, 'database pool warm-up failed; serving with a cold pool'),
   );

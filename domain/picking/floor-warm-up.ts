@@ -48,10 +48,11 @@ export const WARM_UP_ROUNDS = 6;
 /**
  * Sends every hot statement WARM_UP_ROUNDS times on the connection of `tx` (a transaction the caller rolls back, with
  * the user it creates for the claim), so the connection has each one parsed and its generic plan built before it
- * serves. A statement that fails has been parsed all the same, and ends the transaction: the rest are not sent.
- * Returns how many statements went through (at least once).
+ * serves, then claims and confirms for real (warmFloorChecks; `onChecksFailed` hears when that fails). A statement that
+ * fails has been parsed all the same, and ends the transaction: the rest are not sent. Returns how many statements went
+ * through (at least once).
  */
-export async function warmFloorStatements(tx: EntityManager): Promise<number> {
+export async function warmFloorStatements(tx: EntityManager, onChecksFailed?: (err: unknown) => void): Promise<number> {
   const [user] = await pgPrepared<{ id: string }>(
     tx,
     `insert into app_user (username, display_name, password_hash, roles) values ('warm-up-' || gen_random_uuid(), 'warm-up', '-', '{picker}') returning id`,
@@ -68,7 +69,7 @@ export async function warmFloorStatements(tx: EntityManager): Promise<number> {
     }
   }
   // Last, as it ends the transaction when it fails: the statements above are warm whatever happens here.
-  await warmFloorChecks(tx, user!.id).catch(() => undefined);
+  await warmFloorChecks(tx, user!.id).catch((err: unknown) => onChecksFailed?.(err));
   return statements.length;
 }
 

@@ -16,6 +16,8 @@ import { threadCpuClock } from './thread-clock.js';
 import {
   hgsDefaultMaxJobs,
   hgsSisrPrefixIterations,
+  loadFill,
+  SISR_PREFIX_MAX_FILL,
   HGS_PARAMS,
   hgsApplies,
   hgsOneCapacity,
@@ -192,7 +194,8 @@ function search(m: Model, o: SolveOptions, now: () => number, t0: number, initia
       : 0;
   if (prefixIt > 0 && m.J <= (o.hgsMaxJobs ?? hgsDefaultMaxJobs(m.xy != null, timeLimitMs / 1000))) {
     const probe = new SolutionState(m);
-    if (hgsApplies(probe) && hgsOneCapacity(probe)) {
+    // Not where the loads fill their fewest routes almost to the brim (hgs.ts SISR_PREFIX_MAX_FILL).
+    if (hgsApplies(probe) && hgsOneCapacity(probe) && loadFill(probe) < SISR_PREFIX_MAX_FILL) {
       // Alone on this thread (solveParallel's sharing starts with HGS).
       const pre = search(m, { ...o, algorithm: 'sisr', maxIterations: prefixIt, shared: undefined }, now, t0, initial);
       const warm = pre.S.routes.filter((R) => R.nodes.length > 0).map((R) => ({ vehicleIndex: R.v, jobs: R.nodes.slice() }));

@@ -6,7 +6,7 @@ import { Rng } from '../prng.js';
 import { randomProblem } from '../random-problem.js';
 import { routingProblemSchema } from '../routing.schemas.js';
 import { SolutionState } from '../solution-state.js';
-import { hgsApplies, hgsDefaultMaxJobs } from './hgs.js';
+import { hgsApplies, hgsDefaultMaxJobs, loadFill, SISR_PREFIX_MAX_FILL } from './hgs.js';
 import type { RoutingProblemInput, RoutingSolution } from '../routing.schemas.js';
 import { solve } from '../solver.js';
 
@@ -137,6 +137,32 @@ describe('solve with algorithm hgs', () => {
     expect(at14.slice(0, at10.length)).toEqual(at10);
     expect(at10.at(-1)!).toBeLessThanOrEqual(sisr.at(-1)!);
     expect(at14.at(-1)!).toBeLessThanOrEqual(at10.at(-1)!);
+  });
+
+  it('skips the SISR prefix where the loads fill their fewest routes to 99 % or more, and HGS alone passes the checker', () => {
+    // The instance of the test above (310 jobs of 1-20 units) with a capacity a little above
+    // total / 17: 17 routes carry more than 99 % of their capacity (X-n351-k40: 99.3 %).
+    const rng = new Rng(3);
+    const coords: [number, number][] = Array.from({ length: 311 }, () => [rng.int(1000), rng.int(1000)]);
+    const demands = coords.map((_, i) => (i === 0 ? 0 : 1 + rng.int(20)));
+    const total = demands.reduce((a, b) => a + b, 0);
+    const problem = (capacity: number) =>
+      cvrpToProblem({ name: 'fill', capacity, coords, demands, depot: 0, nodeIds: coords.map((_, i) => i + 1) });
+    const fill = (p: RoutingProblemInput) => loadFill(new SolutionState(compileModel(routingProblemSchema.parse(p))));
+    const tight = problem(Math.ceil(total / 17));
+    expect(fill(tight)).toBeGreaterThanOrEqual(SISR_PREFIX_MAX_FILL);
+    expect(fill(problem(200))).toBeLessThan(SISR_PREFIX_MAX_FILL);
+    const hgs = { sisrPrefixPerJob: 20, mu: 2, lambda: 2, initialFactor: 1 };
+    // One clock for both runs: 1 ms per reading for 100 readings, then 3 s (a few offspring).
+    const run = (h: typeof hgs) => {
+      let t = 0;
+      let k = 0;
+      return solve(tight, { seed: 2, timeLimitS: 10, hgs: h, now: () => (t += ++k <= 100 ? 1 : 3000) });
+    };
+    const dflt = run(hgs);
+    expect(asChecked(dflt)).toEqual(asChecked(run({ ...hgs, sisrPrefixPerJob: 0 })));
+    expect(dflt.unassigned).toEqual([]);
+    expect(checkSolution(tight, asChecked(dflt)).violations).toEqual([]);
   });
 
   it('tries one route fewer on a tightly packed instance, and every plan passes the checker', () => {

@@ -202,6 +202,41 @@ export function hgsSisrPrefixIterations(jobs: number, perJob: number): number {
   return jobs > HGS_DEFAULT_MAX_JOBS ? Math.round(perJob * jobs) : 0;
 }
 
+/**
+ * Load fill from which the default skips the SISR prefix (hgsSisrPrefixIterations; solver.ts) and HGS starts
+ * from its own construction: the total demand over the capacity of the fewest routes that can
+ * carry it (`loadFill`). On X-n351-k40 (fill 0.993: 40 routes must carry 99.3 % of their
+ * capacity, and the plans found have 41) the prefix was worse on 3 of 3 seeds at 30 CPU-s
+ * (2026-12-01, mean 1.10 against 0.92 % for HGS alone), on X-n303-k21 (0.958) better on 3 of 3
+ * (0.57 against 0.80 %), on X-n401-k29 (0.985) even (0.56 against 0.53 % for SISR). A guess at the
+ * cause: SISR keeps capacities hard, and where the loads leave almost no slack its plan is a deep
+ * local optimum of lb + 1 routes that, fed to a population grown from a few dozen tours, pulls
+ * the search towards it; HGS's penalised capacity (Vidal 2022) starts from infeasible packings
+ * instead. The threshold lies between the instances measured on each side (in-sample: three
+ * instances); see domain/routing/README.md for the same-run figures that decided it.
+ */
+export const SISR_PREFIX_MAX_FILL = 0.99;
+
+/**
+ * Total demand over (fewest routes that can carry it × capacity), on the one finite capacity
+ * dimension of S's vehicles (hgsOneCapacity); 0 when there is none.
+ */
+export function loadFill(S: SolutionState): number {
+  const m = S.m;
+  for (const [load, cap] of [
+    [m.weight, m.vCapW[0]],
+    [m.volume, m.vCapV[0]],
+    [m.pallets, m.vCapP[0]],
+  ] as const) {
+    if (!Number.isFinite(cap) || cap <= 0) continue;
+    let total = 0;
+    for (let j = 0; j < m.J; j++) total += load[j];
+    if (total <= 0) return 0;
+    return total / (Math.max(1, Math.ceil(total / cap - 1e-9)) * cap);
+  }
+  return 0;
+}
+
 export interface HgsHooks {
   rng: Rng;
   /** True when the run must stop (budget, cancellation). Checked between offspring. */

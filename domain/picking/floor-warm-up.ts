@@ -3,8 +3,9 @@
  * statement yet parses it and fills its catalogue caches on the first execution (tens of milliseconds for the
  * claim and scan-confirm statements, well under a millisecond once warm); a pool that opens its connections on
  * demand puts that cost on the scans that happen to get a new one, which is where the confirm and claim p99 came
- * from (issue 19). Every statement runs with parameters that match no row, in a transaction the caller rolls back
- * (platform/db.ts keepPoolWarm).
+ * from (issue 19). Every statement runs with parameters that match no row, then one real claim and scan-confirm runs on
+ * a throwaway warehouse (warmFloorChecks: the foreign-key checks their writes make), all in a transaction the caller
+ * rolls back (platform/db.ts keepPoolWarm).
  */
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';

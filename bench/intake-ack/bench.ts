@@ -16,7 +16,10 @@
  * machine with this generator. The import workers do not run: this measures the edge (the deliveries
  * stay 'received'; the processing rate is a benchmark of its own).
  *
- * INTAKE_BENCH_CPU_PROF=<dir> starts the API under `node --cpu-prof` writing there.
+ * INTAKE_BENCH_CPU_PROF=<dir> starts the API under `node --cpu-prof` writing there. INTAKE_BENCH_API_ARGS adds node
+ * options to the API process (space-separated: `--trace-gc`, `--max-semi-space-size=64`, …); the API's stdout (where
+ * V8's traces go) is then copied to this process's stderr, and otherwise read and dropped, so a full pipe never stops
+ * the API. The GC line of each phase gives the pauses by kind (from /metrics), so a heap setting can be compared there.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -100,11 +103,38 @@ function runLoad(plan: LoadPlan): Promise<LoadResult> {
   });
 }
 
+/** prom-client's GC histogram (`nodejs_gc_duration_seconds`, cumulative) by kind: pauses, their sum, and how many ran long. */
+type GcByKind = Map<string, { n: number; s: number; over10ms: number; over100ms: number }>;
+function gcByKind(metrics: string): GcByKind {
+  const out: GcByKind = new Map();
+  const at = (kind: string) => out.get(kind) ?? out.set(kind, { n: 0, s: 0, over10ms: 0, over100ms: 0 }).get(kind)!;
+  const le = new Map<string, number>();
+  for (const l of metrics.split('\n')) {
+    if (!l.startsWith('nodejs_gc_duration_seconds')) continue;
+    const kind = /kind="([^"]+)"/.exec(l)?.[1];
+    if (!kind) continue;
+    const v = Number(l.slice(l.lastIndexOf(' ') + 1));
+    if (l.startsWith('nodejs_gc_duration_seconds_sum')) at(kind).s = v;
+    else if (l.startsWith('nodejs_gc_duration_seconds_count')) at(kind).n = v;
+    else {
+      const b = /le="([^"]+)"/.exec(l)?.[1];
+      if (b === '0.01' || b === '0.1') le.set(`${kind} ${b}`, v);
+    }
+  }
+  for (const [kind, g] of out) {
+    g.over10ms = g.n - (le.get(`${kind} 0.01`) ?? g.n);
+    g.over100ms = g.n - (le.get(`${kind} 0.1`) ?? g.n);
+  }
+  return out;
+}
+
 /**
  * The API's event loop and garbage collection since the last call, from its /metrics: prom-client resets its loop-delay
- * histogram (perf_hooks, 10 ms resolution) at each scrape, and the GC time is a running sum. Call once before a phase.
+ * histogram (perf_hooks, 10 ms resolution) at each scrape, and the GC histogram is cumulative (the pauses by kind: minor
+ * is a scavenge of the young generation, major a mark-compact of the whole heap; wall time, so a process the kernel took
+ * off the CPU mid-pause counts the whole wait). Call once before a phase.
  */
-async function loopSince(url: string, gcBefore = 0): Promise<{ text: string; gcS: number }> {
+async function loopSince(url: string, gcBefore: GcByKind = new Map()): Promise<{ text: string; gc: GcByKind }> {
   const m = await fetch(`${url}/metrics`).then((r) => r.text());
   const sum = (name: string) =>
     m
@@ -112,12 +142,20 @@ async function loopSince(url: string, gcBefore = 0): Promise<{ text: string; gcS
       .filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`))
       .reduce((a, l) => a + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
   const ms = (name: string) => (sum(name) * 1000).toFixed(1);
-  const gcS = sum('nodejs_gc_duration_seconds_sum');
+  const gc = gcByKind(m);
+  let total = 0;
+  const kinds = [...gc]
+    .map(([kind, g]) => {
+      const b = gcBefore.get(kind) ?? { n: 0, s: 0, over10ms: 0, over100ms: 0 };
+      total += g.s - b.s;
+      return `${kind} ${g.n - b.n} pauses ${(g.s - b.s).toFixed(2)} s (${g.over10ms - b.over10ms} over 10 ms, ${g.over100ms - b.over100ms} over 100 ms)`;
+    })
+    .join(', ');
   return {
     text:
       `  API event loop over the phase (warm-up included): delay p50 ${ms('nodejs_eventloop_lag_p50_seconds')} ms, ` +
-      `p99 ${ms('nodejs_eventloop_lag_p99_seconds')} ms, max ${ms('nodejs_eventloop_lag_max_seconds')} ms; GC ${(gcS - gcBefore).toFixed(2)} s\n`,
-    gcS,
+      `p99 ${ms('nodejs_eventloop_lag_p99_seconds')} ms, max ${ms('nodejs_eventloop_lag_max_seconds')} ms; GC ${total.toFixed(2)} s: ${kinds}\n`,
+    gc,
   };
 }
 
@@ -227,9 +265,14 @@ const bench: Benchmark = {
           WEBHOOK_RATE_LIMIT_PER_MIN: '10000000',
           INTAKE_MAX_BACKLOG: '10000000',
         },
-        prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [],
+        [
+          ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
+          ...(process.env.INTAKE_BENCH_API_ARGS?.split(/\s+/).filter(Boolean) ?? []),
+        ],
       );
       procs.push(api);
+      if (process.env.INTAKE_BENCH_API_ARGS) api.stdout!.pipe(process.stderr);
+      else api.stdout!.resume();
       const bare = startProcess('./bare-server.ts', {});
       procs.push(bare);
       const barePort = Number(await firstLine(bare));
@@ -254,7 +297,7 @@ const bench: Benchmark = {
       process.stderr.write(describe(`bare Fastify at ${RATE}/s`, base));
       const loop0 = await loopSince(apiUrl);
       const ours = await runLoadOn(api, plan(`${apiUrl}/v1/webhooks/shopify/${shop.id}`, 'steady', {}), em);
-      const loop1 = await loopSince(apiUrl, loop0.gcS);
+      const loop1 = await loopSince(apiUrl, loop0.gc);
       process.stderr.write(describe(`webhooks at ${RATE}/s`, ours) + loop1.text);
       // Nothing lost: every acknowledged webhook id is stored, once (the unique key makes twice impossible).
       const stored = (await em.execute(
@@ -273,7 +316,7 @@ const bench: Benchmark = {
         }),
         em,
       );
-      const loop2 = await loopSince(apiUrl, loop1.gcS);
+      const loop2 = await loopSince(apiUrl, loop1.gc);
       process.stderr.write(describe(`ramp 200 → ${RATE * 3}/s`, ramp) + loop2.text);
       process.stderr.write(`  ${PER_SECOND}: ${perSecond(ramp)}\n`);
       // The same ramp against the bare app: the floor for any answer at those rates, generator included.

@@ -710,6 +710,14 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
     await step('pack-3-carton');
     // The label is bought and sent to the device's print service as soon as the weight is in.
     await page.evaluate('window.__printed = 0; window.print = () => { window.__printed++; }');
+    // The first fetch of the label's PNG (the preview's or the print's) meets a busy server: both still get there, by
+    // trying again (before, a failed preview stayed on "Loading…" and a failed print was the packer's to redo).
+    const png = (u: URL) => u.pathname.endsWith('/label') && u.searchParams.get('format') === 'png';
+    let pngFetches = 0;
+    await page.route(png, async (r) => {
+      if (pngFetches++ > 0) return r.continue();
+      await r.fulfill({ status: 503, headers: { 'retry-after': '1' }, contentType: 'application/problem+json', body: '{"status":503}' });
+    });
     await page.getByTestId('weight-ok').click();
     await waitPrompt('Stick the label on the carton', 30_000);
     const s = await sqlOne<PackedSessionRow>(
@@ -737,6 +745,8 @@ describe('handheld console at 360 × 640', { timeout: 180_000 }, () => {
       () => page.evaluate('window.__printed') as Promise<number>,
       (n) => n === 1,
     );
+    expect(pngFetches).toBeGreaterThanOrEqual(3);
+    await page.unroute(png);
     await step('pack-4-label');
     // Reprint: counted on the server and printed again (same label, same tracking number).
     await page.getByTestId('reprint').first().click();

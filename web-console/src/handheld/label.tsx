@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, newKey } from '../api';
+import { api, ApiProblem, newKey } from '../api';
 import { t, useT } from '../i18n';
 import type { FlowApi, StepDef } from '../flows/framework';
 import { reason } from '../flows/tasks';
@@ -44,17 +44,48 @@ async function buyLabels<C extends LabelCtx>(f: FlowApi<C>): Promise<void> {
   }
 }
 
-/** The label image (PNG from the server's ZPL, 4×6 in at 203 dpi), fetched with the session's token. */
-function useLabelImage(shipmentId: string, version: number): string | undefined {
+/** No answer, 429 and 5xx are worth another try; a refusal that will not change (no such label, not allowed) is not. */
+const transient = (e: unknown) => !(e instanceof ApiProblem) || e.status >= 500 || e.status === 429;
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The label image (PNG from the server's ZPL, 4×6 in at 203 dpi), fetched with the session's token. A transient failure
+ * (a dead spot, a busy server) is tried again after 1, 2, 4, 8, 8… s, up to `tries` attempts, while `alive()`.
+ */
+async function labelPng(shipmentId: string, tries: number, onFail?: () => void, alive = () => true): Promise<Blob> {
+  for (let n = 0; ; n++) {
+    try {
+      return await api<Blob>('GET', `/shipments/${shipmentId}/label?format=png`, undefined, { blob: true });
+    } catch (e) {
+      onFail?.();
+      if (n + 1 >= tries || !transient(e) || !alive()) throw e;
+      await pause(Math.min(8_000, 1_000 * 2 ** n));
+      if (!alive()) throw e;
+    }
+  }
+}
+
+/** The preview of a card: tried until it loads (never left on "Loading…" for good), `failed` up after a failure. */
+function useLabelImage(shipmentId: string): { url?: string; failed: boolean; retryNow: () => void } {
   const [url, setUrl] = useState<string>();
+  const [failed, setFailed] = useState(false);
+  const [nudge, setNudge] = useState(0);
   useEffect(() => {
     let gone = false;
     let made: string | undefined;
-    api<Blob>('GET', `/shipments/${shipmentId}/label?format=png`, undefined, { blob: true }).then(
+    labelPng(
+      shipmentId,
+      Infinity,
+      () => !gone && setFailed(true),
+      () => !gone,
+    ).then(
       (b) => {
         made = URL.createObjectURL(b);
         if (gone) URL.revokeObjectURL(made);
-        else setUrl(made);
+        else {
+          setUrl(made);
+          setFailed(false);
+        }
       },
       () => undefined,
     );
@@ -62,8 +93,8 @@ function useLabelImage(shipmentId: string, version: number): string | undefined 
       gone = true;
       if (made) URL.revokeObjectURL(made);
     };
-  }, [shipmentId, version]);
-  return url;
+  }, [shipmentId, nudge]);
+  return { url, failed, retryNow: () => setNudge((n) => n + 1) };
 }
 
 /**
@@ -72,9 +103,8 @@ function useLabelImage(shipmentId: string, version: number): string | undefined 
  */
 async function printLabels(labels: LabelView[]): Promise<void> {
   if (!labels.length) return;
-  const blobs = await Promise.all(
-    labels.map((l) => api<Blob>('GET', `/shipments/${l.shipmentId}/label?format=png`, undefined, { blob: true })),
-  );
+  // A moment's failure delays the print by a second or two rather than failing it (the packer would have to reprint).
+  const blobs = await Promise.all(labels.map((l) => labelPng(l.shipmentId, 4)));
   document.getElementById('print-root')?.remove();
   const root = document.createElement('div');
   root.id = 'print-root';
@@ -102,11 +132,18 @@ async function printLabels(labels: LabelView[]): Promise<void> {
 
 function LabelCard({ l, onReprint }: { l: LabelView; onReprint: () => void }) {
   const t = useT();
-  const img = useLabelImage(l.shipmentId, 0);
+  const img = useLabelImage(l.shipmentId);
   return (
     <div class="label-card" data-testid="label">
-      {img ? (
-        <img class="label-preview" src={img} alt={t('label.preview', { tracking: l.trackingNumber })} data-testid="label-preview" />
+      {img.url ? (
+        <img class="label-preview" src={img.url} alt={t('label.preview', { tracking: l.trackingNumber })} data-testid="label-preview" />
+      ) : img.failed ? (
+        <p class="label-preview muted" data-testid="label-preview-failed">
+          {t('label.previewFailed')}{' '}
+          <button type="button" class="ghost" onClick={img.retryNow}>
+            {t('common.retry')}
+          </button>
+        </p>
       ) : (
         <p class="label-preview muted">{t('common.loading')}</p>
       )}

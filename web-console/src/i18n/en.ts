@@ -141,6 +141,7 @@ export const en = {
   'label.tracking': 'Tracking number',
   'label.printed': 'printed {n}×',
   'label.preview': 'Shipping label {tracking}',
+  'label.previewFailed': 'The preview did not load; trying again.',
   'label.reprint': 'Reprint label',
   'label.reprinted': 'Label {tracking} printed again',
   'pack.label': 'Print the label',

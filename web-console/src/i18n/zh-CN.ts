@@ -143,6 +143,7 @@ export const zhCN: Record<MsgKey, string> = {
   'label.tracking': '运单号',
   'label.printed': '已打印 {n} 次',
   'label.preview': '面单 {tracking}',
+  'label.previewFailed': '预览未能加载，正在重试。',
   'label.reprint': '重新打印面单',
   'label.reprinted': '面单 {tracking} 已重新打印',
   'pack.label': '打印面单',

@@ -40,4 +40,29 @@ describe('TurnClock', () => {
       clock.stop();
     }
   });
+
+  it('reads the CPU clock once in a turn that has reached `atLeast`, however many requests ask after it', async () => {
+    let reads = 0;
+    const clock = new TurnClock(5, () => {
+      reads++;
+      return cpuMs();
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 20));
+      reads = 0;
+      hold(30);
+      expect(clock.heldMs(20)).toBeGreaterThanOrEqual(20);
+      for (let i = 0; i < 5; i++) {
+        // Past the once-a-millisecond limit between asks: only the turn having reached 20 ms spares the reading.
+        hold(2);
+        expect(clock.heldMs(20)).toBeGreaterThanOrEqual(20);
+      }
+      expect(reads).toBe(1);
+      // The next turn starts from nothing.
+      await new Promise((r) => setTimeout(r, 12));
+      expect(clock.heldMs(20)).toBeLessThan(20);
+    } finally {
+      clock.stop();
+    }
+  });
 });

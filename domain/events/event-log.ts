@@ -20,13 +20,12 @@ export function toRelayed(r: Row): RelayedEvent {
   };
 }
 
+/** A warehouse's sequenced events after a seq; the caller adds the order and the limit. */
+const EVENTS_AFTER_SQL = 'select id, seq, warehouse_id, type, payload, created_at from outbox where warehouse_id = ? and seq > ?';
+
 /** Sequenced events of a warehouse after `afterSeq`, in order (reconnect catch-up and HTTP polling). */
 export async function eventsAfter(em: EntityManager, warehouseId: string, afterSeq: number, limit = 500): Promise<RelayedEvent[]> {
-  const rows = await sql<Row>(
-    em,
-    'select id, seq, warehouse_id, type, payload, created_at from outbox where warehouse_id = ? and seq > ? order by seq limit ?',
-    [warehouseId, afterSeq, limit],
-  );
+  const rows = await sql<Row>(em, `${EVENTS_AFTER_SQL} order by seq limit ?`, [warehouseId, afterSeq, limit]);
   return rows.map(toRelayed);
 }
 
@@ -35,10 +34,6 @@ export async function eventsAfter(em: EntityManager, warehouseId: string, afterS
  * shows before live events arrive (the feed), without replaying the whole day.
  */
 export async function latestEvents(em: EntityManager, warehouseId: string, limit: number, afterSeq = 0): Promise<RelayedEvent[]> {
-  const rows = await sql<Row>(
-    em,
-    'select id, seq, warehouse_id, type, payload, created_at from outbox where warehouse_id = ? and seq > ? order by seq desc limit ?',
-    [warehouseId, afterSeq, limit],
-  );
+  const rows = await sql<Row>(em, `${EVENTS_AFTER_SQL} order by seq desc limit ?`, [warehouseId, afterSeq, limit]);
   return rows.reverse().map(toRelayed);
 }

@@ -14,7 +14,8 @@
  * PICKER_API_LOG=<file> appends the API's log lines there, at PICKER_LOG_LEVEL (info: every request with its
  * responseTime, the server's side of each answer); PICKER_SAMPLES_FILE=<file> keeps the runner's samples (with times);
  * PICKER_PHASE_FILE=<file> preloads phase-probe.ts into the API and prints where each route's server-side time went
- * (PostgreSQL, pool, Redis, the rest; phases.ts) on stderr.
+ * (PostgreSQL, pool, Redis, the rest; phases.ts) on stderr; PICKER_KEEP_DB=1 keeps the scratch database as the load
+ * left it (dropped by the next run), to EXPLAIN the floor's statements on real rows.
  */
 import '../../scripts/lib/dev-env.js';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -334,7 +335,8 @@ const bench: Benchmark = {
       redis.disconnect();
       const admin = new pg.Client({ connectionString: withDatabase(dbUrl, 'postgres') });
       await admin.connect();
-      await admin.query(`drop database if exists ${DB} with (force)`);
+      // PICKER_KEEP_DB=1: leave the database as the load left it, to EXPLAIN the floor's statements on it afterwards.
+      if (!process.env.PICKER_KEEP_DB) await admin.query(`drop database if exists ${DB} with (force)`);
       await admin.end();
       rmSync(work, { recursive: true, force: true });
     }

@@ -335,7 +335,6 @@ const bench: Benchmark = {
       redis.disconnect();
       const admin = new pg.Client({ connectionString: withDatabase(dbUrl, 'postgres') });
       await admin.connect();
-      // PICKER_KEEP_DB=1: leave the database as the load left it, to EXPLAIN the floor's statements on it afterwards.
       if (!process.env.PICKER_KEEP_DB) await admin.query(`drop database if exists ${DB} with (force)`);
       await admin.end();
       rmSync(work, { recursive: true, force: true });

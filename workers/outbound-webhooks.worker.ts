@@ -15,13 +15,16 @@ import type { WebhookSubscriptionRow } from '../domain/orders/entities/webhook-s
 
 export { SsrfBlocked, type HttpResult } from './safe-http.js';
 
-let shared: { settings: OrdersSettings; ring: KeyRing } | undefined;
+// Per runtime: the settings and key ring are its config's (a second runtime in the same process has its own).
+const contexts = new WeakMap<Runtime, { settings: OrdersSettings; ring: KeyRing }>();
 function ctx(rt: Runtime) {
-  if (!shared) {
+  let c = contexts.get(rt);
+  if (!c) {
     const settings = rt.config.orders;
-    shared = { settings, ring: keyRing(rt.config.SECRETS_KEY, settings.previousSecretKeys) };
+    c = { settings, ring: keyRing(rt.config.SECRETS_KEY, settings.previousSecretKeys) };
+    contexts.set(rt, c);
   }
-  return shared;
+  return c;
 }
 
 /** Enqueues the first attempt of new deliveries (job id per attempt: retries are rescheduled from Postgres). */

@@ -116,15 +116,23 @@ type ExpectedRow = Pick<StockBalanceRow, 'sku_id' | 'lot' | 'expiry' | 'lpn_id' 
   sku_code: SkuRow['code'];
 };
 
+/**
+ * The location's available stock. With `lock`, every balance row of the location is locked, empty ones included, and
+ * only then filtered to stock on hand (here, not in SQL, where the planner would push the filter into the locking scan):
+ * a row that was empty in the statement's snapshot while a receipt into it was still uncommitted would otherwise be
+ * skipped without waiting, leaving that receipt out of the expected quantity although its movement comes first in the
+ * ledger, so the count's adjustment (counted − expected) would add it a second time.
+ */
 async function expectedAt(tx: EntityManager, locationId: string, skuId: string | null, lock: boolean): Promise<ExpectedRow[]> {
-  return sql<ExpectedRow>(
+  const rows = await sql<ExpectedRow>(
     tx,
     `select b.id as balance_id, b.sku_id, s.code as sku_code, b.lot, b.expiry::text as expiry, b.lpn_id, b.on_hand
     from stock_balance b join sku s on s.id = b.sku_id
-    where b.location_id = ? and b.status = 'available' and b.on_hand > 0 and (?::uuid is null or b.sku_id = ?::uuid)
+    where b.location_id = ? and b.status = 'available' and (?::uuid is null or b.sku_id = ?::uuid) ${lock ? '' : 'and b.on_hand > 0'}
     order by b.id ${lock ? 'for update of b' : ''}`,
     [locationId, skuId, skuId],
   );
+  return lock ? rows.filter((r) => r.on_hand > 0) : rows;
 }
 
 /** The task; expected quantities only when showExpected (never to the counter of a blind count). */

@@ -12,9 +12,7 @@ const SHOP_SECRET = 'shpss_test_secret_0123456789';
 const WOO_SECRET = 'woo secret with spaces & ünïcode';
 
 beforeAll(async () => {
-  process.env.RECONCILE_EVERY_MS = '500';
-  process.env.INTAKE_STALE_MS = '1000';
-  sys = await startTestSystem();
+  sys = await startTestSystem({ env: { RECONCILE_EVERY_MS: '500', INTAKE_STALE_MS: '1000' } });
   admin = await sys.user('admin', ['admin'], []);
   sup = await sys.user('sup', ['supervisor'], [sys.wh1]);
   shop = await createConnector(sys, admin.token, {

@@ -13,11 +13,10 @@ const SECRET = 'api-connector-shared-secret';
 
 beforeAll(async () => {
   // Short backoff and a short retry window so the schedule plays out in seconds (production: 5 s base, 48 h).
-  process.env.OUTBOUND_BACKOFF_BASE_MS = '40';
-  process.env.OUTBOUND_BACKOFF_MAX_MS = '200';
-  process.env.OUTBOUND_RETRY_WINDOW_S = '3';
-  process.env.RECONCILE_EVERY_MS = '500';
-  sys = await startTestSystem({ workers: true });
+  sys = await startTestSystem({
+    workers: true,
+    env: { OUTBOUND_BACKOFF_BASE_MS: '40', OUTBOUND_BACKOFF_MAX_MS: '200', OUTBOUND_RETRY_WINDOW_S: '3', RECONCILE_EVERY_MS: '500' },
+  });
   admin = await sys.user('admin', ['admin'], []);
   await stockSku(sys, sys.wh1, 'TEE-M', 100);
 });

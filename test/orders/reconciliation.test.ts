@@ -15,8 +15,7 @@ let store: Awaited<ReturnType<typeof startFakeWooStore>>;
 const SECRET = 'woo-reconcile-secret';
 
 beforeAll(async () => {
-  process.env.RECONCILE_EVERY_MS = '300';
-  sys = await startTestSystem({ workers: true });
+  sys = await startTestSystem({ workers: true, env: { RECONCILE_EVERY_MS: '300' } });
   admin = await sys.user('admin', ['admin'], []);
   store = await startFakeWooStore(JSON.parse(fixtureRaw('woocommerce/order.created.wc-5.6-processing-stripe.json')));
 });

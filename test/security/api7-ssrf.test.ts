@@ -141,13 +141,9 @@ describe('API7 SSRF: through the API', () => {
   let sys: TestSystem;
   beforeAll(async () => {
     // As in production: no private range allowed (the test default opens loopback for the other suites).
-    process.env.OUTBOUND_ALLOW_PRIVATE = '198.51.100.1/32';
-    sys = await startTestSystem();
+    sys = await startTestSystem({ env: { OUTBOUND_ALLOW_PRIVATE: '198.51.100.1/32' } });
   });
-  afterAll(async () => {
-    delete process.env.OUTBOUND_ALLOW_PRIVATE;
-    await sys?.close();
-  });
+  afterAll(async () => sys?.close());
 
   it('rejects webhook subscriptions to internal targets in every spelling (422 problem+json naming url)', async () => {
     const admin = await sys.user('admin', ['admin'], []);

@@ -80,7 +80,7 @@ describe('count against an uncommitted receipt into an empty bin', () => {
     await receiving;
     const submitted = await counting;
     expect(submitted.status, JSON.stringify(submitted.body)).toBeLessThan(300);
-    expect(waited, 'the count waited for the receipt').toBe(true);
+    expect(waited, 'the count ran into the open receipt').toBe(true);
 
     // The counter saw the 7 that had arrived: expected 7, counted 7, no adjustment; the bin holds 7.
     const lines = await sql<{ expected_qty: number; counted_qty: number }>(

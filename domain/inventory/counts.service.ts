@@ -135,6 +135,22 @@ async function expectedAt(tx: EntityManager, locationId: string, skuId: string |
   return lock ? rows.filter((r) => r.on_hand > 0) : rows;
 }
 
+/**
+ * The expected quantities of a count, serialized with every movement into the location: a movement comes either
+ * before the snapshot (and is in it) or after the count commits. The balance rows that exist are locked first (movers
+ * on them finish or wait). A movement that creates a new balance row (a new lot, plate or status in the bin) locks no
+ * existing row, but its insert holds a key-share lock on the location row (the foreign key) until it commits: locking
+ * the location row for update waits for those, and holds off new ones until the count commits. Then the read again
+ * sees and locks the rows they created. Location first would deadlock with every plain move (balance, then the
+ * movement's key-share lock); this order can only meet a move within the location to a new key that credits first,
+ * and a deadlock is retried (withTx).
+ */
+async function snapshotLocation(tx: EntityManager, locationId: string, skuId: string | null): Promise<ExpectedRow[]> {
+  await expectedAt(tx, locationId, skuId, true);
+  await sql(tx, 'select 1 from location where id = ? for update', [locationId]);
+  return expectedAt(tx, locationId, skuId, true);
+}
+
 /** The task; expected quantities only when showExpected (never to the counter of a blind count). */
 export async function getCountTask(em: EntityManager, id: string, o: { showExpected: boolean }): Promise<CountTaskView> {
   const t = await sqlOne<Record<string, any>>(
@@ -221,7 +237,7 @@ export async function submitCount(
       throw new BadRequest('each SKU/lot/expiry/LPN may appear once per count', [{ path: 'body.lines', message: `duplicate ${k}` }]);
     seen.add(k);
   }
-  const expected = await expectedAt(tx, t.location_id, t.sku_id, true);
+  const expected = await snapshotLocation(tx, t.location_id, t.sku_id);
   const merged = new Map<
     string,
     { skuId: string; lot: string | null; expiry: string | null; lpnId: string | null; expected: number; counted: number }

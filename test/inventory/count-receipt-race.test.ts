@@ -9,6 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postMovement } from '../../domain/inventory/ledger.service.js';
 import type { PostMovementCmd } from '../../domain/inventory/ledger.types.js';
+import type { CountLineRow } from '../../domain/inventory/entities/count-line.entity.js';
+import type { StockBalanceRow } from '../../domain/inventory/entities/stock-balance.entity.js';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { withTx } from '../../platform/db.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
@@ -42,7 +44,14 @@ async function lockWaiters(): Promise<number> {
 async function countDuringReceipt(bin: string, receipt: PostMovementCmd, lines: CountedLine[]): Promise<string> {
   const task = await http('POST', `${sys.url}/v1/counts`, {
     token: user.token,
-    body: { warehouseId: sys.wh1, kind: 'location', locationIds: [bin], blind: true, varianceThresholdPct: 1000, varianceThresholdQty: 1000 },
+    body: {
+      warehouseId: sys.wh1,
+      kind: 'location',
+      locationIds: [bin],
+      blind: true,
+      varianceThresholdPct: 1000,
+      varianceThresholdQty: 1000,
+    },
   });
   expect(task.status, JSON.stringify(task.body)).toBe(201);
   const taskId = task.body.items[0].id as string;
@@ -72,7 +81,7 @@ async function countDuringReceipt(bin: string, receipt: PostMovementCmd, lines: 
 }
 
 async function countLines(taskId: string) {
-  return sql<{ lot: string | null; expected_qty: number; counted_qty: number }>(
+  return sql<Pick<CountLineRow, 'lot' | 'expected_qty' | 'counted_qty'>>(
     sys.rt.orm.em.fork(),
     'select lot, expected_qty, counted_qty from count_line where task_id = ? order by lot',
     [taskId],
@@ -80,7 +89,7 @@ async function countLines(taskId: string) {
 }
 
 async function onHand(bin: string, skuId: string): Promise<number> {
-  const r = await sqlOne<{ on_hand: number }>(
+  const r = await sqlOne<Pick<StockBalanceRow, 'on_hand'>>(
     sys.rt.orm.em.fork(),
     `select coalesce(sum(on_hand), 0)::int as on_hand from stock_balance where location_id = ? and sku_id = ?`,
     [bin, skuId],
@@ -112,7 +121,14 @@ describe('count against an uncommitted receipt into the bin', () => {
     // The bin had stock and was emptied: its balance row stays, with nothing on hand.
     await withTx(sys.rt.orm.em, (tx) => postMovement(tx, receipt(5)));
     await withTx(sys.rt.orm.em, (tx) =>
-      postMovement(tx, { warehouseId: sys.wh1, type: 'move', skuId: sku.id, qty: 5, from: { locationId: bin.id }, to: { locationId: other.id } }),
+      postMovement(tx, {
+        warehouseId: sys.wh1,
+        type: 'move',
+        skuId: sku.id,
+        qty: 5,
+        from: { locationId: bin.id },
+        to: { locationId: other.id },
+      }),
     );
 
     const taskId = await countDuringReceipt(bin.id, receipt(7), [{ skuId: sku.id, qty: 7 }]);

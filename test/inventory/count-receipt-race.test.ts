@@ -14,6 +14,7 @@ import type { StockBalanceRow } from '../../domain/inventory/entities/stock-bala
 import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { withTx } from '../../platform/db.js';
 import { http, startTestSystem, type TestSystem, type TestUser } from '../harness/context.js';
+import { count, waitFor } from '../orders/helpers.js';
 import { makeLocation, makeSku } from './fixtures.js';
 
 let sys: TestSystem;
@@ -25,17 +26,11 @@ beforeAll(async () => {
 });
 afterAll(async () => sys?.close());
 
-type NRow = { n: number };
 type CountedLine = { skuId: string; lot?: string; qty: number };
 
 /** Backends of this test's database waiting for a lock. */
-async function lockWaiters(): Promise<number> {
-  const r = await sqlOne<NRow>(
-    sys.rt.orm.em.fork(),
-    `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
-  );
-  return r!.n;
-}
+const lockWaiters = () =>
+  count(sys, `select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
 
 /**
  * Opens a count of `bin`, then holds `receipt` uncommitted, submits `lines` meanwhile, and commits the receipt once the
@@ -67,11 +62,8 @@ async function countDuringReceipt(bin: string, receipt: PostMovementCmd, lines: 
   await received;
   const before = await lockWaiters();
   const counting = http('POST', `${sys.url}/v1/counts/${taskId}/submit`, { token: user.token, body: { lines } });
-  let waited = false;
-  for (let i = 0; i < 200 && !waited; i++) {
-    waited = (await lockWaiters()) > before;
-    if (!waited) await new Promise((r) => setTimeout(r, 25));
-  }
+  // Released either way, so a count that never waits fails below instead of leaving the receipt open.
+  const waited = await waitFor(async () => (await lockWaiters()) > before, 'the count to wait', 5_000).catch(() => false);
   release();
   await receiving;
   const submitted = await counting;
@@ -97,12 +89,8 @@ async function onHand(bin: string, skuId: string): Promise<number> {
   return r!.on_hand;
 }
 
-async function adjustments(taskId: string): Promise<number> {
-  const r = await sqlOne<NRow>(sys.rt.orm.em.fork(), `select count(*)::int as n from stock_movement where type = 'count' and ref_id = ?`, [
-    taskId,
-  ]);
-  return r!.n;
-}
+const adjustments = (taskId: string) =>
+  count(sys, `select count(*) as n from stock_movement where type = 'count' and ref_id = ?`, [taskId]);
 
 describe('count against an uncommitted receipt into the bin', () => {
   it('into an emptied bin: waits for the receipt and counts it once', async () => {

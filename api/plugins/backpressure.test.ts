@@ -66,31 +66,3 @@ describe('TurnClock', () => {
     }
   });
 });
-
-describe('TurnClock, not started', () => {
-  it('reads no clock until start(), and counts the turn from the start', async () => {
-    let reads = 0;
-    const clock = new TurnClock(
-      5,
-      () => {
-        reads++;
-        return cpuMs();
-      },
-      false,
-    );
-    try {
-      await new Promise((r) => setTimeout(r, 30));
-      // One reading in the constructor, none from a tick.
-      expect(reads).toBe(1);
-      clock.start();
-      expect(clock.heldMs()).toBeLessThan(20);
-      await new Promise((r) => setTimeout(r, 30));
-      expect(reads).toBeGreaterThan(2);
-    } finally {
-      clock.stop();
-    }
-    const after = reads;
-    await new Promise((r) => setTimeout(r, 30));
-    expect(reads).toBe(after);
-  });
-});

@@ -9,7 +9,6 @@ import { PROBLEM_BASE, sendProblem } from '../problem.js';
 import { AdmissionLimit } from './admission-limit.js';
 import { metricsRegistry } from './metrics.js';
 import { RetryAfter } from './retry-after.js';
-import { WhileUsed } from './while-used.js';
 
 const BACKLOG_EVERY_MS = 500;
 /**
@@ -20,13 +19,6 @@ const BACKLOG_MS_PER_ROW = 0.05;
 const LOOP_WINDOW_MS = 50;
 /** How often the turn clock (`loopTurn`) reads the time from the loop's timers phase, ms. */
 const TURN_TICK_MS = 5;
-/**
- * The turn clock, the loop-delay windows and the backlog reader run while intake requests arrive and stop this long
- * after the last one (WhileUsed): longer than the backlog refusal's Retry-After (5 s), so storefronts coming back
- * find them running. After a quiet spell the first requests meet a turn and delay measured from zero and the backlog
- * as last read, with a fresh read on its way; the in-flight, limit and queue gates need none of them.
- */
-const DETECTORS_IDLE_MS = 10_000;
 export type ReadBacklogRow = { n: number };
 /**
  * Why an intake request was answered 503. All but the last two are early refusals (nothing read, nothing stored); the
@@ -124,7 +116,7 @@ new Gauge({
 });
 new Gauge({
   name: 'intake_backlog',
-  help: "Storefront deliveries stored and not yet imported (status 'received'), as the gate last read it (capped at INTAKE_MAX_BACKLOG; read while intake requests arrive)",
+  help: "Storefront deliveries stored and not yet imported (status 'received'), as the gate last read it (capped at INTAKE_MAX_BACKLOG)",
   registers: [metricsRegistry],
   collect() {
     this.set(Math.max(0, ...[...gates.values()].map((g) => g.backlog())));
@@ -141,8 +133,8 @@ new Gauge({
  * deep backlog is read less often (50k rows: every 2.5 s), which a gate on tens of thousands of waiting imports can
  * afford, and a short one every half second as before.
  */
-const backlogs = new WeakMap<Orm, { n: number; users: number; use: () => void; stop: () => void }>();
-function backlogReader(app: FastifyInstance, limit: number): { n: number; use: () => void } {
+const backlogs = new WeakMap<Orm, { n: number; users: number; stop: () => void }>();
+function backlogReader(app: FastifyInstance, limit: number): { n: number } {
   const orm = app.orm;
   let r = backlogs.get(orm);
   if (!r) {
@@ -164,19 +156,10 @@ function backlogReader(app: FastifyInstance, limit: number): { n: number; use: (
         .catch((err: unknown) => app.log.warn({ err }, 'intake backlog not read'))
         .finally(() => (reading = false));
     };
-    let timer: NodeJS.Timeout | undefined;
-    const running = new WhileUsed(
-      DETECTORS_IDLE_MS,
-      () => {
-        // Read at once when intake resumes, however deep the last reading was.
-        nextAt = 0;
-        read();
-        timer = setInterval(read, BACKLOG_EVERY_MS).unref();
-      },
-      () => clearInterval(timer),
-    );
-    r = { n: 0, users: 0, use: () => running.use(), stop: () => running.close() };
+    const timer = setInterval(read, BACKLOG_EVERY_MS).unref();
+    r = { n: 0, users: 0, stop: () => clearInterval(timer) };
     backlogs.set(orm, r);
+    read();
   }
   r.users++;
   const reader = r;
@@ -197,16 +180,16 @@ function backlogReader(app: FastifyInstance, limit: number): { n: number; use: (
  * they are about to. A gate that sheds only on delay holds the delay at its threshold, and every answer, a 503
  * included, waits that long; one that also sheds on utilization near 1 keeps the queue short in the first place.
  */
-let loop: { ms: number; busy: number; users: number; use: () => void; stop: () => void } | undefined;
-function loopDelay(app: FastifyInstance): { ms: number; busy: number; use: () => void } {
+let loop: { ms: number; busy: number; users: number; stop: () => void } | undefined;
+function loopDelay(app: FastifyInstance): { ms: number; busy: number } {
   if (!loop) {
     const h = monitorEventLoopDelay({ resolution: 10 });
+    h.enable();
     const windows = [0, 0, 0, 0];
     const busy = [0, 0];
     let i = 0;
     let elu: EventLoopUtilization = performance.eventLoopUtilization();
-    let timer: NodeJS.Timeout | undefined;
-    const window = () => {
+    const timer = setInterval(() => {
       windows[i % windows.length] = h.max / 1e6;
       const now = performance.eventLoopUtilization();
       busy[i % busy.length] = performance.eventLoopUtilization(now, elu).utilization;
@@ -215,26 +198,16 @@ function loopDelay(app: FastifyInstance): { ms: number; busy: number; use: () =>
       h.reset();
       loop!.ms = Math.min(...windows);
       loop!.busy = (busy[0]! + busy[1]!) / 2;
-    };
-    const running = new WhileUsed(
-      DETECTORS_IDLE_MS,
-      () => {
-        // A loop that was idle is not behind: the windows start from nothing.
-        windows.fill(0);
-        busy.fill(0);
-        loop!.ms = 0;
-        loop!.busy = 0;
-        h.reset();
-        h.enable();
-        elu = performance.eventLoopUtilization();
-        timer = setInterval(window, LOOP_WINDOW_MS).unref();
-      },
-      () => {
+    }, LOOP_WINDOW_MS).unref();
+    loop = {
+      ms: 0,
+      busy: 0,
+      users: 0,
+      stop: () => {
         clearInterval(timer);
         h.disable();
       },
-    );
-    loop = { ms: 0, busy: 0, users: 0, use: () => running.use(), stop: () => running.close() };
+    };
   }
   loop.users++;
   const l = loop;
@@ -260,27 +233,19 @@ export class TurnClock {
   /** The last CPU reading in this turn: when (wall clock), and the CPU held then. */
   private readAt = -Infinity;
   private cpuHeld = 0;
-  private timer: NodeJS.Timeout | undefined;
-  /** `cpu`: this process's CPU time, ms (a test counts its reads); `started`: ticking from now (else from start()). */
+  private readonly timer: NodeJS.Timeout;
+  /** `cpu`: this process's CPU time, ms (a test counts its reads). */
   constructor(
-    private readonly tickMs = TURN_TICK_MS,
+    tickMs = TURN_TICK_MS,
     private readonly cpu: () => number = cpuMs,
-    started = true,
   ) {
     this.cpuAt = cpu();
-    if (started) this.start();
-  }
-  /** Starts ticking (a turn counted from now); nothing when it already ticks. */
-  start(): void {
-    if (this.timer) return;
-    const stamp = () => {
+    this.timer = setInterval(() => {
       this.at = performance.now();
       this.cpuAt = this.cpu();
       this.readAt = -Infinity;
       this.cpuHeld = 0;
-    };
-    stamp();
-    this.timer = setInterval(stamp, this.tickMs).unref();
+    }, tickMs).unref();
   }
   /**
    * How long the loop has been held since it last ran its timers phase, ms, counting only time this process spent on
@@ -307,7 +272,6 @@ export class TurnClock {
   }
   stop(): void {
     clearInterval(this.timer);
-    this.timer = undefined;
   }
 }
 /** CPU time of this process (every thread: the loop, GC helpers, the libuv pool), ms. */
@@ -315,29 +279,18 @@ function cpuMs(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 }
-let turn: { clock: TurnClock; running: WhileUsed; users: number } | undefined;
-function loopTurn(app: FastifyInstance): { clock: TurnClock; use: () => void } {
-  if (!turn) {
-    const clock = new TurnClock(TURN_TICK_MS, cpuMs, false);
-    turn = {
-      clock,
-      running: new WhileUsed(
-        DETECTORS_IDLE_MS,
-        () => clock.start(),
-        () => clock.stop(),
-      ),
-      users: 0,
-    };
-  }
+let turn: { clock: TurnClock; users: number } | undefined;
+function loopTurn(app: FastifyInstance): TurnClock {
+  turn ??= { clock: new TurnClock(), users: 0 };
   turn.users++;
   const t = turn;
   app.addHook('onClose', async () => {
     if (--t.users === 0) {
-      t.running.close();
+      t.clock.stop();
       if (turn === t) turn = undefined;
     }
   });
-  return { clock: t.clock, use: () => t.running.use() };
+  return t.clock;
 }
 
 /**
@@ -409,9 +362,8 @@ export function intakeBackpressure(
   const retryAfterS = () => retryAfter.seconds();
   const backlog = backlogReader(app, c.INTAKE_MAX_BACKLOG);
   const lag = loopDelay(app);
-  // The turn clock's 5 ms interval runs only where the turn gate is on (and then only while intake requests arrive).
-  const turnGate = c.INTAKE_MAX_TURN_MS > 0 ? loopTurn(app) : undefined;
-  const clock = turnGate?.clock;
+  // The turn clock's 5 ms interval runs only where the turn gate is on.
+  const clock = c.INTAKE_MAX_TURN_MS > 0 ? loopTurn(app) : undefined;
   gates.set(o.route, {
     inflight: () => inflight,
     limit: () => admission?.limit() ?? c.INTAKE_MAX_INFLIGHT,
@@ -443,9 +395,6 @@ export function intakeBackpressure(
 
   /** Why this process should refuse intake right now, from in-memory state only; undefined when it has room. */
   const over = (): [ShedReason, number, string] | undefined => {
-    backlog.use();
-    lag.use();
-    turnGate?.use();
     if (inflight >= c.INTAKE_MAX_INFLIGHT) return ['inflight', retryAfterS(), `${inflight} intake requests in flight on this node`];
     const held = clock?.heldMs(c.INTAKE_MAX_TURN_MS) ?? 0;
     if (clock && held >= c.INTAKE_MAX_TURN_MS)

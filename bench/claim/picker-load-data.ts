@@ -92,9 +92,9 @@ export async function preparePickerLoad(
   // The planner's statistics of what was just written: autovacuum would gather them within a minute on a live server
   // (on a shared server that runs with autovacuum off they would never come, and the floor's statements plan blind).
   // Only tables that hold rows: the floor fills the tote and label tables as it picks, and one analyzed empty on such a
-  // server stays empty to the planner for the whole run, so every tote lookup of a confirm read all the totes (six
-  // times a scan, 1,000+ rows by the end). Never analyzed, the planner assumes a table of some pages and looks totes up
-  // by key, as it does on a live server once autovacuum has seen the first fifty.
+  // server stays empty to the planner for the whole run, so each of a confirm's six tote lookups read every tote
+  // (1,000+ rows by the end). Never analyzed, the planner assumes a table of some pages and looks totes up by key, as
+  // it does on a live server once autovacuum has seen the first fifty.
   const filled: string[] = [];
   for (const table of ANALYZED)
     if ((await sqlOne<CountRow>(orm.em.fork(), `select count(*)::int as n from (select 1 from ${table} limit 1) x`))!.n) filled.push(table);

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { reserve } from '../inventory/ledger.service.js';
 import type { Clock } from '../shared/clock.js';
 import { sql, sqlOne } from '../shared/sql.js';
-import { ALLOCATION_ORDER_SQL, minExpiryDate } from './allocation.js';
+import { ALLOCATION_ORDER_SQL, minExpiryDate, warehouseAllocationLock } from './allocation.js';
 import { logOrder, type LogEntry } from './order-log.js';
 import { moveOrder } from './order-status.js';
 import type { SalesOrderRow } from './entities/sales-order.entity.js';
@@ -42,6 +42,10 @@ export async function allocateOrder(
   if (!o) return { orderId, status: 'unknown', allocatedQty: 0, shortQty: 0, skipped: 'not found or locked' };
   if (o.status !== 'pending' && o.status !== 'backordered')
     return { orderId, status: o.status, allocatedQty: 0, shortQty: 0, skipped: `status ${o.status}` };
+  // Never beside a batch of this warehouse (allocateOrdersBatch): the batch locks its balances in plan order and this
+  // line by line, so the two deadlocked whenever they met on two balances, often enough that a batch gave up after
+  // five tries. Shared, so single orders still allocate side by side. Taken before any balance is locked.
+  await sql(tx, `select pg_advisory_xact_lock_shared(${warehouseAllocationLock('?::text')})`, [o.warehouse_id]);
   const lines = await sql<AllocateOrderRow>(
     tx,
     `select l.id, l.line_no, l.sku_id, s.code as sku_code, l.qty, l.allocated_qty from order_line l join sku s on s.id = l.sku_id

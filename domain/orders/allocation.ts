@@ -30,3 +30,9 @@ export function minExpiryDate(now: Date, minShelfLifeDays: number | null | undef
 
 /** SQL ORDER BY matching byAllocationPriority (for the backorder queue). */
 export const ALLOCATION_ORDER_SQL = 'priority_rank, promise_date nulls last, created_at, id';
+
+/**
+ * The advisory lock of a warehouse's allocations (`warehouse`: an SQL text expression of its id): taken exclusive by a
+ * batch (allocateOrdersBatch), shared by a single order (allocateOrder).
+ */
+export const warehouseAllocationLock = (warehouse: string) => `hashtext('batch-allocation:' || ${warehouse})`;

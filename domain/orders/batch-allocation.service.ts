@@ -5,7 +5,7 @@ import { ALLOCATABLE_LOCATION_TYPES } from '../inventory/ledger.service.js';
 import type { Clock } from '../shared/clock.js';
 import { sql, sqlPrepared } from '../shared/sql.js';
 import type { AllocationOutcome } from './allocation.service.js';
-import { minExpiryDate } from './allocation.js';
+import { minExpiryDate, warehouseAllocationLock } from './allocation.js';
 import { BATCH_ALLOCATE_SQL, type BatchAllocateRow, type TakenReservation } from './batch-allocation.sql.js';
 import { logOrderEntries, type LogEntry } from './order-log.js';
 import { moveOrders } from './order-status.js';
@@ -56,7 +56,8 @@ export async function allocateOrdersBatch(
   }
   // Batches of one warehouse allocate one after the other: two batches raising the same balances in different
   // orders would deadlock (an UPDATE … FROM locks in plan order). Held to commit, so it is taken last in a batch.
-  await sql(tx, `select pg_advisory_xact_lock(hashtext('batch-allocation:' || w)) from unnest(?::text[]) as w order by w`, [
+  // Single-order allocations take it shared (allocateOrder): none runs beside a batch of its warehouse.
+  await sql(tx, `select pg_advisory_xact_lock(${warehouseAllocationLock('w')}) from unnest(?::text[]) as w order by w`, [
     `{${[...warehouseIds].sort().join(',')}}`,
   ]);
   // The statement applies one min-expiry to all its orders, so orders are planned in groups of equal rule

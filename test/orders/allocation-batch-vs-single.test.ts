@@ -9,7 +9,8 @@ import { mulberry32 } from '../../domain/shared/rng.js';
 import { sql, sqlOne } from '../../domain/shared/sql.js';
 import { withTx } from '../../platform/db.js';
 import { makeLocation, makeSku } from '../inventory/fixtures.js';
-import type { CountRow, IdRow } from '../../domain/shared/rows.js';
+import type { IdRow } from '../../domain/shared/rows.js';
+import { count } from './helpers.js';
 
 type OverRow = { sku_id: string; reserved: number; on_hand: number };
 
@@ -98,12 +99,12 @@ describe('batch and single-order allocation at once', () => {
 
     expect(errors).toEqual([]);
     // Every order was allocated by one side or the other, in full (the stock covers the demand).
-    const open = await sqlOne<CountRow>(
-      sys.rt.orm.em.fork(),
-      `select count(*)::int as n from order_line l join sales_order o on o.id = l.order_id
+    const open = await count(
+      sys,
+      `select count(*) as n from order_line l join sales_order o on o.id = l.order_id
       where o.external_id like 'RACE-%' and l.allocated_qty <> l.qty`,
     );
-    expect(open!.n).toBe(0);
+    expect(open).toBe(0);
     const over = await sql<OverRow>(
       sys.rt.orm.em.fork(),
       'select sku_id, reserved, on_hand from stock_balance where warehouse_id = ? and reserved > on_hand',

@@ -96,7 +96,7 @@ export const envSchema = z
     INTAKE_MAX_STALL_MS: z.coerce.number().int().min(0).default(0),
     /** An accepted webhook not confirmed stored within this long is answered 503 anyway (the storefront's retry is deduplicated). */
     INTAKE_ACK_DEADLINE_MS: z.coerce.number().int().min(50).default(1000),
-    /** Concurrent multi-row inserts of the webhook edge's group commit (each batch is one insert of whatever waited). */
+    /** Concurrent multi-row inserts of the webhook edge's group commit (each batch is one insert of whatever waited); all but one stand by until the inserts in flight are stuck. */
     INTAKE_WRITERS: z.coerce.number().int().min(1).max(16).default(2),
     /** AES-256-GCM key (base64 of 32 bytes) for secrets at rest, e.g. storefront webhook secrets. */
     SECRETS_KEY: z

@@ -226,4 +226,59 @@ describe('GroupCommit', () => {
     await Promise.all([a, b]);
     expect(gc.stalledMs).toBe(0);
   });
+
+  it('with standbyMs, keeps the second writer for when the first is stuck: what arrives meanwhile waits for one batch', async () => {
+    const batches: number[][] = [];
+    const releases: (() => void)[] = [];
+    const gc = new GroupCommit<number, number>(
+      async (items) => {
+        batches.push(items);
+        await new Promise<void>((r) => releases.push(r));
+        return items;
+      },
+      { concurrency: 2, standbyMs: 60, maxBatch: 4 },
+    );
+    const first = gc.submit(0);
+    await new Promise((r) => setTimeout(r, 0));
+    const waiting = [1, 2].map((i) => gc.submit(i));
+    await new Promise((r) => setTimeout(r, 10));
+    // Without standbyMs the second writer would have taken [1, 2] already.
+    expect(batches).toEqual([[0]]);
+    releases.shift()!();
+    await first;
+    await new Promise((r) => setTimeout(r, 0));
+    expect(batches).toEqual([[0], [1, 2]]);
+
+    // The first writer stuck past standbyMs: the next arrival starts the second one.
+    const stuck = [3, 4].map((i) => gc.submit(i));
+    await new Promise((r) => setTimeout(r, 80));
+    const late = gc.submit(5);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(batches).toEqual([[0], [1, 2], [3, 4, 5]]);
+    while (releases.length) releases.shift()!();
+    expect(await Promise.all([...waiting, ...stuck, late])).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('with standbyMs, starts the second writer at once when a full batch waits', async () => {
+    const batches: number[][] = [];
+    const releases: (() => void)[] = [];
+    const gc = new GroupCommit<number, number>(
+      async (items) => {
+        batches.push(items);
+        await new Promise<void>((r) => releases.push(r));
+        return items;
+      },
+      { concurrency: 2, standbyMs: 10_000, maxBatch: 3 },
+    );
+    const first = gc.submit(0);
+    await new Promise((r) => setTimeout(r, 0));
+    const two = [1, 2].map((i) => gc.submit(i));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(batches).toEqual([[0]]);
+    const third = gc.submit(3);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(batches).toEqual([[0], [1, 2, 3]]);
+    while (releases.length) releases.shift()!();
+    expect(await Promise.all([first, ...two, third])).toEqual([0, 1, 2, 3]);
+  });
 });

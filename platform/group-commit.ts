@@ -22,6 +22,12 @@
  * written: `written` false); one in a batch being written is let go (`written` 'maybe': the batch may still commit).
  * One timer for all, where a timer and a Promise.race per item cost each caller a timer, a race and three promises.
  *
+ * With `standbyMs`, the writers beyond the first are standbys: one starts only when a full batch (`maxBatch`) waits, or
+ * when the oldest waiting item has waited `standbyMs` with no batch started (every writer in flight stuck), checked
+ * as items arrive and at each deadline sweep. Otherwise whatever arrives during a write waits for that writer and goes
+ * in its next batch: the batches are as large as the arrival rate × the write time, not half that, so a webhook
+ * edge sends half the statements and commits for the same deliveries. Without it every free writer starts at once.
+ *
  * With `settleSlice`, a written batch's callers are resumed at most that many per loop turn (the rest after a
  * setImmediate each), while the writer goes on with the next batch. Resuming 500 callers at once runs all their
  * continuations (an HTTP answer each, say) in one stretch of the event loop, and everything else waits behind it:
@@ -54,17 +60,37 @@ export class GroupCommit<I, O> {
   private readonly concurrency: number;
   private readonly spreadBy: ((item: I) => string) | undefined;
   private readonly settleSlice: number;
+  private readonly standbyMs: number | undefined;
 
   constructor(
     private readonly write: (items: I[]) => Promise<O[]>,
-    opts: { maxBatch?: number; concurrency?: number; spreadBy?: (item: I) => string; deadlineMs?: number; settleSlice?: number } = {},
+    opts: {
+      maxBatch?: number;
+      concurrency?: number;
+      spreadBy?: (item: I) => string;
+      deadlineMs?: number;
+      settleSlice?: number;
+      standbyMs?: number;
+    } = {},
   ) {
     this.settleSlice = opts.settleSlice ?? Infinity;
+    this.standbyMs = opts.standbyMs;
     this.maxBatch = opts.maxBatch ?? 500;
     this.concurrency = opts.concurrency ?? 1;
     this.spreadBy = opts.spreadBy;
     const deadline = opts.deadlineMs;
-    if (deadline) this.sweeper = setInterval(() => this.expire(deadline), Math.max(1, deadline / 20)).unref();
+    if (deadline)
+      this.sweeper = setInterval(() => {
+        this.expire(deadline);
+        if (this.wantsWriter()) this.startWriter();
+      }, Math.max(1, deadline / 20)).unref();
+  }
+
+  /** Whether another writer should start now (see `standbyMs` in the class comment). */
+  private wantsWriter(): boolean {
+    if (!this.waiting.length || this.writers.size >= this.concurrency) return false;
+    if (this.standbyMs === undefined || this.writers.size === 0) return true;
+    return this.waiting.length >= this.maxBatch || this.stalledMs >= this.standbyMs;
   }
 
   /** Rejects every item submitted more than `ms` ago with GroupCommitExpired (see the class comment). */
@@ -86,7 +112,7 @@ export class GroupCommit<I, O> {
     if (this.closed) return Promise.reject(new Error('group commit is closed'));
     return new Promise<O>((resolve, reject) => {
       this.waiting.push({ item, at: performance.now(), resolve, reject });
-      if (this.writers.size < this.concurrency) this.startWriter();
+      if (this.wantsWriter()) this.startWriter();
     });
   }
 
@@ -144,9 +170,9 @@ export class GroupCommit<I, O> {
       const { batch, keys } = this.take();
       // Everything waiting belongs to keys in flight: the writers of those take it when they are done.
       if (!batch.length) break;
-      if (this.waiting.length && this.writers.size < this.concurrency) this.startWriter();
       const at = performance.now();
       this.lastStart = at;
+      if (this.wantsWriter()) this.startWriter();
       this.starts.push({ at, waitMs: at - batch[0]!.at });
       if (this.starts.length > 1000) this.starts.splice(0, 500);
       this.writing += batch.length;

@@ -27,6 +27,12 @@ const CACHE_MS = 5_000;
 const IMPORT_JOB_EVERY_MS = 50;
 /** Stored deliveries answered per loop turn (GroupCommit settleSlice): at ~100 µs an answer, about 5 ms of loop. */
 const SETTLE_SLICE = 50;
+/**
+ * The second writer stands by until deliveries have waited this long with no insert started (the first one stuck):
+ * otherwise it would start beside the first at every arrival, and the same deliveries would go in twice as many
+ * inserts and commits (at 2,000/s on the bench machine: 10 % more API CPU and 19 % more Postgres CPU than one writer).
+ */
+const STANDBY_WRITER_MS = 10;
 export const ackView = z.object({
   ok: z.boolean(),
   duplicate: z.boolean().optional(),
@@ -74,15 +80,24 @@ export async function webhookRoutes(fastify: FastifyInstance) {
     app.config.orders.intakeBatchSize,
     IMPORT_JOB_EVERY_MS,
   );
+  // One fork for every insert: they are raw SQL outside any transaction, so nothing enters its identity map, and a
+  // fork per batch was 4 % of the loop's busy time at 2,000 webhooks/s.
+  const writerEm = app.orm.em.fork();
   const deliveries = new GroupCommit<DeliveryToStore, StoredDelivery>(
     async (batch) => {
-      const stored = await recordDeliveries(app.orm.em.fork(), batch);
+      const stored = await recordDeliveries(writerEm, batch);
       jobs.stored(stored.filter((d) => d.inserted).map((d) => d.id));
       return stored;
     },
     // A delivery not stored within the ack deadline is answered 503 (one sweep for all, see GroupCommit.expire).
     // Answers go out SETTLE_SLICE per loop turn, so a full batch does not hold arrivals (refusals included) behind it.
-    { maxBatch: 500, concurrency: app.config.INTAKE_WRITERS, deadlineMs: app.config.INTAKE_ACK_DEADLINE_MS, settleSlice: SETTLE_SLICE },
+    {
+      maxBatch: 500,
+      concurrency: app.config.INTAKE_WRITERS,
+      standbyMs: STANDBY_WRITER_MS,
+      deadlineMs: app.config.INTAKE_ACK_DEADLINE_MS,
+      settleSlice: SETTLE_SLICE,
+    },
   );
   app.addHook('onClose', async () => {
     await deliveries.close();

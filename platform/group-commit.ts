@@ -80,10 +80,13 @@ export class GroupCommit<I, O> {
     this.spreadBy = opts.spreadBy;
     const deadline = opts.deadlineMs;
     if (deadline)
-      this.sweeper = setInterval(() => {
-        this.expire(deadline);
-        if (this.wantsWriter()) this.startWriter();
-      }, Math.max(1, deadline / 20)).unref();
+      this.sweeper = setInterval(
+        () => {
+          this.expire(deadline);
+          if (this.wantsWriter()) this.startWriter();
+        },
+        Math.max(1, deadline / 20),
+      ).unref();
   }
 
   /** Whether another writer should start now (see `standbyMs` in the class comment). */

@@ -22,11 +22,12 @@
  * written: `written` false); one in a batch being written is let go (`written` 'maybe': the batch may still commit).
  * One timer for all, where a timer and a Promise.race per item cost each caller a timer, a race and three promises.
  *
- * With `standbyMs`, the writers beyond the first are standbys: one starts only when a full batch (`maxBatch`) waits, or
- * when the oldest waiting item has waited `standbyMs` with no batch started (every writer in flight stuck), checked
- * as items arrive and at each deadline sweep. Otherwise whatever arrives during a write waits for that writer and goes
- * in its next batch: the batches are as large as the arrival rate × the write time, not half that, so a webhook
- * edge sends half the statements and commits for the same deliveries. Without it every free writer starts at once.
+ * With `standbyMs`, the writers beyond the first `eagerWriters` (default 1) are standbys: one starts only when a full
+ * batch (`maxBatch`) waits, or when the oldest waiting item has waited `standbyMs` with no batch started (every writer
+ * in flight stuck), checked as items arrive and by one timer while items wait. Otherwise whatever arrives during a
+ * write waits for a writer in flight and goes in its next batch: batches as large as the arrival rate × the write
+ * time, not split over every free writer, so the same items cost fewer statements and commits (the webhook edge:
+ * half). Without it every free writer starts at once.
  *
  * With `settleSlice`, a written batch's callers are resumed at most that many per loop turn (the rest after a
  * setImmediate each), while the writer goes on with the next batch. Resuming 500 callers at once runs all their
@@ -61,6 +62,8 @@ export class GroupCommit<I, O> {
   private readonly spreadBy: ((item: I) => string) | undefined;
   private readonly settleSlice: number;
   private readonly standbyMs: number | undefined;
+  private readonly eagerWriters: number;
+  private standbyTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly write: (items: I[]) => Promise<O[]>,
@@ -71,28 +74,33 @@ export class GroupCommit<I, O> {
       deadlineMs?: number;
       settleSlice?: number;
       standbyMs?: number;
+      eagerWriters?: number;
     } = {},
   ) {
     this.settleSlice = opts.settleSlice ?? Infinity;
     this.standbyMs = opts.standbyMs;
+    this.eagerWriters = opts.eagerWriters ?? 1;
     this.maxBatch = opts.maxBatch ?? 500;
     this.concurrency = opts.concurrency ?? 1;
     this.spreadBy = opts.spreadBy;
     const deadline = opts.deadlineMs;
-    if (deadline)
-      this.sweeper = setInterval(
-        () => {
-          this.expire(deadline);
-          if (this.wantsWriter()) this.startWriter();
-        },
-        Math.max(1, deadline / 20),
-      ).unref();
+    if (deadline) this.sweeper = setInterval(() => this.expire(deadline), Math.max(1, deadline / 20)).unref();
+  }
+
+  /** Starts a writer if one is wanted now; else, while items wait with a standby free, checks again in standbyMs. */
+  private startOrStandBy(): void {
+    if (this.wantsWriter()) return this.startWriter();
+    if (this.standbyMs === undefined || this.standbyTimer || !this.waiting.length || this.writers.size >= this.concurrency) return;
+    this.standbyTimer = setTimeout(() => {
+      this.standbyTimer = undefined;
+      this.startOrStandBy();
+    }, this.standbyMs).unref();
   }
 
   /** Whether another writer should start now (see `standbyMs` in the class comment). */
   private wantsWriter(): boolean {
     if (!this.waiting.length || this.writers.size >= this.concurrency) return false;
-    if (this.standbyMs === undefined || this.writers.size === 0) return true;
+    if (this.standbyMs === undefined || this.writers.size < this.eagerWriters) return true;
     return this.waiting.length >= this.maxBatch || this.stalledMs >= this.standbyMs;
   }
 
@@ -115,7 +123,7 @@ export class GroupCommit<I, O> {
     if (this.closed) return Promise.reject(new Error('group commit is closed'));
     return new Promise<O>((resolve, reject) => {
       this.waiting.push({ item, at: performance.now(), resolve, reject });
-      if (this.wantsWriter()) this.startWriter();
+      this.startOrStandBy();
     });
   }
 
@@ -163,6 +171,7 @@ export class GroupCommit<I, O> {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.sweeper);
+    clearTimeout(this.standbyTimer);
     while (this.writers.size) await Promise.all(this.writers);
   }
 
@@ -175,7 +184,7 @@ export class GroupCommit<I, O> {
       if (!batch.length) break;
       const at = performance.now();
       this.lastStart = at;
-      if (this.wantsWriter()) this.startWriter();
+      this.startOrStandBy();
       this.starts.push({ at, waitMs: at - batch[0]!.at });
       if (this.starts.length > 1000) this.starts.splice(0, 500);
       this.writing += batch.length;
@@ -217,7 +226,9 @@ export class GroupCommit<I, O> {
     if (!this.spreadBy) return { batch: this.waiting.splice(0, this.maxBatch), keys };
     const keyed = this.waiting.map((w) => ({ w, k: this.spreadBy!(w.item) }));
     const open = keyed.filter((x) => !this.busy.has(x.k)).length;
-    const share = Math.ceil(open / Math.max(1, this.concurrency - this.batches));
+    // Shared among the writers that start freely (with standbys, the eager ones): a standby's share is left waiting.
+    const slots = this.standbyMs === undefined ? this.concurrency : this.eagerWriters;
+    const share = Math.ceil(open / Math.max(1, slots - this.batches));
     const batch: Entry<I, O>[] = [];
     const rest: Entry<I, O>[] = [];
     for (const { w, k } of keyed) {

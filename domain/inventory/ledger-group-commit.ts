@@ -22,6 +22,14 @@ export type LedgerBatchRow = { r: LedgerBatchItem[] };
 
 /** Batches in flight at once per ORM: a batch stuck behind a long lock does not stop the others. */
 const CONCURRENCY = 4;
+/**
+ * Of those, the ones that start as soon as calls wait; the other two stand by until calls have waited STANDBY_MS with no
+ * batch started. Four batches started freely split 16 closed-loop clients' calls into batches of about three: at
+ * 0.30 statements a move, 3,172 moves/s; with two eager and two standing by, 0.13 statements a move and 3,707/s on the
+ * same 2-core machine (bench/ledger/profile.ts, pgbench -N 6,747–6,787 tps in the same runs; one eager: 3,117/s).
+ */
+const EAGER = 2;
+const STANDBY_MS = 10;
 const MAX_BATCH = 100;
 const ATTEMPTS = 5;
 
@@ -78,6 +86,8 @@ export async function groupCommit<T>(em: EntityManager, fn: LedgerFn, arg: Recor
       (g = new GroupCommit((items) => writeBatch(base, items), {
         maxBatch: MAX_BATCH,
         concurrency: CONCURRENCY,
+        eagerWriters: EAGER,
+        standbyMs: STANDBY_MS,
         spreadBy: itemKey,
       })),
     );

@@ -36,6 +36,7 @@ import { Migration20261130200103_barcode_qty_each } from './Migration20261130200
 import { Migration20261130051201_ledger_move_validates } from './Migration20261130051201_ledger_move_validates.js';
 import { Migration20261130163003_user_state_notify } from './Migration20261130163003_user_state_notify.js';
 import { Migration20261201010201_task_update_hot } from './Migration20261201010201_task_update_hot.js';
+import { Migration20261202151501_reserve_shortage_figure } from './Migration20261202151501_reserve_shortage_figure.js';
 
 /** Every migration, in order. Add new ones at the end (the only way the schema changes). */
 export const migrationsList: MigrationObject[] = [
@@ -76,4 +77,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130193001_pick_confirm_refused', class: Migration20261130193001_pick_confirm_refused },
   { name: 'Migration20261130200103_barcode_qty_each', class: Migration20261130200103_barcode_qty_each },
   { name: 'Migration20261201010201_task_update_hot', class: Migration20261201010201_task_update_hot },
+  { name: 'Migration20261202151501_reserve_shortage_figure', class: Migration20261202151501_reserve_shortage_figure },
 ];

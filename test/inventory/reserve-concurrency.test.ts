@@ -55,4 +55,35 @@ describe('concurrent reservations over HTTP', () => {
     const avail = await http('GET', `${sys.url}/v1/stock/by-sku?warehouseId=${sys.wh1}&skuId=${sku.id}`, { token: picker.token });
     expect(avail.body.items[0]).toMatchObject({ onHand: 50, reserved: 50, available: 0 });
   });
+
+  it('a reservation refused for want of stock says how much there is (what the short plan found), and reserves nothing', async () => {
+    const em = sys.rt.orm.em.fork();
+    const sku = await makeSku(em);
+    const locs = [await makeLocation(em, sys.wh1), await makeLocation(em, sys.wh1, { type: 'reserve' })];
+    for (const [i, qty] of [4, 3].entries()) {
+      const r = await http('POST', `${sys.url}/v1/stock/movements`, {
+        token: picker.token,
+        body: { warehouseId: sys.wh1, type: 'receipt', reasonCode: 'initial-stock', skuId: sku.id, qty, to: { locationId: locs[i]!.id } },
+      });
+      expect(r.status, r.text).toBe(201);
+    }
+    const one = await http('POST', `${sys.url}/v1/stock/reservations`, {
+      token: picker.token,
+      body: { warehouseId: sys.wh1, skuId: sku.id, qty: 2, refType: 'order_line', refId: 'short-1' },
+    });
+    expect(one.status, one.text).toBe(201);
+    const short = await http('POST', `${sys.url}/v1/stock/reservations`, {
+      token: picker.token,
+      body: { warehouseId: sys.wh1, skuId: sku.id, qty: 9, refType: 'order_line', refId: 'short-2' },
+    });
+    expect(short.status, short.text).toBe(409);
+    expect(short.body).toMatchObject({ available: 5, requested: 9 });
+    expect(short.body.detail).toContain('has 5 available, 9 requested');
+    const totals = await sqlOne<Pick<StockBalanceRow, 'reserved'>>(
+      em,
+      'select sum(reserved)::int as reserved from stock_balance where sku_id = ?',
+      [sku.id],
+    );
+    expect(totals!.reserved).toBe(2);
+  });
 });

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { GroupCommit, GroupCommitExpired } from './group-commit.js';
 
+/** A group commit whose every write waits until the test calls its release (in order); `batches` records what each took. */
+function heldWrites(opts: ConstructorParameters<typeof GroupCommit<number, number>>[1]) {
+  const batches: number[][] = [];
+  const releases: (() => void)[] = [];
+  const gc = new GroupCommit<number, number>(async (items) => {
+    batches.push(items);
+    await new Promise<void>((r) => releases.push(r));
+    return items;
+  }, opts);
+  return { gc, batches, releases };
+}
+
 describe('GroupCommit', () => {
   it('writes the first item at once and everything submitted meanwhile in the next batch, each caller getting its own result', async () => {
     const batches: number[][] = [];
@@ -228,16 +240,7 @@ describe('GroupCommit', () => {
   });
 
   it('with standbyMs, keeps the second writer for when the first is stuck: what arrives meanwhile waits for one batch', async () => {
-    const batches: number[][] = [];
-    const releases: (() => void)[] = [];
-    const gc = new GroupCommit<number, number>(
-      async (items) => {
-        batches.push(items);
-        await new Promise<void>((r) => releases.push(r));
-        return items;
-      },
-      { concurrency: 2, standbyMs: 60, maxBatch: 4 },
-    );
+    const { gc, batches, releases } = heldWrites({ concurrency: 2, standbyMs: 60, maxBatch: 4 });
     const first = gc.submit(0);
     await new Promise((r) => setTimeout(r, 0));
     const waiting = [1, 2].map((i) => gc.submit(i));
@@ -260,16 +263,7 @@ describe('GroupCommit', () => {
   });
 
   it('with standbyMs, starts the second writer at once when a full batch waits', async () => {
-    const batches: number[][] = [];
-    const releases: (() => void)[] = [];
-    const gc = new GroupCommit<number, number>(
-      async (items) => {
-        batches.push(items);
-        await new Promise<void>((r) => releases.push(r));
-        return items;
-      },
-      { concurrency: 2, standbyMs: 10_000, maxBatch: 3 },
-    );
+    const { gc, batches, releases } = heldWrites({ concurrency: 2, standbyMs: 10_000, maxBatch: 3 });
     const first = gc.submit(0);
     await new Promise((r) => setTimeout(r, 0));
     const two = [1, 2].map((i) => gc.submit(i));

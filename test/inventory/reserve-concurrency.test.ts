@@ -15,19 +15,22 @@ beforeAll(async () => {
 });
 afterAll(async () => sys?.close());
 
+/** Receives stock through the API, as a receiver's handheld does. */
+async function receipt(skuId: string, locationId: string, qty: number): Promise<void> {
+  const r = await http('POST', `${sys.url}/v1/stock/movements`, {
+    token: picker.token,
+    body: { warehouseId: sys.wh1, type: 'receipt', reasonCode: 'initial-stock', skuId, qty, to: { locationId } },
+  });
+  expect(r.status, r.text).toBe(201);
+}
+
 describe('concurrent reservations over HTTP', () => {
   it('200 racing requests for 1 unit each against 50 available: exactly 50 succeed, 150 get 409 insufficient-stock', async () => {
     const em = sys.rt.orm.em.fork();
     const sku = await makeSku(em);
     // Stock spread over three locations so the allocator has to walk balances under contention.
     const locs = [await makeLocation(em, sys.wh1), await makeLocation(em, sys.wh1, { type: 'reserve' }), await makeLocation(em, sys.wh1)];
-    for (const [i, qty] of [20, 25, 5].entries()) {
-      const r = await http('POST', `${sys.url}/v1/stock/movements`, {
-        token: picker.token,
-        body: { warehouseId: sys.wh1, type: 'receipt', reasonCode: 'initial-stock', skuId: sku.id, qty, to: { locationId: locs[i]!.id } },
-      });
-      expect(r.status, r.text).toBe(201);
-    }
+    for (const [i, qty] of [20, 25, 5].entries()) await receipt(sku.id, locs[i]!.id, qty);
     const results = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
         http('POST', `${sys.url}/v1/stock/reservations`, {
@@ -60,13 +63,7 @@ describe('concurrent reservations over HTTP', () => {
     const em = sys.rt.orm.em.fork();
     const sku = await makeSku(em);
     const locs = [await makeLocation(em, sys.wh1), await makeLocation(em, sys.wh1, { type: 'reserve' })];
-    for (const [i, qty] of [4, 3].entries()) {
-      const r = await http('POST', `${sys.url}/v1/stock/movements`, {
-        token: picker.token,
-        body: { warehouseId: sys.wh1, type: 'receipt', reasonCode: 'initial-stock', skuId: sku.id, qty, to: { locationId: locs[i]!.id } },
-      });
-      expect(r.status, r.text).toBe(201);
-    }
+    for (const [i, qty] of [4, 3].entries()) await receipt(sku.id, locs[i]!.id, qty);
     const one = await http('POST', `${sys.url}/v1/stock/reservations`, {
       token: picker.token,
       body: { warehouseId: sys.wh1, skuId: sku.id, qty: 2, refType: 'order_line', refId: 'short-1' },

@@ -4,8 +4,8 @@ import { logOrders } from '../orders/order-log.js';
 import type { Clock } from '../shared/clock.js';
 import { Conflict, NotFound } from '../shared/errors.js';
 import { type Actor } from '../shared/roles.js';
-import { sql, sqlOne } from '../shared/sql.js';
-import { createTask } from '../tasks/task.service.js';
+import { sql, sqlOne, sqlPrepared } from '../shared/sql.js';
+import { createTasks } from '../tasks/task.service.js';
 import { loadPickGraph, sequenceStops } from './path.service.js';
 import { CARTS_CODE, floorLocation } from './floor-locations.js';
 import { planPickLists } from './wave-planner.js';
@@ -85,65 +85,69 @@ export async function releaseWave(em: EntityManager, actor: Actor | null, waveId
     : null;
   // The totes of this wave travel on CARTS: created now rather than by the first scan-confirm (one round trip less there).
   if (plans.length) await floorLocation(em, wave.warehouse_id, CARTS_CODE);
-  const taskIds: string[] = [];
-  for (const plan of plans) {
+  // Every list sequenced first, then all tasks and all their lines written in three prepared statements: two round
+  // trips per task, with every parameter inlined by em.execute, held the wave's orders locked 1.5 s for 2,400 orders.
+  const lists = plans.map((plan) => {
     const pl = plan.lineKeys.map((k) => byKey.get(k)!);
     const seq = sequenceStops(
       graph!,
       pl.map((l) => ({ locationCode: l.location_code })),
     );
-    const ordered = seq.order.map((i) => pl[i]!);
-    const first = ordered[0]!;
-    const task = await createTask(
-      em,
-      wave.warehouse_id,
-      {
-        type: 'pick',
-        priority: Math.min(1000, wave.priority + (plan.orderIds.some((o) => express.has(o)) ? 100 : 0)),
-        zoneId: plan.zoneId ?? undefined,
-        waveId,
-        orderId: plan.orderIds.length === 1 ? plan.orderIds[0] : undefined,
+    return { plan, seq, ordered: seq.order.map((i) => pl[i]!) };
+  });
+  const tasks = await createTasks(
+    em,
+    wave.warehouse_id,
+    lists.map(({ plan, seq, ordered }) => ({
+      type: 'pick' as const,
+      priority: Math.min(1000, wave.priority + (plan.orderIds.some((o) => express.has(o)) ? 100 : 0)),
+      zoneId: plan.zoneId ?? undefined,
+      waveId,
+      orderId: plan.orderIds.length === 1 ? plan.orderIds[0] : undefined,
+      orderIds: plan.orderIds,
+      qty: ordered.reduce((s, l) => s + l.qty, 0),
+      xMm: ordered[0]!.x_mm,
+      yMm: ordered[0]!.y_mm,
+      lineCount: ordered.length,
+      details: {
         orderIds: plan.orderIds,
-        qty: ordered.reduce((s, l) => s + l.qty, 0),
-        xMm: first.x_mm,
-        yMm: first.y_mm,
-        lineCount: ordered.length,
-        details: {
-          orderIds: plan.orderIds,
-          cartSlots: plan.orderIds.length,
-          pickMode: wave.pick_mode,
-          routeLengthMm: Math.round(seq.lengthMm),
-          routeMethod: seq.method,
-        },
+        cartSlots: plan.orderIds.length,
+        pickMode: wave.pick_mode,
+        routeLengthMm: Math.round(seq.lengthMm),
+        routeMethod: seq.method,
       },
-      actor?.id,
-    );
-    await sql(
+    })),
+    actor?.id,
+  );
+  if (tasks.length)
+    await sqlPrepared(
       em,
       `insert into task_line (task_id, warehouse_id, seq, order_id, order_line_id, reservation_id, sku_id, location_id, lot, expiry, qty, cart_slot)
-      select ?, ?, x.seq, x.order_id, x.order_line_id, x.reservation_id, x.sku_id, x.location_id, x.lot, x.expiry, x.qty, x.cart_slot
-      from jsonb_to_recordset(?::jsonb) as x(seq int, order_id uuid, order_line_id uuid, reservation_id uuid, sku_id uuid, location_id uuid, lot text, expiry date, qty int, cart_slot int)`,
+      select x.task_id, ?, x.seq, x.order_id, x.order_line_id, x.reservation_id, x.sku_id, x.location_id, x.lot, x.expiry, x.qty, x.cart_slot
+      from jsonb_to_recordset(?::jsonb) as x(task_id uuid, seq int, order_id uuid, order_line_id uuid, reservation_id uuid, sku_id uuid,
+        location_id uuid, lot text, expiry date, qty int, cart_slot int)`,
       [
-        task.id,
         wave.warehouse_id,
         JSON.stringify(
-          ordered.map((l, i) => ({
-            seq: i + 1,
-            order_id: l.order_id,
-            order_line_id: l.order_line_id,
-            reservation_id: l.reservation_id,
-            sku_id: l.sku_id,
-            location_id: l.location_id,
-            lot: l.lot,
-            expiry: l.expiry,
-            qty: l.qty,
-            cart_slot: plan.orderIds.indexOf(l.order_id) + 1,
-          })),
+          lists.flatMap(({ plan, ordered }, t) =>
+            ordered.map((l, i) => ({
+              task_id: tasks[t]!.id,
+              seq: i + 1,
+              order_id: l.order_id,
+              order_line_id: l.order_line_id,
+              reservation_id: l.reservation_id,
+              sku_id: l.sku_id,
+              location_id: l.location_id,
+              lot: l.lot,
+              expiry: l.expiry,
+              qty: l.qty,
+              cart_slot: plan.orderIds.indexOf(l.order_id) + 1,
+            })),
+          ),
         ),
       ],
     );
-    taskIds.push(task.id);
-  }
+  const taskIds = tasks.map((t) => t.id);
   await sql(em, `update wave_order set status = 'released' where wave_id = ? and status = 'planned'`, [waveId]);
   await moveOrders(em, live, 'released');
   await logOrders(em, live, {

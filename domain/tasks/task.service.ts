@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { emit } from '../events/outbox.js';
 import type { Clock } from '../shared/clock.js';
 import { Conflict, Forbidden, NotFound } from '../shared/errors.js';
 import { ROLES, canSeeWarehouse, type Actor } from '../shared/roles.js';
-import { sql, sqlOne, sqlPreparedOne } from '../shared/sql.js';
+import { sql, sqlOne, sqlPrepared, sqlPreparedOne } from '../shared/sql.js';
 import {
   LINE_VIEW_COLUMNS,
   TASK_COLUMNS,
@@ -38,59 +39,88 @@ export interface TaskEngineOptions {
 
 /** Creates a task in the pool (status open) and announces it. */
 export async function createTask(em: EntityManager, warehouseId: string, input: CreateTaskInput, actorId?: string): Promise<TaskRow> {
-  let x = input.xMm ?? null;
-  let y = input.yMm ?? null;
-  if (x === null && input.fromLocationId) {
-    const loc = await sqlOne<Pick<LocationRow, 'x_mm' | 'y_mm' | 'warehouse_id'>>(
+  return (await createTasks(em, warehouseId, [input], actorId))[0]!;
+}
+
+/**
+ * Creates tasks in the pool (status open) and announces them, in input order: one insert and one outbox write
+ * however many there are (a wave release creates hundreds inside its transaction, and a round trip each held the
+ * wave's orders locked that much longer). A task with a source location and no coordinates stands where it does.
+ */
+export async function createTasks(
+  em: EntityManager,
+  warehouseId: string,
+  inputs: readonly CreateTaskInput[],
+  actorId?: string,
+): Promise<TaskRow[]> {
+  if (inputs.length === 0) return [];
+  const placeOf = new Map<string, Pick<LocationRow, 'id' | 'x_mm' | 'y_mm'>>();
+  const unplaced = [...new Set(inputs.filter((i) => (i.xMm ?? null) === null && i.fromLocationId).map((i) => i.fromLocationId!))];
+  if (unplaced.length) {
+    const locs = await sql<Pick<LocationRow, 'id' | 'x_mm' | 'y_mm'>>(
       em,
-      'select x_mm, y_mm, warehouse_id from location where id = ?',
-      [input.fromLocationId],
+      'select id, x_mm, y_mm from location where id = any(?::uuid[]) and warehouse_id = ?',
+      [pgArray(unplaced), warehouseId],
     );
-    if (!loc || loc.warehouse_id !== warehouseId) throw new NotFound('Location', input.fromLocationId);
-    x = loc.x_mm;
-    y = loc.y_mm;
+    for (const l of locs) placeOf.set(l.id, l);
+    const missing = unplaced.find((id) => !placeOf.has(id));
+    if (missing) throw new NotFound('Location', missing);
   }
-  const roles = input.roles ?? DEFAULT_TASK_ROLES[input.type];
-  const row = (await sqlOne<TaskRow>(
-    em,
-    `insert into task (warehouse_id, type, priority, roles, equipment, zone_id, wave_id, order_id, reserved_for, due_at,
-      from_location_id, to_location_id, sku_id, lot, qty, x_mm, y_mm, ref_type, ref_id, details)
-    values (?, ?, ?, ?::text[], ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) returning ${TASK_COLUMNS}`,
-    [
-      warehouseId,
-      input.type,
-      input.priority ?? 50,
-      pgArray(roles),
-      input.equipment ?? null,
-      input.zoneId ?? null,
-      input.waveId ?? null,
-      input.orderId ?? null,
-      input.reservedFor ?? null,
-      input.dueAt ?? null,
-      input.fromLocationId ?? null,
-      input.toLocationId ?? null,
-      input.skuId ?? null,
-      input.lot ?? null,
-      input.qty ?? 0,
-      x,
-      y,
-      input.refType ?? null,
-      input.refId ?? null,
-      JSON.stringify(input.details ?? {}),
-    ],
-  ))!;
-  await emit(em, {
-    type: 'task.created',
-    warehouseId,
-    payload: {
-      ...taskRef(row, input.orderIds),
-      zoneId: row.zone_id,
-      ...(input.lineCount !== undefined ? { lineCount: input.lineCount } : {}),
-    },
-    rooms: taskRooms(row, row.reserved_for),
-    actorId,
+  const records = inputs.map((input) => {
+    const place = (input.xMm ?? null) === null && input.fromLocationId ? placeOf.get(input.fromLocationId) : undefined;
+    return {
+      id: randomUUID(),
+      type: input.type,
+      priority: input.priority ?? 50,
+      roles: pgArray(input.roles ?? DEFAULT_TASK_ROLES[input.type]),
+      equipment: input.equipment ?? null,
+      zone_id: input.zoneId ?? null,
+      wave_id: input.waveId ?? null,
+      order_id: input.orderId ?? null,
+      reserved_for: input.reservedFor ?? null,
+      due_at: input.dueAt ?? null,
+      from_location_id: input.fromLocationId ?? null,
+      to_location_id: input.toLocationId ?? null,
+      sku_id: input.skuId ?? null,
+      lot: input.lot ?? null,
+      qty: input.qty ?? 0,
+      x_mm: place ? place.x_mm : (input.xMm ?? null),
+      y_mm: place ? place.y_mm : (input.yMm ?? null),
+      ref_type: input.refType ?? null,
+      ref_id: input.refId ?? null,
+      details: input.details ?? {},
+    };
   });
-  return row;
+  const rows = await sqlPrepared<TaskRow>(
+    em,
+    `insert into task (id, warehouse_id, type, priority, roles, equipment, zone_id, wave_id, order_id, reserved_for, due_at,
+      from_location_id, to_location_id, sku_id, lot, qty, x_mm, y_mm, ref_type, ref_id, details)
+    select x.id, ?, x.type, x.priority, x.roles::text[], x.equipment, x.zone_id, x.wave_id, x.order_id, x.reserved_for, x.due_at,
+      x.from_location_id, x.to_location_id, x.sku_id, x.lot, x.qty, x.x_mm, x.y_mm, x.ref_type, x.ref_id, x.details
+    from jsonb_to_recordset(?::jsonb) as x(id uuid, type text, priority int, roles text, equipment text, zone_id uuid, wave_id uuid,
+      order_id uuid, reserved_for uuid, due_at timestamptz, from_location_id uuid, to_location_id uuid, sku_id uuid, lot text,
+      qty int, x_mm int, y_mm int, ref_type text, ref_id text, details jsonb)
+    returning ${TASK_COLUMNS}`,
+    [warehouseId, JSON.stringify(records)],
+  );
+  // RETURNING promises no order: the ids given above put the rows back in the callers'.
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const created = records.map((r) => byId.get(r.id)!);
+  await emit(
+    em,
+    ...created.map((row, i) => ({
+      type: 'task.created' as const,
+      warehouseId,
+      payload: {
+        ...taskRef(row, inputs[i]!.orderIds),
+        zoneId: row.zone_id,
+        ...(inputs[i]!.lineCount !== undefined ? { lineCount: inputs[i]!.lineCount } : {}),
+      },
+      rooms: taskRooms(row, row.reserved_for),
+      actorId,
+    })),
+  );
+  return created;
 }
 
 /** What the claim statement answers: the task handed out (fresh: claimed just now), its lines, the claim event as written. */

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { GroupCommit, GroupCommitExpired } from './group-commit.js';
 
 /** A group commit whose every write waits until the test calls its release (in order); `batches` records what each took. */
-function heldWrites(opts: ConstructorParameters<typeof GroupCommit<number, number>>[1]) {
-  const batches: number[][] = [];
+function heldWrites<T = number>(opts: ConstructorParameters<typeof GroupCommit<T, T>>[1] = {}) {
+  const batches: T[][] = [];
   const releases: (() => void)[] = [];
-  const gc = new GroupCommit<number, number>(async (items) => {
+  const gc = new GroupCommit<T, T>(async (items) => {
     batches.push(items);
     await new Promise<void>((r) => releases.push(r));
     return items;
@@ -63,16 +63,7 @@ describe('GroupCommit', () => {
   });
 
   it('runs up to `concurrency` batches at once, each taking what waited', async () => {
-    const batches: number[][] = [];
-    const releases: (() => void)[] = [];
-    const gc = new GroupCommit<number, number>(
-      async (items) => {
-        batches.push(items);
-        await new Promise<void>((r) => releases.push(r));
-        return items;
-      },
-      { concurrency: 2 },
-    );
+    const { gc, batches, releases } = heldWrites({ concurrency: 2 });
     const a = gc.submit(0);
     await new Promise((r) => setTimeout(r, 0));
     const b = gc.submit(1);
@@ -118,16 +109,7 @@ describe('GroupCommit', () => {
   });
 
   it('with spreadBy, shares what waits among the free writers by whole keys, one batch per key at a time, in order', async () => {
-    const batches: string[][] = [];
-    const releases: (() => void)[] = [];
-    const gc = new GroupCommit<string, string>(
-      async (items) => {
-        batches.push(items);
-        await new Promise<void>((r) => releases.push(r));
-        return items;
-      },
-      { concurrency: 2, spreadBy: (i) => i[0]! },
-    );
+    const { gc, batches, releases } = heldWrites<string>({ concurrency: 2, spreadBy: (i) => i[0]! });
     // All in one tick, as clients of a closed loop come back: two writers; the first takes keys until it holds
     // its share (3 of 5), and a3 with the rest of key a.
     const first = ['a1', 'a2', 'b1', 'a3', 'c1'].map((i) => gc.submit(i));
@@ -147,13 +129,7 @@ describe('GroupCommit', () => {
     expect(gc.depth).toBe(0);
   });
   it('expires what is older than the deadline: a waiting item is withdrawn unwritten, one being written is let go', async () => {
-    const batches: string[][] = [];
-    const releases: (() => void)[] = [];
-    const gc = new GroupCommit<string, string>(async (items) => {
-      batches.push(items);
-      await new Promise<void>((r) => releases.push(r));
-      return items;
-    });
+    const { gc, batches, releases } = heldWrites<string>();
     const a = gc.submit('a');
     await new Promise((r) => setTimeout(r, 0));
     const b = gc.submit('b'); // waits: the one writer is busy with a

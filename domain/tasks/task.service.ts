@@ -45,7 +45,7 @@ export async function createTask(em: EntityManager, warehouseId: string, input: 
 /**
  * Creates tasks in the pool (status open) and announces them, in input order: one insert and one outbox write
  * however many there are (a wave release creates hundreds inside its transaction, and a round trip each held the
- * wave's orders locked that much longer). A task with a source location and no coordinates stands where it does.
+ * wave's orders locked that much longer).
  */
 export async function createTasks(
   em: EntityManager,
@@ -55,7 +55,9 @@ export async function createTasks(
 ): Promise<TaskRow[]> {
   if (inputs.length === 0) return [];
   const placeOf = new Map<string, Pick<LocationRow, 'id' | 'x_mm' | 'y_mm'>>();
-  const unplaced = [...new Set(inputs.filter((i) => (i.xMm ?? null) === null && i.fromLocationId).map((i) => i.fromLocationId!))];
+  // A task with a source location and no coordinates stands where its source does.
+  const placeFrom = (i: CreateTaskInput) => ((i.xMm ?? null) === null ? i.fromLocationId : undefined);
+  const unplaced = [...new Set(inputs.map(placeFrom).filter((id): id is string => !!id))];
   if (unplaced.length) {
     const locs = await sql<Pick<LocationRow, 'id' | 'x_mm' | 'y_mm'>>(
       em,
@@ -67,7 +69,8 @@ export async function createTasks(
     if (missing) throw new NotFound('Location', missing);
   }
   const records = inputs.map((input) => {
-    const place = (input.xMm ?? null) === null && input.fromLocationId ? placeOf.get(input.fromLocationId) : undefined;
+    const from = placeFrom(input);
+    const place = from ? placeOf.get(from) : undefined;
     return {
       id: randomUUID(),
       type: input.type,

@@ -85,7 +85,7 @@ export async function releaseWave(em: EntityManager, actor: Actor | null, waveId
     : null;
   // The totes of this wave travel on CARTS: created now rather than by the first scan-confirm (one round trip less there).
   if (plans.length) await floorLocation(em, wave.warehouse_id, CARTS_CODE);
-  // Every list sequenced first, then all tasks and all their lines written in three prepared statements: two round
+  // Every list sequenced first, then all tasks and all their lines written in three prepared statements: three round
   // trips per task, with every parameter inlined by em.execute, held the wave's orders locked 1.5 s for 2,400 orders.
   const lists = plans.map((plan) => {
     const pl = plan.lineKeys.map((k) => byKey.get(k)!);
